@@ -1,0 +1,2 @@
+// Package conversation is the domain of resolvebot and its engine.
+package conversation

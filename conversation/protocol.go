@@ -1,0 +1,182 @@
+package conversation
+
+import "fmt"
+
+// Tiers pair one person from each side at the same level of seniority.
+const (
+	TierProfessional  = "professional"
+	TierManager       = "manager"
+	TierSeniorManager = "senior_manager"
+	TierLeader        = "leader"
+	TierPartnership   = "partnership"
+)
+
+// Stage is one rung of a partnership's ladder.
+type Stage struct {
+	Key            string `yaml:"key" json:"key"`
+	Name           string `yaml:"name" json:"name"`
+	RaiserTier     string `yaml:"raiser_tier" json:"raiser_tier"`
+	RespondentTier string `yaml:"respondent_tier" json:"respondent_tier"`
+	Days           int    `yaml:"days" json:"days"`               // working days to resolve
+	UrgentDays     int    `yaml:"urgent_days" json:"urgent_days"` // working days when urgent
+	AckDays        int    `yaml:"ack_days" json:"ack_days"`       // working days to acknowledge
+	Guidance       string `yaml:"guidance" json:"guidance"`
+}
+
+// Referral is the formal referral to the partnership above the ladder.
+type Referral struct {
+	Name     string `yaml:"name" json:"name"`         // e.g. "Referral to the Practice Development Group"
+	Body     string `yaml:"body" json:"body"`         // the body that hears it, e.g. "Practice Development Group"
+	Role     string `yaml:"role" json:"role"`         // who receives it, e.g. "partnership manager"
+	Days     int    `yaml:"days" json:"days"`         // working days to consider it
+	AckDays  int    `yaml:"ack_days" json:"ack_days"` // working days to acknowledge
+	Guidance string `yaml:"guidance" json:"guidance"`
+}
+
+// Routes are the ways out of the ladder: where a person is sent instead of
+// opening a case.
+type Routes struct {
+	FrontDoor          string `yaml:"front_door" json:"front_door"`                   // children's services front door number
+	Police             string `yaml:"police" json:"police"`                           // police non-emergency number
+	Emergency          string `yaml:"emergency" json:"emergency"`                     // 999
+	DissentProcedure   string `yaml:"dissent_procedure" json:"dissent_procedure"`     // where the CP conference dissent procedure lives
+	Whistleblowing     string `yaml:"whistleblowing" json:"whistleblowing"`           // the whistleblowing policy
+	PartnershipContact string `yaml:"partnership_contact" json:"partnership_contact"` // email or phone of the partnership
+	Mediation          string `yaml:"mediation" json:"mediation"`                     // who offers mediation or a facilitator
+}
+
+// Category is one kind of disagreement a partnership recognises.
+type Category struct {
+	Key  string `yaml:"key" json:"key"`
+	Name string `yaml:"name" json:"name"`
+}
+
+// DefaultCategories are the categories named in the source protocols.
+func DefaultCategories() []Category {
+	return []Category{
+		{Key: "threshold", Name: "Threshold, level of need or risk"},
+		{Key: "roles", Name: "Roles and responsibilities"},
+		{Key: "communication", Name: "Communication and information sharing"},
+		{Key: "services", Name: "Provision of services"},
+		{Key: "plans", Name: "Action or lack of action on plans"},
+		{Key: "step", Name: "Step up, step down or closure"},
+		{Key: "meetings", Name: "Decisions at multi-agency meetings"},
+	}
+}
+
+// Protocol is one partnership's case resolution protocol.
+type Protocol struct {
+	Key         string     `yaml:"key" json:"key"`
+	Name        string     `yaml:"name" json:"name"`               // e.g. "Case Resolution Protocol"
+	Partnership string     `yaml:"partnership" json:"partnership"` // e.g. "Devon Safeguarding Children Partnership"
+	Stages      []Stage    `yaml:"stages" json:"stages"`
+	Referral    Referral   `yaml:"referral" json:"referral"`
+	Routes      Routes     `yaml:"routes" json:"routes"`
+	Categories  []Category `yaml:"categories" json:"categories"`
+}
+
+// ReferralStageKey is the stage key a case takes when referred to the partnership.
+const ReferralStageKey = "partnership"
+
+// StageIndex returns the ladder position of key, len(Stages) for the
+// partnership referral, and -1 when key is unknown.
+func (p *Protocol) StageIndex(key string) int {
+	if key == ReferralStageKey {
+		return len(p.Stages)
+	}
+	for i, s := range p.Stages {
+		if s.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// StageName returns the display name of a stage key.
+func (p *Protocol) StageName(key string) string {
+	if key == ReferralStageKey {
+		if p.Referral.Name != "" {
+			return p.Referral.Name
+		}
+		return "Referral to the partnership"
+	}
+	for _, s := range p.Stages {
+		if s.Key == key {
+			return s.Name
+		}
+	}
+	return key
+}
+
+// StageNumber returns the 1-based position of a stage for display.
+func (p *Protocol) StageNumber(key string) int { return p.StageIndex(key) + 1 }
+
+// CategoryName returns the display name of a category key.
+func (p *Protocol) CategoryName(key string) string {
+	for _, c := range p.Categories {
+		if c.Key == key {
+			return c.Name
+		}
+	}
+	return key
+}
+
+// Validate checks the protocol is usable and returns an EINVALID error naming
+// every problem.
+func (p *Protocol) Validate() error {
+	fe := FieldErrors{}
+	if len(p.Stages) == 0 {
+		fe.Add("stages", "at least one stage is needed")
+	}
+	seen := map[string]bool{}
+	for i, s := range p.Stages {
+		at := fmt.Sprintf("stages[%d]", i)
+		switch {
+		case s.Key == "":
+			fe.Add(at+".key", "a stage needs a key")
+		case s.Key == ReferralStageKey:
+			fe.Add(at+".key", "the key \"partnership\" is kept for the referral")
+		case seen[s.Key]:
+			fe.Add(at+".key", "the key "+s.Key+" is used twice")
+		}
+		seen[s.Key] = true
+		if s.Name == "" {
+			fe.Add(at+".name", "a stage needs a name")
+		}
+		if s.Days < 1 || s.UrgentDays < 1 || s.AckDays < 1 {
+			fe.Add(at+".days", "days, urgent_days and ack_days must each be at least 1")
+		}
+		if s.UrgentDays > s.Days {
+			fe.Add(at+".urgent_days", "the urgent timescale cannot be longer than the standard one")
+		}
+		for _, t := range []string{s.RaiserTier, s.RespondentTier} {
+			if !validTier(t) {
+				fe.Add(at+".tier", fmt.Sprintf("unknown tier %q", t))
+			}
+		}
+	}
+	if p.Referral.Days < 1 || p.Referral.AckDays < 1 {
+		fe.Add("referral.days", "days and ack_days must each be at least 1")
+	}
+	if p.Referral.Body == "" {
+		fe.Add("referral.body", "name the partnership body that hears referrals")
+	}
+	if p.Routes.FrontDoor == "" {
+		fe.Add("routes.front_door", "the front door number is needed for the immediate-risk route")
+	}
+	if p.Routes.Emergency == "" {
+		fe.Add("routes.emergency", "the emergency number is needed")
+	}
+	if len(p.Categories) == 0 {
+		fe.Add("categories", "at least one category is needed")
+	}
+	return fe.Err()
+}
+
+func validTier(t string) bool {
+	switch t {
+	case TierProfessional, TierManager, TierSeniorManager, TierLeader:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,130 @@
+package conversation
+
+import (
+	"context"
+	"time"
+)
+
+// Handle is a person's identity on one chat platform.
+type Handle struct {
+	Platform string `json:"platform"`          // "slack", "teams" or "console"
+	Team     string `json:"team,omitempty"`    // Slack team id or Teams tenant id
+	User     string `json:"user"`              // Slack user id, AAD object id, or console name
+	Ref      string `json:"ref,omitempty"`     // opaque platform data, e.g. a Teams conversation reference
+	Channel  string `json:"channel,omitempty"` // the DM channel or conversation id, when known
+}
+
+// Key returns the handle's unique lookup key.
+func (h Handle) Key() string { return h.Platform + ":" + h.Team + ":" + h.User }
+
+// Person is someone who uses resolvebot, keyed by ID (their lowercased email
+// where known). Agency and ManagerID are learned in chat.
+type Person struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	Agency    string    `json:"agency,omitempty"`
+	ManagerID string    `json:"manager_id,omitempty"` // line manager's person id
+	Handles   []Handle  `json:"handles,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Draft is a person's unfinished intake, kept so nothing they typed is lost.
+type Draft struct {
+	PersonID  string            `json:"person_id"`
+	Values    map[string]string `json:"values"`
+	Step      int               `json:"step"`
+	ExpiresAt time.Time         `json:"expires_at"`
+}
+
+// MessageRef points at one sent copy of a case card so it can be updated later.
+type MessageRef struct {
+	CaseID   string    `json:"case_id"`
+	PersonID string    `json:"person_id"`
+	Platform string    `json:"platform"`
+	Channel  string    `json:"channel"` // Slack DM channel (D…) or Teams conversation id
+	ID       string    `json:"id"`      // Slack ts or Teams activity id
+	SentAt   time.Time `json:"sent_at"`
+}
+
+// DueItem is one entry of the due index: a case and when it needs attention.
+type DueItem struct {
+	CaseID string
+	DueAt  time.Time
+}
+
+// CaseFilter selects cases for ListCases. Zero fields match everything.
+type CaseFilter struct {
+	Person   string   // involved in the case (see Case.Involves)
+	Statuses []Status // any of these statuses
+	Limit    int      // at most this many; 0 for no limit
+}
+
+// Store keeps cases, people and the scheduler's bookkeeping. Every
+// implementation must pass the storetest conformance suite.
+type Store interface {
+	// NextCaseID allocates a new case id for year, such as CR-2026-0042.
+	// Ids never repeat, even across restarts.
+	NextCaseID(ctx context.Context, year int) (string, error)
+	// CreateCase stores a new case with Version 1. Returns ECONFLICT if a
+	// case with its id exists.
+	CreateCase(ctx context.Context, c *Case) error
+	// GetCase returns a copy of the case. Returns ENOTFOUND if there is none.
+	GetCase(ctx context.Context, id string) (*Case, error)
+	// UpdateCase reads the case, calls fn on a copy and, if fn returns nil,
+	// writes it with Version incremented, atomically: a concurrent write
+	// makes the store re-read and call fn again, so no update is lost. fn
+	// must therefore have no side effects beyond the case. Errors from fn
+	// are returned unchanged and nothing is written. Returns ENOTFOUND if
+	// there is no such case. The due index follows the case's DueAt.
+	UpdateCase(ctx context.Context, id string, fn func(*Case) error) (*Case, error)
+	// ListCases returns the cases matching f, newest first.
+	ListCases(ctx context.Context, f CaseFilter) ([]*Case, error)
+	// DueBefore returns up to limit entries of the due index with DueAt at
+	// or before t, earliest first. Its cost depends on what is due, not on
+	// how many cases there are.
+	DueBefore(ctx context.Context, t time.Time, limit int) ([]DueItem, error)
+
+	// SaveDraft stores a person's draft, replacing any earlier one.
+	SaveDraft(ctx context.Context, d *Draft) error
+	// GetDraft returns a person's draft. Returns ENOTFOUND if there is none
+	// or it has expired.
+	GetDraft(ctx context.Context, personID string, now time.Time) (*Draft, error)
+	// DeleteDraft removes a person's draft; removing none is not an error.
+	DeleteDraft(ctx context.Context, personID string) error
+
+	// PutPerson creates or replaces a person and indexes their email and handles.
+	PutPerson(ctx context.Context, p *Person) error
+	// GetPerson returns a person by id. Returns ENOTFOUND if unknown.
+	GetPerson(ctx context.Context, id string) (*Person, error)
+	// FindPersonByHandle returns the person holding a platform handle.
+	// Returns ENOTFOUND if nobody does.
+	FindPersonByHandle(ctx context.Context, platform, team, user string) (*Person, error)
+	// FindPersonByEmail returns the person with an email (any case).
+	// Returns ENOTFOUND if nobody has it.
+	FindPersonByEmail(ctx context.Context, email string) (*Person, error)
+	// ListPeople returns every known person, ordered by id.
+	ListPeople(ctx context.Context) ([]*Person, error)
+
+	// AddMessageRef records a sent copy of a case card.
+	AddMessageRef(ctx context.Context, ref MessageRef) error
+	// MessageRefs returns the sent copies of a case's cards, oldest first.
+	MessageRefs(ctx context.Context, caseID string) ([]MessageRef, error)
+
+	// Remember records an idempotency key for ttl. It returns true the
+	// first time a key is seen and false while it is remembered.
+	Remember(ctx context.Context, key string, ttl time.Duration, now time.Time) (bool, error)
+
+	// Claim takes the lease on key for owner until now+lease. It returns
+	// true if owner now holds it: it was free, expired, or already held by
+	// owner (which extends it).
+	Claim(ctx context.Context, key, owner string, lease time.Duration, now time.Time) (bool, error)
+	// Release gives up owner's lease on key; releasing a lease held by
+	// someone else does nothing.
+	Release(ctx context.Context, key, owner string) error
+
+	// Ping reports whether the store answers.
+	Ping(ctx context.Context) error
+	// Close releases the store's resources.
+	Close() error
+}

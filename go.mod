@@ -1,0 +1,3 @@
+module github.com/resolvebot/resolvebot
+
+go 1.26.0
