@@ -1,0 +1,706 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Directory finds the people who act for an agency at a tier and the people
+// holding partnership roles. The bot layer implements it from configuration
+// and what people tell it in chat.
+type Directory interface {
+	// StagePeople returns the person ids acting for agency at tier, given
+	// the people who acted for that side at the stage below (so a line
+	// manager can be found). Returns ENOTFOUND when nobody is known.
+	StagePeople(ctx context.Context, agency, tier string, below []string) ([]string, error)
+	// IsPartnership reports whether person holds a partnership role.
+	IsPartnership(ctx context.Context, person string) (bool, error)
+	// PartnershipPeople returns the person ids holding partnership roles.
+	PartnershipPeople(ctx context.Context) ([]string, error)
+}
+
+// Engine applies commands to cases under one protocol. It is pure: time comes
+// from Now and everything it keeps goes through Store.
+type Engine struct {
+	Store     Store
+	Protocol  *Protocol
+	Calendar  *Calendar
+	Directory Directory
+	Now       func() time.Time
+}
+
+// Result is what a command did.
+type Result struct {
+	Case   *Case     // the case after the command; nil when none was opened
+	Events []Event   // the events the command appended, in order
+	Route  RouteKind // set when intake led out of the ladder instead
+}
+
+// Cmd identifies who acts on which case. Version, when non-zero, is the case
+// version the actor saw; a different current version is a conflict.
+type Cmd struct {
+	Actor   string
+	CaseID  string
+	Version int64
+}
+
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// Actor returns the actor record for person, with their partnership role.
+// Returns EINTERNAL if the directory fails.
+func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
+	p, err := e.Directory.IsPartnership(ctx, person)
+	if err != nil {
+		return Actor{}, Internal("check partnership role", err)
+	}
+	return Actor{ID: person, Partnership: p}, nil
+}
+
+// Get returns a case the actor may see. Returns ENOTFOUND for an unknown id
+// and EFORBIDDEN, with no detail, for someone outside the case.
+func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
+	id = NormaliseCaseID(id)
+	c, err := e.Store.GetCase(ctx, id)
+	if err != nil {
+		return nil, notFound(id, err)
+	}
+	a, err := e.Actor(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !CanSee(c, a) {
+		return nil, errNotParty
+	}
+	return c, nil
+}
+
+// List returns the cases actor is involved in, newest first, optionally
+// only those in statuses.
+func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]*Case, error) {
+	cs, err := e.Store.ListCases(ctx, CaseFilter{Person: actor, Statuses: statuses})
+	if err != nil {
+		return nil, Internal("list cases", err)
+	}
+	return cs, nil
+}
+
+// NormaliseCaseID upper-cases a case id and trims spaces, so "cr-2026-0001"
+// finds CR-2026-0001.
+func NormaliseCaseID(id string) string { return strings.ToUpper(strings.TrimSpace(id)) }
+
+func notFound(id string, err error) error {
+	if ErrorCode(err) == ENOTFOUND {
+		return Errorf(ENOTFOUND, "There is no case %s. Check the id and try again.", safeID(id))
+	}
+	return Internal("load case "+safeID(id), err)
+}
+
+// safeID keeps an id fit for messages: short and without odd characters.
+func safeID(id string) string {
+	if utf8.RuneCountInString(id) > 20 {
+		id = string([]rune(id)[:20]) + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == '<' || r == '>' || r == '&' {
+			return -1
+		}
+		return r
+	}, id)
+}
+
+// deadlines computes a stage's acknowledgement and resolution deadlines.
+func (e *Engine) deadlines(key string, urgency Urgency, start time.Time) (ack, due time.Time) {
+	days, ackDays := e.Protocol.Referral.Days, e.Protocol.Referral.AckDays
+	if i := e.Protocol.StageIndex(key); i >= 0 && i < len(e.Protocol.Stages) {
+		s := e.Protocol.Stages[i]
+		days, ackDays = s.Days, s.AckDays
+		if urgency == UrgencyUrgent {
+			days = s.UrgentDays
+		}
+	}
+	return e.Calendar.AddWorkingDays(start, ackDays), e.Calendar.AddWorkingDays(start, days)
+}
+
+// newStage opens a stage record with its deadlines.
+func (e *Engine) newStage(key string, urgency Urgency, raiser, respondent []string, now time.Time) StageRecord {
+	ack, due := e.deadlines(key, urgency, now)
+	return StageRecord{Key: key, Raiser: raiser, Respondent: respondent, StartedAt: now, Deadline: due, AckDeadline: ack}
+}
+
+// setDue points the due index at the next moment the case needs attention.
+func setDue(c *Case) {
+	cur := c.Current()
+	if !c.Status.Active() || cur == nil {
+		c.DueAt = time.Time{}
+		return
+	}
+	c.DueAt = cur.Deadline
+	if !cur.Acknowledged() && cur.AckDeadline.Before(c.DueAt) {
+		c.DueAt = cur.AckDeadline
+	}
+}
+
+// checkText validates a free-text answer: required, and within max characters.
+func checkText(fe FieldErrors, field, v string, max int, what string) string {
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		fe.Add(field, "Please add "+what+".")
+	case !utf8.ValidString(v):
+		fe.Add(field, "This text has characters we can't read. Please type it again.")
+	case utf8.RuneCountInString(v) > max:
+		fe.Add(field, fmt.Sprintf("Please keep this to %d characters; it is %d now.", max, utf8.RuneCountInString(v)))
+	}
+	return v
+}
+
+// Raise opens a case from a validated intake. When the intake leads out of
+// the ladder, no case is opened and Result.Route says where to go. Returns
+// EINVALID with field messages for bad input (including an unknown
+// respondent or raising a case against oneself) and EINTERNAL on store
+// failure.
+func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Result, error) {
+	if r := in.Route(); r != "" {
+		return &Result{Route: r}, nil
+	}
+	fe := FieldErrors{}
+	in.ChildRef = strings.TrimSpace(in.ChildRef)
+	if in.ChildRef == "" {
+		fe.Add(FieldChildRef, "Please add the agency case reference.")
+	} else if msg := checkChildRef(in.ChildRef); msg != "" {
+		fe.Add(FieldChildRef, msg)
+	} else if utf8.RuneCountInString(in.ChildRef) > MaxChildRef {
+		fe.Add(FieldChildRef, fmt.Sprintf("Please keep the reference to %d characters.", MaxChildRef))
+	}
+	in.Decision = checkText(fe, FieldDecision, in.Decision, MaxShortText*5, "the decision you disagree with")
+	in.Concern = checkText(fe, FieldConcern, in.Concern, MaxLongText, "what worries you")
+	in.Evidence = checkText(fe, FieldEvidence, in.Evidence, MaxLongText, "your evidence")
+	in.OutcomeSought = checkText(fe, FieldOutcomeSought, in.OutcomeSought, MaxShortText*5, "what would resolve it")
+	if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
+		fe.Add(FieldCrossBorder, fmt.Sprintf("Please keep this to %d characters.", MaxShortText))
+	}
+	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
+		fe.Add(FieldCategory, "Please choose one of the categories.")
+	}
+	if in.EvidenceKind != EvidenceDocumented && in.EvidenceKind != EvidenceGutFeeling {
+		fe.Add(FieldEvidenceKind, "Please say whether this rests on evidence or a gut feeling.")
+	}
+	if in.Urgency != UrgencyStandard && in.Urgency != UrgencyUrgent {
+		fe.Add(FieldUrgency, "Please choose how urgent this is.")
+	}
+	if strings.TrimSpace(in.RaiserAgency) == "" {
+		fe.Add(FieldRaiserAgency, "Please choose your agency.")
+	}
+	if strings.TrimSpace(in.RespondentAgency) == "" {
+		fe.Add(FieldRespondentAgency, "Please choose their agency.")
+	}
+	raiser, err := e.Store.GetPerson(ctx, actor)
+	if err != nil {
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, Errorf(EINVALID, "We don't know who you are yet. Please set up your profile first.")
+		}
+		return nil, Internal("load raiser", err)
+	}
+	var respondent *Person
+	switch {
+	case in.RespondentID == "":
+		fe.Add(FieldRespondent, "Please say who made the decision.")
+	case in.RespondentID == actor:
+		fe.Add(FieldRespondent, "You can't raise a disagreement with yourself. Choose the other professional.")
+	default:
+		respondent, err = e.Store.GetPerson(ctx, in.RespondentID)
+		if ErrorCode(err) == ENOTFOUND {
+			fe.Add(FieldRespondent, "We don't know this person yet. Check the name or email, or ask them to say hello to the bot.")
+		} else if err != nil {
+			return nil, Internal("load respondent", err)
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+
+	now := e.now()
+	id, err := e.Store.NextCaseID(ctx, now.In(e.Calendar.Location()).Year())
+	if err != nil {
+		return nil, Internal("allocate case id", err)
+	}
+	first := e.Protocol.Stages[0]
+	c := &Case{
+		ID:             id,
+		Partnership:    e.Protocol.Key,
+		ChildRef:       in.ChildRef,
+		Raiser:         Party{PersonID: raiser.ID, Name: raiser.Name, Agency: in.RaiserAgency},
+		Respondent:     Party{PersonID: respondent.ID, Name: respondent.Name, Agency: in.RespondentAgency},
+		Category:       in.Category,
+		Decision:       in.Decision,
+		Concern:        in.Concern,
+		EvidenceKind:   in.EvidenceKind,
+		Evidence:       in.Evidence,
+		OutcomeSought:  in.OutcomeSought,
+		Urgency:        in.Urgency,
+		Reflection:     in.Reflection,
+		FamilyInformed: in.FamilyInformed,
+		CrossBorder:    strings.TrimSpace(in.CrossBorder),
+		SeriousConcern: in.SeriousConcern,
+		Status:         StatusOpen,
+		Stages:         []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	c.append(Event{Kind: EventRaised, At: now, Actor: actor, Side: SideRaiser, Stage: first.Key,
+		Fields: map[string]string{"category": in.Category, "urgency": string(in.Urgency)}})
+	if in.SeriousConcern {
+		c.append(Event{Kind: EventSeriousConcern, At: now, Stage: first.Key})
+	}
+	setDue(c)
+	if err := e.Store.CreateCase(ctx, c); err != nil {
+		return nil, Internal("create case "+id, err)
+	}
+	c.Version = 1
+	return &Result{Case: c, Events: slices.Clone(c.Events)}, nil
+}
+
+// apply runs fn on the case under the actor's rights for verb, with
+// optimistic concurrency, and returns what it appended. fn may be called more
+// than once and must only change the case.
+func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case, a Actor, now time.Time) error) (*Result, error) {
+	a, err := e.Actor(ctx, cmd.Actor)
+	if err != nil {
+		return nil, err
+	}
+	id := NormaliseCaseID(cmd.CaseID)
+	now := e.now()
+	var before int
+	c, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
+		if !CanSee(c, a) {
+			return errNotParty
+		}
+		if cmd.Version != 0 && c.Version != cmd.Version {
+			return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", c.ID)
+		}
+		if err := e.Protocol.Allowed(c, a, verb); err != nil {
+			return err
+		}
+		before = len(c.Events)
+		if err := fn(c, a, now); err != nil {
+			return err
+		}
+		c.UpdatedAt = now
+		setDue(c)
+		return nil
+	})
+	if err != nil {
+		var ce *Error
+		if errors.As(err, &ce) && ce.Code != ENOTFOUND {
+			return nil, err
+		}
+		return nil, notFound(id, err)
+	}
+	return &Result{Case: c, Events: slices.Clone(c.Events[before:])}, nil
+}
+
+// event builds an event by actor at the case's current stage.
+func event(c *Case, kind EventKind, a Actor, now time.Time, text string) Event {
+	side := c.SideOf(a.ID)
+	if side == "" && a.Partnership {
+		side = SidePartnership
+	}
+	return Event{Kind: kind, At: now, Actor: a.ID, Side: side, Stage: c.Current().Key, Text: text}
+}
+
+// Acknowledge records that the answering side has seen the current stage.
+// Returns EFORBIDDEN for anyone not answering at the current stage, EINVALID
+// if it is already acknowledged, ECONFLICT on a stale version.
+func (e *Engine) Acknowledge(ctx context.Context, cmd Cmd) (*Result, error) {
+	return e.apply(ctx, cmd, VerbAcknowledge, func(c *Case, a Actor, now time.Time) error {
+		cur := c.Current()
+		cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
+		c.append(event(c, EventAcknowledged, a, now, ""))
+		return nil
+	})
+}
+
+// Respond records the answering side's response; it acknowledges the stage
+// too if nobody had. Returns EINVALID for empty or over-long text.
+func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, error) {
+	fe := FieldErrors{}
+	text = checkText(fe, "text", text, MaxLongText, "your response")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbRespond, func(c *Case, a Actor, now time.Time) error {
+		cur := c.Current()
+		if !cur.Acknowledged() {
+			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
+			c.append(event(c, EventAcknowledged, a, now, ""))
+		}
+		c.append(event(c, EventResponse, a, now, text))
+		return nil
+	})
+}
+
+// AddNote adds a note to the timeline. Anyone who can see the case may.
+func (e *Engine) AddNote(ctx context.Context, cmd Cmd, text string) (*Result, error) {
+	fe := FieldErrors{}
+	text = checkText(fe, "text", text, MaxLongText, "a note")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbNote, func(c *Case, a Actor, now time.Time) error {
+		c.append(event(c, EventNote, a, now, text))
+		return nil
+	})
+}
+
+// EscalateInput moves a case to the next stage. RaiserSide and
+// RespondentSide name the next tier's people when the directory does not
+// know them.
+type EscalateInput struct {
+	Reason         string
+	RaiserSide     []string
+	RespondentSide []string
+}
+
+// Escalate moves the case to the next stage of the ladder. The next tier's
+// people come from the input or the directory; when neither knows them it
+// returns EINVALID with a field message for each side to ask about
+// ("raiser_side", "respondent_side"). Returns EINVALID at the last stage.
+func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Result, error) {
+	fe := FieldErrors{}
+	reason := checkText(fe, "reason", in.Reason, MaxLongText, "why this stage did not resolve it")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	// Look the people up before the update, as the directory may be slow.
+	c, err := e.Get(ctx, cmd.Actor, cmd.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.Actor(ctx, cmd.Actor)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Protocol.Allowed(c, a, VerbEscalate); err != nil {
+		return nil, err
+	}
+	next := e.Protocol.Stages[e.Protocol.StageIndex(c.Current().Key)+1]
+	raiserSide, err := e.stagePeople(ctx, in.RaiserSide, c.Raiser.Agency, next.RaiserTier, c.Current().Raiser)
+	if err != nil {
+		return nil, err
+	}
+	respondentSide, err := e.stagePeople(ctx, in.RespondentSide, c.Respondent.Agency, next.RespondentTier, c.Current().Respondent)
+	if err != nil {
+		return nil, err
+	}
+	if len(raiserSide) == 0 {
+		fe.Add("raiser_side", fmt.Sprintf("Who is the %s on your side (%s)?", tierName(next.RaiserTier), c.Raiser.Agency))
+	}
+	if len(respondentSide) == 0 {
+		fe.Add("respondent_side", fmt.Sprintf("Who is the %s on their side (%s)?", tierName(next.RespondentTier), c.Respondent.Agency))
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if cmd.Version == 0 {
+		cmd.Version = c.Version
+	}
+	return e.apply(ctx, cmd, VerbEscalate, func(c *Case, a Actor, now time.Time) error {
+		from := c.Current().Key
+		ev := event(c, EventEscalated, a, now, reason)
+		ev.Fields = map[string]string{"from": from, "to": next.Key}
+		if c.Resolution != nil && !c.Resolution.Confirmed {
+			c.Resolution = nil
+		}
+		c.Stages = append(c.Stages, e.newStage(next.Key, c.Urgency, raiserSide, respondentSide, now))
+		ev.Stage = next.Key
+		c.append(ev)
+		return nil
+	})
+}
+
+// stagePeople returns explicit people if given (each must be known),
+// otherwise asks the directory.
+func (e *Engine) stagePeople(ctx context.Context, explicit []string, agency, tier string, below []string) ([]string, error) {
+	if len(explicit) > 0 {
+		for _, id := range explicit {
+			if _, err := e.Store.GetPerson(ctx, id); err != nil {
+				if ErrorCode(err) == ENOTFOUND {
+					return nil, Errorf(EINVALID, "We don't know %s yet. Ask them to say hello to the bot, or choose someone else.", safeID(id))
+				}
+				return nil, Internal("load person", err)
+			}
+		}
+		return explicit, nil
+	}
+	ids, err := e.Directory.StagePeople(ctx, agency, tier, below)
+	if err != nil && ErrorCode(err) != ENOTFOUND {
+		return nil, Internal("look up "+tier, err)
+	}
+	return ids, nil
+}
+
+func tierName(t string) string { return strings.ReplaceAll(t, "_", " ") }
+
+// ProposeResolution records a proposed way forward for the other side to
+// confirm or dispute. Returns EINVALID for an empty way forward or bad actions.
+func (e *Engine) ProposeResolution(ctx context.Context, cmd Cmd, wayForward string, actions []ResolutionAction) (*Result, error) {
+	fe := FieldErrors{}
+	wayForward = checkText(fe, "way_forward", wayForward, MaxLongText, "the agreed way forward")
+	for i := range actions {
+		actions[i].Description = checkText(fe, fmt.Sprintf("actions[%d]", i), actions[i].Description, MaxShortText*2, "what the action is")
+		actions[i].Owner = checkText(fe, fmt.Sprintf("actions[%d].owner", i), actions[i].Owner, MaxShortText, "who owns the action")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbPropose, func(c *Case, a Actor, now time.Time) error {
+		c.Resolution = &Resolution{WayForward: wayForward, Actions: slices.Clone(actions),
+			ProposedBy: a.ID, ProposedBySide: c.SideOf(a.ID), ProposedAt: now}
+		ev := event(c, EventResolutionProposed, a, now, wayForward)
+		ev.Fields = map[string]string{"actions": strconv.Itoa(len(actions))}
+		c.append(ev)
+		return nil
+	})
+}
+
+// ConfirmResolution agrees the proposed resolution and resolves the case.
+// Only the other side at the current stage may confirm.
+func (e *Engine) ConfirmResolution(ctx context.Context, cmd Cmd) (*Result, error) {
+	return e.apply(ctx, cmd, VerbConfirm, func(c *Case, a Actor, now time.Time) error {
+		c.Resolution.Confirmed, c.Resolution.ConfirmedBy, c.Resolution.ConfirmedAt = true, a.ID, now
+		c.Status = StatusResolved
+		c.append(event(c, EventResolutionConfirmed, a, now, ""))
+		return nil
+	})
+}
+
+// DisputeResolution turns down the proposed resolution with a reason; the
+// case stays at its stage. Returns EINVALID without a reason.
+func (e *Engine) DisputeResolution(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "why the proposal does not resolve it")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbDispute, func(c *Case, a Actor, now time.Time) error {
+		c.Resolution = nil
+		c.append(event(c, EventResolutionDisputed, a, now, reason))
+		return nil
+	})
+}
+
+// Withdraw ends the case at the raising side's request. Returns EINVALID
+// without a reason.
+func (e *Engine) Withdraw(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "why you are withdrawing it")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbWithdraw, func(c *Case, a Actor, now time.Time) error {
+		c.Status = StatusWithdrawn
+		c.append(event(c, EventWithdrawn, a, now, reason))
+		return nil
+	})
+}
+
+// ReferToPartnership refers the case formally to the partnership. The
+// partnership then sees from the timeline whether the earlier stages were
+// followed. Returns EINVALID without a reason.
+func (e *Engine) ReferToPartnership(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "why it needs the partnership")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbRefer, func(c *Case, a Actor, now time.Time) error {
+		cur := c.Current()
+		ev := event(c, EventReferred, a, now, reason)
+		ev.Fields = map[string]string{"from": cur.Key,
+			"stages_followed": strconv.Itoa(e.Protocol.StageIndex(cur.Key)+1) + "/" + strconv.Itoa(len(e.Protocol.Stages))}
+		c.Stages = append(c.Stages, e.newStage(ReferralStageKey, c.Urgency, slices.Clone(cur.Raiser), slices.Clone(cur.Respondent), now))
+		c.Status = StatusReferred
+		ev.Stage = ReferralStageKey
+		c.append(ev)
+		return nil
+	})
+}
+
+// AcceptReferral, for the partnership, takes the referral to the
+// partnership body's next meeting. The agencies stay the decision-makers.
+func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Result, error) {
+	fe := FieldErrors{}
+	if strings.TrimSpace(note) != "" {
+		note = checkText(fe, "text", note, MaxLongText, "a note")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbAcceptReferral, func(c *Case, a Actor, now time.Time) error {
+		cur := c.Current()
+		if !cur.Acknowledged() {
+			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
+		}
+		ev := event(c, EventReferralAccepted, a, now, note)
+		ev.Fields = map[string]string{"body": e.Protocol.Referral.Body}
+		c.append(ev)
+		return nil
+	})
+}
+
+// ReturnReferral, for the partnership, sends a referral back to a ladder
+// stage with advice on what to follow first. Returns EINVALID for an unknown
+// stage or no advice.
+func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice string) (*Result, error) {
+	fe := FieldErrors{}
+	advice = checkText(fe, "text", advice, MaxLongText, "your advice on the stage to follow")
+	idx := e.Protocol.StageIndex(stageKey)
+	if idx < 0 || idx >= len(e.Protocol.Stages) {
+		fe.Add("stage", "Please choose the stage the case should go back to.")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbReturnReferral, func(c *Case, a Actor, now time.Time) error {
+		raiser, respondent := c.Current().Raiser, c.Current().Respondent
+		for i := len(c.Stages) - 1; i >= 0; i-- { // the people who last held that stage
+			if c.Stages[i].Key == stageKey {
+				raiser, respondent = c.Stages[i].Raiser, c.Stages[i].Respondent
+				break
+			}
+		}
+		ev := event(c, EventReferralReturned, a, now, advice)
+		ev.Fields = map[string]string{"to": stageKey}
+		c.append(ev)
+		c.Stages = append(c.Stages, e.newStage(stageKey, c.Urgency, slices.Clone(raiser), slices.Clone(respondent), now))
+		c.Status = StatusOpen
+		return nil
+	})
+}
+
+// RequestMediation asks the partnership for mediation or a restorative
+// facilitator, for a case the managers could not resolve.
+func (e *Engine) RequestMediation(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "what mediation should help with")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbMediation, func(c *Case, a Actor, now time.Time) error {
+		c.Mediation = true
+		c.append(event(c, EventMediationRequested, a, now, reason))
+		return nil
+	})
+}
+
+// OfferMediation, for the partnership, offers a mediator or restorative
+// facilitator. The partnership never becomes the case's decision-maker.
+func (e *Engine) OfferMediation(ctx context.Context, cmd Cmd, note string) (*Result, error) {
+	fe := FieldErrors{}
+	note = checkText(fe, "text", note, MaxLongText, "who will mediate and how to reach them")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbOfferMediation, func(c *Case, a Actor, now time.Time) error {
+		c.Mediation = true
+		c.append(event(c, EventMediationOffered, a, now, note))
+		return nil
+	})
+}
+
+// Reassign hands someone's place at the current stage to another known
+// person on the same side. Returns EINVALID if from is not at the stage or
+// to is unknown or already there.
+func (e *Engine) Reassign(ctx context.Context, cmd Cmd, from, to, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "why it is being handed over")
+	if to == "" {
+		fe.Add("to", "Please say who should take this on.")
+	} else if _, err := e.Store.GetPerson(ctx, to); ErrorCode(err) == ENOTFOUND {
+		fe.Add("to", "We don't know this person yet. Ask them to say hello to the bot first.")
+	} else if err != nil {
+		return nil, Internal("load person", err)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbReassign, func(c *Case, a Actor, now time.Time) error {
+		side := c.SideOf(from)
+		if side == "" {
+			return Errorf(EINVALID, "That person is not at the current stage.")
+		}
+		if !a.Partnership && c.SideOf(a.ID) != side {
+			return Errorf(EFORBIDDEN, "You can only hand over places on your own side.")
+		}
+		if c.SideOf(to) != "" {
+			return Errorf(EINVALID, "That person is already at this stage.")
+		}
+		cur := c.Current()
+		people := &cur.Raiser
+		if side == SideRespondent {
+			people = &cur.Respondent
+		}
+		*people = slices.Clone(*people)
+		(*people)[slices.Index(*people, from)] = to
+		ev := event(c, EventReassigned, a, now, reason)
+		ev.Fields = map[string]string{"from": from, "to": to, "side": string(side)}
+		c.append(ev)
+		return nil
+	})
+}
+
+// MaxExtensionDays is the longest single deadline extension, in working days.
+const MaxExtensionDays = 20
+
+// ExtendDeadline moves the current stage's deadline on by days working days.
+// A reason is required. Returns EINVALID for a missing reason or days out of
+// range.
+func (e *Engine) ExtendDeadline(ctx context.Context, cmd Cmd, days int, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "the reason for the extension")
+	if days < 1 || days > MaxExtensionDays {
+		fe.Add("days", fmt.Sprintf("Choose between 1 and %d working days.", MaxExtensionDays))
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbExtend, func(c *Case, a Actor, now time.Time) error {
+		cur := c.Current()
+		from := cur.Deadline
+		base := from
+		if base.Before(now) {
+			base = now
+		}
+		cur.Deadline = e.Calendar.AddWorkingDays(base, days)
+		cur.Overdue = false
+		ev := event(c, EventDeadlineExtended, a, now, reason)
+		ev.Fields = map[string]string{"from": from.Format(time.RFC3339), "to": cur.Deadline.Format(time.RFC3339), "days": strconv.Itoa(days)}
+		c.append(ev)
+		return nil
+	})
+}
+
+// Close, for the partnership, closes a case for good with a reason.
+func (e *Engine) Close(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
+	fe := FieldErrors{}
+	reason = checkText(fe, "reason", reason, MaxLongText, "why the case is being closed")
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return e.apply(ctx, cmd, VerbClose, func(c *Case, a Actor, now time.Time) error {
+		c.Status = StatusClosed
+		c.append(event(c, EventClosed, a, now, reason))
+		return nil
+	})
+}

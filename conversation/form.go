@@ -1,0 +1,355 @@
+package conversation
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldType says how an adapter should ask for a form field.
+type FieldType string
+
+// The field types every adapter must render.
+const (
+	FieldYesNo      FieldType = "yesno"      // value "yes" or "no"
+	FieldText       FieldType = "text"       // one line
+	FieldTextarea   FieldType = "textarea"   // several lines
+	FieldSelect     FieldType = "select"     // one of Options
+	FieldPerson     FieldType = "person"     // a person id
+	FieldAgency     FieldType = "agency"     // one of Options (the directory's agencies)
+	FieldCheckboxes FieldType = "checkboxes" // a comma-separated subset of Options
+)
+
+// Option is one choice of a select or checkbox field.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Field is one question of a form.
+type Field struct {
+	Key         string
+	Label       string
+	Help        string
+	Type        FieldType
+	Options     []Option
+	Required    bool
+	MaxLen      int // in characters, for text fields
+	Placeholder string
+}
+
+// Form is a set of questions asked the same way on every platform.
+type Form struct {
+	Key    string
+	Title  string
+	Intro  string
+	Fields []Field
+}
+
+// Field returns the field with key, or nil.
+func (f *Form) Field(key string) *Field {
+	for i := range f.Fields {
+		if f.Fields[i].Key == key {
+			return &f.Fields[i]
+		}
+	}
+	return nil
+}
+
+// Intake form field keys.
+const (
+	FieldImmediateRisk    = "immediate_risk"
+	FieldAbout            = "about"
+	FieldChildRef         = "child_ref"
+	FieldRaiserAgency     = "raiser_agency"
+	FieldRespondent       = "respondent"
+	FieldRespondentAgency = "respondent_agency"
+	FieldCategory         = "category"
+	FieldDecision         = "decision"
+	FieldConcern          = "concern"
+	FieldEvidenceKind     = "evidence_kind"
+	FieldEvidence         = "evidence"
+	FieldOutcomeSought    = "outcome_sought"
+	FieldUrgency          = "urgency"
+	FieldReflection       = "reflection"
+	FieldFamilyInformed   = "family_informed"
+	FieldCrossBorder      = "cross_border"
+	FieldSeriousConcern   = "serious_concern"
+)
+
+// Values of the "about" question that lead out of the ladder.
+const (
+	AboutOtherAgency  = "other_agency"
+	AboutCPConference = "cp_conference"
+	AboutOwnOrg       = "own_organisation"
+)
+
+// Length limits for free text, in characters.
+const (
+	MaxShortText = 200
+	MaxLongText  = 2500
+	MaxChildRef  = 40
+)
+
+// Guidance is the protocol's short advice, shown before intake.
+const Guidance = "Before you start, a moment to prepare:\n" +
+	"• Be confident and humble: trust your experience, and remember nobody holds every answer.\n" +
+	"• Strong feelings are natural. Keep calm, avoid blame and keep the child at the centre.\n" +
+	"• Bring your evidence. If it is a gut feeling, say so and own it.\n" +
+	"• Open with a question that seeks to understand, such as \"Could you help me see how that decision was reached?\""
+
+// IntakeForm returns the questions for raising a disagreement under p, with
+// agencies as the choices for both agency fields.
+func IntakeForm(p *Protocol, agencies []Option) Form {
+	cats := make([]Option, 0, len(p.Categories))
+	for _, c := range p.Categories {
+		cats = append(cats, Option{Value: c.Key, Label: c.Name})
+	}
+	return Form{
+		Key:   "intake",
+		Title: "Raise a disagreement",
+		Intro: Guidance,
+		Fields: []Field{
+			{Key: FieldImmediateRisk, Type: FieldYesNo, Required: true,
+				Label: "Is a child at immediate risk of significant harm?",
+				Help:  "This process is not for emergencies. If a child is at risk now, we will point you to the right number instead."},
+			{Key: FieldAbout, Type: FieldSelect, Required: true,
+				Label: "What is the disagreement about?",
+				Options: []Option{
+					{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
+					{Value: AboutCPConference, Label: "A decision made at a child protection conference"},
+					{Value: AboutOwnOrg, Label: "Something in my own organisation"},
+				}},
+			{Key: FieldChildRef, Type: FieldText, Required: true, MaxLen: MaxChildRef,
+				Label:       "Agency case reference",
+				Help:        "The reference your agency uses for the child — never a child's name.",
+				Placeholder: "e.g. CSC-123456"},
+			{Key: FieldRaiserAgency, Type: FieldAgency, Required: true, Options: agencies,
+				Label: "Your agency"},
+			{Key: FieldRespondent, Type: FieldPerson, Required: true,
+				Label: "Who made the decision you disagree with?",
+				Help:  "The professional you will talk to first."},
+			{Key: FieldRespondentAgency, Type: FieldAgency, Required: true, Options: agencies,
+				Label: "Their agency"},
+			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats,
+				Label: "What kind of disagreement is it?"},
+			{Key: FieldDecision, Type: FieldTextarea, Required: true, MaxLen: MaxShortText * 5,
+				Label: "Which decision or action do you disagree with?"},
+			{Key: FieldConcern, Type: FieldTextarea, Required: true, MaxLen: MaxLongText,
+				Label: "What worries you about it for the child?"},
+			{Key: FieldEvidenceKind, Type: FieldSelect, Required: true,
+				Label: "What is your concern based on?",
+				Options: []Option{
+					{Value: string(EvidenceDocumented), Label: "Evidence I can share"},
+					{Value: string(EvidenceGutFeeling), Label: "A gut feeling, which I own as one"},
+				}},
+			{Key: FieldEvidence, Type: FieldTextarea, Required: true, MaxLen: MaxLongText,
+				Label: "Your evidence, or what lies behind the feeling"},
+			{Key: FieldOutcomeSought, Type: FieldTextarea, Required: true, MaxLen: MaxShortText * 5,
+				Label: "What would resolve this for the child?"},
+			{Key: FieldUrgency, Type: FieldSelect, Required: true,
+				Label: "How soon does the child need this resolved?",
+				Options: []Option{
+					{Value: string(UrgencyStandard), Label: "Within the usual timescale"},
+					{Value: string(UrgencyUrgent), Label: "Urgently"},
+				}},
+			{Key: FieldReflection, Type: FieldCheckboxes,
+				Label: "Before raising it, I have…",
+				Options: []Option{
+					{Value: "discussed_with_lead", Label: "talked it through with my safeguarding lead or manager"},
+					{Value: "child_best_interest", Label: "checked that only the child's best interest drives this"},
+					{Value: "motivation_considered", Label: "considered my own motivation and any over-identification with one family member"},
+				}},
+			{Key: FieldFamilyInformed, Type: FieldYesNo, Required: true,
+				Label: "Does the family know about this disagreement?"},
+			{Key: FieldCrossBorder, Type: FieldText, MaxLen: MaxShortText,
+				Label: "Other partnership, if the case crosses a border",
+				Help:  "Leave blank if the child and both agencies are in this partnership's area."},
+			{Key: FieldSeriousConcern, Type: FieldYesNo, Required: true,
+				Label: "Is this a serious concern the partnership should know about now?",
+				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
+		},
+	}
+}
+
+// RouteKind names a way out of the ladder.
+type RouteKind string
+
+// The routes out of the ladder that intake can take.
+const (
+	RouteImmediateRisk  RouteKind = "immediate_risk"
+	RouteDissent        RouteKind = "dissent_procedure"
+	RouteWhistleblowing RouteKind = "whistleblowing"
+)
+
+// RaiseInput is a validated intake.
+type RaiseInput struct {
+	ImmediateRisk    bool
+	About            string
+	ChildRef         string
+	RaiserAgency     string
+	RespondentID     string
+	RespondentAgency string
+	Category         string
+	Decision         string
+	Concern          string
+	EvidenceKind     EvidenceKind
+	Evidence         string
+	OutcomeSought    string
+	Urgency          Urgency
+	Reflection       Reflection
+	FamilyInformed   bool
+	CrossBorder      string
+	SeriousConcern   bool
+}
+
+// Route returns where intake must send the person instead of opening a case,
+// or "" when a case should be opened.
+func (in RaiseInput) Route() RouteKind {
+	switch {
+	case in.ImmediateRisk:
+		return RouteImmediateRisk
+	case in.About == AboutCPConference:
+		return RouteDissent
+	case in.About == AboutOwnOrg:
+		return RouteWhistleblowing
+	}
+	return ""
+}
+
+// CheckAnswer validates one answer against its field and returns a message
+// for the person, or "" when it is acceptable. It is used both for
+// question-at-a-time adapters and for whole-form validation.
+func (f *Field) CheckAnswer(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		if f.Required {
+			return "Please answer this question."
+		}
+		return ""
+	}
+	if !utf8.ValidString(v) {
+		return "This answer has characters we can't read. Please type it again."
+	}
+	switch f.Type {
+	case FieldYesNo:
+		if _, ok := ParseYesNo(v); !ok {
+			return "Please answer yes or no."
+		}
+	case FieldSelect, FieldAgency:
+		if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == v }) {
+			return "Please choose one of the options."
+		}
+	case FieldCheckboxes:
+		for _, part := range splitList(v) {
+			if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == part }) {
+				return fmt.Sprintf("%q is not one of the options.", part)
+			}
+		}
+	case FieldText, FieldTextarea, FieldPerson:
+		if f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
+			return fmt.Sprintf("Please keep this to %d characters; it is %d now.", f.MaxLen, utf8.RuneCountInString(v))
+		}
+	}
+	if f.Key == FieldChildRef {
+		return checkChildRef(v)
+	}
+	return ""
+}
+
+// checkChildRef accepts only reference-like text: letters, digits and
+// separators, with at least one digit, so a name is never stored as one.
+func checkChildRef(v string) string {
+	hasDigit := false
+	for _, r := range v {
+		switch {
+		case unicode.IsDigit(r):
+			hasDigit = true
+		case unicode.IsLetter(r), r == '-', r == '/', r == '_', r == '.', r == ' ':
+		default:
+			return "Use only letters, digits and - / _ . in the case reference."
+		}
+	}
+	if !hasDigit {
+		return "That doesn't look like a case reference: it needs at least one digit. Never use a child's name."
+	}
+	return ""
+}
+
+// ParseYesNo reads yes/no answers in the forms people type.
+func ParseYesNo(v string) (yes bool, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "y", "true":
+		return true, true
+	case "no", "n", "false":
+		return false, true
+	}
+	return false, false
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ParseIntake validates the values of an intake form. When an answer leads
+// out of the ladder (immediate risk, a conference decision, one's own
+// organisation) the rest is not required and the input's Route says where to
+// go. Returns an EINVALID error with one message per field otherwise.
+func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
+	get := func(k string) string { return strings.TrimSpace(values[k]) }
+	fe := FieldErrors{}
+	check := func(k string) {
+		if fd := f.Field(k); fd != nil {
+			if msg := fd.CheckAnswer(values[k]); msg != "" {
+				fe.Add(k, msg)
+			}
+		}
+	}
+	check(FieldImmediateRisk)
+	var in RaiseInput
+	in.ImmediateRisk, _ = ParseYesNo(get(FieldImmediateRisk))
+	if len(fe) > 0 || in.ImmediateRisk {
+		return in, fe.Err()
+	}
+	check(FieldAbout)
+	in.About = get(FieldAbout)
+	if len(fe) > 0 || in.Route() != "" {
+		return in, fe.Err()
+	}
+	for _, fd := range f.Fields {
+		check(fd.Key)
+	}
+	in.ChildRef = get(FieldChildRef)
+	in.RaiserAgency = get(FieldRaiserAgency)
+	in.RespondentID = get(FieldRespondent)
+	in.RespondentAgency = get(FieldRespondentAgency)
+	in.Category = get(FieldCategory)
+	in.Decision = get(FieldDecision)
+	in.Concern = get(FieldConcern)
+	in.EvidenceKind = EvidenceKind(get(FieldEvidenceKind))
+	in.Evidence = get(FieldEvidence)
+	in.OutcomeSought = get(FieldOutcomeSought)
+	in.Urgency = Urgency(get(FieldUrgency))
+	for _, r := range splitList(get(FieldReflection)) {
+		switch r {
+		case "discussed_with_lead":
+			in.Reflection.DiscussedWithLead = true
+		case "child_best_interest":
+			in.Reflection.ChildBestInterest = true
+		case "motivation_considered":
+			in.Reflection.MotivationConsidered = true
+		}
+	}
+	in.FamilyInformed, _ = ParseYesNo(get(FieldFamilyInformed))
+	in.CrossBorder = get(FieldCrossBorder)
+	in.SeriousConcern, _ = ParseYesNo(get(FieldSeriousConcern))
+	return in, fe.Err()
+}

@@ -1,0 +1,200 @@
+package conversation
+
+import (
+	"slices"
+)
+
+// Verb names a step a person can take on a case. Buttons carry a verb and a
+// case id.
+type Verb string
+
+// The verbs of the engine.
+const (
+	VerbAcknowledge    Verb = "acknowledge"
+	VerbRespond        Verb = "respond"
+	VerbNote           Verb = "note"
+	VerbEscalate       Verb = "escalate"
+	VerbPropose        Verb = "propose"
+	VerbConfirm        Verb = "confirm"
+	VerbDispute        Verb = "dispute"
+	VerbWithdraw       Verb = "withdraw"
+	VerbRefer          Verb = "refer"
+	VerbMediation      Verb = "mediation"
+	VerbExtend         Verb = "extend"
+	VerbReassign       Verb = "reassign"
+	VerbAcceptReferral Verb = "accept_referral"
+	VerbReturnReferral Verb = "return_referral"
+	VerbOfferMediation Verb = "offer_mediation"
+	VerbClose          Verb = "close"
+)
+
+// Verbs lists every verb in the order buttons should appear.
+var Verbs = []Verb{
+	VerbAcknowledge, VerbRespond, VerbPropose, VerbConfirm, VerbDispute, VerbEscalate,
+	VerbMediation, VerbRefer, VerbExtend, VerbNote, VerbReassign, VerbWithdraw,
+	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
+}
+
+// Actor is who is acting and whether they hold a partnership role.
+type Actor struct {
+	ID          string
+	Partnership bool
+}
+
+var errNotParty = Errorf(EFORBIDDEN, "You are not part of this case, so you can't see or act on it.")
+
+// CanSee reports whether actor may see the case at all: its parties, the
+// people at any of its stages, and partnership roles.
+func CanSee(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) }
+
+// Allowed returns nil when actor may take verb on the case now. Otherwise it
+// returns EFORBIDDEN when the actor's role does not allow it (with no detail
+// of the case for people outside it), or EINVALID when the case's state does
+// not.
+func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
+	if !CanSee(c, a) {
+		return errNotParty
+	}
+	cur := c.Current()
+	side := c.SideOf(a.ID)
+	atReferral := cur.Key == ReferralStageKey
+	stageName := p.StageName(cur.Key)
+	onStage := side != ""
+	notOnStage := Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
+	if !c.Status.Active() && v != VerbNote {
+		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)
+	}
+	if v == VerbNote {
+		if c.Status == StatusClosed {
+			return Errorf(EINVALID, "This case is closed.")
+		}
+		return nil
+	}
+	switch v {
+	case VerbAcknowledge, VerbRespond:
+		if atReferral {
+			if !a.Partnership {
+				return Errorf(EFORBIDDEN, "Only the partnership can acknowledge a referral.")
+			}
+		} else if side != SideRespondent {
+			return Errorf(EFORBIDDEN, "Only the people answering at the current stage (%s) can do this.", stageName)
+		}
+		if v == VerbAcknowledge && cur.Acknowledged() {
+			return Errorf(EINVALID, "This stage has already been acknowledged.")
+		}
+	case VerbEscalate:
+		if !onStage {
+			return notOnStage
+		}
+		if atReferral {
+			return Errorf(EINVALID, "The case is with the partnership; it can't be escalated further.")
+		}
+		if p.StageIndex(cur.Key) >= len(p.Stages)-1 {
+			return Errorf(EINVALID, "This is the last stage. You can ask for mediation or refer the case to the %s.", p.Referral.Body)
+		}
+	case VerbPropose:
+		if !onStage {
+			return notOnStage
+		}
+		if c.Resolution != nil && !c.Resolution.Confirmed {
+			return Errorf(EINVALID, "A resolution is already waiting to be confirmed.")
+		}
+	case VerbConfirm, VerbDispute:
+		if c.Resolution == nil || c.Resolution.Confirmed {
+			return Errorf(EINVALID, "There is no proposed resolution to answer.")
+		}
+		if !onStage || side == c.Resolution.ProposedBySide {
+			return Errorf(EFORBIDDEN, "Only the other side at the current stage can answer this proposal.")
+		}
+	case VerbWithdraw:
+		if side != SideRaiser && c.Raiser.PersonID != a.ID {
+			return Errorf(EFORBIDDEN, "Only the side that raised the case can withdraw it.")
+		}
+	case VerbRefer:
+		if !onStage {
+			return notOnStage
+		}
+		if atReferral {
+			return Errorf(EINVALID, "The case is already with the partnership.")
+		}
+	case VerbMediation:
+		if !onStage {
+			return notOnStage
+		}
+		if c.Mediation {
+			return Errorf(EINVALID, "Mediation has already been asked for on this case.")
+		}
+		if p.StageIndex(cur.Key) < 1 {
+			return Errorf(EINVALID, "Mediation is for cases the managers could not resolve. Try escalating first.")
+		}
+	case VerbExtend:
+		if !onStage && !a.Partnership {
+			return notOnStage
+		}
+	case VerbReassign:
+		if !onStage && !a.Partnership {
+			return notOnStage
+		}
+	case VerbAcceptReferral, VerbReturnReferral:
+		if !a.Partnership {
+			return Errorf(EFORBIDDEN, "Only the partnership can decide on a referral.")
+		}
+		if !atReferral {
+			return Errorf(EINVALID, "This case has not been referred to the partnership.")
+		}
+		since := lastReferralSeq(c)
+		if v == VerbAcceptReferral && slices.ContainsFunc(c.Events, func(e Event) bool {
+			return e.Kind == EventReferralAccepted && e.Seq > since
+		}) {
+			return Errorf(EINVALID, "The referral has already been accepted.")
+		}
+	case VerbOfferMediation:
+		if !a.Partnership {
+			return Errorf(EFORBIDDEN, "Only the partnership can offer mediation.")
+		}
+	case VerbClose:
+		if !a.Partnership {
+			return Errorf(EFORBIDDEN, "Only the partnership can close a case.")
+		}
+	default:
+		return Errorf(EINVALID, "%q is not something this bot can do.", string(v))
+	}
+	return nil
+}
+
+// lastReferralSeq returns the sequence number of the latest referral event.
+func lastReferralSeq(c *Case) int {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		if c.Events[i].Kind == EventReferred {
+			return c.Events[i].Seq
+		}
+	}
+	return 0
+}
+
+// AllowedVerbs returns the verbs actor may take on the case now, in button order.
+func (p *Protocol) AllowedVerbs(c *Case, a Actor) []Verb {
+	var out []Verb
+	for _, v := range Verbs {
+		if p.Allowed(c, a, v) == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// WaitingOn reports whether the case is waiting for person to act: they are
+// on the side that owes the next step at the current stage.
+func WaitingOn(c *Case, person string) bool {
+	if !c.Status.Active() {
+		return false
+	}
+	side := c.SideOf(person)
+	if side == "" {
+		return false
+	}
+	if c.Resolution != nil && !c.Resolution.Confirmed {
+		return side != c.Resolution.ProposedBySide
+	}
+	return side == SideRespondent
+}
