@@ -1,0 +1,27 @@
+package config
+
+import (
+	"fmt"
+	"io"
+)
+
+// Check loads the configuration as Load does and writes every problem, errors
+// and warnings, one per line with its place, followed by a one-line summary.
+// It reports whether the configuration is usable; `resolvebot config check`
+// exits non-zero when it is not. Write errors to w are ignored.
+func Check(opts Options, w io.Writer) (ok bool) {
+	cfg, probs, err := Load(opts)
+	_ = probs.Print(w)
+	source := "defaults and environment only"
+	if cfg != nil && cfg.File != "" {
+		source = cfg.File
+	} else if cfg == nil && len(probs) > 0 {
+		source = "see above"
+	}
+	if err != nil {
+		fmt.Fprintf(w, "config is not usable: %s\n", probs.Summary())
+		return false
+	}
+	fmt.Fprintf(w, "config ok (%s, partnership %s): %s\n", source, cfg.Partnership, probs.Summary())
+	return true
+}

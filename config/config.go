@@ -1,0 +1,372 @@
+// Package config loads resolvebot's configuration once, at the edge:
+// built-in defaults, then one YAML file, then the environment, then explicit
+// options. It validates the result, reporting every problem with the place it
+// came from, and carries each partnership's protocol as an embedded preset.
+//
+// No other package reads the environment. Secrets (Slack and Teams
+// credentials, the Redis URL) come from the environment only; a secret
+// written in the file is an error and is never read.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	_ "time/tzdata" // so time zones load on machines with no zoneinfo
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Environment variables read by Load.
+const (
+	EnvConfig             = "RESOLVEBOT_CONFIG"
+	EnvAddr               = "RESOLVEBOT_ADDR"
+	EnvData               = "RESOLVEBOT_DATA"
+	EnvRedisURL           = "REDIS_URL"
+	EnvSlackAPIURL        = "SLACK_API_URL"
+	EnvSlackBotToken      = "SLACK_BOT_TOKEN"
+	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"
+	EnvSlackAppToken      = "SLACK_APP_TOKEN"
+	EnvTeamsAppID         = "MICROSOFT_APP_ID"
+	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD"
+	EnvTeamsTenantID      = "MICROSOFT_APP_TENANT_ID"
+	EnvTeamsAppType       = "MICROSOFT_APP_TYPE"
+)
+
+// Store drivers.
+const (
+	DriverBolt  = "bolt"
+	DriverRedis = "redis"
+)
+
+// Teams app types (MICROSOFT_APP_TYPE).
+const (
+	TeamsSingleTenant    = "SingleTenant"
+	TeamsMultiTenant     = "MultiTenant"
+	TeamsUserAssignedMSI = "UserAssignedMSI"
+)
+
+// NationEnglandAndWales is the only supported calendar nation: weekends and
+// the bank holidays of England and Wales are not working days.
+const NationEnglandAndWales = "england-and-wales"
+
+// Config is resolvebot's whole configuration, loaded once by Load and then
+// passed down. It is never changed after Load returns.
+type Config struct {
+	// File is the YAML file that was read, or "" when only defaults and
+	// the environment were used.
+	File string
+	// Partnership is the preset key the protocol started from.
+	Partnership string
+	// Protocol is the preset with the file's overrides applied; it passes
+	// Protocol.Validate.
+	Protocol  conversation.Protocol
+	Calendar  Calendar
+	Directory Directory
+	Store     Store
+	// Addr is the HTTP listen address, for example ":3978".
+	Addr   string
+	Drafts Drafts
+	Slack  Slack
+	Teams  Teams
+	Log    Log
+}
+
+// Calendar says which days and hours are working time.
+type Calendar struct {
+	Nation   string         // "england-and-wales"
+	TimeZone string         // IANA name, e.g. "Europe/London"
+	Location *time.Location // TimeZone, loaded
+	// ClosureDays are extra non-working days, each at midnight in Location,
+	// in the order given.
+	ClosureDays []time.Time
+	// WorkdayStart and WorkdayEnd are offsets from midnight, e.g. 9h and 17h.
+	WorkdayStart time.Duration
+	WorkdayEnd   time.Duration
+}
+
+// Directory lists the agencies of the partnership with their escalation
+// contacts, and the partnership's own roles. Practitioners and their line
+// managers are not listed here: they are learned in chat.
+type Directory struct {
+	Agencies         []Agency
+	PartnershipRoles []PartnershipRole
+	// Demo is true when the file gave no directory and the built-in,
+	// clearly fictional example directory is in use.
+	Demo bool
+}
+
+// Agency is one partner organisation.
+type Agency struct {
+	Key      string
+	Name     string
+	Contacts AgencyContacts
+}
+
+// AgencyContacts holds an agency's escalation contacts per tier.
+type AgencyContacts struct {
+	Manager       []Contact
+	SeniorManager []Contact
+	Leader        []Contact
+}
+
+// ForTier returns the contacts at tier (one of the conversation.Tier*
+// constants), or nil for a tier the directory does not hold.
+func (a AgencyContacts) ForTier(tier string) []Contact {
+	switch tier {
+	case conversation.TierManager:
+		return a.Manager
+	case conversation.TierSeniorManager:
+		return a.SeniorManager
+	case conversation.TierLeader:
+		return a.Leader
+	}
+	return nil
+}
+
+// Contact is a named person with an email address.
+type Contact struct {
+	Name  string
+	Email string
+}
+
+// PartnershipRole is a person who acts for the partnership, for example the
+// partnership manager or the QA&P chair.
+type PartnershipRole struct {
+	Name  string
+	Email string
+	Role  string
+}
+
+// Store says where cases are kept.
+type Store struct {
+	Driver    string // DriverBolt or DriverRedis
+	Path      string // bolt file
+	KeyPrefix string // redis key prefix
+	// RedisURL comes from REDIS_URL only. It may carry a password: print
+	// it only through Config.String, which redacts it.
+	RedisURL string
+}
+
+// Drafts configures unfinished intake forms.
+type Drafts struct {
+	TTL time.Duration // how long an unsubmitted draft is kept
+}
+
+// Slack configures the Slack adapter. The tokens come from the environment.
+type Slack struct {
+	Command       string // slash command, e.g. "/resolve"
+	APIURL        string // "" for Slack's own API; ends in "/" when set
+	BotToken      string // SLACK_BOT_TOKEN
+	SigningSecret string // SLACK_SIGNING_SECRET, for the HTTP endpoint
+	AppToken      string // SLACK_APP_TOKEN, for Socket Mode
+}
+
+// Teams configures the Teams adapter. Everything but InsecureNoAuth comes
+// from the environment.
+type Teams struct {
+	AppID       string // MICROSOFT_APP_ID
+	AppPassword string // MICROSOFT_APP_PASSWORD
+	TenantID    string // MICROSOFT_APP_TENANT_ID
+	AppType     string // TeamsSingleTenant, TeamsMultiTenant or TeamsUserAssignedMSI
+	// InsecureNoAuth turns off token validation, for the local emulator
+	// only.
+	InsecureNoAuth bool
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string // debug, info, warn or error
+	Format string // auto, text or json
+}
+
+// SlackEnabled reports whether the Slack adapter should start: a bot token
+// is set.
+func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
+
+// TeamsEnabled reports whether the Teams adapter should start: an app id is
+// set, or insecure_no_auth is on (for the local emulator).
+func (c *Config) TeamsEnabled() bool { return c.Teams.AppID != "" || c.Teams.InsecureNoAuth }
+
+// String returns a readable dump of the configuration, one setting per line.
+// Secrets are never printed: each shows only whether it is set, and the
+// Redis URL has its password redacted.
+func (c *Config) String() string {
+	var b strings.Builder
+	line := func(k string, v any) { fmt.Fprintf(&b, "%s: %v\n", k, v) }
+	secret := func(s string) string {
+		if s == "" {
+			return "(not set)"
+		}
+		return "(set)"
+	}
+	file := c.File
+	if file == "" {
+		file = "(none: defaults and environment only)"
+	}
+	line("file", file)
+	line("partnership", c.Partnership)
+	line("protocol.name", c.Protocol.Name)
+	line("protocol.partnership", c.Protocol.Partnership)
+	for i, s := range c.Protocol.Stages {
+		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
+			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))
+	}
+	r := c.Protocol.Referral
+	line("protocol.referral", fmt.Sprintf("%q to %s via %s (%d days, ack %d)", r.Name, r.Body, r.Role, r.Days, r.AckDays))
+	rt := c.Protocol.Routes
+	line("protocol.routes.front_door", rt.FrontDoor)
+	line("protocol.routes.police", rt.Police)
+	line("protocol.routes.emergency", rt.Emergency)
+	line("protocol.routes.dissent_procedure", rt.DissentProcedure)
+	line("protocol.routes.whistleblowing", rt.Whistleblowing)
+	line("protocol.routes.partnership_contact", rt.PartnershipContact)
+	line("protocol.routes.mediation", rt.Mediation)
+	keys := make([]string, len(c.Protocol.Categories))
+	for i, k := range c.Protocol.Categories {
+		keys[i] = k.Key
+	}
+	line("protocol.categories", strings.Join(keys, ", "))
+	line("calendar.nation", c.Calendar.Nation)
+	line("calendar.time_zone", c.Calendar.TimeZone)
+	days := make([]string, len(c.Calendar.ClosureDays))
+	for i, d := range c.Calendar.ClosureDays {
+		days[i] = d.Format(time.DateOnly)
+	}
+	line("calendar.closure_days", strings.Join(days, ", "))
+	line("calendar.workday", clock(c.Calendar.WorkdayStart)+"–"+clock(c.Calendar.WorkdayEnd))
+	demo := ""
+	if c.Directory.Demo {
+		demo = " (built-in example)"
+	}
+	line("directory", fmt.Sprintf("%d agencies, %d partnership roles%s", len(c.Directory.Agencies), len(c.Directory.PartnershipRoles), demo))
+	line("store.driver", c.Store.Driver)
+	switch c.Store.Driver {
+	case DriverRedis:
+		line("store.redis_url", redactURL(c.Store.RedisURL))
+		line("store.key_prefix", c.Store.KeyPrefix)
+	default:
+		line("store.path", c.Store.Path)
+	}
+	line("addr", c.Addr)
+	line("drafts.ttl", c.Drafts.TTL)
+	line("slack.enabled", c.SlackEnabled())
+	line("slack.command", c.Slack.Command)
+	line("slack.api_url", c.Slack.APIURL)
+	line("slack.bot_token", secret(c.Slack.BotToken))
+	line("slack.signing_secret", secret(c.Slack.SigningSecret))
+	line("slack.app_token", secret(c.Slack.AppToken))
+	line("teams.enabled", c.TeamsEnabled())
+	line("teams.app_id", c.Teams.AppID)
+	line("teams.app_password", secret(c.Teams.AppPassword))
+	line("teams.tenant_id", c.Teams.TenantID)
+	line("teams.app_type", c.Teams.AppType)
+	line("teams.insecure_no_auth", c.Teams.InsecureNoAuth)
+	line("log.level", c.Log.Level)
+	line("log.format", c.Log.Format)
+	return b.String()
+}
+
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func redactURL(s string) string {
+	if s == "" {
+		return "(not set)"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(set, unparseable)"
+	}
+	return u.Redacted()
+}
+
+// Options are the explicit overrides given to Load, typically from command
+// line flags. Empty fields override nothing.
+type Options struct {
+	// Path is the YAML file to read; "" falls back to RESOLVEBOT_CONFIG,
+	// and then to no file at all.
+	Path string
+	// Addr overrides addr and RESOLVEBOT_ADDR.
+	Addr string
+	// Data overrides store.path and RESOLVEBOT_DATA.
+	Data string
+	// Getenv reads the environment; nil means os.Getenv. Tests pass a map
+	// lookup here rather than changing the process environment.
+	Getenv func(string) string
+}
+
+// defaults returns the built-in configuration before any layer is applied.
+func defaults() *Config {
+	p, err := Preset(DefaultPartnership)
+	if err != nil {
+		panic("config: the built-in generic preset is broken: " + err.Error())
+	}
+	return &Config{
+		Partnership: DefaultPartnership,
+		Protocol:    p,
+		Calendar: Calendar{
+			Nation:       NationEnglandAndWales,
+			TimeZone:     "Europe/London",
+			WorkdayStart: 9 * time.Hour,
+			WorkdayEnd:   17 * time.Hour,
+		},
+		Directory: demoDirectory(),
+		Store:     Store{Driver: DriverBolt, Path: "resolvebot.db", KeyPrefix: "resolvebot"},
+		Addr:      ":3978",
+		Drafts:    Drafts{TTL: 72 * time.Hour},
+		Slack:     Slack{Command: "/resolve"},
+		Log:       Log{Level: "info", Format: "auto"},
+	}
+}
+
+// Load builds the configuration from built-in defaults, then the YAML file
+// (opts.Path, else RESOLVEBOT_CONFIG, else none), then the environment, then
+// opts, and validates the result.
+//
+// Problems lists everything found, errors and warnings, each with its place.
+// The error is non-nil, and the *Config nil, only when the configuration is
+// unusable: the file cannot be read, it is not valid YAML, or any problem has
+// severity error. A missing path is no error: defaults are used.
+func Load(opts Options) (*Config, Problems, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	col := newCollector()
+	cfg := defaults()
+
+	path := opts.Path
+	if path == "" {
+		path = getenv(EnvConfig)
+	}
+	var f fileSettings
+	if path != "" {
+		cfg.File = path
+		data, err := os.ReadFile(path)
+		if err != nil {
+			col.add(SeverityError, path, "cannot read the config file: %v", err)
+			return nil, col.probs, fmt.Errorf("read config %s: %w", path, err)
+		}
+		if err := decodeFile(path, data, cfg, &f, col); err != nil {
+			return nil, col.probs, fmt.Errorf("parse config %s: %w", path, err)
+		}
+	}
+	applyEnv(cfg, &f, getenv, col)
+	if opts.Addr != "" {
+		cfg.Addr = opts.Addr
+		col.set("addr", "option addr")
+	}
+	if opts.Data != "" {
+		cfg.Store.Path = opts.Data
+		col.set("store.path", "option data")
+	}
+	validate(cfg, &f, col)
+	if col.probs.HasErrors() {
+		return nil, col.probs, fmt.Errorf("config has %s", col.probs.Summary())
+	}
+	return cfg, col.probs, nil
+}

@@ -1,0 +1,222 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// applyEnv applies the environment layer on top of the file.
+func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *collector) {
+	str := func(name, path string, dst *string) bool {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return false
+		}
+		*dst = v
+		col.set(path, "env "+name)
+		return true
+	}
+	str(EnvAddr, "addr", &cfg.Addr)
+	str(EnvData, "store.path", &cfg.Store.Path)
+	if str(EnvRedisURL, "store.redis_url", &cfg.Store.RedisURL) {
+		switch f.storeDriver {
+		case "":
+			cfg.Store.Driver = DriverRedis
+			col.set("store.driver", "env "+EnvRedisURL)
+		case DriverBolt:
+			col.warnAt("store.driver", "%s is set but the file chooses the bolt store, so Redis is not used", EnvRedisURL)
+		}
+	}
+	str(EnvSlackAPIURL, "slack.api_url", &cfg.Slack.APIURL)
+	str(EnvSlackBotToken, "slack.bot_token", &cfg.Slack.BotToken)
+	str(EnvSlackSigningSecret, "slack.signing_secret", &cfg.Slack.SigningSecret)
+	str(EnvSlackAppToken, "slack.app_token", &cfg.Slack.AppToken)
+	str(EnvTeamsAppID, "teams.app_id", &cfg.Teams.AppID)
+	str(EnvTeamsAppPassword, "teams.app_password", &cfg.Teams.AppPassword)
+	str(EnvTeamsTenantID, "teams.tenant_id", &cfg.Teams.TenantID)
+	str(EnvTeamsAppType, "teams.app_type", &cfg.Teams.AppType)
+}
+
+// frontDoorFallback is used when neither the preset nor the file gives a
+// front-door number, so the immediate-risk route still says where to go.
+const frontDoorFallback = "your local children's services front door"
+
+// validate checks the merged configuration, fills derived values and adds
+// every problem to col.
+func validate(cfg *Config, f *fileSettings, col *collector) {
+	validateProtocol(cfg, col)
+	validateCalendar(cfg, f, col)
+	validateDirectory(cfg, f, col)
+	validateStore(cfg, col)
+	if err := checkAddr(cfg.Addr); err != nil {
+		col.errorAt("addr", "%v", err)
+	}
+	if cfg.Drafts.TTL <= 0 {
+		col.errorAt("drafts.ttl", "must be longer than zero, for example 72h")
+	}
+	validateSlack(cfg, col)
+	validateTeams(cfg, col)
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, cfg.Log.Level) {
+		col.errorAt("log.level", "unknown level %q; choose one of: debug, info, warn, error", cfg.Log.Level)
+	}
+	if !slices.Contains([]string{"auto", "text", "json"}, cfg.Log.Format) {
+		col.errorAt("log.format", "unknown format %q; choose one of: auto, text, json", cfg.Log.Format)
+	}
+}
+
+func validateProtocol(cfg *Config, col *collector) {
+	p := &cfg.Protocol
+	p.Key = cfg.Partnership
+	if p.Routes.Emergency == "" {
+		p.Routes.Emergency = "999"
+	}
+	if p.Routes.FrontDoor == "" {
+		col.warnAt("protocol.routes.front_door",
+			"the %s preset has no front-door number; set protocol.routes.front_door to your area's number (until then people are told: %q)",
+			cfg.Partnership, frontDoorFallback)
+		p.Routes.FrontDoor = frontDoorFallback
+	}
+	fields := conversation.ErrorFields(p.Validate())
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		col.errorAt("protocol."+k, "%s", fields[k])
+	}
+}
+
+func validateCalendar(cfg *Config, f *fileSettings, col *collector) {
+	c := &cfg.Calendar
+	if c.Nation != NationEnglandAndWales {
+		col.errorAt("calendar.nation", "unsupported nation %q; the supported one is %s", c.Nation, NationEnglandAndWales)
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil || c.TimeZone == "" {
+		col.errorAt("calendar.time_zone", "unknown time zone %q; use an IANA name such as Europe/London", c.TimeZone)
+		loc = time.UTC
+	}
+	c.Location = loc
+	c.ClosureDays = nil
+	for _, d := range f.closureDays {
+		c.ClosureDays = append(c.ClosureDays, time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc))
+	}
+	if c.WorkdayStart >= c.WorkdayEnd {
+		col.errorAt("calendar.workday_end", "the working day must end after it starts (%s–%s)", clock(c.WorkdayStart), clock(c.WorkdayEnd))
+	}
+}
+
+func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
+	if !f.directorySet {
+		col.warnAt("directory", "no directory is configured, so the built-in example directory (fictional agencies and example.org contacts) is used; list your agencies under directory.agencies")
+		return
+	}
+	if len(cfg.Directory.Agencies) == 0 {
+		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
+	}
+	if len(cfg.Directory.PartnershipRoles) == 0 {
+		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
+	}
+}
+
+func validateStore(cfg *Config, col *collector) {
+	s := &cfg.Store
+	switch s.Driver {
+	case DriverBolt:
+		if s.Path == "" {
+			col.errorAt("store.path", "the bolt store needs a file path")
+		}
+	case DriverRedis:
+		if s.RedisURL == "" {
+			col.errorAt("store.driver", "the redis store needs %s set in the environment", EnvRedisURL)
+		} else if u, err := url.Parse(s.RedisURL); err != nil || !slices.Contains([]string{"redis", "rediss", "unix"}, u.Scheme) {
+			// Never print the URL: it may carry a password.
+			col.errorAt("store.redis_url", "%s is not a redis://, rediss:// or unix:// URL", EnvRedisURL)
+		}
+		if s.KeyPrefix == "" {
+			col.errorAt("store.key_prefix", "the redis store needs a key prefix")
+		}
+	default:
+		col.errorAt("store.driver", "unknown store driver %q; choose %s or %s", s.Driver, DriverBolt, DriverRedis)
+	}
+}
+
+func checkAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not a listen address such as :3978 or 127.0.0.1:3978", addr)
+	}
+	_ = host
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q does not end in a port number (0–65535)", addr)
+	}
+	return nil
+}
+
+func validateSlack(cfg *Config, col *collector) {
+	s := &cfg.Slack
+	if !strings.HasPrefix(s.Command, "/") || len(s.Command) < 2 || strings.ContainsAny(s.Command, " \t") {
+		col.errorAt("slack.command", "a slash command starts with / and has no spaces, for example /resolve; got %q", s.Command)
+	}
+	if s.APIURL != "" {
+		u, err := url.Parse(s.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			col.errorAt("slack.api_url", "%q is not an http(s) URL", s.APIURL)
+		} else if !strings.HasSuffix(s.APIURL, "/") {
+			s.APIURL += "/"
+		}
+	}
+	switch {
+	case s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "":
+		col.errorAt("slack.bot_token", "Slack has a bot token but neither %s (HTTP) nor %s (Socket Mode); requests could not be verified, so set one of them",
+			EnvSlackSigningSecret, EnvSlackAppToken)
+	case s.BotToken == "" && (s.SigningSecret != "" || s.AppToken != ""):
+		col.warnAt("slack.bot_token", "Slack secrets are set but %s is not, so Slack stays off", EnvSlackBotToken)
+	}
+	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
+		col.warnAt("slack.app_token", "%s does not start with xapp-; Socket Mode needs an app-level token", EnvSlackAppToken)
+	}
+}
+
+func validateTeams(cfg *Config, col *collector) {
+	t := &cfg.Teams
+	if t.AppType == "" {
+		if t.TenantID != "" {
+			t.AppType = TeamsSingleTenant
+		} else if t.AppID != "" {
+			t.AppType = TeamsMultiTenant
+		}
+	} else {
+		valid := false
+		for _, v := range []string{TeamsSingleTenant, TeamsMultiTenant, TeamsUserAssignedMSI} {
+			if strings.EqualFold(t.AppType, v) {
+				t.AppType, valid = v, true
+			}
+		}
+		if !valid {
+			col.errorAt("teams.app_type", "unknown app type %q; choose %s, %s or %s", t.AppType, TeamsSingleTenant, TeamsMultiTenant, TeamsUserAssignedMSI)
+		}
+	}
+	if t.AppID != "" {
+		if t.AppPassword == "" && t.AppType != TeamsUserAssignedMSI {
+			col.errorAt("teams.app_id", "Teams has an app id but no %s", EnvTeamsAppPassword)
+		}
+		if (t.AppType == TeamsSingleTenant || t.AppType == TeamsUserAssignedMSI) && t.TenantID == "" {
+			col.errorAt("teams.app_type", "a %s bot needs %s", t.AppType, EnvTeamsTenantID)
+		}
+	} else if t.AppPassword != "" || t.TenantID != "" {
+		col.warnAt("teams.app_id", "Teams secrets are set but %s is not, so Teams stays off", EnvTeamsAppID)
+	}
+	if t.InsecureNoAuth {
+		col.warnAt("teams.insecure_no_auth", "Teams requests are NOT authenticated; use this only with the local emulator, never in production")
+	}
+}
