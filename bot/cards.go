@@ -1,0 +1,283 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Cards builds the neutral messages that show cases to people.
+type Cards struct {
+	Protocol *conversation.Protocol
+	Calendar *conversation.Calendar
+	People   *People
+	Now      func() time.Time
+}
+
+// When formats a moment for people: "Tue 24 Nov, 17:00".
+func (k *Cards) When(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(k.Calendar.Location()).Format("Mon 2 Jan, 15:04")
+}
+
+// Deadline formats a deadline with the working days left: "Tue 24 Nov, 17:00
+// (2 working days left)".
+func (k *Cards) Deadline(t time.Time) string {
+	now := k.Now()
+	if t.IsZero() {
+		return "—"
+	}
+	if !t.After(now) {
+		return k.When(t) + " (passed)"
+	}
+	n := k.Calendar.WorkingDaysUntil(now, t)
+	switch n {
+	case 0:
+		return k.When(t) + " (today)"
+	case 1:
+		return k.When(t) + " (1 working day left)"
+	}
+	return fmt.Sprintf("%s (%d working days left)", k.When(t), n)
+}
+
+var statusLabels = map[conversation.Status]string{
+	conversation.StatusOpen:      "Open",
+	conversation.StatusResolved:  "Resolved",
+	conversation.StatusWithdrawn: "Withdrawn",
+	conversation.StatusReferred:  "Referred to the partnership",
+	conversation.StatusClosed:    "Closed",
+}
+
+// Buttons returns the buttons viewer may press on the case now.
+func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string) []Button {
+	partnership, _ := k.People.IsPartnership(ctx, viewer)
+	a := conversation.Actor{ID: viewer, Partnership: partnership}
+	var out []Button
+	for _, v := range k.Protocol.AllowedVerbs(c, a) {
+		b := Button{Label: VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
+			Confirm: confirmTexts[v], Form: ActionForm(k.Protocol, v) != nil}
+		switch v {
+		case conversation.VerbAcknowledge, conversation.VerbConfirm, conversation.VerbAcceptReferral:
+			b.Style = "primary"
+		case conversation.VerbWithdraw, conversation.VerbClose:
+			b.Style = "danger"
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// Card returns the case card for viewer, with headline on top and the
+// buttons viewer may press. Only call it for people entitled to the case.
+func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline string) Message {
+	cur := c.Current()
+	stage := k.Protocol.StageName(cur.Key)
+	m := Message{
+		Kind:   "card",
+		CaseID: c.ID,
+		Title:  fmt.Sprintf("%s · %s", c.ID, stage),
+		Text:   headline,
+		Tone:   ToneInfo,
+	}
+	if c.Urgency == conversation.UrgencyUrgent {
+		m.Tone = ToneWarning
+	}
+	evidence := "Evidence"
+	if c.EvidenceKind == conversation.EvidenceGutFeeling {
+		evidence = "Gut feeling (owned as one)"
+	}
+	m.Fields = []Field{
+		{"Agency case reference", c.ChildRef},
+		{"Raised by", fmt.Sprintf("%s, %s", c.Raiser.Name, k.People.AgencyName(c.Raiser.Agency))},
+		{"With", fmt.Sprintf("%s, %s", c.Respondent.Name, k.People.AgencyName(c.Respondent.Agency))},
+		{"Category", k.Protocol.CategoryName(c.Category)},
+		{"Decision challenged", c.Decision},
+		{"Concern", c.Concern},
+		{evidence, c.Evidence},
+		{"Would resolve it", c.OutcomeSought},
+		{"Urgency", urgencyLabel(c.Urgency)},
+		{"Status", statusLabels[c.Status]},
+		{"Stage", fmt.Sprintf("%d. %s — %s and %s", k.Protocol.StageNumber(cur.Key), stage,
+			k.People.Names(ctx, cur.Raiser), k.People.Names(ctx, cur.Respondent))},
+	}
+	if c.Status.Active() {
+		if cur.Acknowledged() {
+			m.Fields = append(m.Fields, Field{"Acknowledged", fmt.Sprintf("by %s, %s", k.People.Name(ctx, cur.AcknowledgedBy), k.When(cur.AcknowledgedAt))})
+		} else {
+			m.Fields = append(m.Fields, Field{"Acknowledge by", k.Deadline(cur.AckDeadline)})
+		}
+		m.Fields = append(m.Fields, Field{"Stage deadline", k.Deadline(cur.Deadline)})
+	}
+	if c.CrossBorder != "" {
+		m.Fields = append(m.Fields, Field{"Other partnership", c.CrossBorder})
+	}
+	if c.SeriousConcern {
+		m.Fields = append(m.Fields, Field{"Serious concern", "Logged with the partnership"})
+	}
+	if r := c.Resolution; r != nil {
+		state := "proposed by " + k.People.Name(ctx, r.ProposedBy) + ", waiting for the other side"
+		if r.Confirmed {
+			state = "agreed " + k.When(r.ConfirmedAt)
+		}
+		m.Fields = append(m.Fields, Field{"Way forward (" + state + ")", r.WayForward})
+		for _, a := range r.Actions {
+			v := a.Description + " — " + a.Owner
+			if !a.Due.IsZero() {
+				v += ", by " + a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")
+			}
+			m.Fields = append(m.Fields, Field{"Action", v})
+		}
+	}
+	m.Buttons = k.Buttons(ctx, c, viewer)
+	return m
+}
+
+func urgencyLabel(u conversation.Urgency) string {
+	if u == conversation.UrgencyUrgent {
+		return "Urgent"
+	}
+	return "Standard"
+}
+
+// eventLabels describe each kind of event on a timeline.
+var eventLabels = map[conversation.EventKind]string{
+	conversation.EventRaised:              "Raised",
+	conversation.EventAcknowledged:        "Acknowledged",
+	conversation.EventResponse:            "Responded",
+	conversation.EventNote:                "Note",
+	conversation.EventEscalated:           "Escalated",
+	conversation.EventResolutionProposed:  "Resolution proposed",
+	conversation.EventResolutionConfirmed: "Resolution confirmed",
+	conversation.EventResolutionDisputed:  "Resolution disputed",
+	conversation.EventWithdrawn:           "Withdrawn",
+	conversation.EventReferred:            "Referred to the partnership",
+	conversation.EventReferralAccepted:    "Referral accepted",
+	conversation.EventReferralReturned:    "Referral returned with advice",
+	conversation.EventMediationRequested:  "Mediation asked for",
+	conversation.EventMediationOffered:    "Mediation offered",
+	conversation.EventSeriousConcern:      "Serious concern logged with the partnership",
+	conversation.EventReassigned:          "Handed over",
+	conversation.EventDeadlineExtended:    "Deadline extended",
+	conversation.EventDeadlineMissed:      "Deadline missed",
+	conversation.EventNudged:              "Reminder sent",
+	conversation.EventClosed:              "Closed",
+}
+
+// EventLine describes one event in a line: when, what, who, and where.
+func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
+	label := eventLabels[e.Kind]
+	if label == "" {
+		label = string(e.Kind)
+	}
+	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
+	if e.Actor != "" {
+		line += " by " + k.People.Name(ctx, e.Actor)
+	}
+	switch e.Kind {
+	case conversation.EventEscalated:
+		line += " to " + k.Protocol.StageName(e.Fields["to"])
+	case conversation.EventReferralReturned:
+		line += " — back to " + k.Protocol.StageName(e.Fields["to"])
+	case conversation.EventReassigned:
+		line += fmt.Sprintf(": %s → %s", k.People.Name(ctx, e.Fields["from"]), k.People.Name(ctx, e.Fields["to"]))
+	case conversation.EventDeadlineExtended:
+		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
+			line += " to " + k.When(t)
+		}
+	default:
+		line += " (" + k.Protocol.StageName(e.Stage) + ")"
+	}
+	return line
+}
+
+// Timeline returns the case's whole timeline for an entitled viewer.
+func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
+	var b strings.Builder
+	for _, e := range c.Events {
+		b.WriteString(k.EventLine(ctx, e))
+		b.WriteString("\n")
+		if e.Text != "" {
+			b.WriteString("    “" + e.Text + "”\n")
+		}
+	}
+	return Message{Kind: "timeline", CaseID: c.ID, Title: "Timeline of " + c.ID, Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// List returns a short list of cases for viewer, marking those waiting on them.
+func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string) Message {
+	m := Message{Kind: "list", Title: "Your cases"}
+	if len(cs) == 0 {
+		m.Text = "You have no cases yet. Type \"raise\" to raise a disagreement."
+		return m
+	}
+	for _, c := range cs {
+		cur := c.Current()
+		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), statusLabels[c.Status], k.People.AgencyName(c.Respondent.Agency))
+		if conversation.WaitingOn(c, viewer) {
+			v += " · waiting on you, due " + k.Deadline(cur.Deadline)
+		} else if c.Status.Active() {
+			v += " · due " + k.Deadline(cur.Deadline)
+		}
+		m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
+	}
+	return m
+}
+
+// Route returns the message for a way out of the ladder, with the
+// configured numbers and procedures.
+func (k *Cards) Route(r conversation.RouteKind) Message {
+	rt := k.Protocol.Routes
+	m := Message{Kind: "route", Tone: ToneDanger}
+	switch r {
+	case conversation.RouteImmediateRisk:
+		m.Title = "Please act now — this is not the route for an emergency"
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact the children's services front door on %s, or the police on %s. In an emergency call %s.\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+			orDash(rt.FrontDoor), orDash(rt.Police), orDash(rt.Emergency))
+	case conversation.RouteDissent:
+		m.Tone = ToneInfo
+		m.Title = "Child protection conference decisions have their own route"
+		m.Text = "Disagreements with a decision made at a child protection conference go through the dissent procedure"
+		if rt.DissentProcedure != "" {
+			m.Text += ": " + rt.DissentProcedure
+		}
+		m.Text += ". Speak to the conference chair first. No case has been opened here."
+	case conversation.RouteWhistleblowing:
+		m.Tone = ToneInfo
+		m.Title = "Concerns about your own organisation"
+		m.Text = "This process is for disagreements between agencies. For a concern about your own organisation, talk to your manager or safeguarding lead, or use the whistleblowing policy"
+		if rt.Whistleblowing != "" {
+			m.Text += ": " + rt.Whistleblowing
+		}
+		m.Text += ". No case has been opened here."
+	}
+	return m
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// Help lists what a person can type.
+func Help(command string) Message {
+	if command == "" {
+		command = ""
+	} else {
+		command += " "
+	}
+	return Message{Kind: "help", Title: "What I can do", Text: strings.Join([]string{
+		"I help you raise and resolve a professional disagreement about a child, stage by stage, and keep the record.",
+		command + "raise — raise a disagreement",
+		command + "list — your cases, and which are waiting on you",
+		command + "status CR-2026-0001 — a case and its timeline",
+		command + "profile — your agency and line manager",
+		"Buttons on each case card take the next step. In an emergency call 999.",
+	}, "\n")}
+}

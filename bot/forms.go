@@ -1,0 +1,204 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Form keys that are not actions on a case.
+const (
+	FormIntake  = "intake"
+	FormProfile = "profile"
+	// ActionFormPrefix starts the key of every action form: "action:respond".
+	ActionFormPrefix = "action:"
+)
+
+// verbLabels are the button labels of each verb.
+var verbLabels = map[conversation.Verb]string{
+	conversation.VerbAcknowledge:    "Acknowledge",
+	conversation.VerbRespond:        "Respond",
+	conversation.VerbPropose:        "Propose resolution",
+	conversation.VerbConfirm:        "Confirm resolution",
+	conversation.VerbDispute:        "Dispute resolution",
+	conversation.VerbEscalate:       "Escalate",
+	conversation.VerbMediation:      "Ask for mediation",
+	conversation.VerbRefer:          "Refer to partnership",
+	conversation.VerbExtend:         "Extend deadline",
+	conversation.VerbNote:           "Add note",
+	conversation.VerbReassign:       "Hand over",
+	conversation.VerbWithdraw:       "Withdraw",
+	conversation.VerbAcceptReferral: "Accept referral",
+	conversation.VerbReturnReferral: "Return with advice",
+	conversation.VerbOfferMediation: "Offer mediation",
+	conversation.VerbClose:          "Close case",
+}
+
+// VerbLabel returns the button label of a verb.
+func VerbLabel(v conversation.Verb) string {
+	if l, ok := verbLabels[v]; ok {
+		return l
+	}
+	return string(v)
+}
+
+// confirmTexts are the "are you sure" prompts of irreversible steps.
+var confirmTexts = map[conversation.Verb]string{
+	conversation.VerbConfirm:  "Confirm this resolution? The case will be marked resolved.",
+	conversation.VerbWithdraw: "Withdraw this case? It will end here for everyone.",
+	conversation.VerbEscalate: "Escalate to the next stage? Managers on both sides will be brought in.",
+	conversation.VerbRefer:    "Refer this case to the partnership?",
+	conversation.VerbClose:    "Close this case for good?",
+}
+
+// ParseVerb returns the verb a person typed or a button carried, accepting
+// a few everyday words ("ack", "escalate"). ok is false for unknown words.
+func ParseVerb(s string) (conversation.Verb, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	aliases := map[string]conversation.Verb{
+		"ack": conversation.VerbAcknowledge, "acknowledge": conversation.VerbAcknowledge,
+		"respond": conversation.VerbRespond, "reply": conversation.VerbRespond,
+		"note": conversation.VerbNote, "escalate": conversation.VerbEscalate,
+		"propose": conversation.VerbPropose, "resolve": conversation.VerbPropose,
+		"confirm": conversation.VerbConfirm, "agree": conversation.VerbConfirm,
+		"dispute": conversation.VerbDispute, "withdraw": conversation.VerbWithdraw,
+		"refer": conversation.VerbRefer, "mediation": conversation.VerbMediation, "mediate": conversation.VerbMediation,
+		"extend": conversation.VerbExtend, "reassign": conversation.VerbReassign, "handover": conversation.VerbReassign,
+		"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
+		"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
+		"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
+		"close": conversation.VerbClose,
+	}
+	v, ok := aliases[s]
+	return v, ok
+}
+
+func textField(key, label, help string, required bool) conversation.Field {
+	return conversation.Field{Key: key, Label: label, Help: help, Type: conversation.FieldTextarea,
+		Required: required, MaxLen: conversation.MaxLongText}
+}
+
+// ActionForm returns the form a verb needs, or nil for verbs that need no words.
+func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.Form {
+	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: VerbLabel(v)}
+	switch v {
+	case conversation.VerbAcknowledge, conversation.VerbConfirm:
+		return nil
+	case conversation.VerbRespond:
+		f.Intro = "Share your view calmly and with your reasons. It helps to say what you understood the concern to be."
+		f.Fields = []conversation.Field{textField("text", "Your response", "", true)}
+	case conversation.VerbNote:
+		f.Fields = []conversation.Field{textField("text", "Note for the record", "Everyone on the case can read it.", true)}
+	case conversation.VerbEscalate:
+		f.Intro = "The case will move to the next stage and the people there will be asked to take it up."
+		f.Fields = []conversation.Field{
+			textField("reason", "Why hasn't this stage resolved it?", "", true),
+			{Key: "raiser_side", Label: "Manager on your side (if the bot doesn't know them)", Type: conversation.FieldPerson,
+				MaxLen: conversation.MaxShortText, Help: "Name or work email. Leave blank to use who the bot already knows."},
+			{Key: "respondent_side", Label: "Manager on their side (if the bot doesn't know them)", Type: conversation.FieldPerson,
+				MaxLen: conversation.MaxShortText, Help: "Name or work email. Leave blank to use who the bot already knows."},
+		}
+	case conversation.VerbPropose:
+		f.Intro = "The other side will be asked to confirm or dispute it."
+		f.Fields = []conversation.Field{
+			textField("way_forward", "Agreed way forward", "", true),
+			{Key: "actions", Label: "Actions", Type: conversation.FieldTextarea, MaxLen: conversation.MaxLongText,
+				Help: "One per line: what | who | by when (YYYY-MM-DD, optional)."},
+		}
+	case conversation.VerbDispute:
+		f.Fields = []conversation.Field{textField("reason", "What does the proposal leave unresolved?", "", true)}
+	case conversation.VerbWithdraw:
+		f.Fields = []conversation.Field{textField("reason", "Why are you withdrawing it?", "", true)}
+	case conversation.VerbRefer:
+		f.Intro = fmt.Sprintf("The %s will check which stages have been followed before taking it further.", partnershipRole(p))
+		f.Fields = []conversation.Field{textField("reason", "Why does this need the partnership?", "", true)}
+	case conversation.VerbMediation:
+		f.Intro = "The partnership can offer a mediator or restorative facilitator to bring both agencies together. The decision stays with the agencies."
+		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true)}
+	case conversation.VerbExtend:
+		f.Fields = []conversation.Field{
+			{Key: "days", Label: "Extra working days", Type: conversation.FieldText, Required: true, MaxLen: 2},
+			textField("reason", "Reason for the extension", "", true),
+		}
+	case conversation.VerbReassign:
+		f.Fields = []conversation.Field{
+			{Key: "from", Label: "Whose place is being handed over", Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
+				Help: "Leave blank for your own."},
+			{Key: "to", Label: "Who takes it on", Type: conversation.FieldPerson, Required: true, MaxLen: conversation.MaxShortText},
+			textField("reason", "Reason", "", true),
+		}
+	case conversation.VerbAcceptReferral:
+		f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
+		f.Fields = []conversation.Field{textField("text", "Note (optional)", "", false)}
+	case conversation.VerbReturnReferral:
+		opts := make([]conversation.Option, 0, len(p.Stages))
+		for _, s := range p.Stages {
+			opts = append(opts, conversation.Option{Value: s.Key, Label: s.Name})
+		}
+		f.Fields = []conversation.Field{
+			{Key: "stage", Label: "Stage still to follow", Type: conversation.FieldSelect, Required: true, Options: opts},
+			textField("text", "Your advice", "", true),
+		}
+	case conversation.VerbOfferMediation:
+		f.Fields = []conversation.Field{textField("text", "Who will mediate, and how to reach them", "", true)}
+	case conversation.VerbClose:
+		f.Fields = []conversation.Field{textField("reason", "Why is the case being closed?", "", true)}
+	default:
+		return nil
+	}
+	return f
+}
+
+// ProfileForm asks for the person's name, agency and line manager.
+func ProfileForm(agencies []conversation.Option) *conversation.Form {
+	return &conversation.Form{
+		Key:   FormProfile,
+		Title: "Your profile",
+		Intro: "Tell me your agency and line manager once and I'll remember them. You can change them any time with \"profile\".",
+		Fields: []conversation.Field{
+			{Key: "name", Label: "Your name", Type: conversation.FieldText, MaxLen: conversation.MaxShortText},
+			{Key: "agency", Label: "Your agency", Type: conversation.FieldAgency, Required: true, Options: agencies},
+			{Key: "manager", Label: "Your line manager", Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
+				Help: "Name or work email. They are brought in if a case moves to the manager stage."},
+		},
+	}
+}
+
+func partnershipRole(p *conversation.Protocol) string {
+	if p.Referral.Role != "" {
+		return p.Referral.Role
+	}
+	return "partnership manager"
+}
+
+// parseActions reads "what | who | when" lines into actions.
+func parseActions(text string, loc *time.Location) ([]conversation.ResolutionAction, error) {
+	var out []conversation.ResolutionAction
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		parts := strings.Split(line, "|")
+		a := conversation.ResolutionAction{Description: strings.TrimSpace(parts[0])}
+		if len(parts) > 1 {
+			a.Owner = strings.TrimSpace(parts[1])
+		}
+		if len(parts) > 2 && strings.TrimSpace(parts[2]) != "" {
+			d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(parts[2]), loc)
+			if err != nil {
+				return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+					Fields: map[string]string{"actions": fmt.Sprintf("Line %d: write the date as YYYY-MM-DD.", i+1)}}
+			}
+			a.Due = d
+		}
+		if len(parts) > 3 {
+			return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+				Fields: map[string]string{"actions": fmt.Sprintf("Line %d: use at most two | separators.", i+1)}}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}

@@ -1,0 +1,62 @@
+// Package bot is resolvebot's platform-neutral chat layer: the message model
+// every adapter renders, the people directory with identities per platform,
+// and the Router that turns what people do into engine commands and what
+// the engine did into messages for everyone who must hear it.
+package bot
+
+import (
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Tone colours a message where the platform can show it.
+type Tone string
+
+// The tones a message can take.
+const (
+	ToneInfo    Tone = "info"
+	ToneSuccess Tone = "success"
+	ToneWarning Tone = "warning"
+	ToneDanger  Tone = "danger"
+)
+
+// Field is a label and value shown side by side. Value may hold text people
+// typed: renderers must escape it.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Button is an action a person can take on a case.
+type Button struct {
+	Label   string
+	Verb    conversation.Verb
+	CaseID  string
+	Version int64  // the case version the card showed
+	Style   string // "primary", "danger" or ""
+	Confirm string // when set, ask "are you sure" with this text first
+	Form    bool   // pressing it opens a form (see ActionForm)
+}
+
+// Message is one neutral chat message. Adapters render it: Block Kit on
+// Slack, Adaptive Cards on Teams, plain text on the console.
+type Message struct {
+	Kind    string // "card", "notice", "error", "help", "list", "timeline", "route", "form"
+	CaseID  string // set for messages about one case
+	Title   string
+	Text    string // may hold text people typed: renderers must escape it
+	Fields  []Field
+	Buttons []Button
+	Tone    Tone
+	Form    *conversation.Form // a form to ask, for Kind "form"
+	// FormCase and FormVersion say which case a form acts on.
+	FormCase    string
+	FormVersion int64
+	// Errors holds one message per form field after a failed submission.
+	Errors map[string]string
+}
+
+// Outbound is a message for one person.
+type Outbound struct {
+	To      string // person id
+	Message Message
+}

@@ -1,0 +1,395 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Contact is a named person with an email, as configured.
+type Contact struct {
+	Name  string
+	Email string
+	Role  string // for partnership roles, e.g. "partnership manager"
+}
+
+// Agency is a configured agency and its escalation contacts per tier.
+type Agency struct {
+	Key      string
+	Name     string
+	Contacts map[string][]Contact // tier → contacts
+}
+
+// People is the people directory: configured agencies and partnership
+// roles, and the people the bot has met in chat with their handles per
+// platform. It implements conversation.Directory.
+type People struct {
+	store       conversation.Store
+	agencies    []Agency
+	partnership []Contact
+	now         func() time.Time
+	mu          sync.Mutex // serialises find-or-create of people
+}
+
+var _ conversation.Directory = (*People)(nil)
+
+// NewPeople returns a directory over store with the configured agencies and
+// partnership roles. now may be nil for the wall clock.
+func NewPeople(store conversation.Store, agencies []Agency, partnership []Contact, now func() time.Time) *People {
+	if now == nil {
+		now = time.Now
+	}
+	return &People{store: store, agencies: agencies, partnership: partnership, now: now}
+}
+
+// PersonID returns the person id for an email: the email, lowercased.
+func PersonID(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Seed makes sure every configured contact exists as a person, so they can be
+// chosen and reached before they first use the bot. Returns EINTERNAL on
+// store failure.
+func (p *People) Seed(ctx context.Context) error {
+	add := func(c Contact, agency string) error {
+		_, err := p.ensure(ctx, c.Email, c.Name, agency)
+		return err
+	}
+	for _, a := range p.agencies {
+		for _, cs := range a.Contacts {
+			for _, c := range cs {
+				if err := add(c, a.Key); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, c := range p.partnership {
+		if err := add(c, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensure returns the person with email, creating them with name and agency
+// when unknown.
+func (p *People) ensure(ctx context.Context, email, name, agency string) (*conversation.Person, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	id := PersonID(email)
+	per, err := p.store.GetPerson(ctx, id)
+	if err == nil {
+		return per, nil
+	}
+	if conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		return nil, conversation.Internal("load person", err)
+	}
+	per = &conversation.Person{ID: id, Name: name, Email: id, Agency: agency, UpdatedAt: p.now()}
+	if per.Name == "" {
+		per.Name = nameFromEmail(id)
+	}
+	if err := p.store.PutPerson(ctx, per); err != nil {
+		return nil, conversation.Internal("save person", err)
+	}
+	return per, nil
+}
+
+// nameFromEmail makes a readable name from an email's local part.
+func nameFromEmail(email string) string {
+	local, _, _ := strings.Cut(email, "@")
+	parts := strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' })
+	for i, s := range parts {
+		if s != "" {
+			parts[i] = strings.ToUpper(s[:1]) + s[1:]
+		}
+	}
+	if len(parts) == 0 {
+		return email
+	}
+	return strings.Join(parts, " ")
+}
+
+// Identify returns the person behind a platform handle, linking the handle to
+// an existing person with the same email, or creating a new person. Name and
+// email are what the platform reports and may be empty. Returns EINTERNAL on
+// store failure.
+func (p *People) Identify(ctx context.Context, h conversation.Handle, name, email string) (*conversation.Person, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	per, err := p.store.FindPersonByHandle(ctx, h.Platform, h.Team, h.User)
+	if err == nil {
+		if updateHandle(per, h) || (name != "" && per.Name != name) {
+			if name != "" {
+				per.Name = name
+			}
+			per.UpdatedAt = p.now()
+			if err := p.store.PutPerson(ctx, per); err != nil {
+				return nil, conversation.Internal("save person", err)
+			}
+		}
+		return per, nil
+	}
+	if conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		return nil, conversation.Internal("find person by handle", err)
+	}
+	if email != "" {
+		per, err = p.store.FindPersonByEmail(ctx, email)
+		if err != nil && conversation.ErrorCode(err) != conversation.ENOTFOUND {
+			return nil, conversation.Internal("find person by email", err)
+		}
+	}
+	if per == nil {
+		id := PersonID(email)
+		if id == "" {
+			id = h.Key()
+		}
+		per = &conversation.Person{ID: id, Name: name, Email: PersonID(email)}
+		if per.Name == "" {
+			per.Name = h.User
+		}
+	} else if name != "" && per.Name == "" {
+		per.Name = name
+	}
+	updateHandle(per, h)
+	per.UpdatedAt = p.now()
+	if err := p.store.PutPerson(ctx, per); err != nil {
+		return nil, conversation.Internal("save person", err)
+	}
+	return per, nil
+}
+
+// updateHandle adds or refreshes h on per and reports whether anything changed.
+func updateHandle(per *conversation.Person, h conversation.Handle) bool {
+	for i, old := range per.Handles {
+		if old.Key() == h.Key() {
+			if old == h || (h.Ref == "" && h.Channel == "") {
+				return false
+			}
+			if h.Ref == "" {
+				h.Ref = old.Ref
+			}
+			if h.Channel == "" {
+				h.Channel = old.Channel
+			}
+			per.Handles[i] = h
+			return true
+		}
+	}
+	per.Handles = append(per.Handles, h)
+	return true
+}
+
+// Resolve finds a person from what someone typed or picked: a person id, an
+// email (creating the person if new, so they can be brought in), or a name
+// that matches exactly one known person. Returns EINVALID with a message for
+// the person otherwise.
+func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, conversation.Errorf(conversation.EINVALID, "Please name someone.")
+	}
+	if per, err := p.store.GetPerson(ctx, text); err == nil {
+		return per, nil
+	} else if conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		return nil, conversation.Internal("load person", err)
+	}
+	if strings.Contains(text, "@") {
+		addr, err := mail.ParseAddress(text)
+		if err != nil {
+			return nil, conversation.Errorf(conversation.EINVALID, "That email address doesn't look right.")
+		}
+		if per, err := p.store.FindPersonByEmail(ctx, addr.Address); err == nil {
+			return per, nil
+		}
+		return p.ensure(ctx, addr.Address, addr.Name, "")
+	}
+	all, err := p.store.ListPeople(ctx)
+	if err != nil {
+		return nil, conversation.Internal("list people", err)
+	}
+	var found []*conversation.Person
+	for _, per := range all {
+		if strings.EqualFold(per.Name, text) {
+			found = append(found, per)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, conversation.Errorf(conversation.EINVALID, "We couldn't find anyone called %q. Try their work email address.", short(text, 60))
+	}
+	return nil, conversation.Errorf(conversation.EINVALID, "More than one person is called %q. Use their work email address.", short(text, 60))
+}
+
+// Agencies returns the configured agencies as form options.
+func (p *People) Agencies() []conversation.Option {
+	out := make([]conversation.Option, 0, len(p.agencies))
+	for _, a := range p.agencies {
+		out = append(out, conversation.Option{Value: a.Key, Label: a.Name})
+	}
+	return out
+}
+
+// AgencyName returns the display name of an agency key.
+func (p *People) AgencyName(key string) string {
+	for _, a := range p.agencies {
+		if a.Key == key {
+			return a.Name
+		}
+	}
+	return key
+}
+
+// StagePeople implements conversation.Directory: for the manager tier, the
+// line managers of the people below when known; otherwise the agency's
+// configured contacts for the tier. Returns ENOTFOUND when nobody is known.
+func (p *People) StagePeople(ctx context.Context, agency, tier string, below []string) ([]string, error) {
+	var out []string
+	if tier == conversation.TierManager {
+		for _, id := range below {
+			per, err := p.store.GetPerson(ctx, id)
+			if err != nil {
+				continue
+			}
+			if per.ManagerID != "" && !slices.Contains(out, per.ManagerID) {
+				out = append(out, per.ManagerID)
+			}
+		}
+		if len(out) > 0 {
+			return out, nil
+		}
+	}
+	for _, a := range p.agencies {
+		if a.Key != agency {
+			continue
+		}
+		for _, c := range a.Contacts[tier] {
+			per, err := p.ensure(ctx, c.Email, c.Name, a.Key)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, per.ID)
+		}
+	}
+	if len(out) == 0 {
+		return nil, conversation.Errorf(conversation.ENOTFOUND, "no %s known for %s", tier, agency)
+	}
+	return out, nil
+}
+
+// IsPartnership implements conversation.Directory.
+func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
+	for _, c := range p.partnership {
+		if PersonID(c.Email) == person {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// PartnershipPeople implements conversation.Directory.
+func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
+	out := make([]string, 0, len(p.partnership))
+	for _, c := range p.partnership {
+		out = append(out, PersonID(c.Email))
+	}
+	return out, nil
+}
+
+// Name returns a person's display name, or their id when unknown.
+func (p *People) Name(ctx context.Context, id string) string {
+	if id == "" {
+		return "the bot"
+	}
+	per, err := p.store.GetPerson(ctx, id)
+	if err != nil || per.Name == "" {
+		return id
+	}
+	return per.Name
+}
+
+// Names returns the display names of ids joined for a sentence.
+func (p *People) Names(ctx context.Context, ids []string) string {
+	names := make([]string, 0, len(ids))
+	for _, id := range ids {
+		names = append(names, p.Name(ctx, id))
+	}
+	return joinAnd(names)
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return "nobody"
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// short cuts s to at most n characters for safe display.
+func short(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// SaveProfile records a person's agency and line manager. Returns EINVALID
+// for an unknown agency or manager, EINTERNAL on store failure.
+func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manager string) (*conversation.Person, error) {
+	fe := conversation.FieldErrors{}
+	if !slices.ContainsFunc(p.agencies, func(a Agency) bool { return a.Key == agency }) {
+		fe.Add("agency", "Please choose your agency from the list.")
+	}
+	var mgr *conversation.Person
+	if strings.TrimSpace(manager) != "" {
+		m, err := p.Resolve(ctx, manager)
+		if err != nil {
+			if conversation.ErrorCode(err) != conversation.EINVALID {
+				return nil, err
+			}
+			fe.Add("manager", conversation.ErrorMessage(err))
+		} else if m.ID == personID {
+			fe.Add("manager", "You can't be your own line manager.")
+		} else {
+			mgr = m
+		}
+	}
+	if len([]rune(name)) > conversation.MaxShortText {
+		fe.Add("name", fmt.Sprintf("Please keep your name to %d characters.", conversation.MaxShortText))
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	per, err := p.store.GetPerson(ctx, personID)
+	if err != nil {
+		return nil, conversation.Internal("load person", err)
+	}
+	per.Agency = agency
+	if mgr != nil {
+		per.ManagerID = mgr.ID
+		if mgr.Agency == "" {
+			mgr.Agency = agency
+			mgr.UpdatedAt = p.now()
+			if err := p.store.PutPerson(ctx, mgr); err != nil {
+				return nil, conversation.Internal("save manager", err)
+			}
+		}
+	}
+	if n := strings.TrimSpace(name); n != "" {
+		per.Name = n
+	}
+	per.UpdatedAt = p.now()
+	if err := p.store.PutPerson(ctx, per); err != nil {
+		return nil, conversation.Internal("save person", err)
+	}
+	return per, nil
+}

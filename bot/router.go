@@ -1,0 +1,524 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Inbound is one thing a person did in chat, already mapped to their person
+// id by the adapter. Exactly one of Text, Verb or FormKey is set.
+type Inbound struct {
+	Actor string
+	// Text is a typed command: "list", "status CR-2026-0001", "ack CR-2026-0001".
+	Text string
+	// Verb, CaseID and Version describe a button press.
+	Verb    conversation.Verb
+	CaseID  string
+	Version int64
+	// FormKey and Values describe a form submission; CaseID and Version say
+	// which case an action form acts on.
+	FormKey string
+	Values  map[string]string
+}
+
+// Reply is what the Router wants said after an inbound event.
+type Reply struct {
+	// Messages go back to the person who acted.
+	Messages []Message
+	// Out goes to other people, each on their own platform.
+	Out []Outbound
+	// Refresh, when set, is a case whose every sent card should be updated.
+	Refresh *conversation.Case
+	// Errors holds one message per field when a form submission failed.
+	Errors map[string]string
+}
+
+// Router turns inbound events into engine commands and results into messages.
+type Router struct {
+	Engine   *conversation.Engine
+	People   *People
+	Cards    *Cards
+	Store    conversation.Store
+	Log      *slog.Logger
+	DraftTTL time.Duration
+	// Command is how people invoke the bot on this platform ("/resolve"), for help texts.
+	Command string
+}
+
+// NewRouter wires a Router over an engine whose Directory is people.
+func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTTL time.Duration) *Router {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if draftTTL <= 0 {
+		draftTTL = 72 * time.Hour
+	}
+	now := e.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Router{
+		Engine: e, People: people, Store: e.Store, Log: log, DraftTTL: draftTTL,
+		Cards: &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now},
+	}
+}
+
+func (r *Router) now() time.Time { return r.Cards.Now() }
+
+// IntakeForm returns the intake questions with the configured agencies.
+func (r *Router) IntakeForm() *conversation.Form {
+	f := conversation.IntakeForm(r.Engine.Protocol, r.People.Agencies())
+	return &f
+}
+
+// Handle carries out one inbound event and says what to send. It never
+// returns an error: problems become a clear message to the person, and
+// internal failures are logged with the case id only.
+func (r *Router) Handle(ctx context.Context, in Inbound) Reply {
+	reply, err := r.handle(ctx, in)
+	if err != nil {
+		return r.errorReply(in, err)
+	}
+	return reply
+}
+
+func (r *Router) errorReply(in Inbound, err error) Reply {
+	code := conversation.ErrorCode(err)
+	if code == conversation.EINTERNAL {
+		r.Log.Error("inbound failed", "case", safeCase(in.CaseID), "verb", string(in.Verb), "form", in.FormKey, "err", err)
+	} else {
+		r.Log.Info("inbound refused", "case", safeCase(in.CaseID), "verb", string(in.Verb), "form", in.FormKey, "code", code)
+	}
+	m := Message{Kind: "error", Tone: ToneWarning, CaseID: in.CaseID, Text: conversation.ErrorMessage(err), Errors: conversation.ErrorFields(err)}
+	return Reply{Messages: []Message{m}, Errors: m.Errors}
+}
+
+// safeCase keeps only an id-like value for logs.
+func safeCase(id string) string {
+	id = conversation.NormaliseCaseID(id)
+	if len(id) > 20 || strings.ContainsFunc(id, func(r rune) bool { return !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z') }) {
+		return "?"
+	}
+	return id
+}
+
+func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
+	per, err := r.Store.GetPerson(ctx, in.Actor)
+	if err != nil {
+		return Reply{}, conversation.Internal("load actor", err)
+	}
+	partnership, _ := r.People.IsPartnership(ctx, in.Actor)
+	if per.Agency == "" && !partnership && in.FormKey != FormProfile && !isHelp(in.Text) {
+		f := ProfileForm(r.People.Agencies())
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
+			Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
+	}
+	switch {
+	case in.FormKey != "":
+		return r.submit(ctx, in)
+	case in.Verb != "":
+		return r.press(ctx, in)
+	}
+	return r.command(ctx, in)
+}
+
+func isHelp(text string) bool {
+	t := strings.ToLower(strings.TrimSpace(text))
+	return t == "help" || t == "?" || t == "profile"
+}
+
+// command handles typed text.
+func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
+	word, rest, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
+	word = strings.ToLower(word)
+	rest = strings.TrimSpace(rest)
+	switch word {
+	case "", "help", "?":
+		return Reply{Messages: []Message{Help(r.Command)}}, nil
+	case "raise", "new":
+		f := r.IntakeForm()
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
+	case "profile":
+		f := ProfileForm(r.People.Agencies())
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
+	case "list", "cases":
+		cs, err := r.Engine.List(ctx, in.Actor)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Messages: []Message{r.Cards.List(ctx, cs, in.Actor)}}, nil
+	case "status", "show":
+		if rest == "" {
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")
+		}
+		c, err := r.Engine.Get(ctx, in.Actor, rest)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Messages: []Message{r.Cards.Card(ctx, c, in.Actor, ""), r.Cards.Timeline(ctx, c)}}, nil
+	}
+	if v, ok := ParseVerb(word); ok {
+		if rest == "" {
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: %s CR-2026-0001", word)
+		}
+		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
+	}
+	m := Help(r.Command)
+	m.Text = "I didn't recognise that. " + m.Text
+	return Reply{Messages: []Message{m}}, nil
+}
+
+// press handles a button: verbs that need words open their form, the rest run.
+func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
+	c, err := r.Engine.Get(ctx, in.Actor, in.CaseID)
+	if err != nil {
+		return Reply{}, err
+	}
+	a, err := r.Engine.Actor(ctx, in.Actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
+		return Reply{}, err
+	}
+	if in.Version != 0 && in.Version != c.Version && in.Verb != conversation.VerbNote {
+		card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
+		return Reply{Messages: []Message{card}, Refresh: c}, nil
+	}
+	if f := ActionForm(r.Engine.Protocol, in.Verb); f != nil {
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
+			CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
+	}
+	cmd := conversation.Cmd{Actor: in.Actor, CaseID: c.ID, Version: in.Version}
+	var res *conversation.Result
+	switch in.Verb {
+	case conversation.VerbAcknowledge:
+		res, err = r.Engine.Acknowledge(ctx, cmd)
+	case conversation.VerbConfirm:
+		res, err = r.Engine.ConfirmResolution(ctx, cmd)
+	default:
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.announce(ctx, in.Actor, res), nil
+}
+
+// submit handles a form submission.
+func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
+	switch {
+	case in.FormKey == FormIntake:
+		return r.raise(ctx, in)
+	case in.FormKey == FormProfile:
+		per, err := r.People.SaveProfile(ctx, in.Actor, in.Values["name"], in.Values["agency"], in.Values["manager"])
+		if err != nil {
+			return Reply{}, err
+		}
+		text := fmt.Sprintf("Thanks, %s. You're with %s", per.Name, r.People.AgencyName(per.Agency))
+		if per.ManagerID != "" {
+			text += " and your line manager is " + r.People.Name(ctx, per.ManagerID)
+		}
+		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Profile saved", Text: text + ". Type \"raise\" to raise a disagreement."}}}, nil
+	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
+		v := conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix))
+		return r.act(ctx, in, v)
+	}
+	return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
+}
+
+// raise validates intake, resolves the respondent and opens the case. The
+// answers are kept as a draft until the case is open, so nothing is lost.
+func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
+	values := maps(in.Values)
+	f := r.IntakeForm()
+	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
+		per, err := r.People.Resolve(ctx, v)
+		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {
+			return Reply{}, err
+		}
+		if err != nil {
+			r.saveDraft(ctx, in.Actor, values)
+			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+				Fields: map[string]string{conversation.FieldRespondent: conversation.ErrorMessage(err)}}
+		}
+		values[conversation.FieldRespondent] = per.ID
+	}
+	input, err := conversation.ParseIntake(f, values)
+	if err == nil {
+		var res *conversation.Result
+		res, err = r.Engine.Raise(ctx, in.Actor, input)
+		if err == nil {
+			_ = r.Store.DeleteDraft(ctx, in.Actor)
+			if res.Route != "" {
+				return Reply{Messages: []Message{r.Cards.Route(res.Route)}}, nil
+			}
+			return r.announce(ctx, in.Actor, res), nil
+		}
+	}
+	r.saveDraft(ctx, in.Actor, values)
+	return Reply{}, err
+}
+
+// SaveDraft keeps a person's unfinished intake answers until the draft expires.
+// Returns EINTERNAL on store failure.
+func (r *Router) SaveDraft(ctx context.Context, person string, values map[string]string, step int) error {
+	d := &conversation.Draft{PersonID: person, Values: maps(values), Step: step, ExpiresAt: r.now().Add(r.DraftTTL)}
+	if err := r.Store.SaveDraft(ctx, d); err != nil {
+		return conversation.Internal("save draft", err)
+	}
+	return nil
+}
+
+// Draft returns a person's unexpired intake draft. Returns ENOTFOUND when
+// there is none.
+func (r *Router) Draft(ctx context.Context, person string) (*conversation.Draft, error) {
+	return r.Store.GetDraft(ctx, person, r.now())
+}
+
+func (r *Router) saveDraft(ctx context.Context, person string, values map[string]string) {
+	if err := r.SaveDraft(ctx, person, values, 0); err != nil {
+		r.Log.Error("save draft failed", "err", err)
+	}
+}
+
+func maps(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// act runs an action form's verb.
+func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Reply, error) {
+	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
+	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
+	person := func(field, text string) (string, error) {
+		if text == "" {
+			return "", nil
+		}
+		p, err := r.People.Resolve(ctx, text)
+		if conversation.ErrorCode(err) == conversation.EINVALID {
+			return "", &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+				Fields: map[string]string{field: conversation.ErrorMessage(err)}}
+		}
+		if err != nil {
+			return "", err
+		}
+		return p.ID, nil
+	}
+	var res *conversation.Result
+	var err error
+	e := r.Engine
+	switch v {
+	case conversation.VerbRespond:
+		res, err = e.Respond(ctx, cmd, val("text"))
+	case conversation.VerbNote:
+		res, err = e.AddNote(ctx, cmd, val("text"))
+	case conversation.VerbEscalate:
+		var rs, ps string
+		if rs, err = person("raiser_side", val("raiser_side")); err != nil {
+			return Reply{}, err
+		}
+		if ps, err = person("respondent_side", val("respondent_side")); err != nil {
+			return Reply{}, err
+		}
+		in := conversation.EscalateInput{Reason: val("reason")}
+		if rs != "" {
+			in.RaiserSide = []string{rs}
+		}
+		if ps != "" {
+			in.RespondentSide = []string{ps}
+		}
+		res, err = e.Escalate(ctx, cmd, in)
+	case conversation.VerbPropose:
+		actions, perr := parseActions(in.Values["actions"], r.Engine.Calendar.Location())
+		if perr != nil {
+			return Reply{}, perr
+		}
+		res, err = e.ProposeResolution(ctx, cmd, val("way_forward"), actions)
+	case conversation.VerbDispute:
+		res, err = e.DisputeResolution(ctx, cmd, val("reason"))
+	case conversation.VerbWithdraw:
+		res, err = e.Withdraw(ctx, cmd, val("reason"))
+	case conversation.VerbRefer:
+		res, err = e.ReferToPartnership(ctx, cmd, val("reason"))
+	case conversation.VerbMediation:
+		res, err = e.RequestMediation(ctx, cmd, val("reason"))
+	case conversation.VerbExtend:
+		days, cerr := strconv.Atoi(val("days"))
+		if cerr != nil {
+			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+				Fields: map[string]string{"days": "Please give a number of working days, such as 3."}}
+		}
+		res, err = e.ExtendDeadline(ctx, cmd, days, val("reason"))
+	case conversation.VerbReassign:
+		from, ferr := person("from", val("from"))
+		if ferr != nil {
+			return Reply{}, ferr
+		}
+		if from == "" {
+			from = in.Actor
+		}
+		to, terr := person("to", val("to"))
+		if terr != nil {
+			return Reply{}, terr
+		}
+		res, err = e.Reassign(ctx, cmd, from, to, val("reason"))
+	case conversation.VerbAcceptReferral:
+		res, err = e.AcceptReferral(ctx, cmd, val("text"))
+	case conversation.VerbReturnReferral:
+		res, err = e.ReturnReferral(ctx, cmd, val("stage"), val("text"))
+	case conversation.VerbOfferMediation:
+		res, err = e.OfferMediation(ctx, cmd, val("text"))
+	case conversation.VerbClose:
+		res, err = e.Close(ctx, cmd, val("reason"))
+	default:
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.announce(ctx, in.Actor, res), nil
+}
+
+// announce turns a command's result into a confirmation for the actor and
+// messages for everyone else who must hear of it.
+func (r *Router) announce(ctx context.Context, actor string, res *conversation.Result) Reply {
+	c := res.Case
+	reply := Reply{Refresh: c}
+	partnership, err := r.People.PartnershipPeople(ctx)
+	if err != nil {
+		r.Log.Error("list partnership people failed", "case", c.ID, "err", err)
+	}
+	cur := c.Current()
+	stage := r.Cards.Protocol.StageName(cur.Key)
+	actorName := r.People.Name(ctx, actor)
+	type plan struct {
+		card     bool
+		headline string
+		quote    string
+	}
+	plans := map[string]*plan{}
+	var order []string
+	tell := func(ids []string, card bool, headline, quote string) {
+		for _, id := range ids {
+			if id == actor || id == "" {
+				continue
+			}
+			p, ok := plans[id]
+			if !ok {
+				p = &plan{}
+				plans[id] = p
+				order = append(order, id)
+			}
+			p.card = p.card || card
+			p.headline = strings.TrimSpace(p.headline + " " + headline)
+			if quote != "" {
+				p.quote = quote
+			}
+		}
+	}
+	both := append(slices.Clone(cur.Raiser), cur.Respondent...)
+	everyone := c.People()
+	var self string
+	for _, e := range res.Events {
+		switch e.Kind {
+		case conversation.EventRaised:
+			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
+				c.Raiser.Name, r.People.AgencyName(c.Raiser.Agency), r.Cards.Deadline(cur.AckDeadline)), "")
+			self = fmt.Sprintf("Case %s is open at %s. We've asked %s to acknowledge it by %s.", c.ID, stage, c.Respondent.Name, r.Cards.Deadline(cur.AckDeadline))
+		case conversation.EventSeriousConcern:
+			tell(partnership, true, "A serious concern has been logged with the partnership on this case.", "")
+			self += " The partnership has been told it is a serious concern."
+		case conversation.EventAcknowledged:
+			tell(cur.Raiser, false, actorName+" acknowledged this case.", "")
+			self = fmt.Sprintf("You acknowledged %s. The stage deadline is %s.", c.ID, r.Cards.Deadline(cur.Deadline))
+		case conversation.EventResponse:
+			tell(cur.Raiser, false, actorName+" responded.", e.Text)
+			self = "Your response is recorded and " + r.People.Names(ctx, cur.Raiser) + " has been told."
+		case conversation.EventNote:
+			tell(both, false, actorName+" added a note.", e.Text)
+			self = "Your note is on the timeline."
+		case conversation.EventEscalated:
+			tell(both, true, fmt.Sprintf("This case has moved to %s and you are now part of it. Please take it up with the other side by %s.", stage, r.Cards.Deadline(cur.Deadline)), "")
+			prev := c.Stages[len(c.Stages)-2]
+			tell(append(slices.Clone(prev.Raiser), prev.Respondent...), false, fmt.Sprintf("%s escalated this case to %s.", actorName, stage), "")
+			self = fmt.Sprintf("%s is now at %s. %s and %s have been brought in.", c.ID, stage, r.People.Names(ctx, cur.Raiser), r.People.Names(ctx, cur.Respondent))
+		case conversation.EventResolutionProposed:
+			other := cur.People(c.SideOf(actor).Other())
+			tell(other, false, actorName+" proposed a way forward. Please confirm it or say what it leaves unresolved.", e.Text)
+			self = "Your proposal has been sent to " + r.People.Names(ctx, other) + " to confirm."
+		case conversation.EventResolutionConfirmed:
+			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you.", "")
+			self = c.ID + " is resolved. The agreed way forward is on the record."
+		case conversation.EventResolutionDisputed:
+			tell(both, false, actorName+" disputed the proposed resolution.", e.Text)
+			self = "Your answer has been sent. The case stays at " + stage + "."
+		case conversation.EventWithdrawn:
+			tell(everyone, false, actorName+" withdrew this case.", e.Text)
+			self = c.ID + " is withdrawn."
+		case conversation.EventReferred:
+			tell(partnership, true, fmt.Sprintf("%s referred this case to the partnership. Please check which stages were followed and decide: accept it for the %s, return it with advice, or offer mediation.", actorName, r.Cards.Protocol.Referral.Body), e.Text)
+			tell(both, false, actorName+" referred this case to the partnership.", "")
+			self = c.ID + " has been referred to the partnership."
+		case conversation.EventReferralAccepted:
+			tell(both, false, fmt.Sprintf("The partnership accepted the referral for the next %s meeting. The decision stays with your agencies.", r.Cards.Protocol.Referral.Body), e.Text)
+			self = "You accepted the referral. Both sides have been told."
+		case conversation.EventReferralReturned:
+			tell(both, true, fmt.Sprintf("The partnership returned this case to %s with advice.", stage), e.Text)
+			self = "The case is back at " + stage + ". Both sides have been told."
+		case conversation.EventMediationRequested:
+			tell(partnership, true, actorName+" asked for mediation or a restorative facilitator.", e.Text)
+			tell(both, false, actorName+" asked the partnership for mediation.", "")
+			self = "The partnership has been asked for mediation."
+		case conversation.EventMediationOffered:
+			tell(both, false, "The partnership has offered mediation.", e.Text)
+			self = "Your offer has been sent to both sides."
+		case conversation.EventReassigned:
+			tell([]string{e.Fields["to"]}, true, actorName+" handed this case over to you.", "")
+			tell([]string{e.Fields["from"]}, false, "Your part in this case has been handed to "+r.People.Name(ctx, e.Fields["to"])+".", "")
+			self = "Handed over to " + r.People.Name(ctx, e.Fields["to"]) + "."
+		case conversation.EventDeadlineExtended:
+			tell(both, false, fmt.Sprintf("%s extended the stage deadline to %s.", actorName, r.Cards.When(cur.Deadline)), e.Text)
+			self = "The deadline is now " + r.Cards.Deadline(cur.Deadline) + "."
+		case conversation.EventClosed:
+			tell(everyone, false, "The partnership closed this case.", e.Text)
+			self = c.ID + " is closed."
+		}
+	}
+	for _, id := range order {
+		p := plans[id]
+		var m Message
+		if p.card {
+			m = r.Cards.Card(ctx, c, id, p.headline)
+		} else {
+			m = Message{Kind: "notice", CaseID: c.ID, Title: c.ID + " · " + stage, Text: p.headline, Buttons: r.Cards.Buttons(ctx, c, id)}
+			if p.quote != "" {
+				m.Fields = []Field{{"Their words", p.quote}}
+			}
+		}
+		reply.Out = append(reply.Out, Outbound{To: id, Message: m})
+	}
+	var first bool
+	for _, e := range res.Events {
+		first = first || e.Kind == conversation.EventRaised
+	}
+	if first {
+		reply.Messages = []Message{r.Cards.Card(ctx, c, actor, self)}
+	} else {
+		reply.Messages = []Message{{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}}
+	}
+	for _, e := range res.Events {
+		r.Log.Info("case event", "case", c.ID, "event", string(e.Kind), "stage", e.Stage, "version", c.Version)
+	}
+	return reply
+}
