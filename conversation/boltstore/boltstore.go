@@ -1,0 +1,722 @@
+// Package boltstore is resolvebot's embedded store: one bbolt file, no
+// server. It is the default store for a single replica.
+//
+// Layout (one bucket each): cases (id → JSON); due (big-endian DueAt +
+// case id → nothing, so DueBefore is a cursor walk over what is due) and
+// case_due (case id → its due key); people (id → JSON), handles (handle key
+// → person id) and emails (lowercased email → person id); drafts (person id
+// → JSON); refs (one nested bucket per case, keyed by a sequence, so refs
+// come back in insertion order); remember (key → expiry); claims (key →
+// owner and expiry); seq (year → last case number).
+//
+// Writes of cases, message refs and case ids go through bbolt's Batch, so
+// concurrent writers share one fsync; a batched function may run more than
+// once, which the Store contract allows.
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// Store is a conversation.Store kept in one bbolt file. It is safe for
+// concurrent use by many goroutines of one process; a second process
+// cannot open the same file.
+type Store struct {
+	db *bolt.DB
+}
+
+var _ conversation.Store = (*Store)(nil)
+
+var (
+	bucketCases    = []byte("cases")
+	bucketDue      = []byte("due")
+	bucketCaseDue  = []byte("case_due")
+	bucketPeople   = []byte("people")
+	bucketHandles  = []byte("handles")
+	bucketEmails   = []byte("emails")
+	bucketDrafts   = []byte("drafts")
+	bucketRefs     = []byte("refs")
+	bucketRemember = []byte("remember")
+	bucketClaims   = []byte("claims")
+	bucketSeq      = []byte("seq")
+
+	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq}
+)
+
+// DefaultTimeout is how long Open waits for the file lock by default.
+const DefaultTimeout = 2 * time.Second
+
+type options struct {
+	timeout time.Duration
+}
+
+// Option changes how Open opens the store.
+type Option func(*options)
+
+// WithTimeout sets how long Open waits for another process to release the
+// data file before giving up (DefaultTimeout if not set). A zero or
+// negative d uses DefaultTimeout, never an unbounded wait.
+func WithTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.timeout = d
+		}
+	}
+}
+
+// Open opens or creates the store at path. If another process (another
+// resolvebot) holds the file, Open gives up after the timeout with an
+// EINTERNAL error saying the data file is in use; any other failure to
+// open or prepare the file is an EINTERNAL error too.
+func Open(path string, opts ...Option) (*Store, error) {
+	o := options{timeout: DefaultTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, &conversation.Error{Code: conversation.EINTERNAL,
+			Message: fmt.Sprintf("the data file %s is in use by another resolvebot", path), Err: err}
+	}
+	if err != nil {
+		return nil, conversation.Internal("open data file "+path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, conversation.Internal("prepare data file "+path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the data file. It returns an EINTERNAL error if that fails.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return conversation.Internal("close data file", err)
+	}
+	return nil
+}
+
+// Ping reports whether the data file is open and readable; it returns an
+// EINTERNAL error if not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("ping", err)
+	}
+	if err := s.db.View(func(tx *bolt.Tx) error { return nil }); err != nil {
+		return conversation.Internal("ping", err)
+	}
+	return nil
+}
+
+// fnError marks an error returned by a caller's function, which must be
+// passed back unchanged.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
+// result turns a transaction error into what the Store returns: our own
+// errors and the caller's unchanged, anything else as EINTERNAL.
+func result(context string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe fnError
+	if errors.As(err, &fe) {
+		return fe.err
+	}
+	var ce *conversation.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return conversation.Internal(context, err)
+}
+
+// encTime encodes t as 8 big-endian bytes that sort in time order, negative
+// (pre-1970) times included.
+func encTime(t time.Time) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano())^(1<<63))
+	return b[:]
+}
+
+// decTime reverses encTime.
+func decTime(b []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC()
+}
+
+// dueKey is the due index key of a case: its DueAt, then its id.
+func dueKey(id string, at time.Time) []byte {
+	return append(encTime(at), id...)
+}
+
+// NextCaseID allocates the next case id of year, such as CR-2026-0042. It
+// returns an EINTERNAL error if the file cannot be written.
+func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", conversation.Internal("next case id", err)
+	}
+	var n uint64
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeq)
+		key := []byte(strconv.Itoa(year))
+		n = 1
+		if v := b.Get(key); len(v) == 8 {
+			n = binary.BigEndian.Uint64(v) + 1
+		}
+		var buf [8]byte
+		binary.BigEndian.PutUint64(buf[:], n)
+		return b.Put(key, buf[:])
+	})
+	if err != nil {
+		return "", result("next case id", err)
+	}
+	return fmt.Sprintf("CR-%d-%04d", year, n), nil
+}
+
+// getCase reads a case in tx. It returns ENOTFOUND if there is none.
+func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
+	v := tx.Bucket(bucketCases).Get([]byte(id))
+	if v == nil {
+		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+	}
+	var c conversation.Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, conversation.Internal("decode case "+id, err)
+	}
+	return &c, nil
+}
+
+// putCase writes c in tx and moves its due index entry to follow c.DueAt.
+func putCase(tx *bolt.Tx, c *conversation.Case) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return conversation.Internal("encode case "+c.ID, err)
+	}
+	if err := tx.Bucket(bucketCases).Put([]byte(c.ID), v); err != nil {
+		return err
+	}
+	due, rev := tx.Bucket(bucketDue), tx.Bucket(bucketCaseDue)
+	id := []byte(c.ID)
+	var want []byte
+	if !c.DueAt.IsZero() {
+		want = dueKey(c.ID, c.DueAt)
+	}
+	old := rev.Get(id)
+	if bytes.Equal(old, want) {
+		return nil
+	}
+	if old != nil {
+		if err := due.Delete(old); err != nil {
+			return err
+		}
+	}
+	if want == nil {
+		return rev.Delete(id)
+	}
+	if err := due.Put(want, nil); err != nil {
+		return err
+	}
+	return rev.Put(id, want)
+}
+
+// CreateCase stores c with Version 1 and sets c.Version to 1. It returns
+// ECONFLICT if a case with c.ID exists and EINTERNAL if the file cannot be
+// written.
+func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("create case", err)
+	}
+	nc := c.Clone()
+	nc.Version = 1
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketCases).Get([]byte(nc.ID)) != nil {
+			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", nc.ID)
+		}
+		return putCase(tx, nc)
+	})
+	if err != nil {
+		return result("create case "+c.ID, err)
+	}
+	c.Version = 1
+	return nil
+}
+
+// GetCase returns a copy of case id. It returns ENOTFOUND if there is none
+// and EINTERNAL if it cannot be read.
+func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("get case", err)
+	}
+	var c *conversation.Case
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		c, err = getCase(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, result("get case "+id, err)
+	}
+	return c, nil
+}
+
+// UpdateCase reads case id, calls fn on a copy and writes it with Version
+// incremented, all in one serialised transaction, so no update is lost. fn
+// may be called more than once when concurrent writes are batched. Errors
+// from fn are returned unchanged and nothing is written; ENOTFOUND if there
+// is no such case; EINTERNAL if the file cannot be read or written.
+func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("update case", err)
+	}
+	var out *conversation.Case
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		out = nil
+		c, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
+		version := c.Version
+		if err := fn(c); err != nil {
+			return fnError{err}
+		}
+		c.ID, c.Version = id, version+1
+		if err := putCase(tx, c); err != nil {
+			return err
+		}
+		out = c.Clone()
+		return nil
+	})
+	if err != nil {
+		return nil, result("update case "+id, err)
+	}
+	return out, nil
+}
+
+// ListCases returns the cases matching f, newest (CreatedAt) first, ties by
+// id descending. It reads every case, which is fine at partnership scale.
+// It returns EINTERNAL if the file cannot be read.
+func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*conversation.Case, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("list cases", err)
+	}
+	var out []*conversation.Case
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+			var c conversation.Case
+			if err := json.Unmarshal(v, &c); err != nil {
+				return conversation.Internal("decode case "+string(k), err)
+			}
+			if matches(&c, f) {
+				out = append(out, &c)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, result("list cases", err)
+	}
+	sortNewestFirst(out)
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// matches reports whether c passes filter f.
+func matches(c *conversation.Case, f conversation.CaseFilter) bool {
+	if f.Person != "" && !c.Involves(f.Person) {
+		return false
+	}
+	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, c.Status)
+}
+
+// sortNewestFirst orders cases by CreatedAt descending, then id descending.
+func sortNewestFirst(cs []*conversation.Case) {
+	slices.SortFunc(cs, func(a, b *conversation.Case) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+}
+
+// DueBefore returns up to limit due index entries with DueAt at or before
+// t, earliest first, ties by case id; limit <= 0 means no limit. It walks
+// the time-ordered index from the start and stops at the first entry after
+// t, so its cost depends only on what is due. It returns EINTERNAL if the
+// file cannot be read.
+func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) ([]conversation.DueItem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("due before", err)
+	}
+	end := encTime(t)
+	var out []conversation.DueItem
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketDue).Cursor()
+		for k, _ := c.First(); k != nil && len(k) >= 8; k, _ = c.Next() {
+			if bytes.Compare(k[:8], end) > 0 || (limit > 0 && len(out) >= limit) {
+				break
+			}
+			out = append(out, conversation.DueItem{CaseID: string(k[8:]), DueAt: decTime(k[:8])})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, result("due before", err)
+	}
+	return out, nil
+}
+
+// SaveDraft stores d, replacing the person's earlier draft. It returns
+// EINTERNAL if the file cannot be written.
+func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("save draft", err)
+	}
+	v, err := json.Marshal(d)
+	if err != nil {
+		return conversation.Internal("encode draft", err)
+	}
+	return result("save draft", s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDrafts).Put([]byte(d.PersonID), v)
+	}))
+}
+
+// GetDraft returns personID's draft. A draft with ExpiresAt at or before now
+// has expired; a zero ExpiresAt never expires. It returns ENOTFOUND if there
+// is no draft or it has expired, and EINTERNAL if it cannot be read.
+func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*conversation.Draft, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("get draft", err)
+	}
+	var d *conversation.Draft
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketDrafts).Get([]byte(personID))
+		if v == nil {
+			return nil
+		}
+		d = new(conversation.Draft)
+		return json.Unmarshal(v, d)
+	})
+	if err != nil {
+		return nil, result("get draft", err)
+	}
+	if d == nil || (!d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt)) {
+		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no unfinished form to continue.")
+	}
+	return d, nil
+}
+
+// DeleteDraft removes personID's draft; removing none is not an error. It
+// returns EINTERNAL if the file cannot be written.
+func (s *Store) DeleteDraft(ctx context.Context, personID string) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("delete draft", err)
+	}
+	return result("delete draft", s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDrafts).Delete([]byte(personID))
+	}))
+}
+
+// handleKey is the index key of a platform handle.
+func handleKey(platform, team, user string) []byte {
+	return []byte(conversation.Handle{Platform: platform, Team: team, User: user}.Key())
+}
+
+// emailKey is the index key of an email address.
+func emailKey(email string) []byte {
+	return []byte(strings.ToLower(strings.TrimSpace(email)))
+}
+
+// PutPerson creates or replaces p and indexes its email and handles,
+// dropping index entries of the person's old email and handles. It returns
+// EINTERNAL if the file cannot be written.
+func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("put person", err)
+	}
+	v, err := json.Marshal(p)
+	if err != nil {
+		return conversation.Internal("encode person", err)
+	}
+	return result("put person", s.db.Update(func(tx *bolt.Tx) error {
+		people, handles, emails := tx.Bucket(bucketPeople), tx.Bucket(bucketHandles), tx.Bucket(bucketEmails)
+		id := []byte(p.ID)
+		// deleteIf removes an index entry only if it still points at this person.
+		deleteIf := func(b *bolt.Bucket, k []byte) error {
+			if bytes.Equal(b.Get(k), id) {
+				return b.Delete(k)
+			}
+			return nil
+		}
+		if ov := people.Get(id); ov != nil {
+			var old conversation.Person
+			if err := json.Unmarshal(ov, &old); err != nil {
+				return conversation.Internal("decode person", err)
+			}
+			for _, h := range old.Handles {
+				if err := deleteIf(handles, handleKey(h.Platform, h.Team, h.User)); err != nil {
+					return err
+				}
+			}
+			if old.Email != "" {
+				if err := deleteIf(emails, emailKey(old.Email)); err != nil {
+					return err
+				}
+			}
+		}
+		if err := people.Put(id, v); err != nil {
+			return err
+		}
+		for _, h := range p.Handles {
+			if err := handles.Put(handleKey(h.Platform, h.Team, h.User), id); err != nil {
+				return err
+			}
+		}
+		if p.Email != "" {
+			return emails.Put(emailKey(p.Email), id)
+		}
+		return nil
+	}))
+}
+
+// getPerson reads a person in tx, or returns ENOTFOUND.
+func getPerson(tx *bolt.Tx, id []byte) (*conversation.Person, error) {
+	v := tx.Bucket(bucketPeople).Get(id)
+	if v == nil {
+		return nil, conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+	}
+	var p conversation.Person
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, conversation.Internal("decode person", err)
+	}
+	return &p, nil
+}
+
+// GetPerson returns the person with id. It returns ENOTFOUND if unknown and
+// EINTERNAL if the file cannot be read.
+func (s *Store) GetPerson(ctx context.Context, id string) (*conversation.Person, error) {
+	return s.findPerson(ctx, "get person", func(*bolt.Tx) []byte { return []byte(id) })
+}
+
+// FindPersonByHandle returns the person holding the platform handle. It
+// returns ENOTFOUND if nobody does and EINTERNAL if the file cannot be read.
+func (s *Store) FindPersonByHandle(ctx context.Context, platform, team, user string) (*conversation.Person, error) {
+	return s.findPerson(ctx, "find person by handle", func(tx *bolt.Tx) []byte {
+		return tx.Bucket(bucketHandles).Get(handleKey(platform, team, user))
+	})
+}
+
+// FindPersonByEmail returns the person with email, in any letter case. It
+// returns ENOTFOUND if nobody has it and EINTERNAL if the file cannot be
+// read.
+func (s *Store) FindPersonByEmail(ctx context.Context, email string) (*conversation.Person, error) {
+	return s.findPerson(ctx, "find person by email", func(tx *bolt.Tx) []byte {
+		if email == "" {
+			return nil
+		}
+		return tx.Bucket(bucketEmails).Get(emailKey(email))
+	})
+}
+
+// findPerson looks up a person id with lookup and reads that person.
+func (s *Store) findPerson(ctx context.Context, what string, lookup func(*bolt.Tx) []byte) (*conversation.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal(what, err)
+	}
+	var p *conversation.Person
+	err := s.db.View(func(tx *bolt.Tx) (err error) {
+		id := lookup(tx)
+		if len(id) == 0 {
+			return conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+		}
+		p, err = getPerson(tx, id)
+		return err
+	})
+	if err != nil {
+		return nil, result(what, err)
+	}
+	return p, nil
+}
+
+// ListPeople returns every person, ordered by id. It returns EINTERNAL if
+// the file cannot be read.
+func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("list people", err)
+	}
+	var out []*conversation.Person
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPeople).ForEach(func(_, v []byte) error {
+			var p conversation.Person
+			if err := json.Unmarshal(v, &p); err != nil {
+				return conversation.Internal("decode person", err)
+			}
+			out = append(out, &p)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, result("list people", err)
+	}
+	return out, nil // bbolt iterates in key (id) order
+}
+
+// AddMessageRef records a sent copy of a case card after the case's earlier
+// ones. It returns EINTERNAL if the file cannot be written.
+func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("add message ref", err)
+	}
+	v, err := json.Marshal(ref)
+	if err != nil {
+		return conversation.Internal("encode message ref", err)
+	}
+	return result("add message ref "+ref.CaseID, s.db.Batch(func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bucketRefs).CreateBucketIfNotExists([]byte(ref.CaseID))
+		if err != nil {
+			return err
+		}
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		var k [8]byte
+		binary.BigEndian.PutUint64(k[:], n)
+		return b.Put(k[:], v)
+	}))
+}
+
+// MessageRefs returns the sent copies of caseID's cards, oldest first; none
+// is an empty result, not an error. It returns EINTERNAL if the file cannot
+// be read.
+func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.MessageRef, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("message refs", err)
+	}
+	var out []conversation.MessageRef
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRefs).Bucket([]byte(caseID))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var r conversation.MessageRef
+			if err := json.Unmarshal(v, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, result("message refs "+caseID, err)
+	}
+	return out, nil
+}
+
+// Remember records key until now+ttl. It returns true if the key was not
+// remembered at now (new, or its ttl has passed) and false otherwise, and
+// EINTERNAL if the file cannot be written.
+func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, conversation.Internal("remember", err)
+	}
+	var fresh bool
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketRemember)
+		fresh = false
+		if v := b.Get([]byte(key)); len(v) == 8 && decTime(v).After(now) {
+			return nil
+		}
+		fresh = true
+		return b.Put([]byte(key), encTime(now.Add(ttl)))
+	})
+	if err != nil {
+		return false, result("remember", err)
+	}
+	return fresh, nil
+}
+
+// lease is a claim as stored.
+type lease struct {
+	Owner   string    `json:"owner"`
+	Expires time.Time `json:"expires"`
+}
+
+// Claim gives owner the lease on key until now+lease if it is free,
+// expired at now, or already owner's. It returns whether owner holds it,
+// and EINTERNAL if the file cannot be written.
+func (s *Store) Claim(ctx context.Context, key, owner string, d time.Duration, now time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, conversation.Internal("claim", err)
+	}
+	var won bool
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketClaims)
+		won = false
+		if v := b.Get([]byte(key)); v != nil {
+			var l lease
+			if err := json.Unmarshal(v, &l); err != nil {
+				return conversation.Internal("decode claim", err)
+			}
+			if l.Owner != owner && l.Expires.After(now) {
+				return nil
+			}
+		}
+		v, err := json.Marshal(lease{Owner: owner, Expires: now.Add(d)})
+		if err != nil {
+			return err
+		}
+		won = true
+		return b.Put([]byte(key), v)
+	})
+	if err != nil {
+		return false, result("claim", err)
+	}
+	return won, nil
+}
+
+// Release frees key if owner holds it; otherwise it does nothing. It
+// returns EINTERNAL if the file cannot be written.
+func (s *Store) Release(ctx context.Context, key, owner string) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("release", err)
+	}
+	return result("release", s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketClaims)
+		v := b.Get([]byte(key))
+		if v == nil {
+			return nil
+		}
+		var l lease
+		if err := json.Unmarshal(v, &l); err != nil {
+			return conversation.Internal("decode claim", err)
+		}
+		if l.Owner != owner {
+			return nil
+		}
+		return b.Delete([]byte(key))
+	}))
+}
