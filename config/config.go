@@ -358,11 +358,11 @@ func Load(opts Options) (*Config, Problems, error) {
 	applyEnv(cfg, &f, getenv, col)
 	if opts.Addr != "" {
 		cfg.Addr = opts.Addr
-		col.set("addr", "option addr")
+		col.set("addr", "Options.Addr")
 	}
 	if opts.Data != "" {
 		cfg.Store.Path = opts.Data
-		col.set("store.path", "option data")
+		col.set("store.path", "Options.Data")
 	}
 	validate(cfg, &f, col)
 	if col.probs.HasErrors() {

@@ -48,13 +48,13 @@ func decodeFile(path string, data []byte, cfg *Config, f *fileSettings, col *col
 		return nil // an empty file: defaults only
 	}
 	if err != nil {
+		msg := yamlProblem(err)
 		place := path
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if line := syntaxErrorLine(data, msg); line > 0 {
+			place = fmt.Sprintf("%s:%d", path, line)
+		} else if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			place = path + ":" + m[1]
 		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = yamlLine.ReplaceAllString(msg, "")
-		msg = strings.TrimLeft(msg, ": ")
 		col.add(SeverityError, place, "not valid YAML: %s", msg)
 		return fmt.Errorf("yaml syntax: %w", err)
 	}
@@ -81,16 +81,39 @@ func decodeFile(path string, data []byte, cfg *Config, f *fileSettings, col *col
 	return nil
 }
 
+// yamlProblem returns the problem text of a YAML error without its "yaml:"
+// and "line N:" prefixes.
+func yamlProblem(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = yamlLine.ReplaceAllString(msg, "")
+	return strings.TrimLeft(msg, ": ")
+}
+
+// syntaxErrorLine finds the 1-based line of a YAML syntax error: the first
+// line at which the file's beginning fails to parse with the same problem.
+// The YAML library reports the line where the enclosing block began, and
+// 0-based for parser errors, which would point people at the wrong line.
+// It returns 0 when no prefix reproduces the problem.
+func syntaxErrorLine(data []byte, problem string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	end := 0
+	for i, l := range lines {
+		end += len(l)
+		var n yaml.Node
+		dec := yaml.NewDecoder(bytes.NewReader(data[:end]))
+		if err := dec.Decode(&n); err != nil && !errors.Is(err, io.EOF) && yamlProblem(err) == problem {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 func (d *nodeDecoder) at(n *yaml.Node) string {
 	return fmt.Sprintf("%s:%d:%d", d.file, n.Line, n.Column)
 }
 
 func (d *nodeDecoder) errorf(n *yaml.Node, path, format string, args ...any) {
 	d.col.add(SeverityError, d.at(n)+" "+path, format, args...)
-}
-
-func (d *nodeDecoder) warnf(n *yaml.Node, path, format string, args ...any) {
-	d.col.add(SeverityWarning, d.at(n)+" "+path, format, args...)
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

@@ -79,7 +79,8 @@ func validateProtocol(cfg *Config, col *collector) {
 		p.Routes.Emergency = "999"
 	}
 	if p.Routes.FrontDoor == "" {
-		col.warnAt("protocol.routes.front_door",
+		// The value comes from the preset, never the file: place it there.
+		col.add(SeverityWarning, "protocol.routes.front_door",
 			"the %s preset has no front-door number; set protocol.routes.front_door to your area's number (until then people are told: %q)",
 			cfg.Partnership, frontDoorFallback)
 		p.Routes.FrontDoor = frontDoorFallback
