@@ -12,15 +12,13 @@ import (
 func Check(opts Options, w io.Writer) (ok bool) {
 	cfg, probs, err := Load(opts)
 	_ = probs.Print(w)
-	source := "defaults and environment only"
-	if cfg != nil && cfg.File != "" {
-		source = cfg.File
-	} else if cfg == nil && len(probs) > 0 {
-		source = "see above"
-	}
 	if err != nil {
 		fmt.Fprintf(w, "config is not usable: %s\n", probs.Summary())
 		return false
+	}
+	source := cfg.File
+	if source == "" {
+		source = "no file: defaults and environment only"
 	}
 	fmt.Fprintf(w, "config ok (%s, partnership %s): %s\n", source, cfg.Partnership, probs.Summary())
 	return true

@@ -21,18 +21,18 @@ import (
 
 // Environment variables read by Load.
 const (
-	EnvConfig             = "RESOLVEBOT_CONFIG"
-	EnvAddr               = "RESOLVEBOT_ADDR"
-	EnvData               = "RESOLVEBOT_DATA"
-	EnvRedisURL           = "REDIS_URL"
-	EnvSlackAPIURL        = "SLACK_API_URL"
-	EnvSlackBotToken      = "SLACK_BOT_TOKEN"
-	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"
-	EnvSlackAppToken      = "SLACK_APP_TOKEN"
-	EnvTeamsAppID         = "MICROSOFT_APP_ID"
-	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD"
-	EnvTeamsTenantID      = "MICROSOFT_APP_TENANT_ID"
-	EnvTeamsAppType       = "MICROSOFT_APP_TYPE"
+	EnvConfig             = "RESOLVEBOT_CONFIG"       // the YAML file, when Options.Path is empty
+	EnvAddr               = "RESOLVEBOT_ADDR"         // overrides addr
+	EnvData               = "RESOLVEBOT_DATA"         // overrides store.path
+	EnvRedisURL           = "REDIS_URL"               // secret; sets the Redis URL and implies driver redis
+	EnvSlackAPIURL        = "SLACK_API_URL"           // overrides slack.api_url
+	EnvSlackBotToken      = "SLACK_BOT_TOKEN"         // secret; turns Slack on
+	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"    // secret; verifies HTTP requests
+	EnvSlackAppToken      = "SLACK_APP_TOKEN"         // secret; Socket Mode
+	EnvTeamsAppID         = "MICROSOFT_APP_ID"        // turns Teams on
+	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD"  // secret
+	EnvTeamsTenantID      = "MICROSOFT_APP_TENANT_ID" // the bot's tenant
+	EnvTeamsAppType       = "MICROSOFT_APP_TYPE"      // SingleTenant, MultiTenant or UserAssignedMSI
 )
 
 // Store drivers.
@@ -63,15 +63,15 @@ type Config struct {
 	// Protocol is the preset with the file's overrides applied; it passes
 	// Protocol.Validate.
 	Protocol  conversation.Protocol
-	Calendar  Calendar
-	Directory Directory
-	Store     Store
+	Calendar  Calendar  // working days and hours
+	Directory Directory // agencies and their escalation contacts
+	Store     Store     // where cases are kept
 	// Addr is the HTTP listen address, for example ":3978".
 	Addr   string
-	Drafts Drafts
-	Slack  Slack
-	Teams  Teams
-	Log    Log
+	Drafts Drafts // unfinished intake forms
+	Slack  Slack  // the Slack adapter
+	Teams  Teams  // the Teams adapter
+	Log    Log    // logging
 }
 
 // Calendar says which days and hours are working time.
