@@ -1,0 +1,391 @@
+// Package console is a terminal chat for trying resolvebot locally and for
+// whole-bot tests: act as any person, raise a case through the same intake
+// questions, press buttons by typing their verb and case id, and see what
+// each person would receive.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Platform is the handle platform name of console people.
+const Platform = "console"
+
+// Console runs a line-based chat over a reader and a writer.
+type Console struct {
+	router     *bot.Router
+	people     *bot.People
+	dispatcher *bot.Dispatcher
+	in         *bufio.Scanner
+	out        io.Writer
+	prompt     bool
+
+	mu    sync.Mutex
+	actor *conversation.Person
+	inbox map[string][]bot.Message // person id → messages received
+	seq   int
+}
+
+// New returns a console over router reading from in and writing to out.
+// With prompt set it prints a prompt before each line (for a terminal).
+// It registers itself as the dispatcher's fallback, so every message to
+// anyone is shown.
+func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, in io.Reader, out io.Writer, prompt bool) *Console {
+	c := &Console{router: router, people: people, dispatcher: dispatcher, in: bufio.NewScanner(in), out: out,
+		prompt: prompt, inbox: map[string][]bot.Message{}}
+	c.in.Buffer(make([]byte, 64*1024), 1024*1024)
+	dispatcher.Fallback = c
+	return c
+}
+
+// Platform implements bot.Sender.
+func (c *Console) Platform() string { return Platform }
+
+// Send implements bot.Sender: it shows the message under the recipient's
+// name and keeps it in their inbox.
+func (c *Console) Send(_ context.Context, to *conversation.Person, _ conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seq++
+	c.inbox[to.ID] = append(c.inbox[to.ID], m)
+	fmt.Fprintf(c.out, "\n--> to %s <%s>\n%s", clean(to.Name), clean(to.ID), Render(m))
+	return conversation.MessageRef{Platform: Platform, Channel: to.ID, ID: strconv.Itoa(c.seq), SentAt: time.Now()}, nil
+}
+
+// Update implements bot.Sender. The console shows messages once, so an
+// update is only counted.
+func (c *Console) Update(context.Context, conversation.MessageRef, bot.Message) error { return nil }
+
+// Inbox returns the messages person has received so far.
+func (c *Console) Inbox(person string) []bot.Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]bot.Message(nil), c.inbox[person]...)
+}
+
+func (c *Console) say(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
+
+// readLine prompts and reads one line; ok is false at the end of input.
+func (c *Console) readLine(prompt string) (string, bool) {
+	if c.prompt {
+		c.say("%s", prompt)
+	}
+	if !c.in.Scan() {
+		return "", false
+	}
+	line := strings.TrimSpace(c.in.Text())
+	if !c.prompt {
+		c.say("%s%s\n", prompt, line) // echo, so a transcript reads like a chat
+	}
+	return line, true
+}
+
+// Run reads commands until the input ends or the person types /quit.
+// Returns only errors from reading the input.
+func (c *Console) Run(ctx context.Context) error {
+	c.say("resolvebot console. Type /help for console commands, or help for what the bot does.\n")
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		line, ok := c.readLine(c.promptText())
+		if !ok {
+			return c.in.Err()
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line == "/quit" || line == "/exit" {
+			return nil
+		}
+		c.Exec(ctx, line)
+	}
+}
+
+func (c *Console) promptText() string {
+	if c.actor == nil {
+		return "(nobody)> "
+	}
+	return c.actor.Name + "> "
+}
+
+// Exec carries out one console line.
+func (c *Console) Exec(ctx context.Context, line string) {
+	word, rest, _ := strings.Cut(line, " ")
+	rest = strings.TrimSpace(rest)
+	switch word {
+	case "/help":
+		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
+		return
+	case "/as":
+		c.as(ctx, rest)
+		return
+	case "/people":
+		c.listPeople(ctx)
+		return
+	case "/inbox":
+		if c.actor == nil {
+			c.say("Choose who you are first: /as <name or email>\n")
+			return
+		}
+		msgs := c.Inbox(c.actor.ID)
+		if len(msgs) == 0 {
+			c.say("Nothing received yet.\n")
+		}
+		for _, m := range msgs {
+			c.say("%s", Render(m))
+		}
+		return
+	}
+	if strings.HasPrefix(word, "/") {
+		c.say("Unknown console command %s. Type /help.\n", clean(word))
+		return
+	}
+	if c.actor == nil {
+		c.say("Choose who you are first: /as <name or email>\n")
+		return
+	}
+	c.dispatch(ctx, bot.Inbound{Actor: c.actor.ID, Text: line})
+}
+
+// as switches the current person, creating them if the name is new.
+func (c *Console) as(ctx context.Context, who string) {
+	if who == "" {
+		c.say("Who? For example: /as sam.patel@school.example.org\n")
+		return
+	}
+	per, err := c.people.Resolve(ctx, who)
+	if err != nil && strings.Contains(who, "@") {
+		c.say("%s\n", conversation.ErrorMessage(err))
+		return
+	}
+	if err != nil {
+		per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: strings.ToLower(who)}, who, "")
+		if err != nil {
+			c.say("%s\n", conversation.ErrorMessage(err))
+			return
+		}
+	}
+	per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: per.ID}, per.Name, per.Email)
+	if err != nil {
+		c.say("%s\n", conversation.ErrorMessage(err))
+		return
+	}
+	c.actor = per
+	c.say("You are now %s (%s).\n", clean(per.Name), clean(per.ID))
+}
+
+func (c *Console) listPeople(ctx context.Context) {
+	all, err := c.router.Store.ListPeople(ctx)
+	if err != nil {
+		c.say("%s\n", conversation.ErrorMessage(err))
+		return
+	}
+	for _, p := range all {
+		agency := p.Agency
+		if agency != "" {
+			agency = ", " + c.people.AgencyName(agency)
+		}
+		c.say("  %s <%s>%s\n", clean(p.Name), clean(p.ID), clean(agency))
+	}
+}
+
+// dispatch sends an inbound event to the router, shows the reply, fills in
+// any form it asks for, and delivers messages to others.
+func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
+	for {
+		reply := c.router.Handle(ctx, in)
+		var form *bot.Message
+		for i, m := range reply.Messages {
+			if m.Kind == "form" && m.Form != nil {
+				form = &reply.Messages[i]
+				continue
+			}
+			c.say("%s", Render(m))
+		}
+		unreached := c.dispatcher.Deliver(ctx, reply.Out)
+		if len(unreached) > 0 {
+			c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
+		}
+		c.dispatcher.Refresh(ctx, reply.Refresh)
+		if form == nil {
+			return
+		}
+		values, ok := c.fill(ctx, form, in)
+		if !ok {
+			return
+		}
+		next := bot.Inbound{Actor: in.Actor, FormKey: form.Form.Key, Values: values, CaseID: form.FormCase, Version: form.FormVersion}
+		if reply2 := c.submitLoop(ctx, next, form.Form); reply2 == nil {
+			return
+		}
+		// A profile asked before another step: carry on with what was asked.
+		if form.Form.Key == bot.FormProfile && in.Text != "" && in.Text != "profile" {
+			continue
+		}
+		return
+	}
+}
+
+// submitLoop submits a filled form, re-asking only the fields with errors
+// until it goes through or the person cancels. It returns nil if cancelled.
+func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversation.Form) *bot.Reply {
+	for {
+		reply := c.router.Handle(ctx, in)
+		for _, m := range reply.Messages {
+			if m.Kind == "form" && m.Form != nil && m.Form.Key != f.Key {
+				// The router needs another form first (a profile): fill it and retry.
+				if _, ok := c.fillAndSubmit(ctx, in.Actor, &m); !ok {
+					return nil
+				}
+				continue
+			}
+			c.say("%s", Render(m))
+		}
+		unreached := c.dispatcher.Deliver(ctx, reply.Out)
+		if len(unreached) > 0 {
+			c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
+		}
+		c.dispatcher.Refresh(ctx, reply.Refresh)
+		if len(reply.Errors) == 0 {
+			return &reply
+		}
+		for _, key := range sortedKeys(reply.Errors) {
+			fd := f.Field(key)
+			if fd == nil {
+				continue
+			}
+			v, ok := c.ask(fd, in.Values[key])
+			if !ok {
+				return nil
+			}
+			in.Values[key] = v
+		}
+	}
+}
+
+func (c *Console) fillAndSubmit(ctx context.Context, actor string, m *bot.Message) (*bot.Reply, bool) {
+	values, ok := c.fill(ctx, m, bot.Inbound{Actor: actor})
+	if !ok {
+		return nil, false
+	}
+	r := c.submitLoop(ctx, bot.Inbound{Actor: actor, FormKey: m.Form.Key, Values: values, CaseID: m.FormCase, Version: m.FormVersion}, m.Form)
+	return r, r != nil
+}
+
+// fill asks a form's questions one at a time. Intake answers are saved as a
+// draft after each one, and an unfinished draft is offered back.
+func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map[string]string, bool) {
+	f := m.Form
+	c.say("== %s ==\n", clean(m.Title))
+	if m.Text != "" {
+		c.say("%s\n", clean(m.Text))
+	}
+	c.say("(Answer each question; type /cancel to stop.)\n")
+	values := map[string]string{}
+	start := 0
+	intake := f.Key == bot.FormIntake
+	if intake {
+		if d, err := c.router.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
+			c.say("You have an unfinished draft. Carrying on where you left off.\n")
+			values, start = d.Values, d.Step
+		}
+	}
+	for i := start; i < len(f.Fields); i++ {
+		fd := &f.Fields[i]
+		v, ok := c.ask(fd, values[fd.Key])
+		if !ok {
+			if intake {
+				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+			}
+			return nil, false
+		}
+		values[fd.Key] = v
+		if intake {
+			if err := c.router.SaveDraft(ctx, in.Actor, values, i+1); err != nil {
+				c.say("%s\n", conversation.ErrorMessage(err))
+			}
+			if leavesLadder(values) {
+				break
+			}
+		}
+	}
+	return values, true
+}
+
+// leavesLadder reports whether intake answers so far lead out of the ladder,
+// so the remaining questions need not be asked.
+func leavesLadder(v map[string]string) bool {
+	if yes, _ := conversation.ParseYesNo(v[conversation.FieldImmediateRisk]); yes {
+		return true
+	}
+	a := v[conversation.FieldAbout]
+	return a == conversation.AboutCPConference || a == conversation.AboutOwnOrg
+}
+
+// ask asks one question until the answer passes the field's own check.
+func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
+	for {
+		q := fd.Label
+		if !fd.Required {
+			q += " (optional)"
+		}
+		c.say("? %s\n", clean(q))
+		if fd.Help != "" {
+			c.say("  %s\n", clean(fd.Help))
+		}
+		for i, o := range fd.Options {
+			c.say("  %d) %s\n", i+1, clean(o.Label))
+		}
+		switch fd.Type {
+		case conversation.FieldYesNo:
+			c.say("  (yes or no)\n")
+		case conversation.FieldCheckboxes:
+			c.say("  (numbers separated by commas, or blank for none)\n")
+		}
+		line, ok := c.readLine("> ")
+		if !ok || line == "/cancel" {
+			return "", false
+		}
+		v := optionValue(fd, line)
+		if msg := fd.CheckAnswer(v); msg != "" {
+			c.say("  ! %s\n", msg)
+			continue
+		}
+		return v, true
+	}
+}
+
+// optionValue maps "2" or "2,3" to option values for choice fields.
+func optionValue(fd *conversation.Field, line string) string {
+	if len(fd.Options) == 0 {
+		return line
+	}
+	pick := func(s string) string {
+		s = strings.TrimSpace(s)
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(fd.Options) {
+			return fd.Options[n-1].Value
+		}
+		return s
+	}
+	if fd.Type == conversation.FieldCheckboxes {
+		var out []string
+		for _, p := range strings.Split(line, ",") {
+			if p = pick(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	return pick(line)
+}

@@ -1,0 +1,169 @@
+// Package bottest builds a whole resolvebot — store, engine, people directory,
+// router and dispatcher — for tests, on a fake clock and the built-in
+// configuration, in the manner of joetest.
+package bottest
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/config"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
+)
+
+// Clock is a settable clock for tests.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock stopped at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Env is a wired bot for one test.
+type Env struct {
+	Config     *config.Config
+	Store      conversation.Store
+	Engine     *conversation.Engine
+	People     *bot.People
+	Router     *bot.Router
+	Dispatcher *bot.Dispatcher
+	Clock      *Clock
+	Calendar   *conversation.Calendar
+}
+
+// Options change how New builds the bot.
+type Options struct {
+	Preset string             // protocol preset; "" for the default
+	Store  conversation.Store // a store to use; nil for a fresh bolt file
+	Start  time.Time          // the clock's start; zero for Mon 23 Nov 2026 10:00 London
+}
+
+// London is the Europe/London zone, which every test calendar uses.
+var London = mustZone("Europe/London")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// New builds a bot from the built-in defaults (the demo directory) with the
+// given options. It fails the test on any error and closes the store at the end.
+func New(tb testing.TB, opts Options) *Env {
+	tb.Helper()
+	env := map[string]string{}
+	cfg, problems, err := config.Load(config.Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		tb.Fatalf("load default config: %v\n%s", err, problems.String())
+	}
+	if opts.Preset != "" {
+		p, err := config.Preset(opts.Preset)
+		if err != nil {
+			tb.Fatalf("preset %s: %v", opts.Preset, err)
+		}
+		if p.Routes.FrontDoor == "" {
+			p.Routes.FrontDoor = "the local front door"
+		}
+		cfg.Protocol = p
+	}
+	store := opts.Store
+	if store == nil {
+		s, err := boltstore.Open(filepath.Join(tb.TempDir(), "test.db"))
+		if err != nil {
+			tb.Fatalf("open store: %v", err)
+		}
+		store = s
+		tb.Cleanup(func() { s.Close() })
+	}
+	start := opts.Start
+	if start.IsZero() {
+		start = time.Date(2026, 11, 23, 10, 0, 0, 0, London)
+	}
+	clock := NewClock(start)
+	cal := conversation.NewCalendar(London, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
+	var agencies []bot.Agency
+	for _, a := range cfg.Directory.Agencies {
+		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
+		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
+			for _, c := range a.Contacts.ForTier(tier) {
+				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
+			}
+		}
+		agencies = append(agencies, ag)
+	}
+	var partnership []bot.Contact
+	for _, r := range cfg.Directory.PartnershipRoles {
+		partnership = append(partnership, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
+	}
+	people := bot.NewPeople(store, agencies, partnership, clock.Now)
+	if err := people.Seed(context.Background()); err != nil {
+		tb.Fatalf("seed people: %v", err)
+	}
+	protocol := cfg.Protocol
+	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: clock.Now}
+	router := bot.NewRouter(engine, people, nil, 0)
+	return &Env{Config: cfg, Store: store, Engine: engine, People: people, Router: router,
+		Dispatcher: bot.NewDispatcher(store, router.Cards, nil), Clock: clock, Calendar: cal}
+}
+
+// Person makes sure a practitioner exists with a profile and returns their id.
+func (e *Env) Person(tb testing.TB, email, name, agency, manager string) string {
+	tb.Helper()
+	ctx := context.Background()
+	per, err := e.People.Identify(ctx, conversation.Handle{Platform: "test", User: email}, name, email)
+	if err != nil {
+		tb.Fatalf("identify %s: %v", email, err)
+	}
+	if _, err := e.People.SaveProfile(ctx, per.ID, name, agency, manager); err != nil {
+		tb.Fatalf("profile %s: %v", email, err)
+	}
+	return per.ID
+}
+
+// Intake returns a complete, valid intake raising a case against respondent.
+func Intake(respondent, raiserAgency, respondentAgency string) conversation.RaiseInput {
+	return conversation.RaiseInput{
+		About:            conversation.AboutOtherAgency,
+		ChildRef:         "CSC-204913",
+		RaiserAgency:     raiserAgency,
+		RespondentID:     respondent,
+		RespondentAgency: respondentAgency,
+		Category:         "threshold",
+		Decision:         "The referral was closed with no further action.",
+		Concern:          "Attendance has fallen and the child arrives hungry most days.",
+		EvidenceKind:     conversation.EvidenceDocumented,
+		Evidence:         "Attendance records for the last six weeks and two welfare notes.",
+		OutcomeSought:    "A strategy discussion, or an early help assessment at least.",
+		Urgency:          conversation.UrgencyStandard,
+		Reflection:       conversation.Reflection{DiscussedWithLead: true, ChildBestInterest: true, MotivationConsidered: true},
+	}
+}
