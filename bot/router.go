@@ -72,10 +72,25 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 
 func (r *Router) now() time.Time { return r.Cards.Now() }
 
-// IntakeForm returns the intake questions with the configured agencies.
-func (r *Router) IntakeForm() *conversation.Form {
+// IntakeForm returns the intake questions with the configured agencies,
+// offering the person's own agency from their profile when known.
+func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Form {
 	f := conversation.IntakeForm(r.Engine.Protocol, r.People.Agencies())
+	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
+		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
+	}
 	return &f
+}
+
+// ProfileForm returns the profile questions, offering the person's current answers.
+func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.Form {
+	f := ProfileForm(r.People.Agencies())
+	if per, err := r.Store.GetPerson(ctx, person); err == nil {
+		f.Field("name").Default = per.Name
+		f.Field("agency").Default = per.Agency
+		f.Field("manager").Default = per.ManagerID
+	}
+	return f
 }
 
 // Handle carries out one inbound event and says what to send. It never
@@ -116,7 +131,7 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	partnership, _ := r.People.IsPartnership(ctx, in.Actor)
 	if per.Agency == "" && !partnership && in.FormKey != FormProfile && !isHelp(in.Text) {
-		f := ProfileForm(r.People.Agencies())
+		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
 			Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
 	}
@@ -143,10 +158,10 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	case "", "help", "?":
 		return Reply{Messages: []Message{Help(r.Command)}}, nil
 	case "raise", "new":
-		f := r.IntakeForm()
+		f := r.IntakeForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 	case "profile":
-		f := ProfileForm(r.People.Agencies())
+		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 	case "list", "cases":
 		cs, err := r.Engine.List(ctx, in.Actor)
@@ -238,7 +253,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 // answers are kept as a draft until the case is open, so nothing is lost.
 func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
 	values := maps(in.Values)
-	f := r.IntakeForm()
+	f := r.IntakeForm(ctx, in.Actor)
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
 		per, err := r.People.Resolve(ctx, v)
 		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {

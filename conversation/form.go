@@ -38,6 +38,7 @@ type Field struct {
 	Required    bool
 	MaxLen      int // in characters, for text fields
 	Placeholder string
+	Default     string // the answer to offer, e.g. from the person's profile
 }
 
 // Form is a set of questions asked the same way on every platform.

@@ -30,6 +30,10 @@ type Console struct {
 	out        io.Writer
 	prompt     bool
 
+	// pending is a console command typed in the middle of a form: the form
+	// stops and the command runs next.
+	pending string
+
 	mu    sync.Mutex
 	actor *conversation.Person
 	inbox map[string][]bot.Message // person id → messages received
@@ -98,7 +102,11 @@ func (c *Console) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		line, ok := c.readLine(c.promptText())
+		line, ok := c.pending, c.pending != ""
+		c.pending = ""
+		if !ok {
+			line, ok = c.readLine(c.promptText())
+		}
 		if !ok {
 			return c.in.Err()
 		}
@@ -265,7 +273,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(fd, in.Values[key])
+			v, ok := c.ask(fd, "")
 			if !ok {
 				return nil
 			}
@@ -291,7 +299,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	if m.Text != "" {
 		c.say("%s\n", clean(m.Text))
 	}
-	c.say("(Answer each question; type /cancel to stop.)\n")
+	c.say("(Answer each question. Type /cancel to stop; any other /command also stops the form.)\n")
 	values := map[string]string{}
 	start := 0
 	intake := f.Key == bot.FormIntake
@@ -344,8 +352,15 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 		if fd.Help != "" {
 			c.say("  %s\n", clean(fd.Help))
 		}
+		def := current
+		if def == "" {
+			def = fd.Default
+		}
 		for i, o := range fd.Options {
 			c.say("  %d) %s\n", i+1, clean(o.Label))
+		}
+		if def != "" {
+			c.say("  (press Enter to keep: %s)\n", clean(optionLabel(fd, def)))
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
@@ -357,13 +372,30 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 		if !ok || line == "/cancel" {
 			return "", false
 		}
+		if strings.HasPrefix(line, "/") {
+			c.pending = line
+			return "", false
+		}
 		v := optionValue(fd, line)
+		if v == "" && def != "" {
+			v = def
+		}
 		if msg := fd.CheckAnswer(v); msg != "" {
 			c.say("  ! %s\n", msg)
 			continue
 		}
 		return v, true
 	}
+}
+
+// optionLabel returns the label of an option value, or the value itself.
+func optionLabel(fd *conversation.Field, v string) string {
+	for _, o := range fd.Options {
+		if o.Value == v {
+			return o.Label
+		}
+	}
+	return v
 }
 
 // optionValue maps "2" or "2,3" to option values for choice fields.
