@@ -1,0 +1,707 @@
+// Package redisstore is resolvebot's Redis store, for running several
+// replicas against one Redis: a single node, Sentinel or Cluster, through
+// go-redis's UniversalClient.
+//
+// # One hash slot
+//
+// Every key shares one hash tag, {rb}, after the configured prefix, for
+// example
+//
+//	resolvebot:{rb}:case:CR-2026-0001
+//
+// so on Redis Cluster all keys live in one slot. That is deliberate: a
+// case and its index entries are written in one MULTI/EXEC transaction,
+// and the Lua scripts and multi-key reads need their keys in one slot. The
+// data is small (a partnership raises a few hundred cases a year), so one
+// slot costs nothing in practice. The prefix must not contain braces.
+//
+// # Keys
+//
+//	case:<id>        the case as JSON
+//	cases            ZSET of case ids scored by CreatedAt (unix millis), for ListCases
+//	due              ZSET of the due index: score DueAt in unix millis, member
+//	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a
+//	                 millisecond order exactly, by time and then id
+//	seq:<year>       the last case number allocated for year (INCR)
+//	person:<id>      a person as JSON; people is a SET of their ids
+//	handles, emails  HASHes from handle key and lowercased email to person id
+//	draft:<person>   a draft as JSON
+//	refs:<case>      LIST of message refs as JSON, oldest first
+//	remember:<key>   expiry (unix micros) of an idempotency key
+//	claim:<key>      HASH of owner and expiry (unix micros) of a lease
+//
+// UpdateCase is an optimistic compare-and-set (WATCH, then MULTI/EXEC of
+// the case and its due entry), retried a bounded number of times with
+// jittered backoff. Remember and Claim compare against the now they are
+// given, so fake clocks work; Redis key expiry only collects garbage a
+// minute after the lease or ttl has run out in wall-clock time.
+package redisstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Store is a conversation.Store kept in Redis. It is safe for concurrent
+// use, and several processes may share one Redis and prefix.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+var _ conversation.Store = (*Store)(nil)
+
+// maxAttempts bounds the optimistic retries of one write under contention.
+const maxAttempts = 100
+
+// gcGrace is how long after a lease or ttl runs out Redis keeps its key.
+const gcGrace = time.Minute
+
+// New returns a store on client whose keys start with prefix followed by
+// ":{rb}:". The store owns client: Close closes it. New does not contact
+// Redis; call Ping to check the connection.
+func New(client redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: client, prefix: prefix + ":{rb}:"}
+}
+
+// Open connects to Redis and returns a store using prefix (see New). addr
+// is either a URL as read by redis.ParseURL ("redis://user:pass@host:6379/0",
+// "rediss://…" or "unix://…"), or a comma-separated list of host:port
+// cluster nodes without a scheme ("10.0.0.1:6379,10.0.0.2:6379") for Redis
+// Cluster; a single host:port without a scheme is one node. For Sentinel,
+// or a cluster needing credentials or TLS, build a redis.UniversalClient
+// and use New. Open returns an EINVALID error for an address it cannot
+// read and an EINTERNAL error if Redis does not answer a PING.
+func Open(ctx context.Context, addr, prefix string) (*Store, error) {
+	var client redis.UniversalClient
+	switch {
+	case strings.Contains(addr, "://"):
+		opt, err := redis.ParseURL(addr)
+		if err != nil {
+			return nil, conversation.Errorf(conversation.EINVALID, "The Redis URL cannot be read: %v", err)
+		}
+		client = redis.NewClient(opt)
+	case strings.Contains(addr, ","):
+		var addrs []string
+		for a := range strings.SplitSeq(addr, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				addrs = append(addrs, a)
+			}
+		}
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+	case addr != "":
+		client = redis.NewClient(&redis.Options{Addr: addr})
+	default:
+		return nil, conversation.Errorf(conversation.EINVALID, "The Redis address is empty.")
+	}
+	s := New(client, prefix)
+	if err := s.Ping(ctx); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// key returns the full key of the given parts.
+func (s *Store) key(parts ...string) string {
+	return s.prefix + strings.Join(parts, ":")
+}
+
+// Close closes the Redis client. It returns an EINTERNAL error if that fails.
+func (s *Store) Close() error {
+	if err := s.rdb.Close(); err != nil {
+		return conversation.Internal("close redis client", err)
+	}
+	return nil
+}
+
+// Ping sends PING and returns an EINTERNAL error if Redis does not answer.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return conversation.Internal("ping redis", err)
+	}
+	return nil
+}
+
+// fnError marks an error returned by a caller's function, which must be
+// passed back unchanged.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
+// result turns an error into what the Store returns: our own errors and
+// the caller's unchanged, anything else as EINTERNAL with context.
+func result(context string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe fnError
+	if errors.As(err, &fe) {
+		return fe.err
+	}
+	var ce *conversation.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	return conversation.Internal(context, err)
+}
+
+// optimistic runs a WATCH transaction on keys, retrying when another
+// client wrote a watched key first. After maxAttempts it gives up with
+// ECONFLICT.
+func (s *Store) optimistic(ctx context.Context, what string, txf func(*redis.Tx) error, keys ...string) error {
+	for attempt := range maxAttempts {
+		err := s.rdb.Watch(ctx, txf, keys...)
+		if !errors.Is(err, redis.TxFailedErr) {
+			return result(what, err)
+		}
+		// Full jitter, growing to at most 20ms.
+		backoff := time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond)) + 1))
+		select {
+		case <-ctx.Done():
+			return conversation.Internal(what, ctx.Err())
+		case <-time.After(backoff):
+		}
+	}
+	return conversation.Errorf(conversation.ECONFLICT, "The record was changed by someone else many times; please try again.")
+}
+
+// NextCaseID allocates the next case id of year, such as CR-2026-0042, with
+// INCR. It returns an EINTERNAL error if Redis fails.
+func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
+	n, err := s.rdb.Incr(ctx, s.key("seq", strconv.Itoa(year))).Result()
+	if err != nil {
+		return "", conversation.Internal("next case id", err)
+	}
+	return fmt.Sprintf("CR-%d-%04d", year, n), nil
+}
+
+// dueMember is the due ZSET member of a case due at at: the DueAt in
+// nanoseconds, shifted so it sorts as a 20-digit string, then the id.
+func dueMember(id string, at time.Time) string {
+	return fmt.Sprintf("%020d|%s", uint64(at.UnixNano())^(1<<63), id)
+}
+
+// parseDueMember reverses dueMember.
+func parseDueMember(m string) (string, time.Time, bool) {
+	n, id, ok := strings.Cut(m, "|")
+	if !ok {
+		return "", time.Time{}, false
+	}
+	u, err := strconv.ParseUint(n, 10, 64)
+	if err != nil {
+		return "", time.Time{}, false
+	}
+	return id, time.Unix(0, int64(u^(1<<63))).UTC(), true
+}
+
+// writeCase queues the writes of c, and moves its due entry from old's
+// (nil for a new case), on p.
+func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c, old *conversation.Case, data []byte) {
+	p.Set(ctx, s.key("case", c.ID), data, 0)
+	p.ZAdd(ctx, s.key("cases"), redis.Z{Score: float64(c.CreatedAt.UnixMilli()), Member: c.ID})
+	if old != nil && !old.DueAt.IsZero() && !old.DueAt.Equal(c.DueAt) {
+		p.ZRem(ctx, s.key("due"), dueMember(c.ID, old.DueAt))
+	}
+	if !c.DueAt.IsZero() {
+		p.ZAdd(ctx, s.key("due"), redis.Z{Score: float64(c.DueAt.UnixMilli()), Member: dueMember(c.ID, c.DueAt)})
+	}
+}
+
+// decodeCase decodes a stored case.
+func decodeCase(id string, data []byte) (*conversation.Case, error) {
+	var c conversation.Case
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, conversation.Internal("decode case "+id, err)
+	}
+	return &c, nil
+}
+
+// notFoundCase is the ENOTFOUND error for case id.
+func notFoundCase(id string) error {
+	return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+}
+
+// CreateCase stores c with Version 1 and sets c.Version to 1. It returns
+// ECONFLICT if a case with c.ID exists and EINTERNAL if Redis fails.
+func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
+	nc := c.Clone()
+	nc.Version = 1
+	data, err := json.Marshal(nc)
+	if err != nil {
+		return conversation.Internal("encode case "+c.ID, err)
+	}
+	key := s.key("case", c.ID)
+	err = s.optimistic(ctx, "create case "+c.ID, func(tx *redis.Tx) error {
+		n, err := tx.Exists(ctx, key).Result()
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", c.ID)
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			s.writeCase(ctx, p, nc, nil, data)
+			return nil
+		})
+		return err
+	}, key)
+	if err != nil {
+		return err
+	}
+	c.Version = 1
+	return nil
+}
+
+// GetCase returns a copy of case id. It returns ENOTFOUND if there is none
+// and EINTERNAL if Redis fails.
+func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
+	data, err := s.rdb.Get(ctx, s.key("case", id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, notFoundCase(id)
+	}
+	if err != nil {
+		return nil, conversation.Internal("get case "+id, err)
+	}
+	return decodeCase(id, data)
+}
+
+// UpdateCase reads case id, calls fn on a copy and writes it with Version
+// incremented and its due entry moved, in one MULTI/EXEC guarded by WATCH.
+// If another client wrote the case first, it re-reads and calls fn again.
+// Errors from fn are returned unchanged and nothing is written; ENOTFOUND
+// if there is no such case; ECONFLICT if it kept losing races after many
+// attempts; EINTERNAL if Redis fails.
+func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	key := s.key("case", id)
+	var out *conversation.Case
+	err := s.optimistic(ctx, "update case "+id, func(tx *redis.Tx) error {
+		out = nil
+		data, err := tx.Get(ctx, key).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return notFoundCase(id)
+		}
+		if err != nil {
+			return err
+		}
+		old, err := decodeCase(id, data)
+		if err != nil {
+			return err
+		}
+		c := old.Clone()
+		if err := fn(c); err != nil {
+			return fnError{err}
+		}
+		c.ID, c.Version = id, old.Version+1
+		data, err = json.Marshal(c)
+		if err != nil {
+			return conversation.Internal("encode case "+id, err)
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			s.writeCase(ctx, p, c, old, data)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		out = c.Clone()
+		return nil
+	}, key)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListCases returns the cases matching f, newest (CreatedAt) first, ties by
+// id descending. It reads every case id from the cases ZSET and filters,
+// which is fine at partnership scale. It returns EINTERNAL if Redis fails.
+func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*conversation.Case, error) {
+	ids, err := s.rdb.ZRevRange(ctx, s.key("cases"), 0, -1).Result()
+	if err != nil {
+		return nil, conversation.Internal("list cases", err)
+	}
+	var out []*conversation.Case
+	for chunk := range slices.Chunk(ids, 500) {
+		keys := make([]string, len(chunk))
+		for i, id := range chunk {
+			keys[i] = s.key("case", id)
+		}
+		vals, err := s.rdb.MGet(ctx, keys...).Result()
+		if err != nil {
+			return nil, conversation.Internal("list cases", err)
+		}
+		for i, v := range vals {
+			str, ok := v.(string)
+			if !ok {
+				continue // deleted meanwhile
+			}
+			c, err := decodeCase(chunk[i], []byte(str))
+			if err != nil {
+				return nil, err
+			}
+			if f.Person != "" && !c.Involves(f.Person) {
+				continue
+			}
+			if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	// The ZSET orders by millisecond; order exactly by CreatedAt, then id.
+	slices.SortStableFunc(out, func(a, b *conversation.Case) int {
+		if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID)
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// DueBefore returns up to limit due index entries with DueAt at or before
+// t, earliest first, ties by case id; limit <= 0 means no limit. It is one
+// ZRANGEBYSCORE on the due ZSET, so its cost depends only on what is due.
+// It returns EINTERNAL if Redis fails.
+func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) ([]conversation.DueItem, error) {
+	by := &redis.ZRangeBy{Min: "-inf", Max: strconv.FormatInt(t.UnixMilli(), 10)}
+	if limit > 0 {
+		by.Count = int64(limit)
+	}
+	members, err := s.rdb.ZRangeByScore(ctx, s.key("due"), by).Result()
+	if err != nil {
+		return nil, conversation.Internal("due before", err)
+	}
+	out := make([]conversation.DueItem, 0, len(members))
+	for _, m := range members {
+		id, at, ok := parseDueMember(m)
+		if !ok {
+			return nil, conversation.Internal("due before", fmt.Errorf("malformed due entry"))
+		}
+		if at.After(t) {
+			// Same millisecond as t but later: so is every entry after it.
+			break
+		}
+		out = append(out, conversation.DueItem{CaseID: id, DueAt: at})
+	}
+	return out, nil
+}
+
+// SaveDraft stores d, replacing the person's earlier draft. It returns
+// EINTERNAL if Redis fails.
+func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return conversation.Internal("encode draft", err)
+	}
+	if err := s.rdb.Set(ctx, s.key("draft", d.PersonID), data, 0).Err(); err != nil {
+		return conversation.Internal("save draft", err)
+	}
+	return nil
+}
+
+// GetDraft returns personID's draft. A draft with ExpiresAt at or before now
+// has expired; a zero ExpiresAt never expires. It returns ENOTFOUND if there
+// is no draft or it has expired, and EINTERNAL if Redis fails.
+func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*conversation.Draft, error) {
+	data, err := s.rdb.Get(ctx, s.key("draft", personID)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, noDraft()
+	}
+	if err != nil {
+		return nil, conversation.Internal("get draft", err)
+	}
+	var d conversation.Draft
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, conversation.Internal("decode draft", err)
+	}
+	if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {
+		return nil, noDraft()
+	}
+	return &d, nil
+}
+
+func noDraft() error {
+	return conversation.Errorf(conversation.ENOTFOUND, "There is no unfinished form to continue.")
+}
+
+// DeleteDraft removes personID's draft; removing none is not an error. It
+// returns EINTERNAL if Redis fails.
+func (s *Store) DeleteDraft(ctx context.Context, personID string) error {
+	if err := s.rdb.Del(ctx, s.key("draft", personID)).Err(); err != nil {
+		return conversation.Internal("delete draft", err)
+	}
+	return nil
+}
+
+// handleKey is the index field of a platform handle.
+func handleKey(platform, team, user string) string {
+	return conversation.Handle{Platform: platform, Team: team, User: user}.Key()
+}
+
+// emailKey is the index field of an email address.
+func emailKey(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// PutPerson creates or replaces p and indexes its email and handles,
+// dropping index entries of the person's old email and handles that still
+// point at them. It returns ECONFLICT if it kept losing races with other
+// writers, and EINTERNAL if Redis fails.
+func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return conversation.Internal("encode person", err)
+	}
+	pkey, hkey, ekey := s.key("person", p.ID), s.key("handles"), s.key("emails")
+	return s.optimistic(ctx, "put person", func(tx *redis.Tx) error {
+		var stale []string // old handle fields to check
+		var staleEmail string
+		oldData, err := tx.Get(ctx, pkey).Bytes()
+		switch {
+		case errors.Is(err, redis.Nil):
+		case err != nil:
+			return err
+		default:
+			var old conversation.Person
+			if err := json.Unmarshal(oldData, &old); err != nil {
+				return conversation.Internal("decode person", err)
+			}
+			for _, h := range old.Handles {
+				stale = append(stale, handleKey(h.Platform, h.Team, h.User))
+			}
+			if old.Email != "" {
+				staleEmail = emailKey(old.Email)
+			}
+		}
+		var dropHandles []string
+		if len(stale) > 0 {
+			owners, err := tx.HMGet(ctx, hkey, stale...).Result()
+			if err != nil {
+				return err
+			}
+			for i, o := range owners {
+				if o == p.ID {
+					dropHandles = append(dropHandles, stale[i])
+				}
+			}
+		}
+		dropEmail := false
+		if staleEmail != "" {
+			owner, err := tx.HGet(ctx, ekey, staleEmail).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return err
+			}
+			dropEmail = owner == p.ID
+		}
+		_, err = tx.TxPipelined(ctx, func(pl redis.Pipeliner) error {
+			if len(dropHandles) > 0 {
+				pl.HDel(ctx, hkey, dropHandles...)
+			}
+			if dropEmail {
+				pl.HDel(ctx, ekey, staleEmail)
+			}
+			pl.Set(ctx, pkey, data, 0)
+			pl.SAdd(ctx, s.key("people"), p.ID)
+			for _, h := range p.Handles {
+				pl.HSet(ctx, hkey, handleKey(h.Platform, h.Team, h.User), p.ID)
+			}
+			if p.Email != "" {
+				pl.HSet(ctx, ekey, emailKey(p.Email), p.ID)
+			}
+			return nil
+		})
+		return err
+	}, pkey, hkey, ekey)
+}
+
+// notFoundPerson is the ENOTFOUND error for an unknown person.
+func notFoundPerson() error {
+	return conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+}
+
+// GetPerson returns the person with id. It returns ENOTFOUND if unknown and
+// EINTERNAL if Redis fails.
+func (s *Store) GetPerson(ctx context.Context, id string) (*conversation.Person, error) {
+	data, err := s.rdb.Get(ctx, s.key("person", id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, notFoundPerson()
+	}
+	if err != nil {
+		return nil, conversation.Internal("get person", err)
+	}
+	var p conversation.Person
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, conversation.Internal("decode person", err)
+	}
+	return &p, nil
+}
+
+// findPerson reads the person id at field of the index hash and loads them.
+func (s *Store) findPerson(ctx context.Context, what, index, field string) (*conversation.Person, error) {
+	if field == "" {
+		return nil, notFoundPerson()
+	}
+	id, err := s.rdb.HGet(ctx, s.key(index), field).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, notFoundPerson()
+	}
+	if err != nil {
+		return nil, conversation.Internal(what, err)
+	}
+	return s.GetPerson(ctx, id)
+}
+
+// FindPersonByHandle returns the person holding the platform handle. It
+// returns ENOTFOUND if nobody does and EINTERNAL if Redis fails.
+func (s *Store) FindPersonByHandle(ctx context.Context, platform, team, user string) (*conversation.Person, error) {
+	return s.findPerson(ctx, "find person by handle", "handles", handleKey(platform, team, user))
+}
+
+// FindPersonByEmail returns the person with email, in any letter case. It
+// returns ENOTFOUND if nobody has it and EINTERNAL if Redis fails.
+func (s *Store) FindPersonByEmail(ctx context.Context, email string) (*conversation.Person, error) {
+	return s.findPerson(ctx, "find person by email", "emails", emailKey(email))
+}
+
+// ListPeople returns every person, ordered by id. It returns EINTERNAL if
+// Redis fails.
+func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) {
+	ids, err := s.rdb.SMembers(ctx, s.key("people")).Result()
+	if err != nil {
+		return nil, conversation.Internal("list people", err)
+	}
+	slices.Sort(ids)
+	var out []*conversation.Person
+	for chunk := range slices.Chunk(ids, 500) {
+		keys := make([]string, len(chunk))
+		for i, id := range chunk {
+			keys[i] = s.key("person", id)
+		}
+		vals, err := s.rdb.MGet(ctx, keys...).Result()
+		if err != nil {
+			return nil, conversation.Internal("list people", err)
+		}
+		for _, v := range vals {
+			str, ok := v.(string)
+			if !ok {
+				continue
+			}
+			var p conversation.Person
+			if err := json.Unmarshal([]byte(str), &p); err != nil {
+				return nil, conversation.Internal("decode person", err)
+			}
+			out = append(out, &p)
+		}
+	}
+	return out, nil
+}
+
+// AddMessageRef appends a sent copy of a case card to the case's list. It
+// returns EINTERNAL if Redis fails.
+func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) error {
+	data, err := json.Marshal(ref)
+	if err != nil {
+		return conversation.Internal("encode message ref", err)
+	}
+	if err := s.rdb.RPush(ctx, s.key("refs", ref.CaseID), data).Err(); err != nil {
+		return conversation.Internal("add message ref "+ref.CaseID, err)
+	}
+	return nil
+}
+
+// MessageRefs returns the sent copies of caseID's cards, oldest first; none
+// is an empty result, not an error. It returns EINTERNAL if Redis fails.
+func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.MessageRef, error) {
+	vals, err := s.rdb.LRange(ctx, s.key("refs", caseID), 0, -1).Result()
+	if err != nil {
+		return nil, conversation.Internal("message refs "+caseID, err)
+	}
+	out := make([]conversation.MessageRef, 0, len(vals))
+	for _, v := range vals {
+		var r conversation.MessageRef
+		if err := json.Unmarshal([]byte(v), &r); err != nil {
+			return nil, conversation.Internal("decode message ref "+caseID, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// rememberScript sets KEYS[1] to the expiry ARGV[2] unless it holds an
+// expiry later than now (ARGV[1]); ARGV[3] is the garbage-collection TTL in
+// milliseconds. Times are unix microseconds, exact in Lua's doubles.
+var rememberScript = redis.NewScript(`
+local exp = redis.call('GET', KEYS[1])
+if exp and tonumber(exp) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1
+`)
+
+// claimScript gives the lease KEYS[1] to owner ARGV[1] until ARGV[3]
+// unless another owner holds it past now (ARGV[2]); ARGV[4] is the
+// garbage-collection TTL in milliseconds.
+var claimScript = redis.NewScript(`
+local cur = redis.call('HMGET', KEYS[1], 'owner', 'exp')
+if cur[1] and cur[1] ~= ARGV[1] and tonumber(cur[2]) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'exp', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`)
+
+// releaseScript deletes the lease KEYS[1] if owner ARGV[1] holds it.
+var releaseScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// gcMillis is the Redis TTL, in milliseconds, of something valid for d.
+func gcMillis(d time.Duration) int64 {
+	return (max(d, 0) + gcGrace).Milliseconds()
+}
+
+// Remember records key until now+ttl, atomically. It returns true if the
+// key was not remembered at now (new, or its ttl has passed) and false
+// otherwise, and EINTERNAL if Redis fails.
+func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now time.Time) (bool, error) {
+	n, err := rememberScript.Run(ctx, s.rdb, []string{s.key("remember", key)},
+		now.UnixMicro(), now.Add(ttl).UnixMicro(), gcMillis(ttl)).Int()
+	if err != nil {
+		return false, conversation.Internal("remember", err)
+	}
+	return n == 1, nil
+}
+
+// Claim gives owner the lease on key until now+lease if it is free,
+// expired at now, or already owner's, atomically in one script. It returns
+// whether owner holds it, and EINTERNAL if Redis fails.
+func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duration, now time.Time) (bool, error) {
+	n, err := claimScript.Run(ctx, s.rdb, []string{s.key("claim", key)},
+		owner, now.UnixMicro(), now.Add(lease).UnixMicro(), gcMillis(lease)).Int()
+	if err != nil {
+		return false, conversation.Internal("claim", err)
+	}
+	return n == 1, nil
+}
+
+// Release frees key if owner holds it; otherwise it does nothing. It
+// returns EINTERNAL if Redis fails.
+func (s *Store) Release(ctx context.Context, key, owner string) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.key("claim", key)}, owner).Err(); err != nil {
+		return conversation.Internal("release", err)
+	}
+	return nil
+}
