@@ -236,8 +236,23 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 	switch r {
 	case conversation.RouteImmediateRisk:
 		m.Title = "Please act now — this is not the route for an emergency"
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact the children's services front door on %s, or the police on %s. In an emergency call %s.\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
-			orDash(rt.FrontDoor), orDash(rt.Police), orDash(rt.Emergency))
+		frontDoor := "your local children's services front door"
+		if rt.FrontDoor != "" {
+			frontDoor = rt.FrontDoor
+			if strings.ContainsAny(rt.FrontDoor, "0123456789") {
+				frontDoor = "the children's services front door on " + rt.FrontDoor
+			}
+		}
+		police := "the police"
+		if rt.Police != "" {
+			police += " on " + rt.Police
+		}
+		emergency := rt.Emergency
+		if emergency == "" {
+			emergency = "999"
+		}
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+			frontDoor, police, emergency)
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo
 		m.Title = "Child protection conference decisions have their own route"
@@ -258,12 +273,6 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 	return m
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
 
 // Help lists what a person can type.
 func Help(command string) Message {

@@ -130,7 +130,7 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, conversation.Internal("load actor", err)
 	}
 	partnership, _ := r.People.IsPartnership(ctx, in.Actor)
-	if per.Agency == "" && !partnership && in.FormKey != FormProfile && !isHelp(in.Text) {
+	if per.Agency == "" && !partnership && (in.FormKey == FormIntake || isRaise(in.Text)) {
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
 			Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
@@ -144,9 +144,11 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 	return r.command(ctx, in)
 }
 
-func isHelp(text string) bool {
+// isRaise reports whether text asks to raise a case: the first use that
+// needs the person's agency and line manager.
+func isRaise(text string) bool {
 	t := strings.ToLower(strings.TrimSpace(text))
-	return t == "help" || t == "?" || t == "profile"
+	return t == "raise" || t == "new"
 }
 
 // command handles typed text.
