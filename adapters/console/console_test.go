@@ -1,0 +1,139 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/adapters/console"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run with -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, firstDiff(string(want), string(got)))
+	}
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return "line " + itoa(i+1) + ":\n  want: " + a + "\n  got:  " + b
+		}
+	}
+	return ""
+}
+
+func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
+
+func fmtInt(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{byte('0' + i%10)}, b...)
+	}
+	return string(b)
+}
+
+// TestWalkthrough drives the whole bot through the console with the README's
+// walk-through, on both stores, and checks what people saw and what was kept.
+func TestWalkthrough(t *testing.T) {
+	stores := map[string]func(t *testing.T) conversation.Store{
+		"bolt": func(t *testing.T) conversation.Store { return nil },
+		"redis": func(t *testing.T) conversation.Store {
+			s, _ := redistest.Open(t)
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
+	for _, name := range []string{"bolt", "redis"} {
+		t.Run(name, func(t *testing.T) {
+			env := bottest.New(t, bottest.Options{Store: stores[name](t)})
+			script, err := os.ReadFile(filepath.Join("testdata", "walkthrough.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			c := console.New(env.Router, env.People, env.Dispatcher, bytes.NewReader(script), &out, false)
+			if err := c.Run(context.Background()); err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			golden(t, "walkthrough.golden", out.Bytes())
+			transcript := out.String()
+			for _, want := range []string{
+				"Case CR-2026-0001 is open at Professional to Professional. We've asked Priya Shah to acknowledge it by Tue 24 Nov, 17:00",
+				"--> to Priya Shah <priya.shah@csc.example.org>",
+				"You are not part of this case, so you can't see or act on it.",
+				"There is no case CR-2026-9999.",
+				"Only the people answering at the current stage (Manager to Manager) can do this.",
+				"CR-2026-0001 is resolved.",
+				"In an emergency call 999.",
+			} {
+				if !strings.Contains(transcript, want) {
+					t.Errorf("transcript lacks %q", want)
+				}
+			}
+			// The outsider's refusal shows nothing of the case.
+			refusal := transcript[strings.Index(transcript, "Olu Ade> status"):]
+			refusal = refusal[:strings.Index(refusal, "Olu Ade> ack")]
+			if strings.Contains(refusal, "SCH-2291") || strings.Contains(refusal, "hungry") {
+				t.Errorf("outsider saw case detail:\n%s", refusal)
+			}
+
+			ctx := context.Background()
+			cs, err := env.Store.GetCase(ctx, "CR-2026-0001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []conversation.EventKind
+			for _, e := range cs.Events {
+				kinds = append(kinds, e.Kind)
+			}
+			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged, conversation.EventEscalated,
+				conversation.EventAcknowledged, conversation.EventResolutionProposed, conversation.EventResolutionConfirmed}
+			if !slices.Equal(kinds, want) {
+				t.Errorf("timeline = %v, want %v", kinds, want)
+			}
+			if cs.Status != conversation.StatusResolved || cs.Resolution == nil || len(cs.Resolution.Actions) != 1 {
+				t.Errorf("case status %s, resolution %+v", cs.Status, cs.Resolution)
+			}
+			if all, _ := env.Store.ListCases(ctx, conversation.CaseFilter{}); len(all) != 1 {
+				t.Errorf("%d cases stored; the emergency must open none", len(all))
+			}
+			if got := c.Inbox("priya.shah@csc.example.org"); len(got) == 0 || got[0].Kind != "card" {
+				t.Errorf("Priya's inbox = %+v, want the case card first", got)
+			}
+		})
+	}
+}

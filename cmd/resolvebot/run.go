@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/resolvebot/resolvebot/adapters/console"
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/config"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
+	"github.com/resolvebot/resolvebot/conversation/redisstore"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+const usage = `Usage: resolvebot [command] [flags]
+
+Commands:
+  serve         connect the configured chat platforms (the default)
+  console       a terminal chat on the same engine, for trying it out
+  config check  print every problem in the configuration
+  version       print the version
+
+Flags:
+  --config FILE  configuration file (or RESOLVEBOT_CONFIG)
+  --addr ADDR    listen address for serve (or RESOLVEBOT_ADDR; default :3978)
+  --data FILE    embedded store file (or RESOLVEBOT_DATA; default resolvebot.db)
+`
+
+// Run runs resolvebot with args and returns the process exit code. Tests run
+// it whole.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "config" {
+		if len(args) == 0 || args[0] != "check" {
+			fmt.Fprint(stderr, "Did you mean: resolvebot config check\n")
+			return 2
+		}
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("resolvebot "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	var opts config.Options
+	fs.StringVar(&opts.Path, "config", "", "configuration file")
+	fs.StringVar(&opts.Addr, "addr", "", "listen address")
+	fs.StringVar(&opts.Data, "data", "", "embedded store file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintf(stdout, "resolvebot %s\n", buildVersion())
+		return 0
+	case "config":
+		if !config.Check(opts, stdout) {
+			return 1
+		}
+		return 0
+	case "console", "serve":
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "Unknown command %q.\n\n%s", cmd, usage)
+		return 2
+	}
+
+	cfg, problems, err := config.Load(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		if !problems.HasErrors() {
+			fmt.Fprintf(stderr, "%v\n", err)
+		}
+		return 1
+	}
+	interactive := isTerminal(stdin)
+	consoleMode := cmd == "console" || (!cfg.SlackEnabled() && !cfg.TeamsEnabled())
+	log := newLogger(cfg, stderr, consoleMode)
+	for _, p := range problems {
+		log.Warn("configuration", "place", p.Place, "problem", p.Message)
+	}
+
+	a, err := build(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	defer a.close()
+
+	if consoleMode {
+		if cmd == "serve" {
+			fmt.Fprintln(stdout, "No Slack or Teams credentials are set, so this is the console. To connect Slack set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; for Teams set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID.")
+		}
+		return a.runConsole(ctx, stdin, stdout, interactive)
+	}
+	return a.serve(ctx, cfg, log)
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newLogger returns a structured logger: text on a terminal, JSON otherwise.
+// The console keeps its own screen clear and logs only warnings unless asked.
+func newLogger(cfg *config.Config, w io.Writer, consoleMode bool) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	if consoleMode && level < slog.LevelWarn && cfg.Log.Level != "debug" {
+		level = slog.LevelWarn
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Log.Format
+	if format == "" || format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// app is the wired bot: store, engine, people, router and dispatcher.
+type app struct {
+	store      conversation.Store
+	people     *bot.People
+	router     *bot.Router
+	dispatcher *bot.Dispatcher
+	log        *slog.Logger
+}
+
+// build opens the store and wires the bot. Returns an error the operator can act on.
+func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
+	people := bot.NewPeople(store, agencies(cfg), partnershipContacts(cfg), nil)
+	if err := people.Seed(ctx); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("load the directory into the store: %w", err)
+	}
+	protocol := cfg.Protocol
+	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: time.Now}
+	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
+	dispatcher := bot.NewDispatcher(store, router.Cards, log)
+	return &app{store: store, people: people, router: router, dispatcher: dispatcher, log: log}, nil
+}
+
+func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, error) {
+	if cfg.Store.Driver == config.DriverRedis {
+		s, err := redisstore.Open(ctx, cfg.Store.RedisURL, cfg.Store.KeyPrefix)
+		if err != nil {
+			return nil, fmt.Errorf("open redis store: %w", err)
+		}
+		return s, nil
+	}
+	s, err := boltstore.Open(cfg.Store.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open the data file: %w", err)
+	}
+	return s, nil
+}
+
+func agencies(cfg *config.Config) []bot.Agency {
+	out := make([]bot.Agency, 0, len(cfg.Directory.Agencies))
+	for _, a := range cfg.Directory.Agencies {
+		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
+		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
+			for _, c := range a.Contacts.ForTier(tier) {
+				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
+			}
+		}
+		out = append(out, ag)
+	}
+	return out
+}
+
+func partnershipContacts(cfg *config.Config) []bot.Contact {
+	out := make([]bot.Contact, 0, len(cfg.Directory.PartnershipRoles))
+	for _, r := range cfg.Directory.PartnershipRoles {
+		out = append(out, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
+	}
+	return out
+}
+
+func (a *app) close() {
+	if err := a.store.Close(); err != nil {
+		a.log.Error("close store", "err", err)
+	}
+}
+
+// runConsole runs the terminal chat until input ends or ctx is cancelled.
+func (a *app) runConsole(ctx context.Context, stdin io.Reader, stdout io.Writer, interactive bool) int {
+	c := console.New(a.router, a.people, a.dispatcher, stdin, stdout, interactive)
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			a.log.Error("console input failed", "err", err)
+			return 1
+		}
+	case <-ctx.Done():
+		fmt.Fprintln(stdout, "\nStopping. Everything entered so far is saved.")
+	}
+	return 0
+}
+
+// serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
+func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.store.Ping(pctx); err != nil {
+			http.Error(w, "store not answering", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		log.Error("listen", "addr", cfg.Addr, "err", err)
+		return 1
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		log.Error("server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	log.Info("stopped cleanly")
+	return 0
+}
