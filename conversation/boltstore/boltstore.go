@@ -7,7 +7,10 @@
 // → person id) and emails (lowercased email → person id); drafts (person id
 // → JSON); refs (one nested bucket per case, keyed by a sequence, so refs
 // come back in insertion order); remember (key → expiry); claims (key →
-// owner and expiry); seq (year → last case number).
+// owner and expiry); expiry (big-endian expiry + kind + key → nothing, so
+// Remember and Claim delete a few entries whose time has passed each call,
+// and the file does not grow with every idempotency key ever seen); seq
+// (year → last case number).
 //
 // Writes of cases, message refs and case ids go through bbolt's Batch, so
 // concurrent writers share one fsync; a batched function may run more than
@@ -52,9 +55,10 @@ var (
 	bucketRemember = []byte("remember")
 	bucketClaims   = []byte("claims")
 	bucketSeq      = []byte("seq")
+	bucketExpiry   = []byte("expiry")
 
 	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
-		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq}
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry}
 )
 
 // DefaultTimeout is how long Open waits for the file lock by default.
@@ -647,11 +651,19 @@ func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketRemember)
 		fresh = false
-		if v := b.Get([]byte(key)); len(v) == 8 && decTime(v).After(now) {
+		old := b.Get([]byte(key))
+		if len(old) == 8 && decTime(old).After(now) {
 			return nil
 		}
 		fresh = true
-		return b.Put([]byte(key), encTime(now.Add(ttl)))
+		exp := encTime(now.Add(ttl))
+		if err := setExpiry(tx, kindRemember, key, old, exp); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(key), exp); err != nil {
+			return err
+		}
+		return collect(tx, now)
 	})
 	if err != nil {
 		return false, result("remember", err)
@@ -676,6 +688,7 @@ func (s *Store) Claim(ctx context.Context, key, owner string, d time.Duration, n
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketClaims)
 		won = false
+		var oldExp []byte
 		if v := b.Get([]byte(key)); v != nil {
 			var l lease
 			if err := json.Unmarshal(v, &l); err != nil {
@@ -684,13 +697,21 @@ func (s *Store) Claim(ctx context.Context, key, owner string, d time.Duration, n
 			if l.Owner != owner && l.Expires.After(now) {
 				return nil
 			}
+			oldExp = encTime(l.Expires)
 		}
-		v, err := json.Marshal(lease{Owner: owner, Expires: now.Add(d)})
+		l := lease{Owner: owner, Expires: now.Add(d)}
+		v, err := json.Marshal(l)
 		if err != nil {
 			return err
 		}
 		won = true
-		return b.Put([]byte(key), v)
+		if err := setExpiry(tx, kindClaim, key, oldExp, encTime(l.Expires)); err != nil {
+			return err
+		}
+		if err := b.Put([]byte(key), v); err != nil {
+			return err
+		}
+		return collect(tx, now)
 	})
 	if err != nil {
 		return false, result("claim", err)
@@ -717,6 +738,78 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 		if l.Owner != owner {
 			return nil
 		}
+		if err := setExpiry(tx, kindClaim, key, encTime(l.Expires), nil); err != nil {
+			return err
+		}
 		return b.Delete([]byte(key))
 	}))
+}
+
+// Kinds of entry in the expiry index.
+const (
+	kindRemember = 'r'
+	kindClaim    = 'c'
+)
+
+// gcBatch is how many expired entries one Remember or Claim deletes at most.
+const gcBatch = 32
+
+// expiryKey is the expiry index key of key of kind, expiring at exp
+// (encTime form).
+func expiryKey(exp []byte, kind byte, key string) []byte {
+	k := make([]byte, 0, len(exp)+1+len(key))
+	return append(append(append(k, exp...), kind), key...)
+}
+
+// setExpiry moves key's expiry index entry from old to exp; either may be
+// nil for none.
+func setExpiry(tx *bolt.Tx, kind byte, key string, old, exp []byte) error {
+	b := tx.Bucket(bucketExpiry)
+	if len(old) == 8 {
+		if err := b.Delete(expiryKey(old, kind, key)); err != nil {
+			return err
+		}
+	}
+	if exp == nil {
+		return nil
+	}
+	return b.Put(expiryKey(exp, kind, key), nil)
+}
+
+// collect deletes up to gcBatch remembered keys and claims that expired at
+// or before now, earliest first.
+func collect(tx *bolt.Tx, now time.Time) error {
+	end := encTime(now)
+	var expired [][]byte
+	c := tx.Bucket(bucketExpiry).Cursor()
+	for k, _ := c.First(); k != nil && len(expired) < gcBatch; k, _ = c.Next() {
+		if len(k) < 9 || bytes.Compare(k[:8], end) > 0 {
+			break
+		}
+		expired = append(expired, bytes.Clone(k))
+	}
+	for _, k := range expired {
+		if err := tx.Bucket(bucketExpiry).Delete(k); err != nil {
+			return err
+		}
+		exp, kind, key := k[:8], k[8], k[9:]
+		switch kind {
+		case kindRemember:
+			b := tx.Bucket(bucketRemember)
+			if bytes.Equal(b.Get(key), exp) {
+				if err := b.Delete(key); err != nil {
+					return err
+				}
+			}
+		case kindClaim:
+			b := tx.Bucket(bucketClaims)
+			var l lease
+			if v := b.Get(key); v != nil && json.Unmarshal(v, &l) == nil && bytes.Equal(encTime(l.Expires), exp) {
+				if err := b.Delete(key); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
