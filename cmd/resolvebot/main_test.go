@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clearPlatformEnv makes sure no credentials from the machine leak in.
+func clearPlatformEnv(t *testing.T) {
+	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID",
+		"MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE", "REDIS_URL",
+		"RESOLVEBOT_CONFIG", "RESOLVEBOT_ADDR", "RESOLVEBOT_DATA", "SLACK_API_URL"} {
+		t.Setenv(k, "")
+	}
+}
+
+func run(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(ctx, args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCommands(t *testing.T) {
+	clearPlatformEnv(t)
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.yaml")
+	if err := os.WriteFile(corrupt, []byte("partnership: devon\nprotocol:\n  stages: [oops\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unknownKey := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(unknownKey, []byte("partnership: wiltshire\nstorre:\n  driver: bolt\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout or stderr
+	}{
+		{"version", []string{"version"}, 0, "resolvebot "},
+		{"config check of the defaults", []string{"config", "check"}, 0, "config ok"},
+		{"config check of a corrupt file", []string{"config", "check", "--config", corrupt}, 1, "corrupt.yaml:"},
+		{"config check of a typo", []string{"config", "check", "--config", unknownKey}, 1, "typo.yaml:2:1"},
+		{"serve with a corrupt file", []string{"serve", "--config", corrupt}, 1, "corrupt.yaml:"},
+		{"config without check", []string{"config"}, 2, "config check"},
+		{"unknown command", []string{"frobnicate"}, 2, "Unknown command"},
+		{"help", []string{"help"}, 0, "Commands:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, context.Background(), "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code = %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if !strings.Contains(out+errs, tt.want) {
+				t.Errorf("output lacks %q\nstdout: %s\nstderr: %s", tt.want, out, errs)
+			}
+		})
+	}
+}
+
+// TestDefaultIsConsoleOnEmbeddedStore: with no credentials, plain
+// `resolvebot` runs the console on resolvebot.db in the working directory,
+// says how to connect a platform, and what was entered survives a restart.
+func TestDefaultIsConsoleOnEmbeddedStore(t *testing.T) {
+	clearPlatformEnv(t)
+	script, err := os.ReadFile(filepath.Join("..", "..", "adapters", "console", "testdata", "walkthrough.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	code, out, errs := run(t, context.Background(), string(script))
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, errs)
+	}
+	if !strings.Contains(out, "No Slack or Teams credentials are set") || !strings.Contains(out, "SLACK_BOT_TOKEN") {
+		t.Errorf("no hint on connecting a platform:\n%.500s", out)
+	}
+	if !strings.Contains(out, "CR-2026-0001 is resolved.") {
+		t.Errorf("the walkthrough did not resolve the case")
+	}
+	if _, err := os.Stat("resolvebot.db"); err != nil {
+		t.Fatalf("no embedded store in the working directory: %v", err)
+	}
+	// Logs carry no case text.
+	for _, secret := range []string{"SCH-2291", "hungry", "Joint visit"} {
+		if strings.Contains(errs, secret) {
+			t.Errorf("logs contain case text %q", secret)
+		}
+	}
+	code, out, _ = run(t, context.Background(), "/as sam.patel@school.example.org\nlist\n", "console")
+	if code != 0 || !strings.Contains(out, "CR-2026-0001 (SCH-2291)") || !strings.Contains(out, "Resolved") {
+		t.Errorf("after restart, list = exit %d:\n%s", code, out)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestServeHealthAndCleanShutdown: with credentials, serve listens, answers
+// health and readiness, and stops cleanly when told to.
+func TestServeHealthAndCleanShutdown(t *testing.T) {
+	clearPlatformEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		var out bytes.Buffer
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", filepath.Join(t.TempDir(), "rb.db")}, strings.NewReader(""), &out, &stderr)
+	}()
+	client := &http.Client{Timeout: 2 * time.Second}
+	var resp *http.Response
+	var err error
+	for range 100 {
+		resp, err = client.Get("http://" + addr + "/healthz")
+		if err == nil {
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		t.Fatalf("healthz never answered: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz = %d", resp.StatusCode)
+	}
+	resp, err = client.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("readyz = %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code after shutdown = %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
