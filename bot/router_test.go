@@ -1,0 +1,208 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+type fixture struct {
+	*bottest.Env
+	sam, priya, olu string
+}
+
+func newFixture(t *testing.T) *fixture {
+	env := bottest.New(t, bottest.Options{})
+	return &fixture{Env: env,
+		sam:   env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org"),
+		priya: env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org"),
+		olu:   env.Person(t, "olu.ade@police.example.org", "Olu Ade", "police", ""),
+	}
+}
+
+// intakeValues is a complete intake as a form would submit it.
+func intakeValues(respondent string) map[string]string {
+	return map[string]string{
+		"immediate_risk": "no", "about": "other_agency", "child_ref": "SCH-2291", "raiser_agency": "school",
+		"respondent": respondent, "respondent_agency": "csc", "category": "threshold",
+		"decision": "Closed with no further action.", "concern": "The child arrives hungry.",
+		"evidence_kind": "evidence", "evidence": "Attendance records.", "outcome_sought": "An early help assessment.",
+		"urgency": "standard", "reflection": "discussed_with_lead,child_best_interest", "family_informed": "no",
+		"serious_concern": "no",
+	}
+}
+
+func (f *fixture) raise(t *testing.T) *conversation.Case {
+	t.Helper()
+	r := f.Router.Handle(context.Background(), bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: intakeValues("Priya Shah")})
+	if r.Refresh == nil {
+		t.Fatalf("raise failed: %+v", r.Messages)
+	}
+	return r.Refresh
+}
+
+func TestTypedCommands(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	newcomer, err := f.People.Identify(context.Background(), conversation.Handle{Platform: "test", User: "new"}, "Nell New", "nell@school.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		actor    string
+		text     string
+		kind     string
+		formKey  string
+		contains string
+	}{
+		{"help", f.sam, "help", "help", "", "raise a disagreement"},
+		{"unknown words get help", f.sam, "what now", "help", "", "I didn't recognise that."},
+		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "confident"},
+		{"raise asks a newcomer's profile first", newcomer.ID, "raise", "form", bot.FormProfile, "which agency"},
+		{"list", f.sam, "list", "list", "", cs.ID},
+		{"status of my case", f.priya, "status " + strings.ToLower(cs.ID), "card", "", "SCH-2291"},
+		{"status without an id", f.sam, "status", "error", "", "Which case?"},
+		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "There is no case CR-2026-0404"},
+		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "not part of this case"},
+		{"a verb that needs words opens its form", f.priya, "respond " + cs.ID, "form", "action:respond", "Share your view"},
+		{"a verb the person may not take", f.sam, "ack " + cs.ID, "error", "", "Only the people answering"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.Router.Handle(context.Background(), bot.Inbound{Actor: tt.actor, Text: tt.text})
+			if len(r.Messages) == 0 {
+				t.Fatal("no reply")
+			}
+			m := r.Messages[0]
+			if m.Kind != tt.kind {
+				t.Fatalf("kind = %s, want %s (%+v)", m.Kind, tt.kind, m)
+			}
+			if tt.formKey != "" && (m.Form == nil || m.Form.Key != tt.formKey) {
+				t.Errorf("form = %+v, want %s", m.Form, tt.formKey)
+			}
+			all := m.Title + " " + m.Text
+			for _, fd := range m.Fields {
+				all += " " + fd.Label + " " + fd.Value
+			}
+			if !strings.Contains(all, tt.contains) {
+				t.Errorf("reply %q lacks %q", all, tt.contains)
+			}
+			if tt.kind == "error" && strings.Contains(all, "SCH-2291") {
+				t.Errorf("error reply leaks the case reference: %q", all)
+			}
+		})
+	}
+}
+
+func TestIntakeErrorsKeepTheDraft(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	tests := []struct {
+		name  string
+		edit  func(map[string]string)
+		field string
+	}{
+		{"missing concern", func(v map[string]string) { delete(v, "concern") }, "concern"},
+		{"a name as the case reference", func(v map[string]string) { v["child_ref"] = "Jamie Smith" }, "child_ref"},
+		{"over-long evidence", func(v map[string]string) { v["evidence"] = strings.Repeat("a", conversation.MaxLongText+1) }, "evidence"},
+		{"unknown respondent", func(v map[string]string) { v["respondent"] = "Nobody Known" }, "respondent"},
+		{"raising against yourself", func(v map[string]string) { v["respondent"] = "sam.patel@school.example.org" }, "respondent"},
+		{"not a category", func(v map[string]string) { v["category"] = "gossip" }, "category"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := intakeValues("priya.shah@csc.example.org")
+			tt.edit(v)
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: v})
+			if r.Errors[tt.field] == "" {
+				t.Fatalf("errors = %v, want one on %s", r.Errors, tt.field)
+			}
+			if cs, _ := f.Store.ListCases(ctx, conversation.CaseFilter{}); len(cs) != 0 {
+				t.Fatalf("a case was opened")
+			}
+			d, err := f.Router.Draft(ctx, f.sam)
+			if err != nil || d.Values["decision"] != v["decision"] {
+				t.Errorf("draft = %+v, %v; the answers must be kept", d, err)
+			}
+		})
+	}
+}
+
+func TestRaiseTellsTheRightPeople(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	v := intakeValues("priya.shah@csc.example.org")
+	v["serious_concern"] = "yes"
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: v})
+	if len(r.Messages) != 1 || r.Messages[0].Kind != "card" || !strings.Contains(r.Messages[0].Text, "is open") {
+		t.Fatalf("raiser's reply = %+v", r.Messages)
+	}
+	to := map[string]bot.Message{}
+	for _, o := range r.Out {
+		to[o.To] = o.Message
+	}
+	if m := to[f.priya]; m.Kind != "card" || !hasButton(m, conversation.VerbAcknowledge) {
+		t.Errorf("respondent got %+v, want a card with Acknowledge", m)
+	}
+	if m := to["partnership.manager@example.org"]; m.Kind != "card" || !strings.Contains(m.Text, "serious concern") {
+		t.Errorf("partnership got %+v, want the serious-concern card", m)
+	}
+	if _, ok := to[f.sam]; ok {
+		t.Error("the raiser was sent their own notification")
+	}
+	if _, err := f.Router.Draft(ctx, f.sam); conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		t.Errorf("draft after raising: %v, want none", err)
+	}
+}
+
+func hasButton(m bot.Message, v conversation.Verb) bool {
+	for _, b := range m.Buttons {
+		if b.Verb == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestButtons(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	cs := f.raise(t)
+	// A stale card: the case moved on since it was sent.
+	if _, err := f.Engine.AddNote(ctx, conversation.Cmd{Actor: f.sam, CaseID: cs.ID}, "Called, no answer."); err != nil {
+		t.Fatal(err)
+	}
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "changed since that card was sent") {
+		t.Fatalf("stale press = %+v", r.Messages)
+	}
+	if got, _ := f.Store.GetCase(ctx, cs.ID); got.Current().Acknowledged() {
+		t.Fatal("a stale press acknowledged the case")
+	}
+	// The fresh card's button works and tells the raiser.
+	latest, _ := f.Store.GetCase(ctx, cs.ID)
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: latest.Version})
+	if len(r.Out) != 1 || r.Out[0].To != f.sam || !strings.Contains(r.Out[0].Message.Text, "Priya Shah acknowledged") {
+		t.Fatalf("ack out = %+v", r.Out)
+	}
+	// Action forms: bad numbers come back on their field.
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:extend", CaseID: cs.ID, Values: map[string]string{"days": "soon", "reason": "Waiting for a report."}})
+	if r.Errors["days"] == "" {
+		t.Errorf("extend with words for days: %+v", r)
+	}
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:propose", CaseID: cs.ID,
+		Values: map[string]string{"way_forward": "Early help.", "actions": "Assessment | Early help team | next week"}})
+	if r.Errors["actions"] == "" {
+		t.Errorf("propose with a bad date: %+v", r)
+	}
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:propose", CaseID: cs.ID,
+		Values: map[string]string{"way_forward": "Early help.", "actions": "Assessment | Early help team | 2026-12-04"}})
+	if len(r.Out) != 1 || r.Out[0].To != f.sam || !hasButton(r.Out[0].Message, conversation.VerbConfirm) {
+		t.Fatalf("proposal out = %+v", r.Out)
+	}
+}
