@@ -273,7 +273,6 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 	return m
 }
 
-
 // Help lists what a person can type.
 func Help(command string) Message {
 	if command == "" {
