@@ -42,6 +42,18 @@ func NewDispatcher(store conversation.Store, cards *Cards, log *slog.Logger, sen
 	return d
 }
 
+// Register adds a sender for its platform, replacing any earlier one.
+func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
+
+// Finish does the slow part of a reply after the platform has had its
+// acknowledgement: it sends every outbound message and refreshes every copy
+// of the changed case's card. It returns the ids of people it could not reach.
+func (d *Dispatcher) Finish(ctx context.Context, r Reply) (unreached []string) {
+	unreached = d.Deliver(ctx, r.Out)
+	d.Refresh(ctx, r.Refresh)
+	return unreached
+}
+
 // Deliver sends every outbound message and returns the ids of the people it
 // could not reach, so the bot can tell the person who acted.
 func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []string) {

@@ -80,15 +80,16 @@ type Store interface {
 	UpdateCase(ctx context.Context, id string, fn func(*Case) error) (*Case, error)
 	// ListCases returns the cases matching f, newest first.
 	ListCases(ctx context.Context, f CaseFilter) ([]*Case, error)
-	// DueBefore returns up to limit entries of the due index with DueAt at
-	// or before t, earliest first. Its cost depends on what is due, not on
-	// how many cases there are.
+	// DueBefore returns up to limit entries (all when limit <= 0) of the
+	// due index with DueAt at or before t, earliest first. Its cost depends
+	// on what is due, not on how many cases there are.
 	DueBefore(ctx context.Context, t time.Time, limit int) ([]DueItem, error)
 
 	// SaveDraft stores a person's draft, replacing any earlier one.
 	SaveDraft(ctx context.Context, d *Draft) error
 	// GetDraft returns a person's draft. Returns ENOTFOUND if there is none
-	// or it has expired.
+	// or it has expired (ExpiresAt at or before now; a zero ExpiresAt never
+	// expires).
 	GetDraft(ctx context.Context, personID string, now time.Time) (*Draft, error)
 	// DeleteDraft removes a person's draft; removing none is not an error.
 	DeleteDraft(ctx context.Context, personID string) error

@@ -221,11 +221,7 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 			}
 			c.say("%s", Render(m))
 		}
-		unreached := c.dispatcher.Deliver(ctx, reply.Out)
-		if len(unreached) > 0 {
-			c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
-		}
-		c.dispatcher.Refresh(ctx, reply.Refresh)
+		c.finish(ctx, reply)
 		if form == nil {
 			return
 		}
@@ -245,6 +241,14 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 	}
 }
 
+// finish sends the reply's messages to everyone else and says who could
+// not be reached.
+func (c *Console) finish(ctx context.Context, reply bot.Reply) {
+	if unreached := c.dispatcher.Finish(ctx, reply); len(unreached) > 0 {
+		c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
+	}
+}
+
 // submitLoop submits a filled form, re-asking only the fields with errors
 // until it goes through or the person cancels. It returns nil if cancelled.
 func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversation.Form) *bot.Reply {
@@ -260,11 +264,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			}
 			c.say("%s", Render(m))
 		}
-		unreached := c.dispatcher.Deliver(ctx, reply.Out)
-		if len(unreached) > 0 {
-			c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
-		}
-		c.dispatcher.Refresh(ctx, reply.Refresh)
+		c.finish(ctx, reply)
 		if len(reply.Errors) == 0 {
 			return &reply
 		}

@@ -23,6 +23,10 @@ import (
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 )
 
+// subcommands are extra commands that parse their own flags, such as
+// "slack" for "resolvebot slack manifest". Each adds itself from its own file.
+var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
+
 // version is set at build time with -ldflags "-X main.version=…".
 var version = ""
 
@@ -46,6 +50,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if sub, ok := subcommands[cmd]; ok {
+		return sub(ctx, args, stdin, stdout, stderr)
 	}
 	if cmd == "config" {
 		if len(args) == 0 || args[0] != "check" {
@@ -241,6 +248,15 @@ func (a *app) runConsole(ctx context.Context, stdin io.Reader, stdout io.Writer,
 	return 0
 }
 
+// platform starts one chat platform when it is configured: it mounts its
+// HTTP routes on mux and starts any background connection. It returns a
+// function that stops it, or nil. Each platform adds itself to platforms
+// from its own file in this package.
+type platform func(ctx context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (stop func(), err error)
+
+// platforms are the chat platforms serve starts, in order.
+var platforms []platform
+
 // serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
 func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 	mux := http.NewServeMux()
@@ -256,6 +272,16 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		}
 		w.Write([]byte("ready\n"))
 	})
+	for _, p := range platforms {
+		stop, err := p(ctx, a, cfg, mux)
+		if err != nil {
+			log.Error("start platform", "err", err)
+			return 1
+		}
+		if stop != nil {
+			defer stop()
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("listen", "addr", cfg.Addr, "err", err)
