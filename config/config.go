@@ -33,7 +33,17 @@ const (
 	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD"  // secret
 	EnvTeamsTenantID      = "MICROSOFT_APP_TENANT_ID" // the bot's tenant
 	EnvTeamsAppType       = "MICROSOFT_APP_TYPE"      // SingleTenant, MultiTenant or UserAssignedMSI
+	// EnvTeamsOpenIDMetadataURL overrides teams.openid_metadata_url, where
+	// the Bot Framework signing keys are found (sovereign clouds, tests).
+	EnvTeamsOpenIDMetadataURL = "MICROSOFT_OPENID_METADATA_URL"
+	// EnvTeamsTokenAuthority overrides teams.token_authority, the Entra
+	// authority that issues the bot's app tokens.
+	EnvTeamsTokenAuthority = "MICROSOFT_TOKEN_AUTHORITY"
 )
+
+// DefaultTeamsOpenIDMetadataURL is the Bot Framework's public OpenID
+// metadata, which names the keys that sign requests to the bot.
+const DefaultTeamsOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 // Store drivers.
 const (
@@ -174,6 +184,13 @@ type Teams struct {
 	// InsecureNoAuth turns off token validation, for the local emulator
 	// only.
 	InsecureNoAuth bool
+	// OpenIDMetadataURL is where the keys that sign inbound requests are
+	// found; DefaultTeamsOpenIDMetadataURL unless overridden.
+	OpenIDMetadataURL string
+	// TokenAuthority is the Entra authority for app tokens, such as
+	// "https://login.microsoftonline.com/{tenant}"; "" derives it from the
+	// app type and tenant.
+	TokenAuthority string
 }
 
 // Log configures logging.
@@ -264,6 +281,8 @@ func (c *Config) String() string {
 	line("teams.tenant_id", c.Teams.TenantID)
 	line("teams.app_type", c.Teams.AppType)
 	line("teams.insecure_no_auth", c.Teams.InsecureNoAuth)
+	line("teams.openid_metadata_url", c.Teams.OpenIDMetadataURL)
+	line("teams.token_authority", c.Teams.TokenAuthority)
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	return b.String()
@@ -319,6 +338,7 @@ func defaults() *Config {
 		Addr:      ":3978",
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Slack:     Slack{Command: "/resolve"},
+		Teams:     Teams{OpenIDMetadataURL: DefaultTeamsOpenIDMetadataURL},
 		Log:       Log{Level: "info", Format: "auto"},
 	}
 }

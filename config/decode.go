@@ -405,7 +405,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		}
 	}
 	if e, ok := m["teams"]; ok {
-		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth"}, map[string]string{
+		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth", "openid_metadata_url", "token_authority"}, map[string]string{
 			"app_id":       envOnly(EnvTeamsAppID),
 			"app_password": secret(EnvTeamsAppPassword),
 			"password":     secret(EnvTeamsAppPassword),
@@ -414,6 +414,12 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		})
 		if e, ok := tm["insecure_no_auth"]; ok {
 			d.boolean(e, "teams.insecure_no_auth", &cfg.Teams.InsecureNoAuth)
+		}
+		if e, ok := tm["openid_metadata_url"]; ok {
+			d.str(e, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
+		}
+		if e, ok := tm["token_authority"]; ok {
+			d.str(e, "teams.token_authority", &cfg.Teams.TokenAuthority)
 		}
 	}
 	if e, ok := m["log"]; ok {

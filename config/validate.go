@@ -43,6 +43,8 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 	str(EnvTeamsAppPassword, "teams.app_password", &cfg.Teams.AppPassword)
 	str(EnvTeamsTenantID, "teams.tenant_id", &cfg.Teams.TenantID)
 	str(EnvTeamsAppType, "teams.app_type", &cfg.Teams.AppType)
+	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
+	str(EnvTeamsTokenAuthority, "teams.token_authority", &cfg.Teams.TokenAuthority)
 }
 
 // frontDoorFallback is used when neither the preset nor the file gives a
@@ -217,6 +219,7 @@ func validateTeams(cfg *Config, col *collector) {
 	} else if t.AppPassword != "" || t.TenantID != "" {
 		col.warnAt("teams.app_id", "Teams secrets are set but %s is not, so Teams stays off", EnvTeamsAppID)
 	}
+	validateTeamsURLs(t, col)
 	if t.InsecureNoAuth {
 		col.warnAt("teams.insecure_no_auth", "Teams requests are NOT authenticated; use this only with the local emulator, never in production")
 	}
