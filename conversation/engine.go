@@ -33,6 +33,9 @@ type Engine struct {
 	Calendar  *Calendar
 	Directory Directory
 	Now       func() time.Time
+	// Nudges says when the scheduler must look at a case; it sets each
+	// case's DueAt.
+	Nudges NudgePolicy
 }
 
 // Result is what a command did.
@@ -138,17 +141,10 @@ func (e *Engine) newStage(key string, urgency Urgency, raiser, respondent []stri
 	return StageRecord{Key: key, Raiser: raiser, Respondent: respondent, StartedAt: now, Deadline: due, AckDeadline: ack}
 }
 
-// setDue points the due index at the next moment the case needs attention.
-func setDue(c *Case) {
-	cur := c.Current()
-	if !c.Status.Active() || cur == nil {
-		c.DueAt = time.Time{}
-		return
-	}
-	c.DueAt = cur.Deadline
-	if !cur.Acknowledged() && cur.AckDeadline.Before(c.DueAt) {
-		c.DueAt = cur.AckDeadline
-	}
+// setDue points the due index at the next moment the case needs the
+// scheduler: its next nudge, or nothing for a case that is not active.
+func (e *Engine) setDue(c *Case) {
+	c.DueAt = e.Nudges.NextDue(c, e.Protocol, e.Calendar)
 }
 
 // checkText validates a free-text answer: required, and within max characters.
@@ -263,7 +259,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	if in.SeriousConcern {
 		c.append(Event{Kind: EventSeriousConcern, At: now, Stage: first.Key})
 	}
-	setDue(c)
+	e.setDue(c)
 	if err := e.Store.CreateCase(ctx, c); err != nil {
 		return nil, Internal("create case "+id, err)
 	}
@@ -297,7 +293,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 			return err
 		}
 		c.UpdatedAt = now
-		setDue(c)
+		e.setDue(c)
 		return nil
 	})
 	if err != nil {

@@ -1,0 +1,382 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+	"github.com/resolvebot/resolvebot/scheduler"
+)
+
+// recorder is a bot.Sender that keeps what each person was sent.
+type recorder struct {
+	mu   sync.Mutex
+	sent []sent
+	fail map[string]bool // person ids whose sends fail
+}
+
+type sent struct {
+	to  string
+	at  time.Time
+	msg bot.Message
+}
+
+func (r *recorder) Platform() string { return "record" }
+
+func (r *recorder) Send(_ context.Context, to *conversation.Person, _ conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail[to.ID] {
+		return conversation.MessageRef{}, fmt.Errorf("platform unavailable")
+	}
+	r.sent = append(r.sent, sent{to: to.ID, msg: m})
+	return conversation.MessageRef{Platform: "record", Channel: to.ID, ID: fmt.Sprint(len(r.sent))}, nil
+}
+
+func (r *recorder) Update(context.Context, conversation.MessageRef, bot.Message) error { return nil }
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.sent)
+}
+
+type fixture struct {
+	*bottest.Env
+	rec        *recorder
+	sched      *scheduler.Scheduler
+	sam, priya string
+}
+
+func newFixture(t testing.TB, opts bottest.Options) *fixture {
+	env := bottest.New(t, opts)
+	rec := &recorder{fail: map[string]bool{}}
+	env.Dispatcher.Fallback = rec
+	s := scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, nil)
+	s.Pace = 0
+	return &fixture{Env: env, rec: rec, sched: s,
+		sam:   env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org"),
+		priya: env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org"),
+	}
+}
+
+func (f *fixture) raise(t testing.TB) *conversation.Case {
+	t.Helper()
+	res, err := f.Engine.Raise(context.Background(), f.sam, bottest.Intake(f.priya, "school", "csc"))
+	if err != nil {
+		t.Fatalf("raise: %v", err)
+	}
+	return res.Case
+}
+
+// nudgeLog lists the nudges on a case's timeline as "when kind → people".
+func nudgeLog(c *conversation.Case) []string {
+	var out []string
+	for _, e := range c.Events {
+		switch e.Kind {
+		case conversation.EventNudged:
+			out = append(out, fmt.Sprintf("%s %s → %s", e.At.In(bottest.London).Format("Mon 02 Jan 15:04"), e.Fields["nudge"], e.Fields["to"]))
+		case conversation.EventDeadlineMissed:
+			out = append(out, fmt.Sprintf("%s deadline_missed", e.At.In(bottest.London).Format("Mon 02 Jan 15:04")))
+		}
+	}
+	return out
+}
+
+// TestMonthOfWorkingDays leaves a case alone from 16 December to 8 January,
+// across Christmas, Boxing Day and New Year's Day, with a due pass every 15
+// minutes, and checks each nudge came at the right moment, to the right
+// people, once.
+func TestMonthOfWorkingDays(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	end := time.Date(2027, 1, 8, 18, 0, 0, 0, bottest.London)
+	for f.Clock.Now().Before(end) {
+		f.Clock.Advance(15 * time.Minute)
+		if _, err := f.sched.DuePass(ctx); err != nil {
+			t.Fatalf("due pass at %s: %v", f.Clock.Now(), err)
+		}
+	}
+	got, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam, priya := f.sam, f.priya
+	want := []string{
+		"Fri 18 Dec 09:00 ack_reminder → " + priya,    // ack was due Thu 17 Dec 17:00
+		"Mon 21 Dec 09:00 ack_unanswered → " + sam,    // a working day later, after the weekend
+		"Tue 22 Dec 09:00 before_deadline → " + sam + "," + priya,
+		"Wed 23 Dec 17:00 deadline_missed",            // exactly at the deadline
+		"Thu 24 Dec 09:00 overdue → " + priya + "," + sam,
+		"Tue 29 Dec 09:00 overdue_reminder → " + priya, // Christmas Day and Boxing Day (observed Mon 28) skipped
+		"Wed 30 Dec 09:00 overdue_reminder → " + priya,
+		"Thu 31 Dec 09:00 overdue_reminder → " + priya,
+		"Mon 04 Jan 09:00 stuck → partnership.manager@example.org," + sam, // New Year's Day skipped
+	}
+	if log := nudgeLog(got); !slices.Equal(log, want) {
+		t.Errorf("nudges:\n  %s\nwant:\n  %s", strings.Join(log, "\n  "), strings.Join(want, "\n  "))
+	}
+	if n := f.rec.count(); n != 11 {
+		t.Errorf("%d messages sent, want 11 (one per recipient per nudge)", n)
+	}
+	if !got.DueAt.IsZero() {
+		t.Errorf("case still due at %s after every nudge", got.DueAt)
+	}
+	// Nudges carry no child reference or free text.
+	for _, s := range f.rec.sent {
+		all := s.msg.Title + s.msg.Text
+		for _, fd := range s.msg.Fields {
+			all += fd.Value
+		}
+		for _, secret := range []string{cs.ChildRef, "hungry", "Attendance"} {
+			if strings.Contains(all, secret) {
+				t.Errorf("nudge to %s contains case text %q", s.to, secret)
+			}
+		}
+	}
+}
+
+// TestActingStopsNudges: once the stage is acknowledged and resolved, the
+// scheduler finds nothing more to say.
+func TestActingStopsNudges(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	if _, err := f.Engine.Acknowledge(ctx, conversation.Cmd{Actor: f.priya, CaseID: cs.ID}); err != nil {
+		t.Fatal(err)
+	}
+	f.Clock.Set(time.Date(2026, 12, 22, 9, 0, 0, 0, bottest.London))
+	if n, err := f.sched.DuePass(ctx); err != nil || n != 1 {
+		t.Fatalf("pass before the deadline sent %d (%v), want the one reminder", n, err)
+	}
+	if _, err := f.Engine.ProposeResolution(ctx, conversation.Cmd{Actor: f.priya, CaseID: cs.ID}, "Early help this week.", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Engine.ConfirmResolution(ctx, conversation.Cmd{Actor: f.sam, CaseID: cs.ID}); err != nil {
+		t.Fatal(err)
+	}
+	f.Clock.Set(time.Date(2027, 1, 15, 9, 0, 0, 0, bottest.London))
+	if n, err := f.sched.DuePass(ctx); err != nil || n != 0 {
+		t.Errorf("pass after resolution sent %d (%v), want none", n, err)
+	}
+	if items, _ := f.Store.DueBefore(ctx, f.Clock.Now(), 0); len(items) != 0 {
+		t.Errorf("resolved case still in the due index: %v", items)
+	}
+}
+
+// TestQuietHoursAndWeekends: a deadline on Friday evening is marked at once,
+// but its messages wait for Monday morning; configured quiet hours move them
+// to when the quiet ends.
+func TestQuietHoursAndWeekends(t *testing.T) {
+	ctx := context.Background()
+	// A standard case raised Friday 13 Nov is due Fri 20 Nov 17:00.
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 11, 13, 10, 0, 0, 0, bottest.London)})
+	f.Engine.Nudges = conversation.NudgePolicy{QuietStart: 16 * time.Hour, QuietEnd: 10*time.Hour + 30*time.Minute}
+	cs := f.raise(t)
+	if _, err := f.Engine.Acknowledge(ctx, conversation.Cmd{Actor: f.priya, CaseID: cs.ID}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		at   time.Time
+		want []string // nudge kinds recorded by then, in order
+	}{
+		{time.Date(2026, 11, 19, 10, 0, 0, 0, bottest.London), nil}, // quiet until 10:30
+		{time.Date(2026, 11, 19, 10, 30, 0, 0, bottest.London), []string{"before_deadline"}},
+		{time.Date(2026, 11, 20, 17, 0, 0, 0, bottest.London), []string{"before_deadline", "deadline_missed"}},
+		{time.Date(2026, 11, 21, 12, 0, 0, 0, bottest.London), []string{"before_deadline", "deadline_missed"}}, // Saturday
+		{time.Date(2026, 11, 22, 12, 0, 0, 0, bottest.London), []string{"before_deadline", "deadline_missed"}}, // Sunday
+		{time.Date(2026, 11, 23, 10, 29, 0, 0, bottest.London), []string{"before_deadline", "deadline_missed"}},
+		{time.Date(2026, 11, 23, 10, 30, 0, 0, bottest.London), []string{"before_deadline", "deadline_missed", "overdue"}},
+	}
+	for _, st := range steps {
+		f.Clock.Set(st.at)
+		if _, err := f.sched.DuePass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.Store.GetCase(ctx, cs.ID)
+		var kinds []string
+		for _, e := range got.Events {
+			switch e.Kind {
+			case conversation.EventNudged:
+				kinds = append(kinds, e.Fields["nudge"])
+			case conversation.EventDeadlineMissed:
+				kinds = append(kinds, "deadline_missed")
+				if !e.At.Equal(time.Date(2026, 11, 20, 17, 0, 0, 0, bottest.London)) {
+					t.Errorf("deadline marked at %s, want Fri 20 Nov 17:00", e.At)
+				}
+			}
+		}
+		if !slices.Equal(kinds, st.want) {
+			t.Errorf("at %s: nudges %v, want %v", st.at.Format("Mon 02 Jan 15:04"), kinds, st.want)
+		}
+	}
+}
+
+// TestStoppedBetweenClaimAndSend: a scheduler that claimed a nudge and died
+// holds it until its lease expires; then another sends it, once.
+func TestStoppedBetweenClaimAndSend(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London))
+	due := f.Engine.Nudges.Due(cs, f.Engine.Protocol, f.Calendar, f.Clock.Now())
+	if len(due) != 1 || due[0].Kind != conversation.NudgeAckReminder {
+		t.Fatalf("due = %+v, want the ack reminder", due)
+	}
+	if ok, err := f.Store.Claim(ctx, "nudge:"+due[0].Key, "crashed-replica", f.sched.Lease, f.Clock.Now()); !ok || err != nil {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	for _, step := range []struct {
+		after time.Duration
+		want  int // sent so far
+	}{{0, 0}, {time.Minute, 0}, {f.sched.Lease, 1}, {time.Minute, 1}} {
+		f.Clock.Advance(step.after)
+		if _, err := f.sched.DuePass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.rec.count(); got != step.want {
+			t.Errorf("after %s more: %d sent in all, want %d", step.after, got, step.want)
+		}
+	}
+	if f.rec.count() != 1 {
+		t.Errorf("sent %d times, want once", f.rec.count())
+	}
+}
+
+// TestFailedSendIsRetried: a send that fails is tried again on the next pass
+// and the people already reached are not sent it twice.
+func TestFailedSendIsRetried(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	f.raise(t)
+	f.Clock.Set(time.Date(2026, 12, 22, 9, 0, 0, 0, bottest.London)) // before_deadline goes to Sam and Priya
+	f.Engine.Nudges.ReminderDaysBefore = 1
+	f.rec.fail[f.priya] = true
+	if _, err := f.sched.DuePass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.rec.fail[f.priya] = false
+	f.Clock.Advance(time.Minute)
+	if _, err := f.sched.DuePass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.Clock.Advance(time.Minute)
+	if _, err := f.sched.DuePass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	per := map[string]int{}
+	for _, s := range f.rec.sent {
+		if strings.Contains(s.msg.Text, "reaches its deadline") {
+			per[s.to]++
+		}
+	}
+	if per[f.sam] != 1 || per[f.priya] != 1 {
+		t.Errorf("reminder deliveries = %v, want one each", per)
+	}
+}
+
+// TestDigest: a working-day digest to each person with cases awaiting them,
+// none to anyone else, and none twice.
+func TestDigest(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 8, 0, 0, 0, bottest.London)})
+	f.raise(t)
+	f.raise(t)
+	for range 2 {
+		if _, err := f.sched.Digest(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(f.rec.sent) != 1 || f.rec.sent[0].to != f.priya || !strings.Contains(f.rec.sent[0].msg.Text, "2 cases are waiting") {
+		t.Fatalf("digests = %+v, want one to Priya listing two cases", f.rec.sent)
+	}
+	f.Clock.Set(time.Date(2026, 12, 19, 8, 0, 0, 0, bottest.London)) // Saturday
+	if n, _ := f.sched.Digest(ctx); n != 0 {
+		t.Errorf("weekend digest sent %d", n)
+	}
+}
+
+// TestSummary counts last month's cases for the partnership, with no child
+// reference or free text.
+func TestSummary(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 11, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	f.raise(t)
+	f.Clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, bottest.London))
+	if n, err := f.sched.Summary(ctx); err != nil || n != 1 {
+		t.Fatalf("summary reached %d (%v), want the partnership manager", n, err)
+	}
+	if n, _ := f.sched.Summary(ctx); n != 0 {
+		t.Errorf("summary sent twice")
+	}
+	m := f.rec.sent[0].msg
+	text := m.Title + m.Text
+	for _, fd := range m.Fields {
+		text += fd.Label + ": " + fd.Value + "\n"
+	}
+	for _, want := range []string{"November 2026", "Raised: 2", "Threshold, level of need or risk: 2"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, cs.ChildRef) || strings.Contains(text, "hungry") {
+		t.Errorf("summary leaks case text:\n%s", text)
+	}
+}
+
+// TestTwoReplicasOnRedis: two schedulers sharing one real Redis over 1,000
+// due cases send each nudge exactly once.
+func TestTwoReplicasOnRedis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 1,000 cases on Redis")
+	}
+	ctx := context.Background()
+	store, _ := redistest.Open(t)
+	t.Cleanup(func() { store.Close() })
+	f := newFixture(t, bottest.Options{Store: store, Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	const n = 1000
+	for range n {
+		f.raise(t)
+	}
+	f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London)) // every case's ack reminder is due
+	a := scheduler.New(f.Engine, f.Router.Cards, f.People, f.Dispatcher, nil)
+	b := scheduler.New(f.Engine, f.Router.Cards, f.People, f.Dispatcher, nil)
+	for _, s := range []*scheduler.Scheduler{a, b} {
+		s.Pace, s.Batch = 0, 300
+	}
+	for round := 0; round < 10; round++ {
+		var wg sync.WaitGroup
+		for _, s := range []*scheduler.Scheduler{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.DuePass(ctx); err != nil {
+					t.Errorf("due pass: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	per := map[string]int{}
+	for _, s := range f.rec.sent {
+		per[s.msg.CaseID]++
+	}
+	if len(per) != n {
+		t.Errorf("%d cases nudged, want %d", len(per), n)
+	}
+	for id, c := range per {
+		if c != 1 {
+			t.Errorf("%s nudged %d times", id, c)
+		}
+	}
+}
