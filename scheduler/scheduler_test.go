@@ -112,10 +112,10 @@ func TestMonthOfWorkingDays(t *testing.T) {
 	}
 	sam, priya := f.sam, f.priya
 	want := []string{
-		"Fri 18 Dec 09:00 ack_reminder → " + priya,    // ack was due Thu 17 Dec 17:00
-		"Mon 21 Dec 09:00 ack_unanswered → " + sam,    // a working day later, after the weekend
+		"Fri 18 Dec 09:00 ack_reminder → " + priya, // ack was due Thu 17 Dec 17:00
+		"Mon 21 Dec 09:00 ack_unanswered → " + sam, // a working day later, after the weekend
 		"Tue 22 Dec 09:00 before_deadline → " + sam + "," + priya,
-		"Wed 23 Dec 17:00 deadline_missed",            // exactly at the deadline
+		"Wed 23 Dec 17:00 deadline_missed", // exactly at the deadline
 		"Thu 24 Dec 09:00 overdue → " + priya + "," + sam,
 		"Tue 29 Dec 09:00 overdue_reminder → " + priya, // Christmas Day and Boxing Day (observed Mon 28) skipped
 		"Wed 30 Dec 09:00 overdue_reminder → " + priya,
