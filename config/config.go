@@ -79,6 +79,8 @@ type Config struct {
 	// Addr is the HTTP listen address, for example ":3978".
 	Addr   string
 	Drafts Drafts // unfinished intake forms
+	// Scheduler sets when nudges, digests and summaries go out.
+	Scheduler Scheduler
 	Slack  Slack  // the Slack adapter
 	Teams  Teams  // the Teams adapter
 	Log    Log    // logging
@@ -337,6 +339,7 @@ func defaults() *Config {
 		Store:     Store{Driver: DriverBolt, Path: "resolvebot.db", KeyPrefix: "resolvebot"},
 		Addr:      ":3978",
 		Drafts:    Drafts{TTL: 72 * time.Hour},
+		Scheduler: defaultScheduler(),
 		Slack:     Slack{Command: "/resolve"},
 		Teams:     Teams{OpenIDMetadataURL: DefaultTeamsOpenIDMetadataURL},
 		Log:       Log{Level: "info", Format: "auto"},

@@ -337,7 +337,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "scheduler", "slack", "teams", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -389,6 +389,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		if e, ok := dm["ttl"]; ok {
 			d.duration(e, "drafts.ttl", &cfg.Drafts.TTL)
 		}
+	}
+	if e, ok := m["scheduler"]; ok {
+		d.scheduler(e.val, &cfg.Scheduler)
 	}
 	if e, ok := m["slack"]; ok {
 		sm := d.mapping(e.val, "slack", []string{"command", "api_url"}, map[string]string{
