@@ -21,6 +21,7 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
+	"github.com/resolvebot/resolvebot/scheduler"
 )
 
 // subcommands are extra commands that parse their own flags, such as
@@ -166,7 +167,31 @@ type app struct {
 	people     *bot.People
 	router     *bot.Router
 	dispatcher *bot.Dispatcher
+	scheduler  *scheduler.Scheduler
+	schedules  scheduler.Schedules
 	log        *slog.Logger
+}
+
+// orNever maps a configured 0 ("none") to the policy's negative "never",
+// since the policy reads 0 as its default.
+func orNever(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
+}
+
+// startScheduler runs the scheduler's jobs until ctx ends; the returned
+// function stops it and waits for a running job.
+func (a *app) startScheduler(ctx context.Context) (stop func(), err error) {
+	if err := a.scheduler.Start(ctx, a.schedules); err != nil {
+		return nil, err
+	}
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		a.scheduler.Stop(sctx)
+	}, nil
 }
 
 // build opens the store and wires the bot. Returns an error the operator can act on.
@@ -182,10 +207,18 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 		return nil, fmt.Errorf("load the directory into the store: %w", err)
 	}
 	protocol := cfg.Protocol
-	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: time.Now}
+	sc := cfg.Scheduler
+	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: time.Now,
+		Nudges: conversation.NudgePolicy{ReminderDaysBefore: orNever(sc.ReminderDaysBefore), MaxOverdueReminders: orNever(sc.MaxOverdueReminders),
+			QuietStart: sc.QuietStart, QuietEnd: sc.QuietEnd}}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
-	return &app{store: store, people: people, router: router, dispatcher: dispatcher, log: log}, nil
+	sched := scheduler.New(engine, router.Cards, people, dispatcher, log)
+	for _, email := range sc.SummaryTo {
+		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))
+	}
+	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log,
+		schedules: scheduler.Schedules{DuePass: sc.DuePass, Digest: sc.Digest, Summary: sc.Summary}}, nil
 }
 
 func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, error) {
@@ -234,6 +267,12 @@ func (a *app) close() {
 // runConsole runs the terminal chat until input ends or ctx is cancelled.
 func (a *app) runConsole(ctx context.Context, stdin io.Reader, stdout io.Writer, interactive bool) int {
 	c := console.New(a.router, a.people, a.dispatcher, stdin, stdout, interactive)
+	stop, err := a.startScheduler(ctx)
+	if err != nil {
+		a.log.Error("start scheduler", "err", err)
+		return 1
+	}
+	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
 	select {
@@ -282,6 +321,12 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 			defer stop()
 		}
 	}
+	stopScheduler, err := a.startScheduler(ctx)
+	if err != nil {
+		log.Error("start scheduler", "err", err)
+		return 1
+	}
+	defer stopScheduler()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("listen", "addr", cfg.Addr, "err", err)
