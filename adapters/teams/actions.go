@@ -1,0 +1,450 @@
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// verbCancel puts the case card back in place of an action form.
+const verbCancel = "cancel"
+
+// mentionRe matches an @mention of the bot in a message's text.
+var mentionRe = regexp.MustCompile(`(?is)<at\b[^>]*>.*?</at>`)
+
+// tagRe matches any other markup Teams adds to typed text.
+var tagRe = regexp.MustCompile(`<[^>]+>`)
+
+// commandText returns typed text with mentions and markup removed.
+func commandText(s string) string {
+	s = mentionRe.ReplaceAllString(s, " ")
+	s = tagRe.ReplaceAllString(s, " ")
+	s = strings.NewReplacer("&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">", "&quot;", `"`, "&#39;", "'").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// dataString turns a card data value into a string.
+func dataString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// inboundFromData maps the data of a pressed card action to an inbound
+// event. submitted holds the form's inputs, for showing a failed form again.
+func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, submitted map[string]string) {
+	in = bot.Inbound{Actor: actor}
+	if verb == "" {
+		verb = dataString(data[dataVerb])
+	}
+	in.CaseID = dataString(data[dataCase])
+	in.Version, _ = strconv.ParseInt(dataString(data[dataVersion]), 10, 64)
+	switch verb {
+	case verbSubmit:
+		in.FormKey = dataString(data[dataForm])
+		in.Values = map[string]string{}
+		for k, v := range data {
+			switch k {
+			case dataVerb, dataCase, dataVersion, dataForm:
+				continue
+			}
+			in.Values[k] = dataString(v)
+		}
+		if in.FormKey == "" {
+			in.FormKey = "?"
+		}
+		return in, in.Values
+	case verbCancel:
+		in.Text = "status " + in.CaseID
+		return in, nil
+	}
+	if v, ok := bot.ParseVerb(verb); ok {
+		in.Verb = v
+	} else {
+		in.Verb = conversation.Verb(verb)
+	}
+	return in, nil
+}
+
+// onMessage handles typed text and Action.Submit presses.
+func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
+	ctx := r.Context()
+	if act.From.ID == act.Recipient.ID {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	per, err := a.actor(ctx, act)
+	if err != nil {
+		a.log.Error("teams identify failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var in bot.Inbound
+	var submitted map[string]string
+	if len(act.Value) > 0 {
+		in, submitted = inboundFromData(per.ID, "", act.Value)
+	} else {
+		in = bot.Inbound{Actor: per.ID, Text: commandText(act.Text)}
+	}
+	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	card, rest := a.answer(ctx, in, reply, submitted)
+	w.WriteHeader(http.StatusOK)
+	a.background(r, func(ctx context.Context) {
+		convID := act.Conversation.ID
+		if !personal(act) {
+			convID = a.personalChat(ctx, per)
+		}
+		if card != nil && act.ReplyToID != "" && personal(act) {
+			if err := a.conn.update(ctx, act.ServiceURL, convID, act.ReplyToID, cardActivity(card.card, card.msg.Title)); err != nil {
+				a.log.Warn("teams update pressed card failed", "err", err)
+				rest = append([]bot.Message{card.msg}, rest...)
+			} else {
+				a.recordRef(ctx, per.ID, card.msg, convID, act.ReplyToID)
+			}
+		} else if card != nil {
+			rest = append([]bot.Message{card.msg}, rest...)
+		}
+		if convID != "" {
+			a.sendMessages(ctx, act.ServiceURL, convID, per.ID, rest)
+		}
+		a.finish(ctx, act.ServiceURL, convID, per.ID, reply)
+	})
+}
+
+// onInvoke handles Action.Execute: the HTTP answer carries the refreshed
+// card (or a short message), and the rest happens after it.
+func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
+	ctx := r.Context()
+	if act.Name != "adaptiveCard/action" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	action, _ := act.Value["action"].(map[string]any)
+	if action == nil {
+		writeInvoke(w, http.StatusBadRequest, "application/vnd.microsoft.error", map[string]any{"code": "BadRequest", "message": "no action"})
+		return
+	}
+	per, err := a.actor(ctx, act)
+	if err != nil {
+		a.log.Error("teams identify failed", "err", err)
+		writeInvoke(w, http.StatusInternalServerError, "application/vnd.microsoft.error", map[string]any{"code": "InternalError", "message": "Something went wrong on our side."})
+		return
+	}
+	verb, _ := action["verb"].(string)
+	data, _ := action["data"].(map[string]any)
+	in, submitted := inboundFromData(per.ID, verb, data)
+	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	card, rest := a.answer(ctx, in, reply, submitted)
+	if card != nil {
+		writeInvoke(w, http.StatusOK, adaptiveCardType, card.card)
+	} else {
+		text := "Done."
+		if len(rest) > 0 {
+			text = plain(strings.TrimSpace(rest[0].Title+" "+rest[0].Text), 500)
+			if rest[0].Kind == "error" || rest[0].Kind == "notice" {
+				rest = rest[1:]
+			}
+		}
+		writeInvoke(w, http.StatusOK, "application/vnd.microsoft.activity.message", text)
+	}
+	a.background(r, func(ctx context.Context) {
+		convID := act.Conversation.ID
+		if !personal(act) {
+			convID = a.personalChat(ctx, per)
+		} else if card != nil && act.ReplyToID != "" {
+			a.recordRef(ctx, per.ID, card.msg, convID, act.ReplyToID)
+		}
+		if convID != "" {
+			a.sendMessages(ctx, act.ServiceURL, convID, per.ID, rest)
+		}
+		a.finish(ctx, act.ServiceURL, convID, per.ID, reply)
+	})
+}
+
+func writeInvoke(w http.ResponseWriter, status int, typ string, value any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(map[string]any{"statusCode": status, "type": typ, "value": value})
+}
+
+// answerCard is the card that replaces the one a person pressed.
+type answerCard struct {
+	msg  bot.Message
+	card map[string]any
+}
+
+// answer decides what replaces the pressed card: a form (shown again with
+// its errors and what was typed, when a submission failed), the case card
+// refreshed with the step's confirmation on top, or nothing. rest are the
+// messages still to send.
+func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, submitted map[string]string) (*answerCard, []bot.Message) {
+	msgs := slices.Clone(reply.Messages)
+	if len(reply.Errors) > 0 && in.FormKey != "" {
+		if f := a.formFor(ctx, in); f != nil {
+			m := bot.Message{Kind: "form", Title: f.Title, Text: f.Intro, Form: f, Errors: reply.Errors,
+				CaseID: in.CaseID, FormCase: in.CaseID, FormVersion: in.Version}
+			if len(msgs) > 0 && msgs[0].Kind == "error" {
+				msgs = msgs[1:]
+			}
+			return &answerCard{msg: m, card: renderCard(m, submitted)}, msgs
+		}
+	}
+	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
+	if len(msgs) == 0 || (in.Text != "" && !cancel) {
+		return nil, msgs
+	}
+	if cancel {
+		msgs = msgs[:1] // the card only, not the timeline
+	}
+	first := msgs[0]
+	switch {
+	case first.Kind == "form" && first.Form != nil:
+		return &answerCard{msg: first, card: formCard(first)}, msgs[1:]
+	case first.Kind == "card":
+		return &answerCard{msg: first, card: Render(first)}, msgs[1:]
+	case reply.Refresh != nil && first.Kind != "error":
+		m := a.router.Cards.Card(ctx, reply.Refresh, in.Actor, first.Text)
+		m.Tone = first.Tone
+		return &answerCard{msg: m, card: Render(m)}, msgs[1:]
+	case in.FormKey != "" && first.Kind != "error":
+		return &answerCard{msg: first, card: Render(first)}, msgs[1:]
+	}
+	return nil, msgs
+}
+
+// formCard renders a form, with a way back to the case for action forms.
+func formCard(m bot.Message) map[string]any {
+	card := Render(m)
+	if m.FormCase != "" {
+		acts, _ := card["actions"].([]any)
+		card["actions"] = append(acts, executeAction("Cancel", verbCancel,
+			map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, ""))
+	}
+	return card
+}
+
+// formFor rebuilds the form a submission came from.
+func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
+	switch {
+	case in.FormKey == bot.FormIntake:
+		return a.router.IntakeForm(ctx, in.Actor)
+	case in.FormKey == bot.FormProfile:
+		return a.router.ProfileForm(ctx, in.Actor)
+	case strings.HasPrefix(in.FormKey, bot.ActionFormPrefix):
+		v := conversation.Verb(strings.TrimPrefix(in.FormKey, bot.ActionFormPrefix))
+		if f := bot.ActionForm(a.router.Engine.Protocol, v); f != nil {
+			f.Title += " · " + in.CaseID
+			return f
+		}
+	}
+	return nil
+}
+
+// recordRef remembers a case card shown in place of a pressed one, so later
+// changes update it too.
+func (a *Adapter) recordRef(ctx context.Context, personID string, m bot.Message, convID, activityID string) {
+	if m.Kind != "card" || m.CaseID == "" {
+		return
+	}
+	refs, err := a.store.MessageRefs(ctx, m.CaseID)
+	if err == nil && slices.ContainsFunc(refs, func(r conversation.MessageRef) bool {
+		return r.Platform == Platform && r.Channel == convID && r.ID == activityID
+	}) {
+		return
+	}
+	ref := conversation.MessageRef{CaseID: m.CaseID, PersonID: personID, Platform: Platform, Channel: convID, ID: activityID, SentAt: a.now()}
+	if err := a.store.AddMessageRef(ctx, ref); err != nil {
+		a.log.Error("teams record card failed", "case", m.CaseID, "err", err)
+	}
+}
+
+// sendMessages sends messages to a conversation, one card each, recording
+// case cards so they are kept up to date. A failure to send tells the
+// person, in the same conversation, once.
+func (a *Adapter) sendMessages(ctx context.Context, serviceURL, convID, personID string, msgs []bot.Message) {
+	for _, m := range msgs {
+		card := Render(m)
+		if m.Kind == "form" && m.Form != nil {
+			card = formCard(m)
+		}
+		id, err := a.conn.send(ctx, serviceURL, convID, cardActivity(card, m.Title))
+		if err != nil {
+			a.log.Warn("teams send failed", "case", m.CaseID, "kind", m.Kind, "err", err)
+			a.tellFailure(ctx, serviceURL, convID, err)
+			return
+		}
+		if personID != "" {
+			a.recordRef(ctx, personID, m, convID, id)
+		}
+	}
+}
+
+// tellFailure makes one last plain attempt to tell the person a reply
+// could not be delivered.
+func (a *Adapter) tellFailure(ctx context.Context, serviceURL, convID string, cause error) {
+	m := bot.Message{Kind: "error", Tone: bot.ToneWarning, Title: "Teams is not accepting messages just now",
+		Text: failureText(cause)}
+	_, _ = a.conn.send(ctx, serviceURL, convID, cardActivity(Render(m), m.Title))
+}
+
+// failureText explains a connector failure to a person.
+func failureText(err error) string {
+	var ce *ConnectorError
+	if errors.As(err, &ce) && ce.Status != 0 {
+		return fmt.Sprintf("Your step is saved, but Teams refused to deliver the message (status %d, after %d tries). Please check with \"list\" in a few minutes.", ce.Status, ce.Tries)
+	}
+	return "Your step is saved, but Teams could not be reached to deliver the message. Please check with \"list\" in a few minutes."
+}
+
+// finish delivers the reply to everyone else and refreshes every copy of
+// the case card, then tells the person who acted about anyone who could
+// not be reached, and how to bring them in.
+func (a *Adapter) finish(ctx context.Context, serviceURL, convID, personID string, reply bot.Reply) {
+	unreached := a.dispatcher.Finish(ctx, reply)
+	if len(unreached) == 0 || convID == "" {
+		return
+	}
+	m := UnreachedNotice(a.people.Names(ctx, unreached))
+	a.sendMessages(ctx, serviceURL, convID, personID, []bot.Message{m})
+}
+
+// UnreachedNotice tells the person who acted that names could not be
+// reached on Slack or Teams, and how to bring them in.
+func UnreachedNotice(names string) bot.Message {
+	return bot.Message{Kind: "notice", Tone: bot.ToneWarning, Title: "Some people could not be reached",
+		Text: "I couldn't reach " + names + " on Teams or Slack, so they haven't seen this yet. " +
+			"To bring them in, ask them to install the resolvebot app in Teams (or add it in Slack) and say hello to it, " +
+			"or contact them directly and record that you did with a note on the case (Add note)."}
+}
+
+// personalChat returns the 1:1 conversation with a person, opening it when
+// only a team membership is known. "" when there is none.
+func (a *Adapter) personalChat(ctx context.Context, per *conversation.Person) string {
+	for _, h := range per.Handles {
+		if h.Platform != Platform {
+			continue
+		}
+		conv, _, err := a.conversationFor(ctx, per, h)
+		if err == nil {
+			return conv
+		}
+		a.log.Warn("teams open chat failed", "err", err)
+	}
+	return ""
+}
+
+// errNoReference is a person with no stored way to reach them on Teams.
+var errNoReference = errors.New("no Teams conversation reference")
+
+// conversationFor returns the 1:1 conversation and service URL for a Teams
+// handle, creating the conversation (and storing it) when only a team
+// membership is known.
+func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person, h conversation.Handle) (convID, serviceURL string, err error) {
+	if h.Ref == "" {
+		return "", "", errNoReference
+	}
+	var ref schema.ConversationReference
+	if err := json.Unmarshal([]byte(h.Ref), &ref); err != nil || ref.ServiceURL == "" {
+		return "", "", errNoReference
+	}
+	// Stored references came only from validated activities.
+	a.conn.trusted.add(ref.ServiceURL)
+	if h.Channel != "" {
+		return h.Channel, ref.ServiceURL, nil
+	}
+	if ref.User.ID == "" || ref.Bot.ID == "" {
+		return "", "", errNoReference
+	}
+	convID, err = a.conn.createConversation(ctx, ref.ServiceURL, ref.Bot.ID, ref.User.ID, ref.Conversation.TenantID)
+	if err != nil {
+		return "", "", err
+	}
+	ref.Conversation = schema.ConversationAccount{ID: convID, TenantID: ref.Conversation.TenantID, ConversationType: "personal"}
+	data, _ := json.Marshal(ref)
+	h.Ref, h.Channel = string(data), convID
+	if _, err := a.people.Identify(ctx, h, "", per.Email); err != nil {
+		a.log.Error("teams store chat failed", "err", err)
+	}
+	return convID, ref.ServiceURL, nil
+}
+
+// Send implements bot.Sender: it sends m proactively to the person's 1:1
+// chat with the bot (opening it from a team membership when needed) and
+// returns the conversation id and activity id. Returns an error when the
+// handle holds no reference or Teams refuses the message.
+func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	convID, serviceURL, err := a.conversationFor(ctx, to, h)
+	if err != nil {
+		return conversation.MessageRef{}, err
+	}
+	card := Render(m)
+	if m.Kind == "form" && m.Form != nil {
+		card = formCard(m)
+	}
+	id, err := a.conn.send(ctx, serviceURL, convID, cardActivity(card, m.Title))
+	if err != nil {
+		return conversation.MessageRef{}, err
+	}
+	a.mu.Lock()
+	a.convURLs[convID] = serviceURL
+	a.mu.Unlock()
+	return conversation.MessageRef{Platform: Platform, Channel: convID, ID: id, SentAt: a.now()}, nil
+}
+
+// Update implements bot.Sender: it replaces the sent card in place through
+// the connector. Returns an error when the conversation's service URL is
+// unknown or Teams refuses the update.
+func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot.Message) error {
+	a.mu.Lock()
+	su := a.convURLs[ref.Channel]
+	a.mu.Unlock()
+	if su == "" {
+		per, err := a.store.GetPerson(ctx, ref.PersonID)
+		if err != nil {
+			return fmt.Errorf("load card owner: %w", err)
+		}
+		for _, h := range per.Handles {
+			if h.Platform == Platform && h.Channel == ref.Channel {
+				if _, s, err := a.conversationFor(ctx, per, h); err == nil {
+					su = s
+				}
+			}
+		}
+	}
+	if su == "" {
+		return errNoReference
+	}
+	return a.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(m), m.Title))
+}
+
+// Delete removes a sent message. Returns an error when the service URL is
+// unknown or Teams refuses.
+func (a *Adapter) Delete(ctx context.Context, ref conversation.MessageRef) error {
+	a.mu.Lock()
+	su := a.convURLs[ref.Channel]
+	a.mu.Unlock()
+	if su == "" {
+		return errNoReference
+	}
+	return a.conn.delete(ctx, su, ref.Channel, ref.ID)
+}

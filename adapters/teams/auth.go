@@ -1,0 +1,250 @@
+package teams
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Token validation defaults.
+const (
+	// DefaultIssuer is the issuer of tokens the Bot Framework sends to bots.
+	DefaultIssuer = "https://api.botframework.com"
+	// clockSkew is how far token times may be off.
+	clockSkew = 5 * time.Minute
+	// keyRefreshInterval is the least time between two key fetches caused
+	// by an unknown key id.
+	keyRefreshInterval = time.Minute
+	// keyTTL is how long fetched keys are used before they are fetched again.
+	keyTTL = 24 * time.Hour
+	// maxMetadataBytes bounds the metadata and key documents.
+	maxMetadataBytes = 1 << 20
+)
+
+// errAuth is the root of every token refusal; the wrapped reason is for
+// logs only and never carries the token.
+var errAuth = errors.New("unauthorized")
+
+func authErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errAuth, fmt.Sprintf(format, args...))
+}
+
+// signingKey is one Bot Framework signing key and the channels it endorses.
+type signingKey struct {
+	pub          *rsa.PublicKey
+	endorsements []string
+}
+
+// keySet fetches the signing keys named by the OpenID metadata document and
+// caches them. Keys are fetched again when they are older than keyTTL, and
+// when a token names an unknown key id, at most once per keyRefreshInterval.
+type keySet struct {
+	metadataURL string
+	client      *http.Client
+	now         func() time.Time
+
+	mu      sync.Mutex
+	keys    map[string]signingKey
+	fetched time.Time // last successful fetch
+	tried   time.Time // last fetch attempt
+}
+
+// key returns the key with kid, fetching the keys when needed.
+func (k *keySet) key(ctx context.Context, kid string) (signingKey, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	now := k.now()
+	stale := k.keys == nil || now.Sub(k.fetched) >= keyTTL
+	key, ok := k.keys[kid]
+	if (stale || !ok) && (k.tried.IsZero() || now.Sub(k.tried) >= keyRefreshInterval) {
+		k.tried = now
+		keys, err := k.fetch(ctx)
+		if err != nil && k.keys == nil {
+			return signingKey{}, fmt.Errorf("fetch signing keys: %w", err)
+		}
+		if err == nil {
+			k.keys, k.fetched = keys, now
+		}
+		key, ok = k.keys[kid]
+	}
+	if !ok {
+		return signingKey{}, authErr("unknown signing key")
+	}
+	return key, nil
+}
+
+// fetch reads the metadata document, then the key set it points to.
+func (k *keySet) fetch(ctx context.Context) (map[string]signingKey, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	var meta struct {
+		JWKSURI string `json:"jwks_uri"`
+	}
+	if err := k.getJSON(ctx, k.metadataURL, &meta); err != nil {
+		return nil, fmt.Errorf("openid metadata: %w", err)
+	}
+	if meta.JWKSURI == "" {
+		return nil, errors.New("openid metadata has no jwks_uri")
+	}
+	var set struct {
+		Keys []struct {
+			Kty          string   `json:"kty"`
+			Kid          string   `json:"kid"`
+			N            string   `json:"n"`
+			E            string   `json:"e"`
+			Endorsements []string `json:"endorsements"`
+		} `json:"keys"`
+	}
+	if err := k.getJSON(ctx, meta.JWKSURI, &set); err != nil {
+		return nil, fmt.Errorf("signing keys: %w", err)
+	}
+	keys := map[string]signingKey{}
+	for _, jk := range set.Keys {
+		if jk.Kty != "RSA" || jk.Kid == "" {
+			continue
+		}
+		n, err1 := decodeB64(jk.N)
+		e, err2 := decodeB64(jk.E)
+		if err1 != nil || err2 != nil || len(n) == 0 || len(e) == 0 || len(e) > 4 {
+			continue
+		}
+		exp := int(new(big.Int).SetBytes(e).Int64())
+		if exp < 3 {
+			continue
+		}
+		keys[jk.Kid] = signingKey{pub: &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}, endorsements: jk.Endorsements}
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no usable RSA signing keys")
+	}
+	return keys, nil
+}
+
+func (k *keySet) getJSON(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := k.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return json.NewDecoder(io.LimitReader(resp.Body, maxMetadataBytes)).Decode(v)
+}
+
+func decodeB64(s string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+}
+
+// validator checks the bearer token of every request the Bot Framework
+// sends to the bot.
+type validator struct {
+	appID   string
+	issuers []string
+	keys    *keySet
+	now     func() time.Time
+}
+
+// validate checks header ("Bearer <jwt>") for an activity from channelID
+// with serviceURL: signature by a current Bot Framework key that endorses
+// channelID, an allowed issuer, the bot's app id as audience, an expiry
+// (with five minutes of skew), and a serviceurl claim equal to serviceURL.
+// It returns an error wrapping errAuth for a refused token, or another
+// error when the keys cannot be fetched. It never panics on odd claims.
+func (v *validator) validate(ctx context.Context, header, channelID, serviceURL string) error {
+	if v.appID == "" {
+		return authErr("no app id is configured")
+	}
+	scheme, raw, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
+		return authErr("no bearer token")
+	}
+	var key signingKey
+	var keyErr error
+	claims := jwt.MapClaims{}
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{"RS256"}),
+		jwt.WithAudience(v.appID),
+		jwt.WithExpirationRequired(),
+		jwt.WithLeeway(clockSkew),
+		jwt.WithTimeFunc(v.now),
+	)
+	_, err := parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if kid == "" {
+			return nil, authErr("token has no key id")
+		}
+		key, keyErr = v.keys.key(ctx, kid)
+		if keyErr != nil {
+			return nil, keyErr
+		}
+		return key.pub, nil
+	})
+	if keyErr != nil && !errors.Is(keyErr, errAuth) {
+		return keyErr
+	}
+	if err != nil {
+		return authErr("invalid token: %s", reason(err))
+	}
+	iss, _ := claims["iss"].(string)
+	if !slices.Contains(v.issuers, iss) {
+		return authErr("wrong issuer")
+	}
+	su, ok := claims["serviceurl"].(string)
+	if !ok || su == "" {
+		return authErr("no serviceurl claim")
+	}
+	if normaliseURL(su) != normaliseURL(serviceURL) {
+		return authErr("serviceurl claim does not match the activity")
+	}
+	if channelID == "" || !slices.Contains(key.endorsements, channelID) {
+		return authErr("signing key does not endorse the channel")
+	}
+	return nil
+}
+
+// reason names a jwt error without any token content.
+func reason(err error) string {
+	for _, e := range []error{jwt.ErrTokenMalformed, jwt.ErrTokenSignatureInvalid, jwt.ErrTokenExpired,
+		jwt.ErrTokenRequiredClaimMissing, jwt.ErrTokenInvalidAudience, jwt.ErrTokenNotValidYet,
+		jwt.ErrTokenUsedBeforeIssued, jwt.ErrTokenUnverifiable, jwt.ErrTokenInvalidClaims} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	if errors.Is(err, errAuth) {
+		return "unknown signing key"
+	}
+	return "unreadable token"
+}
+
+// normaliseURL compares service URLs without case in the scheme and host
+// and without a trailing slash.
+func normaliseURL(u string) string {
+	u = strings.TrimRight(strings.TrimSpace(u), "/")
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		return u
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	if path != "" {
+		path = "/" + path
+	}
+	return strings.ToLower(scheme) + "://" + strings.ToLower(host) + path
+}

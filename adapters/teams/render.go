@@ -1,0 +1,323 @@
+package teams
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Card data keys carried by every action, so Action.Execute and its
+// Action.Submit fallback arrive with the same data.
+const (
+	dataVerb    = "verb"
+	dataCase    = "case"
+	dataVersion = "version"
+	dataForm    = "form"
+	// verbSubmit is the Action.Execute verb of a form's submit button.
+	verbSubmit = "submit"
+)
+
+// cardVersion is the Adaptive Card schema version rendered.
+const cardVersion = "1.5"
+
+// Limits that keep cards inside Teams' message size.
+const (
+	maxTextRunes   = 4000
+	maxButtonRunes = 40
+)
+
+// mdSpecial are the characters Adaptive Card markdown gives meaning to.
+const mdSpecial = "\\`*_{}[]()#+-!<>~|="
+
+// escapeMarkdown makes user text show as typed in an Adaptive Card
+// TextBlock or fact: markdown characters are backslash-escaped, a leading
+// "1." cannot start a list, and control characters are dropped.
+func escapeMarkdown(s string) string {
+	s = cut(s, maxTextRunes)
+	var b strings.Builder
+	lineStart, digits := true, false
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+			lineStart, digits = true, false
+			continue
+		case r == '\r' || r == '\t':
+			b.WriteRune(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			// dropped
+		case strings.ContainsRune(mdSpecial, r):
+			b.WriteRune('\\')
+			b.WriteRune(r)
+		case r == '.' && digits:
+			b.WriteString("\\.")
+		default:
+			b.WriteRune(r)
+		}
+		digits = (lineStart || digits) && r >= '0' && r <= '9'
+		lineStart = lineStart && (r == ' ')
+	}
+	return b.String()
+}
+
+// cut shortens s to n runes.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// plain cleans text for places that show no markdown (titles of buttons,
+// input labels, choices, placeholders).
+func plain(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, s)
+	return cut(s, n)
+}
+
+func toneColour(t bot.Tone) string {
+	switch t {
+	case bot.ToneSuccess:
+		return "Good"
+	case bot.ToneWarning:
+		return "Warning"
+	case bot.ToneDanger:
+		return "Attention"
+	}
+	return "Default"
+}
+
+func textBlock(text string, extra map[string]any) map[string]any {
+	tb := map[string]any{"type": "TextBlock", "text": text, "wrap": true}
+	for k, v := range extra {
+		tb[k] = v
+	}
+	return tb
+}
+
+func newCard(body []any, actions []any) map[string]any {
+	card := map[string]any{
+		"type":    "AdaptiveCard",
+		"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+		"version": cardVersion,
+		"body":    body,
+		"msteams": map[string]any{"width": "Full"},
+	}
+	if len(actions) > 0 {
+		card["actions"] = actions
+	}
+	return card
+}
+
+// Render returns m as an Adaptive Card 1.5. Every piece of text from the
+// message is escaped, so nothing a person typed is read as markdown.
+// Forms become inputs with validation; buttons become Action.Execute with
+// an Action.Submit fallback.
+func Render(m bot.Message) map[string]any {
+	return renderCard(m, nil)
+}
+
+// renderCard renders m, filling form inputs from values when given (a form
+// shown again after a failed submission keeps what was typed).
+func renderCard(m bot.Message, values map[string]string) map[string]any {
+	var body []any
+	if m.Title != "" {
+		body = append(body, textBlock(escapeMarkdown(m.Title), map[string]any{
+			"size": "Medium", "weight": "Bolder", "color": toneColour(m.Tone), "style": "heading"}))
+	}
+	if m.Text != "" {
+		body = append(body, textBlock(escapeMarkdown(m.Text), nil))
+	}
+	if m.Kind == "form" && m.Form != nil {
+		if len(m.Errors) > 0 {
+			body = append(body, textBlock(escapeMarkdown("Some answers need another look."), map[string]any{"color": "Attention", "weight": "Bolder"}))
+		}
+		body = append(body, formInputs(m.Form, m.Errors, values)...)
+		data := map[string]any{dataForm: m.Form.Key}
+		if m.FormCase != "" {
+			data[dataCase] = m.FormCase
+			data[dataVersion] = strconv.FormatInt(m.FormVersion, 10)
+		}
+		submit := executeAction("Send", verbSubmit, data, "positive")
+		return newCard(body, []any{submit})
+	}
+	if len(m.Fields) > 0 {
+		body = append(body, fieldBlocks(m.Fields)...)
+	}
+	if len(m.Errors) > 0 {
+		for _, k := range sortedKeys(m.Errors) {
+			body = append(body, textBlock(escapeMarkdown(m.Errors[k]), map[string]any{"color": "Attention"}))
+		}
+	}
+	var actions []any
+	for _, b := range m.Buttons {
+		actions = append(actions, buttonAction(b))
+	}
+	return newCard(body, actions)
+}
+
+// fieldBlocks shows short fields as facts and long ones as label and text.
+func fieldBlocks(fields []bot.Field) []any {
+	var out []any
+	var facts []any
+	flush := func() {
+		if len(facts) > 0 {
+			out = append(out, map[string]any{"type": "FactSet", "facts": facts})
+			facts = nil
+		}
+	}
+	for _, f := range fields {
+		if len([]rune(f.Value)) <= 80 && !strings.Contains(f.Value, "\n") {
+			facts = append(facts, map[string]any{"title": escapeMarkdown(f.Label), "value": escapeMarkdown(f.Value)})
+			continue
+		}
+		flush()
+		out = append(out,
+			textBlock(escapeMarkdown(f.Label), map[string]any{"weight": "Bolder", "spacing": "Medium"}),
+			textBlock(escapeMarkdown(f.Value), map[string]any{"spacing": "Small"}))
+	}
+	flush()
+	return out
+}
+
+// executeAction is an Action.Execute with an Action.Submit fallback
+// carrying the same verb and data.
+func executeAction(title, verb string, data map[string]any, style string) map[string]any {
+	d := map[string]any{dataVerb: verb}
+	for k, v := range data {
+		d[k] = v
+	}
+	title = plain(title, maxButtonRunes)
+	a := map[string]any{"type": "Action.Execute", "title": title, "verb": verb, "data": d,
+		"fallback": map[string]any{"type": "Action.Submit", "title": title, "data": d}}
+	if style != "" {
+		a["style"] = style
+		a["fallback"].(map[string]any)["style"] = style
+	}
+	return a
+}
+
+// buttonAction renders a case button. Steps that need an "are you sure"
+// and no form open a small card asking it first.
+func buttonAction(b bot.Button) map[string]any {
+	data := map[string]any{dataCase: b.CaseID, dataVersion: strconv.FormatInt(b.Version, 10)}
+	style := ""
+	switch b.Style {
+	case "primary":
+		style = "positive"
+	case "danger":
+		style = "destructive"
+	}
+	act := executeAction(b.Label, string(b.Verb), data, style)
+	if b.Confirm == "" || b.Form {
+		return act
+	}
+	act["title"] = "Yes, " + strings.ToLower(plain(b.Label, maxButtonRunes))
+	act["fallback"].(map[string]any)["title"] = act["title"]
+	return map[string]any{
+		"type":  "Action.ShowCard",
+		"title": plain(b.Label, maxButtonRunes),
+		"card": map[string]any{
+			"type":    "AdaptiveCard",
+			"body":    []any{textBlock(escapeMarkdown(b.Confirm), nil)},
+			"actions": []any{act},
+		},
+	}
+}
+
+// formInputs renders a form's fields as inputs with labels, required marks,
+// lengths and error messages, in the form's order (so the immediate-risk
+// question comes first on intake).
+func formInputs(f *conversation.Form, errs map[string]string, values map[string]string) []any {
+	var out []any
+	for _, fd := range f.Fields {
+		in := map[string]any{"id": fd.Key, "label": plain(fd.Label, 200), "isRequired": fd.Required}
+		if fd.Required {
+			in["errorMessage"] = "Please answer this question."
+		}
+		value := fd.Default
+		if v, ok := values[fd.Key]; ok {
+			value = v
+		}
+		switch fd.Type {
+		case conversation.FieldYesNo:
+			in["type"] = "Input.ChoiceSet"
+			in["style"] = "expanded"
+			in["choices"] = []any{choice("Yes", "yes"), choice("No", "no")}
+		case conversation.FieldSelect, conversation.FieldAgency:
+			in["type"] = "Input.ChoiceSet"
+			in["style"] = "compact"
+			in["choices"] = choices(fd.Options)
+			in["placeholder"] = "Choose one"
+		case conversation.FieldCheckboxes:
+			in["type"] = "Input.ChoiceSet"
+			in["style"] = "expanded"
+			in["isMultiSelect"] = true
+			in["choices"] = choices(fd.Options)
+		case conversation.FieldTextarea:
+			in["type"] = "Input.Text"
+			in["isMultiline"] = true
+		default: // text and person
+			in["type"] = "Input.Text"
+		}
+		if in["type"] == "Input.Text" {
+			if fd.MaxLen > 0 {
+				in["maxLength"] = fd.MaxLen
+			}
+			ph := fd.Placeholder
+			if ph == "" && fd.Type == conversation.FieldPerson {
+				ph = "Name or work email"
+			}
+			if ph != "" {
+				in["placeholder"] = plain(ph, 100)
+			}
+		}
+		if value != "" {
+			in["value"] = value
+		}
+		out = append(out, in)
+		if fd.Help != "" {
+			out = append(out, textBlock(escapeMarkdown(fd.Help), map[string]any{"isSubtle": true, "size": "Small", "spacing": "None"}))
+		}
+		if msg := errs[fd.Key]; msg != "" {
+			out = append(out, textBlock(escapeMarkdown(msg), map[string]any{"color": "Attention", "size": "Small", "spacing": "None"}))
+		}
+	}
+	return out
+}
+
+func choice(title, value string) map[string]any {
+	return map[string]any{"title": plain(title, 200), "value": value}
+}
+
+func choices(opts []conversation.Option) []any {
+	out := make([]any, 0, len(opts))
+	for _, o := range opts {
+		out = append(out, choice(o.Label, o.Value))
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}

@@ -1,0 +1,391 @@
+// Package teams connects resolvebot to Microsoft Teams through the Bot
+// Framework: it receives activities on POST /api/messages, validates every
+// request's token itself, renders the neutral messages as Adaptive Cards
+// with Universal Actions, and sends and updates messages through its own
+// Bot Connector client with app tokens from MSAL.
+//
+// Only the activity schema of msbotbuilder-go is used; its token validation
+// and its connector client are not (see DESIGN.md).
+package teams
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/infracloudio/msbotbuilder-go/schema"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Platform is the handle platform of Teams people.
+const Platform = "teams"
+
+// MaxBody is the largest request body accepted; larger ones get 413.
+const MaxBody = 1 << 20
+
+// Options configure the adapter. AppID is required unless InsecureNoAuth is
+// set.
+type Options struct {
+	AppID       string
+	AppPassword string // client secret; or Certificate
+	// Certificate is a PEM certificate with its private key, used instead
+	// of AppPassword when set.
+	Certificate []byte
+	TenantID    string
+	// TokenAuthority overrides the Entra authority (see Authority).
+	TokenAuthority string
+	// OpenIDMetadataURL is where the request-signing keys are found; ""
+	// for the Bot Framework's public metadata.
+	OpenIDMetadataURL string
+	// Issuers are the accepted token issuers; nil for DefaultIssuer.
+	Issuers []string
+	// InsecureNoAuth accepts requests without checking tokens and sends
+	// none. For the local emulator only.
+	InsecureNoAuth bool
+	// ServiceURLs are trusted before any activity arrives.
+	ServiceURLs []string
+	// HTTPClient makes every outbound call; nil for a client with sane
+	// timeouts.
+	HTTPClient *http.Client
+	// Timeout bounds each connector call; 0 for 15 seconds.
+	Timeout time.Duration
+	// Now is the clock for token checks; nil for time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Adapter is the Teams platform: an HTTP handler for the Bot Framework and
+// a bot.Sender for Teams handles.
+type Adapter struct {
+	router     *bot.Router
+	people     *bot.People
+	dispatcher *bot.Dispatcher
+	store      conversation.Store
+	log        *slog.Logger
+	appID      string
+	insecure   bool
+	auth       *validator
+	conn       *connector
+	now        func() time.Time
+
+	wg sync.WaitGroup // background work after each acknowledgement
+
+	mu       sync.Mutex
+	members  map[string]cachedMember // conversation id + member id → member
+	convURLs map[string]string       // conversation id → service URL
+}
+
+type cachedMember struct {
+	m  member
+	at time.Time
+}
+
+// memberTTL is how long a member's email and name are reused.
+const memberTTL = time.Hour
+
+var _ bot.Sender = (*Adapter)(nil)
+
+// New returns a Teams adapter over the bot's router and registers it with
+// dispatcher. Returns an error when the options cannot work: no app id
+// without InsecureNoAuth, or an unusable credential.
+func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opts Options) (*Adapter, error) {
+	if opts.AppID == "" && !opts.InsecureNoAuth {
+		return nil, errors.New("teams: no app id")
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 20 * time.Second, IdleConnTimeout: 90 * time.Second}}
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
+		appID: opts.AppID, insecure: opts.InsecureNoAuth, now: now,
+		members: map[string]cachedMember{}, convURLs: map[string]string{}}
+	trusted := &trustedURLs{}
+	for _, u := range opts.ServiceURLs {
+		trusted.add(u)
+	}
+	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: sleepCtx}
+	if !opts.InsecureNoAuth {
+		meta := opts.OpenIDMetadataURL
+		if meta == "" {
+			meta = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+		}
+		issuers := opts.Issuers
+		if len(issuers) == 0 {
+			issuers = []string{DefaultIssuer}
+		}
+		a.auth = &validator{appID: opts.AppID, issuers: issuers, now: now,
+			keys: &keySet{metadataURL: meta, client: hc, now: now}}
+		tokens, err := newMSALTokens(opts.AppID, opts.AppPassword, opts.Certificate, Authority(opts.TokenAuthority, opts.TenantID), hc)
+		if err != nil {
+			return nil, fmt.Errorf("teams: %w", err)
+		}
+		a.conn.tokens = tokens
+	}
+	dispatcher.Register(a)
+	return a, nil
+}
+
+// Insecure reports whether requests are accepted without token checks.
+func (a *Adapter) Insecure() bool { return a.insecure }
+
+// Wait blocks until the work started after acknowledging requests (sending
+// to other people, updating cards) is done. Tests call it after each
+// request; serve calls it when shutting down.
+func (a *Adapter) Wait() { a.wg.Wait() }
+
+// Platform implements bot.Sender.
+func (a *Adapter) Platform() string { return Platform }
+
+// ServeHTTP receives one Bot Framework activity: 405 for anything but POST,
+// 413 for a body over MaxBody, 401 without a valid token, 400 for an
+// unreadable activity, 200 for everything handled or ignored.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	header := r.Header.Get("Authorization")
+	if header == "" && !a.insecure {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	var act schema.Activity
+	if err := json.Unmarshal(body, &act); err != nil {
+		var peek struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(body, &peek) == nil && !supported(peek.Type) {
+			w.WriteHeader(http.StatusOK) // not ours to read; ignored
+			return
+		}
+		http.Error(w, "unreadable activity", http.StatusBadRequest)
+		return
+	}
+	if !a.insecure {
+		if err := a.auth.validate(r.Context(), header, act.ChannelID, act.ServiceURL); err != nil {
+			if errors.Is(err, errAuth) {
+				a.log.Warn("teams request refused", "reason", err.Error())
+			} else {
+				a.log.Error("teams token check failed", "err", err)
+			}
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
+	a.conn.trusted.add(act.ServiceURL)
+	if act.Conversation.ID != "" && act.ServiceURL != "" {
+		a.mu.Lock()
+		a.convURLs[act.Conversation.ID] = act.ServiceURL
+		a.mu.Unlock()
+	}
+	switch act.Type {
+	case schema.Message:
+		a.onMessage(w, r, &act)
+	case schema.ConversationUpdate, "installationUpdate":
+		a.onInstall(w, r, &act)
+	case schema.Invoke:
+		a.onInvoke(w, r, &act)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func supported(t string) bool {
+	return t == string(schema.Message) || t == string(schema.ConversationUpdate) || t == "installationUpdate" || t == string(schema.Invoke)
+}
+
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	return io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+}
+
+// background runs fn after the request is acknowledged, with the request's
+// values but not its cancellation, bounded to two minutes.
+func (a *Adapter) background(r *http.Request, fn func(ctx context.Context)) {
+	ctx := context.WithoutCancel(r.Context())
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// tenantOf returns the activity's tenant id.
+func tenantOf(act *schema.Activity) string {
+	if act.Conversation.TenantID != "" {
+		return act.Conversation.TenantID
+	}
+	if t, ok := act.ChannelData["tenant"].(map[string]any); ok {
+		if id, ok := t["id"].(string); ok {
+			return id
+		}
+	}
+	return ""
+}
+
+// personal reports whether the activity is in the 1:1 chat with the bot.
+func personal(act *schema.Activity) bool {
+	ct := act.Conversation.ConversationType
+	return ct == "personal" || (ct == "" && !act.Conversation.IsGroup)
+}
+
+// lookupMember returns a member's details from the members API, cached.
+// A failure gives the zero member: the person is then known by handle only.
+func (a *Adapter) lookupMember(ctx context.Context, serviceURL, convID, memberID string) member {
+	key := convID + "\x00" + memberID
+	a.mu.Lock()
+	c, ok := a.members[key]
+	a.mu.Unlock()
+	if ok && a.now().Sub(c.at) < memberTTL {
+		return c.m
+	}
+	m, err := a.conn.member(ctx, serviceURL, convID, memberID)
+	if err != nil {
+		a.log.Warn("teams member lookup failed", "err", err)
+		return member{}
+	}
+	a.mu.Lock()
+	a.members[key] = cachedMember{m: m, at: a.now()}
+	a.mu.Unlock()
+	return m
+}
+
+// remember records a Teams member as a person: their handle (tenant and
+// AAD object id), a conversation reference to reach them, and their email
+// from the members API so the same person is recognised on Slack. A
+// reference to a group conversation is stored without its conversation, so
+// the bot opens a 1:1 chat rather than posting a case in a channel.
+func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schema.ChannelAccount, m member) (*conversation.Person, error) {
+	aad := user.AadObjectID
+	if aad == "" {
+		aad = m.AadObjectID
+	}
+	if aad == "" {
+		aad = user.ID
+	}
+	tenant := tenantOf(act)
+	ref := schema.ConversationReference{
+		User:       schema.ChannelAccount{ID: user.ID, AadObjectID: aad},
+		Bot:        schema.ChannelAccount{ID: act.Recipient.ID},
+		ChannelID:  act.ChannelID,
+		ServiceURL: act.ServiceURL,
+		Conversation: schema.ConversationAccount{ID: act.Conversation.ID, TenantID: tenant,
+			ConversationType: act.Conversation.ConversationType},
+	}
+	h := conversation.Handle{Platform: Platform, Team: tenant, User: aad}
+	if personal(act) {
+		h.Channel = act.Conversation.ID
+	} else {
+		ref.Conversation = schema.ConversationAccount{TenantID: tenant}
+		if per, err := a.store.FindPersonByHandle(ctx, Platform, tenant, aad); err == nil {
+			for _, old := range per.Handles {
+				if old.Key() == h.Key() && old.Channel != "" {
+					ref = schema.ConversationReference{} // keep the 1:1 chat already known
+				}
+			}
+		}
+	}
+	if ref.ServiceURL != "" {
+		data, err := json.Marshal(ref)
+		if err != nil {
+			return nil, err
+		}
+		h.Ref = string(data)
+	}
+	email := m.Email
+	if email == "" && strings.Contains(m.UserPrincipalName, "@") {
+		email = m.UserPrincipalName
+	}
+	name := m.Name
+	if name == "" {
+		name = user.Name
+	}
+	return a.people.Identify(ctx, h, name, email)
+}
+
+// actor identifies who sent an activity.
+func (a *Adapter) actor(ctx context.Context, act *schema.Activity) (*conversation.Person, error) {
+	m := a.lookupMember(ctx, act.ServiceURL, act.Conversation.ID, act.From.ID)
+	return a.remember(ctx, act, act.From, m)
+}
+
+// onInstall stores references for the members a conversation update adds
+// (the bot installed for a person, or added to a team or chat).
+func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
+	ctx := r.Context()
+	botAdded := slices.ContainsFunc(act.MembersAdded, func(m schema.ChannelAccount) bool { return m.ID == act.Recipient.ID })
+	var people []schema.ChannelAccount
+	for _, m := range act.MembersAdded {
+		if m.ID != act.Recipient.ID {
+			people = append(people, m)
+		}
+	}
+	if act.Type == "installationUpdate" || (botAdded && personal(act)) {
+		if act.From.ID != "" && act.From.ID != act.Recipient.ID && !slices.ContainsFunc(people, func(m schema.ChannelAccount) bool { return m.ID == act.From.ID }) {
+			people = append(people, act.From)
+		}
+	}
+	if botAdded && !personal(act) {
+		// Added to a team or group chat: everyone in it becomes reachable.
+		if ms, err := a.conn.members(ctx, act.ServiceURL, act.Conversation.ID); err == nil {
+			for _, m := range ms {
+				if m.ID != act.Recipient.ID && !slices.ContainsFunc(people, func(p schema.ChannelAccount) bool { return p.ID == m.ID }) {
+					people = append(people, schema.ChannelAccount{ID: m.ID, Name: m.Name, AadObjectID: m.AadObjectID})
+				}
+			}
+		} else {
+			a.log.Warn("teams members list failed", "err", err)
+		}
+	}
+	for _, p := range people {
+		m := a.lookupMember(ctx, act.ServiceURL, act.Conversation.ID, p.ID)
+		if _, err := a.remember(ctx, act, p, m); err != nil {
+			a.log.Error("teams remember member failed", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+	if botAdded && personal(act) && len(people) > 0 {
+		a.background(r, func(ctx context.Context) {
+			a.sendMessages(ctx, act.ServiceURL, act.Conversation.ID, "", []bot.Message{bot.Help("")})
+		})
+	}
+}
