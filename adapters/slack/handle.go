@@ -1,0 +1,574 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// maxAckPayload keeps an acknowledgement's payload under Socket Mode's 20 KB
+// limit; a larger reply goes by DM instead.
+const maxAckPayload = 19 * 1024
+
+// outcome is how to acknowledge one inbound request and the slow work to
+// do after it.
+type outcome struct {
+	status int                       // HTTP status; 0 for 200
+	body   any                       // JSON payload; nil for an empty acknowledgement
+	after  func(ctx context.Context) // work after the acknowledgement
+}
+
+// commandResponse is the immediate, private answer to a slash command.
+type commandResponse struct {
+	ResponseType string       `json:"response_type"`
+	Text         string       `json:"text"`
+	Blocks       slack.Blocks `json:"blocks"`
+}
+
+func errorMessage(text string) bot.Message {
+	return bot.Message{Kind: "error", Tone: bot.ToneWarning, Text: text}
+}
+
+var generalError = errorMessage("Something went wrong on our side and nothing was changed. Please try again in a minute.")
+
+// commandKind names a typed command for metrics, from a fixed set.
+func commandKind(word string) string {
+	switch word {
+	case "", "raise", "new", "list", "cases", "status", "show", "help", "profile", "report":
+		if word == "" {
+			return "raise"
+		}
+		return word
+	}
+	if v, ok := bot.ParseVerb(word); ok {
+		return string(v)
+	}
+	return "other"
+}
+
+// outcomeOf names what a reply says about how a command went.
+func outcomeOf(r bot.Reply) string {
+	for _, m := range r.Messages {
+		if m.Kind == "error" {
+			if len(r.Errors) > 0 {
+				return "invalid"
+			}
+			return "refused"
+		}
+	}
+	return "ok"
+}
+
+// handle sends one inbound event to the router and counts it.
+func (a *Adapter) handle(ctx context.Context, kind string, in bot.Inbound) bot.Reply {
+	r := a.router.Handle(ctx, in)
+	a.metrics.Command(Platform, kind, outcomeOf(r))
+	return r
+}
+
+// formOf returns the form a reply asks for, if any.
+func formOf(r bot.Reply) *bot.Message {
+	for i := range r.Messages {
+		if r.Messages[i].Kind == "form" && r.Messages[i].Form != nil {
+			return &r.Messages[i]
+		}
+	}
+	return nil
+}
+
+// others returns the reply's messages other than forms, with help texts
+// naming the slash command.
+func (a *Adapter) others(r bot.Reply) []bot.Message {
+	var out []bot.Message
+	for _, m := range r.Messages {
+		switch m.Kind {
+		case "form":
+			continue
+		case "help":
+			h := bot.Help(a.opts.Command)
+			if strings.HasPrefix(m.Text, "I didn't recognise that.") {
+				h.Text = "I didn't recognise that. " + h.Text
+			}
+			m = h
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// openModal opens a view with a trigger id, before the acknowledgement.
+func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalViewRequest) error {
+	return a.call(ctx, "views.open", func(ctx context.Context) error {
+		_, err := a.api.OpenViewContext(ctx, trigger, v)
+		return err
+	})
+}
+
+// openForm opens the form a reply asks for as a modal.
+func (a *Adapter) openForm(ctx context.Context, w who, trigger string, f *bot.Message, meta formMeta) error {
+	meta.Form, meta.Case, meta.Version = f.Form.Key, f.FormCase, f.FormVersion
+	return a.openModal(ctx, trigger, renderForm(*f, meta, a.slackUserOf(ctx, w.team)))
+}
+
+// handleCommand handles the slash command: no text opens the intake modal;
+// other text goes to the router's text commands, whose answer comes back
+// privately at once.
+func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) outcome {
+	actx, cancel := a.ackCtx(ctx)
+	defer cancel()
+	w := who{team: cmd.TeamID, user: cmd.UserID}
+	per, err := a.identify(actx, w)
+	if err != nil {
+		a.log.Error("identify failed", "err", err)
+		return outcome{body: a.commandBody([]bot.Message{generalError})}
+	}
+	text := strings.TrimSpace(cmd.Text)
+	word, _, _ := strings.Cut(strings.ToLower(text), " ")
+	in := bot.Inbound{Actor: per.ID, Text: text}
+	if text == "" {
+		in.Text = "raise"
+	}
+	reply := a.handle(actx, commandKind(word), in)
+	if f := formOf(reply); f != nil {
+		meta := formMeta{}
+		if (text == "" || word == "raise" || word == "new") && f.Form.Key == bot.FormProfile {
+			meta.Then = bot.FormIntake
+		}
+		if err := a.openForm(actx, w, cmd.TriggerID, f, meta); err != nil {
+			a.log.Warn("open form failed", "form", f.Form.Key, "err", err)
+			reply.Messages = append(reply.Messages, errorMessage("I couldn't open the form just now. Please try again."))
+		}
+	}
+	msgs := a.others(reply)
+	body := a.commandBody(msgs)
+	var dm []bot.Message
+	if body == nil && len(msgs) > 0 {
+		dm = msgs
+		body = a.commandBody([]bot.Message{{Kind: "notice", Text: "That's a long answer, so I've sent it to you in a direct message."}})
+	}
+	return outcome{body: body, after: func(ctx context.Context) {
+		a.tell(ctx, per, w, dm)
+		a.finish(ctx, reply)
+	}}
+}
+
+// commandBody renders messages as a private answer to a slash command, or
+// returns nil when they do not fit in one.
+func (a *Adapter) commandBody(msgs []bot.Message) any {
+	if len(msgs) == 0 {
+		return nil
+	}
+	var blocks []slack.Block
+	var fallback []string
+	for i, m := range msgs {
+		if i > 0 {
+			blocks = append(blocks, slack.NewDividerBlock())
+		}
+		bl, fb := renderMessage(m, MaxMessageBlocks)
+		blocks = append(blocks, bl...)
+		fallback = append(fallback, fb)
+	}
+	if len(blocks) > MaxMessageBlocks {
+		return nil
+	}
+	fb, _ := cutEscaped(strings.Join(fallback, "\n"), MaxFallbackText)
+	body := commandResponse{ResponseType: "ephemeral", Text: fb, Blocks: slack.Blocks{BlockSet: blocks}}
+	if b, err := json.Marshal(body); err != nil || len(b) > maxAckPayload {
+		return nil
+	}
+	return body
+}
+
+// handleInteraction handles shortcuts, button presses and modal submissions.
+func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCallback) outcome {
+	actx, cancel := a.ackCtx(ctx)
+	defer cancel()
+	team := ic.Team.ID
+	if team == "" {
+		team = ic.User.TeamID
+	}
+	w := who{team: team, user: ic.User.ID}
+	if ic.Type == slack.InteractionTypeBlockActions && ic.Container.Type == "message" && strings.HasPrefix(ic.Container.ChannelID, "D") {
+		w.channel = ic.Container.ChannelID // our own DM with them: the card was ours
+	}
+	switch ic.Type {
+	case slack.InteractionTypeShortcut, slack.InteractionTypeMessageAction, slack.InteractionTypeBlockActions, slack.InteractionTypeViewSubmission:
+	default:
+		return outcome{} // view_closed and the rest need nothing
+	}
+	per, err := a.identify(actx, w)
+	if err != nil {
+		a.log.Error("identify failed", "err", err)
+		if ic.Type == slack.InteractionTypeViewSubmission {
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
+		}
+		return outcome{}
+	}
+	switch ic.Type {
+	case slack.InteractionTypeShortcut:
+		if ic.CallbackID != shortcutRaise {
+			return outcome{}
+		}
+		return a.openRaise(actx, w, per, ic.TriggerID, "")
+	case slack.InteractionTypeMessageAction:
+		if ic.CallbackID != shortcutRaiseAbout {
+			return outcome{}
+		}
+		link := a.permalink(actx, ic)
+		concern := ""
+		if link != "" {
+			concern = "About this message: " + link + "\n"
+		}
+		return a.openRaise(actx, w, per, ic.TriggerID, concern)
+	case slack.InteractionTypeBlockActions:
+		return a.blockAction(actx, ic, w, per)
+	default:
+		if ic.View.CallbackID != callbackForm {
+			return outcome{}
+		}
+		return a.submit(actx, ic, w, per)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// openRaise opens the intake modal, or the profile modal first for someone
+// whose agency is not known yet.
+func (a *Adapter) openRaise(ctx context.Context, w who, per *conversation.Person, trigger, concern string) outcome {
+	reply := a.handle(ctx, "raise", bot.Inbound{Actor: per.ID, Text: "raise"})
+	f := formOf(reply)
+	if f == nil {
+		msgs := a.others(reply)
+		return outcome{after: func(ctx context.Context) { a.tell(ctx, per, w, msgs) }}
+	}
+	meta := formMeta{Concern: concern}
+	if f.Form.Key == bot.FormProfile {
+		meta.Then = bot.FormIntake
+	}
+	if err := a.openForm(ctx, w, trigger, f, meta); err != nil {
+		a.log.Warn("open form failed", "form", f.Form.Key, "err", err)
+		return outcome{after: func(ctx context.Context) {
+			a.tell(ctx, per, w, []bot.Message{errorMessage("I couldn't open the form just now. Please try again.")})
+		}}
+	}
+	return outcome{}
+}
+
+// permalink returns a link to the message a shortcut was used on: from
+// chat.getPermalink, or built from the workspace domain if that fails.
+func (a *Adapter) permalink(ctx context.Context, ic slack.InteractionCallback) string {
+	ts := ic.Message.Timestamp
+	if ts == "" {
+		ts = ic.MessageTs
+	}
+	if ic.Channel.ID == "" || ts == "" {
+		return ""
+	}
+	var link string
+	err := a.call(ctx, "chat.getPermalink", func(ctx context.Context) error {
+		var err error
+		link, err = a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ic.Channel.ID, Ts: ts})
+		return err
+	})
+	if err == nil && strings.HasPrefix(link, "https://") {
+		return link
+	}
+	if ic.Team.Domain == "" {
+		return ""
+	}
+	return fmt.Sprintf("https://%s.slack.com/archives/%s/p%s", ic.Team.Domain, ic.Channel.ID, strings.ReplaceAll(ts, ".", ""))
+}
+
+// blockAction handles a button or a dispatched input.
+func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback, w who, per *conversation.Person) outcome {
+	if len(ic.ActionCallback.BlockActions) == 0 {
+		return outcome{}
+	}
+	act := ic.ActionCallback.BlockActions[0]
+	switch {
+	case act.ActionID == actionView:
+		return a.openCase(ctx, w, per, ic.TriggerID, act.Value)
+	case dispatched(act.ActionID) && ic.View.ID != "":
+		return a.routeOut(ic, act)
+	case strings.HasPrefix(act.ActionID, actionPrefix):
+	default:
+		return outcome{}
+	}
+	verb, caseID, version, ok := parseButtonValue(act.Value)
+	if !ok {
+		return outcome{}
+	}
+	reply := a.handle(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
+	if f := formOf(reply); f != nil {
+		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
+			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
+			reply.Messages = append(reply.Messages, errorMessage("I couldn't open the form just now. Please press the button again."))
+		}
+	}
+	msgs := a.others(reply)
+	var refused, said []bot.Message
+	for _, m := range msgs {
+		if m.Kind == "error" {
+			refused = append(refused, m)
+		} else {
+			said = append(said, m)
+		}
+	}
+	channel := ic.Container.ChannelID
+	return outcome{after: func(ctx context.Context) {
+		if len(refused) > 0 {
+			if channel != "" {
+				a.ephemeral(ctx, channel, w.user, refused)
+			} else {
+				a.tell(ctx, per, w, refused)
+			}
+		}
+		a.tell(ctx, per, w, said)
+		a.finish(ctx, reply)
+	}}
+}
+
+// routeOut answers a dispatched intake answer that leads out of the
+// ladder: the modal turns into the route's message.
+func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction) outcome {
+	var route conversation.RouteKind
+	switch act.ActionID + "=" + act.SelectedOption.Value {
+	case conversation.FieldImmediateRisk + "=yes":
+		route = conversation.RouteImmediateRisk
+	case conversation.FieldAbout + "=" + conversation.AboutCPConference:
+		route = conversation.RouteDissent
+	case conversation.FieldAbout + "=" + conversation.AboutOwnOrg:
+		route = conversation.RouteWhistleblowing
+	default:
+		return outcome{}
+	}
+	a.metrics.Command(Platform, "route", string(route))
+	view := renderInfoModal("Raise a disagreement", a.router.Cards.Route(route))
+	id, hash := ic.View.ID, ic.View.Hash
+	return outcome{after: func(ctx context.Context) {
+		err := a.call(ctx, "views.update", func(ctx context.Context) error {
+			_, err := a.api.UpdateViewContext(ctx, view, "", hash, id)
+			return err
+		})
+		if err != nil {
+			a.log.Warn("update view failed", "err", err)
+		}
+	}}
+}
+
+// openCase shows a whole case and its timeline in a modal.
+func (a *Adapter) openCase(ctx context.Context, w who, per *conversation.Person, trigger, caseID string) outcome {
+	var view slack.ModalViewRequest
+	c, err := a.router.Engine.Get(ctx, per.ID, caseID)
+	a.metrics.Command(Platform, "view", codeOf(err))
+	if err != nil {
+		view = renderInfoModal("Case", errorMessage(conversation.ErrorMessage(err)))
+	} else {
+		card := a.router.Cards.Card(ctx, c, per.ID, "")
+		view = renderInfoModal(c.ID, fullCase(card), a.router.Cards.Timeline(ctx, c))
+	}
+	if err := a.openModal(ctx, trigger, view); err != nil {
+		a.log.Warn("open case view failed", "err", err)
+	}
+	return outcome{}
+}
+
+func codeOf(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return conversation.ErrorCode(err)
+}
+
+// submit handles a modal's submission: field errors stay on their fields,
+// a route or a refusal replaces the modal, a profile asked first leads on to
+// the intake, and success closes it and sends the rest after the ack.
+func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w who, per *conversation.Person) outcome {
+	meta, ok := decodeMeta(ic.View.PrivateMetadata)
+	if !ok {
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved",
+			errorMessage("This form is out of date. Please start again."))))}
+	}
+	values, err := a.formValues(ctx, w.team, ic.View.State)
+	if err != nil {
+		a.log.Error("read form failed", "form", meta.Form, "err", err)
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
+	}
+	kind := meta.Form
+	if strings.HasPrefix(kind, bot.ActionFormPrefix) {
+		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
+	}
+	reply := a.handle(ctx, kind, bot.Inbound{Actor: per.ID, FormKey: meta.Form, CaseID: meta.Case, Version: meta.Version, Values: values})
+	if len(reply.Errors) > 0 {
+		blocks := inputBlockIDs(ic.View)
+		errs := map[string]string{}
+		for k, v := range reply.Errors {
+			if slices.Contains(blocks, k) {
+				errs[k], _ = cutEscaped(v, 300)
+			}
+		}
+		if len(errs) > 0 {
+			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}
+		}
+	}
+	if f := formOf(reply); f != nil {
+		next := formMeta{Form: f.Form.Key, Case: f.FormCase, Version: f.FormVersion, Concern: meta.Concern}
+		if meta.Form == bot.FormIntake && f.Form.Key == bot.FormProfile {
+			next.Then = bot.FormIntake
+		}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, next, a.slackUserOf(ctx, w.team))))}
+	}
+	msgs := a.others(reply)
+	for _, m := range msgs {
+		if m.Kind == "route" || m.Kind == "error" {
+			title := "Not saved"
+			if m.Kind == "route" {
+				title = "Raise a disagreement"
+			}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(title, msgs...)))}
+		}
+	}
+	if meta.Form == bot.FormProfile && meta.Then == bot.FormIntake {
+		r2 := a.handle(ctx, "raise", bot.Inbound{Actor: per.ID, Text: "raise"})
+		if f := formOf(r2); f != nil && f.Form.Key == bot.FormIntake {
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.slackUserOf(ctx, w.team))))}
+		}
+	}
+	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
+		a.tell(ctx, per, w, msgs)
+		a.finish(ctx, reply)
+	}}
+}
+
+// inputBlockIDs lists the block ids of a view's input blocks.
+func inputBlockIDs(v slack.View) []string {
+	var out []string
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			out = append(out, in.BlockID)
+		}
+	}
+	if v.State != nil {
+		for id := range v.State.Values {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// formValues reads a submitted modal's answers, keyed by field. A Slack
+// user picked for a person field becomes that person's id.
+func (a *Adapter) formValues(ctx context.Context, team string, state *slack.ViewState) (map[string]string, error) {
+	values := map[string]string{}
+	if state == nil {
+		return values, nil
+	}
+	for blockID, acts := range state.Values {
+		for _, act := range acts {
+			var v string
+			switch act.Type {
+			case "static_select", "radio_buttons":
+				v = act.SelectedOption.Value
+			case "checkboxes":
+				var parts []string
+				for _, o := range act.SelectedOptions {
+					parts = append(parts, o.Value)
+				}
+				v = strings.Join(parts, ",")
+			case "users_select":
+				if act.SelectedUser != "" {
+					id, err := a.personID(ctx, team, act.SelectedUser)
+					if err != nil {
+						return nil, err
+					}
+					v = id
+				}
+			default:
+				v = act.Value
+			}
+			values[blockID] = v
+		}
+	}
+	return values, nil
+}
+
+// handleEvent handles an Events API callback. Retries of an event already
+// seen (by event_id) are acknowledged and ignored.
+func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent) outcome {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if ok && cb.EventID != "" {
+		first, err := a.store.Remember(ctx, "slack:event:"+cb.EventID, a.opts.DedupeTTL, a.opts.Now())
+		if err != nil {
+			a.log.Error("remember event failed", "err", err)
+			return outcome{status: 500}
+		}
+		if !first {
+			a.metrics.Command(Platform, "event", "duplicate")
+			return outcome{}
+		}
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "" && e.Tab != "home" {
+			return outcome{}
+		}
+		team := ev.TeamID
+		w := who{team: team, user: e.User}
+		if strings.HasPrefix(e.Channel, "D") {
+			w.channel = e.Channel
+		}
+		a.metrics.Command(Platform, "app_home", "ok")
+		return outcome{after: func(ctx context.Context) { a.publishHome(ctx, w) }}
+	}
+	return outcome{}
+}
+
+// publishHome publishes a person's App Home: the cases waiting on them with
+// their deadlines, their other open cases, and those closed in the last 30
+// days.
+func (a *Adapter) publishHome(ctx context.Context, w who) {
+	per, err := a.identify(ctx, w)
+	if err != nil {
+		a.log.Error("identify failed", "err", err)
+		return
+	}
+	cs, err := a.router.Engine.List(ctx, per.ID)
+	if err != nil {
+		a.log.Error("list cases failed", "err", err)
+		return
+	}
+	k := a.router.Cards
+	var waiting, open, closed []homeCase
+	recent := a.opts.Now().AddDate(0, 0, -30)
+	for _, c := range cs {
+		cur := c.Current()
+		stage := k.Protocol.StageName(cur.Key)
+		with := a.people.AgencyName(c.Raiser.Agency) + " and " + a.people.AgencyName(c.Respondent.Agency)
+		switch {
+		case conversation.WaitingOn(c, per.ID):
+			waiting = append(waiting, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s\nDue %s", stage, with, c.ChildRef, k.Deadline(cur.Deadline))})
+		case c.Status.Active():
+			open = append(open, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s\nStage deadline %s", stage, with, c.ChildRef, k.Deadline(cur.Deadline))})
+		case c.UpdatedAt.After(recent) && len(closed) < 10:
+			closed = append(closed, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s · %s", c.Status, with, c.ChildRef, k.When(c.UpdatedAt))})
+		}
+	}
+	view := renderHome(waiting, open, closed, a.opts.Command)
+	err = a.call(ctx, "views.publish", func(ctx context.Context) error {
+		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: w.user, View: view})
+		return err
+	})
+	if err != nil {
+		a.log.Warn("publish home failed", "err", err)
+	}
+}

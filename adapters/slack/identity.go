@@ -1,0 +1,130 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// slackUser is what users.info says about a person.
+type slackUser struct {
+	name, email string
+}
+
+// userCache keeps users.info answers briefly, so a burst of clicks costs one
+// call.
+type userCache struct {
+	ttl time.Duration
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[string]userEntry
+}
+
+type userEntry struct {
+	u       slackUser
+	expires time.Time
+}
+
+func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
+	return &userCache{ttl: ttl, now: now, m: map[string]userEntry{}}
+}
+
+func (c *userCache) get(key string) (slackUser, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || !c.now().Before(e.expires) {
+		delete(c.m, key)
+		return slackUser{}, false
+	}
+	return e.u, true
+}
+
+func (c *userCache) put(key string, u slackUser) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) > 10000 { // keep memory bounded; the cache refills on demand
+		c.m = map[string]userEntry{}
+	}
+	c.m[key] = userEntry{u: u, expires: c.now().Add(c.ttl)}
+}
+
+// who is the Slack identity behind one inbound event. Channel is the bot's
+// DM channel with the person, when the event tells us.
+type who struct {
+	team, user, channel string
+}
+
+func (w who) handle() conversation.Handle {
+	return conversation.Handle{Platform: Platform, Team: w.team, User: w.user, Channel: w.channel}
+}
+
+// lookupUser returns the name and email Slack holds for a user, from the
+// cache or users.info. A failure gives an empty answer, so the person is
+// still known by their handle.
+func (a *Adapter) lookupUser(ctx context.Context, team, user string) slackUser {
+	key := team + ":" + user
+	if u, ok := a.users.get(key); ok {
+		return u
+	}
+	var info *slack.User
+	err := a.call(ctx, "users.info", func(ctx context.Context) error {
+		var err error
+		info, err = a.api.GetUserInfoContext(ctx, user)
+		return err
+	})
+	if err != nil || info == nil {
+		a.log.Warn("slack users.info failed; using the handle only", "err", err)
+		return slackUser{}
+	}
+	u := slackUser{name: info.Profile.RealName, email: strings.ToLower(strings.TrimSpace(info.Profile.Email))}
+	if u.name == "" {
+		u.name = info.RealName
+	}
+	if u.name == "" {
+		u.name = info.Profile.DisplayName
+	}
+	if u.name == "" {
+		u.name = info.Name
+	}
+	a.users.put(key, u)
+	return u
+}
+
+// identify maps a Slack user to a person, creating or linking them by email.
+// Returns EINTERNAL on store failure.
+func (a *Adapter) identify(ctx context.Context, w who) (*conversation.Person, error) {
+	u := a.lookupUser(ctx, w.team, w.user)
+	return a.people.Identify(ctx, w.handle(), u.name, u.email)
+}
+
+// personID maps a Slack user picked in a form to a person id, so the
+// engine sees a person it knows. Returns EINTERNAL on store failure.
+func (a *Adapter) personID(ctx context.Context, team, user string) (string, error) {
+	per, err := a.identify(ctx, who{team: team, user: user})
+	if err != nil {
+		return "", err
+	}
+	return per.ID, nil
+}
+
+// slackUserOf returns the Slack user id of a person in team, or "".
+func (a *Adapter) slackUserOf(ctx context.Context, team string) userLookup {
+	return func(personID string) string {
+		per, err := a.store.GetPerson(ctx, personID)
+		if err != nil {
+			return ""
+		}
+		for _, h := range per.Handles {
+			if h.Platform == Platform && h.Team == team {
+				return h.User
+			}
+		}
+		return ""
+	}
+}

@@ -1,0 +1,577 @@
+package slack
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Block Kit limits (https://docs.slack.dev/reference/block-kit). Lengths are
+// counted in UTF-16 code units, which is at least what Slack counts.
+const (
+	MaxMessageBlocks   = 50
+	MaxModalBlocks     = 100
+	MaxSectionText     = 3000
+	MaxSectionField    = 2000
+	MaxSectionFields   = 10
+	MaxHeaderText      = 150
+	MaxButtonText      = 75
+	MaxButtonValue     = 2000
+	MaxActionElements  = 25
+	MaxModalTitle      = 24
+	MaxModalButton     = 24
+	MaxPrivateMetadata = 3000
+	MaxSelectOptions   = 100
+	MaxCheckboxOptions = 10
+	MaxOptionText      = 75
+	MaxOptionValue     = 150
+	MaxInputLabel      = 2000
+	MaxInputHint       = 2000
+	MaxPlaceholder     = 150
+	MaxInputLength     = 3000
+	MaxConfirmTitle    = 100
+	MaxConfirmText     = 300
+	MaxConfirmButton   = 30
+	MaxContextElements = 10
+	MaxFallbackText    = 3000
+)
+
+// Action ids of the buttons and inputs the adapter renders.
+const (
+	actionPrefix       = "rb_"     // every case button: rb_<verb>
+	actionView         = "rb_view" // "View full case"
+	callbackForm       = "rb_form" // every modal that collects a form
+	callbackInfo       = "rb_info" // a modal that only shows something
+	shortcutRaise      = "raise_disagreement"
+	shortcutRaiseAbout = "raise_about_message"
+)
+
+// slen returns the length of s as Slack counts it.
+func slen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// esc escapes the three characters Slack treats as markup in text: &, < and
+// >. Every piece of text placed in a block passes through it, so
+// "<!channel>" or "<@U123>" typed by a person is shown, never acted on.
+func esc(s string) string {
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// cutEscaped cuts already-escaped text to max, ending with an ellipsis, and
+// never splits an entity such as &amp;. It reports whether it cut.
+func cutEscaped(s string, max int) (string, bool) {
+	if slen(s) <= max {
+		return s, false
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		w := utf16.RuneLen(r)
+		if n+w > max-1 {
+			break
+		}
+		b.WriteRune(r)
+		n += w
+	}
+	out := b.String()
+	if i := strings.LastIndexByte(out, '&'); i >= 0 && !strings.Contains(out[i:], ";") {
+		out = out[:i]
+	}
+	return strings.TrimRight(out, " \n") + "…", true
+}
+
+// text escapes s and cuts it to max.
+func text(s string, max int) (string, bool) { return cutEscaped(esc(s), max) }
+
+func plainText(s string, max int) *slack.TextBlockObject {
+	t, _ := text(s, max)
+	return &slack.TextBlockObject{Type: slack.PlainTextType, Text: t}
+}
+
+func mrkdwnText(escaped string) *slack.TextBlockObject {
+	return &slack.TextBlockObject{Type: slack.MarkdownType, Text: escaped}
+}
+
+// chunks splits escaped text into pieces of at most max, at line breaks
+// where it can, never inside an entity.
+func chunks(s string, max int) []string {
+	var out []string
+	for slen(s) > max {
+		cut, _ := cutEscaped(s, max)
+		cut = strings.TrimSuffix(cut, "…")
+		if i := strings.LastIndexByte(cut, '\n'); i > len(cut)/2 {
+			cut = cut[:i]
+		}
+		if cut == "" { // one entity longer than max cannot happen; guard anyway
+			break
+		}
+		out = append(out, cut)
+		s = strings.TrimLeft(s[len(cut):], "\n")
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// buttonValue packs what a case button needs back: verb, case id and the
+// case version the card showed.
+func buttonValue(v conversation.Verb, caseID string, version int64) string {
+	return string(v) + "|" + caseID + "|" + strconv.FormatInt(version, 10)
+}
+
+// parseButtonValue reverses buttonValue. ok is false for anything else.
+func parseButtonValue(s string) (v conversation.Verb, caseID string, version int64, ok bool) {
+	parts := strings.Split(s, "|")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+		return "", "", 0, false
+	}
+	n, err := strconv.ParseInt(parts[2], 10, 64)
+	if err != nil || n < 0 {
+		return "", "", 0, false
+	}
+	return conversation.Verb(parts[0]), parts[1], n, true
+}
+
+// blockBudget collects blocks up to a limit and remembers whether anything
+// had to be left out or cut.
+type blockBudget struct {
+	blocks []slack.Block
+	max    int
+	cut    bool
+}
+
+func (b *blockBudget) room() int { return b.max - len(b.blocks) }
+
+func (b *blockBudget) add(bl slack.Block) bool {
+	if b.room() <= 0 {
+		b.cut = true
+		return false
+	}
+	b.blocks = append(b.blocks, bl)
+	return true
+}
+
+// addText adds escaped text as sections of at most MaxSectionText, keeping
+// reserve blocks free.
+func (b *blockBudget) addText(escaped string, reserve int) {
+	for _, c := range chunks(escaped, MaxSectionText) {
+		if b.room() <= reserve {
+			b.cut = true
+			return
+		}
+		b.add(slack.NewSectionBlock(mrkdwnText(c), nil, nil))
+	}
+}
+
+var toneEmoji = map[bot.Tone]string{
+	bot.ToneSuccess: ":white_check_mark: ",
+	bot.ToneWarning: ":warning: ",
+	bot.ToneDanger:  ":rotating_light: ",
+}
+
+// renderMessage renders a neutral message as Block Kit for a chat message,
+// within maxBlocks, with a fallback text for notifications. Text that does
+// not fit is cut with an ellipsis and, for a message about a case, a "View
+// full case" button is added.
+func renderMessage(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string) {
+	b := &blockBudget{max: maxBlocks}
+	reserve := 2 // the "cut" note and the actions block
+	if m.Title != "" {
+		t, cut := text(toneEmoji[m.Tone]+m.Title, MaxHeaderText)
+		b.cut = b.cut || cut
+		b.add(slack.NewHeaderBlock(&slack.TextBlockObject{Type: slack.PlainTextType, Text: t}))
+	}
+	if m.Text != "" {
+		prefix := ""
+		if m.Title == "" {
+			prefix = toneEmoji[m.Tone]
+		}
+		b.addText(prefix+esc(m.Text), reserve+1)
+	}
+	renderFields(b, m.Fields, reserve+1)
+	if len(m.Errors) > 0 {
+		var lines []string
+		for _, k := range sortedKeys(m.Errors) {
+			lines = append(lines, "• "+esc(m.Errors[k]))
+		}
+		b.addText(strings.Join(lines, "\n"), reserve+1)
+	}
+	var elems []slack.BlockElement
+	for _, btn := range m.Buttons {
+		if len(elems) >= MaxActionElements-1 { // keep room for "View full case"
+			b.cut = true
+			break
+		}
+		elems = append(elems, renderButton(btn))
+	}
+	if b.cut {
+		if b.room() > 0 {
+			b.add(slack.NewContextBlock("", mrkdwnText("_Some of this was too long to show here._")))
+		}
+		if m.CaseID != "" {
+			elems = append(elems, viewButton(m.CaseID))
+		}
+	}
+	if len(elems) > 0 {
+		b.blocks = append(b.blocks[:min(len(b.blocks), maxBlocks-1)], slack.NewActionBlock("actions", elems...))
+	}
+	fb := m.Title
+	if m.Text != "" {
+		first, _, _ := strings.Cut(m.Text, "\n")
+		if fb != "" {
+			fb += ": "
+		}
+		fb += first
+	}
+	fallback, _ = text(fb, MaxFallbackText)
+	return b.blocks, fallback
+}
+
+// renderFields adds fields: short ones two to a row in a section's fields,
+// long ones as their own section.
+func renderFields(b *blockBudget, fields []bot.Field, reserve int) {
+	var row []*slack.TextBlockObject
+	flush := func() {
+		if len(row) == 0 {
+			return
+		}
+		if b.room() <= reserve {
+			b.cut = true
+		} else {
+			b.add(slack.NewSectionBlock(nil, row, nil))
+		}
+		row = nil
+	}
+	for _, f := range fields {
+		label := "*" + esc(f.Label) + "*"
+		value := esc(f.Value)
+		if value == "" {
+			value = "—"
+		}
+		if slen(f.Value) <= 120 && !strings.Contains(f.Value, "\n") && slen(label) < 200 {
+			row = append(row, mrkdwnText(label+"\n"+value))
+			if len(row) == MaxSectionFields {
+				flush()
+			}
+			continue
+		}
+		flush()
+		if b.room() <= reserve {
+			b.cut = true
+			continue
+		}
+		t, cut := cutEscaped(label+"\n"+value, MaxSectionText)
+		b.cut = b.cut || cut
+		b.add(slack.NewSectionBlock(mrkdwnText(t), nil, nil))
+	}
+	flush()
+}
+
+func renderButton(btn bot.Button) slack.BlockElement {
+	label, _ := text(btn.Label, MaxButtonText)
+	el := slack.NewButtonBlockElement(actionPrefix+string(btn.Verb), buttonValue(btn.Verb, btn.CaseID, btn.Version),
+		&slack.TextBlockObject{Type: slack.PlainTextType, Text: label})
+	switch btn.Style {
+	case "primary":
+		el.Style = slack.StylePrimary
+	case "danger":
+		el.Style = slack.StyleDanger
+	}
+	if btn.Confirm != "" {
+		el.Confirm = &slack.ConfirmationBlockObject{
+			Title:   plainText("Are you sure?", MaxConfirmTitle),
+			Text:    plainText(btn.Confirm, MaxConfirmText),
+			Confirm: plainText(btn.Label, MaxConfirmButton),
+			Deny:    plainText("Not now", MaxConfirmButton),
+		}
+		if btn.Style == "danger" {
+			el.Confirm.Style = slack.StyleDanger
+		}
+	}
+	return el
+}
+
+func viewButton(caseID string) slack.BlockElement {
+	return slack.NewButtonBlockElement(actionView, caseID, plainText("View full case", MaxButtonText))
+}
+
+// formMeta is what a modal carries in private_metadata: which form it is,
+// which case and version an action form acts on, and what comes next.
+type formMeta struct {
+	Form    string `json:"f"`
+	Case    string `json:"c,omitempty"`
+	Version int64  `json:"v,omitempty"`
+	// Then is "intake" when a profile form was asked before raising.
+	Then string `json:"t,omitempty"`
+	// Concern pre-fills the intake's concern (a link to a message).
+	Concern string `json:"p,omitempty"`
+}
+
+func (m formMeta) encode() string {
+	b, _ := json.Marshal(m)
+	if len(b) > MaxPrivateMetadata {
+		m.Concern = ""
+		b, _ = json.Marshal(m)
+	}
+	return string(b)
+}
+
+func decodeMeta(s string) (formMeta, bool) {
+	var m formMeta
+	if s == "" || len(s) > MaxPrivateMetadata || json.Unmarshal([]byte(s), &m) != nil || m.Form == "" {
+		return formMeta{}, false
+	}
+	return m, true
+}
+
+// userLookup returns the Slack user id of a person in this workspace, or "".
+type userLookup func(personID string) string
+
+// renderForm renders a form message as a modal that collects it. Each
+// field is an input block whose block id and action id are the field key, so
+// field errors land on their own field.
+func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalViewRequest {
+	f := m.Form
+	title := f.Title
+	if slen(title) > MaxModalTitle && meta.Case != "" {
+		title = bot.VerbLabel(conversation.Verb(strings.TrimPrefix(f.Key, bot.ActionFormPrefix)))
+	}
+	v := slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		Title:           plainText(title, MaxModalTitle),
+		Submit:          plainText("Send", MaxModalButton),
+		Close:           plainText("Cancel", MaxModalButton),
+		CallbackID:      callbackForm,
+		PrivateMetadata: meta.encode(),
+	}
+	b := &blockBudget{max: MaxModalBlocks}
+	if meta.Case != "" {
+		b.addText(strings.TrimSpace("*"+esc(meta.Case)+"*\n"+esc(m.Text)), len(f.Fields))
+	} else if m.Text != "" {
+		b.addText(esc(m.Text), len(f.Fields))
+	}
+	for i := range f.Fields {
+		fd := f.Fields[i]
+		if fd.Key == conversation.FieldConcern && meta.Concern != "" && fd.Default == "" {
+			fd.Default = meta.Concern
+		}
+		b.add(renderInput(fd, lookup))
+	}
+	v.Blocks = slack.Blocks{BlockSet: b.blocks}
+	return v
+}
+
+func option(o conversation.Option, withDescription bool) *slack.OptionBlockObject {
+	label := o.Label
+	if label == "" {
+		label = o.Value
+	}
+	ob := &slack.OptionBlockObject{Value: o.Value}
+	t, cut := text(label, MaxOptionText)
+	if cut && withDescription {
+		// Put the words that did not fit in the description.
+		head := []rune(strings.TrimSuffix(t, "…"))
+		rest := string([]rune(esc(label))[len(head):])
+		ob.Description = &slack.TextBlockObject{Type: slack.PlainTextType}
+		ob.Description.Text, _ = cutEscaped("…"+strings.TrimSpace(rest), MaxOptionText)
+	}
+	ob.Text = &slack.TextBlockObject{Type: slack.PlainTextType, Text: t}
+	return ob
+}
+
+var yesNo = []conversation.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
+
+// dispatched are the fields whose answer is acted on at once: these can
+// lead out of the ladder, so the rest of the form is not needed.
+func dispatched(key string) bool {
+	return key == conversation.FieldImmediateRisk || key == conversation.FieldAbout
+}
+
+func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
+	in := &slack.InputBlock{
+		Type:     slack.MBTInput,
+		BlockID:  fd.Key,
+		Label:    plainText(fd.Label, MaxInputLabel),
+		Optional: !fd.Required,
+	}
+	if fd.Help != "" {
+		in.Hint = plainText(fd.Help, MaxInputHint)
+	}
+	var placeholder *slack.TextBlockObject
+	if fd.Placeholder != "" {
+		placeholder = plainText(fd.Placeholder, MaxPlaceholder)
+	}
+	opts := func(list []conversation.Option, max int, desc bool) []*slack.OptionBlockObject {
+		var out []*slack.OptionBlockObject
+		for _, o := range list {
+			if len(out) == max || slen(o.Value) > MaxOptionValue {
+				continue
+			}
+			out = append(out, option(o, desc))
+		}
+		return out
+	}
+	find := func(list []*slack.OptionBlockObject, v string) *slack.OptionBlockObject {
+		for _, o := range list {
+			if o.Value == v {
+				return o
+			}
+		}
+		return nil
+	}
+	switch fd.Type {
+	case conversation.FieldYesNo:
+		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNo, 10, false)...)
+		if yes, ok := conversation.ParseYesNo(fd.Default); ok {
+			el.InitialOption = el.Options[map[bool]int{true: 0, false: 1}[yes]]
+		}
+		in.Element = el
+	case conversation.FieldSelect, conversation.FieldAgency:
+		if placeholder == nil {
+			placeholder = plainText("Choose one", MaxPlaceholder)
+		}
+		el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, placeholder, fd.Key, opts(fd.Options, MaxSelectOptions, false)...)
+		el.InitialOption = find(el.Options, fd.Default)
+		in.Element = el
+	case conversation.FieldCheckboxes:
+		el := slack.NewCheckboxGroupsBlockElement(fd.Key, opts(fd.Options, MaxCheckboxOptions, true)...)
+		for _, v := range strings.Split(fd.Default, ",") {
+			if o := find(el.Options, strings.TrimSpace(v)); o != nil {
+				el.InitialOptions = append(el.InitialOptions, o)
+			}
+		}
+		in.Element = el
+	case conversation.FieldPerson:
+		if placeholder == nil {
+			placeholder = plainText("Choose someone", MaxPlaceholder)
+		}
+		el := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, placeholder, fd.Key)
+		if fd.Default != "" && lookup != nil {
+			el.InitialUser = lookup(fd.Default)
+		}
+		in.Element = el
+	default: // text and textarea
+		el := slack.NewPlainTextInputBlockElement(placeholder, fd.Key)
+		el.Multiline = fd.Type == conversation.FieldTextarea
+		if fd.MaxLen > 0 {
+			el.MaxLength = min(fd.MaxLen, MaxInputLength)
+		}
+		if fd.Default != "" {
+			el.InitialValue = fd.Default // an input's value is not markup
+		}
+		in.Element = el
+	}
+	in.DispatchAction = dispatched(fd.Key)
+	return in
+}
+
+// renderInfoModal renders messages as a read-only modal: a result after a
+// form (such as the emergency route) or a full case.
+func renderInfoModal(title string, msgs ...bot.Message) slack.ModalViewRequest {
+	var blocks []slack.Block
+	for i, m := range msgs {
+		m.Buttons, m.CaseID = nil, "" // a modal shows; it does not act
+		room := MaxModalBlocks - len(blocks)
+		if room <= 1 {
+			break
+		}
+		if i > 0 {
+			blocks = append(blocks, slack.NewDividerBlock())
+			room--
+		}
+		bl, _ := renderMessage(m, room)
+		blocks = append(blocks, bl...)
+	}
+	return slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		Title:      plainText(title, MaxModalTitle),
+		Close:      plainText("Close", MaxModalButton),
+		CallbackID: callbackInfo,
+		Blocks:     slack.Blocks{BlockSet: blocks},
+	}
+}
+
+// fullCase renders a message in full for a modal: fields one to a section,
+// long text split over sections rather than cut.
+func fullCase(m bot.Message) bot.Message {
+	out := m
+	out.Fields = nil
+	var b strings.Builder
+	b.WriteString(m.Text)
+	for _, f := range m.Fields {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		fmt.Fprintf(&b, "%s:\n%s", f.Label, f.Value)
+	}
+	out.Text = b.String()
+	return out
+}
+
+// homeCase is one line of the App Home.
+type homeCase struct {
+	ID, Line string
+}
+
+// renderHome renders the App Home tab: the cases waiting on the person with
+// their deadlines, their other open cases, and the recently closed ones.
+func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabViewRequest {
+	b := &blockBudget{max: MaxModalBlocks}
+	b.add(slack.NewHeaderBlock(plainText("Your cases", MaxHeaderText)))
+	b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Raise a disagreement with %s, or with the shortcut \"Raise a disagreement\". Act on a case from its card in your messages.", command)))))
+	section := func(title, empty string, cs []homeCase) {
+		if b.room() < 3 {
+			b.cut = true
+			return
+		}
+		b.add(slack.NewHeaderBlock(plainText(title, MaxHeaderText)))
+		if len(cs) == 0 {
+			b.add(slack.NewSectionBlock(mrkdwnText("_"+esc(empty)+"_"), nil, nil))
+			return
+		}
+		for _, c := range cs {
+			if b.room() < 2 {
+				b.cut = true
+				break
+			}
+			t, _ := cutEscaped("*"+esc(c.ID)+"*\n"+esc(c.Line), MaxSectionText)
+			b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(viewButton(c.ID))))
+		}
+	}
+	section("Waiting on you", "Nothing is waiting on you.", waiting)
+	section("Your open cases", "No other open cases.", open)
+	section("Recently closed", "No cases closed recently.", closed)
+	if b.cut && b.room() > 0 {
+		b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Not every case fits here. Type %s list for all of them.", command)))))
+	}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.blocks}}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
+	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
+	"github.com/resolvebot/resolvebot/config"
+)
+
+func init() {
+	platforms = append(platforms, startSlack)
+	subcommands["slack"] = slackCommand
+}
+
+// startSlack connects Slack when a bot token is set: over Socket Mode when
+// SLACK_APP_TOKEN is set, otherwise on POST /slack/events, which needs the
+// signing secret.
+func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (func(), error) {
+	if !cfg.SlackEnabled() {
+		return nil, nil
+	}
+	var opts []slack.Option
+	if cfg.Slack.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.Slack.APIURL))
+	}
+	if cfg.Slack.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
+	}
+	client := slack.New(cfg.Slack.BotToken, opts...)
+	ad := slackadapter.New(client, a.router, a.dispatcher, slackadapter.Options{
+		Command:       cfg.Slack.Command,
+		SigningSecret: cfg.Slack.SigningSecret,
+		Log:           a.log.With("platform", "slack"),
+		Metrics:       metrics.Default,
+	})
+	if cfg.Slack.AppToken != "" {
+		sctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := ad.RunSocketMode(sctx, socketmode.New(client)); err != nil {
+				a.log.Error("slack socket mode stopped", "err", err)
+			}
+		}()
+		a.log.Info("slack: socket mode")
+		return func() { cancel(); <-done; ad.Wait() }, nil
+	}
+	h, err := ad.HTTPHandler()
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("POST "+slackadapter.EventsPath, h)
+	a.log.Info("slack: http", "path", slackadapter.EventsPath)
+	return ad.Wait, nil
+}
+
+const slackUsage = `Usage: resolvebot slack manifest [--url URL] [--name NAME] [--config FILE]
+
+Prints the Slack app manifest (YAML) for this configuration. Paste it into
+"Create New App → From an app manifest" at https://api.slack.com/apps.
+
+  --url URL      public base URL of resolvebot serve, e.g. https://bot.example.org;
+                 Slack will send requests to URL/slack/events. Without it the
+                 manifest turns on Socket Mode instead.
+  --name NAME    the app's name in Slack (default resolvebot)
+  --config FILE  configuration file, for the slash command's name
+`
+
+// slackCommand runs "resolvebot slack …".
+func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "manifest" {
+		fmt.Fprint(stderr, slackUsage)
+		return 2
+	}
+	fs := flag.NewFlagSet("resolvebot slack manifest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, slackUsage) }
+	var url, name, path string
+	fs.StringVar(&url, "url", "", "public base URL")
+	fs.StringVar(&name, "name", "", "app name")
+	fs.StringVar(&path, "config", "", "configuration file")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg, problems, err := config.Load(config.Options{Path: path})
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		return 1
+	}
+	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url})
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 2
+	}
+	fmt.Fprint(stdout, out)
+	return 0
+}
