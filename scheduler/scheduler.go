@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -45,8 +46,12 @@ type Scheduler struct {
 	Lease time.Duration
 	// Batch is the most due cases one pass takes.
 	Batch int
-	// Pace is the pause between two sends, to respect platform rate limits.
+	// Pace is the pause between two sends by one worker, to respect
+	// platform rate limits.
 	Pace time.Duration
+	// Workers is how many due cases a pass handles at once; writes from
+	// several workers share the embedded store's fsyncs.
+	Workers int
 	// SummaryTo are the person ids who receive the partnership summary;
 	// empty means the partnership roles.
 	SummaryTo []string
@@ -68,7 +73,7 @@ func New(engine *conversation.Engine, cards *bot.Cards, people *bot.People, disp
 	_, _ = rand.Read(id[:])
 	return &Scheduler{engine: engine, store: engine.Store, cards: cards, people: people, dispatcher: dispatcher,
 		log: log, now: now, Owner: "scheduler-" + hex.EncodeToString(id[:]), Lease: 2 * time.Minute, Batch: 200,
-		Pace: 50 * time.Millisecond}
+		Pace: 50 * time.Millisecond, Workers: 4}
 }
 
 // Start runs the jobs on their schedules until Stop. It returns an error
@@ -147,15 +152,34 @@ func (s *Scheduler) DuePass(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read due index: %w", err)
 	}
-	done := 0
-	var errs []error
-	for _, it := range items {
-		n, err := s.dueCase(ctx, it.CaseID, now)
-		done += n
-		if err != nil {
-			errs = append(errs, fmt.Errorf("case %s: %w", it.CaseID, err))
-		}
+	var (
+		mu   sync.Mutex
+		done int
+		errs []error
+		wg   sync.WaitGroup
+	)
+	work := make(chan string)
+	workers := max(s.Workers, 1)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				n, err := s.dueCase(ctx, id, now)
+				mu.Lock()
+				done += n
+				if err != nil {
+					errs = append(errs, fmt.Errorf("case %s: %w", id, err))
+				}
+				mu.Unlock()
+			}
+		}()
 	}
+	for _, it := range items {
+		work <- it.CaseID
+	}
+	close(work)
+	wg.Wait()
 	return done, errors.Join(errs...)
 }
 
