@@ -188,7 +188,8 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 	_, err := parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
-			return nil, authErr("token has no key id")
+			keyErr = authErr("token has no key id")
+			return nil, keyErr
 		}
 		key, keyErr = v.keys.key(ctx, kid)
 		if keyErr != nil {
@@ -196,7 +197,7 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 		}
 		return key.pub, nil
 	})
-	if keyErr != nil && !errors.Is(keyErr, errAuth) {
+	if keyErr != nil {
 		return keyErr
 	}
 	if err != nil {
