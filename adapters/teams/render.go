@@ -28,12 +28,18 @@ const (
 	maxButtonRunes = 40
 )
 
-// mdSpecial are the characters Adaptive Card markdown gives meaning to.
-const mdSpecial = "\\`*_{}[]()#+-!<>~|="
+// mdInline are the characters Adaptive Card markdown (and its date
+// functions) give meaning to anywhere in a line; mdLineStart are those that
+// matter only at the start of a line (headings, lists, quotes).
+const (
+	mdInline    = "\\`*_[]~<>{}"
+	mdLineStart = "#-+>="
+)
 
 // escapeMarkdown makes user text show as typed in an Adaptive Card
-// TextBlock or fact: markdown characters are backslash-escaped, a leading
-// "1." cannot start a list, and control characters are dropped.
+// TextBlock or fact: markdown characters are backslash-escaped, nothing can
+// start a heading, list or quote ("1." included), and control characters
+// are dropped.
 func escapeMarkdown(s string) string {
 	s = cut(s, maxTextRunes)
 	var b strings.Builder
@@ -48,16 +54,17 @@ func escapeMarkdown(s string) string {
 			b.WriteRune(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			// dropped
-		case strings.ContainsRune(mdSpecial, r):
+		case strings.ContainsRune(mdInline, r), lineStart && strings.ContainsRune(mdLineStart, r):
 			b.WriteRune('\\')
 			b.WriteRune(r)
-		case r == '.' && digits:
-			b.WriteString("\\.")
+		case (r == '.' || r == ')') && digits:
+			b.WriteRune('\\')
+			b.WriteRune(r)
 		default:
 			b.WriteRune(r)
 		}
 		digits = (lineStart || digits) && r >= '0' && r <= '9'
-		lineStart = lineStart && (r == ' ')
+		lineStart = lineStart && r == ' '
 	}
 	return b.String()
 }
