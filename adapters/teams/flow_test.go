@@ -20,7 +20,7 @@ func intakeValues(respondent string) map[string]any {
 		"concern":       "Attendance has fallen and the child arrives hungry most days. *Not* a [link](http://x).",
 		"evidence_kind": string(conversation.EvidenceDocumented), "evidence": "Attendance records for six weeks.",
 		"outcome_sought": "A strategy discussion.", "urgency": "standard",
-		"reflection": "discussed_with_lead,child_best_interest,motivation_considered",
+		"reflection":      "discussed_with_lead,child_best_interest,motivation_considered",
 		"family_informed": "yes", "cross_border": "", "serious_concern": "no",
 	}
 }
