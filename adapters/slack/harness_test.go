@@ -1,0 +1,358 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+)
+
+const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+
+// The fake workspace.
+var (
+	sam      = fakeUser{ID: "U01SAM", Name: "Sam Patel", Email: "sam.patel@school.example.org"}
+	jo       = fakeUser{ID: "U02JO", Name: "Jo Reed", Email: "jo.reed@csc.example.org"}
+	schoolMg = fakeUser{ID: "U03SMGR", Name: "School Manager (example)", Email: "school.manager@example.org"}
+	cscMg    = fakeUser{ID: "U04CMGR", Name: "Social Care Manager (example)", Email: "csc.manager@example.org"}
+	pm       = fakeUser{ID: "U05PM", Name: "Partnership Manager (example)", Email: "partnership.manager@example.org"}
+)
+
+// harness is a whole bot with the Slack adapter in front and the fake
+// Slack Web API behind, driven over signed HTTP or over Socket Mode.
+type harness struct {
+	t       *testing.T
+	env     *bottest.Env
+	fake    *fakeSlack
+	ad      *Adapter
+	handler http.Handler
+	metrics *metrics.Metrics
+	socket  bool
+	acker   *recordingAcker
+	seq     int
+}
+
+func newHarness(t *testing.T, socket bool) *harness {
+	t.Helper()
+	env := bottest.New(t, bottest.Options{})
+	fake := newFakeSlack(t, sam, jo, schoolMg, cscMg, pm)
+	m := metrics.New()
+	client := slack.New("xoxb-test-token", slack.OptionAPIURL(fake.URL()))
+	ad := New(client, env.Router, env.Dispatcher, Options{SigningSecret: testSecret, Now: env.Clock.Now, Metrics: m})
+	h, err := ad.HTTPHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, env: env, fake: fake, ad: ad, handler: h, metrics: m, socket: socket, acker: &recordingAcker{}}
+}
+
+// response is how the bot acknowledged one request.
+type response struct {
+	Status int
+	Body   map[string]any
+	Raw    string
+}
+
+func sign(secret string, ts int64, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:%s", ts, body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// postSigned sends a request to the HTTP endpoint, signed as Slack signs it.
+func (h *harness) postSigned(contentType string, body []byte, headers map[string]string) response {
+	h.t.Helper()
+	ts := time.Now().Unix()
+	req := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.handler.ServeHTTP(rec, req)
+	h.ad.Wait()
+	out := response{Status: rec.Code, Raw: rec.Body.String()}
+	if rec.Header().Get("Content-Type") == "application/json" {
+		if err := json.Unmarshal(rec.Body.Bytes(), &out.Body); err != nil {
+			h.t.Fatalf("acknowledgement is not JSON: %v", err)
+		}
+	}
+	return out
+}
+
+// recordingAcker records Socket Mode acknowledgements.
+type recordingAcker struct {
+	mu   sync.Mutex
+	acks map[string][]any
+}
+
+func (r *recordingAcker) Ack(req socketmode.Request, payload ...any) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.acks == nil {
+		r.acks = map[string][]any{}
+	}
+	var p any
+	if len(payload) > 0 {
+		p = payload[0]
+	}
+	r.acks[req.EnvelopeID] = append(r.acks[req.EnvelopeID], p)
+	return nil
+}
+
+func (r *recordingAcker) get(id string) ([]any, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a, ok := r.acks[id]
+	return a, ok
+}
+
+// socketEvent turns a raw Socket Mode message into the event the library
+// emits, the way socketmode.Client parses it.
+func socketEvent(t testing.TB, raw []byte) socketmode.Event {
+	t.Helper()
+	var req socketmode.Request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return socketmode.Event{Type: socketmode.EventTypeErrorBadMessage, Data: &socketmode.ErrorBadMessage{Cause: err, Message: raw}}
+	}
+	bad := func(err error) socketmode.Event {
+		return socketmode.Event{Type: socketmode.EventTypeErrorBadMessage, Data: &socketmode.ErrorBadMessage{Cause: err, Message: raw}}
+	}
+	switch req.Type {
+	case socketmode.RequestTypeEventsAPI:
+		ev, err := slackevents.ParseEvent(req.Payload, slackevents.OptionNoVerifyToken())
+		if err != nil {
+			return bad(err)
+		}
+		return socketmode.Event{Type: socketmode.EventTypeEventsAPI, Data: ev, Request: &req}
+	case socketmode.RequestTypeSlashCommands:
+		var cmd slack.SlashCommand
+		if err := json.Unmarshal(req.Payload, &cmd); err != nil {
+			return bad(err)
+		}
+		return socketmode.Event{Type: socketmode.EventTypeSlashCommand, Data: cmd, Request: &req}
+	case socketmode.RequestTypeInteractive:
+		var ic slack.InteractionCallback
+		if err := json.Unmarshal(req.Payload, &ic); err != nil {
+			return bad(err)
+		}
+		return socketmode.Event{Type: socketmode.EventTypeInteractive, Data: ic, Request: &req}
+	}
+	return bad(fmt.Errorf("unsupported type %q", req.Type))
+}
+
+// viaSocket sends payload as a Socket Mode envelope of type and returns the ack.
+func (h *harness) viaSocket(typ string, payload any) response {
+	h.t.Helper()
+	h.seq++
+	id := fmt.Sprintf("env-%d", h.seq)
+	p, err := json.Marshal(payload)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	raw, _ := json.Marshal(map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(p), "accepts_response_payload": typ != socketmode.RequestTypeEventsAPI})
+	h.ad.HandleSocketEvent(context.Background(), h.acker, socketEvent(h.t, raw))
+	h.ad.Wait()
+	acks, ok := h.acker.get(id)
+	if !ok {
+		return response{Status: 500}
+	}
+	if len(acks) != 1 {
+		h.t.Fatalf("envelope %s acknowledged %d times", id, len(acks))
+	}
+	out := response{Status: 200}
+	if acks[0] != nil {
+		b, _ := json.Marshal(acks[0])
+		out.Raw = string(b)
+		json.Unmarshal(b, &out.Body)
+	}
+	return out
+}
+
+// command runs the slash command as user with text.
+func (h *harness) command(u fakeUser, text, trigger string) response {
+	h.t.Helper()
+	f := map[string]string{
+		"token": "legacy-token", "team_id": h.fake.team, "team_domain": "example", "channel_id": "C0GENERAL",
+		"channel_name": "general", "user_id": u.ID, "user_name": "someone", "command": "/resolve", "text": text,
+		"api_app_id": "A0APP", "is_enterprise_install": "false",
+		"response_url": "https://hooks.slack.com/commands/T0TEAM/1/abc", "trigger_id": trigger,
+	}
+	if h.socket {
+		return h.viaSocket(socketmode.RequestTypeSlashCommands, f)
+	}
+	v := url.Values{}
+	for k, x := range f {
+		v.Set(k, x)
+	}
+	return h.postSigned("application/x-www-form-urlencoded", []byte(v.Encode()), nil)
+}
+
+// interact sends an interactivity payload.
+func (h *harness) interact(payload map[string]any) response {
+	h.t.Helper()
+	if h.socket {
+		return h.viaSocket(socketmode.RequestTypeInteractive, payload)
+	}
+	b, _ := json.Marshal(payload)
+	return h.postSigned("application/x-www-form-urlencoded", []byte(url.Values{"payload": {string(b)}}.Encode()), nil)
+}
+
+// event sends an Events API callback.
+func (h *harness) event(payload map[string]any, headers map[string]string) response {
+	h.t.Helper()
+	if h.socket {
+		return h.viaSocket(socketmode.RequestTypeEventsAPI, payload)
+	}
+	b, _ := json.Marshal(payload)
+	return h.postSigned("application/json", b, headers)
+}
+
+func (h *harness) userJSON(u fakeUser) map[string]any {
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": h.fake.team}
+}
+
+func (h *harness) team() map[string]any {
+	return map[string]any{"id": h.fake.team, "domain": "example"}
+}
+
+// press presses the button with actionID on the latest card in u's DM.
+func (h *harness) press(u fakeUser, actionID, trigger string) response {
+	h.t.Helper()
+	ch := "D" + u.ID[1:]
+	ts, value := h.fake.Button(ch, actionID)
+	if value == "" {
+		h.t.Fatalf("no %s button in %s's messages", actionID, u.Name)
+	}
+	return h.interact(map[string]any{
+		"type": "block_actions", "user": h.userJSON(u), "api_app_id": "A0APP", "token": "legacy-token",
+		"container":  map[string]any{"type": "message", "message_ts": ts, "channel_id": ch, "is_ephemeral": false},
+		"trigger_id": trigger, "team": h.team(), "enterprise": nil, "is_enterprise_install": false,
+		"channel":      map[string]any{"id": ch, "name": "directmessage"},
+		"message":      map[string]any{"type": "message", "user": "U0BOT", "bot_id": "B0BOT", "ts": ts, "text": "card", "blocks": h.fake.Message(ch, ts)},
+		"state":        map[string]any{"values": map[string]any{}},
+		"response_url": "https://hooks.slack.com/actions/T0TEAM/1/abc",
+		"actions": []any{map[string]any{"action_id": actionID, "block_id": "actions", "type": "button", "value": value,
+			"text": map[string]any{"type": "plain_text", "text": "x", "emoji": true}, "action_ts": "1790000000.1"}},
+	})
+}
+
+// openedView returns the view a trigger opened with views.open.
+func (h *harness) openedView(trigger string) map[string]any {
+	h.t.Helper()
+	for _, c := range h.fake.Calls("views.open") {
+		if c.JSON["trigger_id"] == trigger {
+			v, _ := c.JSON["view"].(map[string]any)
+			return v
+		}
+	}
+	h.t.Fatalf("no view opened with trigger %s; calls: %v", trigger, methods(h.fake.Calls("")))
+	return nil
+}
+
+func methods(cs []apiCall) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Method)
+	}
+	return out
+}
+
+// submit submits view (as opened or as last updated) with answers keyed by
+// block id, shaping the state as Slack does for each element type.
+func (h *harness) submit(u fakeUser, viewID string, view map[string]any, answers map[string]string) response {
+	h.t.Helper()
+	values := map[string]any{}
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		bm := b.(map[string]any)
+		if bm["type"] != "input" {
+			continue
+		}
+		el := bm["element"].(map[string]any)
+		typ := el["type"].(string)
+		id := bm["block_id"].(string)
+		ans, has := answers[id]
+		st := map[string]any{"type": typ}
+		switch typ {
+		case "plain_text_input":
+			if has {
+				st["value"] = ans
+			} else {
+				st["value"] = nil
+			}
+		case "static_select", "radio_buttons":
+			st["selected_option"] = nil
+			if has {
+				st["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": ans}, "value": ans}
+			}
+		case "checkboxes":
+			var sel []any
+			if has {
+				for _, v := range splitComma(ans) {
+					sel = append(sel, map[string]any{"text": map[string]any{"type": "plain_text", "text": v}, "value": v})
+				}
+			}
+			st["selected_options"] = sel
+		case "users_select":
+			st["selected_user"] = nil
+			if has {
+				st["selected_user"] = ans
+			}
+		}
+		values[id] = map[string]any{el["action_id"].(string): st}
+	}
+	v := map[string]any{}
+	for k, x := range view {
+		v[k] = x
+	}
+	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, h.fake.team, "h"+viewID, viewID, "A0APP", "B0BOT"
+	v["state"] = map[string]any{"values": values}
+	return h.interact(map[string]any{
+		"type": "view_submission", "team": h.team(), "user": h.userJSON(u), "api_app_id": "A0APP",
+		"token": "legacy-token", "trigger_id": "submit-" + viewID, "view": v, "response_urls": []any{},
+		"is_enterprise_install": false, "enterprise": nil,
+	})
+}
+
+func splitComma(s string) []string {
+	var out []string
+	for _, p := range bytes.Split([]byte(s), []byte(",")) {
+		if len(p) > 0 {
+			out = append(out, string(p))
+		}
+	}
+	return out
+}
+
+// appHome sends an app_home_opened event with eventID.
+func (h *harness) appHome(u fakeUser, eventID string, headers map[string]string) response {
+	return h.event(map[string]any{
+		"token": "legacy-token", "team_id": h.fake.team, "api_app_id": "A0APP", "type": "event_callback",
+		"event_id": eventID, "event_time": 1790000000, "authed_users": []any{},
+		"event": map[string]any{"type": "app_home_opened", "user": u.ID, "channel": "D" + u.ID[1:], "tab": "home", "event_ts": "1790000000.1"},
+	}, headers)
+}
