@@ -107,6 +107,7 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 		in = bot.Inbound{Actor: per.ID, Text: commandText(act.Text)}
 	}
 	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	w.WriteHeader(http.StatusOK)
 	a.background(r, func(ctx context.Context) {
@@ -154,6 +155,7 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 	data, _ := action["data"].(map[string]any)
 	in, submitted := inboundFromData(per.ID, verb, data)
 	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	if card != nil {
 		writeInvoke(w, http.StatusOK, adaptiveCardType, card.card)
@@ -179,6 +181,22 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 		}
 		a.finish(ctx, act.ServiceURL, convID, per.ID, reply)
 	})
+}
+
+// countCommand counts one command passed to the router and its outcome.
+func (a *Adapter) countCommand(in bot.Inbound, reply bot.Reply) {
+	kind := "text"
+	switch {
+	case in.FormKey != "":
+		kind = "form"
+	case in.Verb != "":
+		kind = "verb"
+	}
+	outcome := "ok"
+	if len(reply.Messages) > 0 && reply.Messages[0].Kind == "error" {
+		outcome = "refused"
+	}
+	a.metrics.Command(Platform, kind, outcome)
 }
 
 func writeInvoke(w http.ResponseWriter, status int, typ string, value any) {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
 )
 
 // tokenSource gives app tokens for calls to the Bot Connector.
@@ -91,7 +93,8 @@ type connector struct {
 	tries   int           // attempts in all
 	base    time.Duration // first backoff
 	// sleep waits d or until ctx ends; tests replace it to record waits.
-	sleep func(ctx context.Context, d time.Duration) error
+	sleep   func(ctx context.Context, d time.Duration) error
+	metrics *metrics.Metrics
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -130,6 +133,19 @@ func retryAfter(h string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// callReason names a failed call's cause for metrics.
+func callReason(status int) string {
+	switch {
+	case status == 0:
+		return "unreachable"
+	case status == http.StatusTooManyRequests:
+		return "rate_limited"
+	case status >= 500:
+		return "server_error"
+	}
+	return "refused"
+}
+
 // maxWait caps any single wait between tries.
 const maxWait = 30 * time.Second
 
@@ -150,6 +166,7 @@ func (c *connector) do(ctx context.Context, op, method, serviceURL, path string,
 	var last *ConnectorError
 	for try := 1; try <= c.tries; try++ {
 		status, header, err := c.once(ctx, method, endpoint, payload, out)
+		c.metrics.Call(Platform, op, callReason(status), err)
 		if err == nil {
 			return nil
 		}

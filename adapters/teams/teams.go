@@ -24,6 +24,7 @@ import (
 
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
+	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -63,6 +64,9 @@ type Options struct {
 	// Now is the clock for token checks; nil for time.Now.
 	Now func() time.Time
 	Log *slog.Logger
+	// Metrics counts requests, acknowledgement times, commands and
+	// outbound calls; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Adapter is the Teams platform: an HTTP handler for the Bot Framework and
@@ -78,6 +82,7 @@ type Adapter struct {
 	auth       *validator
 	conn       *connector
 	now        func() time.Time
+	metrics    *metrics.Metrics
 
 	wg sync.WaitGroup // background work after each acknowledgement
 
@@ -122,13 +127,14 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 		timeout = 15 * time.Second
 	}
 	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
-		appID: opts.AppID, insecure: opts.InsecureNoAuth, now: now,
+		appID: opts.AppID, insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics,
 		members: map[string]cachedMember{}, convURLs: map[string]string{}}
 	trusted := &trustedURLs{}
 	for _, u := range opts.ServiceURLs {
 		trusted.add(u)
 	}
-	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: sleepCtx}
+	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: sleepCtx,
+		metrics: opts.Metrics}
 	if !opts.InsecureNoAuth {
 		meta := opts.OpenIDMetadataURL
 		if meta == "" {
@@ -165,6 +171,28 @@ func (a *Adapter) Platform() string { return Platform }
 // 413 for a body over MaxBody, 401 without a valid token, 400 for an
 // unreadable activity, 200 for everything handled or ignored.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	a.serve(sw, r)
+	a.metrics.Request(Platform, sw.route, sw.status)
+	a.metrics.Ack(Platform, sw.route, time.Since(start))
+}
+
+// statusWriter remembers the status written and the kind of activity, for
+// metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	route  string
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (a *Adapter) serve(w *statusWriter, r *http.Request) {
+	w.route = "refused"
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -208,6 +236,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	w.route = string(act.Type)
 	a.conn.trusted.add(act.ServiceURL)
 	if act.Conversation.ID != "" && act.ServiceURL != "" {
 		a.mu.Lock()
