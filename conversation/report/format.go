@@ -1,0 +1,149 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Formats lists the output formats Render accepts.
+var Formats = []string{"md", "csv", "json", "png"}
+
+// Render writes the report in format ("md", "csv", "json" or "png").
+// Returns an error for an unknown format or a chart that cannot be drawn.
+func (r *Report) Render(format string) ([]byte, error) {
+	switch format {
+	case "md", "markdown":
+		return []byte(r.Markdown()), nil
+	case "csv":
+		return r.CSV()
+	case "json":
+		return r.JSON()
+	case "png":
+		return r.PNG()
+	}
+	return nil, fmt.Errorf("unknown report format %q; choose one of %s", format, strings.Join(Formats, ", "))
+}
+
+// JSON returns the report as indented JSON.
+func (r *Report) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode report: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+func delta(now, before int) string {
+	switch d := now - before; {
+	case d > 0:
+		return fmt.Sprintf("+%d", d)
+	case d < 0:
+		return strconv.Itoa(d)
+	}
+	return "no change"
+}
+
+// Markdown returns the report for chat: short tables, counts only.
+func (r *Report) Markdown() string {
+	var b strings.Builder
+	day := "2 Jan 2006"
+	fmt.Fprintf(&b, "# Case resolution report: %s to %s\n\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	if r.Partnership != "" {
+		fmt.Fprintf(&b, "%s\n\n", r.Partnership)
+	}
+	t, p := r.Totals, r.Previous
+	b.WriteString("| | this period | previous period | change |\n|---|---:|---:|---|\n")
+	for _, row := range []struct {
+		label     string
+		now, then int
+	}{
+		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
+		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
+		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
+	} {
+		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(row.now, row.then))
+	}
+	if rd := r.ResolutionDays; rd.Cases > 0 {
+		fmt.Fprintf(&b, "\nWorking days to resolution (%d cases): median %s, 90th percentile %s.\n", rd.Cases, num(rd.Median), num(rd.P90))
+	}
+	counts := func(title string, cs []Count) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n", title)
+		for _, c := range cs {
+			fmt.Fprintf(&b, "- %s: %d\n", c.Label, c.N)
+		}
+	}
+	counts("By category", r.ByCategory)
+	counts("Highest stage reached", r.HighestStage)
+	counts("Where they stand", r.Outcomes)
+	counts("Deadlines missed by stage", r.MissedByStage)
+	if len(r.AgencyPairs) > 0 {
+		b.WriteString("\n## Who raised disagreements with whom\n\n| raised by | about | cases |\n|---|---|---:|\n")
+		for _, pr := range r.AgencyPairs {
+			fmt.Fprintf(&b, "| %s | %s | %d |\n", r.AgencyName(pr.Raiser), r.AgencyName(pr.Respondent), pr.N)
+		}
+	}
+	if len(r.NoChallengeFrom) > 0 {
+		names := make([]string, 0, len(r.NoChallengeFrom))
+		for _, c := range r.NoChallengeFrom {
+			names = append(names, c.Label)
+		}
+		fmt.Fprintf(&b, "\n**Low challenge:** %s raised no disagreements this period. Few or no escalations can mean challenge is missing; it may be worth asking why.\n", strings.Join(names, ", "))
+	}
+	return b.String()
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// CSV returns the report as rows of section, key, label, value, so it can
+// be loaded into a spreadsheet.
+func (r *Report) CSV() ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	rows := [][]string{{"section", "key", "label", "value"},
+		{"period", "from", "", r.Period.From.Format("2006-01-02")},
+		{"period", "to", "", r.Period.To.Format("2006-01-02")}}
+	add := func(section string, t Totals) {
+		for _, kv := range []struct {
+			k string
+			n int
+		}{{"raised", t.Raised}, {"resolved", t.Resolved}, {"withdrawn", t.Withdrawn}, {"open", t.Open},
+			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals}} {
+			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
+		}
+	}
+	add("totals", r.Totals)
+	add("previous", r.Previous)
+	rows = append(rows,
+		[]string{"resolution_working_days", "cases", "", strconv.Itoa(r.ResolutionDays.Cases)},
+		[]string{"resolution_working_days", "median", "", num(r.ResolutionDays.Median)},
+		[]string{"resolution_working_days", "p90", "", num(r.ResolutionDays.P90)})
+	for _, s := range []struct {
+		name string
+		cs   []Count
+	}{{"category", r.ByCategory}, {"highest_stage", r.HighestStage}, {"outcome", r.Outcomes},
+		{"deadlines_missed_by_stage", r.MissedByStage}, {"no_challenge_from", r.NoChallengeFrom}} {
+		for _, c := range s.cs {
+			rows = append(rows, []string{s.name, c.Key, c.Label, strconv.Itoa(c.N)})
+		}
+	}
+	for _, p := range r.AgencyPairs {
+		rows = append(rows, []string{"agency_pair", p.Raiser + ">" + p.Respondent,
+			r.AgencyName(p.Raiser) + " → " + r.AgencyName(p.Respondent), strconv.Itoa(p.N)})
+	}
+	for _, m := range r.ByMonth {
+		for _, c := range m.Stages {
+			rows = append(rows, []string{"month_highest_stage", m.Month + ":" + c.Key, c.Label, strconv.Itoa(c.N)})
+		}
+	}
+	if err := w.WriteAll(rows); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
