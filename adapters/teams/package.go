@@ -1,0 +1,198 @@
+package teams
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"net/url"
+	"strings"
+)
+
+// ManifestSchema and ManifestVersion are the Teams app manifest schema the
+// package is written for.
+const (
+	ManifestVersion = "1.22"
+	ManifestSchema  = "https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json"
+)
+
+// accent is the app's colour: a calm teal.
+var accent = color.RGBA{R: 0x1f, G: 0x6f, B: 0x78, A: 0xff}
+
+// PackageOptions describe the Teams app package.
+type PackageOptions struct {
+	AppID   string // the bot's Microsoft app id; also the app's id
+	Name    string // short name, at most 30 characters; "" for resolvebot
+	Version string // app version, e.g. "1.0.0"; "" for 1.0.0
+	// Developer names who runs the bot (the partnership), with the pages
+	// Teams shows; the URLs must be https.
+	Developer  string
+	WebsiteURL string
+	PrivacyURL string
+	TermsURL   string
+	// ValidDomains are the domains the app may open, such as the host of
+	// the public URL of resolvebot serve.
+	ValidDomains []string
+}
+
+// Commands are the bot's typed commands as listed in Teams.
+var Commands = []struct{ Title, Description string }{
+	{"raise", "Raise a professional disagreement about a child"},
+	{"list", "Your cases, and which are waiting on you"},
+	{"status", "A case and its timeline, e.g. status CR-2026-0001"},
+	{"profile", "Your agency and line manager"},
+	{"report", "The partnership's report of disagreements"},
+	{"help", "What the bot can do"},
+}
+
+// Manifest returns manifest.json for o. Returns an error when the app id is
+// missing or a URL is not https.
+func Manifest(o PackageOptions) ([]byte, error) {
+	if strings.TrimSpace(o.AppID) == "" {
+		return nil, errors.New("the Teams app package needs the bot's app id (MICROSOFT_APP_ID)")
+	}
+	if o.Name == "" {
+		o.Name = "resolvebot"
+	}
+	if len([]rune(o.Name)) > 30 {
+		return nil, errors.New("the app name must be at most 30 characters")
+	}
+	if o.Version == "" {
+		o.Version = "1.0.0"
+	}
+	if o.Developer == "" {
+		o.Developer = "Safeguarding Children Partnership"
+	}
+	for _, u := range []*string{&o.WebsiteURL, &o.PrivacyURL, &o.TermsURL} {
+		if *u == "" {
+			*u = "https://example.org/resolvebot"
+		}
+		p, err := url.Parse(*u)
+		if err != nil || p.Scheme != "https" || p.Host == "" {
+			return nil, fmt.Errorf("%q must be an https URL", *u)
+		}
+	}
+	domains := []string{}
+	for _, d := range o.ValidDomains {
+		if d = strings.TrimSpace(d); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	commands := make([]any, 0, len(Commands))
+	for _, c := range Commands {
+		commands = append(commands, map[string]string{"title": c.Title, "description": c.Description})
+	}
+	m := map[string]any{
+		"$schema":         ManifestSchema,
+		"manifestVersion": ManifestVersion,
+		"version":         o.Version,
+		"id":              o.AppID,
+		"developer": map[string]string{"name": o.Developer, "websiteUrl": o.WebsiteURL,
+			"privacyUrl": o.PrivacyURL, "termsOfUseUrl": o.TermsURL},
+		"name": map[string]string{"short": o.Name, "full": o.Name + " — Case Resolution Protocol"},
+		"description": map[string]string{
+			"short": "Raise and resolve professional disagreements about a child.",
+			"full": "Raise a professional disagreement about a decision for a child, bring in the other agency, " +
+				"escalate stage by stage under your partnership's Case Resolution Protocol, and keep the record. " +
+				"Not for emergencies: if a child is at immediate risk, contact the front door or the police.",
+		},
+		"icons":       map[string]string{"color": "color.png", "outline": "outline.png"},
+		"accentColor": fmt.Sprintf("#%02X%02X%02X", accent.R, accent.G, accent.B),
+		"bots": []any{map[string]any{
+			"botId":              o.AppID,
+			"scopes":             []string{"personal", "team"},
+			"supportsFiles":      false,
+			"isNotificationOnly": false,
+			"commandLists": []any{
+				map[string]any{"scopes": []string{"personal"}, "commands": commands},
+				map[string]any{"scopes": []string{"team"}, "commands": commands},
+			},
+		}},
+		"permissions":  []string{"identity", "messageTeamMembers"},
+		"validDomains": domains,
+	}
+	return json.MarshalIndent(m, "", "  ")
+}
+
+// WritePackage writes the app package zip (manifest.json, color.png and
+// outline.png) to w. Returns the errors of Manifest and of writing.
+func WritePackage(w io.Writer, o PackageOptions) error {
+	manifest, err := Manifest(o)
+	if err != nil {
+		return err
+	}
+	var colour, outline bytes.Buffer
+	if err := png.Encode(&colour, ColorIcon()); err != nil {
+		return err
+	}
+	if err := png.Encode(&outline, OutlineIcon()); err != nil {
+		return err
+	}
+	z := zip.NewWriter(w)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"manifest.json", manifest}, {"color.png", colour.Bytes()}, {"outline.png", outline.Bytes()}} {
+		fw, err := z.Create(f.name)
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(f.data); err != nil {
+			return err
+		}
+	}
+	return z.Close()
+}
+
+// glyph reports how much of the point (x, y), in a unit square centred on
+// the origin, the app's mark covers: two facing speech bubbles joined by a
+// bar, a picture of two sides talking it through.
+func glyph(x, y, stroke float64) bool {
+	ring := func(cx, cy, r float64) bool {
+		d := math.Hypot(x-cx, y-cy)
+		return d <= r && d >= r-stroke
+	}
+	return ring(-0.17, -0.05, 0.25) || ring(0.17, 0.05, 0.25) ||
+		(math.Abs(y) <= stroke/2 && math.Abs(x) <= 0.12)
+}
+
+// ColorIcon returns the 192×192 colour icon: the mark in white on the
+// accent colour.
+func ColorIcon() image.Image {
+	const n = 192
+	img := image.NewRGBA(image.Rect(0, 0, n, n))
+	white := color.RGBA{0xff, 0xff, 0xff, 0xff}
+	for py := 0; py < n; py++ {
+		for px := 0; px < n; px++ {
+			x, y := (float64(px)+0.5)/n-0.5, (float64(py)+0.5)/n-0.5
+			c := accent
+			if glyph(x, y, 0.06) {
+				c = white
+			}
+			img.SetRGBA(px, py, c)
+		}
+	}
+	return img
+}
+
+// OutlineIcon returns the 32×32 outline icon: the mark in white on a
+// transparent background, as Teams requires.
+func OutlineIcon() image.Image {
+	const n = 32
+	img := image.NewNRGBA(image.Rect(0, 0, n, n))
+	for py := 0; py < n; py++ {
+		for px := 0; px < n; px++ {
+			x, y := (float64(px)+0.5)/n-0.5, (float64(py)+0.5)/n-0.5
+			if glyph(x, y, 0.08) {
+				img.SetNRGBA(px, py, color.NRGBA{0xff, 0xff, 0xff, 0xff})
+			}
+		}
+	}
+	return img
+}
