@@ -296,6 +296,10 @@ type platform func(ctx context.Context, a *app, cfg *config.Config, mux *http.Se
 // platforms are the chat platforms serve starts, in order.
 var platforms []platform
 
+// readyNotes add lines to /readyz, such as a platform running without
+// authentication. Platforms append to it when they start.
+var readyNotes []func() string
+
 // serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
 func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 	mux := http.NewServeMux()
@@ -310,6 +314,11 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 			return
 		}
 		w.Write([]byte("ready\n"))
+		for _, note := range readyNotes {
+			if n := note(); n != "" {
+				w.Write([]byte(n + "\n"))
+			}
+		}
 	})
 	for _, p := range platforms {
 		stop, err := p(ctx, a, cfg, mux)

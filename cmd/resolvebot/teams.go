@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"sync/atomic"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
+	"github.com/resolvebot/resolvebot/adapters/teams"
+	"github.com/resolvebot/resolvebot/config"
+)
+
+// teamsInsecure is set while Teams runs with insecure_no_auth, so /readyz
+// says so.
+var teamsInsecure atomic.Bool
+
+func init() {
+	platforms = append(platforms, startTeams)
+	subcommands["teams"] = teamsCommand
+	readyNotes = append(readyNotes, func() string {
+		if teamsInsecure.Load() {
+			return "warning: teams.insecure_no_auth is on: Teams requests are NOT authenticated"
+		}
+		return ""
+	})
+}
+
+// teamsPath is where the Bot Framework posts activities.
+const teamsPath = "/api/messages"
+
+// startTeams mounts POST /api/messages when Teams is configured.
+func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (func(), error) {
+	if !cfg.TeamsEnabled() {
+		return nil, nil
+	}
+	t := cfg.Teams
+	log := a.log.With("platform", "teams")
+	ad, err := teams.New(a.router, a.people, a.dispatcher, teams.Options{
+		AppID: t.AppID, AppPassword: t.AppPassword, TenantID: t.TenantID,
+		TokenAuthority: t.TokenAuthority, OpenIDMetadataURL: t.OpenIDMetadataURL,
+		InsecureNoAuth: t.InsecureNoAuth, Log: log, Metrics: metrics.Default,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if t.InsecureNoAuth {
+		log.Warn("teams.insecure_no_auth is on: requests to " + teamsPath + " are NOT authenticated; use this only with the local emulator")
+		teamsInsecure.Store(true)
+	}
+	mux.Handle("POST "+teamsPath, ad)
+	log.Info("teams: http", "path", teamsPath, "app_type", t.AppType)
+	return func() { ad.Wait(); teamsInsecure.Store(false) }, nil
+}
+
+const teamsUsage = `Usage: resolvebot teams package [--out FILE] [--url URL] [--name NAME] [--developer NAME]
+                                [--website URL] [--privacy URL] [--terms URL] [--config FILE]
+
+Writes the Teams app package (a zip with manifest.json and two icons) for
+the bot whose app id is in MICROSOFT_APP_ID. Upload it in Teams under
+Apps → Manage your apps → Upload an app, or in the Teams admin centre.
+
+  --out FILE        where to write the zip (default resolvebot-teams.zip)
+  --url URL         public base URL of resolvebot serve, e.g. https://bot.example.org;
+                    its host becomes the app's valid domain
+  --name NAME       the app's name in Teams (default resolvebot)
+  --developer NAME  who runs the bot, e.g. your partnership's name
+  --website URL, --privacy URL, --terms URL
+                    the pages Teams links to (https)
+  --config FILE     configuration file
+`
+
+// teamsCommand runs "resolvebot teams …".
+func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "package" {
+		fmt.Fprint(stderr, teamsUsage)
+		return 2
+	}
+	fs := flag.NewFlagSet("resolvebot teams package", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, teamsUsage) }
+	var out, base, path string
+	var o teams.PackageOptions
+	fs.StringVar(&out, "out", "resolvebot-teams.zip", "zip file to write")
+	fs.StringVar(&base, "url", "", "public base URL")
+	fs.StringVar(&o.Name, "name", "", "app name")
+	fs.StringVar(&o.Developer, "developer", "", "developer name")
+	fs.StringVar(&o.WebsiteURL, "website", "", "website URL")
+	fs.StringVar(&o.PrivacyURL, "privacy", "", "privacy URL")
+	fs.StringVar(&o.TermsURL, "terms", "", "terms of use URL")
+	fs.StringVar(&path, "config", "", "configuration file")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	cfg, problems, err := config.Load(config.Options{Path: path})
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		return 1
+	}
+	o.AppID = cfg.Teams.AppID
+	if base != "" {
+		u, err := url.Parse(base)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			fmt.Fprintf(stderr, "resolvebot: --url must be an https URL such as https://bot.example.org\n")
+			return 2
+		}
+		o.ValidDomains = []string{u.Hostname()}
+		if o.WebsiteURL == "" {
+			o.WebsiteURL = u.String()
+		}
+	}
+	if _, err := teams.Manifest(o); err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 2
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	if err := teams.WritePackage(f, o); err != nil {
+		f.Close()
+		fmt.Fprintf(stderr, "resolvebot: write the package: %v\n", err)
+		return 1
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Wrote %s. Upload it in Teams: Apps → Manage your apps → Upload an app.\n", out)
+	return 0
+}
