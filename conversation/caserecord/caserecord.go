@@ -1,0 +1,231 @@
+// Package caserecord writes a case's record for the child's file: the
+// parties, each stage with its dates and deadlines, every event on the
+// timeline, and the outcome with its actions, as Markdown, JSON or a paginated
+// PDF marked OFFICIAL-SENSITIVE. It holds case content and must only be
+// produced for people entitled to the case.
+package caserecord
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Marking is the protective marking on every page and copy of a record.
+const Marking = "OFFICIAL-SENSITIVE"
+
+// Formats lists the formats Write accepts.
+var Formats = []string{"pdf", "md", "json"}
+
+// Namer turns person ids and agency keys into names for the record.
+type Namer interface {
+	PersonName(id string) string
+	AgencyName(key string) string
+}
+
+// Record is a case laid out for reading, in the order the record presents it.
+type Record struct {
+	CaseID      string    `json:"case_id"`
+	Marking     string    `json:"marking"`
+	Partnership string    `json:"partnership"`
+	Protocol    string    `json:"protocol"`
+	ExportedAt  time.Time `json:"exported_at"`
+	ExportedBy  string    `json:"exported_by"`
+	Summary     []Line    `json:"summary"`
+	Stages      []Stage   `json:"stages"`
+	Timeline    []Entry   `json:"timeline"`
+	Outcome     []Line    `json:"outcome,omitempty"`
+}
+
+// Line is a labelled value.
+type Line struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Stage is one stage the case reached.
+type Stage struct {
+	Number         int    `json:"number"`
+	Name           string `json:"name"`
+	RaiserSide     string `json:"raiser_side"`
+	RespondentSide string `json:"respondent_side"`
+	Started        string `json:"started"`
+	AckDeadline    string `json:"acknowledge_by"`
+	Acknowledged   string `json:"acknowledged"`
+	Deadline       string `json:"deadline"`
+	Overdue        bool   `json:"overdue"`
+}
+
+// Entry is one event on the timeline.
+type Entry struct {
+	Seq   int    `json:"seq"`
+	When  string `json:"when"`
+	What  string `json:"what"`
+	Who   string `json:"who"`
+	Stage string `json:"stage"`
+	Text  string `json:"text,omitempty"`
+}
+
+// Build lays the case out for reading. Times are shown in loc.
+func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Location, exportedBy string, exportedAt time.Time) *Record {
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format("Mon 2 Jan 2006 15:04")
+	}
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	names := func(ids []string) string {
+		out := make([]string, 0, len(ids))
+		for _, id := range ids {
+			out = append(out, n.PersonName(id))
+		}
+		return strings.Join(out, ", ")
+	}
+	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, Protocol: p.Name,
+		ExportedAt: exportedAt.In(loc), ExportedBy: n.PersonName(exportedBy)}
+	evidence := "Evidence"
+	if c.EvidenceKind == conversation.EvidenceGutFeeling {
+		evidence = "Gut feeling (owned as one)"
+	}
+	r.Summary = []Line{
+		{"Agency case reference", c.ChildRef},
+		{"Status", string(c.Status)},
+		{"Raised", when(c.CreatedAt)},
+		{"Raised by", n.PersonName(c.Raiser.PersonID) + ", " + n.AgencyName(c.Raiser.Agency)},
+		{"About a decision of", n.PersonName(c.Respondent.PersonID) + ", " + n.AgencyName(c.Respondent.Agency)},
+		{"Category", p.CategoryName(c.Category)},
+		{"Decision challenged", c.Decision},
+		{"Concern", c.Concern},
+		{evidence, c.Evidence},
+		{"What would resolve it", c.OutcomeSought},
+		{"Urgency", string(c.Urgency)},
+		{"Discussed with a safeguarding lead or manager", yes(c.Reflection.DiscussedWithLead)},
+		{"Child's best interest drives it", yes(c.Reflection.ChildBestInterest)},
+		{"Motivation and over-identification considered", yes(c.Reflection.MotivationConsidered)},
+		{"Family told of the disagreement", yes(c.FamilyInformed)},
+	}
+	if c.CrossBorder != "" {
+		r.Summary = append(r.Summary, Line{"Other partnership", c.CrossBorder})
+	}
+	if c.SeriousConcern {
+		r.Summary = append(r.Summary, Line{"Serious concern", "logged with the partnership"})
+	}
+	for _, s := range c.Stages {
+		ack := ""
+		if s.Acknowledged() {
+			ack = when(s.AcknowledgedAt) + " by " + n.PersonName(s.AcknowledgedBy)
+		}
+		r.Stages = append(r.Stages, Stage{Number: p.StageNumber(s.Key), Name: p.StageName(s.Key),
+			RaiserSide: names(s.Raiser), RespondentSide: names(s.Respondent), Started: when(s.StartedAt),
+			AckDeadline: when(s.AckDeadline), Acknowledged: ack, Deadline: when(s.Deadline), Overdue: s.Overdue})
+	}
+	for _, e := range c.Events {
+		who := "resolvebot"
+		if e.Actor != "" {
+			who = n.PersonName(e.Actor)
+		}
+		r.Timeline = append(r.Timeline, Entry{Seq: e.Seq, When: when(e.At), What: eventName(e, p), Who: who,
+			Stage: p.StageName(e.Stage), Text: e.Text})
+	}
+	if res := c.Resolution; res != nil {
+		state := "proposed, not yet confirmed"
+		if res.Confirmed {
+			state = "agreed " + when(res.ConfirmedAt) + " (confirmed by " + n.PersonName(res.ConfirmedBy) + ")"
+		}
+		r.Outcome = append(r.Outcome, Line{"Agreed way forward", res.WayForward},
+			Line{"Recorded by", n.PersonName(res.ProposedBy) + ", " + when(res.ProposedAt)}, Line{"State", state})
+		for _, a := range res.Actions {
+			v := a.Description + " — owner: " + a.Owner
+			if !a.Due.IsZero() {
+				v += ", due " + a.Due.In(loc).Format("Mon 2 Jan 2006")
+			}
+			r.Outcome = append(r.Outcome, Line{"Action", v})
+		}
+	}
+	return r
+}
+
+// eventName describes an event kind, with its detail where it has one.
+func eventName(e conversation.Event, p *conversation.Protocol) string {
+	s := strings.ReplaceAll(string(e.Kind), "_", " ")
+	switch e.Kind {
+	case conversation.EventEscalated:
+		s += " to " + p.StageName(e.Fields["to"])
+	case conversation.EventReferralReturned:
+		s += " to " + p.StageName(e.Fields["to"])
+	case conversation.EventNudged:
+		s = "reminder sent (" + strings.ReplaceAll(e.Fields["nudge"], "_", " ") + ")"
+	case conversation.EventDeadlineExtended:
+		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
+			s += " to " + t.Format("2 Jan 2006 15:04")
+		}
+	}
+	return s
+}
+
+// Write renders the record in format: "pdf", "md" or "json". Returns an
+// error for an unknown format or a PDF that cannot be produced.
+func (r *Record) Write(format string) ([]byte, error) {
+	switch format {
+	case "md", "markdown":
+		return []byte(r.Markdown()), nil
+	case "json":
+		b, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("encode record: %w", err)
+		}
+		return append(b, '\n'), nil
+	case "pdf":
+		return r.PDF()
+	}
+	return nil, fmt.Errorf("unknown record format %q; choose one of %s", format, strings.Join(Formats, ", "))
+}
+
+// Markdown returns the record as Markdown.
+func (r *Record) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n\n# Case record %s\n\n", r.Marking, r.CaseID)
+	fmt.Fprintf(&b, "%s — %s. Exported %s by %s.\n\n", r.Partnership, r.Protocol, r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
+	lines := func(ls []Line) {
+		for _, l := range ls {
+			fmt.Fprintf(&b, "- **%s:** %s\n", l.Label, oneLine(l.Value))
+		}
+	}
+	b.WriteString("## The disagreement\n\n")
+	lines(r.Summary)
+	b.WriteString("\n## Stages\n\n| # | stage | raiser's side | respondent's side | started | acknowledge by | acknowledged | deadline | overdue |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, s := range r.Stages {
+		overdue := ""
+		if s.Overdue {
+			overdue = "yes"
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Number, cell(s.Name), cell(s.RaiserSide), cell(s.RespondentSide),
+			s.Started, s.AckDeadline, cell(s.Acknowledged), s.Deadline, overdue)
+	}
+	b.WriteString("\n## Timeline\n\n")
+	for _, e := range r.Timeline {
+		fmt.Fprintf(&b, "%d. %s — %s by %s (%s)\n", e.Seq, e.When, e.What, e.Who, e.Stage)
+		if e.Text != "" {
+			fmt.Fprintf(&b, "   > %s\n", oneLine(e.Text))
+		}
+	}
+	if len(r.Outcome) > 0 {
+		b.WriteString("\n## Outcome\n\n")
+		lines(r.Outcome)
+	}
+	fmt.Fprintf(&b, "\n**%s**\n", r.Marking)
+	return b.String()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", "/") }

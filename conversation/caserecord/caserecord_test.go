@@ -1,0 +1,136 @@
+package caserecord_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ledongthuc/pdf"
+
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/caserecord"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+type namer struct{ env *bottest.Env }
+
+func (n namer) PersonName(id string) string  { return n.env.People.Name(context.Background(), id) }
+func (n namer) AgencyName(key string) string { return n.env.People.AgencyName(key) }
+
+// record walks a case through two stages with many notes, so the PDF runs
+// to several pages, and lays it out.
+func record(t *testing.T) *caserecord.Record {
+	t.Helper()
+	ctx := context.Background()
+	env := bottest.New(t, bottest.Options{})
+	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+	res, err := env.Engine.Raise(ctx, sam, bottest.Intake(priya, "school", "csc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Case.ID
+	step := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.Clock.Advance(3 * time.Hour)
+	}
+	_, err = env.Engine.Acknowledge(ctx, conversation.Cmd{Actor: priya, CaseID: id})
+	step(err)
+	for i := range 30 {
+		_, err = env.Engine.AddNote(ctx, conversation.Cmd{Actor: sam, CaseID: id}, fmt.Sprintf("Timeline note %02d: phoned the duty desk and left a message asking for the strategy discussion to be reconsidered.", i+1))
+		step(err)
+	}
+	_, err = env.Engine.Escalate(ctx, conversation.Cmd{Actor: sam, CaseID: id}, conversation.EscalateInput{Reason: "No agreement after two calls."})
+	step(err)
+	_, err = env.Engine.ProposeResolution(ctx, conversation.Cmd{Actor: "csc.manager@example.org", CaseID: id}, "Joint visit and an early help assessment → reviewed in four weeks.",
+		[]conversation.ResolutionAction{{Description: "Joint visit", Owner: "Social care", Due: time.Date(2026, 12, 4, 0, 0, 0, 0, bottest.London)}})
+	step(err)
+	res, err = env.Engine.ConfirmResolution(ctx, conversation.Cmd{Actor: "school.manager@example.org", CaseID: id})
+	step(err)
+	return caserecord.Build(res.Case, env.Engine.Protocol, namer{env}, bottest.London, "partnership.manager@example.org", env.Clock.Now())
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	got := []byte(record(t).Markdown())
+	path := filepath.Join("testdata", "record.md")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run with -update): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("record.md differs from the golden file; run with -update after checking:\n%s", got)
+	}
+}
+
+func TestPDFIsLegibleAndMarked(t *testing.T) {
+	r := record(t)
+	b, err := r.Write("pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the PDF does not open: %v", err)
+	}
+	pages := rd.NumPage()
+	if pages < 2 {
+		t.Errorf("%d page(s); 30 notes should run onto a second page", pages)
+	}
+	var all strings.Builder
+	for i := 1; i <= pages; i++ {
+		p := rd.Page(i)
+		text, err := p.GetPlainText(nil)
+		if err != nil {
+			t.Fatalf("page %d text: %v", i, err)
+		}
+		if !strings.Contains(text, caserecord.Marking) {
+			t.Errorf("page %d is not marked %s", i, caserecord.Marking)
+		}
+		if !strings.Contains(text, fmt.Sprintf("Page %d of %d", i, pages)) {
+			t.Errorf("page %d lacks its page number", i)
+		}
+		all.WriteString(text)
+	}
+	text := all.String()
+	for _, want := range []string{"Case record CR-2026-0001", "CSC-204913", "Timeline note 01", "Timeline note 30", "escalated to Manager to Manager",
+		"resolution confirmed", "Joint visit - owner: Social care"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}
+
+func TestJSONAndFormats(t *testing.T) {
+	r := record(t)
+	b, err := r.Write("json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back caserecord.Record
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.CaseID != "CR-2026-0001" || back.Marking != caserecord.Marking || len(back.Stages) != 2 || len(back.Timeline) != len(r.Timeline) {
+		t.Errorf("json record = %+v", back)
+	}
+	if _, err := r.Write("docx"); err == nil {
+		t.Error("an unknown format was accepted")
+	}
+}
