@@ -170,11 +170,21 @@ func (b *blockBudget) add(bl slack.Block) bool {
 // addText adds escaped text as sections of at most MaxSectionText, keeping
 // reserve blocks free.
 func (b *blockBudget) addText(escaped string, reserve int) {
-	for _, c := range chunks(escaped, MaxSectionText) {
-		if b.room() <= reserve {
-			b.cut = true
-			return
+	cs := chunks(escaped, MaxSectionText)
+	if n := max(b.room()-reserve, 0); len(cs) > n {
+		b.cut = true
+		cs = cs[:n]
+		if n > 0 { // end what is shown with an ellipsis
+			last := strings.TrimRight(cs[n-1], " \n")
+			if slen(last)+1 > MaxSectionText {
+				last, _ = cutEscaped(last, MaxSectionText)
+			} else {
+				last += "…"
+			}
+			cs[n-1] = last
 		}
+	}
+	for _, c := range cs {
 		b.add(slack.NewSectionBlock(mrkdwnText(c), nil, nil))
 	}
 }
