@@ -286,6 +286,8 @@ func Help(command string) Message {
 		command + "list — your cases, and which are waiting on you",
 		command + "status CR-2026-0001 — a case and its timeline",
 		command + "profile — your agency and line manager",
+		command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
+		command + "report — last month's partnership report (partnership team only)",
 		"Buttons on each case card take the next step. In an emergency call 999.",
 	}, "\n")}
 }

@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +31,7 @@ type Console struct {
 	in         *bufio.Scanner
 	out        io.Writer
 	prompt     bool
+	dir        string // where attachments are saved
 
 	// pending is a console command typed in the middle of a form: the form
 	// stops and the command runs next.
@@ -220,6 +223,7 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 				continue
 			}
 			c.say("%s", Render(m))
+			c.save(m)
 		}
 		c.finish(ctx, reply)
 		if form == nil {
@@ -240,6 +244,27 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 		return
 	}
 }
+
+// save writes a message's attachment into the working directory, where a
+// person trying the console can open it.
+func (c *Console) save(m bot.Message) {
+	a := m.Attachment
+	if a == nil {
+		return
+	}
+	name := filepath.Base(a.Name)
+	if c.dir != "" {
+		name = filepath.Join(c.dir, name)
+	}
+	if err := os.WriteFile(name, a.Data, 0o600); err != nil {
+		c.say("Could not save %s: %v\n", clean(a.Name), err)
+		return
+	}
+	c.say("Saved %s (%d bytes).\n", clean(filepath.Base(a.Name)), len(a.Data))
+}
+
+// SaveTo sets the directory attachments are saved in; "" is the working directory.
+func (c *Console) SaveTo(dir string) { c.dir = dir }
 
 // finish sends the reply's messages to everyone else and says who could
 // not be reached.

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/caserecord"
+	"github.com/resolvebot/resolvebot/conversation/report"
+)
+
+// Attachment is a file sent with a message: a case record or a report.
+type Attachment struct {
+	Name        string // file name, e.g. CR-2026-0001.pdf
+	ContentType string // e.g. application/pdf
+	Data        []byte
+}
+
+var contentTypes = map[string]string{
+	"pdf": "application/pdf", "md": "text/markdown; charset=utf-8", "json": "application/json",
+	"csv": "text/csv; charset=utf-8", "png": "image/png",
+}
+
+// namer gives the case record people's and agencies' names.
+type namer struct {
+	ctx    context.Context
+	people *People
+}
+
+func (n namer) PersonName(id string) string  { return n.people.Name(n.ctx, id) }
+func (n namer) AgencyName(key string) string { return n.people.AgencyName(key) }
+
+// CaseRecord builds the record of a case for actor in format ("pdf", "md"
+// or "json"). Only the case's parties, the people at its stages and
+// partnership roles may have it. Returns ENOTFOUND, EFORBIDDEN, or EINVALID
+// for an unknown format.
+func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (*Attachment, *conversation.Case, error) {
+	if !slices.Contains(caserecord.Formats, format) {
+		return nil, nil, conversation.Errorf(conversation.EINVALID, "Choose pdf, md or json for the record.")
+	}
+	c, err := r.Engine.Get(ctx, actor, caseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := caserecord.Build(c, r.Engine.Protocol, namer{ctx, r.People}, r.Engine.Calendar.Location(), actor, r.now())
+	data, err := rec.Write(format)
+	if err != nil {
+		return nil, nil, conversation.Internal("write case record", err)
+	}
+	return &Attachment{Name: c.ID + "." + format, ContentType: contentTypes[format], Data: data}, c, nil
+}
+
+// exportCommand answers "export CR-… [pdf|md|json]".
+func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, error) {
+	fields := strings.Fields(rest)
+	if len(fields) == 0 {
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: export CR-2026-0001 pdf")
+	}
+	format := "pdf"
+	if len(fields) > 1 {
+		format = strings.ToLower(fields[1])
+	}
+	att, c, err := r.CaseRecord(ctx, actor, fields[0], format)
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Log.Info("case exported", "case", c.ID, "format", format)
+	return Reply{Messages: []Message{{Kind: "file", CaseID: c.ID, Title: "Case record " + c.ID,
+		Text:       "Here is the record of " + c.ID + " for the child's file. It is marked OFFICIAL-SENSITIVE: store it with the child's record and share it only with people entitled to see it.",
+		Attachment: att}}}, nil
+}
+
+// Report builds the partnership report for period from every case. Only
+// partnership roles may have it. Returns EFORBIDDEN for anyone else.
+func (r *Router) Report(ctx context.Context, actor string, period report.Period) (*report.Report, error) {
+	if ok, err := r.People.IsPartnership(ctx, actor); err != nil {
+		return nil, conversation.Internal("check partnership role", err)
+	} else if !ok {
+		return nil, conversation.Errorf(conversation.EFORBIDDEN, "Reports are for the partnership team.")
+	}
+	return BuildReport(ctx, r.Store, r.Engine, r.People, period)
+}
+
+// BuildReport builds the partnership report for period from every stored
+// case, with the directory's agencies. Returns EINTERNAL on store failure.
+func BuildReport(ctx context.Context, store conversation.Store, e *conversation.Engine, people *People, period report.Period) (*report.Report, error) {
+	cases, err := store.ListCases(ctx, conversation.CaseFilter{})
+	if err != nil {
+		return nil, conversation.Internal("list cases", err)
+	}
+	var agencies []report.Agency
+	for _, a := range people.Agencies() {
+		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
+	}
+	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
+}
+
+// reportCommand answers "report" (last month) or "report YYYY-MM".
+func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
+	loc := r.Engine.Calendar.Location()
+	period := report.Month(r.now().In(loc)).Previous()
+	if rest = strings.TrimSpace(rest); rest != "" {
+		m, err := time.ParseInLocation("2006-01", rest, loc)
+		if err != nil {
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the month as YYYY-MM, for example: report 2026-10")
+		}
+		period = report.Month(m)
+	}
+	rep, err := r.Report(ctx, actor, period)
+	if err != nil {
+		return Reply{}, err
+	}
+	png, err := rep.PNG()
+	if err != nil {
+		r.Log.Warn("report chart failed", "err", err)
+	}
+	m := Message{Kind: "report", Title: fmt.Sprintf("Case resolution report, %s", period.From.Format("January 2006")), Text: rep.Markdown()}
+	if png != nil {
+		m.Attachment = &Attachment{Name: "cases-by-month-" + period.From.Format("2006-01") + ".png", ContentType: "image/png", Data: png}
+	}
+	return Reply{Messages: []Message{m}}, nil
+}

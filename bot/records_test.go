@@ -1,0 +1,60 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+)
+
+func TestExportAndReportCommands(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	cs := f.raise(t)
+	f.Clock.Set(time.Date(2026, 12, 2, 9, 0, 0, 0, bottest.London))
+	tests := []struct {
+		name     string
+		actor    string
+		text     string
+		kind     string
+		contains string // in the text or the attachment
+		file     string // attachment name, "" for none
+	}{
+		{"a party exports the record as PDF", f.sam, "export " + cs.ID, "file", "%PDF", cs.ID + ".pdf"},
+		{"as Markdown", f.priya, "export " + strings.ToLower(cs.ID) + " md", "file", "OFFICIAL-SENSITIVE", cs.ID + ".md"},
+		{"an outsider may not", f.olu, "export " + cs.ID, "error", "not part of this case", ""},
+		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
+		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "| Raised | 1 |", "cases-by-month-2026-11.png"},
+		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "| Raised | 0 |", "cases-by-month-2026-10.png"},
+		{"a bad month", "partnership.manager@example.org", "report October", "error", "YYYY-MM", ""},
+		{"practitioners get no report", f.sam, "report", "error", "partnership team", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: tt.actor, Text: tt.text})
+			m := r.Messages[0]
+			if m.Kind != tt.kind {
+				t.Fatalf("kind = %s (%s), want %s", m.Kind, m.Text, tt.kind)
+			}
+			var data []byte
+			if m.Attachment != nil {
+				data = m.Attachment.Data
+				if m.Attachment.Name != tt.file {
+					t.Errorf("attachment %q, want %q", m.Attachment.Name, tt.file)
+				}
+			} else if tt.file != "" {
+				t.Fatalf("no attachment, want %s", tt.file)
+			}
+			if !strings.Contains(m.Text, tt.contains) && !bytes.Contains(data, []byte(tt.contains)) {
+				t.Errorf("reply lacks %q: %s", tt.contains, m.Text)
+			}
+			if tt.kind == "report" && (strings.Contains(m.Text, cs.ChildRef) || strings.Contains(m.Text, cs.ID)) {
+				t.Errorf("report names the case: %s", m.Text)
+			}
+		})
+	}
+}
