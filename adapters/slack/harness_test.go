@@ -356,3 +356,8 @@ func (h *harness) appHome(u fakeUser, eventID string, headers map[string]string)
 		"event": map[string]any{"type": "app_home_opened", "user": u.ID, "channel": "D" + u.ID[1:], "tab": "home", "event_ts": "1790000000.1"},
 	}, headers)
 }
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
