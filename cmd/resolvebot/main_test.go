@@ -167,3 +167,49 @@ func TestServeHealthAndCleanShutdown(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+// TestReportAndExport runs the walkthrough, then asks for the report and
+// the case record from the command line.
+func TestReportAndExport(t *testing.T) {
+	clearPlatformEnv(t)
+	script, err := os.ReadFile(filepath.Join("..", "..", "adapters", "console", "testdata", "walkthrough.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	if code, _, errs := run(t, context.Background(), string(script), "console"); code != 0 {
+		t.Fatalf("walkthrough: %s", errs)
+	}
+	today := time.Now().Format(time.DateOnly)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout+stderr
+		file string // a file that must exist afterwards
+	}{
+		{"report as markdown", []string{"report", "--from", today, "--to", today}, 0, "| Raised | 1 |", ""},
+		{"report as csv", []string{"report", "--from", today, "--to", today, "--format", "csv"}, 0, "totals,raised,,1", ""},
+		{"report chart", []string{"report", "--from", today, "--to", today, "--format", "png", "--out", "chart.png"}, 0, "Wrote chart.png", "chart.png"},
+		{"png needs a file", []string{"report", "--format", "png"}, 2, "needs --out", ""},
+		{"bad dates", []string{"report", "--from", "yesterday"}, 2, "YYYY-MM-DD", ""},
+		{"export by a party", []string{"export", "CR-2026-0001", "--as", "sam.patel@school.example.org"}, 0, "Wrote CR-2026-0001.pdf", "CR-2026-0001.pdf"},
+		{"export as markdown to stdout", []string{"export", "CR-2026-0001", "--as", "school.manager@example.org", "--format", "md", "--out", "-"}, 0, "OFFICIAL-SENSITIVE", ""},
+		{"export by an outsider", []string{"export", "CR-2026-0001", "--as", "olu.ade@health.example.org"}, 1, "not part of this case", ""},
+		{"export of an unknown case", []string{"export", "CR-2026-0999", "--as", "sam.patel@school.example.org"}, 1, "no case CR-2026-0999", ""},
+		{"export without --as", []string{"export", "CR-2026-0001"}, 2, "Usage", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, context.Background(), "", tt.args...)
+			if code != tt.code || !strings.Contains(out+errs, tt.want) {
+				t.Errorf("exit %d (want %d), output lacks %q?\nstdout: %.400s\nstderr: %s", code, tt.code, tt.want, out, errs)
+			}
+			if tt.file != "" {
+				if st, err := os.Stat(tt.file); err != nil || st.Size() == 0 {
+					t.Errorf("%s not written: %v", tt.file, err)
+				}
+			}
+		})
+	}
+}

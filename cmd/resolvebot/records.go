@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/config"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/caserecord"
+	"github.com/resolvebot/resolvebot/conversation/report"
+)
+
+func init() {
+	subcommands["report"] = reportCommand
+	subcommands["export"] = exportCommand
+}
+
+// openApp loads the configuration and opens the store for a one-off command.
+func openApp(ctx context.Context, opts config.Options, stderr io.Writer) (*app, *config.Config, bool) {
+	cfg, problems, err := config.Load(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		return nil, nil, false
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := build(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return nil, nil, false
+	}
+	return a, cfg, true
+}
+
+// writeOut writes data to the file out, or to stdout for "-".
+func writeOut(out string, data []byte, stdout, stderr io.Writer) int {
+	if out == "-" {
+		if _, err := stdout.Write(data); err != nil {
+			fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := os.WriteFile(out, data, 0o600); err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "Wrote %s (%d bytes).\n", out, len(data))
+	return 0
+}
+
+// reportCommand is "resolvebot report": the partnership report for a
+// period, last calendar month by default.
+func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("resolvebot report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts config.Options
+	var from, to, format, out string
+	fs.StringVar(&opts.Path, "config", "", "configuration file")
+	fs.StringVar(&opts.Data, "data", "", "embedded store file")
+	fs.StringVar(&from, "from", "", "first day, YYYY-MM-DD (default: the first of last month)")
+	fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD (default: the end of last month)")
+	fs.StringVar(&format, "format", "md", "md, csv, json or png")
+	fs.StringVar(&out, "out", "-", "file to write, or - for standard output")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !slices.Contains(report.Formats, format) {
+		fmt.Fprintf(stderr, "resolvebot: choose --format from %s\n", strings.Join(report.Formats, ", "))
+		return 2
+	}
+	if format == "png" && out == "-" {
+		fmt.Fprintln(stderr, "resolvebot: a PNG chart needs --out FILE")
+		return 2
+	}
+	a, _, ok := openApp(ctx, opts, stderr)
+	if !ok {
+		return 1
+	}
+	defer a.close()
+	loc := a.router.Engine.Calendar.Location()
+	period := report.Month(time.Now().In(loc)).Previous()
+	for _, d := range []struct {
+		s   string
+		dst *time.Time
+		end bool
+	}{{from, &period.From, false}, {to, &period.To, true}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, d.s, loc)
+		if err != nil {
+			fmt.Fprintf(stderr, "resolvebot: write dates as YYYY-MM-DD: %v\n", err)
+			return 2
+		}
+		if d.end {
+			t = t.AddDate(0, 0, 1) // the period includes its last day
+		}
+		*d.dst = t
+	}
+	if !period.From.Before(period.To) {
+		fmt.Fprintln(stderr, "resolvebot: --from must come before --to")
+		return 2
+	}
+	rep, err := bot.BuildReport(ctx, a.store, a.router.Engine, a.people, period)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %s\n", conversation.ErrorMessage(err))
+		return 1
+	}
+	data, err := rep.Render(format)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	return writeOut(out, data, stdout, stderr)
+}
+
+// exportCommand is "resolvebot export CR-…": the case record for the
+// child's file, for a person entitled to the case.
+func exportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("resolvebot export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts config.Options
+	var format, out, as string
+	fs.StringVar(&opts.Path, "config", "", "configuration file")
+	fs.StringVar(&opts.Data, "data", "", "embedded store file")
+	fs.StringVar(&format, "format", "pdf", "pdf, md or json")
+	fs.StringVar(&out, "out", "", "file to write (default CR-….FORMAT), or - for standard output")
+	fs.StringVar(&as, "as", "", "the email of the person exporting: a party to the case or a partnership role")
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if id == "" && fs.NArg() > 0 {
+		id = fs.Arg(0)
+	}
+	if id == "" || as == "" {
+		fmt.Fprintln(stderr, "Usage: resolvebot export CR-2026-0001 --as you@agency.example [--format pdf|md|json] [--out FILE]")
+		return 2
+	}
+	if !slices.Contains(caserecord.Formats, format) {
+		fmt.Fprintf(stderr, "resolvebot: choose --format from %s\n", strings.Join(caserecord.Formats, ", "))
+		return 2
+	}
+	a, _, ok := openApp(ctx, opts, stderr)
+	if !ok {
+		return 1
+	}
+	defer a.close()
+	att, _, err := a.router.CaseRecord(ctx, bot.PersonID(as), id, format)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %s\n", conversation.ErrorMessage(err))
+		return 1
+	}
+	if out == "" {
+		out = att.Name
+	}
+	return writeOut(out, att.Data, stdout, stderr)
+}
