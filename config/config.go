@@ -81,9 +81,9 @@ type Config struct {
 	Drafts Drafts // unfinished intake forms
 	// Scheduler sets when nudges, digests and summaries go out.
 	Scheduler Scheduler
-	Slack  Slack  // the Slack adapter
-	Teams  Teams  // the Teams adapter
-	Log    Log    // logging
+	Slack     Slack // the Slack adapter
+	Teams     Teams // the Teams adapter
+	Log       Log   // logging
 }
 
 // Calendar says which days and hours are working time.
