@@ -67,33 +67,42 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 	if err != nil {
 		return Actor{}, Internal("check partnership role", err)
 	}
-	return Actor{ID: person, Partnership: p}, nil
+	a := Actor{ID: person, Partnership: p}
+	if ld, ok := e.Directory.(LeadDirectory); ok && person != "" {
+		if a.LeadOf, err = ld.LeadAgencies(ctx, person); err != nil {
+			return Actor{}, Internal("check safeguarding lead role", err)
+		}
+	}
+	return a, nil
 }
 
-// Get returns a case the actor may see. Returns ENOTFOUND for an unknown id
-// and EFORBIDDEN, with no detail, for someone outside the case.
+// Get returns a case the actor may see, for internal reads and rights
+// checks: it records nothing for people entitled to the case (a person
+// reading a case in full goes through View). Returns ENOTFOUND for an
+// unknown id and EFORBIDDEN, with no detail, for someone outside the case,
+// whose attempt is recorded on the case's timeline.
 func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
-	id = NormaliseCaseID(id)
-	c, err := e.Store.GetCase(ctx, id)
-	if err != nil {
-		return nil, notFound(id, err)
-	}
+	return e.GetFor(ctx, actor, id, "access")
+}
+
+// List returns the cases actor is involved in, newest first, optionally
+// only those in statuses. For an agency's safeguarding lead it also returns
+// the cases their agencies are party to.
+func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]*Case, error) {
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	if !CanSee(c, a) {
-		return nil, errNotParty
+	f := CaseFilter{Person: actor, Statuses: statuses}
+	if len(a.LeadOf) > 0 {
+		f.Person = ""
 	}
-	return c, nil
-}
-
-// List returns the cases actor is involved in, newest first, optionally
-// only those in statuses.
-func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]*Case, error) {
-	cs, err := e.Store.ListCases(ctx, CaseFilter{Person: actor, Statuses: statuses})
+	cs, err := e.Store.ListCases(ctx, f)
 	if err != nil {
 		return nil, Internal("list cases", err)
+	}
+	if len(a.LeadOf) > 0 {
+		cs = slices.DeleteFunc(cs, func(c *Case) bool { return !c.Involves(actor) && !leads(c, a) })
 	}
 	return cs, nil
 }
@@ -278,11 +287,18 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 	id := NormaliseCaseID(cmd.CaseID)
 	now := e.now()
 	var before int
+	var outsider error
 	c, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
+		outsider = nil
 		if !CanSee(c, a) {
-			return errNotParty
+			outsider = errNotParty
+		} else if !CanAct(c, a) {
+			outsider = errLeadOnly
 		}
-		if cmd.Version != 0 && c.Version != cmd.Version {
+		if outsider != nil {
+			return outsider
+		}
+		if c.ChangedSince(cmd.Version) {
 			return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", c.ID)
 		}
 		if err := e.Protocol.Allowed(c, a, verb); err != nil {
@@ -297,6 +313,12 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		return nil
 	})
 	if err != nil {
+		if outsider != nil && errors.Is(err, outsider) {
+			if rerr := e.refuse(ctx, id, a, string(verb)); ErrorCode(rerr) == EINTERNAL {
+				return nil, rerr
+			}
+			return nil, outsider
+		}
 		var ce *Error
 		if errors.As(err, &ce) && ce.Code != ENOTFOUND {
 			return nil, err
@@ -379,7 +401,7 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 		return nil, err
 	}
 	// Look the people up before the update, as the directory may be slow.
-	c, err := e.Get(ctx, cmd.Actor, cmd.CaseID)
+	c, err := e.GetFor(ctx, cmd.Actor, cmd.CaseID, string(VerbEscalate))
 	if err != nil {
 		return nil, err
 	}

@@ -251,6 +251,14 @@ func TestBadInputChangesNothing(t *testing.T) {
 				t.Errorf("message %q does not mention %q", c.ErrorMessage(err), tt.want)
 			}
 			after, _ := f.Store.GetCase(ctx, cs.ID)
+			if strings.HasPrefix(tt.name, "outsider") {
+				// An outsider's attempt is recorded, and nothing else changes.
+				if len(after.Events) != len(before.Events)+1 || after.Events[len(after.Events)-1].Kind != c.EventAccessRefused ||
+					after.Events[len(after.Events)-1].Actor != outsider || after.Events[len(after.Events)-1].Text != "" || after.ChangedSince(before.Version) {
+					t.Errorf("outsider attempt not recorded alone: events %v", kinds(after.Events))
+				}
+				return
+			}
 			if after.Version != before.Version || len(after.Events) != len(before.Events) {
 				t.Errorf("case changed: version %d→%d, events %d→%d", before.Version, after.Version, len(before.Events), len(after.Events))
 			}

@@ -35,17 +35,32 @@ var Verbs = []Verb{
 	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
 }
 
-// Actor is who is acting and whether they hold a partnership role.
+// Actor is who is acting, whether they hold a partnership role, and the
+// agencies they are safeguarding lead for.
 type Actor struct {
 	ID          string
 	Partnership bool
+	LeadOf      []string // agency keys
 }
 
 var errNotParty = Errorf(EFORBIDDEN, "You are not part of this case, so you can't see or act on it.")
 
+var errLeadOnly = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it can act on it.")
+
 // CanSee reports whether actor may see the case at all: its parties, the
-// people at any of its stages, and partnership roles.
-func CanSee(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) }
+// people at any of its stages, partnership roles, and the safeguarding
+// leads of either side's agency.
+func CanSee(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) || leads(c, a) }
+
+// CanAct reports whether actor may take any step on the case: its parties,
+// the people at any of its stages, and partnership roles. A safeguarding
+// lead who is none of those may only read it.
+func CanAct(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) }
+
+// leads reports whether actor is safeguarding lead for either side's agency.
+func leads(c *Case, a Actor) bool {
+	return slices.Contains(a.LeadOf, c.Raiser.Agency) || slices.Contains(a.LeadOf, c.Respondent.Agency)
+}
 
 // Allowed returns nil when actor may take verb on the case now. Otherwise it
 // returns EFORBIDDEN when the actor's role does not allow it (with no detail
@@ -54,6 +69,9 @@ func CanSee(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) }
 func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	if !CanSee(c, a) {
 		return errNotParty
+	}
+	if !CanAct(c, a) {
+		return errLeadOnly
 	}
 	cur := c.Current()
 	side := c.SideOf(a.ID)

@@ -93,6 +93,15 @@ type Store interface {
 	GetDraft(ctx context.Context, personID string, now time.Time) (*Draft, error)
 	// DeleteDraft removes a person's draft; removing none is not an error.
 	DeleteDraft(ctx context.Context, personID string) error
+	// DeleteExpiredDrafts removes every draft with a non-zero ExpiresAt at
+	// or before now and returns how many it removed.
+	DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, error)
+
+	// DeleteCase removes a case for good, as retention requires: the case,
+	// its due index entry, its place in every list and index, its message
+	// refs, and any claim or remembered key naming it. Returns ENOTFOUND if
+	// there is no such case.
+	DeleteCase(ctx context.Context, id string) error
 
 	// PutPerson creates or replaces a person and indexes their email and handles.
 	PutPerson(ctx context.Context, p *Person) error

@@ -813,3 +813,103 @@ func collect(tx *bolt.Tx, now time.Time) error {
 	}
 	return nil
 }
+
+// DeleteCase removes case id for good: the case, its due index entries, its
+// message refs, and every claim and remembered key whose name contains the
+// id (with their expiry entries). It returns ENOTFOUND if there is no such
+// case and EINTERNAL if the file cannot be written.
+func (s *Store) DeleteCase(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("delete case", err)
+	}
+	return result("delete case "+id, s.db.Update(func(tx *bolt.Tx) error {
+		key := []byte(id)
+		if tx.Bucket(bucketCases).Get(key) == nil {
+			return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+		}
+		if err := tx.Bucket(bucketCases).Delete(key); err != nil {
+			return err
+		}
+		rev := tx.Bucket(bucketCaseDue)
+		if old := rev.Get(key); old != nil {
+			if err := tx.Bucket(bucketDue).Delete(old); err != nil {
+				return err
+			}
+			if err := rev.Delete(key); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bucketRefs).Bucket(key) != nil {
+			if err := tx.Bucket(bucketRefs).DeleteBucket(key); err != nil {
+				return err
+			}
+		}
+		// Claims and remembered keys are named by their users; drop those
+		// naming the case, so nothing of it stays behind.
+		for _, b := range [][]byte{bucketClaims, bucketRemember} {
+			if err := deleteKeysContaining(tx.Bucket(b), key, func([]byte) bool { return true }); err != nil {
+				return err
+			}
+		}
+		return deleteKeysContaining(tx.Bucket(bucketExpiry), key, func(k []byte) bool { return len(k) > 9 })
+	}))
+}
+
+// deleteKeysContaining deletes the keys of b that contain sub and pass ok.
+func deleteKeysContaining(b *bolt.Bucket, sub []byte, ok func([]byte) bool) error {
+	var doomed [][]byte
+	err := b.ForEach(func(k, _ []byte) error {
+		if bytes.Contains(k, sub) && ok(k) {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteExpiredDrafts removes every draft with a non-zero ExpiresAt at or
+// before now and returns how many it removed. It returns EINTERNAL if the
+// file cannot be read or written.
+func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, conversation.Internal("delete expired drafts", err)
+	}
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketDrafts)
+		var doomed [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			var d conversation.Draft
+			if err := json.Unmarshal(v, &d); err != nil {
+				return conversation.Internal("decode draft", err)
+			}
+			if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {
+				doomed = append(doomed, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range doomed {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(doomed)
+		return nil
+	})
+	if err != nil {
+		return 0, result("delete expired drafts", err)
+	}
+	return n, nil
+}

@@ -46,6 +46,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -704,4 +705,134 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 		return conversation.Internal("release", err)
 	}
 	return nil
+}
+
+// DeleteCase removes case id for good, in one MULTI/EXEC guarded by WATCH:
+// the case, its place in the cases list, its due entry and its message
+// refs. Then it deletes every claim and remembered key whose name contains
+// the id. It returns ENOTFOUND if there is no such case and EINTERNAL if
+// Redis fails.
+func (s *Store) DeleteCase(ctx context.Context, id string) error {
+	key := s.key("case", id)
+	err := s.optimistic(ctx, "delete case "+id, func(tx *redis.Tx) error {
+		data, err := tx.Get(ctx, key).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return notFoundCase(id)
+		}
+		if err != nil {
+			return err
+		}
+		c, err := decodeCase(id, data)
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Del(ctx, key, s.key("refs", id))
+			p.ZRem(ctx, s.key("cases"), id)
+			if !c.DueAt.IsZero() {
+				p.ZRem(ctx, s.key("due"), dueMember(id, c.DueAt))
+			}
+			return nil
+		})
+		return err
+	}, key)
+	if err != nil {
+		return err
+	}
+	for _, kind := range []string{"claim", "remember"} {
+		keys, err := s.scan(ctx, globEscape(s.key(kind, ""))+"*"+globEscape(id)+"*")
+		if err != nil {
+			return conversation.Internal("delete case "+id, err)
+		}
+		for chunk := range slices.Chunk(keys, 500) {
+			if err := s.rdb.Del(ctx, chunk...).Err(); err != nil {
+				return conversation.Internal("delete case "+id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// DeleteExpiredDrafts removes every draft with a non-zero ExpiresAt at or
+// before now and returns how many it removed; each is checked and deleted
+// under WATCH, so a draft saved meanwhile is kept. It returns EINTERNAL if
+// Redis fails.
+func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, error) {
+	keys, err := s.scan(ctx, globEscape(s.key("draft", ""))+"*")
+	if err != nil {
+		return 0, conversation.Internal("delete expired drafts", err)
+	}
+	n := 0
+	for _, key := range keys {
+		err := s.optimistic(ctx, "delete expired drafts", func(tx *redis.Tx) error {
+			data, err := tx.Get(ctx, key).Bytes()
+			if errors.Is(err, redis.Nil) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			var d conversation.Draft
+			if err := json.Unmarshal(data, &d); err != nil {
+				return conversation.Internal("decode draft", err)
+			}
+			if d.ExpiresAt.IsZero() || now.Before(d.ExpiresAt) {
+				return nil
+			}
+			if _, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.Del(ctx, key)
+				return nil
+			}); err != nil {
+				return err
+			}
+			n++
+			return nil
+		}, key)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// scan returns every key matching the glob pattern, on every master of a
+// cluster.
+func (s *Store) scan(ctx context.Context, match string) ([]string, error) {
+	var keys []string
+	each := func(ctx context.Context, c redis.UniversalClient) error {
+		it := c.Scan(ctx, 0, match, 1000).Iterator()
+		for it.Next(ctx) {
+			keys = append(keys, it.Val())
+		}
+		return it.Err()
+	}
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			var local []string
+			it := c.Scan(ctx, 0, match, 1000).Iterator()
+			for it.Next(ctx) {
+				local = append(local, it.Val())
+			}
+			mu.Lock()
+			keys = append(keys, local...)
+			mu.Unlock()
+			return it.Err()
+		})
+		return keys, err
+	}
+	return keys, each(ctx, s.rdb)
+}
+
+// globEscape escapes the glob characters of s for SCAN MATCH.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[', ']', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -87,6 +87,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("NextCaseIDConcurrent", func(t *testing.T) { testNextCaseIDConcurrent(t, open) })
 	t.Run("NextCaseIDBeyond9999", func(t *testing.T) { testNextCaseIDBeyond9999(t, open) })
 	t.Run("SurvivesReopen", func(t *testing.T) { testReopen(t, open) })
+	t.Run("DeleteCase", func(t *testing.T) { testDeleteCase(t, open) })
+	t.Run("DeleteExpiredDrafts", func(t *testing.T) { testDeleteExpiredDrafts(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000
