@@ -203,6 +203,8 @@ type Call struct {
 	Authorization  string
 	Body           map[string]any
 	ResponseStatus int
+	// Sent is the id given to a posted activity.
+	Sent string
 }
 
 // Member is a person the fake connector knows.
@@ -344,8 +346,9 @@ func (c *Connector) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"id": "a:1:1-" + user})
 	case r.Method == http.MethodPost && len(parts) == 2 && parts[1] == "activities":
 		c.seq++
+		call.Sent = fmt.Sprintf("act-%d", c.seq)
 		record(200)
-		writeJSON(w, map[string]any{"id": fmt.Sprintf("act-%d", c.seq)})
+		writeJSON(w, map[string]any{"id": call.Sent})
 	case r.Method == http.MethodPut && call.ActivityID != "":
 		record(200)
 		writeJSON(w, map[string]any{"id": call.ActivityID})
