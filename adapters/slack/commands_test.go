@@ -38,7 +38,7 @@ func TestSlashCommands(t *testing.T) {
 		{"list", c.ID},
 		{"status " + strings.ToLower(c.ID), "Timeline of " + c.ID},
 		{"help", "/resolve list"},
-		{"report", "didn't recognise"},
+		{"report", "partnership"},
 		{"what is this", "didn't recognise"},
 		{"status CR-2099-9999", "There is no case"},
 	}
@@ -135,7 +135,7 @@ func TestAppHome(t *testing.T) {
 	// The view button opens the whole case.
 	h.interact(map[string]any{"type": "block_actions", "team": h.team(), "user": h.userJSON(jo), "trigger_id": "trig-v",
 		"container": map[string]any{"type": "view", "view_id": "VHOME"}, "view": map[string]any{"id": "VHOME", "type": "home"},
-		"actions": []any{map[string]any{"type": "button", "action_id": actionView, "value": c.ID, "action_ts": "1.2"}}})
+		"actions": []any{map[string]any{"type": "button", "action_id": actionView, "block_id": "Xh3k", "value": c.ID, "action_ts": "1.2"}}})
 	if v := jsonString(h.openedView("trig-v")); !strings.Contains(v, "Timeline of "+c.ID) {
 		t.Fatalf("case view: %s", v)
 	}
