@@ -341,3 +341,66 @@ func TestFailureAfterRetriesTellsThePerson(t *testing.T) {
 		t.Fatalf("person was not told clearly:\n%s", text)
 	}
 }
+
+func TestSubmitFallbackAndChannelMention(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.env.Person(t, "sam.teacher@example.org", "Sam Teacher", "school", "school.manager@example.org")
+	h.env.Person(t, "alex.worker@example.org", "Alex Worker", "csc", "")
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	alex := h.user("Alex Worker", "alex.worker@example.org")
+	h.post(t, h.client.Install(sam), http.StatusOK)
+	h.post(t, h.client.Install(alex), http.StatusOK)
+	h.post(t, h.client.Message(sam, "raise"), http.StatusOK)
+	formID := h.lastSent(t, sam).Sent
+	h.post(t, h.client.Execute(sam, formID, verbSubmit, intakeValues("alex.worker@example.org")), http.StatusOK)
+	alexCall := h.lastSent(t, alex)
+
+	// Action.Submit (an older client) arrives as a message with a value:
+	// the step runs and the pressed card is replaced through the connector.
+	h.connector.Reset()
+	h.post(t, h.client.Submit(alex, alexCall.Sent, buttonData(t, alexCall.Card(), "acknowledge")), http.StatusOK)
+	cs, _ := h.env.Store.ListCases(ctx, conversation.CaseFilter{})
+	if !cs[0].Current().Acknowledged() {
+		t.Fatalf("Action.Submit did not acknowledge")
+	}
+	var pressed bool
+	for _, u := range h.connector.Updates() {
+		if u.Conversation == alex.Conversation() && u.ActivityID == alexCall.Sent && strings.Contains(teamstest.Text(u.Card()), "You acknowledged") {
+			pressed = true
+		}
+	}
+	if !pressed {
+		t.Errorf("the pressed card was not replaced: %+v", h.connector.Updates())
+	}
+
+	// An @mention in a team channel is answered in the person's 1:1 chat,
+	// never in the channel.
+	mgr := h.user("School Manager", "school.manager@example.org")
+	h.connector.Reset()
+	act := h.client.Message(mgr, "<at>resolvebot</at> list")
+	act["conversation"] = map[string]any{"id": "19:channel@thread.tacv2", "conversationType": "channel", "isGroup": true, "tenantId": testTenant}
+	h.post(t, act, http.StatusOK)
+	var created bool
+	for _, c := range h.connector.Calls() {
+		if c.Conversation == "19:channel@thread.tacv2" && c.Method == http.MethodPost {
+			t.Errorf("the bot posted in the channel")
+		}
+		if c.Method == http.MethodPost && c.Conversation == "" {
+			tenant, _ := c.Body["channelData"].(map[string]any)["tenant"].(map[string]any)
+			created = tenant["id"] == testTenant
+		}
+	}
+	if !created {
+		t.Fatalf("no 1:1 conversation created with the tenant in channelData: %+v", h.connector.Calls())
+	}
+	if sent := h.connector.Sent("a:1:1-" + mgr.ID); len(sent) == 0 || !strings.Contains(teamstest.Text(sent[0].Card()), "Your cases") {
+		t.Errorf("no answer in the 1:1 chat: %+v", sent)
+	}
+	per, _ := h.env.Store.FindPersonByEmail(ctx, "school.manager@example.org")
+	for _, hd := range per.Handles {
+		if hd.Platform == Platform && hd.Channel != "a:1:1-"+mgr.ID {
+			t.Errorf("the 1:1 chat was not stored: %+v", hd)
+		}
+	}
+}
