@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSlackManifest(t *testing.T) {
+	clearPlatformEnv(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"http", []string{"slack", "manifest", "--url", "https://bot.example.org/"}, 0,
+			[]string{"request_url: https://bot.example.org/slack/events", "socket_mode_enabled: false", "command: /resolve",
+				"users:read.email", "home_tab_enabled: true", "callback_id: raise_about_message"}},
+		{"socket mode", []string{"slack", "manifest"}, 0, []string{"socket_mode_enabled: true", "im:write"}},
+		{"bad url", []string{"slack", "manifest", "--url", "bot.example.org"}, 2, []string{"not an absolute"}},
+		{"no subcommand", []string{"slack"}, 2, []string{"Usage: resolvebot slack manifest"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, context.Background(), "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tt.code, out, errs)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out+errs, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, out, errs)
+				}
+			}
+			if tt.name == "socket mode" && strings.Contains(out, "request_url") {
+				t.Error("a Socket Mode manifest has request URLs")
+			}
+		})
+	}
+}
+
+// TestServeSlackEndpointAndMetrics: in HTTP mode serve refuses unsigned
+// Slack requests and serves /metrics.
+func TestServeSlackEndpointAndMetrics(t *testing.T) {
+	clearPlatformEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
+	t.Setenv("SLACK_API_URL", "http://127.0.0.1:1/api/") // never called
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		var out bytes.Buffer
+		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", filepath.Join(t.TempDir(), "rb.db")}, strings.NewReader(""), &out, &stderr)
+	}()
+	client := &http.Client{Timeout: 2 * time.Second}
+	var err error
+	for range 100 {
+		var resp *http.Response
+		if resp, err = client.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err != nil {
+		t.Fatalf("healthz never answered: %v", err)
+	}
+	resp, err := client.Post("http://"+addr+"/slack/events", "application/x-www-form-urlencoded", strings.NewReader("command=%2Fresolve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unsigned Slack request = %d, want 401", resp.StatusCode)
+	}
+	resp, err = client.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `resolvebot_requests_total{platform="slack",route="unknown",status="401"}`) {
+		t.Errorf("metrics = %d:\n%.500s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code after shutdown = %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
