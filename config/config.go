@@ -81,6 +81,8 @@ type Config struct {
 	Drafts Drafts // unfinished intake forms
 	// Scheduler sets when nudges, digests and summaries go out.
 	Scheduler Scheduler
+	// Retention says how long ended cases are kept.
+	Retention Retention
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
 	Log       Log   // logging
@@ -115,6 +117,9 @@ type Agency struct {
 	Key      string
 	Name     string
 	Contacts AgencyContacts
+	// SafeguardingLeads see every case their agency is party to, without
+	// acting on them.
+	SafeguardingLeads []Contact
 }
 
 // AgencyContacts holds an agency's escalation contacts per tier.
@@ -160,6 +165,12 @@ type Store struct {
 	// RedisURL comes from REDIS_URL only. It may carry a password: print
 	// it only through Config.String, which redacts it.
 	RedisURL string
+	// EncryptionKeys comes from RESOLVEBOT_ENCRYPTION_KEYS only (see
+	// EnvEncryptionKeys and Config.Keyring). Secret: never printed.
+	EncryptionKeys string
+	// AllowPlaintext lets the redis store start without encryption keys,
+	// and quietens the warning for the bolt store.
+	AllowPlaintext bool
 }
 
 // Drafts configures unfinished intake forms.
@@ -269,6 +280,10 @@ func (c *Config) String() string {
 	default:
 		line("store.path", c.Store.Path)
 	}
+	line("store.encryption_keys", keyringSummary(c.Store.EncryptionKeys))
+	line("store.allow_plaintext", c.Store.AllowPlaintext)
+	line("retention.closed_after", c.Retention.ClosedAfter)
+	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)
 	line("drafts.ttl", c.Drafts.TTL)
 	line("slack.enabled", c.SlackEnabled())
@@ -340,6 +355,7 @@ func defaults() *Config {
 		Addr:      ":3978",
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Scheduler: defaultScheduler(),
+		Retention: defaultRetention(),
 		Slack:     Slack{Command: "/resolve"},
 		Teams:     Teams{OpenIDMetadataURL: DefaultTeamsOpenIDMetadataURL},
 		Log:       Log{Level: "info", Format: "auto"},

@@ -369,7 +369,7 @@ func TestEnv(t *testing.T) {
 				t.Errorf("addr %q path %q", c.Addr, c.Store.Path)
 			}
 		}},
-		{"redis url implies redis", "", map[string]string{EnvRedisURL: "redis://:pw@localhost:6379/0"}, func(t *testing.T, c *Config, _ Problems) {
+		{"redis url implies redis", "", map[string]string{EnvRedisURL: "redis://:pw@localhost:6379/0", EnvEncryptionKeys: testKey}, func(t *testing.T, c *Config, _ Problems) {
 			if c.Store.Driver != DriverRedis || c.Store.RedisURL != "redis://:pw@localhost:6379/0" {
 				t.Errorf("store = %+v", c.Store)
 			}
@@ -611,10 +611,10 @@ func TestStringRedactsSecrets(t *testing.T) {
 	cfg, _ := mustLoad(t, Options{Getenv: env(map[string]string{
 		EnvSlackBotToken: "xoxb-SECRET1", EnvSlackSigningSecret: "SECRET2", EnvSlackAppToken: "xapp-SECRET3",
 		EnvTeamsAppID: "app-id", EnvTeamsAppPassword: "SECRET4", EnvTeamsTenantID: "tenant",
-		EnvRedisURL: "redis://user:SECRET5@localhost:6379/0",
+		EnvRedisURL: "redis://user:SECRET5@localhost:6379/0", EnvEncryptionKeys: "k1:" + secretKey,
 	})})
 	s := cfg.String()
-	for _, secret := range []string{"SECRET1", "SECRET2", "SECRET3", "SECRET4", "SECRET5"} {
+	for _, secret := range []string{"SECRET1", "SECRET2", "SECRET3", "SECRET4", "SECRET5", secretKey} {
 		if strings.Contains(s, secret) {
 			t.Errorf("String() prints %s:\n%s", secret, s)
 		}

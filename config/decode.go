@@ -337,7 +337,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "scheduler", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "scheduler", "retention", "slack", "teams", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -369,8 +369,12 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		d.directory(e.val, &cfg.Directory)
 	}
 	if e, ok := m["store"]; ok {
-		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix"},
-			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL)})
+		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext"},
+			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL),
+				"encryption_keys": secret(EnvEncryptionKeys), "encryption_key": secret(EnvEncryptionKeys)})
+		if e, ok := sm["allow_plaintext"]; ok {
+			d.boolean(e, "store.allow_plaintext", &cfg.Store.AllowPlaintext)
+		}
 		if e, ok := sm["driver"]; ok && d.str(e, "store.driver", &cfg.Store.Driver) {
 			f.storeDriver = cfg.Store.Driver
 		}
@@ -392,6 +396,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	}
 	if e, ok := m["scheduler"]; ok {
 		d.scheduler(e.val, &cfg.Scheduler)
+	}
+	if e, ok := m["retention"]; ok {
+		d.retention(e.val, &cfg.Retention)
 	}
 	if e, ok := m["slack"]; ok {
 		sm := d.mapping(e.val, "slack", []string{"command", "api_url"}, map[string]string{
@@ -591,7 +598,7 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 		seen := map[string]int{}
 		for i, it := range items {
 			at := fmt.Sprintf("directory.agencies[%d]", i)
-			am := d.mapping(it, at, []string{"key", "name", "contacts"}, nil)
+			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads"}, nil)
 			if am == nil {
 				continue
 			}
@@ -621,6 +628,7 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 				a.Contacts.SeniorManager = d.contacts(cm, at+".contacts", conversation.TierSeniorManager)
 				a.Contacts.Leader = d.contacts(cm, at+".contacts", conversation.TierLeader)
 			}
+			a.SafeguardingLeads = d.contacts(am, at, "safeguarding_leads")
 			dir.Agencies = append(dir.Agencies, a)
 		}
 	}

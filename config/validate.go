@@ -45,6 +45,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 	str(EnvTeamsAppType, "teams.app_type", &cfg.Teams.AppType)
 	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
 	str(EnvTeamsTokenAuthority, "teams.token_authority", &cfg.Teams.TokenAuthority)
+	str(EnvEncryptionKeys, "store.encryption_keys", &cfg.Store.EncryptionKeys)
 }
 
 // frontDoorFallback is used when neither the preset nor the file gives a
@@ -58,6 +59,7 @@ func validate(cfg *Config, f *fileSettings, col *collector) {
 	validateCalendar(cfg, f, col)
 	validateDirectory(cfg, f, col)
 	validateStore(cfg, col)
+	validateProtection(cfg, col)
 	if err := checkAddr(cfg.Addr); err != nil {
 		col.errorAt("addr", "%v", err)
 	}
