@@ -24,6 +24,9 @@ type Agency struct {
 	Key      string
 	Name     string
 	Contacts map[string][]Contact // tier → contacts
+	// SafeguardingLeads see every case the agency is party to, without
+	// acting on them.
+	SafeguardingLeads []Contact
 }
 
 // People is the people directory: configured agencies and partnership
@@ -37,7 +40,10 @@ type People struct {
 	mu          sync.Mutex // serialises find-or-create of people
 }
 
-var _ conversation.Directory = (*People)(nil)
+var (
+	_ conversation.Directory     = (*People)(nil)
+	_ conversation.LeadDirectory = (*People)(nil)
+)
 
 // NewPeople returns a directory over store with the configured agencies and
 // partnership roles. now may be nil for the wall clock.
@@ -65,6 +71,11 @@ func (p *People) Seed(ctx context.Context) error {
 				if err := add(c, a.Key); err != nil {
 					return err
 				}
+			}
+		}
+		for _, c := range a.SafeguardingLeads {
+			if err := add(c, a.Key); err != nil {
+				return err
 			}
 		}
 	}
@@ -291,6 +302,18 @@ func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// LeadAgencies implements conversation.LeadDirectory: the keys of the
+// agencies whose configured safeguarding leads include person.
+func (p *People) LeadAgencies(_ context.Context, person string) ([]string, error) {
+	var out []string
+	for _, a := range p.agencies {
+		if slices.ContainsFunc(a.SafeguardingLeads, func(c Contact) bool { return PersonID(c.Email) == person }) {
+			out = append(out, a.Key)
+		}
+	}
+	return out, nil
 }
 
 // PartnershipPeople implements conversation.Directory.

@@ -200,6 +200,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	if err != nil {
 		return nil, err
 	}
+	warnPlaintext(cfg, log)
 	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
 	people := bot.NewPeople(store, agencies(cfg), partnershipContacts(cfg), nil)
 	if err := people.Seed(ctx); err != nil {
@@ -221,19 +222,21 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 		schedules: scheduler.Schedules{DuePass: sc.DuePass, Digest: sc.Digest, Summary: sc.Summary}}, nil
 }
 
+// openStore opens the configured store, sealing case text with the
+// configured keys (see sealStore).
 func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, error) {
 	if cfg.Store.Driver == config.DriverRedis {
 		s, err := redisstore.Open(ctx, cfg.Store.RedisURL, cfg.Store.KeyPrefix)
 		if err != nil {
 			return nil, fmt.Errorf("open redis store: %w", err)
 		}
-		return s, nil
+		return sealStore(cfg, s)
 	}
 	s, err := boltstore.Open(cfg.Store.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open the data file: %w", err)
 	}
-	return s, nil
+	return sealStore(cfg, s)
 }
 
 func agencies(cfg *config.Config) []bot.Agency {
@@ -244,6 +247,9 @@ func agencies(cfg *config.Config) []bot.Agency {
 			for _, c := range a.Contacts.ForTier(tier) {
 				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
 			}
+		}
+		for _, c := range a.SafeguardingLeads {
+			ag.SafeguardingLeads = append(ag.SafeguardingLeads, bot.Contact{Name: c.Name, Email: c.Email, Role: "safeguarding lead"})
 		}
 		out = append(out, ag)
 	}
