@@ -166,6 +166,9 @@ var eventLabels = map[conversation.EventKind]string{
 	conversation.EventDeadlineMissed:      "Deadline missed",
 	conversation.EventNudged:              "Reminder sent",
 	conversation.EventClosed:              "Closed",
+	conversation.EventViewed:              "Viewed",
+	conversation.EventExported:            "Exported",
+	conversation.EventAccessRefused:       "Access refused",
 }
 
 // EventLine describes one event in a line: when, what, who, and where.
@@ -175,6 +178,14 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 		label = string(e.Kind)
 	}
 	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
+	switch e.Kind {
+	case conversation.EventAccessRefused:
+		return line + " to " + k.People.Name(ctx, e.Actor) + " (not part of the case)"
+	case conversation.EventExported:
+		return line + " as " + e.Fields["format"] + " by " + k.People.Name(ctx, e.Actor)
+	case conversation.EventViewed:
+		return line + " by " + k.People.Name(ctx, e.Actor)
+	}
 	if e.Actor != "" {
 		line += " by " + k.People.Name(ctx, e.Actor)
 	}

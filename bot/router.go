@@ -175,7 +175,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		if rest == "" {
 			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")
 		}
-		c, err := r.Engine.Get(ctx, in.Actor, rest)
+		c, err := r.Engine.View(ctx, in.Actor, rest)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -198,7 +198,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 
 // press handles a button: verbs that need words open their form, the rest run.
 func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
-	c, err := r.Engine.Get(ctx, in.Actor, in.CaseID)
+	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -209,7 +209,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, err
 	}
-	if in.Version != 0 && in.Version != c.Version && in.Verb != conversation.VerbNote {
+	if c.ChangedSince(in.Version) && in.Verb != conversation.VerbNote {
 		card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
 		return Reply{Messages: []Message{card}, Refresh: c}, nil
 	}
@@ -235,6 +235,9 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 
 // submit handles a form submission.
 func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
+	if err := r.screenIdentifiers(ctx, in); err != nil {
+		return Reply{}, err
+	}
 	switch {
 	case in.FormKey == FormIntake:
 		return r.raise(ctx, in)

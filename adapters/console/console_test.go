@@ -120,8 +120,10 @@ func TestWalkthrough(t *testing.T) {
 			for _, e := range cs.Events {
 				kinds = append(kinds, e.Kind)
 			}
-			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged, conversation.EventEscalated,
-				conversation.EventAcknowledged, conversation.EventResolutionProposed, conversation.EventResolutionConfirmed}
+			// The outsider's attempt and the final status view are audited.
+			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged, conversation.EventAccessRefused,
+				conversation.EventEscalated, conversation.EventAcknowledged, conversation.EventResolutionProposed,
+				conversation.EventResolutionConfirmed, conversation.EventViewed}
 			if !slices.Equal(kinds, want) {
 				t.Errorf("timeline = %v, want %v", kinds, want)
 			}

@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// FieldConfirmIdentifiers is the form field by which a person confirms that
+// identifiers flagged in their free text are needed on the record. A
+// submission whose free text looks like it holds an NHS number, a postcode,
+// a date of birth, an email address or a phone number is refused with an
+// EINVALID error naming each such field and this one; the same submission
+// with this field set to "yes" goes through.
+const FieldConfirmIdentifiers = "confirm_identifiers"
+
+// identifiersMessage is the person-facing message of an identifier warning.
+const identifiersMessage = "Some answers look like they may identify a child or family. Take those details out unless the record needs them, or confirm that it does."
+
+// IdentifierConfirmField returns the question adapters add to a form when a
+// submission came back with an identifier warning (see
+// NeedsIdentifierConfirm): one checkbox whose value is "yes".
+func IdentifierConfirmField() conversation.Field {
+	return conversation.Field{
+		Key: FieldConfirmIdentifiers, Type: conversation.FieldCheckboxes,
+		Label: "Identifying details",
+		Help:  "Only keep identifiers such as NHS numbers, addresses or dates of birth if the record needs them.",
+		Options: []conversation.Option{
+			{Value: "yes", Label: "These details are needed on the record"},
+		},
+	}
+}
+
+// NeedsIdentifierConfirm reports whether a reply's field errors are an
+// identifier warning, to be answered by editing the flagged fields or by
+// confirming with FieldConfirmIdentifiers.
+func NeedsIdentifierConfirm(errs map[string]string) bool {
+	_, ok := errs[FieldConfirmIdentifiers]
+	return ok
+}
+
+// WithIdentifierConfirm returns a copy of f with the confirmation question
+// added at the end, unless it is there already.
+func WithIdentifierConfirm(f *conversation.Form) *conversation.Form {
+	out := *f
+	out.Fields = slices.Clone(f.Fields)
+	if out.Field(FieldConfirmIdentifiers) == nil {
+		out.Fields = append(out.Fields, IdentifierConfirmField())
+	}
+	return &out
+}
+
+// IdentifiersConfirmed reports whether values confirm that flagged
+// identifiers are needed: FieldConfirmIdentifiers is "yes" (or "true", "y"),
+// or a checkbox list holding "yes".
+func IdentifiersConfirmed(values map[string]string) bool {
+	v := strings.TrimSpace(values[FieldConfirmIdentifiers])
+	if yes, ok := conversation.ParseYesNo(v); ok {
+		return yes
+	}
+	return slices.ContainsFunc(strings.Split(v, ","), func(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "yes") })
+}
+
+// screenIdentifiers refuses a case form submission whose free text looks
+// like it holds identifiers, unless the person confirmed them. The warning
+// names the fields and the kinds of identifier, never the text; intake
+// answers are kept as a draft so nothing typed is lost.
+func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
+	if IdentifiersConfirmed(in.Values) {
+		return nil
+	}
+	var f *conversation.Form
+	switch {
+	case in.FormKey == FormIntake:
+		if yes, _ := conversation.ParseYesNo(in.Values[conversation.FieldImmediateRisk]); yes {
+			return nil // pointed at the emergency route at once; nothing is kept
+		}
+		if a := in.Values[conversation.FieldAbout]; a == conversation.AboutCPConference || a == conversation.AboutOwnOrg {
+			return nil
+		}
+		f = r.IntakeForm(ctx, in.Actor)
+	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
+		f = ActionForm(r.Engine.Protocol, conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix)))
+	}
+	if f == nil {
+		return nil
+	}
+	fe := conversation.FieldErrors{}
+	var flagged, kinds []string
+	for _, fd := range f.Fields {
+		if fd.Type != conversation.FieldText && fd.Type != conversation.FieldTextarea {
+			continue
+		}
+		found := conversation.DetectIdentifiers(in.Values[fd.Key])
+		if len(found) == 0 {
+			continue
+		}
+		fe.Add(fd.Key, fmt.Sprintf("This looks like it contains %s. Take it out unless the record needs it, or keep it and confirm below.",
+			conversation.IdentifierNames(found)))
+		flagged = append(flagged, fd.Key)
+		for _, k := range found {
+			if !slices.Contains(kinds, string(k)) {
+				kinds = append(kinds, string(k))
+			}
+		}
+	}
+	if len(fe) == 0 {
+		return nil
+	}
+	fe.Add(FieldConfirmIdentifiers, "Confirm here if these details are needed on the record.")
+	if in.FormKey == FormIntake {
+		r.saveDraft(ctx, in.Actor, in.Values)
+	}
+	// Field names and kinds only: the text itself is never logged.
+	r.Log.Info("identifier warning", "case", safeCase(in.CaseID), "form", in.FormKey,
+		"fields", strings.Join(flagged, ","), "kinds", strings.Join(kinds, ","))
+	return &conversation.Error{Code: conversation.EINVALID, Message: identifiersMessage, Fields: map[string]string(fe)}
+}
