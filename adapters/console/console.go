@@ -293,19 +293,38 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 		if len(reply.Errors) == 0 {
 			return &reply
 		}
+		// An identifier warning re-asks the flagged answers with Enter
+		// keeping them, then asks whether they are needed.
+		confirm := bot.NeedsIdentifierConfirm(reply.Errors)
 		for _, key := range sortedKeys(reply.Errors) {
 			fd := f.Field(key)
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(fd, "")
+			current := ""
+			if confirm {
+				current = in.Values[key]
+			}
+			v, ok := c.ask(fd, current)
 			if !ok {
 				return nil
 			}
 			in.Values[key] = v
 		}
+		if confirm {
+			v, ok := c.ask(&identifierQuestion, "")
+			if !ok {
+				return nil
+			}
+			in.Values[bot.FieldConfirmIdentifiers] = v
+		}
 	}
 }
+
+// identifierQuestion asks whether flagged identifiers are needed.
+var identifierQuestion = conversation.Field{Key: bot.FieldConfirmIdentifiers, Type: conversation.FieldYesNo, Required: true,
+	Label: "Are these identifying details needed on the record?",
+	Help:  "Answer yes to keep them as they are, or no if you have taken them out."}
 
 func (c *Console) fillAndSubmit(ctx context.Context, actor string, m *bot.Message) (*bot.Reply, bool) {
 	values, ok := c.fill(ctx, m, bot.Inbound{Actor: actor})
