@@ -1,0 +1,232 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// withLead rebuilds the directory so lead is the school's safeguarding lead.
+func withLead(t *testing.T, f *fixture, lead string) {
+	t.Helper()
+	var agencies []bot.Agency
+	for _, a := range f.Config.Directory.Agencies {
+		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
+		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
+			for _, c := range a.Contacts.ForTier(tier) {
+				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
+			}
+		}
+		if a.Key == "school" {
+			ag.SafeguardingLeads = []bot.Contact{{Name: "Dana Lead", Email: lead}}
+		}
+		agencies = append(agencies, ag)
+	}
+	var partnership []bot.Contact
+	for _, r := range f.Config.Directory.PartnershipRoles {
+		partnership = append(partnership, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
+	}
+	people := bot.NewPeople(f.Store, agencies, partnership, f.Clock.Now)
+	if err := people.Seed(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.Engine.Directory, f.Router.People, f.Router.Cards.People = people, people, people
+}
+
+func lastEvent(t *testing.T, f *fixture, id string) conversation.Event {
+	t.Helper()
+	c, err := f.Store.GetCase(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Events[len(c.Events)-1]
+}
+
+// TestOutsidersAreRefusedAndRecorded: a non-party's attempts to view,
+// export or act are refused without case detail and recorded on the
+// timeline; a safeguarding lead sees and lists their agency's cases but
+// may neither act nor export.
+func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
+	f := newFixture(t)
+	lead := "dana.lead@school.example.org"
+	withLead(t, f, lead)
+	cs := f.raise(t)
+	ctx := context.Background()
+	secrets := []string{cs.ChildRef, "hungry", "Closed with no further action"}
+	tests := []struct {
+		name    string
+		actor   string
+		do      func(actor string) (string, error) // returns what the person was told
+		code    string
+		attempt string // "" when nothing is refused
+		kind    conversation.EventKind
+	}{
+		{"outsider views", f.olu, func(a string) (string, error) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
+			return r.Messages[0].Text, errorOf(r)
+		}, conversation.EFORBIDDEN, "view", conversation.EventAccessRefused},
+		{"outsider exports", f.olu, func(a string) (string, error) {
+			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "pdf")
+			return conversation.ErrorMessage(err), err
+		}, conversation.EFORBIDDEN, "export", conversation.EventAccessRefused},
+		{"outsider presses acknowledge", f.olu, func(a string) (string, error) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Verb: conversation.VerbAcknowledge, CaseID: cs.ID})
+			return r.Messages[0].Text, errorOf(r)
+		}, conversation.EFORBIDDEN, "acknowledge", conversation.EventAccessRefused},
+		{"outsider submits a note", f.olu, func(a string) (string, error) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, FormKey: bot.ActionFormPrefix + "note", CaseID: cs.ID, Values: map[string]string{"text": "hello"}})
+			return r.Messages[0].Text, errorOf(r)
+		}, conversation.EFORBIDDEN, "note", conversation.EventAccessRefused},
+		{"lead views their agency's case", lead, func(a string) (string, error) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
+			if len(r.Messages) != 2 || r.Messages[1].Kind != "timeline" {
+				return "", conversation.Errorf(conversation.EINTERNAL, "no timeline: %+v", r.Messages)
+			}
+			return "", nil
+		}, "", "", conversation.EventViewed},
+		{"lead may not act", lead, func(a string) (string, error) {
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, FormKey: bot.ActionFormPrefix + "note", CaseID: cs.ID, Values: map[string]string{"text": "hello"}})
+			return r.Messages[0].Text, errorOf(r)
+		}, conversation.EFORBIDDEN, "note", conversation.EventAccessRefused},
+		{"lead may not export", lead, func(a string) (string, error) {
+			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "md")
+			return conversation.ErrorMessage(err), err
+		}, conversation.EFORBIDDEN, "export", conversation.EventAccessRefused},
+		{"party exports", f.priya, func(a string) (string, error) {
+			c, err := f.Engine.RecordExport(ctx, a, cs.ID, "json")
+			if err == nil && c.Concern == "" {
+				return "", conversation.Errorf(conversation.EINTERNAL, "export returned no case")
+			}
+			return "", err
+		}, "", "", conversation.EventExported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := f.Store.GetCase(ctx, cs.ID)
+			told, err := tt.do(tt.actor)
+			if got := conversation.ErrorCode(err); got != tt.code {
+				t.Fatalf("code %q (%v), want %q", got, err, tt.code)
+			}
+			for _, s := range secrets {
+				if strings.Contains(told, s) {
+					t.Errorf("the refusal tells %q", s)
+				}
+			}
+			e := lastEvent(t, f, cs.ID)
+			if e.Kind != tt.kind || e.Actor != tt.actor || e.Text != "" || e.Fields["attempt"] != tt.attempt {
+				t.Errorf("last event %+v, want %s by %s (attempt %q)", e, tt.kind, tt.actor, tt.attempt)
+			}
+			after, _ := f.Store.GetCase(ctx, cs.ID)
+			if len(after.Events) != len(before.Events)+1 || after.ChangedSince(before.Version) {
+				t.Errorf("more than one audit event was written")
+			}
+		})
+	}
+	// The lead lists the case; the outsider does not.
+	for actor, want := range map[string]int{lead: 1, f.olu: 0} {
+		cs, err := f.Engine.List(ctx, actor)
+		if err != nil || len(cs) != want {
+			t.Errorf("List(%s) = %d cases, %v; want %d", actor, len(cs), err, want)
+		}
+	}
+}
+
+func errorOf(r bot.Reply) error {
+	if len(r.Messages) == 1 && r.Messages[0].Kind == "error" {
+		if strings.Contains(r.Messages[0].Text, "not part of this case") || strings.Contains(r.Messages[0].Text, "safeguarding lead") {
+			return conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Messages[0].Text)
+		}
+		return conversation.Errorf(conversation.EINVALID, "%s", r.Messages[0].Text)
+	}
+	return nil
+}
+
+// TestViewsKeepCardsUsable: a view between a card being sent and its button
+// being pressed does not make the card stale, but a real change does.
+func TestViewsKeepCardsUsable(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	if r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Text: "status " + cs.ID}); len(r.Messages) != 2 {
+		t.Fatalf("status: %+v", r.Messages)
+	}
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if !strings.Contains(r.Messages[0].Text, "You acknowledged") {
+		t.Errorf("acknowledge after a view: %+v", r.Messages[0])
+	}
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID, Version: cs.Version,
+		Values: map[string]string{"text": "We will look again."}})
+	if !strings.Contains(r.Messages[0].Text, "changed while you were looking") {
+		t.Errorf("respond on a card from before the acknowledgement: %+v", r.Messages[0])
+	}
+}
+
+// TestIdentifierWarningsInTheRouter: free text that looks like it holds an
+// identifier is refused with field warnings naming the kind, changes
+// nothing and logs no text; confirmed, it goes through.
+func TestIdentifierWarningsInTheRouter(t *testing.T) {
+	f := newFixture(t)
+	var logs bytes.Buffer
+	f.Router.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx := context.Background()
+	values := intakeValues("Priya Shah")
+	values["concern"] = "Mum (07700 900123) says the child, DOB 04/05/2017, lives at PL4 8AA."
+	values["evidence"] = "GP letter, NHS 943 476 5919."
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
+	if r.Refresh != nil || !bot.NeedsIdentifierConfirm(r.Errors) {
+		t.Fatalf("intake with identifiers went through: %+v", r)
+	}
+	for field, want := range map[string]string{
+		"concern":  "a date of birth, a postcode and a phone number",
+		"evidence": "an NHS number",
+	} {
+		if !strings.Contains(r.Errors[field], want) {
+			t.Errorf("warning on %s = %q, want it to name %q", field, r.Errors[field], want)
+		}
+	}
+	if _, ok := r.Errors["decision"]; ok {
+		t.Errorf("a clean field was flagged")
+	}
+	if cs, _ := f.Store.ListCases(ctx, conversation.CaseFilter{}); len(cs) != 0 {
+		t.Errorf("a case was opened")
+	}
+	if d, err := f.Router.Draft(ctx, f.sam); err != nil || d.Values["evidence"] != values["evidence"] {
+		t.Errorf("the answers were not kept as a draft: %v", err)
+	}
+	for _, s := range []string{"07700", "5919", "PL4", "04/05/2017"} {
+		if strings.Contains(logs.String(), s) {
+			t.Errorf("logs hold %q:\n%s", s, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "nhs_number") {
+		t.Errorf("the warning is not logged by kind:\n%s", logs.String())
+	}
+	values[bot.FieldConfirmIdentifiers] = "yes"
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
+	if r.Refresh == nil || r.Refresh.Evidence != values["evidence"] {
+		t.Fatalf("confirmed intake did not open the case: %+v", r.Messages)
+	}
+	cs := r.Refresh
+
+	// Every free-text step: an action form too.
+	in := bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID,
+		Values: map[string]string{"text": "Write to jo.bloggs@example.org for the file."}}
+	r = f.Router.Handle(ctx, in)
+	if !strings.Contains(r.Errors["text"], "an email address") || !bot.NeedsIdentifierConfirm(r.Errors) {
+		t.Fatalf("respond with an email: %+v", r)
+	}
+	in.Values[bot.FieldConfirmIdentifiers] = "yes"
+	if r = f.Router.Handle(ctx, in); len(r.Errors) != 0 {
+		t.Errorf("confirmed respond refused: %+v", r.Messages)
+	}
+	// The confirmation field adapters add.
+	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
+	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes") != "" {
+		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
+	}
+}
