@@ -64,8 +64,16 @@ var (
 // DefaultTimeout is how long Open waits for the file lock by default.
 const DefaultTimeout = 2 * time.Second
 
+// DefaultMaxBatchDelay is how long a batched write waits for others to
+// join it before it commits, by default. bbolt's own default is 10ms, which
+// every lone write (one button press on a quiet bot) would wait in full;
+// 2ms still lets writes arriving while a commit's fsync runs share the
+// next one (see BenchmarkSlackButton in adapters/slack).
+const DefaultMaxBatchDelay = 2 * time.Millisecond
+
 type options struct {
-	timeout time.Duration
+	timeout    time.Duration
+	batchDelay time.Duration
 }
 
 // Option changes how Open opens the store.
@@ -82,12 +90,23 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
+// WithMaxBatchDelay sets how long a batched write waits for others to
+// join it (DefaultMaxBatchDelay if not set). A zero or negative d keeps
+// the default.
+func WithMaxBatchDelay(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.batchDelay = d
+		}
+	}
+}
+
 // Open opens or creates the store at path. If another process (another
 // resolvebot) holds the file, Open gives up after the timeout with an
 // EINTERNAL error saying the data file is in use; any other failure to
 // open or prepare the file is an EINTERNAL error too.
 func Open(path string, opts ...Option) (*Store, error) {
-	o := options{timeout: DefaultTimeout}
+	o := options{timeout: DefaultTimeout, batchDelay: DefaultMaxBatchDelay}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -99,6 +118,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, conversation.Internal("open data file "+path, err)
 	}
+	db.MaxBatchDelay = o.batchDelay
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {

@@ -1,0 +1,373 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
+	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+	"github.com/resolvebot/resolvebot/internal/cpustat"
+)
+
+// Benchmarks of one Slack button press through the real HTTP handler:
+//
+//	go test ./adapters/slack -run '^$' -bench . -benchmem
+//
+// BenchmarkSlackVerifyParse is the baseline: it verifies the signature
+// and parses the same kind of request, and nothing else. The others press
+// "Acknowledge" on a fresh case each time (signed request → verify → parse
+// → identify → authorise → engine → store write → ack → the work after the
+// ack against an in-process Slack API that answers at once), so compare
+// their ns/op, cpu-ns/op and allocs/op with the baseline's from the same
+// run. Redis benchmarks skip when no Redis answers (see redistest).
+
+// stubAPI is an in-process Slack Web API that answers every call at once,
+// so benchmarks and fuzzing measure resolvebot, not an HTTP round trip.
+type stubAPI struct {
+	users map[string]fakeUser
+	seq   atomic.Int64
+}
+
+var _ api = (*stubAPI)(nil)
+
+func newStubAPI(users ...fakeUser) *stubAPI {
+	s := &stubAPI{users: map[string]fakeUser{}}
+	for _, u := range users {
+		s.users[u.ID] = u
+	}
+	return s
+}
+
+func (s *stubAPI) ts() string { return "1790000000." + strconv.FormatInt(s.seq.Add(1), 10) }
+
+func (s *stubAPI) OpenConversationContext(_ context.Context, p *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error) {
+	ch := &slack.Channel{}
+	if len(p.Users) > 0 && len(p.Users[0]) > 1 {
+		ch.ID = "D" + p.Users[0][1:]
+	}
+	return ch, false, false, nil
+}
+
+func (s *stubAPI) PostMessageContext(_ context.Context, channelID string, _ ...slack.MsgOption) (string, string, error) {
+	return channelID, s.ts(), nil
+}
+
+func (s *stubAPI) UpdateMessageContext(_ context.Context, channelID, timestamp string, _ ...slack.MsgOption) (string, string, string, error) {
+	return channelID, timestamp, "", nil
+}
+
+func (s *stubAPI) PostEphemeralContext(context.Context, string, string, ...slack.MsgOption) (string, error) {
+	return s.ts(), nil
+}
+
+func (s *stubAPI) OpenViewContext(context.Context, string, slack.ModalViewRequest) (*slack.ViewResponse, error) {
+	return &slack.ViewResponse{}, nil
+}
+
+func (s *stubAPI) UpdateViewContext(context.Context, slack.ModalViewRequest, string, string, string) (*slack.ViewResponse, error) {
+	return &slack.ViewResponse{}, nil
+}
+
+func (s *stubAPI) PublishViewContext(context.Context, slack.PublishViewContextRequest) (*slack.ViewResponse, error) {
+	return &slack.ViewResponse{}, nil
+}
+
+func (s *stubAPI) GetUserInfoContext(_ context.Context, user string, _ ...slack.GetUserInfoOption) (*slack.User, error) {
+	u, ok := s.users[user]
+	if !ok {
+		return nil, slack.SlackErrorResponse{Err: "user_not_found"}
+	}
+	return &slack.User{ID: u.ID, Name: u.Name, RealName: u.Name, Profile: slack.UserProfile{RealName: u.Name, Email: u.Email}}, nil
+}
+
+func (s *stubAPI) GetUserByEmailContext(_ context.Context, email string) (*slack.User, error) {
+	for _, u := range s.users {
+		if u.Email == email {
+			return &slack.User{ID: u.ID, Name: u.Name, RealName: u.Name, Profile: slack.UserProfile{RealName: u.Name, Email: u.Email}}, nil
+		}
+	}
+	return nil, slack.SlackErrorResponse{Err: "users_not_found"}
+}
+
+func (s *stubAPI) GetPermalinkContext(context.Context, *slack.PermalinkParameters) (string, error) {
+	return "https://example.slack.com/archives/C0GENERAL/p1790000000000100", nil
+}
+
+const benchTeam = "T0TEAM"
+
+// stubBot is a whole bot behind the Slack HTTP handler with the stub API.
+type stubBot struct {
+	env     *bottest.Env
+	ad      *Adapter
+	handler http.Handler
+}
+
+func newStubBot(tb testing.TB, store conversation.Store) *stubBot {
+	tb.Helper()
+	env := bottest.New(tb, bottest.Options{Store: store})
+	ad := newAdapter(newStubAPI(sam, jo, schoolMg, cscMg, pm), env.Router, env.Dispatcher, Options{SigningSecret: testSecret, Now: env.Clock.Now})
+	h, err := ad.HTTPHandler()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &stubBot{env: env, ad: ad, handler: h}
+}
+
+// signedRequest is one request as Slack sends it, signed now.
+type signedRequest struct {
+	contentType string
+	body        []byte
+	ts, sig     string
+}
+
+func newSignedRequest(contentType string, body []byte) signedRequest {
+	ts := time.Now().Unix()
+	return signedRequest{contentType: contentType, body: body, ts: strconv.FormatInt(ts, 10), sig: sign(testSecret, ts, body)}
+}
+
+// do sends the request to h and returns the status.
+func (r signedRequest) do(h http.Handler) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader(r.body))
+	req.Header.Set("Content-Type", r.contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", r.ts)
+	req.Header.Set("X-Slack-Signature", r.sig)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// buttonBody is the block_actions payload of u pressing action on a card
+// for caseID at version, shaped as Slack sends it.
+func buttonBody(u fakeUser, action string, verb conversation.Verb, caseID string, version int64) []byte {
+	ch := "D" + u.ID[1:]
+	payload := map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": benchTeam},
+		"api_app_id": "A0APP", "token": "legacy-token",
+		"container":  map[string]any{"type": "message", "message_ts": "1790000000.000100", "channel_id": ch, "is_ephemeral": false},
+		"trigger_id": "123.456.abc", "team": map[string]any{"id": benchTeam, "domain": "example"}, "enterprise": nil, "is_enterprise_install": false,
+		"channel":      map[string]any{"id": ch, "name": "directmessage"},
+		"message":      map[string]any{"type": "message", "user": "U0BOT", "bot_id": "B0BOT", "ts": "1790000000.000100", "text": "card"},
+		"state":        map[string]any{"values": map[string]any{}},
+		"response_url": "https://hooks.slack.com/actions/T0TEAM/1/abc",
+		"actions": []any{map[string]any{"action_id": action, "block_id": "actions", "type": "button",
+			"value": buttonValue(verb, caseID, version),
+			"text":  map[string]any{"type": "plain_text", "text": "Acknowledge", "emoji": true}, "action_ts": "1790000000.1"}},
+	}
+	b, _ := json.Marshal(payload)
+	return []byte(url.Values{"payload": {string(b)}}.Encode())
+}
+
+// verifyParseOnly is the baseline handler: the same reading, signature
+// check and parsing that serveHTTP does before any of resolvebot's work.
+func verifyParseOnly(secret string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			http.Error(w, "read", http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, secret)
+		if err != nil {
+			http.Error(w, "unverified", http.StatusUnauthorized)
+			return
+		}
+		if _, err := sv.Write(body); err != nil || sv.Ensure() != nil {
+			http.Error(w, "unverified", http.StatusUnauthorized)
+			return
+		}
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+			http.Error(w, "type", http.StatusUnsupportedMediaType)
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, "form", http.StatusBadRequest)
+			return
+		}
+		var ic slack.InteractionCallback
+		if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil || ic.User.ID == "" {
+			http.Error(w, "payload", http.StatusBadRequest)
+			return
+		}
+		if _, _, _, ok := parseButtonValue(ic.ActionCallback.BlockActions[0].Value); !ok {
+			http.Error(w, "value", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+// BenchmarkSlackVerifyParse is the baseline: verify and parse a signed
+// button press, nothing more.
+func BenchmarkSlackVerifyParse(b *testing.B) {
+	h := verifyParseOnly(testSecret)
+	req := newSignedRequest("application/x-www-form-urlencoded", buttonBody(jo, "rb_acknowledge", conversation.VerbAcknowledge, "CR-2026-0001", 1))
+	cpu := cpustat.Start()
+	b.ResetTimer()
+	for range b.N {
+		if rec := req.do(h); rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	b.StopTimer()
+	cpustat.Report(b, cpu)
+}
+
+// benchStores runs fn on a fresh bolt file (with boltstore's batch delay,
+// and with bbolt's own 10ms default for comparison) and on Redis.
+func benchStores(b *testing.B, fn func(b *testing.B, store conversation.Store)) {
+	for _, bolt := range []struct {
+		name  string
+		delay time.Duration
+	}{{"bolt", 0}, {"bolt-10ms", 10 * time.Millisecond}} {
+		b.Run("store="+bolt.name, func(b *testing.B) {
+			s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"), boltstore.WithMaxBatchDelay(bolt.delay))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { s.Close() })
+			fn(b, s)
+		})
+	}
+	b.Run("store=redis", func(b *testing.B) {
+		s, _ := redistest.Open(b)
+		b.Cleanup(func() { s.Close() })
+		fn(b, s)
+	})
+}
+
+// pressPool sets up n+1 cases raised by Sam against Jo, each waiting for
+// Jo's acknowledgement, and the signed request pressing Acknowledge on
+// each. Jo has pressed once already, so he is known on Slack.
+func pressPool(b *testing.B, sb *stubBot, n int) []signedRequest {
+	b.Helper()
+	ctx := context.Background()
+	env := sb.env
+	samID := env.Person(b, sam.Email, sam.Name, "school", schoolMg.Email)
+	joID := env.Person(b, jo.Email, jo.Name, "csc", "")
+	res, err := env.Engine.Raise(ctx, samID, bottest.Intake(joID, "school", "csc"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tmpl := res.Case
+	reqs := make([]signedRequest, n+1)
+	ids := make([]string, n+1)
+	var wg sync.WaitGroup
+	const workers = 32
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i <= n; i += workers {
+				c := tmpl.Clone()
+				c.ID = fmt.Sprintf("CR-2026-B%07d", i)
+				if err := env.Store.CreateCase(ctx, c); err != nil {
+					b.Errorf("create: %v", err)
+					return
+				}
+				ids[i] = c.ID
+				reqs[i] = newSignedRequest("application/x-www-form-urlencoded", buttonBody(jo, "rb_acknowledge", conversation.VerbAcknowledge, c.ID, 1))
+			}
+		}()
+	}
+	wg.Wait()
+	if rec := reqs[n].do(sb.handler); rec.Code != http.StatusOK {
+		b.Fatalf("warm-up press: %d %s", rec.Code, rec.Body)
+	}
+	sb.ad.Wait()
+	checkAcknowledged(b, env.Store, ids[n])
+	return reqs[:n]
+}
+
+func checkAcknowledged(b *testing.B, store conversation.Store, id string) {
+	b.Helper()
+	c, err := store.GetCase(context.Background(), id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !c.Current().Acknowledged() {
+		b.Fatalf("%s was not acknowledged: the press did not write", id)
+	}
+}
+
+// BenchmarkSlackButton presses Acknowledge, one request at a time, through
+// the whole bot, waiting for the work after each acknowledgement too.
+func BenchmarkSlackButton(b *testing.B) {
+	benchStores(b, func(b *testing.B, store conversation.Store) {
+		sb := newStubBot(b, store)
+		reqs := pressPool(b, sb, b.N)
+		cpu := cpustat.Start()
+		b.ResetTimer()
+		for i := range b.N {
+			if rec := reqs[i].do(sb.handler); rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+			sb.ad.Wait()
+		}
+		b.StopTimer()
+		cpustat.Report(b, cpu)
+		checkAcknowledged(b, store, caseOf(b, reqs[b.N-1]))
+	})
+}
+
+// BenchmarkSlackButtonParallel presses Acknowledge from many goroutines at
+// once (GOMAXPROCS × 16), as a busy workspace would. On bolt, concurrent
+// writes share one commit and fsync through DB.Batch, so ns/op here should
+// be a fraction of BenchmarkSlackButton's.
+func BenchmarkSlackButtonParallel(b *testing.B) {
+	benchStores(b, func(b *testing.B, store conversation.Store) {
+		sb := newStubBot(b, store)
+		reqs := pressPool(b, sb, b.N)
+		var next atomic.Int64
+		var failed atomic.Int64
+		b.SetParallelism(16)
+		cpu := cpustat.Start()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := next.Add(1) - 1
+				if rec := reqs[i].do(sb.handler); rec.Code != http.StatusOK {
+					failed.Add(1)
+				}
+			}
+		})
+		sb.ad.Wait()
+		b.StopTimer()
+		cpustat.Report(b, cpu)
+		if n := failed.Load(); n > 0 {
+			b.Fatalf("%d presses failed", n)
+		}
+		checkAcknowledged(b, store, caseOf(b, reqs[b.N-1]))
+	})
+}
+
+func caseOf(b *testing.B, r signedRequest) string {
+	b.Helper()
+	form, err := url.ParseQuery(string(r.body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ic slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &ic); err != nil {
+		b.Fatal(err)
+	}
+	_, id, _, _ := parseButtonValue(ic.ActionCallback.BlockActions[0].Value)
+	return id
+}
