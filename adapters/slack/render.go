@@ -95,6 +95,21 @@ func cutEscaped(s string, max int) (string, bool) {
 	return strings.TrimRight(out, " \n") + "…", true
 }
 
+// truncate shortens plain text to at most max UTF-16 code units, at a
+// rune boundary.
+func truncate(s string, max int) string {
+	if slen(s) <= max {
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > max {
+			return s[:i]
+		}
+	}
+	return s
+}
+
 // text escapes s and cuts it to max.
 func text(s string, max int) (string, bool) { return cutEscaped(esc(s), max) }
 
@@ -483,7 +498,14 @@ func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
 			el.MaxLength = min(fd.MaxLen, MaxInputLength)
 		}
 		if fd.Default != "" {
-			el.InitialValue = fd.Default // an input's value is not markup
+			// An input's value is not markup, but it must fit the input, or
+			// Slack refuses the whole modal: a draft typed elsewhere (such
+			// as on Teams) may be longer.
+			max := MaxInputLength
+			if el.MaxLength > 0 {
+				max = el.MaxLength
+			}
+			el.InitialValue = truncate(fd.Default, max)
 		}
 		in.Element = el
 	}
