@@ -34,14 +34,18 @@ func (n namer) PersonName(id string) string  { return n.people.Name(n.ctx, id) }
 func (n namer) AgencyName(key string) string { return n.people.AgencyName(key) }
 
 // CaseRecord builds the record of a case for actor in format ("pdf", "md"
-// or "json"). Only the case's parties, the people at its stages and
-// partnership roles may have it. Returns ENOTFOUND, EFORBIDDEN, or EINVALID
+// or "json") and records the export on the case's timeline. Only the case's
+// parties, the people at its stages and partnership roles may have it.
+// Returns ENOTFOUND, EFORBIDDEN (recorded as a refused attempt), or EINVALID
 // for an unknown format.
 func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (*Attachment, *conversation.Case, error) {
 	if !slices.Contains(caserecord.Formats, format) {
 		return nil, nil, conversation.Errorf(conversation.EINVALID, "Choose pdf, md or json for the record.")
 	}
-	c, err := r.Engine.Get(ctx, actor, caseID)
+	// Recording the export also checks the actor may have it: the case's
+	// parties and partnership roles only (a safeguarding lead may see a case
+	// but not export it). A refusal is recorded too.
+	c, err := r.Engine.RecordExport(ctx, actor, caseID, format)
 	if err != nil {
 		return nil, nil, err
 	}

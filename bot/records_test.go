@@ -9,6 +9,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 func TestExportAndReportCommands(t *testing.T) {
@@ -56,5 +57,25 @@ func TestExportAndReportCommands(t *testing.T) {
 				t.Errorf("report names the case: %s", m.Text)
 			}
 		})
+	}
+	// Every export, and every refused attempt, is on the case's timeline.
+	got, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports, refused := map[string]string{}, 0
+	for _, e := range got.Events {
+		switch e.Kind {
+		case conversation.EventExported:
+			exports[e.Actor] = e.Fields["format"]
+		case conversation.EventAccessRefused:
+			refused++
+		}
+	}
+	if exports[f.sam] != "pdf" || exports[f.priya] != "md" || len(exports) != 2 {
+		t.Errorf("exports on the timeline = %v, want Sam's pdf and Priya's md", exports)
+	}
+	if refused != 1 {
+		t.Errorf("%d refused attempts recorded, want the outsider's one", refused)
 	}
 }
