@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,9 @@ const cardVersion = "1.5"
 const (
 	maxTextRunes   = 4000
 	maxButtonRunes = 40
+	// maxCardBytes is the most a card may take as JSON: a Teams message
+	// holds about 28 KB, and the activity around the card needs some.
+	maxCardBytes = 26 * 1024
 )
 
 // mdInline are the characters Adaptive Card markdown (and its date
@@ -157,7 +161,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 			data[dataVersion] = strconv.FormatInt(m.FormVersion, 10)
 		}
 		submit := executeAction("Send", verbSubmit, data, "positive")
-		return newCard(body, []any{submit})
+		return fitCard(newCard(body, []any{submit}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)
@@ -171,7 +175,62 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 	for _, b := range m.Buttons {
 		actions = append(actions, buttonAction(b))
 	}
-	return newCard(body, actions)
+	return fitCard(newCard(body, actions))
+}
+
+// fitCard shortens the longest texts of card (text blocks, facts and typed
+// input values) until its JSON fits in maxCardBytes, so Teams never refuses
+// a card because of how much someone wrote. Each text is already escaped;
+// a cut never leaves a lone backslash before the ellipsis.
+func fitCard(card map[string]any) map[string]any {
+	for range 64 {
+		b, err := json.Marshal(card)
+		if err != nil || len(b) <= maxCardBytes {
+			return card
+		}
+		var longest map[string]any
+		var key string
+		var walk func(v any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				if _, ok := x["choices"]; ok {
+					return // an input with choices: their values must stay whole
+				}
+				for _, k := range []string{"text", "value", "title"} {
+					s, ok := x[k].(string)
+					if !ok || (k == "title" && x["type"] != nil) || (k == "value" && x["type"] != nil && x["type"] != "Input.Text") {
+						continue // titles of actions and values of choices stay whole
+					}
+					if longest == nil || len(s) > len(longest[key].(string)) {
+						longest, key = x, k
+					}
+				}
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			}
+		}
+		walk(card)
+		if longest == nil {
+			return card
+		}
+		s := longest[key].(string)
+		n := len([]rune(s))
+		if n < 8 {
+			return card
+		}
+		short := strings.TrimSuffix(cut(s, n/2), "…")
+		if trailing := len(short) - len(strings.TrimRight(short, "\\")); trailing%2 == 1 {
+			short = short[:len(short)-1]
+		}
+		longest[key] = short + "…"
+	}
+	return card
 }
 
 // fieldBlocks shows short fields as facts and long ones as label and text.
