@@ -1,0 +1,10 @@
+// Package faults holds fault tests that run the real resolvebot binary as a
+// subprocess: kill -9 mid-load on both stores, a Redis outage, a Redis
+// Cluster conformance run, two replicas sharing one Redis, and a rate-limited
+// Slack Web API. They are behind the "faults" build tag:
+//
+//	go test -tags faults -count=1 ./cmd/resolvebot/faults/
+//
+// Tests that need redis-server and redis-cli find them on PATH; without
+// them they skip, except under CI=true, where they fail.
+package faults
