@@ -13,6 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 )
 
@@ -54,11 +55,35 @@ func Prefix(tb testing.TB) string {
 	return prefix
 }
 
+// Opener is a storetest.Opener on the test Redis: a store on a fresh
+// prefix, and a reopen that closes it and opens a new client on the same
+// prefix, as a restart would. It skips or fails like Open.
+func Opener(tb testing.TB) (conversation.Store, func() conversation.Store) {
+	tb.Helper()
+	s, prefix := Open(tb)
+	var cur conversation.Store = s
+	reopen := func() conversation.Store {
+		tb.Helper()
+		if err := cur.Close(); err != nil {
+			tb.Fatalf("close: %v", err)
+		}
+		s, err := redisstore.Open(context.Background(), URL(), prefix)
+		if err != nil {
+			tb.Fatalf("reopen: %v", err)
+		}
+		cur = s
+		return s
+	}
+	return s, reopen
+}
+
 // DeletePrefix removes every key under prefix with SCAN and DEL; it never
-// flushes the database, which others may share.
+// flushes the database, which others may share. Failures are test errors.
 func DeletePrefix(tb testing.TB, prefix string) {
+	tb.Helper()
 	opt, err := redis.ParseURL(URL())
 	if err != nil {
+		tb.Errorf("clean up: %v", err)
 		return
 	}
 	c := redis.NewClient(opt)
@@ -67,14 +92,22 @@ func DeletePrefix(tb testing.TB, prefix string) {
 	defer cancel()
 	iter := c.Scan(ctx, 0, prefix+":*", 1000).Iterator()
 	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-		if len(keys) == 500 {
-			c.Del(ctx, keys...)
+	flush := func() {
+		if len(keys) > 0 {
+			if err := c.Del(ctx, keys...).Err(); err != nil {
+				tb.Errorf("clean up: %v", err)
+			}
 			keys = keys[:0]
 		}
 	}
-	if len(keys) > 0 {
-		c.Del(ctx, keys...)
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+		if len(keys) == 500 {
+			flush()
+		}
+	}
+	flush()
+	if err := iter.Err(); err != nil {
+		tb.Errorf("clean up: %v", err)
 	}
 }
