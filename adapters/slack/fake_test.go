@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -40,11 +41,23 @@ type fakeSlack struct {
 	// messages holds the latest blocks of each message, by channel and ts.
 	messages map[string]any
 	views    map[string]map[string]any // view id → the view as last sent
+	// pending are files whose upload URL was given, by file id; uploads
+	// are the files shared into a channel, in order.
+	pending map[string]*fakeFile
+	uploads []fakeFile
+}
+
+// fakeFile is a file uploaded through the external upload flow.
+type fakeFile struct {
+	ID, Name, Title, Channel, Comment string
+	Length                            int    // as announced to files.getUploadURLExternal
+	Data                              []byte // as POSTed to the upload URL
+	Uploaded                          bool
 }
 
 func newFakeSlack(t testing.TB, users ...fakeUser) *fakeSlack {
 	f := &fakeSlack{t: t, team: "T0TEAM", users: map[string]fakeUser{}, limited: map[string]int{},
-		messages: map[string]any{}, views: map[string]map[string]any{}}
+		messages: map[string]any{}, views: map[string]map[string]any{}, pending: map[string]*fakeFile{}}
 	for _, u := range users {
 		f.users[u.ID] = u
 	}
@@ -57,6 +70,10 @@ func newFakeSlack(t testing.TB, users ...fakeUser) *fakeSlack {
 func (f *fakeSlack) URL() string { return f.srv.URL + "/api/" }
 
 func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
+	if id, ok := strings.CutPrefix(r.URL.Path, "/upload/"); ok {
+		f.receiveUpload(w, r, id)
+		return
+	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	c := apiCall{Method: method}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -149,6 +166,35 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.views[id] = view
 		reply(map[string]any{"view": map[string]any{"id": id, "hash": "h" + id}})
+	case "files.getUploadURLExternal":
+		n, err := strconv.Atoi(c.Form.Get("length"))
+		if err != nil || n <= 0 || c.Form.Get("filename") == "" {
+			fail("invalid_arguments")
+			return
+		}
+		f.seq++
+		id := fmt.Sprintf("F%06d", f.seq)
+		f.pending[id] = &fakeFile{ID: id, Name: c.Form.Get("filename"), Length: n}
+		reply(map[string]any{"upload_url": f.srv.URL + "/upload/" + id, "file_id": id})
+	case "files.completeUploadExternal":
+		var list []struct{ ID, Title string }
+		if err := json.Unmarshal([]byte(c.Form.Get("files")), &list); err != nil || len(list) == 0 {
+			fail("invalid_arguments")
+			return
+		}
+		var done []any
+		for _, it := range list {
+			p, ok := f.pending[it.ID]
+			if !ok || !p.Uploaded {
+				fail("file_not_found")
+				return
+			}
+			p.Title, p.Channel, p.Comment = it.Title, c.Form.Get("channel_id"), c.Form.Get("initial_comment")
+			delete(f.pending, it.ID)
+			f.uploads = append(f.uploads, *p)
+			done = append(done, map[string]any{"id": p.ID, "title": p.Title})
+		}
+		reply(map[string]any{"files": done})
 	default:
 		f.t.Errorf("fake slack: unexpected method %s", method)
 		fail("unknown_method")
@@ -235,4 +281,45 @@ func findButton(v any, actionID string) string {
 		}
 	}
 	return ""
+}
+
+// receiveUpload takes the bytes of a file POSTed to its upload URL, as a
+// multipart form with the file in "file", and checks their length.
+func (f *fakeSlack) receiveUpload(w http.ResponseWriter, r *http.Request, id string) {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		http.Error(w, "bad upload request", http.StatusBadRequest)
+		return
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		f.t.Errorf("fake slack: upload %s: %v", id, err)
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(file)
+	if err != nil {
+		http.Error(w, "unreadable", http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, apiCall{Method: "upload"})
+	p, ok := f.pending[id]
+	if !ok {
+		http.Error(w, "unknown file", http.StatusNotFound)
+		return
+	}
+	if len(data) != p.Length {
+		f.t.Errorf("fake slack: upload %s: %d bytes arrived, %d announced", id, len(data), p.Length)
+	}
+	p.Data, p.Uploaded = data, true
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "OK - "+strconv.Itoa(len(data)))
+}
+
+// Uploads returns the files shared so far.
+func (f *fakeSlack) Uploads() []fakeFile {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeFile(nil), f.uploads...)
 }

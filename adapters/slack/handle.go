@@ -148,14 +148,18 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 		}
 	}
 	msgs := a.others(reply)
-	body := a.commandBody(msgs)
+	noted, uploads := withFileNote(msgs)
+	body := a.commandBody(noted)
 	var dm []bot.Message
 	if body == nil && len(msgs) > 0 {
-		dm = msgs
+		dm, uploads = msgs, nil // Send uploads their files with them
 		body = a.commandBody([]bot.Message{{Kind: "notice", Text: "That's a long answer, so I've sent it to you in a direct message."}})
 	}
+	// Files (a case record, a report's chart) are uploaded to the person's
+	// DM after the acknowledgement: the export is already on the record.
 	return outcome{body: body, after: func(ctx context.Context) {
 		a.tell(ctx, per, w, dm)
+		a.sendFiles(ctx, per, w, uploads)
 		a.finish(ctx, reply)
 	}}
 }
@@ -364,10 +368,12 @@ func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction)
 	}}
 }
 
-// openCase shows a whole case and its timeline in a modal.
+// openCase shows a whole case and its timeline in a modal. The view is
+// recorded on the case's timeline (Engine.View); a refusal is recorded too
+// and the person is told why in the modal.
 func (a *Adapter) openCase(ctx context.Context, w who, per *conversation.Person, trigger, caseID string) outcome {
 	var view slack.ModalViewRequest
-	c, err := a.router.Engine.Get(ctx, per.ID, caseID)
+	c, err := a.router.Engine.View(ctx, per.ID, caseID)
 	a.metrics.Command(Platform, "view", codeOf(err))
 	if err != nil {
 		view = renderInfoModal("Case", errorMessage(conversation.ErrorMessage(err)))

@@ -21,7 +21,7 @@ type ManifestOptions struct {
 }
 
 // BotScopes are the bot token scopes the adapter needs.
-var BotScopes = []string{"chat:write", "commands", "im:write", "users:read", "users:read.email"}
+var BotScopes = []string{"chat:write", "commands", "files:write", "im:write", "users:read", "users:read.email"}
 
 type manifest struct {
 	Metadata struct {

@@ -215,6 +215,13 @@ var toneEmoji = map[bot.Tone]string{
 // not fit is cut with an ellipsis and, for a message about a case, a "View
 // full case" button is added.
 func renderMessage(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string) {
+	blocks, fallback, _ = renderMessageCut(m, maxBlocks)
+	return blocks, fallback
+}
+
+// renderMessageCut is renderMessage that also reports whether anything had
+// to be cut or left out to fit.
+func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string, cut bool) {
 	b := &blockBudget{max: maxBlocks}
 	reserve := 2 // the "cut" note and the actions block
 	if m.Title != "" {
@@ -265,7 +272,7 @@ func renderMessage(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback
 		fb += first
 	}
 	fallback, _ = text(fb, MaxFallbackText)
-	return b.blocks, fallback
+	return b.blocks, fallback, b.cut
 }
 
 // renderFields adds fields: short ones two to a row in a section's fields,

@@ -15,7 +15,9 @@ func (a *Adapter) Platform() string { return Platform }
 
 // Send implements bot.Sender: it delivers m by direct message (opening the
 // DM with conversations.open when its channel is not yet known) and returns
-// the channel (D…) and ts of the copy. A handle with no team, as the
+// the channel (D…) and ts of the copy. A message's attachment (a case
+// record, a report's chart), and the whole of a report cut to fit, follow
+// it into the DM as uploaded files. A handle with no team, as the
 // dispatcher's fallback passes, is found by the person's email with
 // users.lookupByEmail. Returns an error when the person cannot be found on
 // Slack or Slack refuses the message.
@@ -44,7 +46,11 @@ func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversat
 	if channel == "" {
 		channel = ch
 	}
-	return conversation.MessageRef{Platform: Platform, Channel: channel, ID: ts, SentAt: a.opts.Now()}, nil
+	ref := conversation.MessageRef{Platform: Platform, Channel: channel, ID: ts, SentAt: a.opts.Now()}
+	if err := a.uploadAll(ctx, channel, m); err != nil {
+		return ref, err
+	}
+	return ref, nil
 }
 
 // Update implements bot.Sender: it replaces a sent copy with chat.update on

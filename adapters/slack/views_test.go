@@ -1,0 +1,54 @@
+package slack
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// TestViewFullCaseIsAudited: "View full case" records the view on the
+// case's timeline; someone outside the case is told plainly and the refusal
+// is recorded.
+func TestViewFullCaseIsAudited(t *testing.T) {
+	h := newHarness(t, false)
+	c := withCase(t, h)
+	h.env.Person(t, cscMg.Email, cscMg.Name, "csc", "")
+	view := func(u fakeUser, trigger string) string {
+		h.interact(map[string]any{"type": "block_actions", "team": h.team(), "user": h.userJSON(u), "trigger_id": trigger,
+			"container": map[string]any{"type": "view", "view_id": "VHOME"}, "view": map[string]any{"id": "VHOME", "type": "home"},
+			"actions": []any{map[string]any{"type": "button", "action_id": actionView, "block_id": "Xh3k", "value": c.ID, "action_ts": "1.2"}}})
+		return jsonString(h.openedView(trigger))
+	}
+	last := func() conversation.Event {
+		got, _ := h.env.Store.GetCase(context.Background(), c.ID)
+		return got.Events[len(got.Events)-1]
+	}
+	if v := view(jo, "trig-v"); !strings.Contains(v, "Timeline of "+c.ID) {
+		t.Fatalf("case view: %s", v)
+	}
+	if e := last(); e.Kind != conversation.EventViewed {
+		t.Fatalf("last event %s, want viewed", e.Kind)
+	}
+	v := view(cscMg, "trig-x")
+	if e := last(); e.Kind != conversation.EventAccessRefused || e.Fields["attempt"] != "view" {
+		t.Fatalf("last event %s %v, want the refused view", e.Kind, e.Fields)
+	}
+	if strings.Contains(v, "Timeline of") || strings.Contains(v, c.ChildRef) {
+		t.Fatalf("a refused view shows the case: %s", v)
+	}
+	if !strings.Contains(v, conversation.ErrorMessage(refusal(t, h, c.ID))) {
+		t.Fatalf("the refusal is not explained: %s", v)
+	}
+}
+
+// refusal returns the error a non-party's view gets, for its wording.
+func refusal(t *testing.T, h *harness, id string) error {
+	t.Helper()
+	_, err := h.env.Engine.View(context.Background(), "nobody@example.org", id)
+	if err == nil {
+		t.Fatal("a stranger may view the case")
+	}
+	return err
+}
