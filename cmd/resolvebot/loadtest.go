@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/adapters/loadtest"
+	"github.com/resolvebot/resolvebot/config"
+)
+
+func init() {
+	subcommands["loadtest"] = loadtestCommand
+}
+
+const loadtestUsage = `Usage: resolvebot loadtest [--url URL] [--requests N] [--duration D] [--concurrency N]
+                          [--mix KINDS] [--cases N] [--config FILE] [--allow-remote]
+
+Sends signed Slack button presses, form submissions and slash commands, and
+Teams message activities, at a running "resolvebot serve", and reports
+requests per second, p50/p99/p99.9 latency and errors. It first raises its
+own test cases (child reference LOADTEST-…, made-up Slack users in team
+T0LOADTEST) and withdraws them at the end.
+
+The Slack signing secret must be the server's, in SLACK_SIGNING_SECRET.
+Use the same --config as the server, so the agencies, categories and slash
+command match. Teams traffic ("teams" in --mix) needs the server to run
+with teams.insecure_no_auth; only do that on a test instance.
+
+  --url URL          the server (default http://127.0.0.1:3978); only loopback
+                     addresses unless --allow-remote
+  --requests N       requests to send at most (default 1000, at most 1000000)
+  --duration D       stop after this long at most (default 30s, at most 10m)
+  --concurrency N    requests in flight at once (default 4, at most 256)
+  --mix KINDS        comma-separated, sent in turn: action (press "Add a note"),
+                     note (submit a note), command (/resolve status), teams
+                     (default action,note,command)
+  --cases N          test cases to raise and spread the load over (default 2)
+  --allow-remote     allow a server that is not on this machine
+`
+
+// loadtestCommand runs "resolvebot loadtest".
+func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("resolvebot loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, loadtestUsage) }
+	var o loadtest.Options
+	var mix, path string
+	fs.StringVar(&o.URL, "url", "http://127.0.0.1:3978", "server base URL")
+	fs.IntVar(&o.Requests, "requests", 1000, "requests to send at most")
+	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "longest run")
+	fs.IntVar(&o.Concurrency, "concurrency", 4, "requests in flight")
+	fs.StringVar(&mix, "mix", "action,note,command", "kinds of request")
+	fs.IntVar(&o.Cases, "cases", 2, "test cases to raise")
+	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
+	fs.StringVar(&path, "config", "", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if _, err := loadtest.CheckTarget(o.URL, o.AllowRemote); err != nil {
+		fmt.Fprintf(stderr, "resolvebot loadtest: %v\n", err)
+		return 2
+	}
+	for _, k := range strings.Split(mix, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			o.Mix = append(o.Mix, k)
+		}
+	}
+	cfg, problems, err := config.Load(config.Options{Path: path})
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		return 1
+	}
+	o.SigningSecret = cfg.Slack.SigningSecret
+	o.Command = cfg.Slack.Command
+	if len(cfg.Directory.Agencies) < 2 || len(cfg.Protocol.Categories) == 0 {
+		fmt.Fprintln(stderr, "resolvebot loadtest: the configuration needs two agencies and a category")
+		return 1
+	}
+	o.Agencies = [2]string{cfg.Directory.Agencies[0].Key, cfg.Directory.Agencies[1].Key}
+	o.Category = cfg.Protocol.Categories[0].Key
+	fmt.Fprintf(stdout, "Loading %s: up to %d requests over %s, %d at once, mix %s\n", o.URL, o.Requests, o.Duration, o.Concurrency, strings.Join(o.Mix, ","))
+	res, err := loadtest.Run(ctx, o)
+	if res != nil {
+		fmt.Fprint(stdout, res.String())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot loadtest: %v\n", err)
+		return 1
+	}
+	if res.Errors > 0 {
+		return 1
+	}
+	return 0
+}
