@@ -413,6 +413,14 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
 	}
 	reply := a.handle(ctx, kind, bot.Inbound{Actor: per.ID, FormKey: meta.Form, CaseID: meta.Case, Version: meta.Version, Values: values})
+	if bot.NeedsIdentifierConfirm(reply.Errors) {
+		// response_action "errors" cannot add the confirmation question,
+		// so the modal is rebuilt with what was typed, each warning under
+		// its field, and the question at the end.
+		if m := a.identifierForm(ctx, per.ID, meta, values, reply); m != nil {
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.slackUserOf(ctx, w.team))))}
+		}
+	}
 	if len(reply.Errors) > 0 {
 		blocks := inputBlockIDs(ic.View)
 		errs := map[string]string{}
@@ -452,6 +460,42 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		a.tell(ctx, per, w, msgs)
 		a.finish(ctx, reply)
 	}}
+}
+
+// identifierForm rebuilds the form a submission came from after an
+// identifier warning: the person's answers as its values, each field's
+// warning on the field, and the confirmation question added. nil when the
+// form is not one that is screened.
+func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMeta, values map[string]string, reply bot.Reply) *bot.Message {
+	var f *conversation.Form
+	title := ""
+	switch {
+	case meta.Form == bot.FormIntake:
+		f = a.router.IntakeForm(ctx, actor)
+		title = f.Title
+	case strings.HasPrefix(meta.Form, bot.ActionFormPrefix):
+		f = bot.ActionForm(a.router.Engine.Protocol, conversation.Verb(strings.TrimPrefix(meta.Form, bot.ActionFormPrefix)))
+		if f != nil {
+			title = f.Title + " · " + meta.Case
+		}
+	}
+	if f == nil {
+		return nil
+	}
+	f = bot.WithIdentifierConfirm(f)
+	for i := range f.Fields {
+		if v, ok := values[f.Fields[i].Key]; ok {
+			f.Fields[i].Default = v
+		}
+	}
+	text := f.Intro
+	for _, m := range reply.Messages {
+		if m.Kind == "error" && m.Text != "" {
+			text = m.Text
+		}
+	}
+	return &bot.Message{Kind: "form", Title: title, Text: text, Tone: bot.ToneWarning, Form: f,
+		CaseID: meta.Case, FormCase: meta.Case, FormVersion: meta.Version, Errors: reply.Errors}
 }
 
 // inputBlockIDs lists the block ids of a view's input blocks.

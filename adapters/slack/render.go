@@ -377,7 +377,9 @@ type userLookup func(personID string) string
 
 // renderForm renders a form message as a modal that collects it. Each
 // field is an input block whose block id and action id are the field key, so
-// field errors land on their own field.
+// field errors land on their own field. A message's Errors (a form shown
+// again, such as after an identifier warning) appear as a warning context
+// block under each field.
 func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalViewRequest {
 	f := m.Form
 	title := f.Title
@@ -393,10 +395,20 @@ func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalView
 		PrivateMetadata: meta.encode(),
 	}
 	b := &blockBudget{max: MaxModalBlocks}
+	reserve := len(f.Fields)
+	for _, fd := range f.Fields {
+		if m.Errors[fd.Key] != "" {
+			reserve++
+		}
+	}
+	body := esc(m.Text)
+	if m.Text != "" && len(m.Errors) > 0 {
+		body = toneEmoji[bot.ToneWarning] + body
+	}
 	if meta.Case != "" {
-		b.addText(strings.TrimSpace("*"+esc(meta.Case)+"*\n"+esc(m.Text)), len(f.Fields))
+		b.addText(strings.TrimSpace("*"+esc(meta.Case)+"*\n"+body), reserve)
 	} else if m.Text != "" {
-		b.addText(esc(m.Text), len(f.Fields))
+		b.addText(body, reserve)
 	}
 	for i := range f.Fields {
 		fd := f.Fields[i]
@@ -404,6 +416,10 @@ func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalView
 			fd.Default = meta.Concern
 		}
 		b.add(renderInput(fd, lookup))
+		if msg := m.Errors[fd.Key]; msg != "" {
+			t, _ := cutEscaped(toneEmoji[bot.ToneWarning]+esc(msg), MaxSectionField)
+			b.add(slack.NewContextBlock("error_"+fd.Key, mrkdwnText(t)))
+		}
 	}
 	v.Blocks = slack.Blocks{BlockSet: b.blocks}
 	return v

@@ -82,6 +82,13 @@ func goldenDocs(t *testing.T) map[string]any {
 		docs["modal_"+string(v)] = renderForm(bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},
 			formMeta{Form: f.Key, Case: c.ID, Version: c.Version}, none)
 	}
+	// A response held back by an identifier warning: the answer kept, the
+	// warning under it and the confirmation question added.
+	warned := env.Router.Handle(ctx, bot.Inbound{Actor: joID, FormKey: bot.ActionFormPrefix + string(conversation.VerbRespond), CaseID: c.ID,
+		Version: c.Version, Values: map[string]string{"text": "Seen at home; NHS number 943 476 5919."}})
+	ad := &Adapter{router: env.Router}
+	docs["modal_identifiers"] = renderForm(*ad.identifierForm(ctx, joID, formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version},
+		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
 	docs["modal_route"] = renderInfoModal("Raise a disagreement", k.Route(conversation.RouteImmediateRisk))
 	docs["modal_case"] = renderInfoModal(c.ID, fullCase(k.Card(ctx, c, joID, "")), k.Timeline(ctx, c))
 	docs["modal_case_long"] = renderInfoModal(cl.ID, fullCase(envL.Router.Cards.Card(ctx, cl, joL, "")), envL.Router.Cards.Timeline(ctx, cl))
