@@ -112,4 +112,3 @@ func TestActionFormIdentifierWarning(t *testing.T) {
 		t.Fatalf("last event %s", last.Kind)
 	}
 }
-
