@@ -12,9 +12,9 @@ import (
 type Calendar struct {
 	loc      *time.Location
 	business *cal.BusinessCalendar
-	closures map[string]bool // YYYY-MM-DD
-	start    time.Duration   // working day start, from midnight
-	end      time.Duration   // working day end, from midnight
+	closures map[dateKey]bool
+	start    time.Duration // working day start, from midnight
+	end      time.Duration // working day end, from midnight
 }
 
 // NewCalendar returns a calendar for England and Wales bank holidays in loc
@@ -33,9 +33,9 @@ func NewCalendar(loc *time.Location, closures []time.Time, start, end time.Durat
 	b := cal.NewBusinessCalendar()
 	b.AddHoliday(gb.Holidays...)
 	b.SetWorkHours(start, end)
-	c := &Calendar{loc: loc, business: b, closures: map[string]bool{}, start: start, end: end}
+	c := &Calendar{loc: loc, business: b, closures: map[dateKey]bool{}, start: start, end: end}
 	for _, d := range closures {
-		c.closures[d.Format(time.DateOnly)] = true
+		c.closures[dayOf(d)] = true
 	}
 	return c
 }
@@ -43,11 +43,24 @@ func NewCalendar(loc *time.Location, closures []time.Time, start, end time.Durat
 // Location returns the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
+// dateKey is a calendar day, as a map key that costs no allocation (this
+// lookup runs for every day the nudge schedule walks over).
+type dateKey struct {
+	y int
+	m time.Month
+	d int
+}
+
+func dayOf(t time.Time) dateKey {
+	y, m, d := t.Date()
+	return dateKey{y, m, d}
+}
+
 // IsWorkingDay reports whether the day containing t (in the calendar's zone)
 // is a working day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
 	d := c.midnight(t)
-	if c.closures[d.Format(time.DateOnly)] {
+	if len(c.closures) > 0 && c.closures[dayOf(d)] {
 		return false
 	}
 	return c.business.IsWorkday(d)

@@ -62,6 +62,11 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
+	if len(args) == 0 {
+		// A constant message needs no formatting; the rights checks make
+		// many of these for every card rendered.
+		return &Error{Code: code, Message: format}
+	}
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 

@@ -78,7 +78,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	atReferral := cur.Key == ReferralStageKey
 	stageName := p.StageName(cur.Key)
 	onStage := side != ""
-	notOnStage := Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
+	// Built only when refused: AllowedVerbs asks about every verb for every
+	// card, and most verbs are allowed or refused for another reason.
+	notOnStage := func() error {
+		return Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
+	}
 	if !c.Status.Active() && v != VerbNote {
 		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)
 	}
@@ -102,7 +106,7 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 	case VerbEscalate:
 		if !onStage {
-			return notOnStage
+			return notOnStage()
 		}
 		if atReferral {
 			return Errorf(EINVALID, "The case is with the partnership; it can't be escalated further.")
@@ -112,7 +116,7 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 	case VerbPropose:
 		if !onStage {
-			return notOnStage
+			return notOnStage()
 		}
 		if c.Resolution != nil && !c.Resolution.Confirmed {
 			return Errorf(EINVALID, "A resolution is already waiting to be confirmed.")
@@ -130,14 +134,14 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 	case VerbRefer:
 		if !onStage {
-			return notOnStage
+			return notOnStage()
 		}
 		if atReferral {
 			return Errorf(EINVALID, "The case is already with the partnership.")
 		}
 	case VerbMediation:
 		if !onStage {
-			return notOnStage
+			return notOnStage()
 		}
 		if c.Mediation {
 			return Errorf(EINVALID, "Mediation has already been asked for on this case.")
@@ -147,11 +151,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 	case VerbExtend:
 		if !onStage && !a.Partnership {
-			return notOnStage
+			return notOnStage()
 		}
 	case VerbReassign:
 		if !onStage && !a.Partnership {
-			return notOnStage
+			return notOnStage()
 		}
 	case VerbAcceptReferral, VerbReturnReferral:
 		if !a.Partnership {
