@@ -104,7 +104,9 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 	if len(act.Value) > 0 {
 		in, submitted = inboundFromData(per.ID, "", act.Value)
 	} else {
-		in = bot.Inbound{Actor: per.ID, Text: commandText(act.Text)}
+		// A case record comes back as JSON, laid out as cards: Teams
+		// cannot take the file itself (see files.go).
+		in = bot.Inbound{Actor: per.ID, Text: exportText(commandText(act.Text))}
 	}
 	reply := a.router.Handle(ctx, in) // written before the acknowledgement
 	a.countCommand(in, reply)
@@ -219,7 +221,16 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	msgs := slices.Clone(reply.Messages)
 	if len(reply.Errors) > 0 && in.FormKey != "" {
 		if f := a.formFor(ctx, in); f != nil {
-			m := bot.Message{Kind: "form", Title: f.Title, Text: f.Intro, Form: f, Errors: reply.Errors,
+			text := f.Intro
+			if bot.NeedsIdentifierConfirm(reply.Errors) {
+				// An identifier warning: the same card with the answers,
+				// each warning on its field, and a toggle to confirm.
+				f = bot.WithIdentifierConfirm(f)
+				if len(msgs) > 0 && msgs[0].Kind == "error" {
+					text = msgs[0].Text
+				}
+			}
+			m := bot.Message{Kind: "form", Title: f.Title, Text: text, Form: f, Errors: reply.Errors,
 				CaseID: in.CaseID, FormCase: in.CaseID, FormVersion: in.Version}
 			if len(msgs) > 0 && msgs[0].Kind == "error" {
 				msgs = msgs[1:]
@@ -301,18 +312,20 @@ func (a *Adapter) recordRef(ctx context.Context, personID string, m bot.Message,
 // person, in the same conversation, once.
 func (a *Adapter) sendMessages(ctx context.Context, serviceURL, convID, personID string, msgs []bot.Message) {
 	for _, m := range msgs {
-		card := Render(m)
-		if m.Kind == "form" && m.Form != nil {
-			card = formCard(m)
-		}
-		id, err := a.conn.send(ctx, serviceURL, convID, cardActivity(card, m.Title))
-		if err != nil {
-			a.log.Warn("teams send failed", "case", m.CaseID, "kind", m.Kind, "err", err)
-			a.tellFailure(ctx, serviceURL, convID, err)
-			return
+		var first string
+		for i, act := range activities(m) {
+			id, err := a.sendActivity(ctx, serviceURL, convID, act)
+			if err != nil {
+				a.log.Warn("teams send failed", "case", m.CaseID, "kind", m.Kind, "err", err)
+				a.tellFailure(ctx, serviceURL, convID, err)
+				return
+			}
+			if i == 0 {
+				first = id
+			}
 		}
 		if personID != "" {
-			a.recordRef(ctx, personID, m, convID, id)
+			a.recordRef(ctx, personID, m, convID, first)
 		}
 	}
 }
@@ -408,20 +421,23 @@ func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person,
 
 // Send implements bot.Sender: it sends m proactively to the person's 1:1
 // chat with the bot (opening it from a team membership when needed) and
-// returns the conversation id and activity id. Returns an error when the
+// returns the conversation id and activity id (of the first activity, when
+// a case record or a long report takes several). Returns an error when the
 // handle holds no reference or Teams refuses the message.
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	convID, serviceURL, err := a.conversationFor(ctx, to, h)
 	if err != nil {
 		return conversation.MessageRef{}, err
 	}
-	card := Render(m)
-	if m.Kind == "form" && m.Form != nil {
-		card = formCard(m)
-	}
-	id, err := a.conn.send(ctx, serviceURL, convID, cardActivity(card, m.Title))
-	if err != nil {
-		return conversation.MessageRef{}, err
+	var id string
+	for i, act := range activities(m) {
+		aid, err := a.sendActivity(ctx, serviceURL, convID, act)
+		if err != nil {
+			return conversation.MessageRef{}, err
+		}
+		if i == 0 {
+			id = aid
+		}
 	}
 	a.mu.Lock()
 	a.convURLs[convID] = serviceURL

@@ -312,10 +312,13 @@ type outActivity struct {
 	Attachments []attachment `json:"attachments,omitempty"`
 }
 
-// attachment carries an Adaptive Card.
+// attachment carries an Adaptive Card (Content) or an inline image
+// (ContentURL, a data URI).
 type attachment struct {
 	ContentType string `json:"contentType"`
-	Content     any    `json:"content"`
+	Content     any    `json:"content,omitempty"`
+	ContentURL  string `json:"contentUrl,omitempty"`
+	Name        string `json:"name,omitempty"`
 }
 
 // adaptiveCardType is the content type of Adaptive Card attachments.

@@ -316,22 +316,28 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 		if v, ok := values[fd.Key]; ok {
 			value = v
 		}
-		switch fd.Type {
-		case conversation.FieldYesNo:
+		switch {
+		case fd.Key == bot.FieldConfirmIdentifiers && len(fd.Options) > 0:
+			// The identifier confirmation: one toggle, "yes" when on.
+			in["type"] = "Input.Toggle"
+			in["title"] = plain(fd.Options[0].Label, 200)
+			in["valueOn"] = fd.Options[0].Value
+			in["valueOff"] = "no"
+		case fd.Type == conversation.FieldYesNo:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "expanded"
 			in["choices"] = []any{choice("Yes", "yes"), choice("No", "no")}
-		case conversation.FieldSelect, conversation.FieldAgency:
+		case fd.Type == conversation.FieldSelect, fd.Type == conversation.FieldAgency:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "compact"
 			in["choices"] = choices(fd.Options)
 			in["placeholder"] = "Choose one"
-		case conversation.FieldCheckboxes:
+		case fd.Type == conversation.FieldCheckboxes:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "expanded"
 			in["isMultiSelect"] = true
 			in["choices"] = choices(fd.Options)
-		case conversation.FieldTextarea:
+		case fd.Type == conversation.FieldTextarea:
 			in["type"] = "Input.Text"
 			in["isMultiline"] = true
 		default: // text and person

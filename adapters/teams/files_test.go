@@ -1,0 +1,149 @@
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// teamsCase raises a case by Sam against Alex, both installed on Teams.
+func teamsCase(t *testing.T, h *harness) (sam, alex teamstest.User, c *conversation.Case) {
+	t.Helper()
+	samID := h.env.Person(t, "sam.teacher@example.org", "Sam Teacher", "school", "school.manager@example.org")
+	alexID := h.env.Person(t, "alex.worker@example.org", "Alex Worker", "csc", "")
+	sam = h.user("Sam Teacher", "sam.teacher@example.org")
+	alex = h.user("Alex Worker", "alex.worker@example.org")
+	for _, u := range []teamstest.User{sam, alex} {
+		h.post(t, h.client.Install(u), http.StatusOK)
+	}
+	res, err := h.env.Engine.Raise(context.Background(), samID, bottest.Intake(alexID, "school", "csc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sam, alex, res.Case
+}
+
+// TestExportIsASecureMessage: "export CR-… pdf" in Teams sends the record
+// as cards in the 1:1 chat, every one marked OFFICIAL-SENSITIVE, holding the
+// timeline, with a note on how to get the PDF; the export is recorded.
+func TestExportIsASecureMessage(t *testing.T) {
+	h := newHarness(t)
+	sam, _, c := teamsCase(t, h)
+	for i := range 40 { // a long timeline, so the record takes several messages
+		if _, err := h.env.Engine.AddNote(context.Background(), conversation.Cmd{Actor: c.Raiser.PersonID, CaseID: c.ID},
+			strings.Repeat("Phoned the duty desk again. ", 30)+"note "+itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.connector.Reset()
+	h.post(t, h.client.Message(sam, "export "+c.ID+" pdf"), http.StatusOK)
+	sent := h.connector.Sent(sam.Conversation())
+	if len(sent) < 2 {
+		t.Fatalf("%d messages, want the record over several", len(sent))
+	}
+	var all strings.Builder
+	for i, call := range sent {
+		b, _ := json.Marshal(call.Body)
+		if len(b) > maxCardBytes {
+			t.Errorf("message %d is %d bytes", i, len(b))
+		}
+		text := teamstest.Text(call.Card())
+		if !strings.HasPrefix(text, "OFFICIAL-SENSITIVE\n") || !strings.HasSuffix(text, "OFFICIAL-SENSITIVE\n") {
+			t.Errorf("message %d is not marked top and bottom:\n%s", i, text)
+		}
+		if !strings.Contains(text, "Case record "+c.ID+" (part "+itoa(i+1)+" of "+itoa(len(sent))+")") {
+			t.Errorf("message %d is not numbered", i)
+		}
+		all.WriteString(text)
+	}
+	for _, want := range []string{"resolvebot export " + c.ID + " --format pdf", "The disagreement", "Timeline", "note 39", c.ChildRef} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("the record lacks %q", want)
+		}
+	}
+	got, _ := h.env.Store.GetCase(context.Background(), c.ID)
+	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventExported {
+		t.Fatalf("last event %s, want the export", last.Kind)
+	}
+}
+
+// TestExportRefusedInTeams: someone outside the case gets a clear refusal
+// and nothing of the record.
+func TestExportRefusedInTeams(t *testing.T) {
+	h := newHarness(t)
+	_, _, c := teamsCase(t, h)
+	h.env.Person(t, "csc.manager@example.org", "CSC Manager", "csc", "")
+	mgr := h.user("CSC Manager", "csc.manager@example.org")
+	h.post(t, h.client.Install(mgr), http.StatusOK)
+	h.post(t, h.client.Message(mgr, "export "+c.ID), http.StatusOK)
+	text := teamstest.Text(h.lastSent(t, mgr).Card())
+	if strings.Contains(text, "OFFICIAL-SENSITIVE") || strings.Contains(text, c.ChildRef) {
+		t.Fatalf("a refused export shows the record:\n%s", text)
+	}
+	got, _ := h.env.Store.GetCase(context.Background(), c.ID)
+	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventAccessRefused {
+		t.Fatalf("last event %s, want the refusal", last.Kind)
+	}
+}
+
+// TestReportChartInline: the partnership manager's report arrives as a card
+// and its chart as an inline PNG.
+func TestReportChartInline(t *testing.T) {
+	h := newHarness(t)
+	teamsCase(t, h)
+	pm := h.user("Partnership Manager", "partnership.manager@example.org")
+	h.post(t, h.client.Install(pm), http.StatusOK)
+	h.connector.Reset()
+	h.post(t, h.client.Message(pm, "report 2026-11"), http.StatusOK)
+	sent := h.connector.Sent(pm.Conversation())
+	if len(sent) != 2 || !strings.Contains(teamstest.Text(sent[0].Card()), "Case resolution report") {
+		t.Fatalf("%d messages", len(sent))
+	}
+	atts, _ := sent[1].Body["attachments"].([]any)
+	img, _ := atts[0].(map[string]any)
+	if img["contentType"] != "image/png" || !strings.HasPrefix(img["contentUrl"].(string), "data:image/png;base64,iVBOR") {
+		t.Fatalf("chart attachment %v", img["contentType"])
+	}
+}
+
+// TestImageTooLargeForTeams: an inline image Teams refuses with 413 is
+// replaced by a notice saying how to get the chart.
+func TestImageTooLargeForTeams(t *testing.T) {
+	h := newHarness(t)
+	sam, _, _ := teamsCase(t, h)
+	h.connector.Reset()
+	h.connector.FailNext("", http.StatusRequestEntityTooLarge)
+	img := imageActivity(bot.Attachment{Name: "c.png", ContentType: "image/png", Data: []byte("\x89PNG")})
+	if _, err := h.adapter.sendActivity(context.Background(), h.connector.URL(), sam.Conversation(), img); err != nil {
+		t.Fatal(err)
+	}
+	if text := teamstest.Text(h.lastSent(t, sam).Card()); !strings.Contains(text, "resolvebot report --format png") {
+		t.Fatalf("no notice in place of the chart:\n%s", text)
+	}
+	// An image over the size Teams takes is not even tried.
+	big := imageActivity(bot.Attachment{Name: "c.png", ContentType: "image/png", Data: make([]byte, maxActivityBytes)})
+	if isImage(big) {
+		t.Fatal("an oversized image was sent inline")
+	}
+}
+
+// TestSplitText keeps every rune and cuts at line breaks.
+func TestSplitText(t *testing.T) {
+	s := strings.Repeat("line of text\n", 1000)
+	parts := splitText(s, 4000)
+	if strings.Join(parts, "\n") != s {
+		t.Fatal("splitText lost text")
+	}
+	for _, p := range parts {
+		if len([]rune(p)) > 4000 {
+			t.Fatalf("part of %d runes", len([]rune(p)))
+		}
+	}
+}
