@@ -3,11 +3,14 @@ package slack
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -119,8 +122,21 @@ func FuzzSlackRequest(f *testing.F) {
 		default:
 			req = newSignedRequest("application/x-www-form-urlencoded", body)
 		}
-		rec := req.do(sb.handler)
-		sb.ad.Wait()
+		// A request, with the work after its acknowledgement, must finish
+		// promptly: a hang is a finding too.
+		var rec *httptest.ResponseRecorder
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			rec = req.do(sb.handler)
+			sb.ad.Wait()
+		}()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			buf := make([]byte, 1<<20)
+			t.Fatalf("request still running after 20s:\n%s", buf[:runtime.Stack(buf, true)])
+		}
 		if rec.Code >= 500 || rec.Code == http.StatusUnauthorized {
 			t.Fatalf("status %d for a signed request: %s", rec.Code, rec.Body)
 		}
