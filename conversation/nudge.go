@@ -2,8 +2,8 @@ package conversation
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -127,8 +127,17 @@ func (p NudgePolicy) Schedule(c *Case, proto *Protocol, cal *Calendar) []Nudge {
 		if sends {
 			at = p.SendTime(cal, at)
 		}
-		key := fmt.Sprintf("%s/%d/%s/%s", c.ID, ordinal, kind, at.In(cal.Location()).Format(time.DateOnly))
-		out = append(out, Nudge{Kind: kind, Key: key, Stage: cur.Key, At: at})
+		// id/stage ordinal/kind/date, built without fmt: the due pass and
+		// every case change compute the whole schedule.
+		var buf [96]byte
+		k := append(buf[:0], c.ID...)
+		k = append(k, '/')
+		k = strconv.AppendInt(k, int64(ordinal), 10)
+		k = append(k, '/')
+		k = append(k, kind...)
+		k = append(k, '/')
+		k = at.In(cal.Location()).AppendFormat(k, time.DateOnly)
+		out = append(out, Nudge{Kind: kind, Key: string(k), Stage: cur.Key, At: at})
 	}
 	if !cur.Acknowledged() {
 		add(NudgeAckReminder, cur.AckDeadline, true)
