@@ -133,8 +133,25 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 			m.Fields = append(m.Fields, Field{"Action", v})
 		}
 	}
+	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
+		m.Fields = append(m.Fields, Field{"About this stage", g})
+	}
 	m.Buttons = k.Buttons(ctx, c, viewer)
 	return m
+}
+
+// stageGuidance returns the protocol's guidance for a stage, shown to the
+// people brought into it.
+func (k *Cards) stageGuidance(key string) string {
+	if key == conversation.ReferralStageKey {
+		return strings.TrimSpace(k.Protocol.Referral.Guidance)
+	}
+	for _, s := range k.Protocol.Stages {
+		if s.Key == key {
+			return strings.TrimSpace(s.Guidance)
+		}
+	}
+	return ""
 }
 
 func urgencyLabel(u conversation.Urgency) string {
