@@ -69,8 +69,11 @@ func esc(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s
 	}
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return escaper.Replace(s)
 }
+
+// escaper is built once: it is safe for concurrent use.
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // cutEscaped cuts already-escaped text to max, ending with an ellipsis, and
 // never splits an entity such as &amp;. It reports whether it cut.
