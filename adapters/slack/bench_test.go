@@ -296,6 +296,26 @@ func pressPool(b *testing.B, sb *stubBot, n int) []signedRequest {
 	return reqs[:n]
 }
 
+// commits returns a function reporting the bolt commits per operation
+// since it was called, or one that does nothing for other stores.
+func commits(b *testing.B, store conversation.Store) func() {
+	bs, ok := store.(*boltstore.Store)
+	if !ok {
+		return func() {}
+	}
+	before, err := bs.Commits()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		after, err := bs.Commits()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(after-before)/float64(b.N), "commits/op")
+	}
+}
+
 func checkAcknowledged(b *testing.B, store conversation.Store, id string) {
 	b.Helper()
 	c, err := store.GetCase(context.Background(), id)
@@ -313,6 +333,7 @@ func BenchmarkSlackButton(b *testing.B) {
 	benchStores(b, func(b *testing.B, store conversation.Store) {
 		sb := newStubBot(b, store)
 		reqs := pressPool(b, sb, b.N)
+		report := commits(b, store)
 		cpu := cpustat.Start()
 		b.ResetTimer()
 		for i := range b.N {
@@ -323,6 +344,7 @@ func BenchmarkSlackButton(b *testing.B) {
 		}
 		b.StopTimer()
 		cpustat.Report(b, cpu)
+		report()
 		checkAcknowledged(b, store, caseOf(b, reqs[b.N-1]))
 	})
 }
@@ -330,7 +352,8 @@ func BenchmarkSlackButton(b *testing.B) {
 // BenchmarkSlackButtonParallel presses Acknowledge from many goroutines at
 // once (GOMAXPROCS × 16), as a busy workspace would. On bolt, concurrent
 // writes share one commit and fsync through DB.Batch, so ns/op here should
-// be a fraction of BenchmarkSlackButton's.
+// be a fraction of BenchmarkSlackButton's, and so should commits/op (each
+// commit is one fsync).
 func BenchmarkSlackButtonParallel(b *testing.B) {
 	benchStores(b, func(b *testing.B, store conversation.Store) {
 		sb := newStubBot(b, store)
@@ -338,6 +361,7 @@ func BenchmarkSlackButtonParallel(b *testing.B) {
 		var next atomic.Int64
 		var failed atomic.Int64
 		b.SetParallelism(16)
+		report := commits(b, store)
 		cpu := cpustat.Start()
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
@@ -351,6 +375,7 @@ func BenchmarkSlackButtonParallel(b *testing.B) {
 		sb.ad.Wait()
 		b.StopTimer()
 		cpustat.Report(b, cpu)
+		report()
 		if n := failed.Load(); n > 0 {
 			b.Fatalf("%d presses failed", n)
 		}
