@@ -132,6 +132,11 @@ func nameFromEmail(email string) string {
 func (p *People) Identify(ctx context.Context, h conversation.Handle, name, email string) (*conversation.Person, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	// Waiting for the lock ignores ctx; a caller whose deadline passed
+	// meanwhile (the store is slow or down) gets its answer at once.
+	if err := ctx.Err(); err != nil {
+		return nil, conversation.Internal("identify", err)
+	}
 	per, err := p.store.FindPersonByHandle(ctx, h.Platform, h.Team, h.User)
 	if err == nil {
 		if updateHandle(per, h) || (name != "" && per.Name != name) {

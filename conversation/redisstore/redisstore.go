@@ -82,7 +82,10 @@ func New(client redis.UniversalClient, prefix string) *Store {
 // Cluster; a single host:port without a scheme is one node. For Sentinel,
 // or a cluster needing credentials or TLS, build a redis.UniversalClient
 // and use New. Open returns an EINVALID error for an address it cannot
-// read and an EINTERNAL error if Redis does not answer a PING.
+// read and an EINTERNAL error if Redis does not answer a PING. The client
+// honours context deadlines on every call, so a caller's deadline (such as
+// a chat platform's acknowledgement budget) bounds a call even while Redis
+// is down or stalled.
 func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 	var client redis.UniversalClient
 	switch {
@@ -91,6 +94,7 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 		if err != nil {
 			return nil, conversation.Errorf(conversation.EINVALID, "The Redis URL cannot be read: %v", err)
 		}
+		opt.ContextTimeoutEnabled = true
 		client = redis.NewClient(opt)
 	case strings.Contains(addr, ","):
 		var addrs []string
@@ -99,9 +103,9 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 				addrs = append(addrs, a)
 			}
 		}
-		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs})
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
 	case addr != "":
-		client = redis.NewClient(&redis.Options{Addr: addr})
+		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
 	default:
 		return nil, conversation.Errorf(conversation.EINVALID, "The Redis address is empty.")
 	}

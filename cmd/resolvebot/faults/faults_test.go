@@ -193,12 +193,15 @@ func TestRedisOutage(t *testing.T) {
 	results := map[int]result{}
 	var wg sync.WaitGroup
 	hardStop := time.Now().Add(90 * time.Second)
-	for range 4 {
+	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for !stop.Load() && time.Now().Before(hardStop) {
 				i := int(next.Add(1))
+				if i > 20000 {
+					return
+				}
 				r := c.note(b.addr, ids[i%len(ids)], noteText(i))
 				mu.Lock()
 				results[i] = r
@@ -258,6 +261,12 @@ func TestRedisOutage(t *testing.T) {
 			if !r.saved() {
 				afterFailed++
 			}
+		}
+	}
+	for _, r := range results {
+		if r.latency > 2600*time.Millisecond {
+			figure(t, "slow answer: sent %v after the kill, took %v: %d %v %.120s", r.sent.Sub(down).Round(time.Millisecond),
+				r.latency.Round(time.Millisecond), r.status, r.err, r.body)
 		}
 	}
 	if recovered.IsZero() {
