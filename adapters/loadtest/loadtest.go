@@ -97,13 +97,18 @@ type Options struct {
 
 // Result is what a run measured.
 type Result struct {
-	Requests  int
-	Errors    int
+	// Requests were answered (or failed) within the run; Errors of them
+	// failed: a transport error, a status other than 200, or an answer
+	// other than the one expected.
+	Requests int
+	Errors   int
+	// Elapsed is the load's wall time and PerSecond its throughput.
 	Elapsed   time.Duration
 	PerSecond float64
-	P50, P99  time.Duration
-	P999      time.Duration
-	Max       time.Duration
+	// P50, P99, P999 and Max are latencies over every request.
+	P50, P99 time.Duration
+	P999     time.Duration
+	Max      time.Duration
 	// ByKind counts requests and errors per kind.
 	ByKind map[string]*KindResult
 	// FirstErrors holds up to five error descriptions (status and kind,
@@ -115,8 +120,10 @@ type Result struct {
 
 // KindResult counts one kind of request.
 type KindResult struct {
+	// Requests and Errors count this kind's requests and failures.
 	Requests, Errors int
-	P50, P99         time.Duration
+	// P50 and P99 are this kind's latencies.
+	P50, P99 time.Duration
 }
 
 // String formats the result for people.
