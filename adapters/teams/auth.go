@@ -159,6 +159,11 @@ type validator struct {
 	issuers []string
 	keys    *keySet
 	now     func() time.Time
+
+	// parser is built once: its options are fixed, and a jwt.Parser may
+	// be shared by concurrent requests.
+	parserOnce sync.Once
+	parser     *jwt.Parser
 }
 
 // validate checks header ("Bearer <jwt>") for an activity from channelID
@@ -178,14 +183,16 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 	var key signingKey
 	var keyErr error
 	claims := jwt.MapClaims{}
-	parser := jwt.NewParser(
-		jwt.WithValidMethods([]string{"RS256"}),
-		jwt.WithAudience(v.appID),
-		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(clockSkew),
-		jwt.WithTimeFunc(v.now),
-	)
-	_, err := parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
+	v.parserOnce.Do(func() {
+		v.parser = jwt.NewParser(
+			jwt.WithValidMethods([]string{"RS256"}),
+			jwt.WithAudience(v.appID),
+			jwt.WithExpirationRequired(),
+			jwt.WithLeeway(clockSkew),
+			jwt.WithTimeFunc(v.now),
+		)
+	})
+	_, err := v.parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
 			keyErr = authErr("token has no key id")
