@@ -27,6 +27,9 @@ const (
 	// keyRefreshInterval is the least time between two key fetches caused
 	// by an unknown key id.
 	keyRefreshInterval = time.Minute
+	// keyRetryInterval is the least time between two fetch attempts while
+	// no keys have ever been fetched (the metadata endpoint is down).
+	keyRetryInterval = 5 * time.Second
 	// keyTTL is how long fetched keys are used before they are fetched again.
 	keyTTL = 24 * time.Hour
 	// maxMetadataBytes bounds the metadata and key documents.
@@ -36,6 +39,11 @@ const (
 // errAuth is the root of every token refusal; the wrapped reason is for
 // logs only and never carries the token.
 var errAuth = errors.New("unauthorized")
+
+// errKeysUnavailable is returned when the signing keys cannot be fetched,
+// so a token cannot be checked either way; the request is answered 503 so
+// the Bot Framework tries again.
+var errKeysUnavailable = errors.New("signing keys unavailable")
 
 func authErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errAuth, fmt.Sprintf(format, args...))
@@ -61,28 +69,41 @@ type keySet struct {
 	tried   time.Time // last fetch attempt
 }
 
-// key returns the key with kid, fetching the keys when needed.
+// key returns the key with kid, fetching the keys when needed. It returns
+// an error wrapping errKeysUnavailable when no keys could ever be fetched,
+// or when kid is unknown and fetching again failed (it may be a new key);
+// and one wrapping errAuth when the fetched keys lack kid.
 func (k *keySet) key(ctx context.Context, kid string) (signingKey, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	now := k.now()
 	stale := k.keys == nil || now.Sub(k.fetched) >= keyTTL
 	key, ok := k.keys[kid]
-	if (stale || !ok) && (k.tried.IsZero() || now.Sub(k.tried) >= keyRefreshInterval) {
+	interval := keyRefreshInterval
+	if k.keys == nil {
+		interval = keyRetryInterval
+	}
+	var fetchErr error
+	if (stale || !ok) && (k.tried.IsZero() || now.Sub(k.tried) >= interval) {
 		k.tried = now
 		keys, err := k.fetch(ctx)
-		if err != nil && k.keys == nil {
-			return signingKey{}, fmt.Errorf("fetch signing keys: %w", err)
-		}
 		if err == nil {
 			k.keys, k.fetched = keys, now
 		}
+		fetchErr = err
 		key, ok = k.keys[kid]
 	}
-	if !ok {
-		return signingKey{}, authErr("unknown signing key")
+	switch {
+	case ok:
+		return key, nil
+	case k.keys == nil && fetchErr != nil:
+		return signingKey{}, fmt.Errorf("%w: %w", errKeysUnavailable, fetchErr)
+	case k.keys == nil:
+		return signingKey{}, fmt.Errorf("%w: the last fetch failed", errKeysUnavailable)
+	case fetchErr != nil:
+		return signingKey{}, fmt.Errorf("%w: unknown key id and %w", errKeysUnavailable, fetchErr)
 	}
-	return key, nil
+	return signingKey{}, authErr("unknown signing key")
 }
 
 // fetch reads the metadata document, then the key set it points to.
@@ -164,14 +185,18 @@ type validator struct {
 	// be shared by concurrent requests.
 	parserOnce sync.Once
 	parser     *jwt.Parser
+	claims     *jwt.Validator
 }
 
 // validate checks header ("Bearer <jwt>") for an activity from channelID
 // with serviceURL: signature by a current Bot Framework key that endorses
 // channelID, an allowed issuer, the bot's app id as audience, an expiry
 // (with five minutes of skew), and a serviceurl claim equal to serviceURL.
-// It returns an error wrapping errAuth for a refused token, or another
-// error when the keys cannot be fetched. It never panics on odd claims.
+// The claims are checked before the signing key is looked up, so a token
+// that is plainly invalid is refused even while the keys cannot be fetched.
+// It returns an error wrapping errAuth for a refused token, one wrapping
+// errKeysUnavailable when the keys cannot be fetched, or another error. It
+// never panics on odd claims.
 func (v *validator) validate(ctx context.Context, header, channelID, serviceURL string) error {
 	if v.appID == "" {
 		return authErr("no app id is configured")
@@ -184,15 +209,24 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 	var keyErr error
 	claims := jwt.MapClaims{}
 	v.parserOnce.Do(func() {
-		v.parser = jwt.NewParser(
-			jwt.WithValidMethods([]string{"RS256"}),
+		opts := []jwt.ParserOption{
 			jwt.WithAudience(v.appID),
 			jwt.WithExpirationRequired(),
 			jwt.WithLeeway(clockSkew),
 			jwt.WithTimeFunc(v.now),
-		)
+		}
+		v.parser = jwt.NewParser(append(opts, jwt.WithValidMethods([]string{"RS256"}))...)
+		v.claims = jwt.NewValidator(opts...)
 	})
 	_, err := v.parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
+		if err := v.claims.Validate(t.Claims); err != nil {
+			keyErr = authErr("invalid token: %s", reason(err))
+			return nil, keyErr
+		}
+		if err := v.checkClaims(t.Claims, serviceURL); err != nil {
+			keyErr = err
+			return nil, keyErr
+		}
 		kid, _ := t.Header["kid"].(string)
 		if kid == "" {
 			keyErr = authErr("token has no key id")
@@ -210,6 +244,21 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 	if err != nil {
 		return authErr("invalid token: %s", reason(err))
 	}
+	if err := v.checkClaims(claims, serviceURL); err != nil {
+		return err
+	}
+	if channelID == "" || !slices.Contains(key.endorsements, channelID) {
+		return authErr("signing key does not endorse the channel")
+	}
+	return nil
+}
+
+// checkClaims checks the issuer and the serviceurl claim.
+func (v *validator) checkClaims(c jwt.Claims, serviceURL string) error {
+	claims, ok := c.(jwt.MapClaims)
+	if !ok {
+		return authErr("unreadable claims")
+	}
 	iss, _ := claims["iss"].(string)
 	if !slices.Contains(v.issuers, iss) {
 		return authErr("wrong issuer")
@@ -220,9 +269,6 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 	}
 	if normaliseURL(su) != normaliseURL(serviceURL) {
 		return authErr("serviceurl claim does not match the activity")
-	}
-	if channelID == "" || !slices.Contains(key.endorsements, channelID) {
-		return authErr("signing key does not endorse the channel")
 	}
 	return nil
 }

@@ -168,8 +168,10 @@ func (a *Adapter) Wait() { a.wg.Wait() }
 func (a *Adapter) Platform() string { return Platform }
 
 // ServeHTTP receives one Bot Framework activity: 405 for anything but POST,
-// 413 for a body over MaxBody, 401 without a valid token, 400 for an
-// unreadable activity, 200 for everything handled or ignored.
+// 413 for a body over MaxBody, 401 without a valid token (checked before
+// the activity is read, whatever its type), 503 when the signing keys
+// cannot be fetched to check it, 400 for an unreadable activity, 200 for
+// everything handled or ignored.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -213,6 +215,26 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
+	if !a.insecure {
+		// The token is checked before anything else is read from the
+		// body, whatever the activity's type.
+		channelID, serviceURL := peekRoute(body)
+		if err := a.auth.validate(r.Context(), header, channelID, serviceURL); err != nil {
+			switch {
+			case errors.Is(err, errAuth):
+				a.log.Warn("teams request refused", "reason", err.Error())
+			case errors.Is(err, errKeysUnavailable):
+				a.log.Error("teams signing keys unavailable; asking the Bot Framework to retry", "err", err)
+				w.Header().Set("Retry-After", "5")
+				http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+				return
+			default:
+				a.log.Error("teams token check failed", "err", err)
+			}
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+	}
 	var act schema.Activity
 	if err := json.Unmarshal(body, &act); err != nil {
 		var peek struct {
@@ -224,17 +246,6 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 		}
 		http.Error(w, "unreadable activity", http.StatusBadRequest)
 		return
-	}
-	if !a.insecure {
-		if err := a.auth.validate(r.Context(), header, act.ChannelID, act.ServiceURL); err != nil {
-			if errors.Is(err, errAuth) {
-				a.log.Warn("teams request refused", "reason", err.Error())
-			} else {
-				a.log.Error("teams token check failed", "err", err)
-			}
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
 	}
 	w.route = string(act.Type)
 	a.conn.trusted.add(act.ServiceURL)
@@ -253,6 +264,19 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// peekRoute reads the channel id and service URL of an activity, for the
+// token check, without reading the rest; fields that are missing or of
+// another type give "", which the check then refuses.
+func peekRoute(body []byte) (channelID, serviceURL string) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return "", ""
+	}
+	_ = json.Unmarshal(fields["channelId"], &channelID)
+	_ = json.Unmarshal(fields["serviceUrl"], &serviceURL)
+	return channelID, serviceURL
 }
 
 func supported(t string) bool {

@@ -304,7 +304,8 @@ func TestRequestLimits(t *testing.T) {
 			a["name"] = "composeExtension/query"
 			return a
 		}(), http.StatusOK},
-		{"unreadable", "not an activity", http.StatusBadRequest},
+		{"unreadable", func() map[string]any { a := h.client.Message(sam, ""); a["text"] = 42; return a }(), http.StatusBadRequest},
+		{"not an activity has no serviceUrl to match", "not an activity", http.StatusUnauthorized},
 	}
 	before := peopleCount(t, h)
 	for _, tc := range tests {
@@ -384,5 +385,101 @@ func TestMentionAndCaseInsensitiveCommands(t *testing.T) {
 	h.post(t, h.client.Message(sam, "<at>resolvebot</at> LIST"), http.StatusOK)
 	if text := teamstest.Text(h.lastSent(t, sam).Card()); !strings.Contains(text, "Your cases") {
 		t.Errorf("LIST with a mention got %q", text)
+	}
+}
+
+// TestTokenCheckedFirst: every request without a valid token gets 401,
+// whatever its activity type, before anything is read or ignored.
+func TestTokenCheckedFirst(t *testing.T) {
+	h := newHarness(t)
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	h.keys.AddKey(t, "forger", false, "msteams")
+	typed := func(typ string) map[string]any { a := h.client.Message(sam, "help"); a["type"] = typ; return a }
+	activities := map[string]any{
+		"message":          h.client.Message(sam, "help"),
+		"typing":           typed("typing"),
+		"messageReaction":  typed("messageReaction"),
+		"unknown type":     typed("somethingNew"),
+		"odd-typed fields": map[string]any{"type": "typing", "text": 42, "from": "x"},
+		"not an activity":  "not an activity",
+	}
+	forged := h.keys.Sign(t, "forger", teamstest.Claims(testAppID, h.connector.URL(), h.env.Clock.Now()))
+	before := peopleCount(t, h)
+	for name, act := range activities {
+		for _, header := range []string{"", "Bearer not.a.jwt", "Bearer " + forged} {
+			rec := h.client.PostWith(t, act, header)
+			h.adapter.Wait()
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s with authorization %.20q: status %d, want 401", name, header, rec.Code)
+			}
+		}
+	}
+	if got := peopleCount(t, h); got != before {
+		t.Errorf("refused requests changed the store")
+	}
+	if calls := h.connector.Calls(); len(calls) != 0 {
+		t.Errorf("refused requests reached the connector: %d calls", len(calls))
+	}
+	// With a valid token an unsupported type is still ignored with 200.
+	tok := h.keys.Sign(t, "key-1", teamstest.Claims(testAppID, h.connector.URL(), h.env.Clock.Now()))
+	if rec := h.client.PostWith(t, typed("typing"), "Bearer "+tok); rec.Code != http.StatusOK {
+		t.Errorf("typing with a valid token: status %d, want 200", rec.Code)
+	}
+}
+
+// TestKeysUnavailable: while the OpenID metadata endpoint fails, a token
+// that could be valid gets 503 so the Bot Framework retries; a token that
+// is plainly invalid still gets 401; once the endpoint is back the
+// request is accepted.
+func TestKeysUnavailable(t *testing.T) {
+	h := newHarness(t)
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	h.keys.Fail(http.StatusInternalServerError)
+	now := h.env.Clock.Now()
+	claims := func(edit func(jwt.MapClaims)) string {
+		c := teamstest.Claims(testAppID, h.connector.URL(), now)
+		edit(c)
+		return "Bearer " + h.keys.Sign(t, "key-1", c)
+	}
+	valid := claims(func(jwt.MapClaims) {})
+	tests := []struct {
+		name   string
+		header string
+		want   int
+	}{
+		{"valid token", valid, http.StatusServiceUnavailable},
+		{"valid token again", valid, http.StatusServiceUnavailable},
+		{"no token", "", http.StatusUnauthorized},
+		{"garbage", "Bearer not.a.jwt", http.StatusUnauthorized},
+		{"expired", claims(func(c jwt.MapClaims) { c["exp"] = now.Add(-time.Hour).Unix() }), http.StatusUnauthorized},
+		{"wrong audience", claims(func(c jwt.MapClaims) { c["aud"] = "someone-else" }), http.StatusUnauthorized},
+		{"wrong issuer", claims(func(c jwt.MapClaims) { c["iss"] = "https://sts.windows.net/evil/" }), http.StatusUnauthorized},
+		{"serviceurl mismatch", claims(func(c jwt.MapClaims) { c["serviceurl"] = "https://evil.example.org/" }), http.StatusUnauthorized},
+	}
+	before := peopleCount(t, h)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := h.client.PostWith(t, h.client.Message(sam, "help"), tc.header)
+			h.adapter.Wait()
+			if rec.Code != tc.want {
+				t.Fatalf("status %d, want %d", rec.Code, tc.want)
+			}
+			if tc.want == http.StatusServiceUnavailable && rec.Header().Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
+	if got := peopleCount(t, h); got != before {
+		t.Errorf("unchecked requests changed the store")
+	}
+	if got := h.keys.Fetches(); got != 0 {
+		t.Errorf("JWKS fetched %d times while the metadata was down", got)
+	}
+	h.keys.Fail(0)
+	h.env.Clock.Advance(keyRetryInterval)
+	rec := h.client.PostWith(t, h.client.Message(sam, "help"), valid)
+	h.adapter.Wait()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("after the endpoint recovered: status %d, want 200", rec.Code)
 	}
 }

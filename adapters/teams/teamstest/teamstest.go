@@ -32,6 +32,7 @@ type Keys struct {
 	mu     sync.Mutex
 	keys   map[string]*key // published keys by kid
 	fetch  int             // JWKS fetches
+	down   int             // status the metadata answers with while down; 0 when up
 }
 
 type key struct {
@@ -47,6 +48,13 @@ func NewKeys(tb testing.TB) *Keys {
 	k := &Keys{keys: map[string]*key{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/.well-known/openidconfiguration", func(w http.ResponseWriter, r *http.Request) {
+		k.mu.Lock()
+		down := k.down
+		k.mu.Unlock()
+		if down != 0 {
+			http.Error(w, "unavailable", down)
+			return
+		}
 		writeJSON(w, map[string]any{
 			"issuer":                                Issuer,
 			"authorization_endpoint":                "https://invalid.example.org/auth",
@@ -91,6 +99,14 @@ func (k *Keys) AddKey(tb testing.TB, kid string, published bool, endorsements ..
 	}
 	k.mu.Lock()
 	k.keys[kid] = &key{priv: priv, endorsements: endorsements, published: published}
+	k.mu.Unlock()
+}
+
+// Fail makes the metadata endpoint answer every request with status (such
+// as 500), as when it is down; Fail(0) brings it back.
+func (k *Keys) Fail(status int) {
+	k.mu.Lock()
+	k.down = status
 	k.mu.Unlock()
 }
 
