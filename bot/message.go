@@ -53,9 +53,9 @@ type Message struct {
 	FormVersion int64
 	// Errors holds one message per form field after a failed submission.
 	Errors map[string]string
-	// Attachment, when set, is a file to send with the message (Kind "file"
-	// or "report").
-	Attachment *Attachment
+	// Attachments are files to send with the message: a case record (Kind
+	// "file") or a report's chart, CSV and PDF (Kind "report").
+	Attachments []Attachment
 }
 
 // Outbound is a message for one person.

@@ -73,8 +73,8 @@ func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, 
 	}
 	r.Log.Info("case exported", "case", c.ID, "format", format)
 	return Reply{Messages: []Message{{Kind: "file", CaseID: c.ID, Title: "Case record " + c.ID,
-		Text:       "Here is the record of " + c.ID + " for the child's file. It is marked OFFICIAL-SENSITIVE: store it with the child's record and share it only with people entitled to see it.",
-		Attachment: att}}}, nil
+		Text:        "Here is the record of " + c.ID + " for the child's file. It is marked OFFICIAL-SENSITIVE: store it with the child's record and share it only with people entitled to see it.",
+		Attachments: []Attachment{*att}}}}, nil
 }
 
 // Report builds the partnership report for period from every case. Only
@@ -117,13 +117,26 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 	if err != nil {
 		return Reply{}, err
 	}
-	png, err := rep.PNG()
-	if err != nil {
-		r.Log.Warn("report chart failed", "err", err)
+	return Reply{Messages: []Message{ReportMessage(rep, "report", r.Log)}}, nil
+}
+
+// ReportMessage puts a report in a chat message: plain lines people can
+// read in any chat, with the chart, the CSV and the PDF attached. A file that
+// cannot be made is left out and logged.
+func ReportMessage(rep *report.Report, kind string, log interface {
+	Warn(msg string, args ...any)
+}) Message {
+	month := rep.Period.From.Format("2006-01")
+	m := Message{Kind: kind, Title: fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006")), Text: rep.Text()}
+	for _, f := range []struct{ format, name string }{
+		{"png", "cases-by-month-" + month + ".png"}, {"csv", "case-resolution-report-" + month + ".csv"}, {"pdf", "case-resolution-report-" + month + ".pdf"},
+	} {
+		data, err := rep.Render(f.format)
+		if err != nil {
+			log.Warn("report file not made", "format", f.format, "err", err)
+			continue
+		}
+		m.Attachments = append(m.Attachments, Attachment{Name: f.name, ContentType: contentTypes[f.format], Data: data})
 	}
-	m := Message{Kind: "report", Title: fmt.Sprintf("Case resolution report, %s", period.From.Format("January 2006")), Text: rep.Markdown()}
-	if png != nil {
-		m.Attachment = &Attachment{Name: "cases-by-month-" + period.From.Format("2006-01") + ".png", ContentType: "image/png", Data: png}
-	}
-	return Reply{Messages: []Message{m}}, nil
+	return m
 }

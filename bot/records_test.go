@@ -3,6 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,8 +30,8 @@ func TestExportAndReportCommands(t *testing.T) {
 		{"as Markdown", f.priya, "export " + strings.ToLower(cs.ID) + " md", "file", "OFFICIAL-SENSITIVE", cs.ID + ".md"},
 		{"an outsider may not", f.olu, "export " + cs.ID, "error", "not part of this case", ""},
 		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
-		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "| Raised | 1 |", "cases-by-month-2026-11.png"},
-		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "| Raised | 0 |", "cases-by-month-2026-10.png"},
+		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
+		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},
 		{"a bad month", "partnership.manager@example.org", "report October", "error", "YYYY-MM", ""},
 		{"practitioners get no report", f.sam, "report", "error", "partnership team", ""},
 	}
@@ -42,13 +43,23 @@ func TestExportAndReportCommands(t *testing.T) {
 				t.Fatalf("kind = %s (%s), want %s", m.Kind, m.Text, tt.kind)
 			}
 			var data []byte
-			if m.Attachment != nil {
-				data = m.Attachment.Data
-				if m.Attachment.Name != tt.file {
-					t.Errorf("attachment %q, want %q", m.Attachment.Name, tt.file)
+			if len(m.Attachments) > 0 {
+				data = m.Attachments[0].Data
+				if m.Attachments[0].Name != tt.file {
+					t.Errorf("attachment %q, want %q", m.Attachments[0].Name, tt.file)
 				}
 			} else if tt.file != "" {
 				t.Fatalf("no attachment, want %s", tt.file)
+			}
+			if tt.kind == "report" {
+				var names []string
+				for _, a := range m.Attachments {
+					names = append(names, a.Name)
+				}
+				month := strings.TrimSuffix(strings.TrimPrefix(tt.file, "cases-by-month-"), ".png")
+				if want := []string{tt.file, "case-resolution-report-" + month + ".csv", "case-resolution-report-" + month + ".pdf"}; !slices.Equal(names, want) {
+					t.Errorf("report files = %v, want %v", names, want)
+				}
 			}
 			if !strings.Contains(m.Text, tt.contains) && !bytes.Contains(data, []byte(tt.contains)) {
 				t.Errorf("reply lacks %q: %s", tt.contains, m.Text)

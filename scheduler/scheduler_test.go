@@ -324,7 +324,7 @@ func TestSummary(t *testing.T) {
 	for _, fd := range m.Fields {
 		text += fd.Label + ": " + fd.Value + "\n"
 	}
-	for _, want := range []string{"November 2026", "| Raised | 2 |", "Threshold, level of need or risk: 2"} {
+	for _, want := range []string{"November 2026", "• Raised: 2 (0)", "Threshold, level of need or risk 2"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}

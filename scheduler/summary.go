@@ -28,7 +28,8 @@ func (s *Scheduler) Summary(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("build report: %w", err)
 	}
-	m := bot.Message{Kind: "summary", Title: fmt.Sprintf("Case resolution summary, %s", from.Format("January 2006")), Text: rep.Markdown()}
+	m := bot.ReportMessage(rep, "report", s.log)
+	m.Title = fmt.Sprintf("Case resolution summary, %s", from.Format("January 2006"))
 	recipients := s.SummaryTo
 	if len(recipients) == 0 {
 		recipients, _ = s.people.PartnershipPeople(ctx)

@@ -248,19 +248,17 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 // save writes a message's attachment into the working directory, where a
 // person trying the console can open it.
 func (c *Console) save(m bot.Message) {
-	a := m.Attachment
-	if a == nil {
-		return
+	for _, a := range m.Attachments {
+		name := filepath.Base(a.Name)
+		if c.dir != "" {
+			name = filepath.Join(c.dir, name)
+		}
+		if err := os.WriteFile(name, a.Data, 0o600); err != nil {
+			c.say("Could not save %s: %v\n", clean(a.Name), err)
+			continue
+		}
+		c.say("Saved %s (%d bytes).\n", clean(filepath.Base(a.Name)), len(a.Data))
 	}
-	name := filepath.Base(a.Name)
-	if c.dir != "" {
-		name = filepath.Join(c.dir, name)
-	}
-	if err := os.WriteFile(name, a.Data, 0o600); err != nil {
-		c.say("Could not save %s: %v\n", clean(a.Name), err)
-		return
-	}
-	c.say("Saved %s (%d bytes).\n", clean(filepath.Base(a.Name)), len(a.Data))
 }
 
 // SaveTo sets the directory attachments are saved in; "" is the working directory.

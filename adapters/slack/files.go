@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -39,14 +40,16 @@ const fileNote = "I've put the file in your direct messages with me."
 // (a long report). Nothing for a message with neither.
 func files(m bot.Message) []bot.Attachment {
 	var out []bot.Attachment
-	if m.Kind == "report" || m.Attachment != nil {
+	for _, a := range m.Attachments {
+		if len(a.Data) > 0 {
+			out = append(out, a)
+		}
+	}
+	if m.Kind == "report" || len(m.Attachments) > 0 {
 		if _, _, cut := renderMessageCut(m, MaxMessageBlocks); cut && strings.TrimSpace(m.Text) != "" {
 			out = append(out, bot.Attachment{Name: fileSlug(m.Title, "message") + ".md",
 				ContentType: "text/markdown; charset=utf-8", Data: []byte(m.Text)})
 		}
-	}
-	if m.Attachment != nil && len(m.Attachment.Data) > 0 {
-		out = append([]bot.Attachment{*m.Attachment}, out...)
 	}
 	return out
 }
@@ -101,7 +104,7 @@ func (a *Adapter) uploadAll(ctx context.Context, channel string, m bot.Message) 
 	var errs []error
 	for _, f := range files(m) {
 		comment := ""
-		if m.Attachment == nil || f.Name != m.Attachment.Name {
+		if !slices.ContainsFunc(m.Attachments, func(a bot.Attachment) bool { return a.Name == f.Name }) {
 			comment = fullTextComment
 		}
 		if err := a.upload(ctx, channel, f, comment); err != nil {

@@ -68,7 +68,7 @@ func TestExportRefusedUploadsNothing(t *testing.T) {
 }
 
 // TestReportUploadsChart: a partnership manager's report comes with its
-// chart as a PNG file in their DM.
+// chart, CSV and PDF as files in their DM.
 func TestReportUploadsChart(t *testing.T) {
 	h := newHarness(t, false)
 	withCase(t, h)
@@ -77,7 +77,8 @@ func TestReportUploadsChart(t *testing.T) {
 		t.Fatalf("report answer: %s", r.Raw)
 	}
 	ups := h.fake.Uploads()
-	if len(ups) != 1 || !strings.HasSuffix(ups[0].Name, ".png") || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG")) || ups[0].Channel != "D05PM" {
+	if len(ups) != 3 || !strings.HasSuffix(ups[0].Name, ".png") || !bytes.HasPrefix(ups[0].Data, []byte("\x89PNG")) || ups[0].Channel != "D05PM" ||
+		!strings.HasSuffix(ups[1].Name, ".csv") || !bytes.HasPrefix(ups[2].Data, []byte("%PDF")) {
 		t.Fatalf("uploads %+v", names(ups))
 	}
 }
@@ -93,7 +94,7 @@ func TestLongMessageSendsFullText(t *testing.T) {
 	}
 	b.WriteString("THE END")
 	m := bot.Message{Kind: "report", Title: "Case resolution report, November 2026", Text: b.String(),
-		Attachment: &bot.Attachment{Name: "cases-by-month-2026-11.png", ContentType: "image/png", Data: []byte("\x89PNG fake")}}
+		Attachments: []bot.Attachment{{Name: "cases-by-month-2026-11.png", ContentType: "image/png", Data: []byte("\x89PNG fake")}}}
 	per := &conversation.Person{ID: pm.Email, Email: pm.Email}
 	ref, err := h.ad.Send(context.Background(), per, conversation.Handle{Platform: Platform, Team: h.fake.team, User: pm.ID, Channel: "D05PM"}, m)
 	if err != nil || ref.ID == "" {

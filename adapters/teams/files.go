@@ -60,7 +60,7 @@ func exportText(text string) string {
 // several cards, with its chart inline.
 func activities(m bot.Message) []*outActivity {
 	switch {
-	case m.Kind == "file" && m.Attachment != nil:
+	case m.Kind == "file" && len(m.Attachments) > 0:
 		return recordActivities(m)
 	case m.Kind == "report":
 		return longActivities(m)
@@ -96,8 +96,18 @@ func longActivities(m bot.Message) []*outActivity {
 		}
 		out = append(out, cardActivity(c, m.Title))
 	}
-	if a := m.Attachment; a != nil && strings.HasPrefix(a.ContentType, "image/") {
-		out = append(out, imageActivity(*a))
+	others := false
+	for _, a := range m.Attachments {
+		if strings.HasPrefix(a.ContentType, "image/") {
+			out = append(out, imageActivity(a))
+		} else {
+			others = true
+		}
+	}
+	if others {
+		n := bot.Message{Kind: "notice", Title: "Files not sent",
+			Text: "Teams cannot take the report's CSV and PDF files from the bot. A resolvebot administrator can make them with: resolvebot report --format csv (or pdf)"}
+		out = append(out, cardActivity(Render(n), n.Title))
 	}
 	return out
 }
@@ -143,7 +153,8 @@ func (a *Adapter) sendActivity(ctx context.Context, serviceURL, convID string, a
 // always is from a Teams export) is described, not shown.
 func recordActivities(m bot.Message) []*outActivity {
 	var rec caserecord.Record
-	if !strings.HasPrefix(m.Attachment.ContentType, "application/json") || json.Unmarshal(m.Attachment.Data, &rec) != nil || rec.CaseID == "" {
+	a := m.Attachments[0]
+	if !strings.HasPrefix(a.ContentType, "application/json") || json.Unmarshal(a.Data, &rec) != nil || rec.CaseID == "" {
 		n := bot.Message{Kind: "notice", Title: m.Title, CaseID: m.CaseID,
 			Text: "The record is ready, but Teams cannot take it as a file. " + recordNote(m.CaseID)}
 		return []*outActivity{cardActivity(Render(n), n.Title)}

@@ -93,8 +93,9 @@ func TestExportRefusedInTeams(t *testing.T) {
 	}
 }
 
-// TestReportChartInline: the partnership manager's report arrives as a card
-// and its chart as an inline PNG.
+// TestReportChartInline: the partnership manager's report arrives as a card,
+// its chart as an inline PNG, and a note on getting the CSV and PDF, which
+// Teams cannot take from a bot.
 func TestReportChartInline(t *testing.T) {
 	h := newHarness(t)
 	teamsCase(t, h)
@@ -103,7 +104,8 @@ func TestReportChartInline(t *testing.T) {
 	h.connector.Reset()
 	h.post(t, h.client.Message(pm, "report 2026-11"), http.StatusOK)
 	sent := h.connector.Sent(pm.Conversation())
-	if len(sent) != 2 || !strings.Contains(teamstest.Text(sent[0].Card()), "Case resolution report") {
+	if len(sent) != 3 || !strings.Contains(teamstest.Text(sent[0].Card()), "Case resolution report") ||
+		!strings.Contains(teamstest.Text(sent[2].Card()), "resolvebot report --format csv") {
 		t.Fatalf("%d messages", len(sent))
 	}
 	atts, _ := sent[1].Body["attachments"].([]any)

@@ -5,12 +5,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Formats lists the output formats Render accepts.
-var Formats = []string{"md", "csv", "json", "png"}
+var Formats = []string{"md", "csv", "json", "png", "pdf"}
 
 // Render writes the report in format ("md", "csv", "json" or "png").
 // Returns an error for an unknown format or a chart that cannot be drawn.
@@ -24,6 +25,8 @@ func (r *Report) Render(format string) ([]byte, error) {
 		return r.JSON()
 	case "png":
 		return r.PNG()
+	case "pdf":
+		return r.PDF()
 	}
 	return nil, fmt.Errorf("unknown report format %q; choose one of %s", format, strings.Join(Formats, ", "))
 }
@@ -47,7 +50,76 @@ func delta(now, before int) string {
 	return "no change"
 }
 
-// Markdown returns the report for chat: short tables, counts only.
+// Text returns the report as plain lines for a chat message, which may not
+// render Markdown tables: the headline counts with the previous period, the
+// working days to resolution, the largest categories and agency pairs, and
+// the low-challenge warning. The files carry the rest.
+func (r *Report) Text() string {
+	var b strings.Builder
+	day := "2 Jan 2006"
+	fmt.Fprintf(&b, "%s to %s (previous period in brackets)\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	for _, row := range r.totalRows() {
+		fmt.Fprintf(&b, "• %s: %d (%d)\n", row.label, row.now, row.then)
+	}
+	if rd := r.ResolutionDays; rd.Cases > 0 {
+		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%d cases)\n", num(rd.Median), num(rd.P90), rd.Cases)
+	}
+	top := func(title string, cs []Count) {
+		var parts []string
+		for _, c := range cs {
+			if c.N > 0 && len(parts) < 3 {
+				parts = append(parts, fmt.Sprintf("%s %d", c.Label, c.N))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, "• %s: %s\n", title, strings.Join(parts, "; "))
+		}
+	}
+	top("Most common categories", sortedCounts(r.ByCategory))
+	top("Highest stage reached", r.HighestStage)
+	var pairs []string
+	for i, p := range r.AgencyPairs {
+		if i == 3 {
+			break
+		}
+		pairs = append(pairs, fmt.Sprintf("%s about %s %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
+	}
+	if len(pairs) > 0 {
+		fmt.Fprintf(&b, "• Most disagreements: %s\n", strings.Join(pairs, "; "))
+	}
+	if len(r.NoChallengeFrom) > 0 {
+		names := make([]string, 0, len(r.NoChallengeFrom))
+		for _, c := range r.NoChallengeFrom {
+			names = append(names, c.Label)
+		}
+		fmt.Fprintf(&b, "Low challenge: %s raised no disagreements this period. Few or no escalations can mean challenge is missing.\n", strings.Join(names, ", "))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// sortedCounts returns cs largest first, keeping the order of ties.
+func sortedCounts(cs []Count) []Count {
+	out := slices.Clone(cs)
+	slices.SortStableFunc(out, func(a, b Count) int { return b.N - a.N })
+	return out
+}
+
+type totalRow struct {
+	label     string
+	now, then int
+}
+
+// totalRows pairs each headline count with the previous period's.
+func (r *Report) totalRows() []totalRow {
+	t, p := r.Totals, r.Previous
+	return []totalRow{
+		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
+		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
+		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
+	}
+}
+
+// Markdown returns the report as a Markdown document with tables.
 func (r *Report) Markdown() string {
 	var b strings.Builder
 	day := "2 Jan 2006"
@@ -55,16 +127,8 @@ func (r *Report) Markdown() string {
 	if r.Partnership != "" {
 		fmt.Fprintf(&b, "%s\n\n", r.Partnership)
 	}
-	t, p := r.Totals, r.Previous
 	b.WriteString("| | this period | previous period | change |\n|---|---:|---:|---|\n")
-	for _, row := range []struct {
-		label     string
-		now, then int
-	}{
-		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
-		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
-		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
-	} {
+	for _, row := range r.totalRows() {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(row.now, row.then))
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {

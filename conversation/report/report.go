@@ -168,7 +168,8 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 		if n := highest[key]; n > 0 {
 			r.HighestStage = append(r.HighestStage, Count{Key: key, Label: proto.StageName(key), N: n})
 		}
-		if n := missed[key]; n > 0 {
+		// Every ladder stage is listed, so a stage with no misses reads as 0.
+		if n := missed[key]; n > 0 || key != conversation.ReferralStageKey {
 			r.MissedByStage = append(r.MissedByStage, Count{Key: key, Label: proto.StageName(key), N: n})
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ledongthuc/pdf"
+
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/report"
@@ -165,7 +167,7 @@ func TestFiguresMatchTheHandComputedFixture(t *testing.T) {
 	equal(t, "agency pairs", pairs, map[string]int{"school>csc": 16, "health-visiting>csc": 12, "police>csc": 8, "csc>school": 4})
 	equal(t, "highest stage", counts(r.HighestStage), map[string]int{"professional": 10, "manager": 8, "senior_manager": 10, "leader": 8, "partnership": 4})
 	equal(t, "outcomes", counts(r.Outcomes), map[string]int{"resolved": 24, "open": 8, "referred": 4, "withdrawn": 4})
-	equal(t, "missed by stage", counts(r.MissedByStage), map[string]int{"professional": 14})
+	equal(t, "missed by stage", counts(r.MissedByStage), map[string]int{"professional": 14, "manager": 0, "senior_manager": 0, "leader": 0})
 	// Durations 1,2,3,6,7,8 working days, four of each: the median sits
 	// between the 12th (3) and 13th (6) values; the 90th percentile is the
 	// 22nd value (8). Counting the bank holiday would shift the May 22 group.
@@ -222,6 +224,27 @@ func TestFormatsCarryNoCaseText(t *testing.T) {
 				if err := json.Unmarshal(out, &back); err != nil || back.Totals.Raised != 40 {
 					t.Errorf("json round trip: %v, raised %d", err, back.Totals.Raised)
 				}
+			case "pdf":
+				rd, err := pdf.NewReader(bytes.NewReader(out), int64(len(out)))
+				if err != nil {
+					t.Fatalf("the PDF does not open: %v", err)
+				}
+				var text strings.Builder
+				for i := 1; i <= rd.NumPage(); i++ {
+					s, err := rd.Page(i).GetPlainText(nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					text.WriteString(s)
+				}
+				for _, want := range []string{"Case resolution report", "Raised", "Median 4.5, 90th percentile 8", "Youth Justice Service raised no disagreements"} {
+					if !strings.Contains(text.String(), want) {
+						t.Errorf("PDF text lacks %q", want)
+					}
+				}
+				if strings.Contains(text.String(), "CANARY") {
+					t.Error("PDF text holds case text")
+				}
 			case "png":
 				img, err := png.Decode(bytes.NewReader(out))
 				if err != nil {
@@ -245,5 +268,21 @@ func TestPreviousPeriod(t *testing.T) {
 	}
 	if prev := may.Previous(); !prev.From.Equal(at(4, 1, 0)) || !prev.To.Equal(at(5, 1, 0)) {
 		t.Errorf("previous month = %+v", prev)
+	}
+}
+
+// TestChatText is short, plain and free of case text.
+func TestChatText(t *testing.T) {
+	text := build(t).Text()
+	for _, want := range []string{"• Raised: 40 (6)", "• Working days to resolution: median 4.5, 90th percentile 8 (24 cases)",
+		"• Most disagreements: Riverside Primary about Children's Social Care 16", "Low challenge: Youth Justice Service"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("chat text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, bad := range []string{"|", "#", "**", "CANARY"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("chat text holds %q:\n%s", bad, text)
+		}
 	}
 }

@@ -1,0 +1,105 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// PDF returns the report as an A4 document: the headline table, the
+// sections of the Markdown report as lists, and the chart. It holds counts
+// only. Returns an error if the document or its chart cannot be made.
+func (r *Report) PDF() ([]byte, error) {
+	chart, err := r.PNG()
+	if err != nil {
+		return nil, err
+	}
+	day := "2 Jan 2006"
+	title := fmt.Sprintf("Case resolution report: %s to %s", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(title, true)
+	pdf.SetCreator("resolvebot", true)
+	pdf.AliasNbPages("{nb}")
+	pdf.SetMargins(18, 18, 18)
+	pdf.SetAutoPageBreak(true, 18)
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	text := func(s string) string {
+		return tr(strings.NewReplacer("→", "->", "—", "-", "–", "-", "•", "-").Replace(s))
+	}
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-12)
+		pdf.SetFont("Helvetica", "", 9)
+		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+	})
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 16)
+	pdf.MultiCell(0, 8, text(title), "", "L", false)
+	pdf.SetFont("Helvetica", "", 10)
+	if r.Partnership != "" {
+		pdf.MultiCell(0, 5, text(r.Partnership), "", "L", false)
+	}
+	pdf.Ln(3)
+	widths := []float64{84, 30, 30, 30}
+	header := []string{"", "This period", "Previous", "Change"}
+	pdf.SetFont("Helvetica", "B", 10)
+	for i, h := range header {
+		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", false, 0, "")
+	}
+	pdf.Ln(-1)
+	pdf.SetFont("Helvetica", "", 10)
+	for _, row := range r.totalRows() {
+		cells := []string{row.label, fmt.Sprint(row.now), fmt.Sprint(row.then), delta(row.now, row.then)}
+		for i, c := range cells {
+			pdf.CellFormat(widths[i], 6, text(c), "", 0, "L", false, 0, "")
+		}
+		pdf.Ln(-1)
+	}
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		pdf.Ln(3)
+		pdf.SetFont("Helvetica", "B", 12)
+		pdf.MultiCell(0, 7, text(title), "", "L", false)
+		pdf.SetFont("Helvetica", "", 10)
+		for _, l := range lines {
+			pdf.MultiCell(0, 5, text("- "+l), "", "L", false)
+		}
+	}
+	counts := func(cs []Count) []string {
+		out := make([]string, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, fmt.Sprintf("%s: %d", c.Label, c.N))
+		}
+		return out
+	}
+	if rd := r.ResolutionDays; rd.Cases > 0 {
+		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %d cases", num(rd.Median), num(rd.P90), rd.Cases)})
+	}
+	section("By category", counts(r.ByCategory))
+	section("Highest stage reached", counts(r.HighestStage))
+	section("Where they stand", counts(r.Outcomes))
+	section("Deadlines missed by stage", counts(r.MissedByStage))
+	var pairs []string
+	for _, p := range r.AgencyPairs {
+		pairs = append(pairs, fmt.Sprintf("%s about %s: %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
+	}
+	section("Who raised disagreements with whom", pairs)
+	if len(r.NoChallengeFrom) > 0 {
+		names := make([]string, 0, len(r.NoChallengeFrom))
+		for _, c := range r.NoChallengeFrom {
+			names = append(names, c.Label)
+		}
+		section("Low challenge", []string{strings.Join(names, ", ") + " raised no disagreements this period. Few or no escalations can mean challenge is missing; it may be worth asking why."})
+	}
+	pdf.AddPage()
+	pdf.RegisterImageOptionsReader("chart", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(chart))
+	pdf.ImageOptions("chart", 18, 20, 174, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write report pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
