@@ -357,6 +357,8 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 		if !ok {
 			if intake {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+			} else {
+				c.say("Stopped; nothing was changed.\n")
 			}
 			return nil, false
 		}

@@ -148,21 +148,29 @@ func printPurge(w io.Writer, rep *conversation.PurgeReport, cfg *config.Config) 
 	if rep.DryRun {
 		verb = "Would delete"
 	}
-	fmt.Fprintf(w, "%s %d case(s) that ended on or before %s (retention %s):\n", verb, len(rep.Cases),
+	fmt.Fprintf(w, "%s %s that ended on or before %s (retention %s):\n", verb, count(len(rep.Cases), "case"),
 		rep.Cutoff.In(loc).Format(time.DateOnly), retentionText(cfg.Retention.ClosedAfter))
 	for _, it := range rep.Cases {
 		fmt.Fprintf(w, "  %s  %-9s  ended %s\n", it.CaseID, it.Status, it.EndedAt.In(loc).Format(time.DateOnly))
 	}
 	if !rep.DryRun {
-		fmt.Fprintf(w, "Deleted %d expired draft(s).\n", rep.Drafts)
+		fmt.Fprintf(w, "Deleted %s.\n", count(rep.Drafts, "expired draft"))
 	}
 }
 
 func retentionText(d time.Duration) string {
 	if d%config.Day == 0 {
-		return fmt.Sprintf("%d days", d/config.Day)
+		return count(int(d/config.Day), "day")
 	}
 	return d.String()
+}
+
+// count writes n with a noun, plural unless n is 1: "1 case", "3 cases".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // startPurge runs the retention purge on its schedule while serving, when a

@@ -70,20 +70,20 @@ func TestEncryptRotateRekeyPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs = run(t, ctx, "", "purge", "--config", "resolvebot.yaml", "--dry-run")
-	if code != 0 || !strings.Contains(out, "Would delete 0 case(s)") {
+	if code != 0 || !strings.Contains(out, "Would delete 0 cases") {
 		t.Fatalf("purge --dry-run now = exit %d\nstdout: %s\nstderr: %s", code, out, errs)
 	}
 	defer func() { toolNow = time.Now }()
 	toolNow = func() time.Time { return time.Now().Add(31 * 24 * time.Hour) }
 	code, out, _ = run(t, ctx, "", "purge", "--config", "resolvebot.yaml", "--dry-run")
-	if code != 0 || !strings.Contains(out, "Would delete 1 case(s)") || !strings.Contains(out, "CR-2026-0001  resolved") {
+	if code != 0 || !strings.Contains(out, "Would delete 1 case that") || !strings.Contains(out, "CR-2026-0001  resolved") {
 		t.Fatalf("purge --dry-run later = exit %d:\n%s", code, out)
 	}
 	if strings.Contains(out, "SCH-2291") || strings.Contains(out, "hungry") {
 		t.Errorf("purge output holds case text:\n%s", out)
 	}
 	code, out, _ = run(t, ctx, "", "purge", "--config", "resolvebot.yaml")
-	if code != 0 || !strings.Contains(out, "Deleted 1 case(s)") {
+	if code != 0 || !strings.Contains(out, "Deleted 1 case that") {
 		t.Fatalf("purge = exit %d:\n%s", code, out)
 	}
 	code, out, _ = run(t, ctx, "/as sam.patel@school.example.org\nstatus CR-2026-0001\n", "console")

@@ -111,7 +111,7 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	}
 	rep, err := bot.BuildReport(ctx, a.store, a.router.Engine, a.people, period)
 	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: %s\n", conversation.ErrorMessage(err))
+		fmt.Fprintf(stderr, "resolvebot: %s\n", operatorError(err))
 		return 1
 	}
 	data, err := rep.Render(format)
@@ -159,11 +159,22 @@ func exportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	defer a.close()
 	att, _, err := a.router.CaseRecord(ctx, bot.PersonID(as), id, format)
 	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: %s\n", conversation.ErrorMessage(err))
+		fmt.Fprintf(stderr, "resolvebot: %s\n", operatorError(err))
 		return 1
 	}
 	if out == "" {
 		out = att.Name
 	}
 	return writeOut(out, att.Data, stdout, stderr)
+}
+
+// operatorError is what a command-line user is told about err: the person's
+// sentence for refusals and bad input, and the whole error, with its cause,
+// for internal failures, which an operator needs to act on (a missing
+// encryption key, an unreadable store). Errors never hold case text.
+func operatorError(err error) string {
+	if conversation.ErrorCode(err) == conversation.EINTERNAL {
+		return err.Error()
+	}
+	return conversation.ErrorMessage(err)
 }

@@ -34,10 +34,19 @@ var version = ""
 const usage = `Usage: resolvebot [command] [flags]
 
 Commands:
-  serve         connect the configured chat platforms (the default)
-  console       a terminal chat on the same engine, for trying it out
-  config check  print every problem in the configuration
-  version       print the version
+  serve           connect the configured chat platforms (the default)
+  console         a terminal chat on the same engine, for trying it out
+  config check    print every problem in the configuration
+  report          the partnership report for a period (md, csv, json, png, pdf)
+  export CR-…     a case record for the child's file (pdf, md, json)
+  purge           delete cases past the retention period (--dry-run lists them)
+  rekey           re-encrypt every case with the primary key
+  slack manifest  print the Slack app manifest
+  teams package   write the Teams app package
+  loadtest        measure a running serve on loopback
+  version         print the version
+
+Each command takes --help.
 
 Flags:
   --config FILE  configuration file (or RESOLVEBOT_CONFIG)
