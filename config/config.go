@@ -21,18 +21,22 @@ import (
 
 // Environment variables read by Load.
 const (
-	EnvConfig             = "RESOLVEBOT_CONFIG"       // the YAML file, when Options.Path is empty
-	EnvAddr               = "RESOLVEBOT_ADDR"         // overrides addr
-	EnvData               = "RESOLVEBOT_DATA"         // overrides store.path
-	EnvRedisURL           = "REDIS_URL"               // secret; sets the Redis URL and implies driver redis
-	EnvSlackAPIURL        = "SLACK_API_URL"           // overrides slack.api_url
-	EnvSlackBotToken      = "SLACK_BOT_TOKEN"         // secret; turns Slack on
-	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"    // secret; verifies HTTP requests
-	EnvSlackAppToken      = "SLACK_APP_TOKEN"         // secret; Socket Mode
-	EnvTeamsAppID         = "MICROSOFT_APP_ID"        // turns Teams on
-	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD"  // secret
-	EnvTeamsTenantID      = "MICROSOFT_APP_TENANT_ID" // the bot's tenant
-	EnvTeamsAppType       = "MICROSOFT_APP_TYPE"      // SingleTenant, MultiTenant or UserAssignedMSI
+	EnvConfig             = "RESOLVEBOT_CONFIG"      // the YAML file, when Options.Path is empty
+	EnvAddr               = "RESOLVEBOT_ADDR"        // overrides addr
+	EnvData               = "RESOLVEBOT_DATA"        // overrides store.path
+	EnvRedisURL           = "REDIS_URL"              // secret; sets the Redis URL and implies driver redis
+	EnvSlackAPIURL        = "SLACK_API_URL"          // overrides slack.api_url
+	EnvSlackBotToken      = "SLACK_BOT_TOKEN"        // secret; turns Slack on
+	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"   // secret; verifies HTTP requests
+	EnvSlackAppToken      = "SLACK_APP_TOKEN"        // secret; Socket Mode
+	EnvTeamsAppID         = "MICROSOFT_APP_ID"       // turns Teams on
+	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD" // secret
+	// EnvTeamsAppCertificate is a secret: the bot's certificate and private
+	// key in PEM, given either as the PEM text itself or as the path of a
+	// PEM file. Used instead of MICROSOFT_APP_PASSWORD when set.
+	EnvTeamsAppCertificate = "MICROSOFT_APP_CERTIFICATE"
+	EnvTeamsTenantID       = "MICROSOFT_APP_TENANT_ID" // the bot's tenant
+	EnvTeamsAppType        = "MICROSOFT_APP_TYPE"      // SingleTenant, MultiTenant or UserAssignedMSI
 	// EnvTeamsOpenIDMetadataURL overrides teams.openid_metadata_url, where
 	// the Bot Framework signing keys are found (sovereign clouds, tests).
 	EnvTeamsOpenIDMetadataURL = "MICROSOFT_OPENID_METADATA_URL"
@@ -187,13 +191,17 @@ type Slack struct {
 	AppToken      string // SLACK_APP_TOKEN, for Socket Mode
 }
 
-// Teams configures the Teams adapter. Everything but InsecureNoAuth comes
-// from the environment.
+// Teams configures the Teams adapter. The app id, tenant, app type and
+// credentials come from the environment only.
 type Teams struct {
 	AppID       string // MICROSOFT_APP_ID
 	AppPassword string // MICROSOFT_APP_PASSWORD
-	TenantID    string // MICROSOFT_APP_TENANT_ID
-	AppType     string // TeamsSingleTenant, TeamsMultiTenant or TeamsUserAssignedMSI
+	// AppCertificate is the PEM certificate and private key from
+	// MICROSOFT_APP_CERTIFICATE (read from the file when the variable
+	// holds a path). Secret: never printed.
+	AppCertificate []byte
+	TenantID       string // MICROSOFT_APP_TENANT_ID
+	AppType        string // TeamsSingleTenant, TeamsMultiTenant or TeamsUserAssignedMSI
 	// InsecureNoAuth turns off token validation, for the local emulator
 	// only.
 	InsecureNoAuth bool
@@ -204,6 +212,13 @@ type Teams struct {
 	// "https://login.microsoftonline.com/{tenant}"; "" derives it from the
 	// app type and tenant.
 	TokenAuthority string
+	// ServiceURLs are Bot Connector service URLs trusted with app tokens
+	// before any activity from them arrives (teams.service_urls), such as
+	// "https://smba.trafficmanager.net/uk/".
+	ServiceURLs []string
+	// Issuers are the accepted issuers of inbound tokens (teams.issuers);
+	// empty for the Bot Framework's own, "https://api.botframework.com".
+	Issuers []string
 }
 
 // Log configures logging.
@@ -295,11 +310,14 @@ func (c *Config) String() string {
 	line("teams.enabled", c.TeamsEnabled())
 	line("teams.app_id", c.Teams.AppID)
 	line("teams.app_password", secret(c.Teams.AppPassword))
+	line("teams.app_certificate", secret(string(c.Teams.AppCertificate)))
 	line("teams.tenant_id", c.Teams.TenantID)
 	line("teams.app_type", c.Teams.AppType)
 	line("teams.insecure_no_auth", c.Teams.InsecureNoAuth)
 	line("teams.openid_metadata_url", c.Teams.OpenIDMetadataURL)
 	line("teams.token_authority", c.Teams.TokenAuthority)
+	line("teams.service_urls", strings.Join(c.Teams.ServiceURLs, ", "))
+	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	return b.String()

@@ -307,6 +307,26 @@ func (d *nodeDecoder) list(e entry, path string) ([]*yaml.Node, bool) {
 	return out, true
 }
 
+// strList returns the values of a list of single values, reporting each
+// item that is not one; a null is an empty list.
+func (d *nodeDecoder) strList(e entry, path string) []string {
+	items, ok := d.list(e, path)
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var s string
+		if !d.str(entry{val: it}, at, &s) || s == "" {
+			d.errorf(it, at, "expected a single value")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 func (d *nodeDecoder) email(e entry, path string, dst *string) {
 	var s string
 	if !d.str(e, path, &s) {
@@ -415,12 +435,14 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		}
 	}
 	if e, ok := m["teams"]; ok {
-		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth", "openid_metadata_url", "token_authority"}, map[string]string{
-			"app_id":       envOnly(EnvTeamsAppID),
-			"app_password": secret(EnvTeamsAppPassword),
-			"password":     secret(EnvTeamsAppPassword),
-			"tenant_id":    envOnly(EnvTeamsTenantID),
-			"app_type":     envOnly(EnvTeamsAppType),
+		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth", "openid_metadata_url", "token_authority", "service_urls", "issuers"}, map[string]string{
+			"app_id":          envOnly(EnvTeamsAppID),
+			"app_password":    secret(EnvTeamsAppPassword),
+			"password":        secret(EnvTeamsAppPassword),
+			"app_certificate": secret(EnvTeamsAppCertificate),
+			"certificate":     secret(EnvTeamsAppCertificate),
+			"tenant_id":       envOnly(EnvTeamsTenantID),
+			"app_type":        envOnly(EnvTeamsAppType),
 		})
 		if e, ok := tm["insecure_no_auth"]; ok {
 			d.boolean(e, "teams.insecure_no_auth", &cfg.Teams.InsecureNoAuth)
@@ -430,6 +452,12 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		}
 		if e, ok := tm["token_authority"]; ok {
 			d.str(e, "teams.token_authority", &cfg.Teams.TokenAuthority)
+		}
+		if e, ok := tm["service_urls"]; ok {
+			cfg.Teams.ServiceURLs = d.strList(e, "teams.service_urls")
+		}
+		if e, ok := tm["issuers"]; ok {
+			cfg.Teams.Issuers = d.strList(e, "teams.issuers")
 		}
 	}
 	if e, ok := m["log"]; ok {

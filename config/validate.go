@@ -41,6 +41,10 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 	str(EnvSlackAppToken, "slack.app_token", &cfg.Slack.AppToken)
 	str(EnvTeamsAppID, "teams.app_id", &cfg.Teams.AppID)
 	str(EnvTeamsAppPassword, "teams.app_password", &cfg.Teams.AppPassword)
+	var cert string
+	if str(EnvTeamsAppCertificate, "teams.app_certificate", &cert) {
+		cfg.Teams.AppCertificate = loadCertificate(cert, col)
+	}
 	str(EnvTeamsTenantID, "teams.tenant_id", &cfg.Teams.TenantID)
 	str(EnvTeamsAppType, "teams.app_type", &cfg.Teams.AppType)
 	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
@@ -212,13 +216,16 @@ func validateTeams(cfg *Config, col *collector) {
 		}
 	}
 	if t.AppID != "" {
-		if t.AppPassword == "" && t.AppType != TeamsUserAssignedMSI {
-			col.errorAt("teams.app_id", "Teams has an app id but no %s", EnvTeamsAppPassword)
+		if t.AppPassword == "" && len(t.AppCertificate) == 0 && t.AppType != TeamsUserAssignedMSI {
+			col.errorAt("teams.app_id", "Teams has an app id but no %s or %s", EnvTeamsAppPassword, EnvTeamsAppCertificate)
+		}
+		if t.AppPassword != "" && len(t.AppCertificate) > 0 {
+			col.warnAt("teams.app_certificate", "both %s and %s are set; the certificate is used", EnvTeamsAppPassword, EnvTeamsAppCertificate)
 		}
 		if (t.AppType == TeamsSingleTenant || t.AppType == TeamsUserAssignedMSI) && t.TenantID == "" {
 			col.errorAt("teams.app_type", "a %s bot needs %s", t.AppType, EnvTeamsTenantID)
 		}
-	} else if t.AppPassword != "" || t.TenantID != "" {
+	} else if t.AppPassword != "" || len(t.AppCertificate) > 0 || t.TenantID != "" {
 		col.warnAt("teams.app_id", "Teams secrets are set but %s is not, so Teams stays off", EnvTeamsAppID)
 	}
 	validateTeamsURLs(t, col)
