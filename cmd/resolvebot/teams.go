@@ -41,11 +41,9 @@ func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMu
 	}
 	t := cfg.Teams
 	log := a.log.With("platform", "teams")
-	ad, err := teams.New(a.router, a.people, a.dispatcher, teams.Options{
-		AppID: t.AppID, AppPassword: t.AppPassword, TenantID: t.TenantID,
-		TokenAuthority: t.TokenAuthority, OpenIDMetadataURL: t.OpenIDMetadataURL,
-		InsecureNoAuth: t.InsecureNoAuth, Log: log, Metrics: metrics.Default,
-	})
+	opts := teamsOptions(t)
+	opts.Log, opts.Metrics = log, metrics.Default
+	ad, err := teams.New(a.router, a.people, a.dispatcher, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +54,19 @@ func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMu
 	mux.Handle("POST "+teamsPath, ad)
 	log.Info("teams: http", "path", teamsPath, "app_type", t.AppType)
 	return func() { ad.Wait(); teamsInsecure.Store(false) }, nil
+}
+
+// teamsOptions carries the Teams configuration into the adapter's options:
+// credentials (the certificate, when set, is used instead of the password),
+// the token authority, the OpenID metadata, trusted service URLs and
+// accepted issuers.
+func teamsOptions(t config.Teams) teams.Options {
+	return teams.Options{
+		AppID: t.AppID, AppPassword: t.AppPassword, Certificate: t.AppCertificate, TenantID: t.TenantID,
+		TokenAuthority: t.TokenAuthority, OpenIDMetadataURL: t.OpenIDMetadataURL,
+		ServiceURLs: t.ServiceURLs, Issuers: t.Issuers,
+		InsecureNoAuth: t.InsecureNoAuth,
+	}
 }
 
 const teamsUsage = `Usage: resolvebot teams package [--out FILE] [--url URL] [--name NAME] [--developer NAME]

@@ -4,7 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/resolvebot/resolvebot/config"
 )
 
 func TestTeamsPackageCommand(t *testing.T) {
@@ -147,4 +155,58 @@ func (s *syncBuf) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestTeamsOptionsFromConfig: the certificate, service URLs and issuers
+// loaded by config reach the adapter's options.
+func TestTeamsOptionsFromConfig(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	if err := os.WriteFile(cfgFile, []byte("teams:\n  service_urls: [\"https://smba.trafficmanager.net/uk/\"]\n  issuers: [\"https://api.botframework.us\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	certFile := filepath.Join(t.TempDir(), "bot.pem")
+	if err := os.WriteFile(certFile, testCertificatePEM(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MICROSOFT_APP_ID": "00000000-0000-0000-0000-000000000b07",
+		"MICROSOFT_APP_TENANT_ID": "11111111-2222-3333-4444-555555555555", "MICROSOFT_APP_CERTIFICATE": certFile}
+	cfg, probs, err := config.Load(config.Options{Path: cfgFile, Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatalf("Load: %v\n%s", err, probs)
+	}
+	o := teamsOptions(cfg.Teams)
+	if !bytes.Contains(o.Certificate, []byte("-----BEGIN CERTIFICATE-----")) || o.AppPassword != "" {
+		t.Errorf("certificate not passed on (%d bytes)", len(o.Certificate))
+	}
+	if len(o.ServiceURLs) != 1 || o.ServiceURLs[0] != "https://smba.trafficmanager.net/uk/" {
+		t.Errorf("service URLs %q", o.ServiceURLs)
+	}
+	if len(o.Issuers) != 1 || o.Issuers[0] != "https://api.botframework.us" {
+		t.Errorf("issuers %q", o.Issuers)
+	}
+	if o.AppID != env["MICROSOFT_APP_ID"] || o.TenantID != env["MICROSOFT_APP_TENANT_ID"] {
+		t.Errorf("app id %q tenant %q", o.AppID, o.TenantID)
+	}
+}
+
+// testCertificatePEM makes a throwaway self-signed certificate with its
+// private key, in PEM.
+func testCertificatePEM(t *testing.T) []byte {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "resolvebot test"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Unix(0, 0).Add(100 * 365 * 24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
 }

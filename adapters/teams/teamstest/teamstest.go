@@ -167,6 +167,17 @@ type Entra struct {
 	Tenant string
 	mu     sync.Mutex
 	issued int
+	grants []Grant
+}
+
+// Grant is how one token request proved the app's identity.
+type Grant struct {
+	ClientID string
+	// Secret is true for a client secret (its value is not kept).
+	Secret bool
+	// Assertion is the signed client assertion JWT of a certificate
+	// credential, or "".
+	Assertion string
 }
 
 // NewEntra starts a fake authority for tenant.
@@ -188,9 +199,19 @@ func NewEntra(tb testing.TB, tenant string) *Entra {
 			writeJSON(w, map[string]any{"error": "invalid_request"})
 			return
 		}
+		g := Grant{ClientID: r.PostForm.Get("client_id"), Secret: r.PostForm.Get("client_secret") != ""}
+		if r.PostForm.Get("client_assertion_type") == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+			g.Assertion = r.PostForm.Get("client_assertion")
+		}
+		if !g.Secret && g.Assertion == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			writeJSON(w, map[string]any{"error": "invalid_client"})
+			return
+		}
 		e.mu.Lock()
 		e.issued++
 		n := e.issued
+		e.grants = append(e.grants, g)
 		e.mu.Unlock()
 		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
 			"access_token": fmt.Sprintf("app-token-%d", n)})
@@ -208,6 +229,13 @@ func (e *Entra) Issued() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.issued
+}
+
+// Grants returns how each issued token was asked for, in order.
+func (e *Entra) Grants() []Grant {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Grant(nil), e.grants...)
 }
 
 // Call is one request the fake connector received.
