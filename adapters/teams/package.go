@@ -51,11 +51,43 @@ var Commands = []struct{ Title, Description string }{
 	{"help", "What the bot can do"},
 }
 
+// PlaceholderURL stands in for a website, privacy or terms page that
+// PackageOptions leaves empty. Teams shows these links to people, so a
+// real deployment should give its own.
+const PlaceholderURL = "https://example.org/resolvebot"
+
+// ValidAppID reports whether id is a GUID such as
+// 6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8, the form of every Microsoft app id
+// (and of a Teams app's id).
+func ValidAppID(id string) bool {
+	if len(id) != 36 {
+		return false
+	}
+	for i, r := range id {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Manifest returns manifest.json for o. Returns an error when the app id is
-// missing or a URL is not https.
+// missing or not a GUID, or a URL is not https. Empty page URLs become
+// PlaceholderURL.
 func Manifest(o PackageOptions) ([]byte, error) {
 	if strings.TrimSpace(o.AppID) == "" {
 		return nil, errors.New("the Teams app package needs the bot's app id (MICROSOFT_APP_ID)")
+	}
+	if !ValidAppID(o.AppID) {
+		return nil, fmt.Errorf("the app id %q is not a GUID such as 6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8: "+
+			"set MICROSOFT_APP_ID to the bot's Microsoft App ID from its Azure Bot resource (Configuration)", o.AppID)
 	}
 	if o.Name == "" {
 		o.Name = "resolvebot"
@@ -71,7 +103,7 @@ func Manifest(o PackageOptions) ([]byte, error) {
 	}
 	for _, u := range []*string{&o.WebsiteURL, &o.PrivacyURL, &o.TermsURL} {
 		if *u == "" {
-			*u = "https://example.org/resolvebot"
+			*u = PlaceholderURL
 		}
 		p, err := url.Parse(*u)
 		if err != nil || p.Scheme != "https" || p.Host == "" {

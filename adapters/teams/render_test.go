@@ -190,4 +190,13 @@ func TestPackage(t *testing.T) {
 	if _, err := Manifest(PackageOptions{}); err == nil {
 		t.Errorf("a manifest without an app id was written")
 	}
+	for _, id := range []string{"app-id", "6f1c2a3b4d5e6f708192a3b4c5d6e7f8", "{6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8}",
+		"6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7fz", "6f1c2a3b-4d5e-6f70-8192a-3b4c5d6e7f8"} {
+		if _, err := Manifest(PackageOptions{AppID: id}); err == nil || !strings.Contains(err.Error(), "not a GUID") {
+			t.Errorf("app id %q: err %v, want not a GUID", id, err)
+		}
+	}
+	if !ValidAppID("6F1C2A3B-4D5E-6F70-8192-A3B4C5D6E7F8") {
+		t.Error("an upper-case GUID was refused")
+	}
 }

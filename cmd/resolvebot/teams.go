@@ -82,7 +82,8 @@ Apps → Manage your apps → Upload an app, or in the Teams admin centre.
   --name NAME       the app's name in Teams (default resolvebot)
   --developer NAME  who runs the bot, e.g. your partnership's name
   --website URL, --privacy URL, --terms URL
-                    the pages Teams links to (https)
+                    the pages Teams links to (https); each left out is a
+                    placeholder, with a warning (--website defaults to --url)
   --config FILE     configuration file
 `
 
@@ -131,6 +132,12 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if _, err := teams.Manifest(o); err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
 		return 2
+	}
+	for _, p := range []struct{ flag, value string }{{"--website", o.WebsiteURL}, {"--privacy", o.PrivacyURL}, {"--terms", o.TermsURL}} {
+		if p.value == "" {
+			fmt.Fprintf(stderr, "resolvebot: warning: no %s URL given; the package links to the placeholder %s, which Teams shows to people: give your partnership's own page\n",
+				p.flag, teams.PlaceholderURL)
+		}
 	}
 	f, err := os.Create(out)
 	if err != nil {

@@ -28,17 +28,30 @@ func TestTeamsPackageCommand(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	out := filepath.Join(t.TempDir(), "app.zip")
+	const appID = "6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8"
+	other := filepath.Join(t.TempDir(), "other.zip")
 	tests := []struct {
-		name  string
-		appID string
-		args  []string
-		code  int
-		want  string
+		name    string
+		appID   string
+		args    []string
+		code    int
+		want    []string
+		notWant []string // in stderr
 	}{
-		{"no subcommand", "app-id", []string{"teams"}, 2, "Usage: resolvebot teams package"},
-		{"no app id", "", []string{"teams", "package", "--out", out}, 2, "MICROSOFT_APP_ID"},
-		{"plain http url", "app-id", []string{"teams", "package", "--out", out, "--url", "http://bot.example.org"}, 2, "https"},
-		{"writes the zip", "app-id", []string{"teams", "package", "--out", out, "--url", "https://bot.example.org", "--developer", "Example SCP"}, 0, "Wrote " + out},
+		{"no subcommand", appID, []string{"teams"}, 2, []string{"Usage: resolvebot teams package"}, nil},
+		{"no app id", "", []string{"teams", "package", "--out", out}, 2, []string{"MICROSOFT_APP_ID"}, nil},
+		{"app id not a GUID", "app-id", []string{"teams", "package", "--out", out}, 2,
+			[]string{`the app id "app-id" is not a GUID`, "MICROSOFT_APP_ID"}, nil},
+		{"plain http url", appID, []string{"teams", "package", "--out", out, "--url", "http://bot.example.org"}, 2, []string{"https"}, nil},
+		{"writes the zip", appID, []string{"teams", "package", "--out", out, "--url", "https://bot.example.org", "--developer", "Example SCP"}, 0,
+			[]string{"Wrote " + out, "warning: no --privacy URL given; the package links to the placeholder https://example.org/resolvebot",
+				"warning: no --terms URL given"},
+			[]string{"--website"}},
+		{"every page given", appID, []string{"teams", "package", "--out", other, "--website", "https://scp.example.org",
+			"--privacy", "https://scp.example.org/privacy", "--terms", "https://scp.example.org/terms"}, 0,
+			[]string{"Wrote " + other}, []string{"warning"}},
+		{"no url nor pages", appID, []string{"teams", "package", "--out", other}, 0,
+			[]string{"no --website URL given", "no --privacy URL given", "no --terms URL given"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,8 +61,18 @@ func TestTeamsPackageCommand(t *testing.T) {
 				t.Setenv("MICROSOFT_APP_PASSWORD", "")
 			}
 			code, stdout, stderr := run(t, context.Background(), "", tc.args...)
-			if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
-				t.Fatalf("exit %d, want %d; output lacks %q:\n%s%s", code, tc.code, tc.want, stdout, stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout+stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, stdout, stderr)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(stderr, w) {
+					t.Errorf("stderr has %q:\n%s", w, stderr)
+				}
 			}
 		})
 	}
@@ -65,7 +88,7 @@ func TestTeamsPackageCommand(t *testing.T) {
 			rc, _ := f.Open()
 			m, _ := io.ReadAll(rc)
 			rc.Close()
-			for _, want := range []string{`"botId": "app-id"`, `"bot.example.org"`, `"Example SCP"`} {
+			for _, want := range []string{`"botId": "` + appID + `"`, `"bot.example.org"`, `"Example SCP"`} {
 				if !bytes.Contains(m, []byte(want)) {
 					t.Errorf("manifest lacks %s", want)
 				}
