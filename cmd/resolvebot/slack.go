@@ -69,7 +69,9 @@ Prints the Slack app manifest (YAML) for this configuration. Paste it into
 "Create New App → From an app manifest" at https://api.slack.com/apps.
 
   --url URL      public base URL of resolvebot serve, e.g. https://bot.example.org;
-                 Slack will send requests to URL/slack/events. Without it the
+                 Slack will send requests to URL/slack/events. Required in HTTP
+                 mode (SLACK_SIGNING_SECRET set, no SLACK_APP_TOKEN). With
+                 SLACK_APP_TOKEN set, or with neither set and no --url, the
                  manifest turns on Socket Mode instead.
   --name NAME    the app's name in Slack (default resolvebot)
   --config FILE  configuration file, for the slash command's name
@@ -98,6 +100,18 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
 		return 1
+	}
+	switch {
+	case cfg.Slack.AppToken != "":
+		if url != "" {
+			fmt.Fprintf(stderr, "resolvebot: warning: %s is set, so the app uses Socket Mode and --url is not used\n", config.EnvSlackAppToken)
+			url = ""
+		}
+	case cfg.Slack.SigningSecret != "" && url == "":
+		fmt.Fprintf(stderr, "resolvebot: the configuration is for HTTP mode (%s is set and %s is not), so Slack needs a request URL:\n"+
+			"give --url with the public base URL of resolvebot serve, e.g. --url https://bot.example.org\n"+
+			"(or set %s to use Socket Mode instead)\n", config.EnvSlackSigningSecret, config.EnvSlackAppToken, config.EnvSlackAppToken)
+		return 2
 	}
 	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url})
 	if err != nil {

@@ -13,21 +13,35 @@ import (
 
 func TestSlackManifest(t *testing.T) {
 	clearPlatformEnv(t)
+	const secret, appToken = "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"
 	tests := []struct {
-		name string
-		args []string
-		code int
-		want []string
+		name    string
+		env     map[string]string
+		args    []string
+		code    int
+		want    []string
+		notWant []string
 	}{
-		{"http", []string{"slack", "manifest", "--url", "https://bot.example.org/"}, 0,
+		{"http", nil, []string{"slack", "manifest", "--url", "https://bot.example.org/"}, 0,
 			[]string{"request_url: https://bot.example.org/slack/events", "socket_mode_enabled: false", "command: /resolve",
-				"users:read.email", "home_tab_enabled: true", "callback_id: raise_about_message"}},
-		{"socket mode", []string{"slack", "manifest"}, 0, []string{"socket_mode_enabled: true", "im:write"}},
-		{"bad url", []string{"slack", "manifest", "--url", "bot.example.org"}, 2, []string{"not an absolute"}},
-		{"no subcommand", []string{"slack"}, 2, []string{"Usage: resolvebot slack manifest"}},
+				"users:read.email", "home_tab_enabled: true", "callback_id: raise_about_message"}, nil},
+		{"socket mode", nil, []string{"slack", "manifest"}, 0, []string{"socket_mode_enabled: true", "im:write"}, []string{"request_url"}},
+		{"bad url", nil, []string{"slack", "manifest", "--url", "bot.example.org"}, 2, []string{"not an absolute"}, nil},
+		{"no subcommand", nil, []string{"slack"}, 2, []string{"Usage: resolvebot slack manifest"}, nil},
+		{"http mode config without url", map[string]string{secret: "s3cret"}, []string{"slack", "manifest"}, 2,
+			[]string{"HTTP mode", "give --url", "SLACK_SIGNING_SECRET is set"}, []string{"socket_mode_enabled", "s3cret"}},
+		{"http mode config with url", map[string]string{secret: "s3cret"}, []string{"slack", "manifest", "--url", "https://bot.example.org"}, 0,
+			[]string{"request_url: https://bot.example.org/slack/events", "socket_mode_enabled: false"}, []string{"s3cret"}},
+		{"socket mode config", map[string]string{appToken: "xapp-1-test", secret: "s3cret"}, []string{"slack", "manifest"}, 0,
+			[]string{"socket_mode_enabled: true"}, []string{"request_url", "xapp-1-test", "warning"}},
+		{"socket mode config ignores url", map[string]string{appToken: "xapp-1-test"}, []string{"slack", "manifest", "--url", "https://bot.example.org"}, 0,
+			[]string{"socket_mode_enabled: true", "--url is not used"}, []string{"request_url"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
 			code, out, errs := run(t, context.Background(), "", tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d: %s%s", code, tt.code, out, errs)
@@ -37,8 +51,10 @@ func TestSlackManifest(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s%s", w, out, errs)
 				}
 			}
-			if tt.name == "socket mode" && strings.Contains(out, "request_url") {
-				t.Error("a Socket Mode manifest has request URLs")
+			for _, w := range tt.notWant {
+				if strings.Contains(out+errs, w) {
+					t.Errorf("output has %q:\n%s%s", w, out, errs)
+				}
 			}
 		})
 	}
