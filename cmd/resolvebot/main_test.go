@@ -15,7 +15,7 @@ import (
 // clearPlatformEnv makes sure no credentials from the machine leak in.
 func clearPlatformEnv(t *testing.T) {
 	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID",
-		"MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE", "REDIS_URL",
+		"MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_CERTIFICATE", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE", "REDIS_URL",
 		"RESOLVEBOT_CONFIG", "RESOLVEBOT_ADDR", "RESOLVEBOT_DATA", "SLACK_API_URL"} {
 		t.Setenv(k, "")
 	}
