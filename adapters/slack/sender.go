@@ -35,7 +35,7 @@ func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversat
 	}
 	blocks, fallback := renderMessage(m, MaxMessageBlocks)
 	var channel, ts string
-	err = a.call(ctx, "chat.postMessage", func(ctx context.Context) error {
+	err = a.callIn(ctx, "chat.postMessage", ch, func(ctx context.Context) error {
 		var err error
 		channel, ts, err = a.api.PostMessageContext(ctx, ch, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 		return err

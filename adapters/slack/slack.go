@@ -70,6 +70,14 @@ type Options struct {
 	UserCacheTTL time.Duration
 	// DedupeTTL is how long Events API event ids are remembered (default 1h).
 	DedupeTTL time.Duration
+	// Pace spreads bursts of calls before Slack has to answer 429: a
+	// token bucket per Web API method, at the Rate named here, else in
+	// DefaultPace, else DefaultRate. A Rate with Every 0 leaves its method
+	// unpaced. A call that would have to wait past its context's deadline
+	// fails at once instead.
+	Pace map[string]Rate
+	// NoPace turns pacing off (429s are still honoured).
+	NoPace bool
 	// Now is the clock; nil for the wall clock.
 	Now func() time.Time
 }
@@ -91,6 +99,7 @@ type Adapter struct {
 
 	mu      sync.Mutex
 	blocked map[string]time.Time // method → no calls before this, after a 429
+	pace    *pacer               // nil when pacing is off
 
 	wg    sync.WaitGroup
 	sleep func(ctx context.Context, d time.Duration) error
@@ -140,6 +149,7 @@ func newAdapter(client api, router *bot.Router, dispatcher *bot.Dispatcher, opts
 		opts: opts, log: opts.Log, metrics: opts.Metrics,
 		users:   newUserCache(opts.UserCacheTTL, opts.Now),
 		blocked: map[string]time.Time{},
+		pace:    newPacer(opts.NoPace, opts.Pace, time.Now),
 		sleep:   sleep,
 	}
 	dispatcher.Register(a)
@@ -188,10 +198,34 @@ func (a *Adapter) background(parent context.Context, fn func(ctx context.Context
 	}()
 }
 
+// errPaced is returned when a call would have to wait for its turn past
+// its context's deadline.
+var errPaced = errors.New("slack: paced call would miss its deadline")
+
 // call runs one Web API call with a timeout, honouring 429 Retry-After a
-// bounded number of times, and counts it. While a method is rate limited,
-// other calls to it wait too, so a burst is paced rather than repeated.
+// bounded number of times, and counts it. Each call first waits its turn
+// in the method's pace (see Options.Pace), so bursts are spread before
+// Slack has to refuse them; while a method is rate limited, other calls to
+// it wait too, so a burst is paced rather than repeated.
 func (a *Adapter) call(ctx context.Context, method string, fn func(ctx context.Context) error) error {
+	return a.callIn(ctx, method, "", fn)
+}
+
+// callIn is call for a method paced per channel, such as chat.postMessage.
+func (a *Adapter) callIn(ctx context.Context, method, channel string, fn func(ctx context.Context) error) error {
+	dl, hasDL := ctx.Deadline()
+	wait, ok := a.pace.reserve(method, channel, dl, hasDL)
+	if !ok {
+		a.metrics.Call(Platform, method, "paced", errPaced)
+		a.log.Warn("slack pace: call would miss its deadline", "method", method, "wait", wait.String())
+		return errPaced
+	}
+	if wait > 0 {
+		if err := a.sleep(ctx, wait); err != nil {
+			a.metrics.Call(Platform, method, "timeout", err)
+			return err
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		a.mu.Lock()
 		until := a.blocked[method]
