@@ -189,6 +189,10 @@ type Slack struct {
 	BotToken      string // SLACK_BOT_TOKEN
 	SigningSecret string // SLACK_SIGNING_SECRET, for the HTTP endpoint
 	AppToken      string // SLACK_APP_TOKEN, for Socket Mode
+	// Pace spreads bursts of Web API calls at Slack's published rates
+	// before Slack answers 429 (slack.pace, default true). Turn it off
+	// only against a fake Slack API, such as for a load test.
+	Pace bool
 }
 
 // Teams configures the Teams adapter. The app id, tenant, app type and
@@ -304,6 +308,7 @@ func (c *Config) String() string {
 	line("slack.enabled", c.SlackEnabled())
 	line("slack.command", c.Slack.Command)
 	line("slack.api_url", c.Slack.APIURL)
+	line("slack.pace", c.Slack.Pace)
 	line("slack.bot_token", secret(c.Slack.BotToken))
 	line("slack.signing_secret", secret(c.Slack.SigningSecret))
 	line("slack.app_token", secret(c.Slack.AppToken))
@@ -374,7 +379,7 @@ func defaults() *Config {
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Scheduler: defaultScheduler(),
 		Retention: defaultRetention(),
-		Slack:     Slack{Command: "/resolve"},
+		Slack:     Slack{Command: "/resolve", Pace: true},
 		Teams:     Teams{OpenIDMetadataURL: DefaultTeamsOpenIDMetadataURL},
 		Log:       Log{Level: "info", Format: "auto"},
 	}

@@ -421,7 +421,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		d.retention(e.val, &cfg.Retention)
 	}
 	if e, ok := m["slack"]; ok {
-		sm := d.mapping(e.val, "slack", []string{"command", "api_url"}, map[string]string{
+		sm := d.mapping(e.val, "slack", []string{"command", "api_url", "pace"}, map[string]string{
 			"bot_token":      secret(EnvSlackBotToken),
 			"token":          secret(EnvSlackBotToken),
 			"signing_secret": secret(EnvSlackSigningSecret),
@@ -432,6 +432,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		}
 		if e, ok := sm["api_url"]; ok {
 			d.str(e, "slack.api_url", &cfg.Slack.APIURL)
+		}
+		if e, ok := sm["pace"]; ok {
+			d.boolean(e, "slack.pace", &cfg.Slack.Pace)
 		}
 	}
 	if e, ok := m["teams"]; ok {

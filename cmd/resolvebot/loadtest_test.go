@@ -45,7 +45,7 @@ func TestLoadtestAgainstServe(t *testing.T) {
 	clearPlatformEnv(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "rb.yaml")
-	if err := os.WriteFile(cfgPath, []byte("teams:\n  insecure_no_auth: true\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, []byte("teams:\n  insecure_no_auth: true\nslack:\n  pace: false # the fake Slack API has no rate limits\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")

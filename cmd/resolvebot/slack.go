@@ -39,6 +39,7 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 	ad := slackadapter.New(client, a.router, a.dispatcher, slackadapter.Options{
 		Command:       cfg.Slack.Command,
 		SigningSecret: cfg.Slack.SigningSecret,
+		NoPace:        !cfg.Slack.Pace,
 		Log:           a.log.With("platform", "slack"),
 		Metrics:       metrics.Default,
 	})
