@@ -1,10 +1,13 @@
 package crossplatform_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/slack-go/slack"
@@ -36,6 +39,7 @@ var (
 
 type world struct {
 	t         *testing.T
+	logs      *lockedBuffer
 	env       *bottest.Env
 	slack     *slackDriver
 	teams     *teams.Adapter
@@ -45,9 +49,13 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	env := bottest.New(t, bottest.Options{})
+	// Every log line, from the router and both adapters, at debug level.
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	env.Router.Log, env.Dispatcher.Log = log, log
 	fake := newFakeSlack(t, sam, schoolMgr, alexOnSlack)
 	sad := slackadapter.New(slack.New("xoxb-test-token", slack.OptionAPIURL(fake.URL())), env.Router, env.Dispatcher,
-		slackadapter.Options{SigningSecret: secret, Now: env.Clock.Now})
+		slackadapter.Options{SigningSecret: secret, Now: env.Clock.Now, Log: log})
 	sh, err := sad.HTTPHandler()
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +65,7 @@ func newWorld(t *testing.T) *world {
 	conn := teamstest.NewConnector(t)
 	tad, err := teams.New(env.Router, env.People, env.Dispatcher, teams.Options{
 		AppID: appID, AppPassword: "test-secret", TenantID: tenant, TokenAuthority: entra.Authority(),
-		OpenIDMetadataURL: keys.MetadataURL(), HTTPClient: entra.Server.Client(), Now: env.Clock.Now,
+		OpenIDMetadataURL: keys.MetadataURL(), HTTPClient: entra.Server.Client(), Now: env.Clock.Now, Log: log,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +73,7 @@ func newWorld(t *testing.T) *world {
 	for _, u := range []teamstest.User{alex, cscMgr} {
 		conn.AddMember(u.Member())
 	}
-	return &world{t: t, env: env, teams: tad, connector: conn,
+	return &world{t: t, logs: logs, env: env, teams: tad, connector: conn,
 		slack:  &slackDriver{t: t, fake: fake, handler: sh, wait: sad.Wait, secret: secret},
 		client: &teamstest.Client{Handler: tad, Keys: keys, Connector: conn, AppID: appID, Now: env.Clock.Now}}
 }
@@ -269,6 +277,35 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 	if platforms["slack"] == 0 || platforms["teams"] == 0 {
 		t.Errorf("copies by platform: %v", platforms)
 	}
+
+	// The logs of the whole run name the case but hold none of its text.
+	logged := w.logs.String()
+	if !strings.Contains(logged, caseID) {
+		t.Fatalf("the logs never mention %s, so this check would prove nothing:\n%.500s", caseID, logged)
+	}
+	for _, text := range []string{"CSC-204913", "hungry", "Attendance records", "strategy discussion", "still disagree", "Alex Worker", alex.Email} {
+		if strings.Contains(logged, text) {
+			t.Errorf("the logs contain case text or a person's details: %q", text)
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the loggers of several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func mustJSON(v any) string {
