@@ -56,8 +56,9 @@ func escapeMarkdown(s string) string {
 			continue
 		case r == '\r' || r == '\t':
 			b.WriteRune(' ')
+			r = ' ' // a space, also for what counts as the start of a line
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			// dropped
+			continue // dropped, leaving the line's state as it was
 		case strings.ContainsRune(mdInline, r), lineStart && strings.ContainsRune(mdLineStart, r):
 			b.WriteRune('\\')
 			b.WriteRune(r)
