@@ -103,6 +103,10 @@ type Adapter struct {
 
 	wg    sync.WaitGroup
 	sleep func(ctx context.Context, d time.Duration) error
+	// quit is closed by Stop to cut short work still waiting after the
+	// grace period.
+	quit     chan struct{}
+	quitOnce sync.Once
 }
 
 var _ bot.Sender = (*Adapter)(nil)
@@ -145,7 +149,8 @@ func newAdapter(client api, router *bot.Router, dispatcher *bot.Dispatcher, opts
 		opts.Now = time.Now
 	}
 	a := &Adapter{
-		api: client, router: router, people: router.People, dispatcher: dispatcher, store: router.Store,
+		quit: make(chan struct{}),
+		api:  client, router: router, people: router.People, dispatcher: dispatcher, store: router.Store,
 		opts: opts, log: opts.Log, metrics: opts.Metrics,
 		users:   newUserCache(opts.UserCacheTTL, opts.Now),
 		blocked: map[string]time.Time{},
@@ -178,8 +183,25 @@ func sleep(ctx context.Context, d time.Duration) error {
 // timing; serve uses it to finish cleanly.
 func (a *Adapter) Wait() { a.wg.Wait() }
 
+// Stop waits up to grace for the work started after acknowledgements, then
+// cancels what is still running (paced or retried calls) and waits for it to
+// return. What was acknowledged is already in the store; only messages to
+// other people still queued are cut short, and they are logged.
+func (a *Adapter) Stop(grace time.Duration) {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return
+	case <-time.After(grace):
+	}
+	a.log.Warn("slack: stopping with work still queued; cutting it short")
+	a.quitOnce.Do(func() { close(a.quit) })
+	<-done
+}
+
 // background runs fn after the acknowledgement, detached from the
-// request's cancellation but bounded in time.
+// request's cancellation but bounded in time, and cut short by Stop.
 func (a *Adapter) background(parent context.Context, fn func(ctx context.Context)) {
 	if fn == nil {
 		return
@@ -189,6 +211,13 @@ func (a *Adapter) background(parent context.Context, fn func(ctx context.Context
 		defer a.wg.Done()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 2*time.Minute)
 		defer cancel()
+		go func() {
+			select {
+			case <-a.quit:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 		defer func() {
 			if r := recover(); r != nil {
 				a.log.Error("slack background work panicked", "panic", r)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -53,7 +54,7 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 			}
 		}()
 		a.log.Info("slack: socket mode")
-		return func() { cancel(); <-done; ad.Wait() }, nil
+		return func() { cancel(); <-done; ad.Stop(shutdownGrace) }, nil
 	}
 	h, err := ad.HTTPHandler()
 	if err != nil {
@@ -61,8 +62,12 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 	}
 	mux.Handle("POST "+slackadapter.EventsPath, h)
 	a.log.Info("slack: http", "path", slackadapter.EventsPath)
-	return ad.Wait, nil
+	return func() { ad.Stop(shutdownGrace) }, nil
 }
+
+// shutdownGrace is how long serve lets queued messages to other people go
+// out before it stops; what people did is already stored.
+const shutdownGrace = 8 * time.Second
 
 const slackUsage = `Usage: resolvebot slack manifest [--url URL] [--name NAME] [--config FILE]
 

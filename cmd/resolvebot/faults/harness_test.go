@@ -237,6 +237,10 @@ func writeConfig(t *testing.T, cfg config) string {
 	}
 	// Digests and summaries stay out of the way of nudge counting.
 	b.WriteString("  digest: \"@every 1000h\"\n  summary: \"@every 1000h\"\n")
+	// The fake Slack API has no rate limits of its own (it answers 429 only
+	// when a test asks), so the adapter's pacing, tested on its own, stays
+	// off: paced, a burst of card updates would outlast the test.
+	b.WriteString("slack:\n  pace: false\n")
 	b.WriteString("log:\n  level: info\n  format: json\n")
 	path := filepath.Join(cfg.dir, fmt.Sprintf("resolvebot-%d.yaml", time.Now().UnixNano()))
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
