@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
 	"github.com/resolvebot/resolvebot/bot/bottest"
@@ -30,9 +31,9 @@ const (
 // manager on Teams. Alex is also a guest in the Slack workspace, so Sam can
 // pick her in Slack's people picker, but she uses Teams.
 var (
-	sam         = slackUser{ID: "U01SAM", Name: "Sam Patel", Email: "sam.patel@school.example.org"}
-	schoolMgr   = slackUser{ID: "U03SMGR", Name: "School Manager (example)", Email: "school.manager@example.org"}
-	alexOnSlack = slackUser{ID: "U09ALEX", Name: "Alex Worker", Email: "alex.worker@example.org"}
+	sam         = slackfake.User{ID: "U01SAM", Name: "Sam Patel", Email: "sam.patel@school.example.org"}
+	schoolMgr   = slackfake.User{ID: "U03SMGR", Name: "School Manager (example)", Email: "school.manager@example.org"}
+	alexOnSlack = slackfake.User{ID: "U09ALEX", Name: "Alex Worker", Email: "alex.worker@example.org"}
 	alex        = teamstest.User{ID: "29:alex", AAD: "aad-alex", Name: "Alex Worker", Email: "alex.worker@example.org", Tenant: tenant}
 	cscMgr      = teamstest.User{ID: "29:cscmgr", AAD: "aad-cscmgr", Name: "CSC Manager", Email: "csc.manager@example.org", Tenant: tenant}
 )
@@ -53,7 +54,7 @@ func newWorld(t *testing.T) *world {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env.Router.Log, env.Dispatcher.Log = log, log
-	fake := newFakeSlack(t, sam, schoolMgr, alexOnSlack)
+	fake := slackfake.New(t, sam, schoolMgr, alexOnSlack)
 	sad := slackadapter.New(slack.New("xoxb-test-token", slack.OptionAPIURL(fake.URL())), env.Router, env.Dispatcher,
 		slackadapter.Options{SigningSecret: secret, Now: env.Clock.Now, Log: log})
 	sh, err := sad.HTTPHandler()
@@ -177,11 +178,11 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 		t.Fatalf("Alex's Teams card:\n%s", text)
 	}
 	for _, c := range w.slack.fake.Calls("chat.postMessage") {
-		if c.Form.Get("channel") == alexOnSlack.dm() {
+		if c.Form.Get("channel") == alexOnSlack.DM() {
 			t.Fatalf("Alex was messaged on Slack too")
 		}
 	}
-	samTS, _ := w.slack.fake.Button(sam.dm(), "rb_withdraw")
+	samTS, _ := w.slack.fake.Button(sam.DM(), "rb_withdraw")
 	if samTS == "" {
 		t.Fatalf("Sam has no case card on Slack")
 	}
@@ -200,10 +201,10 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 		}
 		return false
 	}
-	if !updatedOnSlack(sam.dm(), samTS) {
+	if !updatedOnSlack(sam.DM(), samTS) {
 		t.Errorf("Sam's Slack card was not updated after the acknowledgement")
 	}
-	if _, posted := w.slack.fake.Posted(sam.dm()); !strings.Contains(mustJSON(posted), "acknowledged this case") {
+	if _, posted := w.slack.fake.Posted(sam.DM()); !strings.Contains(mustJSON(posted), "acknowledged this case") {
 		t.Errorf("Sam was not told on Slack that Alex acknowledged")
 	}
 
@@ -220,7 +221,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 	}
 	broughtIn := false
 	for _, c := range w.slack.fake.Calls("chat.postMessage") {
-		if c.Form.Get("channel") == schoolMgr.dm() && strings.Contains(c.Form.Get("blocks"), "you are now part of it") {
+		if c.Form.Get("channel") == schoolMgr.DM() && strings.Contains(c.Form.Get("blocks"), "you are now part of it") {
 			broughtIn = true
 		}
 	}
@@ -256,9 +257,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 		platforms[ref.Platform]++
 		switch ref.Platform {
 		case "slack":
-			w.slack.fake.mu.Lock()
-			blocks := w.slack.fake.messages[ref.Channel+"/"+ref.ID]
-			w.slack.fake.mu.Unlock()
+			blocks := w.slack.fake.Message(ref.Channel, ref.ID)
 			if !strings.Contains(mustJSON(blocks), "Resolved") {
 				t.Errorf("Slack copy %s/%s not updated", ref.Channel, ref.ID)
 			}

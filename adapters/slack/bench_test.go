@@ -19,6 +19,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
@@ -41,14 +42,14 @@ import (
 // stubAPI is an in-process Slack Web API that answers every call at once,
 // so benchmarks and fuzzing measure resolvebot, not an HTTP round trip.
 type stubAPI struct {
-	users map[string]fakeUser
+	users map[string]slackfake.User
 	seq   atomic.Int64
 }
 
 var _ api = (*stubAPI)(nil)
 
-func newStubAPI(users ...fakeUser) *stubAPI {
-	s := &stubAPI{users: map[string]fakeUser{}}
+func newStubAPI(users ...slackfake.User) *stubAPI {
+	s := &stubAPI{users: map[string]slackfake.User{}}
 	for _, u := range users {
 		s.users[u.ID] = u
 	}
@@ -140,7 +141,7 @@ type signedRequest struct {
 
 func newSignedRequest(contentType string, body []byte) signedRequest {
 	ts := time.Now().Unix()
-	return signedRequest{contentType: contentType, body: body, ts: strconv.FormatInt(ts, 10), sig: sign(testSecret, ts, body)}
+	return signedRequest{contentType: contentType, body: body, ts: strconv.FormatInt(ts, 10), sig: slackfake.Sign(testSecret, ts, body)}
 }
 
 // do sends the request to h and returns the status.
@@ -156,7 +157,7 @@ func (r signedRequest) do(h http.Handler) *httptest.ResponseRecorder {
 
 // buttonBody is the block_actions payload of u pressing action on a card
 // for caseID at version, shaped as Slack sends it.
-func buttonBody(u fakeUser, action string, verb conversation.Verb, caseID string, version int64) []byte {
+func buttonBody(u slackfake.User, action string, verb conversation.Verb, caseID string, version int64) []byte {
 	ch := "D" + u.ID[1:]
 	payload := map[string]any{
 		"type": "block_actions", "user": map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": benchTeam},

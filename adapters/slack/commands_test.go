@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
@@ -140,7 +141,7 @@ func TestAppHome(t *testing.T) {
 		t.Fatalf("case view: %s", v)
 	}
 	// Jo's DM channel from the event is remembered on his handle.
-	per, _ := h.env.Store.FindPersonByHandle(context.Background(), Platform, h.fake.team, jo.ID)
+	per, _ := h.env.Store.FindPersonByHandle(context.Background(), Platform, slackfake.Team, jo.ID)
 	if per == nil || per.Handles[len(per.Handles)-1].Channel != "D02JO" {
 		t.Fatalf("handle not linked with its DM channel: %+v", per)
 	}
@@ -160,7 +161,7 @@ func TestRateLimitedCallsAreRetried(t *testing.T) {
 			h := newHarness(t, false)
 			h.fake.Limit("chat.postMessage", tc.limited)
 			per := &conversation.Person{ID: jo.Email, Email: jo.Email}
-			_, err := h.ad.Send(context.Background(), per, conversation.Handle{Platform: Platform, Team: h.fake.team, User: jo.ID, Channel: "D02JO"},
+			_, err := h.ad.Send(context.Background(), per, conversation.Handle{Platform: Platform, Team: slackfake.Team, User: jo.ID, Channel: "D02JO"},
 				bot.Message{Kind: "notice", Text: "hello"})
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v", err)

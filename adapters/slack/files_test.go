@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -24,7 +25,7 @@ func TestExportUploadsTheRecord(t *testing.T) {
 		}
 		ups := h.fake.Uploads()
 		if len(ups) != 1 {
-			t.Fatalf("%d files uploaded, want 1; calls %v", len(ups), methods(h.fake.Calls("")))
+			t.Fatalf("%d files uploaded, want 1; calls %v", len(ups), slackfake.Methods(h.fake.Calls("")))
 		}
 		up := ups[0]
 		if up.Name != c.ID+".pdf" || up.Channel != "D01SAM" || !bytes.HasPrefix(up.Data, []byte("%PDF")) || len(up.Data) != up.Length {
@@ -33,7 +34,7 @@ func TestExportUploadsTheRecord(t *testing.T) {
 		// The upload came after the acknowledgement's work: the order of
 		// the three steps is Slack's.
 		var steps []string
-		for _, m := range methods(h.fake.Calls("")) {
+		for _, m := range slackfake.Methods(h.fake.Calls("")) {
 			if strings.HasPrefix(m, "files.") || m == "upload" {
 				steps = append(steps, m)
 			}
@@ -96,7 +97,7 @@ func TestLongMessageSendsFullText(t *testing.T) {
 	m := bot.Message{Kind: "report", Title: "Case resolution report, November 2026", Text: b.String(),
 		Attachments: []bot.Attachment{{Name: "cases-by-month-2026-11.png", ContentType: "image/png", Data: []byte("\x89PNG fake")}}}
 	per := &conversation.Person{ID: pm.Email, Email: pm.Email}
-	ref, err := h.ad.Send(context.Background(), per, conversation.Handle{Platform: Platform, Team: h.fake.team, User: pm.ID, Channel: "D05PM"}, m)
+	ref, err := h.ad.Send(context.Background(), per, conversation.Handle{Platform: Platform, Team: slackfake.Team, User: pm.ID, Channel: "D05PM"}, m)
 	if err != nil || ref.ID == "" {
 		t.Fatalf("send: %v", err)
 	}
@@ -113,7 +114,7 @@ func TestLongMessageSendsFullText(t *testing.T) {
 	}
 }
 
-func names(fs []fakeFile) []string {
+func names(fs []slackfake.File) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, f.Name+"→"+f.Channel)

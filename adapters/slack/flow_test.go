@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -108,7 +109,7 @@ func wholeFlow(t *testing.T, socket bool) {
 	before := c.Version
 	h.interact(pressPayload(h, sam, "D01SAM", "rb_acknowledge", "acknowledge|"+id+"|"+strconv.FormatInt(before, 10), "trig-x"))
 	if n := len(h.fake.Calls("chat.postEphemeral")); n != 1 {
-		t.Fatalf("%d ephemeral explanations, want 1; calls %v", n, methods(h.fake.Calls("")))
+		t.Fatalf("%d ephemeral explanations, want 1; calls %v", n, slackfake.Methods(h.fake.Calls("")))
 	}
 	if c2, _ := h.env.Store.GetCase(ctx, id); c2.Version != before {
 		t.Fatal("a refused step changed the case")
@@ -126,7 +127,7 @@ func wholeFlow(t *testing.T, socket bool) {
 	if c.Current().Key == c.Stages[0].Key {
 		t.Fatal("not escalated")
 	}
-	for _, u := range []fakeUser{schoolMg, cscMg} {
+	for _, u := range []slackfake.User{schoolMg, cscMg} {
 		if _, v := h.fake.Button("D"+u.ID[1:], "rb_propose"); !strings.Contains(v, id) {
 			t.Fatalf("%s has no card with Propose resolution", u.Name)
 		}
@@ -175,7 +176,7 @@ func assertUpdated(t *testing.T, h *harness, id string) {
 			t.Fatalf("card copy %+v is not a Slack DM", ref)
 		}
 		if !updated[ref.Channel+"/"+ref.ID] {
-			t.Fatalf("copy %s/%s of %s was not updated; calls %v", ref.Channel, ref.ID, id, methods(h.fake.Calls("")))
+			t.Fatalf("copy %s/%s of %s was not updated; calls %v", ref.Channel, ref.ID, id, slackfake.Methods(h.fake.Calls("")))
 		}
 	}
 }
@@ -197,7 +198,7 @@ func copyAnswers(m map[string]string) map[string]string {
 	return out
 }
 
-func pressPayload(h *harness, u fakeUser, ch, actionID, value, trigger string) map[string]any {
+func pressPayload(h *harness, u slackfake.User, ch, actionID, value, trigger string) map[string]any {
 	return map[string]any{
 		"type": "block_actions", "user": h.userJSON(u), "api_app_id": "A0APP", "token": "legacy-token",
 		"container":  map[string]any{"type": "message", "message_ts": "1790000000.000001", "channel_id": ch, "is_ephemeral": false},

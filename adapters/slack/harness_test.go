@@ -3,9 +3,6 @@ package slack
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -21,6 +18,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 )
 
@@ -28,11 +26,11 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 
 // The fake workspace.
 var (
-	sam      = fakeUser{ID: "U01SAM", Name: "Sam Patel", Email: "sam.patel@school.example.org"}
-	jo       = fakeUser{ID: "U02JO", Name: "Jo Reed", Email: "jo.reed@csc.example.org"}
-	schoolMg = fakeUser{ID: "U03SMGR", Name: "School Manager (example)", Email: "school.manager@example.org"}
-	cscMg    = fakeUser{ID: "U04CMGR", Name: "Social Care Manager (example)", Email: "csc.manager@example.org"}
-	pm       = fakeUser{ID: "U05PM", Name: "Partnership Manager (example)", Email: "partnership.manager@example.org"}
+	sam      = slackfake.User{ID: "U01SAM", Name: "Sam Patel", Email: "sam.patel@school.example.org"}
+	jo       = slackfake.User{ID: "U02JO", Name: "Jo Reed", Email: "jo.reed@csc.example.org"}
+	schoolMg = slackfake.User{ID: "U03SMGR", Name: "School Manager (example)", Email: "school.manager@example.org"}
+	cscMg    = slackfake.User{ID: "U04CMGR", Name: "Social Care Manager (example)", Email: "csc.manager@example.org"}
+	pm       = slackfake.User{ID: "U05PM", Name: "Partnership Manager (example)", Email: "partnership.manager@example.org"}
 )
 
 // harness is a whole bot with the Slack adapter in front and the fake
@@ -40,7 +38,7 @@ var (
 type harness struct {
 	t       *testing.T
 	env     *bottest.Env
-	fake    *fakeSlack
+	fake    *slackfake.Server
 	ad      *Adapter
 	handler http.Handler
 	metrics *metrics.Metrics
@@ -52,7 +50,7 @@ type harness struct {
 func newHarness(t *testing.T, socket bool) *harness {
 	t.Helper()
 	env := bottest.New(t, bottest.Options{})
-	fake := newFakeSlack(t, sam, jo, schoolMg, cscMg, pm)
+	fake := slackfake.New(t, sam, jo, schoolMg, cscMg, pm)
 	m := metrics.New()
 	client := slack.New("xoxb-test-token", slack.OptionAPIURL(fake.URL()))
 	ad := New(client, env.Router, env.Dispatcher, Options{SigningSecret: testSecret, Now: env.Clock.Now, Metrics: m})
@@ -70,12 +68,6 @@ type response struct {
 	Raw    string
 }
 
-func sign(secret string, ts int64, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%d:%s", ts, body)
-	return "v0=" + hex.EncodeToString(mac.Sum(nil))
-}
-
 // postSigned sends a request to the HTTP endpoint, signed as Slack signs it.
 func (h *harness) postSigned(contentType string, body []byte, headers map[string]string) response {
 	h.t.Helper()
@@ -83,7 +75,7 @@ func (h *harness) postSigned(contentType string, body []byte, headers map[string
 	req := httptest.NewRequest(http.MethodPost, EventsPath, bytes.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	req.Header.Set("X-Slack-Signature", slackfake.Sign(testSecret, ts, body))
 	for k, v := range headers {
 		if v == "" {
 			req.Header.Del(k)
@@ -193,10 +185,10 @@ func (h *harness) viaSocket(typ string, payload any) response {
 }
 
 // command runs the slash command as user with text.
-func (h *harness) command(u fakeUser, text, trigger string) response {
+func (h *harness) command(u slackfake.User, text, trigger string) response {
 	h.t.Helper()
 	f := map[string]string{
-		"token": "legacy-token", "team_id": h.fake.team, "team_domain": "example", "channel_id": "C0GENERAL",
+		"token": "legacy-token", "team_id": slackfake.Team, "team_domain": "example", "channel_id": "C0GENERAL",
 		"channel_name": "general", "user_id": u.ID, "user_name": "someone", "command": "/resolve", "text": text,
 		"api_app_id": "A0APP", "is_enterprise_install": "false",
 		"response_url": "https://hooks.slack.com/commands/T0TEAM/1/abc", "trigger_id": trigger,
@@ -231,16 +223,16 @@ func (h *harness) event(payload map[string]any, headers map[string]string) respo
 	return h.postSigned("application/json", b, headers)
 }
 
-func (h *harness) userJSON(u fakeUser) map[string]any {
-	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": h.fake.team}
+func (h *harness) userJSON(u slackfake.User) map[string]any {
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": slackfake.Team}
 }
 
 func (h *harness) team() map[string]any {
-	return map[string]any{"id": h.fake.team, "domain": "example"}
+	return map[string]any{"id": slackfake.Team, "domain": "example"}
 }
 
 // press presses the button with actionID on the latest card in u's DM.
-func (h *harness) press(u fakeUser, actionID, trigger string) response {
+func (h *harness) press(u slackfake.User, actionID, trigger string) response {
 	h.t.Helper()
 	ch := "D" + u.ID[1:]
 	ts, value := h.fake.Button(ch, actionID)
@@ -269,68 +261,20 @@ func (h *harness) openedView(trigger string) map[string]any {
 			return v
 		}
 	}
-	h.t.Fatalf("no view opened with trigger %s; calls: %v", trigger, methods(h.fake.Calls("")))
+	h.t.Fatalf("no view opened with trigger %s; calls: %v", trigger, slackfake.Methods(h.fake.Calls("")))
 	return nil
-}
-
-func methods(cs []apiCall) []string {
-	var out []string
-	for _, c := range cs {
-		out = append(out, c.Method)
-	}
-	return out
 }
 
 // submit submits view (as opened or as last updated) with answers keyed by
 // block id, shaping the state as Slack does for each element type.
-func (h *harness) submit(u fakeUser, viewID string, view map[string]any, answers map[string]string) response {
+func (h *harness) submit(u slackfake.User, viewID string, view map[string]any, answers map[string]string) response {
 	h.t.Helper()
-	values := map[string]any{}
-	blocks, _ := view["blocks"].([]any)
-	for _, b := range blocks {
-		bm := b.(map[string]any)
-		if bm["type"] != "input" {
-			continue
-		}
-		el := bm["element"].(map[string]any)
-		typ := el["type"].(string)
-		id := bm["block_id"].(string)
-		ans, has := answers[id]
-		st := map[string]any{"type": typ}
-		switch typ {
-		case "plain_text_input":
-			if has {
-				st["value"] = ans
-			} else {
-				st["value"] = nil
-			}
-		case "static_select", "radio_buttons":
-			st["selected_option"] = nil
-			if has {
-				st["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": ans}, "value": ans}
-			}
-		case "checkboxes":
-			var sel []any
-			if has {
-				for _, v := range splitComma(ans) {
-					sel = append(sel, map[string]any{"text": map[string]any{"type": "plain_text", "text": v}, "value": v})
-				}
-			}
-			st["selected_options"] = sel
-		case "users_select":
-			st["selected_user"] = nil
-			if has {
-				st["selected_user"] = ans
-			}
-		}
-		values[id] = map[string]any{el["action_id"].(string): st}
-	}
 	v := map[string]any{}
 	for k, x := range view {
 		v[k] = x
 	}
-	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, h.fake.team, "h"+viewID, viewID, "A0APP", "B0BOT"
-	v["state"] = map[string]any{"values": values}
+	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, slackfake.Team, "h"+viewID, viewID, "A0APP", "B0BOT"
+	v["state"] = map[string]any{"values": slackfake.ViewState(view, answers)}
 	return h.interact(map[string]any{
 		"type": "view_submission", "team": h.team(), "user": h.userJSON(u), "api_app_id": "A0APP",
 		"token": "legacy-token", "trigger_id": "submit-" + viewID, "view": v, "response_urls": []any{},
@@ -338,20 +282,10 @@ func (h *harness) submit(u fakeUser, viewID string, view map[string]any, answers
 	})
 }
 
-func splitComma(s string) []string {
-	var out []string
-	for _, p := range bytes.Split([]byte(s), []byte(",")) {
-		if len(p) > 0 {
-			out = append(out, string(p))
-		}
-	}
-	return out
-}
-
 // appHome sends an app_home_opened event with eventID.
-func (h *harness) appHome(u fakeUser, eventID string, headers map[string]string) response {
+func (h *harness) appHome(u slackfake.User, eventID string, headers map[string]string) response {
 	return h.event(map[string]any{
-		"token": "legacy-token", "team_id": h.fake.team, "api_app_id": "A0APP", "type": "event_callback",
+		"token": "legacy-token", "team_id": slackfake.Team, "api_app_id": "A0APP", "type": "event_callback",
 		"event_id": eventID, "event_time": 1790000000, "authed_users": []any{},
 		"event": map[string]any{"type": "app_home_opened", "user": u.ID, "channel": "D" + u.ID[1:], "tab": "home", "event_ts": "1790000000.1"},
 	}, headers)

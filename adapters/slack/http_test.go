@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -54,13 +55,13 @@ func TestRefusedRequests(t *testing.T) {
 		want        int
 	}{
 		{"forged signature", "POST", form, slashBody(sam.ID), func(b []byte) map[string]string {
-			return map[string]string{"X-Slack-Signature": sign("not-the-secret", time.Now().Unix(), b)}
+			return map[string]string{"X-Slack-Signature": slackfake.Sign("not-the-secret", time.Now().Unix(), b)}
 		}, false, http.StatusUnauthorized},
 		{"signature not hex", "POST", form, slashBody(sam.ID), func([]byte) map[string]string {
 			return map[string]string{"X-Slack-Signature": "v0=zzzz"}
 		}, false, http.StatusUnauthorized},
 		{"stale signature", "POST", form, slashBody(sam.ID), func(b []byte) map[string]string {
-			return map[string]string{"X-Slack-Request-Timestamp": strconv.FormatInt(stale, 10), "X-Slack-Signature": sign(testSecret, stale, b)}
+			return map[string]string{"X-Slack-Request-Timestamp": strconv.FormatInt(stale, 10), "X-Slack-Signature": slackfake.Sign(testSecret, stale, b)}
 		}, false, http.StatusUnauthorized},
 		{"missing headers", "POST", form, slashBody(sam.ID), func([]byte) map[string]string {
 			return map[string]string{"X-Slack-Request-Timestamp": "", "X-Slack-Signature": ""}
@@ -90,7 +91,7 @@ func TestRefusedRequests(t *testing.T) {
 			}
 			req.Header.Set("Content-Type", tc.contentType)
 			req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
-			req.Header.Set("X-Slack-Signature", sign(testSecret, ts, tc.body))
+			req.Header.Set("X-Slack-Signature", slackfake.Sign(testSecret, ts, tc.body))
 			if tc.headers != nil {
 				for k, v := range tc.headers(tc.body) {
 					if v == "" {

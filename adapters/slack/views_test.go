@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -15,7 +16,7 @@ func TestViewFullCaseIsAudited(t *testing.T) {
 	h := newHarness(t, false)
 	c := withCase(t, h)
 	h.env.Person(t, cscMg.Email, cscMg.Name, "csc", "")
-	view := func(u fakeUser, trigger string) string {
+	view := func(u slackfake.User, trigger string) string {
 		h.interact(map[string]any{"type": "block_actions", "team": h.team(), "user": h.userJSON(u), "trigger_id": trigger,
 			"container": map[string]any{"type": "view", "view_id": "VHOME"}, "view": map[string]any{"id": "VHOME", "type": "home"},
 			"actions": []any{map[string]any{"type": "button", "action_id": actionView, "block_id": "Xh3k", "value": c.ID, "action_ts": "1.2"}}})

@@ -540,7 +540,7 @@ func TestSlowSlack(t *testing.T) {
 		t.Fatalf("%d cards with an Acknowledge button for Jo, want %d", len(joCards), n)
 	}
 
-	fake.limit(12*time.Second, 3)
+	fake.LimitFor(12*time.Second, 3)
 	limitedFrom := time.Now()
 	var slowest time.Duration
 	var lat []time.Duration
@@ -591,7 +591,7 @@ func TestSlowSlack(t *testing.T) {
 			}
 		}
 		for id, cd := range joCards {
-			if strings.Contains(fake.Message(cd.channel, cd.ts), "acknowledge|"+id) {
+			if strings.Contains(fake.MessageJSON(cd.channel, cd.ts), "acknowledge|"+id) {
 				missing = append(missing, id+" still offers Acknowledge")
 			}
 		}
