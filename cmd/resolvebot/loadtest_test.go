@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // fakeSlackAPI answers every Web API call the bot makes with success:
@@ -51,37 +50,13 @@ func TestLoadtestAgainstServe(t *testing.T) {
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
 	t.Setenv("SLACK_SIGNING_SECRET", "loadtest-secret")
 	t.Setenv("SLACK_API_URL", fakeSlackAPI(t).URL+"/api/")
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr syncBuf
-	go func() {
-		var out syncBuf
-		done <- Run(ctx, []string{"serve", "--addr", addr, "--config", cfgPath, "--data", filepath.Join(dir, "rb.db")}, strings.NewReader(""), &out, &stderr)
-	}()
-	client := &http.Client{Timeout: 2 * time.Second}
-	var err error
-	for range 100 {
-		var resp *http.Response
-		if resp, err = client.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	if err != nil {
-		t.Fatalf("healthz never answered: %v", err)
-	}
+	s, resp := startServe(t, "/healthz", "--config", cfgPath, "--data", filepath.Join(dir, "rb.db"))
+	resp.Body.Close()
 
-	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", "http://"+addr, "--config", cfgPath,
+	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--config", cfgPath,
 		"--requests", "80", "--duration", "60s", "--concurrency", "4", "--mix", "action,note,command,teams", "--cases", "2")
 	if code != 0 {
-		t.Fatalf("loadtest exit %d\nstdout: %s\nstderr: %s\nserver: %s", code, out, errs, stderr.String())
+		t.Fatalf("loadtest exit %d\nstdout: %s\nstderr: %s\nserver: %s", code, out, errs, s.stderr.String())
 	}
 	t.Logf("loadtest report:\n%s", out)
 	for _, want := range []string{"requests  80 in", "errors    0", "p50", "p99", "p99.9", "action", "note", "command", "teams"} {
@@ -90,18 +65,12 @@ func TestLoadtestAgainstServe(t *testing.T) {
 		}
 	}
 	for _, secret := range []string{"Load test: a made-up concern", "Load test note"} {
-		if strings.Contains(stderr.String(), secret) {
+		if strings.Contains(s.stderr.String(), secret) {
 			t.Errorf("server logs contain case text %q", secret)
 		}
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve exit %d: %s", code, s.stderr.String())
 	}
 }
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,22 +9,6 @@ import (
 	"testing"
 	"time"
 )
-
-// clearPlatformEnv makes sure no credentials from the machine leak in.
-func clearPlatformEnv(t *testing.T) {
-	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID",
-		"MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_CERTIFICATE", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE", "REDIS_URL",
-		"RESOLVEBOT_CONFIG", "RESOLVEBOT_ADDR", "RESOLVEBOT_DATA", "SLACK_API_URL"} {
-		t.Setenv(k, "")
-	}
-}
-
-func run(t *testing.T, ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = Run(ctx, args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func TestCommands(t *testing.T) {
 	clearPlatformEnv(t)
@@ -102,54 +84,18 @@ func TestDefaultIsConsoleOnEmbeddedStore(t *testing.T) {
 	}
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // TestServeHealthAndCleanShutdown: with credentials, serve listens, answers
 // health and readiness, and stops cleanly when told to.
 func TestServeHealthAndCleanShutdown(t *testing.T) {
 	clearPlatformEnv(t)
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
 	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() {
-		var out bytes.Buffer
-		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", filepath.Join(t.TempDir(), "rb.db")}, strings.NewReader(""), &out, &stderr)
-	}()
-	client := &http.Client{Timeout: 2 * time.Second}
-	var resp *http.Response
-	var err error
-	for range 100 {
-		resp, err = client.Get("http://" + addr + "/healthz")
-		if err == nil {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	if err != nil {
-		t.Fatalf("healthz never answered: %v", err)
-	}
+	s, resp := startServe(t, "/healthz", "--data", filepath.Join(t.TempDir(), "rb.db"))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz = %d", resp.StatusCode)
 	}
-	resp, err = client.Get("http://" + addr + "/readyz")
+	resp, err := s.client.Get(s.url("/readyz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,14 +103,8 @@ func TestServeHealthAndCleanShutdown(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("readyz = %d", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit code after shutdown = %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := s.stop(); code != 0 {
+		t.Errorf("exit code after shutdown = %d: %s", code, s.stderr.String())
 	}
 }
 

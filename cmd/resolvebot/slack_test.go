@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestSlackManifest(t *testing.T) {
@@ -67,33 +65,9 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
 	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
 	t.Setenv("SLACK_API_URL", "http://127.0.0.1:1/api/") // never called
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() {
-		var out bytes.Buffer
-		done <- Run(ctx, []string{"serve", "--addr", addr, "--data", filepath.Join(t.TempDir(), "rb.db")}, strings.NewReader(""), &out, &stderr)
-	}()
-	client := &http.Client{Timeout: 2 * time.Second}
-	var err error
-	for range 100 {
-		var resp *http.Response
-		if resp, err = client.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	if err != nil {
-		t.Fatalf("healthz never answered: %v", err)
-	}
-	resp, err := client.Post("http://"+addr+"/slack/events", "application/x-www-form-urlencoded", strings.NewReader("command=%2Fresolve"))
+	s, resp := startServe(t, "/healthz", "--data", filepath.Join(t.TempDir(), "rb.db"))
+	resp.Body.Close()
+	resp, err := s.client.Post(s.url("/slack/events"), "application/x-www-form-urlencoded", strings.NewReader("command=%2Fresolve"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +75,7 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unsigned Slack request = %d, want 401", resp.StatusCode)
 	}
-	resp, err = client.Get("http://" + addr + "/metrics")
+	resp, err = s.client.Get(s.url("/metrics"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,13 +84,7 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `resolvebot_requests_total{platform="slack",route="unknown",status="401"}`) {
 		t.Errorf("metrics = %d:\n%.500s", resp.StatusCode, body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit code after shutdown = %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := s.stop(); code != 0 {
+		t.Errorf("exit code after shutdown = %d: %s", code, s.stderr.String())
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -109,38 +108,13 @@ func TestServeTeamsInsecure(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte("teams:\n  insecure_no_auth: true\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	var stderr syncBuf
-	go func() {
-		var out bytes.Buffer
-		done <- Run(ctx, []string{"serve", "--addr", addr, "--config", cfgPath, "--data", filepath.Join(dir, "rb.db")}, strings.NewReader(""), &out, &stderr)
-	}()
-	client := &http.Client{Timeout: 2 * time.Second}
-	var resp *http.Response
-	var err error
-	for range 100 {
-		resp, err = client.Get("http://" + addr + "/readyz")
-		if err == nil {
-			break
-		}
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited early with %d: %s", code, stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	if err != nil {
-		t.Fatalf("readyz never answered: %v", err)
-	}
+	s, resp := startServe(t, "/readyz", "--config", cfgPath, "--data", filepath.Join(dir, "rb.db"))
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "NOT authenticated") {
 		t.Errorf("readyz = %d %q", resp.StatusCode, body)
 	}
-	resp, err = client.Post("http://"+addr+"/api/messages", "application/json", strings.NewReader(`{"type":"typing"}`))
+	resp, err := s.client.Post(s.url("/api/messages"), "application/json", strings.NewReader(`{"type":"typing"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,36 +122,12 @@ func TestServeTeamsInsecure(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("api/messages = %d", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("exit %d: %s", code, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := s.stop(); code != 0 {
+		t.Errorf("exit %d: %s", code, s.stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "NOT authenticated") {
-		t.Errorf("no start-up warning in the log:\n%s", stderr.String())
+	if !strings.Contains(s.stderr.String(), "NOT authenticated") {
+		t.Errorf("no start-up warning in the log:\n%s", s.stderr.String())
 	}
-}
-
-// syncBuf is a buffer safe for the server's goroutines.
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestTeamsOptionsFromConfig: the certificate, service URLs and issuers
