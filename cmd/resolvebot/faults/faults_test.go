@@ -264,7 +264,7 @@ func TestRedisOutage(t *testing.T) {
 		}
 	}
 	for _, r := range results {
-		if r.latency > 2600*time.Millisecond {
+		if r.latency > 2900*time.Millisecond {
 			figure(t, "slow answer: sent %v after the kill, took %v: %d %v %.120s", r.sent.Sub(down).Round(time.Millisecond),
 				r.latency.Round(time.Millisecond), r.status, r.err, r.body)
 		}
