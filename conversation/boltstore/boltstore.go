@@ -166,29 +166,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// fnError marks an error returned by a caller's function, which must be
-// passed back unchanged.
-type fnError struct{ err error }
-
-func (e fnError) Error() string { return e.err.Error() }
-
-// result turns a transaction error into what the Store returns: our own
-// errors and the caller's unchanged, anything else as EINTERNAL.
-func result(context string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var fe fnError
-	if errors.As(err, &fe) {
-		return fe.err
-	}
-	var ce *conversation.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	return conversation.Internal(context, err)
-}
-
 // encTime encodes t as 8 big-endian bytes that sort in time order, negative
 // (pre-1970) times included.
 func encTime(t time.Time) []byte {
@@ -226,7 +203,7 @@ func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
 		return b.Put(key, buf[:])
 	})
 	if err != nil {
-		return "", result("next case id", err)
+		return "", conversation.StoreResult("next case id", err)
 	}
 	return fmt.Sprintf("CR-%d-%04d", year, n), nil
 }
@@ -293,7 +270,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		return putCase(tx, nc)
 	})
 	if err != nil {
-		return result("create case "+c.ID, err)
+		return conversation.StoreResult("create case "+c.ID, err)
 	}
 	c.Version = 1
 	return nil
@@ -311,7 +288,7 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 		return err
 	})
 	if err != nil {
-		return nil, result("get case "+id, err)
+		return nil, conversation.StoreResult("get case "+id, err)
 	}
 	return c, nil
 }
@@ -334,7 +311,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		}
 		version := c.Version
 		if err := fn(c); err != nil {
-			return fnError{err}
+			return conversation.CallerError{Err: err}
 		}
 		c.ID, c.Version = id, version+1
 		if err := putCase(tx, c); err != nil {
@@ -344,7 +321,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		return nil
 	})
 	if err != nil {
-		return nil, result("update case "+id, err)
+		return nil, conversation.StoreResult("update case "+id, err)
 	}
 	return out, nil
 }
@@ -370,7 +347,7 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 		})
 	})
 	if err != nil {
-		return nil, result("list cases", err)
+		return nil, conversation.StoreResult("list cases", err)
 	}
 	sortNewestFirst(out)
 	if f.Limit > 0 && len(out) > f.Limit {
@@ -419,7 +396,7 @@ func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) ([]conver
 		return nil
 	})
 	if err != nil {
-		return nil, result("due before", err)
+		return nil, conversation.StoreResult("due before", err)
 	}
 	return out, nil
 }
@@ -434,7 +411,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
 	if err != nil {
 		return conversation.Internal("encode draft", err)
 	}
-	return result("save draft", s.db.Update(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("save draft", s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDrafts).Put([]byte(d.PersonID), v)
 	}))
 }
@@ -456,7 +433,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 		return json.Unmarshal(v, d)
 	})
 	if err != nil {
-		return nil, result("get draft", err)
+		return nil, conversation.StoreResult("get draft", err)
 	}
 	if d == nil || (!d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt)) {
 		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no unfinished form to continue.")
@@ -470,7 +447,7 @@ func (s *Store) DeleteDraft(ctx context.Context, personID string) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("delete draft", err)
 	}
-	return result("delete draft", s.db.Update(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("delete draft", s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDrafts).Delete([]byte(personID))
 	}))
 }
@@ -496,7 +473,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 	if err != nil {
 		return conversation.Internal("encode person", err)
 	}
-	return result("put person", s.db.Update(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("put person", s.db.Update(func(tx *bolt.Tx) error {
 		people, handles, emails := tx.Bucket(bucketPeople), tx.Bucket(bucketHandles), tx.Bucket(bucketEmails)
 		id := []byte(p.ID)
 		// deleteIf removes an index entry only if it still points at this person.
@@ -591,7 +568,7 @@ func (s *Store) findPerson(ctx context.Context, what string, lookup func(*bolt.T
 		return err
 	})
 	if err != nil {
-		return nil, result(what, err)
+		return nil, conversation.StoreResult(what, err)
 	}
 	return p, nil
 }
@@ -614,7 +591,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 		})
 	})
 	if err != nil {
-		return nil, result("list people", err)
+		return nil, conversation.StoreResult("list people", err)
 	}
 	return out, nil // bbolt iterates in key (id) order
 }
@@ -629,7 +606,7 @@ func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) 
 	if err != nil {
 		return conversation.Internal("encode message ref", err)
 	}
-	return result("add message ref "+ref.CaseID, s.db.Batch(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("add message ref "+ref.CaseID, s.db.Batch(func(tx *bolt.Tx) error {
 		b, err := tx.Bucket(bucketRefs).CreateBucketIfNotExists([]byte(ref.CaseID))
 		if err != nil {
 			return err
@@ -667,7 +644,7 @@ func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.
 		})
 	})
 	if err != nil {
-		return nil, result("message refs "+caseID, err)
+		return nil, conversation.StoreResult("message refs "+caseID, err)
 	}
 	return out, nil
 }
@@ -698,7 +675,7 @@ func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now
 		return collect(tx, now)
 	})
 	if err != nil {
-		return false, result("remember", err)
+		return false, conversation.StoreResult("remember", err)
 	}
 	return fresh, nil
 }
@@ -746,7 +723,7 @@ func (s *Store) Claim(ctx context.Context, key, owner string, d time.Duration, n
 		return collect(tx, now)
 	})
 	if err != nil {
-		return false, result("claim", err)
+		return false, conversation.StoreResult("claim", err)
 	}
 	return won, nil
 }
@@ -757,7 +734,7 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("release", err)
 	}
-	return result("release", s.db.Update(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("release", s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketClaims)
 		v := b.Get([]byte(key))
 		if v == nil {
@@ -854,7 +831,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("delete case", err)
 	}
-	return result("delete case "+id, s.db.Update(func(tx *bolt.Tx) error {
+	return conversation.StoreResult("delete case "+id, s.db.Update(func(tx *bolt.Tx) error {
 		key := []byte(id)
 		if tx.Bucket(bucketCases).Get(key) == nil {
 			return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
@@ -941,7 +918,7 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, er
 		return nil
 	})
 	if err != nil {
-		return 0, result("delete expired drafts", err)
+		return 0, conversation.StoreResult("delete expired drafts", err)
 	}
 	return n, nil
 }

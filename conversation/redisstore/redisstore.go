@@ -138,29 +138,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// fnError marks an error returned by a caller's function, which must be
-// passed back unchanged.
-type fnError struct{ err error }
-
-func (e fnError) Error() string { return e.err.Error() }
-
-// result turns an error into what the Store returns: our own errors and
-// the caller's unchanged, anything else as EINTERNAL with context.
-func result(context string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var fe fnError
-	if errors.As(err, &fe) {
-		return fe.err
-	}
-	var ce *conversation.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	return conversation.Internal(context, err)
-}
-
 // optimistic runs a WATCH transaction on keys, retrying when another
 // client wrote a watched key first. After maxAttempts it gives up with
 // ECONFLICT.
@@ -168,7 +145,7 @@ func (s *Store) optimistic(ctx context.Context, what string, txf func(*redis.Tx)
 	for attempt := range maxAttempts {
 		err := s.rdb.Watch(ctx, txf, keys...)
 		if !errors.Is(err, redis.TxFailedErr) {
-			return result(what, err)
+			return conversation.StoreResult(what, err)
 		}
 		// Full jitter, growing to at most 20ms.
 		backoff := time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond)) + 1))
@@ -305,7 +282,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		}
 		c := old.Clone()
 		if err := fn(c); err != nil {
-			return fnError{err}
+			return conversation.CallerError{Err: err}
 		}
 		c.ID, c.Version = id, old.Version+1
 		data, err = json.Marshal(c)
