@@ -110,20 +110,7 @@ func New(tb testing.TB, opts Options) *Env {
 	}
 	clock := NewClock(start)
 	cal := conversation.NewCalendar(London, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
-	var agencies []bot.Agency
-	for _, a := range cfg.Directory.Agencies {
-		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
-		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
-			for _, c := range a.Contacts.ForTier(tier) {
-				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
-			}
-		}
-		agencies = append(agencies, ag)
-	}
-	var partnership []bot.Contact
-	for _, r := range cfg.Directory.PartnershipRoles {
-		partnership = append(partnership, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
-	}
+	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
 	people := bot.NewPeople(store, agencies, partnership, clock.Now)
 	if err := people.Seed(context.Background()); err != nil {
 		tb.Fatalf("seed people: %v", err)

@@ -211,7 +211,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	}
 	warnPlaintext(cfg, log)
 	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
-	people := bot.NewPeople(store, agencies(cfg), partnershipContacts(cfg), nil)
+	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
+	people := bot.NewPeople(store, agencies, partnership, nil)
 	if err := people.Seed(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("load the directory into the store: %w", err)
@@ -246,31 +247,6 @@ func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, err
 		return nil, fmt.Errorf("open the data file: %w", err)
 	}
 	return sealStore(cfg, s)
-}
-
-func agencies(cfg *config.Config) []bot.Agency {
-	out := make([]bot.Agency, 0, len(cfg.Directory.Agencies))
-	for _, a := range cfg.Directory.Agencies {
-		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
-		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
-			for _, c := range a.Contacts.ForTier(tier) {
-				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})
-			}
-		}
-		for _, c := range a.SafeguardingLeads {
-			ag.SafeguardingLeads = append(ag.SafeguardingLeads, bot.Contact{Name: c.Name, Email: c.Email, Role: "safeguarding lead"})
-		}
-		out = append(out, ag)
-	}
-	return out
-}
-
-func partnershipContacts(cfg *config.Config) []bot.Contact {
-	out := make([]bot.Contact, 0, len(cfg.Directory.PartnershipRoles))
-	for _, r := range cfg.Directory.PartnershipRoles {
-		out = append(out, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
-	}
-	return out
 }
 
 func (a *app) close() {
