@@ -73,9 +73,8 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 			o.Mix = append(o.Mix, k)
 		}
 	}
-	cfg, problems, err := config.Load(config.Options{Path: path})
-	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
+	if !ok {
 		return 1
 	}
 	o.SigningSecret = cfg.Slack.SigningSecret

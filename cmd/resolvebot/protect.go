@@ -70,9 +70,8 @@ func loadForTool(name string, args []string, stderr io.Writer, extra func(fs *fl
 		fmt.Fprintf(stderr, "resolvebot %s takes no arguments, got %q\n", name, fs.Arg(0))
 		return nil, 2, false
 	}
-	cfg, problems, err := config.Load(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+	cfg, _, loaded := loadConfig(opts, stderr)
+	if !loaded {
 		return nil, 1, false
 	}
 	return cfg, 0, true

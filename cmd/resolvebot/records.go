@@ -25,9 +25,8 @@ func init() {
 
 // openApp loads the configuration and opens the store for a one-off command.
 func openApp(ctx context.Context, opts config.Options, stderr io.Writer) (*app, *config.Config, bool) {
-	cfg, problems, err := config.Load(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+	cfg, _, ok := loadConfig(opts, stderr)
+	if !ok {
 		return nil, nil, false
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

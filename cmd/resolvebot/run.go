@@ -102,12 +102,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 
-	cfg, problems, err := config.Load(opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
-		if !problems.HasErrors() {
-			fmt.Fprintf(stderr, "%v\n", err)
-		}
+	cfg, problems, ok := loadConfig(opts, stderr)
+	if !ok {
 		return 1
 	}
 	interactive := isTerminal(stdin)
@@ -131,6 +127,20 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return a.runConsole(ctx, stdin, stdout, interactive)
 	}
 	return a.serve(ctx, cfg, log)
+}
+
+// loadConfig loads the configuration for a command, printing every problem
+// and the cause to stderr when it is unusable. ok is false then.
+func loadConfig(opts config.Options, stderr io.Writer) (cfg *config.Config, problems config.Problems, ok bool) {
+	cfg, problems, err := config.Load(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+		if !problems.HasErrors() {
+			fmt.Fprintf(stderr, "%v\n", err)
+		}
+		return nil, problems, false
+	}
+	return cfg, problems, true
 }
 
 func buildVersion() string {

@@ -112,9 +112,8 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 		}
 		return 2
 	}
-	cfg, problems, err := config.Load(config.Options{Path: path})
-	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot: the configuration has problems:\n%s", problems.String())
+	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
+	if !ok {
 		return 1
 	}
 	o.AppID = cfg.Teams.AppID
