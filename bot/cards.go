@@ -303,9 +303,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 
 // Help lists what a person can type.
 func Help(command string) Message {
-	if command == "" {
-		command = ""
-	} else {
+	if command != "" {
 		command += " "
 	}
 	return Message{Kind: "help", Title: "What I can do", Text: strings.Join([]string{

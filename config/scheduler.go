@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -69,19 +70,11 @@ func (d *nodeDecoder) scheduler(n *yaml.Node, s *Scheduler) {
 			s.SummaryTo = nil
 			for i, it := range items {
 				var addr string
-				d.email(entry{key: e.key, val: it}, "scheduler.summary_to["+itoa(i)+"]", &addr)
+				d.email(entry{key: e.key, val: it}, "scheduler.summary_to["+strconv.Itoa(i)+"]", &addr)
 				if addr != "" {
 					s.SummaryTo = append(s.SummaryTo, addr)
 				}
 			}
 		}
 	}
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

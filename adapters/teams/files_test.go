@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestExportIsASecureMessage(t *testing.T) {
 	sam, _, c := teamsCase(t, h)
 	for i := range 40 { // a long timeline, so the record takes several messages
 		if _, err := h.env.Engine.AddNote(context.Background(), conversation.Cmd{Actor: c.Raiser.PersonID, CaseID: c.ID},
-			strings.Repeat("Phoned the duty desk again. ", 30)+"note "+itoa(i)); err != nil {
+			strings.Repeat("Phoned the duty desk again. ", 30)+"note "+strconv.Itoa(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,7 +59,7 @@ func TestExportIsASecureMessage(t *testing.T) {
 		if !strings.HasPrefix(text, "OFFICIAL-SENSITIVE\n") || !strings.HasSuffix(text, "OFFICIAL-SENSITIVE\n") {
 			t.Errorf("message %d is not marked top and bottom:\n%s", i, text)
 		}
-		if !strings.Contains(text, "Case record "+c.ID+" (part "+itoa(i+1)+" of "+itoa(len(sent))+")") {
+		if !strings.Contains(text, "Case record "+c.ID+" (part "+strconv.Itoa(i+1)+" of "+strconv.Itoa(len(sent))+")") {
 			t.Errorf("message %d is not numbered", i)
 		}
 		all.WriteString(text)

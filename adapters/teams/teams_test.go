@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -116,15 +117,13 @@ func (h *harness) activityIDOf(t *testing.T, call teamstest.Call) string {
 		if c.Method == http.MethodPost && c.ActivityID == "" && c.Conversation != "" && c.ResponseStatus == 200 {
 			n++
 			if c.Conversation == call.Conversation && jsonEqual(c.Body, call.Body) {
-				return "act-" + itoa(n)
+				return "act-" + strconv.Itoa(n)
 			}
 		}
 	}
 	t.Fatal("activity not found")
 	return ""
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
