@@ -201,16 +201,21 @@ func NudgeReached(c *Case, key string) []string {
 }
 
 // Due returns the nudges of c due at now and not yet sent, earliest first.
-// Of the daily overdue reminders only the latest due one is returned, so a
-// scheduler that was down does not send a backlog.
+// Of the daily overdue reminders only the latest due one counts, sent or
+// not, so a scheduler that was down does not send a backlog, and a replica
+// that reads the case just after another sent the latest reminder does not
+// send an older one.
 func (p NudgePolicy) Due(c *Case, proto *Protocol, cal *Calendar, now time.Time) []Nudge {
+	sched := p.Schedule(c, proto, cal)
 	var out []Nudge
-	for _, n := range p.Schedule(c, proto, cal) {
+	for i, n := range sched {
 		if n.At.After(now) || NudgeSent(c, n.Key) {
 			continue
 		}
-		if n.Kind == NudgeOverdueReminder && len(out) > 0 && out[len(out)-1].Kind == NudgeOverdueReminder {
-			out = out[:len(out)-1]
+		if n.Kind == NudgeOverdueReminder && slices.ContainsFunc(sched[i+1:], func(m Nudge) bool {
+			return m.Kind == NudgeOverdueReminder && !m.At.After(now)
+		}) {
+			continue // a later daily reminder is due too
 		}
 		out = append(out, n)
 	}

@@ -380,3 +380,36 @@ func TestTwoReplicasOnRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestNoOlderReminderAfterTheLatest: when one replica has just sent the
+// latest daily reminder, another that reads the case then finds no older
+// reminder to send (found by the two-replica fault test).
+func TestNoOlderReminderAfterTheLatest(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	// 31 Dec: the daily reminders of 29, 30 and 31 Dec are all past.
+	f.Clock.Set(time.Date(2026, 12, 31, 10, 0, 0, 0, bottest.London))
+	var latest conversation.Nudge
+	for _, n := range f.Engine.Nudges.Due(cs, f.Engine.Protocol, f.Calendar, f.Clock.Now()) {
+		if n.Kind == conversation.NudgeOverdueReminder {
+			if latest.Key != "" {
+				t.Fatalf("two daily reminders due at once: %s and %s", latest.Key, n.Key)
+			}
+			latest = n
+		}
+	}
+	if !strings.HasSuffix(latest.Key, "/2026-12-31") {
+		t.Fatalf("latest reminder = %q, want the one of 31 Dec", latest.Key)
+	}
+	// Another replica sends it and records it.
+	c, recorded, err := f.Engine.RecordNudge(ctx, cs.ID, latest, []string{f.priya}, true)
+	if err != nil || !recorded {
+		t.Fatalf("record: %v %v", recorded, err)
+	}
+	for _, n := range f.Engine.Nudges.Due(c, f.Engine.Protocol, f.Calendar, f.Clock.Now()) {
+		if n.Kind == conversation.NudgeOverdueReminder {
+			t.Errorf("after the latest reminder, %s is still due", n.Key)
+		}
+	}
+}
