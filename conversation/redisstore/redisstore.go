@@ -30,9 +30,10 @@
 //	remember:<key>   expiry (unix micros) of an idempotency key
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
 //
-// UpdateCase is an optimistic compare-and-set (WATCH, then MULTI/EXEC of
-// the case and its due entry), retried a bounded number of times with
-// jittered backoff. Remember and Claim compare against the now they are
+// UpdateCase is an optimistic compare-and-set: a GET, then one Lua script
+// that writes the case and its index entries only if the version is still
+// the one read, retried a bounded number of times with jittered backoff.
+// The other multi-key writes use WATCH and MULTI/EXEC. Remember and Claim compare against the now they are
 // given, so fake clocks work; Redis key expiry only collects garbage a
 // minute after the lease or ttl has run out in wall-clock time.
 package redisstore
@@ -147,15 +148,28 @@ func (s *Store) optimistic(ctx context.Context, what string, txf func(*redis.Tx)
 		if !errors.Is(err, redis.TxFailedErr) {
 			return conversation.StoreResult(what, err)
 		}
-		// Full jitter, growing to at most 20ms.
-		backoff := time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond)) + 1))
-		select {
-		case <-ctx.Done():
-			return conversation.Internal(what, ctx.Err())
-		case <-time.After(backoff):
+		if err := backoff(ctx, attempt); err != nil {
+			return conversation.Internal(what, err)
 		}
 	}
-	return conversation.Errorf(conversation.ECONFLICT, "The record was changed by someone else many times; please try again.")
+	return errManyRaces
+}
+
+// errManyRaces is the answer when a write kept losing races to others.
+var errManyRaces = conversation.Errorf(conversation.ECONFLICT, "The record was changed by someone else many times; please try again.")
+
+// backoff waits before retry attempt+1 of a write that lost a race: full
+// jitter, growing to at most 20ms. It returns ctx's error if ctx ends first.
+func backoff(ctx context.Context, attempt int) error {
+	d := time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond)) + 1))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // NextCaseID allocates the next case id of year, such as CR-2026-0042, with
@@ -259,51 +273,88 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 }
 
 // UpdateCase reads case id, calls fn on a copy and writes it with Version
-// incremented and its due entry moved, in one MULTI/EXEC guarded by WATCH.
-// If another client wrote the case first, it re-reads and calls fn again.
-// Errors from fn are returned unchanged and nothing is written; ENOTFOUND
-// if there is no such case; ECONFLICT if it kept losing races after many
-// attempts; EINTERNAL if Redis fails.
+// incremented and its due entry moved. The write is one compare-and-set
+// script that stores the case only if its version is still the one read,
+// so an update costs two round trips (GET, then EVALSHA). If another
+// client wrote the case first, it re-reads and calls fn again, a bounded
+// number of times with jittered backoff. Errors from fn are returned
+// unchanged and nothing is written; ENOTFOUND if there is no such case;
+// ECONFLICT if it kept losing races after many attempts; EINTERNAL if
+// Redis fails.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
-	key := s.key("case", id)
-	var out *conversation.Case
-	err := s.optimistic(ctx, "update case "+id, func(tx *redis.Tx) error {
-		out = nil
-		data, err := tx.Get(ctx, key).Bytes()
+	what := "update case " + id
+	keys := []string{s.key("case", id), s.key("cases"), s.key("due")}
+	for attempt := range maxAttempts {
+		data, err := s.rdb.Get(ctx, keys[0]).Bytes()
 		if errors.Is(err, redis.Nil) {
-			return notFoundCase(id)
+			return nil, notFoundCase(id)
 		}
 		if err != nil {
-			return err
+			return nil, conversation.Internal(what, err)
 		}
 		old, err := decodeCase(id, data)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		c := old.Clone()
 		if err := fn(c); err != nil {
-			return conversation.CallerError{Err: err}
+			return nil, err
 		}
 		c.ID, c.Version = id, old.Version+1
 		data, err = json.Marshal(c)
 		if err != nil {
-			return conversation.Internal("encode case "+id, err)
+			return nil, conversation.Internal("encode case "+id, err)
 		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			s.writeCase(ctx, p, c, old, data)
-			return nil
-		})
-		if err != nil {
-			return err
+		oldDue, newDue, newScore := "", "", ""
+		if !old.DueAt.IsZero() && !old.DueAt.Equal(c.DueAt) {
+			oldDue = dueMember(id, old.DueAt)
 		}
-		out = c.Clone()
-		return nil
-	}, key)
-	if err != nil {
-		return nil, err
+		if !c.DueAt.IsZero() {
+			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
+		}
+		n, err := casScript.Run(ctx, s.rdb, keys, old.Version, data,
+			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue).Int()
+		switch {
+		case err != nil:
+			return nil, conversation.Internal(what, err)
+		case n == casWritten:
+			return c, nil
+		case n == casGone:
+			return nil, notFoundCase(id)
+		}
+		if err := backoff(ctx, attempt); err != nil {
+			return nil, conversation.Internal(what, err)
+		}
 	}
-	return out, nil
+	return nil, errManyRaces
 }
+
+// Results of casScript.
+const (
+	casGone    = -1
+	casStale   = 0
+	casWritten = 1
+)
+
+// casScript writes case KEYS[1] (ARGV[2]) if it exists and its version is
+// still ARGV[1], and keeps the indexes: the case id ARGV[4] in the cases
+// ZSET KEYS[2] at its creation time ARGV[3]; in the due ZSET KEYS[3], the
+// old member ARGV[5] removed and the new member ARGV[7] added at ARGV[6]
+// (either may be empty). The version is read from the front of the stored
+// JSON, where encoding/json puts it ({"id":…,"version":N,…}); anything
+// else is decoded in full. It returns casWritten, casStale or casGone.
+var casScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if not cur then return -1 end
+local v = string.match(cur, '^{"id":"[^"]*","version":(%d+)[,}]')
+if not v then v = string.format('%d', cjson.decode(cur).version) end
+if v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
+return 1
+`)
 
 // ListCases returns the cases matching f, newest (CreatedAt) first, ties by
 // id descending. It reads every case id from the cases ZSET and filters,
@@ -532,20 +583,35 @@ func (s *Store) GetPerson(ctx context.Context, id string) (*conversation.Person,
 	return &p, nil
 }
 
-// findPerson reads the person id at field of the index hash and loads them.
+// findPerson reads the person id at field of the index hash and loads
+// them, in one round trip (findPersonScript).
 func (s *Store) findPerson(ctx context.Context, what, index, field string) (*conversation.Person, error) {
 	if field == "" {
 		return nil, notFoundPerson()
 	}
-	id, err := s.rdb.HGet(ctx, s.key(index), field).Result()
+	data, err := findPersonScript.Run(ctx, s.rdb, []string{s.key(index)}, field, s.key("person", "")).Text()
 	if errors.Is(err, redis.Nil) {
 		return nil, notFoundPerson()
 	}
 	if err != nil {
 		return nil, conversation.Internal(what, err)
 	}
-	return s.GetPerson(ctx, id)
+	var p conversation.Person
+	if err := json.Unmarshal([]byte(data), &p); err != nil {
+		return nil, conversation.Internal("decode person", err)
+	}
+	return &p, nil
 }
+
+// findPersonScript returns the person whose id is at field ARGV[1] of the
+// index hash KEYS[1], from the key ARGV[2] followed by that id, or nil. The
+// person's key is not declared, as it is only known inside the script; it
+// shares the {rb} hash tag with KEYS[1], so it is in the same Cluster slot.
+var findPersonScript = redis.NewScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+return redis.call('GET', ARGV[2] .. id)
+`)
 
 // FindPersonByHandle returns the person holding the platform handle. It
 // returns ENOTFOUND if nobody does and EINTERNAL if Redis fails.

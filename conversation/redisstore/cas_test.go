@@ -1,0 +1,137 @@
+package redisstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+)
+
+// rawClient is a plain client on the test Redis, for reaching under the store.
+func rawClient(t *testing.T) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(redistest.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func casCase(id string) *conversation.Case {
+	at := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+	return &conversation.Case{ID: id, Partnership: "generic", ChildRef: "CSC-1", Status: conversation.StatusOpen,
+		CreatedAt: at, UpdatedAt: at, DueAt: at.Add(time.Hour)}
+}
+
+// A case stored with its fields in another order (an older encoder, or a
+// hand repair) is still compared by its version, not refused or overwritten.
+func TestUpdateCaseReadsVersionInAnyKeyOrder(t *testing.T) {
+	ctx := context.Background()
+	s, prefix := redistest.Open(t)
+	raw := rawClient(t)
+	c := casCase("CR-2026-0001")
+	if err := s.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	key := prefix + ":{rb}:case:" + c.ID
+	data, err := raw.Get(ctx, key).Bytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any // marshals with its keys sorted: "category" before "id"
+	if err := json.Unmarshal(data, &fields); err != nil {
+		t.Fatal(err)
+	}
+	fields["version"] = 7
+	reordered, _ := json.Marshal(fields)
+	if err := raw.Set(ctx, key, reordered, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateCase(ctx, c.ID, func(c *conversation.Case) error { c.Category = "threshold"; return nil })
+	if err != nil {
+		t.Fatalf("update of a reordered record: %v", err)
+	}
+	if got.Version != 8 || got.Category != "threshold" {
+		t.Fatalf("got version %d category %q, want 8 and threshold", got.Version, got.Category)
+	}
+}
+
+// A write landing between the store's read and its compare-and-set makes
+// the store read again and apply the change on top: nothing is lost, and
+// the due index holds only the final entry.
+func TestUpdateCaseRetriesAfterAWriteInBetween(t *testing.T) {
+	ctx := context.Background()
+	s, prefix := redistest.Open(t)
+	c := casCase("CR-2026-0002")
+	if err := s.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	got, err := s.UpdateCase(ctx, c.ID, func(x *conversation.Case) error {
+		calls++
+		if calls == 1 {
+			// Another replica writes first, moving the due time.
+			if _, err := s.UpdateCase(ctx, c.ID, func(y *conversation.Case) error {
+				y.Category = "roles"
+				y.DueAt = y.DueAt.Add(time.Hour)
+				return nil
+			}); err != nil {
+				t.Errorf("inner update: %v", err)
+			}
+		}
+		x.Decision = "decided"
+		x.DueAt = x.DueAt.Add(24 * time.Hour)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("fn called %d times, want 2 (once stale, once on the other write)", calls)
+	}
+	if got.Version != 3 || got.Category != "roles" || got.Decision != "decided" {
+		t.Errorf("got version %d category %q decision %q, want 3, roles, decided", got.Version, got.Category, got.Decision)
+	}
+	members, err := rawClient(t).ZRange(ctx, prefix+":{rb}:due", 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 1 {
+		t.Fatalf("due index holds %d entries, want 1: %v", len(members), members)
+	}
+	due, err := s.DueBefore(ctx, got.DueAt, 0)
+	if err != nil || len(due) != 1 || !due[0].DueAt.Equal(got.DueAt) {
+		t.Errorf("due entry %v (%v), want one at %v", due, err, got.DueAt)
+	}
+}
+
+// A case deleted between the read and the write is reported as not found,
+// not recreated.
+func TestUpdateCaseOfADeletedCase(t *testing.T) {
+	ctx := context.Background()
+	s, _ := redistest.Open(t)
+	c := casCase("CR-2026-0003")
+	if err := s.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.UpdateCase(ctx, c.ID, func(x *conversation.Case) error {
+		if err := s.DeleteCase(ctx, c.ID); err != nil {
+			t.Errorf("delete: %v", err)
+		}
+		x.Decision = "decided"
+		return nil
+	})
+	if code := conversation.ErrorCode(err); code != conversation.ENOTFOUND {
+		t.Fatalf("error %v, want %s", err, conversation.ENOTFOUND)
+	}
+	if _, err := s.GetCase(ctx, c.ID); conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		t.Errorf("case came back after delete: %v", err)
+	}
+}
