@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"sync"
 	"time"
 
 	"github.com/rickar/cal/v2"
@@ -15,7 +16,14 @@ type Calendar struct {
 	closures map[dateKey]bool
 	start    time.Duration // working day start, from midnight
 	end      time.Duration // working day end, from midnight
+	years    sync.Map      // year → *yearDays, filled on first use
 }
+
+// yearDays says, by day of the year (1–366), which days of one year are
+// working days. A calendar never changes once made, so each year is worked
+// out once: bank holiday rules (Easter, substitute days) are costly to
+// evaluate on every deadline and nudge.
+type yearDays [367]bool
 
 // NewCalendar returns a calendar for England and Wales bank holidays in loc
 // (Europe/London when nil), with extra closure days and a working day from
@@ -60,10 +68,20 @@ func dayOf(t time.Time) dateKey {
 // is a working day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
 	d := c.midnight(t)
-	if len(c.closures) > 0 && c.closures[dayOf(d)] {
-		return false
+	return c.year(d.Year())[d.YearDay()]
+}
+
+// year returns the working days of year y, working them out on first use.
+func (c *Calendar) year(y int) *yearDays {
+	if v, ok := c.years.Load(y); ok {
+		return v.(*yearDays)
 	}
-	return c.business.IsWorkday(d)
+	days := new(yearDays)
+	for d := time.Date(y, time.January, 1, 0, 0, 0, 0, c.loc); d.Year() == y; d = d.AddDate(0, 0, 1) {
+		days[d.YearDay()] = !c.closures[dayOf(d)] && c.business.IsWorkday(d)
+	}
+	v, _ := c.years.LoadOrStore(y, days)
+	return v.(*yearDays)
 }
 
 // IsWorkingTime reports whether t falls within working hours on a working day.

@@ -89,3 +89,31 @@ func TestWorkingDaysUntil(t *testing.T) {
 		t.Errorf("WorkingDaysUntil backwards = %d, want 0", got)
 	}
 }
+
+// The working days worked out once per year agree with asking the bank
+// holiday rules and the closures day by day, across leap years, substitute
+// days and concurrent first use.
+func TestWorkingDaysMemoMatchesRules(t *testing.T) {
+	loc := london(t)
+	closure := time.Date(2028, 2, 29, 0, 0, 0, 0, loc)
+	c := NewCalendar(loc, []time.Time{closure}, 0, 0)
+	done := make(chan struct{})
+	for range 4 {
+		go func() { c.IsWorkingDay(time.Date(2027, 6, 1, 12, 0, 0, 0, loc)); done <- struct{}{} }()
+	}
+	for range 4 {
+		<-done
+	}
+	for d := time.Date(2024, 1, 1, 0, 0, 0, 0, loc); d.Year() < 2031; d = d.AddDate(0, 0, 1) {
+		want := !c.closures[dayOf(d)] && c.business.IsWorkday(d)
+		late := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, loc)
+		for _, at := range []time.Time{d, late, late.UTC()} {
+			if got := c.IsWorkingDay(at); got != want {
+				t.Fatalf("IsWorkingDay(%v) = %v, want %v", at, got, want)
+			}
+		}
+	}
+	if c.IsWorkingDay(closure) || c.IsWorkingDay(time.Date(2027, 12, 28, 10, 0, 0, 0, loc)) {
+		t.Error("a closure day or Boxing Day's substitute (Tue 28 Dec 2027) counted as a working day")
+	}
+}
