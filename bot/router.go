@@ -125,15 +125,18 @@ func safeCase(id string) string {
 }
 
 func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
-	per, err := r.Store.GetPerson(ctx, in.Actor)
-	if err != nil {
-		return Reply{}, conversation.Internal("load actor", err)
-	}
-	partnership, _ := r.People.IsPartnership(ctx, in.Actor)
-	if per.Agency == "" && !partnership && (in.FormKey == FormIntake || isRaise(in.Text)) {
-		f := r.ProfileForm(ctx, in.Actor)
-		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
-			Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
+	if in.FormKey == FormIntake || isRaise(in.Text) {
+		// Raising needs the person's agency and line manager first.
+		per, err := r.Store.GetPerson(ctx, in.Actor)
+		if err != nil {
+			return Reply{}, conversation.Internal("load actor", err)
+		}
+		partnership, _ := r.People.IsPartnership(ctx, in.Actor)
+		if per.Agency == "" && !partnership {
+			f := r.ProfileForm(ctx, in.Actor)
+			return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
+				Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
+		}
 	}
 	switch {
 	case in.FormKey != "":
@@ -196,8 +199,52 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	return Reply{Messages: []Message{m}}, nil
 }
 
-// press handles a button: verbs that need words open their form, the rest run.
+// press handles a button: verbs that need words open their form, the rest
+// run. A verb that runs goes straight to the engine, which reads the case,
+// checks the person's rights and the card's version, and writes, all in
+// one compare-and-set; only a refusal for a stale card reads the case
+// again, to send the latest card.
 func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
+	if f := ActionForm(r.Engine.Protocol, in.Verb); f != nil {
+		return r.openActionForm(ctx, in, f)
+	}
+	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
+	var res *conversation.Result
+	var err error
+	switch in.Verb {
+	case conversation.VerbAcknowledge:
+		res, err = r.Engine.Acknowledge(ctx, cmd)
+	case conversation.VerbConfirm:
+		res, err = r.Engine.ConfirmResolution(ctx, cmd)
+	default:
+		if _, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb)); err != nil {
+			return Reply{}, err
+		}
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
+	}
+	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
+		return r.latest(ctx, in)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return r.announce(ctx, in.Actor, res), nil
+}
+
+// latest answers a press on a card older than the case with the case as
+// it is now, and has every copy of its card refreshed.
+func (r *Router) latest(ctx context.Context, in Inbound) (Reply, error) {
+	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
+	if err != nil {
+		return Reply{}, err
+	}
+	card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
+	return Reply{Messages: []Message{card}, Refresh: c}, nil
+}
+
+// openActionForm asks for the words a step needs, if the person may take
+// the step on the case as their card shows it.
+func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation.Form) (Reply, error) {
 	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
 	if err != nil {
 		return Reply{}, err
@@ -210,27 +257,10 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, err
 	}
 	if c.ChangedSince(in.Version) && in.Verb != conversation.VerbNote {
-		card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
-		return Reply{Messages: []Message{card}, Refresh: c}, nil
+		return r.latest(ctx, in)
 	}
-	if f := ActionForm(r.Engine.Protocol, in.Verb); f != nil {
-		return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
-			CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
-	}
-	cmd := conversation.Cmd{Actor: in.Actor, CaseID: c.ID, Version: in.Version}
-	var res *conversation.Result
-	switch in.Verb {
-	case conversation.VerbAcknowledge:
-		res, err = r.Engine.Acknowledge(ctx, cmd)
-	case conversation.VerbConfirm:
-		res, err = r.Engine.ConfirmResolution(ctx, cmd)
-	default:
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
-	}
-	if err != nil {
-		return Reply{}, err
-	}
-	return r.announce(ctx, in.Actor, res), nil
+	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
+		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
 }
 
 // submit handles a form submission.
