@@ -38,6 +38,7 @@ type People struct {
 	partnership []Contact
 	now         func() time.Time
 	mu          sync.Mutex // serialises find-or-create of people
+	names       names
 }
 
 var (
@@ -52,6 +53,15 @@ func NewPeople(store conversation.Store, agencies []Agency, partnership []Contac
 		now = time.Now
 	}
 	return &People{store: store, agencies: agencies, partnership: partnership, now: now}
+}
+
+// put stores per and remembers their name. Returns the store's error.
+func (p *People) put(ctx context.Context, per *conversation.Person) error {
+	if err := p.store.PutPerson(ctx, per); err != nil {
+		return err
+	}
+	p.names.put(per.ID, per.Name, time.Now())
+	return nil
 }
 
 // PersonID returns the person id for an email: the email, lowercased.
@@ -104,7 +114,7 @@ func (p *People) ensure(ctx context.Context, email, name, agency string) (*conve
 	if per.Name == "" {
 		per.Name = nameFromEmail(id)
 	}
-	if err := p.store.PutPerson(ctx, per); err != nil {
+	if err := p.put(ctx, per); err != nil {
 		return nil, conversation.Internal("save person", err)
 	}
 	return per, nil
@@ -130,6 +140,15 @@ func nameFromEmail(email string) string {
 // email are what the platform reports and may be empty. Returns EINTERNAL on
 // store failure.
 func (p *People) Identify(ctx context.Context, h conversation.Handle, name, email string) (*conversation.Person, error) {
+	// Someone the bot knows, with nothing new to record, needs no lock and
+	// no write: one lookup.
+	if per, err := p.store.FindPersonByHandle(ctx, h.Platform, h.Team, h.User); err == nil &&
+		!updateHandle(per, h) && (name == "" || per.Name == name) {
+		p.names.put(per.ID, per.Name, time.Now())
+		return per, nil
+	} else if err != nil && conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		return nil, conversation.Internal("find person by handle", err)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// Waiting for the lock ignores ctx; a caller whose deadline passed
@@ -144,7 +163,7 @@ func (p *People) Identify(ctx context.Context, h conversation.Handle, name, emai
 				per.Name = name
 			}
 			per.UpdatedAt = p.now()
-			if err := p.store.PutPerson(ctx, per); err != nil {
+			if err := p.put(ctx, per); err != nil {
 				return nil, conversation.Internal("save person", err)
 			}
 		}
@@ -173,7 +192,7 @@ func (p *People) Identify(ctx context.Context, h conversation.Handle, name, emai
 	}
 	updateHandle(per, h)
 	per.UpdatedAt = p.now()
-	if err := p.store.PutPerson(ctx, per); err != nil {
+	if err := p.put(ctx, per); err != nil {
 		return nil, conversation.Internal("save person", err)
 	}
 	return per, nil
@@ -330,15 +349,22 @@ func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Name returns a person's display name, or their id when unknown.
+// Name returns a person's display name, or their id when unknown. Names
+// are remembered for a minute (see nameTTL), so a card naming the same
+// people many times reads each from the store once.
 func (p *People) Name(ctx context.Context, id string) string {
 	if id == "" {
 		return "the bot"
+	}
+	now := time.Now()
+	if name, ok := p.names.get(id, now); ok {
+		return name
 	}
 	per, err := p.store.GetPerson(ctx, id)
 	if err != nil || per.Name == "" {
 		return id
 	}
+	p.names.put(id, per.Name, now)
 	return per.Name
 }
 
@@ -407,7 +433,7 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 		if mgr.Agency == "" {
 			mgr.Agency = agency
 			mgr.UpdatedAt = p.now()
-			if err := p.store.PutPerson(ctx, mgr); err != nil {
+			if err := p.put(ctx, mgr); err != nil {
 				return nil, conversation.Internal("save manager", err)
 			}
 		}
@@ -416,7 +442,7 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 		per.Name = n
 	}
 	per.UpdatedAt = p.now()
-	if err := p.store.PutPerson(ctx, per); err != nil {
+	if err := p.put(ctx, per); err != nil {
 		return nil, conversation.Internal("save person", err)
 	}
 	return per, nil
