@@ -38,6 +38,24 @@ type Reply struct {
 	Refresh *conversation.Case
 	// Errors holds one message per field when a form submission failed.
 	Errors map[string]string
+	// later builds Messages, Out and Refresh for a step that is already
+	// recorded (see Router.Record and Complete).
+	later func(context.Context) Reply
+}
+
+// Pending reports whether the reply's messages about a recorded step are
+// still to be built by Complete.
+func (r Reply) Pending() bool { return r.later != nil }
+
+// Complete returns the reply with its messages built: for a step that
+// Router.Record recorded, the messages for the person who acted and for
+// everyone else, and the case whose cards to refresh, all from the stored
+// result. A reply that is not pending is returned as it is.
+func (r Reply) Complete(ctx context.Context) Reply {
+	if r.later == nil {
+		return r
+	}
+	return r.later(ctx)
 }
 
 // Router turns inbound events into engine commands and results into messages.
@@ -97,11 +115,26 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 // returns an error: problems become a clear message to the person, and
 // internal failures are logged with the case id only.
 func (r *Router) Handle(ctx context.Context, in Inbound) Reply {
+	return r.Record(ctx, in).Complete(ctx)
+}
+
+// Record carries out one inbound event like Handle, but when it records a
+// step it leaves the messages about it to Reply.Complete, so an adapter can
+// acknowledge the platform as soon as the step is stored and build and
+// send the messages afterwards (house rule 5). Refusals, field errors and
+// forms come back complete.
+func (r *Router) Record(ctx context.Context, in Inbound) Reply {
 	reply, err := r.handle(ctx, in)
 	if err != nil {
 		return r.errorReply(in, err)
 	}
 	return reply
+}
+
+// recorded is the pending reply for a step the engine has recorded: its
+// messages are built by Complete.
+func (r *Router) recorded(actor string, res *conversation.Result) Reply {
+	return Reply{later: func(ctx context.Context) Reply { return r.announce(ctx, actor, res) }}
 }
 
 func (r *Router) errorReply(in Inbound, err error) Reply {
@@ -228,7 +261,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return r.announce(ctx, in.Actor, res), nil
+	return r.recorded(in.Actor, res), nil
 }
 
 // latest answers a press on a card older than the case with the case as
@@ -314,7 +347,7 @@ func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
 			if res.Route != "" {
 				return Reply{Messages: []Message{r.Cards.Route(res.Route)}}, nil
 			}
-			return r.announce(ctx, in.Actor, res), nil
+			return r.recorded(in.Actor, res), nil
 		}
 	}
 	r.saveDraft(ctx, in.Actor, values)
@@ -441,7 +474,7 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	if err != nil {
 		return Reply{}, err
 	}
-	return r.announce(ctx, in.Actor, res), nil
+	return r.recorded(in.Actor, res), nil
 }
 
 // announce turns a command's result into a confirmation for the actor and

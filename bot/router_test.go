@@ -206,3 +206,29 @@ func TestButtons(t *testing.T) {
 		t.Fatalf("proposal out = %+v", r.Out)
 	}
 }
+
+// Record stores the step at once and leaves what is said about it for
+// after the platform's acknowledgement; refusals come back at once.
+func TestRecordThenComplete(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	cs := f.raise(t)
+	r := f.Router.Record(ctx, bot.Inbound{Actor: f.sam, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if r.Pending() || len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+		t.Fatalf("the raiser acknowledging: pending %v, messages %+v; want one refusal at once", r.Pending(), r.Messages)
+	}
+	r = f.Router.Record(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if !r.Pending() || len(r.Messages) != 0 || len(r.Out) != 0 {
+		t.Fatalf("recorded press: pending %v, %d messages, %d out; want pending and nothing built yet", r.Pending(), len(r.Messages), len(r.Out))
+	}
+	if got, _ := f.Store.GetCase(ctx, cs.ID); !got.Current().Acknowledged() {
+		t.Fatal("Record returned before the acknowledgement was stored")
+	}
+	done := r.Complete(ctx)
+	if done.Pending() || len(done.Out) != 1 || done.Out[0].To != f.sam || done.Refresh == nil {
+		t.Fatalf("completed reply: %+v", done)
+	}
+	if len(done.Messages) != 1 || !strings.Contains(done.Messages[0].Text, "You acknowledged "+cs.ID) {
+		t.Errorf("message to the person who pressed: %+v", done.Messages)
+	}
+}

@@ -74,6 +74,15 @@ func (a *Adapter) handle(ctx context.Context, kind string, in bot.Inbound) bot.R
 	return r
 }
 
+// record is handle for an event acknowledged as soon as it is stored: the
+// messages about a recorded step are built after the acknowledgement, by
+// calling Complete on the reply.
+func (a *Adapter) record(ctx context.Context, kind string, in bot.Inbound) bot.Reply {
+	r := a.router.Record(ctx, in)
+	a.metrics.Command(Platform, kind, outcomeOf(r))
+	return r
+}
+
 // formOf returns the form a reply asks for, if any.
 func formOf(r bot.Reply) *bot.Message {
 	for i := range r.Messages {
@@ -310,24 +319,24 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	if !ok {
 		return outcome{}
 	}
-	reply := a.handle(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
+	reply := a.record(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
 	if f := formOf(reply); f != nil {
 		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
 			reply.Messages = append(reply.Messages, errorMessage("I couldn't open the form just now. Please press the button again."))
 		}
 	}
-	msgs := a.others(reply)
-	var refused, said []bot.Message
-	for _, m := range msgs {
-		if m.Kind == "error" {
-			refused = append(refused, m)
-		} else {
-			said = append(said, m)
-		}
-	}
 	channel := ic.Container.ChannelID
 	return outcome{after: func(ctx context.Context) {
+		reply := reply.Complete(ctx)
+		var refused, said []bot.Message
+		for _, m := range a.others(reply) {
+			if m.Kind == "error" {
+				refused = append(refused, m)
+			} else {
+				said = append(said, m)
+			}
+		}
 		if len(refused) > 0 {
 			if channel != "" {
 				a.ephemeral(ctx, channel, w.user, refused)
@@ -412,7 +421,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if strings.HasPrefix(kind, bot.ActionFormPrefix) {
 		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
 	}
-	reply := a.handle(ctx, kind, bot.Inbound{Actor: per.ID, FormKey: meta.Form, CaseID: meta.Case, Version: meta.Version, Values: values})
+	reply := a.record(ctx, kind, bot.Inbound{Actor: per.ID, FormKey: meta.Form, CaseID: meta.Case, Version: meta.Version, Values: values})
 	if bot.NeedsIdentifierConfirm(reply.Errors) {
 		// response_action "errors" cannot add the confirmation question,
 		// so the modal is rebuilt with what was typed, each warning under
@@ -457,6 +466,10 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		}
 	}
 	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
+		if reply.Pending() {
+			reply = reply.Complete(ctx)
+			msgs = a.others(reply)
+		}
 		a.tell(ctx, per, w, msgs)
 		a.finish(ctx, reply)
 	}}
