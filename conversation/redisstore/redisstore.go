@@ -30,10 +30,11 @@
 //	remember:<key>   expiry (unix micros) of an idempotency key
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
 //
-// UpdateCase is an optimistic compare-and-set: a GET, then one Lua script
-// that writes the case and its index entries only if the version is still
-// the one read, retried a bounded number of times with jittered backoff.
-// The other multi-key writes use WATCH and MULTI/EXEC. Remember and Claim compare against the now they are
+// UpdateCase is an optimistic compare-and-set: one Lua script writes the
+// case and its index entries only if the stored record is still the one
+// the change was made to (compared by SHA-1), starting from the case as
+// this process last wrote or read it, or from a GET; see UpdateCase and
+// memo. The other multi-key writes use WATCH and MULTI/EXEC. Remember and Claim compare against the now they are
 // given, so fake clocks work; Redis key expiry only collects garbage a
 // minute after the lease or ttl has run out in wall-clock time.
 package redisstore
@@ -59,6 +60,7 @@ import (
 type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
+	memo   memo
 }
 
 var _ conversation.Store = (*Store)(nil)
@@ -256,6 +258,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		return err
 	}
 	c.Version = 1
+	s.memo.put(c.ID, sum(data), nc)
 	return nil
 }
 
@@ -272,19 +275,22 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 	return decodeCase(id, data)
 }
 
-// UpdateCase reads case id, calls fn on a copy and writes it with Version
+// UpdateCase calls fn on a copy of case id and writes it with Version
 // incremented and its due entry moved. The write is one compare-and-set
-// script that stores the case only if its version is still the one read,
-// so an update costs two round trips (GET, then EVALSHA). If another
-// client wrote the case first, it re-reads and calls fn again, a bounded
-// number of times with jittered backoff. Errors from fn are returned
-// unchanged and nothing is written; ENOTFOUND if there is no such case;
-// ECONFLICT if it kept losing races after many attempts; EINTERNAL if
-// Redis fails.
+// script that stores the case only if the stored record is still exactly
+// the one fn saw (by SHA-1), and otherwise returns the stored record, so
+// fn runs again on that. fn's first copy comes from the case as this
+// process last read or wrote it (see memo) or, failing that, from a GET:
+// an update costs one round trip when this process wrote the case last,
+// and two otherwise. Lost races are retried a bounded number of times with
+// jittered backoff. Errors from fn are returned unchanged and nothing is
+// written; ENOTFOUND if there is no such case; ECONFLICT if it kept losing
+// races after many attempts; EINTERNAL if Redis fails.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	what := "update case " + id
 	keys := []string{s.key("case", id), s.key("cases"), s.key("due")}
-	for attempt := range maxAttempts {
+	cur, known := s.memo.get(id)
+	if !known {
 		data, err := s.rdb.Get(ctx, keys[0]).Bytes()
 		if errors.Is(err, redis.Nil) {
 			return nil, notFoundCase(id)
@@ -292,16 +298,18 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if err != nil {
 			return nil, conversation.Internal(what, err)
 		}
-		old, err := decodeCase(id, data)
-		if err != nil {
+		if cur, err = entryOf(id, data); err != nil {
 			return nil, err
 		}
+	}
+	for attempt := range maxAttempts {
+		old := cur.c
 		c := old.Clone()
 		if err := fn(c); err != nil {
 			return nil, err
 		}
 		c.ID, c.Version = id, old.Version+1
-		data, err = json.Marshal(c)
+		data, err := json.Marshal(c)
 		if err != nil {
 			return nil, conversation.Internal("encode case "+id, err)
 		}
@@ -312,43 +320,58 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if !c.DueAt.IsZero() {
 			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
 		}
-		n, err := casScript.Run(ctx, s.rdb, keys, old.Version, data,
-			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue).Int()
-		switch {
-		case err != nil:
-			return nil, conversation.Internal(what, err)
-		case n == casWritten:
-			return c, nil
-		case n == casGone:
+		res, err := casScript.Run(ctx, s.rdb, keys, cur.sum, data,
+			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue).Result()
+		if errors.Is(err, redis.Nil) {
+			s.memo.forget(id)
 			return nil, notFoundCase(id)
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		if err != nil {
+			s.memo.forget(id)
 			return nil, conversation.Internal(what, err)
 		}
+		stored, stale := res.(string)
+		if !stale {
+			s.memo.put(id, sum(data), c)
+			return c.Clone(), nil
+		}
+		// Someone else wrote first: go again from what is stored now.
+		if cur, err = entryOf(id, []byte(stored)); err != nil {
+			s.memo.forget(id)
+			return nil, err
+		}
+		s.memo.put(id, cur.sum, cur.c)
+		// A stale memo is not a race: go again at once. A lost race is.
+		if attempt > 0 || !known {
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, conversation.Internal(what, err)
+			}
+		}
+		known = false
 	}
 	return nil, errManyRaces
 }
 
-// Results of casScript.
-const (
-	casGone    = -1
-	casStale   = 0
-	casWritten = 1
-)
+// entryOf decodes a stored case and notes its hash.
+func entryOf(id string, data []byte) (memoEntry, error) {
+	c, err := decodeCase(id, data)
+	if err != nil {
+		return memoEntry{}, err
+	}
+	return memoEntry{sum: sum(data), c: c}, nil
+}
 
-// casScript writes case KEYS[1] (ARGV[2]) if it exists and its version is
-// still ARGV[1], and keeps the indexes: the case id ARGV[4] in the cases
-// ZSET KEYS[2] at its creation time ARGV[3]; in the due ZSET KEYS[3], the
-// old member ARGV[5] removed and the new member ARGV[7] added at ARGV[6]
-// (either may be empty). The version is read from the front of the stored
-// JSON, where encoding/json puts it ({"id":…,"version":N,…}); anything
-// else is decoded in full. It returns casWritten, casStale or casGone.
+// casScript writes case KEYS[1] (ARGV[2]) if it exists and the SHA-1 of
+// its stored JSON is still ARGV[1], and keeps the indexes: the case id
+// ARGV[4] in the cases ZSET KEYS[2] at its creation time ARGV[3]; in the
+// due ZSET KEYS[3], the old member ARGV[5] removed and the new member
+// ARGV[7] added at ARGV[6] (either may be empty). It returns 1 when it
+// wrote, the stored JSON when that has changed, and nil when there is no
+// case.
 var casScript = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
-if not cur then return -1 end
-local v = string.match(cur, '^{"id":"[^"]*","version":(%d+)[,}]')
-if not v then v = string.format('%d', cjson.decode(cur).version) end
-if v ~= ARGV[1] then return 0 end
+if not cur then return false end
+if redis.sha1hex(cur) ~= ARGV[1] then return cur end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
@@ -760,6 +783,7 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 // the id. It returns ENOTFOUND if there is no such case and EINTERNAL if
 // Redis fails.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
+	s.memo.forget(id)
 	key := s.key("case", id)
 	err := s.optimistic(ctx, "delete case "+id, func(tx *redis.Tx) error {
 		data, err := tx.Get(ctx, key).Bytes()
