@@ -422,6 +422,9 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
 	}
 	reply := a.record(ctx, kind, bot.Inbound{Actor: per.ID, FormKey: meta.Form, CaseID: meta.Case, Version: meta.Version, Values: values})
+	if meta.Form == bot.FormProfile {
+		a.users.forgetPerson(userKey(w.team, w.user)) // their name or agency may have changed
+	}
 	if bot.NeedsIdentifierConfirm(reply.Errors) {
 		// response_action "errors" cannot add the confirmation question,
 		// so the modal is rebuilt with what was typed, each warning under

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +18,9 @@ type slackUser struct {
 }
 
 // userCache keeps users.info answers briefly, so a burst of clicks costs one
-// call.
+// call, and with each answer the person it identified: a user seen again
+// within the ttl, with the same answer and DM channel, has nothing new to
+// record and is the same person, so identifying them costs no store call.
 type userCache struct {
 	ttl time.Duration
 	now func() time.Time
@@ -28,6 +31,10 @@ type userCache struct {
 type userEntry struct {
 	u       slackUser
 	expires time.Time
+	// person is who u identified, with the DM channel then known; nil
+	// until identified.
+	person  *conversation.Person
+	channel string
 }
 
 func newUserCache(ttl time.Duration, now func() time.Time) *userCache {
@@ -43,6 +50,52 @@ func (c *userCache) get(key string) (slackUser, bool) {
 		return slackUser{}, false
 	}
 	return e.u, true
+}
+
+// person returns the person identified from key's cached answer if
+// channel is empty or the one they were identified with. The person is a
+// copy.
+func (c *userCache) person(key, channel string) (*conversation.Person, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || e.person == nil || !c.now().Before(e.expires) || (channel != "" && channel != e.channel) {
+		return nil, false
+	}
+	return copyPerson(e.person), true
+}
+
+// setPerson records per as identified from key's cached answer u, with
+// channel when known. It does nothing if the cached answer is not u.
+func (c *userCache) setPerson(key string, u slackUser, per *conversation.Person, channel string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok || e.u != u {
+		return
+	}
+	e.person = copyPerson(per)
+	if channel != "" {
+		e.channel = channel
+	}
+	c.m[key] = e
+}
+
+// forgetPerson drops the person identified from key's answer, so the next
+// event reads them from the store again.
+func (c *userCache) forgetPerson(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[key]; ok {
+		e.person, e.channel = nil, ""
+		c.m[key] = e
+	}
+}
+
+func copyPerson(p *conversation.Person) *conversation.Person {
+	cp := *p
+	cp.Handles = slices.Clone(p.Handles)
+	return &cp
 }
 
 func (c *userCache) put(key string, u slackUser) {
@@ -68,7 +121,7 @@ func (w who) handle() conversation.Handle {
 // cache or users.info. A failure gives an empty answer, so the person is
 // still known by their handle.
 func (a *Adapter) lookupUser(ctx context.Context, team, user string) slackUser {
-	key := team + ":" + user
+	key := userKey(team, user)
 	if u, ok := a.users.get(key); ok {
 		return u
 	}
@@ -97,11 +150,25 @@ func (a *Adapter) lookupUser(ctx context.Context, team, user string) slackUser {
 }
 
 // identify maps a Slack user to a person, creating or linking them by email.
-// Returns EINTERNAL on store failure.
+// A user identified within UserCacheTTL, with the same users.info answer
+// and DM channel, is answered from the cache. Returns EINTERNAL on store
+// failure.
 func (a *Adapter) identify(ctx context.Context, w who) (*conversation.Person, error) {
+	key := userKey(w.team, w.user)
+	if per, ok := a.users.person(key, w.channel); ok {
+		return per, nil
+	}
 	u := a.lookupUser(ctx, w.team, w.user)
-	return a.people.Identify(ctx, w.handle(), u.name, u.email)
+	per, err := a.people.Identify(ctx, w.handle(), u.name, u.email)
+	if err != nil {
+		return nil, err
+	}
+	a.users.setPerson(key, u, per, w.channel)
+	return per, nil
 }
+
+// userKey is the cache key of a Slack user.
+func userKey(team, user string) string { return team + ":" + user }
 
 // personID maps a Slack user picked in a form to a person id, so the
 // engine sees a person it knows. Returns EINTERNAL on store failure.
