@@ -61,7 +61,7 @@ func TestIdentifyRemembersTheUser(t *testing.T) {
 	if again := identify(w, 1); again.Name != jo.Name {
 		t.Errorf("second identify gave name %q: the cached person is shared with callers", again.Name)
 	}
-	identify(who{team: benchTeam, user: jo.ID}, 1) // no channel in the event: still him
+	identify(who{team: benchTeam, user: jo.ID}, 1)                     // no channel in the event: still him
 	identify(who{team: benchTeam, user: jo.ID, channel: "D0OTHER"}, 3) // found, then saved under the lock
 	per, err := store.Store.GetPerson(ctx, jo.Email)
 	if err != nil {
