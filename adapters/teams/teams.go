@@ -195,25 +195,54 @@ func (s *statusWriter) WriteHeader(code int) {
 
 func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	w.route = "refused"
+	act, ok := a.readActivity(w, r)
+	if !ok {
+		return
+	}
+	w.route = string(act.Type)
+	a.conn.trusted.add(act.ServiceURL)
+	if act.Conversation.ID != "" && act.ServiceURL != "" {
+		a.mu.Lock()
+		a.convURLs[act.Conversation.ID] = act.ServiceURL
+		a.mu.Unlock()
+	}
+	switch act.Type {
+	case schema.Message:
+		a.onMessage(w, r, act)
+	case schema.ConversationUpdate, "installationUpdate":
+		a.onInstall(w, r, act)
+	case schema.Invoke:
+		a.onInvoke(w, r, act)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// readActivity is what every request goes through before any of
+// resolvebot's work: the method, the token (checked before the activity is
+// read, whatever its type) and the activity parsed. When it returns false
+// the answer has been written: an error, or 200 for an activity of a type
+// the bot does not read.
+func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.Activity, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+		return nil, false
 	}
 	header := r.Header.Get("Authorization")
 	if header == "" && !a.insecure {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return
+		return nil, false
 	}
 	body, err := readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
+			return nil, false
 		}
 		http.Error(w, "bad request", http.StatusBadRequest)
-		return
+		return nil, false
 	}
 	if !a.insecure {
 		// The token is checked before anything else is read from the
@@ -227,12 +256,12 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 				a.log.Error("teams signing keys unavailable; asking the Bot Framework to retry", "err", err)
 				w.Header().Set("Retry-After", "5")
 				http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-				return
+				return nil, false
 			default:
 				a.log.Error("teams token check failed", "err", err)
 			}
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
+			return nil, false
 		}
 	}
 	var act schema.Activity
@@ -242,28 +271,12 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 		}
 		if json.Unmarshal(body, &peek) == nil && !supported(peek.Type) {
 			w.WriteHeader(http.StatusOK) // not ours to read; ignored
-			return
+			return nil, false
 		}
 		http.Error(w, "unreadable activity", http.StatusBadRequest)
-		return
+		return nil, false
 	}
-	w.route = string(act.Type)
-	a.conn.trusted.add(act.ServiceURL)
-	if act.Conversation.ID != "" && act.ServiceURL != "" {
-		a.mu.Lock()
-		a.convURLs[act.Conversation.ID] = act.ServiceURL
-		a.mu.Unlock()
-	}
-	switch act.Type {
-	case schema.Message:
-		a.onMessage(w, r, &act)
-	case schema.ConversationUpdate, "installationUpdate":
-		a.onInstall(w, r, &act)
-	case schema.Invoke:
-		a.onInvoke(w, r, &act)
-	default:
-		w.WriteHeader(http.StatusOK)
-	}
+	return &act, true
 }
 
 // peekRoute reads the channel id and service URL of an activity, for the
