@@ -169,7 +169,8 @@ func (a *Adapter) Platform() string { return Platform }
 
 // ServeHTTP receives one Bot Framework activity: 405 for anything but POST,
 // 413 for a body over MaxBody, 401 without a valid token (checked before
-// the activity is read, whatever its type), 503 when the signing keys
+// anything in the activity is used, whatever its type, against the channel
+// and service URL read from it), 503 when the signing keys
 // cannot be fetched to check it, 400 for an unreadable activity, 200 for
 // everything handled or ignored.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -219,8 +220,8 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 }
 
 // readActivity is what every request goes through before any of
-// resolvebot's work: the method, the token (checked before the activity is
-// read, whatever its type) and the activity parsed. When it returns false
+// resolvebot's work: the method, the token (checked before anything in the
+// activity is used or answered, whatever its type) and the activity parsed. When it returns false
 // the answer has been written: an error, or 200 for an activity of a type
 // the bot does not read.
 func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.Activity, bool) {
@@ -244,10 +245,20 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return nil, false
 	}
+	// The activity is parsed here but nothing in it is used, and nothing
+	// answered from it, until its token has been checked.
+	var act schema.Activity
+	parseErr := json.Unmarshal(body, &act)
 	if !a.insecure {
-		// The token is checked before anything else is read from the
-		// body, whatever the activity's type.
-		channelID, serviceURL := peekRoute(body)
+		// The token binds the channel and service URL the adapter goes on
+		// to use: the parsed activity's (JSON keys match fields whatever
+		// their case, so peeking at the exact keys could check one value
+		// while another is used). An activity that cannot be parsed is
+		// never used; its token is checked against the exact keys.
+		channelID, serviceURL := act.ChannelID, act.ServiceURL
+		if parseErr != nil {
+			channelID, serviceURL = peekRoute(body)
+		}
 		if err := a.auth.validate(r.Context(), header, channelID, serviceURL); err != nil {
 			switch {
 			case errors.Is(err, errAuth):
@@ -264,8 +275,7 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 			return nil, false
 		}
 	}
-	var act schema.Activity
-	if err := json.Unmarshal(body, &act); err != nil {
+	if parseErr != nil {
 		var peek struct {
 			Type string `json:"type"`
 		}
@@ -279,8 +289,8 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 	return &act, true
 }
 
-// peekRoute reads the channel id and service URL of an activity, for the
-// token check, without reading the rest; fields that are missing or of
+// peekRoute reads the channel id and service URL of a body that is not a
+// readable activity, for the token check; fields that are missing or of
 // another type give "", which the check then refuses.
 func peekRoute(body []byte) (channelID, serviceURL string) {
 	var fields map[string]json.RawMessage
