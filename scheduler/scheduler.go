@@ -21,6 +21,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
 
 // Schedules are the cron specs of the jobs, in the calendar's time zone.
@@ -239,10 +240,8 @@ func (s *Scheduler) nudge(ctx context.Context, id string, n conversation.Nudge, 
 		}
 		delivered = append(delivered, o.To)
 		if s.Pace > 0 {
-			select {
-			case <-ctx.Done():
-				return false, ctx.Err()
-			case <-time.After(s.Pace):
+			if err := ctxsleep.Sleep(ctx, s.Pace); err != nil {
+				return false, err
 			}
 		}
 	}

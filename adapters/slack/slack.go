@@ -22,6 +22,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
 
 // Platform is the handle platform name of Slack people.
@@ -157,27 +158,13 @@ func newAdapter(client api, router *bot.Router, dispatcher *bot.Dispatcher, opts
 		users:   newUserCache(opts.UserCacheTTL, opts.Now),
 		blocked: map[string]time.Time{},
 		pace:    newPacer(opts.NoPace, opts.Pace, time.Now),
-		sleep:   sleep,
+		sleep:   ctxsleep.Sleep,
 	}
 	dispatcher.Register(a)
 	if dispatcher.Fallback == nil {
 		dispatcher.Fallback = a
 	}
 	return a
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Wait blocks until the work started after acknowledgements (sending to

@@ -97,16 +97,6 @@ type connector struct {
 	metrics *metrics.Metrics
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 func retryable(status int) bool {
 	switch status {

@@ -27,6 +27,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
 
 // Platform is the handle platform of Teams people.
@@ -133,7 +134,7 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 	for _, u := range opts.ServiceURLs {
 		trusted.add(u)
 	}
-	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: sleepCtx,
+	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: ctxsleep.Sleep,
 		metrics: opts.Metrics}
 	if !opts.InsecureNoAuth {
 		meta := opts.OpenIDMetadataURL

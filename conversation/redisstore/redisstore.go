@@ -53,6 +53,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
 
 // Store is a conversation.Store kept in Redis. It is safe for concurrent
@@ -163,15 +164,7 @@ var errManyRaces = conversation.Errorf(conversation.ECONFLICT, "The record was c
 // backoff waits before retry attempt+1 of a write that lost a race: full
 // jitter, growing to at most 20ms. It returns ctx's error if ctx ends first.
 func backoff(ctx context.Context, attempt int) error {
-	d := time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond)) + 1))
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return ctxsleep.Sleep(ctx, time.Duration(rand.Int64N(int64(min(time.Millisecond<<min(attempt, 5), 20*time.Millisecond))+1)))
 }
 
 // NextCaseID allocates the next case id of year, such as CR-2026-0042, with
