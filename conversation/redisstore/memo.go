@@ -8,9 +8,13 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// maxMemo bounds the cases a store remembers; past it, an arbitrary one
-// is forgotten for each new one.
-const maxMemo = 4096
+// maxMemo and maxMemoBytes bound the cases a store remembers, by count
+// and by the size of their stored JSON (a decoded case takes a few times
+// that); past either, arbitrary cases are forgotten to make room.
+const (
+	maxMemo      = 4096
+	maxMemoBytes = 16 << 20
+)
 
 // memo remembers, per case, the stored JSON's SHA-1 and the case decoded
 // from it, as this process last read or wrote it. UpdateCase starts from
@@ -25,11 +29,13 @@ const maxMemo = 4096
 type memo struct {
 	mu    sync.Mutex
 	cases map[string]memoEntry
+	bytes int // sum of the entries' sizes
 }
 
 type memoEntry struct {
-	sum string             // hex SHA-1 of the stored JSON
-	c   *conversation.Case // decoded from it; never modified
+	sum  string             // hex SHA-1 of the stored JSON
+	c    *conversation.Case // decoded from it; never modified
+	size int                // length of the stored JSON
 }
 
 // sum returns the hex SHA-1 of data, as Redis's redis.sha1hex gives it.
@@ -46,33 +52,47 @@ func (m *memo) get(id string) (memoEntry, bool) {
 	return e, ok
 }
 
-// put remembers c as stored in JSON whose SHA-1 is sum. c must not be
-// modified afterwards.
-func (m *memo) put(id, sum string, c *conversation.Case) {
+// put remembers c as stored in JSON of size bytes whose SHA-1 is sum. c
+// must not be modified afterwards. A case larger than the whole budget is
+// not remembered.
+func (m *memo) put(id, sum string, size int, c *conversation.Case) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.cases == nil {
 		m.cases = make(map[string]memoEntry)
 	}
-	if _, ok := m.cases[id]; !ok && len(m.cases) >= maxMemo {
-		for k := range m.cases {
-			delete(m.cases, k)
+	m.drop(id)
+	if size > maxMemoBytes {
+		return
+	}
+	for k := range m.cases {
+		if len(m.cases) < maxMemo && m.bytes+size <= maxMemoBytes {
 			break
 		}
+		m.drop(k)
 	}
-	m.cases[id] = memoEntry{sum: sum, c: c}
+	m.cases[id] = memoEntry{sum: sum, c: c, size: size}
+	m.bytes += size
+}
+
+// drop forgets id; the caller holds mu.
+func (m *memo) drop(id string) {
+	if e, ok := m.cases[id]; ok {
+		m.bytes -= e.size
+		delete(m.cases, id)
+	}
 }
 
 // forget drops id.
 func (m *memo) forget(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	delete(m.cases, id)
+	m.drop(id)
 }
 
-// len returns how many cases are remembered.
-func (m *memo) len() int {
+// len returns how many cases are remembered and the size of their JSON.
+func (m *memo) len() (cases, bytes int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.cases)
+	return len(m.cases), m.bytes
 }

@@ -7,23 +7,47 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// The memo never holds more than maxMemo cases, and keeps the newest.
+// The memo never holds more than maxMemo cases or maxMemoBytes of them,
+// keeps the newest, and keeps its byte count exact through replacements
+// and forgetting.
 func TestMemoIsBounded(t *testing.T) {
-	var m memo
-	for i := range maxMemo + 100 {
-		id := "CR-2026-" + strconv.Itoa(i)
-		m.put(id, "sum", &conversation.Case{ID: id})
-	}
-	if n := m.len(); n != maxMemo {
-		t.Fatalf("memo holds %d cases, want %d", n, maxMemo)
-	}
-	last := "CR-2026-" + strconv.Itoa(maxMemo+99)
-	if e, ok := m.get(last); !ok || e.c.ID != last {
-		t.Fatalf("the newest case is not remembered")
-	}
-	m.forget(last)
-	if _, ok := m.get(last); ok {
-		t.Fatal("forget kept the case")
+	for _, tc := range []struct {
+		name              string
+		n, size           int
+		wantCases, wantBy int
+	}{
+		{"by count", maxMemo + 100, 100, maxMemo, maxMemo * 100},
+		{"by size", 100, maxMemoBytes / 10, 10, 10 * (maxMemoBytes / 10)},
+		{"too big to keep", 3, maxMemoBytes + 1, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m memo
+			var last string
+			for i := range tc.n {
+				last = "CR-2026-" + strconv.Itoa(i)
+				m.put(last, "sum", tc.size, &conversation.Case{ID: last})
+			}
+			if cases, bytes := m.len(); cases != tc.wantCases || bytes != tc.wantBy {
+				t.Fatalf("memo holds %d cases, %d bytes; want %d, %d", cases, bytes, tc.wantCases, tc.wantBy)
+			}
+			if tc.wantCases == 0 {
+				return
+			}
+			if e, ok := m.get(last); !ok || e.c.ID != last {
+				t.Fatalf("the newest case is not remembered")
+			}
+			m.put(last, "sum2", 1, &conversation.Case{ID: last}) // replaced, smaller
+			if _, bytes := m.len(); bytes != tc.wantBy-tc.size+1 {
+				t.Fatalf("after replacing: %d bytes, want %d", bytes, tc.wantBy-tc.size+1)
+			}
+			m.forget(last)
+			if _, ok := m.get(last); ok {
+				t.Fatal("forget kept the case")
+			}
+			if cases, bytes := m.len(); cases != tc.wantCases-1 || bytes != tc.wantBy-tc.size {
+				t.Fatalf("after forgetting: %d cases, %d bytes", cases, bytes)
+			}
+		})
 	}
 }
 

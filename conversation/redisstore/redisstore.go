@@ -251,7 +251,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		return err
 	}
 	c.Version = 1
-	s.memo.put(c.ID, sum(data), nc)
+	s.memo.put(c.ID, sum(data), len(data), nc)
 	return nil
 }
 
@@ -325,7 +325,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		}
 		stored, stale := res.(string)
 		if !stale {
-			s.memo.put(id, sum(data), c)
+			s.memo.put(id, sum(data), len(data), c)
 			return c.Clone(), nil
 		}
 		// Someone else wrote first: go again from what is stored now.
@@ -333,7 +333,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			s.memo.forget(id)
 			return nil, err
 		}
-		s.memo.put(id, cur.sum, cur.c)
+		s.memo.put(id, cur.sum, cur.size, cur.c)
 		// A stale memo is not a race: go again at once. A lost race is.
 		if attempt > 0 || !known {
 			if err := backoff(ctx, attempt); err != nil {
@@ -351,7 +351,7 @@ func entryOf(id string, data []byte) (memoEntry, error) {
 	if err != nil {
 		return memoEntry{}, err
 	}
-	return memoEntry{sum: sum(data), c: c}, nil
+	return memoEntry{sum: sum(data), c: c, size: len(data)}, nil
 }
 
 // casScript writes case KEYS[1] (ARGV[2]) if it exists and the SHA-1 of
