@@ -42,7 +42,11 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binary = filepath.Join(dir, "resolvebot")
-	build := exec.Command("go", "build", "-o", binary, "github.com/resolvebot/resolvebot/cmd/resolvebot")
+	args := []string{"build", "-o", binary}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, "github.com/resolvebot/resolvebot/cmd/resolvebot")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build resolvebot:", err)
@@ -123,8 +127,35 @@ func startChild(t *testing.T, name string, out *syncBuffer, env []string, bin st
 	}
 	c := &child{t: t, name: name, cmd: cmd, out: out, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(c.done) }()
+	t.Cleanup(c.checkRaces) // runs after kill: cleanups run last first
 	t.Cleanup(c.kill)
 	return c
+}
+
+// raceReport starts every report of Go's race detector.
+const raceReport = "WARNING: DATA RACE"
+
+// checkRaces fails the test if the process reported a data race (a binary
+// built with -race reports each when it happens, so one killed with
+// SIGKILL has still reported what it found).
+func (c *child) checkRaces() {
+	if n, first := raceReports(c.out.String()); n > 0 {
+		c.t.Errorf("%s reported %d data race(s); the first:\n%s", c.name, n, first)
+	}
+}
+
+// raceReports counts the race detector's reports in out and returns the
+// first.
+func raceReports(out string) (int, string) {
+	i := strings.Index(out, raceReport)
+	if i < 0 {
+		return 0, ""
+	}
+	first := out[i:]
+	if end := strings.Index(first, "=================="); end > 0 {
+		first = first[:end]
+	}
+	return strings.Count(out, raceReport), first
 }
 
 func (c *child) running() bool {
@@ -545,4 +576,16 @@ func waitFor(timeout time.Duration, cond func() bool) bool {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return cond()
+}
+
+func TestRaceReports(t *testing.T) {
+	out := "time=… level=INFO msg=listening\n==================\n" + raceReport + "\nWrite at 0x00c000 by goroutine 7:\n  main.f()\n\nPrevious read at 0x00c000 by goroutine 6:\n==================\n" +
+		"==================\n" + raceReport + "\nRead at …\n==================\n"
+	n, first := raceReports(out)
+	if n != 2 || !strings.HasPrefix(first, raceReport) || !strings.Contains(first, "by goroutine 7") || strings.Contains(first, "Read at …") {
+		t.Fatalf("raceReports = %d, %q", n, first)
+	}
+	if n, _ := raceReports("time=… level=INFO msg=listening\n"); n != 0 {
+		t.Fatalf("a clean log has %d reports", n)
+	}
 }
