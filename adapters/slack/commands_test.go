@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -63,6 +64,33 @@ func TestSlashCommands(t *testing.T) {
 	h.command(sam, "", "trig-i")
 	if meta, _ := decodeMeta(h.openedView("trig-i")["private_metadata"].(string)); meta.Form != bot.FormIntake {
 		t.Fatalf("/resolve opened %+v", meta)
+	}
+}
+
+// A status too long for a command's answer comes as a DM, and the answer
+// says so, naming the case.
+func TestLongStatusGoesToTheDM(t *testing.T) {
+	h := newHarness(t, false)
+	c := withCase(t, h)
+	for i := range 400 {
+		if _, err := h.env.Engine.AddNote(context.Background(), conversation.Cmd{Actor: sam.Email, CaseID: c.ID},
+			fmt.Sprintf("Note %d: called the duty desk again and left a message with the team manager.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.fake.Reset()
+	r := h.command(sam, "status "+c.ID, "trig")
+	if r.Status != 200 || !strings.Contains(r.Raw, "Case "+c.ID+" has a lot to show") || !strings.Contains(r.Raw, "direct message") {
+		t.Fatalf("answer %d: %s", r.Status, r.Raw)
+	}
+	var dm []string
+	for _, call := range h.fake.Calls("chat.postMessage") {
+		if call.Channel == sam.DM() {
+			dm = append(dm, call.Blocks)
+		}
+	}
+	if len(dm) == 0 || !strings.Contains(strings.Join(dm, ""), "Timeline of "+c.ID) {
+		t.Fatalf("Sam's DM got %d messages, want the case and its timeline", len(dm))
 	}
 }
 

@@ -162,7 +162,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 	var dm []bot.Message
 	if body == nil && len(msgs) > 0 {
 		dm, uploads = msgs, nil // Send uploads their files with them
-		body = a.commandBody([]bot.Message{{Kind: "notice", Text: "That's a long answer, so I've sent it to you in a direct message."}})
+		body = a.commandBody([]bot.Message{longAnswer(msgs)})
 	}
 	// Files (a case record, a report's chart) are uploaded to the person's
 	// DM after the acknowledgement: the export is already on the record.
@@ -171,6 +171,22 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 		a.sendFiles(ctx, per, w, uploads)
 		a.finish(ctx, reply)
 	}}
+}
+
+// longAnswer is the private answer to a slash command whose real answer
+// is too long for it and goes to the person's DM instead: it names the
+// case when the answer is about one.
+func longAnswer(msgs []bot.Message) bot.Message {
+	id := msgs[0].CaseID
+	for _, m := range msgs {
+		if m.CaseID != id {
+			id = ""
+		}
+	}
+	if id == "" {
+		return bot.Message{Kind: "notice", Text: "That's a long answer, so I've sent it to you in a direct message."}
+	}
+	return bot.Message{Kind: "notice", CaseID: id, Text: "Case " + id + " has a lot to show, so I've sent it to you in a direct message."}
 }
 
 // commandBody renders messages as a private answer to a slash command, or
