@@ -97,7 +97,6 @@ type connector struct {
 	metrics *metrics.Metrics
 }
 
-
 func retryable(status int) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusPreconditionFailed, http.StatusBadGateway, http.StatusGatewayTimeout:
