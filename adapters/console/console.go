@@ -9,8 +9,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -294,7 +296,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 		// An identifier warning re-asks the flagged answers with Enter
 		// keeping them, then asks whether they are needed.
 		confirm := bot.NeedsIdentifierConfirm(reply.Errors)
-		for _, key := range sortedKeys(reply.Errors) {
+		for _, key := range slices.Sorted(maps.Keys(reply.Errors)) {
 			fd := f.Field(key)
 			if fd == nil {
 				continue

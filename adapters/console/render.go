@@ -2,6 +2,8 @@ package console
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -26,7 +28,7 @@ func Render(m bot.Message) string {
 		fmt.Fprintf(&b, "  %s: %s\n", clean(f.Label), v)
 	}
 	if len(m.Errors) > 0 {
-		for _, k := range sortedKeys(m.Errors) {
+		for _, k := range slices.Sorted(maps.Keys(m.Errors)) {
 			fmt.Fprintf(&b, "  ! %s: %s\n", k, clean(m.Errors[k]))
 		}
 	}
@@ -51,17 +53,4 @@ func clean(s string) string {
 		}
 		return r
 	}, s)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

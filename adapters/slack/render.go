@@ -3,6 +3,8 @@ package slack
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -242,7 +244,7 @@ func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallb
 	renderFields(b, m.Fields, reserve+1)
 	if len(m.Errors) > 0 {
 		var lines []string
-		for _, k := range sortedKeys(m.Errors) {
+		for _, k := range slices.Sorted(maps.Keys(m.Errors)) {
 			lines = append(lines, "• "+esc(m.Errors[k]))
 		}
 		b.addText(strings.Join(lines, "\n"), reserve+1)
@@ -619,17 +621,4 @@ func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabV
 		b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Not every case fits here. Type %s list for all of them.", command)))))
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.blocks}}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

@@ -2,6 +2,8 @@ package teams
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -168,7 +170,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		body = append(body, fieldBlocks(m.Fields)...)
 	}
 	if len(m.Errors) > 0 {
-		for _, k := range sortedKeys(m.Errors) {
+		for _, k := range slices.Sorted(maps.Keys(m.Errors)) {
 			body = append(body, textBlock(escapeMarkdown(m.Errors[k]), map[string]any{"color": "Attention"}))
 		}
 	}
@@ -380,17 +382,4 @@ func choices(opts []conversation.Option) []any {
 		out = append(out, choice(o.Label, o.Value))
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
