@@ -666,13 +666,7 @@ func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now
 		}
 		fresh = true
 		exp := encTime(now.Add(ttl))
-		if err := setExpiry(tx, kindRemember, key, old, exp); err != nil {
-			return err
-		}
-		if err := b.Put([]byte(key), exp); err != nil {
-			return err
-		}
-		return collect(tx, now)
+		return putExpiring(tx, b, kindRemember, key, exp, old, exp, now)
 	})
 	if err != nil {
 		return false, conversation.StoreResult("remember", err)
@@ -714,13 +708,7 @@ func (s *Store) Claim(ctx context.Context, key, owner string, d time.Duration, n
 			return err
 		}
 		won = true
-		if err := setExpiry(tx, kindClaim, key, oldExp, encTime(l.Expires)); err != nil {
-			return err
-		}
-		if err := b.Put([]byte(key), v); err != nil {
-			return err
-		}
-		return collect(tx, now)
+		return putExpiring(tx, b, kindClaim, key, v, oldExp, encTime(l.Expires), now)
 	})
 	if err != nil {
 		return false, conversation.StoreResult("claim", err)
@@ -783,6 +771,19 @@ func setExpiry(tx *bolt.Tx, kind byte, key string, old, exp []byte) error {
 		return nil
 	}
 	return b.Put(expiryKey(exp, kind, key), nil)
+}
+
+// putExpiring stores value at key in b, which holds entries of kind, moves
+// key's expiry index entry from old to exp (see setExpiry), and collects
+// what had expired by now: the write Remember and Claim share.
+func putExpiring(tx *bolt.Tx, b *bolt.Bucket, kind byte, key string, value, old, exp []byte, now time.Time) error {
+	if err := setExpiry(tx, kind, key, old, exp); err != nil {
+		return err
+	}
+	if err := b.Put([]byte(key), value); err != nil {
+		return err
+	}
+	return collect(tx, now)
 }
 
 // collect deletes up to gcBatch remembered keys and claims that expired at
