@@ -289,6 +289,38 @@ func parseClock(s string) (time.Duration, bool) {
 }
 
 // list returns the items of a sequence node; a null is an empty list.
+// field is one scalar setting of a section: its key and where its value
+// goes, a *string, *bool, *int, *time.Duration or *[]string.
+type field struct {
+	key string
+	dst any
+}
+
+// fields decodes, in order, each of fs that m holds, at section.key.
+func (d *nodeDecoder) fields(m map[string]entry, section string, fs ...field) {
+	for _, f := range fs {
+		e, ok := m[f.key]
+		if !ok {
+			continue
+		}
+		at := section + "." + f.key
+		switch dst := f.dst.(type) {
+		case *string:
+			d.str(e, at, dst)
+		case *bool:
+			d.boolean(e, at, dst)
+		case *int:
+			d.integer(e, at, dst)
+		case *time.Duration:
+			d.duration(e, at, dst)
+		case *[]string:
+			*dst = d.strList(e, at)
+		default:
+			panic(fmt.Sprintf("config: no decoder for %s of type %T", at, f.dst))
+		}
+	}
+}
+
 func (d *nodeDecoder) list(e entry, path string) ([]*yaml.Node, bool) {
 	n := e.val
 	if isNull(n) {
@@ -392,27 +424,18 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext"},
 			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL),
 				"encryption_keys": secret(EnvEncryptionKeys), "encryption_key": secret(EnvEncryptionKeys)})
-		if e, ok := sm["allow_plaintext"]; ok {
-			d.boolean(e, "store.allow_plaintext", &cfg.Store.AllowPlaintext)
-		}
+		d.fields(sm, "store", field{"allow_plaintext", &cfg.Store.AllowPlaintext})
 		if e, ok := sm["driver"]; ok && d.str(e, "store.driver", &cfg.Store.Driver) {
 			f.storeDriver = cfg.Store.Driver
 		}
-		if e, ok := sm["path"]; ok {
-			d.str(e, "store.path", &cfg.Store.Path)
-		}
-		if e, ok := sm["key_prefix"]; ok {
-			d.str(e, "store.key_prefix", &cfg.Store.KeyPrefix)
-		}
+		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix})
 	}
 	if e, ok := m["addr"]; ok {
 		d.str(e, "addr", &cfg.Addr)
 	}
 	if e, ok := m["drafts"]; ok {
 		dm := d.mapping(e.val, "drafts", []string{"ttl"}, nil)
-		if e, ok := dm["ttl"]; ok {
-			d.duration(e, "drafts.ttl", &cfg.Drafts.TTL)
-		}
+		d.fields(dm, "drafts", field{"ttl", &cfg.Drafts.TTL})
 	}
 	if e, ok := m["scheduler"]; ok {
 		d.scheduler(e.val, &cfg.Scheduler)
@@ -427,15 +450,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 			"signing_secret": secret(EnvSlackSigningSecret),
 			"app_token":      secret(EnvSlackAppToken),
 		})
-		if e, ok := sm["command"]; ok {
-			d.str(e, "slack.command", &cfg.Slack.Command)
-		}
-		if e, ok := sm["api_url"]; ok {
-			d.str(e, "slack.api_url", &cfg.Slack.APIURL)
-		}
-		if e, ok := sm["pace"]; ok {
-			d.boolean(e, "slack.pace", &cfg.Slack.Pace)
-		}
+		d.fields(sm, "slack", field{"command", &cfg.Slack.Command}, field{"api_url", &cfg.Slack.APIURL}, field{"pace", &cfg.Slack.Pace})
 	}
 	if e, ok := m["teams"]; ok {
 		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth", "openid_metadata_url", "token_authority", "service_urls", "issuers"}, map[string]string{
@@ -447,30 +462,13 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 			"tenant_id":       envOnly(EnvTeamsTenantID),
 			"app_type":        envOnly(EnvTeamsAppType),
 		})
-		if e, ok := tm["insecure_no_auth"]; ok {
-			d.boolean(e, "teams.insecure_no_auth", &cfg.Teams.InsecureNoAuth)
-		}
-		if e, ok := tm["openid_metadata_url"]; ok {
-			d.str(e, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
-		}
-		if e, ok := tm["token_authority"]; ok {
-			d.str(e, "teams.token_authority", &cfg.Teams.TokenAuthority)
-		}
-		if e, ok := tm["service_urls"]; ok {
-			cfg.Teams.ServiceURLs = d.strList(e, "teams.service_urls")
-		}
-		if e, ok := tm["issuers"]; ok {
-			cfg.Teams.Issuers = d.strList(e, "teams.issuers")
-		}
+		d.fields(tm, "teams", field{"insecure_no_auth", &cfg.Teams.InsecureNoAuth},
+			field{"openid_metadata_url", &cfg.Teams.OpenIDMetadataURL}, field{"token_authority", &cfg.Teams.TokenAuthority},
+			field{"service_urls", &cfg.Teams.ServiceURLs}, field{"issuers", &cfg.Teams.Issuers})
 	}
 	if e, ok := m["log"]; ok {
 		lm := d.mapping(e.val, "log", []string{"level", "format"}, nil)
-		if e, ok := lm["level"]; ok {
-			d.str(e, "log.level", &cfg.Log.Level)
-		}
-		if e, ok := lm["format"]; ok {
-			d.str(e, "log.format", &cfg.Log.Format)
-		}
+		d.fields(lm, "log", field{"level", &cfg.Log.Level}, field{"format", &cfg.Log.Format})
 	}
 }
 
@@ -479,12 +477,7 @@ var stageKeys = []string{"key", "name", "raiser_tier", "respondent_tier", "days"
 func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 	m := d.mapping(n, "protocol", []string{"name", "partnership", "stages", "referral", "routes", "categories"},
 		map[string]string{"key": "the protocol key is the partnership preset: set the top-level partnership instead"})
-	if e, ok := m["name"]; ok {
-		d.str(e, "protocol.name", &p.Name)
-	}
-	if e, ok := m["partnership"]; ok {
-		d.str(e, "protocol.partnership", &p.Partnership)
-	}
+	d.fields(m, "protocol", field{"name", &p.Name}, field{"partnership", &p.Partnership})
 	if e, ok := m["stages"]; ok {
 		if items, ok := d.list(e, "protocol.stages"); ok {
 			stages := make([]conversation.Stage, 0, len(items))
@@ -494,22 +487,9 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 					"tier": "give raiser_tier and respondent_tier (usually the same)",
 				})
 				var s conversation.Stage
-				for _, f := range []struct {
-					key string
-					dst *string
-				}{{"key", &s.Key}, {"name", &s.Name}, {"raiser_tier", &s.RaiserTier}, {"respondent_tier", &s.RespondentTier}, {"guidance", &s.Guidance}} {
-					if e, ok := sm[f.key]; ok {
-						d.str(e, at+"."+f.key, f.dst)
-					}
-				}
-				for _, f := range []struct {
-					key string
-					dst *int
-				}{{"days", &s.Days}, {"urgent_days", &s.UrgentDays}, {"ack_days", &s.AckDays}} {
-					if e, ok := sm[f.key]; ok {
-						d.integer(e, at+"."+f.key, f.dst)
-					}
-				}
+				d.fields(sm, at, field{"key", &s.Key}, field{"name", &s.Name}, field{"raiser_tier", &s.RaiserTier},
+					field{"respondent_tier", &s.RespondentTier}, field{"guidance", &s.Guidance},
+					field{"days", &s.Days}, field{"urgent_days", &s.UrgentDays}, field{"ack_days", &s.AckDays})
 				// One tier given: the other side is at the same tier.
 				if s.RespondentTier == "" {
 					s.RespondentTier = s.RaiserTier
@@ -524,20 +504,9 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 	}
 	if e, ok := m["referral"]; ok {
 		rm := d.mapping(e.val, "protocol.referral", []string{"name", "body", "role", "days", "ack_days", "guidance"}, nil)
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"name", &p.Referral.Name}, {"body", &p.Referral.Body}, {"role", &p.Referral.Role}, {"guidance", &p.Referral.Guidance}} {
-			if e, ok := rm[f.key]; ok {
-				d.str(e, "protocol.referral."+f.key, f.dst)
-			}
-		}
-		if e, ok := rm["days"]; ok {
-			d.integer(e, "protocol.referral.days", &p.Referral.Days)
-		}
-		if e, ok := rm["ack_days"]; ok {
-			d.integer(e, "protocol.referral.ack_days", &p.Referral.AckDays)
-		}
+		d.fields(rm, "protocol.referral", field{"name", &p.Referral.Name}, field{"body", &p.Referral.Body},
+			field{"role", &p.Referral.Role}, field{"guidance", &p.Referral.Guidance},
+			field{"days", &p.Referral.Days}, field{"ack_days", &p.Referral.AckDays})
 	}
 	if e, ok := m["routes"]; ok {
 		r := &p.Routes
@@ -568,12 +537,7 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 				at := fmt.Sprintf("protocol.categories[%d]", i)
 				cm := d.mapping(it, at, []string{"key", "name"}, nil)
 				var c conversation.Category
-				if e, ok := cm["key"]; ok {
-					d.str(e, at+".key", &c.Key)
-				}
-				if e, ok := cm["name"]; ok {
-					d.str(e, at+".name", &c.Name)
-				}
+				d.fields(cm, at, field{"key", &c.Key}, field{"name", &c.Name})
 				if c.Key == "" || c.Name == "" {
 					d.errorf(it, at, "a category needs a key and a name")
 				} else if j, dup := seen[c.Key]; dup {
@@ -589,12 +553,7 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 
 func (d *nodeDecoder) calendar(n *yaml.Node, c *Calendar, f *fileSettings) {
 	m := d.mapping(n, "calendar", []string{"nation", "time_zone", "closure_days", "workday_start", "workday_end"}, nil)
-	if e, ok := m["nation"]; ok {
-		d.str(e, "calendar.nation", &c.Nation)
-	}
-	if e, ok := m["time_zone"]; ok {
-		d.str(e, "calendar.time_zone", &c.TimeZone)
-	}
+	d.fields(m, "calendar", field{"nation", &c.Nation}, field{"time_zone", &c.TimeZone})
 	if e, ok := m["closure_days"]; ok {
 		if items, ok := d.list(e, "calendar.closure_days"); ok {
 			for i, it := range items {
@@ -634,12 +593,7 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 				continue
 			}
 			var a Agency
-			if e, ok := am["key"]; ok {
-				d.str(e, at+".key", &a.Key)
-			}
-			if e, ok := am["name"]; ok {
-				d.str(e, at+".name", &a.Name)
-			}
+			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name})
 			switch j, dup := seen[a.Key]; {
 			case a.Key == "" || a.Name == "":
 				d.errorf(it, at, "an agency needs a key and a name")
