@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -45,9 +43,7 @@ with teams.insecure_no_auth; only do that on a test instance.
 
 // loadtestCommand runs "resolvebot loadtest".
 func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("resolvebot loadtest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, loadtestUsage) }
+	fs := newFlags("loadtest", loadtestUsage, stderr)
 	var o loadtest.Options
 	var mix, path string
 	fs.StringVar(&o.URL, "url", "http://127.0.0.1:3978", "server base URL")
@@ -58,11 +54,8 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	fs.IntVar(&o.Cases, "cases", 2, "test cases to raise")
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
 	fs.StringVar(&path, "config", "", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if _, err := loadtest.CheckTarget(o.URL, o.AllowRemote); err != nil {
 		fmt.Fprintf(stderr, "resolvebot loadtest: %v\n", err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,6 +150,24 @@ func TestReportAndExport(t *testing.T) {
 				if st, err := os.Stat(tt.file); err != nil || st.Size() == 0 {
 					t.Errorf("%s not written: %v", tt.file, err)
 				}
+			}
+		})
+	}
+}
+
+// Every command answers -h with its help and exit 0, and a flag it does
+// not know with exit 2, before touching any configuration or store.
+func TestFlagsHelpAndMistakes(t *testing.T) {
+	clearPlatformEnv(t)
+	t.Chdir(t.TempDir())
+	for _, cmd := range [][]string{{"serve"}, {"console"}, {"version"}, {"report"}, {"export", "CR-2026-0001"},
+		{"purge"}, {"rekey"}, {"loadtest"}, {"slack", "manifest"}, {"teams", "package"}} {
+		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			if code, out, errs := run(t, context.Background(), "", append(slices.Clone(cmd), "-h")...); code != 0 {
+				t.Errorf("-h: exit %d\n%s%s", code, out, errs)
+			}
+			if code, out, errs := run(t, context.Background(), "", append(slices.Clone(cmd), "--no-such-flag")...); code != 2 || !strings.Contains(errs, "no-such-flag") {
+				t.Errorf("--no-such-flag: exit %d, want 2 naming the flag\n%s%s", code, out, errs)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,19 +51,15 @@ func warnPlaintext(cfg *config.Config, log *slog.Logger) {
 // configuration, printing problems to stderr. ok is false when the command
 // must stop with code.
 func loadForTool(name string, args []string, stderr io.Writer, extra func(fs *flag.FlagSet)) (cfg *config.Config, code int, ok bool) {
-	fs := flag.NewFlagSet("resolvebot "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags(name, "", stderr)
 	var opts config.Options
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
 	fs.StringVar(&opts.Data, "data", "", "embedded store file")
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0, false
-		}
-		return nil, 2, false
+	if code, ok := parseFlags(fs, args); !ok {
+		return nil, code, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "resolvebot %s takes no arguments, got %q\n", name, fs.Arg(0))

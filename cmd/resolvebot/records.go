@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,8 +57,7 @@ func writeOut(out string, data []byte, stdout, stderr io.Writer) int {
 // reportCommand is "resolvebot report": the partnership report for a
 // period, last calendar month by default.
 func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("resolvebot report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("report", "", stderr)
 	var opts config.Options
 	var from, to, format, out string
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
@@ -68,8 +66,8 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD (default: the end of last month)")
 	fs.StringVar(&format, "format", "md", "md, csv, json or png")
 	fs.StringVar(&out, "out", "-", "file to write, or - for standard output")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if !slices.Contains(report.Formats, format) {
 		fmt.Fprintf(stderr, "resolvebot: choose --format from %s\n", strings.Join(report.Formats, ", "))
@@ -124,8 +122,7 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 // exportCommand is "resolvebot export CR-…": the case record for the
 // child's file, for a person entitled to the case.
 func exportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("resolvebot export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("export", "", stderr)
 	var opts config.Options
 	var format, out, as string
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
@@ -137,8 +134,8 @@ func exportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		id, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if id == "" && fs.NArg() > 0 {
 		id = fs.Arg(0)

@@ -71,18 +71,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		args = args[1:]
 	}
-	fs := flag.NewFlagSet("resolvebot "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs := newFlags(cmd, usage, stderr)
 	var opts config.Options
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
 	fs.StringVar(&opts.Addr, "addr", "", "listen address")
 	fs.StringVar(&opts.Data, "data", "", "embedded store file")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	switch cmd {
 	case "version":
@@ -127,6 +122,30 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return a.runConsole(ctx, stdin, stdout, interactive)
 	}
 	return a.serve(ctx, cfg, log)
+}
+
+// newFlags returns the flag set of "resolvebot name", writing to stderr,
+// with usage as its help text when not "".
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("resolvebot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if usage != "" {
+		fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	}
+	return fs
+}
+
+// parseFlags parses args into fs. ok is false when the command must stop
+// with code: 0 after -h or --help, 2 for a flag it cannot read (the flag
+// package has printed why).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
 }
 
 // loadConfig loads the configuration for a command, printing every problem

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -89,18 +87,13 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprint(stderr, slackUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("resolvebot slack manifest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, slackUsage) }
+	fs := newFlags("slack manifest", slackUsage, stderr)
 	var url, name, path string
 	fs.StringVar(&url, "url", "", "public base URL")
 	fs.StringVar(&name, "name", "", "app name")
 	fs.StringVar(&path, "config", "", "configuration file")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
 	}
 	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
 	if !ok {

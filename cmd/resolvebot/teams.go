@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -93,9 +91,7 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprint(stderr, teamsUsage)
 		return 2
 	}
-	fs := flag.NewFlagSet("resolvebot teams package", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, teamsUsage) }
+	fs := newFlags("teams package", teamsUsage, stderr)
 	var out, base, path string
 	var o teams.PackageOptions
 	fs.StringVar(&out, "out", "resolvebot-teams.zip", "zip file to write")
@@ -106,11 +102,8 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	fs.StringVar(&o.PrivacyURL, "privacy", "", "privacy URL")
 	fs.StringVar(&o.TermsURL, "terms", "", "terms of use URL")
 	fs.StringVar(&path, "config", "", "configuration file")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
 	}
 	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
 	if !ok {
