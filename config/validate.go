@@ -2,10 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -94,12 +94,7 @@ func validateProtocol(cfg *Config, col *collector) {
 		p.Routes.FrontDoor = frontDoorFallback
 	}
 	fields := conversation.ErrorFields(p.Validate())
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		col.errorAt("protocol."+k, "%s", fields[k])
 	}
 }

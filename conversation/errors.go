@@ -3,7 +3,8 @@ package conversation
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -36,13 +37,8 @@ func (e *Error) Error() string {
 		b.WriteString(e.Message)
 	}
 	if len(e.Fields) > 0 {
-		keys := make([]string, 0, len(e.Fields))
-		for k := range e.Fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		b.WriteString(" (")
-		for i, k := range keys {
+		for i, k := range slices.Sorted(maps.Keys(e.Fields)) {
 			if i > 0 {
 				b.WriteString("; ")
 			}

@@ -34,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -133,12 +134,7 @@ func (r *Result) String() string {
 	fmt.Fprintf(&b, "errors    %d\n", r.Errors)
 	fmt.Fprintf(&b, "latency   p50 %s  p99 %s  p99.9 %s  max %s\n", r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond),
 		r.P999.Round(time.Microsecond), r.Max.Round(time.Microsecond))
-	kinds := make([]string, 0, len(r.ByKind))
-	for k := range r.ByKind {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(r.ByKind)) {
 		kr := r.ByKind[k]
 		fmt.Fprintf(&b, "  %-8s %6d requests %4d errors  p50 %s  p99 %s\n", k, kr.Requests, kr.Errors, kr.P50.Round(time.Microsecond), kr.P99.Round(time.Microsecond))
 	}
@@ -429,12 +425,7 @@ func expect(code int, body []byte, err error, want string) error {
 		return fmt.Errorf("unreadable answer: %w", err)
 	}
 	if ack.ResponseAction != want {
-		keys := make([]string, 0, len(ack.Errors))
-		for k := range ack.Errors {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		return fmt.Errorf("answered %q, want %q (fields refused: %s)", ack.ResponseAction, want, strings.Join(keys, ", "))
+		return fmt.Errorf("answered %q, want %q (fields refused: %s)", ack.ResponseAction, want, strings.Join(slices.Sorted(maps.Keys(ack.Errors)), ", "))
 	}
 	return nil
 }

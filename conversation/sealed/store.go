@@ -3,7 +3,8 @@ package sealed
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,12 +54,7 @@ func caseFields(c *conversation.Case, fn func(v *string, aad string) error) erro
 // draftFields calls fn with each value of d, in key order, bound to the
 // draft's owner and key.
 func draftFields(d *conversation.Draft, fn func(v *string, aad string) error) error {
-	keys := make([]string, 0, len(d.Values))
-	for k := range d.Values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(d.Values)) {
 		v := d.Values[k]
 		if err := fn(&v, "draft:"+d.PersonID+":"+k); err != nil {
 			return fmt.Errorf("draft value %s: %w", k, err)
