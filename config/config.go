@@ -259,6 +259,7 @@ func (c *Config) String() string {
 	line("partnership", c.Partnership)
 	line("protocol.name", c.Protocol.Name)
 	line("protocol.partnership", c.Protocol.Partnership)
+	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
 			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))

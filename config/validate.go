@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -166,10 +167,16 @@ func checkAddr(addr string) error {
 	return nil
 }
 
+// maxSlashCommand is the longest slash command Slack's app manifest
+// schema accepts, "/" included.
+const maxSlashCommand = 32
+
 func validateSlack(cfg *Config, col *collector) {
 	s := &cfg.Slack
 	if !strings.HasPrefix(s.Command, "/") || len(s.Command) < 2 || strings.ContainsAny(s.Command, " \t") {
 		col.errorAt("slack.command", "a slash command starts with / and has no spaces, for example /resolve; got %q", s.Command)
+	} else if n := utf8.RuneCountInString(s.Command); n > maxSlashCommand {
+		col.errorAt("slack.command", "a slash command is at most %d characters, / included (Slack's limit); %q is %d", maxSlashCommand, s.Command, n)
 	}
 	if s.APIURL != "" {
 		u, err := url.Parse(s.APIURL)
