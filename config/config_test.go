@@ -715,3 +715,17 @@ func TestSyntaxErrorLines(t *testing.T) {
 		})
 	}
 }
+
+// TestPackagingNeedsOnlyTheAppID: serve refuses a Teams app id without a
+// password or certificate; the commands that only write install artefacts
+// do not need one.
+func TestPackagingNeedsOnlyTheAppID(t *testing.T) {
+	getenv := env(map[string]string{EnvTeamsAppID: "6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8"})
+	if _, _, err := Load(Options{Getenv: getenv}); err == nil {
+		t.Error("serve's configuration took an app id with no credential")
+	}
+	cfg, probs, err := Load(Options{Getenv: getenv, Packaging: true})
+	if err != nil || cfg.Teams.AppID == "" {
+		t.Errorf("packaging refused: %v\n%s", err, probs)
+	}
+}

@@ -97,7 +97,7 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if code, ok := parseFlags(fs, args[1:]); !ok {
 		return code
 	}
-	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
+	cfg, _, ok := loadConfig(config.Options{Path: path, Packaging: true}, stderr)
 	if !ok {
 		return 1
 	}
