@@ -2,6 +2,7 @@ package slack
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // logBuffer is a log destination safe for the adapter's goroutines.
@@ -174,6 +176,50 @@ func TestRefusalsLoggedWithReason(t *testing.T) {
 			}
 			if strings.Contains(out, marker) {
 				t.Errorf("the log holds the request's body:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestUnknownButtonAnswered: a press the bot's cards never send — an
+// unknown action id, a case button with no case or an unknown step, a
+// "View full case" with no case — is answered privately and calmly and
+// changes nothing. It was met with silence.
+func TestUnknownButtonAnswered(t *testing.T) {
+	tests := []struct{ name, actionID, value string }{
+		{"unknown action id", "something_else", "x"},
+		{"case button with no case", "rb_acknowledge", "acknowledge||3"},
+		{"unknown step", "rb_frobnicate", "frobnicate|CR-2026-0001|3"},
+		{"value that is not a button's", "rb_acknowledge", "hello"},
+		{"view with no case", actionView, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, false)
+			ch := sam.DM()
+			r := h.interact(map[string]any{
+				"type": "block_actions", "user": h.userJSON(sam), "api_app_id": "A0APP", "team": h.team(),
+				"container":  map[string]any{"type": "message", "message_ts": "1790000000.000100", "channel_id": ch},
+				"channel":    map[string]any{"id": ch, "name": "directmessage"},
+				"trigger_id": "trig-u",
+				"actions": []any{map[string]any{"action_id": tc.actionID, "block_id": "actions", "type": "button", "value": tc.value,
+					"action_ts": "1790000000.1"}},
+			})
+			if r.Status != http.StatusOK {
+				t.Fatalf("status %d", r.Status)
+			}
+			var told []string
+			for _, c := range h.fake.Calls("chat.postEphemeral") {
+				told = append(told, c.Text+c.Blocks)
+			}
+			if len(told) != 1 || !strings.Contains(told[0], "That button isn't one I know") {
+				t.Errorf("ephemeral answers = %q", told)
+			}
+			if n := len(h.fake.Calls("chat.postMessage")) + len(h.fake.Calls("views.open")); n != 0 {
+				t.Errorf("%d messages or views besides the answer", n)
+			}
+			if cases, err := h.env.Store.ListCases(context.Background(), conversation.CaseFilter{}); err != nil || len(cases) != 0 {
+				t.Errorf("cases after the press: %d (%v)", len(cases), err)
 			}
 		})
 	}
