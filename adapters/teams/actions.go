@@ -112,7 +112,12 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 		// cannot take the file itself (see files.go).
 		in = bot.Inbound{Actor: per.ID, Text: exportText(commandText(act.Text))}
 	}
-	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	var reply bot.Reply
+	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
+		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
+	} else {
+		reply = a.router.Handle(ctx, in) // written before the acknowledgement
+	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	w.WriteHeader(http.StatusOK)

@@ -1,6 +1,7 @@
 package teams
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,5 +43,24 @@ func TestUnknownButton(t *testing.T) {
 				t.Errorf("%d more messages were sent", n-sent)
 			}
 		})
+	}
+}
+
+// TestUnknownSubmit: the same for an Action.Submit fallback press, which
+// arrives as a message: the answer comes as a message, nothing else.
+func TestUnknownSubmit(t *testing.T) {
+	h := newHarness(t)
+	h.env.Person(t, "sam.teacher@example.org", "Sam Teacher", "school", "school.manager@example.org")
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	h.post(t, h.client.Install(sam), http.StatusOK)
+	sent := len(h.connector.Sent(sam.Conversation()))
+	h.post(t, h.client.Submit(sam, "act-1", map[string]any{dataVerb: "frobnicate"}), http.StatusOK)
+	calls := h.connector.Sent(sam.Conversation())
+	if len(calls) != sent+1 {
+		t.Fatalf("%d messages sent, want 1", len(calls)-sent)
+	}
+	body, _ := json.Marshal(calls[len(calls)-1].Body)
+	if !strings.Contains(string(body), "That button isn't one I know") || strings.Contains(string(body), "There is no case") {
+		t.Errorf("sent %s", body)
 	}
 }
