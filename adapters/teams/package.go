@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -115,6 +116,9 @@ func DefaultDeveloper(app bot.AppInfo) string {
 	return bot.Fit(MaxDeveloperName, strings.Replace(app.Partnership, "Safeguarding Children Partnership", "SCP", 1))
 }
 
+// semver is the form the Teams schema requires of the app's version.
+var semver = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
+
 // shortForms are the everyday abbreviations of partnerships' names.
 var shortForms = strings.NewReplacer(
 	"Safeguarding Children Partnership", "SCP",
@@ -137,9 +141,9 @@ func tooLong(what, flag, value string, max int) error {
 // Manifest returns manifest.json for o, valid against the Teams app
 // manifest schema of ManifestVersion. Its full name and description name
 // the partnership and its protocol. Returns an error when the app id is
-// missing or not a GUID, the name or developer name is longer than Teams
-// allows, or a URL is not https or too long. Empty page URLs become
-// PlaceholderURL.
+// missing or not a GUID, the version is not three numbers, the name or
+// developer name is longer than Teams allows, or a URL is not https or too
+// long. Empty page URLs become PlaceholderURL.
 func Manifest(o PackageOptions) ([]byte, error) {
 	if strings.TrimSpace(o.AppID) == "" {
 		return nil, errors.New("the Teams app package needs the bot's app id (MICROSOFT_APP_ID)")
@@ -159,6 +163,9 @@ func Manifest(o PackageOptions) ([]byte, error) {
 	}
 	if o.Version == "" {
 		o.Version = "1.0.0"
+	}
+	if !semver.MatchString(o.Version) {
+		return nil, fmt.Errorf("the app version %q must be three numbers, such as 1.0.0", o.Version)
 	}
 	if o.Developer == "" {
 		o.Developer = DefaultDeveloper(o.App)

@@ -39,6 +39,7 @@ func TestManifestSchema(t *testing.T) {
 		o    PackageOptions
 	}{
 		{"defaults and placeholders", PackageOptions{AppID: packageAppID}},
+		{"a later version", PackageOptions{AppID: packageAppID, Version: "2.10.0"}},
 		{"README example", PackageOptions{AppID: packageAppID, Developer: "Example SCP", WebsiteURL: "https://bot.example.org",
 			ValidDomains: []string{"bot.example.org"}}},
 		{"longest names", PackageOptions{AppID: packageAppID, Name: strings.Repeat("N", MaxShortName), Developer: strings.Repeat("D", MaxDeveloperName)}},
@@ -98,6 +99,7 @@ func TestManifestRefusesWhatTeamsWould(t *testing.T) {
 		{"URL", PackageOptions{AppID: packageAppID, PrivacyURL: "https://scp.example.org/" + strings.Repeat("p", MaxURL)},
 			[]string{"Teams allows at most 2048"}},
 		{"plain http", PackageOptions{AppID: packageAppID, TermsURL: "http://scp.example.org/terms"}, []string{"must be an https URL"}},
+		{"version", PackageOptions{AppID: packageAppID, Version: "v1.0"}, []string{`the app version "v1.0" must be three numbers`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
