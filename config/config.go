@@ -23,6 +23,7 @@ import (
 const (
 	EnvConfig             = "RESOLVEBOT_CONFIG"      // the YAML file, when Options.Path is empty
 	EnvAddr               = "RESOLVEBOT_ADDR"        // overrides addr
+	EnvAdminAddr          = "RESOLVEBOT_ADMIN_ADDR"  // overrides admin_addr; "off" turns the admin listener off
 	EnvData               = "RESOLVEBOT_DATA"        // overrides store.path
 	EnvRedisURL           = "REDIS_URL"              // secret; sets the Redis URL and implies driver redis
 	EnvSlackAPIURL        = "SLACK_API_URL"          // overrides slack.api_url
@@ -48,6 +49,14 @@ const (
 // DefaultTeamsOpenIDMetadataURL is the Bot Framework's public OpenID
 // metadata, which names the keys that sign requests to the bot.
 const DefaultTeamsOpenIDMetadataURL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+// DefaultAdminAddr is the admin listener's address unless admin_addr says
+// otherwise: loopback only, so metrics and profiles are not public.
+const DefaultAdminAddr = "127.0.0.1:9090"
+
+// AdminOff is the admin_addr value (file, RESOLVEBOT_ADMIN_ADDR or
+// --admin-addr) that turns the admin listener off.
+const AdminOff = "off"
 
 // Store drivers.
 const (
@@ -81,8 +90,17 @@ type Config struct {
 	Directory Directory // agencies and their escalation contacts
 	Store     Store     // where cases are kept
 	// Addr is the HTTP listen address, for example ":3978".
-	Addr   string
-	Drafts Drafts // unfinished intake forms
+	Addr string
+	// AdminAddr is where serve answers /metrics, /healthz, /readyz and
+	// /debug/pprof, apart from the platforms' public listener; "" when
+	// the admin listener is off (admin_addr: off). The default,
+	// DefaultAdminAddr, is on loopback only.
+	AdminAddr string
+	// AdminAddrSet is true when the file, the environment or an option
+	// chose admin_addr rather than the default; the console starts an
+	// admin listener only then.
+	AdminAddrSet bool
+	Drafts       Drafts // unfinished intake forms
 	// Scheduler sets when nudges, digests and summaries go out.
 	Scheduler Scheduler
 	// Retention says how long ended cases are kept.
@@ -305,6 +323,7 @@ func (c *Config) String() string {
 	line("retention.closed_after", c.Retention.ClosedAfter)
 	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)
+	line("admin_addr", orOff(c.AdminAddr))
 	line("drafts.ttl", c.Drafts.TTL)
 	line("slack.enabled", c.SlackEnabled())
 	line("slack.command", c.Slack.Command)
@@ -352,6 +371,9 @@ type Options struct {
 	Path string
 	// Addr overrides addr and RESOLVEBOT_ADDR.
 	Addr string
+	// AdminAddr overrides admin_addr and RESOLVEBOT_ADMIN_ADDR; AdminOff
+	// (or "off") turns the admin listener off.
+	AdminAddr string
 	// Data overrides store.path and RESOLVEBOT_DATA.
 	Data string
 	// Getenv reads the environment; nil means os.Getenv. Tests pass a map
@@ -382,6 +404,7 @@ func defaults() *Config {
 		Directory: demoDirectory(),
 		Store:     Store{Driver: DriverBolt, Path: "resolvebot.db", KeyPrefix: "resolvebot"},
 		Addr:      ":3978",
+		AdminAddr: DefaultAdminAddr,
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Scheduler: defaultScheduler(),
 		Retention: defaultRetention(),
@@ -428,6 +451,10 @@ func Load(opts Options) (*Config, Problems, error) {
 		cfg.Addr = opts.Addr
 		col.set("addr", "Options.Addr")
 	}
+	if opts.AdminAddr != "" {
+		cfg.AdminAddr = opts.AdminAddr
+		col.set("admin_addr", "Options.AdminAddr")
+	}
 	if opts.Data != "" {
 		cfg.Store.Path = opts.Data
 		col.set("store.path", "Options.Data")
@@ -437,4 +464,12 @@ func Load(opts Options) (*Config, Problems, error) {
 		return nil, col.probs, fmt.Errorf("config has %s", col.probs.Summary())
 	}
 	return cfg, col.probs, nil
+}
+
+// orOff shows an address, or "off" for none.
+func orOff(addr string) string {
+	if addr == "" {
+		return AdminOff
+	}
+	return addr
 }

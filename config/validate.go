@@ -26,6 +26,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 		return true
 	}
 	str(EnvAddr, "addr", &cfg.Addr)
+	str(EnvAdminAddr, "admin_addr", &cfg.AdminAddr)
 	str(EnvData, "store.path", &cfg.Store.Path)
 	if str(EnvRedisURL, "store.redis_url", &cfg.Store.RedisURL) {
 		switch f.storeDriver {
@@ -68,6 +69,7 @@ func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	if err := checkAddr(cfg.Addr); err != nil {
 		col.errorAt("addr", "%v", err)
 	}
+	validateAdminAddr(cfg, col)
 	if cfg.Drafts.TTL <= 0 {
 		col.errorAt("drafts.ttl", "must be longer than zero, for example 72h")
 	}
@@ -152,6 +154,23 @@ func validateStore(cfg *Config, col *collector) {
 		}
 	default:
 		col.errorAt("store.driver", "unknown store driver %q; choose %s or %s", s.Driver, DriverBolt, DriverRedis)
+	}
+}
+
+// validateAdminAddr checks admin_addr, turns "off" into "" and notes
+// whether it was chosen rather than defaulted.
+func validateAdminAddr(cfg *Config, col *collector) {
+	_, cfg.AdminAddrSet = col.origin["admin_addr"]
+	if strings.EqualFold(cfg.AdminAddr, AdminOff) {
+		cfg.AdminAddr = ""
+		return
+	}
+	if err := checkAddr(cfg.AdminAddr); err != nil {
+		col.errorAt("admin_addr", "%v, or %s to turn the admin listener off", err, AdminOff)
+		return
+	}
+	if cfg.AdminAddr == cfg.Addr {
+		col.errorAt("admin_addr", "%q is also addr, the platforms' public listener; give the admin listener its own port", cfg.AdminAddr)
 	}
 }
 

@@ -90,6 +90,9 @@ type Options struct {
 	Agencies [2]string
 	Category string
 	Command  string
+	// AdminURL is the server's admin listener, whose /readyz says whether
+	// Teams runs without authentication (default http://127.0.0.1:9090).
+	AdminURL string
 	// Client is the HTTP client (default one with a 10s timeout).
 	Client *http.Client
 	// Now is the clock for signatures (default time.Now).
@@ -179,6 +182,7 @@ var caseIDRe = regexp.MustCompile(`CR-\d{4}-\d{4,}`)
 type runner struct {
 	opts    Options
 	base    *url.URL
+	admin   *url.URL
 	client  *http.Client
 	cases   []string
 	convSrv *httptest.Server
@@ -237,6 +241,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	r := &runner{opts: opts, base: base, client: opts.Client}
 	if slices.Contains(opts.Mix, KindTeams) {
+		if opts.AdminURL == "" {
+			opts.AdminURL = "http://127.0.0.1:9090"
+		}
+		if r.admin, err = CheckTarget(opts.AdminURL, opts.AllowRemote); err != nil {
+			return nil, fmt.Errorf("admin URL: %w", err)
+		}
 		if err := r.checkTeams(ctx); err != nil {
 			return nil, err
 		}
@@ -256,13 +266,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // checkTeams makes sure the server accepts Teams traffic without tokens.
 func (r *runner) checkTeams(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base.JoinPath("/readyz").String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.admin.JoinPath("/readyz").String(), nil)
 	if err != nil {
 		return err
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("readyz: %w", err)
+		return fmt.Errorf("readyz on the admin listener %s: %w", r.admin, err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))

@@ -15,7 +15,7 @@ import (
 func clearPlatformEnv(t *testing.T) {
 	for _, k := range []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_ID",
 		"MICROSOFT_APP_PASSWORD", "MICROSOFT_APP_CERTIFICATE", "MICROSOFT_APP_TENANT_ID", "MICROSOFT_APP_TYPE", "REDIS_URL",
-		"RESOLVEBOT_CONFIG", "RESOLVEBOT_ADDR", "RESOLVEBOT_DATA", "SLACK_API_URL"} {
+		"RESOLVEBOT_CONFIG", "RESOLVEBOT_ADDR", "RESOLVEBOT_ADMIN_ADDR", "RESOLVEBOT_DATA", "SLACK_API_URL"} {
 		t.Setenv(k, "")
 	}
 }
@@ -59,31 +59,33 @@ func (s *syncBuf) String() string {
 // server is `resolvebot serve` running in-process on a free loopback port.
 type server struct {
 	t      *testing.T
-	addr   string // host:port
+	addr   string // host:port of the public listener
+	admin  string // host:port of the admin listener
 	client *http.Client
 	stderr *syncBuf // the server's logs
 	cancel context.CancelFunc
 	done   chan int // the exit code, once serve returns
 }
 
-// startServe runs `resolvebot serve --addr <free port> args...` and waits
-// until path answers, failing the test if serve exits first or path never
-// answers. It returns that first answer, whose body the caller closes.
-// Serve is told to stop when the test ends, if it has not been stopped.
+// startServe runs `resolvebot serve --addr <free port> --admin-addr <free
+// port> args...` and waits until path answers on the admin listener,
+// failing the test if serve exits first or path never answers. It returns
+// that first answer, whose body the caller closes. Serve is told to stop
+// when the test ends, if it has not been stopped.
 func startServe(t *testing.T, path string, args ...string) (*server, *http.Response) {
 	t.Helper()
-	s := &server{t: t, addr: freeAddr(t), client: &http.Client{Timeout: 2 * time.Second}, stderr: &syncBuf{}, done: make(chan int, 1)}
+	s := &server{t: t, addr: freeAddr(t), admin: freeAddr(t), client: &http.Client{Timeout: 2 * time.Second}, stderr: &syncBuf{}, done: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	t.Cleanup(cancel)
 	go func() {
 		var out syncBuf
-		s.done <- Run(ctx, append([]string{"serve", "--addr", s.addr}, args...), strings.NewReader(""), &out, s.stderr)
+		s.done <- Run(ctx, append([]string{"serve", "--addr", s.addr, "--admin-addr", s.admin}, args...), strings.NewReader(""), &out, s.stderr)
 	}()
 	var resp *http.Response
 	var err error
 	for range 100 {
-		if resp, err = s.client.Get(s.url(path)); err == nil {
+		if resp, err = s.client.Get(s.adminURL(path)); err == nil {
 			return s, resp
 		}
 		select {
@@ -96,8 +98,11 @@ func startServe(t *testing.T, path string, args ...string) (*server, *http.Respo
 	return nil, nil
 }
 
-// url is the server's URL for path.
+// url is the server's public URL for path.
 func (s *server) url(path string) string { return "http://" + s.addr + path }
+
+// adminURL is the server's admin URL for path.
+func (s *server) adminURL(path string) string { return "http://" + s.admin + path }
 
 // stop tells serve to stop and returns its exit code, failing the test if
 // it does not stop within 15 s.

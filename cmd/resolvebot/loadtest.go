@@ -31,6 +31,8 @@ with teams.insecure_no_auth; only do that on a test instance.
 
   --url URL          the server (default http://127.0.0.1:3978); only loopback
                      addresses unless --allow-remote
+  --admin-url URL    the server's admin listener, asked whether Teams runs
+                     without authentication (default http://127.0.0.1:9090)
   --requests N       requests to send at most (default 1000, at most 1000000)
   --duration D       stop after this long at most (default 30s, at most 10m)
   --concurrency N    requests in flight at once (default 4, at most 256)
@@ -47,6 +49,7 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	var o loadtest.Options
 	var mix, path string
 	fs.StringVar(&o.URL, "url", "http://127.0.0.1:3978", "server base URL")
+	fs.StringVar(&o.AdminURL, "admin-url", "http://127.0.0.1:9090", "server admin URL")
 	fs.IntVar(&o.Requests, "requests", 1000, "requests to send at most")
 	fs.DurationVar(&o.Duration, "duration", 30*time.Second, "longest run")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "requests in flight")

@@ -53,7 +53,7 @@ func TestLoadtestAgainstServe(t *testing.T) {
 	s, resp := startServe(t, "/healthz", "--config", cfgPath, "--data", filepath.Join(dir, "rb.db"))
 	resp.Body.Close()
 
-	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--config", cfgPath,
+	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--admin-url", s.adminURL(""), "--config", cfgPath,
 		"--requests", "80", "--duration", "60s", "--concurrency", "4", "--mix", "action,note,command,teams", "--cases", "2")
 	if code != 0 {
 		t.Fatalf("loadtest exit %d\nstdout: %s\nstderr: %s\nserver: %s", code, out, errs, s.stderr.String())

@@ -96,7 +96,7 @@ func TestServeHealthAndCleanShutdown(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("healthz = %d", resp.StatusCode)
 	}
-	resp, err := s.client.Get(s.url("/readyz"))
+	resp, err := s.client.Get(s.adminURL("/readyz"))
 	if err != nil {
 		t.Fatal(err)
 	}

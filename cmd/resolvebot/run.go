@@ -51,6 +51,10 @@ Each command takes --help.
 Flags:
   --config FILE  configuration file (or RESOLVEBOT_CONFIG)
   --addr ADDR    listen address for serve (or RESOLVEBOT_ADDR; default :3978)
+  --admin-addr ADDR
+                 admin listener for /metrics, /healthz, /readyz, /debug/pprof
+                 (or RESOLVEBOT_ADMIN_ADDR; default 127.0.0.1:9090; "off" or ""
+                 for none; the console has one only when this is given)
   --data FILE    embedded store file (or RESOLVEBOT_DATA; default resolvebot.db)
 `
 
@@ -75,10 +79,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var opts config.Options
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
 	fs.StringVar(&opts.Addr, "addr", "", "listen address")
+	fs.StringVar(&opts.AdminAddr, "admin-addr", "", "admin listen address, or off")
 	fs.StringVar(&opts.Data, "data", "", "embedded store file")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	adminOffFlag(fs, &opts)
 	switch cmd {
 	case "version":
 		fmt.Fprintf(stdout, "resolvebot %s\n", buildVersion())
@@ -118,6 +124,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if consoleMode {
 		if cmd == "serve" {
 			fmt.Fprintln(stdout, "No Slack or Teams credentials are set, so this is the console. To connect Slack set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET; for Teams set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID.")
+		}
+		if cfg.AdminAddrSet {
+			stop, err := a.startAdmin(cfg.AdminAddr, log)
+			if err != nil {
+				fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+				return 1
+			}
+			defer stop()
 		}
 		return a.runConsole(ctx, stdin, stdout, interactive)
 	}
@@ -322,24 +336,13 @@ var readyNotes []func() string
 
 // serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
 func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
+	stopAdmin, err := a.startAdmin(cfg.AdminAddr, log)
+	if err != nil {
+		log.Error("start admin listener", "err", err)
+		return 1
+	}
+	defer stopAdmin()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := a.store.Ping(pctx); err != nil {
-			http.Error(w, "store not answering", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-		for _, note := range readyNotes {
-			if n := note(); n != "" {
-				w.Write([]byte(n + "\n"))
-			}
-		}
-	})
 	for _, p := range platforms {
 		stop, err := p(ctx, a, cfg, mux)
 		if err != nil {

@@ -59,7 +59,7 @@ func TestSlackManifest(t *testing.T) {
 }
 
 // TestServeSlackEndpointAndMetrics: in HTTP mode serve refuses unsigned
-// Slack requests and serves /metrics.
+// Slack requests and serves /metrics on the admin listener.
 func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	clearPlatformEnv(t)
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
@@ -75,7 +75,7 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("unsigned Slack request = %d, want 401", resp.StatusCode)
 	}
-	resp, err = s.client.Get(s.url("/metrics"))
+	resp, err = s.client.Get(s.adminURL("/metrics"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -282,16 +282,17 @@ func writeConfig(t *testing.T, cfg config) string {
 
 // bot is one resolvebot serve subprocess.
 type bot struct {
-	t    *testing.T
-	cfg  config
-	file string
-	addr string
-	log  *syncBuffer // every run's output, across restarts
-	proc *child
+	t     *testing.T
+	cfg   config
+	file  string
+	addr  string      // the public listener
+	admin string      // the admin listener (/healthz, /metrics)
+	log   *syncBuffer // every run's output, across restarts
+	proc  *child
 }
 
-// startBot starts resolvebot serve on a free loopback port and waits for
-// /healthz.
+// startBot starts resolvebot serve on a free loopback port, with its admin
+// listener on another, and waits for /healthz there.
 func startBot(t *testing.T, cfg config) *bot {
 	t.Helper()
 	if cfg.dir == "" {
@@ -306,10 +307,11 @@ func startBot(t *testing.T, cfg config) *bot {
 func (b *bot) start() {
 	b.t.Helper()
 	b.addr = fmt.Sprintf("127.0.0.1:%d", freePort(b.t))
+	b.admin = fmt.Sprintf("127.0.0.1:%d", freePort(b.t))
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + b.cfg.dir, "TZ=UTC",
 		"SLACK_BOT_TOKEN=xoxb-faults", "SLACK_SIGNING_SECRET=" + signingSecret, "SLACK_API_URL=" + b.cfg.slackAPI,
-		"RESOLVEBOT_CONFIG=" + b.file, "RESOLVEBOT_ADDR=" + b.addr,
+		"RESOLVEBOT_CONFIG=" + b.file, "RESOLVEBOT_ADDR=" + b.addr, "RESOLVEBOT_ADMIN_ADDR=" + b.admin,
 	}
 	if b.cfg.redis != "" {
 		env = append(env, "REDIS_URL="+b.cfg.redis)
@@ -320,7 +322,7 @@ func (b *bot) start() {
 	hc := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		resp, err := hc.Get("http://" + b.addr + "/healthz")
+		resp, err := hc.Get("http://" + b.admin + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"time"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
+	"github.com/resolvebot/resolvebot/config"
+)
+
+// This file holds the admin listener: /metrics, /healthz, /readyz and
+// /debug/pprof on their own address (admin_addr, default 127.0.0.1:9090),
+// apart from the public listener that Slack and the Bot Framework reach.
+
+// readyCheck is one thing /readyz checks: name is said when it fails
+// ("store not answering"), and check returns nil when all is well. Checks
+// run in order with a shared 2 s budget; the first failure answers 503.
+type readyCheck struct {
+	name  string
+	check func(ctx context.Context, a *app) error
+}
+
+// readyChecks are what /readyz checks. Others append to it from init, as
+// platforms do.
+var readyChecks = []readyCheck{
+	{"store not answering", func(ctx context.Context, a *app) error { return a.store.Ping(ctx) }},
+}
+
+// adminMux returns the admin listener's routes: Prometheus metrics,
+// liveness, readiness (readyChecks, then readyNotes) and the Go profiler.
+func (a *app) adminMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Default.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// readyz answers 200 "ready" and any notes when every check passes, else
+// 503 naming the first check that failed.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	for _, c := range readyChecks {
+		if err := c.check(ctx, a); err != nil {
+			a.log.Warn("not ready", "check", c.name, "err", err)
+			http.Error(w, c.name, http.StatusServiceUnavailable)
+			return
+		}
+	}
+	w.Write([]byte("ready\n"))
+	for _, note := range readyNotes {
+		if n := note(); n != "" {
+			w.Write([]byte(n + "\n"))
+		}
+	}
+}
+
+// startAdmin listens on addr and serves the admin routes until the
+// returned stop is called. With addr "" (admin_addr: off) it starts
+// nothing and stop does nothing. Returns an error when addr cannot be
+// listened on.
+func (a *app) startAdmin(addr string, log *slog.Logger) (stop func(), err error) {
+	if addr == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener on %s (admin_addr; %q turns it off): %w", addr, "off", err)
+	}
+	srv := &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 10 * time.Second}
+	log.Info("admin listener", "addr", ln.Addr().String(), "serves", "/metrics /healthz /readyz /debug/pprof")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin listener stopped", "err", err)
+		}
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			srv.Close()
+		}
+		<-done
+	}, nil
+}
+
+// adminOffFlag turns an explicit --admin-addr "" into "off", so an empty
+// flag turns the admin listener off rather than meaning "not given".
+func adminOffFlag(fs *flag.FlagSet, opts *config.Options) {
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "admin-addr" && opts.AdminAddr == "" {
+			opts.AdminAddr = config.AdminOff
+		}
+	})
+}
