@@ -56,8 +56,14 @@ type Scheduler struct {
 	// SummaryTo are the person ids who receive the partnership summary;
 	// empty means the partnership roles.
 	SummaryTo []string
+	// Observe, when set, hears how each scheduled due pass went and, at
+	// most every CountEvery (default DefaultCountEvery), the active cases
+	// by stage (stats.go).
+	Observe    Observer
+	CountEvery time.Duration
 
-	cron *cron.Cron
+	cron    *cron.Cron
+	counted time.Time // when the cases were last counted for Observe
 }
 
 // New returns a scheduler over the bot's engine, cards, people and
@@ -96,7 +102,7 @@ func (s *Scheduler) Start(ctx context.Context, sched Schedules) error {
 		name, spec string
 		run        func(context.Context) (int, error)
 	}{
-		{"due pass", sched.DuePass, s.DuePass},
+		{"due pass", sched.DuePass, s.observedDuePass},
 		{"digest", sched.Digest, s.Digest},
 		{"summary", sched.Summary, s.Summary},
 	}

@@ -1,8 +1,11 @@
-// Package metrics holds the Prometheus metrics that every chat adapter
-// reports: requests by route and status, how long acknowledgements take,
-// engine commands by kind and outcome, and calls to platform APIs with their
-// errors. Labels carry only routes, kinds, codes and method names: never case
-// content, ids or people.
+// Package metrics holds resolvebot's Prometheus metrics: what every chat
+// adapter reports (requests by route and status, how long acknowledgements
+// take, engine commands by kind and outcome, calls to platform APIs with
+// their errors and latency) and what tells an operator how the bot itself
+// is doing (build, scheduler passes, due backlog and lag, store operation
+// latency, open and overdue cases by stage). Labels carry only routes,
+// kinds, codes, stage keys and method names: never case content, ids or
+// people.
 package metrics
 
 import (
@@ -24,6 +27,7 @@ type Metrics struct {
 	commands   *prometheus.CounterVec
 	calls      *prometheus.CounterVec
 	callErrors *prometheus.CounterVec
+	op         *operation // build, scheduler, store, cases and call latency (operation.go)
 }
 
 // Default is the process-wide set that serve exposes on GET /metrics.
@@ -58,6 +62,7 @@ func New() *Metrics {
 	}
 	m.reg.MustRegister(m.requests, m.ackLatency, m.commands, m.calls, m.callErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.op = newOperation(m.reg)
 	return m
 }
 

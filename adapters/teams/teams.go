@@ -10,7 +10,6 @@ package teams
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,9 +118,7 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-			Proxy: http.ProxyFromEnvironment, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
-			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 20 * time.Second, IdleConnTimeout: 90 * time.Second}}
+		hc = NewHTTPClient()
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {

