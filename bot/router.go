@@ -41,6 +41,8 @@ type Reply struct {
 	// later builds Messages, Out and Refresh for a step that is already
 	// recorded (see Router.Record and Complete).
 	later func(context.Context) Reply
+	// step is the recorded step's result, for its trace span (trace.go).
+	step *conversation.Result
 }
 
 // Pending reports whether the reply's messages about a recorded step are
@@ -124,7 +126,9 @@ func (r *Router) Handle(ctx context.Context, in Inbound) Reply {
 // send the messages afterwards (house rule 5). Refusals, field errors and
 // forms come back complete.
 func (r *Router) Record(ctx context.Context, in Inbound) Reply {
+	ctx, span := startStep(ctx, in)
 	reply, err := r.handle(ctx, in)
+	endStep(span, reply, err)
 	if err != nil {
 		return r.errorReply(in, err)
 	}
@@ -134,7 +138,7 @@ func (r *Router) Record(ctx context.Context, in Inbound) Reply {
 // recorded is the pending reply for a step the engine has recorded: its
 // messages are built by Complete.
 func (r *Router) recorded(actor string, res *conversation.Result) Reply {
-	return Reply{later: func(ctx context.Context) Reply { return r.announce(ctx, actor, res) }}
+	return Reply{later: func(ctx context.Context) Reply { return r.announce(ctx, actor, res) }, step: res}
 }
 
 func (r *Router) errorReply(in Inbound, err error) Reply {

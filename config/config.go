@@ -108,6 +108,8 @@ type Config struct {
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
 	Log       Log   // logging
+	// Tracing is whether spans are exported, from the OTEL_* environment.
+	Tracing Tracing
 }
 
 // Calendar says which days and hours are working time.
@@ -345,6 +347,7 @@ func (c *Config) String() string {
 	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
+	line("tracing", tracingSummary(c.Tracing))
 	return b.String()
 }
 

@@ -52,6 +52,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
 	str(EnvTeamsTokenAuthority, "teams.token_authority", &cfg.Teams.TokenAuthority)
 	str(EnvEncryptionKeys, "store.encryption_keys", &cfg.Store.EncryptionKeys)
+	applyTracingEnv(cfg, getenv, col)
 }
 
 // frontDoorFallback is used when neither the preset nor the file gives a

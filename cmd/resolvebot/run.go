@@ -114,6 +114,12 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		log.Warn("configuration", "place", p.Place, "problem", p.Message)
 	}
 
+	stopTracing, err := startTracing(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	defer stopTracing()
 	a, err := build(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
@@ -285,6 +291,10 @@ func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, err
 		if err != nil {
 			return nil, fmt.Errorf("open redis store: %w", err)
 		}
+		if err := traceRedis(s); err != nil {
+			s.Close()
+			return nil, err
+		}
 		return sealStore(cfg, s)
 	}
 	s, err := boltstore.Open(cfg.Store.Path)
@@ -366,7 +376,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		log.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: publicHandler(mux), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

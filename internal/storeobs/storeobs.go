@@ -1,8 +1,9 @@
-// Package storeobs observes a conversation.Store: it wraps any store and
-// reports how long each operation took and how it ended, so both stores
-// are measured the same way without changing either. Operations are
-// named in snake case ("get_case", "update_case"); only names, durations,
-// outcomes and case ids pass through, never what is stored.
+// Package storeobs observes a conversation.Store: it wraps any store,
+// reports how long each operation took and how it ended, and makes a
+// trace span of each ("store get_case"), so both stores are measured and
+// traced the same way without changing either. Operations are named in
+// snake case ("get_case", "update_case"); only names, durations, outcomes
+// and case ids pass through, never what is stored.
 package storeobs
 
 import (
@@ -42,7 +43,10 @@ func (s *Store) Unwrap() conversation.Store { return s.Store }
 // start begins measuring op on caseID ("" when the operation is not about
 // one case); the returned end reports it with its error.
 func (s *Store) start(ctx context.Context, op, caseID string) (context.Context, func(error)) {
-	_ = caseID
+	ctx, span := startSpan(ctx, op, caseID)
 	t := time.Now()
-	return ctx, func(err error) { s.observe(op, time.Since(t), err) }
+	return ctx, func(err error) {
+		s.observe(op, time.Since(t), err)
+		endSpan(span, err)
+	}
 }

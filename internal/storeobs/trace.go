@@ -1,0 +1,48 @@
+package storeobs
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// tracerName names the spans' instrumentation scope. The tracer is looked
+// up on each use, so it follows whichever global provider is set: none
+// (spans are not recorded) unless tracing is set up.
+const tracerName = "github.com/resolvebot/resolvebot/internal/storeobs"
+
+// Span attribute keys: the operation, the case id when the operation is
+// about one case and it has the shape of one, and the outcome's code.
+const (
+	AttrOperation = attribute.Key("resolvebot.store.operation")
+	AttrCaseID    = attribute.Key("resolvebot.case_id")
+	AttrOutcome   = attribute.Key("resolvebot.outcome")
+)
+
+// startSpan starts the span of store operation op ("store get_case").
+func startSpan(ctx context.Context, op, caseID string) (context.Context, trace.Span) {
+	attrs := []attribute.KeyValue{AttrOperation.String(op)}
+	if id := conversation.NormaliseCaseID(caseID); conversation.IsCaseID(id) {
+		attrs = append(attrs, AttrCaseID.String(id))
+	}
+	return otel.Tracer(tracerName).Start(ctx, "store "+op, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+}
+
+// endSpan records the outcome on span and ends it. A failure's status says
+// only its code: an error's text may quote what is stored.
+func endSpan(span trace.Span, err error) {
+	outcome := "ok"
+	if err != nil {
+		outcome = conversation.ErrorCode(err)
+	}
+	span.SetAttributes(AttrOutcome.String(outcome))
+	if outcome == conversation.EINTERNAL {
+		span.SetStatus(codes.Error, outcome)
+	}
+	span.End()
+}
