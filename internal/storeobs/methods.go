@@ -11,154 +11,154 @@ import (
 
 // NextCaseID is the wrapped store's NextCaseID, measured as "next_case_id".
 func (s *Store) NextCaseID(ctx context.Context, year int) (v string, err error) {
-	ctx, end := s.start(ctx, "next_case_id", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "next_case_id", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.NextCaseID(ctx, year)
 }
 
 // CreateCase is the wrapped store's CreateCase, measured as "create_case".
 func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) (err error) {
-	ctx, end := s.start(ctx, "create_case", c.ID)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "create_case", c.ID)
+	defer func() { s.end(o, err) }()
 	return s.Store.CreateCase(ctx, c)
 }
 
 // GetCase is the wrapped store's GetCase, measured as "get_case".
 func (s *Store) GetCase(ctx context.Context, id string) (v *conversation.Case, err error) {
-	ctx, end := s.start(ctx, "get_case", id)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "get_case", id)
+	defer func() { s.end(o, err) }()
 	return s.Store.GetCase(ctx, id)
 }
 
 // UpdateCase is the wrapped store's UpdateCase, measured as "update_case".
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (v *conversation.Case, err error) {
-	ctx, end := s.start(ctx, "update_case", id)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "update_case", id)
+	defer func() { s.end(o, err) }()
 	return s.Store.UpdateCase(ctx, id, fn)
 }
 
 // ListCases is the wrapped store's ListCases, measured as "list_cases".
 func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) (v []*conversation.Case, err error) {
-	ctx, end := s.start(ctx, "list_cases", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "list_cases", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.ListCases(ctx, f)
 }
 
 // DueBefore is the wrapped store's DueBefore, measured as "due_before".
 func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) (v []conversation.DueItem, err error) {
-	ctx, end := s.start(ctx, "due_before", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "due_before", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.DueBefore(ctx, t, limit)
 }
 
 // SaveDraft is the wrapped store's SaveDraft, measured as "save_draft".
 func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) (err error) {
-	ctx, end := s.start(ctx, "save_draft", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "save_draft", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.SaveDraft(ctx, d)
 }
 
 // GetDraft is the wrapped store's GetDraft, measured as "get_draft".
 func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (v *conversation.Draft, err error) {
-	ctx, end := s.start(ctx, "get_draft", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "get_draft", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.GetDraft(ctx, personID, now)
 }
 
 // DeleteDraft is the wrapped store's DeleteDraft, measured as "delete_draft".
 func (s *Store) DeleteDraft(ctx context.Context, personID string) (err error) {
-	ctx, end := s.start(ctx, "delete_draft", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "delete_draft", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.DeleteDraft(ctx, personID)
 }
 
 // DeleteExpiredDrafts is the wrapped store's DeleteExpiredDrafts, measured as "delete_expired_drafts".
 func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (v int, err error) {
-	ctx, end := s.start(ctx, "delete_expired_drafts", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "delete_expired_drafts", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.DeleteExpiredDrafts(ctx, now)
 }
 
 // DeleteCase is the wrapped store's DeleteCase, measured as "delete_case".
 func (s *Store) DeleteCase(ctx context.Context, id string) (err error) {
-	ctx, end := s.start(ctx, "delete_case", id)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "delete_case", id)
+	defer func() { s.end(o, err) }()
 	return s.Store.DeleteCase(ctx, id)
 }
 
 // PutPerson is the wrapped store's PutPerson, measured as "put_person".
 func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) (err error) {
-	ctx, end := s.start(ctx, "put_person", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "put_person", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.PutPerson(ctx, p)
 }
 
 // GetPerson is the wrapped store's GetPerson, measured as "get_person".
 func (s *Store) GetPerson(ctx context.Context, id string) (v *conversation.Person, err error) {
-	ctx, end := s.start(ctx, "get_person", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "get_person", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.GetPerson(ctx, id)
 }
 
 // FindPersonByHandle is the wrapped store's FindPersonByHandle, measured as "find_person_by_handle".
 func (s *Store) FindPersonByHandle(ctx context.Context, platform, team, user string) (v *conversation.Person, err error) {
-	ctx, end := s.start(ctx, "find_person_by_handle", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "find_person_by_handle", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.FindPersonByHandle(ctx, platform, team, user)
 }
 
 // FindPersonByEmail is the wrapped store's FindPersonByEmail, measured as "find_person_by_email".
 func (s *Store) FindPersonByEmail(ctx context.Context, email string) (v *conversation.Person, err error) {
-	ctx, end := s.start(ctx, "find_person_by_email", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "find_person_by_email", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.FindPersonByEmail(ctx, email)
 }
 
 // ListPeople is the wrapped store's ListPeople, measured as "list_people".
 func (s *Store) ListPeople(ctx context.Context) (v []*conversation.Person, err error) {
-	ctx, end := s.start(ctx, "list_people", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "list_people", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.ListPeople(ctx)
 }
 
 // AddMessageRef is the wrapped store's AddMessageRef, measured as "add_message_ref".
 func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) (err error) {
-	ctx, end := s.start(ctx, "add_message_ref", ref.CaseID)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "add_message_ref", ref.CaseID)
+	defer func() { s.end(o, err) }()
 	return s.Store.AddMessageRef(ctx, ref)
 }
 
 // MessageRefs is the wrapped store's MessageRefs, measured as "message_refs".
 func (s *Store) MessageRefs(ctx context.Context, caseID string) (v []conversation.MessageRef, err error) {
-	ctx, end := s.start(ctx, "message_refs", caseID)
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "message_refs", caseID)
+	defer func() { s.end(o, err) }()
 	return s.Store.MessageRefs(ctx, caseID)
 }
 
 // Remember is the wrapped store's Remember, measured as "remember".
 func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now time.Time) (v bool, err error) {
-	ctx, end := s.start(ctx, "remember", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "remember", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.Remember(ctx, key, ttl, now)
 }
 
 // Claim is the wrapped store's Claim, measured as "claim".
 func (s *Store) Claim(ctx context.Context, key, owner string, lease time.Duration, now time.Time) (v bool, err error) {
-	ctx, end := s.start(ctx, "claim", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "claim", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.Claim(ctx, key, owner, lease, now)
 }
 
 // Release is the wrapped store's Release, measured as "release".
 func (s *Store) Release(ctx context.Context, key, owner string) (err error) {
-	ctx, end := s.start(ctx, "release", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "release", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.Release(ctx, key, owner)
 }
 
 // Ping is the wrapped store's Ping, measured as "ping".
 func (s *Store) Ping(ctx context.Context) (err error) {
-	ctx, end := s.start(ctx, "ping", "")
-	defer func() { end(err) }()
+	ctx, o := s.start(ctx, "ping", "")
+	defer func() { s.end(o, err) }()
 	return s.Store.Ping(ctx)
 }

@@ -10,6 +10,8 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -40,13 +42,22 @@ func Wrap(s conversation.Store, observe Observer) *Store {
 // capabilities.
 func (s *Store) Unwrap() conversation.Store { return s.Store }
 
-// start begins measuring op on caseID ("" when the operation is not about
-// one case); the returned end reports it with its error.
-func (s *Store) start(ctx context.Context, op, caseID string) (context.Context, func(error)) {
-	ctx, span := startSpan(ctx, op, caseID)
-	t := time.Now()
-	return ctx, func(err error) {
-		s.observe(op, time.Since(t), err)
-		endSpan(span, err)
-	}
+// op is one operation being measured.
+type op struct {
+	name  string
+	start time.Time
+	span  trace.Span
+}
+
+// start begins measuring operation name on caseID ("" when the operation
+// is not about one case); end reports it with its error.
+func (s *Store) start(ctx context.Context, name, caseID string) (context.Context, op) {
+	ctx, span := startSpan(ctx, name, caseID)
+	return ctx, op{name: name, start: time.Now(), span: span}
+}
+
+// end reports the operation o to the observer and ends its span.
+func (s *Store) end(o op, err error) {
+	s.observe(o.name, time.Since(o.start), err)
+	endSpan(o.span, err)
 }

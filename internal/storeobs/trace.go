@@ -24,18 +24,26 @@ const (
 	AttrOutcome   = attribute.Key("resolvebot.outcome")
 )
 
-// startSpan starts the span of store operation op ("store get_case").
+// startSpan starts the span of store operation op ("store get_case"),
+// with its attributes only when the span is recorded, so tracing costs
+// little while it is off.
 func startSpan(ctx context.Context, op, caseID string) (context.Context, trace.Span) {
-	attrs := []attribute.KeyValue{AttrOperation.String(op)}
-	if id := conversation.NormaliseCaseID(caseID); conversation.IsCaseID(id) {
-		attrs = append(attrs, AttrCaseID.String(id))
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "store "+op, trace.WithSpanKind(trace.SpanKindClient))
+	if span.IsRecording() {
+		span.SetAttributes(AttrOperation.String(op))
+		if id := conversation.NormaliseCaseID(caseID); conversation.IsCaseID(id) {
+			span.SetAttributes(AttrCaseID.String(id))
+		}
 	}
-	return otel.Tracer(tracerName).Start(ctx, "store "+op, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	return ctx, span
 }
 
 // endSpan records the outcome on span and ends it. A failure's status says
 // only its code: an error's text may quote what is stored.
 func endSpan(span trace.Span, err error) {
+	if !span.IsRecording() {
+		return
+	}
 	outcome := "ok"
 	if err != nil {
 		outcome = conversation.ErrorCode(err)
