@@ -69,6 +69,14 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
+	// The signature headers (present, timestamp within five minutes) are
+	// checked before the body is read: a request without them costs no read.
+	sv, err := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
+	if err != nil {
+		a.log.Warn("slack request refused", "reason", verifyReason(err))
+		http.Error(w, "request not verified", http.StatusUnauthorized)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -77,12 +85,6 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.Error(w, "could not read the request", http.StatusBadRequest)
-		return
-	}
-	sv, err := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
-	if err != nil {
-		a.log.Warn("slack request refused", "reason", verifyReason(err))
-		http.Error(w, "request not verified", http.StatusUnauthorized)
 		return
 	}
 	if _, err := sv.Write(body); err != nil || sv.Ensure() != nil {
