@@ -135,15 +135,16 @@ func NewServer(h http.Handler, l Limits) *http.Server {
 }
 
 // Client returns the client of r: its remote IP, or, when that is a trusted
-// proxy, the last address in X-Forwarded-For that is not one. It returns
-// the remote address as given when it cannot be parsed.
+// proxy, the last address in X-Forwarded-For that is not one. An IPv6
+// client is its /64 network, which one host is usually given whole. It
+// returns the remote address as given when it cannot be parsed.
 func Client(r *http.Request, l Limits) string {
 	peer, ok := remoteIP(r.RemoteAddr)
 	if !ok {
 		return r.RemoteAddr
 	}
 	if !l.trusted(peer) {
-		return peer.String()
+		return clientKey(peer).String()
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
@@ -151,15 +152,24 @@ func Client(r *http.Request, l Limits) string {
 		if err != nil {
 			// A hop that is not an address was written by someone other
 			// than our proxies: the client is the last proxy that wrote one.
-			return peer.String()
+			return clientKey(peer).String()
 		}
 		a = a.Unmap()
 		if !l.trusted(a) {
-			return a.String()
+			return clientKey(a).String()
 		}
 		peer = a
 	}
-	return peer.String()
+	return clientKey(peer).String()
+}
+
+// clientKey is what a client's caps are counted by: an IPv4 address, or
+// the /64 network of an IPv6 one.
+func clientKey(a netip.Addr) netip.Addr {
+	if a.Is6() && !a.Is4In6() {
+		return netip.PrefixFrom(a, 64).Masked().Addr()
+	}
+	return a
 }
 
 // remoteIP parses the IP of a "host:port" address.

@@ -33,6 +33,8 @@ func TestClient(t *testing.T) {
 		{"only trusted hops", "10.1.2.3:5000", []string{"10.4.4.4"}, "10.4.4.4"},
 		{"IPv6 proxy, IPv4-mapped client", "[::1]:5000", []string{"::ffff:198.51.100.1"}, "198.51.100.1"},
 		{"unparseable remote", "somewhere", nil, "somewhere"},
+		{"IPv6 client is its /64", "[2001:db8:1:2:aaaa::7]:5000", nil, "2001:db8:1:2::"},
+		{"IPv6 client behind the proxy", "10.1.2.3:5000", []string{"2001:db8:1:2:bbbb::9"}, "2001:db8:1:2::"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 // Listener wraps ln so that it never holds more than l.MaxConns open
 // connections, nor more than l.MaxConnsPerClient from one remote address
-// that is not a trusted proxy. A connection over either cap is closed as
+// (an IPv6 one's /64 network) that is not a trusted proxy. A connection over either cap is closed as
 // soon as it is accepted, which frees its file at once; the client sees
 // the connection closed and may try again.
 func Listener(ln net.Listener, l Limits) net.Listener {
@@ -45,6 +45,7 @@ func (ln *listener) Accept() (net.Conn, error) {
 func (ln *listener) admit(c net.Conn) (net.Conn, bool) {
 	addr, ok := remoteIP(c.RemoteAddr().String())
 	perClient := ok && !ln.limits.trusted(addr)
+	addr = clientKey(addr)
 	ln.mu.Lock()
 	defer ln.mu.Unlock()
 	if ln.open >= ln.limits.MaxConns {
