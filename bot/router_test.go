@@ -85,7 +85,7 @@ func TestTypedCommands(t *testing.T) {
 			if tt.formKey != "" && (m.Form == nil || m.Form.Key != tt.formKey) {
 				t.Errorf("form = %+v, want %s", m.Form, tt.formKey)
 			}
-			all := m.Title + " " + m.Text
+			all := m.Title + " " + m.Text + " " + strings.Join(m.List, " ")
 			for _, fd := range m.Fields {
 				all += " " + fd.Label + " " + fd.Value
 			}

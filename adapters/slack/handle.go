@@ -331,7 +331,11 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	default:
 		return outcome{}
 	}
-	verb, caseID, version, ok := parseButtonValue(act.Value)
+	value := act.Value
+	if act.ActionID == actionMore { // a step chosen from a card's overflow menu
+		value = act.SelectedOption.Value
+	}
+	verb, caseID, version, ok := parseButtonValue(value)
 	if !ok {
 		return outcome{}
 	}

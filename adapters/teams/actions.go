@@ -265,16 +265,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	return nil, msgs
 }
 
-// formCard renders a form, with a way back to the case for action forms.
-func formCard(m bot.Message) map[string]any {
-	card := Render(m)
-	if m.FormCase != "" {
-		acts, _ := card["actions"].([]any)
-		card["actions"] = append(acts, executeAction("Cancel", verbCancel,
-			map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, ""))
-	}
-	return card
-}
+// formCard renders a form; an action form's Cancel (back to the case) is
+// the renderer's, so it is there after a failed send too.
+func formCard(m bot.Message) map[string]any { return Render(m) }
 
 // formFor rebuilds the form a submission came from.
 func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
