@@ -21,3 +21,10 @@ func missingAnswers(f *conversation.Form, values map[string]string) conversation
 	}
 	return fe
 }
+
+// FormClosed is the message that takes the place of a form closed with its
+// Cancel button: nothing from it was sent.
+func FormClosed() Message {
+	return Message{Kind: "notice", Title: "Form closed",
+		Text: "Nothing from that form was sent. Type \"raise\" when you want to raise a disagreement, or \"help\" for what else I can do."}
+}

@@ -195,6 +195,10 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	switch word {
 	case "", "help", "?":
 		return Reply{Messages: []Message{Help(r.Command)}}, nil
+	case "cancel":
+		// A form's Cancel where the form acts on no case (Teams sends it
+		// without the form's answers).
+		return Reply{Messages: []Message{FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil

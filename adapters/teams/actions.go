@@ -80,6 +80,9 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		return in, in.Values
 	case verbCancel:
 		in.Text = "status " + in.CaseID
+		if in.CaseID == "" { // a form that acts on no case (intake, profile)
+			in.Text = "cancel"
+		}
 		return in, nil
 	}
 	if v, ok := bot.ParseVerb(verb); ok {
@@ -243,6 +246,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 		}
 	}
 	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
+	if in.Text == "cancel" && len(msgs) > 0 && msgs[0].Kind == "notice" {
+		return &answerCard{msg: msgs[0], card: Render(msgs[0])}, msgs[1:] // the closed form's place
+	}
 	if len(msgs) == 0 || (in.Text != "" && !cancel) {
 		return nil, msgs
 	}

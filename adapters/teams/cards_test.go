@@ -202,3 +202,26 @@ func TestFailedFormKeepsCancelAndShowsEveryError(t *testing.T) {
 		t.Errorf("Cancel did not bring back the case card: %v", verbs)
 	}
 }
+
+// TestIntakeFormHasCancel: a form that acts on no case has a Cancel too;
+// pressing it, with required questions unanswered, closes the form in
+// place and opens nothing.
+func TestIntakeFormHasCancel(t *testing.T) {
+	h := newHarness(t)
+	h.env.Person(t, "sam.teacher@example.org", "Sam Teacher", "school", "school.manager@example.org")
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	h.post(t, h.client.Install(sam), http.StatusOK)
+	h.post(t, h.client.Message(sam, "raise"), http.StatusOK)
+	call := h.lastSent(t, sam)
+	cancel := buttonData(t, call.Card(), verbCancel)
+	if cancel[dataForm] != bot.FormIntake {
+		t.Fatalf("intake Cancel data %v", cancel)
+	}
+	closed := cardOf(t, h.post(t, h.client.Execute(sam, h.activityIDOf(t, call), verbCancel, cancel), http.StatusOK))
+	if text := teamstest.Text(closed); !strings.Contains(text, "Nothing from that form was sent") {
+		t.Fatalf("Cancel answered:\n%s", text)
+	}
+	if cs, _ := h.env.Store.ListCases(context.Background(), conversation.CaseFilter{}); len(cs) != 0 {
+		t.Fatalf("Cancel opened a case")
+	}
+}

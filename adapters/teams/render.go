@@ -200,17 +200,17 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 			data[dataCase] = m.FormCase
 			data[dataVersion] = strconv.FormatInt(m.FormVersion, 10)
 		}
-		actions := []any{executeAction("Send", verbSubmit, data, "positive")}
+		// Cancel is always there, also after a failed send: back to the
+		// case for an action form, the form closed otherwise. It sends no
+		// answers, so empty required ones do not hold it up.
+		back := map[string]any{dataForm: m.Form.Key}
 		if m.FormCase != "" {
-			// Back to the case: always there, also after a failed send, and
-			// it sends no answers, so empty required ones do not hold it up.
-			cancel := executeAction("Cancel", verbCancel,
-				map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, "")
-			cancel["associatedInputs"] = "none"
-			cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
-			actions = append(actions, cancel)
+			back = map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}
 		}
-		return fitCard(newCard(body, actions))
+		cancel := executeAction("Cancel", verbCancel, back, "")
+		cancel["associatedInputs"] = "none"
+		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
+		return fitCard(newCard(body, []any{executeAction("Send", verbSubmit, data, "positive"), cancel}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)
