@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -223,5 +224,34 @@ func TestIntakeFormHasCancel(t *testing.T) {
 	}
 	if cs, _ := h.env.Store.ListCases(context.Background(), conversation.CaseFilter{}); len(cs) != 0 {
 		t.Fatalf("Cancel opened a case")
+	}
+}
+
+// TestReportAndRecordKeepTheirLines: the partnership report and a case
+// record, sent over several cards, keep every line on Teams (a report's
+// lines and a note written over several lines are not run together).
+func TestReportAndRecordKeepTheirLines(t *testing.T) {
+	h := newHarness(t)
+	sam, _, c := teamsCase(t, h)
+	if _, err := h.env.Engine.AddNote(context.Background(), conversation.Cmd{Actor: c.Raiser.PersonID, CaseID: c.ID},
+		"Phoned the duty desk.\nThey will call back tomorrow."); err != nil {
+		t.Fatal(err)
+	}
+	pm := h.user("Partnership Manager", "partnership.manager@example.org")
+	h.post(t, h.client.Install(pm), http.StatusOK)
+	h.connector.Reset()
+	h.post(t, h.client.Message(pm, "report 2026-11"), http.StatusOK)
+	h.post(t, h.client.Message(sam, "export "+c.ID+" pdf"), http.StatusOK)
+	n := 0
+	for _, u := range []teamstest.User{pm, sam} {
+		for i, call := range h.connector.Sent(u.Conversation()) {
+			if card := call.Card(); card != nil {
+				n++
+				checkTeamsCard(t, u.Name+" message "+strconv.Itoa(i), card)
+			}
+		}
+	}
+	if n < 2 {
+		t.Fatalf("%d cards sent", n)
 	}
 }
