@@ -122,6 +122,13 @@ func TestEveryCardFitsTeams(t *testing.T) {
 		b, _ := json.Marshal(card)
 		_ = json.Unmarshal(b, &v)
 		checkTeamsCard(t, where, v)
+		acts, _ := card["actions"].([]any)
+		for _, a := range acts {
+			am, _ := a.(map[string]any)
+			if fb, ok := am["fallback"].(map[string]any); ok && fb["mode"] != am["mode"] {
+				t.Errorf("%s: %v is %v but its Action.Submit fallback is %v", where, am["verb"], am["mode"], fb["mode"])
+			}
+		}
 		verbs, primary := cardVerbs(card)
 		if primary > bot.MaxPrimaryButtons || primary+min(1, len(verbs)-primary) > maxVisibleActions {
 			t.Errorf("%s: %d primary actions", where, primary)

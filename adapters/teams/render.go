@@ -416,9 +416,13 @@ func buttonAction(b bot.Button) map[string]any {
 		}
 	}
 	if b.Secondary {
-		// In the card's overflow ("…"); a form or a confirmation opens from
-		// there as it does from a button.
+		// In the card's overflow ("…"), on a host that falls back to
+		// Action.Submit too; a form or a confirmation opens from there as
+		// it does from a button.
 		act["mode"] = "secondary"
+		if fb, ok := act["fallback"].(map[string]any); ok {
+			fb["mode"] = "secondary"
+		}
 	}
 	return act
 }
