@@ -146,6 +146,11 @@ func wholeFlow(t *testing.T, socket bool) {
 	h.fake.Reset()
 	h.press(schoolMg, "rb_propose", "trig-4")
 	prop := h.openedView("trig-4")
+	// An action line with no owner comes back on the Actions question.
+	r = h.submit(schoolMg, "Vtrig-4", prop, map[string]string{"way_forward": "Early help assessment this week.", "actions": "Book the assessment"})
+	if errs, _ := r.Body["errors"].(map[string]any); r.Body["response_action"] != "errors" || errs["actions"] == nil {
+		t.Fatalf("action without an owner: %s", r.Raw)
+	}
 	if r := h.submit(schoolMg, "Vtrig-4", prop, map[string]string{"way_forward": "Early help assessment this week."}); r.Body["response_action"] != "clear" {
 		t.Fatalf("propose submission: %s", r.Raw)
 	}
