@@ -18,8 +18,9 @@ import (
 //   - The raising side: propose a resolution, take it up a stage, or add a
 //     note; while the other side still has time to acknowledge, there is no
 //     call to take it up yet, so that stays in the overflow.
-//   - The partnership on a referral: accept it, return it with advice, or
-//     offer mediation (closing the case stays in the overflow).
+//   - The partnership on a referral: accept it, return it with advice,
+//     offer mediation, or close the case (closing shows once the referral
+//     is accepted, as only three fit).
 //   - The partnership on any other case: offer mediation or add a note.
 //   - Anyone else who may act (people from earlier stages, or anyone once a
 //     case has ended): add a note.
