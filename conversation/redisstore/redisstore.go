@@ -23,6 +23,7 @@
 //	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a
 //	                 millisecond order exactly, by time and then id
 //	seq:<year>       the last case number allocated for year (INCR)
+//	identity         HASH: the store identity (id, created, previous); see identity.go
 //	person:<id>      a person as JSON; people is a SET of their ids
 //	handles, emails  HASHes from handle key and lowercased email to person id
 //	draft:<person>   a draft as JSON
@@ -62,6 +63,7 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	memo   memo
+	ident  identity // the store identity this process opened (identity.go)
 }
 
 var _ conversation.Store = (*Store)(nil)
@@ -74,7 +76,9 @@ const gcGrace = time.Minute
 
 // New returns a store on client whose keys start with prefix followed by
 // ":{rb}:". The store owns client: Close closes it. New does not contact
-// Redis; call Ping to check the connection.
+// Redis; call Ping to check the connection. Its identity is read (or
+// written) at its first case id and checked then and by Ping, but not on
+// each new connection, which needs the client's OnConnect (see Open).
 func New(client redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: client, prefix: prefix + ":{rb}:"}
 }
@@ -90,7 +94,35 @@ func New(client redis.UniversalClient, prefix string) *Store {
 // honours context deadlines on every call, so a caller's deadline (such as
 // a chat platform's acknowledgement budget) bounds a call even while Redis
 // is down or stalled.
+//
+// Open reads the store's identity, writing one on an empty prefix, and
+// from then on checks it on every new connection (see identity.go).
 func Open(ctx context.Context, addr, prefix string) (*Store, error) {
+	return OpenPinned(ctx, addr, prefix, "")
+}
+
+// OpenPinned is Open for a store whose identity must be id (when not ""):
+// a store without it, or with another that does not name it as replaced,
+// is refused with an EINTERNAL error wrapping conversation.ErrStoreLost,
+// so a process starting on a Redis that came back empty does not begin a
+// new store. It returns the errors Open does.
+func OpenPinned(ctx context.Context, addr, prefix, id string) (*Store, error) {
+	s, err := Connect(ctx, addr, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openIdentity(ctx, id); err != nil {
+		_ = s.rdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect is Open without reading or writing the store identity, for an
+// operator's ResetIdentity on a store that has lost it. It returns the
+// errors Open does.
+func Connect(ctx context.Context, addr, prefix string) (*Store, error) {
+	s := &Store{prefix: prefix + ":{rb}:"}
 	var client redis.UniversalClient
 	switch {
 	case strings.Contains(addr, "://"):
@@ -99,6 +131,7 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 			return nil, conversation.Errorf(conversation.EINVALID, "The Redis URL cannot be read: %v", err)
 		}
 		opt.ContextTimeoutEnabled = true
+		opt.OnConnect = s.onConnect
 		client = redis.NewClient(opt)
 	case strings.Contains(addr, ","):
 		var addrs []string
@@ -107,16 +140,16 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 				addrs = append(addrs, a)
 			}
 		}
-		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true, OnConnect: s.onConnect})
 	case addr != "":
-		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
+		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, OnConnect: s.onConnect})
 	default:
 		return nil, conversation.Errorf(conversation.EINVALID, "The Redis address is empty.")
 	}
-	s := New(client, prefix)
-	if err := s.Ping(ctx); err != nil {
+	s.rdb = client
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
-		return nil, err
+		return nil, conversation.Internal("ping redis", err)
 	}
 	return s, nil
 }
@@ -134,12 +167,14 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping sends PING and returns an EINTERNAL error if Redis does not answer.
+// Ping checks that Redis answers and still holds the identity this store
+// opened (Verify). It returns an EINTERNAL error if Redis does not answer,
+// and one wrapping conversation.ErrStoreLost if the identity is gone.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		return conversation.Internal("ping redis", err)
 	}
-	return nil
+	return s.Verify(ctx)
 }
 
 // optimistic runs a WATCH transaction on keys, retrying when another
@@ -168,11 +203,14 @@ func backoff(ctx context.Context, attempt int) error {
 }
 
 // NextCaseID allocates the next case id of year, such as CR-2026-0042, with
-// INCR. It returns an EINTERNAL error if Redis fails.
+// INCR in a script that first checks the store identity, so a store that
+// lost its data never hands out an id again. It returns an EINTERNAL error
+// if Redis fails, wrapping conversation.ErrStoreLost if the store has lost
+// its identity.
 func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
-	n, err := s.rdb.Incr(ctx, s.key("seq", strconv.Itoa(year))).Result()
+	n, err := s.nextNumber(ctx, year)
 	if err != nil {
-		return "", conversation.Internal("next case id", err)
+		return "", err
 	}
 	return fmt.Sprintf("CR-%d-%04d", year, n), nil
 }
