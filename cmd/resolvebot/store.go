@@ -10,6 +10,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 )
 
@@ -125,5 +126,27 @@ func runStore(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "The store is now %s, an empty store replacing %q. New case ids continue after %s.\n",
 		rec.ID, rec.Previous, conversation.NormaliseCaseID(lastID))
+	return 0
+}
+
+// clearOldBytes removes what a rekey rewrote from where the store keeps
+// old bytes: the bolt file is compacted into a fresh one and swapped in;
+// Redis is asked to rewrite its append-only file. It returns the exit code.
+func clearOldBytes(ctx context.Context, s conversation.Store, stdout, stderr io.Writer) int {
+	switch st := s.(type) {
+	case *boltstore.Store:
+		before, after, err := st.Compact()
+		if err != nil {
+			fmt.Fprintf(stderr, "resolvebot rekey: the records are re-encrypted, but compacting the data file failed: %v\nRun resolvebot rekey again to compact it; until then old values may remain in its free space.\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "Compacted the data file (%d KiB to %d KiB): no old values remain in it.\n", before/1024, after/1024)
+	case *redisstore.Store:
+		if err := st.RewriteLog(ctx); err != nil {
+			fmt.Fprintf(stderr, "resolvebot rekey: Redis refused to rewrite its append-only file (%v); run BGREWRITEAOF yourself, or let your Redis service rewrite it, so old values leave it.\n", err)
+			return 0
+		}
+		fmt.Fprintln(stdout, "Asked Redis to rewrite its append-only file, so old values leave it. Older RDB snapshots and backups still hold them until they are replaced.")
+	}
 	return 0
 }
