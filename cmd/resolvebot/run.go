@@ -42,6 +42,9 @@ Commands:
   purge           delete cases past the retention period (--dry-run lists them)
   rekey           re-encrypt every case with the primary key
   store reset-identity  accept a Redis store that lost its data (see the README)
+  backup FILE     a consistent copy of the embedded store, also while serve runs
+  restore FILE    put a backup in place of the embedded store (serve stopped)
+  migrate         rewrite stored records in the current format
   slack manifest  print the Slack app manifest
   teams package   write the Teams app package
   loadtest        measure a running serve on loopback

@@ -42,7 +42,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -250,7 +249,7 @@ func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c, old *conver
 // decodeCase decodes a stored case.
 func decodeCase(id string, data []byte) (*conversation.Case, error) {
 	var c conversation.Case
-	if err := json.Unmarshal(data, &c); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordCase, data, &c); err != nil {
 		return nil, conversation.Internal("decode case "+id, err)
 	}
 	return &c, nil
@@ -266,7 +265,7 @@ func notFoundCase(id string) error {
 func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	nc := c.Clone()
 	nc.Version = 1
-	data, err := json.Marshal(nc)
+	data, err := conversation.EncodeRecord(nc)
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
 	}
@@ -340,7 +339,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			return nil, err
 		}
 		c.ID, c.Version = id, old.Version+1
-		data, err := json.Marshal(c)
+		data, err := conversation.EncodeRecord(c)
 		if err != nil {
 			return nil, conversation.Internal("encode case "+id, err)
 		}
@@ -490,7 +489,7 @@ func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) ([]conver
 // SaveDraft stores d, replacing the person's earlier draft. It returns
 // EINTERNAL if Redis fails.
 func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
-	data, err := json.Marshal(d)
+	data, err := conversation.EncodeRecord(d)
 	if err != nil {
 		return conversation.Internal("encode draft", err)
 	}
@@ -512,7 +511,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 		return nil, conversation.Internal("get draft", err)
 	}
 	var d conversation.Draft
-	if err := json.Unmarshal(data, &d); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordDraft, data, &d); err != nil {
 		return nil, conversation.Internal("decode draft", err)
 	}
 	if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {
@@ -549,7 +548,7 @@ func emailKey(email string) string {
 // point at them. It returns ECONFLICT if it kept losing races with other
 // writers, and EINTERNAL if Redis fails.
 func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
-	data, err := json.Marshal(p)
+	data, err := conversation.EncodeRecord(p)
 	if err != nil {
 		return conversation.Internal("encode person", err)
 	}
@@ -564,7 +563,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 			return err
 		default:
 			var old conversation.Person
-			if err := json.Unmarshal(oldData, &old); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, oldData, &old); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			for _, h := range old.Handles {
@@ -631,7 +630,7 @@ func (s *Store) GetPerson(ctx context.Context, id string) (*conversation.Person,
 		return nil, conversation.Internal("get person", err)
 	}
 	var p conversation.Person
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, data, &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -651,7 +650,7 @@ func (s *Store) findPerson(ctx context.Context, what, index, field string) (*con
 		return nil, conversation.Internal(what, err)
 	}
 	var p conversation.Person
-	if err := json.Unmarshal([]byte(data), &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, []byte(data), &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -703,7 +702,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 				continue
 			}
 			var p conversation.Person
-			if err := json.Unmarshal([]byte(str), &p); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, []byte(str), &p); err != nil {
 				return nil, conversation.Internal("decode person", err)
 			}
 			out = append(out, &p)
@@ -715,7 +714,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 // AddMessageRef appends a sent copy of a case card to the case's list. It
 // returns EINTERNAL if Redis fails.
 func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) error {
-	data, err := json.Marshal(ref)
+	data, err := conversation.EncodeRecord(ref)
 	if err != nil {
 		return conversation.Internal("encode message ref", err)
 	}
@@ -735,7 +734,7 @@ func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.
 	out := make([]conversation.MessageRef, 0, len(vals))
 	for _, v := range vals {
 		var r conversation.MessageRef
-		if err := json.Unmarshal([]byte(v), &r); err != nil {
+		if err := conversation.DecodeRecord(conversation.RecordRef, []byte(v), &r); err != nil {
 			return nil, conversation.Internal("decode message ref "+caseID, err)
 		}
 		out = append(out, r)
@@ -875,7 +874,7 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, er
 				return err
 			}
 			var d conversation.Draft
-			if err := json.Unmarshal(data, &d); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordDraft, data, &d); err != nil {
 				return conversation.Internal("decode draft", err)
 			}
 			if d.ExpiresAt.IsZero() || now.Before(d.ExpiresAt) {
