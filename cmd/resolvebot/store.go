@@ -81,7 +81,8 @@ const storeUsage = `Usage: resolvebot store reset-identity --last-id CR-YYYY-NNN
 
 Accepts a Redis store that has lost its data (its identity record is gone,
 as after a Redis without persistence restarted) as a new, empty store.
-Restore the data instead if you can: then nothing else is needed.
+Restore the data instead if you can: then nothing else is needed. A store
+that holds cases is never reset.
 
   --last-id   the highest case id ever issued (from exported records, cards
               or the logs); new case ids continue after it, so none is reused

@@ -258,24 +258,28 @@ func (s *Store) nextNumber(ctx context.Context, year int) (int64, error) {
 }
 
 // resetIdentityScript writes a new identity KEYS[1] (id ARGV[1], created
-// ARGV[2], previous ARGV[3]) only if there is none, and raises the
-// sequence KEYS[2] to at least ARGV[4]. It returns 0 if an identity exists.
+// ARGV[2], previous ARGV[3]) unless there is one and the cases ZSET KEYS[3]
+// holds cases, and raises the sequence KEYS[2] to at least ARGV[4]. It
+// returns 0 if it wrote nothing.
 var resetIdentityScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('ZCARD', KEYS[3]) > 0 then return 0 end
+redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'created', ARGV[2], 'previous', ARGV[3])
 local n = tonumber(redis.call('GET', KEYS[2]) or '0')
 if n < tonumber(ARGV[4]) then redis.call('SET', KEYS[2], ARGV[4]) end
 return 1
 `)
 
-// ResetIdentity accepts a store that has lost its identity (a Redis that
-// came back empty) as a new store, deliberately: it writes a new identity
+// ResetIdentity accepts a store that has lost its data (a Redis that came
+// back empty) as a new store, deliberately: it writes a new identity
 // naming replaces (the identity the running replicas report; they adopt
 // the new one) and sets the case number sequence of lastID's year so the
-// next id comes after lastID, the highest case id ever issued. It returns
-// EINVALID if lastID is not a case id or the store still has an identity,
-// and EINTERNAL if Redis fails. Use it on a store from Connect, not Open,
-// which would have written a new identity already.
+// next id comes after lastID, the highest case id ever issued. An identity
+// that a process starting on the empty Redis wrote meanwhile is replaced;
+// a store holding cases is left alone. It returns EINVALID if lastID is
+// not a case id or the store holds cases under an identity, and EINTERNAL
+// if Redis fails. Use it on a store from Connect, not Open, which would
+// write an identity of its own.
 func (s *Store) ResetIdentity(ctx context.Context, lastID, replaces string) (conversation.StoreIdentity, error) {
 	year, n, ok := parseCaseNumber(lastID)
 	if !ok {
@@ -287,14 +291,14 @@ func (s *Store) ResetIdentity(ctx context.Context, lastID, replaces string) (con
 		return conversation.StoreIdentity{}, conversation.Internal("make store identity", err)
 	}
 	now := time.Now().UTC()
-	done, err := resetIdentityScript.Run(ctx, s.rdb, []string{s.key("identity"), s.key("seq", strconv.Itoa(year))},
+	done, err := resetIdentityScript.Run(ctx, s.rdb, []string{s.key("identity"), s.key("seq", strconv.Itoa(year)), s.key("cases")},
 		id, now.Format(time.RFC3339Nano), replaces, n).Int()
 	if err != nil {
 		return conversation.StoreIdentity{}, conversation.Internal("reset store identity", err)
 	}
 	if done == 0 {
 		return conversation.StoreIdentity{}, conversation.Errorf(conversation.EINVALID,
-			"This store still has its identity, so it has not lost its data; nothing was changed.")
+			"This store holds cases under its identity, so it has not lost its data; nothing was changed.")
 	}
 	rec := conversation.StoreIdentity{ID: id, Created: now, Previous: replaces}
 	s.ident.mu.Lock()

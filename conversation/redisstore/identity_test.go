@@ -160,15 +160,28 @@ func TestIdentityRestoreAndReset(t *testing.T) {
 	if err != nil || rec.Previous != identity || rec.ID == identity {
 		t.Fatalf("reset: %+v %v", rec, err)
 	}
-	if _, err := op.ResetIdentity(ctx, "CR-2026-0040", identity); conversation.ErrorCode(err) != conversation.EINVALID {
-		t.Fatalf("a second reset: %v, want EINVALID", err)
+	second, err := op.ResetIdentity(ctx, "CR-2026-0040", identity)
+	if err != nil || second.Previous != identity {
+		t.Fatalf("a second reset before any case: %+v %v", second, err)
 	}
+	rec = second
 	// The running store adopts the new identity and goes on after the last id.
 	if err := s.Ping(ctx); err != nil {
 		t.Fatalf("ping after reset: %v", err)
 	}
-	if got := nextIDs(t, s, 1)[0]; got != "CR-2026-0041" {
-		t.Fatalf("after reset the next id is %s, want CR-2026-0041", got)
+	if got := nextIDs(t, s, 1)[0]; got != "CR-2026-0041" || s.Identity().ID != rec.ID {
+		t.Fatalf("after reset the next id is %s (identity %s), want CR-2026-0041 under %s", got, s.Identity().ID, rec.ID)
+	}
+	// Once the store holds cases again, a reset is refused.
+	c := &conversation.Case{ID: "CR-2026-0041", Partnership: "generic", Status: conversation.StatusOpen, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := s.CreateCase(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := op.ResetIdentity(ctx, "CR-2026-0050", rec.ID); conversation.ErrorCode(err) != conversation.EINVALID {
+		t.Fatalf("a reset of a store holding cases: %v, want EINVALID", err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("the refused reset changed the store: %v", err)
 	}
 }
 

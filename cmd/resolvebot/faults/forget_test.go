@@ -117,6 +117,23 @@ func TestRedisWithoutPersistenceRestarts(t *testing.T) {
 		t.Errorf("a pinned replica on the empty Redis: %v, keys %v, output:\n%.2000s", err, keys, out)
 	}
 
+	// A process that opens the empty Redis without the pin (a replica
+	// restarting, an admin command) writes a new identity and the
+	// directory's people; the running bot still refuses, as that is
+	// another store.
+	seed(t, openRedis(t, rs.url(), prefix), 0, time.Now())
+	saved = 0
+	for i := n; i < 2*n; i++ {
+		if c.intake(b.addr, i).saved() {
+			saved++
+		}
+	}
+	code, _ = b.readyz()
+	figure(t, "after an unpinned process wrote a new identity and people: %d of %d cases saved by the running bot, /readyz %d", saved, n, code)
+	if saved > 0 || code != http.StatusServiceUnavailable {
+		t.Errorf("the bot carried on on another store: %d cases saved, readyz %d; ids now %v", saved, code, caseIDs())
+	}
+
 	// The operator accepts the empty store, naming the last id issued.
 	last := slices.Max(before)
 	cmd := exec.Command(binary, "store", "reset-identity", "--last-id", last, "--replaces", storeID)
