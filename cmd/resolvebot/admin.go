@@ -19,18 +19,20 @@ import (
 // /debug/pprof on their own address (admin_addr, default 127.0.0.1:9090),
 // apart from the public listener that Slack and the Bot Framework reach.
 
-// readyCheck is one thing /readyz checks: name is said when it fails
-// ("store not answering"), and check returns nil when all is well. Checks
-// run in order with a shared 2 s budget; the first failure answers 503.
-type readyCheck struct {
-	name  string
-	check func(ctx context.Context, a *app) error
-}
+// readyCheck is one thing /readyz checks: it returns "" when all is well,
+// else the line to answer with 503 ("store not answering"). Checks run in
+// order with a shared 2 s budget; the first failure answers.
+type readyCheck func(ctx context.Context, a *app) (problem string)
 
 // readyChecks are what /readyz checks. Others append to it from init, as
 // platforms do.
 var readyChecks = []readyCheck{
-	{"store not answering", func(ctx context.Context, a *app) error { return a.store.Ping(ctx) }},
+	func(ctx context.Context, a *app) string {
+		if err := a.store.Ping(ctx); err != nil {
+			return storeProblem(a.log, err)
+		}
+		return ""
+	},
 }
 
 // adminMux returns the admin listener's routes: Prometheus metrics,
@@ -56,10 +58,9 @@ func (a *app) adminMux() *http.ServeMux {
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	for _, c := range readyChecks {
-		if err := c.check(ctx, a); err != nil {
-			a.log.Warn("not ready", "check", c.name, "err", err)
-			http.Error(w, c.name, http.StatusServiceUnavailable)
+	for _, check := range readyChecks {
+		if problem := check(ctx, a); problem != "" {
+			http.Error(w, problem, http.StatusServiceUnavailable)
 			return
 		}
 	}
