@@ -82,7 +82,7 @@ func (a *app) startAdmin(addr string, log *slog.Logger) (stop func(), err error)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("admin listener on %s (admin_addr; %q turns it off): %w", addr, "off", err)
+		return nil, fmt.Errorf("admin listener on %s (admin_addr; %q turns it off): %w", addr, config.AdminOff, err)
 	}
 	srv := &http.Server{Handler: a.adminMux(), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("admin listener", "addr", ln.Addr().String(), "serves", "/metrics /healthz /readyz /debug/pprof")

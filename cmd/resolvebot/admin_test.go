@@ -154,3 +154,21 @@ func TestConsoleAdminListenerWhenAsked(t *testing.T) {
 		t.Errorf("console exit %d", code)
 	}
 }
+
+// TestAdminAddressTaken: when the admin address cannot be listened on,
+// serve stops with exit 1 and says which setting to change.
+func TestAdminAddressTaken(t *testing.T) {
+	clearPlatformEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	code, _, errs := run(t, context.Background(), "", "serve", "--addr", freeAddr(t), "--admin-addr", taken.Addr().String(),
+		"--data", filepath.Join(t.TempDir(), "rb.db"))
+	if code != 1 || !strings.Contains(errs, "admin listener on "+taken.Addr().String()) || !strings.Contains(errs, `\"off\" turns it off`) {
+		t.Errorf("exit %d, want 1 naming the admin address and how to turn it off:\n%s", code, errs)
+	}
+}

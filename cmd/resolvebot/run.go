@@ -353,12 +353,6 @@ var readyNotes []func() string
 
 // serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
 func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
-	stopAdmin, err := a.startAdmin(cfg.AdminAddr, log)
-	if err != nil {
-		log.Error("start admin listener", "err", err)
-		return 1
-	}
-	defer stopAdmin()
 	mux := http.NewServeMux()
 	for _, p := range platforms {
 		stop, err := p(ctx, a, cfg, mux)
@@ -381,6 +375,15 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		log.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
+	// The admin listener starts once the public one is bound, so /readyz
+	// never says ready before the platforms can reach the bot.
+	stopAdmin, err := a.startAdmin(cfg.AdminAddr, log)
+	if err != nil {
+		ln.Close()
+		log.Error("start admin listener", "err", err)
+		return 1
+	}
+	defer stopAdmin()
 	srv, ln := newHTTPServer(publicHandler(mux), ln, cfg.Server)
 	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
 	errc := make(chan error, 1)
