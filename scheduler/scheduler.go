@@ -131,7 +131,9 @@ func (s *Scheduler) Stop(ctx context.Context) {
 func (s *Scheduler) timed(ctx context.Context, name string, run func(context.Context) (int, error)) func() {
 	return func() {
 		start := time.Now()
-		n, err := run(ctx)
+		jctx, span := startJob(ctx, name)
+		n, err := run(jctx)
+		endJob(span, n, err)
 		if err != nil {
 			s.log.Error("job failed", "job", name, "sent", n, "duration", time.Since(start), "err", err)
 			return

@@ -2,10 +2,33 @@ package scheduler
 
 import (
 	"context"
+	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
+
+// startJob starts the trace span of one run of a job ("scheduler
+// due_pass"), under which its store calls and sends appear; it is not
+// recorded unless tracing is set up.
+func startJob(ctx context.Context, name string) (context.Context, trace.Span) {
+	return otel.Tracer("github.com/resolvebot/resolvebot/scheduler").Start(ctx, "scheduler "+strings.ReplaceAll(name, " ", "_"))
+}
+
+// endJob records how many nudges or messages a job sent, and a failure
+// by its class only (an error's text may quote a case), and ends span.
+func endJob(span trace.Span, sent int, err error) {
+	span.SetAttributes(attribute.Int("resolvebot.sent", sent))
+	if err != nil {
+		span.SetStatus(codes.Error, "job failed")
+	}
+	span.End()
+}
 
 // PassStats describes one finished due pass, for monitoring.
 type PassStats struct {

@@ -2,10 +2,18 @@ package scheduler_test
 
 import (
 	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
+	"github.com/resolvebot/resolvebot/internal/storeobs"
 	"github.com/resolvebot/resolvebot/scheduler"
 )
 
@@ -70,5 +78,55 @@ func TestPassStats(t *testing.T) {
 	}
 	if len(o.passes) != 4 || len(o.counts) != 4 {
 		t.Errorf("%d passes and %d counts reported, want 4 each", len(o.passes), len(o.counts))
+	}
+}
+
+// TestJobSpans: a scheduled due pass is one trace, its store calls inside
+// it, and none of its spans holds the case's text or child reference.
+func TestJobSpans(t *testing.T) {
+	exp := tracetest.NewInMemoryExporter()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
+	prev := otel.GetTracerProvider()
+	otel.SetTracerProvider(tp)
+	t.Cleanup(func() { otel.SetTracerProvider(prev) })
+	ctx := context.Background()
+	bs, err := boltstore.Open(filepath.Join(t.TempDir(), "resolvebot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bs.Close() })
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London), Store: storeobs.Wrap(bs, nil)})
+	cs := f.raise(t)
+	f.Clock.Set(time.Date(2026, 12, 18, 9, 5, 0, 0, bottest.London)) // the ack reminder is due
+	if err := f.sched.Start(ctx, scheduler.Schedules{DuePass: "@every 1s"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var pass tracetest.SpanStub
+	for time.Now().Before(deadline) && !pass.SpanContext.IsValid() {
+		time.Sleep(100 * time.Millisecond)
+		for _, s := range exp.GetSpans() {
+			if s.Name == "scheduler due_pass" {
+				pass = s
+			}
+		}
+	}
+	f.sched.Stop(ctx)
+	if !pass.SpanContext.IsValid() {
+		t.Fatal("no scheduler due_pass span")
+	}
+	inside := 0
+	for _, s := range exp.GetSpans() {
+		if s.Parent.TraceID() == pass.SpanContext.TraceID() && strings.HasPrefix(s.Name, "store ") {
+			inside++
+		}
+		for _, kv := range s.Attributes {
+			if v := kv.Value.Emit(); strings.Contains(v, cs.ChildRef) || strings.Contains(v, "hungry") {
+				t.Errorf("span %q holds case text: %s=%s", s.Name, kv.Key, v)
+			}
+		}
+	}
+	if inside == 0 {
+		t.Errorf("no store call inside the due pass's trace")
 	}
 }
