@@ -159,10 +159,47 @@ func TestViewsKeepCardsUsable(t *testing.T) {
 	if !strings.Contains(r.Messages[0].Text, "You acknowledged") {
 		t.Errorf("acknowledge after a view: %+v", r.Messages[0])
 	}
-	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID, Version: cs.Version,
-		Values: map[string]string{"text": "We will look again."}})
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.ActionFormPrefix + "propose", CaseID: cs.ID, Version: cs.Version,
+		Values: map[string]string{"way_forward": "An early help assessment."}})
 	if !strings.Contains(r.Messages[0].Text, "changed while you were looking") {
-		t.Errorf("respond on a card from before the acknowledgement: %+v", r.Messages[0])
+		t.Errorf("propose on a card from before the acknowledgement: %+v", r.Messages[0])
+	}
+}
+
+// TestNoteFormOpenWhileOthersAct: a note or a response typed into a form
+// opened before the other side acted is saved, not thrown away.
+func TestNoteFormOpenWhileOthersAct(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	// Both open their forms on the case as it is now.
+	note := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Verb: conversation.VerbNote, CaseID: cs.ID, Version: cs.Version})
+	respond := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbRespond, CaseID: cs.ID, Version: cs.Version})
+	if note.Messages[0].Kind != "form" || respond.Messages[0].Kind != "form" {
+		t.Fatalf("forms did not open: %+v / %+v", note.Messages[0], respond.Messages[0])
+	}
+	// Priya acknowledges from her card meanwhile.
+	if r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version}); r.Messages[0].Kind == "error" {
+		t.Fatalf("acknowledge: %+v", r.Messages[0])
+	}
+	for _, tt := range []struct {
+		form  bot.Message
+		actor string
+		text  string
+		said  string
+	}{
+		{note.Messages[0], f.sam, "Spoke to the school nurse this morning.", "Your note is on the timeline."},
+		{respond.Messages[0], f.priya, "We will look at the referral again.", "Your response is recorded"},
+	} {
+		r := f.Router.Handle(ctx, bot.Inbound{Actor: tt.actor, FormKey: tt.form.Form.Key, CaseID: tt.form.FormCase, Version: tt.form.FormVersion,
+			Values: map[string]string{"text": tt.text}})
+		if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, tt.said) {
+			t.Errorf("%s submitted after the acknowledgement: %+v", tt.form.Form.Key, r.Messages)
+		}
+		got, _ := f.Store.GetCase(ctx, cs.ID)
+		if last := got.Events[len(got.Events)-1]; last.Text != tt.text || last.Actor != tt.actor {
+			t.Errorf("%s not on the timeline: last event %s by %s", tt.form.Form.Key, last.Kind, last.Actor)
+		}
 	}
 }
 

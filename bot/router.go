@@ -289,7 +289,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, err
 	}
-	if c.ChangedSince(in.Version) && in.Verb != conversation.VerbNote {
+	if c.ChangedSince(in.Version) && !in.Verb.Appends() {
 		return r.latest(ctx, in)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,

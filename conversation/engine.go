@@ -46,7 +46,8 @@ type Result struct {
 }
 
 // Cmd identifies who acts on which case. Version, when non-zero, is the case
-// version the actor saw; a different current version is a conflict.
+// version the actor saw; a different current version is a conflict for a
+// step that changes where the case stands (see Verb.Appends).
 type Cmd struct {
 	Actor   string
 	CaseID  string
@@ -298,7 +299,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		if outsider != nil {
 			return outsider
 		}
-		if c.ChangedSince(cmd.Version) {
+		if !verb.Appends() && c.ChangedSince(cmd.Version) {
 			return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", c.ID)
 		}
 		if err := e.Protocol.Allowed(c, a, verb); err != nil {
@@ -350,7 +351,10 @@ func (e *Engine) Acknowledge(ctx context.Context, cmd Cmd) (*Result, error) {
 }
 
 // Respond records the answering side's response; it acknowledges the stage
-// too if nobody had. Returns EINVALID for empty or over-long text.
+// too if nobody had. A response never conflicts: it is saved whatever
+// version cmd carries, as long as the actor still answers at the current
+// stage. Returns EINVALID for empty or over-long text, EFORBIDDEN for
+// anyone not answering at the current stage.
 func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
 	text = checkText(fe, "text", text, MaxLongText, "your response")
@@ -368,7 +372,10 @@ func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, er
 	})
 }
 
-// AddNote adds a note to the timeline. Anyone who can see the case may.
+// AddNote adds a note to the timeline. Anyone who can act on the case may,
+// until it is closed. A note never conflicts: it is saved whatever version
+// cmd carries. Returns EINVALID for empty or over-long text or a closed
+// case.
 func (e *Engine) AddNote(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
 	text = checkText(fe, "text", text, MaxLongText, "a note")

@@ -426,3 +426,58 @@ func TestExtendDeadline(t *testing.T) {
 		t.Errorf("event = %+v", e)
 	}
 }
+
+// TestNotesAndResponsesNeverConflict: a note or a response typed while the
+// other side acted is saved, whatever version the form showed; a step that
+// changes where the case stands is still refused on a stale version.
+func TestNotesAndResponsesNeverConflict(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		do       func(f *fixture, cs *c.Case) (*c.Result, error)
+		wantCode string
+		wantKind c.EventKind
+	}{
+		{"note by the raiser", func(f *fixture, cs *c.Case) (*c.Result, error) {
+			return f.Engine.AddNote(ctx, c.Cmd{Actor: f.raiser, CaseID: cs.ID, Version: cs.Version}, "Spoke to the school nurse today.")
+		}, "", c.EventNote},
+		{"response by the respondent", func(f *fixture, cs *c.Case) (*c.Result, error) {
+			return f.Engine.Respond(ctx, c.Cmd{Actor: f.respondent, CaseID: cs.ID, Version: cs.Version}, "We will look at it again.")
+		}, "", c.EventResponse},
+		{"proposal on a stale card", func(f *fixture, cs *c.Case) (*c.Result, error) {
+			return f.Engine.ProposeResolution(ctx, c.Cmd{Actor: f.raiser, CaseID: cs.ID, Version: cs.Version}, "Early help assessment.", nil)
+		}, c.ECONFLICT, ""},
+		{"escalation on a stale card", func(f *fixture, cs *c.Case) (*c.Result, error) {
+			return f.Engine.Escalate(ctx, c.Cmd{Actor: f.raiser, CaseID: cs.ID, Version: cs.Version}, c.EscalateInput{Reason: "No progress."})
+		}, c.ECONFLICT, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, "", time.Time{})
+			cs := f.raise(t) // the form opens on this version
+			// Meanwhile the other side acts.
+			if _, err := f.Engine.Acknowledge(ctx, c.Cmd{Actor: f.respondent, CaseID: cs.ID, Version: cs.Version}); err != nil {
+				t.Fatalf("acknowledge: %v", err)
+			}
+			if _, err := f.Engine.AddNote(ctx, c.Cmd{Actor: f.raiser, CaseID: cs.ID}, "Chased by phone."); err != nil {
+				t.Fatalf("note: %v", err)
+			}
+			before, _ := f.Store.GetCase(ctx, cs.ID)
+			res, err := tt.do(f, cs)
+			if got := c.ErrorCode(err); got != tt.wantCode {
+				t.Fatalf("code = %q (%v), want %q", got, err, tt.wantCode)
+			}
+			after, _ := f.Store.GetCase(ctx, cs.ID)
+			if tt.wantCode != "" {
+				if after.Version != before.Version {
+					t.Errorf("a refused stale step changed the case: version %d→%d", before.Version, after.Version)
+				}
+				return
+			}
+			last := after.Events[len(after.Events)-1]
+			if last.Kind != tt.wantKind || res.Events[len(res.Events)-1].Kind != tt.wantKind {
+				t.Errorf("last event = %s, want the %s saved", last.Kind, tt.wantKind)
+			}
+		})
+	}
+}

@@ -35,6 +35,13 @@ var Verbs = []Verb{
 	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
 }
 
+// Appends reports whether v only adds to the timeline (a note or a
+// response) rather than changing where the case stands. Such a step never
+// conflicts with another: it is saved whatever the case's version, so
+// nothing a person typed is thrown away because someone acted while the
+// form was open. Its rights are still checked against the case as it is.
+func (v Verb) Appends() bool { return v == VerbNote || v == VerbRespond }
+
 // Actor is who is acting, whether they hold a partnership role, and the
 // agencies they are safeguarding lead for.
 type Actor struct {
