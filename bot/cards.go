@@ -226,7 +226,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 // Timeline returns the case's whole timeline for an entitled viewer.
 func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
 	var b strings.Builder
-	for _, e := range c.Events {
+	for _, e := range c.Practice() {
 		b.WriteString(k.EventLine(ctx, e))
 		b.WriteString("\n")
 		if e.Text != "" {

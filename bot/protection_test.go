@@ -3,8 +3,10 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -38,18 +40,31 @@ func withLead(t *testing.T, f *fixture, lead string) {
 	f.Engine.Directory, f.Router.People, f.Router.Cards.People = people, people, people
 }
 
-func lastEvent(t *testing.T, f *fixture, id string) conversation.Event {
+// accessLog returns case id's stored access log.
+func accessLog(t *testing.T, f *fixture, id string) []conversation.AuditRecord {
 	t.Helper()
-	c, err := f.Store.GetCase(context.Background(), id)
+	log, err := f.Store.AuditLog(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Events[len(c.Events)-1]
+	return log
+}
+
+// accessChanges returns the records of after that are new or count more
+// attempts than in before.
+func accessChanges(before, after []conversation.AuditRecord) []conversation.AuditRecord {
+	var out []conversation.AuditRecord
+	for i, r := range after {
+		if i >= len(before) || r.Times() != before[i].Times() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // TestOutsidersAreRefusedAndRecorded: a non-party's attempts to view,
-// export or act are refused without case detail and recorded on the
-// timeline; a safeguarding lead sees and lists their agency's cases but
+// export or act are refused without case detail and recorded in the
+// case's access log, leaving the case as it was; a safeguarding lead sees and lists their agency's cases but
 // may neither act nor export.
 func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 	f := newFixture(t)
@@ -108,6 +123,7 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := f.Store.GetCase(ctx, cs.ID)
+			logBefore := accessLog(t, f, cs.ID)
 			told, err := tt.do(tt.actor)
 			if got := conversation.ErrorCode(err); got != tt.code {
 				t.Fatalf("code %q (%v), want %q", got, err, tt.code)
@@ -117,13 +133,17 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 					t.Errorf("the refusal tells %q", s)
 				}
 			}
-			e := lastEvent(t, f, cs.ID)
-			if e.Kind != tt.kind || e.Actor != tt.actor || e.Text != "" || e.Fields["attempt"] != tt.attempt {
-				t.Errorf("last event %+v, want %s by %s (attempt %q)", e, tt.kind, tt.actor, tt.attempt)
+			changed := accessChanges(logBefore, accessLog(t, f, cs.ID))
+			if len(changed) != 1 {
+				t.Fatalf("%d access records changed, want one: %+v", len(changed), changed)
 			}
+			if e := changed[0]; e.Kind != tt.kind || e.Actor != tt.actor || e.Fields["attempt"] != tt.attempt {
+				t.Errorf("access record %+v, want %s by %s (attempt %q)", e, tt.kind, tt.actor, tt.attempt)
+			}
+			// The case itself is untouched: looking is not a step.
 			after, _ := f.Store.GetCase(ctx, cs.ID)
-			if len(after.Events) != len(before.Events)+1 || after.ChangedSince(before.Version) {
-				t.Errorf("more than one audit event was written")
+			if after.Version != before.Version || len(after.Events) != len(before.Events) {
+				t.Errorf("the case changed: version %d→%d, events %d→%d", before.Version, after.Version, len(before.Events), len(after.Events))
 			}
 		})
 	}
@@ -265,5 +285,51 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
 	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes") != "" {
 		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
+	}
+}
+
+// TestRefusalsDoNotGrowTheCase: 2,000 presses by someone outside a case
+// leave its timeline and its stored record exactly as they were, and are
+// kept as one access record counting them; a card sent before them still
+// works.
+func TestRefusalsDoNotGrowTheCase(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	before, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := json.Marshal(before)
+	const presses, workers = 2000, 20
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < presses; i += workers {
+				r := f.Router.Handle(ctx, bot.Inbound{Actor: f.olu, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+				if len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+					t.Errorf("press %d by an outsider: %+v", i, r.Messages)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	after, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := json.Marshal(after); len(after.Events) != len(before.Events) || after.Version != before.Version || !bytes.Equal(data, stored) {
+		t.Errorf("2,000 refusals changed the case: events %d→%d, version %d→%d, stored %d→%d bytes",
+			len(before.Events), len(after.Events), before.Version, after.Version, len(stored), len(data))
+	}
+	log := accessLog(t, f, cs.ID)
+	if len(log) != 1 || log[0].Times() != presses || log[0].Actor != f.olu || log[0].Fields["attempt"] != "acknowledge" {
+		t.Errorf("access log = %+v, want one record of %d refused acknowledgements by %s", log, presses, f.olu)
+	}
+	// Priya's card from before is still current.
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if !strings.Contains(r.Messages[0].Text, "You acknowledged") {
+		t.Errorf("acknowledge after the refusals: %+v", r.Messages[0])
 	}
 }

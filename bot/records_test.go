@@ -69,22 +69,22 @@ func TestExportAndReportCommands(t *testing.T) {
 			}
 		})
 	}
-	// Every export, and every refused attempt, is on the case's timeline.
-	got, err := f.Store.GetCase(ctx, cs.ID)
+	// Every export, and every refused attempt, is in the case's access log.
+	log, err := f.Store.AuditLog(ctx, cs.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exports, refused := map[string]string{}, 0
-	for _, e := range got.Events {
+	for _, e := range log {
 		switch e.Kind {
 		case conversation.EventExported:
 			exports[e.Actor] = e.Fields["format"]
 		case conversation.EventAccessRefused:
-			refused++
+			refused += e.Times()
 		}
 	}
 	if exports[f.sam] != "pdf" || exports[f.priya] != "md" || len(exports) != 2 {
-		t.Errorf("exports on the timeline = %v, want Sam's pdf and Priya's md", exports)
+		t.Errorf("exports in the access log = %v, want Sam's pdf and Priya's md", exports)
 	}
 	if refused != 1 {
 		t.Errorf("%d refused attempts recorded, want the outsider's one", refused)

@@ -218,6 +218,8 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{Messages: []Message{r.Cards.Card(ctx, c, in.Actor, ""), r.Cards.Timeline(ctx, c)}}, nil
 	case "export":
 		return r.exportCommand(ctx, in.Actor, rest)
+	case "audit", "access":
+		return r.accessCommand(ctx, in.Actor, rest)
 	case "report":
 		return r.reportCommand(ctx, in.Actor, rest)
 	}
