@@ -84,19 +84,19 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 		{"outsider views", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "view", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "view", conversation.EventAccessRefused},
 		{"outsider exports", f.olu, func(a string) (string, error) {
 			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "pdf")
 			return conversation.ErrorMessage(err), err
-		}, conversation.EFORBIDDEN, "export", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "export", conversation.EventAccessRefused},
 		{"outsider presses acknowledge", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Verb: conversation.VerbAcknowledge, CaseID: cs.ID})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "acknowledge", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "acknowledge", conversation.EventAccessRefused},
 		{"outsider submits a note", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, FormKey: bot.ActionFormPrefix + "note", CaseID: cs.ID, Values: map[string]string{"text": "hello"}})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "note", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "note", conversation.EventAccessRefused},
 		{"lead views their agency's case", lead, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
 			if len(r.Messages) != 2 || r.Messages[1].Kind != "timeline" {
@@ -158,7 +158,10 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 
 func errorOf(r bot.Reply) error {
 	if len(r.Messages) == 1 && r.Messages[0].Kind == "error" {
-		if strings.Contains(r.Messages[0].Text, "not part of this case") || strings.Contains(r.Messages[0].Text, "safeguarding lead") {
+		if strings.Contains(r.Messages[0].Text, "that you're part of") {
+			return conversation.Errorf(conversation.ENOTFOUND, "%s", r.Messages[0].Text)
+		}
+		if strings.Contains(r.Messages[0].Text, "safeguarding lead") {
 			return conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Messages[0].Text)
 		}
 		return conversation.Errorf(conversation.EINVALID, "%s", r.Messages[0].Text)

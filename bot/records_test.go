@@ -28,7 +28,7 @@ func TestExportAndReportCommands(t *testing.T) {
 	}{
 		{"a party exports the record as PDF", f.sam, "export " + cs.ID, "file", "%PDF", cs.ID + ".pdf"},
 		{"as Markdown", f.priya, "export " + strings.ToLower(cs.ID) + " md", "file", "OFFICIAL-SENSITIVE", cs.ID + ".md"},
-		{"an outsider may not", f.olu, "export " + cs.ID, "error", "not part of this case", ""},
+		{"an outsider may not", f.olu, "export " + cs.ID, "error", "I can't find a case " + cs.ID + " that you're part of", ""},
 		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
 		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
 		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},

@@ -100,9 +100,9 @@ func CanExport(c *Case, a Actor) bool { return CanAct(c, a) }
 // View returns a case for actor to read in full and records the view in
 // its access log; the case itself is not written. Internal reads for
 // rights checks use Get, which records nothing for people entitled to the
-// case. Returns ENOTFOUND for an unknown id, EFORBIDDEN (recording the
-// refused attempt) for someone who may not see it, and EINTERNAL on store
-// failure.
+// case. Returns ENOTFOUND for an unknown id and, in the same words, for
+// someone who may not see it (recording the refused attempt), and
+// EINTERNAL on store failure.
 func (e *Engine) View(ctx context.Context, actor, id string) (*Case, error) {
 	return e.access(ctx, actor, id, EventViewed, "view", CanSee, nil)
 }
@@ -110,9 +110,10 @@ func (e *Engine) View(ctx context.Context, actor, id string) (*Case, error) {
 // RecordExport records in the case's access log that actor exported its
 // record in format ("pdf", "md", "json"), and returns the case to be
 // exported. Only the case's parties and partnership roles may export.
-// Returns ENOTFOUND for an unknown id, EFORBIDDEN for anyone outside the
-// case and for a safeguarding lead who is not on it (recording the refused
-// attempt), EINVALID for an empty format and EINTERNAL on store failure.
+// Returns ENOTFOUND for an unknown id and, in the same words, for anyone
+// outside the case (recording the refused attempt), EFORBIDDEN for a
+// safeguarding lead who is not on it (recorded too), EINVALID for an empty
+// format and EINTERNAL on store failure.
 func (e *Engine) RecordExport(ctx context.Context, actor, id, format string) (*Case, error) {
 	if format == "" || len(format) > 20 {
 		return nil, Errorf(EINVALID, "Please choose an export format.")
@@ -188,7 +189,7 @@ func (e *Engine) refuse(ctx context.Context, id string, a Actor, attempt string)
 	if err := e.Store.AppendAudit(ctx, id, r); err != nil && ErrorCode(err) != ENOTFOUND {
 		return Internal("record refused access to "+safeID(id), err)
 	}
-	return errNotParty
+	return noCase(id)
 }
 
 // accessRecord builds an access record by a on c: at the current stage,
@@ -207,9 +208,10 @@ func accessRecord(c *Case, kind EventKind, a Actor, now time.Time) AuditRecord {
 
 // AccessLog returns the access log of a case for actor: who viewed or
 // exported it and who tried to reach it from outside, oldest first. Only
-// partnership roles may have it. Returns ENOTFOUND for an unknown id,
-// EFORBIDDEN for anyone outside the case (recording the refused attempt)
-// and for the case's own people, and EINTERNAL on store failure.
+// partnership roles may have it. Returns ENOTFOUND for an unknown id and,
+// in the same words, for anyone outside the case (recording the refused
+// attempt), EFORBIDDEN for the case's own people, and EINTERNAL on store
+// failure.
 func (e *Engine) AccessLog(ctx context.Context, actor, id string) (*Case, []AuditRecord, error) {
 	c, err := e.GetFor(ctx, actor, id, "access log")
 	if err != nil {

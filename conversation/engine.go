@@ -80,8 +80,8 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 // Get returns a case the actor may see, for internal reads and rights
 // checks: it records nothing for people entitled to the case (a person
 // reading a case in full goes through View). Returns ENOTFOUND for an
-// unknown id and EFORBIDDEN, with no detail, for someone outside the case,
-// whose attempt is recorded on the case's timeline.
+// unknown id and, in the same words, for someone outside the case, whose
+// attempt is recorded in the case's access log.
 func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
 	return e.GetFor(ctx, actor, id, "access")
 }
@@ -112,9 +112,11 @@ func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]
 // finds CR-2026-0001.
 func NormaliseCaseID(id string) string { return strings.ToUpper(strings.TrimSpace(id)) }
 
+// notFound turns a store's error reading case id into the engine's: the
+// same answer as for a case the person is not part of when there is none.
 func notFound(id string, err error) error {
 	if ErrorCode(err) == ENOTFOUND {
-		return Errorf(ENOTFOUND, "There is no case %s. Check the id and try again.", safeID(id))
+		return noCase(id)
 	}
 	return Internal("load case "+safeID(id), err)
 }
@@ -292,7 +294,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 	c, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
 		outsider = nil
 		if !CanSee(c, a) {
-			outsider = errNotParty
+			outsider = noCase(id)
 		} else if !CanAct(c, a) {
 			outsider = errLeadOnly
 		}

@@ -202,15 +202,15 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"unknown case id", func() error {
 			_, err := f.Engine.Acknowledge(ctx, c.Cmd{Actor: f.respondent, CaseID: "CR-2026-9999"})
 			return err
-		}, c.ENOTFOUND, "no case CR-2026-9999"},
+		}, c.ENOTFOUND, "I can't find a case CR-2026-9999 that you're part of"},
 		{"outsider reads", func() error {
 			_, err := f.Engine.Get(ctx, outsider, cs.ID)
 			return err
-		}, c.EFORBIDDEN, "not part of this case"},
+		}, c.ENOTFOUND, "I can't find a case " + cs.ID + " that you're part of"},
 		{"outsider acts", func() error {
 			_, err := f.Engine.AddNote(ctx, c.Cmd{Actor: outsider, CaseID: cs.ID}, "hello")
 			return err
-		}, c.EFORBIDDEN, "not part of this case"},
+		}, c.ENOTFOUND, "I can't find a case " + cs.ID + " that you're part of"},
 		{"raiser acknowledges own case", func() error {
 			_, err := f.Engine.Acknowledge(ctx, c.Cmd{Actor: f.raiser, CaseID: cs.ID})
 			return err

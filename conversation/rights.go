@@ -50,7 +50,14 @@ type Actor struct {
 	LeadOf      []string // agency keys
 }
 
-var errNotParty = Errorf(EFORBIDDEN, "You are not part of this case, so you can't see or act on it.")
+// noCase is the answer for a case id a person cannot reach: one that does
+// not exist, or a real case they are not part of. The words and the code
+// are the same either way, so nobody outside a case can tell whether it
+// exists by asking; a refused attempt on a real case is still recorded in
+// its access log.
+func noCase(id string) *Error {
+	return Errorf(ENOTFOUND, "I can't find a case %s that you're part of. Check the id, or ask the person who raised it.", safeID(id))
+}
 
 var errLeadOnly = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it can act on it.")
 
@@ -70,12 +77,12 @@ func leads(c *Case, a Actor) bool {
 }
 
 // Allowed returns nil when actor may take verb on the case now. Otherwise it
-// returns EFORBIDDEN when the actor's role does not allow it (with no detail
-// of the case for people outside it), or EINVALID when the case's state does
-// not.
+// returns ENOTFOUND for people outside the case (the same answer as for an
+// unknown id), EFORBIDDEN when the actor's role does not allow it, or
+// EINVALID when the case's state does not.
 func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	if !CanSee(c, a) {
-		return errNotParty
+		return noCase(c.ID)
 	}
 	if !CanAct(c, a) {
 		return errLeadOnly

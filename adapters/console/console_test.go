@@ -83,8 +83,8 @@ func TestWalkthrough(t *testing.T) {
 			for _, want := range []string{
 				"Case CR-2026-0001 is open at Professional to Professional. We've asked Priya Shah to acknowledge it by Tue 24 Nov, 17:00",
 				"--> to Priya Shah <priya.shah@csc.example.org>",
-				"You are not part of this case, so you can't see or act on it.",
-				"There is no case CR-2026-9999.",
+				"I can't find a case CR-2026-0001 that you're part of. Check the id, or ask the person who raised it.",
+				"I can't find a case CR-2026-9999 that you're part of. Check the id, or ask the person who raised it.",
 				"Only the people answering at the current stage (Manager to Manager) can do this.",
 				"CR-2026-0001 is resolved.",
 				"In an emergency call 999.",

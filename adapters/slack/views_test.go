@@ -45,6 +45,14 @@ func TestViewFullCaseIsAudited(t *testing.T) {
 	if !strings.Contains(v, conversation.ErrorMessage(refusal(t, h, c.ID))) {
 		t.Fatalf("the refusal is not explained: %s", v)
 	}
+	// The same modal as for a case that does not exist.
+	h.interact(map[string]any{"type": "block_actions", "team": h.team(), "user": h.userJSON(cscMg), "trigger_id": "trig-y",
+		"container": map[string]any{"type": "view", "view_id": "VHOME"}, "view": map[string]any{"id": "VHOME", "type": "home"},
+		"actions": []any{map[string]any{"type": "button", "action_id": actionView, "block_id": "Xh3k", "value": "CR-2026-0404", "action_ts": "1.3"}}})
+	none := jsonString(h.openedView("trig-y"))
+	if strings.ReplaceAll(v, c.ID, "ID") != strings.ReplaceAll(none, "CR-2026-0404", "ID") {
+		t.Fatalf("a real case and an unknown one get different views:\n%s\n%s", v, none)
+	}
 }
 
 // refusal returns the error a non-party's view gets, for its wording.

@@ -150,3 +150,38 @@ func TestSplitText(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsiderCannotProbeCaseIds: a card action or a typed status from
+// someone outside a case is answered exactly as for an id that does not
+// exist.
+func TestOutsiderCannotProbeCaseIds(t *testing.T) {
+	h := newHarness(t)
+	_, _, c := teamsCase(t, h)
+	h.env.Person(t, "csc.manager@example.org", "CSC Manager", "csc", "")
+	mgr := h.user("CSC Manager", "csc.manager@example.org")
+	h.post(t, h.client.Install(mgr), http.StatusOK)
+	const unknown = "CR-2026-0404"
+	invoke := func(id string) string {
+		answer := h.post(t, h.client.Execute(mgr, "act-x", string(conversation.VerbAcknowledge),
+			map[string]any{dataCase: id, dataVersion: strconv.FormatInt(c.Version, 10)}), http.StatusOK)
+		b, _ := json.Marshal(answer)
+		return strings.ReplaceAll(string(b), id, "ID")
+	}
+	typed := func(id string) string {
+		h.post(t, h.client.Message(mgr, "status "+id), http.StatusOK)
+		return strings.ReplaceAll(teamstest.Text(h.lastSent(t, mgr).Card()), id, "ID")
+	}
+	for name, answer := range map[string]func(string) string{"invoke": invoke, "typed status": typed} {
+		real, none := answer(c.ID), answer(unknown)
+		if real != none {
+			t.Errorf("%s: a real case and an unknown one differ:\nreal:    %s\nunknown: %s", name, real, none)
+		}
+		if !strings.Contains(real, "I can't find a case ID that you're part of") {
+			t.Errorf("%s answer: %s", name, real)
+		}
+	}
+	log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+	if len(log) != 2 {
+		t.Errorf("access log %+v, want the refused press and the refused view", log)
+	}
+}
