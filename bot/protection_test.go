@@ -184,7 +184,7 @@ func TestViewsKeepCardsUsable(t *testing.T) {
 	}
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.ActionFormPrefix + "propose", CaseID: cs.ID, Version: cs.Version,
 		Values: map[string]string{"way_forward": "An early help assessment."}})
-	if !strings.Contains(r.Messages[0].Text, "changed while you were looking") {
+	if r.Messages[0].Kind != "card" || !strings.Contains(r.Messages[0].Text, "changed since that card was sent") {
 		t.Errorf("propose on a card from before the acknowledgement: %+v", r.Messages[0])
 	}
 }

@@ -258,23 +258,12 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
-		return r.latest(ctx, in)
+		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
 		return Reply{}, err
 	}
 	return r.recorded(in.Actor, res), nil
-}
-
-// latest answers a press on a card older than the case with the case as
-// it is now, and has every copy of its card refreshed.
-func (r *Router) latest(ctx context.Context, in Inbound) (Reply, error) {
-	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
-	if err != nil {
-		return Reply{}, err
-	}
-	card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
-	return Reply{Messages: []Message{card}, Refresh: c}, nil
 }
 
 // openActionForm asks for the words a step needs, if the person may take
@@ -288,11 +277,11 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if err != nil {
 		return Reply{}, err
 	}
+	if c.ChangedSince(in.Version) && !in.Verb.Appends() && conversation.CanAct(c, a) {
+		return r.latest(ctx, in, in.Verb)
+	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, err
-	}
-	if c.ChangedSince(in.Version) && !in.Verb.Appends() {
-		return r.latest(ctx, in)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
@@ -472,6 +461,9 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		res, err = e.Close(ctx, cmd, val("reason"))
 	default:
 		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
+	}
+	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
+		return r.latest(ctx, in, v)
 	}
 	if err != nil {
 		return Reply{}, err

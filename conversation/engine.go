@@ -302,7 +302,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 			return outsider
 		}
 		if !verb.Appends() && c.ChangedSince(cmd.Version) {
-			return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", c.ID)
+			return errChanged(c.ID)
 		}
 		if err := e.Protocol.Allowed(c, a, verb); err != nil {
 			return err
@@ -329,6 +329,12 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		return nil, notFound(id, err)
 	}
 	return &Result{Case: c, Events: slices.Clone(c.Events[before:])}, nil
+}
+
+// errChanged is the conflict of a step taken on a version of case id that
+// is no longer current.
+func errChanged(id string) error {
+	return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", id)
 }
 
 // event builds an event by actor at the case's current stage.
@@ -417,6 +423,9 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 	a, err := e.Actor(ctx, cmd.Actor)
 	if err != nil {
 		return nil, err
+	}
+	if CanAct(c, a) && c.ChangedSince(cmd.Version) {
+		return nil, errChanged(c.ID)
 	}
 	if err := e.Protocol.Allowed(c, a, VerbEscalate); err != nil {
 		return nil, err

@@ -42,6 +42,34 @@ var Verbs = []Verb{
 // form was open. Its rights are still checked against the case as it is.
 func (v Verb) Appends() bool { return v == VerbNote || v == VerbRespond }
 
+// doneBy lists, for each verb that changes where a case stands, the event
+// it appends.
+var doneBy = map[Verb]EventKind{
+	VerbAcknowledge: EventAcknowledged, VerbEscalate: EventEscalated, VerbPropose: EventResolutionProposed,
+	VerbConfirm: EventResolutionConfirmed, VerbDispute: EventResolutionDisputed, VerbWithdraw: EventWithdrawn,
+	VerbRefer: EventReferred, VerbMediation: EventMediationRequested, VerbExtend: EventDeadlineExtended,
+	VerbReassign: EventReassigned, VerbAcceptReferral: EventReferralAccepted, VerbReturnReferral: EventReferralReturned,
+	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed,
+}
+
+// DoneSince returns the latest event by which someone already took step v
+// after version: what a press or form made on that version lost to, when
+// two people did the same thing at once. ok is false for a version of 0,
+// a verb that only appends (see Verb.Appends), or when nobody took the
+// step since.
+func (c *Case) DoneSince(v Verb, version int64) (e Event, ok bool) {
+	kind, known := doneBy[v]
+	if version == 0 || !known {
+		return Event{}, false
+	}
+	for i := len(c.Events) - 1; i >= 0 && c.Events[i].Version > version; i-- {
+		if c.Events[i].Kind == kind {
+			return c.Events[i], true
+		}
+	}
+	return Event{}, false
+}
+
 // Actor is who is acting, whether they hold a partnership role, and the
 // agencies they are safeguarding lead for.
 type Actor struct {
