@@ -159,14 +159,20 @@ func (e *Engine) setDue(c *Case) {
 	c.DueAt = e.Nudges.NextDue(c, e.Protocol, e.Calendar)
 }
 
-// checkText validates a free-text answer: required, and within max characters.
+// checkText validates a free-text answer and returns it as it will be
+// saved (see CleanText): required, without hidden characters, refused if
+// they would reorder it, and within max characters.
 func checkText(fe FieldErrors, field, v string, max int, what string) string {
+	valid := utf8.ValidString(v)
+	v, reorders := CleanText(v)
 	v = strings.TrimSpace(v)
 	switch {
+	case !valid:
+		fe.Add(field, "This text has characters we can't read. Please type it again.")
+	case reorders:
+		fe.Add(field, msgReorders)
 	case v == "":
 		fe.Add(field, "Please add "+what+".")
-	case !utf8.ValidString(v):
-		fe.Add(field, "This text has characters we can't read. Please type it again.")
 	case utf8.RuneCountInString(v) > max:
 		fe.Add(field, fmt.Sprintf("Please keep this to %d characters; it is %d now.", max, utf8.RuneCountInString(v)))
 	}
@@ -183,8 +189,11 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		return &Result{Route: r}, nil
 	}
 	fe := FieldErrors{}
-	in.ChildRef = strings.TrimSpace(in.ChildRef)
-	if in.ChildRef == "" {
+	ref, reorders := CleanRef(in.ChildRef)
+	in.ChildRef = strings.TrimSpace(ref)
+	if reorders {
+		fe.Add(FieldChildRef, "This reference holds hidden characters that change the order it is shown in. Please type it again.")
+	} else if in.ChildRef == "" {
 		fe.Add(FieldChildRef, "Please add the agency case reference.")
 	} else if msg := checkChildRef(in.ChildRef); msg != "" {
 		fe.Add(FieldChildRef, msg)
@@ -195,7 +204,11 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	in.Concern = checkText(fe, FieldConcern, in.Concern, MaxLongText, "what worries you")
 	in.Evidence = checkText(fe, FieldEvidence, in.Evidence, MaxLongText, "your evidence")
 	in.OutcomeSought = checkText(fe, FieldOutcomeSought, in.OutcomeSought, MaxShortText*5, "what would resolve it")
-	if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
+	crossBorder, reorders := CleanText(in.CrossBorder)
+	in.CrossBorder = strings.TrimSpace(crossBorder)
+	if reorders {
+		fe.Add(FieldCrossBorder, msgReorders)
+	} else if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
 		fe.Add(FieldCrossBorder, fmt.Sprintf("Please keep this to %d characters.", MaxShortText))
 	}
 	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
@@ -259,7 +272,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		Urgency:        in.Urgency,
 		Reflection:     in.Reflection,
 		FamilyInformed: in.FamilyInformed,
-		CrossBorder:    strings.TrimSpace(in.CrossBorder),
+		CrossBorder:    in.CrossBorder,
 		SeriousConcern: in.SeriousConcern,
 		Status:         StatusOpen,
 		Stages:         []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
