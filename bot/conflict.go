@@ -18,6 +18,10 @@ func (r *Router) latest(ctx context.Context, in Inbound, v conversation.Verb) (R
 	if err != nil {
 		return Reply{}, err
 	}
+	if in.Version > c.Version { // no card ever showed this version
+		card := r.Cards.Card(ctx, c, in.Actor, Damaged+" Here is the case as it stands now.")
+		return Reply{Messages: []Message{card}}, nil
+	}
 	if e, ok := c.DoneSince(v, in.Version); ok {
 		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneInfo, CaseID: c.ID, Title: c.ID,
 			Text: r.Cards.Already(ctx, e, in.Actor)}}}, nil

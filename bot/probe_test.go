@@ -36,7 +36,7 @@ func TestCaseExistenceCannotBeProbed(t *testing.T) {
 		}, "escalate"},
 		{"button with no form", func(id string) bot.Inbound {
 			return bot.Inbound{Actor: f.olu, Verb: conversation.Verb("frobnicate"), CaseID: id, Version: cs.Version}
-		}, "frobnicate"},
+		}, "damaged button"},
 		{"note form", func(id string) bot.Inbound {
 			return bot.Inbound{Actor: f.olu, FormKey: bot.ActionFormPrefix + "note", CaseID: id, Version: cs.Version, Values: map[string]string{"text": "hello"}}
 		}, "note"},
@@ -55,7 +55,11 @@ func TestCaseExistenceCannotBeProbed(t *testing.T) {
 			if got, want := answer(real, cs.ID), answer(none, unknown); got != want {
 				t.Errorf("a real case and an unknown one get different answers:\nreal:    %s\nunknown: %s", got, want)
 			}
-			if len(real.Messages) != 1 || !strings.Contains(real.Messages[0].Text, "I can't find a case "+cs.ID+" that you're part of") {
+			want := "I can't find a case " + cs.ID + " that you're part of"
+			if tt.attempt == "damaged button" {
+				want = bot.Damaged
+			}
+			if len(real.Messages) != 1 || !strings.Contains(real.Messages[0].Text, want) {
 				t.Errorf("answer %+v", real.Messages)
 			}
 			changed := accessChanges(before, accessLog(t, f, cs.ID))

@@ -26,6 +26,10 @@ type Inbound struct {
 	// which case an action form acts on.
 	FormKey string
 	Values  map[string]string
+	// Damaged marks a button press whose value the adapter could not read
+	// (tampered, or from an older card); CaseID holds the case id it seemed
+	// to name, if any. The person is told and shown the case as it is.
+	Damaged bool
 }
 
 // Reply is what the Router wants said after an inbound event.
@@ -172,6 +176,8 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 		}
 	}
 	switch {
+	case in.Damaged || in.Version < 0:
+		return r.damaged(ctx, in)
 	case in.FormKey != "":
 		return r.submit(ctx, in)
 	case in.Verb != "":
@@ -251,11 +257,8 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		res, err = r.Engine.Acknowledge(ctx, cmd)
 	case conversation.VerbConfirm:
 		res, err = r.Engine.ConfirmResolution(ctx, cmd)
-	default:
-		if _, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb)); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
+	default: // no verb of ours runs without a form, so the button is damaged
+		return r.damaged(ctx, in)
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
 		return r.latest(ctx, in, in.Verb)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -50,5 +51,41 @@ func TestParallelAcknowledgements(t *testing.T) {
 	}
 	if already != 9 || cards != 0 {
 		t.Errorf("%d short answers and %d whole cards sent to Jo, want 9 and 0; calls %v", already, cards, h.fake.Calls(""))
+	}
+}
+
+// TestTamperedButtonValues: a signed press whose value was tampered with
+// (negative or huge version, garbage, a step that does not exist) is
+// answered, never ignored, and changes nothing.
+func TestTamperedButtonValues(t *testing.T) {
+	h := newHarness(t, false)
+	c := withCase(t, h)
+	for i, value := range []string{
+		"acknowledge|" + c.ID + "|-5",
+		"acknowledge|" + c.ID + "|99999999999999999999",
+		"acknowledge|" + c.ID + "|" + strconv.FormatInt(1<<62, 10),
+		"garbage",
+		"",
+		"frobnicate|" + c.ID + "|1",
+	} {
+		t.Run(value, func(t *testing.T) {
+			h.fake.Reset()
+			r := h.interact(pressPayload(h, jo, "D02JO", "rb_acknowledge", value, "trig-t"+strconv.Itoa(i)))
+			if r.Status != 200 {
+				t.Fatalf("status %d", r.Status)
+			}
+			told := ""
+			for _, call := range h.fake.Calls("") {
+				if call.Channel == "D02JO" && (call.Method == "chat.postMessage" || call.Method == "chat.postEphemeral") {
+					told += call.Text + call.Blocks
+				}
+			}
+			if !strings.Contains(told, "That button is out of date or damaged.") {
+				t.Errorf("no answer to a tampered button; calls %v", slackfake.Methods(h.fake.Calls("")))
+			}
+			if got, _ := h.env.Store.GetCase(context.Background(), c.ID); got.Version != c.Version {
+				t.Error("a tampered button changed the case")
+			}
+		})
 	}
 }

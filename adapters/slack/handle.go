@@ -331,11 +331,24 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	default:
 		return outcome{}
 	}
-	verb, caseID, version, ok := parseButtonValue(act.Value)
-	if !ok {
-		return outcome{}
+	in := bot.Inbound{Actor: per.ID}
+	kind := "damaged"
+	if verb, caseID, version, ok := parseButtonValue(act.Value); ok {
+		in.Verb, in.CaseID, in.Version = verb, caseID, version
+		if _, known := bot.ParseVerb(string(verb)); known {
+			kind = string(verb)
+		} else {
+			in.Damaged = true
+		}
+	} else {
+		// A value we did not write (tampered, or cut short): say so, and
+		// show the case it seems to name.
+		in.Damaged = true
+		if parts := strings.Split(act.Value, "|"); len(parts) > 1 {
+			in.CaseID = parts[1]
+		}
 	}
-	reply := a.record(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
+	reply := a.record(ctx, kind, in)
 	if f := formOf(reply); f != nil {
 		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)

@@ -185,3 +185,29 @@ func TestOutsiderCannotProbeCaseIds(t *testing.T) {
 		t.Errorf("access log %+v, want the refused press and the refused view", log)
 	}
 }
+
+// TestTamperedCardData: an Action.Execute whose version was tampered with
+// (negative, too big, not a number) or whose step does not exist is
+// answered with the case as it stands, never silence, and changes nothing.
+func TestTamperedCardData(t *testing.T) {
+	h := newHarness(t)
+	_, alex, c := teamsCase(t, h)
+	for _, tt := range []struct{ verb, version string }{
+		{string(conversation.VerbAcknowledge), "-5"},
+		{string(conversation.VerbAcknowledge), "99999999999999999999"},
+		{string(conversation.VerbAcknowledge), "two"},
+		{string(conversation.VerbAcknowledge), strconv.FormatInt(1<<62, 10)},
+		{"frobnicate", strconv.FormatInt(c.Version, 10)},
+	} {
+		t.Run(tt.verb+" "+tt.version, func(t *testing.T) {
+			answer := h.post(t, h.client.Execute(alex, "act-x", tt.verb, map[string]any{dataCase: c.ID, dataVersion: tt.version}), http.StatusOK)
+			b, _ := json.Marshal(answer)
+			if !strings.Contains(string(b), "That button is out of date or damaged.") || !strings.Contains(string(b), c.ChildRef) {
+				t.Errorf("answer %s, want the case with a word on the damaged button", b)
+			}
+			if got, _ := h.env.Store.GetCase(context.Background(), c.ID); got.Version != c.Version {
+				t.Error("a tampered card changed the case")
+			}
+		})
+	}
+}
