@@ -30,12 +30,9 @@ func (k *Cards) AccessLog(ctx context.Context, c *conversation.Case, log []conve
 		m.Text = "Nobody has viewed or exported this case yet, and nobody outside it has tried to."
 		return m
 	}
-	var b strings.Builder
 	for _, a := range log {
-		b.WriteString(k.AccessLine(ctx, a))
-		b.WriteString("\n")
+		m.List = append(m.List, k.AccessLine(ctx, a))
 	}
-	m.Text = strings.TrimRight(b.String(), "\n")
 	return m
 }
 

@@ -40,8 +40,8 @@ func TestAccessLogCommand(t *testing.T) {
 			}
 			m := r.Messages[0]
 			for _, w := range tt.want {
-				if !strings.Contains(m.Title+"\n"+m.Text, w) {
-					t.Errorf("reply lacks %q:\n%s\n%s", w, m.Title, m.Text)
+				if shown := m.Title + "\n" + m.Text + "\n" + strings.Join(m.List, "\n"); !strings.Contains(shown, w) {
+					t.Errorf("reply lacks %q:\n%s", w, shown)
 				}
 			}
 			if tt.kind == "error" && strings.Contains(m.Text, "Olu") {
@@ -51,8 +51,9 @@ func TestAccessLogCommand(t *testing.T) {
 	}
 	// The timeline a party reads holds the practice only.
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Text: "status " + cs.ID})
-	if tl := r.Messages[len(r.Messages)-1]; tl.Kind != "timeline" || strings.Contains(tl.Text, "Viewed") || strings.Contains(tl.Text, "refused") {
-		t.Errorf("timeline shows access records:\n%s", tl.Text)
+	if tl := r.Messages[len(r.Messages)-1]; tl.Kind != "timeline" || !strings.Contains(strings.Join(tl.List, "\n"), "Raised") ||
+		strings.Contains(strings.Join(tl.List, "\n"), "Viewed") || strings.Contains(strings.Join(tl.List, "\n"), "refused") {
+		t.Errorf("timeline shows access records:\n%s", strings.Join(tl.List, "\n"))
 	}
 }
 
@@ -75,11 +76,11 @@ func TestOldAccessEventsStillRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: "partnership.manager@example.org", Text: "audit " + cs.ID})
-	if !strings.Contains(r.Messages[0].Text, "Viewed by Priya Shah") || !strings.Contains(r.Messages[0].Text, "Access refused to Olu Ade") {
-		t.Errorf("access log lacks the older events:\n%s", r.Messages[0].Text)
+	if shown := strings.Join(r.Messages[0].List, "\n"); !strings.Contains(shown, "Viewed by Priya Shah") || !strings.Contains(shown, "Access refused to Olu Ade") {
+		t.Errorf("access log lacks the older events:\n%s", shown)
 	}
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Text: "status " + cs.ID})
-	if len(r.Messages) != 2 || strings.Contains(r.Messages[1].Text, "Viewed") || strings.Contains(r.Messages[1].Text, "refused") {
+	if tl := strings.Join(r.Messages[len(r.Messages)-1].List, "\n"); len(r.Messages) != 2 || strings.Contains(tl, "Viewed") || strings.Contains(tl, "refused") || !strings.Contains(tl, "Raised") {
 		t.Errorf("status of a case with older access events: %+v", r.Messages)
 	}
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Text: "export " + cs.ID + " md"})

@@ -45,6 +45,12 @@ func TestConflictingPresses(t *testing.T) {
 	t.Run("escalate", func(t *testing.T) {
 		f := newFixture(t)
 		cs := f.raise(t)
+		// The answering side acknowledges before taking it further.
+		ack := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+		if len(ack.Messages) != 1 || !strings.HasPrefix(ack.Messages[0].Text, "You acknowledged") {
+			t.Fatalf("acknowledge: %+v", ack.Messages)
+		}
+		cs, _ = f.Store.GetCase(ctx, cs.ID)
 		f.Clock.Advance(42 * time.Minute) // 10:42
 		actors := []string{f.sam, f.priya}
 		replies := parallel(2, func(i int) bot.Reply {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -55,19 +56,24 @@ func TestParallelAcknowledgements(t *testing.T) {
 }
 
 // TestTamperedButtonValues: a signed press whose value was tampered with
-// (negative or huge version, garbage, a step that does not exist) is
-// answered, never ignored, and changes nothing.
+// is answered, never ignored, and changes nothing: a known step on a case
+// with a version no card showed (negative, too big, ahead of the case)
+// with the case as it stands; anything else as a button the bot does not
+// know.
 func TestTamperedButtonValues(t *testing.T) {
 	h := newHarness(t, false)
 	c := withCase(t, h)
-	for i, value := range []string{
-		"acknowledge|" + c.ID + "|-5",
-		"acknowledge|" + c.ID + "|99999999999999999999",
-		"acknowledge|" + c.ID + "|" + strconv.FormatInt(1<<62, 10),
-		"garbage",
-		"",
-		"frobnicate|" + c.ID + "|1",
+	damaged, unknown := "That button is out of date or damaged.", bot.UnknownButton().Text
+	for i, tt := range []struct{ value, want string }{
+		{"acknowledge|" + c.ID + "|-5", damaged},
+		{"acknowledge|" + c.ID + "|99999999999999999999", damaged},
+		{"acknowledge|" + c.ID + "|" + strconv.FormatInt(1<<62, 10), damaged},
+		{"acknowledge|" + c.ID + "|x", damaged},
+		{"garbage", unknown},
+		{"", unknown},
+		{"frobnicate|" + c.ID + "|1", unknown},
 	} {
+		value := tt.value
 		t.Run(value, func(t *testing.T) {
 			h.fake.Reset()
 			r := h.interact(pressPayload(h, jo, "D02JO", "rb_acknowledge", value, "trig-t"+strconv.Itoa(i)))
@@ -80,7 +86,7 @@ func TestTamperedButtonValues(t *testing.T) {
 					told += call.Text + call.Blocks
 				}
 			}
-			if !strings.Contains(told, "That button is out of date or damaged.") {
+			if !strings.Contains(told, tt.want) || tt.want == damaged && !strings.Contains(told, c.ChildRef) {
 				t.Errorf("no answer to a tampered button; calls %v", slackfake.Methods(h.fake.Calls("")))
 			}
 			if got, _ := h.env.Store.GetCase(context.Background(), c.ID); got.Version != c.Version {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -322,6 +323,9 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 		return outcome{}
 	}
 	act := ic.ActionCallback.BlockActions[0]
+	if unknownPress(ic, act) {
+		return a.unknownButton(w, per, ic.Container.ChannelID)
+	}
 	switch {
 	case act.ActionID == actionView:
 		return a.openCase(ctx, w, per, ic.TriggerID, act.Value)
@@ -331,20 +335,20 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	default:
 		return outcome{}
 	}
+	value := act.Value
+	if act.ActionID == actionMore { // a step chosen from a card's overflow menu
+		value = act.SelectedOption.Value
+	}
+	// unknownPress has made sure the value names a step and a case.
 	in := bot.Inbound{Actor: per.ID}
 	kind := "damaged"
-	if verb, caseID, version, ok := parseButtonValue(act.Value); ok {
-		in.Verb, in.CaseID, in.Version = verb, caseID, version
-		if _, known := bot.ParseVerb(string(verb)); known {
-			kind = string(verb)
-		} else {
-			in.Damaged = true
-		}
+	if verb, caseID, version, ok := parseButtonValue(value); ok {
+		in.Verb, in.CaseID, in.Version, kind = verb, caseID, version, string(verb)
 	} else {
-		// A value we did not write (tampered, or cut short): say so, and
-		// show the case it seems to name.
+		// A version we did not write (tampered, negative, too big): the
+		// router says so and shows the case as it stands.
 		in.Damaged = true
-		if parts := strings.Split(act.Value, "|"); len(parts) > 1 {
+		if parts := strings.Split(value, "|"); len(parts) > 1 {
 			in.CaseID = parts[1]
 		}
 	}
@@ -465,10 +469,18 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if len(reply.Errors) > 0 {
 		blocks := inputBlockIDs(ic.View)
 		errs := map[string]string{}
-		for k, v := range reply.Errors {
-			if slices.Contains(blocks, k) {
-				errs[k], _ = cutEscaped(v, 300)
+		for _, k := range slices.Sorted(maps.Keys(reply.Errors)) {
+			// "actions[0].owner" belongs to the "actions" question.
+			block := k
+			if i := strings.IndexAny(k, "[."); i > 0 {
+				block = k[:i]
 			}
+			if slices.Contains(blocks, block) {
+				errs[block] = strings.TrimSpace(errs[block] + " " + reply.Errors[k])
+			}
+		}
+		for k, v := range errs {
+			errs[k], _ = cutEscaped(v, 300)
 		}
 		if len(errs) > 0 {
 			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}

@@ -88,6 +88,9 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		return in, in.Values
 	case verbCancel:
 		in.Text = "status " + in.CaseID
+		if in.CaseID == "" { // a form that acts on no case (intake, profile)
+			in.Text = "cancel"
+		}
 		return in, nil
 	}
 	if v, ok := bot.ParseVerb(verb); ok {
@@ -120,7 +123,12 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 		// cannot take the file itself (see files.go).
 		in = bot.Inbound{Actor: per.ID, Text: exportText(commandText(act.Text))}
 	}
-	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	var reply bot.Reply
+	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
+		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
+	} else {
+		reply = a.router.Handle(ctx, in) // written before the acknowledgement
+	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	w.WriteHeader(http.StatusOK)
@@ -159,6 +167,11 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 		writeInvoke(w, http.StatusBadRequest, "application/vnd.microsoft.error", map[string]any{"code": "BadRequest", "message": "no action"})
 		return
 	}
+	if !knownAction(action) {
+		a.metrics.Command(Platform, "verb", "unknown")
+		writeInvoke(w, http.StatusOK, "application/vnd.microsoft.activity.message", bot.UnknownButton().Text)
+		return
+	}
 	per, err := a.actor(ctx, act)
 	if err != nil {
 		a.log.Error("teams identify failed", "err", err)
@@ -195,6 +208,22 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 		}
 		a.finish(ctx, act.ServiceURL, convID, per.ID, reply)
 	})
+}
+
+// knownAction reports whether an Action.Execute carries a verb this bot's
+// cards send: a form's Send or Cancel (the router answers those), or a
+// step with the case it is for. Anything else (an old or altered card)
+// gets bot.UnknownButton, not a confusing answer about a case with no id.
+func knownAction(action map[string]any) bool {
+	data, _ := action["data"].(map[string]any)
+	verb, _ := action["verb"].(string)
+	if verb == "" {
+		verb = dataString(data[dataVerb])
+	}
+	if verb == verbSubmit || verb == verbCancel {
+		return true
+	}
+	return bot.KnownPress(verb, dataString(data[dataCase]))
 }
 
 // countCommand counts one command passed to the router and its outcome.
@@ -251,6 +280,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 		}
 	}
 	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
+	if in.Text == "cancel" && len(msgs) > 0 && msgs[0].Kind == "notice" {
+		return &answerCard{msg: msgs[0], card: Render(msgs[0])}, msgs[1:] // the closed form's place
+	}
 	if len(msgs) == 0 || (in.Text != "" && !cancel) {
 		return nil, msgs
 	}
@@ -273,16 +305,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	return nil, msgs
 }
 
-// formCard renders a form, with a way back to the case for action forms.
-func formCard(m bot.Message) map[string]any {
-	card := Render(m)
-	if m.FormCase != "" {
-		acts, _ := card["actions"].([]any)
-		card["actions"] = append(acts, executeAction("Cancel", verbCancel,
-			map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, ""))
-	}
-	return card
-}
+// formCard renders a form; an action form's Cancel (back to the case) is
+// the renderer's, so it is there after a failed send too.
+func formCard(m bot.Message) map[string]any { return Render(m) }
 
 // formFor rebuilds the form a submission came from.
 func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
