@@ -336,3 +336,34 @@ func TestRefusalsDoNotGrowTheCase(t *testing.T) {
 		t.Errorf("acknowledge after the refusals: %+v", r.Messages[0])
 	}
 }
+
+// TestResponseAfterTheCaseMovedOn: a response typed while the case was
+// escalated, so its writer no longer answers at the current stage, is kept
+// on the timeline as a note and the writer is told so.
+func TestResponseAfterTheCaseMovedOn(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	form := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbRespond, CaseID: cs.ID, Version: cs.Version}).Messages[0]
+	if form.Kind != "form" {
+		t.Fatalf("respond form: %+v", form)
+	}
+	if _, err := f.Engine.Escalate(ctx, conversation.Cmd{Actor: f.sam, CaseID: cs.ID}, conversation.EscalateInput{Reason: "No answer yet."}); err != nil {
+		t.Fatal(err)
+	}
+	text := "We reviewed the file and will visit on Friday."
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: form.Form.Key, CaseID: form.FormCase, Version: form.FormVersion,
+		Values: map[string]string{"text": text}})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "your response is on the timeline as a note") {
+		t.Errorf("reply %+v", r.Messages)
+	}
+	got, _ := f.Store.GetCase(ctx, cs.ID)
+	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventNote || last.Text != text || last.Fields["meant_as"] != "respond" {
+		t.Errorf("last event %+v, want the response kept as a note", last)
+	}
+	// Without a version (typed), the refusal stands and nothing is saved.
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: form.Form.Key, CaseID: form.FormCase, Values: map[string]string{"text": "Again."}})
+	if len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+		t.Errorf("response with no version after the case moved on: %+v", r.Messages)
+	}
+}

@@ -545,6 +545,9 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 		case conversation.EventNote:
 			tell(both, false, actorName+" added a note.", e.Text)
 			self = "Your note is on the timeline."
+			if e.Fields["meant_as"] == string(conversation.VerbRespond) {
+				self = "The case moved on while you were writing, so your response is on the timeline as a note."
+			}
 		case conversation.EventEscalated:
 			tell(both, true, fmt.Sprintf("This case has moved to %s and you are now part of it. Please take it up with the other side by %s.", stage, r.Cards.Deadline(cur.Deadline)), "")
 			prev := c.Stages[len(c.Stages)-2]

@@ -373,16 +373,18 @@ func (e *Engine) Acknowledge(ctx context.Context, cmd Cmd) (*Result, error) {
 
 // Respond records the answering side's response; it acknowledges the stage
 // too if nobody had. A response never conflicts: it is saved whatever
-// version cmd carries, as long as the actor still answers at the current
-// stage. Returns EINVALID for empty or over-long text, EFORBIDDEN for
-// anyone not answering at the current stage.
+// version cmd carries, and when the case moved on since that version so
+// that the actor no longer answers at its current stage, their words are
+// kept on the timeline as a note (Fields["meant_as"] "respond"). Returns
+// EINVALID for empty or over-long text, EFORBIDDEN for anyone not
+// answering at the current stage.
 func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
 	text = checkText(fe, "text", text, MaxLongText, "your response")
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	return e.apply(ctx, cmd, VerbRespond, func(c *Case, a Actor, now time.Time) error {
+	res, err := e.apply(ctx, cmd, VerbRespond, func(c *Case, a Actor, now time.Time) error {
 		cur := c.Current()
 		if !cur.Acknowledged() {
 			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
@@ -391,6 +393,36 @@ func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, er
 		c.append(event(c, EventResponse, a, now, text))
 		return nil
 	})
+	if code := ErrorCode(err); cmd.Version == 0 || code != EFORBIDDEN && code != EINVALID {
+		return res, err
+	}
+	if note, ok := e.keepAsNote(ctx, cmd, text, VerbRespond); ok {
+		return note, nil
+	}
+	return nil, err
+}
+
+// keepAsNote saves the words of a step the actor could no longer take
+// because the case moved on since the version they wrote them on (it was
+// escalated, resolved or referred meanwhile) as a note, marked with the
+// verb meant (Fields["meant_as"]), so nothing they typed is lost. ok is
+// false when the case has not moved on or they may not add a note either.
+func (e *Engine) keepAsNote(ctx context.Context, cmd Cmd, text string, meant Verb) (*Result, bool) {
+	a, err := e.Actor(ctx, cmd.Actor)
+	if err != nil {
+		return nil, false
+	}
+	c, err := e.Store.GetCase(ctx, NormaliseCaseID(cmd.CaseID))
+	if err != nil || !c.ChangedSince(cmd.Version) || e.Protocol.Allowed(c, a, VerbNote) != nil {
+		return nil, false
+	}
+	res, err := e.apply(ctx, Cmd{Actor: cmd.Actor, CaseID: c.ID}, VerbNote, func(c *Case, a Actor, now time.Time) error {
+		ev := event(c, EventNote, a, now, text)
+		ev.Fields = map[string]string{"meant_as": string(meant)}
+		c.append(ev)
+		return nil
+	})
+	return res, err == nil
 }
 
 // AddNote adds a note to the timeline. Anyone who can act on the case may,
