@@ -58,6 +58,11 @@ type AuditRecord struct {
 	Merge string `json:"merge,omitempty"`
 }
 
+// RecordAudit is the record kind of a stored AuditRecord, for
+// EncodeRecord and DecodeRecord: access records carry the schema version
+// like every other stored record.
+const RecordAudit = "audit"
+
 // Times returns how many attempts the record stands for: at least 1.
 func (r AuditRecord) Times() int { return max(r.Count, 1) }
 

@@ -3,7 +3,6 @@ package boltstore
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -54,7 +53,7 @@ func (s *Store) AppendAudit(ctx context.Context, id string, r conversation.Audit
 		if r.Merge == "" {
 			r.Count, r.Last = 0, time.Time{}
 		}
-		v, err := json.Marshal(r)
+		v, err := conversation.EncodeRecord(r)
 		if err != nil {
 			return conversation.Internal("encode audit record", err)
 		}
@@ -74,14 +73,14 @@ func (s *Store) AppendAudit(ctx context.Context, id string, r conversation.Audit
 // time to at.
 func mergeInto(log *bolt.Bucket, seq []byte, at time.Time) error {
 	var old conversation.AuditRecord
-	if err := json.Unmarshal(log.Get(seq), &old); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordAudit, log.Get(seq), &old); err != nil {
 		return conversation.Internal("decode audit record", err)
 	}
 	old.Count = old.Times() + 1
 	if at.After(old.Last) {
 		old.Last = at
 	}
-	v, err := json.Marshal(old)
+	v, err := conversation.EncodeRecord(old)
 	if err != nil {
 		return conversation.Internal("encode audit record", err)
 	}
@@ -112,7 +111,7 @@ func (s *Store) AuditLog(ctx context.Context, id string) ([]conversation.AuditRe
 		}
 		return top.Bucket([]byte(id)).ForEach(func(_, v []byte) error {
 			var r conversation.AuditRecord
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordAudit, v, &r); err != nil {
 				return conversation.Internal("decode audit record", err)
 			}
 			out = append(out, r)

@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -51,7 +50,7 @@ return n
 // Redis fails.
 func (s *Store) AppendAudit(ctx context.Context, id string, r conversation.AuditRecord) error {
 	r.Seq, r.Count, r.Last = 0, 0, time.Time{}
-	data, err := json.Marshal(r)
+	data, err := conversation.EncodeRecord(r)
 	if err != nil {
 		return conversation.Internal("encode audit record", err)
 	}
@@ -84,7 +83,7 @@ func (s *Store) AuditLog(ctx context.Context, id string) ([]conversation.AuditRe
 	out := make([]conversation.AuditRecord, 0, len(list.Val()))
 	for i, v := range list.Val() {
 		var r conversation.AuditRecord
-		if err := json.Unmarshal([]byte(v), &r); err != nil {
+		if err := conversation.DecodeRecord(conversation.RecordAudit, []byte(v), &r); err != nil {
 			return nil, conversation.Internal("decode audit record "+id, err)
 		}
 		r.Seq = i + 1
