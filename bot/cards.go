@@ -335,5 +335,6 @@ func Help(command string) Message {
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
 			command + "report — last month's partnership report (partnership team only)",
+			command + "audit CR-2026-0001 — who has viewed or exported a case (partnership team only)",
 		}}
 }
