@@ -10,7 +10,8 @@
 // owner and expiry); expiry (big-endian expiry + kind + key → nothing, so
 // Remember and Claim delete a few entries whose time has passed each call,
 // and the file does not grow with every idempotency key ever seen); seq
-// (year → last case number).
+// (year → last case number); audit and audit_merge hold each case's access
+// log (see audit.go).
 //
 // Writes of cases, message refs and case ids go through bbolt's Batch, so
 // concurrent writers share one fsync; a batched function may run more than
@@ -825,7 +826,7 @@ func collect(tx *bolt.Tx, now time.Time) error {
 }
 
 // DeleteCase removes case id for good: the case, its due index entries, its
-// message refs, and every claim and remembered key whose name contains the
+// message refs, its access log, and every claim and remembered key whose name contains the
 // id (with their expiry entries). It returns ENOTFOUND if there is no such
 // case and EINTERNAL if the file cannot be written.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
@@ -853,6 +854,9 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			if err := tx.Bucket(bucketRefs).DeleteBucket(key); err != nil {
 				return err
 			}
+		}
+		if err := deleteAudit(tx, key); err != nil {
+			return err
 		}
 		// Claims and remembered keys are named by their users; drop those
 		// naming the case, so nothing of it stays behind.

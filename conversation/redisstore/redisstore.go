@@ -30,6 +30,7 @@
 //	refs:<case>      LIST of message refs as JSON, oldest first
 //	remember:<key>   expiry (unix micros) of an idempotency key
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
+//	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
@@ -808,8 +809,8 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 }
 
 // DeleteCase removes case id for good, in one MULTI/EXEC guarded by WATCH:
-// the case, its place in the cases list, its due entry and its message
-// refs. Then it deletes every claim and remembered key whose name contains
+// the case, its place in the cases list, its due entry, its message refs
+// and its access log. Then it deletes every claim and remembered key whose name contains
 // the id. It returns ENOTFOUND if there is no such case and EINTERNAL if
 // Redis fails.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
@@ -828,7 +829,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.Del(ctx, key, s.key("refs", id))
+			p.Del(ctx, append([]string{key, s.key("refs", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
 				p.ZRem(ctx, s.key("due"), dueMember(id, c.DueAt))
