@@ -162,3 +162,17 @@ func (s *Store) Ping(ctx context.Context) (err error) {
 	defer func() { s.end(o, err) }()
 	return s.Store.Ping(ctx)
 }
+
+// AppendAudit is the wrapped store's AppendAudit, measured as "append_audit".
+func (s *Store) AppendAudit(ctx context.Context, id string, r conversation.AuditRecord) (err error) {
+	ctx, o := s.start(ctx, "append_audit", id)
+	defer func() { s.end(o, err) }()
+	return s.Store.AppendAudit(ctx, id, r)
+}
+
+// AuditLog is the wrapped store's AuditLog, measured as "audit_log".
+func (s *Store) AuditLog(ctx context.Context, id string) (v []conversation.AuditRecord, err error) {
+	ctx, o := s.start(ctx, "audit_log", id)
+	defer func() { s.end(o, err) }()
+	return s.Store.AuditLog(ctx, id)
+}
