@@ -10,6 +10,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
+	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
@@ -47,7 +48,7 @@ func startTracing(ctx context.Context, cfg *config.Config, log *slog.Logger) (st
 
 // publicHandler traces each request to the public listener.
 func publicHandler(mux *http.ServeMux) http.Handler {
-	return tracing.Handler(mux, slackadapter.EventsPath, teamsPath)
+	return tracing.Handler(mux, map[string]string{slackadapter.EventsPath: slackadapter.Platform, teamsPath: teams.Platform})
 }
 
 // traceRedis traces the Redis store's commands, without their arguments.

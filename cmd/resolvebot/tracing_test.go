@@ -113,16 +113,17 @@ func TestTracesCarryNoCaseText(t *testing.T) {
 					}
 				}
 				switch {
-				case sp.Name == "POST /slack/events" && sp.SpanKind == trace.SpanKindServer && attr(sp, "http.response.status_code") == "200":
+				case sp.Name == "POST /slack/events" && sp.SpanKind == trace.SpanKindServer && attr(sp, "http.response.status_code") == "200" &&
+					attr(sp, "resolvebot.platform") == "slack":
 					found["slack request"] = true
-				case sp.Name == "POST /api/messages" && sp.SpanKind == trace.SpanKindServer:
+				case sp.Name == "POST /api/messages" && sp.SpanKind == trace.SpanKindServer && attr(sp, "resolvebot.platform") == "teams":
 					found["teams request"] = true
 				case strings.HasPrefix(sp.Name, "step ") && strings.HasPrefix(attr(sp, "resolvebot.case_id"), "CR-") && attr(sp, "resolvebot.event_kinds") != "":
 					found["step"] = true
 					kinds = append(kinds, attr(sp, "resolvebot.event_kinds"))
 				case sp.Name == "store update_case" && strings.HasPrefix(attr(sp, "resolvebot.case_id"), "CR-"):
 					found["store call"] = true
-				case sp.Name == "slack chat.postMessage" && sp.SpanKind == trace.SpanKindClient:
+				case sp.Name == "slack chat.postMessage" && sp.SpanKind == trace.SpanKindClient && attr(sp, "resolvebot.platform") == "slack":
 					found["slack call"] = true
 				case sp.Name == "evalsha" || sp.Name == "get" || strings.HasPrefix(sp.Name, "redis.pipeline"):
 					found["redis command"] = true

@@ -68,27 +68,37 @@ func NewProvider(ctx context.Context, exp sdktrace.SpanExporter, opts Options) (
 }
 
 // Handler traces each request to the public listener as a server span
-// named by its method and route; trace context sent by callers is not
+// named by its method and route, with resolvebot.platform set from
+// platforms (route path → platform, such as "/slack/events" → "slack");
+// other paths are named "other". Trace context sent by callers is not
 // trusted as a parent.
-func Handler(h http.Handler, routes ...string) http.Handler {
-	return otelhttp.NewHandler(h, "resolvebot", otelhttp.WithPublicEndpointFn(func(*http.Request) bool { return true }),
+func Handler(h http.Handler, platforms map[string]string) http.Handler {
+	tagged := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := platforms[r.URL.Path]; ok {
+			trace.SpanFromContext(r.Context()).SetAttributes(AttrPlatform.String(p))
+		}
+		h.ServeHTTP(w, r)
+	})
+	return otelhttp.NewHandler(tagged, "resolvebot", otelhttp.WithPublicEndpointFn(func(*http.Request) bool { return true }),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
-			for _, route := range routes {
-				if r.URL.Path == route {
-					return r.Method + " " + route
-				}
+			if _, ok := platforms[r.URL.Path]; ok {
+				return r.Method + " " + r.URL.Path
 			}
 			return r.Method + " other"
 		}))
 }
 
+// AttrPlatform is the chat platform a request came from or a call went to.
+const AttrPlatform = attribute.Key("resolvebot.platform")
+
 // Transport traces each call through next as a client span named
 // "platform method", the method from name (which must return a word from
 // a fixed set).
 func Transport(platform string, name func(*http.Request) string, next http.RoundTripper) http.RoundTripper {
-	return otelhttp.NewTransport(next, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
-		return platform + " " + name(r)
-	}))
+	return otelhttp.NewTransport(next, otelhttp.WithSpanOptions(trace.WithAttributes(AttrPlatform.String(platform))),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			return platform + " " + name(r)
+		}))
 }
 
 // InstrumentRedis traces every Redis command of rdb as a span named by
