@@ -133,6 +133,11 @@ type Store interface {
 	// someone else does nothing.
 	Release(ctx context.Context, key, owner string) error
 
+	// Outbox holds every message a step causes until it is delivered:
+	// UpdateCase and CreateCase enqueue the StepEffect of what they write
+	// in the same atomic write, and DeleteCase removes the case's effects.
+	Outbox
+
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
