@@ -86,7 +86,9 @@ type Outbox interface {
 	// claim. An effect is deliverable when it is due (NextAt at or before
 	// now), not leased to anyone (or its lease has run out), no earlier
 	// effect waits in the same queue (OrderKey), and, unless it is a step,
-	// no earlier step of its case waits to be expanded. Two owners never
+	// no earlier step of its case waits to be expanded; a refresh also
+	// waits for the case's earlier messages that are being sent or not yet
+	// tried, so the copies they make are refreshed too. Two owners never
 	// hold the same effect at once. Returns EINTERNAL on store failure.
 	ClaimEffects(ctx context.Context, owner string, lease time.Duration, now time.Time, limit int) ([]Effect, error)
 	// CompleteEffect removes an effect owner holds and, in the same atomic
@@ -135,6 +137,12 @@ func AnsweredInReply(ctx context.Context) context.Context {
 	return context.WithValue(ctx, answeredKey{}, true)
 }
 
+// Answered reports whether ctx comes from AnsweredInReply.
+func Answered(ctx context.Context) bool {
+	v, _ := ctx.Value(answeredKey{}).(bool)
+	return v
+}
+
 // announced reports whether events of kind k are told to people through
 // the outbox. Audit records are not, and the scheduler delivers nudges
 // itself under its own claims.
@@ -164,7 +172,7 @@ func StepEffect(ctx context.Context, c *Case, before int) *Effect {
 	if !any {
 		return nil
 	}
-	answered, _ := ctx.Value(answeredKey{}).(bool)
+	answered := Answered(ctx)
 	return &Effect{Kind: EffectStep, CaseID: c.ID, Version: c.Version, Actor: actor,
 		FromSeq: c.Events[before].Seq - 1, ToSeq: c.Events[len(c.Events)-1].Seq,
 		TellActor: actor != "" && !answered, CreatedAt: c.UpdatedAt}
@@ -187,20 +195,31 @@ func StepEvents(c *Case, e *Effect) []Event {
 func Claimable(pending []Effect, now time.Time, limit int) []int {
 	waiting := map[string]bool{} // queues with an earlier effect pending
 	steps := map[string]string{} // case → ID of its earliest pending step
+	sending := map[string]bool{} // cases with an earlier message being sent or not yet tried
 	var out []int
 	for i := range pending {
 		e := &pending[i]
 		key := e.OrderKey()
 		blocked := waiting[key]
 		waiting[key] = true
-		if e.Kind == EffectStep {
+		leased := e.Owner != "" && e.LeaseUntil.After(now)
+		switch {
+		case e.Kind == EffectStep:
 			if _, ok := steps[e.CaseID]; !ok {
 				steps[e.CaseID] = e.ID
 			}
-		} else if s, ok := steps[e.CaseID]; ok && s < e.ID {
-			blocked = true
+		case steps[e.CaseID] != "":
+			blocked = true // an earlier step of the case waits to be expanded
 		}
-		if blocked || e.NextAt.After(now) || (e.Owner != "" && e.LeaseUntil.After(now)) {
+		switch e.Kind {
+		case EffectMessage:
+			if leased || e.Attempts == 0 {
+				sending[e.CaseID] = true
+			}
+		case EffectRefresh:
+			blocked = blocked || sending[e.CaseID]
+		}
+		if blocked || e.NextAt.After(now) || leased {
 			continue
 		}
 		out = append(out, i)
