@@ -36,7 +36,7 @@ type Worker struct {
 	// Owner names this worker in claims; unique per process by default.
 	Owner string
 	// Lease is how long a claim lasts: an effect whose worker died is
-	// delivered by another after it (default 2 minutes). Each delivery
+	// delivered by another after it (default 30 seconds). Each delivery
 	// gets at most half of it.
 	Lease time.Duration
 	// Poll is how often the worker looks for work when nothing wakes it
@@ -74,7 +74,7 @@ func (w *Worker) init() {
 			w.Owner = "worker-" + hex.EncodeToString(b[:])
 		}
 		if w.Lease <= 0 {
-			w.Lease = 2 * time.Minute
+			w.Lease = 30 * time.Second
 		}
 		if w.Poll <= 0 {
 			w.Poll = 2 * time.Second
