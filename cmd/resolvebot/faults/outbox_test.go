@@ -26,8 +26,9 @@ import (
 //     deliver them before it exits.
 //
 // Each raise sends the respondent their card and the raiser theirs: each
-// must arrive once per case (counted on the fake Slack API), and the
-// outbox must be empty at the end. Before the outbox, the work after the
+// must arrive once per case (counted on the fake Slack API; only a send in
+// flight at the mid-send kill may arrive twice), and the outbox must be
+// empty at the end. Before the outbox, the work after the
 // acknowledgement ran in memory and phase 1's messages were all lost.
 func TestOutboxSurvivesKill(t *testing.T) {
 	t.Run("bolt", func(t *testing.T) {
@@ -47,6 +48,10 @@ func TestOutboxSurvivesKill(t *testing.T) {
 		outboxSurvivesKill(t, config{redis: rs.url(), prefix: "outbox"}, func() conversation.Store { return openRedis(t, rs.url(), "outbox") })
 	})
 }
+
+// maxInFlight is how many sends the delivery worker has in flight at once
+// by default (bot.Worker.Parallel).
+const maxInFlight = 4
 
 func outboxSurvivesKill(t *testing.T, cfg config, open func() conversation.Store) {
 	fake := newFakeSlack(t)
@@ -142,8 +147,11 @@ func outboxSurvivesKill(t *testing.T, cfg config, open func() conversation.Store
 	if lost > 0 {
 		t.Errorf("%d messages never reached Slack, e.g. %v", lost, sample)
 	}
-	if doubled > 0 {
-		t.Errorf("%d messages reached Slack twice", doubled)
+	// A message Slack took in the instant before the worker could record it
+	// is sent again after the restart: only sends in flight at the
+	// mid-send SIGKILL (at most the worker's parallel sends) may repeat.
+	if doubled > maxInFlight {
+		t.Errorf("%d messages reached Slack twice; at most %d were in flight at the kill", doubled, maxInFlight)
 	}
 	if len(pending) != 0 {
 		t.Errorf("%d effects left in the outbox: %+v", len(pending), pending)
