@@ -60,7 +60,10 @@ type Effect struct {
 }
 
 // OrderKey is the queue the effect waits in: effects with the same key are
-// delivered one at a time, in ID order.
+// delivered one at a time, in ID order. A person's messages about one case
+// share a queue, so they arrive in the order of its steps; messages about
+// different cases do not wait for each other, so one that keeps failing
+// holds back nothing else.
 func (e *Effect) OrderKey() string {
 	switch e.Kind {
 	case EffectStep:
@@ -68,7 +71,7 @@ func (e *Effect) OrderKey() string {
 	case EffectRefresh:
 		return "cards:" + e.CaseID
 	}
-	return "to:" + e.Recipient
+	return "to:" + e.Recipient + "|" + e.CaseID
 }
 
 // OutboxStats describes what waits in the outbox.

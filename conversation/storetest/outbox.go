@@ -19,6 +19,7 @@ func testOutbox(t *testing.T, open Opener) {
 	t.Run("ClaimCompleteRetry", func(t *testing.T) { testEffectLifecycle(t, open) })
 	t.Run("LeaseExpiryRedelivers", func(t *testing.T) { testEffectLeaseExpiry(t, open) })
 	t.Run("OrderPerRecipient", func(t *testing.T) { testEffectOrder(t, open) })
+	t.Run("OtherCasesDoNotWait", func(t *testing.T) { testEffectOtherCases(t, open) })
 	t.Run("TwoWorkers", func(t *testing.T) { testEffectRace(t, open) })
 	t.Run("PurgedWithTheCase", func(t *testing.T) { testEffectPurge(t, open) })
 }
@@ -303,4 +304,30 @@ func testEffectPurge(t *testing.T, open Opener) {
 	if len(all) != 1 || all[0].CaseID != "CR-2026-0002" {
 		t.Errorf("after DeleteCase the outbox holds %+v, want only the other case's effect", all)
 	}
+}
+
+// A person's message about one case that keeps failing holds back nothing
+// about another case.
+func testEffectOtherCases(t *testing.T, open Opener) {
+	ctx := context.Background()
+	h := newHarness(t, open)
+	must(t, h.s.CreateCase(ctx, raised("CR-2026-0001")), "CreateCase")
+	must(t, h.s.CreateCase(ctx, raised("CR-2026-0002")), "CreateCase")
+	steps, err := h.s.ClaimEffects(ctx, "w", time.Minute, t0, 10)
+	must(t, err, "ClaimEffects")
+	if len(steps) != 2 {
+		t.Fatalf("claim = %+v, want both steps", steps)
+	}
+	for _, st := range steps {
+		must(t, h.s.CompleteEffect(ctx, st.ID, "w", []conversation.Effect{
+			{Kind: conversation.EffectMessage, CaseID: st.CaseID, Recipient: "ann", CreatedAt: t0},
+		}, t0), "expand")
+	}
+	got, err := h.s.ClaimEffects(ctx, "w", time.Minute, t0, 10)
+	must(t, err, "ClaimEffects")
+	if len(got) != 2 || got[0].CaseID == got[1].CaseID {
+		t.Fatalf("claim = %+v, want ann's message about each case", got)
+	}
+	must(t, h.s.RetryEffect(ctx, got[0].ID, "w", t0.Add(time.Hour), t0), "RetryEffect")
+	must(t, h.s.CompleteEffect(ctx, got[1].ID, "w", nil, t0), "CompleteEffect")
 }
