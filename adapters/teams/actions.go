@@ -116,7 +116,10 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
 		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
 	} else {
-		reply = a.router.Handle(ctx, in) // written before the acknowledgement
+		// A step is stored with everything it causes, the confirmation to
+		// the person included, before the acknowledgement: nothing said
+		// about it after the acknowledgement lives only in memory.
+		reply = a.router.Record(ctx, in)
 	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
