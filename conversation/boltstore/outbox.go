@@ -60,8 +60,19 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	if err := ctx.Err(); err != nil {
 		return nil, conversation.Internal("claim effects", err)
 	}
+	// Look first in a read transaction, so an idle worker's polls cost no
+	// write (and no fsync).
+	var any bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		all, err := pending(tx.Bucket(bucketOutbox))
+		any = len(conversation.Claimable(all, now, 1)) > 0
+		return err
+	})
+	if err != nil || !any {
+		return nil, conversation.StoreResult("claim effects", err)
+	}
 	var out []conversation.Effect
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		out = nil
 		b := tx.Bucket(bucketOutbox)
 		all, err := pending(b)
