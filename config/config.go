@@ -81,7 +81,9 @@ type Config struct {
 	Directory Directory // agencies and their escalation contacts
 	Store     Store     // where cases are kept
 	// Addr is the HTTP listen address, for example ":3978".
-	Addr   string
+	Addr string
+	// Server holds the HTTP listener's timeouts and caps on slow clients.
+	Server Server
 	Drafts Drafts // unfinished intake forms
 	// Scheduler sets when nudges, digests and summaries go out.
 	Scheduler Scheduler
@@ -305,6 +307,11 @@ func (c *Config) String() string {
 	line("retention.closed_after", c.Retention.ClosedAfter)
 	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)
+	sv := c.Server
+	line("server.timeouts", fmt.Sprintf("read_header %s, read %s, write %s, idle %s", sv.ReadHeaderTimeout, sv.ReadTimeout, sv.WriteTimeout, sv.IdleTimeout))
+	line("server.limits", fmt.Sprintf("header %d bytes, body %d bytes, connections %d (0: from the open-file limit), per client %d, body reads per client %d",
+		sv.MaxHeaderBytes, sv.MaxBodyBytes, sv.MaxConnections, sv.MaxClientConnections, sv.MaxClientBodyReads))
+	line("server.trusted_proxies", sv.TrustedProxies)
 	line("drafts.ttl", c.Drafts.TTL)
 	line("slack.enabled", c.SlackEnabled())
 	line("slack.command", c.Slack.Command)
@@ -382,6 +389,7 @@ func defaults() *Config {
 		Directory: demoDirectory(),
 		Store:     Store{Driver: DriverBolt, Path: "resolvebot.db", KeyPrefix: "resolvebot"},
 		Addr:      ":3978",
+		Server:    defaultServer(),
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Scheduler: defaultScheduler(),
 		Retention: defaultRetention(),

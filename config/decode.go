@@ -389,7 +389,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "scheduler", "retention", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -432,6 +432,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	}
 	if e, ok := m["addr"]; ok {
 		d.str(e, "addr", &cfg.Addr)
+	}
+	if e, ok := m["server"]; ok {
+		d.server(e.val, &cfg.Server)
 	}
 	if e, ok := m["drafts"]; ok {
 		dm := d.mapping(e.val, "drafts", []string{"ttl"}, nil)

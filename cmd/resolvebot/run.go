@@ -362,7 +362,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		log.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := newHTTPServer(mux, ln, cfg.Server)
 	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
