@@ -46,7 +46,9 @@ type Worker struct {
 	// delivered Parallel at a time (default 4).
 	Batch, Parallel int
 	// MaxAttempts is how many tries a message gets before its recipient
-	// counts as unreached (default 10, about 17 minutes of backoff).
+	// counts as unreached (default 10, about 17 minutes of backoff); a
+	// refresh or notice is then dropped. A step waiting to be expanded is
+	// tried until it is.
 	MaxAttempts int
 
 	wake chan struct{}
@@ -209,7 +211,9 @@ func (w *Worker) handle(ctx context.Context, e conversation.Effect) {
 		return
 	}
 	permanent, after := sendFailure(err)
-	if !permanent && e.Attempts < w.MaxAttempts {
+	// A step that cannot be expanded yet (the store failing) is never given
+	// up: everything it would say hangs on it.
+	if !permanent && (e.Attempts < w.MaxAttempts || e.Kind == conversation.EffectStep) {
 		w.count(e.Kind, platform, "retry")
 		w.Log.Warn("delivery failed; will retry", "case", e.CaseID, "kind", string(e.Kind), "attempt", e.Attempts, "err", err)
 		w.settle(e, w.Store.RetryEffect(sctx, e.ID, w.Owner, now.Add(max(backoff(e.Attempts), after)), now))
