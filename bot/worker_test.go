@@ -144,3 +144,41 @@ func TestWorkerResumesAfterACrash(t *testing.T) {
 		t.Fatalf("first pass %+v, then %+v; want Sam's then Priya's, once each", first, rest)
 	}
 }
+
+// flakyStore fails GetCase a number of times, as a store that is down.
+type flakyStore struct {
+	conversation.Store
+	fails int
+}
+
+func (s *flakyStore) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
+	if s.fails > 0 {
+		s.fails--
+		return nil, conversation.Internal("get case", errors.New("connection refused"))
+	}
+	return s.Store.GetCase(ctx, id)
+}
+
+// A step is never dropped while the store cannot read its case: it is
+// tried until it can be, however many tries that takes.
+func TestWorkerNeverDropsAStep(t *testing.T) {
+	f, cs := workerFixture(t)
+	flaky := &flakyStore{Store: f.Store, fails: 5}
+	f.Worker.Store = flaky
+	f.Worker.MaxAttempts = 2
+	f.ack(t, cs)
+	var got map[string][]bot.Message
+	for range 8 {
+		if got = f.Deliver(t); len(got) > 0 {
+			break
+		}
+		pending, _ := f.Store.PendingEffects(context.Background())
+		if len(pending) != 1 || pending[0].Kind != conversation.EffectStep {
+			t.Fatalf("outbox = %+v, want the step still waiting", pending)
+		}
+		f.Clock.Advance(pending[0].NextAt.Sub(f.Clock.Now()))
+	}
+	if flaky.fails != 0 || len(got[f.sam]) != 1 || len(got[f.priya]) != 1 {
+		t.Fatalf("after the store came back (%d failures left): %+v", flaky.fails, got)
+	}
+}
