@@ -65,16 +65,16 @@ func endStep(span trace.Span, reply Reply, err error) {
 		return
 	}
 	span.SetAttributes(AttrOutcome.String("ok"))
-	res := reply.step
-	if res == nil || res.Case == nil {
+	c := reply.Step
+	if c == nil {
 		return
 	}
-	kinds := make([]string, len(res.Events))
-	for i, e := range res.Events {
+	kinds := make([]string, len(reply.stepEvents))
+	for i, e := range reply.stepEvents {
 		kinds[i] = string(e.Kind)
 	}
-	span.SetAttributes(AttrCaseID.String(res.Case.ID), AttrEvents.StringSlice(kinds))
-	if cur := res.Case.Current(); cur != nil {
+	span.SetAttributes(AttrCaseID.String(c.ID), AttrEvents.StringSlice(kinds))
+	if cur := c.Current(); cur != nil {
 		span.SetAttributes(AttrStage.String(cur.Key))
 	}
 }
@@ -113,4 +113,26 @@ func commandKind(text string) string {
 		return string(v)
 	}
 	return "other"
+}
+
+// AttrEffect is the kind of outbox effect a delivery handles.
+const AttrEffect = attribute.Key("resolvebot.effect")
+
+// startDelivery starts the span of one outbox effect's delivery ("deliver
+// message"), under which its store calls and platform calls appear, with
+// the case id and the attempt.
+func startDelivery(ctx context.Context, e conversation.Effect) (context.Context, trace.Span) {
+	kind := "unknown"
+	switch e.Kind {
+	case conversation.EffectStep, conversation.EffectMessage, conversation.EffectRefresh, conversation.EffectUnreached:
+		kind = string(e.Kind)
+	}
+	ctx, span := otel.Tracer(tracerName).Start(ctx, "deliver "+kind)
+	if span.IsRecording() {
+		span.SetAttributes(AttrEffect.String(kind), attribute.Int("resolvebot.attempt", e.Attempts))
+		if conversation.IsCaseID(e.CaseID) {
+			span.SetAttributes(AttrCaseID.String(e.CaseID))
+		}
+	}
+	return ctx, span
 }

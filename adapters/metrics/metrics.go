@@ -28,6 +28,7 @@ type Metrics struct {
 	calls      *prometheus.CounterVec
 	callErrors *prometheus.CounterVec
 	op         *operation // build, scheduler, store, cases and call latency (operation.go)
+	outbox     *outboxMetrics
 }
 
 // Default is the process-wide set that serve exposes on GET /metrics.
@@ -63,6 +64,8 @@ func New() *Metrics {
 	m.reg.MustRegister(m.requests, m.ackLatency, m.commands, m.calls, m.callErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.op = newOperation(m.reg)
+	m.outbox = newOutboxMetrics()
+	m.reg.MustRegister(m.outbox.collectors()...)
 	return m
 }
 

@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,14 +11,6 @@ import (
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
-
-func scrape(t *testing.T, m *Metrics) string {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	body, _ := io.ReadAll(rec.Body)
-	return string(body)
-}
 
 // TestTransportOutcomes: each attempt through Transport is counted by
 // method and outcome, with refusals by class and connection failures and

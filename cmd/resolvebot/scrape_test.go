@@ -98,6 +98,7 @@ func checkScrape(t *testing.T, s *server, canaries ...string) {
 	atLeast(1, "resolvebot_store_operation_duration_seconds_count", `operation="update_case"`, `outcome="ok"`)
 	atLeast(1, "resolvebot_store_operation_duration_seconds_count", `operation="ping"`, `outcome="ok"`)
 	atLeast(1, "resolvebot_scheduler_pass_duration_seconds_count", `outcome="ok"`)
+	atLeast(1, "resolvebot_outbox_deliveries_total", `outcome="delivered"`)
 	atLeast(1, "resolvebot_scheduler_last_pass_timestamp_seconds")
 	atLeast(1, "resolvebot_platform_call_duration_seconds_count", `platform="slack"`, `method="chat.postMessage"`, `outcome="ok"`)
 	atLeast(1, "resolvebot_platform_call_duration_seconds_count", `platform="teams"`, `outcome="ok"`)

@@ -56,8 +56,8 @@ func attr(s tracetest.SpanStub, key string) string {
 // raising cases, pressing buttons, adding notes and typing commands, via
 // the load tester) with spans exported, through the production provider
 // and its filter, to memory. Spans exist for the inbound requests, the
-// steps with their case ids and event kinds, the store calls, the Slack
-// API calls and, on Redis, the Redis commands; none holds the cases'
+// steps with their case ids and event kinds, the store calls, the outbox's
+// deliveries, the Slack API calls and, on Redis, the Redis commands; none holds the cases'
 // text or child references.
 func TestTracesCarryNoCaseText(t *testing.T) {
 	redisURL := redistest.URL()
@@ -123,13 +123,15 @@ func TestTracesCarryNoCaseText(t *testing.T) {
 					kinds = append(kinds, attr(sp, "resolvebot.event_kinds"))
 				case sp.Name == "store update_case" && strings.HasPrefix(attr(sp, "resolvebot.case_id"), "CR-"):
 					found["store call"] = true
+				case strings.HasPrefix(sp.Name, "deliver ") && strings.HasPrefix(attr(sp, "resolvebot.case_id"), "CR-"):
+					found["delivery"] = true
 				case sp.Name == "slack chat.postMessage" && sp.SpanKind == trace.SpanKindClient && attr(sp, "resolvebot.platform") == "slack":
 					found["slack call"] = true
 				case sp.Name == "evalsha" || sp.Name == "get" || strings.HasPrefix(sp.Name, "redis.pipeline"):
 					found["redis command"] = true
 				}
 			}
-			want := []string{"slack request", "teams request", "step", "store call", "slack call"}
+			want := []string{"slack request", "teams request", "step", "store call", "delivery", "slack call"}
 			if store == "redis" {
 				want = append(want, "redis command")
 			}

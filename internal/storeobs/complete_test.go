@@ -13,25 +13,40 @@ import (
 // interface is measured and traced rather than passed through unseen.
 func TestEveryMethodMeasured(t *testing.T) {
 	fset := token.NewFileSet()
-	storeFile, err := parser.ParseFile(fset, filepath.Join("..", "..", "conversation", "store.go"), nil, 0)
+	conv, err := parser.ParseDir(fset, filepath.Join("..", "..", "conversation"), nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	ast.Inspect(storeFile, func(n ast.Node) bool {
-		ts, ok := n.(*ast.TypeSpec)
-		if !ok || ts.Name.Name != "Store" {
+	interfaces := map[string]*ast.InterfaceType{}
+	for _, f := range conv["conversation"].Files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok {
+				if it, ok := ts.Type.(*ast.InterfaceType); ok {
+					interfaces[ts.Name.Name] = it
+				}
+			}
 			return true
+		})
+	}
+	var want []string
+	var methods func(name string)
+	methods = func(name string) {
+		it, ok := interfaces[name]
+		if !ok {
+			t.Fatalf("no interface %s in conversation", name)
 		}
-		for _, m := range ts.Type.(*ast.InterfaceType).Methods.List {
-			for _, name := range m.Names {
-				if name.Name != "Close" {
-					want = append(want, name.Name)
+		for _, m := range it.Methods.List {
+			if len(m.Names) == 0 { // an embedded interface, such as Outbox
+				methods(m.Type.(*ast.Ident).Name)
+			}
+			for _, n := range m.Names {
+				if n.Name != "Close" {
+					want = append(want, n.Name)
 				}
 			}
 		}
-		return false
-	})
+	}
+	methods("Store")
 	if len(want) < 20 {
 		t.Fatalf("found only %d methods of conversation.Store: %v", len(want), want)
 	}

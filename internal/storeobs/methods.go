@@ -176,3 +176,38 @@ func (s *Store) AuditLog(ctx context.Context, id string) (v []conversation.Audit
 	defer func() { s.end(o, err) }()
 	return s.Store.AuditLog(ctx, id)
 }
+
+// ClaimEffects is the wrapped store's ClaimEffects, measured as "claim_effects".
+func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Duration, now time.Time, limit int) (v []conversation.Effect, err error) {
+	ctx, o := s.start(ctx, "claim_effects", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.ClaimEffects(ctx, owner, lease, now, limit)
+}
+
+// CompleteEffect is the wrapped store's CompleteEffect, measured as "complete_effect".
+func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []conversation.Effect, now time.Time) (err error) {
+	ctx, o := s.start(ctx, "complete_effect", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.CompleteEffect(ctx, id, owner, follow, now)
+}
+
+// RetryEffect is the wrapped store's RetryEffect, measured as "retry_effect".
+func (s *Store) RetryEffect(ctx context.Context, id, owner string, next, now time.Time) (err error) {
+	ctx, o := s.start(ctx, "retry_effect", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.RetryEffect(ctx, id, owner, next, now)
+}
+
+// PendingEffects is the wrapped store's PendingEffects, measured as "pending_effects".
+func (s *Store) PendingEffects(ctx context.Context) (v []conversation.Effect, err error) {
+	ctx, o := s.start(ctx, "pending_effects", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.PendingEffects(ctx)
+}
+
+// OutboxStats is the wrapped store's OutboxStats, measured as "outbox_stats".
+func (s *Store) OutboxStats(ctx context.Context) (v conversation.OutboxStats, err error) {
+	ctx, o := s.start(ctx, "outbox_stats", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.OutboxStats(ctx)
+}

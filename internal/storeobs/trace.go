@@ -24,10 +24,19 @@ const (
 	AttrOutcome   = attribute.Key("resolvebot.outcome")
 )
 
+// untraced are the operations that run on a timer or a probe rather than
+// for a step: the outbox worker's poll, the outbox metrics' read at each
+// scrape and /readyz's ping. They are measured but make no span, as one a
+// second would bury the traces that matter.
+var untraced = map[string]bool{"claim_effects": true, "outbox_stats": true, "ping": true}
+
 // startSpan starts the span of store operation op ("store get_case"),
 // with its attributes only when the span is recorded, so tracing costs
 // little while it is off.
 func startSpan(ctx context.Context, op, caseID string) (context.Context, trace.Span) {
+	if untraced[op] {
+		return ctx, trace.SpanFromContext(context.Background()) // records nothing
+	}
 	ctx, span := otel.Tracer(tracerName).Start(ctx, "store "+op, trace.WithSpanKind(trace.SpanKindClient))
 	if span.IsRecording() {
 		span.SetAttributes(AttrOperation.String(op))
