@@ -162,11 +162,11 @@ func outboxSurvivesKill(t *testing.T, cfg config, open func() conversation.Store
 	}
 }
 
-// outboxDepth reads resolvebot_outbox_depth from the bot's /metrics; -1
+// outboxDepth reads resolvebot_outbox_depth from the bot's admin /metrics; -1
 // when it cannot.
 func outboxDepth(t *testing.T, b *bot) int {
 	t.Helper()
-	resp, err := http.Get("http://" + b.addr + "/metrics")
+	resp, err := http.Get("http://" + b.admin + "/metrics")
 	if err != nil {
 		return -1
 	}
