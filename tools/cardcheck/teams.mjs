@@ -156,6 +156,14 @@ function checkInPage({ card, widths, hostConfigJSON, id }) {
         add("TruncatedButton", `${width} px: button "${(b.getAttribute("aria-label") || b.title || b.textContent || "").trim()}" is cut to fit (${cut.clientWidth} of ${cut.scrollWidth} px)`);
       }
     }
+    // Any other text the host cuts with an ellipsis: a choice or a text
+    // block that does not wrap.
+    for (const e of host.querySelectorAll("*")) {
+      if (e.offsetParent === null || e.closest("button, .ac-pushButton")) continue;
+      if (getComputedStyle(e).textOverflow === "ellipsis" && e.scrollWidth > e.clientWidth + 1) {
+        add("TruncatedText", `${width} px: "${(e.textContent || "").trim().slice(0, 80)}" is cut to fit (${e.clientWidth} of ${e.scrollWidth} px)`);
+      }
+    }
     if (el.scrollWidth > el.clientWidth + 1) {
       add("WiderThanScreen", `${width} px: the card is ${el.scrollWidth} px wide`);
     }
