@@ -188,6 +188,10 @@ export async function checkTeams(cards, outDir, { screenshots = true } = {}) {
     const page = context.pages()[0] || (await context.newPage());
     await page.setContent("<!doctype html><html><head><meta charset=utf-8></head><body style='margin:0;padding:8px;background:#fff;font-family:\"Segoe UI\",sans-serif'></body></html>");
     await page.addStyleTag({ path: join(here, "teams", "teams-container-light.css") });
+    // The library renders markdown with markdown-it when the page has it,
+    // as the Adaptive Cards designer does; without it every text shows raw.
+    // Like Teams, it joins lines split by a single newline.
+    await page.addScriptTag({ path: join(here, "node_modules", "markdown-it", "dist", "browser", "markdown-it.umd.min.js") });
     await page.addScriptTag({ path: require.resolve("adaptivecards/dist/adaptivecards.min.js") });
     const hostConfigJSON = JSON.parse(readFileSync(join(here, "teams", "microsoft-teams-light.json"), "utf8"));
     let n = 0;
