@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
@@ -207,9 +208,15 @@ func (tr *tour) run() {
 	}
 	p.step("responded")
 	tr.mustSubmit(respondent, map[string]string{"text": "We applied the threshold document; I can share our reasons."})
-	p.step("note")
+	p.step("note-identifier-warning")
 	p.press(raiser, one, conversation.VerbNote)
-	tr.mustSubmit(raiser, map[string]string{"text": "Spoke to the class teacher again today."})
+	note := map[string]string{"text": "The family moved to PL1 2AB last month."}
+	if p.submit(raiser, note) {
+		t.Fatalf("%s: a note with a postcode was saved without asking", p.name())
+	}
+	p.step("note")
+	note[bot.FieldConfirmIdentifiers] = "yes"
+	tr.mustSubmit(raiser, note)
 	p.step("escalated-to-managers")
 	p.press(raiser, one, conversation.VerbEscalate)
 	tr.mustSubmit(raiser, map[string]string{"reason": "We still disagree about the threshold."})
