@@ -130,6 +130,34 @@ function checkInPage({ card, widths, hostConfigJSON, id }) {
     add(kind, `validate: ${where}: ${e.message}`);
   }
 
+  // Every step in the card's overflow menu must be there when the "..."
+  // button is pressed: press it and read the menu the library opens.
+  const secondary = (card.actions || []).filter((a) => (a.mode || "").toLowerCase() === "secondary").map((a) => a.title || "");
+  if (secondary.length > 0) {
+    const before = new Set(document.body.children);
+    const host = document.createElement("div");
+    host.style.width = `${widths[widths.length - 1]}px`;
+    document.body.appendChild(host);
+    const c = new AC.AdaptiveCard();
+    c.hostConfig = hostConfig;
+    c.parse(card, new AC.SerializationContext());
+    const el = c.render();
+    if (el) host.appendChild(el);
+    const strips = host.querySelectorAll(".ac-actionSet");
+    const strip = strips[strips.length - 1];
+    const more = strip && [...strip.querySelectorAll("button")].find((b) => b.hasAttribute("aria-expanded"));
+    if (!more) {
+      add("OverflowMissing", `${secondary.length} steps have mode "secondary" but no overflow button was rendered`);
+    } else {
+      more.click();
+      const shown = [...document.querySelectorAll("[role=menuitem]")].map((m) => (m.textContent || "").trim());
+      const missing = secondary.filter((t) => !shown.includes(t));
+      if (missing.length > 0) add("OverflowMissing", `the overflow menu shows ${JSON.stringify(shown)}; missing ${JSON.stringify(missing)}`);
+      else notes.push({ kind: "OverflowMenu", message: `the "..." menu shows ${JSON.stringify(shown)}` });
+    }
+    for (const n of [...document.body.children]) if (!before.has(n)) n.remove();
+  }
+
   const rendered = [];
   for (const width of widths) {
     const host = document.createElement("div");
