@@ -165,6 +165,7 @@ func (s *slackPlatform) pressOnce(p person, caseID string, verb conversation.Ver
 		}
 	}
 	if action == nil {
+		s.t.Logf("slack: %s: no %s step for %s on %s's cards; typed it", s.label, verb, caseID, p.role)
 		s.say(p, string(verb)+" "+caseID)
 		return
 	}

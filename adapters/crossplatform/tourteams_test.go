@@ -185,6 +185,7 @@ func (p *teamsPlatform) pressOnce(who person, caseID string, verb conversation.V
 			return
 		}
 	}
+	p.t.Logf("teams: %s: no %s step for %s on %s's cards; typed it", p.label, verb, caseID, who.role)
 	p.say(who, string(verb)+" "+caseID)
 }
 

@@ -143,9 +143,11 @@ function checkInPage({ card, widths, hostConfigJSON, id }) {
     c.parse(card, new AC.SerializationContext());
     const el = c.render();
     if (el) host.appendChild(el);
-    const strips = host.querySelectorAll(".ac-actionSet");
-    const strip = strips[strips.length - 1];
-    const more = strip && [...strip.querySelectorAll("button")].find((b) => b.hasAttribute("aria-expanded"));
+    // The library's overflow button is labelled "More options"; the root's
+    // is the last one visible (the body's action sets come first, and
+    // those of closed ShowCards are hidden).
+    const more = [...host.querySelectorAll("button")]
+      .filter((b) => b.getAttribute("aria-label") === "More options" && b.offsetParent !== null).pop();
     if (!more) {
       add("OverflowMissing", `${secondary.length} steps have mode "secondary" but no overflow button was rendered`);
     } else {
