@@ -86,5 +86,9 @@ const counted = notes.filter((n) => n.kind === "TooManyActions");
 if (counted.length > 0) {
   console.log(`cardcheck: note: the library's validator counted actions in the overflow menu as too many on ${new Set(counted.map((n) => n.file)).size} cards; its renderer shows them in the "..." menu, so they are not counted as warnings`);
 }
+const clipped = notes.filter((n) => n.kind === "ClippedText");
+if (clipped.length > 0) {
+  console.log(`cardcheck: note: on ${new Set(clipped.map((n) => n.file)).size} cards a markdown list runs past its text block and is clipped, as this renderer lays out lists (width 100% plus the list indent); see the notes in report.json`);
+}
 console.log(`cardcheck: ${teams.length + slack.length} cards checked (${teams.length} Adaptive Cards at ${[360, 560].join(" and ")} px, ${slack.length} Block Kit payloads), ${failing.size} failing, warnings ${findings.length}${kinds ? ` (${kinds})` : ""}`);
 process.exit(findings.length === 0 ? 0 : 1);

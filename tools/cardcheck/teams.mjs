@@ -190,8 +190,16 @@ function checkInPage({ card, widths, hostConfigJSON, id }) {
     // block that does not wrap.
     for (const e of host.querySelectorAll("*")) {
       if (e.offsetParent === null || e.closest("button, .ac-pushButton")) continue;
-      if (getComputedStyle(e).textOverflow === "ellipsis" && e.scrollWidth > e.clientWidth + 1) {
+      if (e.scrollWidth <= e.clientWidth + 1) continue;
+      const style = getComputedStyle(e);
+      if (style.textOverflow === "ellipsis") {
         add("TruncatedText", `${width} px: "${(e.textContent || "").trim().slice(0, 80)}" is cut to fit (${e.clientWidth} of ${e.scrollWidth} px)`);
+      } else if (e.classList.contains("ac-textBlock") && style.overflowX !== "visible") {
+        // The library gives a markdown list in a text block width: 100%
+        // on top of the browser's 40 px indent, so its lines run 40 px past
+        // the block's edge and are clipped. A note, not a warning: it is
+        // how this renderer lays out every list, not something a card says.
+        notes.push({ kind: "ClippedText", message: `${width} px: "${(e.textContent || "").trim().slice(0, 60)}" runs ${e.scrollWidth - e.clientWidth} px past the text block's edge and is clipped` });
       }
     }
     if (el.scrollWidth > el.clientWidth + 1) {
