@@ -195,6 +195,10 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	switch word {
 	case "", "help", "?":
 		return Reply{Messages: []Message{Help(r.Command)}}, nil
+	case "cancel":
+		// A form's Cancel where the form acts on no case (Teams sends it
+		// without the form's answers).
+		return Reply{Messages: []Message{FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
@@ -388,19 +392,30 @@ func maps(m map[string]string) map[string]string {
 func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Reply, error) {
 	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
-	person := func(field, text string) (string, error) {
+	// Every problem with the answers is gathered before anything is
+	// refused, so the person sees them all at once.
+	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
+	var internal error
+	person := func(field, text string) string {
 		if text == "" {
-			return "", nil
+			return ""
 		}
 		p, err := r.People.Resolve(ctx, text)
-		if conversation.ErrorCode(err) == conversation.EINVALID {
-			return "", &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{field: conversation.ErrorMessage(err)}}
+		switch {
+		case conversation.ErrorCode(err) == conversation.EINVALID:
+			fe[field] = conversation.ErrorMessage(err)
+		case err != nil:
+			internal = err
+		default:
+			return p.ID
 		}
-		if err != nil {
-			return "", err
+		return ""
+	}
+	checked := func() error {
+		if internal != nil {
+			return internal
 		}
-		return p.ID, nil
+		return fe.Err()
 	}
 	var res *conversation.Result
 	var err error
@@ -411,11 +426,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbNote:
 		res, err = e.AddNote(ctx, cmd, val("text"))
 	case conversation.VerbEscalate:
-		var rs, ps string
-		if rs, err = person("raiser_side", val("raiser_side")); err != nil {
-			return Reply{}, err
-		}
-		if ps, err = person("respondent_side", val("respondent_side")); err != nil {
+		rs, ps := person("raiser_side", val("raiser_side")), person("respondent_side", val("respondent_side"))
+		if err := checked(); err != nil {
 			return Reply{}, err
 		}
 		in := conversation.EscalateInput{Reason: val("reason")}
@@ -428,8 +440,11 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		res, err = e.Escalate(ctx, cmd, in)
 	case conversation.VerbPropose:
 		actions, perr := parseActions(in.Values["actions"], r.Engine.Calendar.Location())
-		if perr != nil {
-			return Reply{}, perr
+		for k, msg := range conversation.ErrorFields(perr) {
+			fe[k] = msg
+		}
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		res, err = e.ProposeResolution(ctx, cmd, val("way_forward"), actions)
 	case conversation.VerbDispute:
@@ -443,21 +458,19 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbExtend:
 		days, cerr := strconv.Atoi(val("days"))
 		if cerr != nil {
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{"days": "Please give a number of working days, such as 3."}}
+			fe["days"] = "Please give a number of working days, such as 3."
+		}
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		res, err = e.ExtendDeadline(ctx, cmd, days, val("reason"))
 	case conversation.VerbReassign:
-		from, ferr := person("from", val("from"))
-		if ferr != nil {
-			return Reply{}, ferr
+		from, to := person("from", val("from")), person("to", val("to"))
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		if from == "" {
 			from = in.Actor
-		}
-		to, terr := person("to", val("to"))
-		if terr != nil {
-			return Reply{}, terr
 		}
 		res, err = e.Reassign(ctx, cmd, from, to, val("reason"))
 	case conversation.VerbAcceptReferral:

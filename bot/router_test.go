@@ -62,6 +62,7 @@ func TestTypedCommands(t *testing.T) {
 	}{
 		{"help", f.sam, "help", "help", "", "raise a disagreement"},
 		{"unknown words get help", f.sam, "what now", "help", "", "I didn't recognise that."},
+		{"cancel closes a form", f.sam, "cancel", "notice", "", "Nothing from that form was sent"},
 		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "confident"},
 		{"raise asks a newcomer's profile first", newcomer.ID, "raise", "form", bot.FormProfile, "which agency"},
 		{"list", f.sam, "list", "list", "", cs.ID},
@@ -85,7 +86,7 @@ func TestTypedCommands(t *testing.T) {
 			if tt.formKey != "" && (m.Form == nil || m.Form.Key != tt.formKey) {
 				t.Errorf("form = %+v, want %s", m.Form, tt.formKey)
 			}
-			all := m.Title + " " + m.Text
+			all := m.Title + " " + m.Text + " " + strings.Join(m.List, " ")
 			for _, fd := range m.Fields {
 				all += " " + fd.Label + " " + fd.Value
 			}

@@ -83,6 +83,15 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	notOnStage := func() error {
 		return Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
 	}
+	// The answering side takes a stage further only once they have
+	// acknowledged it: before that, acknowledging or responding is the step
+	// they owe, and the raising side has the way up if they stay silent.
+	ackFirst := func() error {
+		if side == SideRespondent && !atReferral && !cur.Acknowledged() {
+			return Errorf(EINVALID, "Please acknowledge this stage first. You can then take it further if it needs to go further.")
+		}
+		return nil
+	}
 	if !c.Status.Active() && v != VerbNote {
 		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)
 	}
@@ -114,6 +123,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		if p.StageIndex(cur.Key) >= len(p.Stages)-1 {
 			return Errorf(EINVALID, "This is the last stage. You can ask for mediation or refer the case to the %s.", p.Referral.Body)
 		}
+		if err := ackFirst(); err != nil {
+			return err
+		}
 	case VerbPropose:
 		if !onStage {
 			return notOnStage()
@@ -139,6 +151,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		if atReferral {
 			return Errorf(EINVALID, "The case is already with the partnership.")
 		}
+		if err := ackFirst(); err != nil {
+			return err
+		}
 	case VerbMediation:
 		if !onStage {
 			return notOnStage()
@@ -148,6 +163,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 		if p.StageIndex(cur.Key) < 1 {
 			return Errorf(EINVALID, "Mediation is for cases the managers could not resolve. Try escalating first.")
+		}
+		if err := ackFirst(); err != nil {
+			return err
 		}
 	case VerbExtend:
 		if !onStage && !a.Partnership {

@@ -182,7 +182,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 			t.Fatalf("Alex was messaged on Slack too")
 		}
 	}
-	samTS, _ := w.slack.fake.Button(sam.DM(), "rb_withdraw")
+	samTS, _, _, _ := w.slack.fake.Step(sam.DM(), "withdraw")
 	if samTS == "" {
 		t.Fatalf("Sam has no case card on Slack")
 	}

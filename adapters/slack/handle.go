@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -334,7 +335,11 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	default:
 		return outcome{}
 	}
-	verb, caseID, version, ok := parseButtonValue(act.Value)
+	value := act.Value
+	if act.ActionID == actionMore { // a step chosen from a card's overflow menu
+		value = act.SelectedOption.Value
+	}
+	verb, caseID, version, ok := parseButtonValue(value)
 	if !ok {
 		return outcome{}
 	}
@@ -455,10 +460,18 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if len(reply.Errors) > 0 {
 		blocks := inputBlockIDs(ic.View)
 		errs := map[string]string{}
-		for k, v := range reply.Errors {
-			if slices.Contains(blocks, k) {
-				errs[k], _ = cutEscaped(v, 300)
+		for _, k := range slices.Sorted(maps.Keys(reply.Errors)) {
+			// "actions[0].owner" belongs to the "actions" question.
+			block := k
+			if i := strings.IndexAny(k, "[."); i > 0 {
+				block = k[:i]
 			}
+			if slices.Contains(blocks, block) {
+				errs[block] = strings.TrimSpace(errs[block] + " " + reply.Errors[k])
+			}
+		}
+		for k, v := range errs {
+			errs[k], _ = cutEscaped(v, 300)
 		}
 		if len(errs) > 0 {
 			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}

@@ -80,6 +80,9 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		return in, in.Values
 	case verbCancel:
 		in.Text = "status " + in.CaseID
+		if in.CaseID == "" { // a form that acts on no case (intake, profile)
+			in.Text = "cancel"
+		}
 		return in, nil
 	}
 	if v, ok := bot.ParseVerb(verb); ok {
@@ -269,6 +272,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 		}
 	}
 	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
+	if in.Text == "cancel" && len(msgs) > 0 && msgs[0].Kind == "notice" {
+		return &answerCard{msg: msgs[0], card: Render(msgs[0])}, msgs[1:] // the closed form's place
+	}
 	if len(msgs) == 0 || (in.Text != "" && !cancel) {
 		return nil, msgs
 	}
@@ -291,16 +297,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	return nil, msgs
 }
 
-// formCard renders a form, with a way back to the case for action forms.
-func formCard(m bot.Message) map[string]any {
-	card := Render(m)
-	if m.FormCase != "" {
-		acts, _ := card["actions"].([]any)
-		card["actions"] = append(acts, executeAction("Cancel", verbCancel,
-			map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, ""))
-	}
-	return card
-}
+// formCard renders a form; an action form's Cancel (back to the case) is
+// the renderer's, so it is there after a failed send too.
+func formCard(m bot.Message) map[string]any { return Render(m) }
 
 // formFor rebuilds the form a submission came from.
 func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
