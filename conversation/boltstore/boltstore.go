@@ -215,7 +215,7 @@ func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
 		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
 	}
 	var c conversation.Case
-	if err := json.Unmarshal(v, &c); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
 		return nil, conversation.Internal("decode case "+id, err)
 	}
 	return &c, nil
@@ -223,7 +223,7 @@ func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
 
 // putCase writes c in tx and moves its due index entry to follow c.DueAt.
 func putCase(tx *bolt.Tx, c *conversation.Case) error {
-	v, err := json.Marshal(c)
+	v, err := conversation.EncodeRecord(c)
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
 	}
@@ -337,7 +337,7 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
 			var c conversation.Case
-			if err := json.Unmarshal(v, &c); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
 				return conversation.Internal("decode case "+string(k), err)
 			}
 			if matches(&c, f) {
@@ -407,7 +407,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("save draft", err)
 	}
-	v, err := json.Marshal(d)
+	v, err := conversation.EncodeRecord(d)
 	if err != nil {
 		return conversation.Internal("encode draft", err)
 	}
@@ -430,7 +430,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 			return nil
 		}
 		d = new(conversation.Draft)
-		return json.Unmarshal(v, d)
+		return conversation.DecodeRecord(conversation.RecordDraft, v, d)
 	})
 	if err != nil {
 		return nil, conversation.StoreResult("get draft", err)
@@ -469,7 +469,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("put person", err)
 	}
-	v, err := json.Marshal(p)
+	v, err := conversation.EncodeRecord(p)
 	if err != nil {
 		return conversation.Internal("encode person", err)
 	}
@@ -485,7 +485,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 		}
 		if ov := people.Get(id); ov != nil {
 			var old conversation.Person
-			if err := json.Unmarshal(ov, &old); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, ov, &old); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			for _, h := range old.Handles {
@@ -521,7 +521,7 @@ func getPerson(tx *bolt.Tx, id []byte) (*conversation.Person, error) {
 		return nil, conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
 	}
 	var p conversation.Person
-	if err := json.Unmarshal(v, &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, v, &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -583,7 +583,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPeople).ForEach(func(_, v []byte) error {
 			var p conversation.Person
-			if err := json.Unmarshal(v, &p); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, v, &p); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			out = append(out, &p)
@@ -602,7 +602,7 @@ func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) 
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("add message ref", err)
 	}
-	v, err := json.Marshal(ref)
+	v, err := conversation.EncodeRecord(ref)
 	if err != nil {
 		return conversation.Internal("encode message ref", err)
 	}
@@ -636,7 +636,7 @@ func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.
 		}
 		return b.ForEach(func(_, v []byte) error {
 			var r conversation.MessageRef
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordRef, v, &r); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -899,7 +899,7 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, er
 		var doomed [][]byte
 		err := b.ForEach(func(k, v []byte) error {
 			var d conversation.Draft
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordDraft, v, &d); err != nil {
 				return conversation.Internal("decode draft", err)
 			}
 			if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {
