@@ -10,7 +10,8 @@
 // owner and expiry); expiry (big-endian expiry + kind + key → nothing, so
 // Remember and Claim delete a few entries whose time has passed each call,
 // and the file does not grow with every idempotency key ever seen); seq
-// (year → last case number).
+// (year → last case number); audit and audit_merge hold each case's access
+// log (see audit.go); outbox (effect id → JSON, see outbox.go).
 //
 // Writes of cases, message refs and case ids go through bbolt's Batch, so
 // concurrent writers share one fsync; a batched function may run more than
@@ -267,7 +268,10 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		if tx.Bucket(bucketCases).Get([]byte(nc.ID)) != nil {
 			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", nc.ID)
 		}
-		return putCase(tx, nc)
+		if err := putCase(tx, nc); err != nil {
+			return err
+		}
+		return enqueueStep(ctx, tx, nc, 0)
 	})
 	if err != nil {
 		return conversation.StoreResult("create case "+c.ID, err)
@@ -309,12 +313,15 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if err != nil {
 			return err
 		}
-		version := c.Version
+		version, before := c.Version, len(c.Events)
 		if err := fn(c); err != nil {
 			return conversation.CallerError{Err: err}
 		}
 		c.ID, c.Version = id, version+1
 		if err := putCase(tx, c); err != nil {
+			return err
+		}
+		if err := enqueueStep(ctx, tx, c, before); err != nil {
 			return err
 		}
 		out = c.Clone()
@@ -825,7 +832,7 @@ func collect(tx *bolt.Tx, now time.Time) error {
 }
 
 // DeleteCase removes case id for good: the case, its due index entries, its
-// message refs, and every claim and remembered key whose name contains the
+// message refs, its access log, and every claim and remembered key whose name contains the
 // id (with their expiry entries). It returns ENOTFOUND if there is no such
 // case and EINTERNAL if the file cannot be written.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
@@ -849,10 +856,16 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		if err := deleteEffects(tx, id); err != nil {
+			return err
+		}
 		if tx.Bucket(bucketRefs).Bucket(key) != nil {
 			if err := tx.Bucket(bucketRefs).DeleteBucket(key); err != nil {
 				return err
 			}
+		}
+		if err := deleteAudit(tx, key); err != nil {
+			return err
 		}
 		// Claims and remembered keys are named by their users; drop those
 		// naming the case, so nothing of it stays behind.
