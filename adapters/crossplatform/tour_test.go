@@ -74,8 +74,10 @@ type platform interface {
 	join(p person)
 	// say types a command.
 	say(p person, text string)
-	// press presses the button for verb on the person's latest card of
-	// the case, or types "verb case" where no such button is shown.
+	// press presses the button (or overflow option) for verb on the
+	// person's latest card of the case. Where no card shows the step it
+	// fails the test, as every step a person may take must be on their
+	// card, and types "verb case" to carry on.
 	press(p person, caseID string, verb conversation.Verb)
 	// submit answers the form last shown to the person; it reports
 	// whether the form was accepted.

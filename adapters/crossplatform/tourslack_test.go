@@ -33,6 +33,8 @@ type slackPlatform struct {
 	ids   map[string]string         // its view id
 	got   []payload
 	actor string // the role acting now, for modals opened by trigger
+	// settle delivers the outbox, as the worker in serve does after each step.
+	settle func()
 }
 
 func newSlackTour(t *testing.T) *tour {
@@ -57,6 +59,7 @@ func newSlackTour(t *testing.T) *tour {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sp.settle = func() { env.Settle(t) }
 	sp.d = &slackDriver{t: t, fake: sp.fake, handler: h, wait: ad.Wait, secret: secret}
 	sched := scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, log)
 	sched.Pace = 0
@@ -85,6 +88,7 @@ func (s *slackPlatform) add(role, how string, v any) {
 
 // harvest reads the fake API's new calls: messages, modals and homes.
 func (s *slackPlatform) harvest() {
+	s.settle()
 	calls := s.fake.Calls("")
 	for _, c := range calls[s.seen:] {
 		switch c.Method {
@@ -140,7 +144,8 @@ func (s *slackPlatform) say(p person, text string) {
 
 // press finds the step for verb on the case in the person's DM — a
 // button, or an option of an overflow menu or select — and uses it as
-// Slack would send it; with none shown, it types the step instead.
+// Slack would send it; with none shown, it fails the test and types the
+// step instead.
 func (s *slackPlatform) press(p person, caseID string, verb conversation.Verb) {
 	before := len(s.payloads())
 	s.pressOnce(p, caseID, verb)
@@ -165,7 +170,7 @@ func (s *slackPlatform) pressOnce(p person, caseID string, verb conversation.Ver
 		}
 	}
 	if action == nil {
-		s.t.Logf("slack: %s: no %s step for %s on %s's cards; typed it", s.label, verb, caseID, p.role)
+		s.t.Errorf("slack: %s: no %s step for %s on %s's cards; every step a person may take must be on their card (a button or its overflow)", s.label, verb, caseID, p.role)
 		s.say(p, string(verb)+" "+caseID)
 		return
 	}

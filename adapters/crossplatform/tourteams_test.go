@@ -29,6 +29,8 @@ type teamsPlatform struct {
 	cards  map[string][]teamsCard // every card each role was shown, in order
 	forms  map[string]teamsCard   // the form last shown to each role
 	got    []payload
+	// settle delivers the outbox, as the worker in serve does after each step.
+	settle func()
 }
 
 // teamsCard is a card and the activity that holds it.
@@ -50,7 +52,7 @@ func newTeamsTour(t *testing.T) *tour {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tp := &teamsPlatform{t: t, ad: ad, conn: conn, users: map[string]teamstest.User{}, roles: map[string]string{},
+	tp := &teamsPlatform{t: t, ad: ad, conn: conn, settle: func() { env.Settle(t) }, users: map[string]teamstest.User{}, roles: map[string]string{},
 		cards: map[string][]teamsCard{}, forms: map[string]teamsCard{},
 		client: &teamstest.Client{Handler: ad, Keys: keys, Connector: conn, AppID: appID, Now: env.Clock.Now}}
 	for _, p := range tourPeople {
@@ -92,6 +94,7 @@ func (p *teamsPlatform) shown(role, how, activity string, card map[string]any) {
 
 // harvest reads the connector's new calls: cards sent and cards updated.
 func (p *teamsPlatform) harvest() {
+	p.settle()
 	calls := p.conn.Calls()
 	for _, c := range calls[p.seen:] {
 		card := c.Card()
@@ -185,7 +188,7 @@ func (p *teamsPlatform) pressOnce(who person, caseID string, verb conversation.V
 			return
 		}
 	}
-	p.t.Logf("teams: %s: no %s step for %s on %s's cards; typed it", p.label, verb, caseID, who.role)
+	p.t.Errorf("teams: %s: no %s step for %s on %s's cards; every step a person may take must be on their card (a button or its overflow)", p.label, verb, caseID, who.role)
 	p.say(who, string(verb)+" "+caseID)
 }
 
