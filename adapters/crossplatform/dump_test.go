@@ -43,6 +43,15 @@ func TestDumpCards(t *testing.T) {
 				t.Errorf("%s: the %s received nothing", tr.p.name(), who.role)
 			}
 		}
+		// Every step of the tour sent someone something (the nudge days
+		// send only on some days; Slack shows a form's errors in the open
+		// modal with response_action "errors", which is no card).
+		for _, step := range tr.steps {
+			quiet := strings.HasPrefix(step, "nudges-day-") || tr.p.name() == "slack" && strings.HasSuffix(step, "-errors")
+			if !quiet && !slices.ContainsFunc(got, func(p payload) bool { return strings.HasPrefix(p.Name, step+"--") }) {
+				t.Errorf("%s: step %s sent nothing", tr.p.name(), step)
+			}
+		}
 		for _, p := range got {
 			if strings.Contains(p.Name, "----") {
 				t.Errorf("%s: a payload for nobody the tour knows: %s", tr.p.name(), p.Name)

@@ -94,6 +94,13 @@ type tour struct {
 	env   *bottest.Env
 	p     platform
 	sched *scheduler.Scheduler
+	steps []string // the steps run, in order
+}
+
+// step names what follows on the platform and remembers it.
+func (tr *tour) step(label string) {
+	tr.steps = append(tr.steps, label)
+	tr.p.step(label)
 }
 
 func (tr *tour) latestCase() string {
@@ -166,139 +173,139 @@ func (tr *tour) run() {
 		t.Fatalf("the tour needs four stages, the protocol has %d", len(stages))
 	}
 
-	p.step("welcome")
+	tr.step("welcome")
 	for _, who := range tourPeople {
 		p.join(who)
 	}
-	p.step("help")
+	tr.step("help")
 	p.say(raiser, "help")
-	p.step("unknown-command")
+	tr.step("unknown-command")
 	p.say(raiser, "what now")
-	p.step("list-empty")
+	tr.step("list-empty")
 	p.say(raiser, "list")
 
 	// A newcomer is asked for their profile before raising.
-	p.step("profile-first")
+	tr.step("profile-first")
 	p.say(tourNewcomer, "raise")
-	p.step("profile-saved")
+	tr.step("profile-saved")
 	tr.mustSubmit(tourNewcomer, map[string]string{"name": tourNewcomer.name, "agency": "health-visiting"})
 
 	// Intake: errors, a way out of the ladder, then a case.
-	p.step("intake")
+	tr.step("intake")
 	p.say(raiser, "raise")
-	p.step("intake-errors")
+	tr.step("intake-errors")
 	if p.submit(raiser, map[string]string{conversation.FieldImmediateRisk: "no"}) {
 		t.Fatalf("%s: an empty intake was accepted", p.name())
 	}
-	p.step("intake-immediate-risk")
+	tr.step("intake-immediate-risk")
 	p.say(raiser, "raise")
 	p.submit(raiser, map[string]string{conversation.FieldImmediateRisk: "yes"})
-	p.step("raised")
+	tr.step("raised")
 	p.say(raiser, "raise")
 	tr.mustSubmit(raiser, intakeAnswers(conversation.UrgencyStandard))
 	one := tr.latestCase()
 	tr.want(one, stages[0].Key, conversation.StatusOpen)
 
 	// Case one: acknowledged, answered, escalated, resolved by managers.
-	p.step("acknowledged")
+	tr.step("acknowledged")
 	p.press(respondent, one, conversation.VerbAcknowledge)
-	p.step("respond-form")
+	tr.step("respond-form")
 	p.press(respondent, one, conversation.VerbRespond)
-	p.step("respond-errors")
+	tr.step("respond-errors")
 	if p.submit(respondent, map[string]string{"text": ""}) {
 		t.Fatalf("%s: an empty response was accepted", p.name())
 	}
-	p.step("responded")
+	tr.step("responded")
 	tr.mustSubmit(respondent, map[string]string{"text": "We applied the threshold document; I can share our reasons."})
-	p.step("note-identifier-warning")
+	tr.step("note-identifier-warning")
 	p.press(raiser, one, conversation.VerbNote)
 	note := map[string]string{"text": "The family moved to PL1 2AB last month."}
 	if p.submit(raiser, note) {
 		t.Fatalf("%s: a note with a postcode was saved without asking", p.name())
 	}
-	p.step("note")
+	tr.step("note")
 	note[bot.FieldConfirmIdentifiers] = "yes"
 	tr.mustSubmit(raiser, note)
-	p.step("escalated-to-managers")
+	tr.step("escalated-to-managers")
 	p.press(raiser, one, conversation.VerbEscalate)
 	tr.mustSubmit(raiser, map[string]string{"reason": "We still disagree about the threshold."})
 	tr.want(one, stages[1].Key, conversation.StatusOpen)
-	p.step("managers-acknowledge")
+	tr.step("managers-acknowledge")
 	p.press(pm, one, conversation.VerbAcknowledge)
-	p.step("deadline-extended")
+	tr.step("deadline-extended")
 	p.press(rm, one, conversation.VerbExtend)
 	tr.mustSubmit(rm, map[string]string{"days": "2", "reason": "The social worker is on leave until Wednesday."})
-	p.step("proposed")
+	tr.step("proposed")
 	p.press(pm, one, conversation.VerbPropose)
 	tr.mustSubmit(pm, map[string]string{"way_forward": "A strategy discussion on Friday with school present.",
 		"actions": "Convene the strategy discussion | Social Care Manager | 2026-12-04\nShare attendance records | School"})
-	p.step("disputed")
+	tr.step("disputed")
 	p.press(rm, one, conversation.VerbDispute)
 	tr.mustSubmit(rm, map[string]string{"reason": "It leaves out who reviews the plan afterwards."})
-	p.step("proposed-again")
+	tr.step("proposed-again")
 	p.press(pm, one, conversation.VerbPropose)
 	tr.mustSubmit(pm, map[string]string{"way_forward": "A strategy discussion on Friday; both managers review it a week later."})
-	p.step("resolved")
+	tr.step("resolved")
 	p.press(rm, one, conversation.VerbConfirm)
 	tr.want(one, stages[1].Key, conversation.StatusResolved)
-	p.step("status-resolved")
+	tr.step("status-resolved")
 	p.say(raiser, "status "+one)
 
 	// Case two: urgent, climbs every stage to the partnership, which
 	// returns it with advice, offers mediation, accepts it and closes it.
 	tr.env.Clock.Advance(time.Hour)
-	p.step("raised-urgent")
+	tr.step("raised-urgent")
 	p.say(raiser, "raise")
 	tr.mustSubmit(raiser, intakeAnswers(conversation.UrgencyUrgent))
 	two := tr.latestCase()
 	p.press(respondent, two, conversation.VerbAcknowledge)
-	p.step("urgent-escalated-to-managers")
+	tr.step("urgent-escalated-to-managers")
 	p.press(raiser, two, conversation.VerbEscalate)
 	tr.mustSubmit(raiser, map[string]string{"reason": "The child is still going without meals."})
-	p.step("handed-over")
+	tr.step("handed-over")
 	p.press(pm, two, conversation.VerbReassign)
 	tr.mustSubmit(pm, map[string]string{"to": personRef("respondent-senior-manager"), "reason": "I am away; my senior manager will take it."})
-	p.step("escalated-to-senior-managers")
+	tr.step("escalated-to-senior-managers")
 	p.press(rm, two, conversation.VerbEscalate)
 	tr.mustSubmit(rm, map[string]string{"reason": "Managers could not agree."})
 	tr.want(two, stages[2].Key, conversation.StatusOpen)
-	p.step("senior-managers-acknowledge")
+	tr.step("senior-managers-acknowledge")
 	p.press(psm, two, conversation.VerbAcknowledge)
-	p.step("escalated-to-leaders")
+	tr.step("escalated-to-leaders")
 	p.press(rsm, two, conversation.VerbEscalate)
 	tr.mustSubmit(rsm, map[string]string{"reason": "Senior managers could not agree."})
 	tr.want(two, stages[3].Key, conversation.StatusOpen)
-	p.step("leaders-acknowledge")
+	tr.step("leaders-acknowledge")
 	p.press(pl, two, conversation.VerbAcknowledge)
-	p.step("referred")
+	tr.step("referred")
 	p.press(rl, two, conversation.VerbRefer)
 	tr.mustSubmit(rl, map[string]string{"reason": "Leaders could not agree; we need the partnership's view."})
 	tr.want(two, conversation.ReferralStageKey, conversation.StatusReferred)
-	p.step("referral-returned")
+	tr.step("referral-returned")
 	p.press(partnership, two, conversation.VerbReturnReferral)
 	tr.mustSubmit(partnership, map[string]string{"stage": stages[3].Key, "text": "Please meet in person first; the protocol asks leaders to meet."})
 	tr.want(two, stages[3].Key, conversation.StatusOpen)
-	p.step("referred-again")
+	tr.step("referred-again")
 	p.press(rl, two, conversation.VerbRefer)
 	tr.mustSubmit(rl, map[string]string{"reason": "We met and still disagree."})
-	p.step("mediation-offered")
+	tr.step("mediation-offered")
 	p.press(partnership, two, conversation.VerbOfferMediation)
 	tr.mustSubmit(partnership, map[string]string{"text": "A restorative facilitator from the partnership team can meet you both."})
-	p.step("referral-accepted")
+	tr.step("referral-accepted")
 	p.press(partnership, two, conversation.VerbAcceptReferral)
 	tr.mustSubmit(partnership, map[string]string{"text": "It will go to the next QA&P meeting."})
-	p.step("closed")
+	tr.step("closed")
 	p.press(partnership, two, conversation.VerbClose)
 	tr.mustSubmit(partnership, map[string]string{"reason": "Decided at the QA&P meeting; actions agreed with both agencies."})
 	tr.want(two, conversation.ReferralStageKey, conversation.StatusClosed)
-	p.step("status-closed")
+	tr.step("status-closed")
 	p.say(partnership, "status "+two)
 
 	// Case three: nobody answers. The scheduler nudges, marks the stage
 	// overdue, tells the partnership it is stuck; mediation is asked for
 	// and the raiser withdraws.
 	tr.env.Clock.Advance(time.Hour)
-	p.step("raised-stalls")
+	tr.step("raised-stalls")
 	p.say(raiser, "raise")
 	tr.mustSubmit(raiser, intakeAnswers(conversation.UrgencyStandard))
 	three := tr.latestCase()
@@ -306,40 +313,40 @@ func (tr *tour) run() {
 	nudges := func(from, to int) {
 		for day := from; day <= to; day++ {
 			tr.env.Clock.Advance(24 * time.Hour)
-			p.step(fmt.Sprintf("nudges-day-%02d", day))
+			tr.step(fmt.Sprintf("nudges-day-%02d", day))
 			if _, err := tr.sched.DuePass(ctx); err != nil {
 				t.Fatalf("due pass: %v", err)
 			}
 		}
 	}
 	nudges(1, 6)
-	p.step("stalled-escalated")
+	tr.step("stalled-escalated")
 	p.press(raiser, three, conversation.VerbEscalate)
 	tr.mustSubmit(raiser, map[string]string{"reason": "Nobody has answered for a week."})
 	tr.want(three, stages[1].Key, conversation.StatusOpen)
 	nudges(7, 16)
-	p.step("digest")
+	tr.step("digest")
 	if _, err := tr.sched.Digest(ctx); err != nil {
 		t.Fatalf("digest: %v", err)
 	}
-	p.step("list-waiting")
+	tr.step("list-waiting")
 	p.say(pm, "list")
-	p.step("mediation-asked")
+	tr.step("mediation-asked")
 	p.press(rm, three, conversation.VerbMediation)
 	tr.mustSubmit(rm, map[string]string{"reason": "We keep talking past each other."})
-	p.step("withdrawn")
+	tr.step("withdrawn")
 	p.press(raiser, three, conversation.VerbWithdraw)
 	tr.mustSubmit(raiser, map[string]string{"reason": "The family moved out of the area."})
 	tr.want(three, stages[1].Key, conversation.StatusWithdrawn)
-	p.step("refused")
+	tr.step("refused")
 	p.say(tourNewcomer, "status "+one)
-	p.step("report")
+	tr.step("report")
 	p.say(partnership, "report "+tr.env.Clock.Now().Format("2006-01"))
-	p.step("summary")
+	tr.step("summary")
 	if _, err := tr.sched.Summary(ctx); err != nil {
 		t.Fatalf("summary: %v", err)
 	}
-	p.step("list-partnership")
+	tr.step("list-partnership")
 	p.say(partnership, "list")
 }
 
