@@ -28,16 +28,19 @@ type Namer interface {
 
 // Record is a case laid out for reading, in the order the record presents it.
 type Record struct {
-	CaseID      string    `json:"case_id"`
-	Marking     string    `json:"marking"`
-	Partnership string    `json:"partnership"`
-	Protocol    string    `json:"protocol"`
-	ExportedAt  time.Time `json:"exported_at"`
-	ExportedBy  string    `json:"exported_by"`
-	Summary     []Line    `json:"summary"`
-	Stages      []Stage   `json:"stages"`
-	Timeline    []Entry   `json:"timeline"`
-	Outcome     []Line    `json:"outcome,omitempty"`
+	CaseID      string `json:"case_id"`
+	Marking     string `json:"marking"`
+	Partnership string `json:"partnership"`
+	// PartnershipShort is the partnership's short name for running
+	// headers, e.g. "Devon SCP"; empty when it has none.
+	PartnershipShort string    `json:"partnership_short,omitempty"`
+	Protocol         string    `json:"protocol"`
+	ExportedAt       time.Time `json:"exported_at"`
+	ExportedBy       string    `json:"exported_by"`
+	Summary          []Line    `json:"summary"`
+	Stages           []Stage   `json:"stages"`
+	Timeline         []Entry   `json:"timeline"`
+	Outcome          []Line    `json:"outcome,omitempty"`
 }
 
 // Line is a labelled value.
@@ -79,9 +82,9 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 	}
 	yes := func(b bool) string {
 		if b {
-			return "yes"
+			return "Yes"
 		}
-		return "no"
+		return "No"
 	}
 	names := func(ids []string) string {
 		out := make([]string, 0, len(ids))
@@ -90,7 +93,7 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 		}
 		return strings.Join(out, ", ")
 	}
-	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, Protocol: p.Name,
+	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, PartnershipShort: p.PartnershipShort, Protocol: p.Name,
 		ExportedAt: exportedAt.In(loc), ExportedBy: n.PersonName(exportedBy)}
 	evidence := "Evidence"
 	if c.EvidenceKind == conversation.EvidenceGutFeeling {
@@ -98,7 +101,7 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 	}
 	r.Summary = []Line{
 		{"Agency case reference", c.ChildRef},
-		{"Status", string(c.Status)},
+		{"Status", c.Status.Label()},
 		{"Raised", when(c.CreatedAt)},
 		{"Raised by", n.PersonName(c.Raiser.PersonID) + ", " + n.AgencyName(c.Raiser.Agency)},
 		{"About a decision of", n.PersonName(c.Respondent.PersonID) + ", " + n.AgencyName(c.Respondent.Agency)},
@@ -107,7 +110,7 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 		{"Concern", c.Concern},
 		{evidence, c.Evidence},
 		{"What would resolve it", c.OutcomeSought},
-		{"Urgency", string(c.Urgency)},
+		{"Urgency", c.Urgency.Label()},
 		{"Discussed with a safeguarding lead or manager", yes(c.Reflection.DiscussedWithLead)},
 		{"Child's best interest drives it", yes(c.Reflection.ChildBestInterest)},
 		{"Motivation and over-identification considered", yes(c.Reflection.MotivationConsidered)},
@@ -117,7 +120,7 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 		r.Summary = append(r.Summary, Line{"Other partnership", c.CrossBorder})
 	}
 	if c.SeriousConcern {
-		r.Summary = append(r.Summary, Line{"Serious concern", "logged with the partnership"})
+		r.Summary = append(r.Summary, Line{"Serious concern", "Logged with the partnership"})
 	}
 	for _, s := range c.Stages {
 		ack := ""
@@ -154,16 +157,19 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 	return r
 }
 
-// eventName describes an event kind, with its detail where it has one.
+// eventName describes an event in plain English (the cards' words), with
+// its detail where it has one.
 func eventName(e conversation.Event, p *conversation.Protocol) string {
-	s := strings.ReplaceAll(string(e.Kind), "_", " ")
+	s := e.Kind.Label()
 	switch e.Kind {
 	case conversation.EventEscalated:
 		s += " to " + p.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:
-		s += " to " + p.StageName(e.Fields["to"])
+		s += ", back to " + p.StageName(e.Fields["to"])
 	case conversation.EventNudged:
-		s = "reminder sent (" + strings.ReplaceAll(e.Fields["nudge"], "_", " ") + ")"
+		if n := e.Fields["nudge"]; n != "" {
+			s += " (" + conversation.NudgeKind(n).Label() + ")"
+		}
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			s += " to " + t.Format("2 Jan 2006 15:04")
@@ -193,8 +199,8 @@ func (r *Record) Write(format string) ([]byte, error) {
 // Markdown returns the record as Markdown.
 func (r *Record) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**\n\n# Case record %s\n\n", r.Marking, r.CaseID)
-	fmt.Fprintf(&b, "%s — %s. Exported %s by %s.\n\n", r.Partnership, r.Protocol, r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
+	fmt.Fprintf(&b, "**%s**\n\n# %s\n\n", r.Marking, r.Title())
+	fmt.Fprintf(&b, "Exported %s by %s.\n\n", r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
 	lines := func(ls []Line) {
 		for _, l := range ls {
 			fmt.Fprintf(&b, "- **%s:** %s\n", l.Label, oneLine(l.Value))
@@ -224,6 +230,23 @@ func (r *Record) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\n**%s**\n", r.Marking)
 	return b.String()
+}
+
+// Title names the record with the partnership and its protocol, e.g.
+// "Devon Safeguarding Children Partnership (Devon SCP), Conflict Resolution
+// and Case Resolution Protocol: case record CR-2026-0001". A part the
+// configuration leaves empty is left out.
+func (r *Record) Title() string {
+	var parts []string
+	for _, s := range []string{r.Partnership, r.Protocol} {
+		if s = oneLine(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return "Case record " + r.CaseID
+	}
+	return strings.Join(parts, ", ") + ": case record " + r.CaseID
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -8,12 +8,13 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-// PDF returns the record as an A4 PDF: titled with the case id, marked
+// PDF returns the record as an A4 PDF: titled with the partnership, its
+// protocol and the case id, marked
 // OFFICIAL-SENSITIVE at the top and bottom of every page, and numbered
 // "page N of M". Returns an error if the PDF cannot be produced.
 func (r *Record) PDF() ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle("Case record "+r.CaseID, true)
+	pdf.SetTitle(r.Title(), true)
 	pdf.SetSubject(r.Marking, true)
 	pdf.SetCreator("resolvebot", true)
 	pdf.AliasNbPages("{nb}")
@@ -27,7 +28,7 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.CellFormat(0, 5, r.Marking, "", 0, "C", false, 0, "")
 		pdf.SetFont("Helvetica", "", 9)
 		pdf.SetY(8)
-		pdf.CellFormat(0, 5, text("Case record "+r.CaseID), "", 1, "R", false, 0, "")
+		pdf.CellFormat(0, 5, text(r.runningHead()), "", 1, "R", false, 0, "")
 		pdf.SetY(22)
 	})
 	pdf.SetFooterFunc(func() {
@@ -39,11 +40,19 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
+	if r.Partnership != "" {
+		pdf.SetFont("Helvetica", "B", 12)
+		pdf.MultiCell(0, 6, text(r.Partnership), "", "L", false)
+	}
 	pdf.SetFont("Helvetica", "B", 18)
-	pdf.MultiCell(0, 9, text("Case record "+r.CaseID), "", "L", false)
+	head := "Case record " + r.CaseID
+	if r.Protocol != "" {
+		head = r.Protocol + ": case record " + r.CaseID
+	}
+	pdf.MultiCell(0, 8, text(head), "", "L", false)
+	pdf.Ln(1)
 	pdf.SetFont("Helvetica", "", 10)
-	pdf.MultiCell(0, 5, text(fmt.Sprintf("%s - %s. Exported %s by %s.", r.Partnership, r.Protocol,
-		r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)), "", "L", false)
+	pdf.MultiCell(0, 5, text(fmt.Sprintf("Exported %s by %s.", r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)), "", "L", false)
 	heading := func(s string) {
 		pdf.Ln(4)
 		pdf.SetFont("Helvetica", "B", 13)
@@ -95,6 +104,15 @@ func (r *Record) PDF() ([]byte, error) {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// runningHead is the short title at the top right of every page: the
+// partnership's short name, where it has one, and the case id.
+func (r *Record) runningHead() string {
+	if r.PartnershipShort != "" {
+		return r.PartnershipShort + " · case record " + r.CaseID
+	}
+	return "Case record " + r.CaseID
 }
 
 // plain replaces characters the PDF core fonts cannot show with close equivalents.
