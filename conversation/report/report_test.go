@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/report"
+	"github.com/resolvebot/resolvebot/internal/pdftext"
 )
 
 var london = func() *time.Location {
@@ -225,24 +224,16 @@ func TestFormatsCarryNoCaseText(t *testing.T) {
 					t.Errorf("json round trip: %v, raised %d", err, back.Totals.Raised)
 				}
 			case "pdf":
-				rd, err := pdf.NewReader(bytes.NewReader(out), int64(len(out)))
+				text, err := pdftext.Text(out)
 				if err != nil {
 					t.Fatalf("the PDF does not open: %v", err)
 				}
-				var text strings.Builder
-				for i := 1; i <= rd.NumPage(); i++ {
-					s, err := rd.Page(i).GetPlainText(nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					text.WriteString(s)
-				}
 				for _, want := range []string{"Case resolution report", "Raised", "Median 4.5, 90th percentile 8", "Youth Justice Service raised no disagreements"} {
-					if !strings.Contains(text.String(), want) {
+					if !strings.Contains(text, want) {
 						t.Errorf("PDF text lacks %q", want)
 					}
 				}
-				if strings.Contains(text.String(), "CANARY") {
+				if strings.Contains(text, "CANARY") {
 					t.Error("PDF text holds case text")
 				}
 			case "png":
@@ -283,6 +274,42 @@ func TestChatText(t *testing.T) {
 	for _, bad := range []string{"|", "#", "**", "CANARY"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("chat text holds %q:\n%s", bad, text)
+		}
+	}
+}
+
+// TestPDFNamesInAnyScript: the partnership's and agencies' names come back
+// from the report PDF as written, in Welsh, Polish, Romanian, Turkish, Greek
+// and Cyrillic (the core fonts lost every letter outside cp1252).
+func TestPDFNamesInAnyScript(t *testing.T) {
+	proto, err := config.Preset("generic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto.Partnership = "Partneriaeth Diogelu Plant Llŷn a Gŵyr"
+	names := []report.Agency{{"csc", "Gwasanaethau Cymdeithasol Plant"}, {"school", "Szkoła Podstawowa im. Łukasza Wiśniewskiego"},
+		{"health-visiting", "Școala Gimnazială Ștefan cel Mare"}, {"police", "Gündoğdu İlkokulu"}, {"youth-justice", "Υπηρεσία Νέων Αθηνών"},
+		{"nursery", "Детский сад Ромашка"}}
+	cal := conversation.NewCalendar(london, nil, 0, 0)
+	r := report.Build(fixture(&proto), &proto, cal, names, report.Period{From: at(5, 1, 0), To: at(7, 1, 0)})
+	out, err := r.Render("pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdftext.Text(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	for _, want := range append([]string{proto.Partnership}, func() []string {
+		var out []string
+		for _, a := range names {
+			out = append(out, a.Name)
+		}
+		return out
+	}()...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report PDF lacks %q", want)
 		}
 	}
 }
