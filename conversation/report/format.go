@@ -62,7 +62,7 @@ func (r *Report) Text() string {
 		fmt.Fprintf(&b, "• %s: %d (%d)\n", row.label, row.now, row.then)
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%d cases)\n", num(rd.Median), num(rd.P90), rd.Cases)
+		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%s)\n", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))
 	}
 	top := func(title string, cs []Count) {
 		var parts []string
@@ -116,6 +116,7 @@ func (r *Report) totalRows() []totalRow {
 		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
 		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
 		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
+		{"Serious concerns logged", t.SeriousConcerns, p.SeriousConcerns},
 	}
 }
 
@@ -132,7 +133,7 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(row.now, row.then))
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "\nWorking days to resolution (%d cases): median %s, 90th percentile %s.\n", rd.Cases, num(rd.Median), num(rd.P90))
+		fmt.Fprintf(&b, "\nWorking days to resolution (%s): median %s, 90th percentile %s.\n", Plural(rd.Cases, "case", "cases"), num(rd.Median), num(rd.P90))
 	}
 	counts := func(title string, cs []Count) {
 		if len(cs) == 0 {
@@ -163,6 +164,15 @@ func (r *Report) Markdown() string {
 	return b.String()
 }
 
+// Plural puts n before the singular form for 1 and the plural otherwise:
+// "1 case", "0 cases", "2 cases".
+func Plural(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return strconv.Itoa(n) + " " + plural
+}
+
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // CSV returns the report as rows of section, key, label, value, so it can
@@ -178,7 +188,8 @@ func (r *Report) CSV() ([]byte, error) {
 			k string
 			n int
 		}{{"raised", t.Raised}, {"resolved", t.Resolved}, {"withdrawn", t.Withdrawn}, {"open", t.Open},
-			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals}} {
+			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals},
+			{"serious_concerns", t.SeriousConcerns}} {
 			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
 		}
 	}

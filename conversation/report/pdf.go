@@ -77,7 +77,7 @@ func (r *Report) PDF() ([]byte, error) {
 		return out
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %d cases", num(rd.Median), num(rd.P90), rd.Cases)})
+		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %s", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))})
 	}
 	section("By category", counts(r.ByCategory))
 	section("Highest stage reached", counts(r.HighestStage))

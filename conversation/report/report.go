@@ -63,6 +63,7 @@ type Totals struct {
 	DeadlinesMissed int `json:"deadlines_missed"` // stage deadlines missed in the period
 	Mediation       int `json:"mediation"`        // mediation asked for or offered in the period
 	Referrals       int `json:"referrals"`        // formal referrals to the partnership in the period
+	SeriousConcerns int `json:"serious_concerns"` // serious concerns logged with the partnership in the period
 }
 
 // Duration summarises working days from raising to confirmed resolution.
@@ -295,10 +296,25 @@ func totals(cases []*conversation.Case, p Period) Totals {
 				t.Mediation++
 			case conversation.EventReferred:
 				t.Referrals++
+			case conversation.EventSeriousConcern:
+				t.SeriousConcerns++
 			}
+		}
+		if c.SeriousConcern && !hasEvent(c, conversation.EventSeriousConcern) && p.Contains(c.CreatedAt) {
+			t.SeriousConcerns++ // flagged with no event on its timeline: count it when raised
 		}
 	}
 	return t
+}
+
+// hasEvent reports whether the case's timeline holds an event of kind k.
+func hasEvent(c *conversation.Case, k conversation.EventKind) bool {
+	for _, e := range c.Events {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // summarise returns the median and the 90th percentile (nearest rank) of days.
