@@ -289,6 +289,6 @@ func Help(command string) Message {
 			command + "status CR-2026-0001 — a case and its timeline",
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
-			command + "report — last month's partnership report (partnership team only)",
+			command + "report — last month's partnership report; add 2026-10 for a month, or 2026 for the annual report (partnership team only)",
 		}}
 }

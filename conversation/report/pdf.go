@@ -18,8 +18,7 @@ func (r *Report) PDF() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	day := "2 Jan 2006"
-	title := fmt.Sprintf("Case resolution report: %s to %s", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	title := r.Title()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("resolvebot", true)
@@ -41,9 +40,14 @@ func (r *Report) PDF() ([]byte, error) {
 	if r.Partnership != "" {
 		pdf.MultiCell(0, 5, r.Partnership, "", "L", false)
 	}
+	if p := r.Purpose(); p != "" {
+		pdf.Ln(2)
+		pdf.MultiCell(0, 5, p, "", "L", false)
+	}
 	pdf.Ln(3)
-	widths := []float64{84, 30, 30, 30}
-	header := []string{"", "This period", "Previous", "Change"}
+	widths := []float64{72, 34, 38, 30}
+	now, before := r.columns()
+	header := []string{"", strings.ToUpper(now[:1]) + now[1:], strings.ToUpper(before[:1]) + before[1:], "Change"}
 	pdf.SetFont(pdffont.Family, "B", 10)
 	for i, h := range header {
 		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", false, 0, "")
@@ -66,7 +70,7 @@ func (r *Report) PDF() ([]byte, error) {
 		pdf.MultiCell(0, 7, title, "", "L", false)
 		pdf.SetFont(pdffont.Family, "", 10)
 		for _, l := range lines {
-			pdf.MultiCell(0, 5, "- "+l, "", "L", false)
+			pdf.MultiCell(0, 5, "• "+l, "", "L", false)
 		}
 	}
 	counts := func(cs []Count) []string {

@@ -34,6 +34,18 @@ func (p Period) Previous() Period {
 	return Period{From: p.From.Add(-p.To.Sub(p.From)), To: p.From}
 }
 
+// Year returns the calendar year containing t, in t's zone: the period of
+// the annual report.
+func Year(t time.Time) Period {
+	from := time.Date(t.Year(), time.January, 1, 0, 0, 0, 0, t.Location())
+	return Period{From: from, To: from.AddDate(1, 0, 0)}
+}
+
+// IsYear reports whether the period is one whole calendar year.
+func (p Period) IsYear() bool {
+	return p.From.Equal(Year(p.From).From) && p.To.Equal(Year(p.From).To)
+}
+
 // Month returns the calendar month containing t, in t's zone.
 func Month(t time.Time) Period {
 	from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
@@ -82,7 +94,11 @@ type MonthStages struct {
 
 // Report is the partnership report for one period.
 type Report struct {
-	Partnership     string        `json:"partnership"`
+	Partnership string `json:"partnership"`
+	Protocol    string `json:"protocol,omitempty"`
+	// TabledWith is who an annual report goes to, as the protocol names
+	// them (e.g. "the Partnership Executive Group"); empty otherwise.
+	TabledWith      string        `json:"tabled_with,omitempty"`
 	Period          Period        `json:"period"`
 	Totals          Totals        `json:"totals"`
 	Previous        Totals        `json:"previous"`
@@ -108,7 +124,10 @@ type Agency struct {
 // Cases belong to the period by when they were raised; events by when they
 // happened. Working days come from cal.
 func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period) *Report {
-	r := &Report{Partnership: proto.Partnership, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}}
+	r := &Report{Partnership: proto.Partnership, Protocol: proto.Name, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}}
+	if period.IsYear() {
+		r.TabledWith = proto.AnnualReportTo
+	}
 	for _, a := range agencies {
 		r.agencies[a.Key] = a.Name
 	}

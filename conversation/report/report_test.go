@@ -369,3 +369,70 @@ func TestNoPluralSlips(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnualReport: a calendar year is the annual report, titled as such,
+// saying who it is tabled with where the protocol names them, compared with
+// the year before, and charted month by month.
+func TestAnnualReport(t *testing.T) {
+	tests := []struct {
+		preset, tabled string
+	}{{"devon", "To be tabled with the Partnership Executive Group."}, {"wiltshire", "To be tabled with the Executive."}, {"generic", ""}}
+	for _, tt := range tests {
+		t.Run(tt.preset, func(t *testing.T) {
+			proto, err := config.Preset(tt.preset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			generic, err := config.Preset("generic")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases := fixture(&generic) // the fixture needs seven categories
+			cal := conversation.NewCalendar(london, nil, 0, 0)
+			year := report.Year(at(5, 17, 12))
+			if !year.IsYear() || report.Month(at(5, 1, 0)).IsYear() {
+				t.Fatal("IsYear is wrong")
+			}
+			r := report.Build(cases, &proto, cal, nil, year)
+			if want := time.Date(2025, 1, 1, 0, 0, 0, 0, london); !r.PreviousPeriod.From.Equal(want) {
+				t.Errorf("previous period starts %v, want %v", r.PreviousPeriod.From, want)
+			}
+			if len(r.ByMonth) != 12 || r.ByMonth[11].Month != "2026-12" {
+				t.Errorf("months = %d, the last %s", len(r.ByMonth), r.ByMonth[len(r.ByMonth)-1].Month)
+			}
+			if r.Totals.Raised != 46 || r.Totals.SeriousConcerns != 5 {
+				t.Errorf("raised %d, serious concerns %d; want all 46 cases of 2026 and 5 concerns", r.Totals.Raised, r.Totals.SeriousConcerns)
+			}
+			title := "Annual report 2026: " + proto.Name
+			if r.Title() != title {
+				t.Errorf("title %q, want %q", r.Title(), title)
+			}
+			md := r.Markdown()
+			pdfOut, err := r.Render("pdf")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdfText, err := pdftext.Text(pdfOut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdfText = strings.Join(strings.Fields(pdfText), " ")
+			for name, text := range map[string]string{"markdown": md, "chat": r.Text(), "pdf": pdfText} {
+				for _, want := range []string{title, "from 1 January 2026 to 31 December 2026", tt.tabled} {
+					if !strings.Contains(text, want) {
+						t.Errorf("%s lacks %q:\n%s", name, want, text)
+					}
+				}
+				if tt.tabled == "" && strings.Contains(text, "tabled") {
+					t.Errorf("%s names a body the %s protocol does not:\n%s", name, tt.preset, text)
+				}
+			}
+			if !strings.Contains(md, "| | 2026 | 2025 | change |") || !strings.Contains(pdfText, "2026 2025 Change") {
+				t.Errorf("the table's columns are not the two years:\n%s\n%s", md, pdfText)
+			}
+			if !strings.Contains(r.Text(), "2025 in brackets") {
+				t.Errorf("chat text does not say the brackets are 2025:\n%s", r.Text())
+			}
+		})
+	}
+}
