@@ -168,6 +168,9 @@ type Store struct {
 	Driver    string // DriverBolt or DriverRedis
 	Path      string // bolt file
 	KeyPrefix string // redis key prefix
+	// ID pins the Redis store's identity (logged at first start): a Redis
+	// without it, or with another, is refused as one that lost its data.
+	ID string
 	// RedisURL comes from REDIS_URL only. It may carry a password: print
 	// it only through Config.String, which redacts it.
 	RedisURL string
@@ -300,6 +303,7 @@ func (c *Config) String() string {
 	case DriverRedis:
 		line("store.redis_url", redactURL(c.Store.RedisURL))
 		line("store.key_prefix", c.Store.KeyPrefix)
+		line("store.id", c.Store.ID)
 	default:
 		line("store.path", c.Store.Path)
 	}

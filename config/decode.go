@@ -421,14 +421,14 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		d.directory(e.val, &cfg.Directory)
 	}
 	if e, ok := m["store"]; ok {
-		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext"},
+		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext", "id"},
 			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL),
 				"encryption_keys": secret(EnvEncryptionKeys), "encryption_key": secret(EnvEncryptionKeys)})
 		d.fields(sm, "store", field{"allow_plaintext", &cfg.Store.AllowPlaintext})
 		if e, ok := sm["driver"]; ok && d.str(e, "store.driver", &cfg.Store.Driver) {
 			f.storeDriver = cfg.Store.Driver
 		}
-		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix})
+		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix}, field{"id", &cfg.Store.ID})
 	}
 	if e, ok := m["addr"]; ok {
 		d.str(e, "addr", &cfg.Addr)

@@ -44,7 +44,15 @@ func TestNamesInAnyScript(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := caserecord.Build(res.Case, env.Engine.Protocol, namer{env}, bottest.London, "stefan@csc.example.org", env.Clock.Now())
+	c, err := env.Engine.RecordExport(ctx, "stefan@csc.example.org", res.Case.ID, "pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	access, err := env.Engine.ExportAccessLog(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := caserecord.Build(c, access, env.Engine.Protocol, namer{env}, bottest.London, "stefan@csc.example.org", env.Clock.Now())
 	b, err := r.Write("pdf")
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +68,8 @@ func TestNamesInAnyScript(t *testing.T) {
 			t.Errorf("%s name %q did not come back from the PDF", script, name)
 		}
 	}
-	for _, want := range []string{"Raised by " + scriptNames["Polish"], "About a decision of " + scriptNames["Romanian"], "by " + scriptNames["Romanian"] + "."} {
+	for _, want := range []string{"Raised by " + scriptNames["Polish"], "About a decision of " + scriptNames["Romanian"], "by " + scriptNames["Romanian"] + ".",
+		"Access log", scriptNames["Romanian"] + " — exported as PDF"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF lacks %q", want)
 		}

@@ -249,6 +249,7 @@ type config struct {
 	data     string // bolt file, when redis is ""
 	redis    string // REDIS_URL
 	prefix   string // store.key_prefix
+	storeID  string // store.id
 	duePass  string // scheduler.due_pass; "" for the default
 	slackAPI string // the fake Slack Web API
 	dir      string // where the config file goes
@@ -263,6 +264,9 @@ func writeConfig(t *testing.T, cfg config) string {
 	b.WriteString("store:\n  allow_plaintext: true\n")
 	if cfg.prefix != "" {
 		fmt.Fprintf(&b, "  key_prefix: %s\n", cfg.prefix)
+	}
+	if cfg.storeID != "" {
+		fmt.Fprintf(&b, "  id: %q\n", cfg.storeID)
 	}
 	b.WriteString("scheduler:\n")
 	if cfg.duePass != "" {
