@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -81,17 +83,26 @@ func TestChartReadsForOneToTwentyFourMonths(t *testing.T) {
 	}
 }
 
-func TestChartPNGSize(t *testing.T) {
-	b, err := months(3).PNG()
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := img.Bounds().Size(); got.X < 700 || got.Y < 400 {
-		t.Errorf("chart is %v pixels, too small to read", got)
+// TestChartPNGs draws the PNG for 1, 6, 12 and 24 months at a readable
+// size; with CHART_OUT set, it writes them there to look at.
+func TestChartPNGs(t *testing.T) {
+	for _, n := range []int{1, 6, 12, 24} {
+		b, err := months(n).PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := img.Bounds().Size(); got.X < 700 || got.Y < 400 {
+			t.Errorf("%d months: chart is %v pixels, too small to read", n, got)
+		}
+		if dir := os.Getenv("CHART_OUT"); dir != "" {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("chart-%02d.png", n)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	if _, err := (&Report{}).PNG(); err == nil || !strings.Contains(err.Error(), "no months") {
 		t.Errorf("a period with no months: %v", err)

@@ -2,9 +2,6 @@ package report
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"testing"
 	"time"
 )
 
@@ -22,22 +19,4 @@ func months(n int) *Report {
 		r.ByMonth = append(r.ByMonth, m)
 	}
 	return r
-}
-
-// TestRenderCharts writes the chart for 1, 6, 12 and 24 months to
-// CHART_OUT, when set, to look at.
-func TestRenderCharts(t *testing.T) {
-	dir := os.Getenv("CHART_OUT")
-	if dir == "" {
-		t.Skip("CHART_OUT is not set")
-	}
-	for _, n := range []int{1, 6, 12, 24} {
-		b, err := months(n).PNG()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("chart-%02d.png", n)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
