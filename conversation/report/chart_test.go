@@ -104,6 +104,15 @@ func TestChartPNGs(t *testing.T) {
 			}
 		}
 	}
+	quiet := months(3)
+	for i := range quiet.ByMonth {
+		for j := range quiet.ByMonth[i].Stages {
+			quiet.ByMonth[i].Stages[j].N = 0
+		}
+	}
+	if _, err := quiet.PNG(); err != nil {
+		t.Errorf("a period with no cases: %v", err)
+	}
 	if _, err := (&Report{}).PNG(); err == nil || !strings.Contains(err.Error(), "no months") {
 		t.Errorf("a period with no months: %v", err)
 	}
