@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -20,6 +21,10 @@ type Sender interface {
 	// Update replaces a sent copy with m.
 	Update(ctx context.Context, ref conversation.MessageRef, m Message) error
 }
+
+// EmailPlatform names the email sender's platform. The dispatcher tries it
+// last, for anyone with an email address that no chat platform reached.
+const EmailPlatform = "email"
 
 // Dispatcher sends each Outbound on the recipient's own platform and keeps
 // every copy of a case card up to date.
@@ -99,8 +104,9 @@ func sendFailure(err error) (permanent bool, after time.Duration) {
 	return false, 0
 }
 
-// deliver tries the person's handles in order, then the fallback, and
-// returns the platform that took the message. When none did, it returns
+// deliver tries the person's handles in order, then the fallback, then
+// email (when a sender for it is registered and the person has an address
+// and no email handle of their own), and returns the platform that took the message. When none did, it returns
 // the last error, or ErrNoRoute when there was nothing to try; the error
 // is permanent only when every try failed permanently.
 func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Message) (string, error) {
@@ -133,6 +139,13 @@ func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Me
 	if d.Fallback != nil {
 		if try(d.Fallback, conversation.Handle{Platform: d.Fallback.Platform(), User: per.ID}) {
 			return d.Fallback.Platform(), nil
+		}
+	}
+	if s, ok := d.senders[EmailPlatform]; ok && per.Email != "" && !slices.ContainsFunc(per.Handles, func(h conversation.Handle) bool {
+		return h.Platform == EmailPlatform
+	}) {
+		if try(s, conversation.Handle{Platform: EmailPlatform, User: per.Email}) {
+			return EmailPlatform, nil
 		}
 	}
 	if len(errs) == 0 {
