@@ -186,7 +186,7 @@ func golden(t *testing.T, name, got string) {
 // to do and by when, with a link to the case page; plain text and HTML.
 func TestAcknowledgeEmail(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
-	c := w.raise(bottest.Intake("", "school", "gp"))
+	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	got := w.smtp.Messages()
 	if len(got) != 1 {
 		t.Fatalf("%d emails, want 1", len(got))
@@ -231,7 +231,7 @@ func TestAcknowledgeEmail(t *testing.T) {
 // TestImplicitTLS: a relay that speaks TLS from the first byte (465).
 func TestImplicitTLS(t *testing.T) {
 	w := newWorld(t, smtptest.Options{Mode: smtptest.TLS}, nil)
-	w.raise(bottest.Intake("", "school", "gp"))
+	w.raise(bottest.Intake("", "school", "health-visiting"))
 	got := w.smtp.Messages()
 	if len(got) != 1 || !got[0].TLS {
 		t.Fatalf("emails %d (TLS %v), want 1 over TLS", len(got), len(got) > 0 && got[0].TLS)
@@ -257,7 +257,7 @@ func TestNeverInPlainText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld(t, tt.srv, tt.change)
-			w.raise(bottest.Intake("", "school", "gp"))
+			w.raise(bottest.Intake("", "school", "health-visiting"))
 			if n := len(w.smtp.Messages()); n != 0 {
 				t.Fatalf("%d emails accepted, want 0", n)
 			}
@@ -291,7 +291,7 @@ func TestNeverInPlainText(t *testing.T) {
 func TestTemporaryRefusalIsRetried(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
 	w.smtp.FailRcpt(gpEmail, 451, 1)
-	c := w.raise(bottest.Intake("", "school", "gp"))
+	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	if n := len(w.smtp.Messages()); n != 0 {
 		t.Fatalf("%d emails after a 451, want 0", n)
 	}
@@ -315,7 +315,7 @@ func TestTemporaryRefusalIsRetried(t *testing.T) {
 func TestPermanentRefusalTellsTheRaiser(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
 	w.smtp.FailRcpt(gpEmail, 550, -1)
-	c := w.raise(bottest.Intake("", "school", "gp"))
+	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	w.env.Clock.Advance(time.Hour)
 	w.env.Settle(t)
 	if n := len(w.smtp.Messages()); n != 0 {
@@ -343,7 +343,7 @@ func TestPermanentRefusalTellsTheRaiser(t *testing.T) {
 func TestOneThreadPerCase(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
 	ctx := context.Background()
-	c := w.raise(bottest.Intake("", "school", "gp"))
+	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	if _, err := w.env.Engine.AddNote(ctx, conversation.Cmd{Actor: w.raiser, CaseID: c.ID, Version: c.Version}, "I have also phoned the surgery."); err != nil {
 		t.Fatal(err)
 	}
@@ -370,7 +370,7 @@ func TestOneThreadPerCase(t *testing.T) {
 		t.Errorf("second subject %q", got[1].subject)
 	}
 	// A second case starts a thread of its own.
-	c2 := w.raise(bottest.Intake("", "school", "gp"))
+	c2 := w.raise(bottest.Intake("", "school", "health-visiting"))
 	all := w.received()
 	if id := all[len(all)-1].header.Get("Message-ID"); !strings.HasPrefix(id, "<"+c2.ID+".") || all[len(all)-1].header.Get("In-Reply-To") != "" {
 		t.Errorf("second case's first email: Message-ID %q, In-Reply-To %q", id, all[len(all)-1].header.Get("In-Reply-To"))
