@@ -321,6 +321,9 @@ func TestPermanentRefusalTellsTheRaiser(t *testing.T) {
 	if n := len(w.smtp.Messages()); n != 0 {
 		t.Fatalf("%d emails, want 0", n)
 	}
+	if n := w.smtp.Tries(); n != 1 {
+		t.Errorf("%d tries at the refused address, want 1 (a 5xx is not retried)", n)
+	}
 	var notice *bot.Message
 	for _, m := range w.env.Inbox.Take()[w.raiser] {
 		if strings.Contains(m.Title, "could not be reached") {

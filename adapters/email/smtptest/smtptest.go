@@ -139,6 +139,14 @@ func (s *Server) Auths() int {
 	return s.auths
 }
 
+// Tries returns how many messages clients have begun (MAIL FROM commands
+// after signing in), accepted or not.
+func (s *Server) Tries() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.commands
+}
+
 // FailRcpt makes the next times RCPT TO commands for rcpt fail with code
 // (a 4xx is temporary, a 5xx permanent); times < 0 fails them all.
 func (s *Server) FailRcpt(rcpt string, code, times int) {
