@@ -112,8 +112,12 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case) Notice {
 	if partnership == "" {
 		partnership = "your safeguarding partnership"
 	}
+	operator := s.opts.Operator
+	if operator == "" {
+		operator = partnership
+	}
 	n.Footer = "You are receiving this because you are named on case " + c.ID + " under " + partnership +
-		"'s case resolution process, and email is how resolvebot reaches you. resolvebot is run by " + s.opts.Operator + "."
+		"'s case resolution process, and email is how resolvebot reaches you. resolvebot is run by " + operator + "."
 	return n
 }
 
