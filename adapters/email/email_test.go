@@ -346,6 +346,8 @@ func TestPermanentRefusalTellsTheRaiser(t *testing.T) {
 func TestOneThreadPerCase(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
 	ctx := context.Background()
+	outcomes := &deliveries{}
+	w.env.Worker.Metrics = outcomes
 	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	if _, err := w.env.Engine.AddNote(ctx, conversation.Cmd{Actor: w.raiser, CaseID: c.ID, Version: c.Version}, "I have also phoned the surgery."); err != nil {
 		t.Fatal(err)
@@ -395,4 +397,24 @@ func TestOneThreadPerCase(t *testing.T) {
 	if err != nil || st.Depth != 0 {
 		t.Errorf("outbox depth %d (%v), want 0: refreshing an email is done at once", st.Depth, err)
 	}
+	outcomes.mu.Lock()
+	defer outcomes.mu.Unlock()
+	if outcomes.got["refresh delivered"] < 3 || len(outcomes.got) != 3 {
+		t.Errorf("delivery outcomes %v: want every step, message and refresh delivered, none retried or failed", outcomes.got)
+	}
+}
+
+// deliveries counts the worker's outcomes by kind.
+type deliveries struct {
+	mu  sync.Mutex
+	got map[string]int
+}
+
+func (d *deliveries) Delivery(kind, _, outcome string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.got == nil {
+		d.got = map[string]int{}
+	}
+	d.got[kind+" "+outcome]++
 }
