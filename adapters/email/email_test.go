@@ -418,3 +418,25 @@ func (d *deliveries) Delivery(kind, _, outcome string) {
 	}
 	d.got[kind+" "+outcome]++
 }
+
+// TestHTMLIsEscaped: settings shown in an email (the operator, the
+// contact) are escaped in the HTML part and shown as written in the text.
+func TestHTMLIsEscaped(t *testing.T) {
+	w := newWorld(t, smtptest.Options{}, func(o *email.Options) {
+		o.Operator = `Smith & Jones <script>alert(1)</script>`
+		o.Contact = `"help" <desk@example.org>`
+	})
+	w.raise(bottest.Intake("", "school", "health-visiting"))
+	got := w.received()
+	if len(got) != 1 {
+		t.Fatalf("%d emails", len(got))
+	}
+	p := got[0]
+	if strings.Contains(p.html, "<script>") || !strings.Contains(p.html, "Smith &amp; Jones &lt;script&gt;") ||
+		!strings.Contains(p.html, "&lt;desk@example.org&gt;") {
+		t.Errorf("HTML part not escaped:\n%s", p.html)
+	}
+	if !strings.Contains(p.text, "Smith & Jones <script>alert(1)</script>") || !strings.Contains(p.text, `"help" <desk@example.org>`) {
+		t.Errorf("text part altered:\n%s", p.text)
+	}
+}
