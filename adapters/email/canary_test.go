@@ -105,6 +105,17 @@ func TestNoCaseContentInAnyEmail(t *testing.T) {
 			}
 		}
 	}
+	// Each subject is the case id and the ask of the moment, nothing else.
+	var subjects []string
+	for _, p := range got {
+		subjects = append(subjects, p.subject)
+	}
+	for _, want := range []string{c.ID + ": please acknowledge by Tue 24 Nov", c.ID + ": please confirm or dispute the way forward by Mon 30 Nov",
+		c.ID + ": please respond by Wed 2 Dec"} {
+		if !strings.Contains(strings.Join(subjects, "\n"), want) {
+			t.Errorf("no email with the subject %q; subjects:\n%s", want, strings.Join(subjects, "\n"))
+		}
+	}
 	// The last email says the case is withdrawn, and nothing more.
 	last := got[len(got)-1]
 	if last.subject != c.ID+": withdrawn" {
