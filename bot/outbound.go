@@ -50,6 +50,28 @@ func NewDispatcher(store conversation.Store, cards *Cards, log *slog.Logger, sen
 	return d
 }
 
+// Emails reports whether a sender for email is registered, so people with
+// no chat handle are emailed.
+func (d *Dispatcher) Emails() bool {
+	_, ok := d.senders[EmailPlatform]
+	return ok
+}
+
+// UnreachedByEmailNotice is UnreachedNotice when the bot also emails: the
+// people named could not be reached on Teams, on Slack or by email (they
+// have no address on record, or their mail server refused it).
+func UnreachedByEmailNotice(caseID, names string) Message {
+	m := UnreachedNotice(caseID, names)
+	about := ""
+	if caseID != "" {
+		about = " about " + caseID
+	}
+	m.Text = "I couldn't reach " + names + " on Teams, on Slack or by email" + about + ", so they haven't seen this yet. " +
+		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
+		"check the address with them, and record that you did with a note on the case (Add note)."
+	return m
+}
+
 // Register adds a sender for its platform, replacing any earlier one.
 func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
 

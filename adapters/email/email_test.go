@@ -330,7 +330,7 @@ func TestPermanentRefusalTellsTheRaiser(t *testing.T) {
 			notice = &m
 		}
 	}
-	if notice == nil || notice.CaseID != c.ID || !strings.Contains(notice.Text, "Dr Grey") {
+	if notice == nil || notice.CaseID != c.ID || !strings.Contains(notice.Text, "Dr Grey") || !strings.Contains(notice.Text, "by email") {
 		t.Fatalf("Sam was not told the GP could not be reached: %+v", notice)
 	}
 	st, err := w.env.Store.OutboxStats(context.Background())
