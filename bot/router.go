@@ -97,6 +97,7 @@ func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Fo
 	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
 		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
 	}
+	withReferenceFormats(&f, r.People)
 	return &f
 }
 

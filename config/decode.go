@@ -591,12 +591,13 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 		seen := map[string]int{}
 		for i, it := range items {
 			at := fmt.Sprintf("directory.agencies[%d]", i)
-			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads"}, nil)
+			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads", "reference_formats", "reference_example"}, nil)
 			if am == nil {
 				continue
 			}
 			var a Agency
-			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name})
+			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name},
+				field{"reference_formats", &a.ReferenceFormats}, field{"reference_example", &a.ReferenceExample})
 			switch j, dup := seen[a.Key]; {
 			case a.Key == "" || a.Name == "":
 				d.errorf(it, at, "an agency needs a key and a name")

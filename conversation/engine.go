@@ -183,7 +183,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	in.ChildRef = strings.TrimSpace(in.ChildRef)
 	if in.ChildRef == "" {
 		fe.Add(FieldChildRef, "Please add the agency case reference.")
-	} else if msg := checkChildRef(in.ChildRef); msg != "" {
+	} else if msg := CheckReference(in.ChildRef, e.referenceFormat(ctx, in.RaiserAgency)); msg != "" {
 		fe.Add(FieldChildRef, msg)
 	} else if utf8.RuneCountInString(in.ChildRef) > MaxChildRef {
 		fe.Add(FieldChildRef, fmt.Sprintf("Please keep the reference to %d characters.", MaxChildRef))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -47,6 +46,10 @@ type Form struct {
 	Title  string
 	Intro  string
 	Fields []Field
+	// ReferenceFormats holds, per agency key, the formats of the agency's
+	// case references; Form.CheckAnswer checks the case reference against
+	// those of the raiser's agency.
+	ReferenceFormats map[string]*ReferenceFormat
 }
 
 // Field returns the field with key, or nil.
@@ -126,7 +129,7 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 			{Key: FieldChildRef, Type: FieldText, Required: true, MaxLen: MaxChildRef,
 				Label:       "Agency case reference",
 				Help:        "The reference your agency uses for the child — never a child's name.",
-				Placeholder: "e.g. CSC-123456"},
+				Placeholder: "e.g. " + DefaultReferenceExample},
 			{Key: FieldRaiserAgency, Type: FieldAgency, Required: true, Options: agencies,
 				Label: "Your agency"},
 			{Key: FieldRespondent, Type: FieldPerson, Required: true,
@@ -223,7 +226,11 @@ func (in RaiseInput) Route() RouteKind {
 // CheckAnswer validates one answer against its field and returns a message
 // for the person, or "" when it is acceptable. It is used both for
 // question-at-a-time adapters and for whole-form validation.
-func (f *Field) CheckAnswer(v string) string {
+func (f *Field) CheckAnswer(v string) string { return f.checkAnswer(v, nil) }
+
+// checkAnswer is CheckAnswer, checking a case reference against rf (the
+// formats of the raiser's agency) when it is not nil.
+func (f *Field) checkAnswer(v string, rf *ReferenceFormat) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if f.Required {
@@ -255,26 +262,7 @@ func (f *Field) CheckAnswer(v string) string {
 		}
 	}
 	if f.Key == FieldChildRef {
-		return checkChildRef(v)
-	}
-	return ""
-}
-
-// checkChildRef accepts only reference-like text: letters, digits and
-// separators, with at least one digit, so a name is never stored as one.
-func checkChildRef(v string) string {
-	hasDigit := false
-	for _, r := range v {
-		switch {
-		case unicode.IsDigit(r):
-			hasDigit = true
-		case unicode.IsLetter(r), r == '-', r == '/', r == '_', r == '.', r == ' ':
-		default:
-			return "Use only letters, digits and - / _ . in the case reference."
-		}
-	}
-	if !hasDigit {
-		return "That doesn't look like a case reference: it needs at least one digit. Never use a child's name."
+		return CheckReference(v, rf)
 	}
 	return ""
 }
@@ -309,7 +297,7 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	fe := FieldErrors{}
 	check := func(k string) {
 		if fd := f.Field(k); fd != nil {
-			if msg := fd.CheckAnswer(values[k]); msg != "" {
+			if msg := f.CheckAnswer(k, values[k], values); msg != "" {
 				fe.Add(k, msg)
 			}
 		}
