@@ -207,11 +207,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 	case "list", "cases":
-		cs, err := r.Engine.List(ctx, in.Actor)
-		if err != nil {
-			return Reply{}, err
-		}
-		return Reply{Messages: []Message{r.Cards.List(ctx, cs, in.Actor)}}, nil
+		return r.listCommand(ctx, in.Actor)
 	case "status", "show":
 		if rest == "" {
 			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")

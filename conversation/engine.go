@@ -85,23 +85,24 @@ func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
 	return e.GetFor(ctx, actor, id, "access")
 }
 
-// List returns the cases actor is involved in, newest first, optionally
-// only those in statuses. For an agency's safeguarding lead it also returns
-// the cases their agencies are party to.
+// List returns the cases actor may see, newest first, optionally only those
+// in statuses: the cases they are involved in; for a partnership role every
+// case; for an agency's safeguarding lead also the cases their agencies are
+// party to.
 func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]*Case, error) {
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
 	f := CaseFilter{Person: actor, Statuses: statuses}
-	if len(a.LeadOf) > 0 {
+	if a.Partnership || len(a.LeadOf) > 0 {
 		f.Person = ""
 	}
 	cs, err := e.Store.ListCases(ctx, f)
 	if err != nil {
 		return nil, Internal("list cases", err)
 	}
-	if len(a.LeadOf) > 0 {
+	if !a.Partnership && len(a.LeadOf) > 0 {
 		cs = slices.DeleteFunc(cs, func(c *Case) bool { return !c.Involves(actor) && !leads(c, a) })
 	}
 	return cs, nil
