@@ -153,6 +153,9 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
 		m.Fields = append(m.Fields, Field{"About this stage", g})
 	}
+	if g := strings.TrimSpace(k.Protocol.ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
+		m.Fields = append(m.Fields, Field{"Meeting and conference decisions", g})
+	}
 	m.Buttons = k.Buttons(ctx, c, viewer)
 	return m
 }
@@ -306,7 +309,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if rt.DissentProcedure != "" {
 			m.Text += ": " + rt.DissentProcedure
 		}
-		m.Text += ". Speak to the conference chair first. No case has been opened here."
+		m.Text += ". No case has been opened here."
 	case conversation.RouteWhistleblowing:
 		m.Tone = ToneInfo
 		m.Title = "Concerns about your own organisation"

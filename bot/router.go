@@ -574,7 +574,7 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 			tell(both, true, fmt.Sprintf("The partnership returned this case to %s with advice.", stage), e.Text)
 			self = "The case is back at " + stage + ". Both sides have been told."
 		case conversation.EventMediationRequested:
-			tell(partnership, true, actorName+" asked for mediation or a restorative facilitator.", e.Text)
+			tell(partnership, true, actorName+" asked for mediation.", e.Text)
 			tell(both, false, actorName+" asked the partnership for mediation.", "")
 			self = "The partnership has been asked for mediation."
 		case conversation.EventMediationOffered:

@@ -177,6 +177,7 @@ func checkText(fe FieldErrors, field, v string, max int, what string) string {
 // respondent or raising a case against oneself) and EINTERNAL on store
 // failure.
 func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Result, error) {
+	in = e.conferenceInside(in)
 	if r := in.Route(); r != "" {
 		return &Result{Route: r}, nil
 	}

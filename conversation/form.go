@@ -83,11 +83,14 @@ const (
 	FieldSeriousConcern   = "serious_concern"
 )
 
-// Values of the "about" question that lead out of the ladder.
+// Values of the "about" question. AboutCPConference and AboutOwnOrg lead out
+// of the ladder; AboutConference, offered instead of AboutCPConference by a
+// protocol whose Conference is set, opens a case in the conference category.
 const (
 	AboutOtherAgency  = "other_agency"
 	AboutCPConference = "cp_conference"
 	AboutOwnOrg       = "own_organisation"
+	AboutConference   = "conference"
 )
 
 // Length limits for free text, in characters.
@@ -120,12 +123,8 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 				Label: "Is a child at immediate risk of significant harm?",
 				Help:  "This process is not for emergencies. If a child is at risk now, we will point you to the right number instead."},
 			{Key: FieldAbout, Type: FieldSelect, Required: true,
-				Label: "What is the disagreement about?",
-				Options: []Option{
-					{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
-					{Value: AboutCPConference, Label: "A decision made at a child protection conference"},
-					{Value: AboutOwnOrg, Label: "Something in my own organisation"},
-				}},
+				Label:   "What is the disagreement about?",
+				Options: aboutOptions(p)},
 			{Key: FieldChildRef, Type: FieldText, Required: true, MaxLen: MaxChildRef,
 				Label:       "Agency case reference",
 				Help:        "The reference your agency uses for the child — never a child's name.",
@@ -175,6 +174,21 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 				Label: "Is this a serious concern the partnership should know about now?",
 				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
 		},
+	}
+}
+
+// aboutOptions are the answers to "What is the disagreement about?": a
+// conference decision leads out to the dissent procedure, unless the
+// protocol handles multi-agency meeting decisions itself (Conference).
+func aboutOptions(p *Protocol) []Option {
+	conference := Option{Value: AboutCPConference, Label: "A decision made at a child protection conference"}
+	if p.Conference != nil {
+		conference = Option{Value: AboutConference, Label: "A decision made at a multi-agency meeting, such as a child protection conference or core group"}
+	}
+	return []Option{
+		{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
+		conference,
+		{Value: AboutOwnOrg, Label: "Something in my own organisation"},
 	}
 }
 

@@ -110,3 +110,29 @@ func TestReferenceUsesAgencyFormats(t *testing.T) {
 		t.Errorf("engine raise with another shape of reference: %v", err)
 	}
 }
+
+// TestRotherhamConferenceDecisionInTheConsole: in Rotherham, answering that
+// the disagreement is about a decision at a multi-agency meeting carries on
+// with the form and opens a case in that category; it used to stop with a
+// dissent route and open nothing.
+func TestRotherhamConferenceDecisionInTheConsole(t *testing.T) {
+	env := bottest.New(t, bottest.Options{Preset: "rotherham"})
+	env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+	script := strings.Replace(refScript("SCH-2291"), "raise\nno\n1\n", "raise\nno\n2\n", 1)
+	var out bytes.Buffer
+	c := console.New(env.Router, env.People, env.Dispatcher, strings.NewReader(script), &out, false)
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	transcript := out.String()
+	for _, want := range []string{"A decision made at a multi-agency meeting, such as a child protection conference or core group",
+		"Case CR-2026-0001 is open", "Challenging Practice Issues that Arise in Child Protection Conferences"} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, transcript)
+		}
+	}
+	if strings.Contains(transcript, "have their own route") {
+		t.Errorf("Rotherham sent a conference decision out of its protocol:\n%s", transcript)
+	}
+}

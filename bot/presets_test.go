@@ -1,0 +1,117 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+func messageText(ms ...bot.Message) string {
+	var all string
+	for _, m := range ms {
+		all += m.Title + "\n" + m.Text + "\n" + strings.Join(m.List, "\n")
+		for _, fd := range m.Fields {
+			all += "\n" + fd.Label + ": " + fd.Value
+		}
+		if m.Form != nil {
+			all += "\n" + m.Form.Intro
+		}
+		all += "\n"
+	}
+	return all
+}
+
+// Rotherham's protocol covers "Decisions made at Multi Agency Meetings,
+// including Child Protection Conferences and Core Groups – see Section 4":
+// a conference decision opens a case in that category, with the conference
+// guidance on its card, where it used to be sent out to a dissent route.
+func TestRotherhamOpensACaseForAConferenceDecision(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.New(t, bottest.Options{Preset: "rotherham"})
+	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+
+	f := env.Router.IntakeForm(ctx, sam)
+	about := f.Field(conversation.FieldAbout)
+	if about.CheckAnswer(conversation.AboutConference) != "" || about.CheckAnswer(conversation.AboutCPConference) == "" {
+		t.Fatalf("Rotherham's intake should offer a conference decision as a case, not a route out: %+v", about.Options)
+	}
+	values := intakeValues("Priya Shah")
+	values["about"] = conversation.AboutConference
+	values["category"] = "referrals"
+	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
+	if r.Refresh == nil {
+		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
+	}
+	c := r.Refresh
+	if c.Category != "meetings" {
+		t.Errorf("category %q, want meetings (decisions at multi-agency meetings)", c.Category)
+	}
+	card := messageText(env.Router.Cards.Card(ctx, c, sam, "Your case is open"))
+	for _, want := range []string{"Decisions at multi-agency meetings, including child protection conferences and core groups",
+		"Section 4 of the protocol, Challenging Practice Issues that Arise in Child Protection Conferences"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the case card lacks %q:\n%s", want, card)
+		}
+	}
+	// Any other way in (an older form's value) is kept inside too.
+	in := bottest.Intake("priya.shah@csc.example.org", "school", "csc")
+	in.About, in.Category = conversation.AboutCPConference, "referrals"
+	res, err := env.Engine.Raise(ctx, sam, in)
+	if err != nil || res.Case == nil || res.Route != "" || res.Case.Category != "meetings" {
+		t.Fatalf("engine raise of a conference decision: %+v, %v", res, err)
+	}
+}
+
+// Wiltshire: a conference decision goes to the Dissent Procedure, with no
+// invented advice about the conference chair; mediation is offered in the
+// document's words ("the Independent Chair or another partner organisation
+// best suited to the issue"), not Devon's restorative facilitator.
+func TestWiltshireRouteAndMediationWording(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.New(t, bottest.Options{Preset: "wiltshire"})
+	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+
+	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
+		"immediate_risk": "no", "about": conversation.AboutCPConference}})
+	route := messageText(r.Messages...)
+	if !strings.Contains(route, "the Dissent Procedure") || strings.Contains(strings.ToLower(route), "conference chair") {
+		t.Errorf("conference route: %s", route)
+	}
+
+	all := bot.ActionForm(env.Engine.Protocol, conversation.VerbMediation).Intro + "\n" +
+		bot.ActionForm(env.Engine.Protocol, conversation.VerbOfferMediation).Intro
+	if !strings.Contains(all, "the Independent Chair or another partner organisation best suited to the issue") {
+		t.Errorf("mediation forms do not say who mediates in Wiltshire:\n%s", all)
+	}
+	// Asking for mediation tells the partnership without Devon's words.
+	res, err := env.Engine.Raise(ctx, sam, bottest.Intake(priya, "school", "csc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Case.ID
+	if _, err := env.Engine.Acknowledge(ctx, conversation.Cmd{Actor: priya, CaseID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Engine.Escalate(ctx, conversation.Cmd{Actor: sam, CaseID: id}, conversation.EscalateInput{Reason: "No agreement at the first stage."}); err != nil {
+		t.Fatal(err)
+	}
+	rep := env.Router.Handle(ctx, bot.Inbound{Actor: "school.manager@example.org", FormKey: bot.ActionFormPrefix + string(conversation.VerbMediation),
+		CaseID: id, Values: map[string]string{"reason": "The managers are stuck."}})
+	var sent []bot.Message
+	for _, o := range rep.Out {
+		sent = append(sent, o.Message)
+	}
+	text := messageText(append(rep.Messages, sent...)...)
+	if !strings.Contains(text, "asked for mediation") {
+		t.Fatalf("no mediation request was sent: %s", text)
+	}
+	if strings.Contains(strings.ToLower(text), "restorative") {
+		t.Errorf("Wiltshire's people are told of a restorative facilitator (Devon's wording):\n%s", text)
+	}
+}
