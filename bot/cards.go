@@ -247,7 +247,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 // list item per event, with the words written with it.
 func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
 	items := make([]string, 0, len(c.Events))
-	for _, e := range c.Events {
+	for _, e := range c.Practice() {
 		line := k.EventLine(ctx, e)
 		if e.Text != "" {
 			line += ": “" + e.Text + "”"
@@ -338,5 +338,6 @@ func Help(command string) Message {
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
 			command + "report — last month's partnership report (partnership team only)",
+			command + "audit CR-2026-0001 — who has viewed or exported a case (partnership team only)",
 		}}
 }

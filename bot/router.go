@@ -26,6 +26,10 @@ type Inbound struct {
 	// which case an action form acts on.
 	FormKey string
 	Values  map[string]string
+	// Damaged marks a button press whose value the adapter could not read
+	// (tampered, or from an older card); CaseID holds the case id it seemed
+	// to name, if any. The person is told and shown the case as it is.
+	Damaged bool
 }
 
 // Reply is what the Router wants said after an inbound event.
@@ -173,6 +177,8 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 		}
 	}
 	switch {
+	case in.Damaged || in.Version < 0:
+		return r.damaged(ctx, in)
 	case in.FormKey != "":
 		return r.submit(ctx, in)
 	case in.Verb != "":
@@ -219,6 +225,8 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{Messages: []Message{r.Cards.Card(ctx, c, in.Actor, ""), r.Cards.Timeline(ctx, c)}}, nil
 	case "export":
 		return r.exportCommand(ctx, in.Actor, rest)
+	case "audit", "access":
+		return r.accessCommand(ctx, in.Actor, rest)
 	case "report":
 		return r.reportCommand(ctx, in.Actor, rest)
 	}
@@ -250,30 +258,16 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		res, err = r.Engine.Acknowledge(ctx, cmd)
 	case conversation.VerbConfirm:
 		res, err = r.Engine.ConfirmResolution(ctx, cmd)
-	default:
-		if _, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb)); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
+	default: // no verb of ours runs without a form, so the button is damaged
+		return r.damaged(ctx, in)
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
-		return r.latest(ctx, in)
+		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
 		return Reply{}, err
 	}
 	return r.recorded(in.Actor, res), nil
-}
-
-// latest answers a press on a card older than the case with the case as
-// it is now, and has every copy of its card refreshed.
-func (r *Router) latest(ctx context.Context, in Inbound) (Reply, error) {
-	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
-	if err != nil {
-		return Reply{}, err
-	}
-	card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
-	return Reply{Messages: []Message{card}, Refresh: c}, nil
 }
 
 // openActionForm asks for the words a step needs, if the person may take
@@ -287,11 +281,11 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if err != nil {
 		return Reply{}, err
 	}
+	if c.ChangedSince(in.Version) && !in.Verb.Appends() && conversation.CanAct(c, a) {
+		return r.latest(ctx, in, in.Verb)
+	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, err
-	}
-	if c.ChangedSince(in.Version) && in.Verb != conversation.VerbNote {
-		return r.latest(ctx, in)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
@@ -481,6 +475,9 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	default:
 		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
 	}
+	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
+		return r.latest(ctx, in, v)
+	}
 	if err != nil {
 		return Reply{}, err
 	}
@@ -545,6 +542,9 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 		case conversation.EventNote:
 			tell(both, false, actorName+" added a note.", e.Text)
 			self = "Your note is on the timeline."
+			if e.Fields["meant_as"] == string(conversation.VerbRespond) {
+				self = "The case moved on while you were writing, so your response is on the timeline as a note."
+			}
 		case conversation.EventEscalated:
 			tell(both, true, fmt.Sprintf("This case has moved to %s and you are now part of it. Please take it up with the other side by %s.", stage, r.Cards.Deadline(cur.Deadline)), "")
 			prev := c.Stages[len(c.Stages)-2]

@@ -68,8 +68,8 @@ func TestTypedCommands(t *testing.T) {
 		{"list", f.sam, "list", "list", "", cs.ID},
 		{"status of my case", f.priya, "status " + strings.ToLower(cs.ID), "card", "", "SCH-2291"},
 		{"status without an id", f.sam, "status", "error", "", "Which case?"},
-		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "There is no case CR-2026-0404"},
-		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "not part of this case"},
+		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "I can't find a case CR-2026-0404 that you're part of"},
+		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "I can't find a case " + cs.ID + " that you're part of"},
 		{"a verb that needs words opens its form", f.priya, "respond " + cs.ID, "form", "action:respond", "Share your view"},
 		{"a verb the person may not take", f.sam, "ack " + cs.ID, "error", "", "Only the people answering"},
 	}

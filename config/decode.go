@@ -389,7 +389,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "drafts", "scheduler", "retention", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -421,17 +421,20 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		d.directory(e.val, &cfg.Directory)
 	}
 	if e, ok := m["store"]; ok {
-		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext"},
+		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext", "id"},
 			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL),
 				"encryption_keys": secret(EnvEncryptionKeys), "encryption_key": secret(EnvEncryptionKeys)})
 		d.fields(sm, "store", field{"allow_plaintext", &cfg.Store.AllowPlaintext})
 		if e, ok := sm["driver"]; ok && d.str(e, "store.driver", &cfg.Store.Driver) {
 			f.storeDriver = cfg.Store.Driver
 		}
-		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix})
+		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix}, field{"id", &cfg.Store.ID})
 	}
 	if e, ok := m["addr"]; ok {
 		d.str(e, "addr", &cfg.Addr)
+	}
+	if e, ok := m["server"]; ok {
+		d.server(e.val, &cfg.Server)
 	}
 	if e, ok := m["drafts"]; ok {
 		dm := d.mapping(e.val, "drafts", []string{"ttl"}, nil)

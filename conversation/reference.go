@@ -150,7 +150,9 @@ var referenceWords = map[string]bool{
 // CheckReference checks that v reads as an agency's case reference and not
 // as something that identifies a child. It returns a message for the person
 // (naming what v looks like and showing an example of a reference), or ""
-// when v is acceptable. It refuses, whatever the agency: characters other
+// when v is acceptable. v is checked as it will be saved (see CleanRef); it
+// refuses, whatever the agency: direction controls that reorder it,
+// characters other
 // than letters, digits, spaces and - / _ . ; an NHS number (ten digits that
 // pass the NHS mod-11 check, together or spaced 3-3-4 — an agency number of
 // that shape cannot be told apart from one, so it is refused too); a date
@@ -162,6 +164,11 @@ var referenceWords = map[string]bool{
 // reference words such as "Ref" or "MOSAIC" (agency prefixes such as CSC,
 // LCS or ECM are short).
 func CheckReference(v string, rf *ReferenceFormat) string {
+	// Checked as it will be saved: hidden characters removed (CleanRef).
+	v, reorders := CleanRef(v)
+	if reorders {
+		return "This reference holds hidden characters that change the order it is shown in. Please type it again."
+	}
 	v = strings.TrimSpace(v)
 	example := DefaultReferenceExample
 	if rf != nil && rf.Example != "" {

@@ -159,3 +159,17 @@ func TestFormCheckAnswerUsesRaiserAgencyFormats(t *testing.T) {
 		t.Errorf("before the agency question, the person's own agency's formats apply: %q", msg)
 	}
 }
+
+// A reference is checked as it will be saved: hidden characters are
+// removed first, so they neither hide a name nor refuse a good reference.
+func TestCheckReferenceLooksThroughHiddenCharacters(t *testing.T) {
+	if msg := CheckReference("CSC-12\u200b3456", nil); msg != "" {
+		t.Errorf("a reference with a zero-width space is refused: %s", msg)
+	}
+	if msg := CheckReference("Jay\u200bden Smith 2015", nil); !strings.Contains(msg, "a name") {
+		t.Errorf("a name split by a zero-width space: %q", msg)
+	}
+	if msg := CheckReference("CSC-\u202e123456", nil); !strings.Contains(msg, "hidden characters") {
+		t.Errorf("a direction override: %q", msg)
+	}
+}

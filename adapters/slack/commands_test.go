@@ -42,7 +42,7 @@ func TestSlashCommands(t *testing.T) {
 		{"help", "/resolve list"},
 		{"report", "partnership"},
 		{"what is this", "didn't recognise"},
-		{"status CR-2099-9999", "There is no case"},
+		{"status CR-2099-9999", "I can't find a case CR-2099-9999 that you're part of"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

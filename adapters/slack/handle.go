@@ -339,11 +339,20 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	if act.ActionID == actionMore { // a step chosen from a card's overflow menu
 		value = act.SelectedOption.Value
 	}
-	verb, caseID, version, ok := parseButtonValue(value)
-	if !ok {
-		return outcome{}
+	// unknownPress has made sure the value names a step and a case.
+	in := bot.Inbound{Actor: per.ID}
+	kind := "damaged"
+	if verb, caseID, version, ok := parseButtonValue(value); ok {
+		in.Verb, in.CaseID, in.Version, kind = verb, caseID, version, string(verb)
+	} else {
+		// A version we did not write (tampered, negative, too big): the
+		// router says so and shows the case as it stands.
+		in.Damaged = true
+		if parts := strings.Split(value, "|"); len(parts) > 1 {
+			in.CaseID = parts[1]
+		}
 	}
-	reply := a.record(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
+	reply := a.record(ctx, kind, in)
 	if f := formOf(reply); f != nil {
 		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)

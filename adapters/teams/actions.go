@@ -62,7 +62,15 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		verb = dataString(data[dataVerb])
 	}
 	in.CaseID = dataString(data[dataCase])
-	in.Version, _ = strconv.ParseInt(dataString(data[dataVersion]), 10, 64)
+	if v := dataString(data[dataVersion]); v != "" {
+		// A version we did not write (tampered, negative, too big) makes
+		// the press damaged: the person is told and shown the case.
+		n, err := strconv.ParseInt(v, 10, 64)
+		in.Version, in.Damaged = n, err != nil || n < 0
+		if in.Damaged {
+			in.Version = 0
+		}
+	}
 	switch verb {
 	case verbSubmit:
 		in.FormKey = dataString(data[dataForm])
