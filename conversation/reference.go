@@ -161,8 +161,8 @@ var referenceWords = map[string]bool{
 // then match one of its patterns. Without, v must carry at least three
 // digits and no word that reads as a name: two or more words of letters, a
 // capitalised word, or a word of five letters or more, other than known
-// reference words such as "Ref" or "MOSAIC" (agency prefixes such as CSC,
-// LCS or ECM are short).
+// reference words such as "Ref" or "MOSAIC" and short capitals (agency
+// prefixes such as CSC, LCS, ECM or NE).
 func CheckReference(v string, rf *ReferenceFormat) string {
 	// Checked as it will be saved: hidden characters removed (CleanRef).
 	v, reorders := CleanRef(v)
@@ -307,15 +307,16 @@ func nameIn(v string) bool {
 		if !isAlpha(w) || referenceWords[strings.ToLower(w)] {
 			continue
 		}
+		n := len([]rune(w))
+		if strings.ToUpper(w) == w && n < 5 {
+			continue // an agency prefix or suffix: CSC, LCS, NE, A
+		}
 		if plain++; plain >= 2 {
 			return true // two words: a first name and a surname
 		}
-		n := len([]rune(w))
 		switch {
-		case strings.ToUpper(w) == w: // capitals: an agency prefix if short
-			if n >= 5 {
-				return true
-			}
+		case strings.ToUpper(w) == w: // five capitals or more: a name
+			return true
 		case strings.ToLower(w) == w: // lower case: an agency prefix typed small, if short
 			if n >= 5 {
 				return true

@@ -12,7 +12,7 @@ func TestCheckReferenceAcceptsAgencyReferences(t *testing.T) {
 		"CSC-123456", "csc-123456", "LCS 1234567", "MOSAIC 123456", "Mosaic 123456", "ECM/12345", "2026/00123",
 		"SCH-0042", "CRN 12/3456/26", "EHM-778812", "CAMHS 40021", "Ref 556677", "EH/2026/0456",
 		"1234567", "123456", "CP-2026-0113", "MARAC 2026 0031", "YOT_44512", "1234567890", // fails the NHS check
-		"POL 44/12345/26", "CIN 00876", "EHCP 2024 1187", "HV.55123", "Case No 889012", "UPN A12345678901",
+		"POL 44/12345/26", "CIN 00876", "NE-12345-A", "P-2026-000123", "CP/2026/045", "A123456", "Mosaic ID 1234567", "EHCP 2024 1187", "HV.55123", "Case No 889012", "UPN A12345678901",
 	} {
 		if msg := CheckReference(ref, nil); msg != "" {
 			t.Errorf("CheckReference(%q) refused a reference: %s", ref, msg)
@@ -28,6 +28,7 @@ func TestCheckReferenceRefusesIdentifiers(t *testing.T) {
 		{"Jayden Smith 12/03/2015", "a date of birth"},
 		{"Jayden Smith 2015", "a name"},
 		{"jayden smith 1", "a name"},
+		{"jo ali 123", "a name"},
 		{"Smith 123456", "a name"},
 		{"J Smith 1234", "a name"},
 		{"Jayden 12", "a name"},
