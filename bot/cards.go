@@ -156,6 +156,9 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 	if g := strings.TrimSpace(k.Protocol.ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
 		m.Fields = append(m.Fields, Field{"Meeting and conference decisions", g})
 	}
+	if contact := k.topContact(c); contact != "" {
+		m.Fields = append(m.Fields, Field{"Partnership contact", contact})
+	}
 	m.Buttons = k.Buttons(ctx, c, viewer)
 	return m
 }

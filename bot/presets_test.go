@@ -115,3 +115,54 @@ func TestWiltshireRouteAndMediationWording(t *testing.T) {
 		t.Errorf("Wiltshire's people are told of a restorative facilitator (Devon's wording):\n%s", text)
 	}
 }
+
+// Wiltshire's contact, lscb@wiltshire.gov.uk, is shown in help, on a case
+// at the top stage and on a referred case; it was configured and shown
+// nowhere. A contact that only names a role (the generic preset's "the
+// partnership manager") adds nothing and is not shown.
+func TestPartnershipContactShown(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.New(t, bottest.Options{Preset: "wiltshire"})
+	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+	const contact = "lscb@wiltshire.gov.uk"
+	if help := messageText(env.Router.Handle(ctx, bot.Inbound{Actor: sam, Text: "help"}).Messages...); !strings.Contains(help, contact) {
+		t.Errorf("help lacks the partnership contact:\n%s", help)
+	}
+	res, err := env.Engine.Raise(ctx, sam, bottest.Intake(priya, "school", "csc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Case
+	if card := messageText(env.Router.Cards.Card(ctx, c, sam, "Open")); strings.Contains(card, contact) {
+		t.Errorf("the first stage's card shows the partnership contact:\n%s", card)
+	}
+	// Up every stage to the top (leaders), then referred.
+	for c.Current().Key != env.Engine.Protocol.Stages[len(env.Engine.Protocol.Stages)-1].Key {
+		resp := c.Current().Respondent
+		if _, err := env.Engine.Acknowledge(ctx, conversation.Cmd{Actor: resp[0], CaseID: c.ID}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := env.Engine.Escalate(ctx, conversation.Cmd{Actor: c.Current().Raiser[0], CaseID: c.ID}, conversation.EscalateInput{Reason: "Not resolved at this stage."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = r.Case
+	}
+	raiser := c.Current().Raiser[0]
+	if card := messageText(env.Router.Cards.Card(ctx, c, raiser, "At the top stage")); !strings.Contains(card, "Partnership contact: "+contact) {
+		t.Errorf("the top stage's card lacks the partnership contact:\n%s", card)
+	}
+	r, err := env.Engine.ReferToPartnership(ctx, conversation.Cmd{Actor: raiser, CaseID: c.ID}, "The leaders could not agree.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card := messageText(env.Router.Cards.Card(ctx, r.Case, raiser, "Referred")); !strings.Contains(card, "Partnership contact: "+contact) {
+		t.Errorf("the referred case's card lacks the partnership contact:\n%s", card)
+	}
+
+	generic := bottest.New(t, bottest.Options{})
+	if help := messageText(generic.Router.Handle(ctx, bot.Inbound{Actor: sam, Text: "help"}).Messages...); strings.Contains(help, "To contact the partnership") {
+		t.Errorf("a contact that only names a role is shown:\n%s", help)
+	}
+}

@@ -201,7 +201,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	rest = strings.TrimSpace(rest)
 	switch word {
 	case "", "help", "?":
-		return Reply{Messages: []Message{Help(r.Command)}}, nil
+		return Reply{Messages: []Message{r.help()}}, nil
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
@@ -236,7 +236,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
-	m := Help(r.Command)
+	m := r.help()
 	m.Text = "I didn't recognise that. " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }
