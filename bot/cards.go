@@ -230,6 +230,8 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 		line += " by " + k.People.Name(ctx, e.Actor)
 	}
 	switch e.Kind {
+	case conversation.EventMediationRequested:
+		line += supervisionNote(e)
 	case conversation.EventEscalated:
 		line += " to " + k.Protocol.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:

@@ -147,7 +147,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("reason", "Why does this need the partnership?", "", true)}
 	case conversation.VerbMediation:
 		f.Intro = mediationIntro(p)
-		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true)}
+		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true), supervisionField}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
 			{Key: "days", Label: "Extra working days", Type: conversation.FieldText, Required: true, MaxLen: 2},

@@ -102,7 +102,7 @@ func TestWiltshireRouteAndMediationWording(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := env.Router.Handle(ctx, bot.Inbound{Actor: "school.manager@example.org", FormKey: bot.ActionFormPrefix + string(conversation.VerbMediation),
-		CaseID: id, Values: map[string]string{"reason": "The managers are stuck."}})
+		CaseID: id, Values: map[string]string{"reason": "The managers are stuck.", conversation.FieldSupervisionSought: "no"}})
 	var sent []bot.Message
 	for _, o := range rep.Out {
 		sent = append(sent, o.Message)
@@ -164,5 +164,55 @@ func TestPartnershipContactShown(t *testing.T) {
 	generic := bottest.New(t, bottest.Options{})
 	if help := messageText(generic.Router.Handle(ctx, bot.Inbound{Actor: sam, Text: "help"}).Messages...); strings.Contains(help, "To contact the partnership") {
 		t.Errorf("a contact that only names a role is shown:\n%s", help)
+	}
+}
+
+// Wiltshire 4.1c: "Any review of individual escalations will necessarily
+// involve a review of the supervision and guidance available to those
+// involved." A request for mediation on a stuck case asks whether
+// supervision was sought and keeps the answer on the timeline.
+func TestMediationRecordsWhetherSupervisionWasSought(t *testing.T) {
+	ctx := context.Background()
+	env := bottest.New(t, bottest.Options{Preset: "wiltshire"})
+	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+	res, err := env.Engine.Raise(ctx, sam, bottest.Intake(priya, "school", "csc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.Case.ID
+	if _, err := env.Engine.Acknowledge(ctx, conversation.Cmd{Actor: priya, CaseID: id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Engine.Escalate(ctx, conversation.Cmd{Actor: sam, CaseID: id}, conversation.EscalateInput{Reason: "No agreement."}); err != nil {
+		t.Fatal(err)
+	}
+	ask := func(values map[string]string) bot.Reply {
+		return env.Router.Handle(ctx, bot.Inbound{Actor: "school.manager@example.org", FormKey: bot.ActionFormPrefix + string(conversation.VerbMediation), CaseID: id, Values: values})
+	}
+	if r := ask(map[string]string{"reason": "The managers are stuck."}); r.Errors[conversation.FieldSupervisionSought] == "" {
+		t.Errorf("a request without the supervision answer was taken: %+v", r.Errors)
+	}
+	ask(map[string]string{"reason": "The managers are stuck.", conversation.FieldSupervisionSought: "yes"})
+	c, err := env.Store.GetCase(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Events[len(c.Events)-1]
+	if last.Kind != conversation.EventMediationRequested || last.Fields[conversation.FieldSupervisionSought] != "yes" {
+		t.Fatalf("last event %+v", last)
+	}
+	if line := env.Router.Cards.EventLine(ctx, last); !strings.Contains(line, "(supervision sought)") {
+		t.Errorf("timeline line %q does not say supervision was sought", line)
+	}
+	// And the case record for the child's file says so too.
+	var record string
+	for _, m := range env.Router.Handle(ctx, bot.Inbound{Actor: sam, Text: "export " + id + " md"}).Messages {
+		for _, a := range m.Attachments {
+			record += string(a.Data)
+		}
+	}
+	if !strings.Contains(record, "mediation requested (supervision sought)") {
+		t.Errorf("the case record does not say supervision was sought:\n%s", record)
 	}
 }

@@ -445,7 +445,10 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbRefer:
 		res, err = e.ReferToPartnership(ctx, cmd, val("reason"))
 	case conversation.VerbMediation:
-		res, err = e.RequestMediation(ctx, cmd, val("reason"))
+		if err := checked(); err != nil {
+			return Reply{}, err
+		}
+		res, err = e.RequestMediationWith(ctx, cmd, conversation.MediationInput{Reason: val("reason"), SupervisionSought: val(conversation.FieldSupervisionSought)})
 	case conversation.VerbExtend:
 		days, cerr := strconv.Atoi(val("days"))
 		if cerr != nil {

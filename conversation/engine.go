@@ -675,16 +675,7 @@ func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice s
 // RequestMediation asks the partnership for mediation or a restorative
 // facilitator, for a case the managers could not resolve.
 func (e *Engine) RequestMediation(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
-	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "what mediation should help with")
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	return e.apply(ctx, cmd, VerbMediation, func(c *Case, a Actor, now time.Time) error {
-		c.Mediation = true
-		c.append(event(c, EventMediationRequested, a, now, reason))
-		return nil
-	})
+	return e.RequestMediationWith(ctx, cmd, MediationInput{Reason: reason})
 }
 
 // OfferMediation, for the partnership, offers a mediator or restorative

@@ -208,6 +208,13 @@ func eventName(e conversation.Event, p *conversation.Protocol) string {
 		s += " to " + p.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:
 		s += " to " + p.StageName(e.Fields["to"])
+	case conversation.EventMediationRequested:
+		switch e.Fields[conversation.FieldSupervisionSought] {
+		case "yes":
+			s += " (supervision sought)"
+		case "no":
+			s += " (supervision not yet sought)"
+		}
 	case conversation.EventNudged:
 		s = "reminder sent (" + strings.ReplaceAll(e.Fields["nudge"], "_", " ") + ")"
 	case conversation.EventDeadlineExtended:
