@@ -44,10 +44,10 @@ func TestRotherhamOpensACaseForAConferenceDecision(t *testing.T) {
 	values["about"] = conversation.AboutConference
 	values["category"] = "referrals"
 	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
-	if r.Refresh == nil {
+	if r.Step == nil {
 		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
 	}
-	c := r.Refresh
+	c := r.Step
 	if c.Category != "meetings" {
 		t.Errorf("category %q, want meetings (decisions at multi-agency meetings)", c.Category)
 	}
@@ -104,8 +104,8 @@ func TestWiltshireRouteAndMediationWording(t *testing.T) {
 	rep := env.Router.Handle(ctx, bot.Inbound{Actor: "school.manager@example.org", FormKey: bot.ActionFormPrefix + string(conversation.VerbMediation),
 		CaseID: id, Values: map[string]string{"reason": "The managers are stuck.", conversation.FieldSupervisionSought: "no"}})
 	var sent []bot.Message
-	for _, o := range rep.Out {
-		sent = append(sent, o.Message)
+	for _, ms := range env.Deliver(t) {
+		sent = append(sent, ms...)
 	}
 	text := messageText(append(rep.Messages, sent...)...)
 	if !strings.Contains(text, "asked for mediation") {
@@ -212,7 +212,7 @@ func TestMediationRecordsWhetherSupervisionWasSought(t *testing.T) {
 			record += string(a.Data)
 		}
 	}
-	if !strings.Contains(record, "mediation requested (supervision sought)") {
+	if !strings.Contains(record, "Mediation asked for (supervision sought)") {
 		t.Errorf("the case record does not say supervision was sought:\n%s", record)
 	}
 }

@@ -76,6 +76,12 @@ type Protocol struct {
 	Referral         Referral   `yaml:"referral" json:"referral"`
 	Routes           Routes     `yaml:"routes" json:"routes"`
 	Categories       []Category `yaml:"categories" json:"categories"`
+
+	// AnnualReportTo is who the protocol's annual report is tabled with,
+	// as the document names them, e.g. "the Partnership Executive Group";
+	// empty when the document names no one.
+	AnnualReportTo string `yaml:"annual_report_to,omitempty" json:"annual_report_to,omitempty"`
+
 	// Conference, when set, says that disagreements about decisions made
 	// at multi-agency meetings, child protection conferences included, are
 	// handled inside this protocol: intake opens a case in its category

@@ -17,7 +17,9 @@ type RoleCases struct {
 
 // RoleCases raises the cases of RoleCases in the demo directory's agencies,
 // with practitioners of their own, and refers the first to the
-// partnership. It fails the test on any refusal.
+// partnership. The messages those steps left in the outbox are discarded:
+// tests of what people see next start from a quiet outbox. It fails the
+// test on any refusal.
 func (e *Env) RoleCases(tb testing.TB) RoleCases {
 	tb.Helper()
 	ctx := context.Background()
@@ -45,5 +47,6 @@ func (e *Env) RoleCases(tb testing.TB) RoleCases {
 	rc.Serious = raise(teacher, worker, "school", "csc", true)
 	rc.Open = raise(teacher, worker, "school", "csc", false)
 	rc.Elsewhere = raise(officer, visitor, "police", "health-visiting", false)
+	e.Discard(tb)
 	return rc
 }
