@@ -88,21 +88,7 @@ var confirmTexts = map[conversation.Verb]string{
 // a few everyday words ("ack", "escalate"). ok is false for unknown words.
 func ParseVerb(s string) (conversation.Verb, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	aliases := map[string]conversation.Verb{
-		"ack": conversation.VerbAcknowledge, "acknowledge": conversation.VerbAcknowledge,
-		"respond": conversation.VerbRespond, "reply": conversation.VerbRespond,
-		"note": conversation.VerbNote, "escalate": conversation.VerbEscalate,
-		"propose": conversation.VerbPropose, "resolve": conversation.VerbPropose,
-		"confirm": conversation.VerbConfirm, "agree": conversation.VerbConfirm,
-		"dispute": conversation.VerbDispute, "withdraw": conversation.VerbWithdraw,
-		"refer": conversation.VerbRefer, "mediation": conversation.VerbMediation, "mediate": conversation.VerbMediation,
-		"extend": conversation.VerbExtend, "reassign": conversation.VerbReassign, "handover": conversation.VerbReassign,
-		"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
-		"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
-		"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-		"close": conversation.VerbClose,
-	}
-	v, ok := aliases[s]
+	v, ok := verbWords[s]
 	return v, ok
 }
 

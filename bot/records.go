@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/caserecord"
@@ -112,9 +111,9 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 	loc := r.Engine.Calendar.Location()
 	period := report.Month(r.now().In(loc)).Previous()
 	if rest = strings.TrimSpace(rest); rest != "" {
-		m, err := time.ParseInLocation("2006-01", rest, loc)
+		m, err := ParseMonth(rest, r.now(), loc)
 		if err != nil {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the month as YYYY-MM, for example: report 2026-10")
+			return Reply{}, err
 		}
 		period = report.Month(m)
 	}

@@ -195,9 +195,7 @@ func isRaise(text string) bool {
 
 // command handles typed text.
 func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
-	word, rest, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
-	word = strings.ToLower(word)
-	rest = strings.TrimSpace(rest)
+	word, rest := SplitCommand(in.Text)
 	switch word {
 	case "", "help", "?":
 		return Reply{Messages: []Message{Help(r.Command)}}, nil
@@ -239,9 +237,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
-	m := Help(r.Command)
-	m.Text = "I didn't recognise that. " + m.Text
-	return Reply{Messages: []Message{m}}, nil
+	return r.unrecognised(ctx, in, word, rest)
 }
 
 // press handles a button: verbs that need words open their form, the rest

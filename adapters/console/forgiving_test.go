@@ -1,0 +1,62 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/adapters/console"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// TestForgiving drives the whole bot through the console with slips of
+// commands, capitals, two-word steps, sentences and month names, and
+// checks that what was carried out or offered is what a person meant and
+// that an offered step changed nothing.
+func TestForgiving(t *testing.T) {
+	env := bottest.New(t, bottest.Options{})
+	env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
+	env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
+	script, err := os.ReadFile(filepath.Join("testdata", "forgiving.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	c := console.New(env.Router, env.People, env.Dispatcher, bytes.NewReader(script), &out, false)
+	c.SaveTo(t.TempDir())
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	golden(t, "forgiving.golden", out.Bytes())
+	transcript := out.String()
+	for _, want := range []string{
+		`I took "lsit" to mean "list".`,
+		`Did you mean "acknowledge CR-2026-0001"? Nothing has changed yet: type it like that, or press the button.`,
+		"You acknowledged CR-2026-0001.",
+		`Did you mean "raise"? Nothing has changed yet`,
+		`Did you mean "escalate CR-2026-0001"?`,
+		"Only the partnership can decide on a referral.",
+		"Case resolution report, November 2026",
+		`I took "reprot" to mean "report".`,
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	cs, err := env.Store.GetCase(context.Background(), "CR-2026-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []conversation.EventKind
+	for _, e := range cs.Events {
+		kinds = append(kinds, e.Kind)
+	}
+	// Only the acknowledgement typed in full was taken.
+	if len(kinds) != 2 || kinds[1] != conversation.EventAcknowledged {
+		t.Errorf("timeline = %v, want raised then one acknowledgement", kinds)
+	}
+}
