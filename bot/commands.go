@@ -232,7 +232,7 @@ func (r *Router) unrecognised(ctx context.Context, in Inbound, word, rest string
 		return Reply{Messages: []Message{r.offer(ctx, in.Actor, options)}}, nil
 	}
 	m := Help(r.Command)
-	m.Text = "I couldn't match that to something I do, so nothing has changed. " + m.Text
+	m.Text = Unrecognised + " " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }
 
@@ -251,7 +251,7 @@ func (r *Router) offer(ctx context.Context, actor string, options []string) Mess
 		}
 		quoted = append(quoted, q)
 	}
-	text := "Did you mean " + strings.Join(quoted, " or ") + "? Nothing has changed yet: type it like that"
+	text := didYouMean + strings.Join(quoted, " or ") + "? Nothing has changed yet: type it like that"
 	m := Message{Kind: "notice", Tone: ToneInfo}
 	if len(options) == 1 {
 		word, id := SplitCommand(options[0])
@@ -292,6 +292,27 @@ func (r *Router) stepButtons(ctx context.Context, actor, id string, v conversati
 		}
 	}
 	return out
+}
+
+// Unrecognised opens the help given for text that matches no command.
+const Unrecognised = "I couldn't match that to something I do, so nothing has changed."
+
+// didYouMean opens a message offering commands back.
+const didYouMean = "Did you mean "
+
+// quotedCommand finds the commands quoted in a "did you mean" offer.
+var quotedCommand = regexp.MustCompile(`"([a-z])`)
+
+// NameCommand puts the platform's command before the commands a "did you
+// mean" offer quotes ("/resolve raise" where people type a slash command);
+// any other message comes back as it is.
+func NameCommand(m Message, command string) Message {
+	head, tail, ok := strings.Cut(m.Text, "?")
+	if command == "" || !strings.HasPrefix(m.Text, didYouMean) || !ok {
+		return m
+	}
+	m.Text = quotedCommand.ReplaceAllString(head, `"`+command+` $1`) + "?" + tail
+	return m
 }
 
 // commandHelp says in a few words what a command word does.

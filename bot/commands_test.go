@@ -191,3 +191,17 @@ func TestForgivingCommands(t *testing.T) {
 		t.Errorf("case moved from version %d to %d; an offered step must change nothing", cs.Version, got.Version)
 	}
 }
+
+func TestNameCommand(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{`Did you mean "raise"? Nothing has changed yet: type it like that.`, `Did you mean "/resolve raise"? Nothing has changed yet: type it like that.`},
+		{`Did you mean "ack CR-2026-0001" or "acknowledge CR-2026-0001"? Nothing has changed yet.`, `Did you mean "/resolve ack CR-2026-0001" or "/resolve acknowledge CR-2026-0001"? Nothing has changed yet.`},
+		{`Your note is on the timeline.`, `Your note is on the timeline.`},
+		{`Priya said "raise it"? Fine.`, `Priya said "raise it"? Fine.`},
+	}
+	for _, tt := range tests {
+		if got := bot.NameCommand(bot.Message{Text: tt.text}, "/resolve").Text; got != tt.want {
+			t.Errorf("NameCommand(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

@@ -380,7 +380,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 // leavesLadder reports whether intake answers so far lead out of the ladder,
 // so the remaining questions need not be asked.
 func leavesLadder(v map[string]string) bool {
-	if yes, _ := conversation.ParseYesNo(v[conversation.FieldImmediateRisk]); yes {
+	if conversation.ImmediateRisk(v) {
 		return true
 	}
 	a := v[conversation.FieldAbout]
@@ -410,7 +410,11 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
-			c.say("  (yes or no)\n")
+			if fd.Unsure {
+				c.say("  (yes, no or not sure)\n")
+			} else {
+				c.say("  (yes or no)\n")
+			}
 		case conversation.FieldCheckboxes:
 			c.say("  (numbers separated by commas, or blank for none)\n")
 		}

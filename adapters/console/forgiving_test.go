@@ -42,10 +42,15 @@ func TestForgiving(t *testing.T) {
 		"Only the partnership can decide on a referral.",
 		"Case resolution report, November 2026",
 		`I took "reprot" to mean "report".`,
+		"Sam Patel> raise\n== Raise a disagreement ==",
+		"> not sure\n== Please act now — this is not the route for an emergency ==",
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
 		}
+	}
+	if all, _ := env.Store.ListCases(context.Background(), conversation.CaseFilter{}); len(all) != 1 {
+		t.Errorf("%d cases stored; not sure of immediate risk must open none", len(all))
 	}
 	cs, err := env.Store.GetCase(context.Background(), "CR-2026-0001")
 	if err != nil {
