@@ -148,7 +148,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		}
 	case conversation.VerbAcceptReferral:
 		f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
-		f.Fields = []conversation.Field{textField("text", "Note (optional)", "", false)}
+		f.Fields = []conversation.Field{textField("text", "Note", "", false)}
 	case conversation.VerbReturnReferral:
 		opts := make([]conversation.Option, 0, len(p.Stages))
 		for _, s := range p.Stages {

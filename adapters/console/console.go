@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -287,6 +288,11 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 				}
 				continue
 			}
+			if m.Kind == "error" && m.Form == nil {
+				m.Form = f // so its errors name the questions
+				m.Errors = maps.Clone(m.Errors)
+				delete(m.Errors, bot.FieldConfirmIdentifiers) // asked as a question below
+			}
 			c.say("%s", Render(m))
 		}
 		c.finish(ctx, reply)
@@ -311,7 +317,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			}
 			in.Values[key] = v
 		}
-		if confirm {
+		if confirm && stillIdentifying(in.Values, reply.Errors) {
 			v, ok := c.ask(&identifierQuestion, "")
 			if !ok {
 				return nil
@@ -319,6 +325,18 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			in.Values[bot.FieldConfirmIdentifiers] = v
 		}
 	}
+}
+
+// stillIdentifying reports whether any answer flagged for identifying
+// details still holds some after the person was asked again: if they took
+// them all out, there is nothing to confirm.
+func stillIdentifying(values, flagged map[string]string) bool {
+	for k := range flagged {
+		if k != bot.FieldConfirmIdentifiers && len(conversation.DetectIdentifiers(values[k])) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // identifierQuestion asks whether flagged identifiers are needed.
@@ -343,7 +361,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	if m.Text != "" {
 		c.say("%s\n", clean(m.Text))
 	}
-	c.say("(Answer each question. Type /cancel to stop; any other /command also stops the form.)\n")
+	c.say("(Answer each question. Type cancel to stop; a command such as list or status CR-… also stops the form and runs.)\n")
 	values := map[string]string{}
 	start := 0
 	intake := f.Key == bot.FormIntake
@@ -426,6 +444,16 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 			c.pending = line
 			return "", false
 		}
+		switch midFormCommand(line) {
+		case "cancel":
+			return "", false
+		case "help":
+			c.say("  (This answers the question above. Type cancel to stop the form, or a command such as list to stop and run it.)\n")
+			continue
+		case "command":
+			c.pending = line
+			return "", false
+		}
 		v := optionValue(fd, line)
 		if v == "" && def != "" {
 			v = def
@@ -437,6 +465,36 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 		return v, true
 	}
 }
+
+// midFormCommand reports whether a line typed as an answer is a command
+// instead: "cancel" (or "stop") to stop the form, "help" for a word on
+// answering, or "command" for a bot command that stops the form and runs
+// ("list", "status CR-2026-0001"). Only the command alone, or with a case
+// id, counts, so an answer that starts with such a word ("Help with
+// attendance") stays an answer. It returns "" for an answer.
+func midFormCommand(line string) string {
+	word, rest := bot.SplitCommand(line)
+	switch {
+	case word == "cancel" || word == "stop":
+		if rest == "" {
+			return "cancel"
+		}
+	case word == "help" || word == "?":
+		if rest == "" {
+			return "help"
+		}
+	case slices.Contains([]string{"list", "cases", "profile", "report"}, word) && rest == "":
+		return "command"
+	case caseID.MatchString(rest):
+		if _, ok := bot.ParseVerb(word); ok || slices.Contains([]string{"status", "show", "export", "audit"}, word) {
+			return "command"
+		}
+	}
+	return ""
+}
+
+// caseID matches a case id alone.
+var caseID = regexp.MustCompile(`(?i)^CR-\d{4}-\d{4}$`)
 
 // optionLabel returns the label of an option value, or the value itself.
 func optionLabel(fd *conversation.Field, v string) string {

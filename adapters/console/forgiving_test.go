@@ -44,6 +44,10 @@ func TestForgiving(t *testing.T) {
 		`I took "reprot" to mean "report".`,
 		"Sam Patel> raise\n== Raise a disagreement ==",
 		"> not sure\n== Please act now — this is not the route for an emergency ==",
+		"> help\n  (This answers the question above.",
+		"> status CR-2026-0001\nStopped. Your answers so far are saved as a draft; type raise to carry on.\n== CR-2026-0001",
+		"You have an unfinished draft. Carrying on where you left off.",
+		"> cancel\nStopped. Your answers so far are saved as a draft",
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -51,6 +55,10 @@ func TestForgiving(t *testing.T) {
 	}
 	if all, _ := env.Store.ListCases(context.Background(), conversation.CaseFilter{}); len(all) != 1 {
 		t.Errorf("%d cases stored; not sure of immediate risk must open none", len(all))
+	}
+	d, err := env.Store.GetDraft(context.Background(), "sam.patel@school.example.org", env.Clock.Now())
+	if err != nil || d.Values[conversation.FieldAbout] != conversation.AboutOtherAgency || d.Values[conversation.FieldChildRef] != "" {
+		t.Errorf("draft = %+v, %v; want the two answers given and no command kept as an answer", d, err)
 	}
 	cs, err := env.Store.GetCase(context.Background(), "CR-2026-0001")
 	if err != nil {
