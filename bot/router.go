@@ -264,7 +264,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, in.CaseID, in.Verb, err)
 	}
 	return r.recorded(in.Actor, res), nil
 }
@@ -284,7 +284,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, in.Verb, err)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
