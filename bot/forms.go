@@ -136,7 +136,8 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true)}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
-			{Key: "days", Label: "Extra working days", Type: conversation.FieldText, Required: true, MaxLen: 2},
+			{Key: "days", Label: "New deadline, or extra working days", Type: conversation.FieldText, Required: true, MaxLen: 30,
+				Help: "A date such as 4 Dec, 2026-12-04 or next friday, or a number of working days such as 3."},
 			textField("reason", "Reason for the extension", "", true),
 		}
 	case conversation.VerbReassign:

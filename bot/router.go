@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -446,9 +445,12 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbMediation:
 		res, err = e.RequestMediation(ctx, cmd, val("reason"))
 	case conversation.VerbExtend:
-		days, cerr := strconv.Atoi(val("days"))
-		if cerr != nil {
-			fe["days"] = "Please give a number of working days, such as 3."
+		days, cerr := r.extensionDays(ctx, in.CaseID, val("days"))
+		for k, msg := range conversation.ErrorFields(cerr) {
+			fe[k] = msg
+		}
+		if cerr != nil && conversation.ErrorCode(cerr) == conversation.EINTERNAL {
+			internal = cerr
 		}
 		if err := checked(); err != nil {
 			return Reply{}, err
