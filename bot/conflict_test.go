@@ -83,11 +83,12 @@ func TestConflictingPresses(t *testing.T) {
 }
 
 // shortLine reports whether r is one line and nothing more: no card, no
-// buttons, no messages to others and no cards refreshed.
+// buttons, no step recorded (so nothing for others in the outbox) and no
+// cards refreshed.
 func shortLine(r bot.Reply) bool {
 	m := r.Messages[0]
 	return m.Kind == "notice" && len(m.Fields) == 0 && len(m.Buttons) == 0 && !strings.Contains(m.Text, "\n") &&
-		len(r.Out) == 0 && r.Refresh == nil
+		r.Step == nil && r.Refresh == nil
 }
 
 func countKind(c *conversation.Case, k conversation.EventKind) int {

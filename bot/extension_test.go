@@ -63,17 +63,17 @@ func TestExtendByDate(t *testing.T) {
 	f := newFixture(t)
 	cs := f.raise(t)
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID})
-	if r.Refresh == nil {
+	if r.Step == nil {
 		t.Fatalf("ack: %+v", r.Messages)
 	}
-	deadline := r.Refresh.Current().Deadline
+	deadline := r.Step.Current().Deadline
 	target := deadline.AddDate(0, 0, 7) // a week on: the same weekday
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:extend", CaseID: cs.ID,
 		Values: map[string]string{"days": target.Format("2 Jan"), "reason": "Waiting for a report."}})
-	if r.Refresh == nil {
+	if r.Step == nil {
 		t.Fatalf("extend by date: %+v %v", r.Messages, r.Errors)
 	}
-	if got := r.Refresh.Current().Deadline; got.Format("2006-01-02") != target.Format("2006-01-02") {
+	if got := r.Step.Current().Deadline; got.Format("2006-01-02") != target.Format("2006-01-02") {
 		t.Errorf("deadline %s, want %s", got, target.Format("Mon 2 Jan"))
 	}
 }

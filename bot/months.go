@@ -28,7 +28,7 @@ func init() {
 // the month in loc, or EINVALID with an example of what is understood.
 func ParseMonth(text string, now time.Time, loc *time.Location) (time.Time, error) {
 	bad := conversation.Errorf(conversation.EINVALID,
-		"I couldn't read that as a month. Try, for example: report november, report nov 2026 or report 2026-11")
+		"I couldn't read that as a month, or a year as YYYY. Try, for example: report november, report nov 2026, report 2026-11, or report 2026 for the annual report.")
 	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return r == ' ' || r == ',' || r == '/' || r == '-' || r == '.'
 	})

@@ -76,6 +76,6 @@ func answer(r bot.Reply, id string) string {
 	for _, m := range r.Messages {
 		fmt.Fprintf(&b, "%s|%s|%s|%s|%v|%v|%d;", m.Kind, m.CaseID, m.Title, m.Text, m.Fields, m.Errors, len(m.Buttons))
 	}
-	fmt.Fprintf(&b, "errors=%v out=%d refresh=%v pending=%v", r.Errors, len(r.Out), r.Refresh != nil, r.Pending())
+	fmt.Fprintf(&b, "errors=%v step=%v refresh=%v", r.Errors, r.Step != nil, r.Refresh != nil)
 	return strings.ReplaceAll(b.String(), id, "ID")
 }

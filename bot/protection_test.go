@@ -238,7 +238,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	values["concern"] = "Mum (07700 900123) says the child, DOB 04/05/2017, lives at PL4 8AA."
 	values["evidence"] = "GP letter, NHS 943 476 5919."
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
-	if r.Refresh != nil || !bot.NeedsIdentifierConfirm(r.Errors) {
+	if r.Step != nil || !bot.NeedsIdentifierConfirm(r.Errors) {
 		t.Fatalf("intake with identifiers went through: %+v", r)
 	}
 	for field, want := range map[string]string{
@@ -268,10 +268,10 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	}
 	values[bot.FieldConfirmIdentifiers] = "yes"
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
-	if r.Refresh == nil || r.Refresh.Evidence != values["evidence"] {
+	if r.Step == nil || r.Step.Evidence != values["evidence"] {
 		t.Fatalf("confirmed intake did not open the case: %+v", r.Messages)
 	}
-	cs := r.Refresh
+	cs := r.Step
 
 	// Every free-text step: an action form too.
 	in := bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID,

@@ -35,30 +35,18 @@ type Inbound struct {
 type Reply struct {
 	// Messages go back to the person who acted.
 	Messages []Message
-	// Out goes to other people, each on their own platform.
-	Out []Outbound
-	// Refresh, when set, is a case whose every sent card should be updated.
+	// Step, when set, is the case as a step the reply is about left it.
+	// The step's messages to everyone else, the refresh of every sent copy
+	// of its card and, for Record, the confirmation to the person who
+	// acted, were stored in the outbox with the step, for the delivery
+	// worker to send.
+	Step *conversation.Case
+	// Refresh, when set, is a case whose sent cards are out of date (a
+	// press on an old card): the adapter updates them after its answer.
+	// Nothing depends on it but how current the cards look.
 	Refresh *conversation.Case
 	// Errors holds one message per field when a form submission failed.
 	Errors map[string]string
-	// later builds Messages, Out and Refresh for a step that is already
-	// recorded (see Router.Record and Complete).
-	later func(context.Context) Reply
-}
-
-// Pending reports whether the reply's messages about a recorded step are
-// still to be built by Complete.
-func (r Reply) Pending() bool { return r.later != nil }
-
-// Complete returns the reply with its messages built: for a step that
-// Router.Record recorded, the messages for the person who acted and for
-// everyone else, and the case whose cards to refresh, all from the stored
-// result. A reply that is not pending is returned as it is.
-func (r Reply) Complete(ctx context.Context) Reply {
-	if r.later == nil {
-		return r
-	}
-	return r.later(ctx)
 }
 
 // Router turns inbound events into engine commands and results into messages.
@@ -71,6 +59,9 @@ type Router struct {
 	DraftTTL time.Duration
 	// Command is how people invoke the bot on this platform ("/resolve"), for help texts.
 	Command string
+	// Wake, when set, is called after a step and its effects are stored,
+	// to wake the delivery worker (see Worker.Wake).
+	Wake func()
 }
 
 // NewRouter wires a Router over an engine whose Directory is people.
@@ -114,30 +105,45 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 	return f
 }
 
-// Handle carries out one inbound event and says what to send. It never
-// returns an error: problems become a clear message to the person, and
-// internal failures are logged with the case id only.
+// Handle carries out one inbound event and says what to send. When it
+// records a step, the confirmation to the person who acted comes back in
+// Messages, for an adapter that answers in the platform's reply; everything
+// else the step causes is in the outbox. It never returns an error:
+// problems become a clear message to the person, and internal failures are
+// logged with the case id only.
 func (r *Router) Handle(ctx context.Context, in Inbound) Reply {
-	return r.Record(ctx, in).Complete(ctx)
+	return r.Record(conversation.AnsweredInReply(ctx), in)
 }
 
-// Record carries out one inbound event like Handle, but when it records a
-// step it leaves the messages about it to Reply.Complete, so an adapter can
-// acknowledge the platform as soon as the step is stored and build and
-// send the messages afterwards (house rule 5). Refusals, field errors and
-// forms come back complete.
+// Record carries out one inbound event like Handle, but a step's
+// confirmation to the person who acted goes into the outbox with the rest
+// of its messages, in the same store write as the step: an adapter
+// acknowledges the platform as soon as Record returns, and the delivery
+// worker sends everything (house rule 5). Refusals, field errors, forms and
+// answers to questions come back in Messages.
 func (r *Router) Record(ctx context.Context, in Inbound) Reply {
 	reply, err := r.handle(ctx, in)
 	if err != nil {
 		return r.errorReply(in, err)
 	}
+	if reply.Step != nil && r.Wake != nil {
+		r.Wake()
+	}
 	return reply
 }
 
-// recorded is the pending reply for a step the engine has recorded: its
-// messages are built by Complete.
-func (r *Router) recorded(actor string, res *conversation.Result) Reply {
-	return Reply{later: func(ctx context.Context) Reply { return r.announce(ctx, actor, res) }}
+// recorded is the reply for a step the engine has recorded, with its
+// effects, in the outbox: the case it left, and the confirmation to the
+// person who acted when that is answered in the platform's reply.
+func (r *Router) recorded(ctx context.Context, actor string, res *conversation.Result) Reply {
+	reply := Reply{Step: res.Case}
+	for _, e := range res.Events {
+		r.Log.Info("case event", "case", res.Case.ID, "event", string(e.Kind), "stage", e.Stage, "version", res.Case.Version)
+	}
+	if conversation.Answered(ctx) {
+		reply.Messages = []Message{r.announce(ctx, actor, res.Case, res.Events).self}
+	}
+	return reply
 }
 
 func (r *Router) errorReply(in Inbound, err error) Reply {
@@ -265,7 +271,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 	if err != nil {
 		return Reply{}, r.withAlternatives(ctx, in.Actor, in.CaseID, in.Verb, err)
 	}
-	return r.recorded(in.Actor, res), nil
+	return r.recorded(ctx, in.Actor, res), nil
 }
 
 // openActionForm asks for the words a step needs, if the person may take
@@ -340,7 +346,7 @@ func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
 			if res.Route != "" {
 				return Reply{Messages: []Message{r.Cards.Route(res.Route)}}, nil
 			}
-			return r.recorded(in.Actor, res), nil
+			return r.recorded(ctx, in.Actor, res), nil
 		}
 	}
 	r.saveDraft(ctx, in.Actor, values)
@@ -482,14 +488,22 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	if err != nil {
 		return Reply{}, err
 	}
-	return r.recorded(in.Actor, res), nil
+	return r.recorded(ctx, in.Actor, res), nil
 }
 
-// announce turns a command's result into a confirmation for the actor and
-// messages for everyone else who must hear of it.
-func (r *Router) announce(ctx context.Context, actor string, res *conversation.Result) Reply {
-	c := res.Case
-	reply := Reply{Refresh: c}
+// announcement is what a recorded step says: a confirmation for the
+// person who took it and a message for everyone else who must hear of it.
+type announcement struct {
+	self Message
+	out  []Outbound
+}
+
+// announce turns a step (its events, on the case as stored now) into a
+// confirmation for the actor and messages for everyone else who must hear
+// of it. The delivery worker calls it for each effect, so it depends only
+// on what is stored.
+func (r *Router) announce(ctx context.Context, actor string, c *conversation.Case, events []conversation.Event) announcement {
+	var reply announcement
 	partnership, err := r.People.PartnershipPeople(ctx)
 	if err != nil {
 		r.Log.Error("list partnership people failed", "case", c.ID, "err", err)
@@ -525,7 +539,7 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 	both := append(slices.Clone(cur.Raiser), cur.Respondent...)
 	everyone := c.People()
 	var self string
-	for _, e := range res.Events {
+	for _, e := range events {
 		switch e.Kind {
 		case conversation.EventRaised:
 			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
@@ -604,19 +618,16 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 				m.Fields = []Field{{"Their words", p.quote}}
 			}
 		}
-		reply.Out = append(reply.Out, Outbound{To: id, Message: m})
+		reply.out = append(reply.out, Outbound{To: id, Message: m})
 	}
 	var first bool
-	for _, e := range res.Events {
+	for _, e := range events {
 		first = first || e.Kind == conversation.EventRaised
 	}
 	if first {
-		reply.Messages = []Message{r.Cards.Card(ctx, c, actor, self)}
+		reply.self = r.Cards.Card(ctx, c, actor, self)
 	} else {
-		reply.Messages = []Message{{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}}
-	}
-	for _, e := range res.Events {
-		r.Log.Info("case event", "case", c.ID, "event", string(e.Kind), "stage", e.Stage, "version", c.Version)
+		reply.self = Message{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}
 	}
 	return reply
 }

@@ -146,6 +146,10 @@ type Store interface {
 	// each record with its Seq, and with Count and Last for merged ones;
 	// none is an empty result, not an error. Returns EINTERNAL on failure.
 	AuditLog(ctx context.Context, id string) ([]AuditRecord, error)
+	// Outbox holds every message a step causes until it is delivered:
+	// UpdateCase and CreateCase enqueue the StepEffect of what they write
+	// in the same atomic write, and DeleteCase removes the case's effects.
+	Outbox
 
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -31,7 +32,9 @@ func TestForgiving(t *testing.T) {
 	if err := c.Run(context.Background()); err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	golden(t, "forgiving.golden", out.Bytes())
+	// The report's files change size with the report's own work; their
+	// sizes are no part of this script.
+	golden(t, "forgiving.golden", regexp.MustCompile(`\(\d+ bytes\)`).ReplaceAll(out.Bytes(), []byte("(… bytes)")))
 	transcript := out.String()
 	for _, want := range []string{
 		`I took "lsit" to mean "list".`,

@@ -28,6 +28,9 @@ func withCase(t *testing.T, h *harness) *conversation.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Deliver what the raise put in the outbox, so a test that resets the
+	// fake Slack afterwards sees only what its own steps cause.
+	h.env.Settle(t)
 	return res.Case
 }
 
@@ -80,6 +83,7 @@ func TestLongStatusGoesToTheDM(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.env.Discard(t) // the notes' messages are not what this is about
 	h.fake.Reset()
 	r := h.command(sam, "status "+c.ID, "trig")
 	if r.Status != 200 || !strings.Contains(r.Raw, "Case "+c.ID+" has a lot to show") || !strings.Contains(r.Raw, "direct message") {

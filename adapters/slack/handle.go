@@ -75,9 +75,9 @@ func (a *Adapter) handle(ctx context.Context, kind string, in bot.Inbound) bot.R
 	return r
 }
 
-// record is handle for an event acknowledged as soon as it is stored: the
-// messages about a recorded step are built after the acknowledgement, by
-// calling Complete on the reply.
+// record is handle for an event acknowledged as soon as it is stored: a
+// recorded step's messages, the confirmation to the person who acted
+// included, are in the outbox with it, for the delivery worker to send.
 func (a *Adapter) record(ctx context.Context, kind string, in bot.Inbound) bot.Reply {
 	r := a.router.Record(ctx, in)
 	a.metrics.Command(Platform, kind, outcomeOf(r))
@@ -363,7 +363,6 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	}
 	channel := ic.Container.ChannelID
 	return outcome{after: func(ctx context.Context) {
-		reply := reply.Complete(ctx)
 		var refused, said []bot.Message
 		for _, m := range a.others(reply) {
 			if m.Kind == "error" {
@@ -512,10 +511,6 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		}
 	}
 	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
-		if reply.Pending() {
-			reply = reply.Complete(ctx)
-			msgs = a.others(reply)
-		}
 		a.tell(ctx, per, w, msgs)
 		a.finish(ctx, reply)
 	}}

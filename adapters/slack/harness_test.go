@@ -87,6 +87,7 @@ func (h *harness) postSigned(contentType string, body []byte, headers map[string
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, req)
 	h.ad.Wait()
+	h.env.Settle(h.t)
 	out := response{Status: rec.Code, Raw: rec.Body.String()}
 	if rec.Header().Get("Content-Type") == "application/json" {
 		if err := json.Unmarshal(rec.Body.Bytes(), &out.Body); err != nil {
@@ -169,6 +170,7 @@ func (h *harness) viaSocket(typ string, payload any) response {
 	raw, _ := json.Marshal(map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(p), "accepts_response_payload": typ != socketmode.RequestTypeEventsAPI})
 	h.ad.HandleSocketEvent(context.Background(), h.acker, socketEvent(h.t, raw))
 	h.ad.Wait()
+	h.env.Settle(h.t)
 	acks, ok := h.acker.get(id)
 	if !ok {
 		return response{Status: 500}

@@ -34,6 +34,13 @@ func Walk(tb testing.TB, e *Env) []Shown {
 	tb.Helper()
 	ctx := context.Background()
 	w := &walker{tb: tb, e: e, ctx: ctx}
+	// Its own dispatcher and worker, so every message to anyone is kept, in
+	// the order the outbox delivers it.
+	disp := bot.NewDispatcher(e.Store, e.Router.Cards, nil)
+	disp.Fallback = &w.sent
+	w.worker = bot.NewWorker(e.Router, disp, nil)
+	w.worker.Parallel = 1
+	defer func() { e.Router.Wake = e.Worker.Wake }()
 	w.raiser = e.Person(tb, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
 	w.respondent = e.Person(tb, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
 	w.partnership = "partnership.manager@example.org"
@@ -91,7 +98,24 @@ type walker struct {
 	ctx                             context.Context
 	raiser, respondent, partnership string
 	out                             []Shown
+	worker                          *bot.Worker
+	sent                            sent
 }
+
+// sent is a bot.Sender keeping what it was given, in order.
+type sent struct {
+	to   []string
+	msgs []bot.Message
+}
+
+func (s *sent) Platform() string { return "walk" }
+
+func (s *sent) Send(_ context.Context, to *conversation.Person, _ conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	s.to, s.msgs = append(s.to, to.ID), append(s.msgs, m)
+	return conversation.MessageRef{}, nil
+}
+
+func (s *sent) Update(context.Context, conversation.MessageRef, bot.Message) error { return nil }
 
 func (w *walker) get(id string) *conversation.Case {
 	w.tb.Helper()
@@ -115,9 +139,13 @@ func (w *walker) handle(state string, in bot.Inbound) bot.Reply {
 		}
 		w.out = append(w.out, Shown{State: state, To: in.Actor, Case: w.caseOf(m), Message: m})
 	}
-	for _, o := range reply.Out {
-		w.out = append(w.out, Shown{State: state, To: o.To, Case: w.caseOf(o.Message), Message: o.Message})
+	if _, err := w.worker.Drain(w.ctx); err != nil {
+		w.tb.Fatalf("%s: deliver: %v", state, err)
 	}
+	for i, m := range w.sent.msgs {
+		w.out = append(w.out, Shown{State: state, To: w.sent.to[i], Case: w.caseOf(m), Message: m})
+	}
+	w.sent = sent{}
 	return reply
 }
 

@@ -361,6 +361,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		return 1
 	}
 	defer stopScheduler()
+	defer a.startOutbox(ctx)() // drains after the server stops taking requests
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("listen", "addr", cfg.Addr, "err", err)

@@ -11,7 +11,7 @@
 // Remember and Claim delete a few entries whose time has passed each call,
 // and the file does not grow with every idempotency key ever seen); seq
 // (year → last case number); audit and audit_merge hold each case's access
-// log (see audit.go).
+// log (see audit.go); outbox (effect id → JSON, see outbox.go).
 //
 // Writes of cases, message refs and case ids go through bbolt's Batch, so
 // concurrent writers share one fsync; a batched function may run more than
@@ -268,7 +268,10 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		if tx.Bucket(bucketCases).Get([]byte(nc.ID)) != nil {
 			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", nc.ID)
 		}
-		return putCase(tx, nc)
+		if err := putCase(tx, nc); err != nil {
+			return err
+		}
+		return enqueueStep(ctx, tx, nc, 0)
 	})
 	if err != nil {
 		return conversation.StoreResult("create case "+c.ID, err)
@@ -310,12 +313,15 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if err != nil {
 			return err
 		}
-		version := c.Version
+		version, before := c.Version, len(c.Events)
 		if err := fn(c); err != nil {
 			return conversation.CallerError{Err: err}
 		}
 		c.ID, c.Version = id, version+1
 		if err := putCase(tx, c); err != nil {
+			return err
+		}
+		if err := enqueueStep(ctx, tx, c, before); err != nil {
 			return err
 		}
 		out = c.Clone()
@@ -849,6 +855,9 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			if err := rev.Delete(key); err != nil {
 				return err
 			}
+		}
+		if err := deleteEffects(tx, id); err != nil {
+			return err
 		}
 		if tx.Bucket(bucketRefs).Bucket(key) != nil {
 			if err := tx.Bucket(bucketRefs).DeleteBucket(key); err != nil {

@@ -31,6 +31,8 @@
 //	remember:<key>   expiry (unix micros) of an idempotency key
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
 //	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
+//	outbox           HASH of the effects not yet delivered, by ID; outbox:seq
+//	                 numbers them (see outbox.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
@@ -279,8 +281,16 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		if n > 0 {
 			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", c.ID)
 		}
+		effect, err := stepEffectJSON(ctx, nc, 0)
+		if err != nil {
+			return err
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			s.writeCase(ctx, p, nc, nil, data)
+			if effect != "" {
+				hash, seq := s.outboxKeys()
+				enqueueScript.Eval(ctx, p, []string{hash, seq}, effect)
+			}
 			return nil
 		})
 		return err
@@ -319,7 +329,8 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 // races after many attempts; EINTERNAL if Redis fails.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	what := "update case " + id
-	keys := []string{s.key("case", id), s.key("cases"), s.key("due")}
+	hash, seq := s.outboxKeys()
+	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq}
 	cur, known := s.memo.get(id)
 	if !known {
 		data, err := s.rdb.Get(ctx, keys[0]).Bytes()
@@ -344,6 +355,10 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if err != nil {
 			return nil, conversation.Internal("encode case "+id, err)
 		}
+		effect, err := stepEffectJSON(ctx, c, len(old.Events))
+		if err != nil {
+			return nil, err
+		}
 		oldDue, newDue, newScore := "", "", ""
 		if !old.DueAt.IsZero() && !old.DueAt.Equal(c.DueAt) {
 			oldDue = dueMember(id, old.DueAt)
@@ -352,7 +367,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
 		}
 		res, err := casScript.Run(ctx, s.rdb, keys, cur.sum, data,
-			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue).Result()
+			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect).Result()
 		if errors.Is(err, redis.Nil) {
 			s.memo.forget(id)
 			return nil, notFoundCase(id)
@@ -396,7 +411,9 @@ func entryOf(id string, data []byte) (memoEntry, error) {
 // its stored JSON is still ARGV[1], and keeps the indexes: the case id
 // ARGV[4] in the cases ZSET KEYS[2] at its creation time ARGV[3]; in the
 // due ZSET KEYS[3], the old member ARGV[5] removed and the new member
-// ARGV[7] added at ARGV[6] (either may be empty). It returns 1 when it
+// ARGV[7] added at ARGV[6] (either may be empty); and the step's effect
+// ARGV[8], when not empty, enqueued in the outbox hash KEYS[4] under the
+// next number of KEYS[5] (as enqueueLua does). It returns 1 when it
 // wrote, the stored JSON when that has changed, and nil when there is no
 // case.
 var casScript = redis.NewScript(`
@@ -407,6 +424,10 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
 if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
+if ARGV[8] ~= '' then
+  local n = redis.call('INCR', KEYS[5])
+  redis.call('HSET', KEYS[4], string.format('%020d', n), ARGV[8])
+end
 return 1
 `)
 
@@ -816,6 +837,7 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	s.memo.forget(id)
 	key := s.key("case", id)
+	hash, _ := s.outboxKeys()
 	err := s.optimistic(ctx, "delete case "+id, func(tx *redis.Tx) error {
 		data, err := tx.Get(ctx, key).Bytes()
 		if errors.Is(err, redis.Nil) {
@@ -828,7 +850,14 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		effects, err := s.doomedEffects(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			if len(effects) > 0 {
+				p.HDel(ctx, hash, effects...)
+			}
 			p.Del(ctx, append([]string{key, s.key("refs", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
@@ -837,7 +866,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			return nil
 		})
 		return err
-	}, key)
+	}, key, hash)
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("DeleteCase", func(t *testing.T) { testDeleteCase(t, open) })
 	t.Run("DeleteExpiredDrafts", func(t *testing.T) { testDeleteExpiredDrafts(t, open) })
 	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000
