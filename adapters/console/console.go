@@ -404,11 +404,87 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 				c.say("%s\n", conversation.ErrorMessage(err))
 			}
 			if leavesLadder(values) {
-				break
+				return values, true
 			}
 		}
 	}
+	if intake {
+		return c.check(ctx, f, values, in.Actor)
+	}
 	return values, true
+}
+
+// check shows the intake answers, numbered, before the case is sent, and
+// lets the person change any of them ("change 3") until they send it. An
+// answer changed so that the disagreement leaves the ladder (immediate risk,
+// a conference decision) is sent at once, to be pointed the right way.
+// Stopping keeps the answers as a draft. ok is false when stopped.
+func (c *Console) check(ctx context.Context, f *conversation.Form, values map[string]string, actor string) (map[string]string, bool) {
+	for {
+		c.say("== Check your answers ==\n")
+		for i, fd := range f.Fields {
+			c.say("  %d) %s: %s\n", i+1, clean(fd.Label), clean(answerText(&fd, values[fd.Key])))
+		}
+		c.say("Type send to send it, or change and a number to change an answer (for example: change 3).\n")
+		line, ok := c.readLine("> ")
+		if !ok || strings.HasPrefix(line, "/") || midFormCommand(line) == "cancel" || midFormCommand(line) == "command" {
+			if ok && line != "/cancel" && midFormCommand(line) != "cancel" {
+				c.pending = line
+			}
+			c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+			return nil, false
+		}
+		word, rest := bot.SplitCommand(line)
+		switch {
+		case word == "send" || word == "yes" || word == "y" || word == "ok":
+			return values, true
+		case word == "change" || word == "edit":
+			n, err := strconv.Atoi(strings.TrimSpace(rest))
+			if err != nil || n < 1 || n > len(f.Fields) {
+				c.say("  ! Give the number of the answer to change, from 1 to %d, for example: change 3\n", len(f.Fields))
+				continue
+			}
+			fd := &f.Fields[n-1]
+			v, ok := c.ask(fd, values[fd.Key])
+			if !ok {
+				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+				return nil, false
+			}
+			values[fd.Key] = v
+			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
+				c.say("%s\n", conversation.ErrorMessage(err))
+			}
+			if leavesLadder(values) {
+				return values, true
+			}
+		default:
+			c.say("  ! Type send to send it, or change and a number, for example: change 3\n")
+		}
+	}
+}
+
+// answerText shows an answer as the person chose it: an option's label,
+// yes or no, or "(none)" for an optional question left blank.
+func answerText(fd *conversation.Field, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "(none)"
+	}
+	switch fd.Type {
+	case conversation.FieldYesNo:
+		if conversation.ParseNotSure(v) {
+			return "Not sure"
+		}
+		if yes, ok := conversation.ParseYesNo(v); ok {
+			return map[bool]string{true: "Yes", false: "No"}[yes]
+		}
+	case conversation.FieldCheckboxes:
+		var labels []string
+		for _, p := range strings.Split(v, ",") {
+			labels = append(labels, optionLabel(fd, strings.TrimSpace(p)))
+		}
+		return strings.Join(labels, "; ")
+	}
+	return optionLabel(fd, v)
 }
 
 // leavesLadder reports whether intake answers so far lead out of the ladder,

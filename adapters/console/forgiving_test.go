@@ -37,6 +37,10 @@ func TestForgiving(t *testing.T) {
 	golden(t, "forgiving.golden", regexp.MustCompile(`\(\d+ bytes\)`).ReplaceAll(out.Bytes(), []byte("(… bytes)")))
 	transcript := out.String()
 	for _, want := range []string{
+		"== Check your answers ==\n  1) Is a child at immediate risk of significant harm?: No\n  2) What is the disagreement about?: A decision or action by another professional or agency\n  3) Agency case reference: SCH-2291\n",
+		"> change 3\n? Agency case reference\n",
+		"  3) Agency case reference: SCH-2291/B\n",
+		"> change 99\n  ! Give the number of the answer to change, from 1 to 17",
 		`I took "lsit" to mean "list".`,
 		`Did you mean "acknowledge CR-2026-0001"? Nothing has changed yet: type it like that, or press the button.`,
 		"You acknowledged CR-2026-0001.",
@@ -70,6 +74,9 @@ func TestForgiving(t *testing.T) {
 	var kinds []conversation.EventKind
 	for _, e := range cs.Events {
 		kinds = append(kinds, e.Kind)
+	}
+	if cs.ChildRef != "SCH-2291/B" {
+		t.Errorf("case reference %q, want the changed answer SCH-2291/B", cs.ChildRef)
 	}
 	// Only the acknowledgement typed in full was taken.
 	if len(kinds) != 2 || kinds[1] != conversation.EventAcknowledged {

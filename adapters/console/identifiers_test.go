@@ -15,7 +15,7 @@ import (
 func intakeScript(concern string) string {
 	return strings.Join([]string{"raise", "no", "1", "SCH-2291", "", "priya.shah@csc.example.org", "1", "1",
 		"The referral was closed with no further action.", concern, "1", "Attendance records.",
-		"A strategy discussion.", "1", "1,2,3", "no", "", "no"}, "\n") + "\n"
+		"A strategy discussion.", "1", "1,2,3", "no", "", "no", "send"}, "\n") + "\n"
 }
 
 // TestIdentifierWarning: a concern holding an NHS number is re-asked, its
