@@ -143,7 +143,7 @@ var intents = []struct {
 	cmd   string
 }{
 	{[]string{"withdraw", "withdrawn", "drop"}, "withdraw"},
-	{[]string{"escalate", "escalation", "manager", "senior", "higher", "stage"}, "escalate"},
+	{[]string{"escalate", "escalation", "managers", "senior", "higher"}, "escalate"},
 	{[]string{"extend", "extension", "longer", "more time", "deadline"}, "extend"},
 	{[]string{"acknowledge", "acknowledged", "ack", "received"}, "acknowledge"},
 	{[]string{"respond", "response", "reply", "answer"}, "respond"},

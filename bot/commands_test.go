@@ -73,6 +73,7 @@ func TestGuess(t *testing.T) {
 		{"please escalate cr-2026-0001 to managers", "escalate CR-2026-0001"},
 		{"we need to esclate this to our managers", "escalate"},
 		{"what is happening with CR-2026-0007", "status CR-2026-0007"},
+		{"what stage is CR-2026-0007 at", "status CR-2026-0007"},
 		{"show me my cases", "list"},
 		{"I'd like to withdraw CR-2026-0002", "withdraw CR-2026-0002"},
 		{"the figures for last month please", "report"},
