@@ -231,7 +231,7 @@ func (r *Router) unrecognised(ctx context.Context, in Inbound, word, rest string
 	if len(options) > 0 {
 		return Reply{Messages: []Message{r.offer(ctx, in.Actor, options)}}, nil
 	}
-	m := Help(r.Command)
+	m := r.help()
 	m.Text = Unrecognised + " " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }
