@@ -389,7 +389,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "admin_addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "admin_addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "email", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -472,6 +472,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 			field{"openid_metadata_url", &cfg.Teams.OpenIDMetadataURL}, field{"token_authority", &cfg.Teams.TokenAuthority},
 			field{"service_urls", &cfg.Teams.ServiceURLs}, field{"issuers", &cfg.Teams.Issuers})
 	}
+	if e, ok := m["email"]; ok {
+		d.emailSection(e.val, &cfg.Email)
+	}
 	if e, ok := m["log"]; ok {
 		lm := d.mapping(e.val, "log", []string{"level", "format"}, nil)
 		d.fields(lm, "log", field{"level", &cfg.Log.Level}, field{"format", &cfg.Log.Format})
@@ -481,7 +484,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 var stageKeys = []string{"key", "name", "raiser_tier", "respondent_tier", "days", "urgent_days", "ack_days", "guidance"}
 
 func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
-	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories"},
+	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories", "conference"},
 		map[string]string{"key": "the protocol key is the partnership preset: set the top-level partnership instead"})
 	if _, ok := m["partnership"]; ok {
 		p.PartnershipShort = "" // the preset's short name is of another partnership
@@ -540,6 +543,9 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 			}
 		}
 	}
+	if e, ok := m["conference"]; ok {
+		d.conference(e, p)
+	}
 	if e, ok := m["categories"]; ok {
 		if items, ok := d.list(e, "protocol.categories"); ok {
 			cats := make([]conversation.Category, 0, len(items))
@@ -560,6 +566,27 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 			p.Categories = cats
 		}
 	}
+}
+
+// conference decodes protocol.conference: a null sends conference decisions
+// out to the dissent procedure again; a mapping (category, guidance) keeps
+// them inside the protocol, over the preset's choice.
+func (d *nodeDecoder) conference(e entry, p *conversation.Protocol) {
+	if isNull(e.val) {
+		d.col.set("protocol.conference", d.at(e.key))
+		p.Conference = nil
+		return
+	}
+	cm := d.mapping(e.val, "protocol.conference", []string{"category", "guidance"}, nil)
+	if cm == nil {
+		return
+	}
+	var c conversation.Conference
+	if p.Conference != nil {
+		c = *p.Conference
+	}
+	d.fields(cm, "protocol.conference", field{"category", &c.Category}, field{"guidance", &c.Guidance})
+	p.Conference = &c
 }
 
 func (d *nodeDecoder) calendar(n *yaml.Node, c *Calendar, f *fileSettings) {
@@ -599,12 +626,13 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 		seen := map[string]int{}
 		for i, it := range items {
 			at := fmt.Sprintf("directory.agencies[%d]", i)
-			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads"}, nil)
+			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads", "reference_formats", "reference_example"}, nil)
 			if am == nil {
 				continue
 			}
 			var a Agency
-			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name})
+			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name},
+				field{"reference_formats", &a.ReferenceFormats}, field{"reference_example", &a.ReferenceExample})
 			switch j, dup := seen[a.Key]; {
 			case a.Key == "" || a.Name == "":
 				d.errorf(it, at, "an agency needs a key and a name")
