@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"golang.org/x/term"
@@ -28,9 +27,6 @@ import (
 // "slack" for "resolvebot slack manifest". Each adds itself from its own file.
 var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = ""
-
 const usage = `Usage: resolvebot [command] [flags]
 
 Commands:
@@ -44,7 +40,7 @@ Commands:
   slack manifest  print the Slack app manifest
   teams package   write the Teams app package
   loadtest        measure a running serve on loopback
-  version         print the version
+  version         print the version, commit and build date (also --version)
 
 Each command takes --help.
 
@@ -58,6 +54,9 @@ Flags:
 // it whole.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
@@ -80,9 +79,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return code
 	}
 	switch cmd {
-	case "version":
-		fmt.Fprintf(stdout, "resolvebot %s\n", buildVersion())
-		return 0
 	case "config":
 		if !config.Check(opts, stdout) {
 			return 1
@@ -160,16 +156,6 @@ func loadConfig(opts config.Options, stderr io.Writer) (cfg *config.Config, prob
 		return nil, problems, false
 	}
 	return cfg, problems, true
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 func isTerminal(r io.Reader) bool {
