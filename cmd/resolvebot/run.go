@@ -40,6 +40,7 @@ Commands:
   slack manifest  print the Slack app manifest
   teams package   write the Teams app package
   loadtest        measure a running serve on loopback
+  healthcheck     exit 0 when a running serve answers /healthz (--ready: /readyz)
   version         print the version, commit and build date (also --version)
 
 Each command takes --help.
