@@ -301,6 +301,19 @@ func (c *Config) String() string {
 	}
 	line("store.encryption_keys", keyringSummary(c.Store.EncryptionKeys))
 	line("store.allow_plaintext", c.Store.AllowPlaintext)
+	sc := c.Scheduler
+	line("scheduler.due_pass", sc.DuePass)
+	line("scheduler.digest", sc.Digest)
+	line("scheduler.summary", sc.Summary)
+	line("scheduler.reminder_days_before", sc.ReminderDaysBefore)
+	line("scheduler.max_overdue_reminders", sc.MaxOverdueReminders)
+	line("scheduler.quiet_hours.start", clock(sc.QuietStart))
+	line("scheduler.quiet_hours.end", clock(sc.QuietEnd))
+	summaryTo := strings.Join(sc.SummaryTo, ", ")
+	if summaryTo == "" {
+		summaryTo = "(the partnership roles)"
+	}
+	line("scheduler.summary_to", summaryTo)
 	line("retention.closed_after", c.Retention.ClosedAfter)
 	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)

@@ -32,7 +32,8 @@ const usage = `Usage: resolvebot [command] [flags]
 Commands:
   serve           connect the configured chat platforms (the default)
   console         a terminal chat on the same engine, for trying it out
-  config check    print every problem in the configuration
+  config check    print every problem in the configuration (--print: the effective settings)
+  config reference  every setting with its type, default and environment variable
   report          the partnership report for a period (md, csv, json, png, pdf)
   export CR-…     a case record for the child's file (pdf, md, json)
   purge           delete cases past the retention period (--dry-run lists them)
@@ -64,13 +65,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if sub, ok := subcommands[cmd]; ok {
 		return sub(ctx, args, stdin, stdout, stderr)
 	}
-	if cmd == "config" {
-		if len(args) == 0 || args[0] != "check" {
-			fmt.Fprint(stderr, "Did you mean: resolvebot config check\n")
-			return 2
-		}
-		args = args[1:]
-	}
 	fs := newFlags(cmd, usage, stderr)
 	var opts config.Options
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
@@ -80,11 +74,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return code
 	}
 	switch cmd {
-	case "config":
-		if !config.Check(opts, stdout) {
-			return 1
-		}
-		return 0
 	case "console", "serve":
 	case "help":
 		fmt.Fprint(stdout, usage)
