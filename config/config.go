@@ -259,6 +259,7 @@ func (c *Config) String() string {
 	line("partnership", c.Partnership)
 	line("protocol.name", c.Protocol.Name)
 	line("protocol.partnership", c.Protocol.Partnership)
+	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
 			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))
@@ -369,6 +370,11 @@ type Options struct {
 	// Getenv reads the environment; nil means os.Getenv. Tests pass a map
 	// lookup here rather than changing the process environment.
 	Getenv func(string) string
+	// Packaging is set by commands that only write an install artefact
+	// (the Slack app manifest, the Teams app package) and connect to
+	// nothing: the Teams app id is enough, and a missing password or
+	// certificate is not an error.
+	Packaging bool
 }
 
 // defaults returns the built-in configuration before any layer is applied.
@@ -439,7 +445,7 @@ func Load(opts Options) (*Config, Problems, error) {
 		cfg.Store.Path = opts.Data
 		col.set("store.path", "Options.Data")
 	}
-	validate(cfg, &f, col)
+	validate(cfg, &f, col, opts.Packaging)
 	if col.probs.HasErrors() {
 		return nil, col.probs, fmt.Errorf("config has %s", col.probs.Summary())
 	}

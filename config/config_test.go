@@ -155,7 +155,7 @@ func TestPresets(t *testing.T) {
 			categoryKeys: []string{"threshold", "roles", "communication", "services", "plans", "step", "meetings"},
 		},
 		{
-			key: "devon", name: "Case Resolution Protocol", partnership: "Devon Safeguarding Children Partnership (Devon SCP)",
+			key: "devon", name: "Conflict Resolution and Case Resolution Protocol", partnership: "Devon Safeguarding Children Partnership (Devon SCP)",
 			stages: []string{"Stage 1: Practitioner to practitioner", "Stage 2: Manager to manager",
 				"Stage 3: Senior manager to senior manager", "Stage 4: Leader to leader"},
 			body: "Devon SCP Practice Development Group (PDG)", frontDoor: "0345 155 1071",
@@ -252,6 +252,23 @@ func TestPresetFilesSayTimescalesAreAssumed(t *testing.T) {
 	}
 }
 
+// TestPartnershipShortName: a file naming its own partnership does not
+// keep the preset's short name, which is another partnership's; it may
+// give its own.
+func TestPartnershipShortName(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{"partnership: devon\n", "Devon SCP"},
+		{"partnership: devon\nprotocol:\n  partnership: Torbay Safeguarding Children Partnership\n", ""},
+		{"partnership: devon\nprotocol:\n  partnership: Torbay Safeguarding Children Partnership\n  partnership_short: Torbay SCP\n", "Torbay SCP"},
+	}
+	for _, tt := range tests {
+		cfg, _ := mustLoad(t, Options{Path: writeFile(t, tt.body)})
+		if got := cfg.Protocol.PartnershipShort; got != tt.want {
+			t.Errorf("%q: short name %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}
+
 func TestProtocolOverrides(t *testing.T) {
 	cfg, probs := mustLoad(t, Options{Path: writeFile(t, `
 partnership: wiltshire
@@ -266,8 +283,8 @@ protocol:
     - {key: threshold, name: Threshold}
 `)})
 	p := cfg.Protocol
-	if p.Name != "Our Protocol" || p.Partnership != "Wiltshire Safeguarding Children Board (WSCB)" {
-		t.Errorf("name/partnership = %q/%q", p.Name, p.Partnership)
+	if p.Name != "Our Protocol" || p.Partnership != "Wiltshire Safeguarding Children Board (WSCB)" || p.PartnershipShort != "WSCB" {
+		t.Errorf("name/partnership/short = %q/%q/%q", p.Name, p.Partnership, p.PartnershipShort)
 	}
 	if p.Referral.Days != 15 || p.Referral.AckDays != 2 || p.Referral.Body != "WSCB QA&P Sub Group" {
 		t.Errorf("referral not merged field-wise: %+v", p.Referral)
@@ -518,6 +535,7 @@ func TestFileProblems(t *testing.T) {
 		{"two documents", "log: {level: info}\n---\nlog: {level: debug}\n", ":2", "more than one YAML document"},
 		{"not a mapping", "- a\n- b\n", ":1:1", "expected the file to be a mapping"},
 		{"bad command", "slack: {command: resolve}\n", ":1:18 slack.command", "starts with /"},
+		{"command too long for Slack", "slack: {command: /raise-a-professional-disagreement}\n", ":1:18 slack.command", "at most 32 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -695,5 +713,19 @@ func TestSyntaxErrorLines(t *testing.T) {
 				t.Errorf("want one problem at %s%s; got:\n%s", path, tt.line, probs)
 			}
 		})
+	}
+}
+
+// TestPackagingNeedsOnlyTheAppID: serve refuses a Teams app id without a
+// password or certificate; the commands that only write install artefacts
+// do not need one.
+func TestPackagingNeedsOnlyTheAppID(t *testing.T) {
+	getenv := env(map[string]string{EnvTeamsAppID: "6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8"})
+	if _, _, err := Load(Options{Getenv: getenv}); err == nil {
+		t.Error("serve's configuration took an app id with no credential")
+	}
+	cfg, probs, err := Load(Options{Getenv: getenv, Packaging: true})
+	if err != nil || cfg.Teams.AppID == "" {
+		t.Errorf("packaging refused: %v\n%s", err, probs)
 	}
 }

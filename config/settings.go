@@ -63,7 +63,12 @@ func envOnlyKeys(cfg *Config) []field {
 func protocolKeys(p *conversation.Protocol) []field {
 	return []field{
 		{key: "name", dst: &p.Name, doc: "the protocol's name, as people see it"},
-		{key: "partnership", dst: &p.Partnership, doc: "the partnership's name, as people see it"},
+		{key: "partnership", typ: "string", shown: &p.Partnership, doc: "the partnership's name, as people see it; giving it drops the preset's short name",
+			parse: func(d *nodeDecoder, e entry, at string) {
+				p.PartnershipShort = "" // the preset's short name is of another partnership
+				d.str(e, at, &p.Partnership)
+			}},
+		{key: "partnership_short", dst: &p.PartnershipShort, doc: "a short form of the partnership's name, such as Devon SCP, where space is tight"},
 		{key: "stages", typ: "list", def: "(the preset's stages)", doc: "the ladder, lowest first; replaces the preset's whole list",
 			items: stageKeys(&conversation.Stage{}), parse: func(d *nodeDecoder, e entry, at string) { d.stages(e, at, p) }},
 		{key: "referral", doc: "the formal referral to the partnership above the top stage", items: referralKeys(&p.Referral),

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -62,8 +63,8 @@ func walkSettings(fs []field, path string, fn func(path string, f field)) {
 const frontDoorFallback = "your local children's services front door"
 
 // validate checks the merged configuration, fills derived values and adds
-// every problem to col.
-func validate(cfg *Config, f *fileSettings, col *collector) {
+// every problem to col. packaging is Options.Packaging.
+func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	validateProtocol(cfg, col)
 	validateCalendar(cfg, f, col)
 	validateDirectory(cfg, f, col)
@@ -76,7 +77,7 @@ func validate(cfg *Config, f *fileSettings, col *collector) {
 		col.errorAt("drafts.ttl", "must be longer than zero, for example 72h")
 	}
 	validateSlack(cfg, col)
-	validateTeams(cfg, col)
+	validateTeams(cfg, col, packaging)
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, cfg.Log.Level) {
 		col.errorAt("log.level", "unknown level %q; choose one of: debug, info, warn, error", cfg.Log.Level)
 	}
@@ -171,10 +172,16 @@ func checkAddr(addr string) error {
 	return nil
 }
 
+// maxSlashCommand is the longest slash command Slack's app manifest
+// schema accepts, "/" included.
+const maxSlashCommand = 32
+
 func validateSlack(cfg *Config, col *collector) {
 	s := &cfg.Slack
 	if !strings.HasPrefix(s.Command, "/") || len(s.Command) < 2 || strings.ContainsAny(s.Command, " \t") {
 		col.errorAt("slack.command", "a slash command starts with / and has no spaces, for example /resolve; got %q", s.Command)
+	} else if n := utf8.RuneCountInString(s.Command); n > maxSlashCommand {
+		col.errorAt("slack.command", "a slash command is at most %d characters, / included (Slack's limit); %q is %d", maxSlashCommand, s.Command, n)
 	}
 	if s.APIURL != "" {
 		u, err := url.Parse(s.APIURL)
@@ -196,7 +203,7 @@ func validateSlack(cfg *Config, col *collector) {
 	}
 }
 
-func validateTeams(cfg *Config, col *collector) {
+func validateTeams(cfg *Config, col *collector, packaging bool) {
 	t := &cfg.Teams
 	if t.AppType == "" {
 		if t.TenantID != "" {
@@ -216,7 +223,7 @@ func validateTeams(cfg *Config, col *collector) {
 		}
 	}
 	if t.AppID != "" {
-		if t.AppPassword == "" && len(t.AppCertificate) == 0 && t.AppType != TeamsUserAssignedMSI {
+		if t.AppPassword == "" && len(t.AppCertificate) == 0 && t.AppType != TeamsUserAssignedMSI && !packaging {
 			col.errorAt("teams.app_id", "Teams has an app id but no %s or %s", EnvTeamsAppPassword, EnvTeamsAppCertificate)
 		}
 		if t.AppPassword != "" && len(t.AppCertificate) > 0 {

@@ -66,13 +66,16 @@ func DefaultCategories() []Category {
 
 // Protocol is one partnership's case resolution protocol.
 type Protocol struct {
-	Key         string     `yaml:"key" json:"key"`
-	Name        string     `yaml:"name" json:"name"`               // e.g. "Case Resolution Protocol"
-	Partnership string     `yaml:"partnership" json:"partnership"` // e.g. "Devon Safeguarding Children Partnership"
-	Stages      []Stage    `yaml:"stages" json:"stages"`
-	Referral    Referral   `yaml:"referral" json:"referral"`
-	Routes      Routes     `yaml:"routes" json:"routes"`
-	Categories  []Category `yaml:"categories" json:"categories"`
+	Key         string `yaml:"key" json:"key"`
+	Name        string `yaml:"name" json:"name"`               // e.g. "Case Resolution Protocol"
+	Partnership string `yaml:"partnership" json:"partnership"` // e.g. "Devon Safeguarding Children Partnership"
+	// PartnershipShort is the partnership's short name, e.g. "Devon SCP",
+	// for where space is tight (the developer name of the Teams app).
+	PartnershipShort string     `yaml:"partnership_short,omitempty" json:"partnership_short,omitempty"`
+	Stages           []Stage    `yaml:"stages" json:"stages"`
+	Referral         Referral   `yaml:"referral" json:"referral"`
+	Routes           Routes     `yaml:"routes" json:"routes"`
+	Categories       []Category `yaml:"categories" json:"categories"`
 }
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.

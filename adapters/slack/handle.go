@@ -322,6 +322,9 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 		return outcome{}
 	}
 	act := ic.ActionCallback.BlockActions[0]
+	if unknownPress(ic, act) {
+		return a.unknownButton(w, per, ic.Container.ChannelID)
+	}
 	switch {
 	case act.ActionID == actionView:
 		return a.openCase(ctx, w, per, ic.TriggerID, act.Value)

@@ -32,10 +32,12 @@ func (a *Adapter) HTTPHandler() (http.Handler, error) {
 	return http.HandlerFunc(a.serveHTTP), nil
 }
 
-// statusWriter remembers the status written, for metrics.
+// statusWriter remembers the status written, for metrics, and the reason
+// given with a refusal (a 4xx), for the log.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	reason string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -49,6 +51,11 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if w.status >= 400 && w.status < 500 && w.reason == "" {
+		// One of our own fixed reasons (see refusals in serveHTTP), never
+		// anything from the request.
+		w.reason = strings.TrimSpace(string(b))
+	}
 	return w.ResponseWriter.Write(b)
 }
 
@@ -59,6 +66,9 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 	defer func() {
 		a.metrics.Request(Platform, route, w.status)
 		a.metrics.Ack(Platform, route, time.Since(start))
+		if w.status >= 400 && w.status < 500 {
+			a.log.Info("slack request refused", "status", w.status, "route", route, "reason", w.reason)
+		}
 	}()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -79,18 +89,25 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not read the request", http.StatusBadRequest)
 		return
 	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "application/x-www-form-urlencoded" && sslCheck(body) {
+		// Slack checks the certificate of a slash command's URL with a
+		// POST of ssl_check=1 and a token; Slack's own Bolt answers it
+		// before verifying the request. It asks for nothing, and gets
+		// nothing but 200.
+		route = "ssl_check"
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	sv, err := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
 	if err != nil {
-		a.log.Warn("slack request refused", "reason", verifyReason(err))
-		http.Error(w, "request not verified", http.StatusUnauthorized)
+		http.Error(w, "request not verified: "+verifyReason(err), http.StatusUnauthorized)
 		return
 	}
 	if _, err := sv.Write(body); err != nil || sv.Ensure() != nil {
-		a.log.Warn("slack request refused", "reason", "bad signature")
-		http.Error(w, "request not verified", http.StatusUnauthorized)
+		http.Error(w, "request not verified: bad signature", http.StatusUnauthorized)
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var out outcome
 	switch ct {
 	case "application/json":
@@ -103,14 +120,34 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 			http.Error(w, "malformed event", http.StatusBadRequest)
 			return
 		}
-		if outer.Type == slackevents.URLVerification {
+		switch outer.Type {
+		case slackevents.URLVerification:
 			route = "url_verification"
 			w.Header().Set("Content-Type", "text/plain")
 			io.WriteString(w, outer.Challenge)
 			return
+		case slackevents.AppRateLimited:
+			route = "app_rate_limited"
+			a.rateLimited(body)
+			w.WriteHeader(http.StatusOK)
+			return
+		case slackevents.CallbackEvent:
+		default:
+			// An outer type this bot does not know: Slack counts anything
+			// but 2xx as a failure and retries, so take it and ignore it.
+			a.log.Debug("slack event ignored", "type", logValue(outer.Type))
+			w.WriteHeader(http.StatusOK)
+			return
 		}
 		ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken())
-		if err != nil || ev.Type != slackevents.CallbackEvent {
+		if err != nil {
+			if t, ok := innerType(body); ok {
+				// An event the SDK does not know (ParseEvent refuses
+				// those): not one this bot subscribes to.
+				a.log.Debug("slack event ignored", "type", logValue(t))
+				w.WriteHeader(http.StatusOK)
+				return
+			}
 			http.Error(w, "malformed event", http.StatusBadRequest)
 			return
 		}
@@ -186,4 +223,52 @@ func verifyReason(err error) string {
 		return "stale timestamp"
 	}
 	return strings.SplitN(err.Error(), ":", 2)[0]
+}
+
+// sslCheck reports whether a form body is Slack's certificate check
+// (ssl_check=1, and no command or payload).
+func sslCheck(body []byte) bool {
+	f, err := url.ParseQuery(string(body))
+	return err == nil && f.Get("ssl_check") == "1" && f.Get("command") == "" && f.Get("payload") == ""
+}
+
+// rateLimited logs Slack's notice that it is holding back this app's
+// events for a workspace: the operator needs to know events were dropped.
+func (a *Adapter) rateLimited(body []byte) {
+	var e slackevents.EventsAPIAppRateLimited
+	if err := json.Unmarshal(body, &e); err != nil {
+		a.log.Warn("slack is rate limiting this app's events")
+		return
+	}
+	since := time.Unix(int64(e.MinuteRateLimited), 0).UTC()
+	a.log.Warn("slack is rate limiting this app's events", "team", logValue(e.TeamID), "app", logValue(e.APIAppID),
+		"minute_rate_limited", e.MinuteRateLimited, "since", since.Format(time.RFC3339))
+}
+
+// innerType returns the type of the inner event of a well-formed
+// event_callback.
+func innerType(body []byte) (string, bool) {
+	var cb struct {
+		Event *struct {
+			Type string `json:"type"`
+		} `json:"event"`
+	}
+	if err := json.Unmarshal(body, &cb); err != nil || cb.Event == nil || cb.Event.Type == "" {
+		return "", false
+	}
+	return cb.Event.Type, true
+}
+
+// logValue keeps a value from a request fit for a log line: short, and
+// only the characters of Slack's ids and type names.
+func logValue(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '.' || r == '-' {
+			return r
+		}
+		return '?'
+	}, s)
 }

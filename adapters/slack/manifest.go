@@ -6,11 +6,31 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// ManifestOptions say how the app is reached.
+// Limits of Slack's app manifest schema (manifest.schema.1.0.0.json of
+// github.com/slackapi/manifest-schema; a copy is in testdata). Manifest
+// refuses a name or command beyond them and shortens descriptions to fit.
+const (
+	MaxAppName          = 35   // display_information.name
+	MaxDescription      = 140  // display_information.description
+	MinLongDescription  = 175  // display_information.long_description
+	MaxLongDescription  = 4000 // display_information.long_description
+	MaxBotDisplayName   = 80   // features.bot_user.display_name
+	MaxShortcutName     = 24   // features.shortcuts[].name
+	MaxShortcutDesc     = 150  // features.shortcuts[].description
+	MaxSlashCommand     = 32   // features.slash_commands[].command, "/" included
+	MaxCommandUsageHint = 1000 // features.slash_commands[].usage_hint
+	MaxRequestURL       = 3000 // features.slash_commands[].url (3500 for the others)
+)
+
+// ManifestOptions say how the app is reached and whose it is.
 type ManifestOptions struct {
-	// Name is the app's name in Slack (default "resolvebot").
+	// Name is the app's name in Slack (default "resolvebot"), at most
+	// MaxAppName characters.
 	Name string
 	// Command is the slash command (default "/resolve").
 	Command string
@@ -18,10 +38,19 @@ type ManifestOptions struct {
 	// When set, the manifest uses HTTP request URLs ending in /slack/events;
 	// when empty, it turns on Socket Mode.
 	URL string
+	// App names the partnership and its protocol in the app's description.
+	App bot.AppInfo
 }
 
 // BotScopes are the bot token scopes the adapter needs.
 var BotScopes = []string{"chat:write", "commands", "files:write", "im:write", "users:read", "users:read.email"}
+
+// Shortcuts are the app's shortcuts as the manifest declares them: the
+// global one and the one on a message.
+var Shortcuts = []struct{ Name, Type, CallbackID, Description string }{
+	{"Raise a disagreement", "global", shortcutRaise, "Raise a professional disagreement about a decision for a child"},
+	{"Raise about this message", "message", shortcutRaiseAbout, "Raise a disagreement, linking to this message"},
+}
 
 type manifest struct {
 	Metadata struct {
@@ -83,8 +112,10 @@ type manifestCommand struct {
 
 // Manifest returns the Slack app manifest (YAML) for creating the app: the
 // slash command, both shortcuts, interactivity, the App Home and the bot
-// scopes, with request URLs in HTTP mode or Socket Mode on. Returns an error
-// for a URL that is not an absolute http(s) URL.
+// scopes, with request URLs in HTTP mode or Socket Mode on; its
+// description names the partnership and its protocol. Returns an error for
+// a URL that is not an absolute http(s) URL, or a name or command longer
+// than Slack accepts.
 func Manifest(o ManifestOptions) (string, error) {
 	if o.Name == "" {
 		o.Name = "resolvebot"
@@ -92,24 +123,27 @@ func Manifest(o ManifestOptions) (string, error) {
 	if o.Command == "" {
 		o.Command = "/resolve"
 	}
+	if n := bot.Chars(o.Name); n > MaxAppName {
+		return "", fmt.Errorf("the app name %q is %d characters; Slack allows at most %d: give a shorter --name", o.Name, n, MaxAppName)
+	}
+	if n := bot.Chars(o.Command); n > MaxSlashCommand || !strings.HasPrefix(o.Command, "/") || n < 2 {
+		return "", fmt.Errorf("the slash command %q must start with / and be 2 to %d characters (slack.command)", o.Command, MaxSlashCommand)
+	}
+	if o.App == (bot.AppInfo{}) {
+		o.App = bot.AppInfoFrom(conversation.Protocol{})
+	}
 	var m manifest
 	m.Metadata.MajorVersion, m.Metadata.MinorVersion = 1, 1
 	m.DisplayInformation.Name = o.Name
-	m.DisplayInformation.Description = "Raise and resolve professional disagreements about a child, stage by stage."
-	m.DisplayInformation.LongDescription = "Puts your Safeguarding Children Partnership's case resolution protocol into Slack. " +
-		"Raise a disagreement with another professional or agency, bring in the other side, escalate stage by stage " +
-		"when a stage does not resolve it, and keep the record. It is not for emergencies: if a child is at immediate " +
-		"risk, contact the front door or the police, or call 999."
+	m.DisplayInformation.Description = o.App.Description(MaxDescription)
+	m.DisplayInformation.LongDescription = bot.Fit(MaxLongDescription, o.App.LongDescription("Slack"))
 	m.Features.AppHome.HomeTabEnabled = true
 	m.Features.AppHome.MessagesTabEnabled = true
 	m.Features.AppHome.MessagesTabReadOnlyEnabled = true
 	m.Features.BotUser.DisplayName = o.Name
 	m.Features.BotUser.AlwaysOnline = true
-	m.Features.Shortcuts = []manifestShortcut{
-		{Name: "Raise a disagreement", Type: "global", CallbackID: shortcutRaise,
-			Description: "Raise a professional disagreement about a decision for a child"},
-		{Name: "Raise a disagreement about this", Type: "message", CallbackID: shortcutRaiseAbout,
-			Description: "Raise a disagreement, linking to this message"},
+	for _, s := range Shortcuts {
+		m.Features.Shortcuts = append(m.Features.Shortcuts, manifestShortcut{Name: s.Name, Type: s.Type, CallbackID: s.CallbackID, Description: s.Description})
 	}
 	m.Features.SlashCommands = []manifestCommand{{Command: o.Command,
 		Description: "Raise a disagreement, or see your cases",
@@ -123,6 +157,9 @@ func Manifest(o ManifestOptions) (string, error) {
 			return "", fmt.Errorf("the URL %q is not an absolute http(s) URL", o.URL)
 		}
 		endpoint := strings.TrimRight(o.URL, "/") + EventsPath
+		if n := bot.Chars(endpoint); n > MaxRequestURL {
+			return "", fmt.Errorf("the request URL is %d characters; Slack allows at most %d", n, MaxRequestURL)
+		}
 		m.Features.SlashCommands[0].URL = endpoint
 		m.Settings.EventSubscriptions.RequestURL = endpoint
 		m.Settings.Interactivity.RequestURL = endpoint

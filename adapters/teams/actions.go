@@ -112,7 +112,12 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 		// cannot take the file itself (see files.go).
 		in = bot.Inbound{Actor: per.ID, Text: exportText(commandText(act.Text))}
 	}
-	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	var reply bot.Reply
+	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
+		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
+	} else {
+		reply = a.router.Handle(ctx, in) // written before the acknowledgement
+	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	w.WriteHeader(http.StatusOK)
@@ -151,6 +156,11 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 		writeInvoke(w, http.StatusBadRequest, "application/vnd.microsoft.error", map[string]any{"code": "BadRequest", "message": "no action"})
 		return
 	}
+	if !knownAction(action) {
+		a.metrics.Command(Platform, "verb", "unknown")
+		writeInvoke(w, http.StatusOK, "application/vnd.microsoft.activity.message", bot.UnknownButton().Text)
+		return
+	}
 	per, err := a.actor(ctx, act)
 	if err != nil {
 		a.log.Error("teams identify failed", "err", err)
@@ -187,6 +197,22 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 		}
 		a.finish(ctx, act.ServiceURL, convID, per.ID, reply)
 	})
+}
+
+// knownAction reports whether an Action.Execute carries a verb this bot's
+// cards send: a form's Send or Cancel (the router answers those), or a
+// step with the case it is for. Anything else (an old or altered card)
+// gets bot.UnknownButton, not a confusing answer about a case with no id.
+func knownAction(action map[string]any) bool {
+	data, _ := action["data"].(map[string]any)
+	verb, _ := action["verb"].(string)
+	if verb == "" {
+		verb = dataString(data[dataVerb])
+	}
+	if verb == verbSubmit || verb == verbCancel {
+		return true
+	}
+	return bot.KnownPress(verb, dataString(data[dataCase]))
 }
 
 // countCommand counts one command passed to the router and its outcome.

@@ -12,7 +12,12 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // ManifestSchema and ManifestVersion are the Teams app manifest schema the
@@ -22,16 +27,31 @@ const (
 	ManifestSchema  = "https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json"
 )
 
+// Limits of the Teams app manifest schema v1.22 (a copy is in
+// testdata/schema). Manifest refuses names and URLs beyond them and
+// shortens the texts it writes itself to fit.
+const (
+	MaxShortName        = 30   // name.short
+	MaxFullName         = 100  // name.full
+	MaxShortDescription = 80   // description.short
+	MaxFullDescription  = 4000 // description.full
+	MaxDeveloperName    = 32   // developer.name
+	MaxURL              = 2048 // developer.websiteUrl, privacyUrl, termsOfUseUrl
+	MaxValidDomains     = 16   // validDomains
+	MaxValidDomain      = 2048 // validDomains[]
+)
+
 // accent is the app's colour: a calm teal.
 var accent = color.RGBA{R: 0x1f, G: 0x6f, B: 0x78, A: 0xff}
 
 // PackageOptions describe the Teams app package.
 type PackageOptions struct {
 	AppID   string // the bot's Microsoft app id; also the app's id
-	Name    string // short name, at most 30 characters; "" for resolvebot
+	Name    string // short name, at most MaxShortName characters; "" for resolvebot
 	Version string // app version, e.g. "1.0.0"; "" for 1.0.0
-	// Developer names who runs the bot (the partnership), with the pages
-	// Teams shows; the URLs must be https.
+	// Developer names who runs the bot (the partnership), at most
+	// MaxDeveloperName characters; "" for DefaultDeveloper(App). The
+	// pages Teams shows must be https URLs.
 	Developer  string
 	WebsiteURL string
 	PrivacyURL string
@@ -39,6 +59,9 @@ type PackageOptions struct {
 	// ValidDomains are the domains the app may open, such as the host of
 	// the public URL of resolvebot serve.
 	ValidDomains []string
+	// App names the partnership and its protocol in the app's full name
+	// and description.
+	App bot.AppInfo
 }
 
 // Commands are the bot's typed commands as listed in Teams.
@@ -78,9 +101,49 @@ func ValidAppID(id string) bool {
 	return true
 }
 
-// Manifest returns manifest.json for o. Returns an error when the app id is
-// missing or not a GUID, or a URL is not https. Empty page URLs become
-// PlaceholderURL.
+// DefaultDeveloper is the developer name used when none is given: the
+// partnership's name when Teams allows it, else its short name.
+func DefaultDeveloper(app bot.AppInfo) string {
+	if app == (bot.AppInfo{}) {
+		app = bot.AppInfoFrom(conversation.Protocol{})
+	}
+	if bot.Chars(app.Partnership) <= MaxDeveloperName {
+		return app.Partnership
+	}
+	if s := app.PartnershipShort; s != "" && bot.Chars(s) <= MaxDeveloperName {
+		return s
+	}
+	return bot.Fit(MaxDeveloperName, strings.Replace(app.Partnership, "Safeguarding Children Partnership", "SCP", 1))
+}
+
+// semver is the form the Teams schema requires of the app's version.
+var semver = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
+
+// shortForms are the everyday abbreviations of partnerships' names.
+var shortForms = strings.NewReplacer(
+	"Safeguarding Children Partnership", "SCP",
+	"Safeguarding Children Board", "SCB",
+	"Safeguarding Partnership", "SP",
+)
+
+// tooLong is the error for a name longer than Teams allows: it names the
+// limit and, where there is one, a short form that fits.
+func tooLong(what, flag, value string, max int) error {
+	msg := fmt.Sprintf("the %s %q is %d characters; Teams allows at most %d", what, value, bot.Chars(value), max)
+	if s := shortForms.Replace(value); s != value && bot.Chars(s) <= max {
+		msg += fmt.Sprintf(": give a shorter %s, such as %s %q", flag, flag, s)
+	} else {
+		msg += ": give a shorter " + flag
+	}
+	return errors.New(msg)
+}
+
+// Manifest returns manifest.json for o, valid against the Teams app
+// manifest schema of ManifestVersion. Its full name and description name
+// the partnership and its protocol. Returns an error when the app id is
+// missing or not a GUID, the version is not three numbers, the name or
+// developer name is longer than Teams allows, or a URL is not https or too
+// long. Empty page URLs become PlaceholderURL.
 func Manifest(o PackageOptions) ([]byte, error) {
 	if strings.TrimSpace(o.AppID) == "" {
 		return nil, errors.New("the Teams app package needs the bot's app id (MICROSOFT_APP_ID)")
@@ -89,17 +152,26 @@ func Manifest(o PackageOptions) ([]byte, error) {
 		return nil, fmt.Errorf("the app id %q is not a GUID such as 6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8: "+
 			"set MICROSOFT_APP_ID to the bot's Microsoft App ID from its Azure Bot resource (Configuration)", o.AppID)
 	}
+	if o.App == (bot.AppInfo{}) {
+		o.App = bot.AppInfoFrom(conversation.Protocol{})
+	}
 	if o.Name == "" {
 		o.Name = "resolvebot"
 	}
-	if len([]rune(o.Name)) > 30 {
-		return nil, errors.New("the app name must be at most 30 characters")
+	if bot.Chars(o.Name) > MaxShortName {
+		return nil, tooLong("app name", "--name", o.Name, MaxShortName)
 	}
 	if o.Version == "" {
 		o.Version = "1.0.0"
 	}
+	if !semver.MatchString(o.Version) {
+		return nil, fmt.Errorf("the app version %q must be three numbers, such as 1.0.0", o.Version)
+	}
 	if o.Developer == "" {
-		o.Developer = "Safeguarding Children Partnership"
+		o.Developer = DefaultDeveloper(o.App)
+	}
+	if bot.Chars(o.Developer) > MaxDeveloperName {
+		return nil, tooLong("developer name", "--developer", o.Developer, MaxDeveloperName)
 	}
 	for _, u := range []*string{&o.WebsiteURL, &o.PrivacyURL, &o.TermsURL} {
 		if *u == "" {
@@ -109,16 +181,29 @@ func Manifest(o PackageOptions) ([]byte, error) {
 		if err != nil || p.Scheme != "https" || p.Host == "" {
 			return nil, fmt.Errorf("%q must be an https URL", *u)
 		}
+		if n := len(*u); n > MaxURL {
+			return nil, fmt.Errorf("a page URL is %d characters; Teams allows at most %d", n, MaxURL)
+		}
 	}
 	domains := []string{}
 	for _, d := range o.ValidDomains {
-		if d = strings.TrimSpace(d); d != "" {
+		if d = strings.TrimSpace(d); d != "" && !slices.Contains(domains, d) {
+			if len(d) > MaxValidDomain {
+				return nil, fmt.Errorf("the domain %.40q… is %d characters; Teams allows at most %d", d, len(d), MaxValidDomain)
+			}
 			domains = append(domains, d)
 		}
+	}
+	if len(domains) > MaxValidDomains {
+		return nil, fmt.Errorf("%d valid domains; Teams allows at most %d", len(domains), MaxValidDomains)
 	}
 	commands := make([]any, 0, len(Commands))
 	for _, c := range Commands {
 		commands = append(commands, map[string]string{"title": c.Title, "description": c.Description})
+	}
+	var full []string
+	for _, n := range o.App.Names() {
+		full = append(full, o.Name+": "+n)
 	}
 	m := map[string]any{
 		"$schema":         ManifestSchema,
@@ -127,12 +212,10 @@ func Manifest(o PackageOptions) ([]byte, error) {
 		"id":              o.AppID,
 		"developer": map[string]string{"name": o.Developer, "websiteUrl": o.WebsiteURL,
 			"privacyUrl": o.PrivacyURL, "termsOfUseUrl": o.TermsURL},
-		"name": map[string]string{"short": o.Name, "full": o.Name + " — Case Resolution Protocol"},
+		"name": map[string]string{"short": o.Name, "full": bot.Fit(MaxFullName, full...)},
 		"description": map[string]string{
-			"short": "Raise and resolve professional disagreements about a child.",
-			"full": "Raise a professional disagreement about a decision for a child, bring in the other agency, " +
-				"escalate stage by stage under your partnership's Case Resolution Protocol, and keep the record. " +
-				"Not for emergencies: if a child is at immediate risk, contact the front door or the police.",
+			"short": o.App.Description(MaxShortDescription),
+			"full":  bot.Fit(MaxFullDescription, o.App.LongDescription("Microsoft Teams")),
 		},
 		"icons":       map[string]string{"color": "color.png", "outline": "outline.png"},
 		"accentColor": fmt.Sprintf("#%02X%02X%02X", accent.R, accent.G, accent.B),

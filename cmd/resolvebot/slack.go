@@ -12,6 +12,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/config"
 )
 
@@ -77,8 +78,9 @@ Prints the Slack app manifest (YAML) for this configuration. Paste it into
                  mode (SLACK_SIGNING_SECRET set, no SLACK_APP_TOKEN). With
                  SLACK_APP_TOKEN set, or with neither set and no --url, the
                  manifest turns on Socket Mode instead.
-  --name NAME    the app's name in Slack (default resolvebot)
-  --config FILE  configuration file, for the slash command's name
+  --name NAME    the app's name in Slack (default resolvebot, at most 35 characters)
+  --config FILE  configuration file: the slash command's name, and the
+                 partnership and protocol the app's description names
 `
 
 // slackCommand runs "resolvebot slack …".
@@ -95,7 +97,7 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if code, ok := parseFlags(fs, args[1:]); !ok {
 		return code
 	}
-	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
+	cfg, _, ok := loadConfig(config.Options{Path: path, Packaging: true}, stderr)
 	if !ok {
 		return 1
 	}
@@ -111,7 +113,7 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 			"(or set %s to use Socket Mode instead)\n", config.EnvSlackSigningSecret, config.EnvSlackAppToken, config.EnvSlackAppToken)
 		return 2
 	}
-	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url})
+	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url, App: bot.AppInfoFrom(cfg.Protocol)})
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
 		return 2

@@ -11,6 +11,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/adapters/teams"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/config"
 )
 
@@ -71,18 +72,22 @@ const teamsUsage = `Usage: resolvebot teams package [--out FILE] [--url URL] [--
                                 [--website URL] [--privacy URL] [--terms URL] [--config FILE]
 
 Writes the Teams app package (a zip with manifest.json and two icons) for
-the bot whose app id is in MICROSOFT_APP_ID. Upload it in Teams under
-Apps → Manage your apps → Upload an app, or in the Teams admin centre.
+the bot whose app id is in MICROSOFT_APP_ID; no password or certificate is
+needed to build it. Upload it in Teams under Apps → Manage your apps →
+Upload an app, or in the Teams admin centre. The manifest follows the Teams
+app manifest schema v1.22.
 
   --out FILE        where to write the zip (default resolvebot-teams.zip)
   --url URL         public base URL of resolvebot serve, e.g. https://bot.example.org;
                     its host becomes the app's valid domain
-  --name NAME       the app's name in Teams (default resolvebot)
-  --developer NAME  who runs the bot, e.g. your partnership's name
+  --name NAME       the app's name in Teams (default resolvebot, at most 30 characters)
+  --developer NAME  who runs the bot, at most 32 characters, e.g. "Example SCP"
+                    (default: the configured partnership's name, or its short name)
   --website URL, --privacy URL, --terms URL
                     the pages Teams links to (https); each left out is a
                     placeholder, with a warning (--website defaults to --url)
-  --config FILE     configuration file
+  --config FILE     configuration file: the partnership and protocol the
+                    app's full name and description name
 `
 
 // teamsCommand runs "resolvebot teams …".
@@ -105,11 +110,12 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if code, ok := parseFlags(fs, args[1:]); !ok {
 		return code
 	}
-	cfg, _, ok := loadConfig(config.Options{Path: path}, stderr)
+	cfg, _, ok := loadConfig(config.Options{Path: path, Packaging: true}, stderr)
 	if !ok {
 		return 1
 	}
 	o.AppID = cfg.Teams.AppID
+	o.App = bot.AppInfoFrom(cfg.Protocol)
 	if base != "" {
 		u, err := url.Parse(base)
 		if err != nil || u.Scheme != "https" || u.Host == "" {
@@ -124,6 +130,9 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if _, err := teams.Manifest(o); err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
 		return 2
+	}
+	if o.Developer == "" {
+		fmt.Fprintf(stderr, "resolvebot: warning: no --developer given; Teams will show %q as the app's developer\n", teams.DefaultDeveloper(o.App))
 	}
 	for _, p := range []struct{ flag, value string }{{"--website", o.WebsiteURL}, {"--privacy", o.PrivacyURL}, {"--terms", o.TermsURL}} {
 		if p.value == "" {

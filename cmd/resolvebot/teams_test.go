@@ -46,7 +46,7 @@ func TestTeamsPackageCommand(t *testing.T) {
 			[]string{"Wrote " + out, "warning: no --privacy URL given; the package links to the placeholder https://example.org/resolvebot",
 				"warning: no --terms URL given"},
 			[]string{"--website"}},
-		{"every page given", appID, []string{"teams", "package", "--out", other, "--website", "https://scp.example.org",
+		{"every page given", appID, []string{"teams", "package", "--out", other, "--developer", "Example SCP", "--website", "https://scp.example.org",
 			"--privacy", "https://scp.example.org/privacy", "--terms", "https://scp.example.org/terms"}, 0,
 			[]string{"Wrote " + other}, []string{"warning"}},
 		{"no url nor pages", appID, []string{"teams", "package", "--out", other}, 0,
