@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,21 +54,37 @@ var statusLabels = map[conversation.Status]string{
 	conversation.StatusClosed:    "Closed",
 }
 
-// Buttons returns the buttons viewer may press on the case now.
+// Buttons returns a button for every step viewer may take on the case
+// now: the steps they most likely take next first (see nextSteps), the rest
+// marked Secondary for the card's overflow, in the engine's order. No step
+// the engine allows is left out.
 func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string) []Button {
 	partnership, _ := k.People.IsPartnership(ctx, viewer)
 	a := conversation.Actor{ID: viewer, Partnership: partnership}
-	var out []Button
-	for _, v := range k.Protocol.AllowedVerbs(c, a) {
+	allowed := k.Protocol.AllowedVerbs(c, a)
+	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
+	out := make([]Button, 0, len(allowed))
+	button := func(v conversation.Verb, secondary bool) Button {
 		b := Button{Label: VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
-			Confirm: confirmTexts[v], Form: ActionForm(k.Protocol, v) != nil}
+			Confirm: confirmTexts[v], Form: ActionForm(k.Protocol, v) != nil, Secondary: secondary}
 		switch v {
 		case conversation.VerbAcknowledge, conversation.VerbConfirm, conversation.VerbAcceptReferral:
 			b.Style = "primary"
 		case conversation.VerbWithdraw, conversation.VerbClose:
 			b.Style = "danger"
 		}
-		out = append(out, b)
+		if b.Confirm != "" && !b.Form {
+			b.Secondary = false // an overflow menu cannot ask "are you sure"
+		}
+		return b
+	}
+	for _, v := range primary {
+		out = append(out, button(v, false))
+	}
+	for _, v := range allowed {
+		if !slices.Contains(primary, v) {
+			out = append(out, button(v, true))
+		}
 	}
 	return out
 }
@@ -223,17 +240,18 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	return line
 }
 
-// Timeline returns the case's whole timeline for an entitled viewer.
+// Timeline returns the case's whole timeline for an entitled viewer: one
+// list item per event, with the words written with it.
 func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
-	var b strings.Builder
-	for _, e := range c.Events {
-		b.WriteString(k.EventLine(ctx, e))
-		b.WriteString("\n")
+	items := make([]string, 0, len(c.Events))
+	for _, e := range c.Practice() {
+		line := k.EventLine(ctx, e)
 		if e.Text != "" {
-			b.WriteString("    “" + e.Text + "”\n")
+			line += ": “" + e.Text + "”"
 		}
+		items = append(items, line)
 	}
-	return Message{Kind: "timeline", CaseID: c.ID, Title: "Timeline of " + c.ID, Text: strings.TrimRight(b.String(), "\n")}
+	return Message{Kind: "timeline", CaseID: c.ID, Title: "Timeline of " + c.ID, List: items}
 }
 
 // List returns a short list of cases for viewer, marking those waiting on them.
@@ -279,7 +297,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.\n\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
 			frontDoor, police, emergency)
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo
@@ -306,14 +324,17 @@ func Help(command string) Message {
 	if command != "" {
 		command += " "
 	}
-	return Message{Kind: "help", Title: "What I can do", Text: strings.Join([]string{
-		"I help you raise and resolve a professional disagreement about a child, stage by stage, and keep the record.",
-		command + "raise — raise a disagreement",
-		command + "list — your cases, and which are waiting on you",
-		command + "status CR-2026-0001 — a case and its timeline",
-		command + "profile — your agency and line manager",
-		command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
-		command + "report — last month's partnership report (partnership team only)",
-		"Buttons on each case card take the next step. In an emergency call 999.",
-	}, "\n")}
+	return Message{Kind: "help", Title: "What I can do",
+		Text: "I help you raise and resolve a professional disagreement about a child, stage by stage, and keep the record. " +
+			"This is not for emergencies: if a child is at immediate risk, call 999.\n\n" +
+			"The buttons on each case card take the next step. You can also type:",
+		List: []string{
+			command + "raise — raise a disagreement",
+			command + "list — your cases, and which are waiting on you",
+			command + "status CR-2026-0001 — a case and its timeline",
+			command + "profile — your agency and line manager",
+			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
+			command + "report — last month's partnership report (partnership team only)",
+			command + "audit CR-2026-0001 — who has viewed or exported a case (partnership team only)",
+		}}
 }

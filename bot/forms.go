@@ -16,25 +16,29 @@ const (
 	ActionFormPrefix = "action:"
 )
 
-// verbLabels are the button labels of each verb.
+// verbLabels are the button labels of each verb: a word or two, so a row
+// of buttons shows whole on a phone (at most 16 characters).
 var verbLabels = map[conversation.Verb]string{
 	conversation.VerbAcknowledge:    "Acknowledge",
 	conversation.VerbRespond:        "Respond",
-	conversation.VerbPropose:        "Propose resolution",
-	conversation.VerbConfirm:        "Confirm resolution",
-	conversation.VerbDispute:        "Dispute resolution",
+	conversation.VerbPropose:        "Propose",
+	conversation.VerbConfirm:        "Confirm",
+	conversation.VerbDispute:        "Dispute",
 	conversation.VerbEscalate:       "Escalate",
-	conversation.VerbMediation:      "Ask for mediation",
-	conversation.VerbRefer:          "Refer to partnership",
+	conversation.VerbMediation:      "Seek mediation",
+	conversation.VerbRefer:          "Refer",
 	conversation.VerbExtend:         "Extend deadline",
 	conversation.VerbNote:           "Add note",
 	conversation.VerbReassign:       "Hand over",
 	conversation.VerbWithdraw:       "Withdraw",
-	conversation.VerbAcceptReferral: "Accept referral",
-	conversation.VerbReturnReferral: "Return with advice",
-	conversation.VerbOfferMediation: "Offer mediation",
+	conversation.VerbAcceptReferral: "Accept",
+	conversation.VerbReturnReferral: "Return",
+	conversation.VerbOfferMediation: "Mediation",
 	conversation.VerbClose:          "Close case",
 }
+
+// MaxLabelRunes is the longest a button label may be.
+const MaxLabelRunes = 16
 
 // VerbLabel returns the button label of a verb.
 func VerbLabel(v conversation.Verb) string {
@@ -42,6 +46,33 @@ func VerbLabel(v conversation.Verb) string {
 		return l
 	}
 	return string(v)
+}
+
+// verbTitles are the titles of the forms (and "are you sure" questions)
+// steps open, where there is room to say in full what the step is. At most
+// 24 characters, the longest title a Slack modal takes.
+var verbTitles = map[conversation.Verb]string{
+	conversation.VerbPropose:        "Propose a resolution",
+	conversation.VerbConfirm:        "Confirm the resolution",
+	conversation.VerbDispute:        "Dispute the resolution",
+	conversation.VerbMediation:      "Ask for mediation",
+	conversation.VerbRefer:          "Refer to the partnership",
+	conversation.VerbExtend:         "Extend the deadline",
+	conversation.VerbNote:           "Add a note",
+	conversation.VerbWithdraw:       "Withdraw the case",
+	conversation.VerbAcceptReferral: "Accept the referral",
+	conversation.VerbReturnReferral: "Return with advice",
+	conversation.VerbOfferMediation: "Offer mediation",
+	conversation.VerbClose:          "Close the case",
+}
+
+// VerbTitle returns what a step is called in full, for the title of its
+// form: "Propose a resolution" where the button says "Propose".
+func VerbTitle(v conversation.Verb) string {
+	if t, ok := verbTitles[v]; ok {
+		return t
+	}
+	return VerbLabel(v)
 }
 
 // confirmTexts are the "are you sure" prompts of irreversible steps.
@@ -82,7 +113,7 @@ func textField(key, label, help string, required bool) conversation.Field {
 
 // ActionForm returns the form a verb needs, or nil for verbs that need no words.
 func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.Form {
-	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: VerbLabel(v)}
+	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: VerbTitle(v)}
 	switch v {
 	case conversation.VerbAcknowledge, conversation.VerbConfirm:
 		return nil

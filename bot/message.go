@@ -26,6 +26,12 @@ type Field struct {
 	Value string
 }
 
+// MaxPrimaryButtons is the most buttons a card shows as buttons; the rest
+// of the steps a person may take go in its overflow ("More…"). Teams shows
+// at most 6 actions on a card, counting the overflow's own button, and a
+// row of more than a few is unreadable on a phone.
+const MaxPrimaryButtons = 5
+
 // Button is an action a person can take on a case.
 type Button struct {
 	Label   string
@@ -35,15 +41,26 @@ type Button struct {
 	Style   string // "primary", "danger" or ""
 	Confirm string // when set, ask "are you sure" with this text first
 	Form    bool   // pressing it opens a form (see ActionForm)
+	// Secondary puts the button in the card's overflow ("More…") rather
+	// than among its buttons: a step the person may take but is not among
+	// the ones they most likely take next. A step that asks "are you sure"
+	// without a form is never secondary (Slack's overflow menu cannot ask).
+	Secondary bool
 }
 
 // Message is one neutral chat message. Adapters render it: Block Kit on
 // Slack, Adaptive Cards on Teams, plain text on the console.
 type Message struct {
-	Kind    string // "card", "notice", "error", "help", "list", "timeline", "route", "form"
-	CaseID  string // set for messages about one case
-	Title   string
-	Text    string // may hold text people typed: renderers must escape it
+	Kind   string // "card", "notice", "error", "help", "list", "timeline", "route", "form"
+	CaseID string // set for messages about one case
+	Title  string
+	// Text may hold text people typed: renderers must escape it. A blank
+	// line separates paragraphs; a single newline is a line break that
+	// renderers keep (Teams would otherwise run the lines together).
+	Text string
+	// List is shown after Text as a bulleted list, one item each. Items may
+	// hold text people typed.
+	List    []string
 	Fields  []Field
 	Buttons []Button
 	Tone    Tone

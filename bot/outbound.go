@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -45,17 +48,9 @@ func NewDispatcher(store conversation.Store, cards *Cards, log *slog.Logger, sen
 // Register adds a sender for its platform, replacing any earlier one.
 func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
 
-// Finish does the slow part of a reply after the platform has had its
-// acknowledgement: it sends every outbound message and refreshes every copy
-// of the changed case's card. It returns the ids of people it could not reach.
-func (d *Dispatcher) Finish(ctx context.Context, r Reply) (unreached []string) {
-	unreached = d.Deliver(ctx, r.Out)
-	d.Refresh(ctx, r.Refresh)
-	return unreached
-}
-
-// Deliver sends every outbound message and returns the ids of the people it
-// could not reach, so the bot can tell the person who acted.
+// Deliver sends every outbound message at once and returns the ids of the
+// people it could not reach. The scheduler's digests and summaries use it;
+// a step's messages go through the outbox instead (see Worker).
 func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []string) {
 	for _, o := range outs {
 		per, err := d.Store.GetPerson(ctx, o.To)
@@ -64,19 +59,62 @@ func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []
 			unreached = append(unreached, o.To)
 			continue
 		}
-		if !d.send(ctx, per, o.Message) {
+		if _, err := d.deliver(ctx, per, o.Message); err != nil {
 			unreached = append(unreached, o.To)
 		}
 	}
 	return unreached
 }
 
-// send tries the person's handles in order, then the fallback.
-func (d *Dispatcher) send(ctx context.Context, per *conversation.Person, m Message) bool {
+// ErrNoRoute is the permanent failure to reach a person who has no handle
+// on any platform the bot can send to.
+var ErrNoRoute = Permanent(errors.New("no handle on a platform this bot reaches"))
+
+// SendError is a failed send that says whether trying again can help and,
+// for a platform's rate limit, when to try.
+type SendError struct {
+	Err        error
+	Permanent  bool          // the platform will never take it (no such user, app not installed)
+	RetryAfter time.Duration // the platform asked to wait this long
+}
+
+// Error implements error.
+func (e *SendError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Permanent marks err as a failure that no retry will cure.
+func Permanent(err error) error { return &SendError{Err: err, Permanent: true} }
+
+// RetryAfter marks err as a rate limit: try again after d.
+func RetryAfter(err error, d time.Duration) error { return &SendError{Err: err, RetryAfter: d} }
+
+// sendFailure reads what a send error says about trying again.
+func sendFailure(err error) (permanent bool, after time.Duration) {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.Permanent, se.RetryAfter
+	}
+	return false, 0
+}
+
+// deliver tries the person's handles in order, then the fallback, and
+// returns the platform that took the message. When none did, it returns
+// the last error, or ErrNoRoute when there was nothing to try; the error
+// is permanent only when every try failed permanently.
+func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Message) (string, error) {
+	var errs []error
+	permanent := true
+	var after time.Duration
 	try := func(s Sender, h conversation.Handle) bool {
 		ref, err := s.Send(ctx, per, h, m)
 		if err != nil {
 			d.Log.Warn("send failed", "platform", s.Platform(), "case", m.CaseID, "kind", m.Kind, "err", err)
+			p, a := sendFailure(err)
+			permanent = permanent && p
+			after = max(after, a)
+			errs = append(errs, fmt.Errorf("%s: %w", s.Platform(), err))
 			return false
 		}
 		if m.CaseID != "" && m.Kind == "card" && ref.ID != "" {
@@ -89,26 +127,41 @@ func (d *Dispatcher) send(ctx context.Context, per *conversation.Person, m Messa
 	}
 	for _, h := range per.Handles {
 		if s, ok := d.senders[h.Platform]; ok && try(s, h) {
-			return true
+			return s.Platform(), nil
 		}
 	}
 	if d.Fallback != nil {
-		return try(d.Fallback, conversation.Handle{Platform: d.Fallback.Platform(), User: per.ID})
+		if try(d.Fallback, conversation.Handle{Platform: d.Fallback.Platform(), User: per.ID}) {
+			return d.Fallback.Platform(), nil
+		}
 	}
-	return false
+	if len(errs) == 0 {
+		return "", ErrNoRoute
+	}
+	err := errors.Join(errs...)
+	if permanent {
+		return "", Permanent(err)
+	}
+	if after > 0 {
+		return "", RetryAfter(err, after)
+	}
+	return "", err
 }
 
 // Refresh re-renders every sent copy of the case's card for its recipient,
-// so buttons and state match the case everywhere.
-func (d *Dispatcher) Refresh(ctx context.Context, c *conversation.Case) {
+// so buttons and state match the case everywhere. It tries every copy and
+// returns the failures joined, marked permanent when every one was.
+func (d *Dispatcher) Refresh(ctx context.Context, c *conversation.Case) error {
 	if c == nil {
-		return
+		return nil
 	}
 	refs, err := d.Store.MessageRefs(ctx, c.ID)
 	if err != nil {
 		d.Log.Error("load sent cards failed", "case", c.ID, "err", err)
-		return
+		return err
 	}
+	var errs []error
+	permanent := true
 	for _, ref := range refs {
 		s, ok := d.senders[ref.Platform]
 		if !ok && d.Fallback != nil && d.Fallback.Platform() == ref.Platform {
@@ -119,6 +172,13 @@ func (d *Dispatcher) Refresh(ctx context.Context, c *conversation.Case) {
 		}
 		if err := s.Update(ctx, ref, d.Cards.Card(ctx, c, ref.PersonID, "")); err != nil {
 			d.Log.Warn("update card failed", "platform", ref.Platform, "case", c.ID, "err", err)
+			errs = append(errs, err)
+			p, _ := sendFailure(err)
+			permanent = permanent && p
 		}
 	}
+	if len(errs) > 0 && permanent {
+		return Permanent(errors.Join(errs...))
+	}
+	return errors.Join(errs...)
 }

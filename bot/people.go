@@ -140,6 +140,7 @@ func nameFromEmail(email string) string {
 // email are what the platform reports and may be empty. Returns EINTERNAL on
 // store failure.
 func (p *People) Identify(ctx context.Context, h conversation.Handle, name, email string) (*conversation.Person, error) {
+	name = cleanName(name)
 	// Someone the bot knows, with nothing new to record, needs no lock and
 	// no write: one lookup.
 	if per, err := p.store.FindPersonByHandle(ctx, h.Platform, h.Team, h.User); err == nil &&
@@ -417,7 +418,9 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 			mgr = m
 		}
 	}
-	if len([]rune(name)) > conversation.MaxShortText {
+	if _, reorders := conversation.CleanText(name); reorders {
+		fe.Add("name", "Your name holds hidden characters that change the order it is shown in. Please type it again.")
+	} else if len([]rune(name)) > conversation.MaxShortText {
 		fe.Add("name", fmt.Sprintf("Please keep your name to %d characters.", conversation.MaxShortText))
 	}
 	if err := fe.Err(); err != nil {
@@ -438,7 +441,7 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 			}
 		}
 	}
-	if n := strings.TrimSpace(name); n != "" {
+	if n := cleanName(name); n != "" {
 		per.Name = n
 	}
 	per.UpdatedAt = p.now()
@@ -446,4 +449,12 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 		return nil, conversation.Internal("save person", err)
 	}
 	return per, nil
+}
+
+// cleanName returns a display name as it is saved: on one line and
+// without hidden characters; direction controls, which in a name that
+// comes from a chat platform's profile cannot be refused, are dropped.
+func cleanName(name string) string {
+	name, _ = conversation.CleanText(name)
+	return strings.Join(strings.Fields(name), " ")
 }

@@ -3,8 +3,10 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -38,18 +40,31 @@ func withLead(t *testing.T, f *fixture, lead string) {
 	f.Engine.Directory, f.Router.People, f.Router.Cards.People = people, people, people
 }
 
-func lastEvent(t *testing.T, f *fixture, id string) conversation.Event {
+// accessLog returns case id's stored access log.
+func accessLog(t *testing.T, f *fixture, id string) []conversation.AuditRecord {
 	t.Helper()
-	c, err := f.Store.GetCase(context.Background(), id)
+	log, err := f.Store.AuditLog(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Events[len(c.Events)-1]
+	return log
+}
+
+// accessChanges returns the records of after that are new or count more
+// attempts than in before.
+func accessChanges(before, after []conversation.AuditRecord) []conversation.AuditRecord {
+	var out []conversation.AuditRecord
+	for i, r := range after {
+		if i >= len(before) || r.Times() != before[i].Times() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // TestOutsidersAreRefusedAndRecorded: a non-party's attempts to view,
-// export or act are refused without case detail and recorded on the
-// timeline; a safeguarding lead sees and lists their agency's cases but
+// export or act are refused without case detail and recorded in the
+// case's access log, leaving the case as it was; a safeguarding lead sees and lists their agency's cases but
 // may neither act nor export.
 func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 	f := newFixture(t)
@@ -69,19 +84,19 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 		{"outsider views", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "view", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "view", conversation.EventAccessRefused},
 		{"outsider exports", f.olu, func(a string) (string, error) {
 			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "pdf")
 			return conversation.ErrorMessage(err), err
-		}, conversation.EFORBIDDEN, "export", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "export", conversation.EventAccessRefused},
 		{"outsider presses acknowledge", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Verb: conversation.VerbAcknowledge, CaseID: cs.ID})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "acknowledge", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "acknowledge", conversation.EventAccessRefused},
 		{"outsider submits a note", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, FormKey: bot.ActionFormPrefix + "note", CaseID: cs.ID, Values: map[string]string{"text": "hello"}})
 			return r.Messages[0].Text, errorOf(r)
-		}, conversation.EFORBIDDEN, "note", conversation.EventAccessRefused},
+		}, conversation.ENOTFOUND, "note", conversation.EventAccessRefused},
 		{"lead views their agency's case", lead, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
 			if len(r.Messages) != 2 || r.Messages[1].Kind != "timeline" {
@@ -108,6 +123,7 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := f.Store.GetCase(ctx, cs.ID)
+			logBefore := accessLog(t, f, cs.ID)
 			told, err := tt.do(tt.actor)
 			if got := conversation.ErrorCode(err); got != tt.code {
 				t.Fatalf("code %q (%v), want %q", got, err, tt.code)
@@ -117,13 +133,17 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 					t.Errorf("the refusal tells %q", s)
 				}
 			}
-			e := lastEvent(t, f, cs.ID)
-			if e.Kind != tt.kind || e.Actor != tt.actor || e.Text != "" || e.Fields["attempt"] != tt.attempt {
-				t.Errorf("last event %+v, want %s by %s (attempt %q)", e, tt.kind, tt.actor, tt.attempt)
+			changed := accessChanges(logBefore, accessLog(t, f, cs.ID))
+			if len(changed) != 1 {
+				t.Fatalf("%d access records changed, want one: %+v", len(changed), changed)
 			}
+			if e := changed[0]; e.Kind != tt.kind || e.Actor != tt.actor || e.Fields["attempt"] != tt.attempt {
+				t.Errorf("access record %+v, want %s by %s (attempt %q)", e, tt.kind, tt.actor, tt.attempt)
+			}
+			// The case itself is untouched: looking is not a step.
 			after, _ := f.Store.GetCase(ctx, cs.ID)
-			if len(after.Events) != len(before.Events)+1 || after.ChangedSince(before.Version) {
-				t.Errorf("more than one audit event was written")
+			if after.Version != before.Version || len(after.Events) != len(before.Events) {
+				t.Errorf("the case changed: version %d→%d, events %d→%d", before.Version, after.Version, len(before.Events), len(after.Events))
 			}
 		})
 	}
@@ -138,7 +158,10 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 
 func errorOf(r bot.Reply) error {
 	if len(r.Messages) == 1 && r.Messages[0].Kind == "error" {
-		if strings.Contains(r.Messages[0].Text, "not part of this case") || strings.Contains(r.Messages[0].Text, "safeguarding lead") {
+		if strings.Contains(r.Messages[0].Text, "that you're part of") {
+			return conversation.Errorf(conversation.ENOTFOUND, "%s", r.Messages[0].Text)
+		}
+		if strings.Contains(r.Messages[0].Text, "safeguarding lead") {
 			return conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Messages[0].Text)
 		}
 		return conversation.Errorf(conversation.EINVALID, "%s", r.Messages[0].Text)
@@ -159,10 +182,47 @@ func TestViewsKeepCardsUsable(t *testing.T) {
 	if !strings.Contains(r.Messages[0].Text, "You acknowledged") {
 		t.Errorf("acknowledge after a view: %+v", r.Messages[0])
 	}
-	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID, Version: cs.Version,
-		Values: map[string]string{"text": "We will look again."}})
-	if !strings.Contains(r.Messages[0].Text, "changed while you were looking") {
-		t.Errorf("respond on a card from before the acknowledgement: %+v", r.Messages[0])
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.ActionFormPrefix + "propose", CaseID: cs.ID, Version: cs.Version,
+		Values: map[string]string{"way_forward": "An early help assessment."}})
+	if r.Messages[0].Kind != "card" || !strings.Contains(r.Messages[0].Text, "changed since that card was sent") {
+		t.Errorf("propose on a card from before the acknowledgement: %+v", r.Messages[0])
+	}
+}
+
+// TestNoteFormOpenWhileOthersAct: a note or a response typed into a form
+// opened before the other side acted is saved, not thrown away.
+func TestNoteFormOpenWhileOthersAct(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	// Both open their forms on the case as it is now.
+	note := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, Verb: conversation.VerbNote, CaseID: cs.ID, Version: cs.Version})
+	respond := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbRespond, CaseID: cs.ID, Version: cs.Version})
+	if note.Messages[0].Kind != "form" || respond.Messages[0].Kind != "form" {
+		t.Fatalf("forms did not open: %+v / %+v", note.Messages[0], respond.Messages[0])
+	}
+	// Priya acknowledges from her card meanwhile.
+	if r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version}); r.Messages[0].Kind == "error" {
+		t.Fatalf("acknowledge: %+v", r.Messages[0])
+	}
+	for _, tt := range []struct {
+		form  bot.Message
+		actor string
+		text  string
+		said  string
+	}{
+		{note.Messages[0], f.sam, "Spoke to the school nurse this morning.", "Your note is on the timeline."},
+		{respond.Messages[0], f.priya, "We will look at the referral again.", "Your response is recorded"},
+	} {
+		r := f.Router.Handle(ctx, bot.Inbound{Actor: tt.actor, FormKey: tt.form.Form.Key, CaseID: tt.form.FormCase, Version: tt.form.FormVersion,
+			Values: map[string]string{"text": tt.text}})
+		if len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, tt.said) {
+			t.Errorf("%s submitted after the acknowledgement: %+v", tt.form.Form.Key, r.Messages)
+		}
+		got, _ := f.Store.GetCase(ctx, cs.ID)
+		if last := got.Events[len(got.Events)-1]; last.Text != tt.text || last.Actor != tt.actor {
+			t.Errorf("%s not on the timeline: last event %s by %s", tt.form.Form.Key, last.Kind, last.Actor)
+		}
 	}
 }
 
@@ -178,7 +238,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	values["concern"] = "Mum (07700 900123) says the child, DOB 04/05/2017, lives at PL4 8AA."
 	values["evidence"] = "GP letter, NHS 943 476 5919."
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
-	if r.Refresh != nil || !bot.NeedsIdentifierConfirm(r.Errors) {
+	if r.Step != nil || !bot.NeedsIdentifierConfirm(r.Errors) {
 		t.Fatalf("intake with identifiers went through: %+v", r)
 	}
 	for field, want := range map[string]string{
@@ -208,10 +268,10 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	}
 	values[bot.FieldConfirmIdentifiers] = "yes"
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
-	if r.Refresh == nil || r.Refresh.Evidence != values["evidence"] {
+	if r.Step == nil || r.Step.Evidence != values["evidence"] {
 		t.Fatalf("confirmed intake did not open the case: %+v", r.Messages)
 	}
-	cs := r.Refresh
+	cs := r.Step
 
 	// Every free-text step: an action form too.
 	in := bot.Inbound{Actor: f.priya, FormKey: bot.ActionFormPrefix + "respond", CaseID: cs.ID,
@@ -228,5 +288,82 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
 	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes") != "" {
 		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
+	}
+}
+
+// TestRefusalsDoNotGrowTheCase: 2,000 presses by someone outside a case
+// leave its timeline and its stored record exactly as they were, and are
+// kept as one access record counting them; a card sent before them still
+// works.
+func TestRefusalsDoNotGrowTheCase(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	before, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := json.Marshal(before)
+	const presses, workers = 2000, 20
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < presses; i += workers {
+				r := f.Router.Handle(ctx, bot.Inbound{Actor: f.olu, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+				if len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+					t.Errorf("press %d by an outsider: %+v", i, r.Messages)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	after, err := f.Store.GetCase(ctx, cs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := json.Marshal(after); len(after.Events) != len(before.Events) || after.Version != before.Version || !bytes.Equal(data, stored) {
+		t.Errorf("2,000 refusals changed the case: events %d→%d, version %d→%d, stored %d→%d bytes",
+			len(before.Events), len(after.Events), before.Version, after.Version, len(stored), len(data))
+	}
+	log := accessLog(t, f, cs.ID)
+	if len(log) != 1 || log[0].Times() != presses || log[0].Actor != f.olu || log[0].Fields["attempt"] != "acknowledge" {
+		t.Errorf("access log = %+v, want one record of %d refused acknowledgements by %s", log, presses, f.olu)
+	}
+	// Priya's card from before is still current.
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
+	if !strings.Contains(r.Messages[0].Text, "You acknowledged") {
+		t.Errorf("acknowledge after the refusals: %+v", r.Messages[0])
+	}
+}
+
+// TestResponseAfterTheCaseMovedOn: a response typed while the case was
+// escalated, so its writer no longer answers at the current stage, is kept
+// on the timeline as a note and the writer is told so.
+func TestResponseAfterTheCaseMovedOn(t *testing.T) {
+	f := newFixture(t)
+	cs := f.raise(t)
+	ctx := context.Background()
+	form := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbRespond, CaseID: cs.ID, Version: cs.Version}).Messages[0]
+	if form.Kind != "form" {
+		t.Fatalf("respond form: %+v", form)
+	}
+	if _, err := f.Engine.Escalate(ctx, conversation.Cmd{Actor: f.sam, CaseID: cs.ID}, conversation.EscalateInput{Reason: "No answer yet."}); err != nil {
+		t.Fatal(err)
+	}
+	text := "We reviewed the file and will visit on Friday."
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: form.Form.Key, CaseID: form.FormCase, Version: form.FormVersion,
+		Values: map[string]string{"text": text}})
+	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "your response is on the timeline as a note") {
+		t.Errorf("reply %+v", r.Messages)
+	}
+	got, _ := f.Store.GetCase(ctx, cs.ID)
+	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventNote || last.Text != text || last.Fields["meant_as"] != "respond" {
+		t.Errorf("last event %+v, want the response kept as a note", last)
+	}
+	// Without a version (typed), the refusal stands and nothing is saved.
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: form.Form.Key, CaseID: form.FormCase, Values: map[string]string{"text": "Again."}})
+	if len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+		t.Errorf("response with no version after the case moved on: %+v", r.Messages)
 	}
 }

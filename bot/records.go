@@ -34,7 +34,8 @@ func (n namer) PersonName(id string) string  { return n.people.Name(n.ctx, id) }
 func (n namer) AgencyName(key string) string { return n.people.AgencyName(key) }
 
 // CaseRecord builds the record of a case for actor in format ("pdf", "md"
-// or "json") and records the export on the case's timeline. Only the case's
+// or "json") and records the export in the case's access log; the record
+// carries that log. Only the case's
 // parties, the people at its stages and partnership roles may have it.
 // Returns ENOTFOUND, EFORBIDDEN (recorded as a refused attempt), or EINVALID
 // for an unknown format.
@@ -49,7 +50,11 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := caserecord.Build(c, r.Engine.Protocol, namer{ctx, r.People}, r.Engine.Calendar.Location(), actor, r.now())
+	access, err := r.Engine.ExportAccessLog(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec := caserecord.Build(c, access, r.Engine.Protocol, namer{ctx, r.People}, r.Engine.Calendar.Location(), actor, r.now())
 	data, err := rec.Write(format)
 	if err != nil {
 		return nil, nil, conversation.Internal("write case record", err)

@@ -28,7 +28,7 @@ func TestExportAndReportCommands(t *testing.T) {
 	}{
 		{"a party exports the record as PDF", f.sam, "export " + cs.ID, "file", "%PDF", cs.ID + ".pdf"},
 		{"as Markdown", f.priya, "export " + strings.ToLower(cs.ID) + " md", "file", "OFFICIAL-SENSITIVE", cs.ID + ".md"},
-		{"an outsider may not", f.olu, "export " + cs.ID, "error", "not part of this case", ""},
+		{"an outsider may not", f.olu, "export " + cs.ID, "error", "I can't find a case " + cs.ID + " that you're part of", ""},
 		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
 		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
 		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},
@@ -69,22 +69,22 @@ func TestExportAndReportCommands(t *testing.T) {
 			}
 		})
 	}
-	// Every export, and every refused attempt, is on the case's timeline.
-	got, err := f.Store.GetCase(ctx, cs.ID)
+	// Every export, and every refused attempt, is in the case's access log.
+	log, err := f.Store.AuditLog(ctx, cs.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	exports, refused := map[string]string{}, 0
-	for _, e := range got.Events {
+	for _, e := range log {
 		switch e.Kind {
 		case conversation.EventExported:
 			exports[e.Actor] = e.Fields["format"]
 		case conversation.EventAccessRefused:
-			refused++
+			refused += e.Times()
 		}
 	}
 	if exports[f.sam] != "pdf" || exports[f.priya] != "md" || len(exports) != 2 {
-		t.Errorf("exports on the timeline = %v, want Sam's pdf and Priya's md", exports)
+		t.Errorf("exports in the access log = %v, want Sam's pdf and Priya's md", exports)
 	}
 	if refused != 1 {
 		t.Errorf("%d refused attempts recorded, want the outsider's one", refused)

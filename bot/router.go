@@ -26,36 +26,28 @@ type Inbound struct {
 	// which case an action form acts on.
 	FormKey string
 	Values  map[string]string
+	// Damaged marks a button press whose value the adapter could not read
+	// (tampered, or from an older card); CaseID holds the case id it seemed
+	// to name, if any. The person is told and shown the case as it is.
+	Damaged bool
 }
 
 // Reply is what the Router wants said after an inbound event.
 type Reply struct {
 	// Messages go back to the person who acted.
 	Messages []Message
-	// Out goes to other people, each on their own platform.
-	Out []Outbound
-	// Refresh, when set, is a case whose every sent card should be updated.
+	// Step, when set, is the case as a step the reply is about left it.
+	// The step's messages to everyone else, the refresh of every sent copy
+	// of its card and, for Record, the confirmation to the person who
+	// acted, were stored in the outbox with the step, for the delivery
+	// worker to send.
+	Step *conversation.Case
+	// Refresh, when set, is a case whose sent cards are out of date (a
+	// press on an old card): the adapter updates them after its answer.
+	// Nothing depends on it but how current the cards look.
 	Refresh *conversation.Case
 	// Errors holds one message per field when a form submission failed.
 	Errors map[string]string
-	// later builds Messages, Out and Refresh for a step that is already
-	// recorded (see Router.Record and Complete).
-	later func(context.Context) Reply
-}
-
-// Pending reports whether the reply's messages about a recorded step are
-// still to be built by Complete.
-func (r Reply) Pending() bool { return r.later != nil }
-
-// Complete returns the reply with its messages built: for a step that
-// Router.Record recorded, the messages for the person who acted and for
-// everyone else, and the case whose cards to refresh, all from the stored
-// result. A reply that is not pending is returned as it is.
-func (r Reply) Complete(ctx context.Context) Reply {
-	if r.later == nil {
-		return r
-	}
-	return r.later(ctx)
 }
 
 // Router turns inbound events into engine commands and results into messages.
@@ -68,6 +60,9 @@ type Router struct {
 	DraftTTL time.Duration
 	// Command is how people invoke the bot on this platform ("/resolve"), for help texts.
 	Command string
+	// Wake, when set, is called after a step and its effects are stored,
+	// to wake the delivery worker (see Worker.Wake).
+	Wake func()
 }
 
 // NewRouter wires a Router over an engine whose Directory is people.
@@ -111,30 +106,45 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 	return f
 }
 
-// Handle carries out one inbound event and says what to send. It never
-// returns an error: problems become a clear message to the person, and
-// internal failures are logged with the case id only.
+// Handle carries out one inbound event and says what to send. When it
+// records a step, the confirmation to the person who acted comes back in
+// Messages, for an adapter that answers in the platform's reply; everything
+// else the step causes is in the outbox. It never returns an error:
+// problems become a clear message to the person, and internal failures are
+// logged with the case id only.
 func (r *Router) Handle(ctx context.Context, in Inbound) Reply {
-	return r.Record(ctx, in).Complete(ctx)
+	return r.Record(conversation.AnsweredInReply(ctx), in)
 }
 
-// Record carries out one inbound event like Handle, but when it records a
-// step it leaves the messages about it to Reply.Complete, so an adapter can
-// acknowledge the platform as soon as the step is stored and build and
-// send the messages afterwards (house rule 5). Refusals, field errors and
-// forms come back complete.
+// Record carries out one inbound event like Handle, but a step's
+// confirmation to the person who acted goes into the outbox with the rest
+// of its messages, in the same store write as the step: an adapter
+// acknowledges the platform as soon as Record returns, and the delivery
+// worker sends everything (house rule 5). Refusals, field errors, forms and
+// answers to questions come back in Messages.
 func (r *Router) Record(ctx context.Context, in Inbound) Reply {
 	reply, err := r.handle(ctx, in)
 	if err != nil {
 		return r.errorReply(in, err)
 	}
+	if reply.Step != nil && r.Wake != nil {
+		r.Wake()
+	}
 	return reply
 }
 
-// recorded is the pending reply for a step the engine has recorded: its
-// messages are built by Complete.
-func (r *Router) recorded(actor string, res *conversation.Result) Reply {
-	return Reply{later: func(ctx context.Context) Reply { return r.announce(ctx, actor, res) }}
+// recorded is the reply for a step the engine has recorded, with its
+// effects, in the outbox: the case it left, and the confirmation to the
+// person who acted when that is answered in the platform's reply.
+func (r *Router) recorded(ctx context.Context, actor string, res *conversation.Result) Reply {
+	reply := Reply{Step: res.Case}
+	for _, e := range res.Events {
+		r.Log.Info("case event", "case", res.Case.ID, "event", string(e.Kind), "stage", e.Stage, "version", res.Case.Version)
+	}
+	if conversation.Answered(ctx) {
+		reply.Messages = []Message{r.announce(ctx, actor, res.Case, res.Events).self}
+	}
+	return reply
 }
 
 func (r *Router) errorReply(in Inbound, err error) Reply {
@@ -172,6 +182,8 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 		}
 	}
 	switch {
+	case in.Damaged || in.Version < 0:
+		return r.damaged(ctx, in)
 	case in.FormKey != "":
 		return r.submit(ctx, in)
 	case in.Verb != "":
@@ -195,6 +207,10 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	switch word {
 	case "", "help", "?":
 		return Reply{Messages: []Message{Help(r.Command)}}, nil
+	case "cancel":
+		// A form's Cancel where the form acts on no case (Teams sends it
+		// without the form's answers).
+		return Reply{Messages: []Message{FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
@@ -218,6 +234,8 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{Messages: []Message{r.Cards.Card(ctx, c, in.Actor, ""), r.Cards.Timeline(ctx, c)}}, nil
 	case "export":
 		return r.exportCommand(ctx, in.Actor, rest)
+	case "audit", "access":
+		return r.accessCommand(ctx, in.Actor, rest)
 	case "report":
 		return r.reportCommand(ctx, in.Actor, rest)
 	}
@@ -249,30 +267,16 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		res, err = r.Engine.Acknowledge(ctx, cmd)
 	case conversation.VerbConfirm:
 		res, err = r.Engine.ConfirmResolution(ctx, cmd)
-	default:
-		if _, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb)); err != nil {
-			return Reply{}, err
-		}
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "That step needs more detail.")
+	default: // no verb of ours runs without a form, so the button is damaged
+		return r.damaged(ctx, in)
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
-		return r.latest(ctx, in)
+		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return r.recorded(in.Actor, res), nil
-}
-
-// latest answers a press on a card older than the case with the case as
-// it is now, and has every copy of its card refreshed.
-func (r *Router) latest(ctx context.Context, in Inbound) (Reply, error) {
-	c, err := r.Engine.GetFor(ctx, in.Actor, in.CaseID, string(in.Verb))
-	if err != nil {
-		return Reply{}, err
-	}
-	card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
-	return Reply{Messages: []Message{card}, Refresh: c}, nil
+	return r.recorded(ctx, in.Actor, res), nil
 }
 
 // openActionForm asks for the words a step needs, if the person may take
@@ -286,11 +290,11 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if err != nil {
 		return Reply{}, err
 	}
+	if c.ChangedSince(in.Version) && !in.Verb.Appends() && conversation.CanAct(c, a) {
+		return r.latest(ctx, in, in.Verb)
+	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, err
-	}
-	if c.ChangedSince(in.Version) && in.Verb != conversation.VerbNote {
-		return r.latest(ctx, in)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
@@ -347,7 +351,7 @@ func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
 			if res.Route != "" {
 				return Reply{Messages: []Message{r.Cards.Route(res.Route)}}, nil
 			}
-			return r.recorded(in.Actor, res), nil
+			return r.recorded(ctx, in.Actor, res), nil
 		}
 	}
 	r.saveDraft(ctx, in.Actor, values)
@@ -388,19 +392,30 @@ func maps(m map[string]string) map[string]string {
 func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Reply, error) {
 	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
-	person := func(field, text string) (string, error) {
+	// Every problem with the answers is gathered before anything is
+	// refused, so the person sees them all at once.
+	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
+	var internal error
+	person := func(field, text string) string {
 		if text == "" {
-			return "", nil
+			return ""
 		}
 		p, err := r.People.Resolve(ctx, text)
-		if conversation.ErrorCode(err) == conversation.EINVALID {
-			return "", &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{field: conversation.ErrorMessage(err)}}
+		switch {
+		case conversation.ErrorCode(err) == conversation.EINVALID:
+			fe[field] = conversation.ErrorMessage(err)
+		case err != nil:
+			internal = err
+		default:
+			return p.ID
 		}
-		if err != nil {
-			return "", err
+		return ""
+	}
+	checked := func() error {
+		if internal != nil {
+			return internal
 		}
-		return p.ID, nil
+		return fe.Err()
 	}
 	var res *conversation.Result
 	var err error
@@ -411,11 +426,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbNote:
 		res, err = e.AddNote(ctx, cmd, val("text"))
 	case conversation.VerbEscalate:
-		var rs, ps string
-		if rs, err = person("raiser_side", val("raiser_side")); err != nil {
-			return Reply{}, err
-		}
-		if ps, err = person("respondent_side", val("respondent_side")); err != nil {
+		rs, ps := person("raiser_side", val("raiser_side")), person("respondent_side", val("respondent_side"))
+		if err := checked(); err != nil {
 			return Reply{}, err
 		}
 		in := conversation.EscalateInput{Reason: val("reason")}
@@ -428,8 +440,11 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		res, err = e.Escalate(ctx, cmd, in)
 	case conversation.VerbPropose:
 		actions, perr := parseActions(in.Values["actions"], r.Engine.Calendar.Location())
-		if perr != nil {
-			return Reply{}, perr
+		for k, msg := range conversation.ErrorFields(perr) {
+			fe[k] = msg
+		}
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		res, err = e.ProposeResolution(ctx, cmd, val("way_forward"), actions)
 	case conversation.VerbDispute:
@@ -443,21 +458,19 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbExtend:
 		days, cerr := strconv.Atoi(val("days"))
 		if cerr != nil {
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{"days": "Please give a number of working days, such as 3."}}
+			fe["days"] = "Please give a number of working days, such as 3."
+		}
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		res, err = e.ExtendDeadline(ctx, cmd, days, val("reason"))
 	case conversation.VerbReassign:
-		from, ferr := person("from", val("from"))
-		if ferr != nil {
-			return Reply{}, ferr
+		from, to := person("from", val("from")), person("to", val("to"))
+		if err := checked(); err != nil {
+			return Reply{}, err
 		}
 		if from == "" {
 			from = in.Actor
-		}
-		to, terr := person("to", val("to"))
-		if terr != nil {
-			return Reply{}, terr
 		}
 		res, err = e.Reassign(ctx, cmd, from, to, val("reason"))
 	case conversation.VerbAcceptReferral:
@@ -471,17 +484,28 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	default:
 		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
 	}
+	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
+		return r.latest(ctx, in, v)
+	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return r.recorded(in.Actor, res), nil
+	return r.recorded(ctx, in.Actor, res), nil
 }
 
-// announce turns a command's result into a confirmation for the actor and
-// messages for everyone else who must hear of it.
-func (r *Router) announce(ctx context.Context, actor string, res *conversation.Result) Reply {
-	c := res.Case
-	reply := Reply{Refresh: c}
+// announcement is what a recorded step says: a confirmation for the
+// person who took it and a message for everyone else who must hear of it.
+type announcement struct {
+	self Message
+	out  []Outbound
+}
+
+// announce turns a step (its events, on the case as stored now) into a
+// confirmation for the actor and messages for everyone else who must hear
+// of it. The delivery worker calls it for each effect, so it depends only
+// on what is stored.
+func (r *Router) announce(ctx context.Context, actor string, c *conversation.Case, events []conversation.Event) announcement {
+	var reply announcement
 	partnership, err := r.People.PartnershipPeople(ctx)
 	if err != nil {
 		r.Log.Error("list partnership people failed", "case", c.ID, "err", err)
@@ -517,7 +541,7 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 	both := append(slices.Clone(cur.Raiser), cur.Respondent...)
 	everyone := c.People()
 	var self string
-	for _, e := range res.Events {
+	for _, e := range events {
 		switch e.Kind {
 		case conversation.EventRaised:
 			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
@@ -535,6 +559,9 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 		case conversation.EventNote:
 			tell(both, false, actorName+" added a note.", e.Text)
 			self = "Your note is on the timeline."
+			if e.Fields["meant_as"] == string(conversation.VerbRespond) {
+				self = "The case moved on while you were writing, so your response is on the timeline as a note."
+			}
 		case conversation.EventEscalated:
 			tell(both, true, fmt.Sprintf("This case has moved to %s and you are now part of it. Please take it up with the other side by %s.", stage, r.Cards.Deadline(cur.Deadline)), "")
 			prev := c.Stages[len(c.Stages)-2]
@@ -593,19 +620,16 @@ func (r *Router) announce(ctx context.Context, actor string, res *conversation.R
 				m.Fields = []Field{{"Their words", p.quote}}
 			}
 		}
-		reply.Out = append(reply.Out, Outbound{To: id, Message: m})
+		reply.out = append(reply.out, Outbound{To: id, Message: m})
 	}
 	var first bool
-	for _, e := range res.Events {
+	for _, e := range events {
 		first = first || e.Kind == conversation.EventRaised
 	}
 	if first {
-		reply.Messages = []Message{r.Cards.Card(ctx, c, actor, self)}
+		reply.self = r.Cards.Card(ctx, c, actor, self)
 	} else {
-		reply.Messages = []Message{{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}}
-	}
-	for _, e := range res.Events {
-		r.Log.Info("case event", "case", c.ID, "event", string(e.Kind), "stage", e.Stage, "version", c.Version)
+		reply.self = Message{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}
 	}
 	return reply
 }

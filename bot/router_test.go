@@ -17,6 +17,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	env := bottest.New(t, bottest.Options{})
+	env.Dispatcher.Fallback = env.Inbox // configured people have no handle: see what they would get
 	return &fixture{Env: env,
 		sam:   env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org"),
 		priya: env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org"),
@@ -39,10 +40,11 @@ func intakeValues(respondent string) map[string]string {
 func (f *fixture) raise(t *testing.T) *conversation.Case {
 	t.Helper()
 	r := f.Router.Handle(context.Background(), bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: intakeValues("Priya Shah")})
-	if r.Refresh == nil {
+	if r.Step == nil {
 		t.Fatalf("raise failed: %+v", r.Messages)
 	}
-	return r.Refresh
+	f.Deliver(t)
+	return r.Step
 }
 
 func TestTypedCommands(t *testing.T) {
@@ -62,13 +64,14 @@ func TestTypedCommands(t *testing.T) {
 	}{
 		{"help", f.sam, "help", "help", "", "raise a disagreement"},
 		{"unknown words get help", f.sam, "what now", "help", "", "I didn't recognise that."},
+		{"cancel closes a form", f.sam, "cancel", "notice", "", "Nothing from that form was sent"},
 		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "confident"},
 		{"raise asks a newcomer's profile first", newcomer.ID, "raise", "form", bot.FormProfile, "which agency"},
 		{"list", f.sam, "list", "list", "", cs.ID},
 		{"status of my case", f.priya, "status " + strings.ToLower(cs.ID), "card", "", "SCH-2291"},
 		{"status without an id", f.sam, "status", "error", "", "Which case?"},
-		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "There is no case CR-2026-0404"},
-		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "not part of this case"},
+		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "I can't find a case CR-2026-0404 that you're part of"},
+		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "I can't find a case " + cs.ID + " that you're part of"},
 		{"a verb that needs words opens its form", f.priya, "respond " + cs.ID, "form", "action:respond", "Share your view"},
 		{"a verb the person may not take", f.sam, "ack " + cs.ID, "error", "", "Only the people answering"},
 	}
@@ -85,7 +88,7 @@ func TestTypedCommands(t *testing.T) {
 			if tt.formKey != "" && (m.Form == nil || m.Form.Key != tt.formKey) {
 				t.Errorf("form = %+v, want %s", m.Form, tt.formKey)
 			}
-			all := m.Title + " " + m.Text
+			all := m.Title + " " + m.Text + " " + strings.Join(m.List, " ")
 			for _, fd := range m.Fields {
 				all += " " + fd.Label + " " + fd.Value
 			}
@@ -143,8 +146,11 @@ func TestRaiseTellsTheRightPeople(t *testing.T) {
 		t.Fatalf("raiser's reply = %+v", r.Messages)
 	}
 	to := map[string]bot.Message{}
-	for _, o := range r.Out {
-		to[o.To] = o.Message
+	for id, ms := range f.Deliver(t) {
+		if len(ms) != 1 {
+			t.Errorf("%s got %d messages, want 1", id, len(ms))
+		}
+		to[id] = ms[0]
 	}
 	if m := to[f.priya]; m.Kind != "card" || !hasButton(m, conversation.VerbAcknowledge) {
 		t.Errorf("respondent got %+v, want a card with Acknowledge", m)
@@ -177,6 +183,7 @@ func TestButtons(t *testing.T) {
 	if _, err := f.Engine.AddNote(ctx, conversation.Cmd{Actor: f.sam, CaseID: cs.ID}, "Called, no answer."); err != nil {
 		t.Fatal(err)
 	}
+	f.Deliver(t)
 	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
 	if len(r.Messages) != 1 || !strings.Contains(r.Messages[0].Text, "changed since that card was sent") {
 		t.Fatalf("stale press = %+v", r.Messages)
@@ -187,8 +194,8 @@ func TestButtons(t *testing.T) {
 	// The fresh card's button works and tells the raiser.
 	latest, _ := f.Store.GetCase(ctx, cs.ID)
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: latest.Version})
-	if len(r.Out) != 1 || r.Out[0].To != f.sam || !strings.Contains(r.Out[0].Message.Text, "Priya Shah acknowledged") {
-		t.Fatalf("ack out = %+v", r.Out)
+	if out := f.Deliver(t); len(out) != 1 || len(out[f.sam]) != 1 || !strings.Contains(out[f.sam][0].Text, "Priya Shah acknowledged") {
+		t.Fatalf("ack out = %+v", out)
 	}
 	// Action forms: bad numbers come back on their field.
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:extend", CaseID: cs.ID, Values: map[string]string{"days": "soon", "reason": "Waiting for a report."}})
@@ -202,33 +209,44 @@ func TestButtons(t *testing.T) {
 	}
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:propose", CaseID: cs.ID,
 		Values: map[string]string{"way_forward": "Early help.", "actions": "Assessment | Early help team | 2026-12-04"}})
-	if len(r.Out) != 1 || r.Out[0].To != f.sam || !hasButton(r.Out[0].Message, conversation.VerbConfirm) {
-		t.Fatalf("proposal out = %+v", r.Out)
+	if out := f.Deliver(t); len(out) != 1 || len(out[f.sam]) != 1 || !hasButton(out[f.sam][0], conversation.VerbConfirm) {
+		t.Fatalf("proposal out = %+v", out)
 	}
 }
 
-// Record stores the step at once and leaves what is said about it for
-// after the platform's acknowledgement; refusals come back at once.
-func TestRecordThenComplete(t *testing.T) {
+// Record stores the step with its effects, the confirmation to the person
+// who pressed included, and says nothing itself; refusals come back at
+// once and store nothing to send.
+func TestRecordStoresEverythingItCauses(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	cs := f.raise(t)
 	r := f.Router.Record(ctx, bot.Inbound{Actor: f.sam, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
-	if r.Pending() || len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
-		t.Fatalf("the raiser acknowledging: pending %v, messages %+v; want one refusal at once", r.Pending(), r.Messages)
+	if r.Step != nil || len(r.Messages) != 1 || r.Messages[0].Kind != "error" {
+		t.Fatalf("the raiser acknowledging: step %v, messages %+v; want one refusal at once", r.Step != nil, r.Messages)
+	}
+	if pending, _ := f.Store.PendingEffects(ctx); len(pending) != 0 {
+		t.Fatalf("a refusal left %d effects in the outbox", len(pending))
 	}
 	r = f.Router.Record(ctx, bot.Inbound{Actor: f.priya, Verb: conversation.VerbAcknowledge, CaseID: cs.ID, Version: cs.Version})
-	if !r.Pending() || len(r.Messages) != 0 || len(r.Out) != 0 {
-		t.Fatalf("recorded press: pending %v, %d messages, %d out; want pending and nothing built yet", r.Pending(), len(r.Messages), len(r.Out))
+	if r.Step == nil || len(r.Messages) != 0 {
+		t.Fatalf("recorded press: step %v, %d messages; want the step and nothing said yet", r.Step != nil, len(r.Messages))
 	}
 	if got, _ := f.Store.GetCase(ctx, cs.ID); !got.Current().Acknowledged() {
 		t.Fatal("Record returned before the acknowledgement was stored")
 	}
-	done := r.Complete(ctx)
-	if done.Pending() || len(done.Out) != 1 || done.Out[0].To != f.sam || done.Refresh == nil {
-		t.Fatalf("completed reply: %+v", done)
+	pending, err := f.Store.PendingEffects(ctx)
+	if err != nil || len(pending) != 1 || pending[0].Kind != conversation.EffectStep || !pending[0].TellActor {
+		t.Fatalf("outbox after Record = %+v, %v; want the step, telling the actor too", pending, err)
 	}
-	if len(done.Messages) != 1 || !strings.Contains(done.Messages[0].Text, "You acknowledged "+cs.ID) {
-		t.Errorf("message to the person who pressed: %+v", done.Messages)
+	out := f.Deliver(t)
+	if len(out[f.sam]) != 1 || !strings.Contains(out[f.sam][0].Text, "Priya Shah acknowledged") {
+		t.Errorf("raiser got %+v", out[f.sam])
+	}
+	if len(out[f.priya]) != 1 || !strings.Contains(out[f.priya][0].Text, "You acknowledged "+cs.ID) {
+		t.Errorf("the person who pressed got %+v", out[f.priya])
+	}
+	if again := f.Deliver(t); len(again) != 0 {
+		t.Errorf("a second delivery sent %+v", again)
 	}
 }

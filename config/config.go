@@ -81,7 +81,9 @@ type Config struct {
 	Directory Directory // agencies and their escalation contacts
 	Store     Store     // where cases are kept
 	// Addr is the HTTP listen address, for example ":3978".
-	Addr   string
+	Addr string
+	// Server holds the HTTP listener's timeouts and caps on slow clients.
+	Server Server
 	Drafts Drafts // unfinished intake forms
 	// Scheduler sets when nudges, digests and summaries go out.
 	Scheduler Scheduler
@@ -166,6 +168,9 @@ type Store struct {
 	Driver    string // DriverBolt or DriverRedis
 	Path      string // bolt file
 	KeyPrefix string // redis key prefix
+	// ID pins the Redis store's identity (logged at first start): a Redis
+	// without it, or with another, is refused as one that lost its data.
+	ID string
 	// RedisURL comes from REDIS_URL only. It may carry a password: print
 	// it only through Config.String, which redacts it.
 	RedisURL string
@@ -297,6 +302,7 @@ func (c *Config) String() string {
 	case DriverRedis:
 		line("store.redis_url", redactURL(c.Store.RedisURL))
 		line("store.key_prefix", c.Store.KeyPrefix)
+		line("store.id", c.Store.ID)
 	default:
 		line("store.path", c.Store.Path)
 	}
@@ -318,6 +324,11 @@ func (c *Config) String() string {
 	line("retention.closed_after", c.Retention.ClosedAfter)
 	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)
+	sv := c.Server
+	line("server.timeouts", fmt.Sprintf("read_header %s, read %s, write %s, idle %s", sv.ReadHeaderTimeout, sv.ReadTimeout, sv.WriteTimeout, sv.IdleTimeout))
+	line("server.limits", fmt.Sprintf("header %d bytes, body %d bytes, connections %d (0: from the open-file limit), per client %d, body reads per client %d",
+		sv.MaxHeaderBytes, sv.MaxBodyBytes, sv.MaxConnections, sv.MaxClientConnections, sv.MaxClientBodyReads))
+	line("server.trusted_proxies", sv.TrustedProxies)
 	line("drafts.ttl", c.Drafts.TTL)
 	line("slack.enabled", c.SlackEnabled())
 	line("slack.command", c.Slack.Command)
@@ -395,6 +406,7 @@ func defaults() *Config {
 		Directory: demoDirectory(),
 		Store:     Store{Driver: DriverBolt, Path: "resolvebot.db", KeyPrefix: "resolvebot"},
 		Addr:      ":3978",
+		Server:    defaultServer(),
 		Drafts:    Drafts{TTL: 72 * time.Hour},
 		Scheduler: defaultScheduler(),
 		Retention: defaultRetention(),

@@ -151,6 +151,10 @@ func TestPrintCoversEverySetting(t *testing.T) {
 		"drafts": "drafts.ttl", "scheduler": "scheduler.due_pass", "retention": "retention.closed_after", "slack": "slack.enabled",
 		"teams": "teams.enabled", "log": "log.level", "scheduler.quiet_hours": "scheduler.quiet_hours.start",
 		"store.path": "store.driver", // shown only for bolt
+		"server":     "server.timeouts", "server.read_header_timeout": "server.timeouts", "server.read_timeout": "server.timeouts",
+		"server.write_timeout": "server.timeouts", "server.idle_timeout": "server.timeouts",
+		"server.max_header_bytes": "server.limits", "server.max_body_bytes": "server.limits", "server.max_connections": "server.limits",
+		"server.max_client_connections": "server.limits", "server.max_client_body_reads": "server.limits",
 	}
 	for _, s := range Settings() {
 		if strings.Contains(s.Key, "[]") || strings.HasPrefix(s.Key, "directory.") || strings.HasPrefix(s.Key, "protocol.referral.") {

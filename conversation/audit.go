@@ -2,15 +2,15 @@ package conversation
 
 import (
 	"context"
-	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
 )
 
-// Audit event kinds. An audit write appends exactly one of these and
-// changes nothing else, so a card or form showing an earlier version stays
-// usable (see Case.ChangedSince).
+// Access record kinds. They describe who looked at a case rather than
+// what happened in it, so they go to the case's access log (see
+// AuditRecord), never its timeline.
 const (
 	// EventViewed records that someone looked at the whole case.
 	EventViewed EventKind = "viewed"
@@ -23,20 +23,53 @@ const (
 	EventAccessRefused EventKind = "access_refused"
 )
 
-// auditVersionField is the field of an audit event holding the case version
-// its write produced.
+// auditVersionField is the field of an access event, as older versions
+// wrote them on the timeline, holding the case version its write produced.
 const auditVersionField = "version"
 
-// IsAudit reports whether k is an audit event kind (viewed, exported,
+// IsAudit reports whether k is an access record kind (viewed, exported,
 // access refused), which records who looked rather than what happened.
 func (k EventKind) IsAudit() bool {
 	return k == EventViewed || k == EventExported || k == EventAccessRefused
 }
 
+// AuditRecord is one entry of a case's access log: a view, an export or a
+// refused attempt. It holds no case text. The log is kept beside the case,
+// not in it, so looking at a case never changes it or makes it bigger.
+type AuditRecord struct {
+	// Seq is the record's place in the case's log, 1 for the first; the
+	// store sets it.
+	Seq   int       `json:"seq,omitempty"`
+	Kind  EventKind `json:"kind"`
+	Actor string    `json:"actor"`
+	Stage string    `json:"stage,omitempty"`
+	Side  Side      `json:"side,omitempty"`
+	// At is when it happened: for merged records, the first time.
+	At time.Time `json:"at"`
+	// Last is the latest time of a merged record; zero for a single one.
+	Last time.Time `json:"last,omitzero"`
+	// Count is how many attempts a merged record stands for; 0 or 1 for one.
+	Count  int               `json:"count,omitempty"`
+	Fields map[string]string `json:"fields,omitempty"` // "attempt", "format"
+	// Merge, when set, names the record this one folds into: appending a
+	// record whose Merge the case's log already holds adds one to that
+	// record's Count and makes its Last this one's At, instead of adding
+	// a record.
+	Merge string `json:"merge,omitempty"`
+}
+
+// RecordAudit is the record kind of a stored AuditRecord, for
+// EncodeRecord and DecodeRecord: access records carry the schema version
+// like every other stored record.
+const RecordAudit = "audit"
+
+// Times returns how many attempts the record stands for: at least 1.
+func (r AuditRecord) Times() int { return max(r.Count, 1) }
+
 // ChangedSince reports whether the case has changed in substance since
-// version: some write after it did more than append an audit event. A
-// version of 0 or the current one has not changed; a version ahead of the
-// current one has.
+// version: some write after it did more than append an access event (as
+// older versions wrote them on the timeline). A version of 0 or the
+// current one has not changed; a version ahead of the current one has.
 func (c *Case) ChangedSince(version int64) bool {
 	if version == 0 || version == c.Version {
 		return false
@@ -69,31 +102,33 @@ type LeadDirectory interface {
 // lead who is none of those may see the case but not export it.
 func CanExport(c *Case, a Actor) bool { return CanAct(c, a) }
 
-// View returns a case for actor to read in full and records the view on its
-// timeline. Internal reads for rights checks use Get, which records nothing
-// for people entitled to the case. Returns ENOTFOUND for an unknown id,
-// EFORBIDDEN (recording the refused attempt on the case, and saying nothing
-// of it) for someone who may not see it, and EINTERNAL on store failure.
+// View returns a case for actor to read in full and records the view in
+// its access log; the case itself is not written. Internal reads for
+// rights checks use Get, which records nothing for people entitled to the
+// case. Returns ENOTFOUND for an unknown id and, in the same words, for
+// someone who may not see it (recording the refused attempt), and
+// EINTERNAL on store failure.
 func (e *Engine) View(ctx context.Context, actor, id string) (*Case, error) {
-	return e.audit(ctx, actor, id, EventViewed, "view", CanSee, nil)
+	return e.access(ctx, actor, id, EventViewed, "view", CanSee, nil)
 }
 
-// RecordExport records on the case's timeline that actor exported its
-// record in format ("pdf", "md", "json"), and returns the case as it
-// stands after, to be exported. Only the case's parties and partnership
-// roles may export. Returns ENOTFOUND for an unknown id, EFORBIDDEN
-// (recording the refused attempt, and saying nothing of the case) for
-// anyone else, EINVALID for an empty format and EINTERNAL on store failure.
+// RecordExport records in the case's access log that actor exported its
+// record in format ("pdf", "md", "json"), and returns the case to be
+// exported. Only the case's parties and partnership roles may export.
+// Returns ENOTFOUND for an unknown id and, in the same words, for anyone
+// outside the case (recording the refused attempt), EFORBIDDEN for a
+// safeguarding lead who is not on it (recorded too), EINVALID for an empty
+// format and EINTERNAL on store failure.
 func (e *Engine) RecordExport(ctx context.Context, actor, id, format string) (*Case, error) {
 	if format == "" || len(format) > 20 {
 		return nil, Errorf(EINVALID, "Please choose an export format.")
 	}
-	return e.audit(ctx, actor, id, EventExported, "export", CanExport, map[string]string{"format": format})
+	return e.access(ctx, actor, id, EventExported, "export", CanExport, map[string]string{"format": format})
 }
 
 // GetFor is Get for a step the actor is attempting, such as a verb: a
-// refusal is recorded on the case's timeline with attempt. Returns what Get
-// returns.
+// refusal is recorded in the case's access log with attempt. Returns what
+// Get returns.
 func (e *Engine) GetFor(ctx context.Context, actor, id, attempt string) (*Case, error) {
 	c, err := e.get(ctx, actor, id)
 	if err != nil {
@@ -119,78 +154,134 @@ func (e *Engine) get(ctx context.Context, actor, id string) (*Case, error) {
 	return c, nil
 }
 
-// audit appends one audit event of kind for actor if allowed lets them,
-// and otherwise records a refusal of attempt.
-func (e *Engine) audit(ctx context.Context, actor, id string, kind EventKind, attempt string, allowed func(*Case, Actor) bool, fields map[string]string) (*Case, error) {
+// access records an access of kind by actor in the case's log if allowed
+// lets them, and otherwise records a refusal of attempt.
+func (e *Engine) access(ctx context.Context, actor, id string, kind EventKind, attempt string, allowed func(*Case, Actor) bool, fields map[string]string) (*Case, error) {
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	id = NormaliseCaseID(id)
-	now := e.now()
-	refused := false
-	c, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
-		refused = !allowed(c, a)
-		ev := auditEvent(c, kind, a, now)
-		if refused {
-			ev.Kind = EventAccessRefused
-			ev.Fields["attempt"] = attempt
-		} else {
-			for k, v := range fields {
-				ev.Fields[k] = v
-			}
-		}
-		c.append(ev)
-		return nil
-	})
+	c, err := e.get(ctx, actor, id)
 	if err != nil {
-		return nil, notFound(id, err)
+		return nil, err
 	}
-	if refused {
-		return nil, errNotParty
+	if !allowed(c, a) {
+		if err := e.refuse(ctx, c.ID, a, attempt); !CanSee(c, a) || ErrorCode(err) == EINTERNAL {
+			return nil, err
+		}
+		return nil, errNoExport
+	}
+	r := accessRecord(c, kind, a, e.now())
+	maps.Copy(r.Fields, fields)
+	if err := e.Store.AppendAudit(ctx, c.ID, r); err != nil {
+		return nil, notFound(c.ID, err)
 	}
 	return c, nil
 }
 
-// refuse records that a refused what on case id and returns the
-// refusal, which says nothing of the case. If the record cannot be written
-// it returns EINTERNAL.
+var errNoExport = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it and the partnership can export its record.")
+
+// refuse records in the case's access log that a tried attempt on case id
+// and returns the refusal, which says nothing of the case. Refusals of one
+// attempt (a verb, "view", "export") by one person on one case on one day
+// are merged into one record with a count and the first and last times, so
+// repeated attempts cannot flood the log. If the record cannot be
+// written it returns EINTERNAL.
 func (e *Engine) refuse(ctx context.Context, id string, a Actor, attempt string) error {
 	now := e.now()
-	_, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
-		ev := auditEvent(c, EventAccessRefused, a, now)
-		ev.Fields["attempt"] = attempt
-		c.append(ev)
-		return nil
-	})
-	if err != nil {
-		var ce *Error
-		if errors.As(err, &ce) && ce.Code == ENOTFOUND {
-			return errNotParty
-		}
+	r := AuditRecord{Kind: EventAccessRefused, Actor: a.ID, At: now, Fields: map[string]string{"attempt": attempt},
+		Merge: "refused:" + now.In(e.Calendar.Location()).Format(time.DateOnly) + ":" + attempt + ":" + a.ID}
+	if err := e.Store.AppendAudit(ctx, id, r); err != nil && ErrorCode(err) != ENOTFOUND {
 		return Internal("record refused access to "+safeID(id), err)
 	}
-	return errNotParty
+	return noCase(id)
 }
 
-// auditEvent builds an audit event by a on c: at the current stage, with the
-// version the write will produce, and no text.
-func auditEvent(c *Case, kind EventKind, a Actor, now time.Time) Event {
-	ev := Event{Kind: kind, At: now, Actor: a.ID, Fields: map[string]string{auditVersionField: strconv.FormatInt(c.Version+1, 10)}}
+// accessRecord builds an access record by a on c: at the current stage,
+// and with no text.
+func accessRecord(c *Case, kind EventKind, a Actor, now time.Time) AuditRecord {
+	r := AuditRecord{Kind: kind, At: now, Actor: a.ID, Fields: map[string]string{}}
 	if cur := c.Current(); cur != nil {
-		ev.Stage = cur.Key
+		r.Stage = cur.Key
 	}
-	if kind != EventAccessRefused {
-		ev.Side = c.SideOf(a.ID)
-		if ev.Side == "" && a.Partnership {
-			ev.Side = SidePartnership
-		}
+	r.Side = c.SideOf(a.ID)
+	if r.Side == "" && a.Partnership {
+		r.Side = SidePartnership
 	}
-	return ev
+	return r
 }
 
-// Audits returns the audit events of a case (views, exports, refusals), in
-// order.
+// AccessLog returns the access log of a case for actor: who viewed or
+// exported it and who tried to reach it from outside, oldest first. Only
+// partnership roles may have it. Returns ENOTFOUND for an unknown id and,
+// in the same words, for anyone outside the case (recording the refused
+// attempt), EFORBIDDEN for the case's own people, and EINTERNAL on store
+// failure.
+func (e *Engine) AccessLog(ctx context.Context, actor, id string) (*Case, []AuditRecord, error) {
+	c, err := e.GetFor(ctx, actor, id, "access log")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := e.Actor(ctx, actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !a.Partnership {
+		return nil, nil, Errorf(EFORBIDDEN, "The access log of a case is for the partnership team.")
+	}
+	log, err := e.accessLog(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, log, nil
+}
+
+// ExportAccessLog returns the access log of a case for its exported record,
+// for someone RecordExport has let export it. Returns EINTERNAL on store
+// failure.
+func (e *Engine) ExportAccessLog(ctx context.Context, c *Case) ([]AuditRecord, error) {
+	return e.accessLog(ctx, c)
+}
+
+func (e *Engine) accessLog(ctx context.Context, c *Case) ([]AuditRecord, error) {
+	stored, err := e.Store.AuditLog(ctx, c.ID)
+	if err != nil {
+		return nil, Internal("read access log of "+c.ID, err)
+	}
+	return c.AccessLog(stored), nil
+}
+
+// AccessLog returns the case's whole access log: the access events older
+// versions wrote on its timeline, which are left there and read as they
+// are, and then the stored records, all in time order.
+func (c *Case) AccessLog(stored []AuditRecord) []AuditRecord {
+	var out []AuditRecord
+	for _, e := range c.Audits() {
+		r := AuditRecord{Kind: e.Kind, Actor: e.Actor, Stage: e.Stage, Side: e.Side, At: e.At, Fields: map[string]string{}}
+		for k, v := range e.Fields {
+			if k != auditVersionField {
+				r.Fields[k] = v
+			}
+		}
+		out = append(out, r)
+	}
+	out = append(out, stored...)
+	slices.SortStableFunc(out, func(a, b AuditRecord) int { return a.At.Compare(b.At) })
+	return out
+}
+
+// Practice returns the case's timeline without the access events older
+// versions wrote on it: what happened in the case, for cards and records.
+func (c *Case) Practice() []Event {
+	if !slices.ContainsFunc(c.Events, func(e Event) bool { return e.Kind.IsAudit() }) {
+		return c.Events
+	}
+	return slices.DeleteFunc(slices.Clone(c.Events), func(e Event) bool { return e.Kind.IsAudit() })
+}
+
+// Audits returns the access events older versions wrote on the case's
+// timeline (views, exports, refusals), in order. New ones go to the
+// access log instead (see Store.AppendAudit).
 func (c *Case) Audits() []Event {
 	var out []Event
 	for _, e := range c.Events {

@@ -284,11 +284,16 @@ type Event struct {
 	Stage  string            `json:"stage"`
 	Text   string            `json:"text,omitempty"`   // free text; never logged
 	Fields map[string]string `json:"fields,omitempty"` // structured detail, e.g. "to_stage"
+	// Version is the case version the write that appended the event
+	// produced; 0 for events written before it was recorded.
+	Version int64 `json:"version,omitempty"`
 }
 
-// append adds an event to the timeline with the next sequence number.
+// append adds an event to the timeline with the next sequence number and
+// the version the write in progress will give the case.
 func (c *Case) append(e Event) Event {
 	e.Seq = len(c.Events) + 1
+	e.Version = c.Version + 1
 	c.Events = append(c.Events, e)
 	return e
 }

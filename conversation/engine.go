@@ -46,7 +46,8 @@ type Result struct {
 }
 
 // Cmd identifies who acts on which case. Version, when non-zero, is the case
-// version the actor saw; a different current version is a conflict.
+// version the actor saw; a different current version is a conflict for a
+// step that changes where the case stands (see Verb.Appends).
 type Cmd struct {
 	Actor   string
 	CaseID  string
@@ -79,8 +80,8 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 // Get returns a case the actor may see, for internal reads and rights
 // checks: it records nothing for people entitled to the case (a person
 // reading a case in full goes through View). Returns ENOTFOUND for an
-// unknown id and EFORBIDDEN, with no detail, for someone outside the case,
-// whose attempt is recorded on the case's timeline.
+// unknown id and, in the same words, for someone outside the case, whose
+// attempt is recorded in the case's access log.
 func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
 	return e.GetFor(ctx, actor, id, "access")
 }
@@ -111,9 +112,11 @@ func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]
 // finds CR-2026-0001.
 func NormaliseCaseID(id string) string { return strings.ToUpper(strings.TrimSpace(id)) }
 
+// notFound turns a store's error reading case id into the engine's: the
+// same answer as for a case the person is not part of when there is none.
 func notFound(id string, err error) error {
 	if ErrorCode(err) == ENOTFOUND {
-		return Errorf(ENOTFOUND, "There is no case %s. Check the id and try again.", safeID(id))
+		return noCase(id)
 	}
 	return Internal("load case "+safeID(id), err)
 }
@@ -156,14 +159,20 @@ func (e *Engine) setDue(c *Case) {
 	c.DueAt = e.Nudges.NextDue(c, e.Protocol, e.Calendar)
 }
 
-// checkText validates a free-text answer: required, and within max characters.
+// checkText validates a free-text answer and returns it as it will be
+// saved (see CleanText): required, without hidden characters, refused if
+// they would reorder it, and within max characters.
 func checkText(fe FieldErrors, field, v string, max int, what string) string {
+	valid := utf8.ValidString(v)
+	v, reorders := CleanText(v)
 	v = strings.TrimSpace(v)
 	switch {
+	case !valid:
+		fe.Add(field, "This text has characters we can't read. Please type it again.")
+	case reorders:
+		fe.Add(field, msgReorders)
 	case v == "":
 		fe.Add(field, "Please add "+what+".")
-	case !utf8.ValidString(v):
-		fe.Add(field, "This text has characters we can't read. Please type it again.")
 	case utf8.RuneCountInString(v) > max:
 		fe.Add(field, fmt.Sprintf("Please keep this to %d characters; it is %d now.", max, utf8.RuneCountInString(v)))
 	}
@@ -180,8 +189,11 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		return &Result{Route: r}, nil
 	}
 	fe := FieldErrors{}
-	in.ChildRef = strings.TrimSpace(in.ChildRef)
-	if in.ChildRef == "" {
+	ref, reorders := CleanRef(in.ChildRef)
+	in.ChildRef = strings.TrimSpace(ref)
+	if reorders {
+		fe.Add(FieldChildRef, "This reference holds hidden characters that change the order it is shown in. Please type it again.")
+	} else if in.ChildRef == "" {
 		fe.Add(FieldChildRef, "Please add the agency case reference.")
 	} else if msg := checkChildRef(in.ChildRef); msg != "" {
 		fe.Add(FieldChildRef, msg)
@@ -192,7 +204,11 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	in.Concern = checkText(fe, FieldConcern, in.Concern, MaxLongText, "what worries you")
 	in.Evidence = checkText(fe, FieldEvidence, in.Evidence, MaxLongText, "your evidence")
 	in.OutcomeSought = checkText(fe, FieldOutcomeSought, in.OutcomeSought, MaxShortText*5, "what would resolve it")
-	if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
+	crossBorder, reorders := CleanText(in.CrossBorder)
+	in.CrossBorder = strings.TrimSpace(crossBorder)
+	if reorders {
+		fe.Add(FieldCrossBorder, msgReorders)
+	} else if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
 		fe.Add(FieldCrossBorder, fmt.Sprintf("Please keep this to %d characters.", MaxShortText))
 	}
 	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
@@ -256,7 +272,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		Urgency:        in.Urgency,
 		Reflection:     in.Reflection,
 		FamilyInformed: in.FamilyInformed,
-		CrossBorder:    strings.TrimSpace(in.CrossBorder),
+		CrossBorder:    in.CrossBorder,
 		SeriousConcern: in.SeriousConcern,
 		Status:         StatusOpen,
 		Stages:         []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
@@ -291,15 +307,15 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 	c, err := e.Store.UpdateCase(ctx, id, func(c *Case) error {
 		outsider = nil
 		if !CanSee(c, a) {
-			outsider = errNotParty
+			outsider = noCase(id)
 		} else if !CanAct(c, a) {
 			outsider = errLeadOnly
 		}
 		if outsider != nil {
 			return outsider
 		}
-		if c.ChangedSince(cmd.Version) {
-			return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", c.ID)
+		if !verb.Appends() && c.ChangedSince(cmd.Version) {
+			return errChanged(c.ID)
 		}
 		if err := e.Protocol.Allowed(c, a, verb); err != nil {
 			return err
@@ -328,6 +344,12 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 	return &Result{Case: c, Events: slices.Clone(c.Events[before:])}, nil
 }
 
+// errChanged is the conflict of a step taken on a version of case id that
+// is no longer current.
+func errChanged(id string) error {
+	return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", id)
+}
+
 // event builds an event by actor at the case's current stage.
 func event(c *Case, kind EventKind, a Actor, now time.Time, text string) Event {
 	side := c.SideOf(a.ID)
@@ -350,14 +372,19 @@ func (e *Engine) Acknowledge(ctx context.Context, cmd Cmd) (*Result, error) {
 }
 
 // Respond records the answering side's response; it acknowledges the stage
-// too if nobody had. Returns EINVALID for empty or over-long text.
+// too if nobody had. A response never conflicts: it is saved whatever
+// version cmd carries, and when the case moved on since that version so
+// that the actor no longer answers at its current stage, their words are
+// kept on the timeline as a note (Fields["meant_as"] "respond"). Returns
+// EINVALID for empty or over-long text, EFORBIDDEN for anyone not
+// answering at the current stage.
 func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
 	text = checkText(fe, "text", text, MaxLongText, "your response")
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	return e.apply(ctx, cmd, VerbRespond, func(c *Case, a Actor, now time.Time) error {
+	res, err := e.apply(ctx, cmd, VerbRespond, func(c *Case, a Actor, now time.Time) error {
 		cur := c.Current()
 		if !cur.Acknowledged() {
 			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
@@ -366,9 +393,42 @@ func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, er
 		c.append(event(c, EventResponse, a, now, text))
 		return nil
 	})
+	if code := ErrorCode(err); cmd.Version == 0 || code != EFORBIDDEN && code != EINVALID {
+		return res, err
+	}
+	if note, ok := e.keepAsNote(ctx, cmd, text, VerbRespond); ok {
+		return note, nil
+	}
+	return nil, err
 }
 
-// AddNote adds a note to the timeline. Anyone who can see the case may.
+// keepAsNote saves the words of a step the actor could no longer take
+// because the case moved on since the version they wrote them on (it was
+// escalated, resolved or referred meanwhile) as a note, marked with the
+// verb meant (Fields["meant_as"]), so nothing they typed is lost. ok is
+// false when the case has not moved on or they may not add a note either.
+func (e *Engine) keepAsNote(ctx context.Context, cmd Cmd, text string, meant Verb) (*Result, bool) {
+	a, err := e.Actor(ctx, cmd.Actor)
+	if err != nil {
+		return nil, false
+	}
+	c, err := e.Store.GetCase(ctx, NormaliseCaseID(cmd.CaseID))
+	if err != nil || !c.ChangedSince(cmd.Version) || e.Protocol.Allowed(c, a, VerbNote) != nil {
+		return nil, false
+	}
+	res, err := e.apply(ctx, Cmd{Actor: cmd.Actor, CaseID: c.ID}, VerbNote, func(c *Case, a Actor, now time.Time) error {
+		ev := event(c, EventNote, a, now, text)
+		ev.Fields = map[string]string{"meant_as": string(meant)}
+		c.append(ev)
+		return nil
+	})
+	return res, err == nil
+}
+
+// AddNote adds a note to the timeline. Anyone who can act on the case may,
+// until it is closed. A note never conflicts: it is saved whatever version
+// cmd carries. Returns EINVALID for empty or over-long text or a closed
+// case.
 func (e *Engine) AddNote(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
 	text = checkText(fe, "text", text, MaxLongText, "a note")
@@ -408,6 +468,9 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 	a, err := e.Actor(ctx, cmd.Actor)
 	if err != nil {
 		return nil, err
+	}
+	if CanAct(c, a) && c.ChangedSince(cmd.Version) {
+		return nil, errChanged(c.ID)
 	}
 	if err := e.Protocol.Allowed(c, a, VerbEscalate); err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ const months = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|ju
 // nil means none. It never returns the matched text, so callers cannot log
 // it by mistake.
 func DetectIdentifiers(text string) []IdentifierKind {
+	text, _ = CleanText(text) // a zero-width space must not hide a number
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}

@@ -35,6 +35,41 @@ var Verbs = []Verb{
 	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
 }
 
+// Appends reports whether v only adds to the timeline (a note or a
+// response) rather than changing where the case stands. Such a step never
+// conflicts with another: it is saved whatever the case's version, so
+// nothing a person typed is thrown away because someone acted while the
+// form was open. Its rights are still checked against the case as it is.
+func (v Verb) Appends() bool { return v == VerbNote || v == VerbRespond }
+
+// doneBy lists, for each verb that changes where a case stands, the event
+// it appends.
+var doneBy = map[Verb]EventKind{
+	VerbAcknowledge: EventAcknowledged, VerbEscalate: EventEscalated, VerbPropose: EventResolutionProposed,
+	VerbConfirm: EventResolutionConfirmed, VerbDispute: EventResolutionDisputed, VerbWithdraw: EventWithdrawn,
+	VerbRefer: EventReferred, VerbMediation: EventMediationRequested, VerbExtend: EventDeadlineExtended,
+	VerbReassign: EventReassigned, VerbAcceptReferral: EventReferralAccepted, VerbReturnReferral: EventReferralReturned,
+	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed,
+}
+
+// DoneSince returns the latest event by which someone already took step v
+// after version: what a press or form made on that version lost to, when
+// two people did the same thing at once. ok is false for a version of 0,
+// a verb that only appends (see Verb.Appends), or when nobody took the
+// step since.
+func (c *Case) DoneSince(v Verb, version int64) (e Event, ok bool) {
+	kind, known := doneBy[v]
+	if version == 0 || !known {
+		return Event{}, false
+	}
+	for i := len(c.Events) - 1; i >= 0 && c.Events[i].Version > version; i-- {
+		if c.Events[i].Kind == kind {
+			return c.Events[i], true
+		}
+	}
+	return Event{}, false
+}
+
 // Actor is who is acting, whether they hold a partnership role, and the
 // agencies they are safeguarding lead for.
 type Actor struct {
@@ -43,7 +78,14 @@ type Actor struct {
 	LeadOf      []string // agency keys
 }
 
-var errNotParty = Errorf(EFORBIDDEN, "You are not part of this case, so you can't see or act on it.")
+// noCase is the answer for a case id a person cannot reach: one that does
+// not exist, or a real case they are not part of. The words and the code
+// are the same either way, so nobody outside a case can tell whether it
+// exists by asking; a refused attempt on a real case is still recorded in
+// its access log.
+func noCase(id string) *Error {
+	return Errorf(ENOTFOUND, "I can't find a case %s that you're part of. Check the id, or ask the person who raised it.", safeID(id))
+}
 
 var errLeadOnly = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it can act on it.")
 
@@ -63,12 +105,12 @@ func leads(c *Case, a Actor) bool {
 }
 
 // Allowed returns nil when actor may take verb on the case now. Otherwise it
-// returns EFORBIDDEN when the actor's role does not allow it (with no detail
-// of the case for people outside it), or EINVALID when the case's state does
-// not.
+// returns ENOTFOUND for people outside the case (the same answer as for an
+// unknown id), EFORBIDDEN when the actor's role does not allow it, or
+// EINVALID when the case's state does not.
 func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	if !CanSee(c, a) {
-		return errNotParty
+		return noCase(c.ID)
 	}
 	if !CanAct(c, a) {
 		return errLeadOnly
@@ -82,6 +124,15 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	// card, and most verbs are allowed or refused for another reason.
 	notOnStage := func() error {
 		return Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
+	}
+	// The answering side takes a stage further only once they have
+	// acknowledged it: before that, acknowledging or responding is the step
+	// they owe, and the raising side has the way up if they stay silent.
+	ackFirst := func() error {
+		if side == SideRespondent && !atReferral && !cur.Acknowledged() {
+			return Errorf(EINVALID, "Please acknowledge this stage first. You can then take it further if it needs to go further.")
+		}
+		return nil
 	}
 	if !c.Status.Active() && v != VerbNote {
 		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)
@@ -114,6 +165,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		if p.StageIndex(cur.Key) >= len(p.Stages)-1 {
 			return Errorf(EINVALID, "This is the last stage. You can ask for mediation or refer the case to the %s.", p.Referral.Body)
 		}
+		if err := ackFirst(); err != nil {
+			return err
+		}
 	case VerbPropose:
 		if !onStage {
 			return notOnStage()
@@ -139,6 +193,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		if atReferral {
 			return Errorf(EINVALID, "The case is already with the partnership.")
 		}
+		if err := ackFirst(); err != nil {
+			return err
+		}
 	case VerbMediation:
 		if !onStage {
 			return notOnStage()
@@ -148,6 +205,9 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 		if p.StageIndex(cur.Key) < 1 {
 			return Errorf(EINVALID, "Mediation is for cases the managers could not resolve. Try escalating first.")
+		}
+		if err := ackFirst(); err != nil {
+			return err
 		}
 	case VerbExtend:
 		if !onStage && !a.Partnership {

@@ -99,7 +99,7 @@ type Store interface {
 
 	// DeleteCase removes a case for good, as retention requires: the case,
 	// its due index entry, its place in every list and index, its message
-	// refs, and any claim or remembered key naming it. Returns ENOTFOUND if
+	// refs, its access log, and any claim or remembered key naming it. Returns ENOTFOUND if
 	// there is no such case.
 	DeleteCase(ctx context.Context, id string) error
 
@@ -132,6 +132,24 @@ type Store interface {
 	// Release gives up owner's lease on key; releasing a lease held by
 	// someone else does nothing.
 	Release(ctx context.Context, key, owner string) error
+
+	// AppendAudit adds r to case id's access log (views, exports, refused
+	// attempts), kept beside the case and never inside it: the case is not
+	// read or written, so the log's length costs a case's writes nothing.
+	// The store sets r.Seq. When r.Merge is set and the log already holds
+	// a record with the same Merge, that record's Count goes up by one and
+	// its Last becomes r.At instead, and nothing is added. DeleteCase
+	// removes the log with the case. Returns ENOTFOUND if there is no such
+	// case, and EINTERNAL on failure.
+	AppendAudit(ctx context.Context, id string, r AuditRecord) error
+	// AuditLog returns case id's access log in the order it was written,
+	// each record with its Seq, and with Count and Last for merged ones;
+	// none is an empty result, not an error. Returns EINTERNAL on failure.
+	AuditLog(ctx context.Context, id string) ([]AuditRecord, error)
+	// Outbox holds every message a step causes until it is delivered:
+	// UpdateCase and CreateCase enqueue the StepEffect of what they write
+	// in the same atomic write, and DeleteCase removes the case's effects.
+	Outbox
 
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error

@@ -17,8 +17,8 @@ import (
 )
 
 // notStored are types that pass through the Store interface but are not
-// kept: a query's filter.
-var notStored = map[string]bool{"CaseFilter": true}
+// kept: a query's filter, and the outbox's counts.
+var notStored = map[string]bool{"CaseFilter": true, "OutboxStats": true}
 
 // storedTypes returns every struct type of package conversation that goes
 // into or comes out of the Store interface, and every struct type they

@@ -81,6 +81,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	box := &inbox{}
 	disp := bot.NewDispatcher(env.Store, env.Router.Cards, log)
 	disp.Fallback = box
+	worker := bot.NewWorker(env.Router, disp, log)
 	sched := scheduler.New(env.Engine, env.Router.Cards, env.People, disp, log)
 	sched.Pace = 0
 
@@ -94,7 +95,9 @@ func TestCanaryNeverLeaks(t *testing.T) {
 		if len(r.Errors) > 0 || (len(r.Messages) > 0 && r.Messages[0].Kind == "error") {
 			t.Fatalf("%s %s %s: %+v", in.Text, in.Verb, in.FormKey, r.Messages)
 		}
-		disp.Finish(ctx, r) // messages to people entitled to the case may quote them
+		if _, err := worker.Drain(ctx); err != nil { // messages to people entitled to the case may quote them
+			t.Fatal(err)
+		}
 		return r
 	}
 	act := func(actor, id string, v conversation.Verb, values map[string]string) {
@@ -112,7 +115,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 			"reflection": "discussed_with_lead", "family_informed": "no", "cross_border": text("border"),
 			"serious_concern": "yes",
 		}})
-		return r.Refresh.ID
+		return r.Step.ID
 	}
 
 	one, two, three := raise(), raise(), raise()

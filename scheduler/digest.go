@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -60,7 +59,8 @@ func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 			cur := c.Current()
 			lines = append(lines, fmt.Sprintf("%s · %s · due %s", c.ID, s.engine.Protocol.StageName(cur.Key), s.cards.Deadline(cur.Deadline)))
 		}
-		m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:\n%s", len(cs), plural(len(cs)), isAre(len(cs)), strings.Join(lines, "\n"))
+		m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:", len(cs), plural(len(cs)), isAre(len(cs)))
+		m.List = lines
 		if unreached := s.dispatcher.Deliver(ctx, []bot.Outbound{{To: id, Message: m}}); len(unreached) > 0 {
 			s.log.Warn("digest not delivered", "cases", len(cs))
 			continue

@@ -30,6 +30,7 @@ type Console struct {
 	router     *bot.Router
 	people     *bot.People
 	dispatcher *bot.Dispatcher
+	worker     *bot.Worker // delivers the outbox after each command
 	in         *bufio.Scanner
 	out        io.Writer
 	prompt     bool
@@ -48,14 +49,20 @@ type Console struct {
 // New returns a console over router reading from in and writing to out.
 // With prompt set it prints a prompt before each line (for a terminal).
 // It registers itself as the dispatcher's fallback, so every message to
-// anyone is shown.
+// anyone is shown, and delivers the store's outbox with its own worker
+// after each command, so what a step causes shows right after it.
 func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, in io.Reader, out io.Writer, prompt bool) *Console {
 	c := &Console{router: router, people: people, dispatcher: dispatcher, in: bufio.NewScanner(in), out: out,
 		prompt: prompt, inbox: map[string][]bot.Message{}}
 	c.in.Buffer(make([]byte, 64*1024), 1024*1024)
 	dispatcher.Fallback = c
+	c.worker = bot.NewWorker(router, dispatcher, router.Log)
+	c.worker.Parallel = 1 // one at a time, so the transcript reads in order
 	return c
 }
+
+// Worker returns the console's delivery worker.
+func (c *Console) Worker() *bot.Worker { return c.worker }
 
 // Platform implements bot.Sender.
 func (c *Console) Platform() string { return Platform }
@@ -103,6 +110,7 @@ func (c *Console) readLine(prompt string) (string, bool) {
 // Returns only errors from reading the input.
 func (c *Console) Run(ctx context.Context) error {
 	c.say("resolvebot console. Type /help for console commands, or help for what the bot does.\n")
+	c.deliver(ctx) // anything a previous run left undelivered
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -266,11 +274,19 @@ func (c *Console) save(m bot.Message) {
 // SaveTo sets the directory attachments are saved in; "" is the working directory.
 func (c *Console) SaveTo(dir string) { c.dir = dir }
 
-// finish sends the reply's messages to everyone else and says who could
-// not be reached.
+// finish delivers what the step caused, from the outbox, and brings the
+// cards of a case up to date after a press on an old card.
 func (c *Console) finish(ctx context.Context, reply bot.Reply) {
-	if unreached := c.dispatcher.Finish(ctx, reply); len(unreached) > 0 {
-		c.say("Could not reach: %s\n", strings.Join(unreached, ", "))
+	if reply.Refresh != nil {
+		_ = c.dispatcher.Refresh(ctx, reply.Refresh)
+	}
+	c.deliver(ctx)
+}
+
+// deliver sends everything deliverable in the outbox.
+func (c *Console) deliver(ctx context.Context) {
+	if _, err := c.worker.Drain(ctx); err != nil {
+		c.say("Could not deliver messages: %s\n", conversation.ErrorMessage(err))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,8 +83,8 @@ func TestWalkthrough(t *testing.T) {
 			for _, want := range []string{
 				"Case CR-2026-0001 is open at Professional to Professional. We've asked Priya Shah to acknowledge it by Tue 24 Nov, 17:00",
 				"--> to Priya Shah <priya.shah@csc.example.org>",
-				"You are not part of this case, so you can't see or act on it.",
-				"There is no case CR-2026-9999.",
+				"I can't find a case CR-2026-0001 that you're part of. Check the id, or ask the person who raised it.",
+				"I can't find a case CR-2026-9999 that you're part of. Check the id, or ask the person who raised it.",
 				"Only the people answering at the current stage (Manager to Manager) can do this.",
 				"CR-2026-0001 is resolved.",
 				"In an emergency call 999.",
@@ -108,12 +109,26 @@ func TestWalkthrough(t *testing.T) {
 			for _, e := range cs.Events {
 				kinds = append(kinds, e.Kind)
 			}
-			// The outsider's attempt and the final status view are audited.
-			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged, conversation.EventAccessRefused,
+			// The timeline holds the practice only.
+			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged,
 				conversation.EventEscalated, conversation.EventAcknowledged, conversation.EventResolutionProposed,
-				conversation.EventResolutionConfirmed, conversation.EventViewed}
+				conversation.EventResolutionConfirmed}
 			if !slices.Equal(kinds, want) {
 				t.Errorf("timeline = %v, want %v", kinds, want)
+			}
+			// The outsider's attempts and the final status view are in the
+			// access log.
+			log, err := env.Store.AuditLog(ctx, "CR-2026-0001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var access []string
+			for _, r := range log {
+				access = append(access, fmt.Sprintf("%s %s %s ×%d", r.Kind, r.Actor, r.Fields["attempt"], r.Times()))
+			}
+			wantAccess := []string{"access_refused olu.ade@health.example.org view ×1", "viewed school.manager@example.org  ×1"}
+			if !slices.Equal(access, wantAccess) {
+				t.Errorf("access log = %q, want %q", access, wantAccess)
 			}
 			if cs.Status != conversation.StatusResolved || cs.Resolution == nil || len(cs.Resolution.Actions) != 1 {
 				t.Errorf("case status %s, resolution %+v", cs.Status, cs.Resolution)

@@ -20,6 +20,9 @@ func Render(m bot.Message) string {
 	if m.Text != "" {
 		b.WriteString(clean(m.Text) + "\n")
 	}
+	for _, it := range m.List {
+		b.WriteString("  - " + strings.ReplaceAll(clean(it), "\n", "\n    ") + "\n")
+	}
 	for _, f := range m.Fields {
 		v := clean(f.Value)
 		if strings.Contains(v, "\n") {
@@ -32,12 +35,22 @@ func Render(m bot.Message) string {
 			fmt.Fprintf(&b, "  ! %s: %s\n", k, clean(m.Errors[k]))
 		}
 	}
-	if len(m.Buttons) > 0 {
-		var parts []string
-		for _, btn := range m.Buttons {
-			parts = append(parts, fmt.Sprintf("[%s: %s %s]", btn.Label, btn.Verb, btn.CaseID))
+	// The likely next steps as buttons, then the others a person may take,
+	// as the chat platforms show them in a "More" menu.
+	var primary, more []string
+	for _, btn := range m.Buttons {
+		part := fmt.Sprintf("[%s: %s %s]", btn.Label, btn.Verb, btn.CaseID)
+		if btn.Secondary {
+			more = append(more, part)
+		} else {
+			primary = append(primary, part)
 		}
-		b.WriteString("  " + strings.Join(parts, " ") + "\n")
+	}
+	if len(primary) > 0 {
+		b.WriteString("  " + strings.Join(primary, " ") + "\n")
+	}
+	if len(more) > 0 {
+		b.WriteString("  More: " + strings.Join(more, " ") + "\n")
 	}
 	return b.String()
 }

@@ -75,7 +75,7 @@ func newWorld(t *testing.T) *world {
 		conn.AddMember(u.Member())
 	}
 	return &world{t: t, logs: logs, env: env, teams: tad, connector: conn,
-		slack:  &slackDriver{t: t, fake: fake, handler: sh, wait: sad.Wait, secret: secret},
+		slack:  &slackDriver{t: t, fake: fake, handler: sh, wait: func() { sad.Wait(); env.Settle(t) }, secret: secret},
 		client: &teamstest.Client{Handler: tad, Keys: keys, Connector: conn, AppID: appID, Now: env.Clock.Now}}
 }
 
@@ -85,6 +85,7 @@ func (w *world) onTeams(activity map[string]any) map[string]any {
 	w.t.Helper()
 	rec := w.client.Post(w.t, activity)
 	w.teams.Wait()
+	w.env.Settle(w.t)
 	if rec.Code != http.StatusOK {
 		w.t.Fatalf("teams: status %d: %s", rec.Code, rec.Body.String())
 	}
@@ -182,7 +183,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 			t.Fatalf("Alex was messaged on Slack too")
 		}
 	}
-	samTS, _ := w.slack.fake.Button(sam.DM(), "rb_withdraw")
+	samTS, _, _, _ := w.slack.fake.Step(sam.DM(), "withdraw")
 	if samTS == "" {
 		t.Fatalf("Sam has no case card on Slack")
 	}

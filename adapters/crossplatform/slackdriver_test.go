@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,7 +68,8 @@ func (d *slackDriver) userJSON(u slackfake.User) map[string]any {
 // press presses the button actionID on the latest card in u's DM.
 func (d *slackDriver) press(u slackfake.User, actionID, trigger string) map[string]any {
 	d.t.Helper()
-	ts, value := d.fake.Button(u.DM(), actionID)
+	// A step may be a button or an option of the card's overflow menu.
+	ts, id, typ, value := d.fake.Step(u.DM(), strings.TrimPrefix(actionID, "rb_"))
 	if value == "" {
 		d.t.Fatalf("no %s button in %s's Slack messages", actionID, u.Name)
 	}
@@ -80,8 +82,7 @@ func (d *slackDriver) press(u slackfake.User, actionID, trigger string) map[stri
 		"message":      map[string]any{"type": "message", "user": "U0BOT", "bot_id": "B0BOT", "ts": ts, "text": "card", "blocks": blocks},
 		"state":        map[string]any{"values": map[string]any{}},
 		"response_url": "https://hooks.slack.com/actions/T0TEAM/1/abc",
-		"actions": []any{map[string]any{"action_id": actionID, "block_id": "actions", "type": "button", "value": value,
-			"text": map[string]any{"type": "plain_text", "text": "x"}, "action_ts": "1790000000.1"}},
+		"actions":      []any{slackfake.StepAction(id, typ, value)},
 	})
 }
 

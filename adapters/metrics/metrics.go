@@ -24,6 +24,7 @@ type Metrics struct {
 	commands   *prometheus.CounterVec
 	calls      *prometheus.CounterVec
 	callErrors *prometheus.CounterVec
+	outbox     *outboxMetrics
 }
 
 // Default is the process-wide set that serve exposes on GET /metrics.
@@ -58,6 +59,8 @@ func New() *Metrics {
 	}
 	m.reg.MustRegister(m.requests, m.ackLatency, m.commands, m.calls, m.callErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.outbox = newOutboxMetrics()
+	m.reg.MustRegister(m.outbox.collectors()...)
 	return m
 }
 

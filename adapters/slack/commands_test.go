@@ -28,6 +28,9 @@ func withCase(t *testing.T, h *harness) *conversation.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Deliver what the raise put in the outbox, so a test that resets the
+	// fake Slack afterwards sees only what its own steps cause.
+	h.env.Settle(t)
 	return res.Case
 }
 
@@ -42,7 +45,7 @@ func TestSlashCommands(t *testing.T) {
 		{"help", "/resolve list"},
 		{"report", "partnership"},
 		{"what is this", "didn't recognise"},
-		{"status CR-2099-9999", "There is no case"},
+		{"status CR-2099-9999", "I can't find a case CR-2099-9999 that you're part of"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -78,6 +81,7 @@ func TestLongStatusGoesToTheDM(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.env.Discard(t) // the notes' messages are not what this is about
 	h.fake.Reset()
 	r := h.command(sam, "status "+c.ID, "trig")
 	if r.Status != 200 || !strings.Contains(r.Raw, "Case "+c.ID+" has a lot to show") || !strings.Contains(r.Raw, "direct message") {

@@ -42,9 +42,9 @@ func TestExportUploadsTheRecord(t *testing.T) {
 		if strings.Join(steps, ",") != "files.getUploadURLExternal,upload,files.completeUploadExternal" {
 			t.Fatalf("upload steps %v", steps)
 		}
-		got, _ := h.env.Store.GetCase(context.Background(), c.ID)
-		if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventExported || last.Fields["format"] != "pdf" {
-			t.Fatalf("last event %s %v, want the export", last.Kind, last.Fields)
+		log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+		if last := log[len(log)-1]; last.Kind != conversation.EventExported || last.Fields["format"] != "pdf" {
+			t.Fatalf("last access record %s %v, want the export", last.Kind, last.Fields)
 		}
 	}
 }
@@ -62,9 +62,12 @@ func TestExportRefusedUploadsNothing(t *testing.T) {
 	if n := len(h.fake.Uploads()); n != 0 {
 		t.Fatalf("%d files uploaded to someone outside the case", n)
 	}
-	got, _ := h.env.Store.GetCase(context.Background(), c.ID)
-	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventAccessRefused || last.Fields["attempt"] != "export" {
-		t.Fatalf("last event %s %v, want the refused export", last.Kind, last.Fields)
+	log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+	if len(log) == 0 {
+		t.Fatal("the refused export is not in the access log")
+	}
+	if last := log[len(log)-1]; last.Kind != conversation.EventAccessRefused || last.Fields["attempt"] != "export" {
+		t.Fatalf("last access record %s %v, want the refused export", last.Kind, last.Fields)
 	}
 }
 

@@ -88,6 +88,14 @@ func wholeFlow(t *testing.T, socket bool) {
 	if _, v := h.fake.Button("D02JO", "rb_acknowledge"); !strings.Contains(v, id) {
 		t.Fatalf("Jo has no Acknowledge button for %s", id)
 	}
+	// A step in the card's overflow menu opens its form as a button does.
+	if _, actionID, typ, _ := h.fake.Step("D02JO", "note"); actionID != actionMore || typ != "overflow" {
+		t.Fatalf("Add note is a %s %q, want an option of the overflow menu", typ, actionID)
+	}
+	h.press(jo, "rb_note", "trig-note")
+	if meta, _ := decodeMeta(h.openedView("trig-note")["private_metadata"].(string)); meta.Form != "action:note" || meta.Case != id {
+		t.Fatalf("Add note from the overflow opened %+v", meta)
+	}
 	refs, _ := h.env.Store.MessageRefs(ctx, id)
 	if len(refs) != 2 {
 		t.Fatalf("%d card copies recorded, want 2 (Sam and Jo)", len(refs))
@@ -128,7 +136,7 @@ func wholeFlow(t *testing.T, socket bool) {
 		t.Fatal("not escalated")
 	}
 	for _, u := range []slackfake.User{schoolMg, cscMg} {
-		if _, v := h.fake.Button("D"+u.ID[1:], "rb_propose"); !strings.Contains(v, id) {
+		if _, _, _, v := h.fake.Step("D"+u.ID[1:], "propose"); !strings.Contains(v, id) {
 			t.Fatalf("%s has no card with Propose resolution", u.Name)
 		}
 	}
@@ -138,6 +146,11 @@ func wholeFlow(t *testing.T, socket bool) {
 	h.fake.Reset()
 	h.press(schoolMg, "rb_propose", "trig-4")
 	prop := h.openedView("trig-4")
+	// An action line with no owner comes back on the Actions question.
+	r = h.submit(schoolMg, "Vtrig-4", prop, map[string]string{"way_forward": "Early help assessment this week.", "actions": "Book the assessment"})
+	if errs, _ := r.Body["errors"].(map[string]any); r.Body["response_action"] != "errors" || errs["actions"] == nil {
+		t.Fatalf("action without an owner: %s", r.Raw)
+	}
 	if r := h.submit(schoolMg, "Vtrig-4", prop, map[string]string{"way_forward": "Early help assessment this week."}); r.Body["response_action"] != "clear" {
 		t.Fatalf("propose submission: %s", r.Raw)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -74,9 +75,9 @@ func (a *Adapter) handle(ctx context.Context, kind string, in bot.Inbound) bot.R
 	return r
 }
 
-// record is handle for an event acknowledged as soon as it is stored: the
-// messages about a recorded step are built after the acknowledgement, by
-// calling Complete on the reply.
+// record is handle for an event acknowledged as soon as it is stored: a
+// recorded step's messages, the confirmation to the person who acted
+// included, are in the outbox with it, for the delivery worker to send.
 func (a *Adapter) record(ctx context.Context, kind string, in bot.Inbound) bot.Reply {
 	r := a.router.Record(ctx, in)
 	a.metrics.Command(Platform, kind, outcomeOf(r))
@@ -334,11 +335,24 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	default:
 		return outcome{}
 	}
-	verb, caseID, version, ok := parseButtonValue(act.Value)
-	if !ok {
-		return outcome{}
+	value := act.Value
+	if act.ActionID == actionMore { // a step chosen from a card's overflow menu
+		value = act.SelectedOption.Value
 	}
-	reply := a.record(ctx, string(verb), bot.Inbound{Actor: per.ID, Verb: verb, CaseID: caseID, Version: version})
+	// unknownPress has made sure the value names a step and a case.
+	in := bot.Inbound{Actor: per.ID}
+	kind := "damaged"
+	if verb, caseID, version, ok := parseButtonValue(value); ok {
+		in.Verb, in.CaseID, in.Version, kind = verb, caseID, version, string(verb)
+	} else {
+		// A version we did not write (tampered, negative, too big): the
+		// router says so and shows the case as it stands.
+		in.Damaged = true
+		if parts := strings.Split(value, "|"); len(parts) > 1 {
+			in.CaseID = parts[1]
+		}
+	}
+	reply := a.record(ctx, kind, in)
 	if f := formOf(reply); f != nil {
 		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
@@ -347,7 +361,6 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	}
 	channel := ic.Container.ChannelID
 	return outcome{after: func(ctx context.Context) {
-		reply := reply.Complete(ctx)
 		var refused, said []bot.Message
 		for _, m := range a.others(reply) {
 			if m.Kind == "error" {
@@ -455,10 +468,18 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if len(reply.Errors) > 0 {
 		blocks := inputBlockIDs(ic.View)
 		errs := map[string]string{}
-		for k, v := range reply.Errors {
-			if slices.Contains(blocks, k) {
-				errs[k], _ = cutEscaped(v, 300)
+		for _, k := range slices.Sorted(maps.Keys(reply.Errors)) {
+			// "actions[0].owner" belongs to the "actions" question.
+			block := k
+			if i := strings.IndexAny(k, "[."); i > 0 {
+				block = k[:i]
 			}
+			if slices.Contains(blocks, block) {
+				errs[block] = strings.TrimSpace(errs[block] + " " + reply.Errors[k])
+			}
+		}
+		for k, v := range errs {
+			errs[k], _ = cutEscaped(v, 300)
 		}
 		if len(errs) > 0 {
 			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}
@@ -488,10 +509,6 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		}
 	}
 	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
-		if reply.Pending() {
-			reply = reply.Complete(ctx)
-			msgs = a.others(reply)
-		}
 		a.tell(ctx, per, w, msgs)
 		a.finish(ctx, reply)
 	}}

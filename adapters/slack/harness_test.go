@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,7 @@ func (h *harness) postSigned(contentType string, body []byte, headers map[string
 	rec := httptest.NewRecorder()
 	h.handler.ServeHTTP(rec, req)
 	h.ad.Wait()
+	h.env.Settle(h.t)
 	out := response{Status: rec.Code, Raw: rec.Body.String()}
 	if rec.Header().Get("Content-Type") == "application/json" {
 		if err := json.Unmarshal(rec.Body.Bytes(), &out.Body); err != nil {
@@ -168,6 +170,7 @@ func (h *harness) viaSocket(typ string, payload any) response {
 	raw, _ := json.Marshal(map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(p), "accepts_response_payload": typ != socketmode.RequestTypeEventsAPI})
 	h.ad.HandleSocketEvent(context.Background(), h.acker, socketEvent(h.t, raw))
 	h.ad.Wait()
+	h.env.Settle(h.t)
 	acks, ok := h.acker.get(id)
 	if !ok {
 		return response{Status: 500}
@@ -236,6 +239,14 @@ func (h *harness) press(u slackfake.User, actionID, trigger string) response {
 	h.t.Helper()
 	ch := "D" + u.ID[1:]
 	ts, value := h.fake.Button(ch, actionID)
+	action := map[string]any{"action_id": actionID, "block_id": "actions", "type": "button", "value": value,
+		"text": map[string]any{"type": "plain_text", "text": "x", "emoji": true}, "action_ts": "1790000000.1"}
+	if verb, ok := strings.CutPrefix(actionID, actionPrefix); ok && actionID != actionView {
+		// A step may be a button or an option of the card's overflow menu.
+		var id, typ string
+		ts, id, typ, value = h.fake.Step(ch, verb)
+		action = slackfake.StepAction(id, typ, value)
+	}
 	if value == "" {
 		h.t.Fatalf("no %s button in %s's messages", actionID, u.Name)
 	}
@@ -247,8 +258,7 @@ func (h *harness) press(u slackfake.User, actionID, trigger string) response {
 		"message":      map[string]any{"type": "message", "user": "U0BOT", "bot_id": "B0BOT", "ts": ts, "text": "card", "blocks": h.fake.Message(ch, ts)},
 		"state":        map[string]any{"values": map[string]any{}},
 		"response_url": "https://hooks.slack.com/actions/T0TEAM/1/abc",
-		"actions": []any{map[string]any{"action_id": actionID, "block_id": "actions", "type": "button", "value": value,
-			"text": map[string]any{"type": "plain_text", "text": "x", "emoji": true}, "action_ts": "1790000000.1"}},
+		"actions":      []any{action},
 	})
 }
 

@@ -79,17 +79,32 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+	// The signature headers (present, timestamp within five minutes) are
+	// checked before the body is read. Of a request without them only an
+	// ssl_check is answered, so no more of its body is read than one needs.
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	sv, verr := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
+	limit := int64(MaxBody)
+	if verr != nil {
+		if ct != "application/x-www-form-urlencoded" {
+			http.Error(w, "request not verified: "+verifyReason(verr), http.StatusUnauthorized)
 			return
 		}
-		http.Error(w, "could not read the request", http.StatusBadRequest)
+		limit = maxSSLCheck
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe) && verr != nil:
+			http.Error(w, "request not verified: "+verifyReason(verr), http.StatusUnauthorized)
+		case errors.As(err, &mbe):
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		default:
+			http.Error(w, "could not read the request", http.StatusBadRequest)
+		}
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "application/x-www-form-urlencoded" && sslCheck(body) {
 		// Slack checks the certificate of a slash command's URL with a
 		// POST of ssl_check=1 and a token; Slack's own Bolt answers it
@@ -99,9 +114,8 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	sv, err := slack.NewSecretsVerifier(r.Header, a.opts.SigningSecret)
-	if err != nil {
-		http.Error(w, "request not verified: "+verifyReason(err), http.StatusUnauthorized)
+	if verr != nil {
+		http.Error(w, "request not verified: "+verifyReason(verr), http.StatusUnauthorized)
 		return
 	}
 	if _, err := sv.Write(body); err != nil || sv.Ensure() != nil {
@@ -224,6 +238,10 @@ func verifyReason(err error) string {
 	}
 	return strings.SplitN(err.Error(), ":", 2)[0]
 }
+
+// maxSSLCheck is the most read of an unsigned body, to see whether it is
+// an ssl_check (ssl_check=1 and a token).
+const maxSSLCheck = 4 << 10
 
 // sslCheck reports whether a form body is Slack's certificate check
 // (ssl_check=1, and no command or payload).

@@ -1,9 +1,11 @@
 package slack
 
 import (
-	"strings"
+	"maps"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Rate is how fast calls to one Web API method may go: on average one per
@@ -51,21 +53,17 @@ var DefaultPace = map[string]Rate{
 // dropped.
 const maxBuckets = 4096
 
-// pacer is a token bucket per Web API method (and per channel where the
-// method's Rate says so). A caller reserves a token and waits until it is
-// due; callers queue in order, so a burst is spread at the method's rate.
+// pacer is a token bucket (a rate.Limiter) per Web API method, and per
+// channel where the method's Rate says so. A caller reserves a turn and
+// waits until it is due; callers queue in order, so a burst is spread at
+// the method's rate.
 type pacer struct {
 	now   func() time.Time
 	rates map[string]Rate
 	def   Rate
 
 	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-type bucket struct {
-	tokens float64   // may go below zero: calls already waiting
-	at     time.Time // when tokens was last brought up to date
+	buckets map[string]*rate.Limiter
 }
 
 // newPacer returns a pacer with DefaultPace overridden by overrides; nil
@@ -74,72 +72,59 @@ func newPacer(off bool, overrides map[string]Rate, now func() time.Time) *pacer 
 	if off {
 		return nil
 	}
-	rates := make(map[string]Rate, len(DefaultPace)+len(overrides))
-	for m, r := range DefaultPace {
-		rates[m] = r
-	}
-	for m, r := range overrides {
-		rates[m] = r
-	}
-	return &pacer{now: now, rates: rates, def: DefaultRate, buckets: map[string]*bucket{}}
+	rates := maps.Clone(DefaultPace)
+	maps.Copy(rates, overrides)
+	return &pacer{now: now, rates: rates, def: DefaultRate, buckets: map[string]*rate.Limiter{}}
 }
 
-// reserve takes a token for a call to method in channel and returns how
+// rateOf returns the Rate of method.
+func (p *pacer) rateOf(method string) Rate {
+	if r, found := p.rates[method]; found {
+		return r
+	}
+	return p.def
+}
+
+// reserve takes a turn for a call to method in channel and returns how
 // long the caller must wait before calling. When the wait would end after
 // deadline (if hasDeadline), it takes nothing and returns ok false.
 func (p *pacer) reserve(method, channel string, deadline time.Time, hasDeadline bool) (wait time.Duration, ok bool) {
 	if p == nil {
 		return 0, true
 	}
-	r, found := p.rates[method]
-	if !found {
-		r = p.def
-	}
+	r := p.rateOf(method)
 	if r.Every <= 0 {
 		return 0, true
 	}
-	burst := float64(max(r.Burst, 1))
 	key := method
 	if r.PerChannel && channel != "" {
 		key += "\x00" + channel
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := p.now()
-	b := p.buckets[key]
-	if b == nil {
+	p.mu.Lock()
+	lim := p.buckets[key]
+	if lim == nil {
 		if len(p.buckets) >= maxBuckets {
 			p.prune(now)
 		}
-		b = &bucket{tokens: burst, at: now}
-		p.buckets[key] = b
+		lim = rate.NewLimiter(rate.Every(r.Every), max(r.Burst, 1))
+		p.buckets[key] = lim
 	}
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens = min(burst, b.tokens+float64(d)/float64(r.Every))
-		b.at = now
-	}
-	if b.tokens >= 1 {
-		b.tokens--
-		return 0, true
-	}
-	wait = time.Duration((1 - b.tokens) * float64(r.Every))
+	p.mu.Unlock()
+	res := lim.ReserveN(now, 1)
+	wait = res.DelayFrom(now)
 	if hasDeadline && now.Add(wait).After(deadline) {
+		res.CancelAt(now) // gives the turn back
 		return wait, false
 	}
-	b.tokens--
 	return wait, true
 }
 
 // prune drops the buckets that have filled up again, which behave as new
 // ones would. Called with p.mu held.
 func (p *pacer) prune(now time.Time) {
-	for k, b := range p.buckets {
-		method, _, _ := strings.Cut(k, "\x00")
-		r, found := p.rates[method]
-		if !found {
-			r = p.def
-		}
-		if b.tokens >= 0 && now.Sub(b.at) >= time.Duration((float64(max(r.Burst, 1))-b.tokens)*float64(r.Every)) {
+	for k, lim := range p.buckets {
+		if lim.TokensAt(now) >= float64(lim.Burst()) {
 			delete(p.buckets, k)
 		}
 	}

@@ -43,12 +43,20 @@ const (
 	MaxConfirmButton   = 30
 	MaxContextElements = 10
 	MaxFallbackText    = 3000
+	// MaxOverflowOptions is the most options an overflow menu takes, and
+	// MinOverflowOptions the fewest.
+	MaxOverflowOptions = 5
+	MinOverflowOptions = 2
+	// MaxCardButtons is the most buttons a message's actions block shows,
+	// so a row stays readable; the other steps go in its overflow.
+	MaxCardButtons = 5
 )
 
 // Action ids of the buttons and inputs the adapter renders.
 const (
 	actionPrefix       = "rb_"     // every case button: rb_<verb>
 	actionView         = "rb_view" // "View full case"
+	actionMore         = "rb_more" // the overflow menu of a card's other steps
 	callbackForm       = "rb_form" // every modal that collects a form
 	callbackInfo       = "rb_info" // a modal that only shows something
 	shortcutRaise      = "raise_disagreement"
@@ -241,6 +249,13 @@ func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallb
 		}
 		b.addText(prefix+esc(m.Text), reserve+1)
 	}
+	if len(m.List) > 0 {
+		items := make([]string, 0, len(m.List))
+		for _, it := range m.List {
+			items = append(items, "• "+esc(it))
+		}
+		b.addText(strings.Join(items, "\n"), reserve+1)
+	}
 	renderFields(b, m.Fields, reserve+1)
 	if len(m.Errors) > 0 {
 		var lines []string
@@ -249,21 +264,15 @@ func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallb
 		}
 		b.addText(strings.Join(lines, "\n"), reserve+1)
 	}
-	var elems []slack.BlockElement
-	for _, btn := range m.Buttons {
-		if len(elems) >= MaxActionElements-1 { // keep room for "View full case"
-			b.cut = true
-			break
-		}
-		elems = append(elems, renderButton(btn))
-	}
-	if b.cut {
-		if b.room() > 0 {
-			b.add(slack.NewContextBlock("", mrkdwnText("_Some of this was too long to show here._")))
-		}
+	elems := renderButtons(m.Buttons)
+	if b.cut && b.room() > 0 {
+		note := slack.NewSectionBlock(mrkdwnText("_Some of this was too long to show here._"), nil, nil)
 		if m.CaseID != "" {
-			elems = append(elems, viewButton(m.CaseID))
+			note.Accessory = slack.NewAccessory(viewButton(m.CaseID))
 		}
+		b.add(note)
+	} else if b.cut && m.CaseID != "" {
+		elems = append(elems, viewButton(m.CaseID))
 	}
 	if len(elems) > 0 {
 		b.blocks = append(b.blocks[:min(len(b.blocks), maxBlocks-1)], slack.NewActionBlock("actions", elems...))
@@ -318,6 +327,42 @@ func renderFields(b *blockBudget, fields []bot.Field, reserve int) {
 		b.add(slack.NewSectionBlock(mrkdwnText(t), nil, nil))
 	}
 	flush()
+}
+
+// renderButtons renders a card's steps: its primary ones as buttons (at
+// most MaxCardButtons) and the rest, in order, in an overflow menu ("…"),
+// or a "More actions…" select when there are more than an overflow menu
+// takes. A lone other step is a button when there is room, as an overflow
+// menu needs two options. No step is left out.
+func renderButtons(btns []bot.Button) []slack.BlockElement {
+	var elems []slack.BlockElement
+	var more []bot.Button
+	for _, btn := range btns {
+		if btn.Secondary || len(elems) == MaxCardButtons {
+			more = append(more, btn)
+			continue
+		}
+		elems = append(elems, renderButton(btn))
+	}
+	if len(more) == 1 && len(elems) < MaxCardButtons {
+		return append(elems, renderButton(more[0]))
+	}
+	if len(more) == 0 {
+		return elems
+	}
+	opts := make([]*slack.OptionBlockObject, 0, len(more))
+	for _, btn := range more {
+		if len(opts) == MaxSelectOptions {
+			break
+		}
+		opts = append(opts, &slack.OptionBlockObject{Text: plainText(btn.Label, MaxOptionText),
+			Value: buttonValue(btn.Verb, btn.CaseID, btn.Version)})
+	}
+	if len(opts) >= MinOverflowOptions && len(opts) <= MaxOverflowOptions {
+		return append(elems, slack.NewOverflowBlockElement(actionMore, opts...))
+	}
+	return append(elems, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,
+		plainText("More actions…", MaxPlaceholder), actionMore, opts...))
 }
 
 func renderButton(btn bot.Button) slack.BlockElement {
@@ -389,7 +434,7 @@ func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalView
 	f := m.Form
 	title := f.Title
 	if slen(title) > MaxModalTitle && meta.Case != "" {
-		title = bot.VerbLabel(conversation.Verb(strings.TrimPrefix(f.Key, bot.ActionFormPrefix)))
+		title = bot.VerbTitle(conversation.Verb(strings.TrimPrefix(f.Key, bot.ActionFormPrefix)))
 	}
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,

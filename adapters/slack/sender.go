@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/slack-go/slack"
@@ -22,6 +23,41 @@ func (a *Adapter) Platform() string { return Platform }
 // users.lookupByEmail. Returns an error when the person cannot be found on
 // Slack or Slack refuses the message.
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	ref, err := a.send(ctx, to, h, m)
+	return ref, sendError(err)
+}
+
+// permanentErrors are the Slack Web API errors no retry will cure: the
+// person is not on Slack, has left, or cannot be messaged by the app.
+var permanentErrors = map[string]bool{
+	"users_not_found": true, "user_not_found": true, "channel_not_found": true, "account_inactive": true,
+	"user_disabled": true, "cannot_dm_bot": true, "not_in_channel": true, "is_archived": true,
+	"message_not_found": true, "cant_update_message": true, "edit_window_closed": true,
+}
+
+// sendError tells the delivery worker what a failed call means: a rate
+// limit says when to try again (Slack's Retry-After), and an error that no
+// retry will cure is permanent.
+func sendError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return bot.RetryAfter(err, rl.RetryAfter)
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && permanentErrors[se.Err] || errors.Is(err, errNoEmail) {
+		return bot.Permanent(err)
+	}
+	return err
+}
+
+// errNoEmail is the failure to find someone on Slack without a handle or
+// an email to look them up by.
+var errNoEmail = errors.New("no slack handle and no email")
+
+func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	if h.Team == "" && !isSlackUserID(h.User) {
 		found, err := a.findByEmail(ctx, to)
 		if err != nil {
@@ -62,7 +98,7 @@ func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("update message: %w", err)
+		return sendError(fmt.Errorf("update message: %w", err))
 	}
 	return nil
 }
@@ -70,7 +106,7 @@ func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot
 // findByEmail finds a person on Slack by their email and links the handle.
 func (a *Adapter) findByEmail(ctx context.Context, to *conversation.Person) (conversation.Handle, error) {
 	if to.Email == "" {
-		return conversation.Handle{}, fmt.Errorf("no slack handle and no email")
+		return conversation.Handle{}, errNoEmail
 	}
 	var u *slack.User
 	err := a.call(ctx, "users.lookupByEmail", func(ctx context.Context) error {
@@ -149,10 +185,11 @@ func (a *Adapter) ephemeral(ctx context.Context, channel, user string, msgs []bo
 	}
 }
 
-// finish does the slow part of a reply from stored state: messages to
-// others and every copy of the case's card.
+// finish brings the cards of a case up to date after a press on an old
+// card. A recorded step's messages are not sent here: they are in the
+// outbox, which the delivery worker sends.
 func (a *Adapter) finish(ctx context.Context, r bot.Reply) {
-	if unreached := a.dispatcher.Finish(ctx, r); len(unreached) > 0 {
-		a.log.Warn("some people could not be reached", "count", len(unreached))
+	if r.Refresh != nil {
+		_ = a.dispatcher.Refresh(ctx, r.Refresh) // failures are logged by the dispatcher
 	}
 }

@@ -62,7 +62,15 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		verb = dataString(data[dataVerb])
 	}
 	in.CaseID = dataString(data[dataCase])
-	in.Version, _ = strconv.ParseInt(dataString(data[dataVersion]), 10, 64)
+	if v := dataString(data[dataVersion]); v != "" {
+		// A version we did not write (tampered, negative, too big) makes
+		// the press damaged: the person is told and shown the case.
+		n, err := strconv.ParseInt(v, 10, 64)
+		in.Version, in.Damaged = n, err != nil || n < 0
+		if in.Damaged {
+			in.Version = 0
+		}
+	}
 	switch verb {
 	case verbSubmit:
 		in.FormKey = dataString(data[dataForm])
@@ -80,6 +88,9 @@ func inboundFromData(actor, verb string, data map[string]any) (in bot.Inbound, s
 		return in, in.Values
 	case verbCancel:
 		in.Text = "status " + in.CaseID
+		if in.CaseID == "" { // a form that acts on no case (intake, profile)
+			in.Text = "cancel"
+		}
 		return in, nil
 	}
 	if v, ok := bot.ParseVerb(verb); ok {
@@ -116,7 +127,10 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
 		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
 	} else {
-		reply = a.router.Handle(ctx, in) // written before the acknowledgement
+		// A step is stored with everything it causes, the confirmation to
+		// the person included, before the acknowledgement: nothing said
+		// about it after the acknowledgement lives only in memory.
+		reply = a.router.Record(ctx, in)
 	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
@@ -269,6 +283,9 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 		}
 	}
 	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
+	if in.Text == "cancel" && len(msgs) > 0 && msgs[0].Kind == "notice" {
+		return &answerCard{msg: msgs[0], card: Render(msgs[0])}, msgs[1:] // the closed form's place
+	}
 	if len(msgs) == 0 || (in.Text != "" && !cancel) {
 		return nil, msgs
 	}
@@ -281,8 +298,8 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 		return &answerCard{msg: first, card: formCard(first)}, msgs[1:]
 	case first.Kind == "card":
 		return &answerCard{msg: first, card: Render(first)}, msgs[1:]
-	case reply.Refresh != nil && first.Kind != "error":
-		m := a.router.Cards.Card(ctx, reply.Refresh, in.Actor, first.Text)
+	case caseOf(reply) != nil && first.Kind != "error":
+		m := a.router.Cards.Card(ctx, caseOf(reply), in.Actor, first.Text)
 		m.Tone = first.Tone
 		return &answerCard{msg: m, card: Render(m)}, msgs[1:]
 	case in.FormKey != "" && first.Kind != "error":
@@ -291,16 +308,18 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	return nil, msgs
 }
 
-// formCard renders a form, with a way back to the case for action forms.
-func formCard(m bot.Message) map[string]any {
-	card := Render(m)
-	if m.FormCase != "" {
-		acts, _ := card["actions"].([]any)
-		card["actions"] = append(acts, executeAction("Cancel", verbCancel,
-			map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}, ""))
+// caseOf is the case a reply shows: the one its step left, or the latest
+// after a press on an old card.
+func caseOf(r bot.Reply) *conversation.Case {
+	if r.Step != nil {
+		return r.Step
 	}
-	return card
+	return r.Refresh
 }
+
+// formCard renders a form; an action form's Cancel (back to the case) is
+// the renderer's, so it is there after a failed send too.
+func formCard(m bot.Message) map[string]any { return Render(m) }
 
 // formFor rebuilds the form a submission came from.
 func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
@@ -377,26 +396,20 @@ func failureText(err error) string {
 	return "Your step is saved, but Teams could not be reached to deliver the message. Please check with \"list\" in a few minutes."
 }
 
-// finish delivers the reply to everyone else and refreshes every copy of
-// the case card, then tells the person who acted about anyone who could
-// not be reached, and how to bring them in.
-func (a *Adapter) finish(ctx context.Context, serviceURL, convID, personID string, reply bot.Reply) {
-	unreached := a.dispatcher.Finish(ctx, reply)
-	if len(unreached) == 0 || convID == "" {
-		return
+// finish brings the cards of a case up to date after a press on an old
+// card. A recorded step's messages to everyone else, and the notice naming
+// anyone who could not be reached, are in the outbox, which the delivery
+// worker sends.
+func (a *Adapter) finish(ctx context.Context, _, _, _ string, reply bot.Reply) {
+	if reply.Refresh != nil {
+		_ = a.dispatcher.Refresh(ctx, reply.Refresh) // failures are logged by the dispatcher
 	}
-	m := UnreachedNotice(a.people.Names(ctx, unreached))
-	a.sendMessages(ctx, serviceURL, convID, personID, []bot.Message{m})
 }
 
 // UnreachedNotice tells the person who acted that names could not be
-// reached on Slack or Teams, and how to bring them in.
-func UnreachedNotice(names string) bot.Message {
-	return bot.Message{Kind: "notice", Tone: bot.ToneWarning, Title: "Some people could not be reached",
-		Text: "I couldn't reach " + names + " on Teams or Slack, so they haven't seen this yet. " +
-			"To bring them in, ask them to install the resolvebot app in Teams (or add it in Slack) and say hello to it, " +
-			"or contact them directly and record that you did with a note on the case (Add note)."}
-}
+// reached on Slack or Teams, and how to bring them in (bot.UnreachedNotice
+// for no case in particular).
+func UnreachedNotice(names string) bot.Message { return bot.UnreachedNotice("", names) }
 
 // personalChat returns the 1:1 conversation with a person, opening it when
 // only a team membership is known. "" when there is none.
@@ -457,13 +470,13 @@ func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person,
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	convID, serviceURL, err := a.conversationFor(ctx, to, h)
 	if err != nil {
-		return conversation.MessageRef{}, err
+		return conversation.MessageRef{}, sendError(err)
 	}
 	var id string
 	for i, act := range activities(m) {
 		aid, err := a.sendActivity(ctx, serviceURL, convID, act)
 		if err != nil {
-			return conversation.MessageRef{}, err
+			return conversation.MessageRef{}, sendError(err)
 		}
 		if i == 0 {
 			id = aid
@@ -473,6 +486,17 @@ func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversat
 	a.convURLs[convID] = serviceURL
 	a.mu.Unlock()
 	return conversation.MessageRef{Platform: Platform, Channel: convID, ID: id, SentAt: a.now()}, nil
+}
+
+// sendError tells the delivery worker when no retry will cure a failed
+// send: no conversation reference for the person, or Teams answering that
+// the bot is not installed for them (403) or the chat is gone (404).
+func sendError(err error) error {
+	var ce *ConnectorError
+	if errors.Is(err, errNoReference) || errors.As(err, &ce) && (ce.Status == http.StatusForbidden || ce.Status == http.StatusNotFound) {
+		return bot.Permanent(err)
+	}
+	return err
 }
 
 // Update implements bot.Sender: it replaces the sent card in place through

@@ -50,6 +50,7 @@ func TestTokenBindsTheActivityRead(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := h.client.PostWith(t, tc.body, tok)
 			h.adapter.Wait()
+			h.env.Settle(t)
 			if rec.Code != http.StatusUnauthorized {
 				t.Errorf("status %d, want 401", rec.Code)
 			}
@@ -67,6 +68,7 @@ func TestTokenBindsTheActivityRead(t *testing.T) {
 	// The same token with the activity as sent is accepted.
 	rec := h.client.PostWith(t, h.client.Message(sam, "list"), tok)
 	h.adapter.Wait()
+	h.env.Settle(t)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("the activity as sent: status %d, want 200", rec.Code)
 	}

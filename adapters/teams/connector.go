@@ -7,13 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cenkalti/backoff/v5"
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 )
@@ -152,6 +153,10 @@ func (c *connector) do(ctx context.Context, op, method, serviceURL, path string,
 		}
 	}
 	endpoint := strings.TrimRight(serviceURL, "/") + path
+	// Waits of base·2ⁿ plus up to half again at random, from the library:
+	// the interval 1.25·base·2ⁿ randomised by ±20%.
+	bo := &backoff.ExponentialBackOff{InitialInterval: c.base * 5 / 4, RandomizationFactor: 0.2, Multiplier: 2, MaxInterval: maxWait}
+	bo.Reset()
 	var last *ConnectorError
 	for try := 1; try <= c.tries; try++ {
 		status, header, err := c.once(ctx, method, endpoint, payload, out)
@@ -163,8 +168,7 @@ func (c *connector) do(ctx context.Context, op, method, serviceURL, path string,
 		if ctx.Err() != nil || (status != 0 && !retryable(status)) || try == c.tries {
 			break
 		}
-		wait := c.base << (try - 1)
-		wait += rand.N(wait/2 + 1) // jitter
+		wait := bo.NextBackOff()
 		if d, ok := retryAfter(header.Get("Retry-After"), time.Now()); ok {
 			wait = d
 		}

@@ -77,7 +77,7 @@ func activities(m bot.Message) []*outActivity {
 func longActivities(m bot.Message) []*outActivity {
 	var items []any
 	for _, part := range splitText(m.Text, maxTextRunes) {
-		items = append(items, textBlock(escapeMarkdown(part), nil))
+		items = append(items, textBlock(paragraphs(part), nil))
 	}
 	rest := m
 	rest.Text = ""
@@ -174,7 +174,7 @@ func recordActivities(m bot.Message) []*outActivity {
 		return fieldBlocks(fs)
 	}
 	items := []any{
-		textBlock(escapeMarkdown(m.Text), nil),
+		textBlock(paragraphs(m.Text), nil),
 		textBlock(escapeMarkdown(recordNote(rec.CaseID)), map[string]any{"isSubtle": true}),
 		textBlock(escapeMarkdown(fmt.Sprintf("%s — %s. Exported %s by %s.", rec.Partnership, rec.Protocol,
 			rec.ExportedAt.Format("2 Jan 2006 15:04"), rec.ExportedBy)), map[string]any{"isSubtle": true}),
@@ -201,7 +201,7 @@ func recordActivities(m bot.Message) []*outActivity {
 			map[string]any{"spacing": "Small"}))
 		if e.Text != "" {
 			for _, part := range splitText(e.Text, maxTextRunes) {
-				items = append(items, textBlock(escapeMarkdown(part), map[string]any{"isSubtle": true, "spacing": "None"}))
+				items = append(items, textBlock(paragraphs(part), map[string]any{"isSubtle": true, "spacing": "None"}))
 			}
 		}
 	}

@@ -43,6 +43,7 @@ func TestExportIsASecureMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	h.env.Discard(t) // the notes' messages are not what this is about
 	h.connector.Reset()
 	h.post(t, h.client.Message(sam, "export "+c.ID+" pdf"), http.StatusOK)
 	sent := h.connector.Sent(sam.Conversation())
@@ -69,9 +70,9 @@ func TestExportIsASecureMessage(t *testing.T) {
 			t.Errorf("the record lacks %q", want)
 		}
 	}
-	got, _ := h.env.Store.GetCase(context.Background(), c.ID)
-	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventExported {
-		t.Fatalf("last event %s, want the export", last.Kind)
+	log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+	if len(log) == 0 || log[len(log)-1].Kind != conversation.EventExported {
+		t.Fatalf("access log %+v, want the export last", log)
 	}
 }
 
@@ -88,9 +89,9 @@ func TestExportRefusedInTeams(t *testing.T) {
 	if strings.Contains(text, "OFFICIAL-SENSITIVE") || strings.Contains(text, c.ChildRef) {
 		t.Fatalf("a refused export shows the record:\n%s", text)
 	}
-	got, _ := h.env.Store.GetCase(context.Background(), c.ID)
-	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventAccessRefused {
-		t.Fatalf("last event %s, want the refusal", last.Kind)
+	log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+	if len(log) == 0 || log[len(log)-1].Kind != conversation.EventAccessRefused {
+		t.Fatalf("access log %+v, want the refusal last", log)
 	}
 }
 
@@ -148,5 +149,66 @@ func TestSplitText(t *testing.T) {
 		if len([]rune(p)) > 4000 {
 			t.Fatalf("part of %d runes", len([]rune(p)))
 		}
+	}
+}
+
+// TestOutsiderCannotProbeCaseIds: a card action or a typed status from
+// someone outside a case is answered exactly as for an id that does not
+// exist.
+func TestOutsiderCannotProbeCaseIds(t *testing.T) {
+	h := newHarness(t)
+	_, _, c := teamsCase(t, h)
+	h.env.Person(t, "csc.manager@example.org", "CSC Manager", "csc", "")
+	mgr := h.user("CSC Manager", "csc.manager@example.org")
+	h.post(t, h.client.Install(mgr), http.StatusOK)
+	const unknown = "CR-2026-0404"
+	invoke := func(id string) string {
+		answer := h.post(t, h.client.Execute(mgr, "act-x", string(conversation.VerbAcknowledge),
+			map[string]any{dataCase: id, dataVersion: strconv.FormatInt(c.Version, 10)}), http.StatusOK)
+		b, _ := json.Marshal(answer)
+		return strings.ReplaceAll(string(b), id, "ID")
+	}
+	typed := func(id string) string {
+		h.post(t, h.client.Message(mgr, "status "+id), http.StatusOK)
+		return strings.ReplaceAll(teamstest.Text(h.lastSent(t, mgr).Card()), id, "ID")
+	}
+	for name, answer := range map[string]func(string) string{"invoke": invoke, "typed status": typed} {
+		real, none := answer(c.ID), answer(unknown)
+		if real != none {
+			t.Errorf("%s: a real case and an unknown one differ:\nreal:    %s\nunknown: %s", name, real, none)
+		}
+		if !strings.Contains(real, "I can't find a case ID that you're part of") {
+			t.Errorf("%s answer: %s", name, real)
+		}
+	}
+	log, _ := h.env.Store.AuditLog(context.Background(), c.ID)
+	if len(log) != 2 {
+		t.Errorf("access log %+v, want the refused press and the refused view", log)
+	}
+}
+
+// TestTamperedCardData: an Action.Execute whose version was tampered with
+// (negative, too big, not a number) is answered with the case as it
+// stands, never silence, and changes nothing. (A step that does not exist
+// gets bot.UnknownButton; see TestUnknownButtons.)
+func TestTamperedCardData(t *testing.T) {
+	h := newHarness(t)
+	_, alex, c := teamsCase(t, h)
+	for _, tt := range []struct{ verb, version string }{
+		{string(conversation.VerbAcknowledge), "-5"},
+		{string(conversation.VerbAcknowledge), "99999999999999999999"},
+		{string(conversation.VerbAcknowledge), "two"},
+		{string(conversation.VerbAcknowledge), strconv.FormatInt(1<<62, 10)},
+	} {
+		t.Run(tt.verb+" "+tt.version, func(t *testing.T) {
+			answer := h.post(t, h.client.Execute(alex, "act-x", tt.verb, map[string]any{dataCase: c.ID, dataVersion: tt.version}), http.StatusOK)
+			b, _ := json.Marshal(answer)
+			if !strings.Contains(string(b), "That button is out of date or damaged.") || !strings.Contains(string(b), c.ChildRef) {
+				t.Errorf("answer %s, want the case with a word on the damaged button", b)
+			}
+			if got, _ := h.env.Store.GetCase(context.Background(), c.ID); got.Version != c.Version {
+				t.Error("a tampered card changed the case")
+			}
+		})
 	}
 }

@@ -357,21 +357,28 @@ func TestSubmitFallbackAndChannelMention(t *testing.T) {
 	alexCall := h.lastSent(t, alex)
 
 	// Action.Submit (an older client) arrives as a message with a value:
-	// the step runs and the pressed card is replaced through the connector.
+	// the step runs, the pressed card is brought up to date through the
+	// connector, and the confirmation comes from the outbox.
 	h.connector.Reset()
 	h.post(t, h.client.Submit(alex, alexCall.Sent, buttonData(t, alexCall.Card(), "acknowledge")), http.StatusOK)
 	cs, _ := h.env.Store.ListCases(ctx, conversation.CaseFilter{})
 	if !cs[0].Current().Acknowledged() {
 		t.Fatalf("Action.Submit did not acknowledge")
 	}
-	var pressed bool
+	var pressed, told bool
 	for _, u := range h.connector.Updates() {
-		if u.Conversation == alex.Conversation() && u.ActivityID == alexCall.Sent && strings.Contains(teamstest.Text(u.Card()), "You acknowledged") {
+		if u.Conversation == alex.Conversation() && u.ActivityID == alexCall.Sent && strings.Contains(teamstest.Text(u.Card()), "Acknowledged") {
 			pressed = true
 		}
 	}
+	for _, c := range h.connector.Sent(alex.Conversation()) {
+		told = told || strings.Contains(teamstest.Text(c.Card()), "You acknowledged")
+	}
 	if !pressed {
-		t.Errorf("the pressed card was not replaced: %+v", h.connector.Updates())
+		t.Errorf("the pressed card was not brought up to date: %+v", h.connector.Updates())
+	}
+	if !told {
+		t.Errorf("Alex was not told the step is done: %+v", h.connector.Sent(alex.Conversation()))
 	}
 
 	// An @mention in a team channel is answered in the person's 1:1 chat,

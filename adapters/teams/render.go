@@ -100,16 +100,47 @@ func plain(s string, n int) string {
 	return cut(s, n)
 }
 
-func toneColour(t bot.Tone) string {
+// toneStyle is the container style that carries a message's tone: a
+// background from the host's own palette, which Teams adapts to light, dark
+// and high-contrast themes. Text on it keeps the default colour: Teams'
+// "warning" and "good" text colours (yellow and pale green) are hard to
+// read on a light background.
+func toneStyle(t bot.Tone) string {
 	switch t {
 	case bot.ToneSuccess:
-		return "Good"
+		return "good"
 	case bot.ToneWarning:
-		return "Warning"
+		return "warning"
 	case bot.ToneDanger:
-		return "Attention"
+		return "attention"
 	}
-	return "Default"
+	return "emphasis"
+}
+
+// paragraphs escapes text for a TextBlock and keeps its line breaks: Teams
+// markdown runs lines separated by a single newline together, so every
+// line becomes a paragraph of its own.
+func paragraphs(s string) string {
+	lines := strings.Split(escapeMarkdown(s), "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// bulletList renders items as a markdown list in a TextBlock of its own,
+// so nothing comes before the list on its block. Each item is escaped and
+// kept to one line, as a line break would end the list.
+func bulletList(items []string) map[string]any {
+	lines := make([]string, 0, len(items))
+	for _, it := range items {
+		it = strings.Join(strings.Fields(strings.ReplaceAll(it, "\n", " ")), " ")
+		lines = append(lines, "- "+escapeMarkdown(it))
+	}
+	return textBlock(strings.Join(lines, "\n"), nil)
 }
 
 func textBlock(text string, extra map[string]any) map[string]any {
@@ -147,38 +178,120 @@ func Render(m bot.Message) map[string]any {
 func renderCard(m bot.Message, values map[string]string) map[string]any {
 	var body []any
 	if m.Title != "" {
-		body = append(body, textBlock(escapeMarkdown(m.Title), map[string]any{
-			"size": "Medium", "weight": "Bolder", "color": toneColour(m.Tone), "style": "heading"}))
+		body = append(body, map[string]any{
+			"type":  "Container",
+			"style": toneStyle(m.Tone),
+			"bleed": true,
+			"items": []any{textBlock(escapeMarkdown(m.Title), map[string]any{
+				"size": "Medium", "weight": "Bolder", "style": "heading"})},
+		})
 	}
 	if m.Text != "" {
-		body = append(body, textBlock(escapeMarkdown(m.Text), nil))
+		body = append(body, textBlock(paragraphs(m.Text), nil))
+	}
+	if len(m.List) > 0 {
+		body = append(body, bulletList(m.List))
 	}
 	if m.Kind == "form" && m.Form != nil {
-		if len(m.Errors) > 0 {
-			body = append(body, textBlock(escapeMarkdown("Some answers need another look."), map[string]any{"color": "Attention", "weight": "Bolder"}))
-		}
+		body = append(body, errorSummary(m.Form, m.Errors)...)
 		body = append(body, formInputs(m.Form, m.Errors, values)...)
 		data := map[string]any{dataForm: m.Form.Key}
 		if m.FormCase != "" {
 			data[dataCase] = m.FormCase
 			data[dataVersion] = strconv.FormatInt(m.FormVersion, 10)
 		}
-		submit := executeAction("Send", verbSubmit, data, "positive")
-		return fitCard(newCard(body, []any{submit}))
+		// Cancel is always there, also after a failed send: back to the
+		// case for an action form, the form closed otherwise. It sends no
+		// answers, so empty required ones do not hold it up.
+		back := map[string]any{dataForm: m.Form.Key}
+		if m.FormCase != "" {
+			back = map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}
+		}
+		cancel := executeAction("Cancel", verbCancel, back, "")
+		cancel["associatedInputs"] = "none"
+		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
+		return fitCard(newCard(body, []any{executeAction("Send", verbSubmit, data, "positive"), cancel}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)
 	}
 	if len(m.Errors) > 0 {
+		var items []string
 		for _, k := range slices.Sorted(maps.Keys(m.Errors)) {
-			body = append(body, textBlock(escapeMarkdown(m.Errors[k]), map[string]any{"color": "Attention"}))
+			items = append(items, m.Errors[k])
 		}
+		list := bulletList(items)
+		list["color"] = "attention"
+		body = append(body, list)
 	}
 	var actions []any
 	for _, b := range m.Buttons {
 		actions = append(actions, buttonAction(b))
 	}
 	return fitCard(newCard(body, actions))
+}
+
+// errorKey returns the form field an error belongs to: "actions[0].owner"
+// belongs to "actions".
+func errorKey(k string) string {
+	if i := strings.IndexAny(k, "[."); i > 0 {
+		return k[:i]
+	}
+	return k
+}
+
+// fieldErrors gathers a form's errors by field, in the form's order; the
+// errors of no field come last, in key order.
+func fieldErrors(f *conversation.Form, errs map[string]string) (byField map[string][]string, order []string, other []string) {
+	byField = map[string][]string{}
+	for _, k := range slices.Sorted(maps.Keys(errs)) {
+		if f.Field(errorKey(k)) == nil {
+			other = append(other, errs[k])
+			continue
+		}
+		byField[errorKey(k)] = append(byField[errorKey(k)], errs[k])
+	}
+	for _, fd := range f.Fields {
+		if len(byField[fd.Key]) > 0 {
+			order = append(order, fd.Key)
+		}
+	}
+	return byField, order, other
+}
+
+// labelled puts a question's label before an error about it.
+func labelled(label, msg string) string {
+	label = strings.TrimRight(strings.TrimSpace(label), ":")
+	if strings.HasSuffix(label, "?") {
+		return label + " " + msg
+	}
+	return label + ": " + msg
+}
+
+// errorSummary is what the top of a form says after a failed send: that
+// some answers need another look, and every problem with the question it
+// is about (each is shown under its question too).
+func errorSummary(f *conversation.Form, errs map[string]string) []any {
+	if len(errs) == 0 {
+		return nil
+	}
+	byField, order, other := fieldErrors(f, errs)
+	var items []string
+	for _, k := range order {
+		for _, msg := range byField[k] {
+			items = append(items, labelled(f.Field(k).Label, msg))
+		}
+	}
+	items = append(items, other...)
+	// Default text on the attention background: attention-coloured text
+	// on it is too faint to read.
+	out := []any{textBlock(escapeMarkdown("Some answers need another look:"), map[string]any{"weight": "Bolder"})}
+	if len(items) > 0 {
+		list := bulletList(items)
+		list["spacing"] = "Small"
+		out = append(out, list)
+	}
+	return []any{map[string]any{"type": "Container", "style": "attention", "items": out}}
 }
 
 // fitCard shortens the longest texts of card (text blocks, facts and typed
@@ -254,7 +367,7 @@ func fieldBlocks(fields []bot.Field) []any {
 		flush()
 		out = append(out,
 			textBlock(escapeMarkdown(f.Label), map[string]any{"weight": "Bolder", "spacing": "Medium"}),
-			textBlock(escapeMarkdown(f.Value), map[string]any{"spacing": "Small"}))
+			textBlock(paragraphs(f.Value), map[string]any{"spacing": "Small"}))
 	}
 	flush()
 	return out
@@ -289,20 +402,29 @@ func buttonAction(b bot.Button) map[string]any {
 		style = "destructive"
 	}
 	act := executeAction(b.Label, string(b.Verb), data, style)
-	if b.Confirm == "" || b.Form {
-		return act
+	if b.Confirm != "" && !b.Form {
+		act["title"] = "Yes, " + strings.ToLower(plain(b.Label, maxButtonRunes))
+		act["fallback"].(map[string]any)["title"] = act["title"]
+		act = map[string]any{
+			"type":  "Action.ShowCard",
+			"title": plain(b.Label, maxButtonRunes),
+			"card": map[string]any{
+				"type":    "AdaptiveCard",
+				"body":    []any{textBlock(escapeMarkdown(b.Confirm), nil)},
+				"actions": []any{act},
+			},
+		}
 	}
-	act["title"] = "Yes, " + strings.ToLower(plain(b.Label, maxButtonRunes))
-	act["fallback"].(map[string]any)["title"] = act["title"]
-	return map[string]any{
-		"type":  "Action.ShowCard",
-		"title": plain(b.Label, maxButtonRunes),
-		"card": map[string]any{
-			"type":    "AdaptiveCard",
-			"body":    []any{textBlock(escapeMarkdown(b.Confirm), nil)},
-			"actions": []any{act},
-		},
+	if b.Secondary {
+		// In the card's overflow ("…"), on a host that falls back to
+		// Action.Submit too; a form or a confirmation opens from there as
+		// it does from a button.
+		act["mode"] = "secondary"
+		if fb, ok := act["fallback"].(map[string]any); ok {
+			fb["mode"] = "secondary"
+		}
 	}
+	return act
 }
 
 // formInputs renders a form's fields as inputs with labels, required marks,
@@ -310,6 +432,7 @@ func buttonAction(b bot.Button) map[string]any {
 // question comes first on intake).
 func formInputs(f *conversation.Form, errs map[string]string, values map[string]string) []any {
 	var out []any
+	byField, _, _ := fieldErrors(f, errs)
 	for _, fd := range f.Fields {
 		in := map[string]any{"id": fd.Key, "label": plain(fd.Label, 200), "isRequired": fd.Required}
 		if fd.Required {
@@ -323,6 +446,7 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 		case fd.Key == bot.FieldConfirmIdentifiers && len(fd.Options) > 0:
 			// The identifier confirmation: one toggle, "yes" when on.
 			in["type"] = "Input.Toggle"
+			in["wrap"] = true
 			in["title"] = plain(fd.Options[0].Label, 200)
 			in["valueOn"] = fd.Options[0].Value
 			in["valueOff"] = "no"
@@ -358,6 +482,9 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 				in["placeholder"] = plain(ph, 100)
 			}
 		}
+		if in["type"] == "Input.ChoiceSet" {
+			in["wrap"] = true // long choices would otherwise be cut mid-word
+		}
 		if value != "" {
 			in["value"] = value
 		}
@@ -365,8 +492,8 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 		if fd.Help != "" {
 			out = append(out, textBlock(escapeMarkdown(fd.Help), map[string]any{"isSubtle": true, "size": "Small", "spacing": "None"}))
 		}
-		if msg := errs[fd.Key]; msg != "" {
-			out = append(out, textBlock(escapeMarkdown(msg), map[string]any{"color": "Attention", "size": "Small", "spacing": "None"}))
+		for _, msg := range byField[fd.Key] {
+			out = append(out, textBlock(escapeMarkdown(msg), map[string]any{"color": "attention", "spacing": "None"}))
 		}
 	}
 	return out

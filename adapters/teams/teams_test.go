@@ -86,6 +86,7 @@ func (h *harness) post(t *testing.T, activity map[string]any, want int) map[stri
 	t.Helper()
 	rec := h.client.Post(t, activity)
 	h.adapter.Wait()
+	h.env.Settle(t)
 	if rec.Code != want {
 		t.Fatalf("status %d, want %d: %s", rec.Code, want, rec.Body.String())
 	}
@@ -199,6 +200,7 @@ func TestRefusedTokens(t *testing.T) {
 			stranger := h.user("Mallory", "mallory@example.org")
 			rec := h.client.PostWith(t, h.client.Message(stranger, "raise"), tc.header)
 			h.adapter.Wait()
+			h.env.Settle(t)
 			if rec.Code != http.StatusUnauthorized {
 				t.Fatalf("status %d, want 401", rec.Code)
 			}
@@ -243,6 +245,7 @@ func TestRefusedTokens(t *testing.T) {
 		tok = h.keys.Sign(t, "key-9", teamstest.Claims(testAppID, su, h.env.Clock.Now()))
 		rec = h.client.PostWith(t, h.client.Message(sam, "list"), "Bearer "+tok)
 		h.adapter.Wait()
+		h.env.Settle(t)
 		if rec.Code != http.StatusOK || h.keys.Fetches()-start != 2 {
 			t.Fatalf("rotated key: status %d, fetches %d", rec.Code, h.keys.Fetches()-start)
 		}
@@ -254,6 +257,7 @@ func TestRefusedTokens(t *testing.T) {
 		c["exp"] = n.Add(-4 * time.Minute).Unix()
 		rec := h.client.PostWith(t, h.client.Message(sam, "help"), "Bearer "+h.keys.Sign(t, "key-1", c))
 		h.adapter.Wait()
+		h.env.Settle(t)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("status %d, want 200", rec.Code)
 		}
@@ -312,6 +316,7 @@ func TestRequestLimits(t *testing.T) {
 			tok := h.keys.Sign(t, "key-1", teamstest.Claims(testAppID, h.connector.URL(), h.env.Clock.Now()))
 			rec := h.client.PostWith(t, tc.activity, "Bearer "+tok)
 			h.adapter.Wait()
+			h.env.Settle(t)
 			if rec.Code != tc.want {
 				t.Fatalf("status %d, want %d", rec.Code, tc.want)
 			}
@@ -408,6 +413,7 @@ func TestTokenCheckedFirst(t *testing.T) {
 		for _, header := range []string{"", "Bearer not.a.jwt", "Bearer " + forged} {
 			rec := h.client.PostWith(t, act, header)
 			h.adapter.Wait()
+			h.env.Settle(t)
 			if rec.Code != http.StatusUnauthorized {
 				t.Errorf("%s with authorization %.20q: status %d, want 401", name, header, rec.Code)
 			}
@@ -460,6 +466,7 @@ func TestKeysUnavailable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := h.client.PostWith(t, h.client.Message(sam, "help"), tc.header)
 			h.adapter.Wait()
+			h.env.Settle(t)
 			if rec.Code != tc.want {
 				t.Fatalf("status %d, want %d", rec.Code, tc.want)
 			}
@@ -478,6 +485,7 @@ func TestKeysUnavailable(t *testing.T) {
 	h.env.Clock.Advance(keyRetryInterval)
 	rec := h.client.PostWith(t, h.client.Message(sam, "help"), valid)
 	h.adapter.Wait()
+	h.env.Settle(t)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("after the endpoint recovered: status %d, want 200", rec.Code)
 	}

@@ -5,6 +5,7 @@ package bottest
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -54,8 +55,90 @@ type Env struct {
 	People     *bot.People
 	Router     *bot.Router
 	Dispatcher *bot.Dispatcher
-	Clock      *Clock
-	Calendar   *conversation.Calendar
+	// Worker delivers the outbox through Dispatcher: call Deliver. A test
+	// that makes Inbox the dispatcher's fallback sees every message.
+	Worker   *bot.Worker
+	Inbox    *Inbox
+	Clock    *Clock
+	Calendar *conversation.Calendar
+}
+
+// Inbox is a bot.Sender that keeps every message sent to each person.
+type Inbox struct {
+	mu   sync.Mutex
+	got  map[string][]bot.Message
+	seq  int
+	Fail map[string]error // person id → the error sending to them returns
+}
+
+// Platform implements bot.Sender.
+func (b *Inbox) Platform() string { return "test" }
+
+// Send implements bot.Sender: it keeps m for to, or returns Fail[to.ID].
+func (b *Inbox) Send(_ context.Context, to *conversation.Person, _ conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.Fail[to.ID]; err != nil {
+		return conversation.MessageRef{}, err
+	}
+	if b.got == nil {
+		b.got = map[string][]bot.Message{}
+	}
+	b.got[to.ID] = append(b.got[to.ID], m)
+	b.seq++
+	return conversation.MessageRef{Platform: "test", Channel: to.ID, ID: fmt.Sprint(b.seq)}, nil
+}
+
+// Update implements bot.Sender and does nothing.
+func (b *Inbox) Update(context.Context, conversation.MessageRef, bot.Message) error { return nil }
+
+// Take returns the messages sent to each person since the last Take.
+func (b *Inbox) Take() map[string][]bot.Message {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	got := b.got
+	b.got = nil
+	return got
+}
+
+// Settle runs the outbox worker until nothing is deliverable, as the
+// worker in serve would right after each step.
+func (e *Env) Settle(tb testing.TB) {
+	tb.Helper()
+	if _, err := e.Worker.Drain(context.Background()); err != nil {
+		tb.Fatalf("deliver the outbox: %v", err)
+	}
+}
+
+// Discard empties the outbox without sending anything, for a test that
+// set a case up through the engine and cares only about what follows.
+func (e *Env) Discard(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
+	for {
+		effects, err := e.Store.ClaimEffects(ctx, "discard", time.Minute, e.Clock.Now(), 100)
+		if err != nil {
+			tb.Fatalf("discard the outbox: %v", err)
+		}
+		if len(effects) == 0 {
+			return
+		}
+		for _, ef := range effects {
+			if err := e.Store.CompleteEffect(ctx, ef.ID, "discard", nil, e.Clock.Now()); err != nil {
+				tb.Fatalf("discard the outbox: %v", err)
+			}
+		}
+	}
+}
+
+// Deliver runs the outbox worker until nothing is deliverable and returns
+// the messages each person was sent since the last Deliver.
+func (e *Env) Deliver(tb testing.TB) map[string][]bot.Message {
+	tb.Helper()
+	if _, err := e.Worker.Drain(context.Background()); err != nil {
+		tb.Fatalf("deliver the outbox: %v", err)
+	}
+	return e.Inbox.Take()
 }
 
 // Options change how New builds the bot.
@@ -118,8 +201,10 @@ func New(tb testing.TB, opts Options) *Env {
 	protocol := cfg.Protocol
 	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: clock.Now}
 	router := bot.NewRouter(engine, people, nil, 0)
+	disp := bot.NewDispatcher(store, router.Cards, nil)
+	inbox := &Inbox{}
 	return &Env{Config: cfg, Store: store, Engine: engine, People: people, Router: router,
-		Dispatcher: bot.NewDispatcher(store, router.Cards, nil), Clock: clock, Calendar: cal}
+		Dispatcher: disp, Worker: bot.NewWorker(router, disp, nil), Inbox: inbox, Clock: clock, Calendar: cal}
 }
 
 // Person makes sure a practitioner exists with a profile and returns their id.

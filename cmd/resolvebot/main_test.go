@@ -136,8 +136,8 @@ func TestReportAndExport(t *testing.T) {
 		{"bad dates", []string{"report", "--from", "yesterday"}, 2, "YYYY-MM-DD", ""},
 		{"export by a party", []string{"export", "CR-2026-0001", "--as", "sam.patel@school.example.org"}, 0, "Wrote CR-2026-0001.pdf", "CR-2026-0001.pdf"},
 		{"export as markdown to stdout", []string{"export", "CR-2026-0001", "--as", "school.manager@example.org", "--format", "md", "--out", "-"}, 0, "OFFICIAL-SENSITIVE", ""},
-		{"export by an outsider", []string{"export", "CR-2026-0001", "--as", "olu.ade@health.example.org"}, 1, "not part of this case", ""},
-		{"export of an unknown case", []string{"export", "CR-2026-0999", "--as", "sam.patel@school.example.org"}, 1, "no case CR-2026-0999", ""},
+		{"export by an outsider", []string{"export", "CR-2026-0001", "--as", "olu.ade@health.example.org"}, 1, "I can't find a case CR-2026-0001 that you're part of", ""},
+		{"export of an unknown case", []string{"export", "CR-2026-0999", "--as", "sam.patel@school.example.org"}, 1, "I can't find a case CR-2026-0999 that you're part of", ""},
 		{"export without --as", []string{"export", "CR-2026-0001"}, 2, "Usage", ""},
 	}
 	for _, tt := range tests {

@@ -90,14 +90,14 @@ func runRekey(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer store.Close()
 	s := store.(*sealed.Store)
 	rep, err := s.Rekey(ctx, toolNow())
-	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases and %d of %d drafts with key %s.\n",
-		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, s.Keys.Primary())
+	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases and %d of %d drafts with key %s; deleted %d expired drafts.\n",
+		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, s.Keys.Primary(), rep.DraftsExpired)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot rekey stopped: %v\nRun it again to carry on.\n", err)
 		return 1
 	}
 	fmt.Fprintln(stdout, "Every record now opens with the primary key alone; older keys can be removed.")
-	return 0
+	return clearOldBytes(ctx, s.Unwrap(), stdout, stderr)
 }
 
 // runPurge deletes, or with --dry-run lists, the cases past retention.

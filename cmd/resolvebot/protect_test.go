@@ -87,7 +87,7 @@ func TestEncryptRotateRekeyPurge(t *testing.T) {
 		t.Fatalf("purge = exit %d:\n%s", code, out)
 	}
 	code, out, _ = run(t, ctx, "/as sam.patel@school.example.org\nstatus CR-2026-0001\n", "console")
-	if code != 0 || !strings.Contains(out, "There is no case CR-2026-0001") {
+	if code != 0 || !strings.Contains(out, "I can't find a case CR-2026-0001") {
 		t.Errorf("after purge, status = exit %d:\n%s", code, out)
 	}
 }

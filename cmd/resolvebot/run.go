@@ -38,6 +38,10 @@ Commands:
   export CR-…     a case record for the child's file (pdf, md, json)
   purge           delete cases past the retention period (--dry-run lists them)
   rekey           re-encrypt every case with the primary key
+  store reset-identity  accept a Redis store that lost its data (see the README)
+  backup FILE     a consistent copy of the embedded store, also while serve runs
+  restore FILE    put a backup in place of the embedded store (serve stopped)
+  migrate         rewrite stored records in the current format
   slack manifest  print the Slack app manifest
   teams package   write the Teams app package
   loadtest        measure a running serve on loopback
@@ -215,6 +219,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 		return nil, err
 	}
 	warnPlaintext(cfg, log)
+	logStoreIdentity(log, store)
 	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
 	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
 	people := bot.NewPeople(store, agencies, partnership, nil)
@@ -241,7 +246,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 // configured keys (see sealStore).
 func openStore(ctx context.Context, cfg *config.Config) (conversation.Store, error) {
 	if cfg.Store.Driver == config.DriverRedis {
-		s, err := redisstore.Open(ctx, cfg.Store.RedisURL, cfg.Store.KeyPrefix)
+		s, err := redisstore.OpenPinned(ctx, cfg.Store.RedisURL, cfg.Store.KeyPrefix, cfg.Store.ID)
 		if err != nil {
 			return nil, fmt.Errorf("open redis store: %w", err)
 		}
@@ -306,7 +311,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := a.store.Ping(pctx); err != nil {
-			http.Error(w, "store not answering", http.StatusServiceUnavailable)
+			http.Error(w, storeProblem(log, err), http.StatusServiceUnavailable)
 			return
 		}
 		w.Write([]byte("ready\n"))
@@ -332,12 +337,13 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		return 1
 	}
 	defer stopScheduler()
+	defer a.startOutbox(ctx)() // drains after the server stops taking requests
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		log.Error("listen", "addr", cfg.Addr, "err", err)
 		return 1
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := newHTTPServer(mux, ln, cfg.Server)
 	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -10,7 +10,8 @@
 // owner and expiry); expiry (big-endian expiry + kind + key → nothing, so
 // Remember and Claim delete a few entries whose time has passed each call,
 // and the file does not grow with every idempotency key ever seen); seq
-// (year → last case number).
+// (year → last case number); audit and audit_merge hold each case's access
+// log (see audit.go); outbox (effect id → JSON, see outbox.go).
 //
 // Writes of cases, message refs and case ids go through bbolt's Batch, so
 // concurrent writers share one fsync; a batched function may run more than
@@ -215,7 +216,7 @@ func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
 		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
 	}
 	var c conversation.Case
-	if err := json.Unmarshal(v, &c); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
 		return nil, conversation.Internal("decode case "+id, err)
 	}
 	return &c, nil
@@ -223,7 +224,7 @@ func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
 
 // putCase writes c in tx and moves its due index entry to follow c.DueAt.
 func putCase(tx *bolt.Tx, c *conversation.Case) error {
-	v, err := json.Marshal(c)
+	v, err := conversation.EncodeRecord(c)
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
 	}
@@ -267,7 +268,10 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		if tx.Bucket(bucketCases).Get([]byte(nc.ID)) != nil {
 			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", nc.ID)
 		}
-		return putCase(tx, nc)
+		if err := putCase(tx, nc); err != nil {
+			return err
+		}
+		return enqueueStep(ctx, tx, nc, 0)
 	})
 	if err != nil {
 		return conversation.StoreResult("create case "+c.ID, err)
@@ -309,12 +313,15 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if err != nil {
 			return err
 		}
-		version := c.Version
+		version, before := c.Version, len(c.Events)
 		if err := fn(c); err != nil {
 			return conversation.CallerError{Err: err}
 		}
 		c.ID, c.Version = id, version+1
 		if err := putCase(tx, c); err != nil {
+			return err
+		}
+		if err := enqueueStep(ctx, tx, c, before); err != nil {
 			return err
 		}
 		out = c.Clone()
@@ -337,7 +344,7 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
 			var c conversation.Case
-			if err := json.Unmarshal(v, &c); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
 				return conversation.Internal("decode case "+string(k), err)
 			}
 			if matches(&c, f) {
@@ -407,7 +414,7 @@ func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("save draft", err)
 	}
-	v, err := json.Marshal(d)
+	v, err := conversation.EncodeRecord(d)
 	if err != nil {
 		return conversation.Internal("encode draft", err)
 	}
@@ -430,7 +437,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 			return nil
 		}
 		d = new(conversation.Draft)
-		return json.Unmarshal(v, d)
+		return conversation.DecodeRecord(conversation.RecordDraft, v, d)
 	})
 	if err != nil {
 		return nil, conversation.StoreResult("get draft", err)
@@ -469,7 +476,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("put person", err)
 	}
-	v, err := json.Marshal(p)
+	v, err := conversation.EncodeRecord(p)
 	if err != nil {
 		return conversation.Internal("encode person", err)
 	}
@@ -485,7 +492,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 		}
 		if ov := people.Get(id); ov != nil {
 			var old conversation.Person
-			if err := json.Unmarshal(ov, &old); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, ov, &old); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			for _, h := range old.Handles {
@@ -521,7 +528,7 @@ func getPerson(tx *bolt.Tx, id []byte) (*conversation.Person, error) {
 		return nil, conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
 	}
 	var p conversation.Person
-	if err := json.Unmarshal(v, &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, v, &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -583,7 +590,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPeople).ForEach(func(_, v []byte) error {
 			var p conversation.Person
-			if err := json.Unmarshal(v, &p); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, v, &p); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			out = append(out, &p)
@@ -602,7 +609,7 @@ func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) 
 	if err := ctx.Err(); err != nil {
 		return conversation.Internal("add message ref", err)
 	}
-	v, err := json.Marshal(ref)
+	v, err := conversation.EncodeRecord(ref)
 	if err != nil {
 		return conversation.Internal("encode message ref", err)
 	}
@@ -636,7 +643,7 @@ func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.
 		}
 		return b.ForEach(func(_, v []byte) error {
 			var r conversation.MessageRef
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordRef, v, &r); err != nil {
 				return err
 			}
 			out = append(out, r)
@@ -825,7 +832,7 @@ func collect(tx *bolt.Tx, now time.Time) error {
 }
 
 // DeleteCase removes case id for good: the case, its due index entries, its
-// message refs, and every claim and remembered key whose name contains the
+// message refs, its access log, and every claim and remembered key whose name contains the
 // id (with their expiry entries). It returns ENOTFOUND if there is no such
 // case and EINTERNAL if the file cannot be written.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
@@ -849,10 +856,16 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 				return err
 			}
 		}
+		if err := deleteEffects(tx, id); err != nil {
+			return err
+		}
 		if tx.Bucket(bucketRefs).Bucket(key) != nil {
 			if err := tx.Bucket(bucketRefs).DeleteBucket(key); err != nil {
 				return err
 			}
+		}
+		if err := deleteAudit(tx, key); err != nil {
+			return err
 		}
 		// Claims and remembered keys are named by their users; drop those
 		// naming the case, so nothing of it stays behind.
@@ -899,7 +912,7 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, er
 		var doomed [][]byte
 		err := b.ForEach(func(k, v []byte) error {
 			var d conversation.Draft
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordDraft, v, &d); err != nil {
 				return conversation.Internal("decode draft", err)
 			}
 			if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {

@@ -1,6 +1,7 @@
 // Package caserecord writes a case's record for the child's file: the
 // parties, each stage with its dates and deadlines, every event on the
-// timeline, and the outcome with its actions, as Markdown, JSON or a paginated
+// timeline, the outcome with its actions, and the access log (who viewed or
+// exported the case, and refused attempts), as Markdown, JSON or a paginated
 // PDF marked OFFICIAL-SENSITIVE. It holds case content and must only be
 // produced for people entitled to the case.
 package caserecord
@@ -38,6 +39,17 @@ type Record struct {
 	Stages      []Stage   `json:"stages"`
 	Timeline    []Entry   `json:"timeline"`
 	Outcome     []Line    `json:"outcome,omitempty"`
+	Access      []Access  `json:"access,omitempty"`
+}
+
+// Access is one entry of the case's access log: a view, an export or a
+// refused attempt, with how many times and the latest for merged ones.
+type Access struct {
+	When  string `json:"when"`
+	What  string `json:"what"`
+	Who   string `json:"who"`
+	Times int    `json:"times"`
+	Last  string `json:"last,omitempty"`
 }
 
 // Line is a labelled value.
@@ -69,8 +81,9 @@ type Entry struct {
 	Text  string `json:"text,omitempty"`
 }
 
-// Build lays the case out for reading. Times are shown in loc.
-func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Location, exportedBy string, exportedAt time.Time) *Record {
+// Build lays the case out for reading, with its access log (see
+// Engine.ExportAccessLog). Times are shown in loc.
+func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversation.Protocol, n Namer, loc *time.Location, exportedBy string, exportedAt time.Time) *Record {
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -128,7 +141,7 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 			RaiserSide: names(s.Raiser), RespondentSide: names(s.Respondent), Started: when(s.StartedAt),
 			AckDeadline: when(s.AckDeadline), Acknowledged: ack, Deadline: when(s.Deadline), Overdue: s.Overdue})
 	}
-	for _, e := range c.Events {
+	for _, e := range c.Practice() {
 		who := "resolvebot"
 		if e.Actor != "" {
 			who = n.PersonName(e.Actor)
@@ -151,7 +164,40 @@ func Build(c *conversation.Case, p *conversation.Protocol, n Namer, loc *time.Lo
 			r.Outcome = append(r.Outcome, Line{"Action", v})
 		}
 	}
+	for _, a := range access {
+		e := Access{When: when(a.At), What: accessName(a), Who: n.PersonName(a.Actor), Times: a.Times()}
+		if a.Times() > 1 {
+			e.Last = when(a.Last)
+		}
+		r.Access = append(r.Access, e)
+	}
 	return r
+}
+
+// accessName describes an access record.
+func accessName(a conversation.AuditRecord) string {
+	switch a.Kind {
+	case conversation.EventViewed:
+		return "viewed"
+	case conversation.EventExported:
+		return "exported as " + a.Fields["format"]
+	case conversation.EventAccessRefused:
+		s := "refused, not part of the case"
+		if at := a.Fields["attempt"]; at != "" {
+			s += " (tried: " + strings.ReplaceAll(at, "_", " ") + ")"
+		}
+		return s
+	}
+	return string(a.Kind)
+}
+
+// String describes an access entry in one line.
+func (a Access) String() string {
+	s := fmt.Sprintf("%s — %s — %s", a.When, a.Who, a.What)
+	if a.Times > 1 {
+		s += fmt.Sprintf("; %d times, the last %s", a.Times, a.Last)
+	}
+	return s
 }
 
 // eventName describes an event kind, with its detail where it has one.
@@ -221,6 +267,12 @@ func (r *Record) Markdown() string {
 	if len(r.Outcome) > 0 {
 		b.WriteString("\n## Outcome\n\n")
 		lines(r.Outcome)
+	}
+	if len(r.Access) > 0 {
+		b.WriteString("\n## Access log\n\nWho viewed or exported this case, and attempts by people outside it.\n\n")
+		for _, a := range r.Access {
+			fmt.Fprintf(&b, "- %s\n", oneLine(a.String()))
+		}
 	}
 	fmt.Fprintf(&b, "\n**%s**\n", r.Marking)
 	return b.String()

@@ -90,6 +90,14 @@ func (r *Record) PDF() ([]byte, error) {
 			line(l.Label, l.Value)
 		}
 	}
+	if len(r.Access) > 0 {
+		heading("Access log")
+		pdf.MultiCell(0, 5, text("Who viewed or exported this case, and attempts by people outside it."), "", "L", false)
+		pdf.Ln(1)
+		for _, a := range r.Access {
+			pdf.MultiCell(0, 5, text(a.String()), "", "L", false)
+		}
+	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)

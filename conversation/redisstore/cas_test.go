@@ -16,13 +16,7 @@ import (
 // rawClient is a plain client on the test Redis, for reaching under the store.
 func rawClient(t *testing.T) *redis.Client {
 	t.Helper()
-	opt, err := redis.ParseURL(redistest.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := redis.NewClient(opt)
-	t.Cleanup(func() { c.Close() })
-	return c
+	return redistest.Client(t)
 }
 
 func casCase(id string) *conversation.Case {

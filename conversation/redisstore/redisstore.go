@@ -23,12 +23,16 @@
 //	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a
 //	                 millisecond order exactly, by time and then id
 //	seq:<year>       the last case number allocated for year (INCR)
+//	identity         HASH: the store identity (id, created, previous); see identity.go
 //	person:<id>      a person as JSON; people is a SET of their ids
 //	handles, emails  HASHes from handle key and lowercased email to person id
 //	draft:<person>   a draft as JSON
 //	refs:<case>      LIST of message refs as JSON, oldest first
 //	remember:<key>   expiry (unix micros) of an idempotency key
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
+//	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
+//	outbox           HASH of the effects not yet delivered, by ID; outbox:seq
+//	                 numbers them (see outbox.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
@@ -41,7 +45,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -62,6 +65,7 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	memo   memo
+	ident  identity // the store identity this process opened (identity.go)
 }
 
 var _ conversation.Store = (*Store)(nil)
@@ -74,7 +78,9 @@ const gcGrace = time.Minute
 
 // New returns a store on client whose keys start with prefix followed by
 // ":{rb}:". The store owns client: Close closes it. New does not contact
-// Redis; call Ping to check the connection.
+// Redis; call Ping to check the connection. Its identity is read (or
+// written) at its first case id and checked then and by Ping, but not on
+// each new connection, which needs the client's OnConnect (see Open).
 func New(client redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: client, prefix: prefix + ":{rb}:"}
 }
@@ -90,7 +96,35 @@ func New(client redis.UniversalClient, prefix string) *Store {
 // honours context deadlines on every call, so a caller's deadline (such as
 // a chat platform's acknowledgement budget) bounds a call even while Redis
 // is down or stalled.
+//
+// Open reads the store's identity, writing one on an empty prefix, and
+// from then on checks it on every new connection (see identity.go).
 func Open(ctx context.Context, addr, prefix string) (*Store, error) {
+	return OpenPinned(ctx, addr, prefix, "")
+}
+
+// OpenPinned is Open for a store whose identity must be id (when not ""):
+// a store without it, or with another that does not name it as replaced,
+// is refused with an EINTERNAL error wrapping conversation.ErrStoreLost,
+// so a process starting on a Redis that came back empty does not begin a
+// new store. It returns the errors Open does.
+func OpenPinned(ctx context.Context, addr, prefix, id string) (*Store, error) {
+	s, err := Connect(ctx, addr, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openIdentity(ctx, id); err != nil {
+		_ = s.rdb.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect is Open without reading or writing the store identity, for an
+// operator's ResetIdentity on a store that has lost it. It returns the
+// errors Open does.
+func Connect(ctx context.Context, addr, prefix string) (*Store, error) {
+	s := &Store{prefix: prefix + ":{rb}:"}
 	var client redis.UniversalClient
 	switch {
 	case strings.Contains(addr, "://"):
@@ -99,6 +133,7 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 			return nil, conversation.Errorf(conversation.EINVALID, "The Redis URL cannot be read: %v", err)
 		}
 		opt.ContextTimeoutEnabled = true
+		opt.OnConnect = s.onConnect
 		client = redis.NewClient(opt)
 	case strings.Contains(addr, ","):
 		var addrs []string
@@ -107,16 +142,16 @@ func Open(ctx context.Context, addr, prefix string) (*Store, error) {
 				addrs = append(addrs, a)
 			}
 		}
-		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true})
+		client = redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, ContextTimeoutEnabled: true, OnConnect: s.onConnect})
 	case addr != "":
-		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
+		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, OnConnect: s.onConnect})
 	default:
 		return nil, conversation.Errorf(conversation.EINVALID, "The Redis address is empty.")
 	}
-	s := New(client, prefix)
-	if err := s.Ping(ctx); err != nil {
+	s.rdb = client
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		_ = client.Close()
-		return nil, err
+		return nil, conversation.Internal("ping redis", err)
 	}
 	return s, nil
 }
@@ -134,12 +169,14 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Ping sends PING and returns an EINTERNAL error if Redis does not answer.
+// Ping checks that Redis answers and still holds the identity this store
+// opened (Verify). It returns an EINTERNAL error if Redis does not answer,
+// and one wrapping conversation.ErrStoreLost if the identity is gone.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		return conversation.Internal("ping redis", err)
 	}
-	return nil
+	return s.Verify(ctx)
 }
 
 // optimistic runs a WATCH transaction on keys, retrying when another
@@ -168,11 +205,14 @@ func backoff(ctx context.Context, attempt int) error {
 }
 
 // NextCaseID allocates the next case id of year, such as CR-2026-0042, with
-// INCR. It returns an EINTERNAL error if Redis fails.
+// INCR in a script that first checks the store identity, so a store that
+// lost its data never hands out an id again. It returns an EINTERNAL error
+// if Redis fails, wrapping conversation.ErrStoreLost if the store has lost
+// its identity.
 func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
-	n, err := s.rdb.Incr(ctx, s.key("seq", strconv.Itoa(year))).Result()
+	n, err := s.nextNumber(ctx, year)
 	if err != nil {
-		return "", conversation.Internal("next case id", err)
+		return "", err
 	}
 	return fmt.Sprintf("CR-%d-%04d", year, n), nil
 }
@@ -212,7 +252,7 @@ func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c, old *conver
 // decodeCase decodes a stored case.
 func decodeCase(id string, data []byte) (*conversation.Case, error) {
 	var c conversation.Case
-	if err := json.Unmarshal(data, &c); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordCase, data, &c); err != nil {
 		return nil, conversation.Internal("decode case "+id, err)
 	}
 	return &c, nil
@@ -228,7 +268,7 @@ func notFoundCase(id string) error {
 func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	nc := c.Clone()
 	nc.Version = 1
-	data, err := json.Marshal(nc)
+	data, err := conversation.EncodeRecord(nc)
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
 	}
@@ -241,8 +281,16 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		if n > 0 {
 			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", c.ID)
 		}
+		effect, err := stepEffectJSON(ctx, nc, 0)
+		if err != nil {
+			return err
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			s.writeCase(ctx, p, nc, nil, data)
+			if effect != "" {
+				hash, seq := s.outboxKeys()
+				enqueueScript.Eval(ctx, p, []string{hash, seq}, effect)
+			}
 			return nil
 		})
 		return err
@@ -281,7 +329,8 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 // races after many attempts; EINTERNAL if Redis fails.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	what := "update case " + id
-	keys := []string{s.key("case", id), s.key("cases"), s.key("due")}
+	hash, seq := s.outboxKeys()
+	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq}
 	cur, known := s.memo.get(id)
 	if !known {
 		data, err := s.rdb.Get(ctx, keys[0]).Bytes()
@@ -302,9 +351,13 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			return nil, err
 		}
 		c.ID, c.Version = id, old.Version+1
-		data, err := json.Marshal(c)
+		data, err := conversation.EncodeRecord(c)
 		if err != nil {
 			return nil, conversation.Internal("encode case "+id, err)
+		}
+		effect, err := stepEffectJSON(ctx, c, len(old.Events))
+		if err != nil {
+			return nil, err
 		}
 		oldDue, newDue, newScore := "", "", ""
 		if !old.DueAt.IsZero() && !old.DueAt.Equal(c.DueAt) {
@@ -314,7 +367,7 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
 		}
 		res, err := casScript.Run(ctx, s.rdb, keys, cur.sum, data,
-			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue).Result()
+			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect).Result()
 		if errors.Is(err, redis.Nil) {
 			s.memo.forget(id)
 			return nil, notFoundCase(id)
@@ -358,7 +411,9 @@ func entryOf(id string, data []byte) (memoEntry, error) {
 // its stored JSON is still ARGV[1], and keeps the indexes: the case id
 // ARGV[4] in the cases ZSET KEYS[2] at its creation time ARGV[3]; in the
 // due ZSET KEYS[3], the old member ARGV[5] removed and the new member
-// ARGV[7] added at ARGV[6] (either may be empty). It returns 1 when it
+// ARGV[7] added at ARGV[6] (either may be empty); and the step's effect
+// ARGV[8], when not empty, enqueued in the outbox hash KEYS[4] under the
+// next number of KEYS[5] (as enqueueLua does). It returns 1 when it
 // wrote, the stored JSON when that has changed, and nil when there is no
 // case.
 var casScript = redis.NewScript(`
@@ -369,6 +424,10 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
 if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
+if ARGV[8] ~= '' then
+  local n = redis.call('INCR', KEYS[5])
+  redis.call('HSET', KEYS[4], string.format('%020d', n), ARGV[8])
+end
 return 1
 `)
 
@@ -452,7 +511,7 @@ func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) ([]conver
 // SaveDraft stores d, replacing the person's earlier draft. It returns
 // EINTERNAL if Redis fails.
 func (s *Store) SaveDraft(ctx context.Context, d *conversation.Draft) error {
-	data, err := json.Marshal(d)
+	data, err := conversation.EncodeRecord(d)
 	if err != nil {
 		return conversation.Internal("encode draft", err)
 	}
@@ -474,7 +533,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 		return nil, conversation.Internal("get draft", err)
 	}
 	var d conversation.Draft
-	if err := json.Unmarshal(data, &d); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordDraft, data, &d); err != nil {
 		return nil, conversation.Internal("decode draft", err)
 	}
 	if !d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt) {
@@ -511,7 +570,7 @@ func emailKey(email string) string {
 // point at them. It returns ECONFLICT if it kept losing races with other
 // writers, and EINTERNAL if Redis fails.
 func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
-	data, err := json.Marshal(p)
+	data, err := conversation.EncodeRecord(p)
 	if err != nil {
 		return conversation.Internal("encode person", err)
 	}
@@ -526,7 +585,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 			return err
 		default:
 			var old conversation.Person
-			if err := json.Unmarshal(oldData, &old); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, oldData, &old); err != nil {
 				return conversation.Internal("decode person", err)
 			}
 			for _, h := range old.Handles {
@@ -593,7 +652,7 @@ func (s *Store) GetPerson(ctx context.Context, id string) (*conversation.Person,
 		return nil, conversation.Internal("get person", err)
 	}
 	var p conversation.Person
-	if err := json.Unmarshal(data, &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, data, &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -613,7 +672,7 @@ func (s *Store) findPerson(ctx context.Context, what, index, field string) (*con
 		return nil, conversation.Internal(what, err)
 	}
 	var p conversation.Person
-	if err := json.Unmarshal([]byte(data), &p); err != nil {
+	if err := conversation.DecodeRecord(conversation.RecordPerson, []byte(data), &p); err != nil {
 		return nil, conversation.Internal("decode person", err)
 	}
 	return &p, nil
@@ -665,7 +724,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 				continue
 			}
 			var p conversation.Person
-			if err := json.Unmarshal([]byte(str), &p); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordPerson, []byte(str), &p); err != nil {
 				return nil, conversation.Internal("decode person", err)
 			}
 			out = append(out, &p)
@@ -677,7 +736,7 @@ func (s *Store) ListPeople(ctx context.Context) ([]*conversation.Person, error) 
 // AddMessageRef appends a sent copy of a case card to the case's list. It
 // returns EINTERNAL if Redis fails.
 func (s *Store) AddMessageRef(ctx context.Context, ref conversation.MessageRef) error {
-	data, err := json.Marshal(ref)
+	data, err := conversation.EncodeRecord(ref)
 	if err != nil {
 		return conversation.Internal("encode message ref", err)
 	}
@@ -697,7 +756,7 @@ func (s *Store) MessageRefs(ctx context.Context, caseID string) ([]conversation.
 	out := make([]conversation.MessageRef, 0, len(vals))
 	for _, v := range vals {
 		var r conversation.MessageRef
-		if err := json.Unmarshal([]byte(v), &r); err != nil {
+		if err := conversation.DecodeRecord(conversation.RecordRef, []byte(v), &r); err != nil {
 			return nil, conversation.Internal("decode message ref "+caseID, err)
 		}
 		out = append(out, r)
@@ -771,13 +830,14 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 }
 
 // DeleteCase removes case id for good, in one MULTI/EXEC guarded by WATCH:
-// the case, its place in the cases list, its due entry and its message
-// refs. Then it deletes every claim and remembered key whose name contains
+// the case, its place in the cases list, its due entry, its message refs
+// and its access log. Then it deletes every claim and remembered key whose name contains
 // the id. It returns ENOTFOUND if there is no such case and EINTERNAL if
 // Redis fails.
 func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	s.memo.forget(id)
 	key := s.key("case", id)
+	hash, _ := s.outboxKeys()
 	err := s.optimistic(ctx, "delete case "+id, func(tx *redis.Tx) error {
 		data, err := tx.Get(ctx, key).Bytes()
 		if errors.Is(err, redis.Nil) {
@@ -790,8 +850,15 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		effects, err := s.doomedEffects(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.Del(ctx, key, s.key("refs", id))
+			if len(effects) > 0 {
+				p.HDel(ctx, hash, effects...)
+			}
+			p.Del(ctx, append([]string{key, s.key("refs", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
 				p.ZRem(ctx, s.key("due"), dueMember(id, c.DueAt))
@@ -799,7 +866,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			return nil
 		})
 		return err
-	}, key)
+	}, key, hash)
 	if err != nil {
 		return err
 	}
@@ -837,7 +904,7 @@ func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int, er
 				return err
 			}
 			var d conversation.Draft
-			if err := json.Unmarshal(data, &d); err != nil {
+			if err := conversation.DecodeRecord(conversation.RecordDraft, data, &d); err != nil {
 				return conversation.Internal("decode draft", err)
 			}
 			if d.ExpiresAt.IsZero() || now.Before(d.ExpiresAt) {

@@ -266,18 +266,26 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 type RekeyReport struct {
 	Cases, CasesRekeyed   int
 	Drafts, DraftsRekeyed int
+	DraftsExpired         int // expired drafts deleted rather than rewritten
 }
 
 // Rekey rewrites every case and unexpired draft whose values are not all
 // sealed with the primary key (older keys, or plain text from before
 // encryption was turned on), so that older keys can then be retired. Cases
 // already current are left alone; a rewritten case gets a new version, as
-// any update does. now decides which drafts have expired (those are left
-// for purge). Returns EINTERNAL if a value does not open or a write fails;
-// what was rewritten before stays rewritten, and running it again carries
-// on.
+// any update does. Drafts expired at now are deleted first, as purge
+// would, so none is left under an old key. The old bytes of what it
+// rewrites may remain in the store's free space: compact the bolt file
+// afterwards (boltstore.Store.Compact). Returns EINTERNAL if a value does
+// not open or a write fails; what was rewritten before stays rewritten,
+// and running it again carries on.
 func (s *Store) Rekey(ctx context.Context, now time.Time) (RekeyReport, error) {
 	var rep RekeyReport
+	n, err := s.Store.DeleteExpiredDrafts(ctx, now)
+	rep.DraftsExpired = n
+	if err != nil {
+		return rep, err
+	}
 	cs, err := s.Store.ListCases(ctx, conversation.CaseFilter{})
 	if err != nil {
 		return rep, err

@@ -16,7 +16,8 @@ import (
 type Scanner func(tb testing.TB, s conversation.Store) [][]byte
 
 // seedForDelete creates two cases, both due, each with message refs, a
-// claim and a remembered key naming them, and a draft; it returns the ids.
+// claim and a remembered key naming them, and an access log; it returns
+// the ids.
 func seedForDelete(tb testing.TB, s conversation.Store) (gone, kept string) {
 	tb.Helper()
 	ctx := context.Background()
@@ -34,6 +35,8 @@ func seedForDelete(tb testing.TB, s conversation.Store) (gone, kept string) {
 		if _, err := s.Remember(ctx, "sent:"+id, time.Hour, t0); err != nil {
 			tb.Fatalf("Remember: %v", err)
 		}
+		must(tb, s.AppendAudit(ctx, id, viewed("ann@school.example", t0)), "AppendAudit")
+		must(tb, s.AppendAudit(ctx, id, refused("olu@police.example", t0)), "AppendAudit")
 	}
 	return gone, kept
 }
@@ -64,6 +67,12 @@ func testDeleteCase(t *testing.T, open Opener) {
 	must(t, err, "MessageRefs")
 	if len(refs) != 0 {
 		t.Errorf("MessageRefs after DeleteCase = %d, want none", len(refs))
+	}
+	if log, err := h.s.AuditLog(ctx, gone); err != nil || len(log) != 0 {
+		t.Errorf("AuditLog after DeleteCase = %d records, %v; want none", len(log), err)
+	}
+	if log, _ := h.s.AuditLog(ctx, kept); len(log) != 2 {
+		t.Errorf("AuditLog of the other case = %d records, want 2", len(log))
 	}
 	if refs, _ := h.s.MessageRefs(ctx, kept); len(refs) != 3 {
 		t.Errorf("MessageRefs of the other case = %d, want 3", len(refs))

@@ -89,12 +89,19 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SurvivesReopen", func(t *testing.T) { testReopen(t, open) })
 	t.Run("DeleteCase", func(t *testing.T) { testDeleteCase(t, open) })
 	t.Run("DeleteExpiredDrafts", func(t *testing.T) { testDeleteExpiredDrafts(t, open) })
+	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000
-// cases that are not due. The two figures should be close: DueBefore's cost
-// depends on what is due, not on how many cases there are.
+// cases that are not due, and UpdateCase on a case whose access log holds
+// 10 and 10,000 records. The two figures of each pair should be close:
+// DueBefore's cost depends on what is due, not on how many cases there
+// are, and a case's writes do not read or write its access log.
 func Bench(b *testing.B, open Opener) {
+	for _, records := range []int{10, 10_000} {
+		b.Run(fmt.Sprintf("UpdateCase/audit=%d", records), func(b *testing.B) { benchUpdateWithAudit(b, open, records) })
+	}
 	for _, notDue := range []int{100, 10_000} {
 		b.Run(fmt.Sprintf("DueBefore/notdue=%d", notDue), func(b *testing.B) {
 			h := newHarness(b, open)

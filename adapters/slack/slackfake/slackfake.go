@@ -392,6 +392,74 @@ func (f *Server) Button(channel, actionID string) (ts, value string) {
 	return best, value
 }
 
+// Step finds the step verb on the latest message in channel that offers
+// it, as a button with action id "rb_<verb>" or as an option of the
+// message's overflow menu or "More actions…" select. It returns the
+// message's ts, the action id and type of the element that offers it
+// ("button", "overflow" or "static_select") and the value Slack sends back;
+// all "" if no message offers it.
+func (f *Server) Step(channel, verb string) (ts, actionID, elemType, value string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for key, blocks := range f.messages {
+		ch, t, _ := strings.Cut(key, "/")
+		if ch != channel || t < ts {
+			continue
+		}
+		if id, typ, v := findStep(decode(blocks), verb); v != "" {
+			ts, actionID, elemType, value = t, id, typ, v
+		}
+	}
+	return ts, actionID, elemType, value
+}
+
+func findStep(v any, verb string) (actionID, elemType, value string) {
+	switch x := v.(type) {
+	case map[string]any:
+		id, _ := x["action_id"].(string)
+		switch x["type"] {
+		case "button":
+			if id == "rb_"+verb {
+				s, _ := x["value"].(string)
+				return id, "button", s
+			}
+		case "overflow", "static_select":
+			opts, _ := x["options"].([]any)
+			for _, o := range opts {
+				om, _ := o.(map[string]any)
+				if s, _ := om["value"].(string); strings.HasPrefix(s, verb+"|") {
+					return id, x["type"].(string), s
+				}
+			}
+		}
+		for _, e := range x {
+			if id, typ, s := findStep(e, verb); s != "" {
+				return id, typ, s
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if id, typ, s := findStep(e, verb); s != "" {
+				return id, typ, s
+			}
+		}
+	}
+	return "", "", ""
+}
+
+// StepAction is the "actions" entry of the block_actions payload Slack
+// sends when a person takes a step found by Step.
+func StepAction(actionID, elemType, value string) map[string]any {
+	a := map[string]any{"action_id": actionID, "block_id": "actions", "type": elemType, "action_ts": "1790000000.1"}
+	if elemType == "button" {
+		a["value"] = value
+		a["text"] = map[string]any{"type": "plain_text", "text": "x", "emoji": true}
+	} else {
+		a["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": "x", "emoji": true}, "value": value}
+	}
+	return a
+}
+
 func findButton(v any, actionID string) string {
 	switch x := v.(type) {
 	case map[string]any:

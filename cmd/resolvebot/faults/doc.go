@@ -1,7 +1,8 @@
 // Package faults holds fault tests that run the real resolvebot binary as a
 // subprocess: kill -9 mid-load on both stores, a Redis outage, a Redis
 // Cluster conformance run, two replicas sharing one Redis, and a rate-limited
-// Slack Web API. They are behind the "faults" build tag:
+// Slack Web API, and 500 slow clients against a bot with 256 open files.
+// They are behind the "faults" build tag:
 //
 //	go test -tags faults -count=1 ./cmd/resolvebot/faults/
 //

@@ -249,9 +249,12 @@ type config struct {
 	data     string // bolt file, when redis is ""
 	redis    string // REDIS_URL
 	prefix   string // store.key_prefix
+	storeID  string // store.id
 	duePass  string // scheduler.due_pass; "" for the default
 	slackAPI string // the fake Slack Web API
 	dir      string // where the config file goes
+	yaml     string // more settings, appended to the file as they are
+	nofile   int    // the process's open-file limit (ulimit -n); 0 leaves it
 }
 
 // writeConfig writes the YAML file for cfg and returns its path.
@@ -261,6 +264,9 @@ func writeConfig(t *testing.T, cfg config) string {
 	b.WriteString("store:\n  allow_plaintext: true\n")
 	if cfg.prefix != "" {
 		fmt.Fprintf(&b, "  key_prefix: %s\n", cfg.prefix)
+	}
+	if cfg.storeID != "" {
+		fmt.Fprintf(&b, "  id: %q\n", cfg.storeID)
 	}
 	b.WriteString("scheduler:\n")
 	if cfg.duePass != "" {
@@ -273,6 +279,7 @@ func writeConfig(t *testing.T, cfg config) string {
 	// off: paced, a burst of card updates would outlast the test.
 	b.WriteString("slack:\n  pace: false\n")
 	b.WriteString("log:\n  level: info\n  format: json\n")
+	b.WriteString(cfg.yaml)
 	path := filepath.Join(cfg.dir, fmt.Sprintf("resolvebot-%d.yaml", time.Now().UnixNano()))
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -316,7 +323,13 @@ func (b *bot) start() {
 	} else {
 		env = append(env, "RESOLVEBOT_DATA="+b.cfg.data)
 	}
-	b.proc = startChild(b.t, "resolvebot", b.log, env, binary, "serve")
+	if b.cfg.nofile > 0 {
+		// Go raises its soft limit to the hard one at start, so both are set.
+		b.proc = startChild(b.t, "resolvebot", b.log, env, "/bin/sh", "-c",
+			fmt.Sprintf(`ulimit -n %d && exec "$0" serve`, b.cfg.nofile), binary)
+	} else {
+		b.proc = startChild(b.t, "resolvebot", b.log, env, binary, "serve")
+	}
 	hc := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -497,6 +510,7 @@ func seed(t *testing.T, store conversation.Store, n int, start time.Time) []stri
 		}
 		cases = append(cases, res.Case.ID)
 	}
+	env.Discard(t) // cases from before the test: their messages went long ago
 	return cases
 }
 

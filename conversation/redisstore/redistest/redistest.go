@@ -1,51 +1,128 @@
-// Package redistest opens Redis stores for tests in other packages, on the
-// real server named by REDIS_URL (default redis://127.0.0.1:6379/15), each
+// Package redistest opens Redis stores for tests in other packages, each
 // under its own key prefix that is removed when the test ends.
+//
+// Which Redis: the real server named by REDIS_URL when it is set; the real
+// server at redis://127.0.0.1:6379/15 under CI=true; otherwise an in-memory
+// Redis (miniredis) started once per test binary, so `go test ./...` runs
+// every store test on a machine without a Redis server. A real server that
+// does not answer is probed once, without dial retries: tests then skip with
+// a clear message, or fail under CI=true.
 package redistest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 )
 
-// URL returns the Redis URL tests use: REDIS_URL, or database 15 locally.
-func URL() string {
-	if u := os.Getenv("REDIS_URL"); u != "" {
-		return u
-	}
-	return "redis://127.0.0.1:6379/15"
+// ciDefault is the real server tests use under CI=true without REDIS_URL.
+const ciDefault = "redis://127.0.0.1:6379/15"
+
+var (
+	urlOnce sync.Once
+	url     string
+	urlErr  error // why no Redis can be used, or nil
+	mini    bool  // url is the in-memory Redis
+)
+
+// resolve picks the Redis once per test binary and checks it answers.
+func resolve() {
+	urlOnce.Do(func() {
+		switch {
+		case os.Getenv("REDIS_URL") != "":
+			url = os.Getenv("REDIS_URL")
+		case os.Getenv("CI") == "true":
+			url = ciDefault
+		default:
+			m := miniredis.NewMiniRedis()
+			if err := m.Start(); err != nil {
+				urlErr = fmt.Errorf("start in-memory redis: %w", err)
+				return
+			}
+			// It lives as long as the test binary.
+			url, mini = "redis://"+m.Addr()+"/0", true
+			return
+		}
+		urlErr = probe(url)
+	})
 }
 
-// Open returns a store on a fresh random prefix. When Redis is unreachable
-// it skips the test with a clear message, except under CI=true, where it
-// fails it. The prefix's keys are deleted at cleanup.
+// probe sends one PING with no retries and a short dial timeout, so an
+// absent server costs a refused connection, not seconds of retries.
+func probe(u string) error {
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		return fmt.Errorf("parse REDIS_URL: %w", err)
+	}
+	opt.MaxRetries, opt.DialTimeout = -1, 2*time.Second
+	c := redis.NewClient(opt)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return c.Ping(ctx).Err()
+}
+
+// URL returns the Redis URL tests use (see the package comment). It does
+// not check that the server answers; Open, Opener and Require do.
+func URL() string {
+	resolve()
+	return url
+}
+
+// InMemory reports whether tests run on the in-memory Redis, which keeps
+// no data on disk and cannot be restarted or killed.
+func InMemory() bool {
+	resolve()
+	return mini
+}
+
+// Require skips tb when no Redis can be used (the reason is in the
+// message), or fails it under CI=true.
+func Require(tb testing.TB) {
+	tb.Helper()
+	resolve()
+	if urlErr == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		tb.Fatalf("Redis at %s is unreachable in CI: %v", url, urlErr)
+	}
+	tb.Skipf("skipping: no Redis at %s (unset REDIS_URL to use an in-memory Redis, or start the server): %v", url, urlErr)
+}
+
+// Open returns a store on a fresh random prefix. When no Redis can be used
+// it skips or fails the test like Require. The prefix's keys are deleted at
+// cleanup.
 func Open(tb testing.TB) (*redisstore.Store, string) {
 	tb.Helper()
+	Require(tb)
 	prefix := Prefix(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	s, err := redisstore.Open(ctx, URL(), prefix)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("Redis at %s is unreachable in CI: %v", URL(), err)
-		}
-		tb.Skipf("skipping: no Redis at %s (set REDIS_URL to run this test): %v", URL(), err)
+		tb.Fatalf("open redis store at %s: %v", URL(), err)
 	}
 	return s, prefix
 }
 
-// Prefix returns a random key prefix and removes its keys when the test ends.
+// Prefix returns a random key prefix and removes its keys when the test
+// ends. It skips or fails like Require first, so no cleanup ever dials a
+// Redis that is not there.
 func Prefix(tb testing.TB) string {
 	tb.Helper()
+	Require(tb)
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		tb.Fatalf("random prefix: %v", err)
@@ -75,6 +152,20 @@ func Opener(tb testing.TB) (conversation.Store, func() conversation.Store) {
 		return s
 	}
 	return s, reopen
+}
+
+// Client returns a plain client on the test Redis, closed at cleanup. It
+// skips or fails like Require.
+func Client(tb testing.TB) *redis.Client {
+	tb.Helper()
+	Require(tb)
+	opt, err := redis.ParseURL(URL())
+	if err != nil {
+		tb.Fatalf("parse REDIS_URL: %v", err)
+	}
+	c := redis.NewClient(opt)
+	tb.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // DeletePrefix removes every key under prefix with SCAN and DEL; it never

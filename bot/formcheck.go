@@ -1,0 +1,30 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// missingAnswers returns "Please answer this question." for each required
+// question of f left blank (nothing for a nil form), as a FieldErrors that
+// other problems can be added to.
+func missingAnswers(f *conversation.Form, values map[string]string) conversation.FieldErrors {
+	fe := conversation.FieldErrors{}
+	if f == nil {
+		return fe
+	}
+	for _, fd := range f.Fields {
+		if fd.Required && strings.TrimSpace(values[fd.Key]) == "" {
+			fe.Add(fd.Key, "Please answer this question.")
+		}
+	}
+	return fe
+}
+
+// FormClosed is the message that takes the place of a form closed with its
+// Cancel button: nothing from it was sent.
+func FormClosed() Message {
+	return Message{Kind: "notice", Title: "Form closed",
+		Text: "Nothing from that form was sent. Type \"raise\" when you want to raise a disagreement, or \"help\" for what else I can do."}
+}

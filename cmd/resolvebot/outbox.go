@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/resolvebot/resolvebot/adapters/metrics"
+	"github.com/resolvebot/resolvebot/bot"
+)
+
+// drainGrace is how long serve keeps delivering the outbox after it has
+// stopped taking requests; what is left waits in the store for the next
+// start (or another replica).
+const drainGrace = 10 * time.Second
+
+// startOutbox runs the delivery worker until ctx ends, woken by every step
+// the router records and polling as a fallback. The returned function
+// waits for the batch in hand, then delivers what is still deliverable for
+// at most drainGrace. Call it after the HTTP server has stopped taking
+// requests and before the platforms stop.
+func (a *app) startOutbox(ctx context.Context) (stop func()) {
+	w := bot.NewWorker(a.router, a.dispatcher, a.log)
+	w.Metrics = metrics.Default
+	metrics.Default.WatchOutbox(func() (int, time.Time, error) {
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		st, err := a.store.OutboxStats(sctx)
+		return st.Depth, st.Oldest, err
+	})
+	rctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { w.Run(rctx) })
+	return func() {
+		cancel()
+		wg.Wait()
+		dctx, done := context.WithTimeout(context.WithoutCancel(ctx), drainGrace)
+		defer done()
+		n, err := w.Drain(dctx)
+		if err != nil {
+			a.log.Error("outbox drain failed", "err", err)
+		}
+		left, _ := a.store.OutboxStats(context.WithoutCancel(ctx))
+		a.log.Info("outbox drained", "delivered", n, "left", left.Depth)
+	}
+}

@@ -1,0 +1,108 @@
+package boltstore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// ErrInUse is the cause when another process holds the data file.
+var ErrInUse = errors.New("the data file is in use by another resolvebot")
+
+// Backup writes a consistent copy of the whole data file to w, from one
+// read transaction, while the store goes on serving (writers are not
+// blocked). It returns the bytes written and an EINTERNAL error if the
+// file cannot be read or w fails.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, conversation.Internal("back up data file", err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a consistent copy of the data file at path, which no
+// process may be writing, to w: it opens it read-only, waiting at most
+// timeout for the lock. It returns an EINTERNAL error wrapping ErrInUse if
+// another resolvebot holds it (ask that one for the copy instead, with
+// Backup), and EINTERNAL if it cannot be read.
+func BackupFile(path string, w io.Writer, timeout time.Duration) (int64, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return 0, conversation.Internal("back up "+path, ErrInUse)
+	}
+	if err != nil {
+		return 0, conversation.Internal("open "+path, err)
+	}
+	defer db.Close()
+	return (&Store{db: db}).Backup(w)
+}
+
+// Summary is what Check found in a data file.
+type Summary struct {
+	Cases, People, Drafts int
+	OldRecords            int // records from before the current schema version (Migrate rewrites them)
+}
+
+// Check opens the data file at path read-only and reports whether it is
+// a resolvebot store every record of which this version can read: all the
+// store's buckets present, and every case, person and draft a record of
+// schema at most conversation.SchemaVersion. It returns an EINVALID error
+// saying what is wrong otherwise, wrapping ErrInUse if a process holds it.
+func Check(path string) (Summary, error) {
+	var sum Summary
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return sum, &conversation.Error{Code: conversation.EINVALID, Message: path + " is in use by a running resolvebot.", Err: ErrInUse}
+	}
+	if err != nil {
+		return sum, conversation.Errorf(conversation.EINVALID, "%s is not a resolvebot data file: %v", path, err)
+	}
+	defer db.Close()
+	err = db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return fmt.Errorf("it has no %q bucket", b)
+			}
+		}
+		for _, rb := range recordBuckets {
+			err := tx.Bucket(rb.name).ForEach(func(k, v []byte) error {
+				ver, err := conversation.RecordSchema(v)
+				if err != nil || ver > conversation.SchemaVersion {
+					return fmt.Errorf("%s %q cannot be read by this version (schema %d): %v", rb.kind, k, ver, err)
+				}
+				if ver < conversation.SchemaVersion {
+					sum.OldRecords++
+				}
+				switch rb.kind {
+				case conversation.RecordCase:
+					sum.Cases++
+				case conversation.RecordPerson:
+					sum.People++
+				case conversation.RecordDraft:
+					sum.Drafts++
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, conversation.Errorf(conversation.EINVALID, "%s is not a resolvebot data file this version can use: %v", path, err)
+	}
+	return sum, nil
+}

@@ -1,0 +1,177 @@
+package boltstore_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
+)
+
+// testdata/bolt-2026-11.db.gz is a data file written by resolvebot as it
+// was before records carried a schema version (version 0), with encryption
+// off: the console walkthrough (CR-2026-0001, resolved), a second case
+// left open (CR-2026-0002), the directory's people and an unfinished
+// draft of Olu Ade's. Its draft expires on 30 November 2026.
+var fixtureNow = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+
+// fixture unpacks the fixture into a temp dir and returns its path.
+func fixture(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "bolt-2026-11.db.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "resolvebot.db")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, zr); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readFixture reads everything the fixture holds through s.
+func readFixture(t *testing.T, s conversation.Store) {
+	t.Helper()
+	ctx := context.Background()
+	cs, err := s.ListCases(ctx, conversation.CaseFilter{})
+	if err != nil || len(cs) != 2 {
+		t.Fatalf("ListCases = %d cases, %v", len(cs), err)
+	}
+	c, err := s.GetCase(ctx, "CR-2026-0001")
+	if err != nil || c.ChildRef != "SCH-2291" || c.Status != conversation.StatusResolved || len(c.Events) < 6 || c.Resolution == nil {
+		t.Fatalf("CR-2026-0001 = %+v, %v", c, err)
+	}
+	c, err = s.GetCase(ctx, "CR-2026-0002")
+	if err != nil || c.ChildRef != "SCH-3300" || c.Status != conversation.StatusOpen || c.DueAt.IsZero() {
+		t.Fatalf("CR-2026-0002 = %+v, %v", c, err)
+	}
+	due, err := s.DueBefore(ctx, c.DueAt, 0)
+	if err != nil || len(due) != 1 || due[0].CaseID != "CR-2026-0002" {
+		t.Fatalf("DueBefore = %v, %v", due, err)
+	}
+	people, err := s.ListPeople(ctx)
+	if err != nil || len(people) < 5 {
+		t.Fatalf("ListPeople = %d, %v", len(people), err)
+	}
+	p, err := s.FindPersonByEmail(ctx, "Sam.Patel@school.example.org")
+	if err != nil || p.Name != "Sam Patel" || p.Agency != "school" {
+		t.Fatalf("FindPersonByEmail = %+v, %v", p, err)
+	}
+	if p, err := s.FindPersonByHandle(ctx, "console", "", "olu.ade@health.example.org"); err != nil || p.Name != "Olu Ade" {
+		t.Fatalf("FindPersonByHandle = %+v, %v", p, err)
+	}
+	d, err := s.GetDraft(ctx, "olu.ade@health.example.org", fixtureNow)
+	if err != nil || d.Values["immediate_risk"] != "no" {
+		t.Fatalf("GetDraft = %+v, %v", d, err)
+	}
+}
+
+// A data file written before schema versions opens, reads whole, takes
+// writes and allocates ids after its last one; migrate then rewrites every
+// record in the current format, once, and it still reads.
+func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
+	ctx := context.Background()
+	path := fixture(t)
+	s, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	readFixture(t, s)
+	if id, err := s.NextCaseID(ctx, 2026); err != nil || id != "CR-2026-0003" {
+		t.Fatalf("NextCaseID = %s, %v", id, err)
+	}
+	rep, err := s.Migrate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("migrate read %v, upgraded %v", rep.Read, rep.Upgraded)
+	for _, kind := range []string{conversation.RecordCase, conversation.RecordPerson, conversation.RecordDraft} {
+		if rep.Upgraded[kind] == 0 || rep.Upgraded[kind] != rep.Read[kind] {
+			t.Errorf("migrate upgraded %d of %d %s records", rep.Upgraded[kind], rep.Read[kind], kind)
+		}
+	}
+	readFixture(t, s)
+	again, err := s.Migrate()
+	if err != nil || len(again.Read) == 0 {
+		t.Fatal(err)
+	}
+	for kind, n := range again.Upgraded {
+		if n != 0 {
+			t.Errorf("a second migrate upgraded %d %s records", n, kind)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Every record in the file now starts with its version.
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.View(func(tx *bolt.Tx) error {
+		for _, b := range []string{"cases", "people", "drafts"} {
+			_ = tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
+				if !bytes.HasPrefix(v, []byte(`{"schema":1,`)) {
+					t.Errorf("%s %s is not current: %.60s", b, k, v)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	db.Close()
+	if s, err = boltstore.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	readFixture(t, s)
+}
+
+// A record written by a newer resolvebot (a higher schema) is refused,
+// not read with fields missing and written back without them.
+func TestRefusesARecordFromANewerVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "resolvebot.db")
+	s, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("people")).Put([]byte("ann@example.org"), []byte(`{"schema":99,"id":"ann@example.org","name":"Ann"}`))
+	})
+	db.Close()
+	if s, err = boltstore.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.GetPerson(context.Background(), "ann@example.org"); conversation.ErrorCode(err) != conversation.EINTERNAL {
+		t.Fatalf("GetPerson of a newer record: %v", err)
+	}
+	if _, err := s.Migrate(); err == nil {
+		t.Fatal("migrate accepted a record from a newer version")
+	}
+}
