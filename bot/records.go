@@ -107,16 +107,20 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
 }
 
-// reportCommand answers "report" (last month) or "report YYYY-MM".
+// reportCommand answers "report" (last month), "report YYYY" (the annual
+// report for that calendar year) or a month as ParseMonth reads it
+// ("report 2026-10", "report november", "report nov 2026").
 func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	loc := r.Engine.Calendar.Location()
 	period := report.Month(r.now().In(loc)).Previous()
 	if rest = strings.TrimSpace(rest); rest != "" {
-		m, err := time.ParseInLocation("2006-01", rest, loc)
-		if err != nil {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the month as YYYY-MM, for example: report 2026-10")
+		if y, err := time.ParseInLocation("2006", rest, loc); err == nil && len(rest) == 4 {
+			period = report.Year(y)
+		} else if m, err := ParseMonth(rest, r.now(), loc); err == nil {
+			period = report.Month(m)
+		} else {
+			return Reply{}, err
 		}
-		period = report.Month(m)
 	}
 	rep, err := r.Report(ctx, actor, period)
 	if err != nil {
@@ -132,7 +136,11 @@ func ReportMessage(rep *report.Report, kind string, log interface {
 	Warn(msg string, args ...any)
 }) Message {
 	month := rep.Period.From.Format("2006-01")
-	m := Message{Kind: kind, Title: fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006")), Text: rep.Text()}
+	title := fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006"))
+	if rep.Period.IsYear() {
+		month, title = rep.Period.From.Format("2006"), rep.Title()
+	}
+	m := Message{Kind: kind, Title: title, Text: rep.Text()}
 	for _, f := range []struct{ format, name string }{
 		{"png", "cases-by-month-" + month + ".png"}, {"csv", "case-resolution-report-" + month + ".csv"}, {"pdf", "case-resolution-report-" + month + ".pdf"},
 	} {

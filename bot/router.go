@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -92,6 +91,7 @@ func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Fo
 	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
 		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
 	}
+	withReferenceFormats(&f, r.People)
 	return &f
 }
 
@@ -201,12 +201,10 @@ func isRaise(text string) bool {
 
 // command handles typed text.
 func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
-	word, rest, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
-	word = strings.ToLower(word)
-	rest = strings.TrimSpace(rest)
+	word, rest := SplitCommand(in.Text)
 	switch word {
 	case "", "help", "?":
-		return Reply{Messages: []Message{Help(r.Command)}}, nil
+		return Reply{Messages: []Message{r.help()}}, nil
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
@@ -218,11 +216,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 	case "list", "cases":
-		cs, err := r.Engine.List(ctx, in.Actor)
-		if err != nil {
-			return Reply{}, err
-		}
-		return Reply{Messages: []Message{r.Cards.List(ctx, cs, in.Actor)}}, nil
+		return r.listCommand(ctx, in.Actor)
 	case "status", "show":
 		if rest == "" {
 			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")
@@ -245,9 +239,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
-	m := Help(r.Command)
-	m.Text = "I didn't recognise that. " + m.Text
-	return Reply{Messages: []Message{m}}, nil
+	return r.unrecognised(ctx, in, word, rest)
 }
 
 // press handles a button: verbs that need words open their form, the rest
@@ -274,7 +266,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, in.CaseID, in.Verb, err)
 	}
 	return r.recorded(ctx, in.Actor, res), nil
 }
@@ -294,7 +286,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, in.Verb, err)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
@@ -454,11 +446,17 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbRefer:
 		res, err = e.ReferToPartnership(ctx, cmd, val("reason"))
 	case conversation.VerbMediation:
-		res, err = e.RequestMediation(ctx, cmd, val("reason"))
+		if err := checked(); err != nil {
+			return Reply{}, err
+		}
+		res, err = e.RequestMediationWith(ctx, cmd, conversation.MediationInput{Reason: val("reason"), SupervisionSought: val(conversation.FieldSupervisionSought)})
 	case conversation.VerbExtend:
-		days, cerr := strconv.Atoi(val("days"))
-		if cerr != nil {
-			fe["days"] = "Please give a number of working days, such as 3."
+		days, cerr := r.extensionDays(ctx, in.CaseID, val("days"))
+		for k, msg := range conversation.ErrorFields(cerr) {
+			fe[k] = msg
+		}
+		if cerr != nil && conversation.ErrorCode(cerr) == conversation.EINTERNAL {
+			internal = cerr
 		}
 		if err := checked(); err != nil {
 			return Reply{}, err
@@ -591,7 +589,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(both, true, fmt.Sprintf("The partnership returned this case to %s with advice.", stage), e.Text)
 			self = "The case is back at " + stage + ". Both sides have been told."
 		case conversation.EventMediationRequested:
-			tell(partnership, true, actorName+" asked for mediation or a restorative facilitator.", e.Text)
+			tell(partnership, true, actorName+" asked for mediation.", e.Text)
 			tell(both, false, actorName+" asked the partnership for mediation.", "")
 			self = "The partnership has been asked for mediation."
 		case conversation.EventMediationOffered:

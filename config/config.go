@@ -91,6 +91,7 @@ type Config struct {
 	Retention Retention
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
+	Email     Email // notifications by email (off without an email section)
 	Log       Log   // logging
 }
 
@@ -126,6 +127,12 @@ type Agency struct {
 	// SafeguardingLeads see every case their agency is party to, without
 	// acting on them.
 	SafeguardingLeads []Contact
+	// ReferenceFormats are the patterns (Go regular expressions, matched
+	// in full, ignoring case) of the agency's case references; when given,
+	// a reference raised by someone at the agency must match one.
+	// ReferenceExample is shown to people who type something else.
+	ReferenceFormats []string
+	ReferenceExample string
 }
 
 // AgencyContacts holds an agency's escalation contacts per tier.
@@ -265,6 +272,12 @@ func (c *Config) String() string {
 	line("protocol.name", c.Protocol.Name)
 	line("protocol.partnership", c.Protocol.Partnership)
 	line("protocol.partnership_short", c.Protocol.PartnershipShort)
+	line("protocol.annual_report_to", c.Protocol.AnnualReportTo)
+	if cf := c.Protocol.Conference; cf != nil {
+		line("protocol.conference", fmt.Sprintf("category %s: %q", cf.Category, cf.Guidance))
+	} else {
+		line("protocol.conference", "(none: conference decisions go to the dissent procedure)")
+	}
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
 			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))
@@ -348,6 +361,16 @@ func (c *Config) String() string {
 	line("teams.token_authority", c.Teams.TokenAuthority)
 	line("teams.service_urls", strings.Join(c.Teams.ServiceURLs, ", "))
 	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
+	em := c.Email
+	line("email.enabled", em.Enabled)
+	if em.Enabled {
+		line("email.relay", fmt.Sprintf("%s:%d (%s), user %s, from %q <%s>, timeout %s", em.Host, em.Port, em.TLS, em.User, em.FromName, em.From, em.Timeout))
+		line("email.base_url", em.BaseURL)
+		line("email.operator", em.Operator)
+		line("email.contact", em.Contact)
+		line("email.ca_file", em.CAFile)
+	}
+	line("email.password", secret(em.Password))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	return b.String()

@@ -513,6 +513,28 @@ func (d *nodeDecoder) categories(e entry, path string, p *conversation.Protocol)
 	p.Categories = cats
 }
 
+// conference decodes protocol.conference: a null sends conference decisions
+// out to the dissent procedure again; a mapping (category, guidance) keeps
+// them inside the protocol, over the preset's choice.
+func (d *nodeDecoder) conference(e entry, path string, p *conversation.Protocol) {
+	if isNull(e.val) {
+		d.col.set(path, d.at(e.key))
+		p.Conference = nil
+		return
+	}
+	var c conversation.Conference
+	if p.Conference != nil {
+		c = *p.Conference
+	}
+	keys, refused := known(conferenceKeys(&c))
+	cm := d.mapping(e.val, path, keys, refused)
+	if cm == nil {
+		return
+	}
+	d.fields(cm, path, conferenceKeys(&c)...)
+	p.Conference = &c
+}
+
 // closureDays decodes calendar.closure_days into f, for validation to place.
 func (d *nodeDecoder) closureDays(e entry, path string, f *fileSettings) {
 	items, ok := d.list(e, path)

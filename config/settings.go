@@ -50,6 +50,8 @@ func fileKeys(cfg *Config, f *fileSettings) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, slackKeys(&cfg.Slack)) }},
 		{key: "teams", doc: "the Microsoft Teams adapter", items: teamsKeys(&cfg.Teams),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, teamsKeys(&cfg.Teams)) }},
+		{key: "email", doc: "notifications by email over SMTP, with TLS; no section, no email", items: emailKeys(&cfg.Email),
+			parse: func(d *nodeDecoder, e entry, at string) { d.emailSection(e, at, &cfg.Email) }},
 		{key: "log", doc: "logging", items: logKeys(&cfg.Log),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, logKeys(&cfg.Log)) }},
 	}
@@ -65,22 +67,34 @@ func envOnlyKeys(cfg *Config) []field {
 func protocolKeys(p *conversation.Protocol) []field {
 	return []field{
 		{key: "name", dst: &p.Name, doc: "the protocol's name, as people see it"},
-		{key: "partnership", typ: "string", shown: &p.Partnership, doc: "the partnership's name, as people see it; giving it drops the preset's short name",
+		{key: "partnership", typ: "string", shown: &p.Partnership, doc: "the partnership's name, as people see it; giving it drops the preset's short name and annual_report_to",
 			parse: func(d *nodeDecoder, e entry, at string) {
 				p.PartnershipShort = "" // the preset's short name is of another partnership
+				p.AnnualReportTo = ""   // and so is its executive
 				d.str(e, at, &p.Partnership)
 			}},
 		{key: "partnership_short", dst: &p.PartnershipShort, doc: "a short form of the partnership's name, such as Devon SCP, where space is tight"},
+		{key: "annual_report_to", dst: &p.AnnualReportTo, doc: "who the protocol's annual report is tabled with, such as the Partnership Executive Group"},
 		{key: "stages", typ: "list", def: "(the preset's stages)", doc: "the ladder, lowest first; replaces the preset's whole list",
 			items: stageKeys(&conversation.Stage{}), parse: func(d *nodeDecoder, e entry, at string) { d.stages(e, at, p) }},
 		{key: "referral", doc: "the formal referral to the partnership above the top stage", items: referralKeys(&p.Referral),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, referralKeys(&p.Referral)) }},
 		{key: "routes", doc: "where people are sent instead of raising a case; an empty value keeps the preset's",
 			items: routeKeys(&p.Routes), parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, routeKeys(&p.Routes)) }},
+		{key: "conference", typ: "mapping, or null", def: "(the preset's choice)", items: conferenceKeys(&conversation.Conference{}),
+			doc:   "when set, disagreements about child protection conference decisions are cases in this protocol, in this category; null sends them to the dissent procedure",
+			parse: func(d *nodeDecoder, e entry, at string) { d.conference(e, at, p) }},
 		{key: "categories", typ: "list", def: "(the seven categories of the source protocols)",
 			doc:   "the kinds of disagreement people choose from; replaces the preset's whole list",
 			items: categoryKeys(&conversation.Category{}), parse: func(d *nodeDecoder, e entry, at string) { d.categories(e, at, p) }},
 		{key: "key", refused: "the protocol key is the partnership preset: set the top-level partnership instead"},
+	}
+}
+
+func conferenceKeys(c *conversation.Conference) []field {
+	return []field{
+		{key: "category", dst: &c.Category, doc: "the category such cases take; one of protocol.categories"},
+		{key: "guidance", dst: &c.Guidance, doc: "the guidance shown on them"},
 	}
 }
 
@@ -168,6 +182,9 @@ func agencyKeys(a *Agency) []field {
 		{key: "contacts", doc: "the escalation contacts for each tier; practitioners are learned in chat, not listed",
 			items: agencyContactKeys(&AgencyContacts{}), parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, agencyContactKeys(&a.Contacts)) }},
 		contacts("safeguarding_leads", "people who see every case their agency is party to, without acting on them", &a.SafeguardingLeads),
+		{key: "reference_formats", dst: &a.ReferenceFormats, typ: "list of patterns",
+			doc: "the agency's case-reference formats (Go regular expressions, matched whole, ignoring case); a reference raised by someone at the agency must match one"},
+		{key: "reference_example", dst: &a.ReferenceExample, doc: "an example reference, shown to people who type something else (needed with reference_formats)"},
 	}
 }
 

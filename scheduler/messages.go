@@ -75,7 +75,7 @@ func (s *Scheduler) messages(ctx context.Context, c *conversation.Case, n conver
 	case conversation.NudgeStuck:
 		partnership, _ := s.people.PartnershipPeople(ctx)
 		days := s.engine.Calendar.WorkingDaysUntil(cur.Deadline, s.now())
-		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation or a restorative facilitator.",
+		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation.",
 			c.ID, days, plural(days), stage, proto.CategoryName(c.Category), s.people.AgencyName(c.Raiser.Agency), s.people.AgencyName(c.Respondent.Agency))
 		tell(raising(c), "%s is still overdue, so we have let the partnership know. They may offer mediation.", c.ID)
 	}

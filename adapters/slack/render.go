@@ -495,6 +495,15 @@ func option(o conversation.Option, withDescription bool) *slack.OptionBlockObjec
 
 var yesNo = []conversation.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
 
+// yesNoFor returns the answers a yes/no field offers: yes and no, and
+// "Not sure" where the field counts a doubt as yes.
+func yesNoFor(fd conversation.Field) []conversation.Option {
+	if fd.Unsure {
+		return append(slices.Clone(yesNo), conversation.Option{Value: conversation.NotSure, Label: "Not sure"})
+	}
+	return yesNo
+}
+
 // dispatched are the fields whose answer is acted on at once: these can
 // lead out of the ladder, so the rest of the form is not needed.
 func dispatched(key string) bool {
@@ -535,7 +544,7 @@ func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
 	}
 	switch fd.Type {
 	case conversation.FieldYesNo:
-		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNo, 10, false)...)
+		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNoFor(fd), 10, false)...)
 		if yes, ok := conversation.ParseYesNo(fd.Default); ok {
 			el.InitialOption = el.Options[map[bool]int{true: 0, false: 1}[yes]]
 		}
@@ -637,20 +646,37 @@ type homeCase struct {
 // renderHome renders the App Home tab: the cases waiting on the person with
 // their deadlines, their other open cases, and the recently closed ones.
 func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabViewRequest {
+	return renderHomeSections([]homeSection{
+		{Title: "Waiting on you", Empty: "Nothing is waiting on you.", Cases: waiting},
+		{Title: "Your open cases", Empty: "No other open cases.", Cases: open},
+		{Title: "Recently closed", Empty: "No cases closed recently.", Cases: closed},
+	}, command)
+}
+
+// homeSection is one part of the App Home: a header, its cases (or what to
+// say when there are none) and how many more were left out.
+type homeSection struct {
+	Title, Empty string
+	Cases        []homeCase
+	More         int
+}
+
+// renderHomeSections renders the App Home tab from its sections, in order.
+func renderHomeSections(sections []homeSection, command string) slack.HomeTabViewRequest {
 	b := &blockBudget{max: MaxModalBlocks}
 	b.add(slack.NewHeaderBlock(plainText("Your cases", MaxHeaderText)))
 	b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Raise a disagreement with %s, or with the shortcut \"Raise a disagreement\". Act on a case from its card in your messages.", command)))))
-	section := func(title, empty string, cs []homeCase) {
+	section := func(sec homeSection) {
 		if b.room() < 3 {
 			b.cut = true
 			return
 		}
-		b.add(slack.NewHeaderBlock(plainText(title, MaxHeaderText)))
-		if len(cs) == 0 {
-			b.add(slack.NewSectionBlock(mrkdwnText("_"+esc(empty)+"_"), nil, nil))
+		b.add(slack.NewHeaderBlock(plainText(sec.Title, MaxHeaderText)))
+		if len(sec.Cases) == 0 {
+			b.add(slack.NewSectionBlock(mrkdwnText("_"+esc(sec.Empty)+"_"), nil, nil))
 			return
 		}
-		for _, c := range cs {
+		for _, c := range sec.Cases {
 			if b.room() < 2 {
 				b.cut = true
 				break
@@ -658,10 +684,13 @@ func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabV
 			t, _ := cutEscaped("*"+esc(c.ID)+"*\n"+esc(c.Line), MaxSectionText)
 			b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(viewButton(c.ID))))
 		}
+		if sec.More > 0 && b.room() > 1 {
+			b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("%d more not shown. Type %s list to see them.", sec.More, command)))))
+		}
 	}
-	section("Waiting on you", "Nothing is waiting on you.", waiting)
-	section("Your open cases", "No other open cases.", open)
-	section("Recently closed", "No cases closed recently.", closed)
+	for _, sec := range sections {
+		section(sec)
+	}
 	if b.cut && b.room() > 0 {
 		b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Not every case fits here. Type %s list for all of them.", command)))))
 	}
