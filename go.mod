@@ -5,6 +5,7 @@ go 1.26.0
 toolchain go1.26.11
 
 require (
+	codeberg.org/go-fonts/dejavu v0.4.0
 	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/AzureAD/microsoft-authentication-library-for-go v1.10.1
 	github.com/dlclark/regexp2 v1.12.0

@@ -90,7 +90,7 @@ func TestOldAccessEventsStillRead(t *testing.T) {
 	md := string(r.Messages[0].Attachments[0].Data)
 	timeline := md[strings.Index(md, "## Timeline"):strings.Index(md, "## Access log")]
 	access := md[strings.Index(md, "## Access log"):]
-	if strings.Contains(timeline, "viewed") || !strings.Contains(access, "Priya Shah — viewed") || !strings.Contains(access, "Olu Ade — refused") || !strings.Contains(access, "Sam Patel — exported as md") {
+	if strings.Contains(timeline, "viewed") || !strings.Contains(access, "Priya Shah — viewed") || !strings.Contains(access, "Olu Ade — refused") || !strings.Contains(access, "Sam Patel — exported as Markdown") {
 		t.Errorf("exported record:\n%s", md)
 	}
 }

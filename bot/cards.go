@@ -46,14 +46,6 @@ func (k *Cards) Deadline(t time.Time) string {
 	return fmt.Sprintf("%s (%d working days left)", k.When(t), n)
 }
 
-var statusLabels = map[conversation.Status]string{
-	conversation.StatusOpen:      "Open",
-	conversation.StatusResolved:  "Resolved",
-	conversation.StatusWithdrawn: "Withdrawn",
-	conversation.StatusReferred:  "Referred to the partnership",
-	conversation.StatusClosed:    "Closed",
-}
-
 // Buttons returns a button for every step viewer may take on the case
 // now: the steps they most likely take next first (see nextSteps), the rest
 // marked Secondary for the card's overflow, in the engine's order. No step
@@ -117,8 +109,8 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		{"Concern", c.Concern},
 		{evidence, c.Evidence},
 		{"Would resolve it", c.OutcomeSought},
-		{"Urgency", urgencyLabel(c.Urgency)},
-		{"Status", statusLabels[c.Status]},
+		{"Urgency", c.Urgency.Label()},
+		{"Status", c.Status.Label()},
 		{"Stage", fmt.Sprintf("%d. %s — %s and %s", k.Protocol.StageNumber(cur.Key), stage,
 			k.People.Names(ctx, cur.Raiser), k.People.Names(ctx, cur.Respondent))},
 	}
@@ -171,46 +163,9 @@ func (k *Cards) stageGuidance(key string) string {
 	return ""
 }
 
-func urgencyLabel(u conversation.Urgency) string {
-	if u == conversation.UrgencyUrgent {
-		return "Urgent"
-	}
-	return "Standard"
-}
-
-// eventLabels describe each kind of event on a timeline.
-var eventLabels = map[conversation.EventKind]string{
-	conversation.EventRaised:              "Raised",
-	conversation.EventAcknowledged:        "Acknowledged",
-	conversation.EventResponse:            "Responded",
-	conversation.EventNote:                "Note",
-	conversation.EventEscalated:           "Escalated",
-	conversation.EventResolutionProposed:  "Resolution proposed",
-	conversation.EventResolutionConfirmed: "Resolution confirmed",
-	conversation.EventResolutionDisputed:  "Resolution disputed",
-	conversation.EventWithdrawn:           "Withdrawn",
-	conversation.EventReferred:            "Referred to the partnership",
-	conversation.EventReferralAccepted:    "Referral accepted",
-	conversation.EventReferralReturned:    "Referral returned with advice",
-	conversation.EventMediationRequested:  "Mediation asked for",
-	conversation.EventMediationOffered:    "Mediation offered",
-	conversation.EventSeriousConcern:      "Serious concern logged with the partnership",
-	conversation.EventReassigned:          "Handed over",
-	conversation.EventDeadlineExtended:    "Deadline extended",
-	conversation.EventDeadlineMissed:      "Deadline missed",
-	conversation.EventNudged:              "Reminder sent",
-	conversation.EventClosed:              "Closed",
-	conversation.EventViewed:              "Viewed",
-	conversation.EventExported:            "Exported",
-	conversation.EventAccessRefused:       "Access refused",
-}
-
 // EventLine describes one event in a line: when, what, who, and where.
 func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
-	label := eventLabels[e.Kind]
-	if label == "" {
-		label = string(e.Kind)
-	}
+	label := e.Kind.Label()
 	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
 	switch e.Kind {
 	case conversation.EventAccessRefused:
@@ -263,7 +218,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 	}
 	for _, c := range cs {
 		cur := c.Current()
-		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), statusLabels[c.Status], k.People.AgencyName(c.Respondent.Agency))
+		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), c.Status.Label(), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
 			v += " · waiting on you, due " + k.Deadline(cur.Deadline)
 		} else if c.Status.Active() {
@@ -334,7 +289,7 @@ func Help(command string) Message {
 			command + "status CR-2026-0001 — a case and its timeline",
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
-			command + "report — last month's partnership report (partnership team only)",
+			command + "report — last month's partnership report; add 2026-10 for a month, or 2026 for the annual report (partnership team only)",
 			command + "audit CR-2026-0001 — who has viewed or exported a case (partnership team only)",
 		}}
 }

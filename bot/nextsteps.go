@@ -18,6 +18,9 @@ import (
 //   - The raising side: propose a resolution, take it up a stage, or add a
 //     note; while the other side still has time to acknowledge, there is no
 //     call to take it up yet, so that stays in the overflow.
+//   - Either side once the case is referred: the partnership now holds it
+//     (and offers mediation itself), so propose a resolution or add a note;
+//     asking for mediation stays in the overflow.
 //   - The partnership on a referral: accept it, return it with advice,
 //     offer mediation, or close the case (closing shows once the referral
 //     is accepted, as only three fit).
@@ -39,6 +42,8 @@ func nextSteps(c *conversation.Case, viewer string, partnership bool, now time.T
 	case atReferral && partnership:
 		return []conversation.Verb{conversation.VerbAcceptReferral, conversation.VerbReturnReferral,
 			conversation.VerbOfferMediation, conversation.VerbClose}
+	case atReferral && side != "":
+		return []conversation.Verb{conversation.VerbPropose, conversation.VerbNote}
 	case side == conversation.SideRespondent && !cur.Acknowledged() && !atReferral:
 		return []conversation.Verb{conversation.VerbAcknowledge, conversation.VerbRespond}
 	case side == conversation.SideRespondent:

@@ -98,6 +98,8 @@ func TestCardButtonsPerViewerAndState(t *testing.T) {
 			[]c.Verb{c.VerbRespond, c.VerbPropose, c.VerbRefer}, []c.Verb{c.VerbEscalate}},
 		{"partnership manager on a referral", referred, partnership, false,
 			[]c.Verb{c.VerbAcceptReferral, c.VerbReturnReferral, c.VerbOfferMediation}, nil},
+		{"raising side once the case is referred", referred, referred.Current().Raiser[0], false,
+			[]c.Verb{c.VerbPropose, c.VerbNote}, nil},
 		{"partnership manager on an accepted referral", accepted, partnership, false,
 			[]c.Verb{c.VerbReturnReferral, c.VerbOfferMediation, c.VerbClose}, []c.Verb{c.VerbAcceptReferral}},
 		{"partnership manager on a case at stage 2", stage2, partnership, false,

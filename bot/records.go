@@ -107,16 +107,19 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
 }
 
-// reportCommand answers "report" (last month) or "report YYYY-MM".
+// reportCommand answers "report" (last month), "report YYYY-MM" or "report
+// YYYY" (the annual report for that calendar year).
 func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	loc := r.Engine.Calendar.Location()
 	period := report.Month(r.now().In(loc)).Previous()
 	if rest = strings.TrimSpace(rest); rest != "" {
-		m, err := time.ParseInLocation("2006-01", rest, loc)
-		if err != nil {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the month as YYYY-MM, for example: report 2026-10")
+		if y, err := time.ParseInLocation("2006", rest, loc); err == nil && len(rest) == 4 {
+			period = report.Year(y)
+		} else if m, err := time.ParseInLocation("2006-01", rest, loc); err == nil {
+			period = report.Month(m)
+		} else {
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give a month as YYYY-MM or a year as YYYY, for example: report 2026-10, or report 2026 for the annual report")
 		}
-		period = report.Month(m)
 	}
 	rep, err := r.Report(ctx, actor, period)
 	if err != nil {
@@ -132,7 +135,11 @@ func ReportMessage(rep *report.Report, kind string, log interface {
 	Warn(msg string, args ...any)
 }) Message {
 	month := rep.Period.From.Format("2006-01")
-	m := Message{Kind: kind, Title: fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006")), Text: rep.Text()}
+	title := fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006"))
+	if rep.Period.IsYear() {
+		month, title = rep.Period.From.Format("2006"), rep.Title()
+	}
+	m := Message{Kind: kind, Title: title, Text: rep.Text()}
 	for _, f := range []struct{ format, name string }{
 		{"png", "cases-by-month-" + month + ".png"}, {"csv", "case-resolution-report-" + month + ".csv"}, {"pdf", "case-resolution-report-" + month + ".pdf"},
 	} {

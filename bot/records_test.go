@@ -32,7 +32,9 @@ func TestExportAndReportCommands(t *testing.T) {
 		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
 		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
 		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},
+		{"or the annual report for a year", "partnership.manager@example.org", "report 2026", "report", "Annual report 2026: Case Resolution Protocol", "cases-by-month-2026.png"},
 		{"a bad month", "partnership.manager@example.org", "report October", "error", "YYYY-MM", ""},
+		{"a bad year", "partnership.manager@example.org", "report 20266", "error", "a year as YYYY", ""},
 		{"practitioners get no report", f.sam, "report", "error", "partnership team", ""},
 	}
 	for _, tt := range tests {

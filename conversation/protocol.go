@@ -76,6 +76,11 @@ type Protocol struct {
 	Referral         Referral   `yaml:"referral" json:"referral"`
 	Routes           Routes     `yaml:"routes" json:"routes"`
 	Categories       []Category `yaml:"categories" json:"categories"`
+
+	// AnnualReportTo is who the protocol's annual report is tabled with,
+	// as the document names them, e.g. "the Partnership Executive Group";
+	// empty when the document names no one.
+	AnnualReportTo string `yaml:"annual_report_to,omitempty" json:"annual_report_to,omitempty"`
 }
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.

@@ -59,18 +59,27 @@ func writeOut(out string, data []byte, stdout, stderr io.Writer) int {
 func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("report", "", stderr)
 	var opts config.Options
-	var from, to, format, out string
+	var from, to, year, format, out string
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
 	fs.StringVar(&opts.Data, "data", "", "embedded store file")
 	fs.StringVar(&from, "from", "", "first day, YYYY-MM-DD (default: the first of last month)")
 	fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD (default: the end of last month)")
-	fs.StringVar(&format, "format", "md", "md, csv, json or png")
+	fs.StringVar(&year, "year", "", "a calendar year, YYYY: the annual report (instead of --from and --to)")
+	fs.StringVar(&format, "format", "md", "md, csv, json, png or pdf")
 	fs.StringVar(&out, "out", "-", "file to write, or - for standard output")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	if !slices.Contains(report.Formats, format) {
 		fmt.Fprintf(stderr, "resolvebot: choose --format from %s\n", strings.Join(report.Formats, ", "))
+		return 2
+	}
+	if year != "" && (from != "" || to != "") {
+		fmt.Fprintln(stderr, "resolvebot: give --year, or --from and --to, not both")
+		return 2
+	}
+	if _, err := time.Parse("2006", year); year != "" && (err != nil || len(year) != 4) {
+		fmt.Fprintln(stderr, "resolvebot: write --year as YYYY, for example --year 2026")
 		return 2
 	}
 	if format == "png" && out == "-" {
@@ -84,6 +93,10 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 	defer a.close()
 	loc := a.router.Engine.Calendar.Location()
 	period := report.Month(time.Now().In(loc)).Previous()
+	if year != "" {
+		y, _ := time.ParseInLocation("2006", year, loc) // checked above
+		period = report.Year(y)
+	}
 	for _, d := range []struct {
 		s   string
 		dst *time.Time

@@ -29,17 +29,20 @@ type Namer interface {
 
 // Record is a case laid out for reading, in the order the record presents it.
 type Record struct {
-	CaseID      string    `json:"case_id"`
-	Marking     string    `json:"marking"`
-	Partnership string    `json:"partnership"`
-	Protocol    string    `json:"protocol"`
-	ExportedAt  time.Time `json:"exported_at"`
-	ExportedBy  string    `json:"exported_by"`
-	Summary     []Line    `json:"summary"`
-	Stages      []Stage   `json:"stages"`
-	Timeline    []Entry   `json:"timeline"`
-	Outcome     []Line    `json:"outcome,omitempty"`
-	Access      []Access  `json:"access,omitempty"`
+	CaseID      string `json:"case_id"`
+	Marking     string `json:"marking"`
+	Partnership string `json:"partnership"`
+	// PartnershipShort is the partnership's short name for running
+	// headers, e.g. "Devon SCP"; empty when it has none.
+	PartnershipShort string    `json:"partnership_short,omitempty"`
+	Protocol         string    `json:"protocol"`
+	ExportedAt       time.Time `json:"exported_at"`
+	ExportedBy       string    `json:"exported_by"`
+	Summary          []Line    `json:"summary"`
+	Stages           []Stage   `json:"stages"`
+	Timeline         []Entry   `json:"timeline"`
+	Outcome          []Line    `json:"outcome,omitempty"`
+	Access           []Access  `json:"access,omitempty"`
 }
 
 // Access is one entry of the case's access log: a view, an export or a
@@ -92,9 +95,9 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 	}
 	yes := func(b bool) string {
 		if b {
-			return "yes"
+			return "Yes"
 		}
-		return "no"
+		return "No"
 	}
 	names := func(ids []string) string {
 		out := make([]string, 0, len(ids))
@@ -103,7 +106,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		}
 		return strings.Join(out, ", ")
 	}
-	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, Protocol: p.Name,
+	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, PartnershipShort: p.PartnershipShort, Protocol: p.Name,
 		ExportedAt: exportedAt.In(loc), ExportedBy: n.PersonName(exportedBy)}
 	evidence := "Evidence"
 	if c.EvidenceKind == conversation.EvidenceGutFeeling {
@@ -111,7 +114,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 	}
 	r.Summary = []Line{
 		{"Agency case reference", c.ChildRef},
-		{"Status", string(c.Status)},
+		{"Status", c.Status.Label()},
 		{"Raised", when(c.CreatedAt)},
 		{"Raised by", n.PersonName(c.Raiser.PersonID) + ", " + n.AgencyName(c.Raiser.Agency)},
 		{"About a decision of", n.PersonName(c.Respondent.PersonID) + ", " + n.AgencyName(c.Respondent.Agency)},
@@ -120,7 +123,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		{"Concern", c.Concern},
 		{evidence, c.Evidence},
 		{"What would resolve it", c.OutcomeSought},
-		{"Urgency", string(c.Urgency)},
+		{"Urgency", c.Urgency.Label()},
 		{"Discussed with a safeguarding lead or manager", yes(c.Reflection.DiscussedWithLead)},
 		{"Child's best interest drives it", yes(c.Reflection.ChildBestInterest)},
 		{"Motivation and over-identification considered", yes(c.Reflection.MotivationConsidered)},
@@ -130,7 +133,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		r.Summary = append(r.Summary, Line{"Other partnership", c.CrossBorder})
 	}
 	if c.SeriousConcern {
-		r.Summary = append(r.Summary, Line{"Serious concern", "logged with the partnership"})
+		r.Summary = append(r.Summary, Line{"Serious concern", "Logged with the partnership"})
 	}
 	for _, s := range c.Stages {
 		ack := ""
@@ -180,7 +183,7 @@ func accessName(a conversation.AuditRecord) string {
 	case conversation.EventViewed:
 		return "viewed"
 	case conversation.EventExported:
-		return "exported as " + a.Fields["format"]
+		return "exported as " + formatName(a.Fields["format"])
 	case conversation.EventAccessRefused:
 		s := "refused, not part of the case"
 		if at := a.Fields["attempt"]; at != "" {
@@ -188,7 +191,18 @@ func accessName(a conversation.AuditRecord) string {
 		}
 		return s
 	}
-	return string(a.Kind)
+	return a.Kind.Label()
+}
+
+// formatName names an export format for people: "PDF", "Markdown", "JSON".
+func formatName(f string) string {
+	switch f {
+	case "pdf", "json":
+		return strings.ToUpper(f)
+	case "md", "markdown":
+		return "Markdown"
+	}
+	return f
 }
 
 // String describes an access entry in one line.
@@ -200,16 +214,19 @@ func (a Access) String() string {
 	return s
 }
 
-// eventName describes an event kind, with its detail where it has one.
+// eventName describes an event in plain English (the cards' words), with
+// its detail where it has one.
 func eventName(e conversation.Event, p *conversation.Protocol) string {
-	s := strings.ReplaceAll(string(e.Kind), "_", " ")
+	s := e.Kind.Label()
 	switch e.Kind {
 	case conversation.EventEscalated:
 		s += " to " + p.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:
-		s += " to " + p.StageName(e.Fields["to"])
+		s += ", back to " + p.StageName(e.Fields["to"])
 	case conversation.EventNudged:
-		s = "reminder sent (" + strings.ReplaceAll(e.Fields["nudge"], "_", " ") + ")"
+		if n := e.Fields["nudge"]; n != "" {
+			s += " (" + conversation.NudgeKind(n).Label() + ")"
+		}
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			s += " to " + t.Format("2 Jan 2006 15:04")
@@ -239,8 +256,8 @@ func (r *Record) Write(format string) ([]byte, error) {
 // Markdown returns the record as Markdown.
 func (r *Record) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**\n\n# Case record %s\n\n", r.Marking, r.CaseID)
-	fmt.Fprintf(&b, "%s — %s. Exported %s by %s.\n\n", r.Partnership, r.Protocol, r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
+	fmt.Fprintf(&b, "**%s**\n\n# %s\n\n", r.Marking, r.Title())
+	fmt.Fprintf(&b, "Exported %s by %s.\n\n", r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
 	lines := func(ls []Line) {
 		for _, l := range ls {
 			fmt.Fprintf(&b, "- **%s:** %s\n", l.Label, oneLine(l.Value))
@@ -276,6 +293,23 @@ func (r *Record) Markdown() string {
 	}
 	fmt.Fprintf(&b, "\n**%s**\n", r.Marking)
 	return b.String()
+}
+
+// Title names the record with the partnership and its protocol, e.g.
+// "Devon Safeguarding Children Partnership (Devon SCP), Conflict Resolution
+// and Case Resolution Protocol: case record CR-2026-0001". A part the
+// configuration leaves empty is left out.
+func (r *Record) Title() string {
+	var parts []string
+	for _, s := range []string{r.Partnership, r.Protocol} {
+		if s = oneLine(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return "Case record " + r.CaseID
+	}
+	return strings.Join(parts, ", ") + ": case record " + r.CaseID
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/caserecord"
+	"github.com/resolvebot/resolvebot/internal/pdftext"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -104,32 +103,25 @@ func TestPDFIsLegibleAndMarked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	pages, err := pdftext.Pages(b)
 	if err != nil {
 		t.Fatalf("the PDF does not open: %v", err)
 	}
-	pages := rd.NumPage()
-	if pages < 2 {
-		t.Errorf("%d page(s); 30 notes should run onto a second page", pages)
+	if len(pages) < 2 {
+		t.Errorf("%d page(s); 30 notes should run onto a second page", len(pages))
 	}
-	var all strings.Builder
-	for i := 1; i <= pages; i++ {
-		p := rd.Page(i)
-		text, err := p.GetPlainText(nil)
-		if err != nil {
-			t.Fatalf("page %d text: %v", i, err)
-		}
+	for i, text := range pages {
 		if !strings.Contains(text, caserecord.Marking) {
-			t.Errorf("page %d is not marked %s", i, caserecord.Marking)
+			t.Errorf("page %d is not marked %s", i+1, caserecord.Marking)
 		}
-		if !strings.Contains(text, fmt.Sprintf("Page %d of %d", i, pages)) {
-			t.Errorf("page %d lacks its page number", i)
+		if !strings.Contains(text, fmt.Sprintf("Page %d of %d", i+1, len(pages))) {
+			t.Errorf("page %d lacks its page number", i+1)
 		}
-		all.WriteString(text)
 	}
-	text := all.String()
-	for _, want := range []string{"Case record CR-2026-0001", "CSC-204913", "Timeline note 01", "Timeline note 30", "escalated to Manager to Manager",
-		"resolution confirmed", "Joint visit - owner: Social care"} {
+	text := strings.Join(strings.Fields(strings.Join(pages, "\n")), " ") // lines wrap
+	for _, want := range []string{"Safeguarding Children Partnership", "Case Resolution Protocol: case record CR-2026-0001", "CSC-204913",
+		"Timeline note 01", "Timeline note 30", "Escalated to Manager to Manager", "Resolution confirmed", "Joint visit — owner: Social care",
+		"early help assessment → reviewed"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}
@@ -152,4 +144,79 @@ func TestJSONAndFormats(t *testing.T) {
 	if _, err := r.Write("docx"); err == nil {
 		t.Error("an unknown format was accepted")
 	}
+}
+
+// TestPlainEnglishValues: the record says where the case stands and how
+// urgent it is in the cards' words, not the stored values ("resolved",
+// "urgent", "referred").
+func TestPlainEnglishValues(t *testing.T) {
+	r := record(t)
+	got := map[string]string{}
+	for _, l := range r.Summary {
+		got[l.Label] = l.Value
+	}
+	for label, want := range map[string]string{"Status": "Resolved", "Urgency": "Standard", "Family told of the disagreement": "No"} {
+		if got[label] != want {
+			t.Errorf("%s = %q, want %q", label, got[label], want)
+		}
+	}
+	whats := map[string]bool{}
+	for _, e := range r.Timeline {
+		whats[e.What] = true
+	}
+	for _, want := range []string{"Raised", "Acknowledged", "Note", "Escalated to Manager to Manager", "Resolution proposed", "Resolution confirmed"} {
+		if !whats[want] {
+			t.Errorf("the timeline has no %q: %v", want, whats)
+		}
+	}
+	for what := range whats {
+		if strings.Contains(what, "_") || what != "" && strings.ToUpper(what[:1]) != what[:1] {
+			t.Errorf("timeline entry %q reads as a stored value", what)
+		}
+	}
+}
+
+// TestTitleNamesPartnershipAndProtocol: the title carries the partnership's
+// and the protocol's names, and the PDF's running head the short name.
+func TestTitleNamesPartnershipAndProtocol(t *testing.T) {
+	tests := []struct {
+		partnership, short, protocol string
+		want                         string
+	}{
+		{"Devon Safeguarding Children Partnership (Devon SCP)", "Devon SCP", "Conflict Resolution and Case Resolution Protocol",
+			"Devon Safeguarding Children Partnership (Devon SCP), Conflict Resolution and Case Resolution Protocol: case record CR-2026-0007"},
+		{"Rotherham Safeguarding Children Partnership", "Rotherham SCP", "Practice Resolution Protocol",
+			"Rotherham Safeguarding Children Partnership, Practice Resolution Protocol: case record CR-2026-0007"},
+		{"", "", "", "Case record CR-2026-0007"},
+	}
+	for _, tt := range tests {
+		r := &caserecord.Record{CaseID: "CR-2026-0007", Marking: caserecord.Marking, Partnership: tt.partnership, PartnershipShort: tt.short, Protocol: tt.protocol}
+		if got := r.Title(); got != tt.want {
+			t.Errorf("Title() = %q, want %q", got, tt.want)
+		}
+		if md := r.Markdown(); !strings.Contains(md, "# "+tt.want+"\n") {
+			t.Errorf("markdown heading is not the title:\n%s", md)
+		}
+		text := pdfText(t, r)
+		for _, want := range []string{tt.partnership, tt.protocol, tt.short} {
+			if !strings.Contains(text, want) {
+				t.Errorf("PDF lacks %q:\n%s", want, text)
+			}
+		}
+	}
+}
+
+// pdfText renders r as a PDF and returns its text, page after page, with
+// the lines run together (a long title wraps).
+func pdfText(t *testing.T, r *caserecord.Record) string {
+	t.Helper()
+	b, err := r.Write("pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdftext.Text(b)
+	if err != nil {
+		t.Fatalf("the PDF does not open: %v", err)
+	}
+	return strings.Join(strings.Fields(text), " ")
 }

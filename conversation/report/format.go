@@ -50,6 +50,46 @@ func delta(now, before int) string {
 	return "no change"
 }
 
+// Title names the report: "Annual report 2026: Case Resolution Protocol"
+// for a calendar year, otherwise "Case resolution report: 1 May 2026 to 30
+// June 2026".
+func (r *Report) Title() string {
+	if r.Period.IsYear() {
+		t := "Annual report " + r.Period.From.Format("2006")
+		if r.Protocol != "" {
+			t += ": " + r.Protocol
+		}
+		return t
+	}
+	day := "2 Jan 2006"
+	return fmt.Sprintf("Case resolution report: %s to %s", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+}
+
+// columns names the two periods compared: "2026" and "2025" for an annual
+// report, "this period" and "previous period" otherwise.
+func (r *Report) columns() (now, before string) {
+	if r.Period.IsYear() {
+		return r.Period.From.Format("2006"), r.PreviousPeriod.From.Format("2006")
+	}
+	return "this period", "previous period"
+}
+
+// Purpose says, for an annual report, who it is for and what it covers, in
+// the protocols' own words ("tabled with the Partnership Executive Group";
+// "the detail of conflicts raised and resolved"); "" for other periods.
+func (r *Report) Purpose() string {
+	if !r.Period.IsYear() {
+		return ""
+	}
+	day := "2 January 2006"
+	s := fmt.Sprintf("The disagreements raised and resolved from %s to %s, with the year before for comparison.",
+		r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	if r.TabledWith != "" {
+		s = "To be tabled with " + r.TabledWith + ". " + s
+	}
+	return s
+}
+
 // Text returns the report as plain lines for a chat message, which may not
 // render Markdown tables: the headline counts with the previous period, the
 // working days to resolution, the largest categories and agency pairs, and
@@ -57,12 +97,16 @@ func delta(now, before int) string {
 func (r *Report) Text() string {
 	var b strings.Builder
 	day := "2 Jan 2006"
-	fmt.Fprintf(&b, "%s to %s (previous period in brackets)\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	if r.Period.IsYear() {
+		fmt.Fprintf(&b, "%s\n%s\n%s in brackets\n", r.Title(), r.Purpose(), r.PreviousPeriod.From.Format("2006"))
+	} else {
+		fmt.Fprintf(&b, "%s to %s (previous period in brackets)\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	}
 	for _, row := range r.totalRows() {
 		fmt.Fprintf(&b, "• %s: %d (%d)\n", row.label, row.now, row.then)
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%d cases)\n", num(rd.Median), num(rd.P90), rd.Cases)
+		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%s)\n", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))
 	}
 	top := func(title string, cs []Count) {
 		var parts []string
@@ -116,23 +160,27 @@ func (r *Report) totalRows() []totalRow {
 		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
 		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
 		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
+		{"Serious concerns logged", t.SeriousConcerns, p.SeriousConcerns},
 	}
 }
 
 // Markdown returns the report as a Markdown document with tables.
 func (r *Report) Markdown() string {
 	var b strings.Builder
-	day := "2 Jan 2006"
-	fmt.Fprintf(&b, "# Case resolution report: %s to %s\n\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	fmt.Fprintf(&b, "# %s\n\n", r.Title())
 	if r.Partnership != "" {
 		fmt.Fprintf(&b, "%s\n\n", r.Partnership)
 	}
-	b.WriteString("| | this period | previous period | change |\n|---|---:|---:|---|\n")
+	if p := r.Purpose(); p != "" {
+		fmt.Fprintf(&b, "%s\n\n", p)
+	}
+	now, before := r.columns()
+	fmt.Fprintf(&b, "| | %s | %s | change |\n|---|---:|---:|---|\n", now, before)
 	for _, row := range r.totalRows() {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(row.now, row.then))
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "\nWorking days to resolution (%d cases): median %s, 90th percentile %s.\n", rd.Cases, num(rd.Median), num(rd.P90))
+		fmt.Fprintf(&b, "\nWorking days to resolution (%s): median %s, 90th percentile %s.\n", Plural(rd.Cases, "case", "cases"), num(rd.Median), num(rd.P90))
 	}
 	counts := func(title string, cs []Count) {
 		if len(cs) == 0 {
@@ -163,6 +211,15 @@ func (r *Report) Markdown() string {
 	return b.String()
 }
 
+// Plural puts n before the singular form for 1 and the plural otherwise:
+// "1 case", "0 cases", "2 cases".
+func Plural(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return strconv.Itoa(n) + " " + plural
+}
+
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // CSV returns the report as rows of section, key, label, value, so it can
@@ -178,7 +235,8 @@ func (r *Report) CSV() ([]byte, error) {
 			k string
 			n int
 		}{{"raised", t.Raised}, {"resolved", t.Resolved}, {"withdrawn", t.Withdrawn}, {"open", t.Open},
-			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals}} {
+			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals},
+			{"serious_concerns", t.SeriousConcerns}} {
 			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
 		}
 	}

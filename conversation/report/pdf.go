@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/resolvebot/resolvebot/internal/pdffont"
 )
 
 // PDF returns the report as an A4 document: the headline table, the
@@ -16,43 +18,46 @@ func (r *Report) PDF() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	day := "2 Jan 2006"
-	title := fmt.Sprintf("Case resolution report: %s to %s", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	title := r.Title()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("resolvebot", true)
 	pdf.AliasNbPages("{nb}")
 	pdf.SetMargins(18, 18, 18)
 	pdf.SetAutoPageBreak(true, 18)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	text := func(s string) string {
-		return tr(strings.NewReplacer("→", "->", "—", "-", "–", "-", "•", "-").Replace(s))
+	if err := pdffont.Register(pdf); err != nil {
+		return nil, err
 	}
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
-		pdf.SetFont("Helvetica", "", 9)
+		pdf.SetFont(pdffont.Family, "", 9)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 16)
-	pdf.MultiCell(0, 8, text(title), "", "L", false)
-	pdf.SetFont("Helvetica", "", 10)
+	pdf.SetFont(pdffont.Family, "B", 16)
+	pdf.MultiCell(0, 8, title, "", "L", false)
+	pdf.SetFont(pdffont.Family, "", 10)
 	if r.Partnership != "" {
-		pdf.MultiCell(0, 5, text(r.Partnership), "", "L", false)
+		pdf.MultiCell(0, 5, r.Partnership, "", "L", false)
+	}
+	if p := r.Purpose(); p != "" {
+		pdf.Ln(2)
+		pdf.MultiCell(0, 5, p, "", "L", false)
 	}
 	pdf.Ln(3)
-	widths := []float64{84, 30, 30, 30}
-	header := []string{"", "This period", "Previous", "Change"}
-	pdf.SetFont("Helvetica", "B", 10)
+	widths := []float64{72, 34, 38, 30}
+	now, before := r.columns()
+	header := []string{"", strings.ToUpper(now[:1]) + now[1:], strings.ToUpper(before[:1]) + before[1:], "Change"}
+	pdf.SetFont(pdffont.Family, "B", 10)
 	for i, h := range header {
 		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", false, 0, "")
 	}
 	pdf.Ln(-1)
-	pdf.SetFont("Helvetica", "", 10)
+	pdf.SetFont(pdffont.Family, "", 10)
 	for _, row := range r.totalRows() {
 		cells := []string{row.label, fmt.Sprint(row.now), fmt.Sprint(row.then), delta(row.now, row.then)}
 		for i, c := range cells {
-			pdf.CellFormat(widths[i], 6, text(c), "", 0, "L", false, 0, "")
+			pdf.CellFormat(widths[i], 6, c, "", 0, "L", false, 0, "")
 		}
 		pdf.Ln(-1)
 	}
@@ -61,11 +66,11 @@ func (r *Report) PDF() ([]byte, error) {
 			return
 		}
 		pdf.Ln(3)
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.MultiCell(0, 7, text(title), "", "L", false)
-		pdf.SetFont("Helvetica", "", 10)
+		pdf.SetFont(pdffont.Family, "B", 12)
+		pdf.MultiCell(0, 7, title, "", "L", false)
+		pdf.SetFont(pdffont.Family, "", 10)
 		for _, l := range lines {
-			pdf.MultiCell(0, 5, text("- "+l), "", "L", false)
+			pdf.MultiCell(0, 5, "• "+l, "", "L", false)
 		}
 	}
 	counts := func(cs []Count) []string {
@@ -76,7 +81,7 @@ func (r *Report) PDF() ([]byte, error) {
 		return out
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %d cases", num(rd.Median), num(rd.P90), rd.Cases)})
+		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %s", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))})
 	}
 	section("By category", counts(r.ByCategory))
 	section("Highest stage reached", counts(r.HighestStage))

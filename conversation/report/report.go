@@ -34,6 +34,18 @@ func (p Period) Previous() Period {
 	return Period{From: p.From.Add(-p.To.Sub(p.From)), To: p.From}
 }
 
+// Year returns the calendar year containing t, in t's zone: the period of
+// the annual report.
+func Year(t time.Time) Period {
+	from := time.Date(t.Year(), time.January, 1, 0, 0, 0, 0, t.Location())
+	return Period{From: from, To: from.AddDate(1, 0, 0)}
+}
+
+// IsYear reports whether the period is one whole calendar year.
+func (p Period) IsYear() bool {
+	return p.From.Equal(Year(p.From).From) && p.To.Equal(Year(p.From).To)
+}
+
 // Month returns the calendar month containing t, in t's zone.
 func Month(t time.Time) Period {
 	from := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
@@ -63,6 +75,7 @@ type Totals struct {
 	DeadlinesMissed int `json:"deadlines_missed"` // stage deadlines missed in the period
 	Mediation       int `json:"mediation"`        // mediation asked for or offered in the period
 	Referrals       int `json:"referrals"`        // formal referrals to the partnership in the period
+	SeriousConcerns int `json:"serious_concerns"` // serious concerns logged with the partnership in the period
 }
 
 // Duration summarises working days from raising to confirmed resolution.
@@ -81,7 +94,11 @@ type MonthStages struct {
 
 // Report is the partnership report for one period.
 type Report struct {
-	Partnership     string        `json:"partnership"`
+	Partnership string `json:"partnership"`
+	Protocol    string `json:"protocol,omitempty"`
+	// TabledWith is who an annual report goes to, as the protocol names
+	// them (e.g. "the Partnership Executive Group"); empty otherwise.
+	TabledWith      string        `json:"tabled_with,omitempty"`
 	Period          Period        `json:"period"`
 	Totals          Totals        `json:"totals"`
 	Previous        Totals        `json:"previous"`
@@ -107,7 +124,10 @@ type Agency struct {
 // Cases belong to the period by when they were raised; events by when they
 // happened. Working days come from cal.
 func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period) *Report {
-	r := &Report{Partnership: proto.Partnership, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}}
+	r := &Report{Partnership: proto.Partnership, Protocol: proto.Name, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}}
+	if period.IsYear() {
+		r.TabledWith = proto.AnnualReportTo
+	}
 	for _, a := range agencies {
 		r.agencies[a.Key] = a.Name
 	}
@@ -295,10 +315,25 @@ func totals(cases []*conversation.Case, p Period) Totals {
 				t.Mediation++
 			case conversation.EventReferred:
 				t.Referrals++
+			case conversation.EventSeriousConcern:
+				t.SeriousConcerns++
 			}
+		}
+		if c.SeriousConcern && !hasEvent(c, conversation.EventSeriousConcern) && p.Contains(c.CreatedAt) {
+			t.SeriousConcerns++ // flagged with no event on its timeline: count it when raised
 		}
 	}
 	return t
+}
+
+// hasEvent reports whether the case's timeline holds an event of kind k.
+func hasEvent(c *conversation.Case, k conversation.EventKind) bool {
+	for _, e := range c.Events {
+		if e.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 // summarise returns the median and the 90th percentile (nearest rank) of days.

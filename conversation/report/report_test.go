@@ -10,11 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/report"
+	"github.com/resolvebot/resolvebot/internal/pdftext"
 )
 
 var london = func() *time.Location {
@@ -46,6 +45,8 @@ var resolvedOn = map[int]map[int]time.Time{
 //	outcome: resolved when i%5 is 0, 1 or 2, after 1+i%10 working days;
 //	  withdrawn when i%5 is 4 (unless referred); otherwise open
 //	a deadline missed at the first stage when i%3 == 0; mediation asked for when i%8 == 7
+//	a serious concern logged when i%13 == 0 (0, 13, 26, 39); in the previous
+//	  period one March case is flagged with no event on its timeline
 func fixture(proto *conversation.Protocol) []*conversation.Case {
 	var cases []*conversation.Case
 	agencyOf := func(i int) string {
@@ -75,6 +76,10 @@ func fixture(proto *conversation.Protocol) []*conversation.Case {
 			c.Events = append(c.Events, conversation.Event{Seq: len(c.Events) + 1, Kind: kind, At: t, Stage: stage, Text: "CANARY text"})
 		}
 		ev(conversation.EventRaised, created, "professional")
+		if i%13 == 0 {
+			c.SeriousConcern = true
+			ev(conversation.EventSeriousConcern, created, "professional")
+		}
 		top := i % 4
 		for s := 0; s <= top; s++ {
 			c.Stages = append(c.Stages, conversation.StageRecord{Key: proto.Stages[s].Key, StartedAt: created.Add(time.Duration(s) * time.Hour)})
@@ -113,6 +118,7 @@ func fixture(proto *conversation.Protocol) []*conversation.Case {
 			Stages: []conversation.StageRecord{{Key: "professional", StartedAt: created}}}
 		c.Events = []conversation.Event{{Seq: 1, Kind: conversation.EventRaised, At: created},
 			{Seq: 2, Kind: conversation.EventResolutionConfirmed, At: created.AddDate(0, 0, 2)}}
+		c.SeriousConcern = i == 0
 		cases = append(cases, c)
 	}
 	return cases
@@ -151,12 +157,12 @@ func equal(t *testing.T, what string, got, want map[string]int) {
 func TestFiguresMatchTheHandComputedFixture(t *testing.T) {
 	r := build(t)
 	// 24 resolved (i%5 in 0..2), 4 withdrawn (4, 14, 24, 34), 4 referred, 8 open.
-	wantTotals := report.Totals{Raised: 40, Resolved: 24, Withdrawn: 4, Open: 12, DeadlinesMissed: 14, Mediation: 5, Referrals: 4}
+	wantTotals := report.Totals{Raised: 40, Resolved: 24, Withdrawn: 4, Open: 12, DeadlinesMissed: 14, Mediation: 5, Referrals: 4, SeriousConcerns: 4}
 	if r.Totals != wantTotals {
 		t.Errorf("totals = %+v, want %+v", r.Totals, wantTotals)
 	}
 	// March and April: six raised and resolved, none open at the end of April.
-	if want := (report.Totals{Raised: 6, Resolved: 6}); r.Previous != want {
+	if want := (report.Totals{Raised: 6, Resolved: 6, SeriousConcerns: 1}); r.Previous != want {
 		t.Errorf("previous = %+v, want %+v", r.Previous, want)
 	}
 	equal(t, "by category", counts(r.ByCategory), map[string]int{"threshold": 6, "roles": 6, "communication": 6, "services": 6, "plans": 6, "step": 5, "meetings": 5})
@@ -200,7 +206,7 @@ func TestFormatsCarryNoCaseText(t *testing.T) {
 			}
 			switch f {
 			case "md":
-				for _, want := range []string{"| Raised | 40 | 6 | +34 |", "median 4.5, 90th percentile 8", "**Low challenge:** Youth Justice Service", "| Riverside Primary | Children's Social Care | 16 |"} {
+				for _, want := range []string{"| Raised | 40 | 6 | +34 |", "| Serious concerns logged | 4 | 1 | +3 |", "Working days to resolution (24 cases)", "median 4.5, 90th percentile 8", "**Low challenge:** Youth Justice Service", "| Riverside Primary | Children's Social Care | 16 |"} {
 					if !strings.Contains(string(out), want) {
 						t.Errorf("markdown lacks %q:\n%s", want, out)
 					}
@@ -210,39 +216,34 @@ func TestFormatsCarryNoCaseText(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				found := false
+				found := map[string]bool{}
 				for _, row := range rows {
-					if row[0] == "agency_pair" && row[1] == "school>csc" && row[3] == "16" {
-						found = true
-					}
+					found[strings.Join(row, ",")] = true
 				}
-				if !found {
-					t.Errorf("csv lacks the school→social care pair")
+				for _, want := range []string{"agency_pair,school>csc,Riverside Primary → Children's Social Care,16", "totals,serious_concerns,,4", "previous,serious_concerns,,1"} {
+					if !found[want] {
+						t.Errorf("csv lacks the row %s", want)
+					}
 				}
 			case "json":
 				var back report.Report
-				if err := json.Unmarshal(out, &back); err != nil || back.Totals.Raised != 40 {
-					t.Errorf("json round trip: %v, raised %d", err, back.Totals.Raised)
+				if err := json.Unmarshal(out, &back); err != nil || back.Totals.Raised != 40 || back.Totals.SeriousConcerns != 4 {
+					t.Errorf("json round trip: %v, raised %d, serious concerns %d", err, back.Totals.Raised, back.Totals.SeriousConcerns)
+				}
+				if !bytes.Contains(out, []byte(`"serious_concerns": 4`)) {
+					t.Errorf("json lacks serious_concerns")
 				}
 			case "pdf":
-				rd, err := pdf.NewReader(bytes.NewReader(out), int64(len(out)))
+				text, err := pdftext.Text(out)
 				if err != nil {
 					t.Fatalf("the PDF does not open: %v", err)
 				}
-				var text strings.Builder
-				for i := 1; i <= rd.NumPage(); i++ {
-					s, err := rd.Page(i).GetPlainText(nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					text.WriteString(s)
-				}
-				for _, want := range []string{"Case resolution report", "Raised", "Median 4.5, 90th percentile 8", "Youth Justice Service raised no disagreements"} {
-					if !strings.Contains(text.String(), want) {
+				for _, want := range []string{"Case resolution report", "Raised", "Median 4.5, 90th percentile 8, over 24 cases", "Serious concerns logged", "Youth Justice Service raised no disagreements"} {
+					if !strings.Contains(text, want) {
 						t.Errorf("PDF text lacks %q", want)
 					}
 				}
-				if strings.Contains(text.String(), "CANARY") {
+				if strings.Contains(text, "CANARY") {
 					t.Error("PDF text holds case text")
 				}
 			case "png":
@@ -274,7 +275,7 @@ func TestPreviousPeriod(t *testing.T) {
 // TestChatText is short, plain and free of case text.
 func TestChatText(t *testing.T) {
 	text := build(t).Text()
-	for _, want := range []string{"• Raised: 40 (6)", "• Working days to resolution: median 4.5, 90th percentile 8 (24 cases)",
+	for _, want := range []string{"• Raised: 40 (6)", "• Serious concerns logged: 4 (1)", "• Working days to resolution: median 4.5, 90th percentile 8 (24 cases)",
 		"• Most disagreements: Riverside Primary about Children's Social Care 16", "Low challenge: Youth Justice Service"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("chat text lacks %q:\n%s", want, text)
@@ -284,5 +285,154 @@ func TestChatText(t *testing.T) {
 		if strings.Contains(text, bad) {
 			t.Errorf("chat text holds %q:\n%s", bad, text)
 		}
+	}
+}
+
+// TestPDFNamesInAnyScript: the partnership's and agencies' names come back
+// from the report PDF as written, in Welsh, Polish, Romanian, Turkish, Greek
+// and Cyrillic (the core fonts lost every letter outside cp1252).
+func TestPDFNamesInAnyScript(t *testing.T) {
+	proto, err := config.Preset("generic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto.Partnership = "Partneriaeth Diogelu Plant Llŷn a Gŵyr"
+	names := []report.Agency{{"csc", "Gwasanaethau Cymdeithasol Plant"}, {"school", "Szkoła Podstawowa im. Łukasza Wiśniewskiego"},
+		{"health-visiting", "Școala Gimnazială Ștefan cel Mare"}, {"police", "Gündoğdu İlkokulu"}, {"youth-justice", "Υπηρεσία Νέων Αθηνών"},
+		{"nursery", "Детский сад Ромашка"}}
+	cal := conversation.NewCalendar(london, nil, 0, 0)
+	r := report.Build(fixture(&proto), &proto, cal, names, report.Period{From: at(5, 1, 0), To: at(7, 1, 0)})
+	out, err := r.Render("pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdftext.Text(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	for _, want := range append([]string{proto.Partnership}, func() []string {
+		var out []string
+		for _, a := range names {
+			out = append(out, a.Name)
+		}
+		return out
+	}()...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report PDF lacks %q", want)
+		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 cases"}, {1, "1 case"}, {2, "2 cases"}, {21, "21 cases"}} {
+		if got := report.Plural(tt.n, "case", "cases"); got != tt.want {
+			t.Errorf("Plural(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestNoPluralSlips: a report over one resolved case says "1 case" in the
+// chat text, the Markdown and the PDF ("over 1 cases" before), and two say
+// "2 cases".
+func TestNoPluralSlips(t *testing.T) {
+	for _, tt := range []struct {
+		cases int
+		want  []string
+	}{
+		{1, []string{"(1 case)", "over 1 case"}},
+		{2, []string{"(2 cases)", "over 2 cases"}},
+	} {
+		r := &report.Report{Period: report.Month(at(5, 1, 0)), ResolutionDays: report.Duration{Cases: tt.cases, Median: 3, P90: 3},
+			ByMonth: []report.MonthStages{{Month: "2026-05", Stages: []report.Count{{Key: "professional", Label: "Professional", N: tt.cases}}}}}
+		out, err := r.Render("pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdfText, err := pdftext.Text(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := r.Text() + "\n" + r.Markdown() + "\n" + pdfText
+		for _, bad := range []string{"1 cases", "(1 cases)"} {
+			if strings.Contains(all, bad) {
+				t.Errorf("%d case(s): the report says %q:\n%s", tt.cases, bad, all)
+			}
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(all, want) {
+				t.Errorf("%d case(s): the report lacks %q:\n%s", tt.cases, want, all)
+			}
+		}
+	}
+}
+
+// TestAnnualReport: a calendar year is the annual report, titled as such,
+// saying who it is tabled with where the protocol names them, compared with
+// the year before, and charted month by month.
+func TestAnnualReport(t *testing.T) {
+	tests := []struct {
+		preset, tabled string
+	}{{"devon", "To be tabled with the Partnership Executive Group."}, {"wiltshire", "To be tabled with the Executive."}, {"generic", ""}}
+	for _, tt := range tests {
+		t.Run(tt.preset, func(t *testing.T) {
+			proto, err := config.Preset(tt.preset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			generic, err := config.Preset("generic")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases := fixture(&generic) // the fixture needs seven categories
+			cal := conversation.NewCalendar(london, nil, 0, 0)
+			year := report.Year(at(5, 17, 12))
+			if !year.IsYear() || report.Month(at(5, 1, 0)).IsYear() {
+				t.Fatal("IsYear is wrong")
+			}
+			r := report.Build(cases, &proto, cal, nil, year)
+			if want := time.Date(2025, 1, 1, 0, 0, 0, 0, london); !r.PreviousPeriod.From.Equal(want) {
+				t.Errorf("previous period starts %v, want %v", r.PreviousPeriod.From, want)
+			}
+			if len(r.ByMonth) != 12 || r.ByMonth[11].Month != "2026-12" {
+				t.Errorf("months = %d, the last %s", len(r.ByMonth), r.ByMonth[len(r.ByMonth)-1].Month)
+			}
+			if r.Totals.Raised != 46 || r.Totals.SeriousConcerns != 5 {
+				t.Errorf("raised %d, serious concerns %d; want all 46 cases of 2026 and 5 concerns", r.Totals.Raised, r.Totals.SeriousConcerns)
+			}
+			title := "Annual report 2026: " + proto.Name
+			if r.Title() != title {
+				t.Errorf("title %q, want %q", r.Title(), title)
+			}
+			md := r.Markdown()
+			pdfOut, err := r.Render("pdf")
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdfText, err := pdftext.Text(pdfOut)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdfText = strings.Join(strings.Fields(pdfText), " ")
+			for name, text := range map[string]string{"markdown": md, "chat": r.Text(), "pdf": pdfText} {
+				for _, want := range []string{title, "from 1 January 2026 to 31 December 2026", tt.tabled} {
+					if !strings.Contains(text, want) {
+						t.Errorf("%s lacks %q:\n%s", name, want, text)
+					}
+				}
+				if tt.tabled == "" && strings.Contains(text, "tabled") {
+					t.Errorf("%s names a body the %s protocol does not:\n%s", name, tt.preset, text)
+				}
+			}
+			if !strings.Contains(md, "| | 2026 | 2025 | change |") || !strings.Contains(pdfText, "2026 2025 Change") {
+				t.Errorf("the table's columns are not the two years:\n%s\n%s", md, pdfText)
+			}
+			if !strings.Contains(r.Text(), "2025 in brackets") {
+				t.Errorf("chat text does not say the brackets are 2025:\n%s", r.Text())
+			}
+		})
 	}
 }
