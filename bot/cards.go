@@ -145,6 +145,12 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
 		m.Fields = append(m.Fields, Field{"About this stage", g})
 	}
+	if g := strings.TrimSpace(k.Protocol.ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
+		m.Fields = append(m.Fields, Field{"Meeting and conference decisions", g})
+	}
+	if contact := k.topContact(c); contact != "" {
+		m.Fields = append(m.Fields, Field{"Partnership contact", contact})
+	}
 	m.Buttons = k.Buttons(ctx, c, viewer)
 	return m
 }
@@ -179,6 +185,8 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 		line += " by " + k.People.Name(ctx, e.Actor)
 	}
 	switch e.Kind {
+	case conversation.EventMediationRequested:
+		line += supervisionNote(e)
 	case conversation.EventEscalated:
 		line += " to " + k.Protocol.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:
@@ -261,7 +269,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if rt.DissentProcedure != "" {
 			m.Text += ": " + rt.DissentProcedure
 		}
-		m.Text += ". Speak to the conference chair first. No case has been opened here."
+		m.Text += ". No case has been opened here."
 	case conversation.RouteWhistleblowing:
 		m.Tone = ToneInfo
 		m.Title = "Concerns about your own organisation"

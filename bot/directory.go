@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -17,6 +19,8 @@ func DirectoryFromConfig(d config.Directory) (agencies []Agency, partnership []C
 				ag.Contacts[tier] = append(ag.Contacts[tier], Contact{Name: c.Name, Email: c.Email})
 			}
 		}
+		// config check has refused formats that don't compile.
+		ag.References, _ = conversation.CompileReferenceFormat(a.ReferenceFormats, a.ReferenceExample)
 		for _, c := range a.SafeguardingLeads {
 			ag.SafeguardingLeads = append(ag.SafeguardingLeads, Contact{Name: c.Name, Email: c.Email, Role: "safeguarding lead"})
 		}
@@ -27,4 +31,27 @@ func DirectoryFromConfig(d config.Directory) (agencies []Agency, partnership []C
 		partnership = append(partnership, Contact{Name: r.Name, Email: r.Email, Role: r.Role})
 	}
 	return agencies, partnership
+}
+
+// ReferenceFormat implements conversation.ReferenceDirectory: the formats
+// of agency's case references, or nil when it has none.
+func (p *People) ReferenceFormat(_ context.Context, agency string) *conversation.ReferenceFormat {
+	for _, a := range p.agencies {
+		if a.Key == agency {
+			return a.References
+		}
+	}
+	return nil
+}
+
+// ReferenceFormats returns the formats of each agency that has some, by
+// agency key, for the intake form.
+func (p *People) ReferenceFormats() map[string]*conversation.ReferenceFormat {
+	out := map[string]*conversation.ReferenceFormat{}
+	for _, a := range p.agencies {
+		if a.References != nil {
+			out[a.Key] = a.References
+		}
+	}
+	return out
 }

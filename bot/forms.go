@@ -146,8 +146,8 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Intro = fmt.Sprintf("The %s will check which stages have been followed before taking it further.", partnershipRole(p))
 		f.Fields = []conversation.Field{textField("reason", "Why does this need the partnership?", "", true)}
 	case conversation.VerbMediation:
-		f.Intro = "The partnership can offer a mediator or restorative facilitator to bring both agencies together. The decision stays with the agencies."
-		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true)}
+		f.Intro = mediationIntro(p)
+		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true), supervisionField}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
 			{Key: "days", Label: "Extra working days", Type: conversation.FieldText, Required: true, MaxLen: 2},
@@ -173,6 +173,9 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 			textField("text", "Your advice", "", true),
 		}
 	case conversation.VerbOfferMediation:
+		if m := strings.TrimSpace(p.Routes.Mediation); m != "" {
+			f.Intro = "The protocol says who mediates: " + m + "."
+		}
 		f.Fields = []conversation.Field{textField("text", "Who will mediate, and how to reach them", "", true)}
 	case conversation.VerbClose:
 		f.Fields = []conversation.Field{textField("reason", "Why is the case being closed?", "", true)}

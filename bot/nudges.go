@@ -82,7 +82,7 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 	case conversation.NudgeStuck:
 		partnership, _ := k.People.PartnershipPeople(ctx)
 		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
-		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation or a restorative facilitator.",
+		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation.",
 			c.ID, days, plural(days), stage, proto.CategoryName(c.Category), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
 		tell(raising, "%s is still overdue, so we have let the partnership know. They may offer mediation.", c.ID)
 	}

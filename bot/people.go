@@ -27,6 +27,9 @@ type Agency struct {
 	// SafeguardingLeads see every case the agency is party to, without
 	// acting on them.
 	SafeguardingLeads []Contact
+	// References are the formats of the agency's case references, or nil
+	// when the generic rules apply.
+	References *conversation.ReferenceFormat
 }
 
 // People is the people directory: configured agencies and partnership
@@ -42,8 +45,9 @@ type People struct {
 }
 
 var (
-	_ conversation.Directory     = (*People)(nil)
-	_ conversation.LeadDirectory = (*People)(nil)
+	_ conversation.Directory          = (*People)(nil)
+	_ conversation.LeadDirectory      = (*People)(nil)
+	_ conversation.ReferenceDirectory = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and

@@ -92,6 +92,7 @@ func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Fo
 	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
 		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
 	}
+	withReferenceFormats(&f, r.People)
 	return &f
 }
 
@@ -206,7 +207,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	rest = strings.TrimSpace(rest)
 	switch word {
 	case "", "help", "?":
-		return Reply{Messages: []Message{Help(r.Command)}}, nil
+		return Reply{Messages: []Message{r.help()}}, nil
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
@@ -218,11 +219,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 	case "list", "cases":
-		cs, err := r.Engine.List(ctx, in.Actor)
-		if err != nil {
-			return Reply{}, err
-		}
-		return Reply{Messages: []Message{r.Cards.List(ctx, cs, in.Actor)}}, nil
+		return r.listCommand(ctx, in.Actor)
 	case "status", "show":
 		if rest == "" {
 			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")
@@ -245,7 +242,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
-	m := Help(r.Command)
+	m := r.help()
 	m.Text = "I didn't recognise that. " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }
@@ -454,7 +451,10 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbRefer:
 		res, err = e.ReferToPartnership(ctx, cmd, val("reason"))
 	case conversation.VerbMediation:
-		res, err = e.RequestMediation(ctx, cmd, val("reason"))
+		if err := checked(); err != nil {
+			return Reply{}, err
+		}
+		res, err = e.RequestMediationWith(ctx, cmd, conversation.MediationInput{Reason: val("reason"), SupervisionSought: val(conversation.FieldSupervisionSought)})
 	case conversation.VerbExtend:
 		days, cerr := strconv.Atoi(val("days"))
 		if cerr != nil {
@@ -594,7 +594,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(both, true, fmt.Sprintf("The partnership returned this case to %s with advice.", stage), e.Text)
 			self = "The case is back at " + stage + ". Both sides have been told."
 		case conversation.EventMediationRequested:
-			tell(partnership, true, actorName+" asked for mediation or a restorative facilitator.", e.Text)
+			tell(partnership, true, actorName+" asked for mediation.", e.Text)
 			tell(both, false, actorName+" asked the partnership for mediation.", "")
 			self = "The partnership has been asked for mediation."
 		case conversation.EventMediationOffered:

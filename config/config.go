@@ -126,6 +126,12 @@ type Agency struct {
 	// SafeguardingLeads see every case their agency is party to, without
 	// acting on them.
 	SafeguardingLeads []Contact
+	// ReferenceFormats are the patterns (Go regular expressions, matched
+	// in full, ignoring case) of the agency's case references; when given,
+	// a reference raised by someone at the agency must match one.
+	// ReferenceExample is shown to people who type something else.
+	ReferenceFormats []string
+	ReferenceExample string
 }
 
 // AgencyContacts holds an agency's escalation contacts per tier.

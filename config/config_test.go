@@ -151,7 +151,7 @@ func TestPresets(t *testing.T) {
 			key: "wiltshire", name: "Case Resolution Protocol", partnership: "Wiltshire Safeguarding Children Board (WSCB)",
 			stages:  []string{"Professional to Professional", "Manager to Manager", "Senior Manager to Senior Manager", "Leader to Leader"},
 			body:    "WSCB QA&P Sub Group",
-			contact: "lscb@wiltshire.gov.uk", dissent: "Dissent Procedure", mediation: "Independent Chair",
+			contact: "lscb@wiltshire.gov.uk", dissent: "Dissent Procedure", mediation: "the Independent Chair or another partner organisation best suited to the issue",
 			categoryKeys: []string{"threshold", "roles", "communication", "services", "plans", "step", "meetings"},
 		},
 		{
@@ -171,8 +171,8 @@ func TestPresets(t *testing.T) {
 		},
 		{
 			key: "rotherham", name: "Practice Resolution Protocol", partnership: "Rotherham Safeguarding Children Partnership",
-			stages: []string{"Practitioner to practitioner", "Manager to manager", "Senior manager to senior manager", "Leader to leader"},
-			body:   "Rotherham Safeguarding Children Partnership", dissent: "Section 4",
+			stages:       []string{"Practitioner to practitioner", "Manager to manager", "Senior manager to senior manager", "Leader to leader"},
+			body:         "Rotherham Safeguarding Children Partnership",
 			categoryKeys: []string{"referrals", "assessment", "services", "looked_after", "meetings"},
 		},
 	}

@@ -478,7 +478,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 var stageKeys = []string{"key", "name", "raiser_tier", "respondent_tier", "days", "urgent_days", "ack_days", "guidance"}
 
 func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
-	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories"},
+	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories", "conference"},
 		map[string]string{"key": "the protocol key is the partnership preset: set the top-level partnership instead"})
 	if _, ok := m["partnership"]; ok {
 		p.PartnershipShort = "" // the preset's short name is of another partnership
@@ -537,6 +537,9 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 			}
 		}
 	}
+	if e, ok := m["conference"]; ok {
+		d.conference(e, p)
+	}
 	if e, ok := m["categories"]; ok {
 		if items, ok := d.list(e, "protocol.categories"); ok {
 			cats := make([]conversation.Category, 0, len(items))
@@ -557,6 +560,27 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 			p.Categories = cats
 		}
 	}
+}
+
+// conference decodes protocol.conference: a null sends conference decisions
+// out to the dissent procedure again; a mapping (category, guidance) keeps
+// them inside the protocol, over the preset's choice.
+func (d *nodeDecoder) conference(e entry, p *conversation.Protocol) {
+	if isNull(e.val) {
+		d.col.set("protocol.conference", d.at(e.key))
+		p.Conference = nil
+		return
+	}
+	cm := d.mapping(e.val, "protocol.conference", []string{"category", "guidance"}, nil)
+	if cm == nil {
+		return
+	}
+	var c conversation.Conference
+	if p.Conference != nil {
+		c = *p.Conference
+	}
+	d.fields(cm, "protocol.conference", field{"category", &c.Category}, field{"guidance", &c.Guidance})
+	p.Conference = &c
 }
 
 func (d *nodeDecoder) calendar(n *yaml.Node, c *Calendar, f *fileSettings) {
@@ -596,12 +620,13 @@ func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
 		seen := map[string]int{}
 		for i, it := range items {
 			at := fmt.Sprintf("directory.agencies[%d]", i)
-			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads"}, nil)
+			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads", "reference_formats", "reference_example"}, nil)
 			if am == nil {
 				continue
 			}
 			var a Agency
-			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name})
+			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name},
+				field{"reference_formats", &a.ReferenceFormats}, field{"reference_example", &a.ReferenceExample})
 			switch j, dup := seen[a.Key]; {
 			case a.Key == "" || a.Name == "":
 				d.errorf(it, at, "an agency needs a key and a name")

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net"
@@ -127,6 +128,24 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	}
 	if len(cfg.Directory.Agencies) == 0 {
 		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
+	}
+	for i, a := range cfg.Directory.Agencies {
+		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {
+			continue
+		}
+		at := fmt.Sprintf("directory.agencies[%d]", i)
+		if len(a.ReferenceFormats) == 0 {
+			col.errorAt(at+".reference_example", "a reference_example needs reference_formats to be an example of (for example reference_formats: [\"CSC-\\\\d{6}\"])")
+			continue
+		}
+		_, err := conversation.CompileReferenceFormat(a.ReferenceFormats, a.ReferenceExample)
+		var fe *conversation.ReferenceFormatError
+		switch {
+		case errors.As(err, &fe) && fe.Pattern >= 0:
+			col.errorAt(fmt.Sprintf("%s.reference_formats[%d]", at, fe.Pattern), "%s", fe.Msg)
+		case err != nil:
+			col.errorAt(at+".reference_example", "%s", err)
+		}
 	}
 	if len(cfg.Directory.PartnershipRoles) == 0 {
 		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")

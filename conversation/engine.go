@@ -86,23 +86,24 @@ func (e *Engine) Get(ctx context.Context, actor, id string) (*Case, error) {
 	return e.GetFor(ctx, actor, id, "access")
 }
 
-// List returns the cases actor is involved in, newest first, optionally
-// only those in statuses. For an agency's safeguarding lead it also returns
-// the cases their agencies are party to.
+// List returns the cases actor may see, newest first, optionally only those
+// in statuses: the cases they are involved in; for a partnership role every
+// case; for an agency's safeguarding lead also the cases their agencies are
+// party to.
 func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]*Case, error) {
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
 	f := CaseFilter{Person: actor, Statuses: statuses}
-	if len(a.LeadOf) > 0 {
+	if a.Partnership || len(a.LeadOf) > 0 {
 		f.Person = ""
 	}
 	cs, err := e.Store.ListCases(ctx, f)
 	if err != nil {
 		return nil, Internal("list cases", err)
 	}
-	if len(a.LeadOf) > 0 {
+	if !a.Partnership && len(a.LeadOf) > 0 {
 		cs = slices.DeleteFunc(cs, func(c *Case) bool { return !c.Involves(actor) && !leads(c, a) })
 	}
 	return cs, nil
@@ -185,6 +186,7 @@ func checkText(fe FieldErrors, field, v string, max int, what string) string {
 // respondent or raising a case against oneself) and EINTERNAL on store
 // failure.
 func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Result, error) {
+	in = e.conferenceInside(in)
 	if r := in.Route(); r != "" {
 		return &Result{Route: r}, nil
 	}
@@ -195,7 +197,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		fe.Add(FieldChildRef, "This reference holds hidden characters that change the order it is shown in. Please type it again.")
 	} else if in.ChildRef == "" {
 		fe.Add(FieldChildRef, "Please add the agency case reference.")
-	} else if msg := checkChildRef(in.ChildRef); msg != "" {
+	} else if msg := CheckReference(in.ChildRef, e.referenceFormat(ctx, in.RaiserAgency)); msg != "" {
 		fe.Add(FieldChildRef, msg)
 	} else if utf8.RuneCountInString(in.ChildRef) > MaxChildRef {
 		fe.Add(FieldChildRef, fmt.Sprintf("Please keep the reference to %d characters.", MaxChildRef))
@@ -673,16 +675,7 @@ func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice s
 // RequestMediation asks the partnership for mediation or a restorative
 // facilitator, for a case the managers could not resolve.
 func (e *Engine) RequestMediation(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
-	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "what mediation should help with")
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	return e.apply(ctx, cmd, VerbMediation, func(c *Case, a Actor, now time.Time) error {
-		c.Mediation = true
-		c.append(event(c, EventMediationRequested, a, now, reason))
-		return nil
-	})
+	return e.RequestMediationWith(ctx, cmd, MediationInput{Reason: reason})
 }
 
 // OfferMediation, for the partnership, offers a mediator or restorative

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -47,6 +46,10 @@ type Form struct {
 	Title  string
 	Intro  string
 	Fields []Field
+	// ReferenceFormats holds, per agency key, the formats of the agency's
+	// case references; Form.CheckAnswer checks the case reference against
+	// those of the raiser's agency.
+	ReferenceFormats map[string]*ReferenceFormat
 }
 
 // Field returns the field with key, or nil.
@@ -80,11 +83,14 @@ const (
 	FieldSeriousConcern   = "serious_concern"
 )
 
-// Values of the "about" question that lead out of the ladder.
+// Values of the "about" question. AboutCPConference and AboutOwnOrg lead out
+// of the ladder; AboutConference, offered instead of AboutCPConference by a
+// protocol whose Conference is set, opens a case in the conference category.
 const (
 	AboutOtherAgency  = "other_agency"
 	AboutCPConference = "cp_conference"
 	AboutOwnOrg       = "own_organisation"
+	AboutConference   = "conference"
 )
 
 // Length limits for free text, in characters.
@@ -117,16 +123,12 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 				Label: "Is a child at immediate risk of significant harm?",
 				Help:  "This process is not for emergencies. If a child is at risk now, we will point you to the right number instead."},
 			{Key: FieldAbout, Type: FieldSelect, Required: true,
-				Label: "What is the disagreement about?",
-				Options: []Option{
-					{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
-					{Value: AboutCPConference, Label: "A decision made at a child protection conference"},
-					{Value: AboutOwnOrg, Label: "Something in my own organisation"},
-				}},
+				Label:   "What is the disagreement about?",
+				Options: aboutOptions(p)},
 			{Key: FieldChildRef, Type: FieldText, Required: true, MaxLen: MaxChildRef,
 				Label:       "Agency case reference",
 				Help:        "The reference your agency uses for the child — never a child's name.",
-				Placeholder: "e.g. CSC-123456"},
+				Placeholder: "e.g. " + DefaultReferenceExample},
 			{Key: FieldRaiserAgency, Type: FieldAgency, Required: true, Options: agencies,
 				Label: "Your agency"},
 			{Key: FieldRespondent, Type: FieldPerson, Required: true,
@@ -172,6 +174,21 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 				Label: "Is this a serious concern the partnership should know about now?",
 				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
 		},
+	}
+}
+
+// aboutOptions are the answers to "What is the disagreement about?": a
+// conference decision leads out to the dissent procedure, unless the
+// protocol handles multi-agency meeting decisions itself (Conference).
+func aboutOptions(p *Protocol) []Option {
+	conference := Option{Value: AboutCPConference, Label: "A decision made at a child protection conference"}
+	if p.Conference != nil {
+		conference = Option{Value: AboutConference, Label: "A decision made at a multi-agency meeting, such as a child protection conference or core group"}
+	}
+	return []Option{
+		{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
+		conference,
+		{Value: AboutOwnOrg, Label: "Something in my own organisation"},
 	}
 }
 
@@ -223,7 +240,11 @@ func (in RaiseInput) Route() RouteKind {
 // CheckAnswer validates one answer against its field and returns a message
 // for the person, or "" when it is acceptable. It is used both for
 // question-at-a-time adapters and for whole-form validation.
-func (f *Field) CheckAnswer(v string) string {
+func (f *Field) CheckAnswer(v string) string { return f.checkAnswer(v, nil) }
+
+// checkAnswer is CheckAnswer, checking a case reference against rf (the
+// formats of the raiser's agency) when it is not nil.
+func (f *Field) checkAnswer(v string, rf *ReferenceFormat) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if f.Required {
@@ -255,26 +276,7 @@ func (f *Field) CheckAnswer(v string) string {
 		}
 	}
 	if f.Key == FieldChildRef {
-		return checkChildRef(v)
-	}
-	return ""
-}
-
-// checkChildRef accepts only reference-like text: letters, digits and
-// separators, with at least one digit, so a name is never stored as one.
-func checkChildRef(v string) string {
-	hasDigit := false
-	for _, r := range v {
-		switch {
-		case unicode.IsDigit(r):
-			hasDigit = true
-		case unicode.IsLetter(r), r == '-', r == '/', r == '_', r == '.', r == ' ':
-		default:
-			return "Use only letters, digits and - / _ . in the case reference."
-		}
-	}
-	if !hasDigit {
-		return "That doesn't look like a case reference: it needs at least one digit. Never use a child's name."
+		return CheckReference(v, rf)
 	}
 	return ""
 }
@@ -309,7 +311,7 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	fe := FieldErrors{}
 	check := func(k string) {
 		if fd := f.Field(k); fd != nil {
-			if msg := fd.CheckAnswer(values[k]); msg != "" {
+			if msg := f.CheckAnswer(k, values[k], values); msg != "" {
 				fe.Add(k, msg)
 			}
 		}

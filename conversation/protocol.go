@@ -81,6 +81,20 @@ type Protocol struct {
 	// as the document names them, e.g. "the Partnership Executive Group";
 	// empty when the document names no one.
 	AnnualReportTo string `yaml:"annual_report_to,omitempty" json:"annual_report_to,omitempty"`
+
+	// Conference, when set, says that disagreements about decisions made
+	// at multi-agency meetings, child protection conferences included, are
+	// handled inside this protocol: intake opens a case in its category
+	// instead of sending the person to a dissent procedure. When nil, a
+	// conference decision leads out to Routes.DissentProcedure.
+	Conference *Conference `yaml:"conference,omitempty" json:"conference,omitempty"`
+}
+
+// Conference is how a protocol that covers conference decisions handles
+// them: the category such cases take, and the guidance shown on them.
+type Conference struct {
+	Category string `yaml:"category" json:"category"`
+	Guidance string `yaml:"guidance" json:"guidance"`
 }
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.
@@ -177,6 +191,9 @@ func (p *Protocol) Validate() error {
 	}
 	if len(p.Categories) == 0 {
 		fe.Add("categories", "at least one category is needed")
+	}
+	if p.Conference != nil && p.CategoryName(p.Conference.Category) == p.Conference.Category {
+		fe.Add("conference.category", fmt.Sprintf("the conference category %q is not one of the categories", p.Conference.Category))
 	}
 	return fe.Err()
 }

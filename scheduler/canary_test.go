@@ -107,7 +107,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	raise := func() string {
 		t.Helper()
 		r := handle(bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
-			"immediate_risk": "no", "about": "other_agency", "child_ref": canary, "raiser_agency": "school",
+			"immediate_risk": "no", "about": "other_agency", "child_ref": canary + "-2026", "raiser_agency": "school",
 			"respondent": priya, "respondent_agency": "csc", "category": "threshold",
 			"decision": text("decision"), "concern": text("concern"), "evidence_kind": "evidence",
 			"evidence": text("evidence"), "outcome_sought": text("outcome"), "urgency": "standard",
@@ -182,7 +182,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 
 	// The partnership report, in every format.
 	cs, err := env.Store.ListCases(ctx, conversation.CaseFilter{})
-	if err != nil || len(cs) != 3 || cs[0].ChildRef != canary {
+	if err != nil || len(cs) != 3 || cs[0].ChildRef != canary+"-2026" {
 		t.Fatalf("cases %d, %v", len(cs), err)
 	}
 	var agencies []report.Agency

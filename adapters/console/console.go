@@ -321,14 +321,14 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if confirm {
 				current = in.Values[key]
 			}
-			v, ok := c.ask(fd, current)
+			v, ok := c.ask(fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
 			if !ok {
 				return nil
 			}
 			in.Values[key] = v
 		}
 		if confirm {
-			v, ok := c.ask(&identifierQuestion, "")
+			v, ok := c.ask(&identifierQuestion, "", identifierQuestion.CheckAnswer)
 			if !ok {
 				return nil
 			}
@@ -371,7 +371,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	}
 	for i := start; i < len(f.Fields); i++ {
 		fd := &f.Fields[i]
-		v, ok := c.ask(fd, values[fd.Key])
+		v, ok := c.ask(fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
 		if !ok {
 			if intake {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
@@ -403,8 +403,9 @@ func leavesLadder(v map[string]string) bool {
 	return a == conversation.AboutCPConference || a == conversation.AboutOwnOrg
 }
 
-// ask asks one question until the answer passes the field's own check.
-func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
+// ask asks one question until the answer passes check (the form's check of
+// the field, given the answers so far).
+func (c *Console) ask(fd *conversation.Field, current string, check func(string) string) (string, bool) {
 	for {
 		q := fd.Label
 		if !fd.Required {
@@ -442,7 +443,7 @@ func (c *Console) ask(fd *conversation.Field, current string) (string, bool) {
 		if v == "" && def != "" {
 			v = def
 		}
-		if msg := fd.CheckAnswer(v); msg != "" {
+		if msg := check(v); msg != "" {
 			c.say("  ! %s\n", msg)
 			continue
 		}

@@ -333,7 +333,7 @@ func (tr *tour) run() {
 	p.say(pm, "list")
 	tr.step("mediation-asked")
 	p.press(rm, three, conversation.VerbMediation)
-	tr.mustSubmit(rm, map[string]string{"reason": "We keep talking past each other."})
+	tr.mustSubmit(rm, map[string]string{"reason": "We keep talking past each other.", conversation.FieldSupervisionSought: "yes"})
 	tr.step("withdrawn")
 	p.press(raiser, three, conversation.VerbWithdraw)
 	tr.mustSubmit(raiser, map[string]string{"reason": "The family moved out of the area."})

@@ -377,7 +377,7 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 	for i := range r.opts.Cases {
 		st := state(map[string]string{
-			"child_ref": fmt.Sprintf("LOADTEST-%04d", i+1),
+			"child_ref": fmt.Sprintf("LT-%06d", i+1),
 			"decision":  "Load test: a made-up decision.", "concern": "Load test: a made-up concern.",
 			"evidence": "Load test: no evidence.", "outcome_sought": "Load test: nothing.", "cross_border": "",
 		}, map[string]string{

@@ -644,28 +644,12 @@ func (a *Adapter) publishHome(ctx context.Context, w who) {
 		a.log.Error("identify failed", "err", err)
 		return
 	}
-	cs, err := a.router.Engine.List(ctx, per.ID)
+	ov, err := a.router.Overview(ctx, per.ID)
 	if err != nil {
 		a.log.Error("list cases failed", "err", err)
 		return
 	}
-	k := a.router.Cards
-	var waiting, open, closed []homeCase
-	recent := a.opts.Now().AddDate(0, 0, -30)
-	for _, c := range cs {
-		cur := c.Current()
-		stage := k.Protocol.StageName(cur.Key)
-		with := a.people.AgencyName(c.Raiser.Agency) + " and " + a.people.AgencyName(c.Respondent.Agency)
-		switch {
-		case conversation.WaitingOn(c, per.ID):
-			waiting = append(waiting, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s\nDue %s", stage, with, c.ChildRef, k.Deadline(cur.Deadline))})
-		case c.Status.Active():
-			open = append(open, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s\nStage deadline %s", stage, with, c.ChildRef, k.Deadline(cur.Deadline))})
-		case c.UpdatedAt.After(recent) && len(closed) < 10:
-			closed = append(closed, homeCase{c.ID, fmt.Sprintf("%s · %s · ref %s · %s", c.Status, with, c.ChildRef, k.When(c.UpdatedAt))})
-		}
-	}
-	view := renderHome(waiting, open, closed, a.opts.Command)
+	view := renderHomeSections(a.homeSections(ov), a.opts.Command)
 	err = a.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: w.user, View: view})
 		return err

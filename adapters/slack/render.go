@@ -637,20 +637,37 @@ type homeCase struct {
 // renderHome renders the App Home tab: the cases waiting on the person with
 // their deadlines, their other open cases, and the recently closed ones.
 func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabViewRequest {
+	return renderHomeSections([]homeSection{
+		{Title: "Waiting on you", Empty: "Nothing is waiting on you.", Cases: waiting},
+		{Title: "Your open cases", Empty: "No other open cases.", Cases: open},
+		{Title: "Recently closed", Empty: "No cases closed recently.", Cases: closed},
+	}, command)
+}
+
+// homeSection is one part of the App Home: a header, its cases (or what to
+// say when there are none) and how many more were left out.
+type homeSection struct {
+	Title, Empty string
+	Cases        []homeCase
+	More         int
+}
+
+// renderHomeSections renders the App Home tab from its sections, in order.
+func renderHomeSections(sections []homeSection, command string) slack.HomeTabViewRequest {
 	b := &blockBudget{max: MaxModalBlocks}
 	b.add(slack.NewHeaderBlock(plainText("Your cases", MaxHeaderText)))
 	b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Raise a disagreement with %s, or with the shortcut \"Raise a disagreement\". Act on a case from its card in your messages.", command)))))
-	section := func(title, empty string, cs []homeCase) {
+	section := func(sec homeSection) {
 		if b.room() < 3 {
 			b.cut = true
 			return
 		}
-		b.add(slack.NewHeaderBlock(plainText(title, MaxHeaderText)))
-		if len(cs) == 0 {
-			b.add(slack.NewSectionBlock(mrkdwnText("_"+esc(empty)+"_"), nil, nil))
+		b.add(slack.NewHeaderBlock(plainText(sec.Title, MaxHeaderText)))
+		if len(sec.Cases) == 0 {
+			b.add(slack.NewSectionBlock(mrkdwnText("_"+esc(sec.Empty)+"_"), nil, nil))
 			return
 		}
-		for _, c := range cs {
+		for _, c := range sec.Cases {
 			if b.room() < 2 {
 				b.cut = true
 				break
@@ -658,10 +675,13 @@ func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabV
 			t, _ := cutEscaped("*"+esc(c.ID)+"*\n"+esc(c.Line), MaxSectionText)
 			b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(viewButton(c.ID))))
 		}
+		if sec.More > 0 && b.room() > 1 {
+			b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("%d more not shown. Type %s list to see them.", sec.More, command)))))
+		}
 	}
-	section("Waiting on you", "Nothing is waiting on you.", waiting)
-	section("Your open cases", "No other open cases.", open)
-	section("Recently closed", "No cases closed recently.", closed)
+	for _, sec := range sections {
+		section(sec)
+	}
 	if b.cut && b.room() > 0 {
 		b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Not every case fits here. Type %s list for all of them.", command)))))
 	}

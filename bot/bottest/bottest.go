@@ -146,6 +146,9 @@ type Options struct {
 	Preset string             // protocol preset; "" for the default
 	Store  conversation.Store // a store to use; nil for a fresh bolt file
 	Start  time.Time          // the clock's start; zero for Mon 23 Nov 2026 10:00 London
+	// Configure, when set, changes the loaded configuration (for example
+	// its directory) before the bot is built.
+	Configure func(*config.Config)
 }
 
 // London is the Europe/London zone, which every test calendar uses.
@@ -177,6 +180,9 @@ func New(tb testing.TB, opts Options) *Env {
 			p.Routes.FrontDoor = "the local front door"
 		}
 		cfg.Protocol = p
+	}
+	if opts.Configure != nil {
+		opts.Configure(cfg)
 	}
 	store := opts.Store
 	if store == nil {

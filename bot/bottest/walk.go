@@ -59,7 +59,7 @@ func Walk(tb testing.TB, e *Env) []Shown {
 		w.press("escalated", c.Current().Raiser[0], id, conversation.VerbEscalate, map[string]string{"reason": "This stage has not resolved it."})
 		c = w.get(id)
 		if stage == 1 {
-			w.press("mediation asked", c.Current().Raiser[0], id, conversation.VerbMediation, map[string]string{"reason": "We keep talking past each other."})
+			w.press("mediation asked", c.Current().Raiser[0], id, conversation.VerbMediation, map[string]string{"reason": "We keep talking past each other.", conversation.FieldSupervisionSought: "yes"})
 			w.press("mediation offered", w.partnership, id, conversation.VerbOfferMediation, map[string]string{"text": "A restorative facilitator from the partnership."})
 		}
 		w.press("stage acknowledged", c.Current().Respondent[0], id, conversation.VerbAcknowledge, nil)

@@ -223,6 +223,13 @@ func eventName(e conversation.Event, p *conversation.Protocol) string {
 		s += " to " + p.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:
 		s += ", back to " + p.StageName(e.Fields["to"])
+	case conversation.EventMediationRequested:
+		switch e.Fields[conversation.FieldSupervisionSought] {
+		case "yes":
+			s += " (supervision sought)"
+		case "no":
+			s += " (supervision not yet sought)"
+		}
 	case conversation.EventNudged:
 		if n := e.Fields["nudge"]; n != "" {
 			s += " (" + conversation.NudgeKind(n).Label() + ")"

@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"strings"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// mediationIntro introduces the request for mediation in the protocol's own
+// terms: who offers it where the protocol names them (Devon's restorative
+// facilitator, Wiltshire's Independent Chair or partner organisation), and
+// a mediator otherwise.
+func mediationIntro(p *conversation.Protocol) string {
+	if m := strings.TrimSpace(p.Routes.Mediation); m != "" {
+		return "You can ask for mediation: " + m + ". The decision stays with the agencies."
+	}
+	return "The partnership can offer a mediator to bring both agencies together. The decision stays with the agencies."
+}
+
+// supervisionField asks, with a request for mediation, whether supervision
+// was sought: a review of a stuck case looks at the supervision available
+// to those involved.
+var supervisionField = conversation.Field{Key: conversation.FieldSupervisionSought, Type: conversation.FieldYesNo, Required: true,
+	Label: "Have you talked this case through in supervision?",
+	Help:  "Any review of a stuck case looks at the supervision and guidance available to the people involved."}
+
+// supervisionNote is how a mediation request's answer reads on the timeline.
+func supervisionNote(e conversation.Event) string {
+	switch e.Fields[conversation.FieldSupervisionSought] {
+	case "yes":
+		return " (supervision sought)"
+	case "no":
+		return " (supervision not yet sought)"
+	}
+	return ""
+}

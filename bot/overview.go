@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// OverviewCap is how many cases each part of an overview lists; the rest
+// are counted.
+const OverviewCap = 10
+
+// Overview is what a person sees of the cases: first what waits on them,
+// then the other open cases they may see, each part capped at OverviewCap
+// with a count of the rest, and the cases they were part of that ended.
+type Overview struct {
+	// Role is "" for a practitioner, "partnership" for a partnership
+	// role and "lead" for a safeguarding lead.
+	Role         string
+	WaitingTitle string // "Waiting on you", "Waiting on the partnership", …
+	WaitingEmpty string // said when nothing waits
+	OpenTitle    string
+	OpenEmpty    string
+	Waiting      []OverviewCase
+	Open         []OverviewCase
+	Ended        []OverviewCase // ended cases they were part of, newest first
+	MoreWaiting  int            // waiting cases beyond the cap
+	MoreOpen     int            // open cases beyond the cap
+}
+
+// OverviewCase is one case of an overview and why it is where it is:
+// "Waiting on you" or the partnership's reason (see conversation.Attention).
+type OverviewCase struct {
+	Case *conversation.Case
+	Why  string
+	rank int // where its reason sorts among what waits
+}
+
+// attentionOrder is the order the partnership's reasons are listed in.
+var attentionOrder = []conversation.Attention{conversation.AttentionReferral, conversation.AttentionSerious,
+	conversation.AttentionStuck, conversation.AttentionMediation}
+
+// Overview sorts the cases person may see for them. A practitioner sees
+// the cases waiting on them, then their other open cases. A partnership
+// role sees first what waits on the partnership (referrals to triage,
+// serious concerns, stuck cases, mediation requests) and on them
+// personally, then every other open case. A safeguarding lead sees the same
+// reasons for their agencies' cases first, then their agencies' other open
+// cases. Returns EINTERNAL when the directory or the store fails.
+func (r *Router) Overview(ctx context.Context, person string) (*Overview, error) {
+	a, err := r.Engine.Actor(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := r.Engine.List(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	ov := &Overview{WaitingTitle: "Waiting on you", WaitingEmpty: "Nothing is waiting on you.",
+		OpenTitle: "Your open cases", OpenEmpty: "No other open cases."}
+	switch {
+	case a.Partnership:
+		ov.Role = "partnership"
+		ov.WaitingTitle, ov.WaitingEmpty = "Waiting on the partnership", "Nothing is waiting on the partnership."
+		ov.OpenTitle, ov.OpenEmpty = "Other open cases", "No other open cases in the partnership."
+	case len(a.LeadOf) > 0:
+		ov.Role = "lead"
+		ov.WaitingTitle, ov.WaitingEmpty = "Needs your attention", "Nothing needs your attention."
+		ov.OpenTitle, ov.OpenEmpty = "Your agency's open cases", "Your agency has no other open cases."
+	}
+	var waiting, open []OverviewCase
+	for _, c := range cs {
+		att := conversation.AttentionNone
+		if ov.Role != "" {
+			att = conversation.PartnershipAttention(c)
+		}
+		switch {
+		case conversation.WaitingOn(c, person):
+			waiting = append(waiting, OverviewCase{Case: c, Why: "Waiting on you"})
+		case att != conversation.AttentionNone:
+			waiting = append(waiting, OverviewCase{Case: c, Why: att.Label(), rank: 1 + slices.Index(attentionOrder, att)})
+		case c.Status.Active():
+			open = append(open, OverviewCase{Case: c})
+		case c.Involves(person):
+			ov.Ended = append(ov.Ended, OverviewCase{Case: c})
+		}
+	}
+	// What waits comes by reason (the person's own steps, then referrals,
+	// serious concerns, stuck cases, mediation), soonest due first within
+	// each; the rest stay newest first.
+	slices.SortStableFunc(waiting, func(x, y OverviewCase) int {
+		if c := cmp.Compare(x.rank, y.rank); c != 0 {
+			return c
+		}
+		return x.Case.Current().Deadline.Compare(y.Case.Current().Deadline)
+	})
+	ov.Waiting, ov.MoreWaiting = capped(waiting)
+	ov.Open, ov.MoreOpen = capped(open)
+	return ov, nil
+}
+
+func capped(cs []OverviewCase) ([]OverviewCase, int) {
+	if len(cs) <= OverviewCap {
+		return cs, 0
+	}
+	return cs[:OverviewCap], len(cs) - OverviewCap
+}
+
+// Overview returns the list messages for a partnership role's or a
+// safeguarding lead's overview: what waits on them, then the other open
+// cases, each capped with a count of the rest.
+func (k *Cards) Overview(ov *Overview) []Message {
+	part := func(title, empty, order string, cs []OverviewCase, more int, waiting bool) Message {
+		m := Message{Kind: "list", Title: title}
+		if len(cs) == 0 {
+			m.Text = empty
+			return m
+		}
+		for _, oc := range cs {
+			c := oc.Case
+			cur := c.Current()
+			v := fmt.Sprintf("%s · %s and %s", k.Protocol.StageName(cur.Key), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
+			if oc.Why != "" {
+				v = oc.Why + " · " + v
+			}
+			if waiting || c.Status.Active() {
+				v += " · due " + k.Deadline(cur.Deadline)
+			}
+			m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
+		}
+		if more > 0 {
+			m.Text = fmt.Sprintf("%d shown, %s; %d more not shown. Type \"status\" and a case id to see any case.", len(cs), order, more)
+		}
+		return m
+	}
+	return []Message{
+		part(ov.WaitingTitle, ov.WaitingEmpty, "soonest due first", ov.Waiting, ov.MoreWaiting, true),
+		part(ov.OpenTitle, ov.OpenEmpty, "newest first", ov.Open, ov.MoreOpen, false),
+	}
+}
+
+// listCommand answers "list": a practitioner's cases, or for a partnership
+// role or safeguarding lead their overview, what waits on them first.
+func (r *Router) listCommand(ctx context.Context, person string) (Reply, error) {
+	a, err := r.Engine.Actor(ctx, person)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !a.Partnership && len(a.LeadOf) == 0 {
+		cs, err := r.Engine.List(ctx, person)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Messages: []Message{r.Cards.List(ctx, cs, person)}}, nil
+	}
+	ov, err := r.Overview(ctx, person)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Messages: r.Cards.Overview(ov)}, nil
+}

@@ -1,0 +1,93 @@
+package conversation
+
+// Attention says why a case waits on the partnership, or on a safeguarding
+// lead of one of its agencies: the things the protocols send to them.
+type Attention string
+
+// The reasons a case waits on the partnership, most pressing first.
+const (
+	AttentionNone      Attention = ""
+	AttentionReferral  Attention = "referral"        // referred and not yet accepted
+	AttentionSerious   Attention = "serious_concern" // logged as a serious concern
+	AttentionStuck     Attention = "stuck"           // past every reminder at its stage, no mediation yet
+	AttentionMediation Attention = "mediation"       // mediation asked for and not yet offered
+)
+
+// Label returns how the reason reads in a list: "Referral to triage".
+func (a Attention) Label() string {
+	switch a {
+	case AttentionReferral:
+		return "Referral to triage"
+	case AttentionSerious:
+		return "Serious concern logged"
+	case AttentionStuck:
+		return "Stuck: past every reminder"
+	case AttentionMediation:
+		return "Mediation asked for"
+	}
+	return ""
+}
+
+// PartnershipAttention returns why an active case waits on the partnership,
+// or AttentionNone: a referral not yet accepted or returned, a serious
+// concern, a stage that has run past every reminder (the scheduler's stuck
+// nudge was sent) with no mediation offered since, or mediation asked for
+// and not yet offered. Ended cases wait on nobody.
+func PartnershipAttention(c *Case) Attention {
+	if !c.Status.Active() {
+		return AttentionNone
+	}
+	cur := c.Current()
+	if c.Status == StatusReferred && cur != nil && cur.Key == ReferralStageKey && !eventSince(c, cur, EventReferralAccepted) {
+		return AttentionReferral
+	}
+	if c.SeriousConcern {
+		return AttentionSerious
+	}
+	offered := eventSince(c, cur, EventMediationOffered)
+	if cur != nil && !offered && stuckSince(c, cur) {
+		return AttentionStuck
+	}
+	if c.Mediation && !offeredEver(c) {
+		return AttentionMediation
+	}
+	return AttentionNone
+}
+
+// eventSince reports whether an event of kind is on the timeline since the
+// current stage began.
+func eventSince(c *Case, cur *StageRecord, kind EventKind) bool {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		e := c.Events[i]
+		if cur != nil && e.At.Before(cur.StartedAt) {
+			return false
+		}
+		if e.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// stuckSince reports whether the stuck nudge was sent at the current stage.
+func stuckSince(c *Case, cur *StageRecord) bool {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		e := c.Events[i]
+		if e.At.Before(cur.StartedAt) {
+			return false
+		}
+		if e.Kind == EventNudged && e.Fields["nudge"] == string(NudgeStuck) {
+			return true
+		}
+	}
+	return false
+}
+
+func offeredEver(c *Case) bool {
+	for _, e := range c.Events {
+		if e.Kind == EventMediationOffered {
+			return true
+		}
+	}
+	return false
+}
