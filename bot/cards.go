@@ -260,7 +260,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.\n\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s. If you are not sure, contact them now all the same: they will help you judge the risk.\n\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
 			frontDoor, police, emergency)
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo

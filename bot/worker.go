@@ -351,7 +351,11 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 	if _, err := w.Store.GetCase(ctx, e.CaseID); conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return "", nil
 	}
-	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, w.Router.People.Names(ctx, e.Unreached)))
+	names := w.Router.People.Names(ctx, e.Unreached)
+	if w.Dispatcher.Emails() {
+		return w.Dispatcher.deliver(ctx, per, UnreachedByEmailNotice(e.CaseID, names))
+	}
+	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, names))
 }
 
 // UnreachedNotice tells the person who acted on a case (caseID, or "" when

@@ -46,6 +46,23 @@ type harness struct {
 	socket  bool
 	acker   *recordingAcker
 	seq     int
+	// serving is held for reading while a request is handled and for
+	// writing while the adapter's after-ack work is awaited: a WaitGroup's
+	// Wait must not overlap the Add of a request handled at the same time
+	// (tests that press one button from many goroutines).
+	serving sync.RWMutex
+}
+
+// serve hands one request to the adapter, then waits for its after-ack
+// work and delivers what it put in the outbox.
+func (h *harness) serve(handle func()) {
+	h.serving.RLock()
+	handle()
+	h.serving.RUnlock()
+	h.serving.Lock()
+	h.ad.Wait()
+	h.serving.Unlock()
+	h.env.Settle(h.t)
 }
 
 func newHarness(t *testing.T, socket bool) *harness {
@@ -85,9 +102,7 @@ func (h *harness) postSigned(contentType string, body []byte, headers map[string
 		}
 	}
 	rec := httptest.NewRecorder()
-	h.handler.ServeHTTP(rec, req)
-	h.ad.Wait()
-	h.env.Settle(h.t)
+	h.serve(func() { h.handler.ServeHTTP(rec, req) })
 	out := response{Status: rec.Code, Raw: rec.Body.String()}
 	if rec.Header().Get("Content-Type") == "application/json" {
 		if err := json.Unmarshal(rec.Body.Bytes(), &out.Body); err != nil {
@@ -168,9 +183,7 @@ func (h *harness) viaSocket(typ string, payload any) response {
 		h.t.Fatal(err)
 	}
 	raw, _ := json.Marshal(map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(p), "accepts_response_payload": typ != socketmode.RequestTypeEventsAPI})
-	h.ad.HandleSocketEvent(context.Background(), h.acker, socketEvent(h.t, raw))
-	h.ad.Wait()
-	h.env.Settle(h.t)
+	h.serve(func() { h.ad.HandleSocketEvent(context.Background(), h.acker, socketEvent(h.t, raw)) })
 	acks, ok := h.acker.get(id)
 	if !ok {
 		return response{Status: 500}
