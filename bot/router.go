@@ -544,8 +544,11 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 	both := append(slices.Clone(cur.Raiser), cur.Respondent...)
 	everyone := c.People()
 	var self string
+	var nudges []Outbound
 	for _, e := range events {
 		switch e.Kind {
+		case conversation.EventNudged:
+			nudges = append(nudges, r.nudged(ctx, c, e)...)
 		case conversation.EventRaised:
 			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
 				c.Raiser.Name, r.People.AgencyName(c.Raiser.Agency), r.Cards.Deadline(cur.AckDeadline)), "")
@@ -625,6 +628,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		}
 		reply.out = append(reply.out, Outbound{To: id, Message: m})
 	}
+	reply.out = append(reply.out, nudges...)
 	var first bool
 	for _, e := range events {
 		first = first || e.Kind == conversation.EventRaised

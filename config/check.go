@@ -23,3 +23,19 @@ func Check(opts Options, w io.Writer) (ok bool) {
 	fmt.Fprintf(w, "config ok (%s, partnership %s): %s\n", source, cfg.Partnership, probs.Summary())
 	return true
 }
+
+// CheckPrint is Check followed, when the configuration is usable, by the
+// effective configuration, one setting per line with secrets masked (see
+// Config.String).
+func CheckPrint(opts Options, w io.Writer) (ok bool) {
+	if !Check(opts, w) {
+		return false
+	}
+	cfg, _, err := Load(opts)
+	if err != nil { // Check loaded it a moment ago
+		fmt.Fprintf(w, "config is not usable: %v\n", err)
+		return false
+	}
+	fmt.Fprintf(w, "\n%s", cfg)
+	return true
+}

@@ -293,6 +293,11 @@ func (c *Config) String() string {
 	line("protocol.partnership", c.Protocol.Partnership)
 	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	line("protocol.annual_report_to", c.Protocol.AnnualReportTo)
+	if cf := c.Protocol.Conference; cf != nil {
+		line("protocol.conference", fmt.Sprintf("category %s: %q", cf.Category, cf.Guidance))
+	} else {
+		line("protocol.conference", "(none: conference decisions go to the dissent procedure)")
+	}
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
 			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))
@@ -336,6 +341,19 @@ func (c *Config) String() string {
 	}
 	line("store.encryption_keys", keyringSummary(c.Store.EncryptionKeys))
 	line("store.allow_plaintext", c.Store.AllowPlaintext)
+	sc := c.Scheduler
+	line("scheduler.due_pass", sc.DuePass)
+	line("scheduler.digest", sc.Digest)
+	line("scheduler.summary", sc.Summary)
+	line("scheduler.reminder_days_before", sc.ReminderDaysBefore)
+	line("scheduler.max_overdue_reminders", sc.MaxOverdueReminders)
+	line("scheduler.quiet_hours.start", clock(sc.QuietStart))
+	line("scheduler.quiet_hours.end", clock(sc.QuietEnd))
+	summaryTo := strings.Join(sc.SummaryTo, ", ")
+	if summaryTo == "" {
+		summaryTo = "(the partnership roles)"
+	}
+	line("scheduler.summary_to", summaryTo)
 	line("retention.closed_after", c.Retention.ClosedAfter)
 	line("retention.purge", c.Retention.Purge)
 	line("addr", c.Addr)

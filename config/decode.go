@@ -288,22 +288,75 @@ func parseClock(s string) (time.Duration, bool) {
 	return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, true
 }
 
-// list returns the items of a sequence node; a null is an empty list.
-// field is one scalar setting of a section: its key and where its value
-// goes, a *string, *bool, *int, *time.Duration or *[]string.
+// field is one key of a mapping in the file: where its value goes, what it
+// means, and how the environment sets it. Every section's keys are a table
+// of fields (see settings.go); the decoder, the environment layer and the
+// configuration reference all read the same tables.
 type field struct {
 	key string
+	// dst is where a plain value goes: a *string, *bool, *int,
+	// *time.Duration or *[]string. It also gives the default shown in the
+	// reference, as the tables are built on the defaults.
 	dst any
+	// parse decodes the value instead, when it needs more than dst's type
+	// (a time of day, a cron schedule, a list of mappings, a sub-mapping).
+	parse func(d *nodeDecoder, e entry, at string)
+	doc   string  // what the setting means, for the reference
+	typ   string  // the type shown in the reference, when dst does not say
+	def   string  // the default shown in the reference, when dst cannot say
+	shown any     // the value shown as the default when parse writes elsewhere than dst
+	items []field // the keys of a sub-mapping, or of each item of a list
+	// env is the environment variable that overrides the value, or with
+	// envOnly the only way to set it: the file's key is then refused.
+	env     string
+	envOnly bool
+	// setEnv sets the value from the environment, when it is not a *string
+	// dst.
+	setEnv func(v string, col *collector)
+	secret bool // never printed; a file key is refused without being read
+	// refused, when set, makes this key an error in the file with this
+	// message (an old or mistaken name); it is not a setting.
+	refused string
+}
+
+// known returns the keys of fs that the file may hold, and the refused ones
+// with the message for each.
+func known(fs []field) (keys []string, refused map[string]string) {
+	refused = map[string]string{}
+	for _, f := range fs {
+		switch {
+		case f.refused != "":
+			refused[f.key] = f.refused
+		case f.envOnly && f.secret:
+			refused[f.key] = secret(f.env)
+		case f.envOnly:
+			refused[f.key] = envOnly(f.env)
+		default:
+			keys = append(keys, f.key)
+		}
+	}
+	return keys, refused
+}
+
+// section decodes e as a mapping of the keys fs, at path.
+func (d *nodeDecoder) section(e entry, path string, fs []field) {
+	keys, refused := known(fs)
+	m := d.mapping(e.val, path, keys, refused)
+	d.fields(m, path, fs...)
 }
 
 // fields decodes, in order, each of fs that m holds, at section.key.
 func (d *nodeDecoder) fields(m map[string]entry, section string, fs ...field) {
 	for _, f := range fs {
 		e, ok := m[f.key]
-		if !ok {
+		if !ok || f.refused != "" || f.envOnly {
 			continue
 		}
-		at := section + "." + f.key
+		at := joinPath(section, f.key)
+		if f.parse != nil {
+			f.parse(d, e, at)
+			continue
+		}
 		switch dst := f.dst.(type) {
 		case *string:
 			d.str(e, at, dst)
@@ -321,6 +374,7 @@ func (d *nodeDecoder) fields(m map[string]entry, section string, fs ...field) {
 	}
 }
 
+// list returns the items of a sequence node; a null is an empty list.
 func (d *nodeDecoder) list(e entry, path string) ([]*yaml.Node, bool) {
 	n := e.val
 	if isNull(n) {
@@ -389,329 +443,202 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "admin_addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "email", "log"}
-
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode && !isNull(n) {
 		d.errorf(n, "", "expected the file to be a mapping of settings (partnership:, protocol:, …), got %s", kindName(n))
 		return
 	}
-	m := d.mapping(n, "", topKeys, nil)
-	if e, ok := m["partnership"]; ok {
-		var key string
-		if d.str(e, "partnership", &key) {
-			p, err := Preset(key)
-			if err != nil {
-				d.errorf(e.val, "partnership", "unknown partnership %q; choose one of: %s", key, strings.Join(PresetKeys(), ", "))
-			} else {
-				cfg.Partnership, cfg.Protocol = key, p
-			}
+	keys := fileKeys(cfg, f)
+	names, refused := known(keys)
+	m := d.mapping(n, "", names, refused)
+	d.fields(m, "", keys...)
+}
+
+// partnership chooses the preset the protocol starts from.
+func (d *nodeDecoder) partnership(e entry, at string, cfg *Config) {
+	var key string
+	if d.str(e, at, &key) {
+		p, err := Preset(key)
+		if err != nil {
+			d.errorf(e.val, at, "unknown partnership %q; choose one of: %s", key, strings.Join(PresetKeys(), ", "))
+		} else {
+			cfg.Partnership, cfg.Protocol = key, p
 		}
-	}
-	if e, ok := m["protocol"]; ok {
-		d.protocol(e.val, &cfg.Protocol)
-	}
-	if e, ok := m["calendar"]; ok {
-		d.calendar(e.val, &cfg.Calendar, f)
-	}
-	if e, ok := m["directory"]; ok {
-		f.directorySet = true
-		cfg.Directory = Directory{}
-		d.directory(e.val, &cfg.Directory)
-	}
-	if e, ok := m["store"]; ok {
-		sm := d.mapping(e.val, "store", []string{"driver", "path", "key_prefix", "allow_plaintext", "id"},
-			map[string]string{"redis_url": secret(EnvRedisURL), "url": secret(EnvRedisURL),
-				"encryption_keys": secret(EnvEncryptionKeys), "encryption_key": secret(EnvEncryptionKeys)})
-		d.fields(sm, "store", field{"allow_plaintext", &cfg.Store.AllowPlaintext})
-		if e, ok := sm["driver"]; ok && d.str(e, "store.driver", &cfg.Store.Driver) {
-			f.storeDriver = cfg.Store.Driver
-		}
-		d.fields(sm, "store", field{"path", &cfg.Store.Path}, field{"key_prefix", &cfg.Store.KeyPrefix}, field{"id", &cfg.Store.ID})
-	}
-	if e, ok := m["addr"]; ok {
-		d.str(e, "addr", &cfg.Addr)
-	}
-	if e, ok := m["admin_addr"]; ok {
-		d.str(e, "admin_addr", &cfg.AdminAddr)
-	}
-	if e, ok := m["server"]; ok {
-		d.server(e.val, &cfg.Server)
-	}
-	if e, ok := m["drafts"]; ok {
-		dm := d.mapping(e.val, "drafts", []string{"ttl"}, nil)
-		d.fields(dm, "drafts", field{"ttl", &cfg.Drafts.TTL})
-	}
-	if e, ok := m["scheduler"]; ok {
-		d.scheduler(e.val, &cfg.Scheduler)
-	}
-	if e, ok := m["retention"]; ok {
-		d.retention(e.val, &cfg.Retention)
-	}
-	if e, ok := m["slack"]; ok {
-		sm := d.mapping(e.val, "slack", []string{"command", "api_url", "pace"}, map[string]string{
-			"bot_token":      secret(EnvSlackBotToken),
-			"token":          secret(EnvSlackBotToken),
-			"signing_secret": secret(EnvSlackSigningSecret),
-			"app_token":      secret(EnvSlackAppToken),
-		})
-		d.fields(sm, "slack", field{"command", &cfg.Slack.Command}, field{"api_url", &cfg.Slack.APIURL}, field{"pace", &cfg.Slack.Pace})
-	}
-	if e, ok := m["teams"]; ok {
-		tm := d.mapping(e.val, "teams", []string{"insecure_no_auth", "openid_metadata_url", "token_authority", "service_urls", "issuers"}, map[string]string{
-			"app_id":          envOnly(EnvTeamsAppID),
-			"app_password":    secret(EnvTeamsAppPassword),
-			"password":        secret(EnvTeamsAppPassword),
-			"app_certificate": secret(EnvTeamsAppCertificate),
-			"certificate":     secret(EnvTeamsAppCertificate),
-			"tenant_id":       envOnly(EnvTeamsTenantID),
-			"app_type":        envOnly(EnvTeamsAppType),
-		})
-		d.fields(tm, "teams", field{"insecure_no_auth", &cfg.Teams.InsecureNoAuth},
-			field{"openid_metadata_url", &cfg.Teams.OpenIDMetadataURL}, field{"token_authority", &cfg.Teams.TokenAuthority},
-			field{"service_urls", &cfg.Teams.ServiceURLs}, field{"issuers", &cfg.Teams.Issuers})
-	}
-	if e, ok := m["email"]; ok {
-		d.emailSection(e.val, &cfg.Email)
-	}
-	if e, ok := m["log"]; ok {
-		lm := d.mapping(e.val, "log", []string{"level", "format"}, nil)
-		d.fields(lm, "log", field{"level", &cfg.Log.Level}, field{"format", &cfg.Log.Format})
 	}
 }
 
-var stageKeys = []string{"key", "name", "raiser_tier", "respondent_tier", "days", "urgent_days", "ack_days", "guidance"}
+// stages decodes protocol.stages, replacing the preset's ladder.
+func (d *nodeDecoder) stages(e entry, at string, p *conversation.Protocol) {
+	items, ok := d.list(e, at)
+	if !ok {
+		return
+	}
+	stages := make([]conversation.Stage, 0, len(items))
+	for i, it := range items {
+		var s conversation.Stage
+		d.section(entry{val: it}, fmt.Sprintf("%s[%d]", at, i), stageKeys(&s))
+		// One tier given: the other side is at the same tier.
+		if s.RespondentTier == "" {
+			s.RespondentTier = s.RaiserTier
+		}
+		if s.RaiserTier == "" {
+			s.RaiserTier = s.RespondentTier
+		}
+		stages = append(stages, s)
+	}
+	p.Stages = stages
+}
 
-func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
-	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories", "conference"},
-		map[string]string{"key": "the protocol key is the partnership preset: set the top-level partnership instead"})
-	if _, ok := m["partnership"]; ok {
-		p.PartnershipShort = "" // the preset's short name is of another partnership
-		p.AnnualReportTo = ""   // and so is its executive
+// categories decodes protocol.categories, replacing the preset's.
+func (d *nodeDecoder) categories(e entry, path string, p *conversation.Protocol) {
+	items, ok := d.list(e, path)
+	if !ok {
+		return
 	}
-	d.fields(m, "protocol", field{"name", &p.Name}, field{"partnership", &p.Partnership}, field{"partnership_short", &p.PartnershipShort},
-		field{"annual_report_to", &p.AnnualReportTo})
-	if e, ok := m["stages"]; ok {
-		if items, ok := d.list(e, "protocol.stages"); ok {
-			stages := make([]conversation.Stage, 0, len(items))
-			for i, it := range items {
-				at := fmt.Sprintf("protocol.stages[%d]", i)
-				sm := d.mapping(it, at, stageKeys, map[string]string{
-					"tier": "give raiser_tier and respondent_tier (usually the same)",
-				})
-				var s conversation.Stage
-				d.fields(sm, at, field{"key", &s.Key}, field{"name", &s.Name}, field{"raiser_tier", &s.RaiserTier},
-					field{"respondent_tier", &s.RespondentTier}, field{"guidance", &s.Guidance},
-					field{"days", &s.Days}, field{"urgent_days", &s.UrgentDays}, field{"ack_days", &s.AckDays})
-				// One tier given: the other side is at the same tier.
-				if s.RespondentTier == "" {
-					s.RespondentTier = s.RaiserTier
-				}
-				if s.RaiserTier == "" {
-					s.RaiserTier = s.RespondentTier
-				}
-				stages = append(stages, s)
-			}
-			p.Stages = stages
+	cats := make([]conversation.Category, 0, len(items))
+	seen := map[string]int{}
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var c conversation.Category
+		d.section(entry{val: it}, at, categoryKeys(&c))
+		if c.Key == "" || c.Name == "" {
+			d.errorf(it, at, "a category needs a key and a name")
+		} else if j, dup := seen[c.Key]; dup {
+			d.errorf(it, at+".key", "the category key %q is already used by categories[%d]", c.Key, j)
 		}
+		seen[c.Key] = i
+		cats = append(cats, c)
 	}
-	if e, ok := m["referral"]; ok {
-		rm := d.mapping(e.val, "protocol.referral", []string{"name", "body", "role", "days", "ack_days", "guidance"}, nil)
-		d.fields(rm, "protocol.referral", field{"name", &p.Referral.Name}, field{"body", &p.Referral.Body},
-			field{"role", &p.Referral.Role}, field{"guidance", &p.Referral.Guidance},
-			field{"days", &p.Referral.Days}, field{"ack_days", &p.Referral.AckDays})
-	}
-	if e, ok := m["routes"]; ok {
-		r := &p.Routes
-		fields := []struct {
-			key string
-			dst *string
-		}{{"front_door", &r.FrontDoor}, {"police", &r.Police}, {"emergency", &r.Emergency}, {"dissent_procedure", &r.DissentProcedure},
-			{"whistleblowing", &r.Whistleblowing}, {"partnership_contact", &r.PartnershipContact}, {"mediation", &r.Mediation}}
-		known := make([]string, len(fields))
-		for i, f := range fields {
-			known[i] = f.key
-		}
-		rm := d.mapping(e.val, "protocol.routes", known, nil)
-		for _, f := range fields {
-			if e, ok := rm[f.key]; ok {
-				var v string
-				if d.str(e, "protocol.routes."+f.key, &v) && v != "" {
-					*f.dst = v
-				}
-			}
-		}
-	}
-	if e, ok := m["conference"]; ok {
-		d.conference(e, p)
-	}
-	if e, ok := m["categories"]; ok {
-		if items, ok := d.list(e, "protocol.categories"); ok {
-			cats := make([]conversation.Category, 0, len(items))
-			seen := map[string]int{}
-			for i, it := range items {
-				at := fmt.Sprintf("protocol.categories[%d]", i)
-				cm := d.mapping(it, at, []string{"key", "name"}, nil)
-				var c conversation.Category
-				d.fields(cm, at, field{"key", &c.Key}, field{"name", &c.Name})
-				if c.Key == "" || c.Name == "" {
-					d.errorf(it, at, "a category needs a key and a name")
-				} else if j, dup := seen[c.Key]; dup {
-					d.errorf(it, at+".key", "the category key %q is already used by categories[%d]", c.Key, j)
-				}
-				seen[c.Key] = i
-				cats = append(cats, c)
-			}
-			p.Categories = cats
-		}
-	}
+	p.Categories = cats
 }
 
 // conference decodes protocol.conference: a null sends conference decisions
 // out to the dissent procedure again; a mapping (category, guidance) keeps
 // them inside the protocol, over the preset's choice.
-func (d *nodeDecoder) conference(e entry, p *conversation.Protocol) {
+func (d *nodeDecoder) conference(e entry, path string, p *conversation.Protocol) {
 	if isNull(e.val) {
-		d.col.set("protocol.conference", d.at(e.key))
+		d.col.set(path, d.at(e.key))
 		p.Conference = nil
-		return
-	}
-	cm := d.mapping(e.val, "protocol.conference", []string{"category", "guidance"}, nil)
-	if cm == nil {
 		return
 	}
 	var c conversation.Conference
 	if p.Conference != nil {
 		c = *p.Conference
 	}
-	d.fields(cm, "protocol.conference", field{"category", &c.Category}, field{"guidance", &c.Guidance})
+	keys, refused := known(conferenceKeys(&c))
+	cm := d.mapping(e.val, path, keys, refused)
+	if cm == nil {
+		return
+	}
+	d.fields(cm, path, conferenceKeys(&c)...)
 	p.Conference = &c
 }
 
-func (d *nodeDecoder) calendar(n *yaml.Node, c *Calendar, f *fileSettings) {
-	m := d.mapping(n, "calendar", []string{"nation", "time_zone", "closure_days", "workday_start", "workday_end"}, nil)
-	d.fields(m, "calendar", field{"nation", &c.Nation}, field{"time_zone", &c.TimeZone})
-	if e, ok := m["closure_days"]; ok {
-		if items, ok := d.list(e, "calendar.closure_days"); ok {
-			for i, it := range items {
-				at := fmt.Sprintf("calendar.closure_days[%d]", i)
-				var s string
-				if !d.str(entry{val: it}, at, &s) {
-					d.errorf(it, at, "expected a date as YYYY-MM-DD")
-					continue
-				}
-				day, err := time.Parse(time.DateOnly, s)
-				if err != nil {
-					d.errorf(it, at, "%q is not a date as YYYY-MM-DD (for example 2025-12-24)", s)
-					continue
-				}
-				f.closureDays = append(f.closureDays, day)
-				f.closureOrigin = append(f.closureOrigin, at)
-			}
-		}
-	}
-	if e, ok := m["workday_start"]; ok {
-		d.clockTime(e, "calendar.workday_start", &c.WorkdayStart)
-	}
-	if e, ok := m["workday_end"]; ok {
-		d.clockTime(e, "calendar.workday_end", &c.WorkdayEnd)
-	}
-}
-
-func (d *nodeDecoder) directory(n *yaml.Node, dir *Directory) {
-	m := d.mapping(n, "directory", []string{"agencies", "partnership_roles"}, nil)
-	if e, ok := m["agencies"]; ok {
-		items, _ := d.list(e, "directory.agencies")
-		seen := map[string]int{}
-		for i, it := range items {
-			at := fmt.Sprintf("directory.agencies[%d]", i)
-			am := d.mapping(it, at, []string{"key", "name", "contacts", "safeguarding_leads", "reference_formats", "reference_example"}, nil)
-			if am == nil {
-				continue
-			}
-			var a Agency
-			d.fields(am, at, field{"key", &a.Key}, field{"name", &a.Name},
-				field{"reference_formats", &a.ReferenceFormats}, field{"reference_example", &a.ReferenceExample})
-			switch j, dup := seen[a.Key]; {
-			case a.Key == "" || a.Name == "":
-				d.errorf(it, at, "an agency needs a key and a name")
-			case dup:
-				d.errorf(am["key"].val, at+".key", "the agency key %q is already used by agencies[%d]", a.Key, j)
-			default:
-				seen[a.Key] = i
-			}
-			if e, ok := am["contacts"]; ok {
-				cm := d.mapping(e.val, at+".contacts",
-					[]string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader},
-					map[string]string{
-						conversation.TierProfessional: "practitioners are not listed: they are learned in chat; list managers, senior managers and leaders",
-						conversation.TierPartnership:  "partnership people go under directory.partnership_roles",
-					})
-				a.Contacts.Manager = d.contacts(cm, at+".contacts", conversation.TierManager)
-				a.Contacts.SeniorManager = d.contacts(cm, at+".contacts", conversation.TierSeniorManager)
-				a.Contacts.Leader = d.contacts(cm, at+".contacts", conversation.TierLeader)
-			}
-			a.SafeguardingLeads = d.contacts(am, at, "safeguarding_leads")
-			dir.Agencies = append(dir.Agencies, a)
-		}
-	}
-	if e, ok := m["partnership_roles"]; ok {
-		items, _ := d.list(e, "directory.partnership_roles")
-		for i, it := range items {
-			at := fmt.Sprintf("directory.partnership_roles[%d]", i)
-			rm := d.mapping(it, at, []string{"name", "email", "role"}, nil)
-			if rm == nil {
-				continue
-			}
-			var r PartnershipRole
-			if e, ok := rm["name"]; ok {
-				d.str(e, at+".name", &r.Name)
-			}
-			if e, ok := rm["email"]; ok {
-				d.email(e, at+".email", &r.Email)
-			}
-			if e, ok := rm["role"]; ok {
-				d.str(e, at+".role", &r.Role)
-			}
-			if r.Name == "" || r.Role == "" {
-				d.errorf(it, at, "a partnership role needs a name, an email and a role (for example \"partnership manager\")")
-			} else if _, ok := rm["email"]; !ok {
-				d.errorf(it, at+".email", "%s needs an email address", r.Name)
-			}
-			dir.PartnershipRoles = append(dir.PartnershipRoles, r)
-		}
-	}
-}
-
-func (d *nodeDecoder) contacts(cm map[string]entry, path, tier string) []Contact {
-	e, ok := cm[tier]
+// closureDays decodes calendar.closure_days into f, for validation to place.
+func (d *nodeDecoder) closureDays(e entry, path string, f *fileSettings) {
+	items, ok := d.list(e, path)
 	if !ok {
-		return nil
+		return
 	}
-	at := path + "." + tier
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var s string
+		if !d.str(entry{val: it}, at, &s) {
+			d.errorf(it, at, "expected a date as YYYY-MM-DD")
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			d.errorf(it, at, "%q is not a date as YYYY-MM-DD (for example 2025-12-24)", s)
+			continue
+		}
+		f.closureDays = append(f.closureDays, day)
+		f.closureOrigin = append(f.closureOrigin, at)
+	}
+}
+
+// agencies decodes directory.agencies.
+func (d *nodeDecoder) agencies(e entry, path string, dir *Directory) {
+	items, _ := d.list(e, path)
+	seen := map[string]int{}
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var a Agency
+		keys, refused := known(agencyKeys(&a))
+		am := d.mapping(it, at, keys, refused)
+		if am == nil {
+			continue
+		}
+		d.fields(am, at, agencyKeys(&a)...)
+		switch j, dup := seen[a.Key]; {
+		case a.Key == "" || a.Name == "":
+			d.errorf(it, at, "an agency needs a key and a name")
+		case dup:
+			d.errorf(am["key"].val, at+".key", "the agency key %q is already used by agencies[%d]", a.Key, j)
+		default:
+			seen[a.Key] = i
+		}
+		dir.Agencies = append(dir.Agencies, a)
+	}
+}
+
+// partnershipRoles decodes directory.partnership_roles.
+func (d *nodeDecoder) partnershipRoles(e entry, path string, dir *Directory) {
+	items, _ := d.list(e, path)
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var r PartnershipRole
+		keys, refused := known(partnershipRoleKeys(&r))
+		rm := d.mapping(it, at, keys, refused)
+		if rm == nil {
+			continue
+		}
+		d.fields(rm, at, partnershipRoleKeys(&r)...)
+		if r.Name == "" || r.Role == "" {
+			d.errorf(it, at, "a partnership role needs a name, an email and a role (for example \"partnership manager\")")
+		} else if _, ok := rm["email"]; !ok {
+			d.errorf(it, at+".email", "%s needs an email address", r.Name)
+		}
+		dir.PartnershipRoles = append(dir.PartnershipRoles, r)
+	}
+}
+
+// contacts decodes a list of named people with email addresses.
+func (d *nodeDecoder) contacts(e entry, at string) []Contact {
 	items, _ := d.list(e, at)
 	var out []Contact
 	for i, it := range items {
 		p := fmt.Sprintf("%s[%d]", at, i)
-		m := d.mapping(it, p, []string{"name", "email"}, nil)
+		var c Contact
+		keys, refused := known(contactKeys(&c))
+		m := d.mapping(it, p, keys, refused)
 		if m == nil {
 			continue
 		}
-		var c Contact
-		if e, ok := m["name"]; ok {
-			d.str(e, p+".name", &c.Name)
-		}
-		_, hasEmail := m["email"]
-		if hasEmail {
-			d.email(m["email"], p+".email", &c.Email)
-		}
-		if c.Name == "" || !hasEmail {
+		d.fields(m, p, contactKeys(&c)...)
+		if _, hasEmail := m["email"]; c.Name == "" || !hasEmail {
 			d.errorf(it, p, "a contact needs a name and an email")
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// emails decodes a list of email addresses into dst, replacing it.
+func (d *nodeDecoder) emails(e entry, at string, dst *[]string) {
+	items, ok := d.list(e, at)
+	if !ok {
+		return
+	}
+	*dst = nil
+	for i, it := range items {
+		var addr string
+		d.email(entry{key: e.key, val: it}, at+"["+strconv.Itoa(i)+"]", &addr)
+		if addr != "" {
+			*dst = append(*dst, addr)
+		}
+	}
 }
 
 // closest returns the known key nearest to key when it is a likely typo.

@@ -6,8 +6,6 @@ import (
 	"os"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // EnvSMTPPassword is the SMTP password for the email section. Secret: it
@@ -60,30 +58,40 @@ type Email struct {
 	Timeout time.Duration
 }
 
-var emailKeys = []string{"host", "port", "tls", "from", "from_name", "user", "base_url", "operator", "contact", "ca_file", "timeout"}
+// emailKeys are the keys of the email section.
+func emailKeys(em *Email) []field {
+	return []field{
+		{key: "host", dst: &em.Host, doc: "the SMTP relay's host name, checked against its certificate (required)"},
+		{key: "port", dst: &em.Port, def: "(587 for starttls, 465 for tls)", doc: "the relay's port"},
+		{key: "tls", dst: &em.TLS, def: EmailSTARTTLS, doc: "starttls (upgrade on port 587) or tls (TLS from the start, port 465); plain text is never used"},
+		{key: "from", dst: &em.From, typ: "email address", parse: emailParser(&em.From), doc: "the sender's address (required); Message-IDs use its domain"},
+		{key: "from_name", dst: &em.FromName, def: "resolvebot", doc: "the sender's display name"},
+		{key: "user", dst: &em.User, doc: "the SMTP user name (required: the bot always signs in)"},
+		{key: "base_url", dst: &em.BaseURL, doc: "the bot's public address (https, required): emails link to it, never carrying case content"},
+		{key: "operator", dst: &em.Operator, def: "(the protocol's partnership)", doc: "who runs the service, in every email's footer"},
+		{key: "contact", dst: &em.Contact, doc: "where people can ask about an email: an address or a phone number (optional)"},
+		{key: "ca_file", dst: &em.CAFile, doc: "a PEM file of the authorities that sign the relay's certificate, for a private CA; empty trusts the system's"},
+		{key: "timeout", dst: &em.Timeout, def: "15s", doc: "bounds connecting and each SMTP command (at least 1s)"},
+		{key: "password", dst: &em.Password, env: EnvSMTPPassword, envOnly: true, secret: true, doc: "the SMTP password"},
+		{key: "smtp_password", refused: secret(EnvSMTPPassword)},
+	}
+}
 
 // emailSection decodes the email section, checking each value where it is written.
-func (d *nodeDecoder) emailSection(n *yaml.Node, em *Email) {
-	m := d.mapping(n, "email", emailKeys, map[string]string{
-		"password":      secret(EnvSMTPPassword),
-		"smtp_password": secret(EnvSMTPPassword),
-	})
+func (d *nodeDecoder) emailSection(e entry, path string, em *Email) {
+	n := e.val
+	keys, refused := known(emailKeys(em))
+	m := d.mapping(n, path, keys, refused)
 	if m == nil {
 		return
 	}
 	em.Enabled = true
-	d.fields(m, "email", field{"host", &em.Host}, field{"tls", &em.TLS}, field{"from_name", &em.FromName},
-		field{"user", &em.User}, field{"base_url", &em.BaseURL}, field{"operator", &em.Operator},
-		field{"contact", &em.Contact}, field{"ca_file", &em.CAFile}, field{"timeout", &em.Timeout})
-	if e, ok := m["from"]; ok {
-		d.email(e, "email.from", &em.From)
-	}
+	d.fields(m, path, emailKeys(em)...)
 	if e, ok := m["tls"]; ok && em.TLS != EmailSTARTTLS && em.TLS != EmailImplicitTLS {
 		d.errorf(e.val, "email.tls", "unknown TLS mode %q; choose %s (upgrade on port 587) or %s (TLS from the start, port 465); plain text is never used",
 			em.TLS, EmailSTARTTLS, EmailImplicitTLS)
 	}
 	if e, ok := m["port"]; ok {
-		d.integer(e, "email.port", &em.Port)
 		if em.Port < 1 || em.Port > 65535 {
 			d.errorf(e.val, "email.port", "a port is a number from 1 to 65535, such as 587 (starttls) or 465 (tls)")
 		}

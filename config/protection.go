@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/resolvebot/resolvebot/conversation/sealed"
 )
@@ -68,25 +67,6 @@ func parseRetention(s string) (time.Duration, bool) {
 		return time.Duration(n) * 365 * Day, true
 	}
 	return 0, false
-}
-
-// retention decodes the retention section.
-func (d *nodeDecoder) retention(n *yaml.Node, r *Retention) {
-	m := d.mapping(n, "retention", []string{"closed_after", "purge"}, nil)
-	if e, ok := m["closed_after"]; ok {
-		var s string
-		if d.str(e, "retention.closed_after", &s) {
-			v, ok := parseRetention(s)
-			if !ok {
-				d.errorf(e.val, "retention.closed_after", "expected a period such as 2y, 730d or 17520h, got %q", s)
-			} else {
-				r.ClosedAfter = v
-			}
-		}
-	}
-	if e, ok := m["purge"]; ok {
-		d.str(e, "retention.purge", &r.Purge)
-	}
 }
 
 // validateProtection checks encryption and retention.

@@ -5,8 +5,6 @@ import (
 	"net/netip"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Server configures the public HTTP listener's timeouts and its caps on
@@ -44,16 +42,29 @@ func defaultServer() Server {
 		MaxClientConnections: 64, MaxClientBodyReads: 16}
 }
 
+// serverKeys are the keys of the server section.
+func serverKeys(s *Server) []field {
+	return []field{
+		{key: "read_header_timeout", dst: &s.ReadHeaderTimeout, doc: "the time to read a request's headers"},
+		{key: "read_timeout", dst: &s.ReadTimeout, doc: "the time to read a whole request, body included (at least read_header_timeout)"},
+		{key: "write_timeout", dst: &s.WriteTimeout, doc: "the time to handle and answer a request once its headers are read (at least 5s)"},
+		{key: "idle_timeout", dst: &s.IdleTimeout, doc: "how long a kept-alive connection may wait for its next request"},
+		{key: "max_header_bytes", dst: &s.MaxHeaderBytes, doc: "the largest request headers, in bytes (at least 4096)"},
+		{key: "max_body_bytes", dst: &s.MaxBodyBytes, doc: "the largest request body, in bytes; larger ones get 413 (at least 65536)"},
+		{key: "max_connections", dst: &s.MaxConnections, doc: "the most open connections; 0 derives it from the open-file limit"},
+		{key: "max_client_connections", dst: &s.MaxClientConnections, doc: "the most open connections from one address that is not a trusted proxy"},
+		{key: "max_client_body_reads", dst: &s.MaxClientBodyReads, doc: "the most requests of one client whose bodies are read at once"},
+		{key: "trusted_proxies", typ: "list of IP addresses or CIDR ranges", def: "(none)",
+			doc:   "the proxies whose X-Forwarded-For names the client",
+			parse: func(d *nodeDecoder, e entry, at string) { d.trustedProxies(e, at, s) }},
+	}
+}
+
 // server decodes the server section.
-func (d *nodeDecoder) server(n *yaml.Node, s *Server) {
-	m := d.mapping(n, "server", []string{"read_header_timeout", "read_timeout", "write_timeout", "idle_timeout",
-		"max_header_bytes", "max_body_bytes", "max_connections", "max_client_connections", "max_client_body_reads",
-		"trusted_proxies"}, nil)
-	d.fields(m, "server", field{"read_header_timeout", &s.ReadHeaderTimeout}, field{"read_timeout", &s.ReadTimeout},
-		field{"write_timeout", &s.WriteTimeout}, field{"idle_timeout", &s.IdleTimeout},
-		field{"max_header_bytes", &s.MaxHeaderBytes}, field{"max_body_bytes", &s.MaxBodyBytes},
-		field{"max_connections", &s.MaxConnections}, field{"max_client_connections", &s.MaxClientConnections},
-		field{"max_client_body_reads", &s.MaxClientBodyReads})
+func (d *nodeDecoder) server(e entry, path string, s *Server) {
+	keys, refused := known(serverKeys(s))
+	m := d.mapping(e.val, path, keys, refused)
+	d.fields(m, path, serverKeys(s)...)
 	for _, k := range []struct {
 		key string
 		v   time.Duration
@@ -79,20 +90,22 @@ func (d *nodeDecoder) server(n *yaml.Node, s *Server) {
 			d.errorf(e.val, "server.read_timeout", "must be at least read_header_timeout (%s): it covers the headers too", s.ReadHeaderTimeout)
 		}
 	}
-	if e, ok := m["trusted_proxies"]; ok {
-		items, _ := d.list(e, "server.trusted_proxies")
-		s.TrustedProxies = nil
-		for i, it := range items {
-			at := fmt.Sprintf("server.trusted_proxies[%d]", i)
-			var v string
-			d.str(entry{val: it}, at, &v)
-			prefix, err := parseProxy(v)
-			if err != nil {
-				d.errorf(it, at, "%q is not an IP address or a CIDR range such as 10.0.0.0/8", v)
-				continue
-			}
-			s.TrustedProxies = append(s.TrustedProxies, prefix)
+}
+
+// trustedProxies decodes server.trusted_proxies.
+func (d *nodeDecoder) trustedProxies(e entry, path string, s *Server) {
+	items, _ := d.list(e, path)
+	s.TrustedProxies = nil
+	for i, it := range items {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		var v string
+		d.str(entry{val: it}, at, &v)
+		prefix, err := parseProxy(v)
+		if err != nil {
+			d.errorf(it, at, "%q is not an IP address or a CIDR range such as 10.0.0.0/8", v)
+			continue
 		}
+		s.TrustedProxies = append(s.TrustedProxies, prefix)
 	}
 }
 

@@ -17,19 +17,23 @@ import (
 
 // applyEnv applies the environment layer on top of the file.
 func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *collector) {
-	str := func(name, path string, dst *string) bool {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
-			return false
+	walkSettings(fileKeys(cfg, f), "", func(path string, fl field) {
+		if fl.env == "" {
+			return
 		}
-		*dst = v
-		col.set(path, "env "+name)
-		return true
-	}
-	str(EnvAddr, "addr", &cfg.Addr)
-	str(EnvAdminAddr, "admin_addr", &cfg.AdminAddr)
-	str(EnvData, "store.path", &cfg.Store.Path)
-	if str(EnvRedisURL, "store.redis_url", &cfg.Store.RedisURL) {
+		v := strings.TrimSpace(getenv(fl.env))
+		if v == "" {
+			return
+		}
+		col.set(path, "env "+fl.env)
+		switch {
+		case fl.setEnv != nil:
+			fl.setEnv(v, col)
+		default:
+			*fl.dst.(*string) = v
+		}
+	})
+	if strings.TrimSpace(getenv(EnvRedisURL)) != "" {
 		switch f.storeDriver {
 		case "":
 			cfg.Store.Driver = DriverRedis
@@ -38,23 +42,22 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 			col.warnAt("store.driver", "%s is set but the file chooses the bolt store, so Redis is not used", EnvRedisURL)
 		}
 	}
-	str(EnvSlackAPIURL, "slack.api_url", &cfg.Slack.APIURL)
-	str(EnvSlackBotToken, "slack.bot_token", &cfg.Slack.BotToken)
-	str(EnvSlackSigningSecret, "slack.signing_secret", &cfg.Slack.SigningSecret)
-	str(EnvSlackAppToken, "slack.app_token", &cfg.Slack.AppToken)
-	str(EnvTeamsAppID, "teams.app_id", &cfg.Teams.AppID)
-	str(EnvTeamsAppPassword, "teams.app_password", &cfg.Teams.AppPassword)
-	var cert string
-	if str(EnvTeamsAppCertificate, "teams.app_certificate", &cert) {
-		cfg.Teams.AppCertificate = loadCertificate(cert, col)
-	}
-	str(EnvTeamsTenantID, "teams.tenant_id", &cfg.Teams.TenantID)
-	str(EnvTeamsAppType, "teams.app_type", &cfg.Teams.AppType)
-	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
-	str(EnvTeamsTokenAuthority, "teams.token_authority", &cfg.Teams.TokenAuthority)
-	str(EnvEncryptionKeys, "store.encryption_keys", &cfg.Store.EncryptionKeys)
-	str(EnvSMTPPassword, "email.password", &cfg.Email.Password)
 	applyTracingEnv(cfg, getenv, col)
+}
+
+// walkSettings calls fn for each setting of fs and of their sub-mappings,
+// with its path, in table order. The keys of list items are not visited.
+func walkSettings(fs []field, path string, fn func(path string, f field)) {
+	for _, f := range fs {
+		if f.refused != "" {
+			continue
+		}
+		at := joinPath(path, f.key)
+		fn(at, f)
+		if f.items != nil && !f.isList() {
+			walkSettings(f.items, at, fn)
+		}
+	}
 }
 
 // frontDoorFallback is used when neither the preset nor the file gives a
@@ -176,23 +179,6 @@ func validateStore(cfg *Config, col *collector) {
 		}
 	default:
 		col.errorAt("store.driver", "unknown store driver %q; choose %s or %s", s.Driver, DriverBolt, DriverRedis)
-	}
-}
-
-// validateAdminAddr checks admin_addr, turns "off" into "" and notes
-// whether it was chosen rather than defaulted.
-func validateAdminAddr(cfg *Config, col *collector) {
-	_, cfg.AdminAddrSet = col.origin["admin_addr"]
-	if strings.EqualFold(cfg.AdminAddr, AdminOff) {
-		cfg.AdminAddr = ""
-		return
-	}
-	if err := checkAddr(cfg.AdminAddr); err != nil {
-		col.errorAt("admin_addr", "%v, or %s to turn the admin listener off", err, AdminOff)
-		return
-	}
-	if cfg.AdminAddr == cfg.Addr {
-		col.errorAt("admin_addr", "%q is also addr, the platforms' public listener; give the admin listener its own port", cfg.AdminAddr)
 	}
 }
 

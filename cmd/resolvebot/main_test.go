@@ -164,7 +164,7 @@ func TestFlagsHelpAndMistakes(t *testing.T) {
 	clearPlatformEnv(t)
 	t.Chdir(t.TempDir())
 	for _, cmd := range [][]string{{"serve"}, {"console"}, {"version"}, {"report"}, {"export", "CR-2026-0001"},
-		{"purge"}, {"rekey"}, {"loadtest"}, {"slack", "manifest"}, {"teams", "package"}} {
+		{"purge"}, {"rekey"}, {"loadtest"}, {"healthcheck"}, {"config", "check"}, {"config", "reference"}, {"slack", "manifest"}, {"teams", "package"}} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			if code, out, errs := run(t, context.Background(), "", append(slices.Clone(cmd), "-h")...); code != 0 {
 				t.Errorf("-h: exit %d\n%s%s", code, out, errs)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
@@ -32,7 +30,7 @@ func startTracing(ctx context.Context, cfg *config.Config, log *slog.Logger) (st
 	if !cfg.Tracing.Enabled {
 		return func() {}, nil
 	}
-	shutdown, err := tracing.Start(ctx, tracing.Options{ServiceName: cfg.Tracing.ServiceName, Version: buildVersion()})
+	shutdown, err := tracing.Start(ctx, tracing.Options{ServiceName: cfg.Tracing.ServiceName, Version: currentBuild().Version})
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +61,14 @@ func observeStore(store conversation.Store) conversation.Store {
 // observeScheduler reports the scheduler's passes and case counts, and
 // the build, to the metrics.
 func observeScheduler(s *scheduler.Scheduler) {
-	metrics.Default.BuildInfo(buildVersion(), vcsCommit(), runtime.Version())
+	b := currentBuild()
+	commit := b.Commit
+	if commit == "" {
+		commit = "unknown"
+	} else if b.Modified {
+		commit += "-dirty"
+	}
+	metrics.Default.BuildInfo(b.Version, commit, b.Go)
 	s.Observe = schedulerMetrics{metrics.Default}
 }
 
@@ -82,28 +87,4 @@ func platformClient(platform string, name func(*http.Request) string, base *http
 	c := *base
 	c.Transport = tracing.Transport(platform, name, metrics.Default.Transport(platform, name, base.Transport))
 	return &c
-}
-
-// vcsCommit is the commit the binary was built from ("-dirty" when the
-// tree had changes), or "unknown".
-func vcsCommit() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	var rev, dirty string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "-dirty"
-			}
-		}
-	}
-	if rev == "" {
-		return "unknown"
-	}
-	return rev + dirty
 }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"golang.org/x/term"
@@ -28,15 +27,13 @@ import (
 // "slack" for "resolvebot slack manifest". Each adds itself from its own file.
 var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = ""
-
 const usage = `Usage: resolvebot [command] [flags]
 
 Commands:
   serve           connect the configured chat platforms (the default)
   console         a terminal chat on the same engine, for trying it out
-  config check    print every problem in the configuration
+  config check    print every problem in the configuration (--print: the effective settings)
+  config reference  every setting with its type, default and environment variable
   report          the partnership report for a period (md, csv, json, png, pdf)
   export CR-…     a case record for the child's file (pdf, md, json)
   purge           delete cases past the retention period (--dry-run lists them)
@@ -48,7 +45,8 @@ Commands:
   slack manifest  print the Slack app manifest
   teams package   write the Teams app package
   loadtest        measure a running serve on loopback
-  version         print the version
+  healthcheck     exit 0 when a running serve answers /healthz (--ready: /readyz)
+  version         print the version, commit and build date (also --version)
 
 Each command takes --help.
 
@@ -66,18 +64,14 @@ Flags:
 // it whole.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
 	if sub, ok := subcommands[cmd]; ok {
 		return sub(ctx, args, stdin, stdout, stderr)
-	}
-	if cmd == "config" {
-		if len(args) == 0 || args[0] != "check" {
-			fmt.Fprint(stderr, "Did you mean: resolvebot config check\n")
-			return 2
-		}
-		args = args[1:]
 	}
 	fs := newFlags(cmd, usage, stderr)
 	var opts config.Options
@@ -90,14 +84,6 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	adminOffFlag(fs, &opts)
 	switch cmd {
-	case "version":
-		fmt.Fprintf(stdout, "resolvebot %s\n", buildVersion())
-		return 0
-	case "config":
-		if !config.Check(opts, stdout) {
-			return 1
-		}
-		return 0
 	case "console", "serve":
 	case "help":
 		fmt.Fprint(stdout, usage)
@@ -184,16 +170,6 @@ func loadConfig(opts config.Options, stderr io.Writer) (cfg *config.Config, prob
 		return nil, problems, false
 	}
 	return cfg, problems, true
-}
-
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
 }
 
 func isTerminal(r io.Reader) bool {
