@@ -36,8 +36,8 @@ type PassStats struct {
 	Err      error         // what went wrong, if anything
 	End      time.Time     // when it ended, by the scheduler's clock
 	// Backlog is how many due-index entries were due at End and still
-	// there: not handled yet, held back by quiet hours, or failed. -1 when
-	// the index could not be read.
+	// there: not handled yet (beyond the pass's batch) or held back by
+	// quiet hours. -1 when the index could not be read.
 	Backlog int
 	// Lag is how long the oldest of them had been due at End; 0 when none.
 	Lag time.Duration

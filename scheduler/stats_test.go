@@ -28,8 +28,8 @@ func (o *observer) Cases(c scheduler.CaseCounts)     { o.counts = append(o.count
 func (o *observer) last() scheduler.PassStats        { return o.passes[len(o.passes)-1] }
 func (o *observer) lastCounts() scheduler.CaseCounts { return o.counts[len(o.counts)-1] }
 
-// TestPassStats: a nudge that cannot be delivered stays in the backlog and
-// its lag grows; once delivered the backlog is empty. The active cases are
+// TestPassStats: a due case a pass could not take (its batch was full)
+// stays in the backlog with its lag; once taken the backlog is empty. The active cases are
 // counted by stage, every stage present, and a missed deadline shows as
 // overdue.
 func TestPassStats(t *testing.T) {
@@ -52,28 +52,29 @@ func TestPassStats(t *testing.T) {
 		t.Errorf("the partnership referral stage is not counted: %+v", c.Open)
 	}
 
-	f.Clock.Set(time.Date(2026, 12, 18, 9, 5, 0, 0, bottest.London)) // ack_reminder to Priya due at 09:00
-	f.rec.fail[f.priya] = true
+	f.raise(t)                                                       // a second case, due at the same moment
+	f.sched.Batch = 1                                                // a pass takes one due case, so the other waits
+	f.Clock.Set(time.Date(2026, 12, 18, 9, 5, 0, 0, bottest.London)) // both ack reminders due at 09:00
 	if _, err := f.sched.ObservedDuePass(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if s := o.last(); s.Backlog != 1 || s.Lag != 5*time.Minute {
-		t.Errorf("failed nudge: backlog %d lag %s, want 1 and 5m", s.Backlog, s.Lag)
+		t.Errorf("one case left: backlog %d lag %s, want 1 and 5m", s.Backlog, s.Lag)
 	}
-	f.rec.fail[f.priya] = false
 	f.Clock.Advance(time.Minute)
 	if _, err := f.sched.ObservedDuePass(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if s := o.last(); s.Backlog != 0 || s.Lag != 0 {
-		t.Errorf("after delivery: backlog %d lag %s, want 0", s.Backlog, s.Lag)
+		t.Errorf("after the second pass: backlog %d lag %s, want 0", s.Backlog, s.Lag)
 	}
 
+	f.sched.Batch = 200
 	f.Clock.Set(time.Date(2026, 12, 23, 17, 1, 0, 0, bottest.London)) // the deadline passed at 17:00
 	if _, err := f.sched.ObservedDuePass(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if c := o.lastCounts(); c.Open["professional"] != 1 || c.Overdue["professional"] != 1 {
+	if c := o.lastCounts(); c.Open["professional"] != 2 || c.Overdue["professional"] != 2 {
 		t.Errorf("counts after the deadline = %+v", c)
 	}
 	if len(o.passes) != 4 || len(o.counts) != 4 {

@@ -43,7 +43,7 @@ func newOperation(reg *prometheus.Registry) *operation {
 		}),
 		dueBacklog: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "resolvebot_scheduler_due_backlog",
-			Help: "Due-index entries due at the end of the last due pass and not yet handled (includes nudges held back by quiet hours or a failed send).",
+			Help: "Due-index entries due at the end of the last due pass and not yet handled (includes nudges held back by quiet hours or beyond one pass's batch).",
 		}),
 		dueLag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "resolvebot_scheduler_lag_seconds",
