@@ -478,14 +478,28 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 var stageKeys = []string{"key", "name", "raiser_tier", "respondent_tier", "days", "urgent_days", "ack_days", "guidance"}
 
 func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
-	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories", "conference"},
+	m := d.mapping(n, "protocol", []string{"name", "partnership", "partnership_short", "annual_report_to", "stages", "referral", "routes", "categories", "conference",
+		"guidance", "reflection"},
 		map[string]string{"key": "the protocol key is the partnership preset: set the top-level partnership instead"})
 	if _, ok := m["partnership"]; ok {
 		p.PartnershipShort = "" // the preset's short name is of another partnership
 		p.AnnualReportTo = ""   // and so is its executive
 	}
 	d.fields(m, "protocol", field{"name", &p.Name}, field{"partnership", &p.Partnership}, field{"partnership_short", &p.PartnershipShort},
-		field{"annual_report_to", &p.AnnualReportTo})
+		field{"annual_report_to", &p.AnnualReportTo}, field{"guidance", &p.Guidance})
+	if e, ok := m["reflection"]; ok {
+		if items, ok := d.list(e, "protocol.reflection"); ok {
+			checks := make([]conversation.ReflectionCheck, 0, len(items))
+			for i, it := range items {
+				at := fmt.Sprintf("protocol.reflection[%d]", i)
+				rm := d.mapping(it, at, []string{"key", "label"}, nil)
+				var r conversation.ReflectionCheck
+				d.fields(rm, at, field{"key", &r.Key}, field{"label", &r.Label})
+				checks = append(checks, r)
+			}
+			p.Reflection = checks
+		}
+	}
 	if e, ok := m["stages"]; ok {
 		if items, ok := d.list(e, "protocol.stages"); ok {
 			stages := make([]conversation.Stage, 0, len(items))
