@@ -260,8 +260,12 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.\n\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.",
 			frontDoor, police, emergency)
+		if support := strings.TrimSpace(rt.RequestForSupport); support != "" {
+			m.Text += "\n\nIf you are worried about a child's safety or wellbeing but they are not at immediate risk, use " + support + "."
+		}
+		m.Text += "\n\nNo case has been opened. When the child is safe, you can raise the disagreement here."
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo
 		m.Title = "Child protection conference decisions have their own route"

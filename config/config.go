@@ -286,6 +286,7 @@ func (c *Config) String() string {
 	line("protocol.routes.whistleblowing", rt.Whistleblowing)
 	line("protocol.routes.partnership_contact", rt.PartnershipContact)
 	line("protocol.routes.mediation", rt.Mediation)
+	line("protocol.routes.request_for_support", rt.RequestForSupport)
 	keys := make([]string, len(c.Protocol.Categories))
 	for i, k := range c.Protocol.Categories {
 		keys[i] = k.Key

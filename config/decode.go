@@ -525,9 +525,10 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 		}
 	}
 	if e, ok := m["referral"]; ok {
-		rm := d.mapping(e.val, "protocol.referral", []string{"name", "body", "role", "days", "ack_days", "guidance"}, nil)
+		rm := d.mapping(e.val, "protocol.referral", []string{"name", "body", "role", "days", "ack_days", "guidance", "accept_guidance", "return_guidance"}, nil)
 		d.fields(rm, "protocol.referral", field{"name", &p.Referral.Name}, field{"body", &p.Referral.Body},
 			field{"role", &p.Referral.Role}, field{"guidance", &p.Referral.Guidance},
+			field{"accept_guidance", &p.Referral.AcceptGuidance}, field{"return_guidance", &p.Referral.ReturnGuidance},
 			field{"days", &p.Referral.Days}, field{"ack_days", &p.Referral.AckDays})
 	}
 	if e, ok := m["routes"]; ok {
@@ -536,7 +537,8 @@ func (d *nodeDecoder) protocol(n *yaml.Node, p *conversation.Protocol) {
 			key string
 			dst *string
 		}{{"front_door", &r.FrontDoor}, {"police", &r.Police}, {"emergency", &r.Emergency}, {"dissent_procedure", &r.DissentProcedure},
-			{"whistleblowing", &r.Whistleblowing}, {"partnership_contact", &r.PartnershipContact}, {"mediation", &r.Mediation}}
+			{"whistleblowing", &r.Whistleblowing}, {"partnership_contact", &r.PartnershipContact}, {"mediation", &r.Mediation},
+			{"request_for_support", &r.RequestForSupport}}
 		known := make([]string, len(fields))
 		for i, f := range fields {
 			known[i] = f.key

@@ -35,6 +35,12 @@ type Referral struct {
 	Days     int    `yaml:"days" json:"days"`         // working days to consider it
 	AckDays  int    `yaml:"ack_days" json:"ack_days"` // working days to acknowledge
 	Guidance string `yaml:"guidance" json:"guidance"`
+	// AcceptGuidance tells the partnership's role what accepting a referral
+	// leads to, as the document describes it; empty uses a general sentence.
+	AcceptGuidance string `yaml:"accept_guidance,omitempty" json:"accept_guidance,omitempty"`
+	// ReturnGuidance tells the partnership's role when and how a referral
+	// goes back with advice; empty shows none.
+	ReturnGuidance string `yaml:"return_guidance,omitempty" json:"return_guidance,omitempty"`
 }
 
 // Routes are the ways out of the ladder: where a person is sent instead of
@@ -47,6 +53,10 @@ type Routes struct {
 	Whistleblowing     string `yaml:"whistleblowing" json:"whistleblowing"`           // the whistleblowing policy
 	PartnershipContact string `yaml:"partnership_contact" json:"partnership_contact"` // email or phone of the partnership
 	Mediation          string `yaml:"mediation" json:"mediation"`                     // who offers mediation or a facilitator
+	// RequestForSupport is the partnership's way to ask children's services
+	// for support about a child who is not at immediate risk (Devon's
+	// "request for support online form"), shown beside the front door.
+	RequestForSupport string `yaml:"request_for_support,omitempty" json:"request_for_support,omitempty"`
 }
 
 // Category is one kind of disagreement a partnership recognises.
