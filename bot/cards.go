@@ -123,7 +123,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{"Stage deadline", k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{"Other partnership", c.CrossBorder})
+		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
 		m.Fields = append(m.Fields, Field{"Serious concern", "Logged with the partnership"})

@@ -158,7 +158,7 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 				Label: "Does the family know about this disagreement?"},
 			{Key: FieldCrossBorder, Type: FieldText, MaxLen: MaxShortText,
 				Label: "Other partnership, if the case crosses a border",
-				Help:  "Leave blank if the child and both agencies are in this partnership's area."},
+				Help:  p.CrossBorderHelp()},
 			{Key: FieldSeriousConcern, Type: FieldYesNo, Required: true,
 				Label: "Is this a serious concern the partnership should know about now?",
 				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
