@@ -260,7 +260,7 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s.",
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s. If you are not sure, contact them now all the same: they will help you judge the risk.",
 			frontDoor, police, emergency)
 		if support := strings.TrimSpace(rt.RequestForSupport); support != "" {
 			m.Text += "\n\nIf you are worried about a child's safety or wellbeing but they are not at immediate risk, use " + support + "."

@@ -88,21 +88,7 @@ var confirmTexts = map[conversation.Verb]string{
 // a few everyday words ("ack", "escalate"). ok is false for unknown words.
 func ParseVerb(s string) (conversation.Verb, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	aliases := map[string]conversation.Verb{
-		"ack": conversation.VerbAcknowledge, "acknowledge": conversation.VerbAcknowledge,
-		"respond": conversation.VerbRespond, "reply": conversation.VerbRespond,
-		"note": conversation.VerbNote, "escalate": conversation.VerbEscalate,
-		"propose": conversation.VerbPropose, "resolve": conversation.VerbPropose,
-		"confirm": conversation.VerbConfirm, "agree": conversation.VerbConfirm,
-		"dispute": conversation.VerbDispute, "withdraw": conversation.VerbWithdraw,
-		"refer": conversation.VerbRefer, "mediation": conversation.VerbMediation, "mediate": conversation.VerbMediation,
-		"extend": conversation.VerbExtend, "reassign": conversation.VerbReassign, "handover": conversation.VerbReassign,
-		"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
-		"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
-		"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-		"close": conversation.VerbClose,
-	}
-	v, ok := aliases[s]
+	v, ok := verbWords[s]
 	return v, ok
 }
 
@@ -150,7 +136,8 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true), supervisionField}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
-			{Key: "days", Label: "Extra working days", Type: conversation.FieldText, Required: true, MaxLen: 2},
+			{Key: "days", Label: "New deadline, or extra working days", Type: conversation.FieldText, Required: true, MaxLen: 30,
+				Help: "A date such as 4 Dec, 2026-12-04 or next friday, or a number of working days such as 3."},
 			textField("reason", "Reason for the extension", "", true),
 		}
 	case conversation.VerbReassign:
@@ -165,7 +152,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		if f.Intro == "" {
 			f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
 		}
-		f.Fields = []conversation.Field{textField("text", "Note (optional)", "", false)}
+		f.Fields = []conversation.Field{textField("text", "Note", "", false)}
 	case conversation.VerbReturnReferral:
 		f.Intro = strings.TrimSpace(p.Referral.ReturnGuidance)
 		opts := make([]conversation.Option, 0, len(p.Stages))

@@ -75,7 +75,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 	var f *conversation.Form
 	switch {
 	case in.FormKey == FormIntake:
-		if yes, _ := conversation.ParseYesNo(in.Values[conversation.FieldImmediateRisk]); yes {
+		if conversation.ImmediateRisk(in.Values) {
 			return nil // pointed at the emergency route at once; nothing is kept
 		}
 		if a := in.Values[conversation.FieldAbout]; a == conversation.AboutCPConference || a == conversation.AboutOwnOrg {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -20,6 +21,10 @@ type Sender interface {
 	// Update replaces a sent copy with m.
 	Update(ctx context.Context, ref conversation.MessageRef, m Message) error
 }
+
+// EmailPlatform names the email sender's platform. The dispatcher tries it
+// last, for anyone with an email address that no chat platform reached.
+const EmailPlatform = "email"
 
 // Dispatcher sends each Outbound on the recipient's own platform and keeps
 // every copy of a case card up to date.
@@ -43,6 +48,28 @@ func NewDispatcher(store conversation.Store, cards *Cards, log *slog.Logger, sen
 		d.senders[s.Platform()] = s
 	}
 	return d
+}
+
+// Emails reports whether a sender for email is registered, so people with
+// no chat handle are emailed.
+func (d *Dispatcher) Emails() bool {
+	_, ok := d.senders[EmailPlatform]
+	return ok
+}
+
+// UnreachedByEmailNotice is UnreachedNotice when the bot also emails: the
+// people named could not be reached on Teams, on Slack or by email (they
+// have no address on record, or their mail server refused it).
+func UnreachedByEmailNotice(caseID, names string) Message {
+	m := UnreachedNotice(caseID, names)
+	about := ""
+	if caseID != "" {
+		about = " about " + caseID
+	}
+	m.Text = "I couldn't reach " + names + " on Teams, on Slack or by email" + about + ", so they haven't seen this yet. " +
+		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
+		"check the address with them, and record that you did with a note on the case (Add note)."
+	return m
 }
 
 // Register adds a sender for its platform, replacing any earlier one.
@@ -99,8 +126,9 @@ func sendFailure(err error) (permanent bool, after time.Duration) {
 	return false, 0
 }
 
-// deliver tries the person's handles in order, then the fallback, and
-// returns the platform that took the message. When none did, it returns
+// deliver tries the person's handles in order, then the fallback, then
+// email (when a sender for it is registered and the person has an address
+// and no email handle of their own), and returns the platform that took the message. When none did, it returns
 // the last error, or ErrNoRoute when there was nothing to try; the error
 // is permanent only when every try failed permanently.
 func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Message) (string, error) {
@@ -133,6 +161,13 @@ func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Me
 	if d.Fallback != nil {
 		if try(d.Fallback, conversation.Handle{Platform: d.Fallback.Platform(), User: per.ID}) {
 			return d.Fallback.Platform(), nil
+		}
+	}
+	if s, ok := d.senders[EmailPlatform]; ok && per.Email != "" && !slices.ContainsFunc(per.Handles, func(h conversation.Handle) bool {
+		return h.Platform == EmailPlatform
+	}) {
+		if try(s, conversation.Handle{Platform: EmailPlatform, User: per.Email}) {
+			return EmailPlatform, nil
 		}
 	}
 	if len(errs) == 0 {

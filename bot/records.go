@@ -107,18 +107,19 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
 }
 
-// reportCommand answers "report" (last month), "report YYYY-MM" or "report
-// YYYY" (the annual report for that calendar year).
+// reportCommand answers "report" (last month), "report YYYY" (the annual
+// report for that calendar year) or a month as ParseMonth reads it
+// ("report 2026-10", "report november", "report nov 2026").
 func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	loc := r.Engine.Calendar.Location()
 	period := report.Month(r.now().In(loc)).Previous()
 	if rest = strings.TrimSpace(rest); rest != "" {
 		if y, err := time.ParseInLocation("2006", rest, loc); err == nil && len(rest) == 4 {
 			period = report.Year(y)
-		} else if m, err := time.ParseInLocation("2006-01", rest, loc); err == nil {
+		} else if m, err := ParseMonth(rest, r.now(), loc); err == nil {
 			period = report.Month(m)
 		} else {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give a month as YYYY-MM or a year as YYYY, for example: report 2026-10, or report 2026 for the annual report")
+			return Reply{}, err
 		}
 	}
 	rep, err := r.Report(ctx, actor, period)

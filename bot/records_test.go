@@ -32,8 +32,10 @@ func TestExportAndReportCommands(t *testing.T) {
 		{"an unknown format", f.sam, "export " + cs.ID + " docx", "error", "pdf, md or json", ""},
 		{"the partnership gets last month's report", "partnership.manager@example.org", "report", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
 		{"or a month it names", "partnership.manager@example.org", "report 2026-10", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},
+		{"a month by its name", "partnership.manager@example.org", "report October", "report", "• Raised: 0 (0)", "cases-by-month-2026-10.png"},
+		{"a short name and a year", "partnership.manager@example.org", "report nov 2026", "report", "• Raised: 1 (0)", "cases-by-month-2026-11.png"},
 		{"or the annual report for a year", "partnership.manager@example.org", "report 2026", "report", "Annual report 2026: Case Resolution Protocol", "cases-by-month-2026.png"},
-		{"a bad month", "partnership.manager@example.org", "report October", "error", "YYYY-MM", ""},
+		{"a bad month", "partnership.manager@example.org", "report Octember", "error", "report nov 2026", ""},
 		{"a bad year", "partnership.manager@example.org", "report 20266", "error", "a year as YYYY", ""},
 		{"practitioners get no report", f.sam, "report", "error", "partnership team", ""},
 	}

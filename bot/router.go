@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -202,9 +201,7 @@ func isRaise(text string) bool {
 
 // command handles typed text.
 func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
-	word, rest, _ := strings.Cut(strings.TrimSpace(in.Text), " ")
-	word = strings.ToLower(word)
-	rest = strings.TrimSpace(rest)
+	word, rest := SplitCommand(in.Text)
 	switch word {
 	case "", "help", "?":
 		return Reply{Messages: []Message{r.help()}}, nil
@@ -242,9 +239,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
-	m := r.help()
-	m.Text = "I didn't recognise that. " + m.Text
-	return Reply{Messages: []Message{m}}, nil
+	return r.unrecognised(ctx, in, word, rest)
 }
 
 // press handles a button: verbs that need words open their form, the rest
@@ -271,7 +266,7 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, in.CaseID, in.Verb, err)
 	}
 	return r.recorded(ctx, in.Actor, res), nil
 }
@@ -291,7 +286,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 		return r.latest(ctx, in, in.Verb)
 	}
 	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
-		return Reply{}, err
+		return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, in.Verb, err)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
 		CaseID: c.ID, FormCase: c.ID, FormVersion: c.Version}}}, nil
@@ -456,9 +451,12 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		}
 		res, err = e.RequestMediationWith(ctx, cmd, conversation.MediationInput{Reason: val("reason"), SupervisionSought: val(conversation.FieldSupervisionSought)})
 	case conversation.VerbExtend:
-		days, cerr := strconv.Atoi(val("days"))
-		if cerr != nil {
-			fe["days"] = "Please give a number of working days, such as 3."
+		days, cerr := r.extensionDays(ctx, in.CaseID, val("days"))
+		for k, msg := range conversation.ErrorFields(cerr) {
+			fe[k] = msg
+		}
+		if cerr != nil && conversation.ErrorCode(cerr) == conversation.EINTERNAL {
+			internal = cerr
 		}
 		if err := checked(); err != nil {
 			return Reply{}, err
@@ -541,8 +539,11 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 	both := append(slices.Clone(cur.Raiser), cur.Respondent...)
 	everyone := c.People()
 	var self string
+	var nudges []Outbound
 	for _, e := range events {
 		switch e.Kind {
+		case conversation.EventNudged:
+			nudges = append(nudges, r.nudged(ctx, c, e)...)
 		case conversation.EventRaised:
 			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
 				c.Raiser.Name, r.People.AgencyName(c.Raiser.Agency), r.Cards.Deadline(cur.AckDeadline)), "")
@@ -622,6 +623,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		}
 		reply.out = append(reply.out, Outbound{To: id, Message: m})
 	}
+	reply.out = append(reply.out, nudges...)
 	var first bool
 	for _, e := range events {
 		first = first || e.Kind == conversation.EventRaised

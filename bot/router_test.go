@@ -63,7 +63,7 @@ func TestTypedCommands(t *testing.T) {
 		contains string
 	}{
 		{"help", f.sam, "help", "help", "", "raise a disagreement"},
-		{"unknown words get help", f.sam, "what now", "help", "", "I didn't recognise that."},
+		{"unknown words get help", f.sam, "what now", "help", "", "I couldn't match that to something I do, so nothing has changed."},
 		{"cancel closes a form", f.sam, "cancel", "notice", "", "Nothing from that form was sent"},
 		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "Before you start"},
 		{"raise asks a newcomer's profile first", newcomer.ID, "raise", "form", bot.FormProfile, "which agency"},
@@ -73,7 +73,7 @@ func TestTypedCommands(t *testing.T) {
 		{"status of an unknown case", f.sam, "status CR-2026-0404", "error", "", "I can't find a case CR-2026-0404 that you're part of"},
 		{"status by an outsider", f.olu, "status " + cs.ID, "error", "", "I can't find a case " + cs.ID + " that you're part of"},
 		{"a verb that needs words opens its form", f.priya, "respond " + cs.ID, "form", "action:respond", "Share your view"},
-		{"a verb the person may not take", f.sam, "ack " + cs.ID, "error", "", "Only the people answering"},
+		{"a verb the person may not take", f.sam, "ack " + cs.ID, "error", "", "You raised this case, so the other side acknowledges it and responds. You can propose a resolution, add a note or withdraw it."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -270,8 +270,15 @@ func (w *Worker) expand(ctx context.Context, e conversation.Effect) ([]conversat
 		return nil, err
 	}
 	a := w.Router.announce(ctx, e.Actor, c, events)
+	nudge := isNudge(events)
 	child := func(kind conversation.EffectKind, to string) conversation.Effect {
-		return conversation.Effect{Kind: kind, CaseID: e.CaseID, Version: e.Version, Actor: e.Actor, Recipient: to,
+		actor := e.Actor
+		if nudge && kind == conversation.EffectMessage {
+			// Nobody acted: who cannot be reached is named to the
+			// raising side, who waits on them.
+			actor = nudgeWatcher(c, to)
+		}
+		return conversation.Effect{Kind: kind, CaseID: e.CaseID, Version: e.Version, Actor: actor, Recipient: to,
 			FromSeq: e.FromSeq, ToSeq: e.ToSeq, CreatedAt: e.CreatedAt}
 	}
 	var out []conversation.Effect
@@ -301,6 +308,11 @@ func (w *Worker) message(ctx context.Context, e conversation.Effect) (string, []
 		if !found && o.To == e.Recipient {
 			m, found = o.Message, true
 		}
+	}
+	if !found && isNudge(events) {
+		// The nudge no longer applies (the case moved on, or a later
+		// reminder fell due while this one waited): nothing to say.
+		return "", nil, nil
 	}
 	if !found {
 		// The case has moved on so far that the step no longer names
@@ -339,7 +351,11 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 	if _, err := w.Store.GetCase(ctx, e.CaseID); conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return "", nil
 	}
-	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, w.Router.People.Names(ctx, e.Unreached)))
+	names := w.Router.People.Names(ctx, e.Unreached)
+	if w.Dispatcher.Emails() {
+		return w.Dispatcher.deliver(ctx, per, UnreachedByEmailNotice(e.CaseID, names))
+	}
+	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, names))
 }
 
 // UnreachedNotice tells the person who acted on a case (caseID, or "" when

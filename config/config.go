@@ -91,6 +91,7 @@ type Config struct {
 	Retention Retention
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
+	Email     Email // notifications by email (off without an email section)
 	Log       Log   // logging
 }
 
@@ -343,6 +344,16 @@ func (c *Config) String() string {
 	line("teams.token_authority", c.Teams.TokenAuthority)
 	line("teams.service_urls", strings.Join(c.Teams.ServiceURLs, ", "))
 	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
+	em := c.Email
+	line("email.enabled", em.Enabled)
+	if em.Enabled {
+		line("email.relay", fmt.Sprintf("%s:%d (%s), user %s, from %q <%s>, timeout %s", em.Host, em.Port, em.TLS, em.User, em.FromName, em.From, em.Timeout))
+		line("email.base_url", em.BaseURL)
+		line("email.operator", em.Operator)
+		line("email.contact", em.Contact)
+		line("email.ca_file", em.CAFile)
+	}
+	line("email.password", secret(em.Password))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	return b.String()

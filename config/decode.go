@@ -389,7 +389,7 @@ func envOnly(env string) string {
 	return "this comes from the environment only: set " + env + " there and remove this key from the file"
 }
 
-var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "log"}
+var topKeys = []string{"partnership", "protocol", "calendar", "directory", "store", "addr", "server", "drafts", "scheduler", "retention", "slack", "teams", "email", "log"}
 
 func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	n = resolve(n)
@@ -468,6 +468,9 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 		d.fields(tm, "teams", field{"insecure_no_auth", &cfg.Teams.InsecureNoAuth},
 			field{"openid_metadata_url", &cfg.Teams.OpenIDMetadataURL}, field{"token_authority", &cfg.Teams.TokenAuthority},
 			field{"service_urls", &cfg.Teams.ServiceURLs}, field{"issuers", &cfg.Teams.Issuers})
+	}
+	if e, ok := m["email"]; ok {
+		d.emailSection(e.val, &cfg.Email)
 	}
 	if e, ok := m["log"]; ok {
 		lm := d.mapping(e.val, "log", []string{"level", "format"}, nil)

@@ -52,6 +52,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 	str(EnvTeamsOpenIDMetadataURL, "teams.openid_metadata_url", &cfg.Teams.OpenIDMetadataURL)
 	str(EnvTeamsTokenAuthority, "teams.token_authority", &cfg.Teams.TokenAuthority)
 	str(EnvEncryptionKeys, "store.encryption_keys", &cfg.Store.EncryptionKeys)
+	str(EnvSMTPPassword, "email.password", &cfg.Email.Password)
 }
 
 // frontDoorFallback is used when neither the preset nor the file gives a
@@ -74,6 +75,7 @@ func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	}
 	validateSlack(cfg, col)
 	validateTeams(cfg, col, packaging)
+	validateEmail(cfg, col)
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, cfg.Log.Level) {
 		col.errorAt("log.level", "unknown level %q; choose one of: debug, info, warn, error", cfg.Log.Level)
 	}

@@ -38,6 +38,10 @@ type Field struct {
 	MaxLen      int // in characters, for text fields
 	Placeholder string
 	Default     string // the answer to offer, e.g. from the person's profile
+	// Unsure offers a yes/no field a third answer, "Not sure" (value
+	// NotSure), which counts as yes: for a question where a doubt must be
+	// treated as the worse answer.
+	Unsure bool
 }
 
 // Form is a set of questions asked the same way on every platform.
@@ -112,9 +116,9 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 		Title: "Raise a disagreement",
 		Intro: strings.TrimSpace(p.Guidance),
 		Fields: []Field{
-			{Key: FieldImmediateRisk, Type: FieldYesNo, Required: true,
+			{Key: FieldImmediateRisk, Type: FieldYesNo, Required: true, Unsure: true,
 				Label: "Is a child at immediate risk of significant harm?",
-				Help:  "This process is not for emergencies. If a child is at risk now, we will point you to the right number instead."},
+				Help:  "This process is not for emergencies. If a child is at risk now, or you are not sure, we will point you to the right number instead."},
 			{Key: FieldAbout, Type: FieldSelect, Required: true,
 				Label:   "What is the disagreement about?",
 				Options: aboutOptions(p)},
@@ -256,7 +260,9 @@ func (f *Field) checkAnswer(v string, rf *ReferenceFormat) string {
 	}
 	switch f.Type {
 	case FieldYesNo:
-		if _, ok := ParseYesNo(v); !ok {
+		if _, ok := f.YesNo(v); !ok && f.Unsure {
+			return "Please answer yes, no or not sure."
+		} else if !ok {
 			return "Please answer yes or no."
 		}
 	case FieldSelect, FieldAgency:
@@ -291,6 +297,43 @@ func ParseYesNo(v string) (yes bool, ok bool) {
 	return false, false
 }
 
+// NotSure is the value of the "Not sure" answer of a yes/no field that
+// offers one (Field.Unsure).
+const NotSure = "not_sure"
+
+// ParseNotSure reports whether an answer means "not sure", however typed:
+// "not sure", "unsure", "don't know", "maybe".
+func ParseNotSure(v string) bool {
+	v = strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(v, "_", " "))), " ")
+	v = strings.NewReplacer("’", "'", ".", "", "!", "").Replace(v)
+	switch v {
+	case "not sure", "unsure", "don't know", "dont know", "i don't know", "i dont know", "maybe", "not certain", "i'm not sure", "im not sure", "perhaps", "possibly", "?":
+		return true
+	}
+	return false
+}
+
+// YesNo reads an answer to a yes/no field: yes or no as ParseYesNo reads
+// them, and, where the field offers it, "not sure" as yes.
+func (f *Field) YesNo(v string) (yes, ok bool) {
+	if yes, ok := ParseYesNo(v); ok {
+		return yes, true
+	}
+	if f.Unsure && ParseNotSure(v) {
+		return true, true
+	}
+	return false, false
+}
+
+// ImmediateRisk reports whether intake answers say a child may be at
+// immediate risk: yes, or not sure, which is treated as yes and pointed to
+// the front door.
+func ImmediateRisk(values map[string]string) bool {
+	v := values[FieldImmediateRisk]
+	yes, _ := ParseYesNo(v)
+	return yes || ParseNotSure(v)
+}
+
 func splitList(v string) []string {
 	var out []string
 	for _, p := range strings.Split(v, ",") {
@@ -317,7 +360,7 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	}
 	check(FieldImmediateRisk)
 	var in RaiseInput
-	in.ImmediateRisk, _ = ParseYesNo(get(FieldImmediateRisk))
+	in.ImmediateRisk = ImmediateRisk(values)
 	if len(fe) > 0 || in.ImmediateRisk {
 		return in, fe.Err()
 	}

@@ -185,7 +185,9 @@ func NudgeSent(c *Case, key string) bool {
 }
 
 // NudgeReached returns the people a nudge has already reached according to
-// the timeline, including attempts that reached only some of them.
+// the timeline, including attempts that reached only some of them (the
+// scheduler recorded such partial attempts before nudges went through the
+// outbox; their people are not sent the nudge again).
 func NudgeReached(c *Case, key string) []string {
 	var out []string
 	for _, e := range c.Events {
@@ -222,6 +224,27 @@ func (p NudgePolicy) Due(c *Case, proto *Protocol, cal *Calendar, now time.Time)
 	return out
 }
 
+// Applies reports whether the nudge recorded on c with key still has
+// something to say at now: the case is at the stage and deadline it was
+// recorded for and has not been acknowledged since an acknowledgement
+// reminder (key is still in c's schedule), and, for a daily reminder, no
+// later daily reminder has fallen due (as in Due). The delivery worker
+// asks before sending a recorded nudge, so one whose delivery was held up
+// never reaches people after it stopped being true.
+func (p NudgePolicy) Applies(c *Case, proto *Protocol, cal *Calendar, key string, now time.Time) bool {
+	sched := p.Schedule(c, proto, cal)
+	i := slices.IndexFunc(sched, func(n Nudge) bool { return n.Key == key })
+	if i < 0 {
+		return false
+	}
+	if sched[i].Kind != NudgeOverdueReminder {
+		return true
+	}
+	return !slices.ContainsFunc(sched[i+1:], func(m Nudge) bool {
+		return m.Kind == NudgeOverdueReminder && !m.At.After(now)
+	})
+}
+
 // NextDue returns when the scheduler must next look at c: the earliest nudge
 // not yet sent and not superseded, or zero when nothing is left.
 func (p NudgePolicy) NextDue(c *Case, proto *Protocol, cal *Calendar) time.Time {
@@ -241,26 +264,26 @@ func (p NudgePolicy) NextDue(c *Case, proto *Protocol, cal *Calendar) time.Time 
 	return time.Time{}
 }
 
-// RecordNudge records on the timeline that a nudge was sent to delivered
-// (or, for NudgeDeadlineMissed, marks the stage overdue), and moves the due
-// index on. When complete is false, the nudge reached only some of its
-// people: that is recorded so they are not sent it again, and the nudge
-// stays due. It does nothing if the nudge is already recorded or no longer
-// applies because the case moved on; recorded reports which. Returns
-// ENOTFOUND for an unknown case.
-func (e *Engine) RecordNudge(ctx context.Context, caseID string, n Nudge, delivered []string, complete bool) (c *Case, recorded bool, err error) {
+// RecordNudge records on the timeline that nudge n is sent to the people
+// to (or, for NudgeDeadlineMissed, marks the stage overdue), and moves the
+// due index on. The store's write enqueues the outbox effect that delivers
+// the nudge's messages, built from the recorded event (see StepEffect), so
+// recording and sending cannot come apart: a nudge recorded is delivered,
+// and one that is not recorded is not sent. It does nothing when the nudge
+// is already recorded or is no longer due at the engine's now (the case
+// moved on, or a later daily reminder fell due); recorded reports which.
+// The check runs inside the store's compare-and-set, so two replicas never
+// both record one nudge. Returns ENOTFOUND for an unknown case.
+func (e *Engine) RecordNudge(ctx context.Context, caseID string, n Nudge, to []string) (c *Case, recorded bool, err error) {
 	now := e.now()
 	c, err = e.Store.UpdateCase(ctx, caseID, func(c *Case) error {
 		recorded = false
-		if NudgeSent(c, n.Key) || !slices.ContainsFunc(e.Nudges.Schedule(c, e.Protocol, e.Calendar), func(m Nudge) bool { return m.Key == n.Key }) {
+		if !slices.ContainsFunc(e.Nudges.Due(c, e.Protocol, e.Calendar, now), func(m Nudge) bool { return m.Key == n.Key }) {
 			return errUnchanged
 		}
 		cur := c.Current()
 		ev := Event{Kind: EventNudged, At: now, Stage: cur.Key,
-			Fields: map[string]string{"key": n.Key, "nudge": string(n.Kind), "to": strings.Join(delivered, ",")}}
-		if !complete {
-			ev.Fields["partial"] = "true"
-		}
+			Fields: map[string]string{"key": n.Key, "nudge": string(n.Kind), "to": strings.Join(to, ",")}}
 		if n.Kind == NudgeDeadlineMissed {
 			cur.Overdue = true
 			ev = Event{Kind: EventDeadlineMissed, At: now, Stage: cur.Key,

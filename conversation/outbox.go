@@ -147,10 +147,10 @@ func Answered(ctx context.Context) bool {
 }
 
 // announced reports whether events of kind k are told to people through
-// the outbox. Audit records are not, and the scheduler delivers nudges
-// itself under its own claims.
+// the outbox. Audit records are not, nor the mark of a missed deadline,
+// which sends nothing; a nudge is, to the people recorded on its event.
 func announced(k EventKind) bool {
-	return !k.IsAudit() && k != EventNudged && k != EventDeadlineMissed
+	return !k.IsAudit() && k != EventDeadlineMissed
 }
 
 // StepEffect returns the effect a write of c causes, given how many events

@@ -83,7 +83,6 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	disp.Fallback = box
 	worker := bot.NewWorker(env.Router, disp, log)
 	sched := scheduler.New(env.Engine, env.Router.Cards, env.People, disp, log)
-	sched.Pace = 0
 
 	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
 	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
@@ -151,6 +150,9 @@ func TestCanaryNeverLeaks(t *testing.T) {
 			if _, err := sched.DuePass(ctx); err != nil {
 				t.Fatalf("due pass: %v", err)
 			}
+			if _, err := worker.Drain(ctx); err != nil { // the nudges go through the outbox
+				t.Fatal(err)
+			}
 		}
 	}
 	env.Clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, bottest.London))
@@ -163,6 +165,12 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	}
 	var nudged bool
 	for _, m := range sent {
+		if strings.HasPrefix(m, "update: ") {
+			// A nudge brings the parties' own copies of the case card
+			// up to date (its buttons carry the case's version); the
+			// card is theirs and may quote the case.
+			continue
+		}
 		if strings.Contains(m, canary) {
 			t.Errorf("a scheduled message carries case text: %.300s", m)
 		}

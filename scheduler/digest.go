@@ -32,7 +32,7 @@ func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 	}
 	waiting := map[string][]*conversation.Case{}
 	for _, c := range cases {
-		for _, id := range s.owing(ctx, c) {
+		for _, id := range s.people.Owing(ctx, c) {
 			waiting[id] = append(waiting[id], c)
 		}
 	}
@@ -75,4 +75,11 @@ func isAre(n int) string {
 		return "is"
 	}
 	return "are"
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

@@ -1,9 +1,10 @@
-// Package scheduler keeps cases from stalling: a due pass every minute sends
-// the nudges the protocol's timescales call for, a working-day morning digest
-// tells people what awaits them, and a periodic summary gives the
-// partnership the counts. Deadlines live in the store's due index, never in
-// timers; every nudge is claimed with a lease and recorded on the case's
-// timeline, so restarts and replicas neither lose nor double one.
+// Package scheduler keeps cases from stalling: a due pass every minute
+// records the nudges the protocol's timescales call for, a working-day
+// morning digest tells people what awaits them, and a periodic summary gives
+// the partnership the counts. Deadlines live in the store's due index, never
+// in timers; every nudge is recorded on the case's timeline by a
+// compare-and-set write that also puts its delivery in the store's outbox,
+// so restarts and replicas neither lose nor double one.
 package scheduler
 
 import (
@@ -21,7 +22,6 @@ import (
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
-	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
 
 // Schedules are the cron specs of the jobs, in the calendar's time zone.
@@ -41,15 +41,13 @@ type Scheduler struct {
 	log        *slog.Logger
 	now        func() time.Time
 
-	// Owner names this instance in claims; replicas must differ.
+	// Owner names this instance in the digest's and summary's claims;
+	// replicas must differ.
 	Owner string
 	// Lease is how long a claim holds before another instance may take over.
 	Lease time.Duration
 	// Batch is the most due cases one pass takes.
 	Batch int
-	// Pace is the pause between two sends by one worker, to respect
-	// platform rate limits.
-	Pace time.Duration
 	// Workers is how many due cases a pass handles at once; writes from
 	// several workers share the embedded store's fsyncs.
 	Workers int
@@ -74,7 +72,7 @@ func New(engine *conversation.Engine, cards *bot.Cards, people *bot.People, disp
 	_, _ = rand.Read(id[:])
 	return &Scheduler{engine: engine, store: engine.Store, cards: cards, people: people, dispatcher: dispatcher,
 		log: log, now: now, Owner: "scheduler-" + hex.EncodeToString(id[:]), Lease: 2 * time.Minute, Batch: 200,
-		Pace: 50 * time.Millisecond, Workers: 4}
+		Workers: 4}
 }
 
 // Start runs the jobs on their schedules until Stop. It returns an error
@@ -144,9 +142,10 @@ func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append(kv, "err", err)...)
 }
 
-// DuePass sends every nudge that is due now, reading only the due index. For
-// each due case it re-reads the case and does nothing if it has moved on. It
-// returns how many nudges it recorded.
+// DuePass records every nudge that is due now, reading only the due index;
+// the outbox's delivery worker sends them. For each due case it re-reads
+// the case and does nothing if it has moved on. It returns how many nudges
+// it recorded.
 func (s *Scheduler) DuePass(ctx context.Context) (int, error) {
 	now := s.now()
 	items, err := s.store.DueBefore(ctx, now, s.Batch)
@@ -184,82 +183,36 @@ func (s *Scheduler) DuePass(ctx context.Context) (int, error) {
 	return done, errors.Join(errs...)
 }
 
-// dueCase sends the nudges one case owes at now.
+// dueCase records the nudges one case owes at now. Each is recorded on
+// the case's timeline, with the people it goes to, in one compare-and-set
+// write that re-checks it is still due; the same write puts in the outbox
+// the effect that delivers it (see bot.Worker), so a nudge is sent once it
+// is recorded, and never recorded twice.
 func (s *Scheduler) dueCase(ctx context.Context, id string, now time.Time) (int, error) {
 	c, err := s.store.GetCase(ctx, id)
 	if err != nil {
 		return 0, fmt.Errorf("load: %w", err)
 	}
-	policy := s.engine.Nudges
-	due := policy.Due(c, s.engine.Protocol, s.engine.Calendar, now)
 	done := 0
-	for _, n := range due {
-		ok, err := s.nudge(ctx, id, n, now)
-		if err != nil {
-			return done, err
+	for _, n := range s.engine.Nudges.Due(c, s.engine.Protocol, s.engine.Calendar, now) {
+		var to []string
+		reached := conversation.NudgeReached(c, n.Key) // by a partial attempt stored before the outbox
+		for _, o := range s.cards.NudgeMessages(ctx, c, n.Kind, now) {
+			if !slices.Contains(reached, o.To) {
+				to = append(to, o.To)
+			}
 		}
-		if ok {
+		next, recorded, err := s.engine.RecordNudge(ctx, id, n, to)
+		if err != nil {
+			return done, fmt.Errorf("record nudge: %w", err)
+		}
+		if next != nil {
+			c = next
+		}
+		if recorded {
 			done++
+			s.log.Info("nudge", "case", id, "nudge", string(n.Kind), "stage", n.Stage, "to", len(to))
 		}
 	}
 	return done, nil
-}
-
-// nudge claims one nudge, re-reads the case, sends it to each recipient not
-// yet reached, and records it. A send that fails leaves the nudge due, so it
-// is tried again on a later pass; people already reached are not sent it twice.
-func (s *Scheduler) nudge(ctx context.Context, id string, n conversation.Nudge, now time.Time) (bool, error) {
-	claim := "nudge:" + n.Key
-	held, err := s.store.Claim(ctx, claim, s.Owner, s.Lease, now)
-	if err != nil || !held {
-		return false, err
-	}
-	defer func() {
-		if err := s.store.Release(context.WithoutCancel(ctx), claim, s.Owner); err != nil {
-			s.log.Warn("release claim failed", "case", id, "err", err)
-		}
-	}()
-	c, err := s.store.GetCase(ctx, id)
-	if err != nil {
-		return false, fmt.Errorf("re-read: %w", err)
-	}
-	if conversation.NudgeSent(c, n.Key) || !slices.ContainsFunc(s.engine.Nudges.Due(c, s.engine.Protocol, s.engine.Calendar, now),
-		func(m conversation.Nudge) bool { return m.Key == n.Key }) {
-		return false, nil // the case moved on, or another instance sent it
-	}
-	reached := conversation.NudgeReached(c, n.Key)
-	var delivered []string
-	failed := 0
-	for _, o := range s.messages(ctx, c, n) {
-		if slices.Contains(reached, o.To) {
-			continue // reached on an earlier, partly failed, attempt
-		}
-		if unreached := s.dispatcher.Deliver(ctx, []bot.Outbound{o}); len(unreached) > 0 {
-			failed++
-			continue
-		}
-		delivered = append(delivered, o.To)
-		if s.Pace > 0 {
-			if err := ctxsleep.Sleep(ctx, s.Pace); err != nil {
-				return false, err
-			}
-		}
-	}
-	if failed > 0 {
-		s.log.Warn("nudge not delivered to everyone; will retry", "case", id, "nudge", string(n.Kind), "failed", failed)
-		if len(delivered) > 0 {
-			if _, _, err := s.engine.RecordNudge(ctx, id, n, delivered, false); err != nil {
-				return false, fmt.Errorf("record partial nudge: %w", err)
-			}
-		}
-		return false, nil
-	}
-	_, recorded, err := s.engine.RecordNudge(ctx, id, n, delivered, true)
-	if err != nil {
-		return false, fmt.Errorf("record nudge: %w", err)
-	}
-	if recorded {
-		s.log.Info("nudge", "case", id, "nudge", string(n.Kind), "stage", n.Stage, "to", len(delivered))
-	}
-	return recorded, nil
 }

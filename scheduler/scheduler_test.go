@@ -21,6 +21,7 @@ type recorder struct {
 	mu   sync.Mutex
 	sent []sent
 	fail map[string]bool // person ids whose sends fail
+	gone map[string]bool // person ids the platform refuses for good
 }
 
 type sent struct {
@@ -37,6 +38,9 @@ func (r *recorder) Send(_ context.Context, to *conversation.Person, _ conversati
 	if r.fail[to.ID] {
 		return conversation.MessageRef{}, fmt.Errorf("platform unavailable")
 	}
+	if r.gone[to.ID] {
+		return conversation.MessageRef{}, bot.Permanent(fmt.Errorf("no such user"))
+	}
 	r.sent = append(r.sent, sent{to: to.ID, msg: m})
 	return conversation.MessageRef{Platform: "record", Channel: to.ID, ID: fmt.Sprint(len(r.sent))}, nil
 }
@@ -49,6 +53,19 @@ func (r *recorder) count() int {
 	return len(r.sent)
 }
 
+// nudges returns the nudge messages sent to each person so far.
+func (r *recorder) nudges() map[string][]bot.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string][]bot.Message{}
+	for _, s := range r.sent {
+		if s.msg.Kind == "nudge" {
+			out[s.to] = append(out[s.to], s.msg)
+		}
+	}
+	return out
+}
+
 type fixture struct {
 	*bottest.Env
 	rec        *recorder
@@ -58,23 +75,53 @@ type fixture struct {
 
 func newFixture(t testing.TB, opts bottest.Options) *fixture {
 	env := bottest.New(t, opts)
-	rec := &recorder{fail: map[string]bool{}}
+	rec := &recorder{fail: map[string]bool{}, gone: map[string]bool{}}
 	env.Dispatcher.Fallback = rec
 	s := scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, nil)
-	s.Pace = 0
 	return &fixture{Env: env, rec: rec, sched: s,
 		sam:   env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org"),
 		priya: env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org"),
 	}
 }
 
+// raise raises a case from Sam to Priya; what the raise itself sends is
+// discarded, so the recorder sees only what the scheduler causes.
 func (f *fixture) raise(t testing.TB) *conversation.Case {
 	t.Helper()
 	res, err := f.Engine.Raise(context.Background(), f.sam, bottest.Intake(f.priya, "school", "csc"))
 	if err != nil {
 		t.Fatalf("raise: %v", err)
 	}
+	f.Discard(t)
 	return res.Case
+}
+
+// pass runs a due pass and then the outbox worker, as serve would, and
+// returns how many nudges the pass recorded.
+func (f *fixture) pass(t testing.TB) int {
+	t.Helper()
+	n, err := f.sched.DuePass(context.Background())
+	if err != nil {
+		t.Fatalf("due pass at %s: %v", f.Clock.Now(), err)
+	}
+	f.Settle(t)
+	return n
+}
+
+// recordedNudges counts the nudges of kind on the case's timeline.
+func (f *fixture) recordedNudges(t testing.TB, id string, kind conversation.NudgeKind) int {
+	t.Helper()
+	c, err := f.Store.GetCase(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range c.Events {
+		if e.Kind == conversation.EventNudged && e.Fields["nudge"] == string(kind) {
+			n++
+		}
+	}
+	return n
 }
 
 // nudgeLog lists the nudges on a case's timeline as "when kind → people".
@@ -102,9 +149,7 @@ func TestMonthOfWorkingDays(t *testing.T) {
 	end := time.Date(2027, 1, 8, 18, 0, 0, 0, bottest.London)
 	for f.Clock.Now().Before(end) {
 		f.Clock.Advance(15 * time.Minute)
-		if _, err := f.sched.DuePass(ctx); err != nil {
-			t.Fatalf("due pass at %s: %v", f.Clock.Now(), err)
-		}
+		f.pass(t)
 	}
 	got, err := f.Store.GetCase(ctx, cs.ID)
 	if err != nil {
@@ -221,66 +266,172 @@ func TestQuietHoursAndWeekends(t *testing.T) {
 	}
 }
 
-// TestStoppedBetweenClaimAndSend: a scheduler that claimed a nudge and died
-// holds it until its lease expires; then another sends it, once.
-func TestStoppedBetweenClaimAndSend(t *testing.T) {
+// TestKilledBetweenRecordAndSend: a nudge recorded on the case is
+// delivered by the outbox even when delivery dies after the record (a
+// worker killed holding the nudge or its messages, or one whose sends
+// fail, then a new worker): once, and never recorded twice, however many
+// due passes run meanwhile.
+func TestKilledBetweenRecordAndSend(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
-	cs := f.raise(t)
-	f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London))
-	due := f.Engine.Nudges.Due(cs, f.Engine.Protocol, f.Calendar, f.Clock.Now())
-	if len(due) != 1 || due[0].Kind != conversation.NudgeAckReminder {
-		t.Fatalf("due = %+v, want the ack reminder", due)
+	tests := []struct {
+		name string
+		kill func(t *testing.T, f *fixture)
+	}{
+		{"killed holding the nudge", func(t *testing.T, f *fixture) {
+			if got, err := f.Store.ClaimEffects(ctx, "killed-worker", 30*time.Second, f.Clock.Now(), 100); err != nil || len(got) == 0 {
+				t.Fatalf("claim: %d %v", len(got), err)
+			}
+		}},
+		{"killed holding its messages", func(t *testing.T, f *fixture) {
+			if _, err := f.Worker.Pass(ctx); err != nil { // expands the nudge into its messages
+				t.Fatal(err)
+			}
+			got, err := f.Store.ClaimEffects(ctx, "killed-worker", 30*time.Second, f.Clock.Now(), 100)
+			if err != nil || !slices.ContainsFunc(got, func(e conversation.Effect) bool { return e.Recipient == f.priya }) {
+				t.Fatalf("claim: %+v %v", got, err)
+			}
+		}},
+		{"sends failing, then a new worker", func(t *testing.T, f *fixture) {
+			down := bot.NewDispatcher(f.Store, f.Router.Cards, nil)
+			down.Fallback = &recorder{fail: map[string]bool{f.priya: true}}
+			w := bot.NewWorker(f.Router, down, nil)
+			if _, err := w.Drain(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
-	if ok, err := f.Store.Claim(ctx, "nudge:"+due[0].Key, "crashed-replica", f.sched.Lease, f.Clock.Now()); !ok || err != nil {
-		t.Fatalf("claim: %v %v", ok, err)
-	}
-	for _, step := range []struct {
-		after time.Duration
-		want  int // sent so far
-	}{{0, 0}, {time.Minute, 0}, {f.sched.Lease, 1}, {time.Minute, 1}} {
-		f.Clock.Advance(step.after)
-		if _, err := f.sched.DuePass(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if got := f.rec.count(); got != step.want {
-			t.Errorf("after %s more: %d sent in all, want %d", step.after, got, step.want)
-		}
-	}
-	if f.rec.count() != 1 {
-		t.Errorf("sent %d times, want once", f.rec.count())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+			cs := f.raise(t)
+			f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London)) // the ack reminder is due
+			if n, err := f.sched.DuePass(ctx); err != nil || n != 1 {
+				t.Fatalf("due pass recorded %d (%v), want the ack reminder", n, err)
+			}
+			tt.kill(t, f)
+			for _, step := range []struct {
+				after time.Duration
+				want  int // reminders Priya has had so far
+			}{{0, 0}, {time.Minute, 1}, {time.Minute, 1}, {time.Hour, 1}} {
+				f.Clock.Advance(step.after)
+				if n := f.pass(t); n != 0 {
+					t.Errorf("after %s more: a due pass recorded %d nudges again", step.after, n)
+				}
+				if got := len(f.rec.nudges()[f.priya]); got != step.want {
+					t.Errorf("after %s more: %d reminders delivered, want %d", step.after, got, step.want)
+				}
+			}
+			if n := f.recordedNudges(t, cs.ID, conversation.NudgeAckReminder); n != 1 {
+				t.Errorf("ack reminder recorded %d times, want once", n)
+			}
+			if left, _ := f.Store.PendingEffects(ctx); len(left) != 0 {
+				t.Errorf("%d effects still pending", len(left))
+			}
+		})
 	}
 }
 
-// TestFailedSendIsRetried: a send that fails is tried again on the next pass
+// TestFailedSendIsRetried: a send that fails is tried again by the outbox
 // and the people already reached are not sent it twice.
 func TestFailedSendIsRetried(t *testing.T) {
-	ctx := context.Background()
 	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
-	f.raise(t)
+	cs := f.raise(t)
 	f.Clock.Set(time.Date(2026, 12, 22, 9, 0, 0, 0, bottest.London)) // before_deadline goes to Sam and Priya
 	f.Engine.Nudges.ReminderDaysBefore = 1
 	f.rec.fail[f.priya] = true
-	if _, err := f.sched.DuePass(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.pass(t)
 	f.rec.fail[f.priya] = false
 	f.Clock.Advance(time.Minute)
-	if _, err := f.sched.DuePass(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.pass(t)
 	f.Clock.Advance(time.Minute)
-	if _, err := f.sched.DuePass(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.pass(t)
 	per := map[string]int{}
-	for _, s := range f.rec.sent {
-		if strings.Contains(s.msg.Text, "reaches its deadline") {
-			per[s.to]++
+	for to, ms := range f.rec.nudges() {
+		for _, m := range ms {
+			if strings.Contains(m.Text, "reaches its deadline") {
+				per[to]++
+			}
 		}
 	}
 	if per[f.sam] != 1 || per[f.priya] != 1 {
 		t.Errorf("reminder deliveries = %v, want one each", per)
+	}
+	if n := f.recordedNudges(t, cs.ID, conversation.NudgeBeforeDeadline); n != 1 {
+		t.Errorf("reminder recorded %d times, want once", n)
+	}
+}
+
+// TestHeldUpNudgeThatNoLongerApplies: a nudge whose delivery is held up
+// (the platform down) is not sent once it stopped being true: the
+// respondent acknowledged meanwhile, or a later daily reminder fell due.
+func TestHeldUpNudgeThatNoLongerApplies(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		before    time.Time // a pass sends what fell due earlier
+		at        time.Time // the held-up nudge falls due
+		meanwhile func(t *testing.T, f *fixture, id string)
+		want      []string // what Priya finally gets, in order
+	}{
+		{"acknowledged meanwhile", time.Date(2026, 12, 17, 12, 0, 0, 0, bottest.London), time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London),
+			func(t *testing.T, f *fixture, id string) {
+				f.Clock.Advance(time.Hour)
+				if _, err := f.Engine.Acknowledge(ctx, conversation.Cmd{Actor: f.priya, CaseID: id}); err != nil {
+					t.Fatal(err)
+				}
+				f.Discard(t) // what the acknowledgement itself says is not the point
+			}, nil},
+		{"a later daily reminder fell due", time.Date(2026, 12, 24, 12, 0, 0, 0, bottest.London), time.Date(2026, 12, 29, 9, 0, 0, 0, bottest.London),
+			func(t *testing.T, f *fixture, id string) {
+				f.Clock.Set(time.Date(2026, 12, 30, 9, 0, 0, 0, bottest.London))
+				if n, err := f.sched.DuePass(ctx); err != nil || n != 1 {
+					t.Fatalf("due pass on 30 Dec recorded %d (%v), want that day's reminder", n, err)
+				}
+			}, []string{"CR-2026-0001 is 3 working days past its deadline for Professional to Professional. Please pick it up today."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+			cs := f.raise(t)
+			f.Clock.Set(tt.before)
+			f.pass(t) // what fell due before
+			f.rec.sent = nil
+			f.Clock.Set(tt.at)
+			f.rec.fail[f.priya] = true
+			if n := f.pass(t); n != 1 {
+				t.Fatalf("due pass recorded %d nudges, want 1", n)
+			}
+			tt.meanwhile(t, f, cs.ID)
+			f.rec.fail[f.priya] = false
+			f.Clock.Advance(time.Minute)
+			f.Settle(t)
+			var got []string
+			for _, m := range f.rec.nudges()[f.priya] {
+				got = append(got, m.Text)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Priya got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnreachedNudge: when a nudge cannot reach the person it chases, the
+// raiser, who waits on them, is told who could not be reached.
+func TestUnreachedNudge(t *testing.T) {
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	f.raise(t)
+	f.rec.gone[f.priya] = true
+	f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London)) // the ack reminder is due
+	f.pass(t)
+	var notices []string
+	for _, s := range f.rec.sent {
+		if s.msg.Title == "Some people could not be reached" {
+			notices = append(notices, s.to+": "+s.msg.Text)
+		}
+	}
+	if len(notices) != 1 || !strings.HasPrefix(notices[0], f.sam+": I couldn't reach Priya Shah") {
+		t.Errorf("notices = %q, want one to Sam naming Priya Shah", notices)
 	}
 }
 
@@ -351,25 +502,32 @@ func TestTwoReplicasOnRedis(t *testing.T) {
 	f.Clock.Set(time.Date(2026, 12, 18, 9, 0, 0, 0, bottest.London)) // every case's ack reminder is due
 	a := scheduler.New(f.Engine, f.Router.Cards, f.People, f.Dispatcher, nil)
 	b := scheduler.New(f.Engine, f.Router.Cards, f.People, f.Dispatcher, nil)
-	for _, s := range []*scheduler.Scheduler{a, b} {
-		s.Pace, s.Batch = 0, 300
+	workers := []*bot.Worker{bot.NewWorker(f.Router, f.Dispatcher, nil), bot.NewWorker(f.Router, f.Dispatcher, nil)}
+	for i, s := range []*scheduler.Scheduler{a, b} {
+		s.Batch = 300
+		workers[i].Batch = 64
 	}
 	for round := 0; round < 10; round++ {
 		var wg sync.WaitGroup
-		for _, s := range []*scheduler.Scheduler{a, b} {
+		for i, s := range []*scheduler.Scheduler{a, b} {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				if _, err := s.DuePass(ctx); err != nil {
 					t.Errorf("due pass: %v", err)
 				}
+				if _, err := workers[i].Drain(ctx); err != nil {
+					t.Errorf("deliver: %v", err)
+				}
 			}()
 		}
 		wg.Wait()
 	}
 	per := map[string]int{}
-	for _, s := range f.rec.sent {
-		per[s.msg.CaseID]++
+	for _, ms := range f.rec.nudges() {
+		for _, m := range ms {
+			per[m.CaseID]++
+		}
 	}
 	if len(per) != n {
 		t.Errorf("%d cases nudged, want %d", len(per), n)
@@ -403,7 +561,7 @@ func TestNoOlderReminderAfterTheLatest(t *testing.T) {
 		t.Fatalf("latest reminder = %q, want the one of 31 Dec", latest.Key)
 	}
 	// Another replica sends it and records it.
-	c, recorded, err := f.Engine.RecordNudge(ctx, cs.ID, latest, []string{f.priya}, true)
+	c, recorded, err := f.Engine.RecordNudge(ctx, cs.ID, latest, []string{f.priya})
 	if err != nil || !recorded {
 		t.Fatalf("record: %v %v", recorded, err)
 	}
@@ -411,5 +569,54 @@ func TestNoOlderReminderAfterTheLatest(t *testing.T) {
 		if n.Kind == conversation.NudgeOverdueReminder {
 			t.Errorf("after the latest reminder, %s is still due", n.Key)
 		}
+	}
+}
+
+// TestNudgeApplies: what the delivery worker asks before sending a recorded
+// nudge. A daily reminder stops applying once a later one is due, but not
+// when only the stuck notice is (both go out together, as Due has them).
+func TestNudgeApplies(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
+	cs := f.raise(t)
+	key := func(c *conversation.Case, kind conversation.NudgeKind, day string) string {
+		for _, n := range f.Engine.Nudges.Schedule(c, f.Engine.Protocol, f.Calendar) {
+			if n.Kind == kind && strings.HasSuffix(n.Key, day) {
+				return n.Key
+			}
+		}
+		t.Fatalf("no %s nudge on %s", kind, day)
+		return ""
+	}
+	ackReminder := key(cs, conversation.NudgeAckReminder, "2026-12-18")
+	res, err := f.Engine.Acknowledge(ctx, conversation.Cmd{Actor: f.priya, CaseID: cs.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := res.Case
+	at := func(year int, month time.Month, day, hour int) time.Time {
+		return time.Date(year, month, day, hour, 0, 0, 0, bottest.London)
+	}
+	tests := []struct {
+		name string
+		c    *conversation.Case
+		key  string
+		now  time.Time
+		want bool
+	}{
+		{"ack reminder, not yet acknowledged", cs, ackReminder, at(2026, time.December, 18, 10), true},
+		{"ack reminder, acknowledged since", acked, ackReminder, at(2026, time.December, 18, 10), false},
+		{"daily reminder on its day", cs, key(cs, conversation.NudgeOverdueReminder, "2026-12-29"), at(2026, time.December, 29, 10), true},
+		{"daily reminder once the next is due", cs, key(cs, conversation.NudgeOverdueReminder, "2026-12-29"), at(2026, time.December, 30, 9), false},
+		{"last daily reminder when the stuck notice is due", cs, key(cs, conversation.NudgeOverdueReminder, "2026-12-31"), at(2027, time.January, 4, 9), true},
+		{"stuck notice", cs, key(cs, conversation.NudgeStuck, "2027-01-04"), at(2027, time.January, 4, 9), true},
+		{"a key the case never had", cs, cs.ID + "/9/overdue/2026-12-24", at(2026, time.December, 24, 10), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := f.Engine.Nudges.Applies(tt.c, f.Engine.Protocol, f.Calendar, tt.key, tt.now); got != tt.want {
+				t.Errorf("Applies(%s at %s) = %v, want %v", tt.key, tt.now, got, tt.want)
+			}
+		})
 	}
 }

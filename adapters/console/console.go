@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -303,6 +304,11 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 				}
 				continue
 			}
+			if m.Kind == "error" && m.Form == nil {
+				m.Form = f // so its errors name the questions
+				m.Errors = maps.Clone(m.Errors)
+				delete(m.Errors, bot.FieldConfirmIdentifiers) // asked as a question below
+			}
 			c.say("%s", Render(m))
 		}
 		c.finish(ctx, reply)
@@ -327,7 +333,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			}
 			in.Values[key] = v
 		}
-		if confirm {
+		if confirm && stillIdentifying(in.Values, reply.Errors) {
 			v, ok := c.ask(&identifierQuestion, "", identifierQuestion.CheckAnswer)
 			if !ok {
 				return nil
@@ -335,6 +341,18 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			in.Values[bot.FieldConfirmIdentifiers] = v
 		}
 	}
+}
+
+// stillIdentifying reports whether any answer flagged for identifying
+// details still holds some after the person was asked again: if they took
+// them all out, there is nothing to confirm.
+func stillIdentifying(values, flagged map[string]string) bool {
+	for k := range flagged {
+		if k != bot.FieldConfirmIdentifiers && len(conversation.DetectIdentifiers(values[k])) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // identifierQuestion asks whether flagged identifiers are needed.
@@ -359,7 +377,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	if m.Text != "" {
 		c.say("%s\n", clean(m.Text))
 	}
-	c.say("(Answer each question. Type /cancel to stop; any other /command also stops the form.)\n")
+	c.say("(Answer each question. Type cancel to stop; a command such as list or status CR-… also stops the form and runs.)\n")
 	values := map[string]string{}
 	start := 0
 	intake := f.Key == bot.FormIntake
@@ -386,17 +404,93 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 				c.say("%s\n", conversation.ErrorMessage(err))
 			}
 			if leavesLadder(values) {
-				break
+				return values, true
 			}
 		}
 	}
+	if intake {
+		return c.check(ctx, f, values, in.Actor)
+	}
 	return values, true
+}
+
+// check shows the intake answers, numbered, before the case is sent, and
+// lets the person change any of them ("change 3") until they send it. An
+// answer changed so that the disagreement leaves the ladder (immediate risk,
+// a conference decision) is sent at once, to be pointed the right way.
+// Stopping keeps the answers as a draft. ok is false when stopped.
+func (c *Console) check(ctx context.Context, f *conversation.Form, values map[string]string, actor string) (map[string]string, bool) {
+	for {
+		c.say("== Check your answers ==\n")
+		for i, fd := range f.Fields {
+			c.say("  %d) %s: %s\n", i+1, clean(fd.Label), clean(answerText(&fd, values[fd.Key])))
+		}
+		c.say("Type send to send it, or change and a number to change an answer (for example: change 3).\n")
+		line, ok := c.readLine("> ")
+		if !ok || strings.HasPrefix(line, "/") || midFormCommand(line) == "cancel" || midFormCommand(line) == "command" {
+			if ok && line != "/cancel" && midFormCommand(line) != "cancel" {
+				c.pending = line
+			}
+			c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+			return nil, false
+		}
+		word, rest := bot.SplitCommand(line)
+		switch {
+		case word == "send" || word == "yes" || word == "y" || word == "ok":
+			return values, true
+		case word == "change" || word == "edit":
+			n, err := strconv.Atoi(strings.TrimSpace(rest))
+			if err != nil || n < 1 || n > len(f.Fields) {
+				c.say("  ! Give the number of the answer to change, from 1 to %d, for example: change 3\n", len(f.Fields))
+				continue
+			}
+			fd := &f.Fields[n-1]
+			v, ok := c.ask(fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+			if !ok {
+				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+				return nil, false
+			}
+			values[fd.Key] = v
+			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
+				c.say("%s\n", conversation.ErrorMessage(err))
+			}
+			if leavesLadder(values) {
+				return values, true
+			}
+		default:
+			c.say("  ! Type send to send it, or change and a number, for example: change 3\n")
+		}
+	}
+}
+
+// answerText shows an answer as the person chose it: an option's label,
+// yes or no, or "(none)" for an optional question left blank.
+func answerText(fd *conversation.Field, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "(none)"
+	}
+	switch fd.Type {
+	case conversation.FieldYesNo:
+		if conversation.ParseNotSure(v) {
+			return "Not sure"
+		}
+		if yes, ok := conversation.ParseYesNo(v); ok {
+			return map[bool]string{true: "Yes", false: "No"}[yes]
+		}
+	case conversation.FieldCheckboxes:
+		var labels []string
+		for _, p := range strings.Split(v, ",") {
+			labels = append(labels, optionLabel(fd, strings.TrimSpace(p)))
+		}
+		return strings.Join(labels, "; ")
+	}
+	return optionLabel(fd, v)
 }
 
 // leavesLadder reports whether intake answers so far lead out of the ladder,
 // so the remaining questions need not be asked.
 func leavesLadder(v map[string]string) bool {
-	if yes, _ := conversation.ParseYesNo(v[conversation.FieldImmediateRisk]); yes {
+	if conversation.ImmediateRisk(v) {
 		return true
 	}
 	a := v[conversation.FieldAbout]
@@ -427,7 +521,11 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
-			c.say("  (yes or no)\n")
+			if fd.Unsure {
+				c.say("  (yes, no or not sure)\n")
+			} else {
+				c.say("  (yes or no)\n")
+			}
 		case conversation.FieldCheckboxes:
 			c.say("  (numbers separated by commas, or blank for none)\n")
 		}
@@ -436,6 +534,16 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 			return "", false
 		}
 		if strings.HasPrefix(line, "/") {
+			c.pending = line
+			return "", false
+		}
+		switch midFormCommand(line) {
+		case "cancel":
+			return "", false
+		case "help":
+			c.say("  (This answers the question above. Type cancel to stop the form, or a command such as list to stop and run it.)\n")
+			continue
+		case "command":
 			c.pending = line
 			return "", false
 		}
@@ -450,6 +558,36 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 		return v, true
 	}
 }
+
+// midFormCommand reports whether a line typed as an answer is a command
+// instead: "cancel" (or "stop") to stop the form, "help" for a word on
+// answering, or "command" for a bot command that stops the form and runs
+// ("list", "status CR-2026-0001"). Only the command alone, or with a case
+// id, counts, so an answer that starts with such a word ("Help with
+// attendance") stays an answer. It returns "" for an answer.
+func midFormCommand(line string) string {
+	word, rest := bot.SplitCommand(line)
+	switch {
+	case word == "cancel" || word == "stop":
+		if rest == "" {
+			return "cancel"
+		}
+	case word == "help" || word == "?":
+		if rest == "" {
+			return "help"
+		}
+	case slices.Contains([]string{"list", "cases", "profile", "report"}, word) && rest == "":
+		return "command"
+	case caseID.MatchString(rest):
+		if _, ok := bot.ParseVerb(word); ok || slices.Contains([]string{"status", "show", "export", "audit"}, word) {
+			return "command"
+		}
+	}
+	return ""
+}
+
+// caseID matches a case id alone.
+var caseID = regexp.MustCompile(`(?i)^CR-\d{4}-\d{4}$`)
 
 // optionLabel returns the label of an option value, or the value itself.
 func optionLabel(fd *conversation.Field, v string) string {

@@ -18,7 +18,7 @@ func refScript(refs ...string) string {
 	return "/as sam.patel@school.example.org\n" + strings.Join(append(append([]string{"raise", "no", "1"}, refs...),
 		"", "priya.shah@csc.example.org", "1", "1",
 		"The referral was closed with no further action.", "Attendance has dropped.", "1", "Attendance records.",
-		"A strategy discussion.", "1", "1,2,3", "no", "", "no"), "\n") + "\n"
+		"A strategy discussion.", "1", "1,2,3", "no", "", "no", "send"), "\n") + "\n" // send: the check-your-answers step
 }
 
 // TestReferenceRefusesChildIdentifiers: a child's name and date of birth,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // Render returns a message as plain text for a terminal. User text is shown
@@ -32,7 +33,12 @@ func Render(m bot.Message) string {
 	}
 	if len(m.Errors) > 0 {
 		for _, k := range slices.Sorted(maps.Keys(m.Errors)) {
-			fmt.Fprintf(&b, "  ! %s: %s\n", k, clean(m.Errors[k]))
+			// A question is named by its label, never by its key.
+			if fd := formField(m.Form, k); fd != nil {
+				fmt.Fprintf(&b, "  ! %s: %s\n", clean(fd.Label), clean(m.Errors[k]))
+			} else {
+				fmt.Fprintf(&b, "  ! %s\n", clean(m.Errors[k]))
+			}
 		}
 	}
 	// The likely next steps as buttons, then the others a person may take,
@@ -66,4 +72,13 @@ func clean(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// formField returns the field of f with key, or nil when there is no form
+// or no such field.
+func formField(f *conversation.Form, key string) *conversation.Field {
+	if f == nil {
+		return nil
+	}
+	return f.Field(key)
 }

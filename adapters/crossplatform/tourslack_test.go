@@ -62,7 +62,6 @@ func newSlackTour(t *testing.T) *tour {
 	sp.settle = func() { env.Settle(t) }
 	sp.d = &slackDriver{t: t, fake: sp.fake, handler: h, wait: ad.Wait, secret: secret}
 	sched := scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, log)
-	sched.Pace = 0
 	return &tour{t: t, env: env, p: sp, sched: sched}
 }
 

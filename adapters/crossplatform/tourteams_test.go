@@ -66,7 +66,6 @@ func newTeamsTour(t *testing.T) *tour {
 		}
 	}
 	sched := scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, log)
-	sched.Pace = 0
 	return &tour{t: t, env: env, p: tp, sched: sched}
 }
 

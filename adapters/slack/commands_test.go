@@ -44,7 +44,9 @@ func TestSlashCommands(t *testing.T) {
 		{"status " + strings.ToLower(c.ID), "Timeline of " + c.ID},
 		{"help", "/resolve list"},
 		{"report", "partnership"},
-		{"what is this", "didn't recognise"},
+		{"what is this", "couldn't match that"},
+		{"rasie", `Did you mean \"/resolve raise\"? Nothing has changed yet`},
+		{"esclate " + c.ID, `Did you mean \"/resolve escalate ` + c.ID + `\"?`},
 		{"status CR-2099-9999", "I can't find a case CR-2099-9999 that you're part of"},
 	}
 	for _, tc := range tests {

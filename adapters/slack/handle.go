@@ -104,10 +104,12 @@ func (a *Adapter) others(r bot.Reply) []bot.Message {
 			continue
 		case "help":
 			h := bot.Help(a.opts.Command)
-			if strings.HasPrefix(m.Text, "I didn't recognise that.") {
-				h.Text = "I didn't recognise that. " + h.Text
+			if strings.HasPrefix(m.Text, bot.Unrecognised) {
+				h.Text = bot.Unrecognised + " " + h.Text
 			}
 			m = h
+		case "notice":
+			m = bot.NameCommand(m, a.opts.Command)
 		}
 		out = append(out, m)
 	}
@@ -386,7 +388,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction) outcome {
 	var route conversation.RouteKind
 	switch act.ActionID + "=" + act.SelectedOption.Value {
-	case conversation.FieldImmediateRisk + "=yes":
+	case conversation.FieldImmediateRisk + "=yes", conversation.FieldImmediateRisk + "=" + conversation.NotSure:
 		route = conversation.RouteImmediateRisk
 	case conversation.FieldAbout + "=" + conversation.AboutCPConference:
 		route = conversation.RouteDissent

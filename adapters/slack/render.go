@@ -495,6 +495,15 @@ func option(o conversation.Option, withDescription bool) *slack.OptionBlockObjec
 
 var yesNo = []conversation.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
 
+// yesNoFor returns the answers a yes/no field offers: yes and no, and
+// "Not sure" where the field counts a doubt as yes.
+func yesNoFor(fd conversation.Field) []conversation.Option {
+	if fd.Unsure {
+		return append(slices.Clone(yesNo), conversation.Option{Value: conversation.NotSure, Label: "Not sure"})
+	}
+	return yesNo
+}
+
 // dispatched are the fields whose answer is acted on at once: these can
 // lead out of the ladder, so the rest of the form is not needed.
 func dispatched(key string) bool {
@@ -535,7 +544,7 @@ func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
 	}
 	switch fd.Type {
 	case conversation.FieldYesNo:
-		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNo, 10, false)...)
+		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNoFor(fd), 10, false)...)
 		if yes, ok := conversation.ParseYesNo(fd.Default); ok {
 			el.InitialOption = el.Options[map[bool]int{true: 0, false: 1}[yes]]
 		}

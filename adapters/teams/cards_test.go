@@ -197,7 +197,7 @@ func TestFailedFormKeepsCancelAndShowsEveryError(t *testing.T) {
 	if errs < 2 {
 		t.Errorf("%d errors under their questions, want one for each of days and reason:\n%s", errs, text)
 	}
-	if !strings.Contains(text, "Some answers need another look") || !strings.Contains(text, "- Extra working days") || !strings.Contains(text, "- Reason for the extension") {
+	if !strings.Contains(text, "Some answers need another look") || !strings.Contains(text, "- New deadline, or extra working days") || !strings.Contains(text, "- Reason for the extension") {
 		t.Errorf("no summary naming every question with a problem:\n%s", text)
 	}
 	if !strings.Contains(string(body), `"value":"lots"`) {

@@ -454,6 +454,9 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "expanded"
 			in["choices"] = []any{choice("Yes", "yes"), choice("No", "no")}
+			if fd.Unsure {
+				in["choices"] = append(in["choices"].([]any), choice("Not sure", conversation.NotSure))
+			}
 		case fd.Type == conversation.FieldSelect, fd.Type == conversation.FieldAgency:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "compact"

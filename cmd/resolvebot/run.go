@@ -258,6 +258,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 			QuietStart: sc.QuietStart, QuietEnd: sc.QuietEnd}}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
+	if err := registerEmail(cfg, store, router.Cards, dispatcher, log); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("email: %w", err)
+	}
 	sched := scheduler.New(engine, router.Cards, people, dispatcher, log)
 	for _, email := range sc.SummaryTo {
 		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))

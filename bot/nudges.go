@@ -1,0 +1,134 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Owing returns the people who owe the next step at c's current stage: the
+// partnership at a referral, the other side when a resolution is proposed,
+// otherwise the answering side.
+func (p *People) Owing(ctx context.Context, c *conversation.Case) []string {
+	cur := c.Current()
+	if cur.Key == conversation.ReferralStageKey {
+		ids, _ := p.PartnershipPeople(ctx)
+		return ids
+	}
+	if r := c.Resolution; r != nil && !r.Confirmed {
+		return cur.People(r.ProposedBySide.Other())
+	}
+	return cur.Respondent
+}
+
+// NudgeMessages builds what a nudge of kind says about c at its current
+// stage, to whom, as of at (when it was recorded: the working days past the
+// deadline are counted to then). The scheduler asks it who a nudge goes to
+// before recording it; the delivery worker builds the messages it sends
+// from the recorded event. Nudges carry no child reference and no free
+// text: only the case id, stage, deadline, names, agencies and buttons.
+// Marking the deadline missed says nothing.
+func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind conversation.NudgeKind, at time.Time) []Outbound {
+	cur := c.Current()
+	if cur == nil {
+		return nil
+	}
+	proto := k.Protocol
+	stage := proto.StageName(cur.Key)
+	deadline := k.When(cur.Deadline)
+	idx := proto.StageIndex(cur.Key)
+	top := idx == len(proto.Stages)-1
+	raising := cur.Raiser
+	var out []Outbound
+	tell := func(ids []string, format string, args ...any) {
+		text := fmt.Sprintf(format, args...)
+		for _, id := range ids {
+			if slices.ContainsFunc(out, func(o Outbound) bool { return o.To == id }) {
+				continue
+			}
+			out = append(out, Outbound{To: id, Message: Message{
+				Kind: "nudge", CaseID: c.ID, Title: c.ID + " · " + stage, Text: text, Tone: ToneWarning,
+				Buttons: k.Buttons(ctx, c, id),
+			}})
+		}
+	}
+	switch kind {
+	case conversation.NudgeAckReminder:
+		tell(k.People.Owing(ctx, c), "A reminder: %s is waiting for your acknowledgement, which was due %s. A quick acknowledgement lets the other side know it is in hand.", c.ID, k.When(cur.AckDeadline))
+	case conversation.NudgeAckUnanswered:
+		tell(raising, "%s has still not been acknowledged by %s. You may want to contact them directly, extend the deadline with a reason, or escalate.", c.ID, k.People.Names(ctx, k.People.Owing(ctx, c)))
+	case conversation.NudgeBeforeDeadline:
+		ids := append(slices.Clone(cur.Raiser), cur.Respondent...)
+		if cur.Key == conversation.ReferralStageKey {
+			ids = k.People.Owing(ctx, c)
+		}
+		tell(ids, "%s reaches its deadline for %s on %s. If you can agree a way forward, propose it here.", c.ID, stage, k.Deadline(cur.Deadline))
+	case conversation.NudgeOverdue:
+		tell(k.People.Owing(ctx, c), "The deadline for %s passed at %s. Please respond or agree a way forward as soon as you can.", c.ID, deadline)
+		switch {
+		case cur.Key == conversation.ReferralStageKey:
+		case top:
+			tell(raising, "The deadline for %s passed at %s without a resolution. This is the last stage: you can refer the case to the %s, ask for mediation, propose a resolution, or extend with a reason.", c.ID, deadline, proto.Referral.Body)
+		default:
+			tell(raising, "The deadline for %s passed at %s without a resolution. You can escalate to %s, propose a resolution, or extend the deadline with a reason.", c.ID, deadline, proto.Stages[idx+1].Name)
+		}
+	case conversation.NudgeOverdueReminder:
+		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
+		tell(k.People.Owing(ctx, c), "%s is %d working day%s past its deadline for %s. Please pick it up today.", c.ID, days, plural(days), stage)
+	case conversation.NudgeStuck:
+		partnership, _ := k.People.PartnershipPeople(ctx)
+		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
+		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation.",
+			c.ID, days, plural(days), stage, proto.CategoryName(c.Category), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
+		tell(raising, "%s is still overdue, so we have let the partnership know. They may offer mediation.", c.ID)
+	}
+	return out
+}
+
+// nudged returns the messages of the nudge recorded by ev, to the people
+// recorded on it, built from c as stored now. It returns none when the
+// nudge no longer applies at now (the case moved on, or a later daily
+// reminder fell due while this one waited), so a delivery held up never
+// tells people something that stopped being true.
+func (r *Router) nudged(ctx context.Context, c *conversation.Case, ev conversation.Event) []Outbound {
+	e := r.Engine
+	if !e.Nudges.Applies(c, e.Protocol, e.Calendar, ev.Fields["key"], r.now()) {
+		return nil
+	}
+	to := strings.Split(ev.Fields["to"], ",")
+	var out []Outbound
+	for _, o := range r.Cards.NudgeMessages(ctx, c, conversation.NudgeKind(ev.Fields["nudge"]), ev.At) {
+		if slices.Contains(to, o.To) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// isNudge reports whether events are a recorded nudge.
+func isNudge(events []conversation.Event) bool {
+	return slices.ContainsFunc(events, func(e conversation.Event) bool { return e.Kind == conversation.EventNudged })
+}
+
+// nudgeWatcher returns who is told when recipient cannot be reached with a
+// nudge about c: the first of the raising side at the current stage, who
+// is waiting on the people a nudge chases, or nobody when the nudge was to
+// the raising side itself.
+func nudgeWatcher(c *conversation.Case, recipient string) string {
+	cur := c.Current()
+	if cur == nil || len(cur.Raiser) == 0 || slices.Contains(cur.Raiser, recipient) {
+		return ""
+	}
+	return cur.Raiser[0]
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
