@@ -123,7 +123,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{"Stage deadline", k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{"Other partnership", c.CrossBorder})
+		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
 		m.Fields = append(m.Fields, Field{"Serious concern", "Logged with the partnership"})
@@ -260,8 +260,12 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s. If you are not sure, contact them now all the same: they will help you judge the risk.\n\nNo case has been opened. When the child is safe, you can raise the disagreement here.",
+		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s. If you are not sure, contact them now all the same: they will help you judge the risk.",
 			frontDoor, police, emergency)
+		if support := strings.TrimSpace(rt.RequestForSupport); support != "" {
+			m.Text += "\n\nIf you are worried about a child's safety or wellbeing but they are not at immediate risk, use " + support + "."
+		}
+		m.Text += "\n\nNo case has been opened. When the child is safe, you can raise the disagreement here."
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo
 		m.Title = "Child protection conference decisions have their own route"

@@ -148,9 +148,13 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 			textField("reason", "Reason", "", true),
 		}
 	case conversation.VerbAcceptReferral:
-		f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
+		f.Intro = strings.TrimSpace(p.Referral.AcceptGuidance)
+		if f.Intro == "" {
+			f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
+		}
 		f.Fields = []conversation.Field{textField("text", "Note", "", false)}
 	case conversation.VerbReturnReferral:
+		f.Intro = strings.TrimSpace(p.Referral.ReturnGuidance)
 		opts := make([]conversation.Option, 0, len(p.Stages))
 		for _, s := range p.Stages {
 			opts = append(opts, conversation.Option{Value: s.Key, Label: s.Name})

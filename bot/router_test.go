@@ -65,7 +65,7 @@ func TestTypedCommands(t *testing.T) {
 		{"help", f.sam, "help", "help", "", "raise a disagreement"},
 		{"unknown words get help", f.sam, "what now", "help", "", "I couldn't match that to something I do, so nothing has changed."},
 		{"cancel closes a form", f.sam, "cancel", "notice", "", "Nothing from that form was sent"},
-		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "confident"},
+		{"raise opens intake", f.sam, "raise", "form", bot.FormIntake, "Before you start"},
 		{"raise asks a newcomer's profile first", newcomer.ID, "raise", "form", bot.FormProfile, "which agency"},
 		{"list", f.sam, "list", "list", "", cs.ID},
 		{"status of my case", f.priya, "status " + strings.ToLower(cs.ID), "card", "", "SCH-2291"},

@@ -293,6 +293,12 @@ func (c *Config) String() string {
 	line("protocol.partnership", c.Protocol.Partnership)
 	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	line("protocol.annual_report_to", c.Protocol.AnnualReportTo)
+	line("protocol.guidance", fmt.Sprintf("%d characters", len(c.Protocol.Guidance)))
+	checks := make([]string, len(c.Protocol.Reflection))
+	for i, r := range c.Protocol.Reflection {
+		checks[i] = r.Key
+	}
+	line("protocol.reflection", strings.Join(checks, ", "))
 	if cf := c.Protocol.Conference; cf != nil {
 		line("protocol.conference", fmt.Sprintf("category %s: %q", cf.Category, cf.Guidance))
 	} else {
@@ -312,6 +318,7 @@ func (c *Config) String() string {
 	line("protocol.routes.whistleblowing", rt.Whistleblowing)
 	line("protocol.routes.partnership_contact", rt.PartnershipContact)
 	line("protocol.routes.mediation", rt.Mediation)
+	line("protocol.routes.request_for_support", rt.RequestForSupport)
 	keys := make([]string, len(c.Protocol.Categories))
 	for i, k := range c.Protocol.Categories {
 		keys[i] = k.Key

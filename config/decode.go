@@ -468,6 +468,21 @@ func (d *nodeDecoder) partnership(e entry, at string, cfg *Config) {
 	}
 }
 
+// reflection decodes protocol.reflection, replacing the preset's checklist.
+func (d *nodeDecoder) reflection(e entry, at string, p *conversation.Protocol) {
+	items, ok := d.list(e, at)
+	if !ok {
+		return
+	}
+	checks := make([]conversation.ReflectionCheck, 0, len(items))
+	for i, it := range items {
+		var r conversation.ReflectionCheck
+		d.section(entry{val: it}, fmt.Sprintf("%s[%d]", at, i), reflectionKeys(&r))
+		checks = append(checks, r)
+	}
+	p.Reflection = checks
+}
+
 // stages decodes protocol.stages, replacing the preset's ladder.
 func (d *nodeDecoder) stages(e entry, at string, p *conversation.Protocol) {
 	items, ok := d.list(e, at)

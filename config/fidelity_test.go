@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // seed returns the text of a source document from the shared seeds folder
@@ -113,5 +115,114 @@ func TestConferenceOverride(t *testing.T) {
 	_, probs, err := Load(Options{Path: writeFile(t, "partnership: rotherham\nprotocol:\n  conference:\n    category: nowhere\n")})
 	if err == nil || !hasProblem(probs, SeverityError, "protocol.conference.category: the conference category \"nowhere\" is not one of the categories") {
 		t.Errorf("err %v, problems:\n%s", err, probs)
+	}
+}
+
+// plymouthQuestion is Plymouth's own opening question (000).
+const plymouthQuestion = "Can you help me understand why that decision was made?"
+
+// Plymouth (000): its tips page frames the protocol around neglect and gives
+// its own tips and opening question; they are Plymouth's guidance before
+// intake. Every other preset shows its own document's guidance instead.
+func TestPlymouthGuidanceIsPlymouths(t *testing.T) {
+	doc := seed(t, "000")
+	question := quoted(t, doc, plymouthQuestion)
+	quoted(t, doc, "Working with neglect often raises debate about the level of need")
+	quoted(t, doc, "The Importance of Confident Humility")
+	quoted(t, doc, "Emotions Propel Action")
+	quoted(t, doc, "Be Evidenced Based")
+	quoted(t, doc, "what can you or your agency do to be part of the solution")
+	p, err := Preset("plymouth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := conversation.IntakeForm(&p, nil).Intro
+	for _, want := range []string{question, "neglect", "Confident humility", "Emotions propel action",
+		"Be evidence based", "Be collaborative", "what you or your agency can do to be part of the solution"} {
+		if !strings.Contains(intro, want) {
+			t.Errorf("Plymouth's guidance before intake lacks %q:\n%s", want, intro)
+		}
+	}
+	for _, key := range PresetKeys() {
+		if key == "plymouth" {
+			continue
+		}
+		q, err := Preset(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		intro := conversation.IntakeForm(&q, nil).Intro
+		if intro == "" {
+			t.Errorf("%s shows no guidance before intake", key)
+		}
+		for _, plymouths := range []string{"help me understand", "help me see", "confident and humble", "Confident humility", "neglect"} {
+			if strings.Contains(intro, plymouths) {
+				t.Errorf("%s shows Plymouth's guidance (%q):\n%s", key, plymouths, intro)
+			}
+		}
+	}
+}
+
+// TestGuidanceAndReflectionOverride: a file words its own guidance and
+// reflection checklist, and an unknown checklist key is an error at its
+// place.
+func TestGuidanceAndReflectionOverride(t *testing.T) {
+	cfg, _ := mustLoad(t, Options{Path: writeFile(t, "partnership: generic\nprotocol:\n  guidance: Talk first.\n  reflection:\n    - {key: child_best_interest, label: kept the child first}\n")})
+	f := conversation.IntakeForm(&cfg.Protocol, nil)
+	if f.Intro != "Talk first." {
+		t.Errorf("intro = %q", f.Intro)
+	}
+	var labels []string
+	for _, fd := range f.Fields {
+		if fd.Key == conversation.FieldReflection {
+			for _, o := range fd.Options {
+				labels = append(labels, o.Value+"="+o.Label)
+			}
+		}
+	}
+	if strings.Join(labels, ";") != "child_best_interest=kept the child first" {
+		t.Errorf("reflection checklist = %q", labels)
+	}
+	_, probs, err := Load(Options{Path: writeFile(t, "partnership: generic\nprotocol:\n  reflection:\n    - {key: mood, label: felt fine}\n")})
+	if err == nil || !hasProblem(probs, SeverityError, "unknown reflection key \"mood\"") {
+		t.Errorf("err %v, problems:\n%s", err, probs)
+	}
+}
+
+// Devon (002, 003): difference is raised within the restorative principles,
+// with restorative reflective circles and restorative supervision or group
+// case discussion to help, and the reflection checklist asks about "personal
+// distress, impact, overidentification, trauma and unconscious motivation".
+func TestDevonGuidanceIsRestorative(t *testing.T) {
+	for _, src := range []string{"002", "003"} {
+		doc := seed(t, src)
+		quoted(t, doc, "Relational, Responsible, Resilient, Reflective, Respectful balance and clarity")
+		quoted(t, doc, "restorative reflective circles")
+		quoted(t, doc, "personal distress, impact, overidentification, trauma and unconscious motivation")
+	}
+	quoted(t, seed(t, "003"), "A Restorative Supervision or Group case discussion would help")
+	p, err := Preset("devon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := conversation.IntakeForm(&p, nil)
+	intro := strings.ToLower(f.Intro)
+	for _, want := range []string{"relational, responsible, resilient, reflective and respectful", "restorative reflective circles",
+		"restorative supervision or group case discussion", "professional curiosity"} {
+		if !strings.Contains(intro, want) {
+			t.Errorf("Devon's guidance lacks %q:\n%s", want, f.Intro)
+		}
+	}
+	var checklist string
+	for _, fd := range f.Fields {
+		if fd.Key == conversation.FieldReflection {
+			for _, o := range fd.Options {
+				checklist += o.Label + "\n"
+			}
+		}
+	}
+	if !strings.Contains(strings.ReplaceAll(checklist, "over-identification", "overidentification"),
+		"personal distress, impact, overidentification, trauma and unconscious motivation") {
+		t.Errorf("Devon's reflection checklist:\n%s", checklist)
 	}
 }

@@ -77,6 +77,9 @@ func protocolKeys(p *conversation.Protocol) []field {
 			}},
 		{key: "partnership_short", dst: &p.PartnershipShort, doc: "a short form of the partnership's name, such as Devon SCP, where space is tight"},
 		{key: "annual_report_to", dst: &p.AnnualReportTo, doc: "who the protocol's annual report is tabled with, such as the Partnership Executive Group"},
+		{key: "guidance", dst: &p.Guidance, doc: "the protocol's own guidance, shown before the intake questions"},
+		{key: "reflection", typ: "list", def: "(the preset's checklist)", doc: "the \"Before raising it, I have…\" checklist; replaces the preset's whole list",
+			items: reflectionKeys(&conversation.ReflectionCheck{}), parse: func(d *nodeDecoder, e entry, at string) { d.reflection(e, at, p) }},
 		{key: "stages", typ: "list", def: "(the preset's stages)", doc: "the ladder, lowest first; replaces the preset's whole list",
 			items: stageKeys(&conversation.Stage{}), parse: func(d *nodeDecoder, e entry, at string) { d.stages(e, at, p) }},
 		{key: "referral", doc: "the formal referral to the partnership above the top stage", items: referralKeys(&p.Referral),
@@ -122,6 +125,15 @@ func referralKeys(r *conversation.Referral) []field {
 		{key: "days", dst: &r.Days, doc: "working days to consider it"},
 		{key: "ack_days", dst: &r.AckDays, doc: "working days to acknowledge it"},
 		{key: "guidance", dst: &r.Guidance, doc: "guidance shown with the referral"},
+		{key: "accept_guidance", dst: &r.AcceptGuidance, doc: "what accepting a referral means, shown on the Accept form"},
+		{key: "return_guidance", dst: &r.ReturnGuidance, doc: "what returning a referral with advice means, shown on the Return form"},
+	}
+}
+
+func reflectionKeys(r *conversation.ReflectionCheck) []field {
+	return []field{
+		{key: "key", dst: &r.Key, doc: "which stored check this is: one of the checks a case keeps"},
+		{key: "label", dst: &r.Label, doc: "the check as people read it"},
 	}
 }
 
@@ -142,6 +154,7 @@ func routeKeys(r *conversation.Routes) []field {
 		route("whistleblowing", &r.Whistleblowing, "the whistleblowing policy, for a disagreement with one's own organisation"),
 		route("partnership_contact", &r.PartnershipContact, "the partnership's email or phone"),
 		route("mediation", &r.Mediation, "who offers mediation or a restorative facilitator for a stuck case"),
+		route("request_for_support", &r.RequestForSupport, "the online request for support form offered beside the front door"),
 	}
 }
 

@@ -104,13 +104,6 @@ const (
 	MaxChildRef  = 40
 )
 
-// Guidance is the protocol's short advice, shown before intake.
-const Guidance = "Before you start, a moment to prepare:\n" +
-	"• Be confident and humble: trust your experience, and remember nobody holds every answer.\n" +
-	"• Strong feelings are natural. Keep calm, avoid blame and keep the child at the centre.\n" +
-	"• Bring your evidence. If it is a gut feeling, say so and own it.\n" +
-	"• Open with a question that seeks to understand, such as \"Could you help me see how that decision was reached?\""
-
 // IntakeForm returns the questions for raising a disagreement under p, with
 // agencies as the choices for both agency fields.
 func IntakeForm(p *Protocol, agencies []Option) Form {
@@ -121,7 +114,7 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 	return Form{
 		Key:   "intake",
 		Title: "Raise a disagreement",
-		Intro: Guidance,
+		Intro: strings.TrimSpace(p.Guidance),
 		Fields: []Field{
 			{Key: FieldImmediateRisk, Type: FieldYesNo, Required: true, Unsure: true,
 				Label: "Is a child at immediate risk of significant harm?",
@@ -163,22 +156,28 @@ func IntakeForm(p *Protocol, agencies []Option) Form {
 					{Value: string(UrgencyUrgent), Label: "Urgently"},
 				}},
 			{Key: FieldReflection, Type: FieldCheckboxes,
-				Label: "Before raising it, I have…",
-				Options: []Option{
-					{Value: "discussed_with_lead", Label: "talked it through with my safeguarding lead or manager"},
-					{Value: "child_best_interest", Label: "checked that only the child's best interest drives this"},
-					{Value: "motivation_considered", Label: "considered my own motivation and any over-identification with one family member"},
-				}},
+				Label:   "Before raising it, I have…",
+				Options: reflectionOptions(p)},
 			{Key: FieldFamilyInformed, Type: FieldYesNo, Required: true,
 				Label: "Does the family know about this disagreement?"},
 			{Key: FieldCrossBorder, Type: FieldText, MaxLen: MaxShortText,
 				Label: "Other partnership, if the case crosses a border",
-				Help:  "Leave blank if the child and both agencies are in this partnership's area."},
+				Help:  p.CrossBorderHelp()},
 			{Key: FieldSeriousConcern, Type: FieldYesNo, Required: true,
 				Label: "Is this a serious concern the partnership should know about now?",
 				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
 		},
 	}
+}
+
+// reflectionOptions are the protocol's reflection checklist as choices.
+func reflectionOptions(p *Protocol) []Option {
+	checks := p.ReflectionChecks()
+	opts := make([]Option, 0, len(checks))
+	for _, r := range checks {
+		opts = append(opts, Option{Value: r.Key, Label: r.Label})
+	}
+	return opts
 }
 
 // aboutOptions are the answers to "What is the disagreement about?": a
@@ -386,11 +385,11 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	in.Urgency = Urgency(get(FieldUrgency))
 	for _, r := range splitList(get(FieldReflection)) {
 		switch r {
-		case "discussed_with_lead":
+		case ReflectionDiscussedWithLead:
 			in.Reflection.DiscussedWithLead = true
-		case "child_best_interest":
+		case ReflectionChildBestInterest:
 			in.Reflection.ChildBestInterest = true
-		case "motivation_considered":
+		case ReflectionMotivationConsidered:
 			in.Reflection.MotivationConsidered = true
 		}
 	}

@@ -1,6 +1,10 @@
 package conversation
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Tiers pair one person from each side at the same level of seniority.
 const (
@@ -31,6 +35,12 @@ type Referral struct {
 	Days     int    `yaml:"days" json:"days"`         // working days to consider it
 	AckDays  int    `yaml:"ack_days" json:"ack_days"` // working days to acknowledge
 	Guidance string `yaml:"guidance" json:"guidance"`
+	// AcceptGuidance tells the partnership's role what accepting a referral
+	// leads to, as the document describes it; empty uses a general sentence.
+	AcceptGuidance string `yaml:"accept_guidance,omitempty" json:"accept_guidance,omitempty"`
+	// ReturnGuidance tells the partnership's role when and how a referral
+	// goes back with advice; empty shows none.
+	ReturnGuidance string `yaml:"return_guidance,omitempty" json:"return_guidance,omitempty"`
 }
 
 // Routes are the ways out of the ladder: where a person is sent instead of
@@ -43,6 +53,10 @@ type Routes struct {
 	Whistleblowing     string `yaml:"whistleblowing" json:"whistleblowing"`           // the whistleblowing policy
 	PartnershipContact string `yaml:"partnership_contact" json:"partnership_contact"` // email or phone of the partnership
 	Mediation          string `yaml:"mediation" json:"mediation"`                     // who offers mediation or a facilitator
+	// RequestForSupport is the partnership's way to ask children's services
+	// for support about a child who is not at immediate risk (Devon's
+	// "request for support online form"), shown beside the front door.
+	RequestForSupport string `yaml:"request_for_support,omitempty" json:"request_for_support,omitempty"`
 }
 
 // Category is one kind of disagreement a partnership recognises.
@@ -88,6 +102,54 @@ type Protocol struct {
 	// instead of sending the person to a dissent procedure. When nil, a
 	// conference decision leads out to Routes.DissentProcedure.
 	Conference *Conference `yaml:"conference,omitempty" json:"conference,omitempty"`
+
+	// Guidance is the protocol's own advice to someone about to raise a
+	// disagreement, from its document, shown before the intake questions;
+	// empty shows none.
+	Guidance string `yaml:"guidance,omitempty" json:"guidance,omitempty"`
+
+	// Reflection words the intake's "Before raising it, I have…"
+	// checklist as the document does. Each key is one of ReflectionKeys;
+	// when empty, DefaultReflection is asked.
+	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
+}
+
+// ReflectionCheck is one item of the reflection checklist: its key (one of
+// ReflectionKeys, which the case keeps) and the words shown for it.
+type ReflectionCheck struct {
+	Key   string `yaml:"key" json:"key"`
+	Label string `yaml:"label" json:"label"`
+}
+
+// Keys of the reflection checklist, as kept on a case (Reflection).
+const (
+	ReflectionDiscussedWithLead    = "discussed_with_lead"
+	ReflectionChildBestInterest    = "child_best_interest"
+	ReflectionMotivationConsidered = "motivation_considered"
+)
+
+// ReflectionKeys are the keys a protocol's reflection checklist may use.
+func ReflectionKeys() []string {
+	return []string{ReflectionDiscussedWithLead, ReflectionChildBestInterest, ReflectionMotivationConsidered}
+}
+
+// DefaultReflection is the reflection checklist of a protocol that words
+// none of its own.
+func DefaultReflection() []ReflectionCheck {
+	return []ReflectionCheck{
+		{Key: ReflectionDiscussedWithLead, Label: "talked it through with my safeguarding lead or manager"},
+		{Key: ReflectionChildBestInterest, Label: "checked that only the child's best interest drives this"},
+		{Key: ReflectionMotivationConsidered, Label: "considered my own motivation and any over-identification with one family member"},
+	}
+}
+
+// ReflectionChecks returns the protocol's reflection checklist, or
+// DefaultReflection when it words none.
+func (p *Protocol) ReflectionChecks() []ReflectionCheck {
+	if len(p.Reflection) == 0 {
+		return DefaultReflection()
+	}
+	return p.Reflection
 }
 
 // Conference is how a protocol that covers conference decisions handles
@@ -191,6 +253,20 @@ func (p *Protocol) Validate() error {
 	}
 	if len(p.Categories) == 0 {
 		fe.Add("categories", "at least one category is needed")
+	}
+	seenCheck := map[string]bool{}
+	for i, r := range p.Reflection {
+		at := fmt.Sprintf("reflection[%d]", i)
+		switch {
+		case !slices.Contains(ReflectionKeys(), r.Key):
+			fe.Add(at+".key", fmt.Sprintf("unknown reflection key %q (use %s)", r.Key, strings.Join(ReflectionKeys(), ", ")))
+		case seenCheck[r.Key]:
+			fe.Add(at+".key", "the key "+r.Key+" is used twice")
+		}
+		seenCheck[r.Key] = true
+		if strings.TrimSpace(r.Label) == "" {
+			fe.Add(at+".label", "a reflection item needs a label")
+		}
 	}
 	if p.Conference != nil && p.CategoryName(p.Conference.Category) == p.Conference.Category {
 		fe.Add("conference.category", fmt.Sprintf("the conference category %q is not one of the categories", p.Conference.Category))

@@ -130,7 +130,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		{"Family told of the disagreement", yes(c.FamilyInformed)},
 	}
 	if c.CrossBorder != "" {
-		r.Summary = append(r.Summary, Line{"Other partnership", c.CrossBorder})
+		r.Summary = append(r.Summary, Line{conversation.CrossBorderLabel, p.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
 		r.Summary = append(r.Summary, Line{"Serious concern", "Logged with the partnership"})
