@@ -24,15 +24,22 @@ import (
 // order with a shared 2 s budget; the first failure answers.
 type readyCheck func(ctx context.Context, a *app) (problem string)
 
-// readyChecks are what /readyz checks. Others append to it from init, as
-// platforms do.
-var readyChecks = []readyCheck{
-	func(ctx context.Context, a *app) string {
-		if err := a.store.Ping(ctx); err != nil {
-			return storeProblem(a.log, err)
-		}
-		return ""
-	},
+// storeAnswers is the check that the store answers a ping.
+func storeAnswers(ctx context.Context, a *app) string {
+	if err := a.store.Ping(ctx); err != nil {
+		return storeProblem(a.log, err)
+	}
+	return ""
+}
+
+// readyNotes are the lines /readyz adds after "ready", such as a platform
+// running without authentication.
+func (a *app) readyNotes() []string {
+	var notes []string
+	if a.teamsInsecure.Load() {
+		notes = append(notes, "warning: teams.insecure_no_auth is on: Teams requests are NOT authenticated")
+	}
+	return notes
 }
 
 // adminMux returns the admin listener's routes: Prometheus metrics,
@@ -58,17 +65,15 @@ func (a *app) adminMux() *http.ServeMux {
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	for _, check := range readyChecks {
+	for _, check := range readyChecks() {
 		if problem := check(ctx, a); problem != "" {
 			http.Error(w, problem, http.StatusServiceUnavailable)
 			return
 		}
 	}
 	w.Write([]byte("ready\n"))
-	for _, note := range readyNotes {
-		if n := note(); n != "" {
-			w.Write([]byte(n + "\n"))
-		}
+	for _, note := range a.readyNotes() {
+		w.Write([]byte(note + "\n"))
 	}
 }
 

@@ -27,13 +27,6 @@ import (
 // data file can use it) and answers each connection with a read
 // transaction's WriteTo of the whole file, without stopping writes.
 
-func init() {
-	subcommands["backup"] = runBackup
-	subcommands["restore"] = runRestore
-	subcommands["migrate"] = runMigrate
-	platforms = append(platforms, startBackupSocket)
-}
-
 // backupSocket is where serve answers backup requests for the data file at path.
 func backupSocket(path string) string { return path + ".backup.sock" }
 

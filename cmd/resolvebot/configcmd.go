@@ -8,8 +8,6 @@ import (
 	"github.com/resolvebot/resolvebot/config"
 )
 
-func init() { subcommands["config"] = configCommand }
-
 const configUsage = `Usage:
   resolvebot config check [--print] [--config FILE] [--addr ADDR] [--data FILE]
       Print every problem in the configuration, each with its place, and exit

@@ -11,8 +11,6 @@ import (
 	"github.com/resolvebot/resolvebot/config"
 )
 
-func init() { subcommands["healthcheck"] = healthcheckCommand }
-
 const healthcheckUsage = `Usage: resolvebot healthcheck [--ready] [--url URL] [--timeout 5s]
 
 Asks a running resolvebot whether it is healthy and exits 0 when it answers

@@ -11,10 +11,6 @@ import (
 	"github.com/resolvebot/resolvebot/config"
 )
 
-func init() {
-	subcommands["loadtest"] = loadtestCommand
-}
-
 const loadtestUsage = `Usage: resolvebot loadtest [--url URL] [--requests N] [--duration D] [--concurrency N]
                           [--mix KINDS] [--cases N] [--config FILE] [--allow-remote]
 

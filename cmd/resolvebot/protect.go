@@ -22,12 +22,6 @@ import (
 // toolNow is the clock of the admin commands; tests move it.
 var toolNow = time.Now
 
-func init() {
-	subcommands["rekey"] = runRekey
-	subcommands["purge"] = runPurge
-	platforms = append(platforms, startPurge)
-}
-
 // sealStore wraps s so case text and child references are sealed with the
 // configured keys; with none, it stores plain text but refuses to show
 // sealed values it cannot open. It closes s on error.

@@ -17,11 +17,6 @@ import (
 	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
-func init() {
-	subcommands["report"] = reportCommand
-	subcommands["export"] = exportCommand
-}
-
 // openApp loads the configuration and opens the store for a one-off command.
 func openApp(ctx context.Context, opts config.Options, stderr io.Writer) (*app, *config.Config, bool) {
 	cfg, _, ok := loadConfig(opts, stderr)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/term"
@@ -22,10 +23,6 @@ import (
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 	"github.com/resolvebot/resolvebot/scheduler"
 )
-
-// subcommands are extra commands that parse their own flags, such as
-// "slack" for "resolvebot slack manifest". Each adds itself from its own file.
-var subcommands = map[string]func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int{}
 
 const usage = `Usage: resolvebot [command] [flags]
 
@@ -70,7 +67,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	if sub, ok := subcommands[cmd]; ok {
+	if sub, ok := commands()[cmd]; ok {
 		return sub(ctx, args, stdin, stdout, stderr)
 	}
 	fs := newFlags(cmd, usage, stderr)
@@ -208,6 +205,10 @@ type app struct {
 	scheduler  *scheduler.Scheduler
 	schedules  scheduler.Schedules
 	log        *slog.Logger
+
+	// teamsInsecure is set while Teams runs with insecure_no_auth, so
+	// /readyz says so.
+	teamsInsecure atomic.Bool
 }
 
 // orNever maps a configured 0 ("none") to the policy's negative "never",
@@ -320,21 +321,13 @@ func (a *app) runConsole(ctx context.Context, stdin io.Reader, stdout io.Writer,
 
 // platform starts one chat platform when it is configured: it mounts its
 // HTTP routes on mux and starts any background connection. It returns a
-// function that stops it, or nil. Each platform adds itself to platforms
-// from its own file in this package.
+// function that stops it, or nil. serve starts those that platforms lists.
 type platform func(ctx context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (stop func(), err error)
-
-// platforms are the chat platforms serve starts, in order.
-var platforms []platform
-
-// readyNotes add lines to /readyz, such as a platform running without
-// authentication. Platforms append to it when they start.
-var readyNotes []func() string
 
 // serve runs the HTTP listener until ctx is cancelled, then shuts down cleanly.
 func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) int {
 	mux := http.NewServeMux()
-	for _, p := range platforms {
+	for _, p := range platforms() {
 		stop, err := p(ctx, a, cfg, mux)
 		if err != nil {
 			log.Error("start platform", "err", err)

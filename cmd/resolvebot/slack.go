@@ -16,11 +16,6 @@ import (
 	"github.com/resolvebot/resolvebot/config"
 )
 
-func init() {
-	platforms = append(platforms, startSlack)
-	subcommands["slack"] = slackCommand
-}
-
 // startSlack connects Slack when a bot token is set: over Socket Mode when
 // SLACK_APP_TOKEN is set, otherwise on POST /slack/events, which needs the
 // signing secret.

@@ -18,10 +18,6 @@ import (
 // identity logged at start and checked by /readyz, and "resolvebot store
 // reset-identity" for an operator who accepts a Redis that came back empty.
 
-func init() {
-	subcommands["store"] = runStore
-}
-
 // identified is a store that knows the identity it opened (the Redis store).
 type identified interface {
 	Identity() conversation.StoreIdentity

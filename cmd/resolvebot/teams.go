@@ -7,28 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"sync/atomic"
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/config"
 )
-
-// teamsInsecure is set while Teams runs with insecure_no_auth, so /readyz
-// says so.
-var teamsInsecure atomic.Bool
-
-func init() {
-	platforms = append(platforms, startTeams)
-	subcommands["teams"] = teamsCommand
-	readyNotes = append(readyNotes, func() string {
-		if teamsInsecure.Load() {
-			return "warning: teams.insecure_no_auth is on: Teams requests are NOT authenticated"
-		}
-		return ""
-	})
-}
 
 // teamsPath is where the Bot Framework posts activities.
 const teamsPath = "/api/messages"
@@ -49,11 +33,11 @@ func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMu
 	}
 	if t.InsecureNoAuth {
 		log.Warn("teams.insecure_no_auth is on: requests to " + teamsPath + " are NOT authenticated; use this only with the local emulator")
-		teamsInsecure.Store(true)
+		a.teamsInsecure.Store(true)
 	}
 	mux.Handle("POST "+teamsPath, ad)
 	log.Info("teams: http", "path", teamsPath, "app_type", t.AppType)
-	return func() { ad.Wait(); teamsInsecure.Store(false) }, nil
+	return func() { ad.Wait(); a.teamsInsecure.Store(false) }, nil
 }
 
 // teamsOptions carries the Teams configuration into the adapter's options:

@@ -9,8 +9,6 @@ import (
 	"strings"
 )
 
-func init() { subcommands["version"] = versionCommand }
-
 // Set by release builds with
 // -ldflags "-X main.version=v1.2.3 -X main.commit=… -X main.date=…";
 // when empty, the Go toolchain's build information is used instead.
