@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
@@ -199,7 +200,7 @@ func New(tb testing.TB, opts Options) *Env {
 	}
 	clock := NewClock(start)
 	cal := conversation.NewCalendar(London, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
-	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
+	agencies, partnership := botconfig.Directory(cfg.Directory)
 	people := bot.NewPeople(store, agencies, partnership, clock.Now)
 	if err := people.Seed(context.Background()); err != nil {
 		tb.Fatalf("seed people: %v", err)

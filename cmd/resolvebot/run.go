@@ -17,6 +17,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/console"
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
@@ -243,7 +244,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	warnPlaintext(cfg, log)
 	logStoreIdentity(log, store)
 	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
-	agencies, partnership := bot.DirectoryFromConfig(cfg.Directory)
+	agencies, partnership := botconfig.Directory(cfg.Directory)
 	people := bot.NewPeople(store, agencies, partnership, nil)
 	if err := people.Seed(ctx); err != nil {
 		store.Close()

@@ -1,16 +1,16 @@
-package bot_test
+package botconfig_test
 
 import (
 	"testing"
 
-	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// TestDirectoryFromConfig carries every contact over: each tier, the
+// TestDirectory carries every contact over: each tier, the
 // safeguarding leads and the partnership roles.
-func TestDirectoryFromConfig(t *testing.T) {
+func TestDirectory(t *testing.T) {
 	d := config.Directory{
 		Agencies: []config.Agency{{Key: "csc", Name: "Social Care",
 			Contacts: config.AgencyContacts{
@@ -22,7 +22,7 @@ func TestDirectoryFromConfig(t *testing.T) {
 		}},
 		PartnershipRoles: []config.PartnershipRole{{Name: "Pat", Email: "pat@scp.example.org", Role: "partnership manager"}},
 	}
-	agencies, partnership := bot.DirectoryFromConfig(d)
+	agencies, partnership := botconfig.Directory(d)
 	if len(agencies) != 1 || len(partnership) != 1 || partnership[0].Role != "partnership manager" {
 		t.Fatalf("agencies %+v, partnership %+v", agencies, partnership)
 	}
