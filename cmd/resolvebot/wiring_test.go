@@ -107,3 +107,30 @@ func collection(e ast.Expr) bool {
 	}
 	return false
 }
+
+// TestUsageNamesEveryCommand keeps `resolvebot help` and the wiring in
+// step: every command the help lists runs, and every wired command is
+// listed.
+func TestUsageNamesEveryCommand(t *testing.T) {
+	listed := map[string]bool{}
+	section := usage[strings.Index(usage, "Commands:\n"):strings.Index(usage, "\nEach command")]
+	for _, line := range strings.Split(section, "\n")[1:] {
+		if strings.HasPrefix(line, "  ") && !strings.HasPrefix(line, "   ") {
+			listed[strings.Fields(line)[0]] = true
+		}
+	}
+	wired := commands()
+	for name := range listed {
+		if _, ok := wired[name]; !ok && name != "serve" && name != "console" {
+			t.Errorf("usage lists %q but commands() does not wire it", name)
+		}
+	}
+	for name := range wired {
+		if !listed[name] {
+			t.Errorf("commands() wires %q but usage does not list it", name)
+		}
+	}
+	if len(listed) < 10 {
+		t.Fatalf("read %d commands from usage: %v", len(listed), listed)
+	}
+}
