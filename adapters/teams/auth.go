@@ -58,6 +58,29 @@ type signingKey struct {
 // keySet fetches the signing keys named by the OpenID metadata document and
 // caches them. Keys are fetched again when they are older than keyTTL, and
 // when a token names an unknown key id, at most once per keyRefreshInterval.
+//
+// It is hand-written on purpose: github.com/MicahParks/keyfunc/v3 v3.9.1 with
+// github.com/MicahParks/jwkset v0.11.4 was tried (issue 18 item 8) and loses
+// behaviours the token tests check:
+//   - endorsements: NewStorageFromHTTP's refresh decodes the key set into
+//     JWKSMarshal (fixed RFC 7517/7518 fields, no map for other members) and
+//     hands Storage.KeyReplaceAll only []JWK, so each key's channel list is
+//     gone ("signing key does not endorse the channel");
+//   - 503 while keys cannot be fetched: httpClient.KeyRead passes a failed
+//     refresh to RefreshErrorHandler and returns ErrKeyNotFound, the same as
+//     a truly unknown kid, and a first fetch that fails leaves an empty store
+//     (keyfunc defaults NoErrorReturnFirstHTTPReq to true) (TestKeysUnavailable);
+//   - refresh timing: the unknown-kid limit is a golang.org/x/time/rate
+//     Limiter on the wall clock and the periodic refresh a time.Ticker, so
+//     neither follows the injected clock, and there is no shorter retry
+//     while no keys have been fetched ("unknown kid after exactly one
+//     refresh", TestKeysUnavailable);
+//   - jwks_uri: NewStorageFromHTTP fixes the key set URL when built; its
+//     refreshes never read the OpenID metadata document again.
+//
+// Working round all four leaves the cache, timing, error kinds, metadata
+// fetch and endorsement parsing hand-written still, with jwkset only
+// decoding n and e.
 type keySet struct {
 	metadataURL string
 	client      *http.Client
