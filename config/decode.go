@@ -468,39 +468,45 @@ func (d *nodeDecoder) partnership(e entry, at string, cfg *Config) {
 	}
 }
 
+// sections decodes a list of mappings at path, each item by the keys that
+// keys gives for a fresh value. It reports false, with the problem placed,
+// when the value is not a list.
+func sections[T any](d *nodeDecoder, e entry, path string, keys func(*T) []field) ([]T, bool) {
+	items, ok := d.list(e, path)
+	if !ok {
+		return nil, false
+	}
+	out := make([]T, 0, len(items))
+	for i, it := range items {
+		var v T
+		d.section(entry{val: it}, fmt.Sprintf("%s[%d]", path, i), keys(&v))
+		out = append(out, v)
+	}
+	return out, true
+}
+
 // reflection decodes protocol.reflection, replacing the preset's checklist.
 func (d *nodeDecoder) reflection(e entry, at string, p *conversation.Protocol) {
-	items, ok := d.list(e, at)
-	if !ok {
-		return
+	if checks, ok := sections(d, e, at, reflectionKeys); ok {
+		p.Reflection = checks
 	}
-	checks := make([]conversation.ReflectionCheck, 0, len(items))
-	for i, it := range items {
-		var r conversation.ReflectionCheck
-		d.section(entry{val: it}, fmt.Sprintf("%s[%d]", at, i), reflectionKeys(&r))
-		checks = append(checks, r)
-	}
-	p.Reflection = checks
 }
 
 // stages decodes protocol.stages, replacing the preset's ladder.
 func (d *nodeDecoder) stages(e entry, at string, p *conversation.Protocol) {
-	items, ok := d.list(e, at)
+	stages, ok := sections(d, e, at, stageKeys)
 	if !ok {
 		return
 	}
-	stages := make([]conversation.Stage, 0, len(items))
-	for i, it := range items {
-		var s conversation.Stage
-		d.section(entry{val: it}, fmt.Sprintf("%s[%d]", at, i), stageKeys(&s))
+	for i := range stages {
 		// One tier given: the other side is at the same tier.
+		s := &stages[i]
 		if s.RespondentTier == "" {
 			s.RespondentTier = s.RaiserTier
 		}
 		if s.RaiserTier == "" {
 			s.RaiserTier = s.RespondentTier
 		}
-		stages = append(stages, s)
 	}
 	p.Stages = stages
 }
