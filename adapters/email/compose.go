@@ -101,16 +101,16 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case) Notice {
 	if p.Name != "" {
 		what += ", being resolved under the " + p.Name
 		if p.Partnership != "" {
-			what += " of " + p.Partnership
+			what += " of " + the(p.Partnership)
 		}
 	}
 	n.Context = "It is " + what + "."
 	if c.Status.Active() {
 		n.Context += " It is at " + stageText(p, cur.Key) + "."
 	}
-	partnership := p.Partnership
-	if partnership == "" {
-		partnership = "your safeguarding partnership"
+	partnership := "your safeguarding partnership"
+	if p.Partnership != "" {
+		partnership = the(p.Partnership)
 	}
 	operator := s.opts.Operator
 	if operator == "" {
@@ -119,6 +119,18 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case) Notice {
 	n.Footer = "You are receiving this because you are named on case " + c.ID + " under " + partnership +
 		"'s case resolution process, and email is how resolvebot reaches you. resolvebot is run by " + operator + "."
 	return n
+}
+
+// the puts "the" before a body's name ("the Devon Safeguarding Children
+// Partnership") unless it already starts with an article or "your".
+func the(name string) string {
+	lower := strings.ToLower(name)
+	for _, p := range []string{"the ", "a ", "an ", "your "} {
+		if strings.HasPrefix(lower, p) {
+			return name
+		}
+	}
+	return "the " + name
 }
 
 // stageText names the stage with key: "stage 2, Manager to manager".
