@@ -390,7 +390,13 @@ func sign(ts int64, body []byte) string {
 // interact posts an interactivity payload to addr, signed.
 func (c *slackClient) interact(addr string, payload map[string]any) result {
 	p, _ := json.Marshal(payload)
-	body := []byte(url.Values{"payload": {string(p)}}.Encode())
+	return c.postForm(addr, url.Values{"payload": {string(p)}})
+}
+
+// postForm posts form to addr's Slack endpoint, signed as Slack signs it,
+// and times the answer.
+func (c *slackClient) postForm(addr string, form url.Values) result {
+	body := []byte(form.Encode())
 	ts := time.Now().Unix()
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -194,24 +193,8 @@ func slowRequest(addr string, from net.Addr, drip time.Duration, stop <-chan str
 
 // command sends a signed slash command with text as user.
 func (c *slackClient) command(addr, user, text string) result {
-	body := []byte(url.Values{"command": {"/resolve"}, "text": {text}, "team_id": {team}, "user_id": {user},
-		"trigger_id": {"trig"}, "channel_id": {"D0" + user}}.Encode())
-	ts := time.Now().Unix()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("X-Slack-Signature", sign(ts, body))
-	r := result{sent: time.Now()}
-	resp, err := c.hc.Do(req)
-	r.latency = time.Since(r.sent)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	r.status, r.body = resp.StatusCode, string(b)
-	return r
+	return c.postForm(addr, url.Values{"command": {"/resolve"}, "text": {text}, "team_id": {team}, "user_id": {user},
+		"trigger_id": {"trig"}, "channel_id": {"D0" + user}})
 }
 
 // readyz asks the bot whether it is ready, on a fresh connection.
