@@ -304,9 +304,17 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	switch {
 	case in.FormKey == FormIntake:
-		return r.raise(ctx, in)
+		return r.raise(ctx, in, false)
+	case in.FormKey == FormIntakeSend:
+		return r.sendChecked(ctx, in)
+	case in.FormKey == FormIntakeChange:
+		return r.changeAnswer(ctx, in)
 	case in.FormKey == FormProfile:
-		per, err := r.People.SaveProfile(ctx, in.Actor, in.Values["name"], in.Values["agency"], in.Values["manager"])
+		values := maps(in.Values)
+		if err := chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
+			return Reply{}, err
+		}
+		per, err := r.People.SaveProfile(ctx, in.Actor, values["name"], values["agency"], values["manager"])
 		if err != nil {
 			return Reply{}, err
 		}
@@ -322,24 +330,45 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
 }
 
-// raise validates intake, resolves the respondent and opens the case. The
-// answers are kept as a draft until the case is open, so nothing is lost.
-func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
+// raise validates intake and resolves the respondent. Complete answers
+// that stay on the ladder are kept as the person's draft and shown back
+// to be checked; checked answers (send) open the case. An answer that
+// leads out of the ladder is pointed the right way at once. The answers
+// are kept as a draft until the case is open, so nothing is lost.
+func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error) {
 	values := maps(in.Values)
 	f := r.IntakeForm(ctx, in.Actor)
+	fe := chooseAnswers(f, values)
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
 		per, err := r.People.Resolve(ctx, v)
 		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {
 			return Reply{}, err
 		}
-		if err != nil {
-			r.saveDraft(ctx, in.Actor, values)
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{conversation.FieldRespondent: conversation.ErrorMessage(err)}}
+		switch {
+		case err != nil:
+			fe.Add(conversation.FieldRespondent, conversation.ErrorMessage(err))
+		case per.ID == in.Actor:
+			fe.Add(conversation.FieldRespondent, "You can't raise a disagreement with yourself. Choose the other professional.")
+		default:
+			values[conversation.FieldRespondent] = per.ID
 		}
-		values[conversation.FieldRespondent] = per.ID
 	}
 	input, err := conversation.ParseIntake(f, values)
+	if err != nil || input.Route() == "" {
+		// Off the ladder, the other answers do not matter.
+		for k, msg := range conversation.ErrorFields(err) {
+			fe.Add(k, msg)
+		}
+		if len(fe) > 0 {
+			err = fe.Err()
+		}
+	}
+	if err == nil && input.Route() == "" && !send {
+		if err := r.SaveDraft(ctx, in.Actor, values, len(f.Fields)); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Messages: []Message{r.checkMessage(ctx, f, values, "")}}, nil
+	}
 	if err == nil {
 		var res *conversation.Result
 		res, err = r.Engine.Raise(ctx, in.Actor, input)
