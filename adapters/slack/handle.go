@@ -333,6 +333,8 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 		return a.openCase(ctx, w, per, ic.TriggerID, act.Value)
 	case dispatched(act.ActionID) && ic.View.ID != "":
 		return a.routeOut(ic, act)
+	case act.ActionID == actionChange && ic.View.ID != "":
+		return a.changeAnswer(ctx, ic, w, per, act.Value)
 	case strings.HasPrefix(act.ActionID, actionPrefix):
 	default:
 		return outcome{}
@@ -411,6 +413,30 @@ func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction)
 	}}
 }
 
+// changeAnswer answers "Change" beside an answer on check your answers:
+// the modal turns back into the intake form with every answer in place
+// and the cursor on the one to change.
+func (a *Adapter) changeAnswer(ctx context.Context, ic slack.InteractionCallback, w who, per *conversation.Person, key string) outcome {
+	reply := a.handle(ctx, "change", bot.ChangeChecked(per.ID, key))
+	meta, _ := decodeMeta(ic.View.PrivateMetadata)
+	var view slack.ModalViewRequest
+	if f := formOf(reply); f != nil {
+		view = renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.slackUserOf(ctx, w.team))
+	} else {
+		view = renderInfoModal("Not saved", a.others(reply)...)
+	}
+	id, hash := ic.View.ID, ic.View.Hash
+	return outcome{after: func(ctx context.Context) {
+		err := a.call(ctx, "views.update", func(ctx context.Context) error {
+			_, err := a.api.UpdateViewContext(ctx, view, "", hash, id)
+			return err
+		})
+		if err != nil {
+			a.log.Warn("update view failed", "err", err)
+		}
+	}}
+}
+
 // openCase shows a whole case and its timeline in a modal. The view is
 // recorded on the case's timeline (Engine.View); a refusal is recorded too
 // and the person is told why in the modal.
@@ -451,6 +477,9 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		a.log.Error("read form failed", "form", meta.Form, "err", err)
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
 	}
+	if meta.Form == bot.FormIntakeSend {
+		values = map[string]string{bot.CheckDigest: meta.Digest} // check your answers has no inputs
+	}
 	kind := meta.Form
 	if strings.HasPrefix(kind, bot.ActionFormPrefix) {
 		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
@@ -486,6 +515,10 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		if len(errs) > 0 {
 			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}
 		}
+	}
+	if m := bot.CheckOf(reply.Messages); m != nil {
+		// Complete answers: shown back to check before anything is sent.
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderCheck(*m, formMeta{Concern: meta.Concern})))}
 	}
 	if f := formOf(reply); f != nil {
 		next := formMeta{Form: f.Form.Key, Case: f.FormCase, Version: f.FormVersion, Concern: meta.Concern}

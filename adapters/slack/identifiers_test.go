@@ -72,6 +72,7 @@ func TestIntakeIdentifierWarning(t *testing.T) {
 				answers[conversation.FieldConcern] = want
 			}
 			r = h.submit(sam, "Vtrig-i", warned, answers)
+			r = h.sendChecked(sam, "Vtrig-i", r)
 			if r.Body["response_action"] != "clear" {
 				t.Fatalf("%s: %s", then, r.Raw)
 			}
