@@ -213,10 +213,19 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
+		if _, err := r.Draft(ctx, in.Actor); err == nil {
+			return Reply{Messages: []Message{DraftKept(r.DraftTTL)}}, nil
+		}
 		return Reply{Messages: []Message{FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
-		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
+		text := f.Intro
+		if d, err := r.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
+			// An unfinished intake carries on with every answer in place.
+			f = r.intakeWithAnswers(ctx, in.Actor, d.Values)
+			text = strings.TrimSpace(DraftResumed + "\n\n" + text)
+		}
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: text, Form: f}}}, nil
 	case "profile":
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil

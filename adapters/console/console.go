@@ -401,7 +401,6 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	intake := f.Key == bot.FormIntake
 	if intake {
 		if d, err := c.router.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
-			c.say("You have an unfinished draft. Carrying on where you left off.\n")
 			values, start = d.Values, d.Step
 		}
 	}

@@ -53,7 +53,7 @@ func TestForgiving(t *testing.T) {
 		"> not sure\n== Please act now — this is not the route for an emergency ==",
 		"> help\n  (This answers the question above.",
 		"> status CR-2026-0001\nStopped. Your answers so far are saved as a draft; type raise to carry on.\n== CR-2026-0001",
-		"You have an unfinished draft. Carrying on where you left off.",
+		"You have an unfinished draft: your answers so far are filled in.",
 		"> cancel\nStopped. Your answers so far are saved as a draft",
 	} {
 		if !strings.Contains(transcript, want) {

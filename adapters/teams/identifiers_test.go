@@ -61,7 +61,7 @@ func TestTeamsIdentifierWarning(t *testing.T) {
 				values["concern"] = "Attendance has fallen; the NHS number is on the referral."
 				values[bot.FieldConfirmIdentifiers] = "no"
 			}
-			card = cardOf(t, h.post(t, h.client.Execute(sam, formID, "submit", values), http.StatusOK))
+			card = cardOf(t, h.raise(t, sam, formID, values))
 			if text := teamstest.Text(card); !strings.Contains(text, "is open at") {
 				t.Fatalf("%s: not raised:\n%s", then, text)
 			}
