@@ -12,8 +12,8 @@ import (
 
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
-	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
 )

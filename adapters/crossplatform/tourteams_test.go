@@ -9,8 +9,8 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
-	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
 )
