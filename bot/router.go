@@ -353,12 +353,9 @@ func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error
 		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {
 			return Reply{}, err
 		}
-		switch {
-		case err != nil:
+		if err != nil {
 			fe.Add(conversation.FieldRespondent, conversation.ErrorMessage(err))
-		case per.ID == in.Actor:
-			fe.Add(conversation.FieldRespondent, "You can't raise a disagreement with yourself. Choose the other professional.")
-		default:
+		} else {
 			values[conversation.FieldRespondent] = per.ID
 		}
 	}
@@ -373,6 +370,12 @@ func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error
 		}
 	}
 	if err == nil && input.Route() == "" && !send {
+		// Checked as opening the case would check it, so what is shown
+		// to be checked is what Send will send.
+		if err := r.Engine.CheckRaise(ctx, in.Actor, input); err != nil {
+			r.saveDraft(ctx, in.Actor, values)
+			return Reply{}, err
+		}
 		if err := r.SaveDraft(ctx, in.Actor, values, len(f.Fields)); err != nil {
 			return Reply{}, err
 		}
