@@ -206,3 +206,57 @@ func TestAgencyTypedInAnswers(t *testing.T) {
 		t.Errorf("profile agency typed in words: %q, %+v", per.Agency, r.Messages)
 	}
 }
+
+// TestCommandsTypedAsAnswers: a command typed as the whole of an answer
+// ("cancel", "status CR-2026-0001") is refused on its question and never
+// stored, in the intake's draft or on a case; an answer that only starts
+// with such a word is an answer.
+func TestCommandsTypedAsAnswers(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	c := f.raise(t)
+	tests := []struct {
+		name, typed, want string // want: a part of the message, "" for an answer
+	}{
+		{"cancel", "cancel", "reads as a way to stop"},
+		{"stop", "Stop", "reads as a way to stop"},
+		{"help", "help", "asking for help"},
+		{"status of a case", "status CR-2026-0001", "reads as a command"},
+		{"a step on a case", "escalate cr-2026-0001", "reads as a command"},
+		{"list", "list", "reads as a command"},
+		{"an answer starting with a command word", "Help with attendance was refused.", ""},
+		{"a sentence with a case id", "As in CR-2026-0001, the plan was dropped.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := bot.MidFormCommand(tt.typed) != ""; got != (tt.want != "") {
+				t.Errorf("MidFormCommand(%q) = %v", tt.typed, got)
+			}
+			values := intakeValues("Priya Shah")
+			values[conversation.FieldDecision] = tt.typed
+			r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
+			msg := r.Errors[conversation.FieldDecision]
+			if tt.want == "" {
+				if bot.CheckOf(r.Messages) == nil {
+					t.Errorf("the answer %q was refused: %v", tt.typed, r.Errors)
+				}
+				return
+			}
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("intake answer %q: error %q, want %q", tt.typed, msg, tt.want)
+			}
+			if d, err := f.Router.Draft(ctx, f.sam); err != nil || d.Values[conversation.FieldDecision] != "" || d.Values[conversation.FieldConcern] == "" {
+				t.Errorf("draft after %q: %+v %v; the command must not be kept, the answers must", tt.typed, d, err)
+			}
+			before, _ := f.Store.GetCase(ctx, c.ID)
+			r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.ActionFormPrefix + string(conversation.VerbNote), CaseID: c.ID,
+				Values: map[string]string{"text": tt.typed}})
+			if !strings.Contains(r.Errors["text"], tt.want) || r.Step != nil {
+				t.Errorf("note %q: %+v", tt.typed, r)
+			}
+			if after, _ := f.Store.GetCase(ctx, c.ID); after.Version != before.Version {
+				t.Errorf("note %q changed the case", tt.typed)
+			}
+		})
+	}
+}

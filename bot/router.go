@@ -347,7 +347,13 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error) {
 	values := maps(in.Values)
 	f := r.IntakeForm(ctx, in.Actor)
-	fe := chooseAnswers(f, values)
+	fe := commandAnswers(f, values)
+	for k := range fe {
+		delete(values, k) // a command is not an answer, even in the draft
+	}
+	for k, msg := range chooseAnswers(f, values) {
+		fe.Add(k, msg)
+	}
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
 		per, err := r.People.Resolve(ctx, v)
 		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {
@@ -433,6 +439,13 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
 	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
+	if ce := commandAnswers(ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
+		// A command typed as an answer is never stored as one.
+		for k, msg := range ce {
+			fe[k] = msg
+		}
+		return Reply{}, fe.Err()
+	}
 	var internal error
 	person := func(field, text string) string {
 		if text == "" {

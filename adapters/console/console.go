@@ -12,7 +12,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -549,34 +548,8 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 }
 
 // midFormCommand reports whether a line typed as an answer is a command
-// instead: "cancel" (or "stop") to stop the form, "help" for a word on
-// answering, or "command" for a bot command that stops the form and runs
-// ("list", "status CR-2026-0001"). Only the command alone, or with a case
-// id, counts, so an answer that starts with such a word ("Help with
-// attendance") stays an answer. It returns "" for an answer.
-func midFormCommand(line string) string {
-	word, rest := bot.SplitCommand(line)
-	switch {
-	case word == "cancel" || word == "stop":
-		if rest == "" {
-			return "cancel"
-		}
-	case word == "help" || word == "?":
-		if rest == "" {
-			return "help"
-		}
-	case slices.Contains([]string{"list", "cases", "profile", "report"}, word) && rest == "":
-		return "command"
-	case caseID.MatchString(rest):
-		if _, ok := bot.ParseVerb(word); ok || slices.Contains([]string{"status", "show", "export", "audit"}, word) {
-			return "command"
-		}
-	}
-	return ""
-}
-
-// caseID matches a case id alone.
-var caseID = regexp.MustCompile(`(?i)^CR-\d{4}-\d{4}$`)
+// instead (see bot.MidFormCommand).
+func midFormCommand(line string) string { return bot.MidFormCommand(line) }
 
 // optionLabel returns the label of an option value, or the value itself.
 func optionLabel(fd *conversation.Field, v string) string {

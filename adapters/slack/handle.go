@@ -488,11 +488,14 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if meta.Form == bot.FormProfile {
 		a.users.forgetPerson(userKey(w.team, w.user)) // their name or agency may have changed
 	}
-	if bot.NeedsIdentifierConfirm(reply.Errors) {
-		// response_action "errors" cannot add the confirmation question,
-		// so the modal is rebuilt with what was typed, each warning under
-		// its field, and the question at the end.
-		if m := a.identifierForm(ctx, per.ID, meta, values, reply); m != nil {
+	confirm := bot.NeedsIdentifierConfirm(reply.Errors)
+	if confirm || len(reply.Errors) > 0 && warned(ic.View) {
+		// response_action "errors" can neither add the confirmation
+		// question nor take away one gone stale (the details were taken
+		// out, another answer still needs a look), so the modal is
+		// rebuilt with what was typed, each problem under its field, and
+		// the question at the end only while it is needed.
+		if m := a.identifierForm(ctx, per.ID, meta, values, reply, confirm); m != nil {
 			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.slackUserOf(ctx, w.team))))}
 		}
 	}
@@ -549,11 +552,29 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	}}
 }
 
+// warned reports whether a submitted modal shows an identifier warning:
+// the confirmation question, or a warning under a field.
+func warned(v slack.View) bool {
+	for _, b := range v.Blocks.BlockSet {
+		switch x := b.(type) {
+		case *slack.InputBlock:
+			if x.BlockID == bot.FieldConfirmIdentifiers {
+				return true
+			}
+		case *slack.ContextBlock:
+			if strings.HasPrefix(x.BlockID, "error_") {
+				return true
+			}
+		}
+	}
+	return v.State != nil && v.State.Values[bot.FieldConfirmIdentifiers] != nil
+}
+
 // identifierForm rebuilds the form a submission came from after an
 // identifier warning: the person's answers as its values, each field's
-// warning on the field, and the confirmation question added. nil when the
-// form is not one that is screened.
-func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMeta, values map[string]string, reply bot.Reply) *bot.Message {
+// problem on the field, and, when confirm is set, the confirmation question
+// added. nil when the form is not one that is screened.
+func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMeta, values map[string]string, reply bot.Reply, confirm bool) *bot.Message {
 	var f *conversation.Form
 	title := ""
 	switch {
@@ -569,7 +590,9 @@ func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMet
 	if f == nil {
 		return nil
 	}
-	f = bot.WithIdentifierConfirm(f)
+	if confirm {
+		f = bot.WithIdentifierConfirm(f)
+	}
 	for i := range f.Fields {
 		if v, ok := values[f.Fields[i].Key]; ok {
 			f.Fields[i].Default = v

@@ -88,7 +88,7 @@ func goldenDocs(t *testing.T) map[string]any {
 		Version: c.Version, Values: map[string]string{"text": "Seen at home; NHS number 943 476 5919."}})
 	ad := &Adapter{router: env.Router}
 	docs["modal_identifiers"] = renderForm(*ad.identifierForm(ctx, joID, formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version},
-		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
+		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned, true), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
 	// Check your answers, with a long answer and a list.
 	in := bottest.Intake(joID, "school", "csc")
 	checked := env.Router.Handle(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
