@@ -539,6 +539,17 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 		if v == "" && def != "" {
 			v = def
 		}
+		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
+			// Words of an option's label choose it: "social care".
+			chosen, problem := bot.Choose(fd, v)
+			if problem != "" {
+				c.say("  ! %s\n", clean(problem))
+				continue
+			}
+			if chosen != "" {
+				v = chosen
+			}
+		}
 		if msg := check(v); msg != "" {
 			c.say("  ! %s\n", msg)
 			continue
