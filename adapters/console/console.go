@@ -505,7 +505,7 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 			c.say("  %d) %s\n", i+1, clean(o.Label))
 		}
 		if def != "" {
-			c.say("  (press Enter to keep: %s)\n", clean(optionLabel(fd, def)))
+			c.say("  (press Enter to keep: %s)\n", clean(bot.OptionLabel(fd, def)))
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
@@ -561,16 +561,6 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 // midFormCommand reports whether a line typed as an answer is a command
 // instead (see bot.MidFormCommand).
 func midFormCommand(line string) string { return bot.MidFormCommand(line) }
-
-// optionLabel returns the label of an option value, or the value itself.
-func optionLabel(fd *conversation.Field, v string) string {
-	for _, o := range fd.Options {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return v
-}
 
 // optionValue maps "2" or "2,3" to option values for choice fields.
 func optionValue(fd *conversation.Field, line string) string {
