@@ -214,10 +214,10 @@ func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Me
 	if permanent {
 		return "", Permanent(err)
 	}
-	if after > 0 {
-		return "", RetryAfter(err, after)
-	}
-	return "", err
+	// Marked temporary on the outside, so that a way that failed for good
+	// inside it does not make the whole look permanent (errors.As finds
+	// the outermost first).
+	return "", &SendError{Err: err, RetryAfter: after}
 }
 
 // Refresh re-renders every sent copy of the case's card for its recipient,
