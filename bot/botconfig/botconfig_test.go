@@ -1,8 +1,10 @@
 package botconfig_test
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
@@ -39,5 +41,13 @@ func TestDirectory(t *testing.T) {
 	}
 	if len(a.Reach) != 1 || a.Reach[0] != "email" {
 		t.Errorf("reach = %v, want [email]", a.Reach)
+	}
+}
+
+// TestReachWaysAgree: the ways config check accepts in an agency's reach
+// are the ways the bot can follow.
+func TestReachWaysAgree(t *testing.T) {
+	if !slices.Equal(config.ReachWays, bot.ReachWays) {
+		t.Errorf("config accepts %v, the bot follows %v", config.ReachWays, bot.ReachWays)
 	}
 }
