@@ -149,13 +149,20 @@ func (p *People) reachField(per *conversation.Person) *conversation.Field {
 	}
 	f := &conversation.Field{Key: FieldReach, Label: "How to reach you", Type: conversation.FieldSelect, Required: true,
 		Options: reachOptions(ways), Help: "The first way that works is used; if it fails, the next is tried."}
-	cur := strings.Join(p.Reach(per), ",")
+	cur := strings.Join(p.offeredReach(per), ",")
 	if slices.ContainsFunc(f.Options, func(o conversation.Option) bool { return o.Value == cur }) {
 		f.Default = cur
 	} else {
 		f.Default = f.Options[0].Value
 	}
 	return f
+}
+
+// offeredReach is the order the profile offers per as their current one:
+// the ways they would be reached in, of those they can choose from.
+func (p *People) offeredReach(per *conversation.Person) []string {
+	have := reachable(per)
+	return slices.DeleteFunc(slices.Clone(p.Reach(per)), func(w string) bool { return !slices.Contains(have, w) })
 }
 
 // FieldReach is the profile field that orders the ways to reach a person.
@@ -188,7 +195,7 @@ func parseReach(per *conversation.Person, value string) ([]string, error) {
 // saving the profile unchanged chooses nothing). It reports whether the
 // person changed.
 func (p *People) setReach(per *conversation.Person, ways []string) bool {
-	if ways == nil || slices.Equal(ways, p.Reach(per)) {
+	if ways == nil || slices.Equal(ways, p.offeredReach(per)) {
 		return false
 	}
 	per.Reach, per.ReachChosen = ways, true

@@ -254,4 +254,20 @@ func TestReachInProfile(t *testing.T) {
 	if !got.ReachChosen || !slices.Equal(f.People.Reach(got), []string{"email"}) {
 		t.Errorf("after choosing email only: %+v", got)
 	}
+
+	// Sam is also reached on a platform the profile does not offer (the
+	// tests' own): the offered order is his of those it does, and saving
+	// it unchanged chooses nothing.
+	if _, err := f.People.Identify(ctx, conversation.Handle{Platform: "slack", Team: "T1", User: "U1"}, "", "sam.patel@school.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	sam, _ := f.Store.GetPerson(ctx, f.sam)
+	if field := f.Router.ProfileForm(ctx, f.sam).Field(bot.FieldReach); field == nil || field.Default != "slack,email" {
+		t.Fatalf("Sam's reach question: %+v (reach %v)", field, sam.Reach)
+	}
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormProfile,
+		Values: map[string]string{"name": "Sam Patel", "agency": "school", bot.FieldReach: "slack,email"}})
+	if got, _ := f.Store.GetPerson(ctx, f.sam); len(r.Errors) > 0 || got.ReachChosen || !slices.Equal(got.Reach, sam.Reach) {
+		t.Errorf("saving Sam's offered order changed his reach: %v → %v (chosen %v)", sam.Reach, got.Reach, got.ReachChosen)
+	}
 }
