@@ -2,9 +2,11 @@ package crossplatform_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -81,4 +83,15 @@ func checkWording(t *testing.T, all []payload) {
 			}
 		}
 	}
+}
+
+// raise submits the intake modal with answers and presses Send on the
+// check-your-answers modal it is answered with, returning the answer to
+// that (or the first answer, when the intake was not accepted).
+func (d *slackDriver) raise(u slackfake.User, viewID string, view map[string]any, answers map[string]string) map[string]any {
+	r := d.submit(u, viewID, view, answers)
+	if check, _ := r["view"].(map[string]any); r["response_action"] == "update" && strings.Contains(fmt.Sprint(check["private_metadata"]), bot.FormIntakeSend) {
+		return d.submit(u, viewID, check, nil)
+	}
+	return r
 }
