@@ -1,7 +1,9 @@
 package redisstore_test
 
 import (
+	"bytes"
 	"context"
+	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -26,3 +28,14 @@ func TestOpenBadAddress(t *testing.T) {
 		}
 	}
 }
+
+// benchKeys seals as production does, with encryption keys set.
+func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
+	keys, err := sealed.NewKeyring([]sealed.Key{{ID: "k1", Secret: bytes.Repeat([]byte{7}, sealed.KeySize)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func(s conversation.Store) conversation.Store { return sealed.Wrap(s, keys) }
+}
+
+func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, redistest.Opener, benchKeys(b)) }
