@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -179,8 +180,27 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 		}
 	}
 	for _, v := range redistest.Dump(t, prefix) {
-		if bytes.HasPrefix(v, []byte(`{"`)) && !bytes.HasPrefix(v, []byte(`{"schema":1,`)) {
+		if bytes.HasPrefix(v, []byte(`{"`)) && !bytes.HasPrefix(v, []byte(fmt.Sprintf(`{"schema":%d,`, conversation.SchemaVersion))) {
 			t.Errorf("a record is not current after migrate: %.80s", v)
+		}
+	}
+	// Each case holds its state only, and its log every event.
+	c := redistest.Client(t)
+	for _, id := range []string{"CR-2026-0001", "CR-2026-0002"} {
+		data, err := c.Get(ctx, prefix+":{rb}:case:"+id).Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Events json.RawMessage `json:"events"`
+			Logged int64           `json:"logged"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatal(err)
+		}
+		n, err := c.LLen(ctx, prefix+":{rb}:events:"+id).Result()
+		if err != nil || rec.Events != nil || rec.Logged == 0 || n != rec.Logged {
+			t.Errorf("case %s: %d bytes of events inside, %d logged, %d in its log (%v)", id, len(rec.Events), rec.Logged, n, err)
 		}
 	}
 	other, err := redisstore.Open(ctx, redistest.URL(), prefix)
