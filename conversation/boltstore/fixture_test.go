@@ -2,11 +2,11 @@ package boltstore_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"compress/gzip"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
