@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -209,4 +210,47 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 	}
 	defer other.Close()
 	readFixture(t, sealed.Wrap(other, fixtureRing(t)))
+}
+
+// A case in the older single-record form takes a write through the sealed
+// store as it is: the write moves its whole timeline to the log, and it
+// reads whole before and after, with a new client too.
+func TestWriteMovesAnOldCaseToTheLog(t *testing.T) {
+	ctx := context.Background()
+	prefix := loadFixture(t)
+	rs, err := redisstore.Open(ctx, redistest.URL(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	s := sealed.Wrap(rs, fixtureRing(t))
+	const id = "CR-2026-0001"
+	before, err := s.GetCase(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(before.Events)
+	if _, err := rs.GetCaseAfter(ctx, id, n+1); !errors.Is(err, conversation.ErrShortLog) {
+		t.Fatalf("GetCaseAfter past the end: %v", err)
+	}
+	const text = "a note after the upgrade"
+	got, err := s.UpdateCase(ctx, id, func(c *conversation.Case) error {
+		c.Events = append(c.Events, conversation.Event{Seq: len(c.Events) + 1, Kind: conversation.EventNote, Text: text})
+		return nil
+	})
+	if err != nil || len(got.Events) != n+1 || got.Version != before.Version+1 {
+		t.Fatalf("UpdateCase = %d events, %v", len(got.Events), err)
+	}
+	if l, err := redistest.Client(t).LLen(ctx, prefix+":{rb}:events:"+id).Result(); err != nil || int(l) != n+1 {
+		t.Fatalf("the log holds %d events, %v; want %d", l, err, n+1)
+	}
+	other, err := redisstore.Open(ctx, redistest.URL(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	after, err := sealed.Wrap(other, fixtureRing(t)).GetCase(ctx, id)
+	if err != nil || len(after.Events) != n+1 || after.Events[n].Text != text || after.ChildRef != before.ChildRef || after.Events[0].Text != before.Events[0].Text {
+		t.Fatalf("after the write: %d events, %v", len(after.Events), err)
+	}
 }
