@@ -37,8 +37,10 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller) {
 			seedDue(b, h.s, 0, duePerPass)
 			fill(b, h.s, n-duePerPass, t0.Add(time.Minute))
 			owner := 0
+			var cpu cpuMeter
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu.start()
 			for b.Loop() {
 				owner++
 				items, err := h.s.DueBefore(ctx, t0, 100)
@@ -52,7 +54,9 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller) {
 					}
 				}
 			}
+			cpu.pause()
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*duePerPass), "ns/item")
+			b.ReportMetric(float64(cpu.total.Nanoseconds())/float64(b.N*duePerPass), "cpu-ns/item")
 		})
 	}
 }
