@@ -203,7 +203,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	}
 	c.Version = sc.Version
 	if s.log != nil {
-		s.cache.put(c.ID, cloneEvents(c.Events), false)
+		s.cache.put(c.ID, cloneEvents(c.Events), nil)
 	}
 	return nil
 }
@@ -400,7 +400,7 @@ func (s *Store) getLogged(ctx context.Context, id string) (*conversation.Case, e
 		all := make([]conversation.Event, len(known)+len(c.Events))
 		copy(all, known)
 		copy(all[len(known):], c.Events)
-		s.cache.put(id, all, false)
+		s.cache.put(id, all, nil)
 		c.Events = cloneEvents(all)
 		return c, nil
 	}
@@ -426,7 +426,7 @@ func (s *Store) updateLogged(ctx context.Context, id string, fn func(*conversati
 			}
 			given := have + len(c.Events)
 			var full []conversation.Event
-			if room {
+			if room != nil {
 				// The room after the remembered events is ours: fn
 				// appends there, and the timeline is not copied.
 				full = append(known, c.Events...)

@@ -45,43 +45,42 @@ func (t *timelines) get(id string) []conversation.Event {
 }
 
 // take is get for a writer: when nobody else holds the room after the
-// events, the slice comes with it and room is true, and the writer may
-// append to it until it calls put with room true.
-func (t *timelines) take(id string) (events []conversation.Event, room bool) {
+// events, the slice comes with it and room is the timeline whose room the
+// writer now holds: it may append to the slice until it calls put with
+// that room. Otherwise room is nil.
+func (t *timelines) take(id string) (events []conversation.Event, room *timeline) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tl := t.cases[id]
 	if tl == nil {
-		return nil, false
+		return nil, nil
 	}
 	if tl.taken || cap(tl.events) == len(tl.events) {
-		return slices.Clip(tl.events), false
+		return slices.Clip(tl.events), nil
 	}
 	tl.taken = true
-	return tl.events, true
+	return tl.events, tl
 }
 
 // put remembers events as case id's timeline, unless what is remembered is
-// longer already (a later write, done meanwhile), and with room true gives
-// back the room take handed out. The events must not be changed
+// longer already (a later write, done meanwhile), and gives back the room
+// take handed out (nil for none). The events must not be changed
 // afterwards; the slice's room after them may be used by a later writer.
-func (t *timelines) put(id string, events []conversation.Event, room bool) {
+func (t *timelines) put(id string, events []conversation.Event, room *timeline) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if room != nil {
+		room.taken = false // if it is still remembered, its room is free again
+	}
+	if len(events) == 0 {
+		return
+	}
 	if t.cases == nil {
 		t.cases = make(map[string]*timeline)
 	}
 	old := t.cases[id]
-	if room && old != nil {
-		old.taken = false
-	}
 	if old != nil && len(old.events) >= len(events) {
 		return
-	}
-	if old != nil && old.taken {
-		// Another writer holds the room of the old slice: keep it
-		// theirs by not handing out this one's.
-		events = slices.Clip(events)
 	}
 	t.drop(id)
 	if len(events) > maxRemembered {
