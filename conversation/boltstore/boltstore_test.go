@@ -2,7 +2,6 @@ package boltstore_test
 
 import (
 	"bytes"
-	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
+	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"github.com/resolvebot/resolvebot/conversation/storetest"
 )
 
@@ -70,4 +70,4 @@ func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
 	return func(s conversation.Store) conversation.Store { return sealed.Wrap(s, keys) }
 }
 
-func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, open, benchKeys(b)) }
+func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, open, benchKeys(b), nil) }

@@ -46,5 +46,5 @@ func BenchmarkDuePass(b *testing.B) {
 			tb.Fatal(err)
 		}
 		return s, func() conversation.Store { tb.Fatal("no reopen"); return nil }
-	}, fillDue)
+	}, fillDue, nil)
 }

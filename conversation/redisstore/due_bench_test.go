@@ -48,5 +48,5 @@ func BenchmarkDuePass(b *testing.B) {
 		s, p := redistest.Open(tb)
 		prefix = p
 		return s, func() conversation.Store { tb.Fatal("no reopen"); return nil }
-	}, fillDue(&prefix))
+	}, fillDue(&prefix), redistest.ServerCPU)
 }

@@ -3,12 +3,12 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
-	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"github.com/resolvebot/resolvebot/conversation/storetest"
 )
 
@@ -38,4 +38,6 @@ func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
 	return func(s conversation.Store) conversation.Store { return sealed.Wrap(s, keys) }
 }
 
-func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, redistest.Opener, benchKeys(b)) }
+func BenchmarkNote(b *testing.B) {
+	storetest.BenchNote(b, redistest.Opener, benchKeys(b), redistest.ServerCPU)
+}

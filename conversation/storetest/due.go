@@ -25,8 +25,9 @@ type DueFiller func(tb testing.TB, s conversation.Store, n int, after time.Time)
 // of DueSizes entries in the due index: DueBefore of what is due (20
 // cases) and a Claim of each, whose lease the pass would work under. The
 // time per due item is ns/op divided by 20; it should not grow with the
-// index, which fill builds (see DueFiller).
-func BenchDuePass(b *testing.B, open Opener, fill DueFiller) {
+// index, which fill builds (see DueFiller). It reports this process's CPU
+// time per item and, given server, the store server's (see BenchNote).
+func BenchDuePass(b *testing.B, open Opener, fill DueFiller, server ServerCPU) {
 	for _, n := range DueSizes {
 		b.Run(fmt.Sprintf("index=%d", n), func(b *testing.B) {
 			if n > 100_000 && testing.Short() {
@@ -37,7 +38,7 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller) {
 			seedDue(b, h.s, 0, duePerPass)
 			fill(b, h.s, n-duePerPass, t0.Add(time.Minute))
 			owner := 0
-			var cpu cpuMeter
+			cpu := cpuMeter{tb: b, server: server}
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu.start()
@@ -56,7 +57,7 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller) {
 			}
 			cpu.pause()
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*duePerPass), "ns/item")
-			b.ReportMetric(float64(cpu.total.Nanoseconds())/float64(b.N*duePerPass), "cpu-ns/item")
+			cpu.report(b, duePerPass, "item")
 		})
 	}
 }

@@ -55,8 +55,9 @@ func addNote(c *conversation.Case) error {
 // is measured at that size. The figures should be close: a write to a case
 // costs the same whatever its history. Besides the wall time it reports
 // the process's CPU time per note (cpu-ns/op; the store server's is not
-// in it), which a busy shared machine disturbs less.
-func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversation.Store) {
+// in it) and, given server, the store server's, which a busy shared
+// machine disturbs less.
+func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversation.Store, server ServerCPU) {
 	for _, n := range NoteSizes {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
 			h := newHarness(b, open)
@@ -77,7 +78,7 @@ func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversa
 				return c.ID
 			}
 			id, notes := fresh(), 0
-			var cpu cpuMeter
+			cpu := cpuMeter{tb: b, server: server}
 			b.ReportAllocs()
 			b.ResetTimer()
 			cpu.start()
@@ -95,29 +96,53 @@ func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversa
 				notes++
 			}
 			cpu.pause()
-			cpu.report(b)
+			cpu.report(b, 1, "op")
 		})
 	}
 }
 
-// cpuMeter adds up the process's CPU time over the timed parts of a
-// benchmark (see processCPU).
+// ServerCPU returns the CPU time a store's server (Redis) has used so far,
+// and whether it could tell; nil for a store without a server.
+type ServerCPU func(tb testing.TB) (time.Duration, bool)
+
+// cpuMeter adds up the CPU time of this process (see processCPU) and of
+// the store's server over the timed parts of a benchmark.
 type cpuMeter struct {
-	from, total time.Duration
-	ok          bool
+	tb           testing.TB
+	server       ServerCPU
+	from, sfrom  time.Duration
+	total, stot  time.Duration
+	ok, serverOK bool
 }
 
-func (m *cpuMeter) start() { m.from, m.ok = processCPU() }
+func (m *cpuMeter) start() {
+	m.from, m.ok = processCPU()
+	if m.server != nil {
+		m.sfrom, m.serverOK = m.server(m.tb)
+	}
+}
 
 func (m *cpuMeter) pause() {
 	if now, ok := processCPU(); ok && m.ok {
 		m.total += now - m.from
 	}
+	if m.server != nil && m.serverOK {
+		if now, ok := m.server(m.tb); ok {
+			m.stot += now - m.sfrom
+		}
+	}
 }
 
-// report adds the CPU time per operation to b's results, as cpu-ns/op.
-func (m *cpuMeter) report(b *testing.B) {
-	if m.ok && b.N > 0 {
-		b.ReportMetric(float64(m.total.Nanoseconds())/float64(b.N), "cpu-ns/op")
+// report adds the CPU time per operation (per n units of each) to b's
+// results, as cpu-ns/<unit> and server-cpu-ns/<unit>.
+func (m *cpuMeter) report(b *testing.B, n int, unit string) {
+	if b.N == 0 {
+		return
+	}
+	if m.ok {
+		b.ReportMetric(float64(m.total.Nanoseconds())/float64(b.N*n), "cpu-ns/"+unit)
+	}
+	if m.server != nil && m.serverOK {
+		b.ReportMetric(float64(m.stot.Nanoseconds())/float64(b.N*n), "server-cpu-ns/"+unit)
 	}
 }
