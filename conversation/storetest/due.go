@@ -38,10 +38,11 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller, server ServerCPU) {
 			seedDue(b, h.s, 0, duePerPass)
 			fill(b, h.s, n-duePerPass, t0.Add(time.Minute))
 			owner := 0
-			cpu := cpuMeter{tb: b, server: server}
+			cpu := cpuMeter{b: b, server: server}
 			b.ReportAllocs()
+			b.StopTimer()
 			b.ResetTimer()
-			cpu.start()
+			cpu.resume()
 			for b.Loop() {
 				owner++
 				items, err := h.s.DueBefore(ctx, t0, 100)
@@ -55,9 +56,9 @@ func BenchDuePass(b *testing.B, open Opener, fill DueFiller, server ServerCPU) {
 					}
 				}
 			}
-			cpu.pause()
+			cpu.stop()
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*duePerPass), "ns/item")
-			cpu.report(b, duePerPass, "item")
+			cpu.report(duePerPass, "item")
 		})
 	}
 }

@@ -78,25 +78,24 @@ func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversa
 				return c.ID
 			}
 			id, notes := fresh(), 0
-			cpu := cpuMeter{tb: b, server: server}
+			cpu := cpuMeter{b: b, server: server}
 			b.ReportAllocs()
+			b.StopTimer()
 			b.ResetTimer()
-			cpu.start()
+			cpu.resume()
 			for b.Loop() {
 				if notes == grow {
-					cpu.pause() // before the timer's own bookkeeping, as its wall time is
-					b.StopTimer()
+					cpu.stop()
 					id, notes = fresh(), 0
-					b.StartTimer()
-					cpu.start()
+					cpu.resume()
 				}
 				if _, err := s.UpdateCase(ctx, id, addNote); err != nil {
 					b.Fatalf("UpdateCase: %v", err)
 				}
 				notes++
 			}
-			cpu.pause()
-			cpu.report(b, 1, "op")
+			cpu.stop()
+			cpu.report(1, "op")
 		})
 	}
 }
@@ -106,28 +105,35 @@ func BenchNote(b *testing.B, open Opener, wrap func(conversation.Store) conversa
 type ServerCPU func(tb testing.TB) (time.Duration, bool)
 
 // cpuMeter adds up the CPU time of this process (see processCPU) and of
-// the store's server over the timed parts of a benchmark.
+// the store's server over the timed parts of a benchmark. It stops and
+// starts b's timer itself: this process's CPU is read inside the timer's
+// bookkeeping (which reads memory statistics), the server's outside it (a
+// query that allocates and takes a round trip).
 type cpuMeter struct {
-	tb           testing.TB
+	b            *testing.B
 	server       ServerCPU
 	from, sfrom  time.Duration
 	total, stot  time.Duration
 	ok, serverOK bool
 }
 
-func (m *cpuMeter) start() {
-	m.from, m.ok = processCPU()
+// resume starts b's timer and the meter.
+func (m *cpuMeter) resume() {
 	if m.server != nil {
-		m.sfrom, m.serverOK = m.server(m.tb)
+		m.sfrom, m.serverOK = m.server(m.b)
 	}
+	m.b.StartTimer()
+	m.from, m.ok = processCPU()
 }
 
-func (m *cpuMeter) pause() {
+// stop stops the meter and b's timer.
+func (m *cpuMeter) stop() {
 	if now, ok := processCPU(); ok && m.ok {
 		m.total += now - m.from
 	}
+	m.b.StopTimer()
 	if m.server != nil && m.serverOK {
-		if now, ok := m.server(m.tb); ok {
+		if now, ok := m.server(m.b); ok {
 			m.stot += now - m.sfrom
 		}
 	}
@@ -135,7 +141,8 @@ func (m *cpuMeter) pause() {
 
 // report adds the CPU time per operation (per n units of each) to b's
 // results, as cpu-ns/<unit> and server-cpu-ns/<unit>.
-func (m *cpuMeter) report(b *testing.B, n int, unit string) {
+func (m *cpuMeter) report(n int, unit string) {
+	b := m.b
 	if b.N == 0 {
 		return
 	}
