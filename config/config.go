@@ -300,7 +300,7 @@ func (c *Config) String() string {
 	}
 	line("protocol.reflection", strings.Join(checks, ", "))
 	if cf := c.Protocol.Conference; cf != nil {
-		line("protocol.conference", fmt.Sprintf("category %s: %q", cf.Category, cf.Guidance))
+		line("protocol.conference", fmt.Sprintf("category %s, answer %q: %q", cf.Category, cf.Answer, cf.Guidance))
 	} else {
 		line("protocol.conference", "(none: conference decisions go to the dissent procedure)")
 	}

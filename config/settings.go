@@ -100,6 +100,7 @@ func conferenceKeys(c *conversation.Conference) []field {
 	return []field{
 		{key: "category", dst: &c.Category, doc: "the category such cases take; one of protocol.categories"},
 		{key: "guidance", dst: &c.Guidance, doc: "the guidance shown on them"},
+		{key: "answer", dst: &c.Answer, doc: "the intake's answer for such a decision, naming the meetings the protocol covers"},
 	}
 }
 

@@ -73,6 +73,20 @@ type Reflection struct {
 	MotivationConsidered bool `json:"motivation_considered"` // personal motivation and over-identification considered
 }
 
+// Checked reports whether the checklist item with key (one of
+// ReflectionKeys) was ticked; false for an unknown key.
+func (r Reflection) Checked(key string) bool {
+	switch key {
+	case ReflectionDiscussedWithLead:
+		return r.DiscussedWithLead
+	case ReflectionChildBestInterest:
+		return r.ChildBestInterest
+	case ReflectionMotivationConsidered:
+		return r.MotivationConsidered
+	}
+	return false
+}
+
 // StageRecord is one stage a case has reached: who is involved on each side
 // and its clock.
 type StageRecord struct {
@@ -138,6 +152,10 @@ type Case struct {
 	OutcomeSought  string       `json:"outcome_sought"`
 	Urgency        Urgency      `json:"urgency"`
 	Reflection     Reflection   `json:"reflection"`
+	// ReflectionAsked is the reflection checklist as the raiser was asked
+	// it, in the protocol's words at the time; empty for cases raised
+	// before it was kept.
+	ReflectionAsked []ReflectionCheck `json:"reflection_asked,omitempty"`
 	FamilyInformed bool         `json:"family_informed"`
 	CrossBorder    string       `json:"cross_border,omitempty"` // the other partnership, if any
 	SeriousConcern bool         `json:"serious_concern,omitempty"`
@@ -227,6 +245,7 @@ func (c *Case) Clone() *Case {
 		s.Respondent = slices.Clone(s.Respondent)
 		out.Stages[i] = s
 	}
+	out.ReflectionAsked = slices.Clone(c.ReflectionAsked)
 	if c.Resolution != nil {
 		r := *c.Resolution
 		r.Actions = slices.Clone(r.Actions)

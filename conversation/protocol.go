@@ -153,11 +153,19 @@ func (p *Protocol) ReflectionChecks() []ReflectionCheck {
 }
 
 // Conference is how a protocol that covers conference decisions handles
-// them: the category such cases take, and the guidance shown on them.
+// them: the category such cases take, the guidance shown on them, and the
+// intake's answer for them.
 type Conference struct {
 	Category string `yaml:"category" json:"category"`
 	Guidance string `yaml:"guidance" json:"guidance"`
+	// Answer words the intake's answer for such a decision, as the
+	// document names the meetings it covers; empty uses a general one.
+	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 }
+
+// DefaultConferenceAnswer is the intake's answer for a conference decision
+// under a protocol that keeps them inside and words none of its own.
+const DefaultConferenceAnswer = "A decision made at a child protection conference or another multi-agency meeting"
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.
 const ReferralStageKey = "partnership"
@@ -270,6 +278,9 @@ func (p *Protocol) Validate() error {
 	}
 	if p.Conference != nil && p.CategoryName(p.Conference.Category) == p.Conference.Category {
 		fe.Add("conference.category", fmt.Sprintf("the conference category %q is not one of the categories", p.Conference.Category))
+	}
+	if p.Conference == nil && strings.TrimSpace(p.Routes.DissentProcedure) == "" {
+		fe.Add("routes.dissent_procedure", "conference decisions lead out to the dissent procedure, which is not named: name it, or set conference to keep them inside the protocol")
 	}
 	return fe.Err()
 }
