@@ -27,7 +27,8 @@ var verbWords = map[string]conversation.Verb{
 	"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
 	"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
 	"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-	"close": conversation.VerbClose,
+	"close":     conversation.VerbClose,
+	"deep_dive": conversation.VerbDeepDive, "deepdive": conversation.VerbDeepDive,
 }
 
 // lookWords are the typed commands that only show something (nothing about
@@ -53,7 +54,7 @@ func commandWords() []string {
 var twoWords = map[string]string{
 	"accept referral": "accept_referral", "return referral": "return_referral",
 	"offer mediation": "offer_mediation", "hand over": "handover", "ask mediation": "mediation",
-	"request mediation": "mediation", "add note": "note", "my cases": "list",
+	"request mediation": "mediation", "add note": "note", "my cases": "list", "deep dive": "deep_dive",
 }
 
 // SplitCommand splits typed text into its command word, in lower case with
@@ -163,7 +164,7 @@ var intents = []struct {
 // caseCommands are the commands that need a case id.
 var caseCommands = []string{"withdraw", "escalate", "extend", "ack", "respond", "mediation", "refer", "propose", "note", "export", "status",
 	"show", "audit", "access", "acknowledge", "reply", "resolve", "confirm", "agree", "dispute", "mediate", "reassign", "handover",
-	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close"}
+	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "deep_dive", "deepdive"}
 
 // Guess returns the command a free sentence most likely asks for, with a
 // case id when the sentence names one ("I want to escalate CR-2026-0001"

@@ -48,6 +48,7 @@ var (
 	_ conversation.Directory          = (*People)(nil)
 	_ conversation.LeadDirectory      = (*People)(nil)
 	_ conversation.ReferenceDirectory = (*People)(nil)
+	_ conversation.RoleDirectory      = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and
@@ -340,6 +341,32 @@ func (p *People) LeadAgencies(_ context.Context, person string) ([]string, error
 	for _, a := range p.agencies {
 		if slices.ContainsFunc(a.SafeguardingLeads, func(c Contact) bool { return PersonID(c.Email) == person }) {
 			out = append(out, a.Key)
+		}
+	}
+	return out, nil
+}
+
+// Roles implements conversation.RoleDirectory: the roles of the
+// partnership contacts with person's email.
+func (p *People) Roles(_ context.Context, person string) ([]string, error) {
+	var out []string
+	for _, c := range p.partnership {
+		if PersonID(c.Email) == person && c.Role != "" {
+			out = append(out, c.Role)
+		}
+	}
+	return out, nil
+}
+
+// RoleHolders implements conversation.RoleDirectory: the partnership
+// contacts whose role is role, ignoring case.
+func (p *People) RoleHolders(_ context.Context, role string) ([]string, error) {
+	a := conversation.Actor{}
+	var out []string
+	for _, c := range p.partnership {
+		a.Roles = []string{c.Role}
+		if id := PersonID(c.Email); a.Holds(role) && !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
 	return out, nil

@@ -304,6 +304,11 @@ func (c *Config) String() string {
 	} else {
 		line("protocol.conference", "(none: conference decisions go to the dissent procedure)")
 	}
+	if sc := c.Protocol.SeriousConcern; sc != nil {
+		line("protocol.serious_concern", fmt.Sprintf("logged with %q, who decides on a deep dive", sc.Role))
+	} else {
+		line("protocol.serious_concern", "(none: serious concerns are logged with every partnership role)")
+	}
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
 			s.Key, s.Name, s.RaiserTier, s.RespondentTier, s.Days, s.UrgentDays, s.AckDays))

@@ -89,6 +89,9 @@ func protocolKeys(p *conversation.Protocol) []field {
 		{key: "conference", typ: "mapping, or null", def: "(the preset's choice)", items: conferenceKeys(&conversation.Conference{}),
 			doc:   "when set, disagreements about child protection conference decisions are cases in this protocol, in this category; null sends them to the dissent procedure",
 			parse: func(d *nodeDecoder, e entry, at string) { d.conference(e, at, p) }},
+		{key: "serious_concern", typ: "mapping, or null", def: "(the preset's choice)", items: seriousConcernKeys(&conversation.SeriousConcernRoute{}),
+			doc:   "when set, a serious concern is logged at once with this partnership role, who records whether a broader deep dive is needed; null logs it with every partnership role",
+			parse: func(d *nodeDecoder, e entry, at string) { d.seriousConcern(e, at, p) }},
 		{key: "categories", typ: "list", def: "(the seven categories of the source protocols)",
 			doc:   "the kinds of disagreement people choose from; replaces the preset's whole list",
 			items: categoryKeys(&conversation.Category{}), parse: func(d *nodeDecoder, e entry, at string) { d.categories(e, at, p) }},
@@ -101,6 +104,13 @@ func conferenceKeys(c *conversation.Conference) []field {
 		{key: "category", dst: &c.Category, doc: "the category such cases take; one of protocol.categories"},
 		{key: "guidance", dst: &c.Guidance, doc: "the guidance shown on them"},
 		{key: "answer", dst: &c.Answer, doc: "the intake's answer for such a decision, naming the meetings the protocol covers"},
+	}
+}
+
+func seriousConcernKeys(c *conversation.SeriousConcernRoute) []field {
+	return []field{
+		{key: "role", dst: &c.Role, doc: "the partnership role (as in directory.partnership_roles) told at once, who decides on a deep dive"},
+		{key: "guidance", dst: &c.Guidance, doc: "what the role decides, shown on its decision form"},
 	}
 }
 

@@ -74,6 +74,11 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 			return Actor{}, Internal("check safeguarding lead role", err)
 		}
 	}
+	if rd, ok := e.Directory.(RoleDirectory); ok && person != "" {
+		if a.Roles, err = rd.Roles(ctx, person); err != nil {
+			return Actor{}, Internal("check roles", err)
+		}
+	}
 	return a, nil
 }
 

@@ -103,6 +103,13 @@ type Protocol struct {
 	// conference decision leads out to Routes.DissentProcedure.
 	Conference *Conference `yaml:"conference,omitempty" json:"conference,omitempty"`
 
+	// SeriousConcern, when set, names the partnership role a serious
+	// concern is logged with at once and who decides whether a broader
+	// deep dive is needed (see SeriousConcernRoute). When nil, a serious
+	// concern is logged with every partnership role and no deep-dive
+	// decision is recorded.
+	SeriousConcern *SeriousConcernRoute `yaml:"serious_concern,omitempty" json:"serious_concern,omitempty"`
+
 	// Guidance is the protocol's own advice to someone about to raise a
 	// disagreement, from its document, shown before the intake questions;
 	// empty shows none.

@@ -139,7 +139,7 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		r.Summary = append(r.Summary, Line{conversation.CrossBorderLabel, p.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		r.Summary = append(r.Summary, Line{"Serious concern", "Logged with the partnership"})
+		r.Summary = append(r.Summary, Line{"Serious concern", p.SeriousConcernNote(c)})
 	}
 	for _, s := range c.Stages {
 		ack := ""
@@ -236,6 +236,8 @@ func eventName(e conversation.Event, p *conversation.Protocol) string {
 		case "no":
 			s += " (supervision not yet sought)"
 		}
+	case conversation.EventDeepDiveDecided:
+		s += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventNudged:
 		if n := e.Fields["nudge"]; n != "" {
 			s += " (" + conversation.NudgeKind(n).Label() + ")"

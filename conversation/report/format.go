@@ -156,12 +156,19 @@ type totalRow struct {
 // totalRows pairs each headline count with the previous period's.
 func (r *Report) totalRows() []totalRow {
 	t, p := r.Totals, r.Previous
-	return []totalRow{
+	rows := []totalRow{
 		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
 		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
 		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
 		{"Serious concerns logged", t.SeriousConcerns, p.SeriousConcerns},
 	}
+	// Deep-dive decisions, under a protocol whose serious-concern role
+	// makes them (or where some were made).
+	if r.DeepDiveRole != "" || t.DeepDives+t.NoDeepDives+p.DeepDives+p.NoDeepDives > 0 {
+		rows = append(rows, totalRow{"Serious concerns: deep dive needed", t.DeepDives, p.DeepDives},
+			totalRow{"Serious concerns: no deep dive needed", t.NoDeepDives, p.NoDeepDives})
+	}
+	return rows
 }
 
 // Markdown returns the report as a Markdown document with tables.
@@ -236,7 +243,7 @@ func (r *Report) CSV() ([]byte, error) {
 			n int
 		}{{"raised", t.Raised}, {"resolved", t.Resolved}, {"withdrawn", t.Withdrawn}, {"open", t.Open},
 			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals},
-			{"serious_concerns", t.SeriousConcerns}} {
+			{"serious_concerns", t.SeriousConcerns}, {"deep_dives_needed", t.DeepDives}, {"deep_dives_not_needed", t.NoDeepDives}} {
 			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
 		}
 	}
