@@ -57,6 +57,8 @@ func TestGoldenCards(t *testing.T) {
 	c := res.Case
 	intake := env.Router.IntakeForm(ctx, raiser)
 	escalate := bot.ActionForm(env.Engine.Protocol, conversation.VerbEscalate)
+	envS, cs, chairCard := bottest.SeriousConcern(t)
+	deepDive := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
 	tests := []struct {
 		name string
 		msg  bot.Message
@@ -68,6 +70,8 @@ func TestGoldenCards(t *testing.T) {
 		{"escalate_form_with_errors", bot.Message{Kind: "form", Title: escalate.Title, Form: escalate, FormCase: c.ID, FormVersion: c.Version,
 			Errors: map[string]string{"reason": "Please answer this question."}}, map[string]string{"raiser_side": "school.manager@example.org"}},
 		{"route_immediate_risk", env.Router.Cards.Route(conversation.RouteImmediateRisk), nil},
+		{"serious_concern_chair", chairCard, nil},
+		{"deep_dive_form", bot.Message{Kind: "form", Title: deepDive.Title, Text: deepDive.Intro, Form: deepDive, FormCase: cs.ID, FormVersion: cs.Version}, nil},
 		{"unreached", UnreachedNotice("Jo Nobody"), nil},
 	}
 	for _, tc := range tests {
