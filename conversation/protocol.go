@@ -110,6 +110,11 @@ type Protocol struct {
 	// decision is recorded.
 	SeriousConcern *SeriousConcernRoute `yaml:"serious_concern,omitempty" json:"serious_concern,omitempty"`
 
+	// Observations, when set, says who reports inter-agency differences
+	// seen in conferences and reviews, and to whom (see
+	// ObservedDifferences); nil when the document names no such report.
+	Observations *ObservedDifferences `yaml:"observations,omitempty" json:"observations,omitempty"`
+
 	// Guidance is the protocol's own advice to someone about to raise a
 	// disagreement, from its document, shown before the intake questions;
 	// empty shows none.
