@@ -37,7 +37,7 @@ var lookWords = []string{"help", "list", "cases", "status", "show", "report"}
 
 // otherWords are the typed commands that open a form or a record; a
 // misspelling of one is offered back rather than carried out.
-var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel"}
+var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel", "observe"}
 
 // commandWords are every word a typed command may start with.
 func commandWords() []string {
@@ -55,6 +55,7 @@ var twoWords = map[string]string{
 	"accept referral": "accept_referral", "return referral": "return_referral",
 	"offer mediation": "offer_mediation", "hand over": "handover", "ask mediation": "mediation",
 	"request mediation": "mediation", "add note": "note", "my cases": "list", "deep dive": "deep_dive",
+	"log difference": "observe", "log observation": "observe",
 }
 
 // SplitCommand splits typed text into its command word, in lower case with
@@ -335,6 +336,8 @@ func commandHelp(word string) string {
 		return "who has viewed or exported a case (partnership team only)"
 	case "help":
 		return "what I can do"
+	case "observe":
+		return "log a difference seen in a conference or review (conference chairs and reviewing officers)"
 	}
 	if v, ok := verbWords[word]; ok && strings.ToLower(VerbTitle(v)) != word {
 		return strings.ToLower(VerbTitle(v))

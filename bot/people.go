@@ -16,7 +16,7 @@ import (
 type Contact struct {
 	Name  string
 	Email string
-	Role  string // for partnership roles, e.g. "partnership manager"
+	Role  string // for partnership roles, e.g. "partnership manager"; conversation.RoleConferenceChair for a conference chair, who sees no case
 }
 
 // Agency is a configured agency and its escalation contacts per tier.
@@ -324,10 +324,11 @@ func (p *People) StagePeople(ctx context.Context, agency, tier string, below []s
 	return out, nil
 }
 
-// IsPartnership implements conversation.Directory.
+// IsPartnership implements conversation.Directory. A conference chair
+// (conversation.RoleConferenceChair) holds no partnership role.
 func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
 	for _, c := range p.partnership {
-		if PersonID(c.Email) == person {
+		if PersonID(c.Email) == person && c.Role != conversation.RoleConferenceChair {
 			return true, nil
 		}
 	}
@@ -376,7 +377,9 @@ func (p *People) RoleHolders(_ context.Context, role string) ([]string, error) {
 func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
 	out := make([]string, 0, len(p.partnership))
 	for _, c := range p.partnership {
-		out = append(out, PersonID(c.Email))
+		if c.Role != conversation.RoleConferenceChair {
+			out = append(out, PersonID(c.Email))
+		}
 	}
 	return out, nil
 }

@@ -237,6 +237,8 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return r.accessCommand(ctx, in.Actor, rest)
 	case "report":
 		return r.reportCommand(ctx, in.Actor, rest)
+	case "observe":
+		return r.observeCommand(ctx, in.Actor)
 	}
 	if v, ok := ParseVerb(word); ok {
 		if rest == "" {
@@ -305,6 +307,8 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	switch {
 	case in.FormKey == FormIntake:
 		return r.raise(ctx, in)
+	case in.FormKey == conversation.FormObservation:
+		return r.observe(ctx, in)
 	case in.FormKey == FormProfile:
 		per, err := r.People.SaveProfile(ctx, in.Actor, in.Values["name"], in.Values["agency"], in.Values["manager"])
 		if err != nil {

@@ -159,6 +159,9 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	if len(cfg.Directory.PartnershipRoles) == 0 {
 		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
 	}
+	if od := cfg.Protocol.Observations; od != nil && len(cfg.Directory.ConferenceChairs) == 0 {
+		col.warnAt("directory.conference_chairs", "no conference chairs are listed, so nobody can log a difference seen in a conference or review for %s; list the %s's %ss", od.ReportTo, od.Service, od.Role)
+	}
 	if role := cfg.Protocol.SeriousConcernRole(); role != "" && !slices.ContainsFunc(cfg.Directory.PartnershipRoles, func(r PartnershipRole) bool {
 		return (conversation.Actor{Roles: []string{r.Role}}).Holds(role)
 	}) {
@@ -172,6 +175,9 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 // after changing the protocol of a loaded configuration. It does nothing to
 // a configured directory.
 func (cfg *Config) AddDemoRoles() {
+	if cfg.Directory.Demo && cfg.Protocol.Observations != nil && len(cfg.Directory.ConferenceChairs) == 0 {
+		cfg.Directory.ConferenceChairs = []Contact{{Name: "Conference Chair (example)", Email: "conference.chair@example.org"}}
+	}
 	role := cfg.Protocol.SeriousConcernRole()
 	if !cfg.Directory.Demo || role == "" || slices.ContainsFunc(cfg.Directory.PartnershipRoles, func(r PartnershipRole) bool { return r.Role == role }) {
 		return

@@ -96,17 +96,10 @@ type ObservationInput struct {
 // EFORBIDDEN for anyone who is not a conference chair or reviewing officer;
 // EINTERNAL when the store cannot keep observations or fails.
 func (e *Engine) LogObservation(ctx context.Context, actor string, in ObservationInput) (*Observation, error) {
-	od := e.Protocol.Observations
-	if od == nil {
-		return nil, Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol.Name)
-	}
-	a, err := e.Actor(ctx, actor)
-	if err != nil {
+	if err := e.MayLogObservation(ctx, actor); err != nil {
 		return nil, err
 	}
-	if !a.Holds(RoleConferenceChair) {
-		return nil, Errorf(EFORBIDDEN, "Only a %s of the %s can log a difference seen in a conference or review. To challenge a decision, raise a disagreement instead.", od.Role, od.Service)
-	}
+	od := e.Protocol.Observations
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
@@ -140,6 +133,26 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 		return nil, Internal("add observation", err)
 	}
 	return o, nil
+}
+
+// MayLogObservation returns nil when actor may log an observed difference:
+// the protocol has such a report and they are a conference chair or
+// reviewing officer. Returns EINVALID when the protocol has none,
+// EFORBIDDEN for anyone else, saying who can, and EINTERNAL when the
+// directory fails.
+func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
+	od := e.Protocol.Observations
+	if od == nil {
+		return Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol.Name)
+	}
+	a, err := e.Actor(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if !a.Holds(RoleConferenceChair) {
+		return Errorf(EFORBIDDEN, "Only a %s of the %s can log a difference seen in a conference or review. To challenge a decision, raise a disagreement instead.", od.Role, od.Service)
+	}
+	return nil
 }
 
 // Observations returns the observations logged in [from, to), for the

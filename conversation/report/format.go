@@ -131,6 +131,9 @@ func (r *Report) Text() string {
 	if len(pairs) > 0 {
 		fmt.Fprintf(&b, "• Most disagreements: %s\n", strings.Join(pairs, "; "))
 	}
+	if ob := r.Observed; ob != nil {
+		fmt.Fprintf(&b, "• %s: %s\n", ob.title(), strings.Join(r.observedLines(), ". "))
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {
@@ -208,6 +211,12 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %d |\n", r.AgencyName(pr.Raiser), r.AgencyName(pr.Respondent), pr.N)
 		}
 	}
+	if ob := r.Observed; ob != nil {
+		fmt.Fprintf(&b, "\n## %s\n\n", ob.title())
+		for _, l := range r.observedLines() {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {
@@ -271,6 +280,7 @@ func (r *Report) CSV() ([]byte, error) {
 			rows = append(rows, []string{"month_highest_stage", m.Month + ":" + c.Key, c.Label, strconv.Itoa(c.N)})
 		}
 	}
+	rows = append(rows, r.observedCSV()...)
 	if err := w.WriteAll(rows); err != nil {
 		return nil, fmt.Errorf("write csv: %w", err)
 	}

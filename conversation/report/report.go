@@ -115,6 +115,10 @@ type Report struct {
 	MissedByStage   []Count       `json:"deadlines_missed_by_stage"`
 	ByMonth         []MonthStages `json:"by_month"`
 	NoChallengeFrom []Count       `json:"no_challenge_from"` // agencies in the directory that raised none (N is 0)
+	// Observed counts the differences conference chairs and reviewing
+	// officers logged in the period; nil under a protocol with no such
+	// report when none were logged (see AddObservations).
+	Observed *Observed `json:"observed_differences,omitempty"`
 	// DeepDiveRole is the protocol's serious-concern role, whose deep-dive
 	// decisions the totals count; empty when the protocol names none.
 	DeepDiveRole string `json:"deep_dive_role,omitempty"`
