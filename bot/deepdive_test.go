@@ -43,7 +43,7 @@ func TestSeriousConcernGoesToTheQAPChair(t *testing.T) {
 		t.Fatalf("the chair was told %+v", told)
 	}
 	if !slices.ContainsFunc(told[0].Buttons, func(b bot.Button) bool {
-		return b.Verb == conversation.VerbDeepDive && !b.Secondary && b.Label == "Decide deep dive"
+		return b.Verb == conversation.VerbDeepDive && !b.Secondary && b.Label == "Deep dive"
 	}) {
 		t.Errorf("the chair's card has no deep-dive button: %+v", told[0].Buttons)
 	}

@@ -35,7 +35,7 @@ var verbLabels = map[conversation.Verb]string{
 	conversation.VerbReturnReferral: "Return",
 	conversation.VerbOfferMediation: "Mediation",
 	conversation.VerbClose:          "Close case",
-	conversation.VerbDeepDive:       "Decide deep dive",
+	conversation.VerbDeepDive:       "Deep dive",
 }
 
 // MaxLabelRunes is the longest a button label may be.
