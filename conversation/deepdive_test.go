@@ -107,3 +107,26 @@ func TestDeepDiveOnlyWhereTheProtocolSaysSo(t *testing.T) {
 		t.Errorf("deep dive on an ordinary case: %v", err)
 	}
 }
+
+// TestDeepDiveDecisionEndsTheWait: a serious concern waits on the
+// partnership until its deep-dive decision is recorded.
+func TestDeepDiveDecisionEndsTheWait(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, "wiltshire", time.Time{})
+	in := bottest.Intake(f.respondent, "school", "csc")
+	in.SeriousConcern = true
+	res, err := f.Engine.Raise(ctx, f.raiser, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.PartnershipAttention(res.Case); got != c.AttentionSerious {
+		t.Fatalf("attention = %q before the decision", got)
+	}
+	res, err = f.Engine.DecideDeepDive(ctx, c.Cmd{Actor: qapChair, CaseID: res.Case.ID}, "yes", "A pattern across schools.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.PartnershipAttention(res.Case); got != c.AttentionNone {
+		t.Errorf("attention = %q after the decision", got)
+	}
+}
