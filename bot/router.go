@@ -574,7 +574,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			if role := r.Cards.Protocol.SeriousConcernRole(); role != "" {
 				who = fmt.Sprintf("%s, %s,", actorName, role)
 			}
-			heard := append([]string{c.Raiser.PersonID}, both...)
+			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
 			tell(heard, false, fmt.Sprintf("%s recorded the serious concern's deep-dive decision: %s.", who, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))), e.Text)
 			self = fmt.Sprintf("Your decision is on the record of %s: %s. The people on the case have been told.", c.ID, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"])))
 		case conversation.EventAcknowledged:

@@ -106,7 +106,7 @@ func (p *Protocol) allowDeepDive(c *Case, a Actor) error {
 		return Errorf(EINVALID, "This case was not logged as a serious concern, so there is no deep-dive decision to make.")
 	}
 	if !a.Holds(role) {
-		return Errorf(EFORBIDDEN, "Only the %s can record whether a deep dive is needed. You can add a note for them instead.", role)
+		return Errorf(EFORBIDDEN, "Only the %s can record whether a deep dive is needed.", role)
 	}
 	if c.DeepDive != "" {
 		return Errorf(EINVALID, "The deep-dive decision is already recorded (%s).", DeepDiveLabel(c.DeepDive))
