@@ -164,13 +164,13 @@ func countNotes(c *conversation.Case) int {
 // TestLoadtestTwiceOnOneStore: a load test finds its own cases however many
 // earlier runs left on the store. It used to find them in the raiser's
 // answer to "list", which past about 100 cases goes by direct message, so
-// the second run of 60 cases failed ("found 0 of the 60 cases raised") and
+// the second run of 100 cases failed ("found 0 of the 100 cases raised") and
 // left its cases open. Each run withdraws all it raised.
 func TestLoadtestTwiceOnOneStore(t *testing.T) {
 	s, cfgPath, data := loadServe(t, nil)
 	for run1 := range 2 {
 		code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--admin-url", s.adminURL(""), "--config", cfgPath,
-			"--requests", "60", "--duration", "60s", "--concurrency", "4", "--mix", "action,note,command", "--cases", "60")
+			"--requests", "60", "--duration", "60s", "--concurrency", "4", "--mix", "action,note,command", "--cases", "100")
 		if code != 0 || !strings.Contains(out, "errors    0") {
 			t.Fatalf("run %d: loadtest exit %d\nstdout: %s\nstderr: %s", run1+1, code, out, errs)
 		}
@@ -178,7 +178,7 @@ func TestLoadtestTwiceOnOneStore(t *testing.T) {
 	if code := s.stop(); code != 0 {
 		t.Errorf("serve exit %d: %s", code, s.stderr.String())
 	}
-	checkCases(t, data, 120, nil)
+	checkCases(t, data, 200, nil)
 }
 
 // TestLoadtestInterrupted: a load test stopped by Ctrl-C (its context
