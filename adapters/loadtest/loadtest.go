@@ -106,6 +106,12 @@ type Options struct {
 	// PID is the server's process id on this machine; when set, the result
 	// holds the server's CPU time per request and its resident memory.
 	PID int
+	// SlackAPI is a loopback address (such as 127.0.0.1:3979) at which to
+	// serve a fake Slack Web API for the run, for a server started with
+	// SLACK_API_URL=http://<address>/api/: every call succeeds at once, so
+	// a server is measured without Slack. The result counts its calls and
+	// the TCP connections it accepted.
+	SlackAPI string
 	// Agencies are two agency keys from the server's directory, for the
 	// raiser and the respondent; Category and Command are the protocol's
 	// first category and the slash command.
@@ -144,6 +150,18 @@ type Result struct {
 	Cases []string
 	// Server is what the server's process used, when Options.PID was set.
 	Server *ServerUsage
+	// Fakes counts the calls the server made to the fake platform APIs
+	// the run served (the Slack Web API with Options.SlackAPI, the Bot
+	// Connector for Teams traffic), by fake.
+	Fakes map[string]*FakeUsage
+}
+
+// FakeUsage counts what a fake platform API saw.
+type FakeUsage struct {
+	// Calls is the requests it answered, Conns the TCP connections it
+	// accepted for them: with connections reused, Conns stays near the
+	// number of calls in flight at once.
+	Calls, Conns int64
 }
 
 // ServerUsage is what the server process used during the load.
@@ -179,6 +197,9 @@ func (r *Result) String() string {
 	if u := r.Server; u != nil {
 		fmt.Fprintf(&b, "server    cpu %s, %s per request; rss %.1f MiB before, %.1f MiB after\n", u.CPU.Round(time.Millisecond),
 			u.PerRequest.Round(time.Microsecond), float64(u.RSSBefore)/(1<<20), float64(u.RSSAfter)/(1<<20))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Fakes)) {
+		fmt.Fprintf(&b, "fake %-9s %d calls over %d connections\n", k, r.Fakes[k].Calls, r.Fakes[k].Conns)
 	}
 	for _, e := range r.FirstErrors {
 		fmt.Fprintf(&b, "error: %s\n", e)
@@ -302,6 +323,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		opts.Now = time.Now
 	}
 	r := &runner{opts: opts, base: base, client: opts.Client, mark: newMark()}
+	fakes := map[string]*fake{}
 	if slices.Contains(opts.Mix, KindTeams) {
 		if opts.AdminURL == "" {
 			opts.AdminURL = "http://127.0.0.1:9090"
@@ -312,9 +334,28 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		if err := r.checkTeams(ctx); err != nil {
 			return nil, err
 		}
-		r.convSrv = httptest.NewServer(http.HandlerFunc(fakeConnector))
+		var conn *fake
+		r.convSrv, conn = startFake(http.HandlerFunc(fakeConnector), nil)
 		defer r.convSrv.Close()
+		fakes["connector"] = conn
 	}
+	if opts.SlackAPI != "" {
+		ln, err := listenLoopback(opts.SlackAPI)
+		if err != nil {
+			return nil, fmt.Errorf("fake slack api: %w", err)
+		}
+		srv, api := startFake(http.HandlerFunc(fakeSlackAPI), ln)
+		defer srv.Close()
+		fakes["slack-api"] = api
+	}
+	defer func() {
+		if res != nil && len(fakes) > 0 {
+			res.Fakes = map[string]*FakeUsage{}
+			for k, f := range fakes {
+				res.Fakes[k] = &FakeUsage{Calls: f.calls.Load(), Conns: f.conns.Load()}
+			}
+		}
+	}()
 	var usage *ServerUsage
 	if opts.PID > 0 {
 		usage = &ServerUsage{}
@@ -404,6 +445,65 @@ func (r *runner) checkTeams(ctx context.Context) error {
 		return errors.New("teams load needs the server to run with teams.insecure_no_auth (the load tester cannot sign Bot Framework tokens)")
 	}
 	return nil
+}
+
+// fake counts the calls and connections of a fake platform API.
+type fake struct {
+	calls, conns atomic.Int64
+}
+
+// startFake serves h on ln (a new loopback port when nil), counting its
+// calls and the TCP connections it accepts.
+func startFake(h http.Handler, ln net.Listener) (*httptest.Server, *fake) {
+	f := &fake{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.calls.Add(1)
+		h.ServeHTTP(w, r)
+	}))
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			f.conns.Add(1)
+		}
+	}
+	srv.Start()
+	return srv, f
+}
+
+// listenLoopback listens on addr, which must be a loopback address.
+func listenLoopback(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a host:port such as 127.0.0.1:3979", addr)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("%s is not a loopback address", host)
+	}
+	return net.Listen("tcp", addr)
+}
+
+// fakeSlackAPI answers every Slack Web API call with success: users.info
+// with a made-up profile, conversations.open with a DM channel, views.*
+// with a view, and {"ok":true} with a timestamp for the rest.
+func fakeSlackAPI(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+	out := map[string]any{"ok": true, "ts": "1790000000.000100", "channel": "D0LOADTEST"}
+	switch method {
+	case "users.info":
+		id := r.Form.Get("user")
+		out = map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(id), "team_id": team,
+			"profile": map[string]any{"real_name": "Load Test " + id, "email": strings.ToLower(id) + "@loadtest.invalid"}}}
+	case "conversations.open":
+		out = map[string]any{"ok": true, "channel": map[string]any{"id": "D0LOADTEST"}}
+	case "views.open", "views.update", "views.publish", "views.push":
+		out = map[string]any{"ok": true, "view": map[string]any{"id": "V0LOADTEST"}}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(out)
 }
 
 // fakeConnector answers the calls the bot makes to the Bot Connector after

@@ -13,7 +13,7 @@ import (
 
 const loadtestUsage = `Usage: resolvebot loadtest [--url URL] [--requests N] [--duration D] [--concurrency N]
                           [--mix KINDS] [--cases N] [--history N] [--pid PID]
-                          [--config FILE] [--allow-remote]
+                          [--slack-api ADDR] [--config FILE] [--allow-remote]
 
 Sends signed Slack button presses, form submissions and slash commands, and
 Teams message activities, at a running "resolvebot serve", and reports
@@ -47,6 +47,11 @@ with teams.insecure_no_auth; only do that on a test instance.
                      presses land on long cases (default 0, at most 5000)
   --pid PID          the server's process id on this machine: report its CPU
                      time per request and its resident memory (Linux)
+  --slack-api ADDR   serve a fake Slack Web API on this loopback address for
+                     the run (start the server with
+                     SLACK_API_URL=http://ADDR/api/): every call succeeds, so
+                     the server is measured without Slack; the report counts
+                     its calls and the connections they came on
   --allow-remote     allow a server that is not on this machine
 `
 
@@ -64,6 +69,7 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	fs.IntVar(&o.Cases, "cases", 2, "test cases to raise")
 	fs.IntVar(&o.History, "history", 0, "notes on each case before the load")
 	fs.IntVar(&o.PID, "pid", 0, "the server's process id")
+	fs.StringVar(&o.SlackAPI, "slack-api", "", "address for a fake Slack Web API")
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
 	fs.StringVar(&path, "config", "", "configuration file")
 	if code, ok := parseFlags(fs, args); !ok {

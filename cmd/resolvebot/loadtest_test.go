@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -159,6 +160,46 @@ func countNotes(c *conversation.Case) int {
 		}
 	}
 	return n
+}
+
+// TestLoadtestFakeSlackAPI: with --slack-api the load test serves the
+// Slack Web API the server calls, and counts the calls and the
+// connections they came on: the server reuses its connections, so there
+// are about as many as the requests in flight at once (Go's default
+// client kept 2 idle and opened 16 to 19 here).
+func TestLoadtestFakeSlackAPI(t *testing.T) {
+	clearPlatformEnv(t)
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "rb.yaml")
+	if err := os.WriteFile(cfgPath, []byte("slack:\n  pace: false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	api := freeAddr(t)
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "loadtest-secret")
+	t.Setenv("SLACK_API_URL", "http://"+api+"/api/")
+	s, resp := startServe(t, "/healthz", "--config", cfgPath, "--data", filepath.Join(dir, "rb.db"))
+	resp.Body.Close()
+	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--config", cfgPath, "--slack-api", api,
+		"--requests", "200", "--duration", "60s", "--concurrency", "8", "--mix", "action,note,command", "--cases", "4")
+	if code != 0 {
+		t.Fatalf("loadtest exit %d\nstdout: %s\nstderr: %s\nserver: %s", code, out, errs, s.stderr.String())
+	}
+	t.Logf("loadtest report:\n%s", out)
+	var calls, conns int
+	i := strings.Index(out, "fake slack-api")
+	if i < 0 {
+		t.Fatalf("no count of the fake Slack API's calls:\n%s", out)
+	}
+	if _, err := fmt.Sscanf(out[i:], "fake slack-api %d calls over %d connections", &calls, &conns); err != nil {
+		t.Fatal(err)
+	}
+	if calls < 100 || conns > 10 {
+		t.Errorf("the fake Slack API answered %d calls over %d connections, want at least 100 over at most 10 (8 requests at once)", calls, conns)
+	}
+	if code := s.stop(); code != 0 {
+		t.Errorf("serve exit %d: %s", code, s.stderr.String())
+	}
 }
 
 // TestLoadtestTwiceOnOneStore: a load test finds its own cases however many
