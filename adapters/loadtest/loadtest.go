@@ -118,6 +118,12 @@ type Options struct {
 	Agencies [2]string
 	Category string
 	Command  string
+	// Drain is how long to wait after the load for the server's outbox to
+	// empty (its resolvebot_outbox_depth on the admin listener's /metrics),
+	// so the messages the load caused are delivered, and counted in the
+	// server's CPU, before the fakes close (default 2m; negative for no
+	// wait).
+	Drain time.Duration
 	// AdminURL is the server's admin listener, whose /readyz says whether
 	// Teams runs without authentication (default http://127.0.0.1:9090).
 	AdminURL string
@@ -150,10 +156,21 @@ type Result struct {
 	Cases []string
 	// Server is what the server's process used, when Options.PID was set.
 	Server *ServerUsage
+	// Outbox is what became of the server's outbox after the load, when
+	// its admin listener answered: drained, or how much was left.
+	Outbox *OutboxDrain
 	// Fakes counts the calls the server made to the fake platform APIs
 	// the run served (the Slack Web API with Options.SlackAPI, the Bot
 	// Connector for Teams traffic), by fake.
 	Fakes map[string]*FakeUsage
+}
+
+// OutboxDrain is the server's outbox after the load.
+type OutboxDrain struct {
+	// Left is the effects still waiting when the wait ended (0: drained);
+	// Waited is how long after the load that was.
+	Left   int64
+	Waited time.Duration
 }
 
 // FakeUsage counts what a fake platform API saw.
@@ -197,6 +214,11 @@ func (r *Result) String() string {
 	if u := r.Server; u != nil {
 		fmt.Fprintf(&b, "server    cpu %s, %s per request; rss %.1f MiB before, %.1f MiB after\n", u.CPU.Round(time.Millisecond),
 			u.PerRequest.Round(time.Microsecond), float64(u.RSSBefore)/(1<<20), float64(u.RSSAfter)/(1<<20))
+	}
+	if o := r.Outbox; o != nil && o.Left == 0 {
+		fmt.Fprintf(&b, "outbox    drained %s after the load\n", o.Waited.Round(time.Millisecond))
+	} else if o != nil {
+		fmt.Fprintf(&b, "outbox    %d effects still waiting %s after the load\n", o.Left, o.Waited.Round(time.Millisecond))
 	}
 	for _, k := range slices.Sorted(maps.Keys(r.Fakes)) {
 		fmt.Fprintf(&b, "fake %-9s %d calls over %d connections\n", k, r.Fakes[k].Calls, r.Fakes[k].Conns)
@@ -322,14 +344,21 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Drain == 0 {
+		opts.Drain = 2 * time.Minute
+	}
+	if opts.AdminURL == "" {
+		opts.AdminURL = "http://127.0.0.1:9090"
+	}
 	r := &runner{opts: opts, base: base, client: opts.Client, mark: newMark()}
 	fakes := map[string]*fake{}
+	admin, adminErr := CheckTarget(opts.AdminURL, opts.AllowRemote)
+	if adminErr == nil {
+		r.admin = admin
+	}
 	if slices.Contains(opts.Mix, KindTeams) {
-		if opts.AdminURL == "" {
-			opts.AdminURL = "http://127.0.0.1:9090"
-		}
-		if r.admin, err = CheckTarget(opts.AdminURL, opts.AllowRemote); err != nil {
-			return nil, fmt.Errorf("admin URL: %w", err)
+		if adminErr != nil {
+			return nil, fmt.Errorf("admin URL: %w", adminErr)
 		}
 		if err := r.checkTeams(ctx); err != nil {
 			return nil, err
@@ -382,6 +411,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	for _, c := range r.cases {
 		res.Cases = append(res.Cases, c.id)
 	}
+	if r.admin != nil && opts.Drain > 0 {
+		res.Outbox = r.drain(ctx, opts.Drain)
+	}
 	if usage != nil {
 		cpu1, err := settled(ctx, opts.PID)
 		if err != nil {
@@ -400,6 +432,54 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		return res, fmt.Errorf("load stopped: %w", err)
 	}
 	return res, nil
+}
+
+// outboxDepth is the metric of the effects waiting in the outbox.
+const outboxDepth = "resolvebot_outbox_depth "
+
+// drain waits up to d for the server's outbox to empty, reading its depth
+// from the admin listener's /metrics. It returns nil when the metric
+// cannot be read (no admin listener, or one that does not say).
+func (r *runner) drain(ctx context.Context, d time.Duration) *OutboxDrain {
+	start := time.Now()
+	for {
+		left, ok := r.outboxDepth(ctx)
+		if !ok {
+			return nil
+		}
+		waited := time.Since(start)
+		if left <= 0 || waited >= d || ctx.Err() != nil {
+			return &OutboxDrain{Left: max(left, 0), Waited: waited}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// outboxDepth reads resolvebot_outbox_depth from the admin listener.
+func (r *runner) outboxDepth(ctx context.Context) (int64, bool) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.admin.JoinPath("/metrics").String(), nil)
+	if err != nil {
+		return 0, false
+	}
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return 0, false
+	}
+	for line := range strings.SplitSeq(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, outboxDepth); ok {
+			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return int64(n), err == nil
+		}
+	}
+	return 0, false
 }
 
 // settled returns the server's CPU time once its work after the last

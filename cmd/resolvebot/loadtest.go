@@ -33,7 +33,12 @@ with teams.insecure_no_auth; only do that on a test instance.
   --url URL          the server (default http://127.0.0.1:3978); only loopback
                      addresses unless --allow-remote
   --admin-url URL    the server's admin listener, asked whether Teams runs
-                     without authentication (default http://127.0.0.1:9090)
+                     without authentication and, after the load, how many
+                     effects wait in its outbox (default http://127.0.0.1:9090)
+  --drain D          after the load, wait up to this long for the server's
+                     outbox to empty, so what the load caused is delivered
+                     (and counted in --pid's CPU) before the fakes close
+                     (default 2m; 0s for no wait)
   --requests N       requests to send at most (default 1000, at most 1000000)
   --duration D       stop after this long at most (default 30s, at most 10m)
   --concurrency N    requests in flight at once (default 4, at most 256)
@@ -70,10 +75,16 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	fs.IntVar(&o.History, "history", 0, "notes on each case before the load")
 	fs.IntVar(&o.PID, "pid", 0, "the server's process id")
 	fs.StringVar(&o.SlackAPI, "slack-api", "", "address for a fake Slack Web API")
+	var drain time.Duration
+	fs.DurationVar(&drain, "drain", 2*time.Minute, "longest wait for the outbox to empty")
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
 	fs.StringVar(&path, "config", "", "configuration file")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	o.Drain = drain
+	if drain <= 0 {
+		o.Drain = -1
 	}
 	if _, err := loadtest.CheckTarget(o.URL, o.AllowRemote); err != nil {
 		fmt.Fprintf(stderr, "resolvebot loadtest: %v\n", err)

@@ -76,7 +76,7 @@ func TestLoadtestAgainstServe(t *testing.T) {
 	}
 	t.Logf("loadtest report:\n%s", out)
 	for _, want := range []string{"requests  100 in", "errors    0", "p50", "p99", "p99.9", "action", "note", "command", "help", "teams",
-		"per request; rss", "MiB after"} {
+		"per request; rss", "MiB after", "outbox    drained", "fake connector"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -165,8 +165,8 @@ func countNotes(c *conversation.Case) int {
 // TestLoadtestFakeSlackAPI: with --slack-api the load test serves the
 // Slack Web API the server calls, and counts the calls and the
 // connections they came on: the server reuses its connections, so there
-// are about as many as the requests in flight at once (Go's default
-// client kept 2 idle and opened 16 to 19 here).
+// are about as many as the calls in flight at once, the load's 8 and the
+// delivery worker's 4 (Go's default client, keeping 2 idle, opened 45).
 func TestLoadtestFakeSlackAPI(t *testing.T) {
 	clearPlatformEnv(t)
 	dir := t.TempDir()
@@ -180,7 +180,7 @@ func TestLoadtestFakeSlackAPI(t *testing.T) {
 	t.Setenv("SLACK_API_URL", "http://"+api+"/api/")
 	s, resp := startServe(t, "/healthz", "--config", cfgPath, "--data", filepath.Join(dir, "rb.db"))
 	resp.Body.Close()
-	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--config", cfgPath, "--slack-api", api,
+	code, out, errs := run(t, context.Background(), "", "loadtest", "--url", s.url(""), "--admin-url", s.adminURL(""), "--config", cfgPath, "--slack-api", api,
 		"--requests", "200", "--duration", "60s", "--concurrency", "8", "--mix", "action,note,command", "--cases", "4")
 	if code != 0 {
 		t.Fatalf("loadtest exit %d\nstdout: %s\nstderr: %s\nserver: %s", code, out, errs, s.stderr.String())
@@ -194,8 +194,11 @@ func TestLoadtestFakeSlackAPI(t *testing.T) {
 	if _, err := fmt.Sscanf(out[i:], "fake slack-api %d calls over %d connections", &calls, &conns); err != nil {
 		t.Fatal(err)
 	}
-	if calls < 100 || conns > 10 {
-		t.Errorf("the fake Slack API answered %d calls over %d connections, want at least 100 over at most 10 (8 requests at once)", calls, conns)
+	if !strings.Contains(out, "outbox    drained") {
+		t.Errorf("the report does not say the outbox drained:\n%s", out)
+	}
+	if calls < 100 || conns > 12 {
+		t.Errorf("the fake Slack API answered %d calls over %d connections, want at least 100 over at most 12 (8 requests at once, and the delivery worker's 4)", calls, conns)
 	}
 	if code := s.stop(); code != 0 {
 		t.Errorf("serve exit %d: %s", code, s.stderr.String())
