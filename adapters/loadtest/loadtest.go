@@ -744,8 +744,22 @@ func (r *runner) setupCase(ctx context.Context, i int) error {
 	r.raisers = append(r.raisers, raiser)
 	r.mu.Unlock()
 	code, body, err := r.submit(ctx, raiser, map[string]any{"f": "intake"}, st)
-	if err := expect(code, body, err, "clear"); err != nil {
+	if err := expect(code, body, err, "update"); err != nil {
 		return fmt.Errorf("raise case %d: %w", i+1, err)
+	}
+	// The answers come back to be checked; Send them as shown.
+	var check struct {
+		View struct {
+			Meta string `json:"private_metadata"`
+		} `json:"view"`
+	}
+	var meta map[string]any
+	if err := json.Unmarshal(body, &check); err != nil || json.Unmarshal([]byte(check.View.Meta), &meta) != nil {
+		return fmt.Errorf("raise case %d: unreadable check of the answers", i+1)
+	}
+	code, body, err = r.submit(ctx, raiser, meta, map[string]any{"values": map[string]any{}})
+	if err := expect(code, body, err, "clear"); err != nil {
+		return fmt.Errorf("send case %d: %w", i+1, err)
 	}
 	ids, err := r.casesOf(ctx, raiser)
 	if err != nil {
