@@ -232,3 +232,49 @@ func Claimable(pending []Effect, now time.Time, limit int) []int {
 	}
 	return out
 }
+
+// ReadyAt returns, for each effect of pending (in ID order), the earliest
+// time Claimable could hand it out if nothing in pending changes, and
+// whether it can be at all before something does. Every rule of
+// ClaimEffects relates only effects of one case (CaseID, "" for those
+// about no case), so a store may keep an index of ready effects by this
+// time and recompute one case's entries when that case's effects change.
+func ReadyAt(pending []Effect) (at []time.Time, ok []bool) {
+	waiting := map[string]bool{}
+	steps := map[string]bool{}
+	untried := map[string]bool{}           // cases with an earlier message not yet tried
+	sendingUntil := map[string]time.Time{} // latest lease of an earlier message being sent
+	at, ok = make([]time.Time, len(pending)), make([]bool, len(pending))
+	for i := range pending {
+		e := &pending[i]
+		key := e.OrderKey()
+		blocked := waiting[key]
+		waiting[key] = true
+		var t time.Time
+		switch {
+		case e.Kind == EffectStep:
+			steps[e.CaseID] = true
+		case steps[e.CaseID]:
+			blocked = true
+		}
+		switch e.Kind {
+		case EffectMessage:
+			if e.Attempts == 0 && e.Owner == "" {
+				untried[e.CaseID] = true
+			} else if e.Owner != "" && e.LeaseUntil.After(sendingUntil[e.CaseID]) {
+				sendingUntil[e.CaseID] = e.LeaseUntil
+			}
+		case EffectRefresh:
+			blocked = blocked || untried[e.CaseID]
+			t = sendingUntil[e.CaseID]
+		}
+		if e.NextAt.After(t) {
+			t = e.NextAt
+		}
+		if e.Owner != "" && e.LeaseUntil.After(t) {
+			t = e.LeaseUntil
+		}
+		at[i], ok[i] = t, !blocked
+	}
+	return at, ok
+}

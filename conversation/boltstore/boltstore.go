@@ -134,7 +134,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return err
 			}
 		}
-		return nil
+		return indexOutbox(tx)
 	})
 	if err != nil {
 		_ = db.Close()

@@ -71,3 +71,5 @@ func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
 }
 
 func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, open, benchKeys(b), nil) }
+
+func BenchmarkOutbox(b *testing.B) { storetest.BenchOutbox(b, open) }

@@ -1,8 +1,13 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -14,7 +19,19 @@ import (
 // sequence numbers new steps' effects.
 var bucketOutbox = []byte("outbox")
 
-func init() { allBuckets = append(allBuckets, bucketOutbox) }
+// Two indexes of the outbox let a claim read only what it claims, however
+// many effects wait. bucketOutboxCase lists each case's effects: case ID,
+// 0, effect ID → the key of its entry in bucketOutboxReady, or empty when
+// it is not ready. bucketOutboxReady holds the effects whose turn has come
+// or will come at a known time (see conversation.ReadyAt): big-endian due
+// time in Unix nanoseconds, effect ID → case ID. Both are rewritten for a
+// case whenever one of its effects changes.
+var (
+	bucketOutboxCase  = []byte("outbox-case")
+	bucketOutboxReady = []byte("outbox-ready")
+)
+
+func init() { allBuckets = append(allBuckets, bucketOutbox, bucketOutboxCase, bucketOutboxReady) }
 
 // enqueueStep adds the step effect of a write of c, which had before events
 // until fn ran, in tx: the same transaction that writes the case.
@@ -31,27 +48,170 @@ func enqueueStep(ctx context.Context, tx *bolt.Tx, c *conversation.Case, before 
 	return putEffect(b, conversation.EffectID(n), e)
 }
 
+// putEffect writes e under id in the outbox b and brings the indexes of
+// its case up to date.
 func putEffect(b *bolt.Bucket, id string, e *conversation.Effect) error {
 	v, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(id), v)
+	if err := b.Put([]byte(id), v); err != nil {
+		return err
+	}
+	byCase, k := b.Tx().Bucket(bucketOutboxCase), caseEffectKey(e.CaseID, id)
+	if byCase.Get(k) == nil {
+		if err := byCase.Put(k, nil); err != nil {
+			return err
+		}
+	}
+	return reindexCase(b.Tx(), e.CaseID)
+}
+
+// deleteEffect removes effect id of case caseID and its index entries, and
+// brings the indexes of the case up to date.
+func deleteEffect(tx *bolt.Tx, caseID, id string) error {
+	if err := tx.Bucket(bucketOutbox).Delete([]byte(id)); err != nil {
+		return err
+	}
+	byCase, k := tx.Bucket(bucketOutboxCase), caseEffectKey(caseID, id)
+	if r := byCase.Get(k); len(r) > 0 {
+		if err := tx.Bucket(bucketOutboxReady).Delete(r); err != nil {
+			return err
+		}
+	}
+	if err := byCase.Delete(k); err != nil {
+		return err
+	}
+	return reindexCase(tx, caseID)
+}
+
+func caseEffectKey(caseID, id string) []byte {
+	return append(append([]byte(caseID), 0), id...)
+}
+
+func readyKey(t time.Time, id string) []byte {
+	var n uint64
+	if !t.IsZero() && t.UnixNano() > 0 {
+		n = uint64(t.UnixNano())
+	}
+	return append(binary.BigEndian.AppendUint64(nil, n), id...)
+}
+
+// caseEffects reads the effects of case caseID in ID order.
+func caseEffects(tx *bolt.Tx, caseID string) ([]conversation.Effect, error) {
+	prefix := caseEffectKey(caseID, "")
+	out := []conversation.Effect{}
+	b := tx.Bucket(bucketOutbox)
+	c := tx.Bucket(bucketOutboxCase).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		id := k[len(prefix):]
+		e, err := decodeEffect(id, b.Get(id))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func decodeEffect(id, v []byte) (conversation.Effect, error) {
+	var e conversation.Effect
+	if v == nil {
+		return e, conversation.Internal("decode effect", errors.New("indexed effect missing"))
+	}
+	if err := json.Unmarshal(v, &e); err != nil {
+		return e, conversation.Internal("decode effect", err)
+	}
+	e.ID = string(id)
+	return e, nil
+}
+
+// reindexCase rewrites the ready entries of case caseID's effects.
+func reindexCase(tx *bolt.Tx, caseID string) error {
+	all, err := caseEffects(tx, caseID)
+	if err != nil {
+		return err
+	}
+	byCase, ready := tx.Bucket(bucketOutboxCase), tx.Bucket(bucketOutboxReady)
+	at, ok := conversation.ReadyAt(all)
+	for i, e := range all {
+		k := caseEffectKey(caseID, e.ID)
+		old := byCase.Get(k)
+		var r []byte
+		if ok[i] {
+			r = readyKey(at[i], e.ID)
+		}
+		if bytes.Equal(old, r) {
+			continue
+		}
+		if len(old) > 0 {
+			if err := ready.Delete(old); err != nil {
+				return err
+			}
+		}
+		if len(r) > 0 {
+			if err := ready.Put(r, []byte(caseID)); err != nil {
+				return err
+			}
+		}
+		if err := byCase.Put(k, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexOutbox builds the outbox's indexes when they are empty and the
+// outbox is not: a data file from before they existed.
+func indexOutbox(tx *bolt.Tx) error {
+	if k, _ := tx.Bucket(bucketOutboxCase).Cursor().First(); k != nil {
+		return nil
+	}
+	all, err := pending(tx.Bucket(bucketOutbox))
+	if err != nil {
+		return err
+	}
+	cases := map[string]bool{}
+	for _, e := range all {
+		cases[e.CaseID] = true
+		if err := tx.Bucket(bucketOutboxCase).Put(caseEffectKey(e.CaseID, e.ID), nil); err != nil {
+			return err
+		}
+	}
+	for id := range cases {
+		if err := reindexCase(tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pending reads every effect in b in ID order.
 func pending(b *bolt.Bucket) ([]conversation.Effect, error) {
 	var out []conversation.Effect
 	err := b.ForEach(func(k, v []byte) error {
-		var e conversation.Effect
-		if err := json.Unmarshal(v, &e); err != nil {
-			return conversation.Internal("decode effect", err)
-		}
-		e.ID = string(k)
+		e, err := decodeEffect(k, v)
 		out = append(out, e)
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// readyBefore returns the case IDs of up to limit ready effects due at or
+// before now, earliest first, keyed by effect ID.
+func readyBefore(tx *bolt.Tx, now time.Time, limit int) (ids []string, cases map[string]string) {
+	end := readyKey(now, "")
+	cases = map[string]string{}
+	c := tx.Bucket(bucketOutboxReady).Cursor()
+	for k, v := c.First(); k != nil && bytes.Compare(k[:8], end) <= 0; k, v = c.Next() {
+		id := string(k[8:])
+		ids = append(ids, id)
+		cases[id] = string(v)
+		if limit > 0 && len(ids) == limit {
+			break
+		}
+	}
+	return ids, cases
 }
 
 // ClaimEffects implements conversation.Outbox in one write transaction, so
@@ -64,9 +224,9 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	// write (and no fsync).
 	var any bool
 	err := s.db.View(func(tx *bolt.Tx) error {
-		all, err := pending(tx.Bucket(bucketOutbox))
-		any = len(conversation.Claimable(all, now, 1)) > 0
-		return err
+		ids, _ := readyBefore(tx, now, 1)
+		any = len(ids) > 0
+		return nil
 	})
 	if err != nil || !any {
 		return nil, conversation.StoreResult("claim effects", err)
@@ -75,23 +235,48 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		out = nil
 		b := tx.Bucket(bucketOutbox)
-		all, err := pending(b)
-		if err != nil {
-			return err
-		}
-		for _, i := range conversation.Claimable(all, now, limit) {
-			e := all[i]
+		ids, caseOf := readyBefore(tx, now, limit)
+		// The index says whose turn it is; the case's own effects, read
+		// whole, decide, as Claimable does for the whole outbox.
+		claimable := map[string]map[string]bool{}
+		for _, id := range ids {
+			caseID := caseOf[id]
+			ok, seen := claimable[caseID]
+			if !seen {
+				all, err := caseEffects(tx, caseID)
+				if err != nil {
+					return err
+				}
+				ok = map[string]bool{}
+				for _, i := range conversation.Claimable(all, now, 0) {
+					ok[all[i].ID] = true
+				}
+				claimable[caseID] = ok
+			}
+			if !ok[id] {
+				continue
+			}
+			e, err := decodeEffect([]byte(id), b.Get([]byte(id)))
+			if err != nil {
+				return err
+			}
 			e.Owner, e.LeaseUntil, e.Attempts = owner, now.Add(lease), e.Attempts+1
 			if err := putEffect(b, e.ID, &e); err != nil {
 				return err
 			}
 			out = append(out, e)
 		}
+		for caseID := range claimable {
+			if err := reindexCase(tx, caseID); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, conversation.StoreResult("claim effects", err)
 	}
+	slices.SortFunc(out, func(a, b conversation.Effect) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -122,10 +307,11 @@ func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []c
 	}
 	return conversation.StoreResult("complete effect", s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOutbox)
-		if _, err := held(b, id, owner, now); err != nil {
+		e, err := held(b, id, owner, now)
+		if err != nil {
 			return err
 		}
-		if err := b.Delete([]byte(id)); err != nil {
+		if err := deleteEffect(tx, e.CaseID, id); err != nil {
 			return err
 		}
 		for i := range follow {
@@ -184,16 +370,13 @@ func (s *Store) OutboxStats(ctx context.Context) (conversation.OutboxStats, erro
 
 // deleteEffects removes every effect of case id in tx.
 func deleteEffects(tx *bolt.Tx, id string) error {
-	b := tx.Bucket(bucketOutbox)
-	all, err := pending(b)
+	all, err := caseEffects(tx, id)
 	if err != nil {
 		return err
 	}
 	for _, e := range all {
-		if e.CaseID == id {
-			if err := b.Delete([]byte(e.ID)); err != nil {
-				return err
-			}
+		if err := deleteEffect(tx, id, e.ID); err != nil {
+			return err
 		}
 	}
 	return nil

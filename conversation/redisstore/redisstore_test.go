@@ -41,3 +41,7 @@ func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
 func BenchmarkNote(b *testing.B) {
 	storetest.BenchNote(b, redistest.Opener, benchKeys(b), redistest.ServerCPU)
 }
+
+func BenchmarkOutbox(b *testing.B) {
+	storetest.BenchOutbox(b, redistest.Opener)
+}

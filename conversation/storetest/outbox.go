@@ -331,3 +331,34 @@ func testEffectOtherCases(t *testing.T, open Opener) {
 	must(t, h.s.RetryEffect(ctx, got[0].ID, "w", t0.Add(time.Hour), t0), "RetryEffect")
 	must(t, h.s.CompleteEffect(ctx, got[1].ID, "w", nil, t0), "CompleteEffect")
 }
+
+// BenchOutbox benchmarks one delivery's store work, ClaimEffects of one
+// effect and its CompleteEffect, with 100, 1,000 and 10,000 other effects
+// waiting (each the step of its own case, so all are deliverable). The
+// three figures should be close: a claim's cost depends on what it claims,
+// not on the queue's depth. It seeds depth+b.N effects, so run it with a
+// fixed count (-benchtime=500x).
+func BenchOutbox(b *testing.B, open Opener) {
+	for _, depth := range []int{100, 1_000, 10_000} {
+		b.Run(fmt.Sprintf("ClaimComplete/waiting=%d", depth), func(b *testing.B) {
+			h := newHarness(b, open)
+			ctx := context.Background()
+			cases := make([]*conversation.Case, 0, depth+b.N)
+			for i := range depth + b.N {
+				cases = append(cases, raised(fmt.Sprintf("CR-2026-Q%06d", i)))
+			}
+			createAll(b, h.s, cases)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				got, err := h.s.ClaimEffects(ctx, "bench", time.Minute, t0, 1)
+				if err != nil || len(got) != 1 {
+					b.Fatalf("ClaimEffects = %d effects, %v; want 1", len(got), err)
+				}
+				if err := h.s.CompleteEffect(ctx, got[0].ID, "bench", nil, t0); err != nil {
+					b.Fatalf("CompleteEffect: %v", err)
+				}
+			}
+		})
+	}
+}
