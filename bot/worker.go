@@ -165,6 +165,7 @@ func (w *Worker) Pass(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	ctx = withCaseMemo(ctx)
 	sem := make(chan struct{}, w.Parallel)
 	var wg sync.WaitGroup
 	for _, e := range effects {
@@ -254,7 +255,7 @@ func backoff(attempt int) time.Duration {
 // gone is true when the case has been deleted (retention): there is
 // nothing left to say.
 func (w *Worker) stepOf(ctx context.Context, e conversation.Effect) (c *conversation.Case, events []conversation.Event, gone bool, err error) {
-	c, err = w.Store.GetCase(ctx, e.CaseID)
+	c, err = getCase(ctx, w.Store, e.CaseID)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return nil, nil, true, nil
 	}
@@ -350,7 +351,7 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 	if err != nil {
 		return "", err
 	}
-	if _, err := w.Store.GetCase(ctx, e.CaseID); conversation.ErrorCode(err) == conversation.ENOTFOUND {
+	if _, err := getCase(ctx, w.Store, e.CaseID); conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return "", nil
 	}
 	names := w.Router.People.Names(ctx, e.Unreached)
