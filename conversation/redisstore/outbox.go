@@ -86,23 +86,61 @@ func effectJSON(e *conversation.Effect) (string, error) {
 }
 
 // ClaimEffects implements conversation.Outbox with a WATCH transaction on
-// the outbox hash. Returns EINTERNAL on failure.
+// the outbox hash. It reads only the ready index, the effects it may claim
+// and their cases' effects (see outboxindex.go), so its cost does not grow
+// with the outbox. Returns EINTERNAL on failure.
 func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Duration, now time.Time, limit int) ([]conversation.Effect, error) {
 	hash, _ := s.outboxKeys()
 	var out []conversation.Effect
 	err := s.optimistic(ctx, "claim effects", func(tx *redis.Tx) error {
 		out = nil
-		all, err := s.pendingIn(ctx, tx)
+		x := s.newOutboxIndex()
+		indexed, err := x.catchUp(ctx, tx)
 		if err != nil {
 			return err
 		}
-		idx := conversation.Claimable(all, now, limit)
-		if len(idx) == 0 {
-			return nil
+		ids, err := s.readyIDs(ctx, tx, now, limit)
+		if err != nil {
+			return err
 		}
-		fields := make([]any, 0, 2*len(idx))
-		for _, i := range idx {
-			e := all[i]
+		// The effects just indexed are not in the ready set yet.
+		for _, all := range x.cases {
+			for _, i := range conversation.Claimable(all, now, 0) {
+				ids = append(ids, all[i].ID)
+			}
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		unknown := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return x.has(id) })
+		found, err := s.readEffects(ctx, tx, unknown)
+		if err != nil {
+			return err
+		}
+		for _, e := range found {
+			if _, err := x.load(ctx, tx, e.CaseID); err != nil {
+				return err
+			}
+		}
+		var gone []any // ready entries of effects no longer in the outbox
+		for _, id := range unknown {
+			if !slices.ContainsFunc(found, func(e conversation.Effect) bool { return e.ID == id }) {
+				gone = append(gone, id)
+			}
+		}
+		// The index says whose turn it is; each case's own effects decide,
+		// as Claimable does for the whole outbox.
+		claimable := map[string]bool{}
+		for _, all := range x.cases {
+			for _, i := range conversation.Claimable(all, now, 0) {
+				claimable[all[i].ID] = true
+			}
+		}
+		fields := []any{}
+		for _, id := range ids {
+			e, ok := x.get(id)
+			if !ok || !claimable[id] || (limit > 0 && len(out) == limit) {
+				continue
+			}
 			e.Owner, e.LeaseUntil, e.Attempts = owner, now.Add(lease), e.Attempts+1
 			v, err := effectJSON(&e)
 			if err != nil {
@@ -110,9 +148,22 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 			}
 			fields = append(fields, e.ID, v)
 			out = append(out, e)
+			x.put(e, false)
+		}
+		if len(fields) == 0 && indexed == 0 && len(x.cases) == 0 && len(gone) == 0 {
+			return nil
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.HSet(ctx, hash, fields...)
+			if len(fields) > 0 {
+				p.HSet(ctx, hash, fields...)
+			}
+			if indexed > 0 {
+				p.Set(ctx, s.indexedKey(), indexed, 0)
+			}
+			if len(gone) > 0 {
+				p.ZRem(ctx, s.readyKey(), gone...)
+			}
+			x.write(ctx, p)
 			return nil
 		})
 		return err
@@ -151,9 +202,15 @@ func (s *Store) held(ctx context.Context, tx *redis.Tx, id, owner string, now ti
 func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []conversation.Effect, now time.Time) error {
 	hash, _ := s.outboxKeys()
 	return s.optimistic(ctx, "complete effect", func(tx *redis.Tx) error {
-		if _, err := s.held(ctx, tx, id, owner, now); err != nil {
+		e, err := s.held(ctx, tx, id, owner, now)
+		if err != nil {
 			return err
 		}
+		x := s.newOutboxIndex()
+		if _, err := x.load(ctx, tx, e.CaseID); err != nil {
+			return err
+		}
+		x.remove(e.CaseID, id)
 		fields := make([]any, 0, 2*len(follow))
 		for i := range follow {
 			f := follow[i]
@@ -162,13 +219,19 @@ func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []c
 			if err != nil {
 				return err
 			}
-			fields = append(fields, conversation.ChildEffectID(id, i), v)
+			f.ID = conversation.ChildEffectID(id, i)
+			fields = append(fields, f.ID, v)
+			if _, err := x.load(ctx, tx, f.CaseID); err != nil {
+				return err
+			}
+			x.put(f, true)
 		}
-		_, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HDel(ctx, hash, id)
 			if len(fields) > 0 {
 				p.HSet(ctx, hash, fields...)
 			}
+			x.write(ctx, p)
 			return nil
 		})
 		return err
@@ -189,8 +252,14 @@ func (s *Store) RetryEffect(ctx context.Context, id, owner string, next, now tim
 		if err != nil {
 			return err
 		}
+		x := s.newOutboxIndex()
+		if _, err := x.load(ctx, tx, e.CaseID); err != nil {
+			return err
+		}
+		x.put(*e, false)
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.HSet(ctx, hash, id, v)
+			x.write(ctx, p)
 			return nil
 		})
 		return err
