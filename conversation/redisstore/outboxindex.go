@@ -33,12 +33,13 @@ func (s *Store) caseEffectsKey(caseID string) string { return s.key("outbox", "c
 type outboxIndex struct {
 	s       *Store
 	cases   map[string][]conversation.Effect
+	caseOf  map[string]string   // effect ID → case ID, for the loaded cases
 	added   map[string][]string // case → IDs new to its set
 	removed map[string][]string // case → IDs gone from its set
 }
 
 func (s *Store) newOutboxIndex() *outboxIndex {
-	return &outboxIndex{s: s, cases: map[string][]conversation.Effect{}, added: map[string][]string{}, removed: map[string][]string{}}
+	return &outboxIndex{s: s, cases: map[string][]conversation.Effect{}, caseOf: map[string]string{}, added: map[string][]string{}, removed: map[string][]string{}}
 }
 
 // readEffects reads the effects ids through c, leaving out those gone.
@@ -81,6 +82,9 @@ func (x *outboxIndex) load(ctx context.Context, c redis.Cmdable, caseID string) 
 		return nil, err
 	}
 	x.cases[caseID] = all
+	for _, e := range all {
+		x.caseOf[e.ID] = caseID
+	}
 	return all, nil
 }
 
@@ -94,6 +98,7 @@ func (x *outboxIndex) put(e conversation.Effect, isNew bool) {
 		all = slices.Insert(all, i, e)
 	}
 	x.cases[e.CaseID] = all
+	x.caseOf[e.ID] = e.CaseID
 	if isNew {
 		x.added[e.CaseID] = append(x.added[e.CaseID], e.ID)
 	}
@@ -141,7 +146,7 @@ func (x *outboxIndex) catchUp(ctx context.Context, c redis.Cmdable) (int64, erro
 		if _, err := x.load(ctx, c, e.CaseID); err != nil {
 			return 0, err
 		}
-		if !slices.ContainsFunc(x.cases[e.CaseID], func(o conversation.Effect) bool { return o.ID == e.ID }) {
+		if !x.has(e.ID) {
 			x.put(e, true)
 		}
 	}
@@ -212,12 +217,14 @@ func (x *outboxIndex) has(id string) bool {
 
 // get returns effect id of a loaded case.
 func (x *outboxIndex) get(id string) (conversation.Effect, bool) {
-	for _, all := range x.cases {
-		for _, e := range all {
-			if e.ID == id {
-				return e, true
-			}
-		}
+	caseID, ok := x.caseOf[id]
+	if !ok {
+		return conversation.Effect{}, false
 	}
-	return conversation.Effect{}, false
+	all := x.cases[caseID]
+	i, found := slices.BinarySearchFunc(all, id, func(a conversation.Effect, id string) int { return strings.Compare(a.ID, id) })
+	if !found {
+		return conversation.Effect{}, false
+	}
+	return all[i], true
 }
