@@ -426,3 +426,24 @@ func joinOr(s []string) string {
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
+
+// MatchOf returns person id as a search would show them, for a person
+// field's current answer. Returns ENOTFOUND when nobody has the id, and
+// EINTERNAL on store failure.
+func (p *People) MatchOf(ctx context.Context, id string) (Match, error) {
+	per, err := p.store.GetPerson(ctx, id)
+	if err != nil {
+		if conversation.ErrorCode(err) == conversation.ENOTFOUND {
+			return Match{}, err
+		}
+		return Match{}, conversation.Internal("load person", err)
+	}
+	m := Match{PersonID: per.ID, Name: per.Name, Email: per.Email, Agency: per.Agency, Exact: true}
+	if m.Name == "" {
+		m.Name = nameFromEmail(per.ID)
+	}
+	if m.Agency != "" {
+		m.AgencyName = p.AgencyName(m.Agency)
+	}
+	return m, nil
+}

@@ -180,18 +180,15 @@ func (a *Adapter) personID(ctx context.Context, team, user string) (string, erro
 	return per.ID, nil
 }
 
-// slackUserOf returns the Slack user id of a person in team, or "".
-func (a *Adapter) slackUserOf(ctx context.Context, team string) userLookup {
+// personLabels returns how a person field's current answer reads as the
+// select's chosen option: "Priya Shah (Children's Social Care)", or ""
+// when nobody has the id.
+func (a *Adapter) personLabels(ctx context.Context) personLabel {
 	return func(personID string) string {
-		per, err := a.store.GetPerson(ctx, personID)
+		m, err := a.people.MatchOf(ctx, personID)
 		if err != nil {
 			return ""
 		}
-		for _, h := range per.Handles {
-			if h.Platform == Platform && h.Team == team {
-				return h.User
-			}
-		}
-		return ""
+		return m.Label()
 	}
 }
