@@ -127,21 +127,21 @@ func (p *People) Search(ctx context.Context, query string, limit int) ([]Match, 
 		return nil, nil
 	}
 	folded := fold(query)
-	var out []Match
+	var hits []*entry
 	for _, e := range all {
 		if s := e.score(q, strings.Join(q, " "), folded); s > 0 {
-			m := e.Match
-			m.score = s
-			m.Exact = s == scoreExact
-			out = append(out, m)
+			e.Match.score = s
+			e.Exact = s == scoreExact
+			hits = append(hits, e)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Match) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Or(cmp.Compare(fold(a.Name), fold(b.Name)), cmp.Compare(a.PersonID, b.PersonID))
+	slices.SortFunc(hits, func(a, b *entry) int {
+		return cmp.Or(cmp.Compare(b.Match.score, a.Match.score), cmp.Compare(a.whole, b.whole), cmp.Compare(a.PersonID, b.PersonID))
 	})
+	out := make([]Match, 0, len(hits))
+	for _, e := range hits {
+		out = append(out, e.Match)
+	}
 	return firstN(out, limit), nil
 }
 
@@ -273,17 +273,28 @@ func distance(a, b string) int {
 	return d[len(s)][len(t)]
 }
 
-// folder lowercases and takes accents off: "Wiśniewski" → "wisniewski".
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// letters are the letters whose accent is not a mark that decomposes.
+var letters = strings.NewReplacer("ł", "l", "Ł", "l", "ø", "o", "Ø", "o", "đ", "d", "Đ", "d", "ß", "ss", "’", "'")
 
-// fold returns s lowercased, without accents, on one line.
+// fold returns s lowercased, without accents, on one line: "Wiśniewski"
+// → "wisniewski".
 func fold(s string) string {
-	out, _, err := transform.String(folder, s)
-	if err != nil {
-		out = s
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
 	}
-	out = strings.NewReplacer("ł", "l", "Ł", "l", "ø", "o", "Ø", "o", "đ", "d", "ß", "ss", "’", "'").Replace(out)
-	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+	if !ascii {
+		// A chain holds state, so each call has its own.
+		out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+		if err == nil {
+			s = out
+		}
+		s = letters.Replace(s)
+	}
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // words returns the folded words of a name or query, dropping the

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -160,5 +161,33 @@ func TestResolveSuggests(t *testing.T) {
 	gp, err := store.GetPerson(ctx, "dr.grey@gp.example.org")
 	if err != nil || gp.Email != "dr.grey@gp.example.org" || gp.Name != "Dr Grey" || len(gp.Handles) != 0 {
 		t.Errorf("the GP named by email: %+v %v", gp, err)
+	}
+}
+
+// BenchmarkSearch: one keystroke's search in a partnership of 2,000 people
+// (a Slack block_suggestion or a Teams application/search must be
+// answered within Slack's 3 seconds).
+func BenchmarkSearch(b *testing.B) {
+	ctx := context.Background()
+	store, err := boltstore.Open(filepath.Join(b.TempDir(), "bot.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	first := []string{"Priya", "Sam", "Jo", "Alex", "Łukasz", "Siobhán", "Ravi", "Olu", "Chris", "Dana"}
+	last := []string{"Shah", "Patel", "Reed", "Worker", "Wiśniewski", "O'Neil", "Ade", "Smith", "Jones", "Brown"}
+	for i := range 2000 {
+		name := first[i%10] + " " + last[(i/10)%10]
+		id := fmt.Sprintf("person%d@agency%d.example.org", i, i%20)
+		if err := store.PutPerson(ctx, &conversation.Person{ID: id, Name: name, Email: id}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	people := bot.NewPeople(store, nil, nil, nil)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := people.Search(ctx, "wisn", 20); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
