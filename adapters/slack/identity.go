@@ -181,14 +181,19 @@ func (a *Adapter) personID(ctx context.Context, team, user string) (string, erro
 }
 
 // personLabels returns how a person field's current answer reads as the
-// select's chosen option: "Priya Shah (Children's Social Care)", or ""
-// when nobody has the id.
+// select's chosen option: "Priya Shah (Children's Social Care)", "Use
+// jo@nhs.net" for a work email chosen but not yet sent, or "" when the
+// answer names nobody.
 func (a *Adapter) personLabels(ctx context.Context) personLabel {
 	return func(personID string) string {
-		m, err := a.people.MatchOf(ctx, personID)
-		if err != nil {
-			return ""
+		if m, err := a.people.MatchOf(ctx, personID); err == nil {
+			return m.Label()
 		}
-		return m.Label()
+		if strings.Contains(personID, "@") {
+			if found, err := a.people.Search(ctx, personID, 1); err == nil && len(found) == 1 && found[0].Exact {
+				return found[0].Label()
+			}
+		}
+		return ""
 	}
 }

@@ -165,3 +165,23 @@ func inputElement(t *testing.T, view map[string]any, id string) map[string]any {
 	t.Fatalf("no input %s in the view", id)
 	return nil
 }
+
+// TestPersonFieldShownAgain: a modal built again (after an identifier
+// warning) keeps each person field's answer as its chosen option: a known
+// person by name and agency, a work email chosen but not yet sent as
+// "Use …", and an answer naming nobody left unchosen.
+func TestPersonFieldShownAgain(t *testing.T) {
+	h := newHarness(t, false)
+	label := h.ad.personLabels(context.Background())
+	h.env.Person(t, sam.Email, sam.Name, "school", schoolMg.Email)
+	for id, want := range map[string]string{
+		"school.manager@example.org": "School Manager (example) (Riverside Primary School)",
+		sam.Email:                    "Sam Patel (Riverside Primary School)",
+		"dr.grey@gp.example.org":     "Use dr.grey@gp.example.org",
+		"not a person":               "",
+	} {
+		if got := label(id); got != want {
+			t.Errorf("%q shows as %q, want %q", id, got, want)
+		}
+	}
+}
