@@ -131,14 +131,7 @@ func TestSlackRaiserNamesGPByEmail(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	const gpEmail = "dr.grey@gp.example.org"
-	srv := smtptest.New(t, smtptest.Options{User: "relay-user", Password: "relay-pass"})
-	sender, err := email.New(w.env.Store, w.env.Router.Cards, email.Options{Host: srv.Host, Port: srv.Port, RootCAs: srv.RootCAs,
-		User: "relay-user", Password: "relay-pass", From: "resolvebot@partnership.example.org", BaseURL: "https://resolve.example.org",
-		Operator: "the partnership business unit", Timeout: 5 * time.Second, Now: w.env.Clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.env.Dispatcher.Register(sender)
+	srv := w.withEmail(t)
 	w.env.Person(t, sam.Email, sam.Name, "school", schoolMgr.Email)
 
 	w.slack.command(sam, "raise", "trig-1")

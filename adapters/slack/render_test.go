@@ -86,6 +86,13 @@ func goldenDocs(t *testing.T) map[string]any {
 		(&Adapter{people: env.People}).personLabels(ctx))
 	// What a person field offers when "manager" is typed in it.
 	docs["options_manager"] = (&Adapter{people: env.People, log: slog.New(slog.DiscardHandler)}).suggest(ctx, slack.InteractionCallback{Type: slack.InteractionTypeBlockSuggestion, Value: "manager"}).body
+	// Someone on Slack with an email address orders the ways to reach them.
+	kim, err := env.People.Identify(ctx, conversation.Handle{Platform: "slack", Team: "T0TEAM", User: "U0KIM"}, "Kim Lee", "kim.lee@school.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := env.Router.ProfileForm(ctx, kim.ID)
+	docs["modal_profile_reach"] = renderForm(bot.Message{Kind: "form", Form: reach, Text: reach.Intro}, formMeta{Form: reach.Key}, none)
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbEscalate, conversation.VerbPropose, conversation.VerbReturnReferral} {
 		f := bot.ActionForm(env.Engine.Protocol, v)
 		docs["modal_"+string(v)] = renderForm(bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},
