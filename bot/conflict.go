@@ -19,7 +19,7 @@ func (r *Router) latest(ctx context.Context, in Inbound, v conversation.Verb) (R
 		return Reply{}, err
 	}
 	if in.Version > c.Version { // no card ever showed this version
-		card := r.Cards.Card(ctx, c, in.Actor, Damaged+" Here is the case as it stands now.")
+		card := r.Cards.Card(ctx, c, in.Actor, r.Cards.Say("button.damaged.case_now", nil))
 		return Reply{Messages: []Message{card}}, nil
 	}
 	if e, ok := c.DoneSince(v, in.Version); ok {

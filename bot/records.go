@@ -119,7 +119,7 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 		} else if m, err := ParseMonth(rest, r.now(), loc); err == nil {
 			period = report.Month(m)
 		} else {
-			return Reply{}, err
+			return Reply{}, conversation.Errorf(conversation.ErrorCode(err), "%s", r.Cards.Say("report.bad_month", nil))
 		}
 	}
 	rep, err := r.Report(ctx, actor, period)
