@@ -93,3 +93,20 @@ func TestPresetMessagesRefused(t *testing.T) {
 		t.Errorf("problems = %v, want one placed at the preset", col.probs)
 	}
 }
+
+// TestPresetFileMessages: a preset file's messages mapping is read into
+// the protocol, on top of which the deployment's file applies its own.
+func TestPresetFileMessages(t *testing.T) {
+	data, err := presetFS.ReadFile("presets/plymouth.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, "\nmessages:\n  access.title: \"Who has seen {case}\"\n"...)
+	p, err := decodePreset("plymouth", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Messages["access.title"]; got != "Who has seen {case}" {
+		t.Errorf("preset messages = %v", p.Messages)
+	}
+}
