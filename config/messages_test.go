@@ -17,14 +17,16 @@ messages:
   command.unrecognised: "Sorry, I didn't follow that. Nothing has changed."
   access.title: "Who has looked at {case}"
   access.times.other: " · tried {count} times, last {when}"
+  email.digest.lead.one: "Good morning. One case is waiting for you."
 `)})
 	if probs.HasErrors() {
 		t.Fatalf("errors:\n%s", probs)
 	}
 	want := map[string]string{
-		"command.unrecognised": "Sorry, I didn't follow that. Nothing has changed.",
-		"access.title":         "Who has looked at {case}",
-		"access.times.other":   " · tried {count} times, last {when}",
+		"command.unrecognised":  "Sorry, I didn't follow that. Nothing has changed.",
+		"access.title":          "Who has looked at {case}",
+		"access.times.other":    " · tried {count} times, last {when}",
+		"email.digest.lead.one": "Good morning. One case is waiting for you.",
 	}
 	for k, v := range want {
 		if got := cfg.Protocol.Messages[k]; got != v {
