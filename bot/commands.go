@@ -253,8 +253,11 @@ func (r *Router) offer(ctx context.Context, actor string, options []string) Mess
 		}
 		quoted = append(quoted, q)
 	}
-	text := didYouMean + r.Cards.orList(quoted) + "? " + r.Cards.Say("command.nothing_changed_yet", nil)
+	text := r.Cards.Say("command.did_you_mean", messages.Args{"options": r.Cards.orList(quoted)})
 	m := Message{Kind: "notice", Tone: ToneInfo}
+	if prefix == "" {
+		m.Offered = options
+	}
 	if len(options) == 1 {
 		word, id := SplitCommand(options[0])
 		if v, ok := verbWords[word]; ok && id != "" {
@@ -300,22 +303,19 @@ func (r *Router) stepButtons(ctx context.Context, actor, id string, v conversati
 // overrides, opens the help given for text that matches no command.
 var Unrecognised = messages.English().Text("command.unrecognised", nil)
 
-// didYouMean opens a message offering commands back. It stays in the code
-// for now: NameCommand finds an offer by it.
-const didYouMean = "Did you mean "
-
-// quotedCommand finds the commands quoted in a "did you mean" offer.
-var quotedCommand = regexp.MustCompile(`"([a-z])`)
-
 // NameCommand puts the platform's command before the commands a "did you
-// mean" offer quotes ("/resolve raise" where people type a slash command);
-// any other message comes back as it is.
+// mean" offer quotes ("/resolve raise" where people type a slash command),
+// as m.Offered names them; any other message comes back as it is.
 func NameCommand(m Message, command string) Message {
-	head, tail, ok := strings.Cut(m.Text, "?")
-	if command == "" || !strings.HasPrefix(m.Text, didYouMean) || !ok {
+	if command == "" || len(m.Offered) == 0 {
 		return m
 	}
-	m.Text = quotedCommand.ReplaceAllString(head, `"`+command+` $1`) + "?" + tail
+	for _, o := range m.Offered {
+		for _, end := range []string{`"`, ` CR-…"`} {
+			m.Text = strings.ReplaceAll(m.Text, `"`+o+end, `"`+command+" "+o+end)
+		}
+	}
+	m.Offered = nil
 	return m
 }
 
