@@ -9,15 +9,15 @@ import (
 )
 
 // TestMessagesOverride: the file's messages change texts on top of the
-// preset, for the preset chosen before them.
+// preset, wherever the file names the preset.
 func TestMessagesOverride(t *testing.T) {
 	cfg, probs := mustLoad(t, Options{Path: writeFile(t, `
-partnership: rotherham
 messages:
   command.unrecognised: "Sorry, I didn't follow that. Nothing has changed."
   access.title: "Who has looked at {case}"
   access.times.other: " · tried {count} times, last {when}"
   email.digest.lead.one: "Good morning. One case is waiting for you."
+partnership: rotherham
 `)})
 	if probs.HasErrors() {
 		t.Fatalf("errors:\n%s", probs)
