@@ -78,6 +78,9 @@ func Load(lang string) (*Catalogue, error) {
 	}
 	c := &Catalogue{tag: tag, entries: make(map[string]entry, len(raw))}
 	for key, n := range raw {
+		if _, form, ok := cutForm(key); ok {
+			return nil, fmt.Errorf("messages: %s.yaml:%d: %s: a key may not end in a plural form's name (.%s), which overrides use", lang, n.Line, key, form)
+		}
 		var e entry
 		switch n.Kind {
 		case yaml.ScalarNode:
