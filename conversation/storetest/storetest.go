@@ -81,6 +81,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("MessageRefs", func(t *testing.T) { testMessageRefs(t, open) })
 	t.Run("Remember", func(t *testing.T) { testRemember(t, open) })
+	t.Run("Secrets", func(t *testing.T) { testSecrets(t, open) })
+	t.Run("SecretTakenOnce", func(t *testing.T) { testSecretTakenOnce(t, open) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open) })
 	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open) })
 	t.Run("NextCaseID", func(t *testing.T) { testNextCaseID(t, open) })
