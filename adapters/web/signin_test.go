@@ -20,7 +20,7 @@ func TestSignInByLinkAndAct(t *testing.T) {
 	w := newWorld(t)
 	c := w.raise()
 	gp := w.browser()
-	gp.get("/web/cases/" + c.ID).expect(http.StatusOK, "Sign in", "Work email address")
+	gp.get("/web/cases/"+c.ID).expect(http.StatusOK, "Sign in", "Work email address")
 	if !strings.Contains(gp.url, "next=%2Fweb%2Fcases%2F"+c.ID) {
 		t.Fatalf("sign-in page %s does not lead back to the case", gp.url)
 	}
