@@ -66,7 +66,8 @@ func newWorld(t *testing.T) *world {
 	w.sender = sender
 	env.Dispatcher.Register(env.Inbox)
 	env.Dispatcher.Register(sender)
-	w.web = web.New(web.Options{Router: env.Router, Store: env.Store, Mailer: sender, Now: env.Clock.Now})
+	w.web = web.New(web.Options{Router: env.Router, Store: env.Store, Mailer: sender, BaseURL: w.srv.URL, Now: env.Clock.Now})
+	env.Worker.SignIn = w.web.SendSignIn
 	w.web.Mount(mux)
 	w.sam = env.Person(t, samEmail, "Sam Patel", "school", "")
 	per, err := env.People.Resolve(context.Background(), gpEmail) // known by email only
@@ -198,7 +199,7 @@ func (b *browser) askLink(addr string) string {
 		v.Set("next", html.UnescapeString(m[1]))
 	}
 	b.submit("/web/sign-in", v).expect(http.StatusOK, "Check your email")
-	b.w.web.Wait()
+	b.w.env.Settle(b.w.t)
 	msgs := b.w.smtp.Messages()
 	if len(msgs) == before {
 		return ""

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -89,18 +90,18 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 			"Please wait 15 minutes, then ask for a new link. If you already have an email from us, use the newest link in it.")
 		return
 	}
-	if err := s.sendLink(ctx, email, d.Next, s.base(r)); err != nil {
+	if err := s.sendLink(ctx, email, d.Next); err != nil {
 		s.internal(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "checkemail", page{Title: "Check your email", CSRF: csrf, Data: d})
 }
 
-// sendLink issues a sign-in link for the person with email, if there is
-// one, and emails it. An unknown address gets nothing, and the caller
-// answers the same either way. Sending happens on its own, so how long the
-// answer takes does not tell either.
-func (s *Server) sendLink(ctx context.Context, email, next, base string) error {
+// sendLink asks the outbox to email a sign-in link to the person with
+// email, if there is one. An unknown address gets nothing, and the caller
+// answers the same either way; the email itself is sent by the delivery
+// worker (see SendSignIn), so how long the answer takes does not tell.
+func (s *Server) sendLink(ctx context.Context, email, next string) error {
 	per, err := s.opts.Store.FindPersonByEmail(ctx, email)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND || (err == nil && per.Email == "") {
 		return nil
@@ -108,32 +109,41 @@ func (s *Server) sendLink(ctx context.Context, email, next, base string) error {
 	if err != nil {
 		return err
 	}
-	token := newToken()
-	now := s.opts.Now()
-	rec, _ := json.Marshal(linkRecord{Person: per.ID, Email: bot.PersonID(per.Email), Next: next})
-	if err := s.opts.Store.PutSecret(ctx, hashKey("link", token), rec, now.Add(LinkTTL), now); err != nil {
+	e := conversation.Effect{Kind: conversation.EffectSignIn, Recipient: per.ID, Next: next, CreatedAt: s.opts.Now()}
+	if err := s.opts.Store.EnqueueEffect(ctx, e); err != nil {
 		return err
 	}
-	if s.opts.Mailer == nil {
-		s.opts.Log.Warn("web: no email is configured, so the sign-in link was not sent")
-		return nil
+	if s.opts.Router.Wake != nil {
+		s.opts.Router.Wake()
 	}
-	link := base + "/web/sign-in/link?t=" + token
-	s.sending.Add(1)
-	go func() {
-		defer s.sending.Done()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := s.opts.Mailer.SendSignIn(sctx, per, link, now.Add(LinkTTL)); err != nil {
-			s.opts.Log.Error("web: send sign-in link", "err", err)
-		}
-	}()
 	return nil
 }
 
-// Wait waits until every sign-in email started has been handed to the
-// mailer (for tests and shutdown).
-func (s *Server) Wait() { s.sending.Wait() }
+// SendSignIn sends the sign-in email an outbox effect asks for: it makes a
+// new link (its hash stored until it expires, bound to the person's
+// address on record) and hands it to the mailer. A retry makes a new link;
+// an earlier one that was never sent simply expires. It is the delivery
+// worker's bot.Worker.SignIn. Returns an error marked permanent when the
+// person is gone, has no address or no mailer is configured.
+func (s *Server) SendSignIn(ctx context.Context, e conversation.Effect) error {
+	per, err := s.opts.Store.GetPerson(ctx, e.Recipient)
+	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
+		return bot.Permanent(errors.New("web: the person to sign in is gone"))
+	}
+	if err != nil {
+		return err
+	}
+	if per.Email == "" || s.opts.Mailer == nil {
+		return bot.Permanent(errors.New("web: no address or no email to send a sign-in link with"))
+	}
+	token := newToken()
+	now := s.opts.Now()
+	rec, _ := json.Marshal(linkRecord{Person: per.ID, Email: bot.PersonID(per.Email), Next: safeNext(e.Next)})
+	if err := s.opts.Store.PutSecret(ctx, hashKey("link", token), rec, now.Add(LinkTTL), now); err != nil {
+		return err
+	}
+	return s.opts.Mailer.SendSignIn(ctx, per, s.opts.BaseURL+"/web/sign-in/link?t="+token, now.Add(LinkTTL))
+}
 
 // linkData is what the page a sign-in link opens shows.
 type linkData struct {

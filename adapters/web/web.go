@@ -22,7 +22,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -45,8 +44,8 @@ type Options struct {
 	Router *bot.Router
 	Store  conversation.Store
 	Mailer Mailer
-	// BaseURL is the bot's public address (https://…); sign-in links start
-	// with it. Without it they start with the address the request came to.
+	// BaseURL is the bot's public address (https://…, email.base_url);
+	// sign-in links start with it.
 	BaseURL string
 	// Service names the service in every page's header (default
 	// "resolvebot").
@@ -65,8 +64,6 @@ type Server struct {
 	opts  Options
 	pages *template.Template
 	mux   *http.ServeMux
-	// sending counts sign-in emails being handed to the mailer.
-	sending sync.WaitGroup
 }
 
 //go:embed templates/*.html
@@ -171,16 +168,4 @@ func loopback(r *http.Request) bool {
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()
-}
-
-// base is the address links start with: BaseURL, or the request's own.
-func (s *Server) base(r *http.Request) string {
-	if s.opts.BaseURL != "" {
-		return s.opts.BaseURL
-	}
-	scheme := "https"
-	if r.TLS == nil && loopback(r) {
-		scheme = "http"
-	}
-	return scheme + "://" + r.Host
 }

@@ -96,3 +96,29 @@ func testSecretTakenOnce(t *testing.T, open Opener) {
 		t.Fatalf("%d callers took the secret, want exactly 1", won)
 	}
 }
+
+// testEnqueueEffect: an effect of no case (a sign-in email) waits in the
+// outbox across a restart, is claimed with what it says, and is gone once
+// completed.
+func testEnqueueEffect(t *testing.T, open Opener) {
+	ctx := context.Background()
+	h := newHarness(t, open)
+	e := conversation.Effect{Kind: conversation.EffectSignIn, Recipient: "gp@example.org", Next: "/web/cases/CR-2026-0001", CreatedAt: t0}
+	must(t, h.s.EnqueueEffect(ctx, e), "EnqueueEffect")
+	must(t, h.s.EnqueueEffect(ctx, conversation.Effect{Kind: conversation.EffectSignIn, Recipient: "other@example.org", CreatedAt: t0}), "EnqueueEffect other")
+	h.restart()
+	got, err := h.s.ClaimEffects(ctx, "w1", time.Minute, t0, 10)
+	must(t, err, "ClaimEffects")
+	if len(got) != 2 || got[0].Kind != conversation.EffectSignIn || got[0].Recipient != e.Recipient || got[0].Next != e.Next ||
+		got[1].Recipient != "other@example.org" || got[0].ID >= got[1].ID {
+		t.Fatalf("claimed %+v, want the two sign-in effects in order", got)
+	}
+	for _, g := range got {
+		must(t, h.s.CompleteEffect(ctx, g.ID, "w1", nil, t0), "CompleteEffect")
+	}
+	left, err := h.s.PendingEffects(ctx)
+	must(t, err, "PendingEffects")
+	if len(left) != 0 {
+		t.Fatalf("pending after completion: %+v", left)
+	}
+}

@@ -232,3 +232,10 @@ func (s *Store) TakeSecret(ctx context.Context, key string, now time.Time) (v []
 	defer func() { s.end(o, err) }()
 	return s.Store.TakeSecret(ctx, key, now)
 }
+
+// EnqueueEffect is the wrapped store's EnqueueEffect, measured as "enqueue_effect".
+func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) (err error) {
+	ctx, o := s.start(ctx, "enqueue_effect", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.EnqueueEffect(ctx, e)
+}
