@@ -86,7 +86,7 @@ func (s *Server) startSession(ctx context.Context, w http.ResponseWriter, r *htt
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: Prefix, HttpOnly: true,
-		Secure: !loopback(r), SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	return nil
 }
 
@@ -193,7 +193,7 @@ func (s *Server) preCSRF(w http.ResponseWriter, r *http.Request) string {
 	}
 	t := newToken()
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: t, Path: Prefix, HttpOnly: true,
-		Secure: !loopback(r), SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	return t
 }
 

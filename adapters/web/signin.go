@@ -265,6 +265,6 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: Prefix, MaxAge: -1, HttpOnly: true,
-		Secure: !loopback(r), SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/web/sign-in?out=1", http.StatusSeeOther)
 }

@@ -131,6 +131,9 @@ func TestSignInLinksRefused(t *testing.T) {
 	}
 }
 
+// rateWindow is the window of the sign-in rate limits.
+const rateWindow = 15 * time.Minute
+
 // flip changes one character of a token to another valid one.
 func flip(c byte) byte {
 	if c == 'A' {
@@ -266,14 +269,18 @@ func TestAnotherPersonsCaseRefused(t *testing.T) {
 // to /web/, Secure except on loopback, and lapses after 8 idle hours.
 func TestSessionCookie(t *testing.T) {
 	w := newWorld(t)
-	gp := w.browser()
-	link := gp.askLink(gpEmail)
-	gp.get(link)
-	csrf := gp.csrf()
+	csrf := w.browser().get("/web/sign-in").csrf()
+	public := web.New(web.Options{Router: w.env.Router, Store: w.env.Store, Mailer: w.sender, BaseURL: "https://resolve.example.org", Now: w.env.Clock.Now})
 	for _, tc := range []struct {
+		name   string
+		srv    *web.Server
 		host   string
 		secure bool
-	}{{"127.0.0.1", false}, {"resolve.example.org", true}} {
+	}{
+		{"a local try-out on http://127.0.0.1", w.web, "127.0.0.1", false},
+		{"served at https://resolve.example.org", public, "resolve.example.org", true},
+		{"behind a proxy that passes a loopback Host", public, "127.0.0.1:3978", true},
+	} {
 		// The cookie jar hides attributes, so read the Set-Cookie header.
 		l := w.browser().askLink(gpEmail)
 		req := httptest.NewRequest(http.MethodPost, "http://"+tc.host+"/web/sign-in/link",
@@ -281,21 +288,22 @@ func TestSessionCookie(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.AddCookie(&http.Cookie{Name: "resolvebot_csrf", Value: csrf})
 		rec := httptest.NewRecorder()
-		w.web.ServeHTTP(rec, req)
+		tc.srv.ServeHTTP(rec, req)
 		if rec.Code != http.StatusSeeOther {
-			t.Fatalf("%s: status %d: %s", tc.host, rec.Code, rec.Body)
+			t.Fatalf("%s: status %d: %s", tc.name, rec.Code, rec.Body)
 		}
 		sc := rec.Header().Get("Set-Cookie")
 		for _, want := range []string{"resolvebot_session=", "Path=/web/", "HttpOnly", "SameSite=Lax"} {
 			if !strings.Contains(sc, want) {
-				t.Fatalf("%s: Set-Cookie %q lacks %s", tc.host, sc, want)
+				t.Fatalf("%s: Set-Cookie %q lacks %s", tc.name, sc, want)
 			}
 		}
 		if strings.Contains(sc, "Secure") != tc.secure {
-			t.Fatalf("%s: Set-Cookie %q, want Secure %v", tc.host, sc, tc.secure)
+			t.Fatalf("%s: Set-Cookie %q, want Secure %v", tc.name, sc, tc.secure)
 		}
 	}
-	gp.submit("/web/sign-in/link", url.Values{"t": {token(t, link)}}).expect(http.StatusOK, "Waiting on you")
+	w.env.Clock.Advance(rateWindow)
+	gp := w.browser().signIn(gpEmail).expect(http.StatusOK, "Waiting on you")
 	w.env.Clock.Advance(7 * time.Hour)
 	gp.get("/web/").expect(http.StatusOK, "Waiting on you") // in use: moved on
 	w.env.Clock.Advance(7 * time.Hour)

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -152,14 +153,21 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// loopback reports whether r came to a loopback address without TLS, the
-// only case in which cookies go without the Secure attribute (a local try
-// out over plain http).
-func loopback(r *http.Request) bool {
-	if r.TLS != nil {
-		return false
+// secure reports whether cookies get the Secure attribute: always, except
+// when the bot's own address (BaseURL) is plain http on loopback, a local
+// try-out. The request's Host is not trusted for this: a reverse proxy on
+// the same machine may pass on a loopback Host.
+func (s *Server) secure(r *http.Request) bool {
+	if s.opts.BaseURL == "" {
+		return !loopback(r.Host) || r.TLS != nil
 	}
-	host := r.Host
+	u, err := url.Parse(s.opts.BaseURL)
+	return err != nil || u.Scheme != "http" || !loopback(u.Host)
+}
+
+// loopback reports whether host (with or without a port) is a loopback
+// name or address.
+func loopback(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

@@ -1,0 +1,25 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/resolvebot/resolvebot/adapters/web"
+	"github.com/resolvebot/resolvebot/config"
+	"github.com/resolvebot/resolvebot/internal/httpedge"
+)
+
+// startWeb mounts the web page under /web/ when email is configured: the
+// emails link to it, and it signs people in by emailed links.
+func startWeb(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (func(), error) {
+	if !cfg.Email.Enabled || a.mailer == nil {
+		return nil, nil
+	}
+	edge := httpedge.Limits{TrustedProxies: cfg.Server.TrustedProxies}
+	w := web.New(web.Options{Router: a.router, Store: a.store, Mailer: a.mailer, BaseURL: cfg.Email.BaseURL,
+		ClientIP: func(r *http.Request) string { return httpedge.Client(r, edge) }, Log: a.log.With("platform", "web")})
+	w.Mount(mux)
+	a.signIn = w.SendSignIn
+	a.log.Info("web: http", "path", web.Prefix, "base_url", cfg.Email.BaseURL)
+	return nil, nil
+}
