@@ -104,8 +104,11 @@ func safePath(p string) string {
 	return p
 }
 
+// notFound answers a path that is no page, keeping the menu for someone
+// signed in.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.problem(w, r, nil, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct.")
+	sess, _ := s.currentSession(r)
+	s.problem(w, r, sess, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct.")
 }
 
 // messageView is a neutral bot.Message as the web shows it.
