@@ -194,7 +194,7 @@ func TestEveryPageAccessible(t *testing.T) {
 	c := w.raise()
 	b := w.newTab(t)
 
-	b.open("/web/cases/" + c.ID).says("Sign in", "Work email address").check("sign in")
+	b.open("/web/cases/"+c.ID).says("Sign in", "Work email address").check("sign in")
 	b.click("form[action='/web/sign-in'] button").says("There is a problem", "Enter your work email address").check("sign in with an error")
 	b.fill("#f-email", gpEmail).click("form[action='/web/sign-in'] button").says("Check your email").check("check your email")
 	w.env.Settle(t)
