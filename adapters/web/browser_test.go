@@ -95,7 +95,7 @@ func (b *tab) press(steps ...chromedp.Action[chromedp.Void]) *tab {
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
 	if _, err := chromedp.RunResponse(ctx, steps...); err != nil {
-		b.t.Fatalf("press: %v", err)
+		b.t.Fatalf("press: %v (now at %s)", err, eval[string](b, `location.href + "\n" + document.body.innerText`))
 	}
 	return b
 }
@@ -306,4 +306,23 @@ func (b *tab) tabTo(text string) {
 		}
 	}
 	b.t.Fatalf("Tab never reached %q; it went %q", text, path)
+}
+
+// TestOIDCPagesAccessible: signing in with the organisation's provider in
+// headless Chromium, the sign-in page with its button and the page the
+// provider sends the browser back to pass axe-core, and Continue lands on
+// the case.
+func TestOIDCPagesAccessible(t *testing.T) {
+	w := newWorld(t)
+	c := w.raise()
+	p := newIdP(t)
+	p.email = gpEmail
+	w.withIdP(p)
+	b := w.newTab(t)
+	b.open("/web/cases/" + c.ID).says("Sign in with Exampleshire NHS").check("sign in with a provider")
+	b.click("form[action='/web/sign-in/oidc'] button").says("Your organisation has confirmed who you are").check("back from the provider")
+	b.click("form[action='/web/sign-in/oidc/callback'] button").says(c.ID, "Acknowledge")
+	if b.checked != 2 {
+		t.Fatalf("checked %d pages, want 2", b.checked)
+	}
 }

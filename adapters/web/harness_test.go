@@ -136,6 +136,9 @@ func (b *browser) post(path string, values url.Values) *browser {
 	return b.do(req)
 }
 
+// htmlUnescape reads an attribute value as the browser would.
+func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
 var nextRE = regexp.MustCompile(`name="next" value="([^"]+)"`)
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -43,8 +43,13 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := signInData{Next: safeNext(r.URL.Query().Get("next")), Out: r.URL.Query().Has("out")}
-	if s.opts.OIDC != nil {
-		d.OIDC = s.opts.OIDC.Name
+	if o := s.opts.OIDC; o != nil {
+		d.OIDC = o.Name
+		// Read the provider's discovery document now, so this page's
+		// form-action names the provider's sign-in page (see formOrigin).
+		if _, _, err := o.setup(r.Context(), s.opts.BaseURL); err != nil {
+			s.opts.Log.Warn("web: identity provider", "err", err)
+		}
 	}
 	s.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", CSRF: s.preCSRF(w, r), Data: d})
 }
