@@ -130,6 +130,16 @@ func (b *Tab) Click(css string) *Tab {
 	return b.Press(chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
 }
 
+// Choose clicks the element matching css (a radio button, a checkbox)
+// without waiting for a page.
+func (b *Tab) Choose(css string) *Tab {
+	b.tb.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible)); err != nil {
+		b.tb.Fatalf("choose %s: %v", css, err)
+	}
+	return b
+}
+
 // Enter presses Enter and waits for the page it loads.
 func (b *Tab) Enter() *Tab {
 	b.tb.Helper()
