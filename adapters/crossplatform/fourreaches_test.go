@@ -103,7 +103,7 @@ func TestFourReaches(t *testing.T) {
 	w.env.Settle(t)
 	gpTab.Open(signInLink(t, lastTo(t, relay, gpEmail))).Click("form[action='/web/sign-in/link'] button").Says(caseID, "CSC-204913", "Acknowledge")
 	gpTab.Open("/web/profile").Fill("#f-manager", practiceMgr).Choose("#f-agency-2").Click("form[action='/web/profile'] button").Says("Profile saved")
-	gpTab.Open("/web/cases/"+caseID).Click("form[action$='/acknowledge'] button").Says("You acknowledged " + caseID)
+	gpTab.Open("/web/cases/" + caseID).Click("form[action$='/acknowledge'] button").Says("You acknowledged " + caseID)
 	w.slack.wait()
 	if !updated(w, sam.DM(), samTS, "Acknowledged") {
 		t.Errorf("Sam's Slack card was not updated after the GP acknowledged on the web page")
