@@ -311,3 +311,20 @@ func TestSessionCookie(t *testing.T) {
 	w.env.Clock.Advance(web.SessionIdle + time.Minute)
 	gp.get("/web/").expect(http.StatusOK, "Work email address")
 }
+
+// TestCrossOriginPostRefused: a POST a browser says came from another
+// site is refused before it reaches the form, even with the right token.
+func TestCrossOriginPostRefused(t *testing.T) {
+	w := newWorld(t)
+	c := w.raise()
+	gp := w.browser().signIn(gpEmail)
+	v := url.Values{"csrf": {gp.csrf()}, "version": {"1"}}
+	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+"/web/cases/"+c.ID+"/acknowledge", strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	gp.do(req).expect(http.StatusForbidden, "Nothing was changed")
+	got, _ := w.env.Store.GetCase(context.Background(), c.ID)
+	if got.Current().Acknowledged() {
+		t.Fatal("a cross-site POST acknowledged the case")
+	}
+}

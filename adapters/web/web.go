@@ -64,7 +64,7 @@ type Options struct {
 type Server struct {
 	opts  Options
 	pages *template.Template
-	mux   *http.ServeMux
+	mux   http.Handler
 }
 
 //go:embed templates/*.html
@@ -132,7 +132,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /web/profile", s.signedIn(s.profilePage))
 	m.HandleFunc("POST /web/profile", s.signedIn(s.profilePost))
 	m.HandleFunc("/web/", s.notFound)
-	s.mux = m
+	// Besides each form's CSRF token, a browser's cross-origin POST is
+	// refused outright (Sec-Fetch-Site, Origin).
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, nil, http.StatusForbidden, "This form has expired", "Nothing was changed. Go back, reload the page and try again.")
+	}))
+	s.mux = cop.Handler(m)
 }
 
 // staticHandler serves the embedded stylesheet, cached for a day.
