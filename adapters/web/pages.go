@@ -166,6 +166,7 @@ func (s *Server) showStepForm(w http.ResponseWriter, r *http.Request, sess *sess
 	fv.Cancel = "/web/cases/" + m.FormCase
 	fv.Hidden = map[string]string{"version": strconv.FormatInt(m.FormVersion, 10)}
 	fv.Submit = bot.VerbLabel(conversation.Verb(strings.TrimPrefix(m.Form.Key, bot.ActionFormPrefix)))
+	fv.People = s.suggestions(r, sess, m.Form)
 	p := s.signedInPage(r, sess, m.Title, stepData{CaseID: m.FormCase, Form: &fv})
 	p.Errors = errs
 	s.render(w, r, status, "step", p)
@@ -283,6 +284,7 @@ func (s *Server) needsProfile(r *http.Request, sess *session) bool {
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, sess *session, status int, f *conversation.Form, action, submit string, values, errs map[string]string) {
 	fv := viewForm(f, values, errs)
 	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = action, sess.CSRF, submit, Prefix
+	fv.People = s.suggestions(r, sess, f)
 	if next := safeNext(r.URL.Query().Get("next")); next != "" {
 		fv.Hidden = map[string]string{"next": next}
 	}
@@ -343,4 +345,44 @@ func (s *Server) profilePost(w http.ResponseWriter, r *http.Request, sess *sessi
 	}
 	s.setFlash(ctx, sess, &flash{Title: "Profile saved", Text: text})
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// suggestions are the people offered for a form's person fields: those on
+// the person's own cases and their line manager, whom they already know
+// of; anyone else is named by typing their name or work email. None when
+// the form names nobody.
+func (s *Server) suggestions(r *http.Request, sess *session, f *conversation.Form) []optionView {
+	asks := false
+	for _, fd := range f.Fields {
+		asks = asks || fd.Type == conversation.FieldPerson
+	}
+	if !asks {
+		return nil
+	}
+	ctx := r.Context()
+	var ids []string
+	if per, err := s.opts.Store.GetPerson(ctx, sess.Person); err == nil && per.ManagerID != "" {
+		ids = append(ids, per.ManagerID)
+	}
+	if cs, err := s.opts.Router.Engine.List(ctx, sess.Person); err == nil {
+		for _, c := range cs {
+			if c.Involves(sess.Person) {
+				ids = append(ids, c.People()...)
+			}
+		}
+	}
+	var out []optionView
+	seen := map[string]bool{sess.Person: true}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		per, err := s.opts.Store.GetPerson(ctx, id)
+		if err != nil || per.Email == "" {
+			continue
+		}
+		out = append(out, optionView{Value: per.Email, Label: per.Name})
+	}
+	return out
 }

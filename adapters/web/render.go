@@ -188,6 +188,8 @@ type formView struct {
 	Cancel string // where "Cancel" goes
 	CSRF   string
 	Hidden map[string]string
+	// People are suggestions for the fields that name a person.
+	People []optionView
 }
 
 // fieldView is one question.
