@@ -129,7 +129,7 @@ func (s *Server) sendLink(ctx context.Context, email, next string) error {
 // address on record) and hands it to the mailer. A retry makes a new link;
 // an earlier one that was never sent simply expires. It is the delivery
 // worker's bot.Worker.SignIn. Returns an error marked permanent when the
-// person is gone, has no address or no mailer is configured.
+// person is gone, has no address, or no mailer or BaseURL is configured.
 func (s *Server) SendSignIn(ctx context.Context, e conversation.Effect) error {
 	per, err := s.opts.Store.GetPerson(ctx, e.Recipient)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
@@ -138,8 +138,8 @@ func (s *Server) SendSignIn(ctx context.Context, e conversation.Effect) error {
 	if err != nil {
 		return err
 	}
-	if per.Email == "" || s.opts.Mailer == nil {
-		return bot.Permanent(errors.New("web: no address or no email to send a sign-in link with"))
+	if per.Email == "" || s.opts.Mailer == nil || s.opts.BaseURL == "" {
+		return bot.Permanent(errors.New("web: no address, no email or no base_url to send a sign-in link with"))
 	}
 	token := newToken()
 	now := s.opts.Now()

@@ -46,7 +46,7 @@ type Options struct {
 	Store  conversation.Store
 	Mailer Mailer
 	// BaseURL is the bot's public address (https://…, email.base_url);
-	// sign-in links start with it.
+	// sign-in links start with it, so none are sent without it.
 	BaseURL string
 	// Service names the service in every page's header (default
 	// "resolvebot").
