@@ -51,10 +51,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 		return cr
 	}
 	d := homeData{WaitingTitle: ov.WaitingTitle, WaitingEmpty: ov.WaitingEmpty, MoreWaiting: ov.MoreWaiting,
-		OpenTitle: "Your cases", OpenEmpty: "You have no other cases.", MoreOpen: ov.MoreOpen}
-	if ov.Role != "" {
-		d.OpenTitle, d.OpenEmpty = ov.OpenTitle, ov.OpenEmpty
-	}
+		OpenTitle: ov.OpenTitle, OpenEmpty: ov.OpenEmpty, MoreOpen: ov.MoreOpen}
 	for _, oc := range ov.Waiting {
 		d.Waiting = append(d.Waiting, row(oc, true))
 	}
