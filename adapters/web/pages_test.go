@@ -53,6 +53,11 @@ func TestProfileAndRaiseOnTheWeb(t *testing.T) {
 	}
 	bad.Del("decision")
 	gp.submit("/web/raise", bad).expect(http.StatusBadRequest, "There is a problem", "NHS-99812", "Repeated injuries noted")
+	// A child at immediate risk is sent to the front door, not into the process.
+	urgent := url.Values{"immediate_risk": {"yes"}}
+	gp.get("/web/raise")
+	gp.submit("/web/raise", urgent).expect(http.StatusOK, "Please act now")
+	gp.get("/web/raise")
 	gp.submit("/web/raise", answers).expect(http.StatusOK, "Your disagreement is raised as case CR-2026-0002", "NHS-99812")
 	if !strings.HasSuffix(gp.url, "/web/cases/CR-2026-0002") {
 		t.Fatalf("after raising the GP is at %s", gp.url)
