@@ -61,7 +61,7 @@ func TestFourReaches(t *testing.T) {
 	w.onTeams(w.client.Install(head))      // her head teacher has the Teams app
 
 	// 1. Sam raises, naming the GP by her email address.
-	r := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
+	checked := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
 		conversation.FieldRespondent: gpEmail, conversation.FieldRespondentAgency: "health-visiting",
@@ -73,6 +73,11 @@ func TestFourReaches(t *testing.T) {
 		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
 		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
 	}})
+	check := bot.CheckOf(checked.Messages)
+	if check == nil {
+		t.Fatalf("raise showed no answers to check: %+v", checked.Messages)
+	}
+	r := w.env.Router.Record(ctx, bot.SendChecked(samID, check.Check))
 	if r.Step == nil {
 		t.Fatalf("raise: %+v", r.Messages)
 	}
