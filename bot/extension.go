@@ -42,26 +42,55 @@ func init() {
 // EINVALID with a message saying why (a date on a weekend or holiday, not
 // after base, too far off, or not read at all), naming the field "days".
 func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (int, error) {
-	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
-	s = strings.TrimPrefix(s, "on ")
-	s = strings.TrimPrefix(s, "until ")
-	s = strings.TrimPrefix(s, "by ")
 	fail := func(msg string) (int, error) {
 		return 0, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
 			Fields: map[string]string{"days": msg}}
 	}
+	target, n, isDays, ok := readDay(text, base, cal)
+	switch {
+	case !ok:
+		return fail("I couldn't read that. " + extensionHelp)
+	case isDays:
+		return n, nil
+	}
+	base = base.In(cal.Location())
+	day := time.Date(base.Year(), base.Month(), base.Day(), 0, 0, 0, 0, cal.Location())
+	when := target.Format("Mon 2 Jan 2006")
+	switch {
+	case !target.After(day):
+		return fail(fmt.Sprintf("The deadline is already %s, so choose a later day, or a number of working days such as 3.", base.Format("Mon 2 Jan")))
+	case !cal.IsWorkingDay(target):
+		return fail(fmt.Sprintf("%s is not a working day. Choose a working day, or a number of working days such as 3.", when))
+	}
+	n = cal.WorkingDaysUntil(day, target)
+	if n > conversation.MaxExtensionDays {
+		return fail(fmt.Sprintf("%s is %d working days on; an extension can be at most %d. Choose an earlier day.", when, n, conversation.MaxExtensionDays))
+	}
+	return n, nil
+}
+
+// readDay reads a number of working days ("3", "3 working days", "three"),
+// returned as n, or a day ("4 Dec", "4/12", "2026-12-04", "friday", "next
+// friday"), returned as target at midnight in the calendar's zone (isDays
+// false): a weekday is the first one after base's day, a date with no year
+// the first one on or after it. ok is false when text is neither.
+func readDay(text string, base time.Time, cal *conversation.Calendar) (target time.Time, n int, isDays, ok bool) {
+	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
+	s = strings.TrimPrefix(s, "on ")
+	s = strings.TrimPrefix(s, "until ")
+	s = strings.TrimPrefix(s, "by ")
+	s = strings.TrimPrefix(s, "in ")
 	if m := daysPattern.FindStringSubmatch(s); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil {
-			return n, nil
+			return time.Time{}, n, true, true
 		}
 		if n, ok := numberWords[m[1]]; ok {
-			return n, nil
+			return time.Time{}, n, true, true
 		}
 	}
 	loc := cal.Location()
 	base = base.In(loc)
 	day := time.Date(base.Year(), base.Month(), base.Day(), 0, 0, 0, 0, loc)
-	var target time.Time
 	withYear := func(y, mo, d int, yearGiven bool) bool {
 		if mo < 1 || mo > 12 || d < 1 || d > 31 {
 			return false
@@ -79,7 +108,6 @@ func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (in
 		return true
 	}
 	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	ok := false
 	switch {
 	case isoDate.MatchString(s):
 		m := isoDate.FindStringSubmatch(s)
@@ -111,21 +139,7 @@ func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (in
 			ok = true
 		}
 	}
-	if !ok {
-		return fail("I couldn't read that. " + extensionHelp)
-	}
-	when := target.Format("Mon 2 Jan 2006")
-	switch {
-	case !target.After(day):
-		return fail(fmt.Sprintf("The deadline is already %s, so choose a later day, or a number of working days such as 3.", base.Format("Mon 2 Jan")))
-	case !cal.IsWorkingDay(target):
-		return fail(fmt.Sprintf("%s is not a working day. Choose a working day, or a number of working days such as 3.", when))
-	}
-	n := cal.WorkingDaysUntil(day, target)
-	if n > conversation.MaxExtensionDays {
-		return fail(fmt.Sprintf("%s is %d working days on; an extension can be at most %d. Choose an earlier day.", when, n, conversation.MaxExtensionDays))
-	}
-	return n, nil
+	return target, 0, false, ok
 }
 
 // extensionDays reads an extension answer for the case: working days, or a
