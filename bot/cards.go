@@ -134,12 +134,16 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 			state = "agreed " + k.When(r.ConfirmedAt)
 		}
 		m.Fields = append(m.Fields, Field{"Way forward (" + state + ")", r.WayForward})
-		for _, a := range r.Actions {
+		for i, a := range r.Actions {
 			v := a.Description + " — " + a.Owner
 			if !a.Due.IsZero() {
 				v += ", by " + a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")
 			}
-			m.Fields = append(m.Fields, Field{"Action", v})
+			label := "Action"
+			if r.Confirmed {
+				label = fmt.Sprintf("Action %d (%s)", i+1, k.actionState(a))
+			}
+			m.Fields = append(m.Fields, Field{label, v})
 		}
 	}
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
@@ -196,6 +200,17 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			line += " to " + k.When(t)
+		}
+	case conversation.EventActionDone:
+		line += ": action " + e.Fields[conversation.FieldAction]
+		if e.Fields["state"] == string(conversation.ActionDoneLate) {
+			line += ", after its due date"
+		}
+	case conversation.EventLearning:
+		if e.Fields["kind"] == conversation.LearningPrevention {
+			line += " (what would have prevented it)"
+		} else {
+			line += " (what they learned)"
 		}
 	default:
 		line += " (" + k.Protocol.StageName(e.Stage) + ")"
@@ -299,6 +314,7 @@ func Help(command string) Message {
 			command + "raise — raise a disagreement",
 			command + "list — your cases, and which are waiting on you",
 			command + "status CR-2026-0001 — a case and its timeline",
+			command + "done CR-2026-0001 1 — mark agreed action 1 on a case done (only its owner can)",
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
 			command + "report — last month's partnership report; add 2026-10 for a month, or 2026 for the annual report (partnership team only)",

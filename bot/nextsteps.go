@@ -36,7 +36,7 @@ func nextSteps(c *conversation.Case, viewer string, partnership bool, now time.T
 	up := []conversation.Verb{conversation.VerbEscalate, conversation.VerbRefer, conversation.VerbMediation}
 	switch {
 	case !c.Status.Active():
-		return []conversation.Verb{conversation.VerbNote}
+		return []conversation.Verb{conversation.VerbActionDone, conversation.VerbLearning, conversation.VerbNote}
 	case side != "" && c.Resolution != nil && !c.Resolution.Confirmed && side != c.Resolution.ProposedBySide:
 		return []conversation.Verb{conversation.VerbConfirm, conversation.VerbDispute}
 	case atReferral && partnership:

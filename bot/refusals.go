@@ -19,6 +19,7 @@ var stepPhrases = map[conversation.Verb]string{
 	conversation.VerbReassign: "hand your part over", conversation.VerbWithdraw: "withdraw it",
 	conversation.VerbAcceptReferral: "accept the referral", conversation.VerbReturnReferral: "return it with advice",
 	conversation.VerbOfferMediation: "offer mediation", conversation.VerbClose: "close it",
+	conversation.VerbActionDone: "mark your action done", conversation.VerbLearning: "record what you learned",
 }
 
 // mostAlternatives is how many other steps a refusal suggests.
