@@ -170,4 +170,6 @@ func ThemeWords(text string, c *Case) (string, bool) {
 }
 
 // notWord separates words: anything but a letter, a digit or an apostrophe.
-func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }
+func notWord(r rune) bool {
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+}

@@ -66,8 +66,8 @@ func (p NudgePolicy) maxReminders() int {
 // Nudge is one reminder or record the scheduler owes a case.
 type Nudge struct {
 	Kind  NudgeKind
-	Key   string    // unique per case, stage, kind and working day
-	Stage string    // stage key
+	Key   string // unique per case, stage, kind and working day
+	Stage string // stage key
 	// Action is the number (from 1) of the agreed action a follow-up is
 	// about; 0 for a stage's nudges.
 	Action int
