@@ -104,7 +104,11 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	for _, a := range people.Agencies() {
 		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
 	}
-	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
+	now := time.Now()
+	if e.Now != nil {
+		now = e.Now()
+	}
+	return report.BuildAsOf(cases, e.Protocol, e.Calendar, agencies, period, now), nil
 }
 
 // reportCommand answers "report" (last month), "report YYYY" (the annual
