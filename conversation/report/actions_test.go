@@ -34,7 +34,7 @@ func followThroughCases() []*conversation.Case {
 		Events: []conversation.Event{
 			learn(1, conversation.LearningLearned, "Talking on the phone early saves weeks of emails."),
 			learn(2, conversation.LearningPrevention, "A joint visit before the strategy discussion."),
-			learn(3, conversation.LearningLearned, "Jayden's mum was not asked."),          // a name: counted only
+			learn(3, conversation.LearningLearned, "Jayden's mum was not asked."),           // a name: counted only
 			learn(4, conversation.LearningPrevention, "Checking SCH-2291 with the school."), // the reference: counted only
 		}}
 	b := &conversation.Case{ID: "CR-2026-0002", ChildRef: "CSC-1001", Category: "communication", Status: conversation.StatusResolved,
@@ -131,7 +131,7 @@ func TestThemeWords(t *testing.T) {
 	}{
 		{"Talking to the GP sooner would have helped.", true},
 		{"Earlier CAMHS involvement.", true},
-		{"Jayden Smith was not seen.", false},           // a name first
+		{"Jayden Smith was not seen.", false},            // a name first
 		{"We should have listened to Mrs Jones.", false}, // a name later
 		{"NHS number 943 476 5919 was wrong.", false},
 		{"They live at 12 Acacia Road.", false},
