@@ -50,7 +50,8 @@ func ParseActionDue(text string, now time.Time, cal *conversation.Calendar) (tim
 	return target, ""
 }
 
-// parseActions reads the proposal's "what | who | by when" lines: who is
+// parseActions reads the proposal's "what | who | by when" lines (or
+// parts separated by ";", where a chat takes one line): who is
 // found as people are found everywhere else (a name the bot knows, or a
 // work email), and by when is read by ParseActionDue. Every line's problem
 // is gathered into one "actions" field message. Returns EINVALID with it,
@@ -59,7 +60,7 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 	var out []conversation.ResolutionAction
 	var problems []string
 	n := 0
-	for _, line := range strings.Split(text, "\n") {
+	for _, line := range strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' }) {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue

@@ -27,7 +27,8 @@ var verbWords = map[string]conversation.Verb{
 	"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
 	"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
 	"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-	"close": conversation.VerbClose,
+	"close":    conversation.VerbClose,
+	"learning": conversation.VerbLearning, "learned": conversation.VerbLearning, "record_learning": conversation.VerbLearning,
 }
 
 // lookWords are the typed commands that only show something (nothing about
@@ -54,6 +55,7 @@ var twoWords = map[string]string{
 	"accept referral": "accept_referral", "return referral": "return_referral",
 	"offer mediation": "offer_mediation", "hand over": "handover", "ask mediation": "mediation",
 	"request mediation": "mediation", "add note": "note", "my cases": "list", "mark done": "done",
+	"record learning": "learning",
 }
 
 // SplitCommand splits typed text into its command word, in lower case with
@@ -163,7 +165,7 @@ var intents = []struct {
 // caseCommands are the commands that need a case id.
 var caseCommands = []string{"withdraw", "escalate", "extend", "ack", "respond", "mediation", "refer", "propose", "note", "export", "status",
 	"show", "audit", "access", "acknowledge", "reply", "resolve", "confirm", "agree", "dispute", "mediate", "reassign", "handover",
-	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "done"}
+	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "done", "learning", "learned", "record_learning"}
 
 // Guess returns the command a free sentence most likely asks for, with a
 // case id when the sentence names one ("I want to escalate CR-2026-0001"

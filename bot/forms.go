@@ -125,7 +125,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{
 			textField("way_forward", "Agreed way forward", "", true),
 			{Key: "actions", Label: "Actions", Type: conversation.FieldTextarea, MaxLen: conversation.MaxLongText,
-				Help: "One per line: what | who (name or work email) | by when (a date such as 4 Dec, or working days such as 10). Owners are reminded before it is due."},
+				Help: "One per line, or separated by ;, as: what | who (name or work email) | by when (a date such as 4 Dec, or working days such as 10). Owners are reminded before it is due."},
 		}
 	case conversation.VerbDispute:
 		f.Fields = []conversation.Field{textField("reason", "What does the proposal leave unresolved?", "", true)}
@@ -176,7 +176,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 	case conversation.VerbActionDone:
 		return nil // one press; which action, when the owner has several, is asked then (see actionDone)
 	case conversation.VerbLearning:
-		f.Intro = "Resolving a disagreement is a chance to learn. Both questions are optional; the partnership sees the themes, never the case. Please leave out anything that identifies a child or family."
+		f.Intro = "Resolving a disagreement is a chance to learn. Answer either question, or both; the partnership sees the themes, never the case. Please leave out anything that identifies a child or family."
 		f.Fields = []conversation.Field{
 			{Key: conversation.FieldLearned, Label: "What did you learn from this disagreement?", Type: conversation.FieldTextarea,
 				MaxLen: conversation.MaxShortText * 5},

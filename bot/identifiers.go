@@ -128,7 +128,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 // who left out, for the identifier check: the owner is a person on the
 // record, often named by their work email, not a detail about a child.
 func withoutOwners(text string) string {
-	lines := strings.Split(text, "\n")
+	lines := strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == ';' })
 	for i, l := range lines {
 		if parts := strings.Split(l, "|"); len(parts) > 1 {
 			parts[1] = ""

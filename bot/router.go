@@ -596,13 +596,13 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(other, false, actorName+" proposed a way forward. Please confirm it or say what it leaves unresolved.", e.Text)
 			self = "Your proposal has been sent to " + r.People.Names(ctx, other) + " to confirm."
 		case conversation.EventResolutionConfirmed:
+			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you. If you'd like, record what you learned from it (Record learning).", "")
 			for i, a := range c.AgreedActions() {
 				if a.OwnerID != "" {
 					tell([]string{a.OwnerID}, false, fmt.Sprintf("You own agreed action %d: “%s”, due %s. You'll be reminded before it is due; press Mark done when it is done.",
 						i+1, a.Description, r.Cards.Day(a.Due)), "")
 				}
 			}
-			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you. If you'd like, record what you learned from it (Record learning).", "")
 			self = c.ID + " is resolved. The agreed way forward is on the record."
 			if len(c.AgreedActions()) > 0 {
 				self += " The owners of its actions will be reminded before they are due."
@@ -645,8 +645,9 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			n, _ := strconv.Atoi(e.Fields[conversation.FieldAction])
 			if n >= 1 && n <= len(c.AgreedActions()) {
 				line := r.Cards.actionLine(c, n)
-				tell([]string{c.Raiser.PersonID}, false, fmt.Sprintf("%s marked an agreed action done: %s.", actorName, line), e.Text)
-				tell(both, false, fmt.Sprintf("%s marked an agreed action done: %s.", actorName, line), e.Text)
+				told := append([]string{c.Raiser.PersonID}, both...)
+				slices.Sort(told)
+				tell(slices.Compact(told), false, fmt.Sprintf("%s marked an agreed action done: %s.", actorName, line), e.Text)
 				self = fmt.Sprintf("Thank you. Action %d on %s is marked done", n, c.ID)
 				if e.Fields["state"] == string(conversation.ActionDoneLate) {
 					self += " (after its due date)"

@@ -3,6 +3,7 @@ package email
 import (
 	"bytes"
 	htmltemplate "html/template"
+	"slices"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -76,7 +77,17 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case) Notice {
 		due = cur.AckDeadline
 	}
 	unreached := m.Kind == "notice" && m.Title == bot.UnreachedNotice(c.ID, "").Title
+	owner := slices.ContainsFunc(m.Buttons, func(b bot.Button) bool { return b.Verb == conversation.VerbActionDone })
+	followUp := m.Kind == "nudge" && c.Status == conversation.StatusResolved
 	switch {
+	case followUp && owner:
+		n.Lead = "A reminder about an action you agreed to resolve case " + c.ID + "."
+		n.Ask = "Please open the case to see when it is due, and mark it done there once it is done."
+		n.Subject = c.ID + ": a reminder about your agreed action"
+	case followUp:
+		n.Lead = "An action agreed to resolve case " + c.ID + " is past its due date and not marked done."
+		n.Ask = "Please open the case to see which, and who owns it."
+		n.Subject = c.ID + ": an agreed action is overdue"
 	case unreached:
 		n.Lead = "Some of the people on case " + c.ID + " could not be reached, so they have not heard of its latest step."
 		n.Ask = "Please contact them directly, and record that you did with a note on the case."

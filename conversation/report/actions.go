@@ -67,7 +67,7 @@ func followThrough(cases []*conversation.Case, proto *conversation.Protocol, cal
 				if agreedIn {
 					a.Agreed++
 				}
-				done := act.Done() && act.DoneAt.Before(end)
+				done := act.Done() && !act.DoneAt.After(end)
 				switch {
 				case done && period.Contains(act.DoneAt):
 					if st := act.State(cal, end); st == conversation.ActionDoneLate {
@@ -81,7 +81,7 @@ func followThrough(cases []*conversation.Case, proto *conversation.Protocol, cal
 			}
 		}
 		for _, e := range c.Events {
-			if e.Kind != conversation.EventLearning || !period.Contains(e.At) || !e.At.Before(end) {
+			if e.Kind != conversation.EventLearning || !period.Contains(e.At) || e.At.After(end) {
 				continue
 			}
 			l := byCat[c.Category]
