@@ -29,6 +29,7 @@ var verbWords = map[string]conversation.Verb{
 	"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
 	"close":    conversation.VerbClose,
 	"learning": conversation.VerbLearning, "learned": conversation.VerbLearning, "record_learning": conversation.VerbLearning,
+	"action_done": conversation.VerbActionDone,
 }
 
 // lookWords are the typed commands that only show something (nothing about
