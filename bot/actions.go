@@ -190,18 +190,14 @@ func (k *Cards) Day(t time.Time) string {
 }
 
 // actionState says where agreed action a stands, for the case card:
-// "done on time, Tue 1 Dec", "overdue since Tue 1 Dec".
+// "Done on time, Thu 26 Nov", "Done late, Tue 1 Dec", "Overdue" or "Open".
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
 	switch st := a.State(k.Calendar, k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
-		return strings.ToLower(st.Label()[:1]) + st.Label()[1:] + ", " + k.Day(a.DoneAt)
-	case conversation.ActionOverdue:
-		return "overdue: it was due " + k.Day(a.Due)
+		return st.Label() + ", " + k.Day(a.DoneAt)
+	default:
+		return st.Label()
 	}
-	if a.Due.IsZero() {
-		return "open"
-	}
-	return "due " + k.Day(a.Due)
 }
 
 // ActionNudgeMessages builds what a follow-up of kind says about agreed

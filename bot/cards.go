@@ -141,7 +141,8 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 			}
 			label := "Action"
 			if r.Confirmed {
-				label = fmt.Sprintf("Action %d (%s)", i+1, k.actionState(a))
+				label = fmt.Sprintf("Action %d", i+1)
+				v += ". " + k.actionState(a)
 			}
 			m.Fields = append(m.Fields, Field{label, v})
 		}

@@ -25,8 +25,8 @@ func TestFollowUpMessages(t *testing.T) {
 	for _, want := range []string{
 		"The action you agreed on CR-2026-0001, “Book the joint visit”, is due today. When it is done, press Mark done.",
 		"An action agreed to resolve CR-2026-0001 is overdue: “Share the early help assessment”, owned by Priya Shah, was due on Mon 30 Nov and is not marked done.",
-		"Action 1 (done on time, Thu 26 Nov): Book the joint visit — Priya Shah, by Fri 27 Nov 2026",
-		"Action 2 (overdue: it was due Mon 30 Nov): Share the early help assessment — Priya Shah, by Mon 30 Nov 2026",
+		"Action 1: Book the joint visit — Priya Shah, by Fri 27 Nov 2026. Done on time, Thu 26 Nov",
+		"Action 2: Share the early help assessment — Priya Shah, by Mon 30 Nov 2026. Overdue",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("follow-ups lack %q", want)
