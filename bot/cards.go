@@ -248,6 +248,13 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 		} else if c.Status.Active() {
 			v += " · due " + k.Deadline(cur.Deadline)
 		}
+		for _, n := range conversation.OpenActionsOf(c, viewer) {
+			a := c.Resolution.Actions[n-1]
+			v += fmt.Sprintf(" · your action %d: %s", n, strings.ToLower(k.actionState(a)))
+			if !a.Due.IsZero() && a.State(k.Calendar, k.Now()) == conversation.ActionOpen {
+				v += ", due " + k.Day(a.Due)
+			}
+		}
 		m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
 	}
 	return m

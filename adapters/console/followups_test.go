@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strings"
@@ -20,6 +21,9 @@ func TestFollowUpMessages(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(msgs)) {
 		b.WriteString("### " + name + "\n" + console.Render(msgs[name]) + "\n")
 	}
+	priya, _ := env.Store.GetPerson(context.Background(), "priya.shah@csc.example.org")
+	cs, _ := env.Engine.List(context.Background(), priya.ID)
+	b.WriteString("### list\n" + console.Render(env.Router.Cards.List(context.Background(), cs, priya.ID)))
 	out := b.String()
 	golden(t, "followups.golden", []byte(out))
 	for _, want := range []string{
@@ -27,6 +31,7 @@ func TestFollowUpMessages(t *testing.T) {
 		"An action agreed to resolve CR-2026-0001 is overdue: “Share the early help assessment”, owned by Priya Shah, was due on Mon 30 Nov and is not marked done.",
 		"Action 1: Book the joint visit — Priya Shah, by Fri 27 Nov 2026. Done on time, Thu 26 Nov",
 		"Action 2: Share the early help assessment — Priya Shah, by Mon 30 Nov 2026. Overdue",
+		"Resolved · Children's Social Care (example) · your action 2: overdue",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("follow-ups lack %q", want)
