@@ -70,9 +70,10 @@ func TestGoldenFollowUps(t *testing.T) {
 	}
 }
 
-// TestMarkDoneFromTheReminder: the owner of an agreed action presses Mark
-// done on the reminder Slack showed them; the action is recorded done,
-// by them.
+// TestMarkDoneFromTheReminder: the owner of two agreed actions presses
+// Mark done on the reminder Slack showed them; a modal asks which, and the
+// one chosen is recorded done, by them; pressing again marks the other
+// without asking.
 func TestMarkDoneFromTheReminder(t *testing.T) {
 	h := newHarness(t, false)
 	ctx := context.Background()
@@ -90,7 +91,7 @@ func TestMarkDoneFromTheReminder(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := h.env.Engine.ProposeResolution(ctx, conversation.Cmd{Actor: joID, CaseID: id}, "A joint visit.",
-		[]conversation.ResolutionAction{{Description: "Book the visit", OwnerID: joID, Due: due}}); err != nil {
+		[]conversation.ResolutionAction{{Description: "Book the visit", OwnerID: joID, Due: due}, {Description: "Share the notes", OwnerID: joID, Due: due}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.env.Engine.ConfirmResolution(ctx, conversation.Cmd{Actor: samID, CaseID: id}); err != nil {
@@ -104,8 +105,19 @@ func TestMarkDoneFromTheReminder(t *testing.T) {
 	if r := h.press(jo, actionPrefix+string(conversation.VerbActionDone), "trig-done"); r.Status != 200 {
 		t.Fatalf("Mark done: status %d %s", r.Status, r.Raw)
 	}
+	which := h.openedView("trig-done")
+	if r := h.submit(jo, "Vtrig-done", which, map[string]string{conversation.FieldAction: "2"}); r.Body["response_action"] != "clear" {
+		t.Fatalf("which action: %s", r.Raw)
+	}
 	c, _ = h.env.Store.GetCase(ctx, id)
-	if a := c.Resolution.Actions[0]; a.DoneBy != joID || !a.Done() {
-		t.Errorf("after Mark done the action is %+v", a)
+	if a := c.Resolution.Actions; a[1].DoneBy != joID || a[0].Done() {
+		t.Fatalf("after choosing action 2 the actions are %+v", a)
+	}
+	if r := h.press(jo, actionPrefix+string(conversation.VerbActionDone), "trig-done-2"); r.Status != 200 {
+		t.Fatalf("Mark done again: status %d %s", r.Status, r.Raw)
+	}
+	c, _ = h.env.Store.GetCase(ctx, id)
+	if a := c.Resolution.Actions[0]; a.DoneBy != joID {
+		t.Errorf("after the second Mark done action 1 is %+v", a)
 	}
 }
