@@ -223,7 +223,7 @@ func (k *Cards) ActionNudgeMessages(ctx context.Context, c *conversation.Case, k
 			return
 		}
 		out = append(out, Outbound{To: id, Message: Message{Kind: "nudge", CaseID: c.ID, Title: title, Text: text, Tone: tone,
-			Fields: []Field{{"Action", k.actionLine(c, n)}}, Buttons: buttons}})
+			Fields: []Field{{"Action", k.actionLine(c, n)}}, Buttons: buttons, Nudge: kind}})
 	}
 	ownerButtons := k.Buttons(ctx, c, a.OwnerID)
 	switch kind {

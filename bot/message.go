@@ -6,6 +6,7 @@ package bot
 
 import (
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
 // Tone colours a message where the platform can show it.
@@ -73,6 +74,14 @@ type Message struct {
 	// Attachments are files to send with the message: a case record (Kind
 	// "file") or a report's chart, CSV and PDF (Kind "report").
 	Attachments []Attachment
+
+	// What a renderer that must not show the text (email) builds from
+	// instead: the nudge a Kind "nudge" message is, the ids of the cases a
+	// Kind "digest" message lists (in order), and the report a Kind
+	// "report" message presents.
+	Nudge  conversation.NudgeKind
+	Cases  []string
+	Report *report.Report
 }
 
 // Outbound is a message for one person.

@@ -53,7 +53,7 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 			}
 			out = append(out, Outbound{To: id, Message: Message{
 				Kind: "nudge", CaseID: c.ID, Title: c.ID + " · " + stage, Text: text, Tone: ToneWarning,
-				Buttons: k.Buttons(ctx, c, id),
+				Buttons: k.Buttons(ctx, c, id), Nudge: kind,
 			}})
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -22,8 +21,8 @@ type Sender interface {
 	Update(ctx context.Context, ref conversation.MessageRef, m Message) error
 }
 
-// EmailPlatform names the email sender's platform. The dispatcher tries it
-// last, for anyone with an email address that no chat platform reached.
+// EmailPlatform names the email sender's platform, and email as a way to
+// reach a person (see ReachEmail).
 const EmailPlatform = "email"
 
 // Dispatcher sends each Outbound on the recipient's own platform and keeps
@@ -70,6 +69,15 @@ func UnreachedByEmailNotice(caseID, names string) Message {
 		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
 		"check the address with them, and record that you did with a note on the case (Add note)."
 	return m
+}
+
+// reach returns the ways to reach per, first to last: their reach list
+// with their agency's default (see People.Reach).
+func (d *Dispatcher) reach(per *conversation.Person) []string {
+	if d.Cards != nil && d.Cards.People != nil {
+		return d.Cards.People.Reach(per)
+	}
+	return learnedReach(per)
 }
 
 // Register adds a sender for its platform, replacing any earlier one.
@@ -126,11 +134,17 @@ func sendFailure(err error) (permanent bool, after time.Duration) {
 	return false, 0
 }
 
-// deliver tries the person's handles in order, then the fallback, then
-// email (when a sender for it is registered and the person has an address
-// and no email handle of their own), and returns the platform that took the message. When none did, it returns
-// the last error, or ErrNoRoute when there was nothing to try; the error
-// is permanent only when every try failed permanently.
+// deliver follows the person's reach list (see People.Reach): each way in
+// turn, until one takes the message. A chat way is tried through each of
+// the person's handles on it, or, with none, through the fallback when it
+// serves that platform (Slack finds them by their email; the console shows
+// everyone); email through the email sender at their address. A way that
+// fails (not installed, the person gone, the address refused) falls
+// through to the next. When the list names no way this dispatcher can
+// use, the fallback is tried. It returns the platform that took the
+// message; when none did, the last error, or ErrNoRoute when there was
+// nothing to try. The error is permanent only when every try failed
+// permanently.
 func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Message) (string, error) {
 	var errs []error
 	permanent := true
@@ -153,21 +167,44 @@ func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Me
 		}
 		return true
 	}
-	for _, h := range per.Handles {
-		if s, ok := d.senders[h.Platform]; ok && try(s, h) {
-			return s.Platform(), nil
+	tried := false
+	for _, way := range d.reach(per) {
+		if way == EmailPlatform {
+			if s, ok := d.senders[EmailPlatform]; ok && per.Email != "" {
+				tried = true
+				if try(s, conversation.Handle{Platform: EmailPlatform, User: per.Email}) {
+					return EmailPlatform, nil
+				}
+			}
+			continue
+		}
+		s, ok := d.senders[way]
+		if !ok && d.Fallback != nil && d.Fallback.Platform() == way {
+			s, ok = d.Fallback, true
+		}
+		if !ok {
+			continue
+		}
+		handled := false
+		for _, h := range per.Handles {
+			if h.Platform != way {
+				continue
+			}
+			handled, tried = true, true
+			if try(s, h) {
+				return way, nil
+			}
+		}
+		if !handled && d.Fallback != nil && d.Fallback.Platform() == way {
+			tried = true
+			if try(d.Fallback, conversation.Handle{Platform: way, User: per.ID}) {
+				return way, nil
+			}
 		}
 	}
-	if d.Fallback != nil {
+	if !tried && d.Fallback != nil {
 		if try(d.Fallback, conversation.Handle{Platform: d.Fallback.Platform(), User: per.ID}) {
 			return d.Fallback.Platform(), nil
-		}
-	}
-	if s, ok := d.senders[EmailPlatform]; ok && per.Email != "" && !slices.ContainsFunc(per.Handles, func(h conversation.Handle) bool {
-		return h.Platform == EmailPlatform
-	}) {
-		if try(s, conversation.Handle{Platform: EmailPlatform, User: per.Email}) {
-			return EmailPlatform, nil
 		}
 	}
 	if len(errs) == 0 {
@@ -177,10 +214,10 @@ func (d *Dispatcher) deliver(ctx context.Context, per *conversation.Person, m Me
 	if permanent {
 		return "", Permanent(err)
 	}
-	if after > 0 {
-		return "", RetryAfter(err, after)
-	}
-	return "", err
+	// Marked temporary on the outside, so that a way that failed for good
+	// inside it does not make the whole look permanent (errors.As finds
+	// the outermost first).
+	return "", &SendError{Err: err, RetryAfter: after}
 }
 
 // Refresh re-renders every sent copy of the case's card for its recipient,

@@ -30,6 +30,10 @@ type Agency struct {
 	// References are the formats of the agency's case references, or nil
 	// when the generic rules apply.
 	References *conversation.ReferenceFormat
+	// Reach is the default order of the ways to reach the agency's people
+	// (see ReachWays), for anyone who has not chosen their own; nil for
+	// the order learned from each person.
+	Reach []string
 }
 
 // People is the people directory: configured agencies and partnership
@@ -114,7 +118,9 @@ func (p *People) ensure(ctx context.Context, email, name, agency string) (*conve
 	if conversation.ErrorCode(err) != conversation.ENOTFOUND {
 		return nil, conversation.Internal("load person", err)
 	}
-	per = &conversation.Person{ID: id, Name: name, Email: id, Agency: agency, UpdatedAt: p.now()}
+	// Known only by email, they are reached by email until they use a
+	// chat platform.
+	per = &conversation.Person{ID: id, Name: name, Email: id, Agency: agency, Reach: []string{ReachEmail}, UpdatedAt: p.now()}
 	if per.Name == "" {
 		per.Name = nameFromEmail(id)
 	}
@@ -221,6 +227,7 @@ func updateHandle(per *conversation.Person, h conversation.Handle) bool {
 		}
 	}
 	per.Handles = append(per.Handles, h)
+	learnReach(per, h.Platform)
 	return true
 }
 
@@ -404,6 +411,25 @@ func short(s string, n int) string {
 // SaveProfile records a person's agency and line manager. Returns EINVALID
 // for an unknown agency or manager, EINTERNAL on store failure.
 func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manager string) (*conversation.Person, error) {
+	return p.SaveProfileWith(ctx, personID, Profile{Name: name, Agency: agency, Manager: manager})
+}
+
+// Profile is what a person says about themselves in their profile form.
+type Profile struct {
+	Name, Agency string
+	Manager      string // a name, email or person id; "" for none
+	// Reach is the order of the ways to reach them, comma-separated (see
+	// FieldReach); "" leaves it as it is.
+	Reach string
+}
+
+// SaveProfileWith records a person's profile: name, agency, line manager
+// and the order of the ways to reach them. Every problem is reported at
+// once and nothing is saved when there is one. Returns EINVALID for an
+// unknown agency or manager or a way they don't have, EINTERNAL on store
+// failure.
+func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profile) (*conversation.Person, error) {
+	name, agency, manager := pr.Name, pr.Agency, pr.Manager
 	fe := conversation.FieldErrors{}
 	if !slices.ContainsFunc(p.agencies, func(a Agency) bool { return a.Key == agency }) {
 		fe.Add("agency", "Please choose your agency from the list.")
@@ -427,14 +453,19 @@ func (p *People) SaveProfile(ctx context.Context, personID, name, agency, manage
 	} else if len([]rune(name)) > conversation.MaxShortText {
 		fe.Add("name", fmt.Sprintf("Please keep your name to %d characters.", conversation.MaxShortText))
 	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
 	per, err := p.store.GetPerson(ctx, personID)
 	if err != nil {
 		return nil, conversation.Internal("load person", err)
 	}
+	reach, rerr := parseReach(per, pr.Reach)
+	for k, msg := range conversation.ErrorFields(rerr) {
+		fe.Add(k, msg)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
 	per.Agency = agency
+	p.setReach(per, reach)
 	if mgr != nil {
 		per.ManagerID = mgr.ID
 		if mgr.Agency == "" {

@@ -144,7 +144,7 @@ func ReportMessage(rep *report.Report, kind string, log interface {
 	if rep.Period.IsYear() {
 		month, title = rep.Period.From.Format("2006"), rep.Title()
 	}
-	m := Message{Kind: kind, Title: title, Text: rep.Text()}
+	m := Message{Kind: kind, Title: title, Text: rep.Text(), Report: rep}
 	for _, f := range []struct{ format, name string }{
 		{"png", "cases-by-month-" + month + ".png"}, {"csv", "case-resolution-report-" + month + ".csv"}, {"pdf", "case-resolution-report-" + month + ".pdf"},
 	} {

@@ -106,6 +106,9 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 		f.Field("name").Default = per.Name
 		f.Field("agency").Default = per.Agency
 		f.Field("manager").Default = per.ManagerID
+		if rf := r.People.reachField(per); rf != nil {
+			f.Fields = append(f.Fields, *rf)
+		}
 	}
 	return f
 }
@@ -312,7 +315,8 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	case in.FormKey == FormIntake:
 		return r.raise(ctx, in)
 	case in.FormKey == FormProfile:
-		per, err := r.People.SaveProfile(ctx, in.Actor, in.Values["name"], in.Values["agency"], in.Values["manager"])
+		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: in.Values["name"], Agency: in.Values["agency"],
+			Manager: in.Values["manager"], Reach: in.Values[FieldReach]})
 		if err != nil {
 			return Reply{}, err
 		}
@@ -320,7 +324,11 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		if per.ManagerID != "" {
 			text += " and your line manager is " + r.People.Name(ctx, per.ManagerID)
 		}
-		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Profile saved", Text: text + ". Type \"raise\" to raise a disagreement."}}}, nil
+		text += "."
+		if in.Values[FieldReach] != "" {
+			text += " How I'll reach you: " + ReachLabel(r.People.Reach(per)) + "."
+		}
+		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Profile saved", Text: text + " Type \"raise\" to raise a disagreement."}}}, nil
 	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix))
 		return r.act(ctx, in, v)

@@ -153,6 +153,11 @@ type Agency struct {
 	// ReferenceExample is shown to people who type something else.
 	ReferenceFormats []string
 	ReferenceExample string
+	// Reach is the default order of the ways to reach the agency's people
+	// (slack, teams, email), for anyone who has not chosen their own in
+	// their profile: [email] for an agency whose people are on email only.
+	// Nil for the order learned from each person.
+	Reach []string
 }
 
 // AgencyContacts holds an agency's escalation contacts per tier.

@@ -214,6 +214,8 @@ func agencyKeys(a *Agency) []field {
 		{key: "reference_formats", dst: &a.ReferenceFormats, typ: "list of patterns",
 			doc: "the agency's case-reference formats (Go regular expressions, matched whole, ignoring case); a reference raised by someone at the agency must match one"},
 		{key: "reference_example", dst: &a.ReferenceExample, doc: "an example reference, shown to people who type something else (needed with reference_formats)"},
+		{key: "reach", dst: &a.Reach, typ: "list of slack, teams, email", def: "(learned per person)",
+			doc: "the default order of the ways to reach the agency's people, for anyone who has not chosen their own in their profile: [email] for an agency on email only; otherwise each person's platforms as they use them, email last"},
 	}
 }
 

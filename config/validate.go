@@ -138,6 +138,7 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
 	}
 	for i, a := range cfg.Directory.Agencies {
+		validateReach(cfg, a, fmt.Sprintf("directory.agencies[%d].reach", i), col)
 		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {
 			continue
 		}
@@ -157,6 +158,35 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	}
 	if len(cfg.Directory.PartnershipRoles) == 0 {
 		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
+	}
+}
+
+// ReachWays are the ways an agency's reach list may name.
+var ReachWays = []string{"slack", "teams", "email"}
+
+// validateReach checks an agency's reach list at path: known ways, each
+// once, at least one; email without an email section is a warning.
+func validateReach(cfg *Config, a Agency, path string, col *collector) {
+	if a.Reach == nil {
+		return
+	}
+	if len(a.Reach) == 0 {
+		col.errorAt(path, "name at least one way to reach the agency's people (%s), or leave reach out", strings.Join(ReachWays, ", "))
+		return
+	}
+	seen := map[string]bool{}
+	for j, w := range a.Reach {
+		at := fmt.Sprintf("%s[%d]", path, j)
+		switch {
+		case !slices.Contains(ReachWays, w):
+			col.errorAt(at, "unknown way %q; use %s", w, strings.Join(ReachWays, ", "))
+		case seen[w]:
+			col.errorAt(at, "%s is listed twice", w)
+		}
+		seen[w] = true
+	}
+	if seen["email"] && !cfg.Email.Enabled {
+		col.warnAt(path, "%s's people are to be reached by email, but there is no email section, so nobody is emailed; they are reached on Slack or Teams where they can be", a.Key)
 	}
 }
 

@@ -27,6 +27,15 @@ type Person struct {
 	ManagerID string    `json:"manager_id,omitempty"` // line manager's person id
 	Handles   []Handle  `json:"handles,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// Reach is the ordered list of ways to reach the person ("slack",
+	// "teams", "email"): learned as they use each platform, email last,
+	// or chosen by them in their profile (ReachChosen). Empty when nothing
+	// has been learned yet.
+	Reach []string `json:"reach,omitempty"`
+	// ReachChosen marks Reach as the person's own choice: it then wins
+	// over their agency's default and is not changed by what is learned.
+	ReachChosen bool `json:"reach_chosen,omitempty"`
 }
 
 // Draft is a person's unfinished intake, kept so nothing they typed is lost.

@@ -58,6 +58,7 @@ func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 		for _, c := range cs {
 			cur := c.Current()
 			lines = append(lines, fmt.Sprintf("%s · %s · due %s", c.ID, s.engine.Protocol.StageName(cur.Key), s.cards.Deadline(cur.Deadline)))
+			m.Cases = append(m.Cases, c.ID)
 		}
 		m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:", len(cs), plural(len(cs)), isAre(len(cs)))
 		m.List = lines

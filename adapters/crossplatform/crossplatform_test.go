@@ -48,8 +48,11 @@ type world struct {
 	client    *teamstest.Client
 }
 
-func newWorld(t *testing.T) *world {
-	env := bottest.New(t, bottest.Options{})
+func newWorld(t *testing.T) *world { return newWorldWith(t, bottest.Options{}) }
+
+// newWorldWith is newWorld on a bot built with opts.
+func newWorldWith(t *testing.T, opts bottest.Options) *world {
+	env := bottest.New(t, opts)
 	// Every log line, from the router and both adapters, at debug level.
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

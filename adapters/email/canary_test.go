@@ -4,10 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/scheduler"
 )
 
 // TestNoCaseContentInAnyEmail walks a case through raise, note,
@@ -120,5 +123,93 @@ func TestNoCaseContentInAnyEmail(t *testing.T) {
 	last := got[len(got)-1]
 	if last.subject != c.ID+": withdrawn" {
 		t.Errorf("last subject %q", last.subject)
+	}
+}
+
+// TestNoCaseContentInScheduledEmails: a case with a canary in every
+// free-text field, the child reference and both people's names is left
+// unanswered for three weeks, so every kind of nudge falls due (late
+// acknowledgement, the raiser told, the deadline near, passed, daily
+// reminders, stuck), with a digest every working morning and the monthly
+// summary. The GP, Sam (who chose email) and the partnership manager get
+// them all by email. The neutral messages handed to the email sender name
+// the people and the agencies (so a sender that used their text would
+// leak); no email carries a canary, a name or an agency.
+func TestNoCaseContentInScheduledEmails(t *testing.T) {
+	w := newWorld(t, smtptest.Options{}, nil)
+	ctx := context.Background()
+	if _, err := w.env.People.SaveProfile(ctx, w.gp, "Dr Canaryname Grey", "health-visiting", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.env.People.SaveProfileWith(ctx, w.raiser, bot.Profile{Name: "Sam Canarysurname", Agency: "school", Reach: "email"}); err != nil {
+		t.Fatal(err)
+	}
+	in := bottest.Intake("", "school", "health-visiting")
+	in.ChildRef = "CANARY4471"
+	in.Decision = "canary-decision: the referral was closed"
+	in.Concern = "canary-concern: attendance has fallen"
+	in.Evidence = "canary-evidence: six weeks of records"
+	in.OutcomeSought = "canary-outcome: a strategy discussion"
+	w.raise(in)
+	sched := scheduler.New(w.env.Engine, w.env.Router.Cards, w.env.People, w.env.Dispatcher, nil)
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, bottest.London)
+	for range 24 {
+		day = day.AddDate(0, 0, 1)
+		w.env.Clock.Set(day.Add(8 * time.Hour))
+		if _, err := sched.Digest(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, hour := range []int{10, 15} {
+			w.env.Clock.Set(day.Add(time.Duration(hour) * time.Hour))
+			if _, err := sched.DuePass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			w.env.Settle(t)
+		}
+		if day.Day() == 1 {
+			w.env.Clock.Set(day.Add(9 * time.Hour))
+			if _, err := sched.Summary(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	var handed strings.Builder
+	kinds := map[string]bool{}
+	w.sent.mu.Lock()
+	for _, m := range w.sent.msgs {
+		kinds[m.Kind+":"+string(m.Nudge)] = true
+		handed.WriteString(m.Title + "\n" + m.Text + "\n" + strings.Join(m.List, "\n"))
+	}
+	w.sent.mu.Unlock()
+	for _, want := range []string{"digest:", "report:", "nudge:" + string(conversation.NudgeAckReminder), "nudge:" + string(conversation.NudgeAckUnanswered),
+		"nudge:" + string(conversation.NudgeBeforeDeadline), "nudge:" + string(conversation.NudgeOverdue), "nudge:" + string(conversation.NudgeOverdueReminder),
+		"nudge:" + string(conversation.NudgeStuck)} {
+		if !kinds[want] {
+			t.Errorf("no %s message was handed to the email sender; handed: %v", want, kinds)
+		}
+	}
+	for _, want := range []string{"Canaryname", "Riverside"} {
+		if !strings.Contains(handed.String(), want) {
+			t.Errorf("the messages handed to the email sender lack %q, so this test would not see it leak", want)
+		}
+	}
+	got := w.received()
+	to := map[string]int{}
+	for _, m := range w.smtp.Messages() {
+		to[m.To[0]]++
+	}
+	if to[gpEmail] < 5 || to["sam.patel@school.example.org"] < 3 || to["partnership.manager@example.org"] < 2 {
+		t.Errorf("emails per person: %v", to)
+	}
+	for i, p := range got {
+		for name, part := range map[string]string{"raw": string(p.raw), "subject": p.subject, "text": p.text, "html": p.html} {
+			lower := strings.ToLower(part)
+			for _, leak := range []string{"canary", "riverside", "health visiting", "threshold"} {
+				if j := strings.Index(lower, leak); j >= 0 {
+					t.Errorf("email %d %q (%s) leaks %q: …%s…", i, p.subject, name, leak, part[max(0, j-40):min(len(part), j+40)])
+				}
+			}
+		}
 	}
 }

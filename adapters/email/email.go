@@ -92,23 +92,24 @@ func New(store Store, cards *bot.Cards, opts Options) (*Sender, error) {
 // Platform implements bot.Sender.
 func (s *Sender) Platform() string { return Platform }
 
-// errNoCase refuses a message that is about no case (a digest, a report):
-// an email can only point at a case page.
-var errNoCase = bot.Permanent(errors.New("email: only messages about a case are sent by email"))
+// errNoCase refuses a message that is about no case and is neither a
+// digest nor a summary: an email can only point at case pages.
+var errNoCase = bot.Permanent(errors.New("email: only messages about cases are sent by email"))
 
 // Send implements bot.Sender: it emails the address in h (the person's
-// email) about m's case. The first email to a person about a case starts
-// their thread; the rest reply to it. It returns an empty MessageRef (an
+// email) about m's case, or the morning digest of their cases, or the
+// periodic summary. The first email to a person about a case starts their
+// thread; the rest reply to it. It returns an empty MessageRef (an
 // email cannot be updated) and an error marked permanent when the relay
 // refuses the address or the message for good (5xx); other failures
 // (4xx, connection, TLS, sign-in) are temporary, for the outbox to retry.
 func (s *Sender) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
-	if m.CaseID == "" {
-		return conversation.MessageRef{}, errNoCase
-	}
 	addr := h.User
 	if addr == "" {
 		addr = to.Email
+	}
+	if m.CaseID == "" {
+		return conversation.MessageRef{}, s.sendAboutNoCase(ctx, to, addr, m)
 	}
 	c, err := s.store.GetCase(ctx, m.CaseID)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
@@ -128,7 +129,7 @@ func (s *Sender) Send(ctx context.Context, to *conversation.Person, h conversati
 			first = false
 		}
 	}
-	n := s.compose(m, c)
+	n := s.compose(m, c, to.ID)
 	msg, err := s.message(n, addr, root, first)
 	if err != nil {
 		return conversation.MessageRef{}, bot.Permanent(err)
@@ -146,6 +147,32 @@ func (s *Sender) Send(ctx context.Context, to *conversation.Person, h conversati
 		}
 	}
 	return conversation.MessageRef{}, nil
+}
+
+// sendAboutNoCase emails a message about no one case: the morning digest
+// (built from the ids of its cases) or the periodic summary (from the
+// report's counts). Each stands alone, in no thread. Anything else is
+// refused for good: an email can only point at case pages.
+func (s *Sender) sendAboutNoCase(ctx context.Context, to *conversation.Person, addr string, m bot.Message) error {
+	var n Notice
+	switch {
+	case m.Kind == "digest" && len(m.Cases) > 0:
+		var err error
+		if n, err = s.digest(ctx, m, to.ID); err != nil {
+			return err
+		}
+	case m.Report != nil:
+		n = s.summary(m)
+	default:
+		return errNoCase
+	}
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	msg, err := s.message(n, addr, hex.EncodeToString(b[:])+".resolvebot@"+s.domain, true)
+	if err != nil {
+		return bot.Permanent(err)
+	}
+	return s.send(ctx, msg)
 }
 
 // Update implements bot.Sender. A sent email cannot be changed, so there

@@ -77,6 +77,13 @@ func goldenDocs(t *testing.T) map[string]any {
 	docs["modal_intake"] = renderForm(bot.Message{Kind: "form", Form: intake, Text: intake.Intro}, formMeta{Form: intake.Key, Concern: "About this message: https://example.slack.com/archives/C1/p1"}, none)
 	profile := env.Router.ProfileForm(ctx, samID)
 	docs["modal_profile"] = renderForm(bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key, Then: bot.FormIntake}, none)
+	// Someone on Slack with an email address orders the ways to reach them.
+	kim, err := env.People.Identify(ctx, conversation.Handle{Platform: "slack", Team: "T0TEAM", User: "U0KIM"}, "Kim Lee", "kim.lee@school.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := env.Router.ProfileForm(ctx, kim.ID)
+	docs["modal_profile_reach"] = renderForm(bot.Message{Kind: "form", Form: reach, Text: reach.Intro}, formMeta{Form: reach.Key}, none)
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbEscalate, conversation.VerbPropose, conversation.VerbReturnReferral} {
 		f := bot.ActionForm(env.Engine.Protocol, v)
 		docs["modal_"+string(v)] = renderForm(bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},

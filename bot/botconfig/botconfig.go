@@ -15,7 +15,7 @@ import (
 func Directory(d config.Directory) (agencies []bot.Agency, partnership []bot.Contact) {
 	agencies = make([]bot.Agency, 0, len(d.Agencies))
 	for _, a := range d.Agencies {
-		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}}
+		ag := bot.Agency{Key: a.Key, Name: a.Name, Contacts: map[string][]bot.Contact{}, Reach: a.Reach}
 		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
 			for _, c := range a.Contacts.ForTier(tier) {
 				ag.Contacts[tier] = append(ag.Contacts[tier], bot.Contact{Name: c.Name, Email: c.Email})

@@ -1,15 +1,17 @@
 package botconfig_test
 
 import (
+	"slices"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // TestDirectory carries every contact over: each tier, the
-// safeguarding leads and the partnership roles.
+// safeguarding leads, the agency's reach default and the partnership roles.
 func TestDirectory(t *testing.T) {
 	d := config.Directory{
 		Agencies: []config.Agency{{Key: "csc", Name: "Social Care",
@@ -19,6 +21,7 @@ func TestDirectory(t *testing.T) {
 				Leader:        []config.Contact{{Name: "Lee", Email: "lee@csc.example.org"}},
 			},
 			SafeguardingLeads: []config.Contact{{Name: "Sue", Email: "sue@csc.example.org"}},
+			Reach:             []string{"email"},
 		}},
 		PartnershipRoles: []config.PartnershipRole{{Name: "Pat", Email: "pat@scp.example.org", Role: "partnership manager"}},
 	}
@@ -35,5 +38,16 @@ func TestDirectory(t *testing.T) {
 	}
 	if len(a.SafeguardingLeads) != 1 || a.SafeguardingLeads[0].Email != "sue@csc.example.org" {
 		t.Errorf("safeguarding leads = %+v", a.SafeguardingLeads)
+	}
+	if len(a.Reach) != 1 || a.Reach[0] != "email" {
+		t.Errorf("reach = %v, want [email]", a.Reach)
+	}
+}
+
+// TestReachWaysAgree: the ways config check accepts in an agency's reach
+// are the ways the bot can follow.
+func TestReachWaysAgree(t *testing.T) {
+	if !slices.Equal(config.ReachWays, bot.ReachWays) {
+		t.Errorf("config accepts %v, the bot follows %v", config.ReachWays, bot.ReachWays)
 	}
 }

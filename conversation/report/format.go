@@ -173,6 +173,18 @@ func (r *Report) totalRows() []totalRow {
 	}
 }
 
+// Headlines returns the report's totals as lines, "Raised: 4 (previous
+// period 2)", one per count: numbers only, never a case or an agency, for
+// an email that says the report is ready.
+func (r *Report) Headlines() []string {
+	rows := r.totalRows()
+	out := make([]string, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, fmt.Sprintf("%s: %d (previous period %d)", row.label, row.now, row.then))
+	}
+	return out
+}
+
 // Markdown returns the report as a Markdown document with tables.
 func (r *Report) Markdown() string {
 	var b strings.Builder

@@ -73,6 +73,7 @@ func testPeople(t *testing.T, open Opener) {
 			{Platform: "slack", Team: "T1", User: "U1", Channel: "D1"},
 			{Platform: "teams", Team: "tenant-1", User: "aad-1", Ref: `{"conversation":{"id":"a:1"}}`, Channel: "a:1"},
 		},
+		Reach: []string{"teams", "email", "slack"}, ReachChosen: true,
 		UpdatedAt: t0,
 	}
 	bob := &conversation.Person{ID: "bob@example.org", Name: "Bob", Email: "bob@example.org",
@@ -83,7 +84,9 @@ func testPeople(t *testing.T, open Opener) {
 	}
 	wantAnn := *ann
 	wantAnn.Handles = slices.Clone(ann.Handles)
+	wantAnn.Reach = slices.Clone(ann.Reach)
 	ann.Handles[0].User = "changed after put"
+	ann.Reach[0] = "changed after put"
 
 	t.Run("get", func(t *testing.T) {
 		got, err := h.s.GetPerson(ctx, ann.ID)
