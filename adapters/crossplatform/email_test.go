@@ -42,7 +42,7 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 	w.slack.command(sam, "list", "trig-0") // Sam uses the bot on Slack
 
 	// Sam raises, naming the GP by her email address.
-	r := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
+	checked := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
 		conversation.FieldRespondent: gpEmail, conversation.FieldRespondentAgency: "health-visiting",
@@ -54,6 +54,11 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
 		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
 	}})
+	check := bot.CheckOf(checked.Messages)
+	if check == nil {
+		t.Fatalf("raise showed no answers to check: %+v", checked.Messages)
+	}
+	r := w.env.Router.Record(ctx, bot.SendChecked(samID, check.Check))
 	if r.Step == nil {
 		t.Fatalf("raise: %+v", r.Messages)
 	}
