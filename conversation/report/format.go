@@ -135,7 +135,7 @@ func (r *Report) Text() string {
 		fmt.Fprintf(&b, "• Agreed actions: %s\n", r.Actions.line())
 	}
 	if len(r.Learning) > 0 {
-		fmt.Fprintf(&b, "• Learning recorded at resolution, by category:\n")
+		fmt.Fprintf(&b, "• Learning recorded at resolution, by kind of disagreement:\n")
 		for _, l := range r.learningLines() {
 			fmt.Fprintf(&b, "  %s\n", l)
 		}
