@@ -36,6 +36,7 @@ var verbLabels = map[conversation.Verb]string{
 	conversation.VerbClose:          "Close case",
 	conversation.VerbActionDone:     "Mark done",
 	conversation.VerbLearning:       "Record learning",
+	conversation.VerbDeepDive:       "Deep dive",
 }
 
 // MaxLabelRunes is the longest a button label may be.
@@ -67,6 +68,7 @@ var verbTitles = map[conversation.Verb]string{
 	conversation.VerbClose:          "Close the case",
 	conversation.VerbActionDone:     "Mark an action done",
 	conversation.VerbLearning:       "What you learned",
+	conversation.VerbDeepDive:       "Decide on a deep dive",
 }
 
 // VerbTitle returns what a step is called in full, for the title of its
@@ -183,6 +185,17 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 			{Key: conversation.FieldPrevention, Label: "What would have prevented it?", Type: conversation.FieldTextarea,
 				MaxLen: conversation.MaxShortText * 5, Help: "For example: an earlier joint meeting, or clearer thresholds."},
 		}
+	case conversation.VerbDeepDive:
+		f.Intro = deepDiveIntro(p)
+		f.Fields = []conversation.Field{
+			{Key: conversation.FieldDeepDive, Label: "Do the issues need a broader deep dive and investigation?", Type: conversation.FieldSelect, Required: true,
+				Options: []conversation.Option{
+					{Value: conversation.DeepDiveNeeded, Label: "Yes, a broader deep dive is needed"},
+					{Value: conversation.DeepDiveNotNeeded, Label: "No, no broader deep dive is needed"},
+				}},
+			{Key: "reason", Label: "Short reason", Type: conversation.FieldTextarea, Required: true, MaxLen: conversation.MaxDeepDiveReason,
+				Help: "Everyone on the case can read it. Name no child: use the agency case reference."},
+		}
 	default:
 		return nil
 	}
@@ -202,6 +215,17 @@ func ProfileForm(agencies []conversation.Option) *conversation.Form {
 				Help: "Name or work email. They are brought in if a case moves to the manager stage."},
 		},
 	}
+}
+
+// deepDiveIntro says what the serious-concern role decides, in the
+// protocol's words where it has them.
+func deepDiveIntro(p *conversation.Protocol) string {
+	if p.SeriousConcern != nil {
+		if g := strings.TrimSpace(p.SeriousConcern.Guidance); g != "" {
+			return g
+		}
+	}
+	return "This case was logged with you as a serious concern. Decide whether the issues need a broader deep dive and investigation, beyond this case, to understand and resolve them."
 }
 
 func partnershipRole(p *conversation.Protocol) string {

@@ -158,6 +158,10 @@ func TestPrintCoversEverySetting(t *testing.T) {
 		"server.max_header_bytes": "server.limits", "server.max_body_bytes": "server.limits", "server.max_connections": "server.limits",
 		"server.max_client_connections": "server.limits", "server.max_client_body_reads": "server.limits",
 		"protocol.conference.category": "protocol.conference", "protocol.conference.guidance": "protocol.conference",
+		"protocol.conference.answer":    "protocol.conference",
+		"protocol.observations.service": "protocol.observations", "protocol.observations.role": "protocol.observations",
+		"protocol.observations.report_to": "protocol.observations",
+		"protocol.serious_concern.role":   "protocol.serious_concern", "protocol.serious_concern.guidance": "protocol.serious_concern",
 		"email": "email.enabled", "email.host": "email.relay", "email.port": "email.relay", "email.tls": "email.relay",
 		"email.from": "email.relay", "email.from_name": "email.relay", "email.user": "email.relay", "email.timeout": "email.relay",
 	}

@@ -32,13 +32,16 @@ const (
 	// VerbLearning records what someone learned from a resolved case and
 	// what would have prevented the disagreement.
 	VerbLearning Verb = "learning"
+	// VerbDeepDive records the serious-concern role's decision on whether
+	// a broader deep dive is needed (see DecideDeepDive).
+	VerbDeepDive Verb = "deep_dive"
 )
 
 // Verbs lists every verb in the order buttons should appear.
 var Verbs = []Verb{
 	VerbAcknowledge, VerbRespond, VerbPropose, VerbConfirm, VerbDispute, VerbEscalate,
 	VerbMediation, VerbRefer, VerbExtend, VerbNote, VerbReassign, VerbWithdraw,
-	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
+	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose, VerbDeepDive,
 	VerbActionDone, VerbLearning,
 }
 
@@ -56,7 +59,7 @@ var doneBy = map[Verb]EventKind{
 	VerbConfirm: EventResolutionConfirmed, VerbDispute: EventResolutionDisputed, VerbWithdraw: EventWithdrawn,
 	VerbRefer: EventReferred, VerbMediation: EventMediationRequested, VerbExtend: EventDeadlineExtended,
 	VerbReassign: EventReassigned, VerbAcceptReferral: EventReferralAccepted, VerbReturnReferral: EventReferralReturned,
-	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed,
+	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed, VerbDeepDive: EventDeepDiveDecided,
 }
 
 // DoneSince returns the latest event by which someone already took step v
@@ -83,6 +86,7 @@ type Actor struct {
 	ID          string
 	Partnership bool
 	LeadOf      []string // agency keys
+	Roles       []string // the named roles they hold (see RoleDirectory)
 }
 
 // noCase is the answer for a case id a person cannot reach: one that does
@@ -160,6 +164,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return Errorf(EFORBIDDEN, "Only the people on the case can record what they learned from it.")
 		}
 		return nil
+	}
+	// The serious-concern role decides on a deep dive whatever stage the
+	// case has reached: the decision is about the issues beyond it.
+	if v == VerbDeepDive {
+		return p.allowDeepDive(c, a)
 	}
 	if !c.Status.Active() && v != VerbNote {
 		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)

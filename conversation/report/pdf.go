@@ -97,6 +97,9 @@ func (r *Report) PDF() ([]byte, error) {
 			fmt.Sprintf("Done late: %d", a.DoneLate), fmt.Sprintf("Overdue at the end: %d", a.Overdue)})
 	}
 	section("Learning themes by category", r.learningLines())
+	if ob := r.Observed; ob != nil {
+		section(ob.title(), r.observedLines())
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {
