@@ -306,6 +306,11 @@ func (c *Config) String() string {
 	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	line("protocol.annual_report_to", c.Protocol.AnnualReportTo)
 	line("protocol.guidance", fmt.Sprintf("%d characters", len(c.Protocol.Guidance)))
+	if n := c.Protocol.ActionReminderDaysBefore(); n > 0 {
+		line("protocol.action_reminder_days", fmt.Sprintf("%d working days before, and on the day", n))
+	} else {
+		line("protocol.action_reminder_days", "on the day only")
+	}
 	checks := make([]string, len(c.Protocol.Reflection))
 	for i, r := range c.Protocol.Reflection {
 		checks[i] = r.Key

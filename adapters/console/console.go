@@ -41,6 +41,9 @@ type Console struct {
 	// stops and the command runs next.
 	pending string
 
+	// clock, when set, lets /wait move time on (see SetClock).
+	clock *Clock
+
 	mu    sync.Mutex
 	actor *conversation.Person
 	inbox map[string][]bot.Message // person id → messages received
@@ -60,6 +63,43 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, in 
 	c.worker = bot.NewWorker(router, dispatcher, router.Log)
 	c.worker.Parallel = 1 // one at a time, so the transcript reads in order
 	return c
+}
+
+// Clock lets a console on a test clock move time on: Advance moves the
+// clock the engine reads, and DuePass runs the scheduler's due pass (the
+// nudges and follow-ups that fall due), as serve does every minute.
+type Clock struct {
+	Advance func(time.Duration)
+	DuePass func(context.Context) (int, error)
+}
+
+// MaxWaitDays is the most days one /wait moves time on.
+const MaxWaitDays = 60
+
+// SetClock lets /wait move time on with k, for whole-bot tests and
+// walkthroughs of what happens over days; a console on the real clock has
+// none, and /wait says so.
+func (c *Console) SetClock(k Clock) { c.clock = &k }
+
+// wait moves time on by a number of days, then runs the due pass and
+// delivers what it recorded.
+func (c *Console) wait(ctx context.Context, arg string) {
+	if c.clock == nil {
+		c.say("This console runs on the real clock, so time can't be moved on here; reminders come when they fall due.\n")
+		return
+	}
+	word, _, _ := strings.Cut(arg, " ")
+	n, err := strconv.Atoi(word)
+	if err != nil || n < 1 || n > MaxWaitDays {
+		c.say("How many days? For example: /wait 2 (from 1 to %d).\n", MaxWaitDays)
+		return
+	}
+	c.clock.Advance(time.Duration(n) * 24 * time.Hour)
+	c.say("(%d day%s pass: it is now %s.)\n", n, map[bool]string{true: "", false: "s"}[n == 1], c.router.Cards.When(c.router.Cards.Now()))
+	if _, err := c.clock.DuePass(ctx); err != nil {
+		c.say("The reminders could not all be recorded: %s\n", conversation.ErrorMessage(err))
+	}
+	c.deliver(ctx)
 }
 
 // Worker returns the console's delivery worker.
@@ -147,13 +187,16 @@ func (c *Console) Exec(ctx context.Context, line string) {
 	rest = strings.TrimSpace(rest)
 	switch word {
 	case "/help":
-		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
+		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /wait <days>  move time on (test clock only), then send what fell due\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
 		return
 	case "/as":
 		c.as(ctx, rest)
 		return
 	case "/people":
 		c.listPeople(ctx)
+		return
+	case "/wait":
+		c.wait(ctx, rest)
 		return
 	case "/inbox":
 		if c.actor == nil {
