@@ -2,17 +2,14 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
-
-// extensionHelp says what an extension answer may be.
-const extensionHelp = "Give a date such as 4 Dec, 2026-12-04 or next friday, or a number of working days such as 3."
 
 var (
 	daysPattern    = regexp.MustCompile(`^(\d{1,3}|[a-z]+)(?:\s+working)?(?:\s+days?)?$`)
@@ -40,14 +37,16 @@ func init() {
 // whichever is later. A weekday is the first one after base; a date with no
 // year the first one on or after base's day. It returns the working days, or
 // EINVALID with a message saying why (a date on a weekend or holiday, not
-// after base, too far off, or not read at all), naming the field "days".
-func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (int, error) {
+// after base, too far off, or not read at all), naming the field "days",
+// worded as the partnership does. Working days are counted on k.Calendar.
+func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
+	cal := k.Calendar
 	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
 	s = strings.TrimPrefix(s, "on ")
 	s = strings.TrimPrefix(s, "until ")
 	s = strings.TrimPrefix(s, "by ")
 	fail := func(msg string) (int, error) {
-		return 0, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+		return 0, &conversation.Error{Code: conversation.EINVALID, Message: k.Say("form.another_look", nil),
 			Fields: map[string]string{"days": msg}}
 	}
 	if m := daysPattern.FindStringSubmatch(s); m != nil {
@@ -112,18 +111,18 @@ func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (in
 		}
 	}
 	if !ok {
-		return fail("I couldn't read that. " + extensionHelp)
+		return fail(k.Say("extension.unread", nil))
 	}
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(day):
-		return fail(fmt.Sprintf("The deadline is already %s, so choose a later day, or a number of working days such as 3.", base.Format("Mon 2 Jan")))
+		return fail(k.Say("extension.not_later", messages.Args{"deadline": base.Format("Mon 2 Jan")}))
 	case !cal.IsWorkingDay(target):
-		return fail(fmt.Sprintf("%s is not a working day. Choose a working day, or a number of working days such as 3.", when))
+		return fail(k.Say("extension.not_working_day", messages.Args{"date": when}))
 	}
 	n := cal.WorkingDaysUntil(day, target)
 	if n > conversation.MaxExtensionDays {
-		return fail(fmt.Sprintf("%s is %d working days on; an extension can be at most %d. Choose an earlier day.", when, n, conversation.MaxExtensionDays))
+		return fail(k.Say("extension.too_far", messages.Args{"date": when, "days": n, "most": conversation.MaxExtensionDays}))
 	}
 	return n, nil
 }
@@ -146,5 +145,78 @@ func (r *Router) extensionDays(ctx context.Context, caseID, text string) (int, e
 	case c.Current().Deadline.After(base):
 		base = c.Current().Deadline
 	}
-	return ParseExtension(text, base, r.Engine.Calendar)
+	return r.Cards.ParseExtension(text, base)
+}
+
+// readDay reads a number of working days ("3", "3 working days", "three"),
+// returned as n, or a day ("4 Dec", "4/12", "2026-12-04", "friday", "next
+// friday"), returned as target at midnight in the calendar's zone (isDays
+// false): a weekday is the first one after base's day, a date with no year
+// the first one on or after it. ok is false when text is neither.
+func readDay(text string, base time.Time, cal *conversation.Calendar) (target time.Time, n int, isDays, ok bool) {
+	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
+	s = strings.TrimPrefix(s, "on ")
+	s = strings.TrimPrefix(s, "until ")
+	s = strings.TrimPrefix(s, "by ")
+	s = strings.TrimPrefix(s, "in ")
+	if m := daysPattern.FindStringSubmatch(s); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			return time.Time{}, n, true, true
+		}
+		if n, ok := numberWords[m[1]]; ok {
+			return time.Time{}, n, true, true
+		}
+	}
+	loc := cal.Location()
+	base = base.In(loc)
+	day := time.Date(base.Year(), base.Month(), base.Day(), 0, 0, 0, 0, loc)
+	withYear := func(y, mo, d int, yearGiven bool) bool {
+		if mo < 1 || mo > 12 || d < 1 || d > 31 {
+			return false
+		}
+		if !yearGiven {
+			y = day.Year()
+		}
+		target = time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+		if target.Day() != d { // 31 Nov
+			return false
+		}
+		if !yearGiven && target.Before(day) {
+			target = target.AddDate(1, 0, 0)
+		}
+		return true
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	switch {
+	case isoDate.MatchString(s):
+		m := isoDate.FindStringSubmatch(s)
+		ok = withYear(atoi(m[1]), atoi(m[2]), atoi(m[3]), true)
+	case slashDate.MatchString(s):
+		m := slashDate.FindStringSubmatch(s)
+		y := atoi(m[3])
+		if y > 0 && y < 100 {
+			y += 2000
+		}
+		ok = withYear(y, atoi(m[2]), atoi(m[1]), m[3] != "")
+	case dayMonth.MatchString(s):
+		m := dayMonth.FindStringSubmatch(s)
+		if mo, known := monthNames[m[2]]; known {
+			ok = withYear(atoi(m[3]), int(mo), atoi(m[1]), m[3] != "")
+		}
+	case monthDay.MatchString(s):
+		m := monthDay.FindStringSubmatch(s)
+		if mo, known := monthNames[m[1]]; known {
+			ok = withYear(atoi(m[3]), int(mo), atoi(m[2]), m[3] != "")
+		}
+	default:
+		name := strings.TrimPrefix(strings.TrimPrefix(s, "next "), "this ")
+		if wd, known := weekdayNames[name]; known {
+			target = day.AddDate(0, 0, 1)
+			for target.Weekday() != wd {
+				target = target.AddDate(0, 0, 1)
+			}
+			ok = true
+		}
+	}
+	return target, 0, false, ok
 }

@@ -68,6 +68,7 @@ const frontDoorFallback = "your local children's services front door"
 // every problem to col. packaging is Options.Packaging.
 func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	validateProtocol(cfg, col)
+	validateMessages(cfg, col)
 	validateCalendar(cfg, f, col)
 	validateDirectory(cfg, f, col)
 	validateStore(cfg, col)
@@ -82,6 +83,7 @@ func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	validateSlack(cfg, col)
 	validateTeams(cfg, col, packaging)
 	validateEmail(cfg, col)
+	validateWeb(cfg, col)
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, cfg.Log.Level) {
 		col.errorAt("log.level", "unknown level %q; choose one of: debug, info, warn, error", cfg.Log.Level)
 	}

@@ -124,6 +124,18 @@ type Protocol struct {
 	// checklist as the document does. Each key is one of ReflectionKeys;
 	// when empty, DefaultReflection is asked.
 	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
+
+	// ActionReminderDays is how many working days before an agreed
+	// action falls due its owner is reminded: 0 for the default
+	// (DefaultActionReminderDays), negative for no reminder before the
+	// due date (the owner is still reminded on it).
+	ActionReminderDays int `yaml:"action_reminder_days,omitempty" json:"action_reminder_days,omitempty"`
+
+	// Messages overrides the bot's wording for this partnership: each key
+	// is a key of the message catalogue (bot/messages/en.yaml), or
+	// "key.one", "key.other" for a form of a plural text, and each value
+	// its new text, with the same placeholders. Config checks them.
+	Messages map[string]string `yaml:"messages,omitempty" json:"messages,omitempty"`
 }
 
 // ReflectionCheck is one item of the reflection checklist: its key (one of
