@@ -267,7 +267,7 @@ func ReadyAt(pending []Effect) (at []time.Time, ok []bool) {
 		}
 		switch e.Kind {
 		case EffectMessage:
-			if e.Attempts == 0 && e.Owner == "" {
+			if e.Attempts == 0 {
 				untried[e.CaseID] = true
 			} else if e.Owner != "" && e.LeaseUntil.After(sendingUntil[e.CaseID]) {
 				sendingUntil[e.CaseID] = e.LeaseUntil
