@@ -23,7 +23,7 @@ import (
 
 // canary is written into every free-text field of the cases; it reads as an
 // agency reference so it can be the child reference too.
-const canary = "ZQXCANARY7"
+const canary = "ZQX-80417"
 
 // inbox keeps every message sent, as text, for the canary check.
 type inbox struct {
