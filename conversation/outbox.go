@@ -24,6 +24,12 @@ const (
 	// EffectUnreached tells Recipient (who took the step) that the people
 	// in Unreached could not be reached, and what to do.
 	EffectUnreached EffectKind = "unreached"
+	// EffectDigest sends Recipient the morning digest of the working day
+	// Period ("2006-01-02"): the cases in Cases still waiting for them.
+	EffectDigest EffectKind = "digest"
+	// EffectSummary sends Recipient the partnership's summary of the
+	// calendar month Period ("2006-01").
+	EffectSummary EffectKind = "summary"
 )
 
 // Effect is one message a step causes, kept in the store's outbox until it
@@ -49,6 +55,11 @@ type Effect struct {
 	// reply.
 	TellActor bool      `json:"tell_actor,omitempty"`
 	Unreached []string  `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	// Period is the day of a digest or the month of a summary; Cases are
+	// the ids of the cases a digest lists. Neither is set on a step's
+	// effects.
+	Period    string    `json:"period,omitempty"`
+	Cases     []string  `json:"cases,omitempty"`
 	CreatedAt time.Time `json:"created"`
 	// Attempts counts the claims so far; NextAt is the earliest time the
 	// effect may be claimed (zero: at once).
@@ -63,7 +74,8 @@ type Effect struct {
 // delivered one at a time, in ID order. A person's messages about one case
 // share a queue, so they arrive in the order of its steps; messages about
 // different cases do not wait for each other, so one that keeps failing
-// holds back nothing else.
+// holds back nothing else. A person's digests and summaries, about no one
+// case, share a queue of their own.
 func (e *Effect) OrderKey() string {
 	switch e.Kind {
 	case EffectStep:
@@ -100,6 +112,15 @@ type Outbox interface {
 	// owner no longer holds the effect (its lease ran out and another took
 	// it, or it is gone) and then writes nothing; EINTERNAL on failure.
 	CompleteEffect(ctx context.Context, id, owner string, follow []Effect, now time.Time) error
+	// EnqueueOnce adds e to the outbox, with a new ID, unless key was
+	// enqueued before and is remembered at now; it remembers key until
+	// now+ttl in the same atomic write. So a scheduled message (a digest,
+	// a summary) that several replicas or a restarted one try to enqueue
+	// is in the outbox once, and once it is there it is delivered. It
+	// returns whether it enqueued e. Keys share Remember's memory: a key
+	// Remember recorded is not enqueued again. Returns EINTERNAL on
+	// failure.
+	EnqueueOnce(ctx context.Context, key string, ttl time.Duration, e Effect, now time.Time) (bool, error)
 	// RetryEffect gives back an effect owner holds, to be claimed again at
 	// next. Returns ECONFLICT if owner no longer holds it; EINTERNAL on
 	// failure.
