@@ -30,6 +30,10 @@ const (
 	// EffectSummary sends Recipient the partnership's summary of the
 	// calendar month Period ("2006-01").
 	EffectSummary EffectKind = "summary"
+	// EffectSignIn emails Recipient a link to sign in to the web page,
+	// leading to Next. It is about no case. The worker makes the link when
+	// it sends the email, so no secret ever waits in the outbox.
+	EffectSignIn EffectKind = "signin"
 )
 
 // Effect is one message a step causes, kept in the store's outbox until it
@@ -53,8 +57,9 @@ type Effect struct {
 	// TellActor, on a step, says the actor's own confirmation is delivered
 	// by the outbox too, because it was not answered in the platform's
 	// reply.
-	TellActor bool     `json:"tell_actor,omitempty"`
-	Unreached []string `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	TellActor bool      `json:"tell_actor,omitempty"`
+	Unreached []string  `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	Next      string    `json:"path,omitempty"`      // a web page path, for EffectSignIn
 	// Period is the day of a digest or the month of a summary; Cases are
 	// the ids of the cases a digest lists. Neither is set on a step's
 	// effects.
@@ -125,6 +130,9 @@ type Outbox interface {
 	// next. Returns ECONFLICT if owner no longer holds it; EINTERNAL on
 	// failure.
 	RetryEffect(ctx context.Context, id, owner string, next, now time.Time) error
+	// EnqueueEffect adds e, an effect no case write causes (a sign-in
+	// email), to the outbox with the next ID. Returns EINTERNAL on failure.
+	EnqueueEffect(ctx context.Context, e Effect) error
 	// PendingEffects returns every effect not yet delivered, in ID order.
 	// Returns EINTERNAL on failure.
 	PendingEffects(ctx context.Context) ([]Effect, error)

@@ -57,9 +57,10 @@ var (
 	bucketClaims   = []byte("claims")
 	bucketSeq      = []byte("seq")
 	bucketExpiry   = []byte("expiry")
+	bucketSecrets  = []byte("secrets")
 
 	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
-		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry}
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketSecrets}
 )
 
 // DefaultTimeout is how long Open waits for the file lock by default.
@@ -757,6 +758,7 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 const (
 	kindRemember = 'r'
 	kindClaim    = 'c'
+	kindSecret   = 's'
 )
 
 // gcBatch is how many expired entries one Remember or Claim deletes at most.
@@ -821,6 +823,10 @@ func collect(tx *bolt.Tx, now time.Time) error {
 				if err := b.Delete(key); err != nil {
 					return err
 				}
+			}
+		case kindSecret:
+			if err := collectSecret(tx, key, exp); err != nil {
+				return err
 			}
 		case kindClaim:
 			b := tx.Bucket(bucketClaims)
