@@ -57,9 +57,9 @@ type Effect struct {
 	// TellActor, on a step, says the actor's own confirmation is delivered
 	// by the outbox too, because it was not answered in the platform's
 	// reply.
-	TellActor bool      `json:"tell_actor,omitempty"`
-	Unreached []string  `json:"unreached,omitempty"` // person ids, for EffectUnreached
-	Next      string    `json:"path,omitempty"`      // a web page path, for EffectSignIn
+	TellActor bool     `json:"tell_actor,omitempty"`
+	Unreached []string `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	Next      string   `json:"path,omitempty"`      // a web page path, for EffectSignIn
 	// Period is the day of a digest or the month of a summary; Cases are
 	// the ids of the cases a digest lists. Neither is set on a step's
 	// effects.
