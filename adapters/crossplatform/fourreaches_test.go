@@ -72,7 +72,9 @@ func TestFourReaches(t *testing.T) {
 	w.onTeams(w.client.Install(pm))        // and so has the GP's practice manager
 
 	// 1. Sam raises on Slack, typing the GP's email address in the
-	// respondent field: the people search offers it.
+	// respondent field: the people search offers it. The GP's mail relay
+	// is busy the first time (451): the outbox tries again.
+	relay.FailRcpt(gpEmail, 451, 1)
 	w.slack.command(sam, "raise", "trig-1")
 	intake := w.slack.openedView("trig-1")
 	offered := w.slack.interact(map[string]any{
@@ -106,6 +108,14 @@ func TestFourReaches(t *testing.T) {
 		t.Fatalf("cases %+v (%v), want one with the GP as respondent", cs, err)
 	}
 	caseID := cs[0].ID
+	if n := len(relay.Messages()); n != 0 || relay.Tries() != 1 {
+		t.Fatalf("%d emails accepted in %d tries while the relay was busy, want 0 in 1", n, relay.Tries())
+	}
+	w.env.Clock.Advance(time.Second) // the first retry's backoff
+	w.env.Settle(t)
+	if got := relay.Messages(); len(got) != 1 || got[0].To[0] != gpEmail {
+		t.Fatalf("emails after the retry: %d, want the GP's one", len(got))
+	}
 	samTS, _, _, _ := w.slack.fake.Step(sam.DM(), "withdraw")
 	if samTS == "" {
 		t.Fatalf("Sam has no case card on Slack")
