@@ -16,7 +16,7 @@ import (
 // To change a record's format: raise SchemaVersion and add the step from
 // the previous version to upgrades. Stores read older records through
 // DecodeRecord, which upgrades them; "resolvebot migrate" rewrites them.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Record kinds, as DecodeRecord's upgrades see them.
 const (
@@ -24,6 +24,7 @@ const (
 	RecordPerson = "person"
 	RecordDraft  = "draft"
 	RecordRef    = "ref"
+	RecordEvent  = "event" // one event of a case's log (see CaseLog)
 )
 
 // upgrades[v] turns the fields of a record of kind from version v into
@@ -32,6 +33,13 @@ var upgrades = []func(kind string, fields map[string]json.RawMessage) error{
 	// 0 → 1: version 0 (before records carried a version) has exactly
 	// the fields of version 1.
 	0: func(string, map[string]json.RawMessage) error { return nil },
+	// 1 → 2: a case record of version 1 holds its whole timeline in
+	// "events"; from version 2 it holds the case's state only, its events
+	// stored beside it one by one (see CaseLog), and "logged" says how
+	// many there are. The fields stay as they are here: stores read a case
+	// with its events inside and move them to the log when they next write
+	// it, or on "resolvebot migrate". Other records are unchanged.
+	1: func(string, map[string]json.RawMessage) error { return nil },
 }
 
 // schemaHead starts every record EncodeRecord writes.

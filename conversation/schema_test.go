@@ -12,7 +12,7 @@ func TestRecordSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(enc), `{"schema":1,"id":"sam@example.org"`) {
+	if !strings.HasPrefix(string(enc), `{"schema":2,"id":"sam@example.org"`) {
 		t.Fatalf("EncodeRecord = %s", enc)
 	}
 	today, _ := json.Marshal(p) // how records were stored before versions
@@ -23,11 +23,12 @@ func TestRecordSchema(t *testing.T) {
 		upgrade bool
 		err     string
 	}{
-		{"current", string(enc), 1, false, ""},
+		{"current", string(enc), 2, false, ""},
 		{"before versions", string(today), 0, true, ""},
-		{"schema not first", `{"id":"sam@example.org","schema":1}`, 1, false, ""},
+		{"version 1", `{"schema":1,"id":"sam@example.org","name":"Sam"}`, 1, true, ""},
+		{"schema not first", `{"id":"sam@example.org","schema":2}`, 2, false, ""},
 		{"empty object", `{}`, 0, true, ""},
-		{"newer", `{"schema":2,"id":"sam@example.org"}`, 2, false, "newer resolvebot"},
+		{"newer", `{"schema":3,"id":"sam@example.org"}`, 3, false, "newer resolvebot"},
 		{"not json", `{"schema":`, 0, false, "unexpected end"},
 	}
 	for _, tt := range tests {
@@ -48,7 +49,7 @@ func TestRecordSchema(t *testing.T) {
 			if err != nil || changed != tt.upgrade {
 				t.Fatalf("UpgradeRecord changed=%v err=%v", changed, err)
 			}
-			if v, _ := RecordSchema(out); v != SchemaVersion || changed && !strings.HasPrefix(string(out), `{"schema":1`) {
+			if v, _ := RecordSchema(out); v != SchemaVersion || changed && !strings.HasPrefix(string(out), `{"schema":2`) {
 				t.Fatalf("upgraded record %s", out)
 			}
 			var got Person
@@ -75,12 +76,33 @@ func TestUpgradeStepsRunInOrder(t *testing.T) {
 			}
 			return nil
 		},
+		func(string, map[string]json.RawMessage) error { return nil },
 	}
 	out, changed, err := UpgradeRecord(RecordPerson, []byte(`{"id":"a@example.org","full_name":"Ann","extra":[1,2]}`))
 	if err != nil || !changed {
 		t.Fatal(err)
 	}
-	if string(out) != `{"schema":1,"extra":[1,2],"id":"a@example.org","name":"Ann"}` {
+	if string(out) != `{"schema":2,"extra":[1,2],"id":"a@example.org","name":"Ann"}` {
 		t.Fatalf("upgraded = %s", out)
+	}
+}
+
+// A case record of version 1 holds its events inside; DecodeState reads
+// them as the case's whole timeline, and a state record written now holds
+// none and says how many its log has.
+func TestDecodeStateReadsBothForms(t *testing.T) {
+	old := `{"schema":1,"id":"CR-2026-0001","version":3,"events":[{"seq":1,"kind":"raised"},{"seq":2,"kind":"note","text":"x"}]}`
+	c, logged, inline, err := DecodeState([]byte(old))
+	if err != nil || c.ID != "CR-2026-0001" || c.Version != 3 || logged != 2 || len(inline) != 2 || inline[1].Text != "x" || c.Events != nil {
+		t.Fatalf("DecodeState(version 1) = %+v, %d, %v, %v", c, logged, inline, err)
+	}
+	c.Events = inline
+	enc, err := EncodeState(c, 2)
+	if err != nil || strings.Contains(string(enc), `"events"`) || !strings.HasPrefix(string(enc), `{"schema":2,`) || !strings.Contains(string(enc), `"logged":2`) {
+		t.Fatalf("EncodeState = %s, %v", enc, err)
+	}
+	c2, logged, inline, err := DecodeState(enc)
+	if err != nil || c2.Version != 3 || logged != 2 || inline != nil {
+		t.Fatalf("DecodeState(current) = %+v, %d, %v, %v", c2, logged, inline, err)
 	}
 }

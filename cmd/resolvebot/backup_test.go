@@ -75,7 +75,7 @@ func TestBackupRestoreMigrate(t *testing.T) {
 	// A data file written before schema versions: migrate rewrites it.
 	unzip(t, fixture, "old.db")
 	code, out, errs = run(t, ctx, "", "migrate", "--data", "old.db")
-	if code != 0 || !strings.Contains(out, "cases   2 read, 2 rewritten") || !strings.Contains(out, "Every record is now in format 1") {
+	if code != 0 || !strings.Contains(out, "cases   2 read, 2 rewritten") || !strings.Contains(out, "Every record is now in format 2") {
 		t.Fatalf("migrate = %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = run(t, ctx, "", "migrate", "--data", "old.db")

@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -72,7 +73,7 @@ func Check(path string) (Summary, error) {
 	defer db.Close()
 	err = db.View(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
-			if tx.Bucket(b) == nil {
+			if tx.Bucket(b) == nil && !bytes.Equal(b, bucketEvents) { // a file from before the event log; Open adds it
 				return fmt.Errorf("it has no %q bucket", b)
 			}
 		}

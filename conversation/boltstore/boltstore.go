@@ -1,7 +1,11 @@
 // Package boltstore is resolvebot's embedded store: one bbolt file, no
 // server. It is the default store for a single replica.
 //
-// Layout (one bucket each): cases (id → JSON); due (big-endian DueAt +
+// Layout (one bucket each): cases (id → the case's state as JSON, see
+// conversation.CaseLog); events (one nested bucket per case: big-endian
+// event number from 1 → the event as JSON, sealed event by event when the
+// sealed store wraps this one, so a write appends its new events and
+// rewrites only the state); due (big-endian DueAt +
 // case id → nothing, so DueBefore is a cursor walk over what is due) and
 // case_due (case id → its due key); people (id → JSON), handles (handle key
 // → person id) and emails (lowercased email → person id); drafts (person id
@@ -42,7 +46,10 @@ type Store struct {
 	db *bolt.DB
 }
 
-var _ conversation.Store = (*Store)(nil)
+var (
+	_ conversation.Store   = (*Store)(nil)
+	_ conversation.CaseLog = (*Store)(nil)
+)
 
 var (
 	bucketCases    = []byte("cases")
@@ -58,9 +65,10 @@ var (
 	bucketSeq      = []byte("seq")
 	bucketExpiry   = []byte("expiry")
 	bucketSecrets  = []byte("secrets")
+	bucketEvents   = []byte("events")
 
 	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
-		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketSecrets}
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketSecrets, bucketEvents}
 )
 
 // DefaultTimeout is how long Open waits for the file lock by default.
@@ -210,22 +218,113 @@ func (s *Store) NextCaseID(ctx context.Context, year int) (string, error) {
 	return fmt.Sprintf("CR-%d-%04d", year, n), nil
 }
 
-// getCase reads a case in tx. It returns ENOTFOUND if there is none.
-func getCase(tx *bolt.Tx, id string) (*conversation.Case, error) {
-	v := tx.Bucket(bucketCases).Get([]byte(id))
-	if v == nil {
-		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
-	}
-	var c conversation.Case
-	if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
-		return nil, conversation.Internal("decode case "+id, err)
-	}
-	return &c, nil
+// caseState is a case's state record as read in a transaction.
+type caseState struct {
+	c      *conversation.Case   // the state, Events empty
+	logged int                  // how many events the case has
+	inline []conversation.Event // the events, for a record in the older single-record form
 }
 
-// putCase writes c in tx and moves its due index entry to follow c.DueAt.
-func putCase(tx *bolt.Tx, c *conversation.Case) error {
-	v, err := conversation.EncodeRecord(c)
+// getState reads case id's state record in tx. It returns ENOTFOUND if
+// there is none.
+func getState(tx *bolt.Tx, id string) (caseState, error) {
+	v := tx.Bucket(bucketCases).Get([]byte(id))
+	if v == nil {
+		return caseState{}, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+	}
+	c, logged, inline, err := conversation.DecodeState(v)
+	if err != nil {
+		return caseState{}, conversation.Internal("decode case "+id, err)
+	}
+	return caseState{c: c, logged: logged, inline: inline}, nil
+}
+
+// eventsAfter returns the events of st after the first have, read from
+// the case's log (or from inside its record, in the older form). It
+// returns an error wrapping conversation.ErrShortLog if the case has
+// fewer than have events.
+func eventsAfter(tx *bolt.Tx, id string, st caseState, have int) ([]conversation.Event, error) {
+	if have < 0 || have > st.logged {
+		return nil, conversation.Internal("read case "+id, conversation.ErrShortLog)
+	}
+	if st.inline != nil {
+		return st.inline[have:], nil
+	}
+	out := make([]conversation.Event, 0, st.logged-have)
+	if st.logged == have {
+		return out, nil
+	}
+	b := tx.Bucket(bucketEvents).Bucket([]byte(id))
+	if b == nil {
+		return nil, conversation.Internal("read case "+id, fmt.Errorf("its log of %d events is missing", st.logged))
+	}
+	cur := b.Cursor()
+	for k, v := cur.Seek(eventKey(have + 1)); k != nil && len(out) < st.logged-have; k, v = cur.Next() {
+		var e conversation.Event
+		if err := conversation.DecodeEvent(v, &e); err != nil {
+			return nil, conversation.Internal("decode event of case "+id, err)
+		}
+		out = append(out, e)
+	}
+	if len(out) != st.logged-have {
+		return nil, conversation.Internal("read case "+id, fmt.Errorf("its log holds %d of %d events", have+len(out), st.logged))
+	}
+	return out, nil
+}
+
+// eventKey is the key of the n-th event (from 1) in a case's log bucket.
+func eventKey(n int) []byte {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], uint64(n))
+	return k[:]
+}
+
+// getCase reads a case in tx with the events after the first have. It
+// returns ENOTFOUND if there is none.
+func getCase(tx *bolt.Tx, id string, have int) (*conversation.Case, error) {
+	st, err := getState(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if st.c.Events, err = eventsAfter(tx, id, st, have); err != nil {
+		return nil, err
+	}
+	return st.c, nil
+}
+
+// appendEvents writes events to case id's log as its events from+1
+// onwards. With from 0 the log is started afresh.
+func appendEvents(tx *bolt.Tx, id string, from int, events []conversation.Event) error {
+	logs := tx.Bucket(bucketEvents)
+	if from == 0 && logs.Bucket([]byte(id)) != nil {
+		if err := logs.DeleteBucket([]byte(id)); err != nil {
+			return err
+		}
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	b, err := logs.CreateBucketIfNotExists([]byte(id))
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 1 // appended in key order: fill pages full
+	for i := range events {
+		v, err := conversation.EncodeEvent(&events[i])
+		if err != nil {
+			return conversation.Internal("encode event of case "+id, err)
+		}
+		if err := b.Put(eventKey(from+i+1), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putState writes c's state record, saying its log holds logged events,
+// in tx and moves its due index entry to follow c.DueAt.
+func putState(tx *bolt.Tx, c *conversation.Case, logged int) error {
+	v, err := conversation.EncodeState(c, logged)
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
 	}
@@ -256,6 +355,14 @@ func putCase(tx *bolt.Tx, c *conversation.Case) error {
 	return rev.Put(id, want)
 }
 
+// putCase writes the whole of c, its log started afresh.
+func putCase(tx *bolt.Tx, c *conversation.Case) error {
+	if err := appendEvents(tx, c.ID, 0, c.Events); err != nil {
+		return err
+	}
+	return putState(tx, c, len(c.Events))
+}
+
 // CreateCase stores c with Version 1 and sets c.Version to 1. It returns
 // ECONFLICT if a case with c.ID exists and EINTERNAL if the file cannot be
 // written.
@@ -284,12 +391,20 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 // GetCase returns a copy of case id. It returns ENOTFOUND if there is none
 // and EINTERNAL if it cannot be read.
 func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
+	return s.GetCaseAfter(ctx, id, 0)
+}
+
+// GetCaseAfter returns a copy of case id with only the events after the
+// first have (see conversation.CaseLog). It returns ENOTFOUND if there is
+// none, EINTERNAL wrapping conversation.ErrShortLog if it has fewer than
+// have events, and EINTERNAL if it cannot be read.
+func (s *Store) GetCaseAfter(ctx context.Context, id string, have int) (*conversation.Case, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, conversation.Internal("get case", err)
 	}
 	var c *conversation.Case
 	err := s.db.View(func(tx *bolt.Tx) (err error) {
-		c, err = getCase(tx, id)
+		c, err = getCase(tx, id, have)
 		return err
 	})
 	if err != nil {
@@ -300,29 +415,71 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 
 // UpdateCase reads case id, calls fn on a copy and writes it with Version
 // incremented, all in one serialised transaction, so no update is lost. fn
-// may be called more than once when concurrent writes are batched. Errors
-// from fn are returned unchanged and nothing is written; ENOTFOUND if there
-// is no such case; EINTERNAL if the file cannot be read or written.
+// may be called more than once when concurrent writes are batched. Only
+// the state record and the events fn appended are written. Errors from fn
+// are returned unchanged and nothing is written; ENOTFOUND if there is no
+// such case; EINTERNAL if the file cannot be read or written.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.UpdateCaseAfter(ctx, id, 0, fn)
+}
+
+// UpdateCaseAfter is UpdateCase for a caller holding the case's first have
+// events (see conversation.CaseLog): fn's copy carries only the events
+// after those. A case still in the older single-record form is moved to
+// the log form by this write. It returns what UpdateCase does, and
+// EINTERNAL wrapping conversation.ErrShortLog if the case has fewer than
+// have events.
+func (s *Store) UpdateCaseAfter(ctx context.Context, id string, have int, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.update(ctx, id, have, false, fn)
+}
+
+// RewriteCase calls fn on a copy of the whole case id and writes all of it
+// again, every event included (see conversation.CaseLog), with Version
+// incremented. It returns what UpdateCase does.
+func (s *Store) RewriteCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.update(ctx, id, 0, true, fn)
+}
+
+// update is UpdateCaseAfter, or with all RewriteCase.
+func (s *Store) update(ctx context.Context, id string, have int, all bool, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, conversation.Internal("update case", err)
 	}
 	var out *conversation.Case
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		out = nil
-		c, err := getCase(tx, id)
+		st, err := getState(tx, id)
 		if err != nil {
 			return err
 		}
-		version, before := c.Version, len(c.Events)
+		c := st.c
+		if c.Events, err = eventsAfter(tx, id, st, have); err != nil {
+			return err
+		}
+		version, given := c.Version, len(c.Events)
 		if err := fn(c); err != nil {
 			return conversation.CallerError{Err: err}
 		}
+		if len(c.Events) < given {
+			return conversation.Internal("update case "+id, fmt.Errorf("the update removed events"))
+		}
 		c.ID, c.Version = id, version+1
-		if err := putCase(tx, c); err != nil {
+		added := c.Events[given:]
+		switch {
+		case all:
+			err = appendEvents(tx, id, 0, c.Events)
+		case st.inline != nil: // the older form: start the log with every event
+			err = appendEvents(tx, id, 0, append(slices.Clip(st.inline[:have]), c.Events...))
+		default:
+			err = appendEvents(tx, id, st.logged, added)
+		}
+		if err != nil {
 			return err
 		}
-		if err := enqueueStep(ctx, tx, c, before); err != nil {
+		if err := putState(tx, c, st.logged+len(added)); err != nil {
+			return err
+		}
+		if err := enqueueStep(ctx, tx, c, given); err != nil {
 			return err
 		}
 		out = c.Clone()
@@ -344,13 +501,17 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 	var out []*conversation.Case
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-			var c conversation.Case
-			if err := conversation.DecodeRecord(conversation.RecordCase, v, &c); err != nil {
+			c, logged, inline, err := conversation.DecodeState(v)
+			if err != nil {
 				return conversation.Internal("decode case "+string(k), err)
 			}
-			if matches(&c, f) {
-				out = append(out, &c)
+			if !matches(c, f) {
+				return nil
 			}
+			if c.Events, err = eventsAfter(tx, string(k), caseState{c: c, logged: logged, inline: inline}, 0); err != nil {
+				return err
+			}
+			out = append(out, c)
 			return nil
 		})
 	})
@@ -863,6 +1024,11 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 				return err
 			}
 			if err := rev.Delete(key); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bucketEvents).Bucket(key) != nil {
+			if err := tx.Bucket(bucketEvents).DeleteBucket(key); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,7 @@
 package boltstore_test
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
+	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"github.com/resolvebot/resolvebot/conversation/storetest"
 )
 
@@ -58,3 +60,14 @@ func TestOpenInUse(t *testing.T) {
 		t.Fatalf("second Open error code = %q, want %q", code, conversation.EINTERNAL)
 	}
 }
+
+// benchKeys seals as production does, with encryption keys set.
+func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
+	keys, err := sealed.NewKeyring([]sealed.Key{{ID: "k1", Secret: bytes.Repeat([]byte{7}, sealed.KeySize)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func(s conversation.Store) conversation.Store { return sealed.Wrap(s, keys) }
+}
+
+func BenchmarkNote(b *testing.B) { storetest.BenchNote(b, open, benchKeys(b), nil) }

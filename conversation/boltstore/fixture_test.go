@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -132,8 +135,11 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 	_ = db.View(func(tx *bolt.Tx) error {
 		for _, b := range []string{"cases", "people", "drafts"} {
 			_ = tx.Bucket([]byte(b)).ForEach(func(k, v []byte) error {
-				if !bytes.HasPrefix(v, []byte(`{"schema":1,`)) {
+				if !bytes.HasPrefix(v, []byte(fmt.Sprintf(`{"schema":%d,`, conversation.SchemaVersion))) {
 					t.Errorf("%s %s is not current: %.60s", b, k, v)
+				}
+				if b == "cases" {
+					checkLogged(t, tx, k, v)
 				}
 				return nil
 			})
@@ -145,6 +151,78 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	readFixture(t, s)
+}
+
+// checkLogged fails t unless the case record v of id holds the case's
+// state only, and its log holds as many events as the record says.
+func checkLogged(t *testing.T, tx *bolt.Tx, id, v []byte) {
+	t.Helper()
+	var rec struct {
+		Events json.RawMessage `json:"events"`
+		Logged int             `json:"logged"`
+	}
+	if err := json.Unmarshal(v, &rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Events != nil || rec.Logged == 0 {
+		t.Errorf("case %s still holds its events (%d bytes) or logs none (%d)", id, len(rec.Events), rec.Logged)
+	}
+	b := tx.Bucket([]byte("events")).Bucket(id)
+	if b == nil || b.Stats().KeyN != rec.Logged {
+		t.Errorf("the log of case %s does not hold its %d events", id, rec.Logged)
+	}
+}
+
+// A case in the older single-record form takes a write as it is: the
+// write moves its whole timeline to the log, and it reads whole before and
+// after, from the start or after some events (as the sealed store asks).
+func TestWriteMovesAnOldCaseToTheLog(t *testing.T) {
+	ctx := context.Background()
+	path := fixture(t)
+	s, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "CR-2026-0001"
+	before, err := s.GetCase(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(before.Events)
+	tail, err := s.GetCaseAfter(ctx, id, n-2)
+	if err != nil || len(tail.Events) != 2 || tail.Events[0].Seq != n-1 {
+		t.Fatalf("GetCaseAfter(%d) = %d events, %v", n-2, len(tail.Events), err)
+	}
+	if _, err := s.GetCaseAfter(ctx, id, n+1); !errors.Is(err, conversation.ErrShortLog) {
+		t.Fatalf("GetCaseAfter past the end: %v", err)
+	}
+	note := conversation.Event{Seq: n + 1, Kind: conversation.EventNote, At: fixtureNow, Actor: "sam.patel@school.example.org", Text: "a note after the upgrade"}
+	got, err := s.UpdateCaseAfter(ctx, id, n-1, func(c *conversation.Case) error {
+		if len(c.Events) != 1 || c.Events[0].Seq != n {
+			t.Errorf("fn got %d events", len(c.Events))
+		}
+		c.Events = append(c.Events, note)
+		return nil
+	})
+	if err != nil || len(got.Events) != 2 || got.Version != before.Version+1 {
+		t.Fatalf("UpdateCaseAfter = %+v, %v", got, err)
+	}
+	after, err := s.GetCase(ctx, id)
+	if err != nil || len(after.Events) != n+1 || after.Events[n].Text != note.Text || after.Events[0].Kind != before.Events[0].Kind {
+		t.Fatalf("after the write: %d events, %v", len(after.Events), err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_ = db.View(func(tx *bolt.Tx) error {
+		checkLogged(t, tx, []byte(id), tx.Bucket([]byte("cases")).Get([]byte(id)))
+		return nil
+	})
 }
 
 // A record written by a newer resolvebot (a higher schema) is refused,
@@ -173,5 +251,43 @@ func TestRefusesARecordFromANewerVersion(t *testing.T) {
 	}
 	if _, err := s.Migrate(); err == nil {
 		t.Fatal("migrate accepted a record from a newer version")
+	}
+}
+
+// A backup taken before the event log (no events bucket, cases in one
+// record) passes the check restore makes, and counts its old records; so
+// does the same file once migrated.
+func TestCheckAcceptsAFileFromBeforeTheLog(t *testing.T) {
+	path := fixture(t)
+	// The fixture predates the outbox too: open it once, as the last
+	// version before the log did, then take the events bucket away.
+	s, err := boltstore.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("events")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	sum, err := boltstore.Check(path)
+	if err != nil || sum.Cases != 2 || sum.OldRecords == 0 {
+		t.Fatalf("Check of the old file = %+v, %v", sum, err)
+	}
+	if s, err = boltstore.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Migrate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sum, err = boltstore.Check(path); err != nil || sum.Cases != 2 || sum.OldRecords != 0 {
+		t.Fatalf("Check of the migrated file = %+v, %v", sum, err)
 	}
 }

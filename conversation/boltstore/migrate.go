@@ -1,6 +1,8 @@
 package boltstore
 
 import (
+	"bytes"
+
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -14,7 +16,8 @@ var recordBuckets = []struct {
 
 // Migrate rewrites every record (case, person, draft, message ref) older
 // than conversation.SchemaVersion in the current format, in one write
-// transaction, leaving current records and every value's content as they
+// transaction: a case held in one record with its whole timeline becomes
+// its state record and its log of events (see conversation.CaseLog), leaving current records and every value's content as they
 // are (sealed values stay sealed; a case's Version does not change). Reads
 // upgrade older records anyway; Migrate makes the file current, so later
 // versions need not carry the old upgrade steps. It returns an EINTERNAL error
@@ -51,10 +54,13 @@ func (s *Store) Migrate() (conversation.MigrateReport, error) {
 			}
 			return nil
 		}
-		for _, rb := range recordBuckets {
+		for _, rb := range recordBuckets[1:] {
 			if err := upgrade(tx.Bucket(rb.name), rb.kind); err != nil {
 				return err
 			}
+		}
+		if err := migrateCases(tx, &rep); err != nil {
+			return err
 		}
 		refs := tx.Bucket(bucketRefs)
 		var cases [][]byte
@@ -77,4 +83,47 @@ func (s *Store) Migrate() (conversation.MigrateReport, error) {
 		return rep, conversation.StoreResult("migrate", err)
 	}
 	return rep, nil
+}
+
+// migrateCases moves every case in the older single-record form (or an
+// older schema) to its state record and log of events, keeping its
+// Version.
+func migrateCases(tx *bolt.Tx, rep *conversation.MigrateReport) error {
+	type old struct {
+		id     []byte
+		c      *conversation.Case
+		events []conversation.Event
+		logged int
+	}
+	var olds []old
+	err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		ver, err := conversation.RecordSchema(v)
+		if err != nil {
+			return conversation.Internal("migrate case", err)
+		}
+		c, logged, inline, err := conversation.DecodeState(v)
+		if err != nil {
+			return conversation.Internal("migrate case", err)
+		}
+		changed := inline != nil || ver < conversation.SchemaVersion
+		rep.Count(conversation.RecordCase, changed)
+		if changed {
+			olds = append(olds, old{bytes.Clone(k), c, inline, logged})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range olds {
+		if o.events != nil {
+			if err := appendEvents(tx, string(o.id), 0, o.events); err != nil {
+				return err
+			}
+		}
+		if err := putState(tx, o.c, o.logged); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -179,8 +181,27 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 		}
 	}
 	for _, v := range redistest.Dump(t, prefix) {
-		if bytes.HasPrefix(v, []byte(`{"`)) && !bytes.HasPrefix(v, []byte(`{"schema":1,`)) {
+		if bytes.HasPrefix(v, []byte(`{"`)) && !bytes.HasPrefix(v, []byte(fmt.Sprintf(`{"schema":%d,`, conversation.SchemaVersion))) {
 			t.Errorf("a record is not current after migrate: %.80s", v)
+		}
+	}
+	// Each case holds its state only, and its log every event.
+	c := redistest.Client(t)
+	for _, id := range []string{"CR-2026-0001", "CR-2026-0002"} {
+		data, err := c.Get(ctx, prefix+":{rb}:case:"+id).Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Events json.RawMessage `json:"events"`
+			Logged int64           `json:"logged"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatal(err)
+		}
+		n, err := c.LLen(ctx, prefix+":{rb}:events:"+id).Result()
+		if err != nil || rec.Events != nil || rec.Logged == 0 || n != rec.Logged {
+			t.Errorf("case %s: %d bytes of events inside, %d logged, %d in its log (%v)", id, len(rec.Events), rec.Logged, n, err)
 		}
 	}
 	other, err := redisstore.Open(ctx, redistest.URL(), prefix)
@@ -189,4 +210,47 @@ func TestOpensAStoreWrittenBeforeSchemaVersions(t *testing.T) {
 	}
 	defer other.Close()
 	readFixture(t, sealed.Wrap(other, fixtureRing(t)))
+}
+
+// A case in the older single-record form takes a write through the sealed
+// store as it is: the write moves its whole timeline to the log, and it
+// reads whole before and after, with a new client too.
+func TestWriteMovesAnOldCaseToTheLog(t *testing.T) {
+	ctx := context.Background()
+	prefix := loadFixture(t)
+	rs, err := redisstore.Open(ctx, redistest.URL(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	s := sealed.Wrap(rs, fixtureRing(t))
+	const id = "CR-2026-0001"
+	before, err := s.GetCase(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(before.Events)
+	if _, err := rs.GetCaseAfter(ctx, id, n+1); !errors.Is(err, conversation.ErrShortLog) {
+		t.Fatalf("GetCaseAfter past the end: %v", err)
+	}
+	const text = "a note after the upgrade"
+	got, err := s.UpdateCase(ctx, id, func(c *conversation.Case) error {
+		c.Events = append(c.Events, conversation.Event{Seq: len(c.Events) + 1, Kind: conversation.EventNote, Text: text})
+		return nil
+	})
+	if err != nil || len(got.Events) != n+1 || got.Version != before.Version+1 {
+		t.Fatalf("UpdateCase = %d events, %v", len(got.Events), err)
+	}
+	if l, err := redistest.Client(t).LLen(ctx, prefix+":{rb}:events:"+id).Result(); err != nil || int(l) != n+1 {
+		t.Fatalf("the log holds %d events, %v; want %d", l, err, n+1)
+	}
+	other, err := redisstore.Open(ctx, redistest.URL(), prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	after, err := sealed.Wrap(other, fixtureRing(t)).GetCase(ctx, id)
+	if err != nil || len(after.Events) != n+1 || after.Events[n].Text != text || after.ChildRef != before.ChildRef || after.Events[0].Text != before.Events[0].Text {
+		t.Fatalf("after the write: %d events, %v", len(after.Events), err)
+	}
 }

@@ -16,8 +16,8 @@ const (
 	maxMemoBytes = 16 << 20
 )
 
-// memo remembers, per case, the stored JSON's SHA-1 and the case decoded
-// from it, as this process last read or wrote it. UpdateCase starts from
+// memo remembers, per case, the stored state record's SHA-1 and the state
+// decoded from it, with how many events its log holds, as this process last read or wrote it. UpdateCase starts from
 // the remembered case instead of reading it again: its compare-and-set
 // script writes only if the stored JSON still has that hash, and otherwise
 // hands back what is stored, so a stale memo (another replica wrote since)
@@ -33,9 +33,10 @@ type memo struct {
 }
 
 type memoEntry struct {
-	sum  string             // hex SHA-1 of the stored JSON
-	c    *conversation.Case // decoded from it; never modified
-	size int                // length of the stored JSON
+	sum    string             // hex SHA-1 of the stored state record
+	c      *conversation.Case // the state decoded from it, no events; never modified
+	logged int                // how many events the case's log holds
+	size   int                // length of the stored state record
 }
 
 // sum returns the hex SHA-1 of data, as Redis's redis.sha1hex gives it.
@@ -52,10 +53,10 @@ func (m *memo) get(id string) (memoEntry, bool) {
 	return e, ok
 }
 
-// put remembers c as stored in JSON of size bytes whose SHA-1 is sum. c
-// must not be modified afterwards. A case larger than the whole budget is
-// not remembered.
-func (m *memo) put(id, sum string, size int, c *conversation.Case) {
+// put remembers e for case id. e.c must not be modified afterwards. A case
+// larger than the whole budget is not remembered.
+func (m *memo) put(id string, e memoEntry) {
+	size := e.size
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.cases == nil {
@@ -71,7 +72,7 @@ func (m *memo) put(id, sum string, size int, c *conversation.Case) {
 		}
 		m.drop(k)
 	}
-	m.cases[id] = memoEntry{sum: sum, c: c, size: size}
+	m.cases[id] = e
 	m.bytes += size
 }
 

@@ -25,7 +25,7 @@ func TestMemoIsBounded(t *testing.T) {
 			var last string
 			for i := range tc.n {
 				last = "CR-2026-" + strconv.Itoa(i)
-				m.put(last, "sum", tc.size, &conversation.Case{ID: last})
+				m.put(last, memoEntry{sum: "sum", size: tc.size, c: &conversation.Case{ID: last}})
 			}
 			if cases, bytes := m.len(); cases != tc.wantCases || bytes != tc.wantBy {
 				t.Fatalf("memo holds %d cases, %d bytes; want %d, %d", cases, bytes, tc.wantCases, tc.wantBy)
@@ -36,7 +36,7 @@ func TestMemoIsBounded(t *testing.T) {
 			if e, ok := m.get(last); !ok || e.c.ID != last {
 				t.Fatalf("the newest case is not remembered")
 			}
-			m.put(last, "sum2", 1, &conversation.Case{ID: last}) // replaced, smaller
+			m.put(last, memoEntry{sum: "sum2", size: 1, c: &conversation.Case{ID: last}}) // replaced, smaller
 			if _, bytes := m.len(); bytes != tc.wantBy-tc.size+1 {
 				t.Fatalf("after replacing: %d bytes, want %d", bytes, tc.wantBy-tc.size+1)
 			}

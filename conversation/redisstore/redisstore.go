@@ -17,7 +17,10 @@
 //
 // # Keys
 //
-//	case:<id>        the case as JSON
+//	case:<id>        the case's state as JSON (see conversation.CaseLog)
+//	events:<id>      LIST of the case's events as JSON, oldest first, each
+//	                 sealed on its own when the sealed store wraps this one:
+//	                 a write appends its new events and rewrites the state only
 //	cases            ZSET of case ids scored by CreatedAt (unix millis), for ListCases
 //	due              ZSET of the due index: score DueAt in unix millis, member
 //	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a
@@ -68,7 +71,10 @@ type Store struct {
 	ident  identity // the store identity this process opened (identity.go)
 }
 
-var _ conversation.Store = (*Store)(nil)
+var (
+	_ conversation.Store   = (*Store)(nil)
+	_ conversation.CaseLog = (*Store)(nil)
+)
 
 // maxAttempts bounds the optimistic retries of one write under contention.
 const maxAttempts = 100
@@ -236,26 +242,89 @@ func parseDueMember(m string) (string, time.Time, bool) {
 	return id, time.Unix(0, int64(u^(1<<63))).UTC(), true
 }
 
-// writeCase queues the writes of c, and moves its due entry from old's
-// (nil for a new case), on p.
-func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c, old *conversation.Case, data []byte) {
+// writeCase queues the writes of the new case c, its state record data
+// and its events, on p.
+func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c *conversation.Case, data []byte, events []any) {
 	p.Set(ctx, s.key("case", c.ID), data, 0)
-	p.ZAdd(ctx, s.key("cases"), redis.Z{Score: float64(c.CreatedAt.UnixMilli()), Member: c.ID})
-	if old != nil && !old.DueAt.IsZero() && !old.DueAt.Equal(c.DueAt) {
-		p.ZRem(ctx, s.key("due"), dueMember(c.ID, old.DueAt))
+	p.Del(ctx, s.key("events", c.ID))
+	if len(events) > 0 {
+		p.RPush(ctx, s.key("events", c.ID), events...)
 	}
+	p.ZAdd(ctx, s.key("cases"), redis.Z{Score: float64(c.CreatedAt.UnixMilli()), Member: c.ID})
 	if !c.DueAt.IsZero() {
 		p.ZAdd(ctx, s.key("due"), redis.Z{Score: float64(c.DueAt.UnixMilli()), Member: dueMember(c.ID, c.DueAt)})
 	}
 }
 
-// decodeCase decodes a stored case.
-func decodeCase(id string, data []byte) (*conversation.Case, error) {
-	var c conversation.Case
-	if err := conversation.DecodeRecord(conversation.RecordCase, data, &c); err != nil {
-		return nil, conversation.Internal("decode case "+id, err)
+// encodeEvents returns the stored form of each of events.
+func encodeEvents(id string, events []conversation.Event) ([]any, error) {
+	out := make([]any, len(events))
+	for i := range events {
+		v, err := conversation.EncodeEvent(&events[i])
+		if err != nil {
+			return nil, conversation.Internal("encode event of case "+id, err)
+		}
+		out[i] = v
 	}
-	return &c, nil
+	return out, nil
+}
+
+// stored is a case as read from Redis: its state record and the events of
+// its log after the first have.
+type stored struct {
+	memoEntry
+	inline []conversation.Event // every event, for a record in the older single-record form
+	tail   []conversation.Event // the events after the first have
+}
+
+// storedOf decodes case id's state record data and the items of its log
+// read after the first have (later events appended meanwhile are ignored).
+// It returns an EINTERNAL error wrapping conversation.ErrShortLog if the
+// case has fewer than have events.
+func storedOf(id string, data []byte, items []string, have int) (stored, error) {
+	c, logged, inline, err := conversation.DecodeState(data)
+	if err != nil {
+		return stored{}, conversation.Internal("decode case "+id, err)
+	}
+	st := stored{memoEntry: memoEntry{sum: sum(data), c: c, logged: logged, size: len(data)}, inline: inline}
+	if have < 0 || have > logged {
+		return stored{}, conversation.Internal("read case "+id, conversation.ErrShortLog)
+	}
+	if inline != nil {
+		st.tail = inline[have:]
+		return st, nil
+	}
+	if len(items) < logged-have {
+		return stored{}, conversation.Internal("read case "+id, fmt.Errorf("its log holds %d of %d events", have+len(items), logged))
+	}
+	st.tail = make([]conversation.Event, logged-have)
+	for i := range st.tail {
+		if err := conversation.DecodeEvent([]byte(items[i]), &st.tail[i]); err != nil {
+			return stored{}, conversation.Internal("decode event of case "+id, err)
+		}
+	}
+	return st, nil
+}
+
+// read reads case id's state record and the events of its log after the
+// first have, in one MULTI/EXEC, so they agree. It returns ENOTFOUND if
+// there is no case, and the errors storedOf does.
+func (s *Store) read(ctx context.Context, c redis.Cmdable, id string, have int) (stored, error) {
+	var get *redis.StringCmd
+	var lr *redis.StringSliceCmd
+	_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		get = p.Get(ctx, s.key("case", id))
+		lr = p.LRange(ctx, s.key("events", id), int64(have), -1)
+		return nil
+	})
+	if errors.Is(err, redis.Nil) || errors.Is(get.Err(), redis.Nil) {
+		return stored{}, notFoundCase(id)
+	}
+	if err != nil {
+		return stored{}, conversation.Internal("get case "+id, err)
+	}
+	data, _ := get.Bytes()
+	return storedOf(id, data, lr.Val(), have)
 }
 
 // notFoundCase is the ENOTFOUND error for case id.
@@ -268,9 +337,13 @@ func notFoundCase(id string) error {
 func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	nc := c.Clone()
 	nc.Version = 1
-	data, err := conversation.EncodeRecord(nc)
+	data, err := conversation.EncodeState(nc, len(nc.Events))
 	if err != nil {
 		return conversation.Internal("encode case "+c.ID, err)
+	}
+	events, err := encodeEvents(c.ID, nc.Events)
+	if err != nil {
+		return err
 	}
 	key := s.key("case", c.ID)
 	err = s.optimistic(ctx, "create case "+c.ID, func(tx *redis.Tx) error {
@@ -286,7 +359,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 			return err
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			s.writeCase(ctx, p, nc, nil, data)
+			s.writeCase(ctx, p, nc, data, events)
 			if effect != "" {
 				hash, seq := s.outboxKeys()
 				enqueueScript.Eval(ctx, p, []string{hash, seq}, effect)
@@ -299,63 +372,114 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		return err
 	}
 	c.Version = 1
-	s.memo.put(c.ID, sum(data), len(data), nc)
+	state := *nc
+	state.Events = nil
+	s.memo.put(c.ID, memoEntry{sum: sum(data), c: &state, logged: len(nc.Events), size: len(data)})
 	return nil
 }
 
 // GetCase returns a copy of case id. It returns ENOTFOUND if there is none
 // and EINTERNAL if Redis fails.
 func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
-	data, err := s.rdb.Get(ctx, s.key("case", id)).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, notFoundCase(id)
-	}
+	return s.GetCaseAfter(ctx, id, 0)
+}
+
+// GetCaseAfter returns a copy of case id with only the events after the
+// first have (see conversation.CaseLog): one MULTI/EXEC of a GET and an
+// LRANGE. It returns ENOTFOUND if there is no case, EINTERNAL wrapping
+// conversation.ErrShortLog if it has fewer than have events, and EINTERNAL
+// if Redis fails.
+func (s *Store) GetCaseAfter(ctx context.Context, id string, have int) (*conversation.Case, error) {
+	st, err := s.read(ctx, s.rdb, id, have)
 	if err != nil {
-		return nil, conversation.Internal("get case "+id, err)
+		return nil, err
 	}
-	return decodeCase(id, data)
+	c := st.c
+	c.Events = st.tail
+	return c, nil
 }
 
 // UpdateCase calls fn on a copy of case id and writes it with Version
-// incremented and its due entry moved. The write is one compare-and-set
-// script that stores the case only if the stored record is still exactly
-// the one fn saw (by SHA-1), and otherwise returns the stored record, so
-// fn runs again on that. fn's first copy comes from the case as this
-// process last read or wrote it (see memo) or, failing that, from a GET:
-// an update costs one round trip when this process wrote the case last,
-// and two otherwise. Lost races are retried a bounded number of times with
-// jittered backoff. Errors from fn are returned unchanged and nothing is
-// written; ENOTFOUND if there is no such case; ECONFLICT if it kept losing
-// races after many attempts; EINTERNAL if Redis fails.
+// incremented and its due entry moved: the state record and the events fn
+// appended, nothing else. The write is one compare-and-set script that
+// stores the case only if the stored state record is still exactly the one
+// fn saw (by SHA-1), and otherwise returns the stored record and the
+// events after it, so fn runs again on that. fn's first copy comes from
+// the case as this process last read or wrote it (see memo) when it needs
+// no events it does not have, or else from a read: an update costs one
+// round trip when this process wrote the case last, and two otherwise.
+// Lost races are retried a bounded number of times with jittered backoff.
+// Errors from fn are returned unchanged and nothing is written; ENOTFOUND
+// if there is no such case; ECONFLICT if it kept losing races after many
+// attempts; EINTERNAL if Redis fails.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.update(ctx, id, 0, false, fn)
+}
+
+// UpdateCaseAfter is UpdateCase for a caller holding the case's first have
+// events (see conversation.CaseLog): fn's copy carries only the events
+// after those. A case still in the older single-record form is moved to
+// the log form by this write. It returns what UpdateCase does, and
+// EINTERNAL wrapping conversation.ErrShortLog if the case has fewer than
+// have events.
+func (s *Store) UpdateCaseAfter(ctx context.Context, id string, have int, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.update(ctx, id, have, false, fn)
+}
+
+// RewriteCase calls fn on a copy of the whole case id and writes all of it
+// again, every event included (see conversation.CaseLog), with Version
+// incremented. It returns what UpdateCase does.
+func (s *Store) RewriteCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	return s.update(ctx, id, 0, true, fn)
+}
+
+// update is UpdateCaseAfter, or with all RewriteCase.
+func (s *Store) update(ctx context.Context, id string, have int, all bool, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	what := "update case " + id
 	hash, seq := s.outboxKeys()
-	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq}
-	cur, known := s.memo.get(id)
-	if !known {
-		data, err := s.rdb.Get(ctx, keys[0]).Bytes()
-		if errors.Is(err, redis.Nil) {
-			return nil, notFoundCase(id)
-		}
-		if err != nil {
-			return nil, conversation.Internal(what, err)
-		}
-		if cur, err = entryOf(id, data); err != nil {
+	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq, s.key("events", id)}
+	var cur stored
+	m, known := s.memo.get(id)
+	if known && m.logged == have && !all {
+		cur = stored{memoEntry: m, tail: []conversation.Event{}}
+	} else {
+		known = false
+		var err error
+		if cur, err = s.read(ctx, s.rdb, id, have); err != nil {
 			return nil, err
 		}
 	}
 	for attempt := range maxAttempts {
 		old := cur.c
 		c := old.Clone()
+		c.Events = cur.tail
+		c = c.Clone() // fn's own copy of the events too
+		given := len(c.Events)
 		if err := fn(c); err != nil {
 			return nil, err
 		}
+		if len(c.Events) < given {
+			return nil, conversation.Internal(what, fmt.Errorf("the update removed events"))
+		}
 		c.ID, c.Version = id, old.Version+1
-		data, err := conversation.EncodeRecord(c)
+		added := c.Events[given:]
+		write, reset := added, "0"
+		switch {
+		case all:
+			write, reset = c.Events, "1"
+		case cur.inline != nil: // the older form: start the log with every event
+			write, reset = append(slices.Clip(cur.inline[:have]), c.Events...), "1"
+		}
+		logged := cur.logged + len(added)
+		data, err := conversation.EncodeState(c, logged)
 		if err != nil {
 			return nil, conversation.Internal("encode case "+id, err)
 		}
-		effect, err := stepEffectJSON(ctx, c, len(old.Events))
+		events, err := encodeEvents(id, write)
+		if err != nil {
+			return nil, err
+		}
+		effect, err := stepEffectJSON(ctx, c, given)
 		if err != nil {
 			return nil, err
 		}
@@ -366,8 +490,8 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 		if !c.DueAt.IsZero() {
 			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
 		}
-		res, err := casScript.Run(ctx, s.rdb, keys, cur.sum, data,
-			c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect).Result()
+		args := append([]any{cur.sum, data, c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect, reset, have}, events...)
+		res, err := casScript.Run(ctx, s.rdb, keys, args...).Result()
 		if errors.Is(err, redis.Nil) {
 			s.memo.forget(id)
 			return nil, notFoundCase(id)
@@ -376,17 +500,21 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 			s.memo.forget(id)
 			return nil, conversation.Internal(what, err)
 		}
-		stored, stale := res.(string)
+		now, stale := res.([]any)
 		if !stale {
-			s.memo.put(id, sum(data), len(data), c)
+			state := *c
+			state.Events = nil
+			s.memo.put(id, memoEntry{sum: sum(data), c: state.Clone(), logged: logged, size: len(data)})
 			return c.Clone(), nil
 		}
 		// Someone else wrote first: go again from what is stored now.
-		if cur, err = entryOf(id, []byte(stored)); err != nil {
+		if cur, err = staleOf(id, now, have); err != nil {
 			s.memo.forget(id)
 			return nil, err
 		}
-		s.memo.put(id, cur.sum, cur.size, cur.c)
+		if cur.inline == nil {
+			s.memo.put(id, cur.memoEntry)
+		}
 		// A stale memo is not a race: go again at once. A lost race is.
 		if attempt > 0 || !known {
 			if err := backoff(ctx, attempt); err != nil {
@@ -398,29 +526,43 @@ func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation
 	return nil, errManyRaces
 }
 
-// entryOf decodes a stored case and notes its hash.
-func entryOf(id string, data []byte) (memoEntry, error) {
-	c, err := decodeCase(id, data)
-	if err != nil {
-		return memoEntry{}, err
+// staleOf decodes the answer of casScript when the case had changed: its
+// state record and the items of its log after the first have.
+func staleOf(id string, res []any, have int) (stored, error) {
+	if len(res) != 2 {
+		return stored{}, conversation.Internal("update case "+id, fmt.Errorf("unexpected answer from redis"))
 	}
-	return memoEntry{sum: sum(data), c: c, size: len(data)}, nil
+	data, _ := res[0].(string)
+	raw, _ := res[1].([]any)
+	items := make([]string, len(raw))
+	for i, v := range raw {
+		items[i], _ = v.(string)
+	}
+	return storedOf(id, []byte(data), items, have)
 }
 
 // casScript writes case KEYS[1] (ARGV[2]) if it exists and the SHA-1 of
 // its stored JSON is still ARGV[1], and keeps the indexes: the case id
 // ARGV[4] in the cases ZSET KEYS[2] at its creation time ARGV[3]; in the
 // due ZSET KEYS[3], the old member ARGV[5] removed and the new member
-// ARGV[7] added at ARGV[6] (either may be empty); and the step's effect
+// ARGV[7] added at ARGV[6] (either may be empty); the step's effect
 // ARGV[8], when not empty, enqueued in the outbox hash KEYS[4] under the
-// next number of KEYS[5] (as enqueueLua does). It returns 1 when it
-// wrote, the stored JSON when that has changed, and nil when there is no
-// case.
+// next number of KEYS[5] (as enqueueLua does); and the events ARGV[11]
+// onwards appended to the case's log KEYS[6], emptied first when ARGV[9]
+// is "1". It returns 1 when it wrote, nil when there is no case, and when
+// the case has changed a pair: the stored JSON and the log's items from
+// index ARGV[10].
 var casScript = redis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if not cur then return false end
-if redis.sha1hex(cur) ~= ARGV[1] then return cur end
+if redis.sha1hex(cur) ~= ARGV[1] then
+  return {cur, redis.call('LRANGE', KEYS[6], tonumber(ARGV[10]), -1)}
+end
 redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[9] == '1' then redis.call('DEL', KEYS[6]) end
+for i = 11, #ARGV, 1000 do
+  redis.call('RPUSH', KEYS[6], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('ZREM', KEYS[3], ARGV[5]) end
 if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7]) end
@@ -449,14 +591,20 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 		if err != nil {
 			return nil, conversation.Internal("list cases", err)
 		}
+		type found struct {
+			id   string
+			data []byte
+			c    *conversation.Case
+		}
+		var hits []found
 		for i, v := range vals {
 			str, ok := v.(string)
 			if !ok {
 				continue // deleted meanwhile
 			}
-			c, err := decodeCase(chunk[i], []byte(str))
+			c, _, _, err := conversation.DecodeState([]byte(str))
 			if err != nil {
-				return nil, err
+				return nil, conversation.Internal("decode case "+chunk[i], err)
 			}
 			if f.Person != "" && !c.Involves(f.Person) {
 				continue
@@ -464,7 +612,29 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) ([]*co
 			if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, c.Status) {
 				continue
 			}
-			out = append(out, c)
+			hits = append(hits, found{chunk[i], []byte(str), c})
+		}
+		// Each log read after its state record holds at least the events
+		// the record counts (logs only grow); storedOf takes those.
+		logs := make([]*redis.StringSliceCmd, len(hits))
+		if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, h := range hits {
+				logs[i] = p.LRange(ctx, s.key("events", h.id), 0, -1)
+			}
+			return nil
+		}); err != nil && !errors.Is(err, redis.Nil) {
+			return nil, conversation.Internal("list cases", err)
+		}
+		for i, h := range hits {
+			st, err := storedOf(h.id, h.data, logs[i].Val(), 0)
+			if err != nil {
+				if n, _ := s.rdb.Exists(ctx, s.key("case", h.id)).Result(); n == 0 {
+					continue // deleted meanwhile
+				}
+				return nil, err
+			}
+			st.c.Events = st.tail
+			out = append(out, st.c)
 		}
 	}
 	// The ZSET orders by millisecond; order exactly by CreatedAt, then id.
@@ -846,9 +1016,9 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		c, err := decodeCase(id, data)
+		c, _, _, err := conversation.DecodeState(data)
 		if err != nil {
-			return err
+			return conversation.Internal("decode case "+id, err)
 		}
 		effects, err := s.doomedEffects(ctx, tx, id)
 		if err != nil {
@@ -858,7 +1028,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			if len(effects) > 0 {
 				p.HDel(ctx, hash, effects...)
 			}
-			p.Del(ctx, append([]string{key, s.key("refs", id)}, s.auditKeys(id)...)...)
+			p.Del(ctx, append([]string{key, s.key("events", id), s.key("refs", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
 				p.ZRem(ctx, s.key("due"), dueMember(id, c.DueAt))

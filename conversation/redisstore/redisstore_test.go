@@ -1,12 +1,14 @@
 package redisstore_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+	"github.com/resolvebot/resolvebot/conversation/sealed"
 	"github.com/resolvebot/resolvebot/conversation/storetest"
 )
 
@@ -25,4 +27,17 @@ func TestOpenBadAddress(t *testing.T) {
 			t.Errorf("Open(%q) error %v, want code %s", addr, err, conversation.EINVALID)
 		}
 	}
+}
+
+// benchKeys seals as production does, with encryption keys set.
+func benchKeys(b *testing.B) func(conversation.Store) conversation.Store {
+	keys, err := sealed.NewKeyring([]sealed.Key{{ID: "k1", Secret: bytes.Repeat([]byte{7}, sealed.KeySize)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func(s conversation.Store) conversation.Store { return sealed.Wrap(s, keys) }
+}
+
+func BenchmarkNote(b *testing.B) {
+	storetest.BenchNote(b, redistest.Opener, benchKeys(b), redistest.ServerCPU)
 }

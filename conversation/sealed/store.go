@@ -2,6 +2,7 @@ package sealed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -16,6 +17,27 @@ import (
 // reference, the disagreement's free text, the resolution's way forward and
 // actions, and every event's text. It stops at the first error.
 func caseFields(c *conversation.Case, fn func(v *string, aad string) error) error {
+	if err := stateFields(c, fn); err != nil {
+		return err
+	}
+	return eventFields(c.ID, c.Events, fn)
+}
+
+// eventFields calls fn with each event's text, bound to case id and the
+// event's sequence number.
+func eventFields(id string, events []conversation.Event, fn func(v *string, aad string) error) error {
+	base := "case:" + id + ":event:"
+	for i := range events {
+		e := &events[i]
+		if err := fn(&e.Text, base+strconv.Itoa(e.Seq)); err != nil {
+			return fmt.Errorf("event %d: %w", e.Seq, err)
+		}
+	}
+	return nil
+}
+
+// stateFields is caseFields without the events.
+func stateFields(c *conversation.Case, fn func(v *string, aad string) error) error {
 	base := "case:" + c.ID + ":"
 	for _, f := range []struct {
 		name string
@@ -40,12 +62,6 @@ func caseFields(c *conversation.Case, fn func(v *string, aad string) error) erro
 			if err := fn(&r.Actions[i].Owner, base+"action:"+n+":owner"); err != nil {
 				return fmt.Errorf("action %d owner: %w", i, err)
 			}
-		}
-	}
-	for i := range c.Events {
-		e := &c.Events[i]
-		if err := fn(&e.Text, base+"event:"+strconv.Itoa(e.Seq)); err != nil {
-			return fmt.Errorf("event %d: %w", e.Seq, err)
 		}
 	}
 	return nil
@@ -148,15 +164,25 @@ func (k *Keyring) DraftCurrent(d *conversation.Draft) bool {
 // refs and the scheduler's bookkeeping hold no case text and pass through.
 // With a nil Keyring it stores plain text but still refuses to show sealed
 // values it cannot open.
+//
+// Over a store that keeps timelines as logs (conversation.CaseLog), it
+// remembers the events of the cases it has read or written, opened, and
+// asks the store only for the events after those, so a write opens and
+// seals only what is new, whatever the case's history (see timelines).
 type Store struct {
 	conversation.Store
-	Keys *Keyring
+	Keys  *Keyring
+	log   conversation.CaseLog // the store's, when it has one
+	cache timelines
 }
 
 var _ conversation.Store = (*Store)(nil)
 
 // Wrap returns s sealing with keys (nil for none).
-func Wrap(s conversation.Store, keys *Keyring) *Store { return &Store{Store: s, Keys: keys} }
+func Wrap(s conversation.Store, keys *Keyring) *Store {
+	log, _ := s.(conversation.CaseLog)
+	return &Store{Store: s, Keys: keys, log: log}
+}
 
 // Unwrap returns the store underneath, which holds sealed values.
 func (s *Store) Unwrap() conversation.Store { return s.Store }
@@ -176,12 +202,18 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 		return err
 	}
 	c.Version = sc.Version
+	if s.log != nil {
+		s.cache.put(c.ID, cloneEvents(c.Events), nil)
+	}
 	return nil
 }
 
 // GetCase returns case id opened. Returns what the store returns, or
 // EINTERNAL if a value does not open.
 func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, error) {
+	if s.log != nil {
+		return s.getLogged(ctx, id)
+	}
 	c, err := s.Store.GetCase(ctx, id)
 	if err != nil {
 		return nil, err
@@ -193,10 +225,17 @@ func (s *Store) GetCase(ctx context.Context, id string) (*conversation.Case, err
 }
 
 // UpdateCase calls fn on the opened case and stores it sealed under the
-// primary key, so every update also moves the case to the primary key.
+// primary key, so every update also moves the case to the primary key
+// (over a CaseLog, its state and the events fn appends; Rekey moves the
+// rest). fn must not change the events already on the timeline, and nor
+// may the caller change those of the case returned: over a CaseLog they
+// are shared with the timeline this store remembers.
 // Returns what the store returns, fn's errors unchanged, or EINTERNAL if a
 // value does not open or seal.
 func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	if s.log != nil {
+		return s.updateLogged(ctx, id, fn)
+	}
 	c, err := s.Store.UpdateCase(ctx, id, func(c *conversation.Case) error {
 		if err := s.Keys.OpenCase(c); err != nil {
 			return sealErr("open case "+id, err)
@@ -295,7 +334,7 @@ func (s *Store) Rekey(ctx context.Context, now time.Time) (RekeyReport, error) {
 		if s.Keys.CaseCurrent(c) {
 			continue
 		}
-		if _, err := s.UpdateCase(ctx, c.ID, func(*conversation.Case) error { return nil }); err != nil {
+		if _, err := s.rewrite(ctx, c.ID); err != nil {
 			if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 				continue // purged meanwhile
 			}
@@ -328,4 +367,139 @@ func (s *Store) Rekey(ctx context.Context, now time.Time) (RekeyReport, error) {
 		rep.DraftsRekeyed++
 	}
 	return rep, nil
+}
+
+// DeleteCase removes case id for good (see conversation.Store), and
+// forgets its events. It returns what the store returns.
+func (s *Store) DeleteCase(ctx context.Context, id string) error {
+	s.cache.forget(id)
+	err := s.Store.DeleteCase(ctx, id)
+	s.cache.forget(id)
+	return err
+}
+
+// getLogged is GetCase over a CaseLog: the events remembered, and the
+// ones after them read and opened.
+func (s *Store) getLogged(ctx context.Context, id string) (*conversation.Case, error) {
+	for range 2 {
+		known := s.cache.get(id)
+		c, err := s.log.GetCaseAfter(ctx, id, len(known))
+		if errors.Is(err, conversation.ErrShortLog) {
+			s.cache.forget(id) // stored again since: read it whole
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := stateFields(c, s.Keys.open); err != nil {
+			return nil, sealErr("open case "+id, err)
+		}
+		if err := eventFields(id, c.Events, s.Keys.open); err != nil {
+			return nil, sealErr("open case "+id, err)
+		}
+		all := make([]conversation.Event, len(known)+len(c.Events))
+		copy(all, known)
+		copy(all[len(known):], c.Events)
+		s.cache.put(id, all, nil)
+		c.Events = cloneEvents(all)
+		return c, nil
+	}
+	return nil, sealErr("get case "+id, conversation.ErrShortLog)
+}
+
+// updateLogged is UpdateCase over a CaseLog: fn gets the events
+// remembered and the ones after them, opened; only the state and the
+// events fn appends are sealed and written.
+func (s *Store) updateLogged(ctx context.Context, id string, fn func(*conversation.Case) error) (*conversation.Case, error) {
+	for range 2 {
+		known, room := s.cache.take(id)
+		have := len(known)
+		var all []conversation.Event // the whole timeline as fn left it, opened
+		out, err := s.log.UpdateCaseAfter(ctx, id, have, func(c *conversation.Case) error {
+			all = nil
+			stored := slices.Clone(c.Events) // as stored: the store writes them no more
+			if err := stateFields(c, s.Keys.open); err != nil {
+				return sealErr("open case "+id, err)
+			}
+			if err := eventFields(id, c.Events, s.Keys.open); err != nil {
+				return sealErr("open case "+id, err)
+			}
+			given := have + len(c.Events)
+			var full []conversation.Event
+			if room != nil {
+				// The room after the remembered events is ours: fn
+				// appends there, and the timeline is not copied.
+				full = append(known, c.Events...)
+			} else {
+				full = make([]conversation.Event, given, 2*given+8)
+				copy(full, known)
+				copy(full[have:], c.Events)
+			}
+			c.Events = full
+			if err := fn(c); err != nil {
+				return err
+			}
+			if len(c.Events) < given {
+				return sealErr("update case "+id, fmt.Errorf("the update removed events"))
+			}
+			c.ID = id // the additional data binds values to the stored id
+			all = c.Events
+			added := slices.Clone(c.Events[given:])
+			if err := stateFields(c, s.Keys.reseal); err != nil {
+				return sealErr("seal case "+id, err)
+			}
+			if err := eventFields(id, added, s.Keys.reseal); err != nil {
+				return sealErr("seal case "+id, err)
+			}
+			c.Events = append(stored, added...)
+			return nil
+		})
+		if errors.Is(err, conversation.ErrShortLog) {
+			s.cache.put(id, nil, room)
+			s.cache.forget(id)
+			continue
+		}
+		if err != nil {
+			s.cache.put(id, nil, room)
+			return nil, err
+		}
+		if err := stateFields(out, s.Keys.open); err != nil {
+			s.cache.put(id, nil, room)
+			return nil, sealErr("open case "+id, err)
+		}
+		s.cache.put(id, all, room)
+		// The events are shared with what is remembered, as they never
+		// change; the slice has no room, so appending to it copies.
+		out.Events = slices.Clip(all)
+		return out, nil
+	}
+	return nil, sealErr("update case "+id, conversation.ErrShortLog)
+}
+
+// rewrite opens case id whole and stores it again sealed under the
+// primary key, every event included, for Rekey.
+func (s *Store) rewrite(ctx context.Context, id string) (*conversation.Case, error) {
+	reseal := func(c *conversation.Case) error {
+		c.ID = id
+		if err := s.Keys.SealCase(c); err != nil {
+			return sealErr("seal case "+id, err)
+		}
+		return nil
+	}
+	if s.log == nil {
+		return s.Store.UpdateCase(ctx, id, reseal)
+	}
+	s.cache.forget(id)
+	return s.log.RewriteCase(ctx, id, reseal)
+}
+
+// cloneEvents returns a copy of events that shares nothing with them.
+func cloneEvents(events []conversation.Event) []conversation.Event {
+	out := slices.Clone(events)
+	for i := range out {
+		if out[i].Fields != nil {
+			out[i].Fields = maps.Clone(out[i].Fields)
+		}
+	}
+	return out
 }

@@ -15,6 +15,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -201,4 +203,47 @@ func DeletePrefix(tb testing.TB, prefix string) {
 	if err := iter.Err(); err != nil {
 		tb.Errorf("clean up: %v", err)
 	}
+}
+
+var (
+	cpuOnce   sync.Once
+	cpuClient *redis.Client // ServerCPU's
+)
+
+// ServerCPU returns the CPU time (user and system) the test Redis has used
+// since it started, from INFO cpu, and false when it cannot tell (the
+// in-memory Redis keeps no such count). Benchmarks report it per operation.
+func ServerCPU(tb testing.TB) (time.Duration, bool) {
+	tb.Helper()
+	if InMemory() {
+		return 0, false
+	}
+	cpuOnce.Do(func() {
+		if opt, err := redis.ParseURL(URL()); err == nil {
+			cpuClient = redis.NewClient(opt) // lives as long as the test binary
+		}
+	})
+	if cpuClient == nil {
+		return 0, false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	info, err := cpuClient.Info(ctx, "cpu").Result()
+	if err != nil {
+		return 0, false
+	}
+	var total float64
+	found := 0
+	for line := range strings.SplitSeq(info, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return 0, false
+			}
+			total += f
+			found++
+		}
+	}
+	return time.Duration(total * float64(time.Second)), found == 2
 }

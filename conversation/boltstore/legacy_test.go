@@ -1,0 +1,45 @@
+package boltstore
+
+import (
+	"path/filepath"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/storetest"
+)
+
+// writeLegacy stores c as a bolt file did before the event log: its whole
+// record in the cases bucket, with its due index entries.
+func writeLegacy(tb testing.TB, s conversation.Store, c *conversation.Case) {
+	err := s.(*Store).db.Update(func(tx *bolt.Tx) error {
+		if err := putState(tx, c, 0); err != nil { // the due index entries
+			return err
+		}
+		return tx.Bucket(bucketCases).Put([]byte(c.ID), storetest.LegacyRecord(tb, c))
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func TestLegacyCases(t *testing.T) {
+	storetest.RunLegacy(t, func(tb testing.TB) (conversation.Store, func() conversation.Store) {
+		path := filepath.Join(tb.TempDir(), "resolvebot.db")
+		s, err := Open(path)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cur := s
+		return s, func() conversation.Store {
+			if err := cur.Close(); err != nil {
+				tb.Fatal(err)
+			}
+			if cur, err = Open(path); err != nil {
+				tb.Fatal(err)
+			}
+			return cur
+		}
+	}, writeLegacy)
+}
