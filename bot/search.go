@@ -126,10 +126,10 @@ func (p *People) Search(ctx context.Context, query string, limit int) ([]Match, 
 	if len(q) == 0 {
 		return nil, nil
 	}
-	folded := fold(query)
+	folded, whole := fold(query), strings.Join(q, " ")
 	var hits []*entry
 	for _, e := range all {
-		if s := e.score(q, strings.Join(q, " "), folded); s > 0 {
+		if s := e.score(q, whole, folded); s > 0 {
 			e.Match.score = s
 			e.Exact = s == scoreExact
 			hits = append(hits, e)

@@ -646,9 +646,13 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 			c.say("  (Choose who you meant, or type another name or a work email. Type cancel to stop the form.)\n")
 			continue
 		}
-		if yes, isYesNo := conversation.ParseYesNo(line); isYesNo && (!yes || len(found) == 1) {
+		if yes, isYesNo := conversation.ParseYesNo(line); isYesNo {
 			if !yes {
 				return "", askAgain
+			}
+			if len(found) > 1 {
+				c.say("  ! Choose a number from 1 to %d, or type another name or email.\n", len(found))
+				continue
 			}
 			c.say("  Found %s.\n", clean(personLine(found[0])))
 			return found[0].PersonID, settled

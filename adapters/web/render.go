@@ -236,8 +236,11 @@ func viewForm(f *conversation.Form, values map[string]string, errs map[string]st
 			chosen[strings.TrimSpace(c)] = true
 		}
 		for _, o := range opts {
-			v.Options = append(v.Options, optionView{Value: o.Value, Label: o.Label,
-				Checked: chosen[o.Value] && (fd.Type == conversation.FieldCheckboxes || o.Value == val)})
+			checked := o.Value == val // a choice's value may hold commas (an order of ways to reach)
+			if fd.Type == conversation.FieldCheckboxes {
+				checked = chosen[o.Value]
+			}
+			v.Options = append(v.Options, optionView{Value: o.Value, Label: o.Label, Checked: checked})
 		}
 		fv.Fields = append(fv.Fields, v)
 	}
