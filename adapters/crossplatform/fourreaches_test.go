@@ -99,6 +99,9 @@ func TestFourReaches(t *testing.T) {
 		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
 		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
 	})
+	if check, _ := r["view"].(map[string]any); r["response_action"] == "update" && check != nil {
+		r = w.slack.submit(sam, "Vtrig-1", check, nil) // Send, on check your answers
+	}
 	if r["response_action"] != "clear" {
 		t.Fatalf("intake on Slack: %v", r)
 	}
