@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
-	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
@@ -141,9 +140,7 @@ func TestNoCaseContentInScheduledEmails(t *testing.T) {
 	if _, err := w.env.People.SaveProfile(ctx, w.gp, "Dr Canaryname Grey", "health-visiting", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.env.People.SaveProfileWith(ctx, w.raiser, bot.Profile{Name: "Sam Canarysurname", Agency: "school", Reach: "email"}); err != nil {
-		t.Fatal(err)
-	}
+	w.emailOnly(ctx, "Sam Canarysurname")
 	in := bottest.Intake("", "school", "health-visiting")
 	in.ChildRef = "CANARY4471"
 	in.Decision = "canary-decision: the referral was closed"

@@ -161,9 +161,7 @@ func TestNudgesDigestAndSummaryByEmail(t *testing.T) {
 func TestRefusedAddressTellsTheRaiserByEmail(t *testing.T) {
 	w := newWorld(t, smtptest.Options{}, nil)
 	ctx := context.Background()
-	if _, err := w.env.People.SaveProfileWith(ctx, w.raiser, bot.Profile{Name: "Sam Patel", Agency: "school", Reach: "email"}); err != nil {
-		t.Fatal(err)
-	}
+	w.emailOnly(ctx, "Sam Patel")
 	w.smtp.FailRcpt(gpEmail, 550, -1)
 	c := w.raise(bottest.Intake("", "school", "health-visiting"))
 	w.env.Clock.Advance(time.Hour)
@@ -196,4 +194,22 @@ func TestRefusedAddressTellsTheRaiserByEmail(t *testing.T) {
 		t.Errorf("outbox depth %d (%v), want 0", st.Depth, err)
 	}
 	w.noLeaks(w.received())
+}
+
+// emailOnly makes the raiser someone who chose to be reached by email only.
+// The tests' own chat platform is not one a profile offers, so the choice
+// is stored as the profile would store it.
+func (w *world) emailOnly(ctx context.Context, name string) {
+	w.t.Helper()
+	if _, err := w.env.People.SaveProfileWith(ctx, w.raiser, bot.Profile{Name: name, Agency: "school"}); err != nil {
+		w.t.Fatal(err)
+	}
+	per, err := w.env.Store.GetPerson(ctx, w.raiser)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	per.Reach, per.ReachChosen = []string{bot.ReachEmail}, true
+	if err := w.env.Store.PutPerson(ctx, per); err != nil {
+		w.t.Fatal(err)
+	}
 }

@@ -135,21 +135,21 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 		return
 	}
 	for _, b := range router.Cards.Buttons(ctx, c, sess.Person) {
-		if b.Verb == verb {
-			b.Confirm, b.Form = "", false
-			bv := viewMessage(bot.Message{Buttons: []bot.Button{b}}, sess.CSRF)
-			btn := append(bv.Primary, bv.More...)[0]
-			btn.Class = strings.Replace(btn.Class, " govuk-button--secondary", "", 1)
-			text := bot.VerbTitle(verb) + "?"
-			for _, ob := range router.Cards.Buttons(ctx, c, sess.Person) {
-				if ob.Verb == verb && ob.Confirm != "" {
-					text = ob.Confirm
-				}
-			}
-			s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, bot.VerbTitle(verb)+" · "+c.ID,
-				stepData{CaseID: c.ID, Confirm: &btn, Text: text}))
-			return
+		if b.Verb != verb {
+			continue
 		}
+		text := b.Confirm
+		if text == "" {
+			text = bot.VerbTitle(verb) + "?"
+		}
+		b.Confirm, b.Form, b.Secondary = "", false, false
+		if b.Style != "danger" {
+			b.Style = "primary"
+		}
+		btn := viewMessage(bot.Message{Buttons: []bot.Button{b}}, sess.CSRF).Primary[0]
+		s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, bot.VerbTitle(verb)+" · "+c.ID,
+			stepData{CaseID: c.ID, Confirm: &btn, Text: text}))
+		return
 	}
 	s.problem(w, r, sess, http.StatusConflict, "You cannot take this step now",
 		"The case may have moved on, or this step is not yours to take. Nothing was changed.")

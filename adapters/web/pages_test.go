@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,8 +53,37 @@ func TestProfileAndRaiseOnTheWeb(t *testing.T) {
 	}
 	bad.Del("decision")
 	gp.submit("/web/raise", bad).expect(http.StatusBadRequest, "There is a problem", "NHS-99812", "Repeated injuries noted")
+	// A child at immediate risk is sent to the front door, not into the process.
+	urgent := url.Values{"immediate_risk": {"yes"}}
+	gp.get("/web/raise")
+	gp.submit("/web/raise", urgent).expect(http.StatusOK, "Please act now")
+	gp.get("/web/raise")
 	gp.submit("/web/raise", answers).expect(http.StatusOK, "Your disagreement is raised as case CR-2026-0002", "NHS-99812")
 	if !strings.HasSuffix(gp.url, "/web/cases/CR-2026-0002") {
 		t.Fatalf("after raising the GP is at %s", gp.url)
 	}
+}
+
+// TestStepPagesChangeNothing: opening a step's page (a GET: its form, or
+// its "are you sure" question) changes nothing; only its POST takes the
+// step, and a person who may not take it is told so and nothing changes.
+func TestStepPagesChangeNothing(t *testing.T) {
+	w := newWorld(t)
+	c := w.raise()
+	gp := w.browser().signIn(gpEmail)
+	gp.get("/web/cases/"+c.ID+"/acknowledge?version=1").expect(http.StatusOK, "Acknowledge")
+	gp.get("/web/cases/"+c.ID+"/respond?version=1").expect(http.StatusOK, "Your response")
+	sam := w.browser().signIn(samEmail)
+	sam.get("/web/cases/"+c.ID+"/acknowledge?version=1").expect(http.StatusConflict, "You cannot take this step now")
+	sam.get("/web/cases/" + c.ID)
+	sam.submit("/web/cases/"+c.ID+"/acknowledge", url.Values{"version": {"1"}}).expect(http.StatusConflict)
+	got, err := w.env.Store.GetCase(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != c.Version || got.Current().Acknowledged() {
+		t.Fatalf("opening step pages changed the case (version %d → %d)", c.Version, got.Version)
+	}
+	gp.get("/web/cases/"+c.ID+"/acknowledge?version=1").submit("/web/cases/"+c.ID+"/acknowledge", url.Values{"version": {"1"}}).
+		expect(http.StatusOK, "You acknowledged")
 }

@@ -64,11 +64,11 @@ var (
 	bucketClaims   = []byte("claims")
 	bucketSeq      = []byte("seq")
 	bucketExpiry   = []byte("expiry")
-	bucketSecrets  = []byte("secrets")
 	bucketEvents   = []byte("events")
+	bucketSecrets  = []byte("secrets")
 
 	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
-		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketSecrets, bucketEvents}
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketEvents, bucketSecrets}
 )
 
 // DefaultTimeout is how long Open waits for the file lock by default.
