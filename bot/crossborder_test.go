@@ -33,7 +33,7 @@ func TestCrossBorderCase(t *testing.T) {
 
 	values := intakeValues("Priya Shah")
 	values["cross_border"] = "Swindon Safeguarding Partnership"
-	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
+	r := bottest.Raise(ctx, env.Router, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
 	if r.Step == nil {
 		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
 	}

@@ -46,7 +46,7 @@ func TestDevonRoutes(t *testing.T) {
 
 	values := intakeValues("Priya Shah")
 	values["immediate_risk"] = "yes"
-	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
+	r := bottest.Raise(ctx, env.Router, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
 	risk := messageText(r.Messages...)
 	for _, want := range []string{"0345 155 1071", "the request for support online form", "999"} {
 		if !strings.Contains(risk, want) {
@@ -59,7 +59,7 @@ func TestDevonRoutes(t *testing.T) {
 
 	values = intakeValues("Priya Shah")
 	values["about"] = conversation.AboutCPConference
-	r = env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
+	r = bottest.Raise(ctx, env.Router, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
 	if out := messageText(r.Messages...); strings.Contains(out, "Independent Reviewing Unit") {
 		t.Errorf("a conference decision is sent to the Independent Reviewing Unit, which reports differences and hears no dissent:\n%s", out)
 	}

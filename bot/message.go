@@ -52,7 +52,7 @@ type Button struct {
 // Message is one neutral chat message. Adapters render it: Block Kit on
 // Slack, Adaptive Cards on Teams, plain text on the console.
 type Message struct {
-	Kind   string // "card", "notice", "error", "help", "list", "timeline", "route", "form"
+	Kind   string // "card", "notice", "error", "help", "list", "timeline", "route", "form", "check"
 	CaseID string // set for messages about one case
 	Title  string
 	// Text may hold text people typed: renderers must escape it. A blank
@@ -71,6 +71,12 @@ type Message struct {
 	FormVersion int64
 	// Errors holds one message per form field after a failed submission.
 	Errors map[string]string
+	// Focus, on a form, is the key of the question the person came back
+	// to change: renderers that can put the cursor there do.
+	Focus string
+	// Check, for Kind "check", is the answers to check before they are
+	// sent, each with a way to change it.
+	Check *Check
 	// Attachments are files to send with the message: a case record (Kind
 	// "file") or a report's chart, CSV and PDF (Kind "report").
 	Attachments []Attachment

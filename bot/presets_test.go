@@ -43,7 +43,7 @@ func TestRotherhamOpensACaseForAConferenceDecision(t *testing.T) {
 	values := intakeValues("Priya Shah")
 	values["about"] = conversation.AboutConference
 	values["category"] = "referrals"
-	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
+	r := bottest.Raise(ctx, env.Router, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: values})
 	if r.Step == nil {
 		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
 	}
@@ -77,7 +77,7 @@ func TestWiltshireRouteAndMediationWording(t *testing.T) {
 	sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
 	priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
 
-	r := env.Router.Handle(ctx, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
+	r := bottest.Raise(ctx, env.Router, bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
 		"immediate_risk": "no", "about": conversation.AboutCPConference}})
 	route := messageText(r.Messages...)
 	if !strings.Contains(route, "the Dissent Procedure") || strings.Contains(strings.ToLower(route), "conference chair") {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -270,7 +271,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 		t.Errorf("the warning is not logged by kind:\n%s", logs.String())
 	}
 	values[bot.FieldConfirmIdentifiers] = "yes"
-	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
+	r = bottest.Raise(ctx, f.Router, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: values})
 	if r.Step == nil || r.Step.Evidence != values["evidence"] {
 		t.Fatalf("confirmed intake did not open the case: %+v", r.Messages)
 	}

@@ -216,10 +216,19 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
+		if _, err := r.Draft(ctx, in.Actor); err == nil {
+			return Reply{Messages: []Message{DraftKept(r.DraftTTL)}}, nil
+		}
 		return Reply{Messages: []Message{FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
-		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
+		text := f.Intro
+		if d, err := r.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
+			// An unfinished intake carries on with every answer in place.
+			f = r.intakeWithAnswers(ctx, in.Actor, d.Values)
+			text = strings.TrimSpace(DraftResumed + "\n\n" + text)
+		}
+		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: text, Form: f}}}, nil
 	case "profile":
 		f := r.ProfileForm(ctx, in.Actor)
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
@@ -307,10 +316,18 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	switch {
 	case in.FormKey == FormIntake:
-		return r.raise(ctx, in)
+		return r.raise(ctx, in, false)
+	case in.FormKey == FormIntakeSend:
+		return r.sendChecked(ctx, in)
+	case in.FormKey == FormIntakeChange:
+		return r.changeAnswer(ctx, in)
 	case in.FormKey == FormProfile:
-		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: in.Values["name"], Agency: in.Values["agency"],
-			Manager: in.Values["manager"], Reach: in.Values[FieldReach]})
+		values := maps(in.Values)
+		if err := chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
+			return Reply{}, err
+		}
+		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: values["name"], Agency: values["agency"],
+			Manager: values["manager"], Reach: values[FieldReach]})
 		if err != nil {
 			return Reply{}, err
 		}
@@ -330,24 +347,54 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 	return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
 }
 
-// raise validates intake, resolves the respondent and opens the case. The
-// answers are kept as a draft until the case is open, so nothing is lost.
-func (r *Router) raise(ctx context.Context, in Inbound) (Reply, error) {
+// raise validates intake and resolves the respondent. Complete answers
+// that stay on the ladder are kept as the person's draft and shown back
+// to be checked; checked answers (send) open the case. An answer that
+// leads out of the ladder is pointed the right way at once. The answers
+// are kept as a draft until the case is open, so nothing is lost.
+func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error) {
 	values := maps(in.Values)
 	f := r.IntakeForm(ctx, in.Actor)
+	fe := commandAnswers(f, values)
+	for k := range fe {
+		delete(values, k) // a command is not an answer, even in the draft
+	}
+	for k, msg := range chooseAnswers(f, values) {
+		fe.Add(k, msg)
+	}
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
 		per, err := r.People.Resolve(ctx, v)
 		if err != nil && conversation.ErrorCode(err) != conversation.EINVALID {
 			return Reply{}, err
 		}
 		if err != nil {
-			r.saveDraft(ctx, in.Actor, values)
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{conversation.FieldRespondent: conversation.ErrorMessage(err)}}
+			fe.Add(conversation.FieldRespondent, conversation.ErrorMessage(err))
+		} else {
+			values[conversation.FieldRespondent] = per.ID
 		}
-		values[conversation.FieldRespondent] = per.ID
 	}
 	input, err := conversation.ParseIntake(f, values)
+	if err != nil || input.Route() == "" {
+		// Off the ladder, the other answers do not matter.
+		for k, msg := range conversation.ErrorFields(err) {
+			fe.Add(k, msg)
+		}
+		if len(fe) > 0 {
+			err = fe.Err()
+		}
+	}
+	if err == nil && input.Route() == "" && !send {
+		// Checked as opening the case would check it, so what is shown
+		// to be checked is what Send will send.
+		if err := r.Engine.CheckRaise(ctx, in.Actor, input); err != nil {
+			r.saveDraft(ctx, in.Actor, values)
+			return Reply{}, err
+		}
+		if err := r.SaveDraft(ctx, in.Actor, values, len(f.Fields)); err != nil {
+			return Reply{}, err
+		}
+		return Reply{Messages: []Message{r.checkMessage(ctx, f, values, "")}}, nil
+	}
 	if err == nil {
 		var res *conversation.Result
 		res, err = r.Engine.Raise(ctx, in.Actor, input)
@@ -400,6 +447,13 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
 	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
+	if ce := commandAnswers(ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
+		// A command typed as an answer is never stored as one.
+		for k, msg := range ce {
+			fe[k] = msg
+		}
+		return Reply{}, fe.Err()
+	}
 	var internal error
 	person := func(field, text string) string {
 		if text == "" {

@@ -39,7 +39,7 @@ func intakeValues(respondent string) map[string]string {
 
 func (f *fixture) raise(t *testing.T) *conversation.Case {
 	t.Helper()
-	r := f.Router.Handle(context.Background(), bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: intakeValues("Priya Shah")})
+	r := bottest.Raise(context.Background(), f.Router, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: intakeValues("Priya Shah")})
 	if r.Step == nil {
 		t.Fatalf("raise failed: %+v", r.Messages)
 	}
@@ -141,7 +141,7 @@ func TestRaiseTellsTheRightPeople(t *testing.T) {
 	f := newFixture(t)
 	v := intakeValues("priya.shah@csc.example.org")
 	v["serious_concern"] = "yes"
-	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: v})
+	r := bottest.Raise(ctx, f.Router, bot.Inbound{Actor: f.sam, FormKey: bot.FormIntake, Values: v})
 	if len(r.Messages) != 1 || r.Messages[0].Kind != "card" || !strings.Contains(r.Messages[0].Text, "is open") {
 		t.Fatalf("raiser's reply = %+v", r.Messages)
 	}

@@ -431,13 +431,6 @@ func suggestions(typed string, found []Match) string {
 	return fmt.Sprintf("More than one person matches %q: %s. Type their full name or work email address.", short(typed, 60), joinOr(labels))
 }
 
-func joinOr(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
-}
-
 // MatchOf returns person id as a search would show them, for a person
 // field's current answer. Returns ENOTFOUND when nobody has the id, and
 // EINTERNAL on store failure.

@@ -180,16 +180,21 @@ func checkText(fe FieldErrors, field, v string, max int, what string) string {
 	return v
 }
 
-// Raise opens a case from a validated intake. When the intake leads out of
-// the ladder, no case is opened and Result.Route says where to go. Returns
-// EINVALID with field messages for bad input (including an unknown
-// respondent or raising a case against oneself) and EINTERNAL on store
-// failure.
-func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Result, error) {
+// CheckRaise checks an intake as Raise would, without opening a case: nil
+// when Raise would accept it (or it leads out of the ladder). Returns
+// EINVALID with field messages for bad input and EINTERNAL on store failure.
+func (e *Engine) CheckRaise(ctx context.Context, actor string, in RaiseInput) error {
 	in = e.conferenceInside(in)
-	if r := in.Route(); r != "" {
-		return &Result{Route: r}, nil
+	if in.Route() != "" {
+		return nil
 	}
+	_, _, err := e.checkRaise(ctx, actor, &in)
+	return err
+}
+
+// checkRaise validates and cleans an intake that stays on the ladder, and
+// loads the raiser and the respondent.
+func (e *Engine) checkRaise(ctx context.Context, actor string, in *RaiseInput) (raiser, respondent *Person, err error) {
 	fe := FieldErrors{}
 	ref, reorders := CleanRef(in.ChildRef)
 	in.ChildRef = strings.TrimSpace(ref)
@@ -228,14 +233,13 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	if strings.TrimSpace(in.RespondentAgency) == "" {
 		fe.Add(FieldRespondentAgency, "Please choose their agency.")
 	}
-	raiser, err := e.Store.GetPerson(ctx, actor)
+	raiser, err = e.Store.GetPerson(ctx, actor)
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
-			return nil, Errorf(EINVALID, "We don't know who you are yet. Please set up your profile first.")
+			return nil, nil, Errorf(EINVALID, "We don't know who you are yet. Please set up your profile first.")
 		}
-		return nil, Internal("load raiser", err)
+		return nil, nil, Internal("load raiser", err)
 	}
-	var respondent *Person
 	switch {
 	case in.RespondentID == "":
 		fe.Add(FieldRespondent, "Please say who made the decision.")
@@ -246,10 +250,27 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		if ErrorCode(err) == ENOTFOUND {
 			fe.Add(FieldRespondent, "We don't know this person yet. Check the name or email, or ask them to say hello to the bot.")
 		} else if err != nil {
-			return nil, Internal("load respondent", err)
+			return nil, nil, Internal("load respondent", err)
 		}
 	}
 	if err := fe.Err(); err != nil {
+		return nil, nil, err
+	}
+	return raiser, respondent, nil
+}
+
+// Raise opens a case from a validated intake. When the intake leads out of
+// the ladder, no case is opened and Result.Route says where to go. Returns
+// EINVALID with field messages for bad input (including an unknown
+// respondent or raising a case against oneself) and EINTERNAL on store
+// failure.
+func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Result, error) {
+	in = e.conferenceInside(in)
+	if r := in.Route(); r != "" {
+		return &Result{Route: r}, nil
+	}
+	raiser, respondent, err := e.checkRaise(ctx, actor, &in)
+	if err != nil {
 		return nil, err
 	}
 

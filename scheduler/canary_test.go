@@ -106,7 +106,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	}
 	raise := func() string {
 		t.Helper()
-		r := handle(bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
+		checked := handle(bot.Inbound{Actor: sam, FormKey: bot.FormIntake, Values: map[string]string{
 			"immediate_risk": "no", "about": "other_agency", "child_ref": canary + "-2026", "raiser_agency": "school",
 			"respondent": priya, "respondent_agency": "csc", "category": "threshold",
 			"decision": text("decision"), "concern": text("concern"), "evidence_kind": "evidence",
@@ -114,6 +114,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 			"reflection": "discussed_with_lead", "family_informed": "no", "cross_border": text("border"),
 			"serious_concern": "yes",
 		}})
+		r := handle(bot.SendChecked(sam, bot.CheckOf(checked.Messages).Check))
 		return r.Step.ID
 	}
 

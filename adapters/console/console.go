@@ -12,7 +12,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -292,10 +291,28 @@ func (c *Console) deliver(ctx context.Context) {
 }
 
 // submitLoop submits a filled form, re-asking only the fields with errors
-// until it goes through or the person cancels. It returns nil if cancelled.
+// until it goes through or the person cancels. An intake's answers come
+// back to be checked first (check). It returns nil if cancelled.
 func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversation.Form) *bot.Reply {
+	answers := in // the intake as last submitted, for a Send that fails
 	for {
 		reply := c.router.Handle(ctx, in)
+		if m := bot.CheckOf(reply.Messages); m != nil && f.Key == bot.FormIntake {
+			next, ok := c.check(ctx, m, f, in.Values, in.Actor)
+			if !ok {
+				return nil
+			}
+			if next.FormKey == bot.FormIntakeSend {
+				answers = in
+			}
+			in = next
+			continue
+		}
+		if in.FormKey == bot.FormIntakeSend && len(reply.Errors) > 0 {
+			// The checked answers no longer pass (say, a colleague left
+			// the directory): ask again what needs another look.
+			in = answers
+		}
 		for _, m := range reply.Messages {
 			if m.Kind == "form" && m.Form != nil && m.Form.Key != f.Key {
 				// The router needs another form first (a profile): fill it and retry.
@@ -304,8 +321,8 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 				}
 				continue
 			}
-			if m.Kind == "error" && m.Form == nil {
-				m.Form = f // so its errors name the questions
+			if (m.Kind == "error" && m.Form == nil) || (m.Kind == "form" && len(m.Errors) > 0) {
+				m.Kind, m.Form = "error", f // so its errors name the questions
 				m.Errors = maps.Clone(m.Errors)
 				delete(m.Errors, bot.FieldConfirmIdentifiers) // asked as a question below
 			}
@@ -383,7 +400,6 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	intake := f.Key == bot.FormIntake
 	if intake {
 		if d, err := c.router.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
-			c.say("You have an unfinished draft. Carrying on where you left off.\n")
 			values, start = d.Values, d.Step
 		}
 	}
@@ -408,23 +424,18 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 			}
 		}
 	}
-	if intake {
-		return c.check(ctx, f, values, in.Actor)
-	}
 	return values, true
 }
 
-// check shows the intake answers, numbered, before the case is sent, and
-// lets the person change any of them ("change 3") until they send it. An
-// answer changed so that the disagreement leaves the ladder (immediate risk,
-// a conference decision) is sent at once, to be pointed the right way.
-// Stopping keeps the answers as a draft. ok is false when stopped.
-func (c *Console) check(ctx context.Context, f *conversation.Form, values map[string]string, actor string) (map[string]string, bool) {
+// check shows the answers the router gives back to check before the case
+// is sent, numbered, and lets the person change any of them ("change 3")
+// until they send it. It returns what to submit next: Send, or the intake
+// with an answer changed (checked again by the router, and pointed the
+// right way at once if it now leads out of the ladder). Stopping keeps
+// the answers as a draft. ok is false when stopped.
+func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.Form, values map[string]string, actor string) (bot.Inbound, bool) {
 	for {
-		c.say("== Check your answers ==\n")
-		for i, fd := range f.Fields {
-			c.say("  %d) %s: %s\n", i+1, clean(fd.Label), clean(c.answerText(ctx, &fd, values[fd.Key])))
-		}
+		c.say("%s", Render(*m))
 		c.say("Type send to send it, or change and a number to change an answer (for example: change 3).\n")
 		line, ok := c.readLine("> ")
 		if !ok || strings.HasPrefix(line, "/") || midFormCommand(line) == "cancel" || midFormCommand(line) == "command" {
@@ -432,69 +443,45 @@ func (c *Console) check(ctx context.Context, f *conversation.Form, values map[st
 				c.pending = line
 			}
 			c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
-			return nil, false
+			return bot.Inbound{}, false
 		}
 		word, rest := bot.SplitCommand(line)
 		switch {
 		case word == "send" || word == "yes" || word == "y" || word == "ok":
-			return values, true
+			return bot.SendChecked(actor, m.Check), true
 		case word == "change" || word == "edit":
 			n, err := strconv.Atoi(strings.TrimSpace(rest))
-			if err != nil || n < 1 || n > len(f.Fields) {
-				c.say("  ! Give the number of the answer to change, from 1 to %d, for example: change 3\n", len(f.Fields))
+			if err != nil || n < 1 || n > len(m.Check.Answers) {
+				c.say("  ! Give the number of the answer to change, from 1 to %d, for example: change 3\n", len(m.Check.Answers))
 				continue
 			}
-			fd := &f.Fields[n-1]
+			fd := f.Field(m.Check.Answers[n-1].Key)
+			if fd == nil {
+				continue
+			}
 			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
 			if !ok {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
-				return nil, false
+				return bot.Inbound{}, false
 			}
 			values[fd.Key] = v
 			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
 				c.say("%s\n", conversation.ErrorMessage(err))
 			}
-			if leavesLadder(values) {
-				return values, true
-			}
+			return bot.Inbound{Actor: actor, FormKey: bot.FormIntake, Values: values}, true
 		default:
 			c.say("  ! Type send to send it, or change and a number, for example: change 3\n")
 		}
 	}
 }
 
-// answerText is answerText, with a person shown by name and email.
-func (c *Console) answerText(ctx context.Context, fd *conversation.Field, v string) string {
-	if fd.Type == conversation.FieldPerson && strings.TrimSpace(v) != "" {
-		if name := c.people.Name(ctx, v); name != v {
-			return name + " <" + v + ">"
-		}
+// personText shows a person field's answer by name and email, as the
+// directory knows them.
+func (c *Console) personText(ctx context.Context, v string) string {
+	if name := c.people.Name(ctx, v); name != v {
+		return name + " <" + v + ">"
 	}
-	return answerText(fd, v)
-}
-
-// answerText shows an answer as the person chose it: an option's label,
-// yes or no, or "(none)" for an optional question left blank.
-func answerText(fd *conversation.Field, v string) string {
-	if strings.TrimSpace(v) == "" {
-		return "(none)"
-	}
-	switch fd.Type {
-	case conversation.FieldYesNo:
-		if conversation.ParseNotSure(v) {
-			return "Not sure"
-		}
-		if yes, ok := conversation.ParseYesNo(v); ok {
-			return map[bool]string{true: "Yes", false: "No"}[yes]
-		}
-	case conversation.FieldCheckboxes:
-		var labels []string
-		for _, p := range strings.Split(v, ",") {
-			labels = append(labels, optionLabel(fd, strings.TrimSpace(p)))
-		}
-		return strings.Join(labels, "; ")
-	}
-	return optionLabel(fd, v)
+	return v
 }
 
 // leavesLadder reports whether intake answers so far lead out of the ladder,
@@ -527,9 +514,9 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 			c.say("  %d) %s\n", i+1, clean(o.Label))
 		}
 		if def != "" && fd.Type == conversation.FieldPerson {
-			c.say("  (press Enter to keep: %s)\n", clean(c.answerText(ctx, fd, def)))
+			c.say("  (press Enter to keep: %s)\n", clean(c.personText(ctx, def)))
 		} else if def != "" {
-			c.say("  (press Enter to keep: %s)\n", clean(optionLabel(fd, def)))
+			c.say("  (press Enter to keep: %s)\n", clean(bot.OptionLabel(fd, def)))
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
@@ -562,6 +549,17 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		v := optionValue(fd, line)
 		if v == "" && def != "" {
 			v = def
+		}
+		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
+			// Words of an option's label choose it: "social care".
+			chosen, problem := bot.Choose(fd, v)
+			if problem != "" {
+				c.say("  ! %s\n", clean(problem))
+				continue
+			}
+			if chosen != "" {
+				v = chosen
+			}
 		}
 		if msg := check(v); msg != "" {
 			c.say("  ! %s\n", msg)
@@ -682,44 +680,8 @@ func personLine(m bot.Match) string {
 }
 
 // midFormCommand reports whether a line typed as an answer is a command
-// instead: "cancel" (or "stop") to stop the form, "help" for a word on
-// answering, or "command" for a bot command that stops the form and runs
-// ("list", "status CR-2026-0001"). Only the command alone, or with a case
-// id, counts, so an answer that starts with such a word ("Help with
-// attendance") stays an answer. It returns "" for an answer.
-func midFormCommand(line string) string {
-	word, rest := bot.SplitCommand(line)
-	switch {
-	case word == "cancel" || word == "stop":
-		if rest == "" {
-			return "cancel"
-		}
-	case word == "help" || word == "?":
-		if rest == "" {
-			return "help"
-		}
-	case slices.Contains([]string{"list", "cases", "profile", "report"}, word) && rest == "":
-		return "command"
-	case caseID.MatchString(rest):
-		if _, ok := bot.ParseVerb(word); ok || slices.Contains([]string{"status", "show", "export", "audit"}, word) {
-			return "command"
-		}
-	}
-	return ""
-}
-
-// caseID matches a case id alone.
-var caseID = regexp.MustCompile(`(?i)^CR-\d{4}-\d{4}$`)
-
-// optionLabel returns the label of an option value, or the value itself.
-func optionLabel(fd *conversation.Field, v string) string {
-	for _, o := range fd.Options {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return v
-}
+// instead (see bot.MidFormCommand).
+func midFormCommand(line string) string { return bot.MidFormCommand(line) }
 
 // optionValue maps "2" or "2,3" to option values for choice fields.
 func optionValue(fd *conversation.Field, line string) string {

@@ -37,7 +37,7 @@ func TestForgiving(t *testing.T) {
 	golden(t, "forgiving.golden", regexp.MustCompile(`\(\d+ bytes\)`).ReplaceAll(out.Bytes(), []byte("(… bytes)")))
 	transcript := out.String()
 	for _, want := range []string{
-		"== Check your answers ==\n  1) Is a child at immediate risk of significant harm?: No\n  2) What is the disagreement about?: A decision or action by another professional or agency\n  3) Agency case reference: SCH-2291\n",
+		"== Check your answers ==\nCheck your answers before you send them. Nothing is sent until you do, and your answers are kept as a draft until then.\n  1) Is a child at immediate risk of significant harm?: No\n  2) What is the disagreement about?: A decision or action by another professional or agency\n  3) Agency case reference: SCH-2291\n",
 		"> change 3\n? Agency case reference\n",
 		"  3) Agency case reference: SCH-2291/B\n",
 		"> change 99\n  ! Give the number of the answer to change, from 1 to 17",
@@ -53,7 +53,7 @@ func TestForgiving(t *testing.T) {
 		"> not sure\n== Please act now — this is not the route for an emergency ==",
 		"> help\n  (This answers the question above.",
 		"> status CR-2026-0001\nStopped. Your answers so far are saved as a draft; type raise to carry on.\n== CR-2026-0001",
-		"You have an unfinished draft. Carrying on where you left off.",
+		"You have an unfinished draft: your answers so far are filled in.",
 		"> cancel\nStopped. Your answers so far are saved as a draft",
 	} {
 		if !strings.Contains(transcript, want) {

@@ -11,11 +11,12 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// intakeScript raises a case against Priya with concern as the concern.
+// intakeScript answers the intake against Priya with concern as the
+// concern; the answers are checked, and sent, after any warning about them.
 func intakeScript(concern string) string {
 	return strings.Join([]string{"raise", "no", "1", "SCH-2291", "", "priya.shah@csc.example.org", "1", "1",
 		"The referral was closed with no further action.", concern, "1", "Attendance records.",
-		"A strategy discussion.", "1", "1,2,3", "no", "", "no", "send"}, "\n") + "\n"
+		"A strategy discussion.", "1", "1,2,3", "no", "", "no"}, "\n") + "\n"
 }
 
 // TestIdentifierWarning: a concern holding an NHS number is re-asked, its
@@ -37,7 +38,7 @@ func TestIdentifierWarning(t *testing.T) {
 			env := bottest.New(t, bottest.Options{})
 			env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "school.manager@example.org")
 			env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "csc.manager@example.org")
-			script := "/as sam.patel@school.example.org\n" + intakeScript("Seen by the GP, NHS 943 476 5919, no follow-up.") + tt.answers
+			script := "/as sam.patel@school.example.org\n" + intakeScript("Seen by the GP, NHS 943 476 5919, no follow-up.") + tt.answers + "send\n"
 			var out bytes.Buffer
 			c := console.New(env.Router, env.People, env.Dispatcher, strings.NewReader(script), &out, false)
 			if err := c.Run(context.Background()); err != nil {

@@ -54,7 +54,7 @@ func TestNamingAtTheQuestion(t *testing.T) {
 		"  Did you mean Health Visiting Leader (example) (Health Visiting), health-visiting.leader@example.org?",
 		"  ! Choose a number from 1 to 6, or type another name or email.",
 		"dr.grey@gp.example.org is new to the bot: they will be brought in by email.",
-		"Who made the decision you disagree with?: dr.grey@gp.example.org",
+		"Who made the decision you disagree with?: Dr Grey (dr.grey@gp.example.org)",
 		"Case CR-2026-0001 is open at Professional to Professional. We've asked Dr Grey to acknowledge it",
 	} {
 		if !strings.Contains(transcript, want) {

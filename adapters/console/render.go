@@ -24,6 +24,12 @@ func Render(m bot.Message) string {
 	for _, it := range m.List {
 		b.WriteString("  - " + strings.ReplaceAll(clean(it), "\n", "\n    ") + "\n")
 	}
+	if m.Check != nil {
+		// Numbered, for "change 3"; a list answer on one line.
+		for i, a := range m.Check.Answers {
+			fmt.Fprintf(&b, "  %d) %s: %s\n", i+1, clean(a.Question), clean(strings.ReplaceAll(a.Answer, "\n", "; ")))
+		}
+	}
 	for _, f := range m.Fields {
 		v := clean(f.Value)
 		if strings.Contains(v, "\n") {

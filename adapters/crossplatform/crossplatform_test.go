@@ -156,7 +156,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 	// 1. Sam raises on Slack, naming Alex.
 	w.slack.command(sam, "raise", "trig-1")
 	intake := w.slack.openedView("trig-1")
-	r := w.slack.submit(sam, "Vtrig-1", intake, map[string]string{
+	r := w.slack.raise(sam, "Vtrig-1", intake, map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
 		conversation.FieldRespondent: alex.Email, conversation.FieldRespondentAgency: "csc",

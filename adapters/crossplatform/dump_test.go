@@ -59,6 +59,7 @@ func TestDumpCards(t *testing.T) {
 		}
 		all = append(all, got...)
 	}
+	checkWording(t, all)
 	goldens := goldenCards(t)
 	if len(goldens) == 0 {
 		t.Fatal("no golden cards found")

@@ -43,7 +43,7 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 	w.slack.command(sam, "list", "trig-0") // Sam uses the bot on Slack
 
 	// Sam raises, naming the GP by her email address.
-	r := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
+	checked := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
 		conversation.FieldRespondent: gpEmail, conversation.FieldRespondentAgency: "health-visiting",
@@ -55,6 +55,11 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
 		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
 	}})
+	check := bot.CheckOf(checked.Messages)
+	if check == nil {
+		t.Fatalf("raise showed no answers to check: %+v", checked.Messages)
+	}
+	r := w.env.Router.Record(ctx, bot.SendChecked(samID, check.Check))
 	if r.Step == nil {
 		t.Fatalf("raise: %+v", r.Messages)
 	}
@@ -123,10 +128,11 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 // TestSlackRaiserNamesGPByEmail: on Slack, Sam opens the intake modal and
 // types a GP's work email in the respondent field. The bot's people
 // search (block_suggestion, through the signed HTTP endpoint) offers "Use
-// dr.grey@gp.example.org"; Sam chooses it and sends. The case is raised
-// with the GP as its respondent, a person created under her email with no
-// chat handle, and her request to acknowledge reaches her by email at a
-// real SMTP server, with nothing of the case in it.
+// dr.grey@gp.example.org"; Sam chooses it, checks the answers and sends
+// them. The case is raised with the GP as its respondent, a person
+// created under her email with no chat handle, and her request to
+// acknowledge reaches her by email at a real SMTP server, with nothing of
+// the case in it.
 func TestSlackRaiserNamesGPByEmail(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
@@ -146,7 +152,7 @@ func TestSlackRaiserNamesGPByEmail(t *testing.T) {
 	if len(opts) != 1 || mustJSON(opts[0]) != `{"text":{"text":"Use dr.grey@gp.example.org","type":"plain_text"},"value":"dr.grey@gp.example.org"}` {
 		t.Fatalf("options offered for the GP's email: %v", offered)
 	}
-	r := w.slack.submit(sam, "Vtrig-1", intake, map[string]string{
+	r := w.slack.raise(sam, "Vtrig-1", intake, map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
 		conversation.FieldRespondent: opts[0].(map[string]any)["value"].(string), conversation.FieldRespondentAgency: "health-visiting",

@@ -12,6 +12,7 @@ import (
 
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
@@ -234,6 +235,12 @@ func (s *slackPlatform) submit(p person, answers map[string]string) bool {
 	// their person id (their email) as the value.
 	answers = resolveAnswers(answers, func(q person) string { return q.email })
 	r := s.d.submit(s.users[p.role], id, view, answers)
+	if v, _ := r["view"].(map[string]any); r["response_action"] == "update" && strings.Contains(fmt.Sprint(v["private_metadata"]), `"f":"`+bot.FormIntakeSend+`"`) {
+		// Complete answers come back to be checked: Send them.
+		s.add(p.role, "modal-update", v)
+		s.harvest()
+		r = s.d.submit(s.users[p.role], id, v, nil)
+	}
 	switch r["response_action"] {
 	case "update", "push":
 		v, _ := r["view"].(map[string]any)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/scheduler"
@@ -203,8 +204,25 @@ func (p *teamsPlatform) submit(who person, answers map[string]string) bool {
 		data[k] = v
 	}
 	answer := p.post(who.role, p.client.Execute(p.users[who.role], form.activity, "submit", data))
+	if send := checkSend(answer); send != nil {
+		// Complete answers come back to be checked: Send them.
+		answer = p.post(who.role, p.client.Execute(p.users[who.role], form.activity, "submit", send))
+	}
 	// Refused when the same form comes back (with its errors).
 	return answer == nil || formKey(answer) != formKey(form.card)
+}
+
+// checkSend returns the data of Send on a check-your-answers card, or nil
+// for any other card.
+func checkSend(card map[string]any) map[string]any {
+	acts, _ := card["actions"].([]any)
+	for _, a := range acts {
+		am, _ := a.(map[string]any)
+		if d, _ := am["data"].(map[string]any); am["verb"] == "submit" && d["form"] == bot.FormIntakeSend {
+			return d
+		}
+	}
+	return nil
 }
 
 func formKey(card map[string]any) any {

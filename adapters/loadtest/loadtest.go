@@ -397,8 +397,22 @@ func (r *runner) setup(ctx context.Context) error {
 		}, map[string]string{"respondent": respondID},
 			map[string][]string{"reflection": {"discussed_with_lead", "child_best_interest", "motivation_considered"}})
 		code, body, err := r.submit(ctx, raiserID, map[string]any{"f": "intake"}, st)
-		if err := expect(code, body, err, "clear"); err != nil {
+		if err := expect(code, body, err, "update"); err != nil {
 			return fmt.Errorf("raise case %d: %w", i+1, err)
+		}
+		// The answers come back to be checked; Send them as shown.
+		var check struct {
+			View struct {
+				Meta string `json:"private_metadata"`
+			} `json:"view"`
+		}
+		var meta map[string]any
+		if err := json.Unmarshal(body, &check); err != nil || json.Unmarshal([]byte(check.View.Meta), &meta) != nil {
+			return fmt.Errorf("raise case %d: unreadable check of the answers", i+1)
+		}
+		code, body, err = r.submit(ctx, raiserID, meta, map[string]any{"values": map[string]any{}})
+		if err := expect(code, body, err, "clear"); err != nil {
+			return fmt.Errorf("send case %d: %w", i+1, err)
 		}
 	}
 	code, body, err := r.command(ctx, "list")

@@ -75,9 +75,30 @@ func wholeFlow(t *testing.T, socket bool) {
 		t.Fatalf("a case was opened from an invalid intake")
 	}
 
+	// Complete answers come back to be checked, and nothing is opened yet.
 	r = h.submit(sam, "Vtrig-1", intake, intakeAnswers)
-	if r.Body["response_action"] != "clear" {
+	check, _ := r.Body["view"].(map[string]any)
+	if r.Body["response_action"] != "update" || !strings.Contains(r.Raw, "Check your answers") || !strings.Contains(r.Raw, "Jo Reed") {
 		t.Fatalf("intake submission: %s", r.Raw)
+	}
+	if cs, _ := h.env.Store.ListCases(ctx, conversation.CaseFilter{}); len(cs) != 0 {
+		t.Fatalf("a case was opened before the answers were checked")
+	}
+	// Change turns the modal back into the form with every answer in
+	// place and the cursor on the one to change.
+	h.pressInView(sam, "Vtrig-1", check, actionChange, conversation.FieldChildRef)
+	again := h.updatedView("Vtrig-1")
+	if ref := inputOf(again, conversation.FieldChildRef); ref == nil || ref["element"].(map[string]any)["initial_value"] != intakeAnswers[conversation.FieldChildRef] ||
+		ref["element"].(map[string]any)["focus_on_load"] != true {
+		t.Fatalf("Change gave %s", jsonString(again))
+	}
+	if c := inputOf(again, conversation.FieldConcern); c == nil || c["element"].(map[string]any)["initial_value"] != intakeAnswers[conversation.FieldConcern] {
+		t.Fatalf("the concern was lost on the way back: %s", jsonString(again))
+	}
+	r = h.submit(sam, "Vtrig-1", again, intakeAnswers)
+	r = h.sendChecked(sam, "Vtrig-1", r)
+	if r.Body["response_action"] != "clear" {
+		t.Fatalf("sending the checked answers: %s", r.Raw)
 	}
 	cs, _ := h.env.Store.ListCases(ctx, conversation.CaseFilter{})
 	if len(cs) != 1 {

@@ -368,6 +368,8 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 		return a.openCase(ctx, w, per, ic.TriggerID, act.Value)
 	case dispatched(act.ActionID) && ic.View.ID != "":
 		return a.routeOut(ic, act)
+	case act.ActionID == actionChange && ic.View.ID != "":
+		return a.changeAnswer(ctx, ic, w, per, act.Value)
 	case strings.HasPrefix(act.ActionID, actionPrefix):
 	default:
 		return outcome{}
@@ -446,6 +448,30 @@ func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction)
 	}}
 }
 
+// changeAnswer answers "Change" beside an answer on check your answers:
+// the modal turns back into the intake form with every answer in place
+// and the cursor on the one to change.
+func (a *Adapter) changeAnswer(ctx context.Context, ic slack.InteractionCallback, w who, per *conversation.Person, key string) outcome {
+	reply := a.handle(ctx, "change", bot.ChangeChecked(per.ID, key))
+	meta, _ := decodeMeta(ic.View.PrivateMetadata)
+	var view slack.ModalViewRequest
+	if f := formOf(reply); f != nil {
+		view = renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))
+	} else {
+		view = renderInfoModal("Not saved", a.others(reply)...)
+	}
+	id, hash := ic.View.ID, ic.View.Hash
+	return outcome{after: func(ctx context.Context) {
+		err := a.call(ctx, "views.update", func(ctx context.Context) error {
+			_, err := a.api.UpdateViewContext(ctx, view, "", hash, id)
+			return err
+		})
+		if err != nil {
+			a.log.Warn("update view failed", "err", err)
+		}
+	}}
+}
+
 // openCase shows a whole case and its timeline in a modal. The view is
 // recorded on the case's timeline (Engine.View); a refusal is recorded too
 // and the person is told why in the modal.
@@ -486,6 +512,9 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		a.log.Error("read form failed", "form", meta.Form, "err", err)
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
 	}
+	if meta.Form == bot.FormIntakeSend {
+		values = map[string]string{bot.CheckDigest: meta.Digest} // check your answers has no inputs
+	}
 	kind := meta.Form
 	if strings.HasPrefix(kind, bot.ActionFormPrefix) {
 		kind = strings.TrimPrefix(kind, bot.ActionFormPrefix)
@@ -494,11 +523,14 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if meta.Form == bot.FormProfile {
 		a.users.forgetPerson(userKey(w.team, w.user)) // their name or agency may have changed
 	}
-	if bot.NeedsIdentifierConfirm(reply.Errors) {
-		// response_action "errors" cannot add the confirmation question,
-		// so the modal is rebuilt with what was typed, each warning under
-		// its field, and the question at the end.
-		if m := a.identifierForm(ctx, per.ID, meta, values, reply); m != nil {
+	confirm := bot.NeedsIdentifierConfirm(reply.Errors)
+	if confirm || len(reply.Errors) > 0 && warned(ic.View) {
+		// response_action "errors" can neither add the confirmation
+		// question nor take away one gone stale (the details were taken
+		// out, another answer still needs a look), so the modal is
+		// rebuilt with what was typed, each problem under its field, and
+		// the question at the end only while it is needed.
+		if m := a.identifierForm(ctx, per.ID, meta, values, reply, confirm); m != nil {
 			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.personLabels(ctx))))}
 		}
 	}
@@ -521,6 +553,10 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		if len(errs) > 0 {
 			return outcome{body: slack.NewErrorsViewSubmissionResponse(errs)}
 		}
+	}
+	if m := bot.CheckOf(reply.Messages); m != nil {
+		// Complete answers: shown back to check before anything is sent.
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderCheck(*m, formMeta{Concern: meta.Concern})))}
 	}
 	if f := formOf(reply); f != nil {
 		next := formMeta{Form: f.Form.Key, Case: f.FormCase, Version: f.FormVersion, Concern: meta.Concern}
@@ -551,11 +587,29 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	}}
 }
 
+// warned reports whether a submitted modal shows an identifier warning:
+// the confirmation question, or a warning under a field.
+func warned(v slack.View) bool {
+	for _, b := range v.Blocks.BlockSet {
+		switch x := b.(type) {
+		case *slack.InputBlock:
+			if x.BlockID == bot.FieldConfirmIdentifiers {
+				return true
+			}
+		case *slack.ContextBlock:
+			if strings.HasPrefix(x.BlockID, "error_") {
+				return true
+			}
+		}
+	}
+	return v.State != nil && v.State.Values[bot.FieldConfirmIdentifiers] != nil
+}
+
 // identifierForm rebuilds the form a submission came from after an
 // identifier warning: the person's answers as its values, each field's
-// warning on the field, and the confirmation question added. nil when the
-// form is not one that is screened.
-func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMeta, values map[string]string, reply bot.Reply) *bot.Message {
+// problem on the field, and, when confirm is set, the confirmation question
+// added. nil when the form is not one that is screened.
+func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMeta, values map[string]string, reply bot.Reply, confirm bool) *bot.Message {
 	var f *conversation.Form
 	title := ""
 	switch {
@@ -571,7 +625,9 @@ func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMet
 	if f == nil {
 		return nil
 	}
-	f = bot.WithIdentifierConfirm(f)
+	if confirm {
+		f = bot.WithIdentifierConfirm(f)
+	}
 	for i := range f.Fields {
 		if v, ok := values[f.Fields[i].Key]; ok {
 			f.Fields[i].Default = v

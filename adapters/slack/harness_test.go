@@ -18,6 +18,8 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/resolvebot/resolvebot/bot"
+
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot/bottest"
@@ -317,4 +319,49 @@ func (h *harness) appHome(u slackfake.User, eventID string, headers map[string]s
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// sendChecked presses Send on the check-your-answers modal a submission
+// answered with, and returns the answer to that.
+func (h *harness) sendChecked(u slackfake.User, viewID string, r response) response {
+	h.t.Helper()
+	view, _ := r.Body["view"].(map[string]any)
+	meta, _ := decodeMeta(fmt.Sprint(view["private_metadata"]))
+	if r.Body["response_action"] != "update" || meta.Form != bot.FormIntakeSend {
+		h.t.Fatalf("the intake was not shown back to check: %s", r.Raw)
+	}
+	return h.submit(u, viewID, view, nil)
+}
+
+// pressInView presses a button inside an open modal, as Slack sends it.
+func (h *harness) pressInView(u slackfake.User, viewID string, view map[string]any, actionID, value string) response {
+	h.t.Helper()
+	v := map[string]any{}
+	for k, x := range view {
+		v[k] = x
+	}
+	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, slackfake.Team, "h"+viewID, viewID, "A0APP", "B0BOT"
+	v["state"] = map[string]any{"values": map[string]any{}}
+	return h.interact(map[string]any{
+		"type": "block_actions", "user": h.userJSON(u), "api_app_id": "A0APP", "token": "legacy-token",
+		"container":  map[string]any{"type": "view", "view_id": viewID},
+		"trigger_id": "press-" + viewID, "team": h.team(), "enterprise": nil, "is_enterprise_install": false,
+		"view": v,
+		"actions": []any{map[string]any{"action_id": actionID, "block_id": "b", "type": "button", "value": value,
+			"text": map[string]any{"type": "plain_text", "text": "Change", "emoji": true}, "action_ts": "1790000000.2"}},
+	})
+}
+
+// updatedView returns the view last put in place of viewID by views.update.
+func (h *harness) updatedView(viewID string) map[string]any {
+	h.t.Helper()
+	calls := h.fake.Calls("views.update")
+	for i := len(calls) - 1; i >= 0; i-- {
+		if calls[i].JSON["view_id"] == viewID {
+			v, _ := calls[i].JSON["view"].(map[string]any)
+			return v
+		}
+	}
+	h.t.Fatalf("view %s was never updated; calls: %v", viewID, slackfake.Methods(h.fake.Calls("")))
+	return nil
 }

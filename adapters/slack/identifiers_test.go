@@ -72,6 +72,7 @@ func TestIntakeIdentifierWarning(t *testing.T) {
 				answers[conversation.FieldConcern] = want
 			}
 			r = h.submit(sam, "Vtrig-i", warned, answers)
+			r = h.sendChecked(sam, "Vtrig-i", r)
 			if r.Body["response_action"] != "clear" {
 				t.Fatalf("%s: %s", then, r.Raw)
 			}
@@ -110,5 +111,42 @@ func TestActionFormIdentifierWarning(t *testing.T) {
 	got, _ = h.env.Store.GetCase(context.Background(), c.ID)
 	if last := got.Events[len(got.Events)-1]; last.Kind != conversation.EventResponse || last.Text != answers["text"] {
 		t.Fatalf("last event %s", last.Kind)
+	}
+}
+
+// TestStaleIdentifierQuestionGoes: after an identifier warning, taking the
+// details out while another answer still needs a look brings the modal
+// back without the confirmation question or the old warning, with the
+// remaining problem under its question and every answer kept.
+func TestStaleIdentifierQuestionGoes(t *testing.T) {
+	h := newHarness(t, false)
+	h.env.Person(t, sam.Email, sam.Name, "school", schoolMg.Email)
+	h.command(sam, "", "trig-s")
+	answers := copyAnswers(intakeAnswers)
+	answers[conversation.FieldConcern] = nhsConcern
+	r := h.submit(sam, "Vtrig-s", h.openedView("trig-s"), answers)
+	warnedView, _ := r.Body["view"].(map[string]any)
+	if inputOf(warnedView, bot.FieldConfirmIdentifiers) == nil {
+		t.Fatalf("no identifier warning: %s", r.Raw)
+	}
+	answers[conversation.FieldConcern] = "Attendance has fallen; the number is on the referral."
+	answers[conversation.FieldDecision] = ""
+	r = h.submit(sam, "Vtrig-s", warnedView, answers)
+	if r.Body["response_action"] != "update" {
+		t.Fatalf("the stale question stays (response_action %v): %s", r.Body["response_action"], r.Raw)
+	}
+	again := r.Body["view"].(map[string]any)
+	if inputOf(again, bot.FieldConfirmIdentifiers) != nil || strings.Contains(r.Raw, "NHS number") || strings.Contains(r.Raw, "error_"+conversation.FieldConcern) {
+		t.Errorf("the identifier question or warning outlived the details: %s", r.Raw)
+	}
+	if !strings.Contains(r.Raw, "error_"+conversation.FieldDecision) || !strings.Contains(r.Raw, "Please answer this question.") {
+		t.Errorf("the missing answer is not shown under its question: %s", r.Raw)
+	}
+	c := inputOf(again, conversation.FieldConcern)
+	if v, _ := c["element"].(map[string]any)["initial_value"].(string); v != answers[conversation.FieldConcern] {
+		t.Errorf("the concern as now typed was not kept: %q", v)
+	}
+	if meta, _ := decodeMeta(again["private_metadata"].(string)); meta.Form != bot.FormIntake {
+		t.Errorf("metadata %+v", meta)
 	}
 }

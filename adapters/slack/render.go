@@ -63,6 +63,7 @@ const (
 	actionPrefix       = "rb_"     // every case button: rb_<verb>
 	actionView         = "rb_view" // "View full case"
 	actionMore         = "rb_more" // the overflow menu of a card's other steps
+	actionChange       = "change"  // "Change" beside an answer on check your answers; value: the question's key
 	callbackForm       = "rb_form" // every modal that collects a form
 	callbackInfo       = "rb_info" // a modal that only shows something
 	shortcutRaise      = "raise_disagreement"
@@ -409,6 +410,9 @@ type formMeta struct {
 	Then string `json:"t,omitempty"`
 	// Concern pre-fills the intake's concern (a link to a message).
 	Concern string `json:"p,omitempty"`
+	// Digest, on check your answers, identifies the answers shown (see
+	// bot.Check).
+	Digest string `json:"d,omitempty"`
 }
 
 func (m formMeta) encode() string {
@@ -446,7 +450,7 @@ func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalVie
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		Title:           plainText(title, MaxModalTitle),
-		Submit:          plainText("Send", MaxModalButton),
+		Submit:          plainText(bot.SubmitLabel(f.Key), MaxModalButton),
 		Close:           plainText("Cancel", MaxModalButton),
 		CallbackID:      callbackForm,
 		PrivateMetadata: meta.encode(),
@@ -472,7 +476,11 @@ func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalVie
 		if fd.Key == conversation.FieldConcern && meta.Concern != "" && fd.Default == "" {
 			fd.Default = meta.Concern
 		}
-		b.add(renderInput(fd, lookup))
+		in := renderInput(fd, lookup)
+		if fd.Key == m.Focus {
+			focus(in.Element)
+		}
+		b.add(in)
 		if msg := m.Errors[fd.Key]; msg != "" {
 			t, _ := cutEscaped(toneEmoji[bot.ToneWarning]+esc(msg), MaxSectionField)
 			b.add(slack.NewContextBlock("error_"+fd.Key, mrkdwnText(t)))
@@ -480,6 +488,50 @@ func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalVie
 	}
 	v.Blocks = slack.Blocks{BlockSet: b.blocks}
 	return v
+}
+
+// focus puts the cursor in an input element when the modal opens: the
+// question a person came back to change.
+func focus(el slack.BlockElement) {
+	switch e := el.(type) {
+	case *slack.PlainTextInputBlockElement:
+		e.FocusOnLoad = true
+	case *slack.SelectBlockElement:
+		e.FocusOnLoad = true
+	case *slack.RadioButtonsBlockElement:
+		e.FocusOnLoad = true
+	case *slack.CheckboxGroupsBlockElement:
+		e.FocusOnLoad = true
+	}
+}
+
+// renderCheck renders the answers to check before an intake is sent as a
+// modal: each question in bold with its answer under it and a Change
+// button beside it, and Send as the modal's submit (GOV.UK's "Check your
+// answers"). Cancel keeps the answers as the person's draft.
+func renderCheck(m bot.Message, meta formMeta) slack.ModalViewRequest {
+	meta.Form, meta.Case, meta.Version, meta.Digest = bot.FormIntakeSend, "", 0, m.Check.Digest
+	b := &blockBudget{max: MaxModalBlocks}
+	body := esc(m.Text)
+	if m.Tone == bot.ToneWarning {
+		body = toneEmoji[bot.ToneWarning] + body
+	}
+	b.addText(body, len(m.Check.Answers))
+	for _, a := range m.Check.Answers {
+		t, _ := cutEscaped("*"+esc(a.Question)+"*\n"+esc(a.Answer), MaxSectionText)
+		change := slack.NewButtonBlockElement(actionChange, a.Key, plainText("Change", MaxButtonText))
+		change.AccessibilityLabel = "Change: " + truncate(a.Question, 60)
+		b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(change)))
+	}
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		Title:           plainText(m.Title, MaxModalTitle),
+		Submit:          plainText("Send", MaxModalButton),
+		Close:           plainText("Cancel", MaxModalButton),
+		CallbackID:      callbackForm,
+		PrivateMetadata: meta.encode(),
+		Blocks:          slack.Blocks{BlockSet: b.blocks},
+	}
 }
 
 func option(o conversation.Option, withDescription bool) *slack.OptionBlockObject {
@@ -554,6 +606,8 @@ func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNoFor(fd), 10, false)...)
 		if yes, ok := conversation.ParseYesNo(fd.Default); ok {
 			el.InitialOption = el.Options[map[bool]int{true: 0, false: 1}[yes]]
+		} else if fd.Unsure && conversation.ParseNotSure(fd.Default) {
+			el.InitialOption = find(el.Options, conversation.NotSure)
 		}
 		in.Element = el
 	case conversation.FieldSelect, conversation.FieldAgency:

@@ -104,7 +104,20 @@ func goldenDocs(t *testing.T) map[string]any {
 		Version: c.Version, Values: map[string]string{"text": "Seen at home; NHS number 943 476 5919."}})
 	ad := &Adapter{router: env.Router}
 	docs["modal_identifiers"] = renderForm(*ad.identifierForm(ctx, joID, formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version},
-		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
+		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned, true), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
+	// Check your answers, with a long answer and a list.
+	in := bottest.Intake(joID, "school", "csc")
+	checked := env.Router.Handle(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
+		"immediate_risk": "no", "about": conversation.AboutOtherAgency, "child_ref": "SCH-2291", "raiser_agency": "school",
+		"respondent": joID, "respondent_agency": "social care", "category": "threshold", "decision": in.Decision,
+		"concern": strings.Repeat("The child arrives hungry & tired <again>. ", 55), "evidence_kind": "evidence", "evidence": in.Evidence,
+		"outcome_sought": in.OutcomeSought, "urgency": "urgent", "reflection": "discussed_with_lead,child_best_interest",
+		"family_informed": "yes", "serious_concern": "no"}})
+	cm := bot.CheckOf(checked.Messages)
+	if cm == nil {
+		t.Fatalf("no answers to check: %+v", checked.Messages)
+	}
+	docs["modal_check"] = renderCheck(*cm, formMeta{})
 	docs["modal_route"] = renderInfoModal("Raise a disagreement", k.Route(conversation.RouteImmediateRisk))
 	docs["modal_case"] = renderInfoModal(c.ID, fullCase(k.Card(ctx, c, joID, "")), k.Timeline(ctx, c))
 	docs["modal_case_long"] = renderInfoModal(cl.ID, fullCase(envL.Router.Cards.Card(ctx, cl, joL, "")), envL.Router.Cards.Timeline(ctx, cl))

@@ -117,9 +117,9 @@ func TestPersonFieldSearchVerified(t *testing.T) {
 }
 
 // TestRaiseNamingAnEmail: on Slack, Sam types a GP's work email in the
-// respondent field, chooses "Use …" and sends: the case is raised with the
-// GP as its respondent, a person created under her email with no chat
-// handle.
+// respondent field, chooses "Use …", checks the answers (the GP named in
+// them) and sends: the case is raised with the GP as its respondent, a
+// person created under her email with no chat handle.
 func TestRaiseNamingAnEmail(t *testing.T) {
 	h := newHarness(t, false)
 	ctx := context.Background()
@@ -138,7 +138,11 @@ func TestRaiseNamingAnEmail(t *testing.T) {
 	answers := copyAnswers(intakeAnswers)
 	answers[conversation.FieldRespondent] = opts[0][1]
 	answers[conversation.FieldRespondentAgency] = "health-visiting"
-	if r := h.submit(sam, "Vtrig-1", intake, answers); r.Body["response_action"] != "clear" {
+	r := h.submit(sam, "Vtrig-1", intake, answers)
+	if !strings.Contains(r.Raw, "Dr Grey (dr.grey@gp.example.org)") {
+		t.Errorf("the answers to check do not name the GP: %s", r.Raw)
+	}
+	if r := h.sendChecked(sam, "Vtrig-1", r); r.Body["response_action"] != "clear" {
 		t.Fatalf("intake: %s", r.Raw)
 	}
 	cs, err := h.env.Store.ListCases(ctx, conversation.CaseFilter{})

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -117,7 +118,22 @@ func TestTeamsFlow(t *testing.T) {
 		t.Fatalf("a case was opened from an invalid form")
 	}
 
-	answer = h.post(t, h.client.Execute(sam, formID, "submit", intakeValues("alex.worker@example.org")), http.StatusOK)
+	// Complete answers come back to be checked, each with a Change; the
+	// form comes back from Change with every answer in place.
+	check := cardOf(t, h.post(t, h.client.Execute(sam, formID, "submit", intakeValues("alex.worker@example.org")), http.StatusOK))
+	if text := teamstest.Text(check); !strings.Contains(text, "Check your answers") || !strings.Contains(text, "Alex Worker (alex.worker@example.org)") ||
+		!strings.Contains(text, "Children's Social Care (example)") {
+		t.Fatalf("check your answers:\n%s", text)
+	}
+	if cs, _ := h.env.Store.ListCases(ctx, conversation.CaseFilter{}); len(cs) != 0 {
+		t.Fatalf("a case was opened before the answers were checked")
+	}
+	changed := cardOf(t, h.post(t, h.client.Execute(sam, formID, verbSubmit, changeData(t, check, conversation.FieldChildRef)), http.StatusOK))
+	if text := teamstest.Text(changed); !strings.Contains(text, "CSC-204913") || !strings.Contains(text, "The referral was closed with no further action.") ||
+		!strings.Contains(text, "Continue") {
+		t.Fatalf("Change did not give back the form with the answers:\n%s", text)
+	}
+	answer = h.raise(t, sam, formID, intakeValues("alex.worker@example.org"))
 	samCard := cardOf(t, answer)
 	if text := teamstest.Text(samCard); !strings.Contains(text, "is open at") {
 		t.Fatalf("raiser's card:\n%s", text)
@@ -249,7 +265,7 @@ func TestUnreachableRespondentIsReported(t *testing.T) {
 	h.post(t, h.client.Install(sam), http.StatusOK)
 	h.post(t, h.client.Message(sam, "raise"), http.StatusOK)
 	formID := h.activityIDOf(t, h.lastSent(t, sam))
-	h.post(t, h.client.Execute(sam, formID, verbSubmit, intakeValues("jo.nobody@example.org")), http.StatusOK)
+	h.raise(t, sam, formID, intakeValues("jo.nobody@example.org"))
 	text := teamstest.Text(h.lastSent(t, sam).Card())
 	for _, want := range []string{"couldn't reach Jo Nobody", "install the resolvebot app", "note on the case"} {
 		if !strings.Contains(text, want) {
@@ -353,7 +369,7 @@ func TestSubmitFallbackAndChannelMention(t *testing.T) {
 	h.post(t, h.client.Install(alex), http.StatusOK)
 	h.post(t, h.client.Message(sam, "raise"), http.StatusOK)
 	formID := h.lastSent(t, sam).Sent
-	h.post(t, h.client.Execute(sam, formID, verbSubmit, intakeValues("alex.worker@example.org")), http.StatusOK)
+	h.raise(t, sam, formID, intakeValues("alex.worker@example.org"))
 	alexCall := h.lastSent(t, alex)
 
 	// Action.Submit (an older client) arrives as a message with a value:
@@ -410,4 +426,45 @@ func TestSubmitFallbackAndChannelMention(t *testing.T) {
 			t.Errorf("the 1:1 chat was not stored: %+v", hd)
 		}
 	}
+}
+
+// raise submits the intake card with values and presses Send on the
+// check-your-answers card the submission answers with, returning the
+// answer to that.
+func (h *harness) raise(t *testing.T, u teamstest.User, formID string, values map[string]any) map[string]any {
+	t.Helper()
+	check := cardOf(t, h.post(t, h.client.Execute(u, formID, verbSubmit, values), http.StatusOK))
+	send := buttonData(t, check, verbSubmit)
+	if send[dataForm] != bot.FormIntakeSend {
+		t.Fatalf("the intake was not shown back to check:\n%s", teamstest.Text(check))
+	}
+	return h.post(t, h.client.Execute(u, formID, verbSubmit, send), http.StatusOK)
+}
+
+// changeData returns the data of the Change button beside the answer to
+// the question key on a check-your-answers card.
+func changeData(t *testing.T, card map[string]any, key string) map[string]any {
+	t.Helper()
+	var found map[string]any
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if d, _ := x["data"].(map[string]any); x["type"] == "Action.Execute" && d[dataForm] == bot.FormIntakeChange && d[bot.ChangeField] == key {
+				found = d
+			}
+			for _, k := range []string{"body", "columns", "items", "actions"} {
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(card)
+	if found == nil {
+		t.Fatalf("no Change button for %s:\n%s", key, teamstest.Text(card))
+	}
+	return found
 }

@@ -61,7 +61,7 @@ func TestTeamsIdentifierWarning(t *testing.T) {
 				values["concern"] = "Attendance has fallen; the NHS number is on the referral."
 				values[bot.FieldConfirmIdentifiers] = "no"
 			}
-			card = cardOf(t, h.post(t, h.client.Execute(sam, formID, "submit", values), http.StatusOK))
+			card = cardOf(t, h.raise(t, sam, formID, values))
 			if text := teamstest.Text(card); !strings.Contains(text, "is open at") {
 				t.Fatalf("%s: not raised:\n%s", then, text)
 			}
@@ -70,5 +70,36 @@ func TestTeamsIdentifierWarning(t *testing.T) {
 				t.Fatalf("%s: %d cases", then, len(cs))
 			}
 		})
+	}
+}
+
+// TestTeamsStaleIdentifierQuestionGoes: after an identifier warning,
+// taking the details out while another answer still needs a look brings
+// the card back without the toggle or the old warning, with the remaining
+// problem shown and the answers as now typed.
+func TestTeamsStaleIdentifierQuestionGoes(t *testing.T) {
+	h := newHarness(t)
+	h.env.Person(t, "sam.teacher@example.org", "Sam Teacher", "school", "school.manager@example.org")
+	h.env.Person(t, "alex.worker@example.org", "Alex Worker", "csc", "")
+	sam := h.user("Sam Teacher", "sam.teacher@example.org")
+	h.post(t, h.client.Install(sam), http.StatusOK)
+	h.post(t, h.client.Message(sam, "raise"), http.StatusOK)
+	formID := h.activityIDOf(t, h.lastSent(t, sam))
+	values := intakeValues("alex.worker@example.org")
+	values["concern"] = "Attendance has fallen; NHS number 943 476 5919 is on the referral."
+	card := cardOf(t, h.post(t, h.client.Execute(sam, formID, verbSubmit, values), http.StatusOK))
+	if toggle(card) == nil {
+		t.Fatalf("no identifier warning:\n%s", teamstest.Text(card))
+	}
+	values["concern"] = "Attendance has fallen; the number is on the referral."
+	values["decision"] = ""
+	values[bot.FieldConfirmIdentifiers] = "no"
+	card = cardOf(t, h.post(t, h.client.Execute(sam, formID, verbSubmit, values), http.StatusOK))
+	text := teamstest.Text(card)
+	if toggle(card) != nil || strings.Contains(text, "NHS number") || strings.Contains(text, "Some answers look like") {
+		t.Errorf("the identifier question or warning outlived the details:\n%s", text)
+	}
+	if !strings.Contains(text, "Please answer this question.") || !strings.Contains(text, "the number is on the referral") {
+		t.Errorf("the card lacks the remaining problem or the answers as typed:\n%s", text)
 	}
 }

@@ -196,6 +196,9 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 	if len(m.List) > 0 {
 		body = append(body, bulletList(m.List))
 	}
+	if m.Kind == "check" && m.Check != nil {
+		return fitCard(newCard(append(body, checkRows(m.Check)...), checkActions(m.Check)))
+	}
 	if m.Kind == "form" && m.Form != nil {
 		body = append(body, errorSummary(m.Form, m.Errors)...)
 		body = append(body, formInputs(m.Form, m.Errors, values)...)
@@ -214,7 +217,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		cancel := executeAction("Cancel", verbCancel, back, "")
 		cancel["associatedInputs"] = "none"
 		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
-		return fitCard(newCard(body, []any{executeAction("Send", verbSubmit, data, "positive"), cancel}))
+		return fitCard(newCard(body, []any{executeAction(bot.SubmitLabel(m.Form.Key), verbSubmit, data, "positive"), cancel}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)
@@ -233,6 +236,40 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		actions = append(actions, buttonAction(b))
 	}
 	return fitCard(newCard(body, actions))
+}
+
+// checkRows lays out the answers to check as GOV.UK's summary list does:
+// each question in bold with the answer under it, and a Change button
+// beside it in a set of its own (one action per set, within Teams' limit).
+func checkRows(c *bot.Check) []any {
+	rows := make([]any, 0, len(c.Answers))
+	for _, a := range c.Answers {
+		change := executeAction("Change", verbSubmit, map[string]any{dataForm: bot.FormIntakeChange, bot.ChangeField: a.Key}, "")
+		change["tooltip"] = plain("Change: "+a.Question, 200)
+		rows = append(rows, map[string]any{
+			"type": "ColumnSet", "separator": true, "spacing": "Medium",
+			"columns": []any{
+				map[string]any{"type": "Column", "width": "stretch", "items": []any{
+					textBlock(escapeMarkdown(a.Question), map[string]any{"weight": "Bolder"}),
+					textBlock(paragraphs(a.Answer), map[string]any{"spacing": "Small"}),
+				}},
+				map[string]any{"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": []any{
+					map[string]any{"type": "ActionSet", "actions": []any{change}},
+				}},
+			},
+		})
+	}
+	return rows
+}
+
+// checkActions are the answers' Send, carrying their digest, and Cancel,
+// which closes the card and keeps the answers as a draft.
+func checkActions(c *bot.Check) []any {
+	cancel := executeAction("Cancel", verbCancel, map[string]any{dataForm: c.Form}, "")
+	return []any{
+		executeAction("Send", verbSubmit, map[string]any{dataForm: bot.FormIntakeSend, bot.CheckDigest: c.Digest}, "positive"),
+		cancel,
+	}
 }
 
 // errorKey returns the form field an error belongs to: "actions[0].owner"

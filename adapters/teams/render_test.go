@@ -61,6 +61,17 @@ func TestGoldenCards(t *testing.T) {
 	intake := ad.peopleForm(ctx, env.Router.IntakeForm(ctx, raiser))
 	escalate := ad.peopleForm(ctx, bot.ActionForm(env.Engine.Protocol, conversation.VerbEscalate))
 	profile := ad.peopleForm(ctx, env.Router.ProfileForm(ctx, raiser))
+	// Check your answers: markdown typed in an answer shows as typed, and
+	// a list answer keeps its lines.
+	checked := env.Router.Handle(ctx, bot.Inbound{Actor: raiser, FormKey: bot.FormIntake, Values: map[string]string{
+		"immediate_risk": "no", "about": conversation.AboutOtherAgency, "child_ref": "SCH-2291", "raiser_agency": "school",
+		"respondent": respondent, "respondent_agency": "social care", "category": "threshold", "decision": in.Decision,
+		"concern": in.Concern, "evidence_kind": "evidence", "evidence": in.Evidence, "outcome_sought": in.OutcomeSought,
+		"urgency": "urgent", "reflection": "discussed_with_lead,child_best_interest", "family_informed": "yes", "serious_concern": "no"}})
+	check := bot.CheckOf(checked.Messages)
+	if check == nil {
+		t.Fatalf("no answers to check: %+v", checked.Messages)
+	}
 	tests := []struct {
 		name string
 		msg  bot.Message
@@ -72,6 +83,7 @@ func TestGoldenCards(t *testing.T) {
 		{"escalate_form_with_errors", bot.Message{Kind: "form", Title: escalate.Title, Form: escalate, FormCase: c.ID, FormVersion: c.Version,
 			Errors: map[string]string{"reason": "Please answer this question."}}, map[string]string{"raiser_side": "school.manager@example.org"}},
 		{"profile_form", bot.Message{Kind: "form", Title: profile.Title, Text: profile.Intro, Form: profile}, nil},
+		{"check_your_answers", *check, nil},
 		{"route_immediate_risk", env.Router.Cards.Route(conversation.RouteImmediateRisk), nil},
 		{"unreached", UnreachedNotice("Jo Nobody"), nil},
 	}

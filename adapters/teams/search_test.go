@@ -132,7 +132,7 @@ func TestRaiseNamingAnEmailOnTeams(t *testing.T) {
 	}
 	values := intakeValues(got[0][1])
 	values["respondent_agency"] = "health-visiting"
-	h.post(t, h.client.Execute(sam, formID, verbSubmit, values), http.StatusOK)
+	h.raise(t, sam, formID, values)
 	cs, err := h.env.Store.ListCases(ctx, conversation.CaseFilter{})
 	if err != nil || len(cs) != 1 || cs[0].Respondent.PersonID != gp {
 		t.Fatalf("cases %+v %v", cs, err)

@@ -246,3 +246,15 @@ func Intake(respondent, raiserAgency, respondentAgency string) conversation.Rais
 		Reflection:       conversation.Reflection{DiscussedWithLead: true, ChildBestInterest: true, MotivationConsidered: true},
 	}
 }
+
+// Raise submits an intake through the router as a person would: the
+// answers, then Send on the check-your-answers step they lead to. It
+// returns the last reply: the case's, or the refusal, field errors or
+// route that came instead of the check.
+func Raise(ctx context.Context, r *bot.Router, in bot.Inbound) bot.Reply {
+	reply := r.Handle(ctx, in)
+	if m := bot.CheckOf(reply.Messages); m != nil {
+		return r.Handle(ctx, bot.SendChecked(in.Actor, m.Check))
+	}
+	return reply
+}

@@ -166,7 +166,7 @@ func (w *walker) raise() string {
 	w.tb.Helper()
 	w.handle("intake", bot.Inbound{Actor: w.raiser, Text: "raise"})
 	before, _ := w.e.Store.ListCases(w.ctx, conversation.CaseFilter{})
-	w.handle("raised", bot.Inbound{Actor: w.raiser, FormKey: bot.FormIntake, Values: map[string]string{
+	checked := w.handle("check your answers", bot.Inbound{Actor: w.raiser, FormKey: bot.FormIntake, Values: map[string]string{
 		"immediate_risk": "no", "about": conversation.AboutOtherAgency, "child_ref": "CSC-204913",
 		"raiser_agency": "school", "respondent": w.respondent, "respondent_agency": "csc",
 		"category": w.e.Engine.Protocol.Categories[0].Key, "decision": "The referral was closed with no further action.",
@@ -175,6 +175,11 @@ func (w *walker) raise() string {
 		"reflection":      "discussed_with_lead,child_best_interest,motivation_considered",
 		"family_informed": "yes", "cross_border": "", "serious_concern": "no",
 	}})
+	m := bot.CheckOf(checked.Messages)
+	if m == nil {
+		w.tb.Fatalf("intake showed no answers to check")
+	}
+	w.handle("raised", bot.SendChecked(w.raiser, m.Check))
 	after, _ := w.e.Store.ListCases(w.ctx, conversation.CaseFilter{})
 	if len(after) != len(before)+1 {
 		w.tb.Fatalf("raise opened no case")

@@ -150,7 +150,7 @@ func Text(card any) string {
 					b.WriteString(s + "\n")
 				}
 			}
-			for _, k := range []string{"body", "facts", "actions", "card", "choices", "items"} {
+			for _, k := range []string{"body", "facts", "actions", "card", "choices", "items", "columns"} {
 				walk(x[k])
 			}
 		case []any:
