@@ -52,7 +52,8 @@ func (k *Cards) Deadline(t time.Time) string {
 // the engine allows is left out.
 func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string) []Button {
 	partnership, _ := k.People.IsPartnership(ctx, viewer)
-	a := conversation.Actor{ID: viewer, Partnership: partnership}
+	roles, _ := k.People.Roles(ctx, viewer)
+	a := conversation.Actor{ID: viewer, Partnership: partnership, Roles: roles}
 	allowed := k.Protocol.AllowedVerbs(c, a)
 	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
 	out := make([]Button, 0, len(allowed))
@@ -126,7 +127,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		m.Fields = append(m.Fields, Field{"Serious concern", "Logged with the partnership"})
+		m.Fields = append(m.Fields, Field{"Serious concern", k.Protocol.SeriousConcernNote(c)})
 	}
 	if r := c.Resolution; r != nil {
 		state := "proposed by " + k.People.Name(ctx, r.ProposedBy) + ", waiting for the other side"
@@ -187,6 +188,8 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	switch e.Kind {
 	case conversation.EventMediationRequested:
 		line += supervisionNote(e)
+	case conversation.EventDeepDiveDecided:
+		line += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
 		line += " to " + k.Protocol.StageName(e.Fields["to"])
 	case conversation.EventReferralReturned:

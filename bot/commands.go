@@ -27,7 +27,8 @@ var verbWords = map[string]conversation.Verb{
 	"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
 	"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
 	"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-	"close": conversation.VerbClose,
+	"close":     conversation.VerbClose,
+	"deep_dive": conversation.VerbDeepDive, "deepdive": conversation.VerbDeepDive,
 }
 
 // lookWords are the typed commands that only show something (nothing about
@@ -36,7 +37,7 @@ var lookWords = []string{"help", "list", "cases", "status", "show", "report"}
 
 // otherWords are the typed commands that open a form or a record; a
 // misspelling of one is offered back rather than carried out.
-var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel"}
+var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel", "observe"}
 
 // commandWords are every word a typed command may start with.
 func commandWords() []string {
@@ -53,7 +54,8 @@ func commandWords() []string {
 var twoWords = map[string]string{
 	"accept referral": "accept_referral", "return referral": "return_referral",
 	"offer mediation": "offer_mediation", "hand over": "handover", "ask mediation": "mediation",
-	"request mediation": "mediation", "add note": "note", "my cases": "list",
+	"request mediation": "mediation", "add note": "note", "my cases": "list", "deep dive": "deep_dive",
+	"log difference": "observe", "log observation": "observe",
 }
 
 // SplitCommand splits typed text into its command word, in lower case with
@@ -163,7 +165,7 @@ var intents = []struct {
 // caseCommands are the commands that need a case id.
 var caseCommands = []string{"withdraw", "escalate", "extend", "ack", "respond", "mediation", "refer", "propose", "note", "export", "status",
 	"show", "audit", "access", "acknowledge", "reply", "resolve", "confirm", "agree", "dispute", "mediate", "reassign", "handover",
-	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close"}
+	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "deep_dive", "deepdive"}
 
 // Guess returns the command a free sentence most likely asks for, with a
 // case id when the sentence names one ("I want to escalate CR-2026-0001"
@@ -334,6 +336,8 @@ func commandHelp(word string) string {
 		return "who has viewed or exported a case (partnership team only)"
 	case "help":
 		return "what I can do"
+	case "observe":
+		return "log a difference seen in a conference or review (conference chairs and reviewing officers)"
 	}
 	if v, ok := verbWords[word]; ok && strings.ToLower(VerbTitle(v)) != word {
 		return strings.ToLower(VerbTitle(v))

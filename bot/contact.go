@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -22,6 +23,13 @@ func PartnershipContact(p *conversation.Protocol) string {
 // protocol gives one.
 func (r *Router) help() Message {
 	m := Help(r.Command)
+	if od := r.Cards.Protocol.Observations; od != nil {
+		prefix := r.Command
+		if prefix != "" {
+			prefix += " "
+		}
+		m.List = append(m.List, fmt.Sprintf("%sobserve — log an inter-agency difference seen in a conference or review, for %s (the %s's %ss)", prefix, od.ReportTo, od.Service, od.Role))
+	}
 	if c := PartnershipContact(r.Cards.Protocol); c != "" {
 		m.Text = strings.Replace(m.Text, "\n\n", "\n\nTo contact the partnership about this process: "+c+".\n\n", 1)
 	}

@@ -35,6 +35,7 @@ var verbLabels = map[conversation.Verb]string{
 	conversation.VerbReturnReferral: "Return",
 	conversation.VerbOfferMediation: "Mediation",
 	conversation.VerbClose:          "Close case",
+	conversation.VerbDeepDive:       "Deep dive",
 }
 
 // MaxLabelRunes is the longest a button label may be.
@@ -64,6 +65,7 @@ var verbTitles = map[conversation.Verb]string{
 	conversation.VerbReturnReferral: "Return with advice",
 	conversation.VerbOfferMediation: "Offer mediation",
 	conversation.VerbClose:          "Close the case",
+	conversation.VerbDeepDive:       "Decide on a deep dive",
 }
 
 // VerbTitle returns what a step is called in full, for the title of its
@@ -170,6 +172,17 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("text", "Who will mediate, and how to reach them", "", true)}
 	case conversation.VerbClose:
 		f.Fields = []conversation.Field{textField("reason", "Why is the case being closed?", "", true)}
+	case conversation.VerbDeepDive:
+		f.Intro = deepDiveIntro(p)
+		f.Fields = []conversation.Field{
+			{Key: conversation.FieldDeepDive, Label: "Do the issues need a broader deep dive and investigation?", Type: conversation.FieldSelect, Required: true,
+				Options: []conversation.Option{
+					{Value: conversation.DeepDiveNeeded, Label: "Yes, a broader deep dive is needed"},
+					{Value: conversation.DeepDiveNotNeeded, Label: "No, no broader deep dive is needed"},
+				}},
+			{Key: "reason", Label: "Short reason", Type: conversation.FieldTextarea, Required: true, MaxLen: conversation.MaxDeepDiveReason,
+				Help: "Everyone on the case can read it. Name no child: use the agency case reference."},
+		}
 	default:
 		return nil
 	}
@@ -189,6 +202,17 @@ func ProfileForm(agencies []conversation.Option) *conversation.Form {
 				Help: "Name or work email. They are brought in if a case moves to the manager stage."},
 		},
 	}
+}
+
+// deepDiveIntro says what the serious-concern role decides, in the
+// protocol's words where it has them.
+func deepDiveIntro(p *conversation.Protocol) string {
+	if p.SeriousConcern != nil {
+		if g := strings.TrimSpace(p.SeriousConcern.Guidance); g != "" {
+			return g
+		}
+	}
+	return "This case was logged with you as a serious concern. Decide whether the issues need a broader deep dive and investigation, beyond this case, to understand and resolve them."
 }
 
 func partnershipRole(p *conversation.Protocol) string {

@@ -69,6 +69,10 @@ const mostPrimary = 3
 func primarySteps(c *conversation.Case, viewer string, partnership bool, now time.Time, allowed []conversation.Verb) []conversation.Verb {
 	limit := min(mostPrimary, MaxPrimaryButtons)
 	var out []conversation.Verb
+	// The serious-concern role's decision comes first wherever it is owed.
+	if slices.Contains(allowed, conversation.VerbDeepDive) {
+		out = append(out, conversation.VerbDeepDive)
+	}
 	wentUp := false
 	for _, v := range nextSteps(c, viewer, partnership, now) {
 		if len(out) == limit {

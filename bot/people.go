@@ -16,7 +16,7 @@ import (
 type Contact struct {
 	Name  string
 	Email string
-	Role  string // for partnership roles, e.g. "partnership manager"
+	Role  string // for partnership roles, e.g. "partnership manager"; conversation.RoleConferenceChair for a conference chair, who sees no case
 }
 
 // Agency is a configured agency and its escalation contacts per tier.
@@ -52,6 +52,7 @@ var (
 	_ conversation.Directory          = (*People)(nil)
 	_ conversation.LeadDirectory      = (*People)(nil)
 	_ conversation.ReferenceDirectory = (*People)(nil)
+	_ conversation.RoleDirectory      = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and
@@ -352,10 +353,11 @@ func (p *People) StagePeople(ctx context.Context, agency, tier string, below []s
 	return out, nil
 }
 
-// IsPartnership implements conversation.Directory.
+// IsPartnership implements conversation.Directory. A conference chair
+// (conversation.RoleConferenceChair) holds no partnership role.
 func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
 	for _, c := range p.partnership {
-		if PersonID(c.Email) == person {
+		if PersonID(c.Email) == person && c.Role != conversation.RoleConferenceChair {
 			return true, nil
 		}
 	}
@@ -374,11 +376,39 @@ func (p *People) LeadAgencies(_ context.Context, person string) ([]string, error
 	return out, nil
 }
 
+// Roles implements conversation.RoleDirectory: the roles of the
+// partnership contacts with person's email.
+func (p *People) Roles(_ context.Context, person string) ([]string, error) {
+	var out []string
+	for _, c := range p.partnership {
+		if PersonID(c.Email) == person && c.Role != "" {
+			out = append(out, c.Role)
+		}
+	}
+	return out, nil
+}
+
+// RoleHolders implements conversation.RoleDirectory: the partnership
+// contacts whose role is role, ignoring case.
+func (p *People) RoleHolders(_ context.Context, role string) ([]string, error) {
+	a := conversation.Actor{}
+	var out []string
+	for _, c := range p.partnership {
+		a.Roles = []string{c.Role}
+		if id := PersonID(c.Email); a.Holds(role) && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
 // PartnershipPeople implements conversation.Directory.
 func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
 	out := make([]string, 0, len(p.partnership))
 	for _, c := range p.partnership {
-		out = append(out, PersonID(c.Email))
+		if c.Role != conversation.RoleConferenceChair {
+			out = append(out, PersonID(c.Email))
+		}
 	}
 	return out, nil
 }

@@ -94,7 +94,8 @@ func (r *Router) Report(ctx context.Context, actor string, period report.Period)
 }
 
 // BuildReport builds the partnership report for period from every stored
-// case, with the directory's agencies. Returns EINTERNAL on store failure.
+// case and every difference logged from conferences and reviews, with the
+// directory's agencies. Returns EINTERNAL on store failure.
 func BuildReport(ctx context.Context, store conversation.Store, e *conversation.Engine, people *People, period report.Period) (*report.Report, error) {
 	cases, err := store.ListCases(ctx, conversation.CaseFilter{})
 	if err != nil {
@@ -104,7 +105,13 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	for _, a := range people.Agencies() {
 		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
 	}
-	return report.Build(cases, e.Protocol, e.Calendar, agencies, period), nil
+	rep := report.Build(cases, e.Protocol, e.Calendar, agencies, period)
+	obs, err := e.Observations(ctx, period.From, period.To)
+	if err != nil {
+		return nil, err
+	}
+	rep.AddObservations(obs, e.Protocol)
+	return rep, nil
 }
 
 // reportCommand answers "report" (last month), "report YYYY" (the annual

@@ -249,6 +249,8 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return r.accessCommand(ctx, in.Actor, rest)
 	case "report":
 		return r.reportCommand(ctx, in.Actor, rest)
+	case "observe":
+		return r.observeCommand(ctx, in.Actor)
 	}
 	if v, ok := ParseVerb(word); ok {
 		if rest == "" {
@@ -321,6 +323,8 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		return r.sendChecked(ctx, in)
 	case in.FormKey == FormIntakeChange:
 		return r.changeAnswer(ctx, in)
+	case in.FormKey == conversation.FormObservation:
+		return r.observe(ctx, in)
 	case in.FormKey == FormProfile:
 		values := maps(in.Values)
 		if err := chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
@@ -546,6 +550,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		res, err = e.OfferMediation(ctx, cmd, val("text"))
 	case conversation.VerbClose:
 		res, err = e.Close(ctx, cmd, val("reason"))
+	case conversation.VerbDeepDive:
+		res, err = e.DecideDeepDive(ctx, cmd, val(conversation.FieldDeepDive), val("reason"))
 	default:
 		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
 	}
@@ -616,8 +622,15 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 				c.Raiser.Name, r.People.AgencyName(c.Raiser.Agency), r.Cards.Deadline(cur.AckDeadline)), "")
 			self = fmt.Sprintf("Case %s is open at %s. We've asked %s to acknowledge it by %s.", c.ID, stage, c.Respondent.Name, r.Cards.Deadline(cur.AckDeadline))
 		case conversation.EventSeriousConcern:
-			tell(partnership, true, "A serious concern has been logged with the partnership on this case.", "")
-			self += " The partnership has been told it is a serious concern."
+			r.seriousConcern(ctx, c, tell, &self)
+		case conversation.EventDeepDiveDecided:
+			who := actorName
+			if role := r.Cards.Protocol.SeriousConcernRole(); role != "" {
+				who = fmt.Sprintf("%s, %s,", actorName, role)
+			}
+			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
+			tell(heard, false, fmt.Sprintf("%s recorded the serious concern's deep-dive decision: %s.", who, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))), e.Text)
+			self = fmt.Sprintf("Your decision is on the record of %s: %s. The people on the case have been told.", c.ID, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"])))
 		case conversation.EventAcknowledged:
 			tell(cur.Raiser, false, actorName+" acknowledged this case.", "")
 			self = fmt.Sprintf("You acknowledged %s. The stage deadline is %s.", c.ID, r.Cards.Deadline(cur.Deadline))
@@ -701,4 +714,33 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		reply.self = Message{Kind: "notice", Tone: ToneSuccess, CaseID: c.ID, Title: c.ID + " · " + stage, Text: self, Buttons: r.Cards.Buttons(ctx, c, actor)}
 	}
 	return reply
+}
+
+// seriousConcern tells whoever a serious concern is logged with: the
+// protocol's serious-concern role, asked to decide on a deep dive, or the
+// whole partnership where the protocol names no role or nobody holds it.
+func (r *Router) seriousConcern(ctx context.Context, c *conversation.Case, tell func(ids []string, card bool, headline, quote string), self *string) {
+	holders, err := r.Engine.SeriousConcernHolders(ctx)
+	if err != nil {
+		r.Log.Error("find serious concern holders failed", "case", c.ID, "err", err)
+	}
+	role := r.Cards.Protocol.SeriousConcernRole()
+	if role == "" || !r.holdRole(ctx, holders, role) {
+		tell(holders, true, "A serious concern has been logged with the partnership on this case.", "")
+		*self += " The partnership has been told it is a serious concern."
+		return
+	}
+	tell(holders, true, fmt.Sprintf("A serious concern has been logged with you as %s. Please decide whether the issues need a broader deep dive and investigation, beyond this case.", role), "")
+	*self += fmt.Sprintf(" As a serious concern it has been logged with the %s, who will decide whether a broader deep dive is needed.", role)
+}
+
+// holdRole reports whether any of ids holds role.
+func (r *Router) holdRole(ctx context.Context, ids []string, role string) bool {
+	for _, id := range ids {
+		roles, err := r.People.Roles(ctx, id)
+		if err == nil && (conversation.Actor{Roles: roles}).Holds(role) {
+			return true
+		}
+	}
+	return false
 }

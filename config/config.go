@@ -135,6 +135,10 @@ type Calendar struct {
 type Directory struct {
 	Agencies         []Agency
 	PartnershipRoles []PartnershipRole
+	// ConferenceChairs are conference chairs and reviewing officers, who
+	// may log inter-agency differences seen in conferences and reviews
+	// (Protocol.Observations). They see no cases.
+	ConferenceChairs []Contact
 	// Demo is true when the file gave no directory and the built-in,
 	// clearly fictional example directory is in use.
 	Demo bool
@@ -306,9 +310,19 @@ func (c *Config) String() string {
 	}
 	line("protocol.reflection", strings.Join(checks, ", "))
 	if cf := c.Protocol.Conference; cf != nil {
-		line("protocol.conference", fmt.Sprintf("category %s: %q", cf.Category, cf.Guidance))
+		line("protocol.conference", fmt.Sprintf("category %s, answer %q: %q", cf.Category, cf.Answer, cf.Guidance))
 	} else {
 		line("protocol.conference", "(none: conference decisions go to the dissent procedure)")
+	}
+	if od := c.Protocol.Observations; od != nil {
+		line("protocol.observations", fmt.Sprintf("the %s's %s reports to %s", od.Service, od.Role, od.ReportTo))
+	} else {
+		line("protocol.observations", "(none: no log of differences seen in conferences and reviews)")
+	}
+	if sc := c.Protocol.SeriousConcern; sc != nil {
+		line("protocol.serious_concern", fmt.Sprintf("logged with %q, who decides on a deep dive", sc.Role))
+	} else {
+		line("protocol.serious_concern", "(none: serious concerns are logged with every partnership role)")
 	}
 	for i, s := range c.Protocol.Stages {
 		line(fmt.Sprintf("protocol.stages[%d]", i), fmt.Sprintf("%s %q (%s↔%s, %d days, urgent %d, ack %d)",
@@ -342,7 +356,7 @@ func (c *Config) String() string {
 	if c.Directory.Demo {
 		demo = " (built-in example)"
 	}
-	line("directory", fmt.Sprintf("%d agencies, %d partnership roles%s", len(c.Directory.Agencies), len(c.Directory.PartnershipRoles), demo))
+	line("directory", fmt.Sprintf("%d agencies, %d partnership roles, %d conference chairs%s", len(c.Directory.Agencies), len(c.Directory.PartnershipRoles), len(c.Directory.ConferenceChairs), demo))
 	line("store.driver", c.Store.Driver)
 	switch c.Store.Driver {
 	case DriverRedis:

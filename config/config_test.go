@@ -160,7 +160,7 @@ func TestPresets(t *testing.T) {
 				"Stage 3: Senior manager to senior manager", "Stage 4: Leader to leader"},
 			body: "Devon SCP Practice Development Group (PDG)", frontDoor: "0345 155 1071",
 			contact: "Devon SCP Manager", mediation: "restorative facilitator",
-			categoryKeys: []string{"threshold", "roles", "communication", "services", "plans", "step"},
+			categoryKeys: []string{"threshold", "roles", "communication", "services", "plans", "step", "conferences"},
 		},
 		{
 			key: "plymouth", name: "Case Resolution Protocol", partnership: "Plymouth Safeguarding Children Partnership",

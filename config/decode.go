@@ -556,6 +556,56 @@ func (d *nodeDecoder) conference(e entry, path string, p *conversation.Protocol)
 	p.Conference = &c
 }
 
+// seriousConcern decodes protocol.serious_concern: a null logs serious
+// concerns with every partnership role; a mapping (role, guidance) names
+// the role they go to, over the preset's choice.
+func (d *nodeDecoder) seriousConcern(e entry, path string, p *conversation.Protocol) {
+	if isNull(e.val) {
+		d.col.set(path, d.at(e.key))
+		p.SeriousConcern = nil
+		return
+	}
+	var c conversation.SeriousConcernRoute
+	if p.SeriousConcern != nil {
+		c = *p.SeriousConcern
+	}
+	keys, refused := known(seriousConcernKeys(&c))
+	cm := d.mapping(e.val, path, keys, refused)
+	if cm == nil {
+		return
+	}
+	d.fields(cm, path, seriousConcernKeys(&c)...)
+	if strings.TrimSpace(c.Role) == "" {
+		d.errorf(e.val, path+".role", "name the partnership role serious concerns are logged with, or set serious_concern to null")
+	}
+	p.SeriousConcern = &c
+}
+
+// observations decodes protocol.observations: a null turns the log of
+// observed differences off; a mapping (service, role, report_to) sets who
+// reports them and to whom, over the preset's choice.
+func (d *nodeDecoder) observations(e entry, path string, p *conversation.Protocol) {
+	if isNull(e.val) {
+		d.col.set(path, d.at(e.key))
+		p.Observations = nil
+		return
+	}
+	var o conversation.ObservedDifferences
+	if p.Observations != nil {
+		o = *p.Observations
+	}
+	keys, refused := known(observationKeys(&o))
+	om := d.mapping(e.val, path, keys, refused)
+	if om == nil {
+		return
+	}
+	d.fields(om, path, observationKeys(&o)...)
+	if strings.TrimSpace(o.Service) == "" || strings.TrimSpace(o.Role) == "" || strings.TrimSpace(o.ReportTo) == "" {
+		d.errorf(e.val, path, "give the service, the role and who they report to (report_to), or set observations to null")
+	}
+	p.Observations = &o
+}
+
 // closureDays decodes calendar.closure_days into f, for validation to place.
 func (d *nodeDecoder) closureDays(e entry, path string, f *fileSettings) {
 	items, ok := d.list(e, path)

@@ -108,11 +108,16 @@ func TestConferenceOverride(t *testing.T) {
 	if c := cfg.Protocol.Conference; c == nil || c.Category != "meetings" || c.Guidance != "Raise it here." {
 		t.Errorf("conference = %+v", c)
 	}
-	cfg, _ = mustLoad(t, Options{Path: writeFile(t, "partnership: rotherham\nprotocol:\n  conference: null\n")})
+	cfg, _ = mustLoad(t, Options{Path: writeFile(t, "partnership: rotherham\nprotocol:\n  conference: null\n  routes:\n    dissent_procedure: the area's Dissent Procedure\n")})
 	if cfg.Protocol.Conference != nil {
 		t.Errorf("conference: null left %+v", cfg.Protocol.Conference)
 	}
-	_, probs, err := Load(Options{Path: writeFile(t, "partnership: rotherham\nprotocol:\n  conference:\n    category: nowhere\n")})
+	// Sending conference decisions out needs somewhere named to send them.
+	_, probs, err := Load(Options{Path: writeFile(t, "partnership: devon\nprotocol:\n  conference: null\n")})
+	if err == nil || !hasProblem(probs, SeverityError, "protocol.routes.dissent_procedure: conference decisions lead out to the dissent procedure, which is not named") {
+		t.Errorf("err %v, problems:\n%s", err, probs)
+	}
+	_, probs, err = Load(Options{Path: writeFile(t, "partnership: rotherham\nprotocol:\n  conference:\n    category: nowhere\n")})
 	if err == nil || !hasProblem(probs, SeverityError, "protocol.conference.category: the conference category \"nowhere\" is not one of the categories") {
 		t.Errorf("err %v, problems:\n%s", err, probs)
 	}

@@ -91,6 +91,12 @@ func protocolKeys(p *conversation.Protocol) []field {
 		{key: "conference", typ: "mapping, or null", def: "(the preset's choice)", items: conferenceKeys(&conversation.Conference{}),
 			doc:   "when set, disagreements about child protection conference decisions are cases in this protocol, in this category; null sends them to the dissent procedure",
 			parse: func(d *nodeDecoder, e entry, at string) { d.conference(e, at, p) }},
+		{key: "serious_concern", typ: "mapping, or null", def: "(the preset's choice)", items: seriousConcernKeys(&conversation.SeriousConcernRoute{}),
+			doc:   "when set, a serious concern is logged at once with this partnership role, who records whether a broader deep dive is needed; null logs it with every partnership role",
+			parse: func(d *nodeDecoder, e entry, at string) { d.seriousConcern(e, at, p) }},
+		{key: "observations", typ: "mapping, or null", def: "(the preset's choice)", items: observationKeys(&conversation.ObservedDifferences{}),
+			doc:   "when set, the directory's conference_chairs can log inter-agency differences seen in conferences and reviews, counted in the partnership report; null turns it off",
+			parse: func(d *nodeDecoder, e entry, at string) { d.observations(e, at, p) }},
 		{key: "categories", typ: "list", def: "(the seven categories of the source protocols)",
 			doc:   "the kinds of disagreement people choose from; replaces the preset's whole list",
 			items: categoryKeys(&conversation.Category{}), parse: func(d *nodeDecoder, e entry, at string) { d.categories(e, at, p) }},
@@ -102,6 +108,22 @@ func conferenceKeys(c *conversation.Conference) []field {
 	return []field{
 		{key: "category", dst: &c.Category, doc: "the category such cases take; one of protocol.categories"},
 		{key: "guidance", dst: &c.Guidance, doc: "the guidance shown on them"},
+		{key: "answer", dst: &c.Answer, doc: "the intake's answer for such a decision, naming the meetings the protocol covers"},
+	}
+}
+
+func seriousConcernKeys(c *conversation.SeriousConcernRoute) []field {
+	return []field{
+		{key: "role", dst: &c.Role, doc: "the partnership role (as in directory.partnership_roles) told at once, who decides on a deep dive"},
+		{key: "guidance", dst: &c.Guidance, doc: "what the role decides, shown on its decision form"},
+	}
+}
+
+func observationKeys(o *conversation.ObservedDifferences) []field {
+	return []field{
+		{key: "service", dst: &o.Service, doc: "the service that reports them, such as the Conference and Reviewing Service"},
+		{key: "role", dst: &o.Role, doc: "who in it logs one, such as conference chair or reviewing officer"},
+		{key: "report_to", dst: &o.ReportTo, doc: "who they are reported to, such as the QA&P Sub Group"},
 	}
 }
 
@@ -185,6 +207,8 @@ func directoryKeys(dir *Directory) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.agencies(e, at, dir) }},
 		{key: "partnership_roles", typ: "list", doc: "the people who act for the partnership; they see every case",
 			items: partnershipRoleKeys(&PartnershipRole{}), parse: func(d *nodeDecoder, e entry, at string) { d.partnershipRoles(e, at, dir) }},
+		{key: "conference_chairs", typ: "list", doc: "conference chairs and reviewing officers, who may log inter-agency differences seen in conferences and reviews (protocol.observations); they see no cases",
+			items: contactKeys(&Contact{}), parse: func(d *nodeDecoder, e entry, at string) { dir.ConferenceChairs = d.contacts(e, at) }},
 	}
 }
 

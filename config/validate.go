@@ -133,6 +133,7 @@ func validateCalendar(cfg *Config, f *fileSettings, col *collector) {
 func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	if !f.directorySet {
 		col.warnAt("directory", "no directory is configured, so the built-in example directory (fictional agencies and example.org contacts) is used; list your agencies under directory.agencies")
+		cfg.AddDemoRoles()
 		return
 	}
 	if len(cfg.Directory.Agencies) == 0 {
@@ -160,6 +161,31 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	if len(cfg.Directory.PartnershipRoles) == 0 {
 		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
 	}
+	if od := cfg.Protocol.Observations; od != nil && len(cfg.Directory.ConferenceChairs) == 0 {
+		col.warnAt("directory.conference_chairs", "no conference chairs are listed, so nobody can log a difference seen in a conference or review for %s; list the %s's %ss", od.ReportTo, od.Service, od.Role)
+	}
+	if role := cfg.Protocol.SeriousConcernRole(); role != "" && !slices.ContainsFunc(cfg.Directory.PartnershipRoles, func(r PartnershipRole) bool {
+		return (conversation.Actor{Roles: []string{r.Role}}).Holds(role)
+	}) {
+		col.warnAt("directory.partnership_roles", "no partnership role is %q, so serious concerns go to every partnership role and nobody can record the deep-dive decision; give that role to the person who holds it", role)
+	}
+}
+
+// AddDemoRoles gives the built-in example directory an example holder of
+// each role the protocol names (its serious-concern role), so the console
+// shows the whole protocol out of the box. Load calls it; call it again
+// after changing the protocol of a loaded configuration. It does nothing to
+// a configured directory.
+func (cfg *Config) AddDemoRoles() {
+	if cfg.Directory.Demo && cfg.Protocol.Observations != nil && len(cfg.Directory.ConferenceChairs) == 0 {
+		cfg.Directory.ConferenceChairs = []Contact{{Name: "Conference Chair (example)", Email: "conference.chair@example.org"}}
+	}
+	role := cfg.Protocol.SeriousConcernRole()
+	if !cfg.Directory.Demo || role == "" || slices.ContainsFunc(cfg.Directory.PartnershipRoles, func(r PartnershipRole) bool { return r.Role == role }) {
+		return
+	}
+	cfg.Directory.PartnershipRoles = append(cfg.Directory.PartnershipRoles,
+		PartnershipRole{Name: "Serious Concern Chair (example)", Email: "serious.concern.chair@example.org", Role: role})
 }
 
 // ReachWays are the ways an agency's reach list may name.

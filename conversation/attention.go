@@ -30,7 +30,7 @@ func (a Attention) Label() string {
 
 // PartnershipAttention returns why an active case waits on the partnership,
 // or AttentionNone: a referral not yet accepted or returned, a serious
-// concern, a stage that has run past every reminder (the scheduler's stuck
+// concern with no deep-dive decision recorded, a stage that has run past every reminder (the scheduler's stuck
 // nudge was sent) with no mediation offered since, or mediation asked for
 // and not yet offered. Ended cases wait on nobody.
 func PartnershipAttention(c *Case) Attention {
@@ -41,8 +41,8 @@ func PartnershipAttention(c *Case) Attention {
 	if c.Status == StatusReferred && cur != nil && cur.Key == ReferralStageKey && !eventSince(c, cur, EventReferralAccepted) {
 		return AttentionReferral
 	}
-	if c.SeriousConcern {
-		return AttentionSerious
+	if c.SeriousConcern && c.DeepDive == "" {
+		return AttentionSerious // until the serious-concern role decides on a deep dive
 	}
 	offered := eventSince(c, cur, EventMediationOffered)
 	if cur != nil && !offered && stuckSince(c, cur) {

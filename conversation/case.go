@@ -73,6 +73,20 @@ type Reflection struct {
 	MotivationConsidered bool `json:"motivation_considered"` // personal motivation and over-identification considered
 }
 
+// Checked reports whether the checklist item with key (one of
+// ReflectionKeys) was ticked; false for an unknown key.
+func (r Reflection) Checked(key string) bool {
+	switch key {
+	case ReflectionDiscussedWithLead:
+		return r.DiscussedWithLead
+	case ReflectionChildBestInterest:
+		return r.ChildBestInterest
+	case ReflectionMotivationConsidered:
+		return r.MotivationConsidered
+	}
+	return false
+}
+
 // StageRecord is one stage a case has reached: who is involved on each side
 // and its clock.
 type StageRecord struct {
@@ -127,20 +141,28 @@ type Case struct {
 	Version     int64  `json:"version"` // incremented by the store on every write
 	Partnership string `json:"partnership"`
 
-	ChildRef       string       `json:"child_ref"` // agency case reference, never a child's name
-	Raiser         Party        `json:"raiser"`
-	Respondent     Party        `json:"respondent"`
-	Category       string       `json:"category"`
-	Decision       string       `json:"decision"`
-	Concern        string       `json:"concern"`
-	EvidenceKind   EvidenceKind `json:"evidence_kind"`
-	Evidence       string       `json:"evidence"`
-	OutcomeSought  string       `json:"outcome_sought"`
-	Urgency        Urgency      `json:"urgency"`
-	Reflection     Reflection   `json:"reflection"`
-	FamilyInformed bool         `json:"family_informed"`
-	CrossBorder    string       `json:"cross_border,omitempty"` // the other partnership, if any
-	SeriousConcern bool         `json:"serious_concern,omitempty"`
+	ChildRef      string       `json:"child_ref"` // agency case reference, never a child's name
+	Raiser        Party        `json:"raiser"`
+	Respondent    Party        `json:"respondent"`
+	Category      string       `json:"category"`
+	Decision      string       `json:"decision"`
+	Concern       string       `json:"concern"`
+	EvidenceKind  EvidenceKind `json:"evidence_kind"`
+	Evidence      string       `json:"evidence"`
+	OutcomeSought string       `json:"outcome_sought"`
+	Urgency       Urgency      `json:"urgency"`
+	Reflection    Reflection   `json:"reflection"`
+	// ReflectionAsked is the reflection checklist as the raiser was asked
+	// it, in the protocol's words at the time; empty for cases raised
+	// before it was kept.
+	ReflectionAsked []ReflectionCheck `json:"reflection_asked,omitempty"`
+	FamilyInformed  bool              `json:"family_informed"`
+	CrossBorder     string            `json:"cross_border,omitempty"` // the other partnership, if any
+	SeriousConcern  bool              `json:"serious_concern,omitempty"`
+	// DeepDive is the serious-concern role's decision on whether a broader
+	// deep dive is needed (DeepDiveNeeded or DeepDiveNotNeeded); empty
+	// until recorded.
+	DeepDive string `json:"deep_dive,omitempty"`
 
 	Status     Status        `json:"status"`
 	Stages     []StageRecord `json:"stages"` // every stage reached, the current one last
@@ -227,6 +249,7 @@ func (c *Case) Clone() *Case {
 		s.Respondent = slices.Clone(s.Respondent)
 		out.Stages[i] = s
 	}
+	out.ReflectionAsked = slices.Clone(c.ReflectionAsked)
 	if c.Resolution != nil {
 		r := *c.Resolution
 		r.Actions = slices.Clone(r.Actions)
@@ -266,6 +289,7 @@ const (
 	EventMediationRequested  EventKind = "mediation_requested"
 	EventMediationOffered    EventKind = "mediation_offered"
 	EventSeriousConcern      EventKind = "serious_concern_logged"
+	EventDeepDiveDecided     EventKind = "deep_dive_decided"
 	EventReassigned          EventKind = "reassigned"
 	EventDeadlineExtended    EventKind = "deadline_extended"
 	EventDeadlineMissed      EventKind = "deadline_missed"

@@ -74,6 +74,11 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 			return Actor{}, Internal("check safeguarding lead role", err)
 		}
 	}
+	if rd, ok := e.Directory.(RoleDirectory); ok && person != "" {
+		if a.Roles, err = rd.Roles(ctx, person); err != nil {
+			return Actor{}, Internal("check roles", err)
+		}
+	}
 	return a, nil
 }
 
@@ -281,26 +286,28 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	}
 	first := e.Protocol.Stages[0]
 	c := &Case{
-		ID:             id,
-		Partnership:    e.Protocol.Key,
-		ChildRef:       in.ChildRef,
-		Raiser:         Party{PersonID: raiser.ID, Name: raiser.Name, Agency: in.RaiserAgency},
-		Respondent:     Party{PersonID: respondent.ID, Name: respondent.Name, Agency: in.RespondentAgency},
-		Category:       in.Category,
-		Decision:       in.Decision,
-		Concern:        in.Concern,
-		EvidenceKind:   in.EvidenceKind,
-		Evidence:       in.Evidence,
-		OutcomeSought:  in.OutcomeSought,
-		Urgency:        in.Urgency,
-		Reflection:     in.Reflection,
-		FamilyInformed: in.FamilyInformed,
-		CrossBorder:    in.CrossBorder,
-		SeriousConcern: in.SeriousConcern,
-		Status:         StatusOpen,
-		Stages:         []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
-		CreatedAt:      now,
-		UpdatedAt:      now,
+		ID:            id,
+		Partnership:   e.Protocol.Key,
+		ChildRef:      in.ChildRef,
+		Raiser:        Party{PersonID: raiser.ID, Name: raiser.Name, Agency: in.RaiserAgency},
+		Respondent:    Party{PersonID: respondent.ID, Name: respondent.Name, Agency: in.RespondentAgency},
+		Category:      in.Category,
+		Decision:      in.Decision,
+		Concern:       in.Concern,
+		EvidenceKind:  in.EvidenceKind,
+		Evidence:      in.Evidence,
+		OutcomeSought: in.OutcomeSought,
+		Urgency:       in.Urgency,
+		Reflection:    in.Reflection,
+		// The checklist in the words the raiser answered, for the record.
+		ReflectionAsked: slices.Clone(e.Protocol.ReflectionChecks()),
+		FamilyInformed:  in.FamilyInformed,
+		CrossBorder:     in.CrossBorder,
+		SeriousConcern:  in.SeriousConcern,
+		Status:          StatusOpen,
+		Stages:          []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
+		CreatedAt:       now,
+		UpdatedAt:       now,
 	}
 	c.append(Event{Kind: EventRaised, At: now, Actor: actor, Side: SideRaiser, Stage: first.Key,
 		Fields: map[string]string{"category": in.Category, "urgency": string(in.Urgency)}})

@@ -338,11 +338,12 @@ func TestEscalateAsksForUnknownManagers(t *testing.T) {
 	}
 }
 
-// TestRoutesOutOfTheLadder: immediate risk, conference decisions and one's
+// TestRoutesOutOfTheLadder: immediate risk, conference decisions under a
+// protocol that sends them to its dissent procedure (Wiltshire's) and one's
 // own organisation open no case.
 func TestRoutesOutOfTheLadder(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, "", time.Time{})
+	f := newFixture(t, "wiltshire", time.Time{})
 	tests := []struct {
 		name string
 		edit func(*c.RaiseInput)
@@ -486,6 +487,63 @@ func TestNotesAndResponsesNeverConflict(t *testing.T) {
 			last := after.Events[len(after.Events)-1]
 			if last.Kind != tt.wantKind || res.Events[len(res.Events)-1].Kind != tt.wantKind {
 				t.Errorf("last event = %s, want the %s saved", last.Kind, tt.wantKind)
+			}
+		})
+	}
+}
+
+// TestConferenceDecisionsPerPreset: a child protection conference decision
+// leads out to the dissent procedure only under a protocol whose document
+// says so (Wiltshire 001: "Where your disagreement relates to a decision
+// made at a Child Protection Conference follow the Dissent Procedure").
+// Under every other preset it opens a case in the protocol's conference
+// category: Rotherham's names conferences in its scope, and Devon's
+// documents, Plymouth's tips and the generic preset name no dissent
+// procedure to send anyone to.
+func TestConferenceDecisionsPerPreset(t *testing.T) {
+	tests := []struct {
+		preset   string
+		route    c.RouteKind
+		category string
+	}{
+		{"wiltshire", c.RouteDissent, ""},
+		{"devon", "", "conferences"},
+		{"rotherham", "", "meetings"},
+		{"plymouth", "", "meetings"},
+		{"generic", "", "meetings"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.preset, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, tt.preset, time.Time{})
+			// Whichever answer the intake offered for a conference decision.
+			var about string
+			for _, fd := range c.IntakeForm(f.Engine.Protocol, nil).Fields {
+				if fd.Key == c.FieldAbout {
+					about = fd.Options[1].Value
+				}
+			}
+			in := bottest.Intake(f.respondent, "school", "csc")
+			in.About = about
+			in.Category = f.Engine.Protocol.Categories[0].Key
+			res, err := f.Engine.Raise(ctx, f.raiser, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Route != tt.route {
+				t.Fatalf("route = %q, want %q", res.Route, tt.route)
+			}
+			if tt.route != "" {
+				if res.Case != nil {
+					t.Errorf("a case was opened: %s", res.Case.ID)
+				}
+				return
+			}
+			if res.Case == nil || res.Case.Category != tt.category {
+				t.Fatalf("case = %+v, want one in category %q", res.Case, tt.category)
+			}
+			if f.Engine.Protocol.ConferenceGuidance(res.Case.Category) == "" {
+				t.Error("no conference guidance for the case")
 			}
 		})
 	}

@@ -186,7 +186,10 @@ func reflectionOptions(p *Protocol) []Option {
 func aboutOptions(p *Protocol) []Option {
 	conference := Option{Value: AboutCPConference, Label: "A decision made at a child protection conference"}
 	if p.Conference != nil {
-		conference = Option{Value: AboutConference, Label: "A decision made at a multi-agency meeting, such as a child protection conference or core group"}
+		conference = Option{Value: AboutConference, Label: DefaultConferenceAnswer}
+		if a := strings.TrimSpace(p.Conference.Answer); a != "" {
+			conference.Label = a
+		}
 	}
 	return []Option{
 		{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},

@@ -44,6 +44,7 @@ var eventLabels = map[EventKind]string{
 	EventMediationRequested:  "Mediation asked for",
 	EventMediationOffered:    "Mediation offered",
 	EventSeriousConcern:      "Serious concern logged with the partnership",
+	EventDeepDiveDecided:     "Deep-dive decision recorded",
 	EventReassigned:          "Handed over",
 	EventDeadlineExtended:    "Deadline extended",
 	EventDeadlineMissed:      "Deadline missed",

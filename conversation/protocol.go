@@ -103,6 +103,18 @@ type Protocol struct {
 	// conference decision leads out to Routes.DissentProcedure.
 	Conference *Conference `yaml:"conference,omitempty" json:"conference,omitempty"`
 
+	// SeriousConcern, when set, names the partnership role a serious
+	// concern is logged with at once and who decides whether a broader
+	// deep dive is needed (see SeriousConcernRoute). When nil, a serious
+	// concern is logged with every partnership role and no deep-dive
+	// decision is recorded.
+	SeriousConcern *SeriousConcernRoute `yaml:"serious_concern,omitempty" json:"serious_concern,omitempty"`
+
+	// Observations, when set, says who reports inter-agency differences
+	// seen in conferences and reviews, and to whom (see
+	// ObservedDifferences); nil when the document names no such report.
+	Observations *ObservedDifferences `yaml:"observations,omitempty" json:"observations,omitempty"`
+
 	// Guidance is the protocol's own advice to someone about to raise a
 	// disagreement, from its document, shown before the intake questions;
 	// empty shows none.
@@ -153,11 +165,19 @@ func (p *Protocol) ReflectionChecks() []ReflectionCheck {
 }
 
 // Conference is how a protocol that covers conference decisions handles
-// them: the category such cases take, and the guidance shown on them.
+// them: the category such cases take, the guidance shown on them, and the
+// intake's answer for them.
 type Conference struct {
 	Category string `yaml:"category" json:"category"`
 	Guidance string `yaml:"guidance" json:"guidance"`
+	// Answer words the intake's answer for such a decision, as the
+	// document names the meetings it covers; empty uses a general one.
+	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 }
+
+// DefaultConferenceAnswer is the intake's answer for a conference decision
+// under a protocol that keeps them inside and words none of its own.
+const DefaultConferenceAnswer = "A decision made at a child protection conference or another multi-agency meeting"
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.
 const ReferralStageKey = "partnership"
@@ -270,6 +290,9 @@ func (p *Protocol) Validate() error {
 	}
 	if p.Conference != nil && p.CategoryName(p.Conference.Category) == p.Conference.Category {
 		fe.Add("conference.category", fmt.Sprintf("the conference category %q is not one of the categories", p.Conference.Category))
+	}
+	if p.Conference == nil && strings.TrimSpace(p.Routes.DissentProcedure) == "" {
+		fe.Add("routes.dissent_procedure", "conference decisions lead out to the dissent procedure, which is not named: name it, or set conference to keep them inside the protocol")
 	}
 	return fe.Err()
 }

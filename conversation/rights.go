@@ -26,13 +26,16 @@ const (
 	VerbReturnReferral Verb = "return_referral"
 	VerbOfferMediation Verb = "offer_mediation"
 	VerbClose          Verb = "close"
+	// VerbDeepDive records the serious-concern role's decision on whether
+	// a broader deep dive is needed (see DecideDeepDive).
+	VerbDeepDive Verb = "deep_dive"
 )
 
 // Verbs lists every verb in the order buttons should appear.
 var Verbs = []Verb{
 	VerbAcknowledge, VerbRespond, VerbPropose, VerbConfirm, VerbDispute, VerbEscalate,
 	VerbMediation, VerbRefer, VerbExtend, VerbNote, VerbReassign, VerbWithdraw,
-	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose,
+	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose, VerbDeepDive,
 }
 
 // Appends reports whether v only adds to the timeline (a note or a
@@ -49,7 +52,7 @@ var doneBy = map[Verb]EventKind{
 	VerbConfirm: EventResolutionConfirmed, VerbDispute: EventResolutionDisputed, VerbWithdraw: EventWithdrawn,
 	VerbRefer: EventReferred, VerbMediation: EventMediationRequested, VerbExtend: EventDeadlineExtended,
 	VerbReassign: EventReassigned, VerbAcceptReferral: EventReferralAccepted, VerbReturnReferral: EventReferralReturned,
-	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed,
+	VerbOfferMediation: EventMediationOffered, VerbClose: EventClosed, VerbDeepDive: EventDeepDiveDecided,
 }
 
 // DoneSince returns the latest event by which someone already took step v
@@ -76,6 +79,7 @@ type Actor struct {
 	ID          string
 	Partnership bool
 	LeadOf      []string // agency keys
+	Roles       []string // the named roles they hold (see RoleDirectory)
 }
 
 // noCase is the answer for a case id a person cannot reach: one that does
@@ -133,6 +137,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return Errorf(EINVALID, "Please acknowledge this stage first. You can then take it further if it needs to go further.")
 		}
 		return nil
+	}
+	// The serious-concern role decides on a deep dive whatever stage the
+	// case has reached: the decision is about the issues beyond it.
+	if v == VerbDeepDive {
+		return p.allowDeepDive(c, a)
 	}
 	if !c.Status.Active() && v != VerbNote {
 		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)

@@ -121,6 +121,21 @@ func goldenDocs(t *testing.T) map[string]any {
 	docs["modal_route"] = renderInfoModal("Raise a disagreement", k.Route(conversation.RouteImmediateRisk))
 	docs["modal_case"] = renderInfoModal(c.ID, fullCase(k.Card(ctx, c, joID, "")), k.Timeline(ctx, c))
 	docs["modal_case_long"] = renderInfoModal(cl.ID, fullCase(envL.Router.Cards.Card(ctx, cl, joL, "")), envL.Router.Cards.Timeline(ctx, cl))
+	// The Chair of the WSCB QA&P Sub Group's card for a serious concern,
+	// and the deep-dive decision form.
+	envS, cs, chairCard := bottest.SeriousConcern(t)
+	docs["card_serious_concern_chair"] = msg(chairCard)
+	dd := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
+	docs["modal_deep_dive"] = renderForm(bot.Message{Kind: "form", Form: dd, Text: dd.Intro, FormCase: cs.ID, FormVersion: cs.Version},
+		formMeta{Form: dd.Key, Case: cs.ID, Version: cs.Version}, none)
+	// A conference chair's form for a difference seen in a conference or
+	// review, and what logging one says.
+	ob := envS.Router.ObservationForm()
+	docs["modal_observation"] = renderForm(bot.Message{Kind: "form", Form: ob, Text: ob.Intro}, formMeta{Form: ob.Key}, none)
+	logged := envS.Router.Handle(ctx, bot.Inbound{Actor: "conference.chair@example.org", FormKey: conversation.FormObservation, Values: map[string]string{
+		conversation.FieldObservedAgencyA: "police", conversation.FieldObservedAgencyB: "csc", conversation.FieldObservedMeeting: conversation.MeetingConference,
+		conversation.FieldCategory: "threshold", conversation.FieldObservedText: "Apart on whether the threshold for a plan was met."}})
+	docs["observation_logged"] = msg(logged.Messages[0])
 	docs["home"] = renderHome(
 		[]homeCase{{c.ID, "Professional to professional · Riverside Primary School (example) and Children's Social Care (example) · ref CSC-204913\nDue Mon 30 Nov, 17:00 (5 working days left)"}},
 		nil, []homeCase{{"CR-2026-0002", "resolved · ref CSC-1 · Tue 24 Nov, 10:00"}}, "/resolve")

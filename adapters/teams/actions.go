@@ -334,6 +334,8 @@ func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.For
 		return a.router.IntakeForm(ctx, in.Actor)
 	case in.FormKey == bot.FormProfile:
 		return a.router.ProfileForm(ctx, in.Actor)
+	case in.FormKey == conversation.FormObservation:
+		return a.router.ObservationForm()
 	case strings.HasPrefix(in.FormKey, bot.ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, bot.ActionFormPrefix))
 		if f := bot.ActionForm(a.router.Engine.Protocol, v); f != nil {

@@ -72,6 +72,12 @@ func TestGoldenCards(t *testing.T) {
 	if check == nil {
 		t.Fatalf("no answers to check: %+v", checked.Messages)
 	}
+	envS, cs, chairCard := bottest.SeriousConcern(t)
+	deepDive := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
+	observe := envS.Router.ObservationForm()
+	logged := envS.Router.Handle(ctx, bot.Inbound{Actor: "conference.chair@example.org", FormKey: conversation.FormObservation, Values: map[string]string{
+		conversation.FieldObservedAgencyA: "police", conversation.FieldObservedAgencyB: "csc", conversation.FieldObservedMeeting: conversation.MeetingConference,
+		conversation.FieldCategory: "threshold", conversation.FieldObservedText: "Apart on whether the threshold for a plan was met."}})
 	tests := []struct {
 		name string
 		msg  bot.Message
@@ -85,6 +91,10 @@ func TestGoldenCards(t *testing.T) {
 		{"profile_form", bot.Message{Kind: "form", Title: profile.Title, Text: profile.Intro, Form: profile}, nil},
 		{"check_your_answers", *check, nil},
 		{"route_immediate_risk", env.Router.Cards.Route(conversation.RouteImmediateRisk), nil},
+		{"serious_concern_chair", chairCard, nil},
+		{"observation_form", bot.Message{Kind: "form", Title: observe.Title, Text: observe.Intro, Form: observe}, nil},
+		{"observation_logged", logged.Messages[0], nil},
+		{"deep_dive_form", bot.Message{Kind: "form", Title: deepDive.Title, Text: deepDive.Intro, Form: deepDive, FormCase: cs.ID, FormVersion: cs.Version}, nil},
 		{"unreached", UnreachedNotice("Jo Nobody"), nil},
 	}
 	for _, tc := range tests {

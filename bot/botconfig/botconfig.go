@@ -11,7 +11,8 @@ import (
 
 // Directory turns the configured directory into the agencies
 // (with their escalation contacts per tier and safeguarding leads) and the
-// partnership contacts that bot.NewPeople takes.
+// partnership contacts that bot.NewPeople takes, the conference chairs
+// among them with the role conversation.RoleConferenceChair.
 func Directory(d config.Directory) (agencies []bot.Agency, partnership []bot.Contact) {
 	agencies = make([]bot.Agency, 0, len(d.Agencies))
 	for _, a := range d.Agencies {
@@ -31,6 +32,11 @@ func Directory(d config.Directory) (agencies []bot.Agency, partnership []bot.Con
 	partnership = make([]bot.Contact, 0, len(d.PartnershipRoles))
 	for _, r := range d.PartnershipRoles {
 		partnership = append(partnership, bot.Contact{Name: r.Name, Email: r.Email, Role: r.Role})
+	}
+	// Conference chairs and reviewing officers travel with the partnership
+	// contacts under their own role, which sees no case (bot.People).
+	for _, c := range d.ConferenceChairs {
+		partnership = append(partnership, bot.Contact{Name: c.Name, Email: c.Email, Role: conversation.RoleConferenceChair})
 	}
 	return agencies, partnership
 }

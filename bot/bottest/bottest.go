@@ -181,6 +181,7 @@ func New(tb testing.TB, opts Options) *Env {
 			p.Routes.FrontDoor = "the local front door"
 		}
 		cfg.Protocol = p
+		cfg.AddDemoRoles()
 	}
 	if opts.Configure != nil {
 		opts.Configure(cfg)

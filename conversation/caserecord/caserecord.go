@@ -124,16 +124,22 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		{evidence, c.Evidence},
 		{"What would resolve it", c.OutcomeSought},
 		{"Urgency", c.Urgency.Label()},
-		{"Discussed with a safeguarding lead or manager", yes(c.Reflection.DiscussedWithLead)},
-		{"Child's best interest drives it", yes(c.Reflection.ChildBestInterest)},
-		{"Motivation and over-identification considered", yes(c.Reflection.MotivationConsidered)},
-		{"Family told of the disagreement", yes(c.FamilyInformed)},
 	}
+	// The reflection checklist in the words the raiser answered: kept on
+	// the case, or the protocol's for a case raised before they were.
+	asked := c.ReflectionAsked
+	if len(asked) == 0 {
+		asked = p.ReflectionChecks()
+	}
+	for _, rc := range asked {
+		r.Summary = append(r.Summary, Line{"Before raising it, I have " + rc.Label, yes(c.Reflection.Checked(rc.Key))})
+	}
+	r.Summary = append(r.Summary, Line{"Family told of the disagreement", yes(c.FamilyInformed)})
 	if c.CrossBorder != "" {
 		r.Summary = append(r.Summary, Line{conversation.CrossBorderLabel, p.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		r.Summary = append(r.Summary, Line{"Serious concern", "Logged with the partnership"})
+		r.Summary = append(r.Summary, Line{"Serious concern", p.SeriousConcernNote(c)})
 	}
 	for _, s := range c.Stages {
 		ack := ""
@@ -230,6 +236,8 @@ func eventName(e conversation.Event, p *conversation.Protocol) string {
 		case "no":
 			s += " (supervision not yet sought)"
 		}
+	case conversation.EventDeepDiveDecided:
+		s += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventNudged:
 		if n := e.Fields["nudge"]; n != "" {
 			s += " (" + conversation.NudgeKind(n).Label() + ")"

@@ -220,3 +220,63 @@ func pdfText(t *testing.T, r *caserecord.Record) string {
 	}
 	return strings.Join(strings.Fields(text), " ")
 }
+
+// TestReflectionInTheProtocolsWords: the record shows the reflection
+// checklist in the words of the case's protocol, the ones the raiser
+// answered, with each answer; a checklist reworded since does not change
+// what the record says they were asked.
+func TestReflectionInTheProtocolsWords(t *testing.T) {
+	tests := []struct {
+		preset string
+		want   []string // "label: answer", as the record's summary shows them
+	}{
+		{"devon", []string{
+			"Before raising it, I have discussed and reflected on it with my safeguarding lead or manager: Yes",
+			"Before raising it, I have checked that only the child's best interest drives this: No",
+			"Before raising it, I have reflected on any personal distress, impact, over-identification, trauma and unconscious motivation that might be affecting my practice: Yes",
+		}},
+		{"wiltshire", []string{
+			"Before raising it, I have thought it through with my safeguarding lead: Yes",
+			"Before raising it, I have checked that only the child's best interest drives this: No",
+			"Before raising it, I have considered any personal motivation, and any over-identification with one family member at the expense of another: Yes",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.preset, func(t *testing.T) {
+			ctx := context.Background()
+			env := bottest.New(t, bottest.Options{Preset: tt.preset})
+			sam := env.Person(t, "sam.patel@school.example.org", "Sam Patel", "school", "")
+			priya := env.Person(t, "priya.shah@csc.example.org", "Priya Shah", "csc", "")
+			in := bottest.Intake(priya, "school", "csc")
+			in.Reflection = conversation.Reflection{DiscussedWithLead: true, MotivationConsidered: true}
+			res, err := env.Engine.Raise(ctx, sam, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The partnership rewords its checklist after the case was raised.
+			p := *env.Engine.Protocol
+			p.Reflection = []conversation.ReflectionCheck{{Key: conversation.ReflectionDiscussedWithLead, Label: "reworded later"}}
+			r := caserecord.Build(res.Case, nil, &p, namer{env}, bottest.London, sam, env.Clock.Now())
+			var got []string
+			for _, l := range r.Summary {
+				if strings.HasPrefix(l.Label, "Before raising it") {
+					got = append(got, l.Label+": "+l.Value)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("reflection lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			text := pdfText(t, r)
+			md := r.Markdown()
+			for _, w := range tt.want {
+				label, _, _ := strings.Cut(w, ": ")
+				if !strings.Contains(text, label) || !strings.Contains(md, label) {
+					t.Errorf("the PDF or Markdown lacks %q", label)
+				}
+			}
+			if strings.Contains(md, "Motivation and over-identification considered") {
+				t.Error("the record still shows the fixed wording")
+			}
+		})
+	}
+}

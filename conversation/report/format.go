@@ -131,6 +131,9 @@ func (r *Report) Text() string {
 	if len(pairs) > 0 {
 		fmt.Fprintf(&b, "• Most disagreements: %s\n", strings.Join(pairs, "; "))
 	}
+	if ob := r.Observed; ob != nil {
+		fmt.Fprintf(&b, "• %s: %s\n", ob.title(), strings.Join(r.observedLines(), ". "))
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {
@@ -156,12 +159,19 @@ type totalRow struct {
 // totalRows pairs each headline count with the previous period's.
 func (r *Report) totalRows() []totalRow {
 	t, p := r.Totals, r.Previous
-	return []totalRow{
+	rows := []totalRow{
 		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
 		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
 		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
 		{"Serious concerns logged", t.SeriousConcerns, p.SeriousConcerns},
 	}
+	// Deep-dive decisions, under a protocol whose serious-concern role
+	// makes them (or where some were made).
+	if r.DeepDiveRole != "" || t.DeepDives+t.NoDeepDives+p.DeepDives+p.NoDeepDives > 0 {
+		rows = append(rows, totalRow{"Serious concerns: deep dive needed", t.DeepDives, p.DeepDives},
+			totalRow{"Serious concerns: no deep dive needed", t.NoDeepDives, p.NoDeepDives})
+	}
+	return rows
 }
 
 // Headlines returns the report's totals as lines, "Raised: 4 (previous
@@ -213,6 +223,12 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "| %s | %s | %d |\n", r.AgencyName(pr.Raiser), r.AgencyName(pr.Respondent), pr.N)
 		}
 	}
+	if ob := r.Observed; ob != nil {
+		fmt.Fprintf(&b, "\n## %s\n\n", ob.title())
+		for _, l := range r.observedLines() {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {
@@ -248,7 +264,7 @@ func (r *Report) CSV() ([]byte, error) {
 			n int
 		}{{"raised", t.Raised}, {"resolved", t.Resolved}, {"withdrawn", t.Withdrawn}, {"open", t.Open},
 			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals},
-			{"serious_concerns", t.SeriousConcerns}} {
+			{"serious_concerns", t.SeriousConcerns}, {"deep_dives_needed", t.DeepDives}, {"deep_dives_not_needed", t.NoDeepDives}} {
 			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
 		}
 	}
@@ -276,6 +292,7 @@ func (r *Report) CSV() ([]byte, error) {
 			rows = append(rows, []string{"month_highest_stage", m.Month + ":" + c.Key, c.Label, strconv.Itoa(c.N)})
 		}
 	}
+	rows = append(rows, r.observedCSV()...)
 	if err := w.WriteAll(rows); err != nil {
 		return nil, fmt.Errorf("write csv: %w", err)
 	}

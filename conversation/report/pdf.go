@@ -92,6 +92,9 @@ func (r *Report) PDF() ([]byte, error) {
 		pairs = append(pairs, fmt.Sprintf("%s about %s: %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
 	}
 	section("Who raised disagreements with whom", pairs)
+	if ob := r.Observed; ob != nil {
+		section(ob.title(), r.observedLines())
+	}
 	if len(r.NoChallengeFrom) > 0 {
 		names := make([]string, 0, len(r.NoChallengeFrom))
 		for _, c := range r.NoChallengeFrom {

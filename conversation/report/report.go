@@ -76,6 +76,10 @@ type Totals struct {
 	Mediation       int `json:"mediation"`        // mediation asked for or offered in the period
 	Referrals       int `json:"referrals"`        // formal referrals to the partnership in the period
 	SeriousConcerns int `json:"serious_concerns"` // serious concerns logged with the partnership in the period
+	// DeepDives and NoDeepDives count the serious-concern role's decisions
+	// in the period that a broader deep dive is, or is not, needed.
+	DeepDives   int `json:"deep_dives_needed"`
+	NoDeepDives int `json:"deep_dives_not_needed"`
 }
 
 // Duration summarises working days from raising to confirmed resolution.
@@ -111,7 +115,14 @@ type Report struct {
 	MissedByStage   []Count       `json:"deadlines_missed_by_stage"`
 	ByMonth         []MonthStages `json:"by_month"`
 	NoChallengeFrom []Count       `json:"no_challenge_from"` // agencies in the directory that raised none (N is 0)
-	agencies        map[string]string
+	// Observed counts the differences conference chairs and reviewing
+	// officers logged in the period; nil under a protocol with no such
+	// report when none were logged (see AddObservations).
+	Observed *Observed `json:"observed_differences,omitempty"`
+	// DeepDiveRole is the protocol's serious-concern role, whose deep-dive
+	// decisions the totals count; empty when the protocol names none.
+	DeepDiveRole string `json:"deep_dive_role,omitempty"`
+	agencies     map[string]string
 }
 
 // Agency is a directory agency, for names and the low-challenge warning.
@@ -128,6 +139,7 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 	if period.IsYear() {
 		r.TabledWith = proto.AnnualReportTo
 	}
+	r.DeepDiveRole = proto.SeriousConcernRole()
 	for _, a := range agencies {
 		r.agencies[a.Key] = a.Name
 	}
@@ -317,6 +329,13 @@ func totals(cases []*conversation.Case, p Period) Totals {
 				t.Referrals++
 			case conversation.EventSeriousConcern:
 				t.SeriousConcerns++
+			case conversation.EventDeepDiveDecided:
+				switch e.Fields["decision"] {
+				case conversation.DeepDiveNeeded:
+					t.DeepDives++
+				case conversation.DeepDiveNotNeeded:
+					t.NoDeepDives++
+				}
 			}
 		}
 		if c.SeriousConcern && !hasEvent(c, conversation.EventSeriousConcern) && p.Contains(c.CreatedAt) {

@@ -94,6 +94,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("DeleteExpiredDrafts", func(t *testing.T) { testDeleteExpiredDrafts(t, open) })
 	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("Observations", func(t *testing.T) { testObservations(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000
