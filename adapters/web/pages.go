@@ -250,7 +250,9 @@ func (s *Server) showReply(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 // raisePage asks the intake questions; someone whose profile lacks their
-// agency is asked for it first, as in chat.
+// agency is asked for it first, as in chat. With ?change=KEY it shows the
+// form again from the kept answers to change one of them (from the check
+// your answers page). It changes nothing.
 func (s *Server) raisePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
 	if s.needsProfile(r, sess) {
@@ -258,12 +260,89 @@ func (s *Server) raisePage(w http.ResponseWriter, r *http.Request, sess *session
 		http.Redirect(w, r, "/web/profile?next=/web/raise", http.StatusSeeOther)
 		return
 	}
+	if key := r.URL.Query().Get("change"); key != "" {
+		reply := s.opts.Router.Handle(ctx, bot.ChangeChecked(sess.Person, key))
+		if m := formOf(reply.Messages); m != nil {
+			s.showIntake(w, r, sess, http.StatusOK, *m)
+			return
+		}
+		s.showReply(w, r, sess, reply)
+		return
+	}
 	f := s.opts.Router.IntakeForm(ctx, sess.Person)
 	var values map[string]string
 	if d, err := s.opts.Router.Draft(ctx, sess.Person); err == nil {
 		values = d.Values
 	}
-	s.showForm(w, r, sess, http.StatusOK, f, "/web/raise", "Raise the disagreement", values, nil)
+	s.showForm(w, r, sess, http.StatusOK, f, "/web/raise", bot.SubmitLabel(bot.FormIntake), values, nil)
+}
+
+// formOf returns the form message among msgs, or nil.
+func formOf(msgs []bot.Message) *bot.Message {
+	for i := range msgs {
+		if msgs[i].Kind == "form" && msgs[i].Form != nil {
+			return &msgs[i]
+		}
+	}
+	return nil
+}
+
+// showIntake renders the intake form the router sent back (to change an
+// answer, or with the problems found when sending), its answers in place
+// and the question to change focused.
+func (s *Server) showIntake(w http.ResponseWriter, r *http.Request, sess *session, status int, m bot.Message) {
+	fv := viewForm(m.Form, nil, m.Errors)
+	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = "/web/raise", sess.CSRF, bot.SubmitLabel(bot.FormIntake), Prefix
+	fv.Intro = append(paragraphs(m.Text), fv.Intro...)
+	fv.People = s.suggestions(r, sess, m.Form)
+	for i := range fv.Fields {
+		fv.Fields[i].Autofocus = fv.Fields[i].Key == m.Focus
+	}
+	p := s.signedInPage(r, sess, m.Form.Title, stepData{Form: &fv})
+	if len(m.Errors) > 0 {
+		p.Errors = summaryErrors(m.Form, m.Errors, "")
+	}
+	s.render(w, r, status, "step", p)
+}
+
+// checkData is the check your answers page.
+type checkData struct {
+	Paras   []string
+	Answers []bot.Answer
+	Digest  string
+}
+
+// showCheck shows the intake's answers back before they are sent.
+func (s *Server) showCheck(w http.ResponseWriter, r *http.Request, sess *session, m bot.Message) {
+	d := checkData{Paras: paragraphs(m.Text), Answers: m.Check.Answers, Digest: m.Check.Digest}
+	s.render(w, r, http.StatusOK, "check", s.signedInPage(r, sess, "Check your answers", d))
+}
+
+// raiseSend sends the checked answers through the router, which opens the
+// case from the kept draft.
+func (s *Server) raiseSend(w http.ResponseWriter, r *http.Request, sess *session) {
+	reply := s.opts.Router.Handle(r.Context(), bot.Inbound{Actor: sess.Person, FormKey: bot.FormIntakeSend,
+		Values: map[string]string{bot.CheckDigest: r.PostFormValue("digest")}})
+	s.raised(w, r, sess, reply)
+}
+
+// raised answers what the router said to an intake or its sending: the
+// new case, the answers to check, the form with what to fix, or a route
+// out of the process.
+func (s *Server) raised(w http.ResponseWriter, r *http.Request, sess *session, reply bot.Reply) {
+	switch {
+	case reply.Step != nil:
+		s.done(w, r, sess, bot.Reply{Messages: []bot.Message{{Text: "Your disagreement is raised as case " + reply.Step.ID + ". We have asked the other side to acknowledge it."}}},
+			"/web/cases/"+reply.Step.ID)
+	case bot.CheckOf(reply.Messages) != nil:
+		s.showCheck(w, r, sess, *bot.CheckOf(reply.Messages))
+	case formOf(reply.Messages) != nil && formOf(reply.Messages).Form.Key == bot.FormProfile:
+		http.Redirect(w, r, "/web/profile?next=/web/raise", http.StatusSeeOther)
+	case formOf(reply.Messages) != nil:
+		s.showIntake(w, r, sess, http.StatusBadRequest, *formOf(reply.Messages))
+	default:
+		s.showReply(w, r, sess, reply)
+	}
 }
 
 // needsProfile reports whether the person must give their agency before
@@ -292,23 +371,19 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, sess *session,
 	s.render(w, r, status, "step", p)
 }
 
-// raisePost raises the disagreement through the router.
+// raisePost checks the intake's answers through the router: a complete
+// set is kept as a draft and shown back to check; problems come back on
+// their questions with every answer in place.
 func (s *Server) raisePost(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
 	f := s.opts.Router.IntakeForm(ctx, sess.Person)
 	values := formValues(r, f)
 	reply := s.opts.Router.Handle(ctx, bot.Inbound{Actor: sess.Person, FormKey: bot.FormIntake, Values: values})
-	switch {
-	case reply.Step != nil:
-		s.done(w, r, sess, bot.Reply{Messages: []bot.Message{{Text: "Your disagreement is raised as case " + reply.Step.ID + ". We have asked the other side to acknowledge it."}}},
-			"/web/cases/"+reply.Step.ID)
-	case len(reply.Errors) > 0:
-		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/raise", "Raise the disagreement", values, reply.Errors)
-	case len(reply.Messages) == 1 && reply.Messages[0].Kind == "form":
-		http.Redirect(w, r, "/web/profile?next=/web/raise", http.StatusSeeOther)
-	default:
-		s.showReply(w, r, sess, reply)
+	if len(reply.Errors) > 0 && formOf(reply.Messages) == nil {
+		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/raise", bot.SubmitLabel(bot.FormIntake), values, reply.Errors)
+		return
 	}
+	s.raised(w, r, sess, reply)
 }
 
 // profilePage asks the profile questions.

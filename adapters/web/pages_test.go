@@ -58,7 +58,19 @@ func TestProfileAndRaiseOnTheWeb(t *testing.T) {
 	gp.get("/web/raise")
 	gp.submit("/web/raise", urgent).expect(http.StatusOK, "Please act now")
 	gp.get("/web/raise")
-	gp.submit("/web/raise", answers).expect(http.StatusOK, "Your disagreement is raised as case CR-2026-0002", "NHS-99812")
+	gp.submit("/web/raise", answers).expect(http.StatusOK, "Check your answers before sending", "NHS-99812", "Sam Patel ("+samEmail+")",
+		`href="/web/raise?change=child_ref"`)
+	if cs, _ := w.env.Store.ListCases(context.Background(), conversation.CaseFilter{}); len(cs) != 1 {
+		t.Fatalf("checking the answers opened a case: %d cases", len(cs))
+	}
+	// Change one answer: the form comes back with every answer in place
+	// and the focus on that question.
+	gp.get("/web/raise?change=child_ref").expect(http.StatusOK, `value="NHS-99812" autofocus`, "Repeated injuries noted")
+	answers.Set("child_ref", "NHS-99813")
+	gp.submit("/web/raise", answers).expect(http.StatusOK, "Check your answers before sending", "NHS-99813")
+	digest := hiddenValue(t, gp.body, "digest")
+	gp.submit("/web/raise/send", url.Values{"digest": {"stale"}}).expect(http.StatusOK, "Your answers changed after they were shown")
+	gp.submit("/web/raise/send", url.Values{"digest": {digest}}).expect(http.StatusOK, "Your disagreement is raised as case CR-2026-0002", "NHS-99813")
 	if !strings.HasSuffix(gp.url, "/web/cases/CR-2026-0002") {
 		t.Fatalf("after raising the GP is at %s", gp.url)
 	}

@@ -204,6 +204,9 @@ type fieldView struct {
 	Value    string
 	Error    string
 	Rows     int
+	// Autofocus puts the focus on the field when the page opens (the
+	// answer the person came back to change).
+	Autofocus bool
 }
 
 // optionView is one choice.

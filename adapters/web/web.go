@@ -129,6 +129,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /web/cases/{id}/{verb}", s.signedIn(s.stepPost))
 	m.HandleFunc("GET /web/raise", s.signedIn(s.raisePage))
 	m.HandleFunc("POST /web/raise", s.signedIn(s.raisePost))
+	m.HandleFunc("POST /web/raise/send", s.signedIn(s.raiseSend))
 	m.HandleFunc("GET /web/profile", s.signedIn(s.profilePage))
 	m.HandleFunc("POST /web/profile", s.signedIn(s.profilePost))
 	m.HandleFunc("/web/", s.notFound)
