@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -68,6 +69,28 @@ func UnreachedByEmailNotice(caseID, names string) Message {
 	m.Text = "I couldn't reach " + names + " on Teams, on Slack or by email" + about + ", so they haven't seen this yet. " +
 		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
 		"check the address with them, and record that you did with a note on the case (Add note)."
+	return m
+}
+
+// unreachedByEmail is UnreachedByEmailNotice naming only the ways this
+// bot has (the console and a partnership without Teams have no Teams to
+// have tried), in the order "on Teams, on Slack or by email".
+func (d *Dispatcher) unreachedByEmail(caseID, names string) Message {
+	m := UnreachedByEmailNotice(caseID, names)
+	var ways []string
+	for _, w := range []struct{ platform, words string }{{"teams", "on Teams"}, {"slack", "on Slack"}, {EmailPlatform, "by email"}} {
+		if _, ok := d.senders[w.platform]; ok {
+			ways = append(ways, w.words)
+		}
+	}
+	if len(ways) == 0 || len(ways) == 3 {
+		return m
+	}
+	said := ways[len(ways)-1]
+	if len(ways) > 1 {
+		said = strings.Join(ways[:len(ways)-1], ", ") + " or " + said
+	}
+	m.Text = strings.Replace(m.Text, "on Teams, on Slack or by email", said, 1)
 	return m
 }
 

@@ -370,7 +370,7 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 	}
 	names := w.Router.People.Names(ctx, e.Unreached)
 	if w.Dispatcher.Emails() {
-		return w.Dispatcher.deliver(ctx, per, UnreachedByEmailNotice(e.CaseID, names))
+		return w.Dispatcher.deliver(ctx, per, w.Dispatcher.unreachedByEmail(e.CaseID, names))
 	}
 	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, names))
 }

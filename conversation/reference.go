@@ -159,7 +159,8 @@ var referenceWords = map[string]bool{
 // in any common form (it may be a date of birth); a postcode; an address;
 // a phone number. With rf (the formats of the reference's agency), v must
 // then match one of its patterns. Without, v must carry at least three
-// digits and no word that reads as a name: two or more words of letters, a
+// digits and no word that reads as a name (letters written against digits
+// are a word of their own): two or more words of letters, a
 // capitalised word, or a word of five letters or more, other than known
 // reference words such as "Ref" or "MOSAIC" and short capitals (agency
 // prefixes such as CSC, LCS, ECM or NE).
@@ -301,7 +302,9 @@ func plausibleYear(y int) bool { return y >= 1990 && y <= 2099 }
 
 // nameIn reports whether v has a word that reads as a person's name.
 func nameIn(v string) bool {
-	words := strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	// Letters and digits written together ("Oliver2019") are read as
+	// separate words, so a name cannot hide by touching a number.
+	words := strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) })
 	plain := 0 // alphabetic words that are not reference words
 	for _, w := range words {
 		if !isAlpha(w) || referenceWords[strings.ToLower(w)] {

@@ -13,6 +13,7 @@ func TestCheckReferenceAcceptsAgencyReferences(t *testing.T) {
 		"SCH-0042", "CRN 12/3456/26", "EHM-778812", "CAMHS 40021", "Ref 556677", "EH/2026/0456",
 		"1234567", "123456", "CP-2026-0113", "MARAC 2026 0031", "YOT_44512", "1234567890", // fails the NHS check
 		"POL 44/12345/26", "CIN 00876", "NE-12345-A", "P-2026-000123", "CP/2026/045", "A123456", "Mosaic ID 1234567", "EHCP 2024 1187", "HV.55123", "Case No 889012", "UPN A12345678901",
+		"CSC123456", "csc123456", "ECM12345", "Mosaic123456", "SCH0042A",
 	} {
 		if msg := CheckReference(ref, nil); msg != "" {
 			t.Errorf("CheckReference(%q) refused a reference: %s", ref, msg)
@@ -36,6 +37,10 @@ func TestCheckReferenceRefusesIdentifiers(t *testing.T) {
 		{"AMELIA-2015", "a name"},
 		{"Ali 4412", "a name"},
 		{"Olivia.Brown.1", "a name"},
+		{"Oliver2019", "a name"}, // a name touching a number was one word of letters and digits
+		{"2019oliver", "a name"},
+		{"SMITH123", "a name"},
+		{"CSC123Jayden", "a name"},
 		{"12/03/2015", "a date of birth"},
 		{"12/3/15", "a date of birth"},
 		{"12-03-2015", "a date of birth"},

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
@@ -696,6 +697,9 @@ func optionValue(fd *conversation.Field, line string) string {
 		return s
 	}
 	if fd.Type == conversation.FieldCheckboxes {
+		if all := checkAll(fd, line); all != "" {
+			return all
+		}
 		var out []string
 		for _, p := range strings.Split(line, ",") {
 			if p = pick(p); p != "" {
@@ -705,4 +709,36 @@ func optionValue(fd *conversation.Field, line string) string {
 		return strings.Join(out, ",")
 	}
 	return pick(line)
+}
+
+// checkAll reads a checklist answer typed as people write it: "all" (or
+// "all of them", "all of the above") ticks every option, and numbers
+// separated by spaces, "and", "&" or ";" as well as commas ("1, 2 and 3")
+// tick those. It returns the values joined by commas, or "" when line is
+// neither (it is then read as a comma-separated list).
+func checkAll(fd *conversation.Field, line string) string {
+	words := strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+		return r == ',' || r == ';' || r == '&' || r == '+' || unicode.IsSpace(r)
+	})
+	var out []string
+	switch strings.Join(words, " ") {
+	case "all", "all of them", "all of the above", "all the above":
+		for _, o := range fd.Options {
+			out = append(out, o.Value)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, w := range words {
+		if w == "and" {
+			continue
+		}
+		n, err := strconv.Atoi(w)
+		if err != nil || n < 1 || n > len(fd.Options) {
+			return ""
+		}
+		if v := fd.Options[n-1].Value; !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return strings.Join(out, ",")
 }

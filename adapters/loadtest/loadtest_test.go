@@ -44,6 +44,8 @@ func TestRunRefusesBeforeSending(t *testing.T) {
 		"bad kind":    func() Options { o := base; o.URL = "http://127.0.0.1:1"; o.Mix = []string{"x"}; return o }(),
 		"too long":    func() Options { o := base; o.URL = "http://127.0.0.1:1"; o.Duration = time.Hour; return o }(),
 		"no agencies": {URL: "http://127.0.0.1:1", SigningSecret: "s"},
+		"history":     func() Options { o := base; o.URL = "http://127.0.0.1:1"; o.History = MaxHistory + 1; return o }(),
+		"no process":  func() Options { o := base; o.URL = "http://127.0.0.1:1"; o.PID = 1 << 30; return o }(),
 	} {
 		if _, err := Run(context.Background(), o); err == nil || strings.Contains(err.Error(), "set up") {
 			t.Errorf("%s: Run = %v, want a refusal before sending", name, err)

@@ -500,3 +500,89 @@ func caseOf(b *testing.B, r signedRequest) string {
 	_, id, _, _ := parseButtonValue(ic.ActionCallback.BlockActions[0].Value)
 	return id
 }
+
+// commandRequest is u's slash command "/resolve text", signed now.
+func commandRequest(u slackfake.User, text string) signedRequest {
+	return newSignedRequest("application/x-www-form-urlencoded", []byte(url.Values{
+		"token": {"legacy-token"}, "team_id": {benchTeam}, "team_domain": {"example"}, "channel_id": {"C0GENERAL"},
+		"channel_name": {"general"}, "user_id": {u.ID}, "user_name": {u.Name}, "command": {"/resolve"}, "text": {text},
+		"api_app_id": {"A0APP"}, "is_enterprise_install": {"false"},
+		"response_url": {"https://hooks.slack.com/commands/T0TEAM/1/abc"}, "trigger_id": {"123.456.abc"},
+	}.Encode()))
+}
+
+// BenchmarkSlackCommandVerifyParse is the slash command's baseline, a bare
+// net/http handler ("gobare"): read the body, verify the signature, parse
+// the form, answer 200, and nothing more.
+func BenchmarkSlackCommandVerifyParse(b *testing.B) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
+			http.Error(w, "read", http.StatusBadRequest)
+			return
+		}
+		sv, err := slack.NewSecretsVerifier(r.Header, testSecret)
+		if err != nil {
+			http.Error(w, "unverified", http.StatusUnauthorized)
+			return
+		}
+		if _, err := sv.Write(body); err != nil || sv.Ensure() != nil {
+			http.Error(w, "unverified", http.StatusUnauthorized)
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil || form.Get("command") == "" || form.Get("user_id") == "" {
+			http.Error(w, "form", http.StatusBadRequest)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	req := commandRequest(sam, "help")
+	cpu := cpustat.Start()
+	b.ResetTimer()
+	for range b.N {
+		if rec := req.do(h); rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+	b.StopTimer()
+	cpustat.Report(b, cpu)
+}
+
+// BenchmarkSlackHelp answers "/resolve help" through the whole bot: verify,
+// parse, identify Sam (known: he used the bot just before), route, render
+// the help as Block Kit and answer it. Compare its cpu-ns/op with
+// BenchmarkSlackCommandVerifyParse's: issue 17's target is at most 1.5×.
+func BenchmarkSlackHelp(b *testing.B) {
+	run := func(b *testing.B, store conversation.Store) {
+		sb := newStubBot(b, store)
+		req := commandRequest(sam, "help")
+		if rec := req.do(sb.handler); rec.Code != http.StatusOK || !bytes.Contains(rec.Body.Bytes(), []byte("/resolve")) {
+			b.Fatalf("warm-up: %d %s", rec.Code, rec.Body)
+		}
+		sb.ad.Wait()
+		cpu := cpustat.Start()
+		b.ResetTimer()
+		for range b.N {
+			if rec := req.do(sb.handler); rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+			sb.ad.Wait()
+		}
+		b.StopTimer()
+		cpustat.Report(b, cpu)
+	}
+	b.Run("store=bolt", func(b *testing.B) {
+		s, err := boltstore.Open(filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		run(b, s)
+	})
+	b.Run("store=redis", func(b *testing.B) {
+		s, _ := redistest.Open(b)
+		b.Cleanup(func() { s.Close() })
+		run(b, s)
+	})
+}

@@ -23,7 +23,7 @@ const maxAckPayload = 19 * 1024
 // do after it.
 type outcome struct {
 	status int                       // HTTP status; 0 for 200
-	body   any                       // JSON payload; nil for an empty acknowledgement
+	body   any                       // JSON payload, or json.RawMessage already encoded; nil for an empty acknowledgement
 	after  func(ctx context.Context) // work after the acknowledgement
 }
 
@@ -103,7 +103,7 @@ func (a *Adapter) others(r bot.Reply) []bot.Message {
 		case "form":
 			continue
 		case "help":
-			h := bot.Help(a.opts.Command)
+			h := a.help
 			if strings.HasPrefix(m.Text, bot.Unrecognised) {
 				h.Text = bot.Unrecognised + " " + h.Text
 			}
@@ -140,7 +140,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 	per, err := a.identify(actx, w)
 	if err != nil {
 		a.log.Error("identify failed", "err", err)
-		return outcome{body: a.commandBody([]bot.Message{generalError})}
+		return outcome{body: rawBody(a.commandBody([]bot.Message{generalError}))}
 	}
 	text := strings.TrimSpace(cmd.Text)
 	word, _, _ := strings.Cut(strings.ToLower(text), " ")
@@ -167,9 +167,12 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 		dm, uploads = msgs, nil // Send uploads their files with them
 		body = a.commandBody([]bot.Message{longAnswer(msgs)})
 	}
+	if len(dm) == 0 && len(uploads) == 0 && reply.Refresh == nil {
+		return outcome{body: rawBody(body)} // nothing to do after the answer
+	}
 	// Files (a case record, a report's chart) are uploaded to the person's
 	// DM after the acknowledgement: the export is already on the record.
-	return outcome{body: body, after: func(ctx context.Context) {
+	return outcome{body: rawBody(body), after: func(ctx context.Context) {
 		a.tell(ctx, per, w, dm)
 		a.sendFiles(ctx, per, w, uploads)
 		a.finish(ctx, reply)
@@ -192,11 +195,30 @@ func longAnswer(msgs []bot.Message) bot.Message {
 	return bot.Message{Kind: "notice", CaseID: id, Text: "Case " + id + " has a lot to show, so I've sent it to you in a direct message."}
 }
 
+// rawBody is an outcome's body of encoded JSON: nil (an empty
+// acknowledgement) when there is none.
+func rawBody(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
 // commandBody renders messages as a private answer to a slash command, or
 // returns nil when they do not fit in one.
-func (a *Adapter) commandBody(msgs []bot.Message) any {
+func (a *Adapter) commandBody(msgs []bot.Message) json.RawMessage {
 	if len(msgs) == 0 {
 		return nil
+	}
+	// The help is the same for everyone: rendered and encoded once, by its
+	// words (a help with anything else on it is rendered each time).
+	var key string
+	if m := msgs[0]; len(msgs) == 1 && m.Kind == "help" && m.CaseID == "" && len(m.Fields) == 0 && len(m.Buttons) == 0 &&
+		m.Form == nil && len(m.Attachments) == 0 && len(m.Errors) == 0 {
+		key = string(m.Tone) + "\x00" + m.Title + "\x00" + m.Text + "\x00" + strings.Join(m.List, "\x00")
+		if b, ok := a.helpBodies.Load(key); ok {
+			return b.(json.RawMessage)
+		}
 	}
 	var blocks []slack.Block
 	var fallback []string
@@ -213,10 +235,14 @@ func (a *Adapter) commandBody(msgs []bot.Message) any {
 	}
 	fb, _ := cutEscaped(strings.Join(fallback, "\n"), MaxFallbackText)
 	body := commandResponse{ResponseType: "ephemeral", Text: fb, Blocks: slack.Blocks{BlockSet: blocks}}
-	if b, err := json.Marshal(body); err != nil || len(b) > maxAckPayload {
+	b, err := json.Marshal(body)
+	if err != nil || len(b) > maxAckPayload {
 		return nil
 	}
-	return body
+	if key != "" {
+		a.helpBodies.Store(key, json.RawMessage(b))
+	}
+	return b
 }
 
 // handleInteraction handles shortcuts, button presses and modal submissions.

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -202,7 +203,11 @@ func (a *Adapter) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if out.body != nil {
-		b, err := json.Marshal(out.body)
+		b, ok := out.body.(json.RawMessage)
+		var err error
+		if !ok {
+			b, err = json.Marshal(out.body)
+		}
 		if err != nil {
 			a.log.Error("encode acknowledgement failed", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
@@ -246,6 +251,11 @@ const maxSSLCheck = 4 << 10
 // sslCheck reports whether a form body is Slack's certificate check
 // (ssl_check=1, and no command or payload).
 func sslCheck(body []byte) bool {
+	// In a form body "ssl_check=" can only be a key (an "=" in a value is
+	// escaped): every other request is told apart without parsing it.
+	if !bytes.Contains(body, []byte("ssl_check=")) {
+		return false
+	}
 	f, err := url.ParseQuery(string(body))
 	return err == nil && f.Get("ssl_check") == "1" && f.Get("command") == "" && f.Get("payload") == ""
 }

@@ -132,6 +132,9 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 		// about it after the acknowledgement lives only in memory.
 		reply = a.router.Record(ctx, in)
 	}
+	if in.FormKey == bot.FormProfile {
+		a.forget(per.ID) // their name or agency may have changed
+	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	w.WriteHeader(http.StatusOK)
@@ -190,6 +193,9 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 	data, _ := action["data"].(map[string]any)
 	in, submitted := inboundFromData(per.ID, verb, data)
 	reply := a.router.Handle(ctx, in) // written before the acknowledgement
+	if in.FormKey == bot.FormProfile {
+		a.forget(per.ID) // their name or agency may have changed
+	}
 	a.countCommand(in, reply)
 	card, rest := a.answer(ctx, in, reply, submitted)
 	if card != nil {

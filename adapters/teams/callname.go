@@ -1,10 +1,11 @@
 package teams
 
 import (
-	"crypto/tls"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/resolvebot/resolvebot/internal/apiclient"
 )
 
 // CallName names an HTTP request the adapter makes, for the platform call
@@ -52,10 +53,7 @@ func CallName(r *http.Request) string {
 }
 
 // NewHTTPClient returns the client the adapter uses when Options has
-// none: TLS 1.2 or later, the proxy from the environment, and timeouts
-// on the handshake, the answer's headers and the whole call.
-func NewHTTPClient() *http.Client {
-	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		Proxy: http.ProxyFromEnvironment, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: 20 * time.Second, IdleConnTimeout: 90 * time.Second}}
-}
+// none: TLS 1.2 or later, the proxy from the environment, timeouts on the
+// handshake, the answer's headers and the whole call, and idle connections
+// kept for reuse under load (apiclient.IdleConnsPerHost per host).
+func NewHTTPClient() *http.Client { return apiclient.New(30 * time.Second) }

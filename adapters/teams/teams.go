@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -89,12 +90,31 @@ type Adapter struct {
 	mu       sync.Mutex
 	members  map[string]cachedMember // conversation id + member id → member
 	convURLs map[string]string       // conversation id → service URL
+	known    map[string]knownPerson  // handle key → who it identified
 }
 
 type cachedMember struct {
 	m  member
 	at time.Time
 }
+
+// knownPerson is who a handle identified, and with what: the same handle
+// (conversation reference included), name and email seen again within
+// knownTTL have nothing new to record, so the person is known without a
+// store call. A profile saved in Teams forgets them (forget).
+type knownPerson struct {
+	h           conversation.Handle
+	name, email string
+	per         *conversation.Person
+	at          time.Time
+}
+
+// maxKnown bounds the known people kept; past it the cache starts again.
+const maxKnown = 10000
+
+// knownTTL is how long a person identified is reused without a store call
+// (Slack's adapter keeps its users as long by default).
+const knownTTL = 10 * time.Minute
 
 // memberTTL is how long a member's email and name are reused.
 const memberTTL = time.Hour
@@ -126,7 +146,7 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 	}
 	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
 		appID: opts.AppID, insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics,
-		members: map[string]cachedMember{}, convURLs: map[string]string{}}
+		members: map[string]cachedMember{}, convURLs: map[string]string{}, known: map[string]knownPerson{}}
 	trusted := &trustedURLs{}
 	for _, u := range opts.ServiceURLs {
 		trusted.add(u)
@@ -411,7 +431,38 @@ func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schem
 	if name == "" {
 		name = user.Name
 	}
-	return a.people.Identify(ctx, h, name, email)
+	key := h.Key()
+	a.mu.Lock()
+	k, ok := a.known[key]
+	a.mu.Unlock()
+	if ok && k.h == h && k.name == name && k.email == email && a.now().Sub(k.at) < knownTTL {
+		return copyPerson(k.per), nil
+	}
+	per, err := a.people.Identify(ctx, h, name, email)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if len(a.known) >= maxKnown {
+		a.known = map[string]knownPerson{}
+	}
+	a.known[key] = knownPerson{h: h, name: name, email: email, per: copyPerson(per), at: a.now()}
+	a.mu.Unlock()
+	return per, nil
+}
+
+// forget drops what remember knows of a person, so their next activity
+// reads them from the store again (their profile changed).
+func (a *Adapter) forget(personID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	maps.DeleteFunc(a.known, func(_ string, k knownPerson) bool { return k.per.ID == personID })
+}
+
+func copyPerson(p *conversation.Person) *conversation.Person {
+	cp := *p
+	cp.Handles = slices.Clone(p.Handles)
+	return &cp
 }
 
 // actor identifies who sent an activity.

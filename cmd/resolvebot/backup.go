@@ -204,35 +204,59 @@ func runRestore(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 		return 1
 	}
 	path := cfg.Store.Path
+	kept := "" // the data file the backup replaces
 	if _, err := os.Stat(path); err == nil {
 		if _, err := boltstore.Check(path); errors.Is(err, boltstore.ErrInUse) {
 			fmt.Fprintf(stderr, "resolvebot restore: a resolvebot is running on %s; stop it first. Nothing was changed.\n", path)
 			return 1
 		}
-		kept := fmt.Sprintf("%s.before-restore-%s", path, toolNow().UTC().Format("20060102T150405Z"))
+		kept = fmt.Sprintf("%s.before-restore-%s", path, toolNow().UTC().Format("20060102T150405Z"))
 		if err := os.Rename(path, kept); err != nil {
 			fmt.Fprintf(stderr, "resolvebot restore: %v. Nothing was changed.\n", err)
 			return 1
 		}
 		fmt.Fprintf(stdout, "Kept the data file it replaces as %s.\n", kept)
 	}
+	carried := 0 // case number counters raised to those of the replaced file
 	err = writeFileAtomically(path, func(w io.Writer) error {
 		f, err := os.Open(file)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		_, err = io.Copy(w, f)
+		if _, err = io.Copy(w, f); err != nil || kept == "" {
+			return err
+		}
+		// An older backup must not issue again the case ids the replaced
+		// file issued: they may be in a child's file and in people's
+		// messages. The copy is raised before it is put in place.
+		tmp, ok := w.(*os.File)
+		if !ok {
+			return nil
+		}
+		if err := tmp.Sync(); err != nil {
+			return err
+		}
+		carried, err = boltstore.KeepCaseNumbers(tmp.Name(), kept)
 		return err
 	})
 	if err != nil {
+		if kept != "" && os.Rename(kept, path) == nil {
+			fmt.Fprintf(stderr, "resolvebot restore: %v. Nothing was changed.\n", err)
+			return 1
+		}
 		fmt.Fprintf(stderr, "resolvebot restore: %v\n", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "Restored %s and %s from %s into %s. Start resolvebot again.\n",
 		count(sum.Cases, "case"), count(sum.People, "person record"), file, path)
-	if sum.OldRecords > 0 {
-		fmt.Fprintf(stdout, "%s in an older format; they are read as they are, and resolvebot migrate rewrites them.\n", count(sum.OldRecords, "record is"))
+	if carried > 0 {
+		fmt.Fprintln(stdout, "New case numbers carry on from those of the data file it replaces, so no case id is issued twice.")
+	}
+	if sum.OldRecords == 1 {
+		fmt.Fprintln(stdout, "1 record is in an older format; it is read as it is, and resolvebot migrate rewrites it.")
+	} else if sum.OldRecords > 1 {
+		fmt.Fprintf(stdout, "%d records are in an older format; they are read as they are, and resolvebot migrate rewrites them.\n", sum.OldRecords)
 	}
 	return 0
 }

@@ -104,3 +104,38 @@ func unzip(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRestoreOlderBackupIssuesNoCaseIDAgain restores a backup taken before
+// a case was raised: the next case gets a new number, not the one the
+// replaced file had given (it may be in a child's file already).
+func TestRestoreOlderBackupIssuesNoCaseIDAgain(t *testing.T) {
+	clearPlatformEnv(t)
+	script, err := os.ReadFile(filepath.Join("..", "..", "adapters", "console", "testdata", "walkthrough.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	if code, _, errs := run(t, ctx, string(script), "console"); code != 0 {
+		t.Fatalf("walkthrough: %s", errs)
+	}
+	if code, out, errs := run(t, ctx, "", "backup", "before.db"); code != 0 {
+		t.Fatalf("backup = %d\n%s%s", code, out, errs)
+	}
+	raise := "/as sam.patel@school.example.org\nraise\nno\n1\nSCH-3001\n\npriya.shah@csc.example.org\n1\n1\nClosed.\nHungry.\n1\nRecords.\nA meeting.\n1\n1\nno\n\nno\nsend\n"
+	for _, want := range []string{"CR-2026-0002", "CR-2026-0003"} {
+		code, out, errs := run(t, ctx, raise, "console")
+		if code != 0 || !strings.Contains(out, "Case "+want+" is open") {
+			t.Fatalf("raise = %d, want %s opened:\n%s%s", code, want, out, errs)
+		}
+	}
+	code, out, errs := run(t, ctx, "", "restore", "before.db")
+	if code != 0 || !strings.Contains(out, "Restored 1 case") || !strings.Contains(out, "no case id is issued twice") {
+		t.Fatalf("restore = %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, ctx, raise, "console")
+	if code != 0 || !strings.Contains(out, "Case CR-2026-0004 is open") {
+		t.Fatalf("raise after restoring the older backup = %d, want CR-2026-0004 (0002 and 0003 were issued before):\n%s%s", code, out, errs)
+	}
+
+}

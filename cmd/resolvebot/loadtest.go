@@ -12,13 +12,18 @@ import (
 )
 
 const loadtestUsage = `Usage: resolvebot loadtest [--url URL] [--requests N] [--duration D] [--concurrency N]
-                          [--mix KINDS] [--cases N] [--config FILE] [--allow-remote]
+                          [--mix KINDS] [--cases N] [--history N] [--pid PID]
+                          [--slack-api ADDR] [--config FILE] [--allow-remote]
 
 Sends signed Slack button presses, form submissions and slash commands, and
 Teams message activities, at a running "resolvebot serve", and reports
-requests per second, p50/p99/p99.9 latency and errors. It first raises its
-own test cases (child reference LOADTEST-…, made-up Slack users in team
-T0LOADTEST) and withdraws them at the end.
+requests per second, p50/p99/p99.9 latency and errors, and with --pid the
+server's CPU time per request and its memory. It first raises its own test
+cases (child reference LT-…, each raised by a made-up Slack user of its own
+in team T0LOADTEST, U0LT… with a mark new to each run, so it finds them
+however many earlier runs left on the store) and withdraws them at the
+end, also when set-up fails or the run is interrupted with Ctrl-C. The
+made-up users stay in the directory.
 
 The Slack signing secret must be the server's, in SLACK_SIGNING_SECRET.
 Use the same --config as the server, so the agencies, categories and slash
@@ -28,14 +33,30 @@ with teams.insecure_no_auth; only do that on a test instance.
   --url URL          the server (default http://127.0.0.1:3978); only loopback
                      addresses unless --allow-remote
   --admin-url URL    the server's admin listener, asked whether Teams runs
-                     without authentication (default http://127.0.0.1:9090)
+                     without authentication and, after the load, how many
+                     effects wait in its outbox (default http://127.0.0.1:9090)
+  --drain D          after the load, wait up to this long for the server's
+                     outbox to empty, so what the load caused is delivered
+                     (and counted in --pid's CPU) before the fakes close
+                     (default 2m; 0s for no wait)
   --requests N       requests to send at most (default 1000, at most 1000000)
   --duration D       stop after this long at most (default 30s, at most 10m)
   --concurrency N    requests in flight at once (default 4, at most 256)
   --mix KINDS        comma-separated, sent in turn: action (press "Add a note"),
-                     note (submit a note), command (/resolve status), teams
+                     note (submit a note), command (/resolve status), help
+                     (/resolve help), teams (a Teams message "help")
                      (default action,note,command)
-  --cases N          test cases to raise and spread the load over (default 2)
+  --cases N          test cases to raise and spread the load over (default 2,
+                     at most 100)
+  --history N        notes to add to each case before the load, so notes and
+                     presses land on long cases (default 0, at most 5000)
+  --pid PID          the server's process id on this machine: report its CPU
+                     time per request and its resident memory (Linux)
+  --slack-api ADDR   serve a fake Slack Web API on this loopback address for
+                     the run (start the server with
+                     SLACK_API_URL=http://ADDR/api/): every call succeeds, so
+                     the server is measured without Slack; the report counts
+                     its calls and the connections they came on
   --allow-remote     allow a server that is not on this machine
 `
 
@@ -51,10 +72,19 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "requests in flight")
 	fs.StringVar(&mix, "mix", "action,note,command", "kinds of request")
 	fs.IntVar(&o.Cases, "cases", 2, "test cases to raise")
+	fs.IntVar(&o.History, "history", 0, "notes on each case before the load")
+	fs.IntVar(&o.PID, "pid", 0, "the server's process id")
+	fs.StringVar(&o.SlackAPI, "slack-api", "", "address for a fake Slack Web API")
+	var drain time.Duration
+	fs.DurationVar(&drain, "drain", 2*time.Minute, "longest wait for the outbox to empty")
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
 	fs.StringVar(&path, "config", "", "configuration file")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	o.Drain = drain
+	if drain <= 0 {
+		o.Drain = -1
 	}
 	if _, err := loadtest.CheckTarget(o.URL, o.AllowRemote); err != nil {
 		fmt.Fprintf(stderr, "resolvebot loadtest: %v\n", err)

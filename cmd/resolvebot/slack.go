@@ -30,7 +30,7 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 	if cfg.Slack.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
 	}
-	opts = append(opts, slack.OptionHTTPClient(platformClient(slackadapter.Platform, slackadapter.CallName, &http.Client{})))
+	opts = append(opts, slack.OptionHTTPClient(platformClient(slackadapter.Platform, slackadapter.CallName, slackadapter.NewHTTPClient())))
 	client := slack.New(cfg.Slack.BotToken, opts...)
 	ad := slackadapter.New(client, a.router, a.dispatcher, slackadapter.Options{
 		Command:       cfg.Slack.Command,

@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -108,4 +109,67 @@ func Check(path string) (Summary, error) {
 		return sum, conversation.Errorf(conversation.EINVALID, "%s is not a resolvebot data file this version can use: %v", path, err)
 	}
 	return sum, nil
+}
+
+// KeepCaseNumbers raises the case number counters of the data file at path
+// to at least those of the data file at from, so a store restored from an
+// older backup never issues again a case id that from had issued (and that
+// may be written in a child's file). Years from has no counter for are left
+// as they are. It returns how many counters it raised, and an EINTERNAL
+// error if either file cannot be opened or path cannot be written.
+func KeepCaseNumbers(path, from string) (int, error) {
+	seen := map[string]uint64{}
+	old, err := bolt.Open(from, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return 0, conversation.Internal("open "+from, err)
+	}
+	err = old.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSeq)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			if len(v) == 8 {
+				seen[string(k)] = binary.BigEndian.Uint64(v)
+			}
+			return nil
+		})
+	})
+	old.Close()
+	if err != nil {
+		return 0, conversation.Internal("read case numbers of "+from, err)
+	}
+	if len(seen) == 0 {
+		return 0, nil
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return 0, conversation.Internal("open "+path, err)
+	}
+	raised := 0
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketSeq)
+		if err != nil {
+			return err
+		}
+		for year, n := range seen {
+			if v := b.Get([]byte(year)); len(v) == 8 && binary.BigEndian.Uint64(v) >= n {
+				continue
+			}
+			var buf [8]byte
+			binary.BigEndian.PutUint64(buf[:], n)
+			if err := b.Put([]byte(year), buf[:]); err != nil {
+				return err
+			}
+			raised++
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, conversation.Internal("keep case numbers in "+path, err)
+	}
+	return raised, nil
 }

@@ -1,6 +1,8 @@
 // Package cpustat reads the CPU time this process has used, so benchmarks
-// can report CPU per operation beside wall time: a request that waits on
-// Redis costs wall time but little CPU, and the targets are in CPU.
+// can report CPU per operation beside wall time (a request that waits on
+// Redis costs wall time but little CPU, and the targets are in
+// CPU), and the CPU time and resident memory of another process, a server
+// under load, from /proc.
 package cpustat
 
 import (

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,16 +273,26 @@ type Connector struct {
 	// fail holds statuses to answer the next calls with, in order.
 	fail       []int
 	retryAfter string
+	conns      atomic.Int64
 }
 
 // NewConnector starts a fake connector.
 func NewConnector(tb testing.TB) *Connector {
 	tb.Helper()
 	c := &Connector{members: map[string][]Member{}}
-	c.Server = httptest.NewServer(http.HandlerFunc(c.serve))
+	c.Server = httptest.NewUnstartedServer(http.HandlerFunc(c.serve))
+	c.Server.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			c.conns.Add(1)
+		}
+	}
+	c.Server.Start()
 	tb.Cleanup(c.Server.Close)
 	return c
 }
+
+// Conns returns how many TCP connections the connector has accepted.
+func (c *Connector) Conns() int64 { return c.conns.Load() }
 
 // URL is the service URL activities carry (with a trailing slash, as Teams
 // sends it).
