@@ -28,7 +28,7 @@ func TestNoCaseContentInAnyEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := bottest.Intake("", "school", "health-visiting")
-	in.ChildRef = "CANARY4471"
+	in.ChildRef = "QZX-447193"
 	in.Decision = "canary-decision: the referral was closed"
 	in.Concern = "canary-concern: attendance has fallen"
 	in.Evidence = "canary-evidence: six weeks of records"
@@ -84,7 +84,7 @@ func TestNoCaseContentInAnyEmail(t *testing.T) {
 		}
 	}
 	w.sent.mu.Unlock()
-	for _, want := range []string{"CANARY4471", "canary-decision", "canary-note", "canary-way", "Canaryname", "Canarysurname"} {
+	for _, want := range []string{"QZX-447193", "canary-decision", "canary-note", "canary-way", "Canaryname", "Canarysurname"} {
 		if !strings.Contains(handed.String(), want) {
 			t.Errorf("the messages handed to the email sender lack %q, so this test would not see it leak", want)
 		}
@@ -142,7 +142,7 @@ func TestNoCaseContentInScheduledEmails(t *testing.T) {
 	}
 	w.emailOnly(ctx, "Sam Canarysurname")
 	in := bottest.Intake("", "school", "health-visiting")
-	in.ChildRef = "CANARY4471"
+	in.ChildRef = "QZX-447193"
 	in.Decision = "canary-decision: the referral was closed"
 	in.Concern = "canary-concern: attendance has fallen"
 	in.Evidence = "canary-evidence: six weeks of records"
