@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -13,7 +13,7 @@ import (
 func (r *Router) accessCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	id, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
 	if id == "" {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: audit CR-2026-0001")
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("access.which_case", nil))
 	}
 	c, log, err := r.Engine.AccessLog(ctx, actor, id)
 	if err != nil {
@@ -25,9 +25,9 @@ func (r *Router) accessCommand(ctx context.Context, actor, rest string) (Reply, 
 // AccessLog lists who viewed or exported a case and the refused attempts
 // of people outside it, one line each, for the partnership.
 func (k *Cards) AccessLog(ctx context.Context, c *conversation.Case, log []conversation.AuditRecord) Message {
-	m := Message{Kind: "timeline", CaseID: c.ID, Title: "Access log of " + c.ID}
+	m := Message{Kind: "timeline", CaseID: c.ID, Title: k.Say("access.title", messages.Args{"case": c.ID})}
 	if len(log) == 0 {
-		m.Text = "Nobody has viewed or exported this case yet, and nobody outside it has tried to."
+		m.Text = k.Say("access.empty", nil)
 		return m
 	}
 	for _, a := range log {
@@ -41,10 +41,10 @@ func (k *Cards) AccessLog(ctx context.Context, c *conversation.Case, log []conve
 func (k *Cards) AccessLine(ctx context.Context, a conversation.AuditRecord) string {
 	line := k.EventLine(ctx, conversation.Event{Kind: a.Kind, At: a.At, Actor: a.Actor, Stage: a.Stage, Fields: a.Fields})
 	if at := a.Fields["attempt"]; a.Kind == conversation.EventAccessRefused && at != "" {
-		line += " · tried: " + strings.ReplaceAll(at, "_", " ")
+		line += k.Say("access.tried", messages.Args{"attempt": strings.ReplaceAll(at, "_", " ")})
 	}
 	if n := a.Times(); n > 1 {
-		line += fmt.Sprintf(" · %d times, the last %s", n, k.When(a.Last))
+		line += k.Say("access.times", messages.Args{"count": n, "when": k.When(a.Last)})
 	}
 	return line
 }

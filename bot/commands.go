@@ -2,14 +2,15 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
 	edlib "github.com/hbollon/go-edlib"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -219,7 +220,8 @@ func (r *Router) unrecognised(ctx context.Context, in Inbound, word, rest string
 		if err != nil {
 			return Reply{}, err
 		}
-		note := Message{Kind: "notice", Text: fmt.Sprintf("I took %q to mean %q.", clip(word), near[0])}
+		note := Message{Kind: "notice", Text: r.Cards.Say("command.took_to_mean",
+			messages.Args{"typed": strconv.Quote(clip(word)), "command": strconv.Quote(near[0])})}
 		reply.Messages = append([]Message{note}, reply.Messages...)
 		return reply, nil
 	}
@@ -234,7 +236,7 @@ func (r *Router) unrecognised(ctx context.Context, in Inbound, word, rest string
 		return Reply{Messages: []Message{r.offer(ctx, in.Actor, options)}}, nil
 	}
 	m := r.help()
-	m.Text = Unrecognised + " " + m.Text
+	m.Text = r.Cards.Say("command.unrecognised", nil) + " " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }
 
@@ -249,12 +251,15 @@ func (r *Router) offer(ctx context.Context, actor string, options []string) Mess
 	for _, o := range options {
 		q := "\"" + prefix + o + "\""
 		if w, id := SplitCommand(o); id == "" && slices.Contains(caseCommands, w) {
-			q = "\"" + prefix + o + " CR-…\" with the case id (list shows your cases)"
+			q = r.Cards.Say("command.needs_case_id", messages.Args{"command": prefix + o})
 		}
 		quoted = append(quoted, q)
 	}
-	text := didYouMean + strings.Join(quoted, " or ") + "? Nothing has changed yet: type it like that"
+	text := r.Cards.Say("command.did_you_mean", messages.Args{"options": r.Cards.orList(quoted)})
 	m := Message{Kind: "notice", Tone: ToneInfo}
+	if prefix == "" {
+		m.Offered = options
+	}
 	if len(options) == 1 {
 		word, id := SplitCommand(options[0])
 		if v, ok := verbWords[word]; ok && id != "" {
@@ -265,9 +270,9 @@ func (r *Router) offer(ctx context.Context, actor string, options []string) Mess
 			}
 		}
 		if len(m.Buttons) > 0 {
-			text += ", or press the button"
+			text += r.Cards.Say("command.or_press_button", nil)
 		}
-		if about := commandHelp(word); about != "" {
+		if about := r.Cards.commandHelp(word); about != "" {
 			text += ".\n" + prefix + word + " — " + about
 		}
 	}
@@ -296,48 +301,47 @@ func (r *Router) stepButtons(ctx context.Context, actor, id string, v conversati
 	return out
 }
 
-// Unrecognised opens the help given for text that matches no command.
-const Unrecognised = "I couldn't match that to something I do, so nothing has changed."
-
-// didYouMean opens a message offering commands back.
-const didYouMean = "Did you mean "
-
-// quotedCommand finds the commands quoted in a "did you mean" offer.
-var quotedCommand = regexp.MustCompile(`"([a-z])`)
+// Unrecognised is how the catalogue's English, without a partnership's
+// overrides, opens the help given for text that matches no command.
+var Unrecognised = messages.English().Text("command.unrecognised", nil)
 
 // NameCommand puts the platform's command before the commands a "did you
-// mean" offer quotes ("/resolve raise" where people type a slash command);
-// any other message comes back as it is.
+// mean" offer quotes ("/resolve raise" where people type a slash command),
+// as m.Offered names them; any other message comes back as it is.
 func NameCommand(m Message, command string) Message {
-	head, tail, ok := strings.Cut(m.Text, "?")
-	if command == "" || !strings.HasPrefix(m.Text, didYouMean) || !ok {
+	if command == "" || len(m.Offered) == 0 {
 		return m
 	}
-	m.Text = quotedCommand.ReplaceAllString(head, `"`+command+` $1`) + "?" + tail
+	for _, o := range m.Offered {
+		for _, end := range []string{`"`, ` CR-…"`} {
+			m.Text = strings.ReplaceAll(m.Text, `"`+o+end, `"`+command+" "+o+end)
+		}
+	}
+	m.Offered = nil
 	return m
 }
 
 // commandHelp says in a few words what a command word does.
-func commandHelp(word string) string {
+func (k *Cards) commandHelp(word string) string {
 	switch stepOf(word) {
 	case "raise":
-		return "raise a disagreement"
+		return k.Say("command.about.raise", nil)
 	case "list":
-		return "your cases, and which are waiting on you"
+		return k.Say("command.about.list", nil)
 	case "status":
-		return "a case and its timeline"
+		return k.Say("command.about.status", nil)
 	case "profile":
-		return "your agency and line manager"
+		return k.Say("command.about.profile", nil)
 	case "export":
-		return "the case record for the child's file"
+		return k.Say("command.about.export", nil)
 	case "report":
-		return "a month's partnership report (partnership team only)"
+		return k.Say("command.about.report", nil)
 	case "audit":
-		return "who has viewed or exported a case (partnership team only)"
+		return k.Say("command.about.audit", nil)
 	case "help":
-		return "what I can do"
+		return k.Say("command.about.help", nil)
 	case "observe":
-		return "log a difference seen in a conference or review (conference chairs and reviewing officers)"
+		return k.Say("command.about.observe", nil)
 	}
 	if v, ok := verbWords[word]; ok && strings.ToLower(VerbTitle(v)) != word {
 		return strings.ToLower(VerbTitle(v))

@@ -194,14 +194,20 @@ func TestForgivingCommands(t *testing.T) {
 }
 
 func TestNameCommand(t *testing.T) {
-	tests := []struct{ text, want string }{
-		{`Did you mean "raise"? Nothing has changed yet: type it like that.`, `Did you mean "/resolve raise"? Nothing has changed yet: type it like that.`},
-		{`Did you mean "ack CR-2026-0001" or "acknowledge CR-2026-0001"? Nothing has changed yet.`, `Did you mean "/resolve ack CR-2026-0001" or "/resolve acknowledge CR-2026-0001"? Nothing has changed yet.`},
-		{`Your note is on the timeline.`, `Your note is on the timeline.`},
-		{`Priya said "raise it"? Fine.`, `Priya said "raise it"? Fine.`},
+	tests := []struct {
+		text    string
+		offered []string
+		want    string
+	}{
+		{`Did you mean "raise"? Nothing has changed yet: type it like that.`, []string{"raise"}, `Did you mean "/resolve raise"? Nothing has changed yet: type it like that.`},
+		{`Did you mean "ack CR-2026-0001" or "acknowledge CR-2026-0001"? Nothing has changed yet.`, []string{"ack CR-2026-0001", "acknowledge CR-2026-0001"},
+			`Did you mean "/resolve ack CR-2026-0001" or "/resolve acknowledge CR-2026-0001"? Nothing has changed yet.`},
+		{`Meinten Sie "escalate CR-…" mit der Fallnummer?`, []string{"escalate"}, `Meinten Sie "/resolve escalate CR-…" mit der Fallnummer?`},
+		{`Your note is on the timeline.`, nil, `Your note is on the timeline.`},
+		{`Did you mean "raise it"? Fine.`, nil, `Did you mean "raise it"? Fine.`},
 	}
 	for _, tt := range tests {
-		if got := bot.NameCommand(bot.Message{Text: tt.text}, "/resolve").Text; got != tt.want {
+		if got := bot.NameCommand(bot.Message{Text: tt.text, Offered: tt.offered}, "/resolve").Text; got != tt.want {
 			t.Errorf("NameCommand(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -19,56 +19,56 @@ func (r *Router) latest(ctx context.Context, in Inbound, v conversation.Verb) (R
 		return Reply{}, err
 	}
 	if in.Version > c.Version { // no card ever showed this version
-		card := r.Cards.Card(ctx, c, in.Actor, Damaged+" Here is the case as it stands now.")
+		card := r.Cards.Card(ctx, c, in.Actor, r.Cards.Say("button.damaged.case_now", nil))
 		return Reply{Messages: []Message{card}}, nil
 	}
 	if e, ok := c.DoneSince(v, in.Version); ok {
 		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneInfo, CaseID: c.ID, Title: c.ID,
 			Text: r.Cards.Already(ctx, e, in.Actor)}}}, nil
 	}
-	card := r.Cards.Card(ctx, c, in.Actor, "This case changed since that card was sent. Here is the latest.")
+	card := r.Cards.Card(ctx, c, in.Actor, r.Cards.Say("card.changed_since", nil))
 	return Reply{Messages: []Message{card}, Refresh: c}, nil
 }
 
 // Already says in one line who already took the step of event e, and
 // when, for viewer: "Already acknowledged by Sam Patel at 10:42."
 func (k *Cards) Already(ctx context.Context, e conversation.Event, viewer string) string {
-	who := "you"
+	who := k.Say("already.you", nil)
 	if e.Actor != viewer {
 		who = k.People.Name(ctx, e.Actor)
 	}
-	by := fmt.Sprintf("by %s at %s", who, k.At(e.At))
+	by := k.Say("already.by", messages.Args{"who": who, "at": k.At(e.At)})
 	switch e.Kind {
 	case conversation.EventAcknowledged:
-		return "Already acknowledged " + by + "."
+		return k.Say("already.acknowledged", messages.Args{"by": by})
 	case conversation.EventEscalated:
-		return "Already escalated to " + k.Protocol.StageName(e.Fields["to"]) + " " + by + "."
+		return k.Say("already.escalated", messages.Args{"by": by, "stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventResolutionProposed:
-		return "A way forward was already proposed " + by + "."
+		return k.Say("already.proposed", messages.Args{"by": by})
 	case conversation.EventResolutionConfirmed:
-		return "Already confirmed " + by + ". This case is resolved."
+		return k.Say("already.confirmed", messages.Args{"by": by})
 	case conversation.EventResolutionDisputed:
-		return "The proposal was already disputed " + by + "."
+		return k.Say("already.disputed", messages.Args{"by": by})
 	case conversation.EventWithdrawn:
-		return "Already withdrawn " + by + "."
+		return k.Say("already.withdrawn", messages.Args{"by": by})
 	case conversation.EventReferred:
-		return "Already referred to the partnership " + by + "."
+		return k.Say("already.referred", messages.Args{"by": by})
 	case conversation.EventMediationRequested:
-		return "Mediation was already asked for " + by + "."
+		return k.Say("already.mediation_requested", messages.Args{"by": by})
 	case conversation.EventDeadlineExtended:
-		return "The deadline was already extended " + by + "."
+		return k.Say("already.extended", messages.Args{"by": by})
 	case conversation.EventReassigned:
-		return "Already handed over " + by + "."
+		return k.Say("already.reassigned", messages.Args{"by": by})
 	case conversation.EventReferralAccepted:
-		return "The referral was already accepted " + by + "."
+		return k.Say("already.referral_accepted", messages.Args{"by": by})
 	case conversation.EventReferralReturned:
-		return "Already returned to " + k.Protocol.StageName(e.Fields["to"]) + " " + by + "."
+		return k.Say("already.referral_returned", messages.Args{"by": by, "stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventMediationOffered:
-		return "Mediation was already offered " + by + "."
+		return k.Say("already.mediation_offered", messages.Args{"by": by})
 	case conversation.EventClosed:
-		return "Already closed " + by + "."
+		return k.Say("already.closed", messages.Args{"by": by})
 	}
-	return "Someone already did this " + by + "."
+	return k.Say("already.someone", messages.Args{"by": by})
 }
 
 // At formats a moment briefly: the time alone today, with the day

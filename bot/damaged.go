@@ -3,12 +3,14 @@ package bot
 import (
 	"context"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// Damaged is what a person is told about a button whose value could not be
-// read or names a step that does not exist.
-const Damaged = "That button is out of date or damaged."
+// Damaged is how the catalogue's English, without a partnership's
+// overrides, opens what a person is told about a button whose value could
+// not be read or names a step that does not exist.
+var Damaged = messages.English().Text("button.damaged", nil)
 
 // damaged answers a press of a damaged button: the case it named as it
 // stands now, if the person may see it, or else one plain sentence, the
@@ -21,12 +23,12 @@ func (r *Router) damaged(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	if id := conversation.NormaliseCaseID(in.CaseID); id != "" && len(id) <= 40 {
 		if c, err := r.Engine.GetFor(ctx, in.Actor, id, attempt); err == nil {
-			card := r.Cards.Card(ctx, c, in.Actor, Damaged+" Here is the case as it stands now.")
+			card := r.Cards.Card(ctx, c, in.Actor, r.Cards.Say("button.damaged.case_now", nil))
 			return Reply{Messages: []Message{card}}, nil
 		} else if conversation.ErrorCode(err) == conversation.EINTERNAL {
 			return Reply{}, err
 		}
 	}
 	return Reply{Messages: []Message{{Kind: "error", Tone: ToneWarning,
-		Text: Damaged + " Type \"list\" to see your cases, or \"status\" and a case id to see one."}}}, nil
+		Text: r.Cards.Say("button.damaged.what_now", nil)}}}, nil
 }

@@ -2,17 +2,14 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
-
-// extensionHelp says what an extension answer may be.
-const extensionHelp = "Give a date such as 4 Dec, 2026-12-04 or next friday, or a number of working days such as 3."
 
 var (
 	daysPattern    = regexp.MustCompile(`^(\d{1,3}|[a-z]+)(?:\s+working)?(?:\s+days?)?$`)
@@ -40,14 +37,16 @@ func init() {
 // whichever is later. A weekday is the first one after base; a date with no
 // year the first one on or after base's day. It returns the working days, or
 // EINVALID with a message saying why (a date on a weekend or holiday, not
-// after base, too far off, or not read at all), naming the field "days".
-func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (int, error) {
+// after base, too far off, or not read at all), naming the field "days",
+// worded as the partnership does. Working days are counted on k.Calendar.
+func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
+	cal := k.Calendar
 	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
 	s = strings.TrimPrefix(s, "on ")
 	s = strings.TrimPrefix(s, "until ")
 	s = strings.TrimPrefix(s, "by ")
 	fail := func(msg string) (int, error) {
-		return 0, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+		return 0, &conversation.Error{Code: conversation.EINVALID, Message: k.Say("form.another_look", nil),
 			Fields: map[string]string{"days": msg}}
 	}
 	if m := daysPattern.FindStringSubmatch(s); m != nil {
@@ -112,18 +111,18 @@ func ParseExtension(text string, base time.Time, cal *conversation.Calendar) (in
 		}
 	}
 	if !ok {
-		return fail("I couldn't read that. " + extensionHelp)
+		return fail(k.Say("extension.unread", nil))
 	}
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(day):
-		return fail(fmt.Sprintf("The deadline is already %s, so choose a later day, or a number of working days such as 3.", base.Format("Mon 2 Jan")))
+		return fail(k.Say("extension.not_later", messages.Args{"deadline": base.Format("Mon 2 Jan")}))
 	case !cal.IsWorkingDay(target):
-		return fail(fmt.Sprintf("%s is not a working day. Choose a working day, or a number of working days such as 3.", when))
+		return fail(k.Say("extension.not_working_day", messages.Args{"date": when}))
 	}
 	n := cal.WorkingDaysUntil(day, target)
 	if n > conversation.MaxExtensionDays {
-		return fail(fmt.Sprintf("%s is %d working days on; an extension can be at most %d. Choose an earlier day.", when, n, conversation.MaxExtensionDays))
+		return fail(k.Say("extension.too_far", messages.Args{"date": when, "days": n, "most": conversation.MaxExtensionDays}))
 	}
 	return n, nil
 }
@@ -146,5 +145,5 @@ func (r *Router) extensionDays(ctx context.Context, caseID, text string) (int, e
 	case c.Current().Deadline.After(base):
 		base = c.Current().Deadline
 	}
-	return ParseExtension(text, base, r.Engine.Calendar)
+	return r.Cards.ParseExtension(text, base)
 }

@@ -42,7 +42,7 @@ func TestParseExtension(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			got, err := bot.ParseExtension(tt.text, base, env.Calendar)
+			got, err := env.Router.Cards.ParseExtension(tt.text, base)
 			if tt.says == "" {
 				if err != nil || got != tt.want {
 					t.Errorf("ParseExtension(%q) = %d, %v; want %d", tt.text, got, err, tt.want)

@@ -88,6 +88,9 @@ type Message struct {
 	Nudge  conversation.NudgeKind
 	Cases  []string
 	Report *report.Report
+	// Offered are the commands a "did you mean" notice quotes, as typed
+	// without the platform's command, for NameCommand; nil otherwise.
+	Offered []string
 }
 
 // Outbound is a message for one person.

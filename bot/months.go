@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -25,10 +26,10 @@ func init() {
 // "november 2026", "2026 nov". A month named without a year is the latest
 // such month that has begun by now (in November 2026, "november" is
 // November 2026 and "december" December 2025). It returns the first day of
-// the month in loc, or EINVALID with an example of what is understood.
+// the month in loc, or EINVALID with an example of what is understood, in
+// the catalogue's English (Router words it as the partnership does).
 func ParseMonth(text string, now time.Time, loc *time.Location) (time.Time, error) {
-	bad := conversation.Errorf(conversation.EINVALID,
-		"I couldn't read that as a month, or a year as YYYY. Try, for example: report november, report nov 2026, report 2026-11, or report 2026 for the annual report.")
+	bad := conversation.Errorf(conversation.EINVALID, "%s", messages.English().Text("report.bad_month", nil))
 	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return r == ' ' || r == ',' || r == '/' || r == '-' || r == '.'
 	})

@@ -59,17 +59,18 @@ func (r *Router) Overview(ctx context.Context, person string) (*Overview, error)
 	if err != nil {
 		return nil, err
 	}
-	ov := &Overview{WaitingTitle: "Waiting on you", WaitingEmpty: "Nothing is waiting on you.",
-		OpenTitle: "Your open cases", OpenEmpty: "No other open cases."}
+	k := r.Cards
+	ov := &Overview{WaitingTitle: k.Say("overview.waiting", nil), WaitingEmpty: k.Say("overview.waiting.none", nil),
+		OpenTitle: k.Say("overview.open", nil), OpenEmpty: k.Say("overview.open.none", nil)}
 	switch {
 	case a.Partnership:
 		ov.Role = "partnership"
-		ov.WaitingTitle, ov.WaitingEmpty = "Waiting on the partnership", "Nothing is waiting on the partnership."
-		ov.OpenTitle, ov.OpenEmpty = "Other open cases", "No other open cases in the partnership."
+		ov.WaitingTitle, ov.WaitingEmpty = k.Say("overview.partnership.waiting", nil), k.Say("overview.partnership.waiting.none", nil)
+		ov.OpenTitle, ov.OpenEmpty = k.Say("overview.partnership.open", nil), k.Say("overview.partnership.open.none", nil)
 	case len(a.LeadOf) > 0:
 		ov.Role = "lead"
-		ov.WaitingTitle, ov.WaitingEmpty = "Needs your attention", "Nothing needs your attention."
-		ov.OpenTitle, ov.OpenEmpty = "Your agency's open cases", "Your agency has no other open cases."
+		ov.WaitingTitle, ov.WaitingEmpty = k.Say("overview.lead.waiting", nil), k.Say("overview.lead.waiting.none", nil)
+		ov.OpenTitle, ov.OpenEmpty = k.Say("overview.lead.open", nil), k.Say("overview.lead.open.none", nil)
 	}
 	var waiting, open []OverviewCase
 	for _, c := range cs {
@@ -79,7 +80,7 @@ func (r *Router) Overview(ctx context.Context, person string) (*Overview, error)
 		}
 		switch {
 		case conversation.WaitingOn(c, person):
-			waiting = append(waiting, OverviewCase{Case: c, Why: "Waiting on you"})
+			waiting = append(waiting, OverviewCase{Case: c, Why: k.Say("overview.why.you", nil)})
 		case att != conversation.AttentionNone:
 			waiting = append(waiting, OverviewCase{Case: c, Why: att.Label(), rank: 1 + slices.Index(attentionOrder, att)})
 		case c.Status.Active():

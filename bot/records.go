@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/caserecord"
 	"github.com/resolvebot/resolvebot/conversation/report"
@@ -41,7 +42,7 @@ func (n namer) AgencyName(key string) string { return n.people.AgencyName(key) }
 // for an unknown format.
 func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (*Attachment, *conversation.Case, error) {
 	if !slices.Contains(caserecord.Formats, format) {
-		return nil, nil, conversation.Errorf(conversation.EINVALID, "Choose pdf, md or json for the record.")
+		return nil, nil, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("record.formats", nil))
 	}
 	// Recording the export also checks the actor may have it: the case's
 	// parties and partnership roles only (a safeguarding lead may see a case
@@ -66,7 +67,7 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	fields := strings.Fields(rest)
 	if len(fields) == 0 {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: export CR-2026-0001 pdf")
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("record.which_case", nil))
 	}
 	format := "pdf"
 	if len(fields) > 1 {
@@ -77,8 +78,8 @@ func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, 
 		return Reply{}, err
 	}
 	r.Log.Info("case exported", "case", c.ID, "format", format)
-	return Reply{Messages: []Message{{Kind: "file", CaseID: c.ID, Title: "Case record " + c.ID,
-		Text:        "Here is the record of " + c.ID + " for the child's file. It is marked OFFICIAL-SENSITIVE: store it with the child's record and share it only with people entitled to see it.",
+	return Reply{Messages: []Message{{Kind: "file", CaseID: c.ID, Title: r.Cards.Say("record.title", messages.Args{"case": c.ID}),
+		Text:        r.Cards.Say("record.here", messages.Args{"case": c.ID}),
 		Attachments: []Attachment{*att}}}}, nil
 }
 
@@ -88,7 +89,7 @@ func (r *Router) Report(ctx context.Context, actor string, period report.Period)
 	if ok, err := r.People.IsPartnership(ctx, actor); err != nil {
 		return nil, conversation.Internal("check partnership role", err)
 	} else if !ok {
-		return nil, conversation.Errorf(conversation.EFORBIDDEN, "Reports are for the partnership team.")
+		return nil, conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Cards.Say("report.partnership_only", nil))
 	}
 	return BuildReport(ctx, r.Store, r.Engine, r.People, period)
 }
@@ -126,7 +127,7 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 		} else if m, err := ParseMonth(rest, r.now(), loc); err == nil {
 			period = report.Month(m)
 		} else {
-			return Reply{}, err
+			return Reply{}, conversation.Errorf(conversation.ErrorCode(err), "%s", r.Cards.Say("report.bad_month", nil))
 		}
 	}
 	rep, err := r.Report(ctx, actor, period)

@@ -6,19 +6,47 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// stepPhrases say what each step does, for "you can …" sentences.
-var stepPhrases = map[conversation.Verb]string{
-	conversation.VerbAcknowledge: "acknowledge it", conversation.VerbRespond: "respond",
-	conversation.VerbPropose: "propose a resolution", conversation.VerbConfirm: "confirm the resolution",
-	conversation.VerbDispute: "dispute the resolution", conversation.VerbEscalate: "escalate it to the next stage",
-	conversation.VerbMediation: "ask for mediation", conversation.VerbRefer: "refer it to the partnership",
-	conversation.VerbExtend: "extend the deadline", conversation.VerbNote: "add a note",
-	conversation.VerbReassign: "hand your part over", conversation.VerbWithdraw: "withdraw it",
-	conversation.VerbAcceptReferral: "accept the referral", conversation.VerbReturnReferral: "return it with advice",
-	conversation.VerbOfferMediation: "offer mediation", conversation.VerbClose: "close it",
+// stepPhrase says what a step does, for "you can …" sentences.
+func (k *Cards) stepPhrase(v conversation.Verb) string {
+	switch v {
+	case conversation.VerbAcknowledge:
+		return k.Say("step.acknowledge", nil)
+	case conversation.VerbRespond:
+		return k.Say("step.respond", nil)
+	case conversation.VerbPropose:
+		return k.Say("step.propose", nil)
+	case conversation.VerbConfirm:
+		return k.Say("step.confirm", nil)
+	case conversation.VerbDispute:
+		return k.Say("step.dispute", nil)
+	case conversation.VerbEscalate:
+		return k.Say("step.escalate", nil)
+	case conversation.VerbMediation:
+		return k.Say("step.mediation", nil)
+	case conversation.VerbRefer:
+		return k.Say("step.refer", nil)
+	case conversation.VerbExtend:
+		return k.Say("step.extend", nil)
+	case conversation.VerbNote:
+		return k.Say("step.note", nil)
+	case conversation.VerbReassign:
+		return k.Say("step.reassign", nil)
+	case conversation.VerbWithdraw:
+		return k.Say("step.withdraw", nil)
+	case conversation.VerbAcceptReferral:
+		return k.Say("step.accept_referral", nil)
+	case conversation.VerbReturnReferral:
+		return k.Say("step.return_referral", nil)
+	case conversation.VerbOfferMediation:
+		return k.Say("step.offer_mediation", nil)
+	case conversation.VerbClose:
+		return k.Say("step.close", nil)
+	}
+	return strings.ReplaceAll(string(v), "_", " ")
 }
 
 // mostAlternatives is how many other steps a refusal suggests.
@@ -47,7 +75,7 @@ func (r *Router) withAlternatives(ctx context.Context, actor, caseID string, v c
 	msg := e.Message
 	if (v == conversation.VerbAcknowledge || v == conversation.VerbRespond) && c.SideOf(actor) == conversation.SideRaiser &&
 		c.Current().Key != conversation.ReferralStageKey {
-		msg = "You raised this case, so the other side acknowledges it and responds."
+		msg = r.Cards.Say("refusal.raiser_acknowledges", nil)
 	}
 	allowed := slices.DeleteFunc(r.Engine.Protocol.AllowedVerbs(c, a), func(x conversation.Verb) bool { return x == v })
 	steps := primarySteps(c, actor, a.Partnership, r.now(), allowed)
@@ -58,15 +86,12 @@ func (r *Router) withAlternatives(ctx context.Context, actor, caseID string, v c
 	}
 	var phrases []string
 	for _, x := range steps {
-		phrases = append(phrases, stepPhrases[x])
+		phrases = append(phrases, r.Cards.stepPhrase(x))
 	}
-	switch len(phrases) {
-	case 0:
-		msg += " There is nothing for you to do on it just now."
-	case 1:
-		msg += " You can " + phrases[0] + "."
-	default:
-		msg += " You can " + strings.Join(phrases[:len(phrases)-1], ", ") + " or " + phrases[len(phrases)-1] + "."
+	if len(phrases) == 0 {
+		msg += " " + r.Cards.Say("refusal.nothing_to_do", nil)
+	} else {
+		msg += " " + r.Cards.Say("refusal.you_can", messages.Args{"steps": r.Cards.orList(phrases)})
 	}
 	return &conversation.Error{Code: e.Code, Message: msg, Err: e.Err}
 }

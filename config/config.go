@@ -10,8 +10,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // so time zones load on machines with no zoneinfo
@@ -426,6 +428,11 @@ func (c *Config) String() string {
 	line("web.oidc.client_secret", secret(c.Web.OIDC.ClientSecret))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
+	if len(c.Protocol.Messages) == 0 {
+		line("messages", "(none: the catalogue's wording)")
+	} else {
+		line("messages", fmt.Sprintf("%d changed: %s", len(c.Protocol.Messages), strings.Join(slices.Sorted(maps.Keys(c.Protocol.Messages)), ", ")))
+	}
 	line("tracing", tracingSummary(c.Tracing))
 	return b.String()
 }

@@ -50,6 +50,12 @@ func Preset(key string) (conversation.Protocol, error) {
 	if err != nil {
 		return p, fmt.Errorf("unknown partnership preset %q (choose one of: %s)", key, strings.Join(PresetKeys(), ", "))
 	}
+	return decodePreset(key, data)
+}
+
+// decodePreset decodes a preset file's protocol, refusing unknown keys.
+func decodePreset(key string, data []byte) (conversation.Protocol, error) {
+	var p conversation.Protocol
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {

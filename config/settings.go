@@ -58,6 +58,8 @@ func fileKeys(cfg *Config, f *fileSettings) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, webKeys(&cfg.Web)) }},
 		{key: "log", doc: "logging", items: logKeys(&cfg.Log),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, logKeys(&cfg.Log)) }},
+		{key: "messages", typ: "mapping", def: "none", doc: messagesDoc,
+			parse: func(d *nodeDecoder, e entry, at string) { d.messagesSection(e, at, cfg) }},
 	}
 }
 

@@ -68,6 +68,7 @@ const frontDoorFallback = "your local children's services front door"
 // every problem to col. packaging is Options.Packaging.
 func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	validateProtocol(cfg, col)
+	validateMessages(cfg, col)
 	validateCalendar(cfg, f, col)
 	validateDirectory(cfg, f, col)
 	validateStore(cfg, col)

@@ -124,6 +124,12 @@ type Protocol struct {
 	// checklist as the document does. Each key is one of ReflectionKeys;
 	// when empty, DefaultReflection is asked.
 	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
+
+	// Messages overrides the bot's wording for this partnership: each key
+	// is a key of the message catalogue (bot/messages/en.yaml), or
+	// "key.one", "key.other" for a form of a plural text, and each value
+	// its new text, with the same placeholders. Config checks them.
+	Messages map[string]string `yaml:"messages,omitempty" json:"messages,omitempty"`
 }
 
 // ReflectionCheck is one item of the reflection checklist: its key (one of

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"slices"
-	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -42,28 +44,39 @@ type Item struct {
 	Link string
 }
 
-// asks are what each step a card leads with asks of its recipient: the
-// sentence in the email and the words in its subject. The deadline is the
-// acknowledgement's for acknowledge and the stage's for the rest.
-var asks = map[conversation.Verb]struct{ text, subject string }{
-	conversation.VerbAcknowledge:    {"Please acknowledge it", "please acknowledge"},
-	conversation.VerbRespond:        {"Please respond to it", "please respond"},
-	conversation.VerbConfirm:        {"Please confirm the proposed way forward, or say what it leaves unresolved", "please confirm or dispute the way forward"},
-	conversation.VerbDispute:        {"Please confirm the proposed way forward, or say what it leaves unresolved", "please confirm or dispute the way forward"},
-	conversation.VerbAcceptReferral: {"Please decide on the referral to the partnership", "please decide on the referral"},
-	conversation.VerbReturnReferral: {"Please decide on the referral to the partnership", "please decide on the referral"},
-	conversation.VerbPropose:        {"Please work it through with the other side", "please work it through"},
-	conversation.VerbEscalate:       {"Please work it through with the other side", "please work it through"},
-	conversation.VerbRefer:          {"Please work it through with the other side", "please work it through"},
-	conversation.VerbMediation:      {"Please work it through with the other side", "please work it through"},
+// ask is what a step a card leads with asks of its recipient: the
+// sentence in the email and the words in its subject, or ok false for a
+// step that asks nothing by email. The deadline is the acknowledgement's
+// for acknowledge and the stage's for the rest.
+func (s *Sender) ask(v conversation.Verb) (text, subject string, ok bool) {
+	k := s.cards
+	switch v {
+	case conversation.VerbAcknowledge:
+		return k.Say("email.ask.acknowledge", nil), k.Say("email.ask.acknowledge.subject", nil), true
+	case conversation.VerbRespond:
+		return k.Say("email.ask.respond", nil), k.Say("email.ask.respond.subject", nil), true
+	case conversation.VerbConfirm, conversation.VerbDispute:
+		return k.Say("email.ask.confirm", nil), k.Say("email.ask.confirm.subject", nil), true
+	case conversation.VerbAcceptReferral, conversation.VerbReturnReferral:
+		return k.Say("email.ask.referral", nil), k.Say("email.ask.referral.subject", nil), true
+	case conversation.VerbPropose, conversation.VerbEscalate, conversation.VerbRefer, conversation.VerbMediation:
+		return k.Say("email.ask.work_through", nil), k.Say("email.ask.work_through.subject", nil), true
+	}
+	return "", "", false
 }
 
-// endings name a case's state once it has left the ladder, for emails that
-// ask nothing.
-var endings = map[conversation.Status]string{
-	conversation.StatusResolved:  "resolved",
-	conversation.StatusWithdrawn: "withdrawn",
-	conversation.StatusClosed:    "closed",
+// ending names a case's state once it has left the ladder, for emails
+// that ask nothing, or "" while it is on the ladder.
+func (s *Sender) ending(st conversation.Status) string {
+	switch st {
+	case conversation.StatusResolved:
+		return s.cards.Say("email.ending.resolved", nil)
+	case conversation.StatusWithdrawn:
+		return s.cards.Say("email.ending.withdrawn", nil)
+	case conversation.StatusClosed:
+		return s.cards.Say("email.ending.closed", nil)
+	}
+	return ""
 }
 
 // compose builds the notice for m, a message about c for its recipient.
@@ -82,7 +95,7 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 			break
 		}
 	}
-	ask, asking := asks[verb]
+	askText, askSubject, asking := s.ask(verb)
 	asking = asking && c.Status.Active()
 	due := cur.Deadline
 	if verb == conversation.VerbAcknowledge {
@@ -94,46 +107,45 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 	case nudging && c.Status.Active():
 		n.Lead, n.Ask, n.Subject = nudge.lead, nudge.ask, c.ID+": "+nudge.subject
 	case unreached:
-		n.Lead = "Some of the people on case " + c.ID + " could not be reached, so they have not heard of its latest step."
-		n.Ask = "Please contact them directly, and record that you did with a note on the case."
-		n.Subject = c.ID + ": some people could not be reached"
+		n.Lead = cards.Say("email.unreached.lead", messages.Args{"case": c.ID})
+		n.Ask = cards.Say("email.unreached.ask", nil)
+		n.Subject = cards.Say("email.unreached.subject", messages.Args{"case": c.ID})
 	case asking:
-		n.Lead = "Case " + c.ID + " needs you."
-		n.Ask = ask.text + "."
-		n.Subject = c.ID + ": " + ask.subject
+		n.Lead = cards.Say("email.asking.lead", messages.Args{"case": c.ID})
+		n.Ask = cards.Say("email.asking.ask", messages.Args{"ask": askText})
+		n.Subject = cards.Say("email.asking.subject", messages.Args{"case": c.ID, "ask": askSubject})
 		if !due.IsZero() {
-			n.Ask = ask.text + " by " + cards.Deadline(due) + "."
-			n.Subject += " by " + when(due, loc)
+			n.Ask = cards.Say("email.asking.ask_by", messages.Args{"ask": askText, "deadline": cards.Deadline(due)})
+			n.Subject = cards.Say("email.asking.subject_by", messages.Args{"case": c.ID, "ask": askSubject, "date": when(due, loc)})
 		}
-	case endings[c.Status] != "":
-		n.Lead = "Case " + c.ID + " is now " + endings[c.Status] + "."
-		n.Subject = c.ID + ": " + endings[c.Status]
+	case s.ending(c.Status) != "":
+		n.Lead = cards.Say("email.ended.lead", messages.Args{"case": c.ID, "ending": s.ending(c.Status)})
+		n.Subject = cards.Say("email.ended.subject", messages.Args{"case": c.ID, "ending": s.ending(c.Status)})
 	default:
-		n.Lead = "There is news on case " + c.ID + "."
-		n.Subject = c.ID + ": there is news on this case"
+		n.Lead = cards.Say("email.news.lead", messages.Args{"case": c.ID})
+		n.Subject = cards.Say("email.news.subject", messages.Args{"case": c.ID})
 	}
 	p := cards.Protocol
-	what := "a disagreement between professionals about a decision for a child"
-	if p.Name != "" {
-		what += ", being resolved under the " + p.Name
-		if p.Partnership != "" {
-			what += " of " + the(p.Partnership)
-		}
+	switch {
+	case p.Name != "" && p.Partnership != "":
+		n.Context = cards.Say("email.context.protocol_of", messages.Args{"protocol": p.Name, "partnership": the(p.Partnership)})
+	case p.Name != "":
+		n.Context = cards.Say("email.context.protocol", messages.Args{"protocol": p.Name})
+	default:
+		n.Context = cards.Say("email.context", nil)
 	}
-	n.Context = "It is " + what + "."
 	if c.Status.Active() {
-		n.Context += " It is at " + stageText(p, cur.Key) + "."
+		n.Context += " " + cards.Say("email.context.stage", messages.Args{"stage": s.stageText(cur.Key)})
 	}
 	partnership, operator := s.partnership()
-	n.Footer = "You are receiving this because you are named on case " + c.ID + " under " + partnership +
-		"'s case resolution process, and email is how resolvebot reaches you. resolvebot is run by " + operator + "."
+	n.Footer = cards.Say("email.footer.case", messages.Args{"case": c.ID, "partnership": partnership, "operator": operator})
 	return n
 }
 
 // partnership names the partnership for a sentence, and who runs the
 // service (the configured operator, or the partnership).
 func (s *Sender) partnership() (partnership, operator string) {
-	partnership = "your safeguarding partnership"
+	partnership = s.cards.Say("email.your_partnership", nil)
 	if p := s.cards.Protocol.Partnership; p != "" {
 		partnership = the(p)
 	}
@@ -160,43 +172,39 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 	raising := slices.Contains(cur.Raiser, to)
 	deadline := s.cards.When(cur.Deadline)
 	id := c.ID
+	k, a := s.cards, messages.Args{"case": id}
+	say := func(lead, ask, subject string) (nudgeText, bool) { return nudgeText{lead, ask, subject}, true }
 	switch m.Nudge {
 	case conversation.NudgeAckReminder:
-		return nudgeText{"A reminder: case " + id + " is waiting for your acknowledgement, which was due " + s.cards.When(cur.AckDeadline) + ".",
-			"Please acknowledge it as soon as you can. A quick acknowledgement lets the other side know it is in hand.", "reminder to acknowledge"}, true
+		return say(k.Say("email.nudge.ack_reminder.lead", messages.Args{"case": id, "when": k.When(cur.AckDeadline)}),
+			k.Say("email.nudge.ack_reminder.ask", nil), k.Say("email.nudge.ack_reminder.subject", nil))
 	case conversation.NudgeAckUnanswered:
-		return nudgeText{"Case " + id + " has still not been acknowledged by the other side.",
-			"You may want to contact them directly, extend the deadline with a reason, or escalate.", "not yet acknowledged"}, true
+		return say(k.Say("email.nudge.ack_unanswered.lead", a),
+			k.Say("email.nudge.ack_unanswered.ask", nil), k.Say("email.nudge.ack_unanswered.subject", nil))
 	case conversation.NudgeBeforeDeadline:
-		return nudgeText{"Case " + id + " reaches its stage deadline on " + s.cards.Deadline(cur.Deadline) + ".",
-			"If you can agree a way forward, propose it on the case page.", "deadline " + when(cur.Deadline, s.cards.Calendar.Location())}, true
+		return say(k.Say("email.nudge.before_deadline.lead", messages.Args{"case": id, "deadline": k.Deadline(cur.Deadline)}),
+			k.Say("email.nudge.before_deadline.ask", nil),
+			k.Say("email.nudge.before_deadline.subject", messages.Args{"date": when(cur.Deadline, k.Calendar.Location())}))
 	case conversation.NudgeOverdue:
 		if raising {
-			return nudgeText{"The stage deadline for case " + id + " passed at " + deadline + " without a resolution.",
-				"You can take it to the next stage, propose a resolution, or extend the deadline with a reason.", "deadline passed"}, true
+			return say(k.Say("email.nudge.overdue_raiser.lead", messages.Args{"case": id, "when": deadline}),
+				k.Say("email.nudge.overdue_raiser.ask", nil), k.Say("email.nudge.overdue.subject", nil))
 		}
-		return nudgeText{"The stage deadline for case " + id + " passed at " + deadline + ".",
-			"Please respond or agree a way forward as soon as you can.", "deadline passed"}, true
+		return say(k.Say("email.nudge.overdue.lead", messages.Args{"case": id, "when": deadline}),
+			k.Say("email.nudge.overdue.ask", nil), k.Say("email.nudge.overdue.subject", nil))
 	case conversation.NudgeOverdueReminder:
-		days := s.cards.Calendar.WorkingDaysUntil(cur.Deadline, s.opts.Now())
-		return nudgeText{fmt.Sprintf("Case %s is %d working day%s past its stage deadline.", id, days, plural(days)),
-			"Please pick it up today.", "past its deadline"}, true
+		days := k.Calendar.WorkingDaysUntil(cur.Deadline, s.opts.Now())
+		return say(k.Say("email.nudge.overdue_reminder.lead", messages.Args{"case": id, "count": days}),
+			k.Say("email.nudge.overdue_reminder.ask", nil), k.Say("email.nudge.overdue_reminder.subject", nil))
 	case conversation.NudgeStuck:
 		if raising {
-			return nudgeText{"Case " + id + " is still past its stage deadline, so the partnership has been told.",
-				"They may offer mediation.", "the partnership has been told"}, true
+			return say(k.Say("email.nudge.stuck_raiser.lead", a),
+				k.Say("email.nudge.stuck_raiser.ask", nil), k.Say("email.nudge.stuck_raiser.subject", nil))
 		}
-		return nudgeText{"Case " + id + " looks stuck: it is past its stage deadline at " + stageText(s.cards.Protocol, cur.Key) + ".",
-			"You may want to offer mediation.", "looks stuck"}, true
+		return say(k.Say("email.nudge.stuck.lead", messages.Args{"case": id, "stage": s.stageText(cur.Key)}),
+			k.Say("email.nudge.stuck.ask", nil), k.Say("email.nudge.stuck.subject", nil))
 	}
 	return nudgeText{}, false
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // digest composes the morning digest to the person to: one line per case
@@ -215,9 +223,8 @@ func (s *Sender) digest(ctx context.Context, m bot.Message, to string) (Notice, 
 			return Notice{}, fmt.Errorf("load case %s: %w", id, err)
 		}
 		cur := c.Current()
-		line := c.ID + ", at " + stageText(s.cards.Protocol, cur.Key)
 		due := cur.Deadline
-		ask := "its stage deadline is " + s.cards.Deadline(due)
+		ask := s.cards.Say("email.digest.deadline", messages.Args{"deadline": s.cards.Deadline(due)})
 		for _, b := range s.cards.Buttons(ctx, c, to) {
 			if b.Secondary {
 				continue
@@ -225,31 +232,26 @@ func (s *Sender) digest(ctx context.Context, m bot.Message, to string) (Notice, 
 			if b.Verb == conversation.VerbAcknowledge {
 				due = cur.AckDeadline
 			}
-			if a, ok := asks[b.Verb]; ok {
-				ask = strings.ToLower(a.text[:1]) + a.text[1:] + " by " + s.cards.Deadline(due)
+			if text, _, ok := s.ask(b.Verb); ok {
+				ask = s.cards.Say("email.digest.ask_by", messages.Args{"ask": lowerFirst(text), "deadline": s.cards.Deadline(due)})
 			}
 			break
 		}
+		line := s.cards.Say("email.digest.line", messages.Args{"case": c.ID, "stage": s.stageText(cur.Key), "ask": ask})
 		if c.Urgency == conversation.UrgencyUrgent {
-			line += " (urgent)"
+			line = s.cards.Say("email.digest.line_urgent", messages.Args{"case": c.ID, "stage": s.stageText(cur.Key), "ask": ask})
 		}
-		n.Items = append(n.Items, Item{Text: line + ": " + ask + ".", Link: s.opts.BaseURL + "/web/cases/" + c.ID})
+		n.Items = append(n.Items, Item{Text: line, Link: s.opts.BaseURL + "/web/cases/" + c.ID})
 	}
 	if len(n.Items) == 0 {
 		return Notice{}, errNoCase
 	}
-	count := fmt.Sprintf("%d case%s", len(n.Items), plural(len(n.Items)))
-	verb := " are"
-	if len(n.Items) == 1 {
-		verb = " is"
-	}
-	n.Lead = "Good morning. " + count + verb + " waiting for you."
-	n.Subject = count + verb + " waiting for you, " + s.opts.Now().In(loc).Format("Mon 2 Jan")
-	n.More = "Open a case to see it and act on it. If you use resolvebot in Microsoft Teams or Slack, you can also find each case there by its number."
+	n.Lead = s.cards.Say("email.digest.lead", messages.Args{"count": len(n.Items)})
+	n.Subject = s.cards.Say("email.digest.subject", messages.Args{"count": len(n.Items), "date": s.opts.Now().In(loc).Format("Mon 2 Jan")})
+	n.More = s.cards.Say("email.digest.more", nil)
 	partnership, operator := s.partnership()
-	n.Context = "They are disagreements between professionals about decisions for children, being resolved under " + partnership + "'s case resolution process."
-	n.Footer = "You are receiving this because cases under " + partnership + "'s case resolution process are waiting for you, and email is how resolvebot reaches you. " +
-		"resolvebot is run by " + operator + "."
+	n.Context = s.cards.Say("email.digest.context", messages.Args{"partnership": partnership})
+	n.Footer = s.cards.Say("email.digest.footer", messages.Args{"partnership": partnership, "operator": operator})
 	n.Contact = s.opts.Contact
 	return n, nil
 }
@@ -264,12 +266,12 @@ func (s *Sender) summary(m bot.Message) Notice {
 		period, arg = rep.Period.From.Format("2006"), rep.Period.From.Format("2006")
 	}
 	partnership, operator := s.partnership()
-	n := Notice{Lead: "The case resolution summary for " + period + " is ready.", Subject: "Case resolution summary, " + period,
-		Context: "These are the counts of disagreements between professionals under " + partnership + "'s case resolution process.",
-		More: "The full report, with the categories, the agencies, the stages reached and its chart, CSV and PDF, is in resolvebot: " +
-			"type \"report " + arg + "\" to it in Microsoft Teams or Slack.",
-		Footer: "You are receiving this because you receive the case resolution summary of " + partnership + ", and email is how resolvebot reaches you. " +
-			"resolvebot is run by " + operator + ".",
+	k := s.cards
+	n := Notice{Lead: k.Say("email.summary.lead", messages.Args{"period": period}),
+		Subject: k.Say("email.summary.subject", messages.Args{"period": period}),
+		Context: k.Say("email.summary.context", messages.Args{"partnership": partnership}),
+		More:    k.Say("email.summary.more", messages.Args{"command": "report " + arg}),
+		Footer:  k.Say("email.summary.footer", messages.Args{"partnership": partnership, "operator": operator}),
 		Contact: s.opts.Contact}
 	for _, h := range rep.Headlines() {
 		n.Items = append(n.Items, Item{Text: h})
@@ -290,11 +292,18 @@ func the(name string) string {
 }
 
 // stageText names the stage with key: "stage 2, Manager to manager".
-func stageText(p *conversation.Protocol, key string) string {
+func (s *Sender) stageText(key string) string {
+	p := s.cards.Protocol
 	if key == conversation.ReferralStageKey {
-		return "the partnership (" + p.StageName(key) + ")"
+		return s.cards.Say("email.stage.referral", messages.Args{"stage": p.StageName(key)})
 	}
-	return "stage " + strconv.Itoa(p.StageNumber(key)) + ", " + p.StageName(key)
+	return s.cards.Say("email.stage", messages.Args{"number": p.StageNumber(key), "stage": p.StageName(key)})
+}
+
+// lowerFirst lowers the first letter of a sentence, to go on from another.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 const textBody = `{{.Lead}}

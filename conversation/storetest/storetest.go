@@ -95,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("Observations", func(t *testing.T) { testObservations(t, open) })
+	t.Run("ObservationRetention", func(t *testing.T) { testObservationRetention(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000

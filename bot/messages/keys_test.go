@@ -1,0 +1,198 @@
+package messages
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// catalogueCalls are the names of the methods that look a text up by key:
+// Catalogue.Text and bot's Cards.Say. Every call of a method so named with
+// arguments, anywhere in the module's code, is taken for a look-up.
+var catalogueCalls = []string{"Text", "Say"}
+
+// use is one look-up of a key in the code.
+type use struct {
+	key  string
+	at   string
+	args []string // the Args literal's names; nil when not a literal
+}
+
+// findUses parses every non-test Go file under root and returns each
+// look-up of the catalogue, and a problem for each whose key is not a
+// string literal.
+func findUses(t *testing.T, root string) (uses []use, bad []string) {
+	t.Helper()
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if n := d.Name(); path != root && (strings.HasPrefix(n, ".") || n == "testdata" || n == "vendor") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		if filepath.ToSlash(filepath.Dir(rel)) == "bot/messages" {
+			return nil // the catalogue itself
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		var wrapperKey string // in a wrapper of the look-up (Cards.Say), its key parameter
+		ast.Inspect(f, func(n ast.Node) bool {
+			if fd, ok := n.(*ast.FuncDecl); ok {
+				wrapperKey = ""
+				if ps := fd.Type.Params.List; slices.Contains(catalogueCalls, fd.Name.Name) && len(ps) > 0 && len(ps[0].Names) > 0 {
+					wrapperKey = ps[0].Names[0].Name
+				}
+			}
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || !slices.Contains(catalogueCalls, sel.Sel.Name) {
+				return true
+			}
+			pos := fset.Position(call.Pos())
+			at := filepath.ToSlash(rel) + ":" + strconv.Itoa(pos.Line)
+			if id, ok := call.Args[0].(*ast.Ident); ok && wrapperKey != "" && id.Name == wrapperKey {
+				return true // the wrapper passes on its caller's key, which is checked where it is called
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				bad = append(bad, at+": the key of "+sel.Sel.Name+" is not a string literal, so it cannot be checked")
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			u := use{key: key, at: at}
+			if len(call.Args) > 1 {
+				u.args = argNames(call.Args[1])
+			}
+			uses = append(uses, u)
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uses, bad
+}
+
+// argNames returns the names an Args literal gives, sorted, or nil when the
+// expression is not a literal with constant names (or is nil: no names).
+func argNames(e ast.Expr) []string {
+	if id, ok := e.(*ast.Ident); ok && id.Name == "nil" {
+		return []string{}
+	}
+	cl, ok := e.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	names := []string{}
+	for _, el := range cl.Elts {
+		kv, ok := el.(*ast.KeyValueExpr)
+		if !ok {
+			return nil
+		}
+		lit, ok := kv.Key.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return nil
+		}
+		s, _ := strconv.Unquote(lit.Value)
+		names = append(names, s)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// moduleRoot is the directory holding go.mod, above this package.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no go.mod above the test")
+		}
+		dir = up
+	}
+}
+
+// TestEveryKeyUsedAndKnown: every key the code looks up is in the English
+// catalogue, with the arguments its text needs; every key of the catalogue
+// is looked up somewhere; and every look-up names its key as a string
+// literal, so none escapes the check.
+func TestEveryKeyUsedAndKnown(t *testing.T) {
+	c := English()
+	uses, bad := findUses(t, moduleRoot(t))
+	for _, b := range bad {
+		t.Error(b)
+	}
+	used := map[string]bool{}
+	for _, u := range uses {
+		used[u.key] = true
+		want, ok := c.Placeholders(u.key)
+		if !ok {
+			t.Errorf("%s: key %q is not in en.yaml", u.at, u.key)
+			continue
+		}
+		if u.args != nil && !slices.Equal(u.args, want) {
+			t.Errorf("%s: %s is given %s; its text has %s", u.at, u.key, braces(u.args), braces(want))
+		}
+	}
+	for _, k := range c.Keys() {
+		if !used[k] {
+			t.Errorf("key %q of en.yaml is used nowhere in the code: remove it or use it", k)
+		}
+	}
+	if len(uses) == 0 {
+		t.Error("found no look-ups of the catalogue: the search is broken")
+	}
+}
+
+// TestFindUsesRefusesComputedKeys: a key built at run time is reported, so
+// the check cannot be dodged.
+func TestFindUsesRefusesComputedKeys(t *testing.T) {
+	dir := t.TempDir()
+	src := `package x
+func f(k *K, v string) {
+	k.Say("button.unknown", nil)
+	k.Say("refusal." + v, nil)
+	k.Text(v, nil)
+}
+func (k *K) Say(key string, args Args) string { return k.c.Text(key, args) }
+func (k *K) Other(key string) string { return k.c.Text(key, nil) }
+`
+	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uses, bad := findUses(t, dir)
+	if len(uses) != 1 || uses[0].key != "button.unknown" || len(uses[0].args) != 0 || uses[0].args == nil {
+		t.Errorf("uses = %+v, want the one literal key with no arguments", uses)
+	}
+	if len(bad) != 3 {
+		t.Errorf("problems = %q, want one for each computed key and the key passed on outside a wrapper", bad)
+	}
+}
