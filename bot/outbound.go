@@ -106,24 +106,6 @@ func (d *Dispatcher) reach(per *conversation.Person) []string {
 // Register adds a sender for its platform, replacing any earlier one.
 func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
 
-// Deliver sends every outbound message at once and returns the ids of the
-// people it could not reach. The scheduler's digests and summaries use it;
-// a step's messages go through the outbox instead (see Worker).
-func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []string) {
-	for _, o := range outs {
-		per, err := d.Store.GetPerson(ctx, o.To)
-		if err != nil {
-			d.Log.Error("load recipient failed", "case", o.Message.CaseID, "err", err)
-			unreached = append(unreached, o.To)
-			continue
-		}
-		if _, err := d.deliver(ctx, per, o.Message); err != nil {
-			unreached = append(unreached, o.To)
-		}
-	}
-	return unreached
-}
-
 // ErrNoRoute is the permanent failure to reach a person who has no handle
 // on any platform the bot can send to.
 var ErrNoRoute = Permanent(errors.New("no handle on a platform this bot reaches"))

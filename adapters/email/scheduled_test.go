@@ -102,8 +102,9 @@ func TestNudgesDigestAndSummaryByEmail(t *testing.T) {
 	// Friday's digest: the GP has one case waiting, by email.
 	w.env.Clock.Set(time.Date(2026, 11, 27, 8, 0, 0, 0, bottest.London))
 	if n, err := sched.Digest(ctx); err != nil || n != 1 {
-		t.Fatalf("digest: %d sent, %v", n, err)
+		t.Fatalf("digest: %d enqueued, %v", n, err)
 	}
+	w.env.Settle(t)
 	gp = w.sentTo(gpEmail)
 	digest := gp[len(gp)-1]
 	if want := "1 case is waiting for you, Fri 27 Nov"; digest.subject != want {
@@ -125,8 +126,9 @@ func TestNudgesDigestAndSummaryByEmail(t *testing.T) {
 	// The first of the month: the summary for November, by email.
 	w.env.Clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, bottest.London))
 	if n, err := sched.Summary(ctx); err != nil || n != 1 {
-		t.Fatalf("summary: reached %d, %v", n, err)
+		t.Fatalf("summary: enqueued %d, %v", n, err)
 	}
+	w.env.Settle(t)
 	pm := w.sentTo(pmEmail)
 	if len(pm) != 1 {
 		t.Fatalf("%d emails to the partnership manager, want the summary", len(pm))
