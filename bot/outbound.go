@@ -103,6 +103,25 @@ func (d *Dispatcher) reach(per *conversation.Person) []string {
 	return learnedReach(per)
 }
 
+// Deliver sends each outbound message at once, outside the outbox, and
+// returns the ids of the people it could not reach. Everything a step or
+// the scheduler causes goes through the outbox instead (see Worker); this
+// is for tools and tests that show a person a message directly.
+func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []string) {
+	for _, o := range outs {
+		per, err := d.Store.GetPerson(ctx, o.To)
+		if err != nil {
+			d.Log.Error("load recipient failed", "case", o.Message.CaseID, "err", err)
+			unreached = append(unreached, o.To)
+			continue
+		}
+		if _, err := d.deliver(ctx, per, o.Message); err != nil {
+			unreached = append(unreached, o.To)
+		}
+	}
+	return unreached
+}
+
 // Register adds a sender for its platform, replacing any earlier one.
 func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
 
