@@ -112,6 +112,7 @@ type Config struct {
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
 	Email     Email // notifications by email (off without an email section)
+	Web       Web   // the web page's sign-in with an identity provider (the page is on with email)
 	Log       Log   // logging
 	// Tracing is whether spans are exported, from the OTEL_* environment.
 	Tracing Tracing
@@ -420,6 +421,11 @@ func (c *Config) String() string {
 		line("email.ca_file", em.CAFile)
 	}
 	line("email.password", secret(em.Password))
+	line("web.oidc.enabled", c.Web.OIDC.Enabled)
+	line("web.oidc.issuer", c.Web.OIDC.Issuer)
+	line("web.oidc.client_id", c.Web.OIDC.ClientID)
+	line("web.oidc.name", c.Web.OIDC.Name)
+	line("web.oidc.client_secret", secret(c.Web.OIDC.ClientSecret))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	if len(c.Protocol.Messages) == 0 {

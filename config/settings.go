@@ -54,6 +54,8 @@ func fileKeys(cfg *Config, f *fileSettings) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, teamsKeys(&cfg.Teams)) }},
 		{key: "email", doc: "notifications by email over SMTP, with TLS; no section, no email", items: emailKeys(&cfg.Email),
 			parse: func(d *nodeDecoder, e entry, at string) { d.emailSection(e, at, &cfg.Email) }},
+		{key: "web", doc: "the web page (on whenever email is): sign-in with an identity provider", items: webKeys(&cfg.Web),
+			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, webKeys(&cfg.Web)) }},
 		{key: "log", doc: "logging", items: logKeys(&cfg.Log),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, logKeys(&cfg.Log)) }},
 		{key: "messages", typ: "mapping", def: "none", doc: messagesDoc,

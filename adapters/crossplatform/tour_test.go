@@ -55,7 +55,7 @@ func tourPerson(role string) person {
 }
 
 // personRef marks an answer that names a person: each platform answers
-// with its own form of it (a Slack user id, or an email typed on Teams).
+// with its own form of it (the option the people search offers).
 func personRef(role string) string { return "@person:" + role }
 
 // payload is one thing the platform received, as sent.
