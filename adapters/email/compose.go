@@ -143,14 +143,16 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 }
 
 // partnership names the partnership for a sentence, and who runs the
-// service (the configured operator, or the partnership).
+// service (the configured operator, or the partnership, with "the").
 func (s *Sender) partnership() (partnership, operator string) {
 	partnership = s.cards.Say("email.your_partnership", nil)
 	if p := s.cards.Protocol.Partnership; p != "" {
 		partnership = the(p)
 	}
-	operator = s.opts.Operator
-	if operator == "" {
+	operator = strings.TrimSpace(s.opts.Operator)
+	if operator == "" || strings.EqualFold(operator, s.cards.Protocol.Partnership) {
+		// Configuration defaults the operator to the partnership's bare
+		// name; in a sentence it needs its article, as the partnership has.
 		operator = partnership
 	}
 	return partnership, operator
