@@ -135,12 +135,17 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 			state = "agreed " + k.When(r.ConfirmedAt)
 		}
 		m.Fields = append(m.Fields, Field{"Way forward (" + state + ")", r.WayForward})
-		for _, a := range r.Actions {
+		for i, a := range r.Actions {
 			v := a.Description + " — " + a.Owner
 			if !a.Due.IsZero() {
 				v += ", by " + a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")
 			}
-			m.Fields = append(m.Fields, Field{"Action", v})
+			label := "Action"
+			if r.Confirmed {
+				label = fmt.Sprintf("Action %d", i+1)
+				v += ". " + k.actionState(a)
+			}
+			m.Fields = append(m.Fields, Field{label, v})
 		}
 	}
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
@@ -200,6 +205,17 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			line += " to " + k.When(t)
 		}
+	case conversation.EventActionDone:
+		line += ": action " + e.Fields[conversation.FieldAction]
+		if e.Fields["state"] == string(conversation.ActionDoneLate) {
+			line += ", after its due date"
+		}
+	case conversation.EventLearning:
+		if e.Fields["kind"] == conversation.LearningPrevention {
+			line += " (what would have prevented it)"
+		} else {
+			line += " (what they learned)"
+		}
 	default:
 		line += " (" + k.Protocol.StageName(e.Stage) + ")"
 	}
@@ -234,6 +250,13 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 			v += " · waiting on you, due " + k.Deadline(cur.Deadline)
 		} else if c.Status.Active() {
 			v += " · due " + k.Deadline(cur.Deadline)
+		}
+		for _, n := range conversation.OpenActionsOf(c, viewer) {
+			a := c.Resolution.Actions[n-1]
+			v += fmt.Sprintf(" · your action %d: %s", n, strings.ToLower(k.actionState(a)))
+			if !a.Due.IsZero() && a.State(k.Calendar, k.Now()) == conversation.ActionOpen {
+				v += ", due " + k.Day(a.Due)
+			}
 		}
 		m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
 	}
@@ -302,6 +325,7 @@ func Help(command string) Message {
 			command + "raise — raise a disagreement",
 			command + "list — your cases, and which are waiting on you",
 			command + "status CR-2026-0001 — a case and its timeline",
+			command + "done CR-2026-0001 1 — mark agreed action 1 on a case done (only its owner can)",
 			command + "profile — your agency and line manager",
 			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
 			command + "report — last month's partnership report; add 2026-10 for a month, or 2026 for the annual report (partnership team only)",

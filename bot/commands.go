@@ -28,8 +28,10 @@ var verbWords = map[string]conversation.Verb{
 	"accept": conversation.VerbAcceptReferral, "accept_referral": conversation.VerbAcceptReferral,
 	"return": conversation.VerbReturnReferral, "return_referral": conversation.VerbReturnReferral,
 	"offer": conversation.VerbOfferMediation, "offer_mediation": conversation.VerbOfferMediation,
-	"close":     conversation.VerbClose,
-	"deep_dive": conversation.VerbDeepDive, "deepdive": conversation.VerbDeepDive,
+	"close":    conversation.VerbClose,
+	"learning": conversation.VerbLearning, "learned": conversation.VerbLearning, "record_learning": conversation.VerbLearning,
+	"action_done": conversation.VerbActionDone,
+	"deep_dive":   conversation.VerbDeepDive, "deepdive": conversation.VerbDeepDive,
 }
 
 // lookWords are the typed commands that only show something (nothing about
@@ -38,7 +40,7 @@ var lookWords = []string{"help", "list", "cases", "status", "show", "report"}
 
 // otherWords are the typed commands that open a form or a record; a
 // misspelling of one is offered back rather than carried out.
-var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel", "observe"}
+var otherWords = []string{"raise", "new", "profile", "export", "audit", "access", "cancel", "done", "observe"}
 
 // commandWords are every word a typed command may start with.
 func commandWords() []string {
@@ -55,8 +57,10 @@ func commandWords() []string {
 var twoWords = map[string]string{
 	"accept referral": "accept_referral", "return referral": "return_referral",
 	"offer mediation": "offer_mediation", "hand over": "handover", "ask mediation": "mediation",
-	"request mediation": "mediation", "add note": "note", "my cases": "list", "deep dive": "deep_dive",
-	"log difference": "observe", "log observation": "observe",
+	"request mediation": "mediation", "add note": "note", "my cases": "list", "mark done": "done",
+	"record learning": "learning",
+	"deep dive":       "deep_dive",
+	"log difference":  "observe", "log observation": "observe",
 }
 
 // SplitCommand splits typed text into its command word, in lower case with
@@ -166,7 +170,8 @@ var intents = []struct {
 // caseCommands are the commands that need a case id.
 var caseCommands = []string{"withdraw", "escalate", "extend", "ack", "respond", "mediation", "refer", "propose", "note", "export", "status",
 	"show", "audit", "access", "acknowledge", "reply", "resolve", "confirm", "agree", "dispute", "mediate", "reassign", "handover",
-	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "deep_dive", "deepdive"}
+	"accept", "accept_referral", "return", "return_referral", "offer", "offer_mediation", "close", "done", "learning", "learned", "record_learning",
+	"deep_dive", "deepdive"}
 
 // Guess returns the command a free sentence most likely asks for, with a
 // case id when the sentence names one ("I want to escalate CR-2026-0001"
@@ -340,6 +345,8 @@ func (k *Cards) commandHelp(word string) string {
 		return k.Say("command.about.audit", nil)
 	case "help":
 		return k.Say("command.about.help", nil)
+	case "done":
+		return "mark an agreed action done"
 	case "observe":
 		return k.Say("command.about.observe", nil)
 	}

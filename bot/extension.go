@@ -147,3 +147,76 @@ func (r *Router) extensionDays(ctx context.Context, caseID, text string) (int, e
 	}
 	return r.Cards.ParseExtension(text, base)
 }
+
+// readDay reads a number of working days ("3", "3 working days", "three"),
+// returned as n, or a day ("4 Dec", "4/12", "2026-12-04", "friday", "next
+// friday"), returned as target at midnight in the calendar's zone (isDays
+// false): a weekday is the first one after base's day, a date with no year
+// the first one on or after it. ok is false when text is neither.
+func readDay(text string, base time.Time, cal *conversation.Calendar) (target time.Time, n int, isDays, ok bool) {
+	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
+	s = strings.TrimPrefix(s, "on ")
+	s = strings.TrimPrefix(s, "until ")
+	s = strings.TrimPrefix(s, "by ")
+	s = strings.TrimPrefix(s, "in ")
+	if m := daysPattern.FindStringSubmatch(s); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			return time.Time{}, n, true, true
+		}
+		if n, ok := numberWords[m[1]]; ok {
+			return time.Time{}, n, true, true
+		}
+	}
+	loc := cal.Location()
+	base = base.In(loc)
+	day := time.Date(base.Year(), base.Month(), base.Day(), 0, 0, 0, 0, loc)
+	withYear := func(y, mo, d int, yearGiven bool) bool {
+		if mo < 1 || mo > 12 || d < 1 || d > 31 {
+			return false
+		}
+		if !yearGiven {
+			y = day.Year()
+		}
+		target = time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+		if target.Day() != d { // 31 Nov
+			return false
+		}
+		if !yearGiven && target.Before(day) {
+			target = target.AddDate(1, 0, 0)
+		}
+		return true
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	switch {
+	case isoDate.MatchString(s):
+		m := isoDate.FindStringSubmatch(s)
+		ok = withYear(atoi(m[1]), atoi(m[2]), atoi(m[3]), true)
+	case slashDate.MatchString(s):
+		m := slashDate.FindStringSubmatch(s)
+		y := atoi(m[3])
+		if y > 0 && y < 100 {
+			y += 2000
+		}
+		ok = withYear(y, atoi(m[2]), atoi(m[1]), m[3] != "")
+	case dayMonth.MatchString(s):
+		m := dayMonth.FindStringSubmatch(s)
+		if mo, known := monthNames[m[2]]; known {
+			ok = withYear(atoi(m[3]), int(mo), atoi(m[1]), m[3] != "")
+		}
+	case monthDay.MatchString(s):
+		m := monthDay.FindStringSubmatch(s)
+		if mo, known := monthNames[m[1]]; known {
+			ok = withYear(atoi(m[3]), int(mo), atoi(m[2]), m[3] != "")
+		}
+	default:
+		name := strings.TrimPrefix(strings.TrimPrefix(s, "next "), "this ")
+		if wd, known := weekdayNames[name]; known {
+			target = day.AddDate(0, 0, 1)
+			for target.Weekday() != wd {
+				target = target.AddDate(0, 0, 1)
+			}
+			ok = true
+		}
+	}
+	return target, 0, false, ok
+}

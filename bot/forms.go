@@ -3,7 +3,6 @@ package bot
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -35,6 +34,8 @@ var verbLabels = map[conversation.Verb]string{
 	conversation.VerbReturnReferral: "Return",
 	conversation.VerbOfferMediation: "Mediation",
 	conversation.VerbClose:          "Close case",
+	conversation.VerbActionDone:     "Mark done",
+	conversation.VerbLearning:       "Record learning",
 	conversation.VerbDeepDive:       "Deep dive",
 }
 
@@ -65,6 +66,8 @@ var verbTitles = map[conversation.Verb]string{
 	conversation.VerbReturnReferral: "Return with advice",
 	conversation.VerbOfferMediation: "Offer mediation",
 	conversation.VerbClose:          "Close the case",
+	conversation.VerbActionDone:     "Mark an action done",
+	conversation.VerbLearning:       "What you learned",
 	conversation.VerbDeepDive:       "Decide on a deep dive",
 }
 
@@ -124,7 +127,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{
 			textField("way_forward", "Agreed way forward", "", true),
 			{Key: "actions", Label: "Actions", Type: conversation.FieldTextarea, MaxLen: conversation.MaxLongText,
-				Help: "One per line: what | who | by when (YYYY-MM-DD, optional)."},
+				Help: "One per line, or separated by ;, as: what | who (name or work email) | by when (a date such as 4 Dec, or working days such as 10). Owners are reminded before it is due."},
 		}
 	case conversation.VerbDispute:
 		f.Fields = []conversation.Field{textField("reason", "What does the proposal leave unresolved?", "", true)}
@@ -172,6 +175,16 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("text", "Who will mediate, and how to reach them", "", true)}
 	case conversation.VerbClose:
 		f.Fields = []conversation.Field{textField("reason", "Why is the case being closed?", "", true)}
+	case conversation.VerbActionDone:
+		return nil // one press; which action, when the owner has several, is asked then (see actionDone)
+	case conversation.VerbLearning:
+		f.Intro = "Resolving a disagreement is a chance to learn. Answer either question, or both; the partnership sees the themes, never the case. Please leave out anything that identifies a child or family."
+		f.Fields = []conversation.Field{
+			{Key: conversation.FieldLearned, Label: "What did you learn from this disagreement?", Type: conversation.FieldTextarea,
+				MaxLen: conversation.MaxShortText * 5},
+			{Key: conversation.FieldPrevention, Label: "What would have prevented it?", Type: conversation.FieldTextarea,
+				MaxLen: conversation.MaxShortText * 5, Help: "For example: an earlier joint meeting, or clearer thresholds."},
+		}
 	case conversation.VerbDeepDive:
 		f.Intro = deepDiveIntro(p)
 		f.Fields = []conversation.Field{
@@ -220,34 +233,4 @@ func partnershipRole(p *conversation.Protocol) string {
 		return p.Referral.Role
 	}
 	return "partnership manager"
-}
-
-// parseActions reads "what | who | when" lines into actions.
-func parseActions(text string, loc *time.Location) ([]conversation.ResolutionAction, error) {
-	var out []conversation.ResolutionAction
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		parts := strings.Split(line, "|")
-		a := conversation.ResolutionAction{Description: strings.TrimSpace(parts[0])}
-		if len(parts) > 1 {
-			a.Owner = strings.TrimSpace(parts[1])
-		}
-		if len(parts) > 2 && strings.TrimSpace(parts[2]) != "" {
-			d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(parts[2]), loc)
-			if err != nil {
-				return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-					Fields: map[string]string{"actions": fmt.Sprintf("Line %d: write the date as YYYY-MM-DD.", i+1)}}
-			}
-			a.Due = d
-		}
-		if len(parts) > 3 {
-			return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{"actions": fmt.Sprintf("Line %d: use at most two | separators.", i+1)}}
-		}
-		out = append(out, a)
-	}
-	return out, nil
 }

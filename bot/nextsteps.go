@@ -25,8 +25,10 @@ import (
 //     offer mediation, or close the case (closing shows once the referral
 //     is accepted, as only three fit).
 //   - The partnership on any other case: offer mediation or add a note.
+//   - Anyone on a resolved case: mark their agreed action done, record what
+//     they learned (until they have), or add a note.
 //   - Anyone else who may act (people from earlier stages, or anyone once a
-//     case has ended): add a note.
+//     case has ended otherwise): add a note.
 func nextSteps(c *conversation.Case, viewer string, partnership bool, now time.Time) []conversation.Verb {
 	cur := c.Current()
 	side := c.SideOf(viewer)
@@ -36,7 +38,10 @@ func nextSteps(c *conversation.Case, viewer string, partnership bool, now time.T
 	up := []conversation.Verb{conversation.VerbEscalate, conversation.VerbRefer, conversation.VerbMediation}
 	switch {
 	case !c.Status.Active():
-		return []conversation.Verb{conversation.VerbNote}
+		if slices.ContainsFunc(c.Events, func(e conversation.Event) bool { return e.Kind == conversation.EventLearning && e.Actor == viewer }) {
+			return []conversation.Verb{conversation.VerbActionDone, conversation.VerbNote} // their learning is recorded
+		}
+		return []conversation.Verb{conversation.VerbActionDone, conversation.VerbLearning, conversation.VerbNote}
 	case side != "" && c.Resolution != nil && !c.Resolution.Confirmed && side != c.Resolution.ProposedBySide:
 		return []conversation.Verb{conversation.VerbConfirm, conversation.VerbDispute}
 	case atReferral && partnership:

@@ -104,7 +104,7 @@ func TestCardButtonsPerViewerAndState(t *testing.T) {
 			[]c.Verb{c.VerbReturnReferral, c.VerbOfferMediation, c.VerbClose}, []c.Verb{c.VerbAcceptReferral}},
 		{"partnership manager on a case at stage 2", stage2, partnership, false,
 			[]c.Verb{c.VerbOfferMediation, c.VerbNote}, nil},
-		{"resolved case", resolved, raiser, false, []c.Verb{c.VerbNote}, nil},
+		{"resolved case", resolved, raiser, false, []c.Verb{c.VerbLearning, c.VerbNote}, nil},
 		{"closed case", closed, raiser, false, nil, c.Verbs},
 	}
 	start := env.Clock.Now()

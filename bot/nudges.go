@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,6 +90,16 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 	return out
 }
 
+// NudgeFor builds what nudge n says about c, to whom, as of at: a stage's
+// nudge (NudgeMessages) or the follow-up of an agreed action
+// (ActionNudgeMessages).
+func (k *Cards) NudgeFor(ctx context.Context, c *conversation.Case, n conversation.Nudge, at time.Time) []Outbound {
+	if n.Kind.IsAction() {
+		return k.ActionNudgeMessages(ctx, c, n.Kind, n.Action, at)
+	}
+	return k.NudgeMessages(ctx, c, n.Kind, at)
+}
+
 // nudged returns the messages of the nudge recorded by ev, to the people
 // recorded on it, built from c as stored now. It returns none when the
 // nudge no longer applies at now (the case moved on, or a later daily
@@ -101,7 +112,9 @@ func (r *Router) nudged(ctx context.Context, c *conversation.Case, ev conversati
 	}
 	to := strings.Split(ev.Fields["to"], ",")
 	var out []Outbound
-	for _, o := range r.Cards.NudgeMessages(ctx, c, conversation.NudgeKind(ev.Fields["nudge"]), ev.At) {
+	action, _ := strconv.Atoi(ev.Fields[conversation.FieldAction])
+	n := conversation.Nudge{Kind: conversation.NudgeKind(ev.Fields["nudge"]), Action: action}
+	for _, o := range r.Cards.NudgeFor(ctx, c, n, ev.At) {
 		if slices.Contains(to, o.To) {
 			out = append(out, o)
 		}

@@ -256,23 +256,45 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 		}
 		return p.ensure(ctx, addr.Address, addr.Name, "")
 	}
-	all, err := p.store.ListPeople(ctx)
+	found, err := p.Search(ctx, text, maxSuggestions)
 	if err != nil {
-		return nil, conversation.Internal("list people", err)
+		return nil, err
 	}
-	var found []*conversation.Person
-	for _, per := range all {
-		if strings.EqualFold(per.Name, text) {
-			found = append(found, per)
+	var exact []Match
+	for _, m := range found {
+		if m.Exact {
+			exact = append(exact, m)
 		}
 	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
+	switch {
+	case len(exact) == 1:
+		return p.Chosen(ctx, exact[0])
+	case len(exact) > 1:
+		return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, exact))
+	case len(found) == 0:
 		return nil, conversation.Errorf(conversation.EINVALID, "We couldn't find anyone called %q. Try their work email address.", short(text, 60))
 	}
-	return nil, conversation.Errorf(conversation.EINVALID, "More than one person is called %q. Use their work email address.", short(text, 60))
+	return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, found))
+}
+
+// maxSuggestions is the most people a "did you mean" names.
+const maxSuggestions = 5
+
+// Chosen returns the person a search match stands for, creating them
+// when they are new (an email nobody has yet, or a configured contact not
+// stored yet), so they can be brought in and reached. Returns EINTERNAL on
+// store failure.
+func (p *People) Chosen(ctx context.Context, m Match) (*conversation.Person, error) {
+	if per, err := p.store.GetPerson(ctx, m.PersonID); err == nil {
+		return per, nil
+	} else if conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		return nil, conversation.Internal("load person", err)
+	}
+	email := m.Email
+	if email == "" {
+		email = m.PersonID
+	}
+	return p.ensure(ctx, email, m.Name, m.Agency)
 }
 
 // Agencies returns the configured agencies as form options.

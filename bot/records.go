@@ -106,7 +106,11 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	for _, a := range people.Agencies() {
 		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
 	}
-	rep := report.Build(cases, e.Protocol, e.Calendar, agencies, period)
+	now := time.Now()
+	if e.Now != nil {
+		now = e.Now()
+	}
+	rep := report.BuildAsOf(cases, e.Protocol, e.Calendar, agencies, period, now)
 	obs, err := e.Observations(ctx, period.From, period.To)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,10 @@ func (k *Cards) stepPhrase(v conversation.Verb) string {
 		return k.Say("step.offer_mediation", nil)
 	case conversation.VerbClose:
 		return k.Say("step.close", nil)
+	case conversation.VerbActionDone:
+		return "mark your action done"
+	case conversation.VerbLearning:
+		return "record what you learned"
 	}
 	return strings.ReplaceAll(string(v), "_", " ")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -252,6 +253,9 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	case "observe":
 		return r.observeCommand(ctx, in.Actor)
 	}
+	if slices.Contains(actionWords, word) {
+		return r.doneCommand(ctx, in.Actor, rest)
+	}
 	if v, ok := ParseVerb(word); ok {
 		if rest == "" {
 			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: %s CR-2026-0001", word)
@@ -278,6 +282,8 @@ func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
 		res, err = r.Engine.Acknowledge(ctx, cmd)
 	case conversation.VerbConfirm:
 		res, err = r.Engine.ConfirmResolution(ctx, cmd)
+	case conversation.VerbActionDone:
+		return r.actionDone(ctx, in, 0)
 	default: // no verb of ours runs without a form, so the button is damaged
 		return r.damaged(ctx, in)
 	}
@@ -502,9 +508,12 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		}
 		res, err = e.Escalate(ctx, cmd, in)
 	case conversation.VerbPropose:
-		actions, perr := parseActions(in.Values["actions"], r.Engine.Calendar.Location())
+		actions, perr := r.parseActions(ctx, in.Values["actions"])
 		for k, msg := range conversation.ErrorFields(perr) {
 			fe[k] = msg
+		}
+		if perr != nil && conversation.ErrorCode(perr) == conversation.EINTERNAL {
+			internal = perr
 		}
 		if err := checked(); err != nil {
 			return Reply{}, err
@@ -550,6 +559,15 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		res, err = e.OfferMediation(ctx, cmd, val("text"))
 	case conversation.VerbClose:
 		res, err = e.Close(ctx, cmd, val("reason"))
+	case conversation.VerbActionDone:
+		n, aerr := strconv.Atoi(val(conversation.FieldAction))
+		if aerr != nil {
+			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
+				Fields: map[string]string{conversation.FieldAction: "Please choose the action that is done."}}
+		}
+		return r.actionDone(ctx, in, n)
+	case conversation.VerbLearning:
+		res, err = e.RecordLearning(ctx, cmd, conversation.LearningInput{Learned: val(conversation.FieldLearned), Prevention: val(conversation.FieldPrevention)})
 	case conversation.VerbDeepDive:
 		res, err = e.DecideDeepDive(ctx, cmd, val(conversation.FieldDeepDive), val("reason"))
 	default:
@@ -653,8 +671,18 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(other, false, actorName+" proposed a way forward. Please confirm it or say what it leaves unresolved.", e.Text)
 			self = "Your proposal has been sent to " + r.People.Names(ctx, other) + " to confirm."
 		case conversation.EventResolutionConfirmed:
-			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you.", "")
+			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you. If you'd like, record what you learned from it (Record learning).", "")
+			for i, a := range c.AgreedActions() {
+				if a.OwnerID != "" {
+					tell([]string{a.OwnerID}, false, fmt.Sprintf("You own agreed action %d: “%s”, due %s. You'll be reminded before it is due; press Mark done when it is done.",
+						i+1, a.Description, r.Cards.Day(a.Due)), "")
+				}
+			}
 			self = c.ID + " is resolved. The agreed way forward is on the record."
+			if len(c.AgreedActions()) > 0 {
+				self += " The owners of its actions will be reminded before they are due."
+			}
+			self += " If you'd like, record what you learned from it (Record learning)."
 		case conversation.EventResolutionDisputed:
 			tell(both, false, actorName+" disputed the proposed resolution.", e.Text)
 			self = "Your answer has been sent. The case stays at " + stage + "."
@@ -688,6 +716,21 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		case conversation.EventClosed:
 			tell(everyone, false, "The partnership closed this case.", e.Text)
 			self = c.ID + " is closed."
+		case conversation.EventActionDone:
+			n, _ := strconv.Atoi(e.Fields[conversation.FieldAction])
+			if n >= 1 && n <= len(c.AgreedActions()) {
+				line := r.Cards.actionLine(c, n)
+				told := append([]string{c.Raiser.PersonID}, both...)
+				slices.Sort(told)
+				tell(slices.Compact(told), false, fmt.Sprintf("%s marked an agreed action done: %s.", actorName, line), e.Text)
+				self = fmt.Sprintf("Thank you. Action %d on %s is marked done", n, c.ID)
+				if e.Fields["state"] == string(conversation.ActionDoneLate) {
+					self += " (after its due date)"
+				}
+				self += " and the people on the case have been told."
+			}
+		case conversation.EventLearning:
+			self = "Thank you. What you wrote is on the case record; the partnership's report shows only the themes, never the case."
 		}
 	}
 	for _, id := range order {

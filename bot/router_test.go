@@ -208,7 +208,7 @@ func TestButtons(t *testing.T) {
 		t.Errorf("propose with a bad date: %+v", r)
 	}
 	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, FormKey: "action:propose", CaseID: cs.ID,
-		Values: map[string]string{"way_forward": "Early help.", "actions": "Assessment | Early help team | 2026-12-04"}})
+		Values: map[string]string{"way_forward": "Early help.", "actions": "Assessment | Priya Shah | 2026-12-04"}})
 	if out := f.Deliver(t); len(out) != 1 || len(out[f.sam]) != 1 || !hasButton(out[f.sam][0], conversation.VerbConfirm) {
 		t.Fatalf("proposal out = %+v", out)
 	}

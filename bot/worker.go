@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -50,6 +51,9 @@ type Worker struct {
 	// refresh or notice is then dropped. A step waiting to be expanded is
 	// tried until it is.
 	MaxAttempts int
+	// SignIn, when set, sends the sign-in email an EffectSignIn asks for
+	// (the web page's). Without it such effects are dropped.
+	SignIn func(ctx context.Context, e conversation.Effect) error
 
 	wake chan struct{}
 	once sync.Once
@@ -199,6 +203,13 @@ func (w *Worker) handle(ctx context.Context, e conversation.Effect) {
 		err = w.refresh(dctx, e)
 	case conversation.EffectUnreached:
 		platform, err = w.unreached(dctx, e)
+	case conversation.EffectSignIn:
+		platform = EmailPlatform
+		if w.SignIn == nil {
+			err = Permanent(errors.New("no web page to sign in to"))
+			break
+		}
+		err = w.SignIn(dctx, e)
 	default:
 		w.Log.Error("unknown effect dropped", "case", e.CaseID, "kind", string(e.Kind))
 	}

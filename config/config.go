@@ -112,6 +112,7 @@ type Config struct {
 	Slack     Slack // the Slack adapter
 	Teams     Teams // the Teams adapter
 	Email     Email // notifications by email (off without an email section)
+	Web       Web   // the web page's sign-in with an identity provider (the page is on with email)
 	Log       Log   // logging
 	// Tracing is whether spans are exported, from the OTEL_* environment.
 	Tracing Tracing
@@ -305,6 +306,11 @@ func (c *Config) String() string {
 	line("protocol.partnership_short", c.Protocol.PartnershipShort)
 	line("protocol.annual_report_to", c.Protocol.AnnualReportTo)
 	line("protocol.guidance", fmt.Sprintf("%d characters", len(c.Protocol.Guidance)))
+	if n := c.Protocol.ActionReminderDaysBefore(); n > 0 {
+		line("protocol.action_reminder_days", fmt.Sprintf("%d working days before, and on the day", n))
+	} else {
+		line("protocol.action_reminder_days", "on the day only")
+	}
 	checks := make([]string, len(c.Protocol.Reflection))
 	for i, r := range c.Protocol.Reflection {
 		checks[i] = r.Key
@@ -420,6 +426,11 @@ func (c *Config) String() string {
 		line("email.ca_file", em.CAFile)
 	}
 	line("email.password", secret(em.Password))
+	line("web.oidc.enabled", c.Web.OIDC.Enabled)
+	line("web.oidc.issuer", c.Web.OIDC.Issuer)
+	line("web.oidc.client_id", c.Web.OIDC.ClientID)
+	line("web.oidc.name", c.Web.OIDC.Name)
+	line("web.oidc.client_secret", secret(c.Web.OIDC.ClientSecret))
 	line("log.level", c.Log.Level)
 	line("log.format", c.Log.Format)
 	if len(c.Protocol.Messages) == 0 {

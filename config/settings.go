@@ -54,6 +54,8 @@ func fileKeys(cfg *Config, f *fileSettings) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, teamsKeys(&cfg.Teams)) }},
 		{key: "email", doc: "notifications by email over SMTP, with TLS; no section, no email", items: emailKeys(&cfg.Email),
 			parse: func(d *nodeDecoder, e entry, at string) { d.emailSection(e, at, &cfg.Email) }},
+		{key: "web", doc: "the web page (on whenever email is): sign-in with an identity provider", items: webKeys(&cfg.Web),
+			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, webKeys(&cfg.Web)) }},
 		{key: "log", doc: "logging", items: logKeys(&cfg.Log),
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, logKeys(&cfg.Log)) }},
 		{key: "messages", typ: "mapping", def: "none", doc: messagesDoc,
@@ -80,6 +82,20 @@ func protocolKeys(p *conversation.Protocol) []field {
 		{key: "partnership_short", dst: &p.PartnershipShort, doc: "a short form of the partnership's name, such as Devon SCP, where space is tight"},
 		{key: "annual_report_to", dst: &p.AnnualReportTo, doc: "who the protocol's annual report is tabled with, such as the Partnership Executive Group"},
 		{key: "guidance", dst: &p.Guidance, doc: "the protocol's own guidance, shown before the intake questions"},
+		{key: "action_reminder_days", typ: "integer", def: "2",
+			doc: "working days before an action agreed at resolution is due that its owner is reminded (0: only on the day it is due)",
+			parse: func(d *nodeDecoder, e entry, at string) {
+				n := conversation.DefaultActionReminderDays
+				d.integer(e, at, &n)
+				switch {
+				case n < 0 || n > 20:
+					d.errorf(e.val, at, "choose between 0 (only on the day) and 20 working days")
+				case n == 0:
+					p.ActionReminderDays = -1
+				default:
+					p.ActionReminderDays = n
+				}
+			}},
 		{key: "reflection", typ: "list", def: "(the preset's checklist)", doc: "the \"Before raising it, I have…\" checklist; replaces the preset's whole list",
 			items: reflectionKeys(&conversation.ReflectionCheck{}), parse: func(d *nodeDecoder, e entry, at string) { d.reflection(e, at, p) }},
 		{key: "stages", typ: "list", def: "(the preset's stages)", doc: "the ladder, lowest first; replaces the preset's whole list",

@@ -96,7 +96,8 @@ func TestEnvironmentColumnIsTrue(t *testing.T) {
 	want := map[string]bool{EnvConfig: true, EnvAddr: true, EnvAdminAddr: true, EnvData: true, EnvRedisURL: true, EnvSlackAPIURL: true,
 		EnvSlackBotToken: true, EnvSlackSigningSecret: true, EnvSlackAppToken: true, EnvTeamsAppID: true,
 		EnvTeamsAppPassword: true, EnvTeamsAppCertificate: true, EnvTeamsTenantID: true, EnvTeamsAppType: true,
-		EnvTeamsOpenIDMetadataURL: true, EnvTeamsTokenAuthority: true, EnvEncryptionKeys: true, EnvSMTPPassword: true}
+		EnvTeamsOpenIDMetadataURL: true, EnvTeamsTokenAuthority: true, EnvEncryptionKeys: true, EnvSMTPPassword: true,
+		EnvOIDCClientSecret: true}
 	values := map[string]string{
 		// REDIS_URL is left out: it would hide store.path (shown for bolt only).
 		EnvAddr: "127.0.0.1:4000", EnvAdminAddr: "127.0.0.1:4001", EnvData: "/tmp/x.db",
@@ -164,6 +165,7 @@ func TestPrintCoversEverySetting(t *testing.T) {
 		"protocol.serious_concern.role":   "protocol.serious_concern", "protocol.serious_concern.guidance": "protocol.serious_concern",
 		"email": "email.enabled", "email.host": "email.relay", "email.port": "email.relay", "email.tls": "email.relay",
 		"email.from": "email.relay", "email.from_name": "email.relay", "email.user": "email.relay", "email.timeout": "email.relay",
+		"web": "web.oidc.enabled", "web.oidc": "web.oidc.enabled",
 	}
 	for _, s := range Settings() {
 		if strings.Contains(s.Key, "[]") || strings.HasPrefix(s.Key, "directory.") || strings.HasPrefix(s.Key, "protocol.referral.") {

@@ -83,6 +83,7 @@ func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
 	validateSlack(cfg, col)
 	validateTeams(cfg, col, packaging)
 	validateEmail(cfg, col)
+	validateWeb(cfg, col)
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, cfg.Log.Level) {
 		col.errorAt("log.level", "unknown level %q; choose one of: debug, info, warn, error", cfg.Log.Level)
 	}

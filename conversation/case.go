@@ -115,11 +115,20 @@ func (s *StageRecord) People(side Side) []string {
 // Acknowledged reports whether someone has acknowledged this stage.
 func (s *StageRecord) Acknowledged() bool { return !s.AcknowledgedAt.IsZero() }
 
-// ResolutionAction is an agreed action with its owner and due date.
+// ResolutionAction is an agreed action with its owner and due date. Once
+// the resolution is confirmed, its owner is reminded before and on the due
+// date until they mark it done (see NudgeActionBefore).
 type ResolutionAction struct {
-	Description string    `json:"description"`
-	Owner       string    `json:"owner"`
-	Due         time.Time `json:"due,omitzero"`
+	Description string `json:"description"`
+	// Owner is the owner's name as shown on the record (for older records,
+	// what was typed: a name or an agency).
+	Owner string `json:"owner"`
+	// OwnerID is the owner's person id; empty on older records, whose
+	// actions are not followed up.
+	OwnerID string    `json:"owner_id,omitempty"`
+	Due     time.Time `json:"due,omitzero"` // the day it falls due, at midnight in the calendar's zone
+	DoneAt  time.Time `json:"done_at,omitzero"`
+	DoneBy  string    `json:"done_by,omitempty"` // person id
 }
 
 // Resolution is the agreed way forward recorded at the end of a case.
@@ -216,7 +225,8 @@ func (c *Case) Involves(person string) bool {
 			return true
 		}
 	}
-	return false
+	// The owner of an agreed action is part of the case from then on.
+	return slices.ContainsFunc(c.AgreedActions(), func(a ResolutionAction) bool { return a.OwnerID == person })
 }
 
 // People returns every person involved in the case, parties first, without duplicates.
@@ -233,6 +243,9 @@ func (c *Case) People() []string {
 	for i := range c.Stages {
 		add(c.Stages[i].Raiser...)
 		add(c.Stages[i].Respondent...)
+	}
+	for _, a := range c.AgreedActions() {
+		add(a.OwnerID)
 	}
 	return out
 }
@@ -295,6 +308,14 @@ const (
 	EventDeadlineMissed      EventKind = "deadline_missed"
 	EventNudged              EventKind = "nudged"
 	EventClosed              EventKind = "closed"
+	// EventActionDone records that an agreed action was marked done:
+	// Fields["action"] is its number from 1, Fields["state"] whether on
+	// time ("done_on_time") or late ("done_late").
+	EventActionDone EventKind = "action_done"
+	// EventLearning records what one person on the case learned, or what
+	// would have prevented the disagreement (Fields["kind"] is "learned"
+	// or "prevention"), in their own words.
+	EventLearning EventKind = "learning"
 )
 
 // Event is one entry on a case's append-only timeline. Events are never

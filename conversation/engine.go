@@ -564,13 +564,33 @@ func (e *Engine) stagePeople(ctx context.Context, explicit []string, agency, tie
 func tierName(t string) string { return strings.ReplaceAll(t, "_", " ") }
 
 // ProposeResolution records a proposed way forward for the other side to
-// confirm or dispute. Returns EINVALID for an empty way forward or bad actions.
+// confirm or dispute. Each action's OwnerID, when set, must be a known
+// person (their name is recorded as Owner), and its Due day, when set, a
+// day after today; once the resolution is confirmed the owner is reminded
+// of it (see NudgeActionBefore). Returns EINVALID for an empty way forward
+// or bad actions.
 func (e *Engine) ProposeResolution(ctx context.Context, cmd Cmd, wayForward string, actions []ResolutionAction) (*Result, error) {
 	fe := FieldErrors{}
 	wayForward = checkText(fe, "way_forward", wayForward, MaxLongText, "the agreed way forward")
+	today := e.Calendar.midnight(e.now())
 	for i := range actions {
 		actions[i].Description = checkText(fe, fmt.Sprintf("actions[%d]", i), actions[i].Description, MaxShortText*2, "what the action is")
+		if id := actions[i].OwnerID; id != "" {
+			per, err := e.Store.GetPerson(ctx, id)
+			switch {
+			case ErrorCode(err) == ENOTFOUND:
+				fe.Add(fmt.Sprintf("actions[%d].owner", i), "We don't know who owns this action. Name someone the bot knows, or their work email.")
+				continue
+			case err != nil:
+				return nil, Internal("load action owner", err)
+			}
+			actions[i].Owner = per.Name
+		}
 		actions[i].Owner = checkText(fe, fmt.Sprintf("actions[%d].owner", i), actions[i].Owner, MaxShortText, "who owns the action")
+		if d := actions[i].Due; !d.IsZero() && !e.Calendar.midnight(d).After(today) {
+			fe.Add(fmt.Sprintf("actions[%d].due", i), "Please choose a due date after today.")
+		}
+		actions[i].DoneAt, actions[i].DoneBy = time.Time{}, ""
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err

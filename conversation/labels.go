@@ -50,6 +50,8 @@ var eventLabels = map[EventKind]string{
 	EventDeadlineMissed:      "Deadline missed",
 	EventNudged:              "Reminder sent",
 	EventClosed:              "Closed",
+	EventActionDone:          "Action marked done",
+	EventLearning:            "Learning recorded",
 	EventViewed:              "Viewed",
 	EventExported:            "Exported",
 	EventAccessRefused:       "Access refused",
@@ -79,6 +81,9 @@ var nudgeLabels = map[NudgeKind]string{
 	NudgeOverdue:         "overdue",
 	NudgeOverdueReminder: "still overdue",
 	NudgeStuck:           "stuck, mediation offered",
+	NudgeActionBefore:    "action due soon",
+	NudgeActionDue:       "action due today",
+	NudgeActionOverdue:   "action overdue",
 }
 
 // Label says in plain English what a reminder was about ("deadline coming

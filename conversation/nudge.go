@@ -66,9 +66,12 @@ func (p NudgePolicy) maxReminders() int {
 // Nudge is one reminder or record the scheduler owes a case.
 type Nudge struct {
 	Kind  NudgeKind
-	Key   string    // unique per case, stage, kind and working day
-	Stage string    // stage key
-	At    time.Time // when it falls due, moved out of quiet hours for nudges that send
+	Key   string // unique per case, stage, kind and working day
+	Stage string // stage key
+	// Action is the number (from 1) of the agreed action a follow-up is
+	// about; 0 for a stage's nudges.
+	Action int
+	At     time.Time // when it falls due, moved out of quiet hours for nudges that send
 }
 
 // SendTime returns t itself when a message may go out then, otherwise when
@@ -115,11 +118,16 @@ func (p NudgePolicy) quiet(cal *Calendar, t time.Time) bool {
 }
 
 // Schedule returns every nudge the current stage of c calls for, earliest
-// first, whether or not it has been sent. A case that is not active has none.
+// first, whether or not it has been sent; for a resolved case, the
+// follow-ups of its agreed actions that are not done. Any other case that
+// is not active has none.
 func (p NudgePolicy) Schedule(c *Case, proto *Protocol, cal *Calendar) []Nudge {
 	cur := c.Current()
-	if cur == nil || !c.Status.Active() {
+	if cur == nil {
 		return nil
+	}
+	if !c.Status.Active() {
+		return p.actionSchedule(c, proto, cal)
 	}
 	ordinal := len(c.Stages)
 	var out []Nudge
@@ -284,6 +292,9 @@ func (e *Engine) RecordNudge(ctx context.Context, caseID string, n Nudge, to []s
 		cur := c.Current()
 		ev := Event{Kind: EventNudged, At: now, Stage: cur.Key,
 			Fields: map[string]string{"key": n.Key, "nudge": string(n.Kind), "to": strings.Join(to, ",")}}
+		if n.Action > 0 {
+			ev.Fields[FieldAction] = strconv.Itoa(n.Action)
+		}
 		if n.Kind == NudgeDeadlineMissed {
 			cur.Overdue = true
 			ev = Event{Kind: EventDeadlineMissed, At: now, Stage: cur.Key,

@@ -78,6 +78,16 @@ type ObservationStore interface {
 	// Observations returns the observations logged in [from, to), oldest
 	// first. Returns EINTERNAL on failure.
 	Observations(ctx context.Context, from, to time.Time) ([]Observation, error)
+	// RewriteObservations calls fn on every stored observation, oldest
+	// first, and stores again, in place, each one fn reports changed (fn
+	// must not change its ID or At). It is for re-sealing under a new key.
+	// Returns how many it rewrote, fn's error unchanged, or EINTERNAL on
+	// failure; what was rewritten before an error stays rewritten.
+	RewriteObservations(ctx context.Context, fn func(o *Observation) (changed bool, err error)) (int, error)
+	// DeleteObservationsBefore deletes every observation logged before
+	// cutoff, for retention, and returns how many it deleted. Returns
+	// EINTERNAL on failure.
+	DeleteObservationsBefore(ctx context.Context, cutoff time.Time) (int, error)
 }
 
 // ObservationInput is what a conference chair or reviewing officer logs.

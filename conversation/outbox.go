@@ -24,6 +24,10 @@ const (
 	// EffectUnreached tells Recipient (who took the step) that the people
 	// in Unreached could not be reached, and what to do.
 	EffectUnreached EffectKind = "unreached"
+	// EffectSignIn emails Recipient a link to sign in to the web page,
+	// leading to Next. It is about no case. The worker makes the link when
+	// it sends the email, so no secret ever waits in the outbox.
+	EffectSignIn EffectKind = "signin"
 )
 
 // Effect is one message a step causes, kept in the store's outbox until it
@@ -49,6 +53,7 @@ type Effect struct {
 	// reply.
 	TellActor bool      `json:"tell_actor,omitempty"`
 	Unreached []string  `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	Next      string    `json:"path,omitempty"`      // a web page path, for EffectSignIn
 	CreatedAt time.Time `json:"created"`
 	// Attempts counts the claims so far; NextAt is the earliest time the
 	// effect may be claimed (zero: at once).
@@ -104,6 +109,9 @@ type Outbox interface {
 	// next. Returns ECONFLICT if owner no longer holds it; EINTERNAL on
 	// failure.
 	RetryEffect(ctx context.Context, id, owner string, next, now time.Time) error
+	// EnqueueEffect adds e, an effect no case write causes (a sign-in
+	// email), to the outbox with the next ID. Returns EINTERNAL on failure.
+	EnqueueEffect(ctx context.Context, e Effect) error
 	// PendingEffects returns every effect not yet delivered, in ID order.
 	// Returns EINTERNAL on failure.
 	PendingEffects(ctx context.Context) ([]Effect, error)

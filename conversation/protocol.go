@@ -125,6 +125,12 @@ type Protocol struct {
 	// when empty, DefaultReflection is asked.
 	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
 
+	// ActionReminderDays is how many working days before an agreed
+	// action falls due its owner is reminded: 0 for the default
+	// (DefaultActionReminderDays), negative for no reminder before the
+	// due date (the owner is still reminded on it).
+	ActionReminderDays int `yaml:"action_reminder_days,omitempty" json:"action_reminder_days,omitempty"`
+
 	// Messages overrides the bot's wording for this partnership: each key
 	// is a key of the message catalogue (bot/messages/en.yaml), or
 	// "key.one", "key.other" for a form of a plural text, and each value

@@ -41,12 +41,17 @@ type PurgeReport struct {
 	Cutoff time.Time   // cases that ended at or before this go
 	Cases  []PurgeItem // oldest first
 	Drafts int         // expired drafts removed (0 on a dry run)
-	DryRun bool
+	// Observations counts the observed differences logged before Cutoff,
+	// removed (or, on a dry run, that would be).
+	Observations int
+	DryRun       bool
 }
 
 // Purge deletes every case that ended (resolved, withdrawn or closed) at
-// least keep ago, with its index entries and message refs, and every expired
-// draft. With dryRun it only lists the cases. keep must be positive.
+// least keep ago, with its index entries and message refs, every observed
+// difference logged more than keep ago, and every expired draft. With
+// dryRun it only lists the cases and counts the observations. keep must be
+// positive.
 // Returns EINVALID for a keep of zero or less and EINTERNAL on store
 // failure; cases deleted before a failure stay deleted.
 func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*PurgeReport, error) {
@@ -71,6 +76,21 @@ func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*P
 			}
 		}
 		rep.Cases = append(rep.Cases, PurgeItem{CaseID: c.ID, Status: c.Status, EndedAt: at})
+	}
+	if st, ok := e.Store.(ObservationStore); ok {
+		if dryRun {
+			obs, err := st.Observations(ctx, time.Time{}, rep.Cutoff)
+			if err != nil {
+				return rep, Internal("list old observations", err)
+			}
+			rep.Observations = len(obs)
+		} else {
+			n, err := st.DeleteObservationsBefore(ctx, rep.Cutoff)
+			rep.Observations = n
+			if err != nil {
+				return rep, Internal("delete old observations", err)
+			}
+		}
 	}
 	if !dryRun {
 		n, err := e.Store.DeleteExpiredDrafts(ctx, now)

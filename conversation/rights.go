@@ -26,6 +26,12 @@ const (
 	VerbReturnReferral Verb = "return_referral"
 	VerbOfferMediation Verb = "offer_mediation"
 	VerbClose          Verb = "close"
+	// VerbActionDone marks an agreed action done (its owner, once the
+	// case is resolved).
+	VerbActionDone Verb = "action_done"
+	// VerbLearning records what someone learned from a resolved case and
+	// what would have prevented the disagreement.
+	VerbLearning Verb = "learning"
 	// VerbDeepDive records the serious-concern role's decision on whether
 	// a broader deep dive is needed (see DecideDeepDive).
 	VerbDeepDive Verb = "deep_dive"
@@ -36,6 +42,7 @@ var Verbs = []Verb{
 	VerbAcknowledge, VerbRespond, VerbPropose, VerbConfirm, VerbDispute, VerbEscalate,
 	VerbMediation, VerbRefer, VerbExtend, VerbNote, VerbReassign, VerbWithdraw,
 	VerbAcceptReferral, VerbReturnReferral, VerbOfferMediation, VerbClose, VerbDeepDive,
+	VerbActionDone, VerbLearning,
 }
 
 // Appends reports whether v only adds to the timeline (a note or a
@@ -135,6 +142,26 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	ackFirst := func() error {
 		if side == SideRespondent && !atReferral && !cur.Acknowledged() {
 			return Errorf(EINVALID, "Please acknowledge this stage first. You can then take it further if it needs to go further.")
+		}
+		return nil
+	}
+	switch v {
+	case VerbActionDone:
+		switch {
+		case !followsUp(c):
+			return Errorf(EINVALID, "Actions are followed up once the case is resolved.")
+		case len(OpenActionsOf(c, a.ID)) == 0 && slices.ContainsFunc(c.AgreedActions(), func(x ResolutionAction) bool { return x.OwnerID == a.ID }):
+			return Errorf(EINVALID, "Your actions on this case are all marked done. Thank you.")
+		case len(OpenActionsOf(c, a.ID)) == 0:
+			return Errorf(EFORBIDDEN, "Only the owner of an agreed action can mark it done. You can add a note to the case instead.")
+		}
+		return nil
+	case VerbLearning:
+		if c.Status != StatusResolved {
+			return Errorf(EINVALID, "Learning is recorded once the case is resolved.")
+		}
+		if !c.Involves(a.ID) {
+			return Errorf(EFORBIDDEN, "Only the people on the case can record what they learned from it.")
 		}
 		return nil
 	}

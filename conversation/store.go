@@ -155,6 +155,8 @@ type Store interface {
 	// each record with its Seq, and with Count and Last for merged ones;
 	// none is an empty result, not an error. Returns EINTERNAL on failure.
 	AuditLog(ctx context.Context, id string) ([]AuditRecord, error)
+	// Secrets keeps the web page's sign-in links and sessions.
+	Secrets
 	// Outbox holds every message a step causes until it is delivered:
 	// UpdateCase and CreateCase enqueue the StepEffect of what they write
 	// in the same atomic write, and DeleteCase removes the case's effects.
@@ -164,4 +166,22 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// Secrets keeps short-lived records under keys derived from secrets (the
+// hashes of web sign-in links and session tokens), each until it expires,
+// so they survive restarts and every replica sees the same ones.
+type Secrets interface {
+	// PutSecret stores value under key until expires, replacing any
+	// earlier value. now is the caller's clock, for tidying up what has
+	// expired. Returns EINTERNAL on failure.
+	PutSecret(ctx context.Context, key string, value []byte, expires, now time.Time) error
+	// GetSecret returns the value under key. Returns ENOTFOUND if there is
+	// none or it expired at or before now, and EINTERNAL on failure.
+	GetSecret(ctx context.Context, key string, now time.Time) ([]byte, error)
+	// TakeSecret returns the value under key and removes it, atomically:
+	// of two callers taking the same key at once, one gets it and the
+	// other ENOTFOUND. Returns ENOTFOUND if there is none or it expired at
+	// or before now, and EINTERNAL on failure.
+	TakeSecret(ctx context.Context, key string, now time.Time) ([]byte, error)
 }

@@ -4,7 +4,9 @@ package docs
 
 import (
 	"bufio"
+	"context"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/boltstore"
 	"github.com/resolvebot/resolvebot/conversation/sealed"
 )
 
@@ -21,7 +24,8 @@ import (
 var notStored = map[string]bool{"CaseFilter": true, "OutboxStats": true}
 
 // storedTypes returns every struct type of package conversation that goes
-// into or comes out of the Store interface, and every struct type they
+// into or comes out of the Store interface (or the optional
+// ObservationStore), and every struct type they
 // hold, by name.
 func storedTypes() map[string]reflect.Type {
 	out := map[string]reflect.Type{}
@@ -42,14 +46,18 @@ func storedTypes() map[string]reflect.Type {
 			add(t.Field(i).Type)
 		}
 	}
-	store := reflect.TypeOf((*conversation.Store)(nil)).Elem()
-	for i := range store.NumMethod() {
-		m := store.Method(i).Type
-		for j := range m.NumIn() {
-			add(m.In(j))
-		}
-		for j := range m.NumOut() {
-			add(m.Out(j))
+	for _, store := range []reflect.Type{
+		reflect.TypeOf((*conversation.Store)(nil)).Elem(),
+		reflect.TypeOf((*conversation.ObservationStore)(nil)).Elem(),
+	} {
+		for i := range store.NumMethod() {
+			m := store.Method(i).Type
+			for j := range m.NumIn() {
+				add(m.In(j))
+			}
+			for j := range m.NumOut() {
+				add(m.Out(j))
+			}
 		}
 	}
 	return out
@@ -115,7 +123,7 @@ func docTables(t *testing.T) map[string]map[string]bool {
 // kept.
 func TestEveryStoredFieldIsListed(t *testing.T) {
 	types := storedTypes()
-	for _, want := range []string{"Case", "Event", "StageRecord", "Person", "Handle", "Draft", "MessageRef", "DueItem", "Party", "Resolution"} {
+	for _, want := range []string{"Case", "Event", "StageRecord", "Person", "Handle", "Draft", "MessageRef", "DueItem", "Party", "Resolution", "Observation"} {
 		if _, ok := types[want]; !ok {
 			t.Fatalf("the Store interface no longer reaches %s; is storedTypes still finding every stored type? found %v", want, slices.Sorted(mapKeys(types)))
 		}
@@ -175,7 +183,10 @@ func TestSealedColumnIsTrue(t *testing.T) {
 		t.Fatal(err)
 	}
 	diff(reflect.ValueOf(dBefore), reflect.ValueOf(d), "", "", got)
-	if len(got["Case"]) == 0 || len(got["Draft"]) == 0 {
+	var o conversation.Observation
+	fill(reflect.ValueOf(&o).Elem())
+	diff(reflect.ValueOf(o), reflect.ValueOf(sealedObservation(t, keys, o)), "", "", got)
+	if len(got["Case"]) == 0 || len(got["Draft"]) == 0 || len(got["Observation"]) == 0 {
 		t.Fatalf("sealing changed nothing: %v", got)
 	}
 
@@ -268,4 +279,26 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// sealedObservation stores o through the encryption layer over a bolt file
+// and returns it as the file holds it, its id as the store set it.
+func sealedObservation(t *testing.T, keys *sealed.Keyring, o conversation.Observation) conversation.Observation {
+	t.Helper()
+	ctx := context.Background()
+	id := o.ID
+	bs, err := boltstore.Open(filepath.Join(t.TempDir(), "resolvebot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	if err := sealed.Wrap(bs, keys).AddObservation(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bs.Observations(ctx, o.At, o.At.Add(time.Second))
+	if err != nil || len(raw) != 1 {
+		t.Fatalf("stored observations: %v, %v", raw, err)
+	}
+	raw[0].ID = id // the id is the store's to set, not sealing
+	return raw[0]
 }

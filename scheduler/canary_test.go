@@ -122,7 +122,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	handle(bot.Inbound{Actor: priya, Verb: conversation.VerbAcknowledge, CaseID: one})
 	act(priya, one, conversation.VerbRespond, map[string]string{"text": text("response")})
 	act(sam, one, conversation.VerbNote, map[string]string{"text": text("note")})
-	act(priya, one, conversation.VerbPropose, map[string]string{"way_forward": text("way"), "actions": text("action") + " | " + text("owner") + " | 2026-12-01"})
+	act(priya, one, conversation.VerbPropose, map[string]string{"way_forward": text("way"), "actions": text("action") + " | Priya Shah | 2026-12-01"})
 	act(sam, one, conversation.VerbDispute, map[string]string{"reason": text("dispute")})
 	act(sam, one, conversation.VerbExtend, map[string]string{"days": "2", "reason": text("extension")})
 	act(sam, one, conversation.VerbEscalate, map[string]string{"reason": text("escalation")})

@@ -205,7 +205,7 @@ func (s *Scheduler) dueCase(ctx context.Context, id string, now time.Time) (int,
 	for _, n := range s.engine.Nudges.Due(c, s.engine.Protocol, s.engine.Calendar, now) {
 		var to []string
 		reached := conversation.NudgeReached(c, n.Key) // by a partial attempt stored before the outbox
-		for _, o := range s.cards.NudgeMessages(ctx, c, n.Kind, now) {
+		for _, o := range s.cards.NudgeFor(ctx, c, n, now) {
 			if !slices.Contains(reached, o.To) {
 				to = append(to, o.To)
 			}

@@ -41,6 +41,9 @@ type Console struct {
 	// stops and the command runs next.
 	pending string
 
+	// clock, when set, lets /wait move time on (see SetClock).
+	clock *Clock
+
 	mu    sync.Mutex
 	actor *conversation.Person
 	inbox map[string][]bot.Message // person id → messages received
@@ -60,6 +63,43 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, in 
 	c.worker = bot.NewWorker(router, dispatcher, router.Log)
 	c.worker.Parallel = 1 // one at a time, so the transcript reads in order
 	return c
+}
+
+// Clock lets a console on a test clock move time on: Advance moves the
+// clock the engine reads, and DuePass runs the scheduler's due pass (the
+// nudges and follow-ups that fall due), as serve does every minute.
+type Clock struct {
+	Advance func(time.Duration)
+	DuePass func(context.Context) (int, error)
+}
+
+// MaxWaitDays is the most days one /wait moves time on.
+const MaxWaitDays = 60
+
+// SetClock lets /wait move time on with k, for whole-bot tests and
+// walkthroughs of what happens over days; a console on the real clock has
+// none, and /wait says so.
+func (c *Console) SetClock(k Clock) { c.clock = &k }
+
+// wait moves time on by a number of days, then runs the due pass and
+// delivers what it recorded.
+func (c *Console) wait(ctx context.Context, arg string) {
+	if c.clock == nil {
+		c.say("This console runs on the real clock, so time can't be moved on here; reminders come when they fall due.\n")
+		return
+	}
+	word, _, _ := strings.Cut(arg, " ")
+	n, err := strconv.Atoi(word)
+	if err != nil || n < 1 || n > MaxWaitDays {
+		c.say("How many days? For example: /wait 2 (from 1 to %d).\n", MaxWaitDays)
+		return
+	}
+	c.clock.Advance(time.Duration(n) * 24 * time.Hour)
+	c.say("(%d day%s pass: it is now %s.)\n", n, map[bool]string{true: "", false: "s"}[n == 1], c.router.Cards.When(c.router.Cards.Now()))
+	if _, err := c.clock.DuePass(ctx); err != nil {
+		c.say("The reminders could not all be recorded: %s\n", conversation.ErrorMessage(err))
+	}
+	c.deliver(ctx)
 }
 
 // Worker returns the console's delivery worker.
@@ -147,13 +187,16 @@ func (c *Console) Exec(ctx context.Context, line string) {
 	rest = strings.TrimSpace(rest)
 	switch word {
 	case "/help":
-		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
+		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /wait <days>  move time on (test clock only), then send what fell due\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
 		return
 	case "/as":
 		c.as(ctx, rest)
 		return
 	case "/people":
 		c.listPeople(ctx)
+		return
+	case "/wait":
+		c.wait(ctx, rest)
 		return
 	case "/inbox":
 		if c.actor == nil {
@@ -345,14 +388,14 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if confirm {
 				current = in.Values[key]
 			}
-			v, ok := c.ask(fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
+			v, ok := c.ask(ctx, fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
 			if !ok {
 				return nil
 			}
 			in.Values[key] = v
 		}
 		if confirm && stillIdentifying(in.Values, reply.Errors) {
-			v, ok := c.ask(&identifierQuestion, "", identifierQuestion.CheckAnswer)
+			v, ok := c.ask(ctx, &identifierQuestion, "", identifierQuestion.CheckAnswer)
 			if !ok {
 				return nil
 			}
@@ -406,7 +449,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	}
 	for i := start; i < len(f.Fields); i++ {
 		fd := &f.Fields[i]
-		v, ok := c.ask(fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
 		if !ok {
 			if intake {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
@@ -460,7 +503,7 @@ func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.For
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
 			if !ok {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
 				return bot.Inbound{}, false
@@ -476,6 +519,15 @@ func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.For
 	}
 }
 
+// personText shows a person field's answer by name and email, as the
+// directory knows them.
+func (c *Console) personText(ctx context.Context, v string) string {
+	if name := c.people.Name(ctx, v); name != v {
+		return name + " <" + v + ">"
+	}
+	return v
+}
+
 // leavesLadder reports whether intake answers so far lead out of the ladder,
 // so the remaining questions need not be asked.
 func leavesLadder(v map[string]string) bool {
@@ -488,7 +540,7 @@ func leavesLadder(v map[string]string) bool {
 
 // ask asks one question until the answer passes check (the form's check of
 // the field, given the answers so far).
-func (c *Console) ask(fd *conversation.Field, current string, check func(string) string) (string, bool) {
+func (c *Console) ask(ctx context.Context, fd *conversation.Field, current string, check func(string) string) (string, bool) {
 	for {
 		q := fd.Label
 		if !fd.Required {
@@ -505,7 +557,9 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 		for i, o := range fd.Options {
 			c.say("  %d) %s\n", i+1, clean(o.Label))
 		}
-		if def != "" {
+		if def != "" && fd.Type == conversation.FieldPerson {
+			c.say("  (press Enter to keep: %s)\n", clean(c.personText(ctx, def)))
+		} else if def != "" {
 			c.say("  (press Enter to keep: %s)\n", clean(bot.OptionLabel(fd, def)))
 		}
 		switch fd.Type {
@@ -555,8 +609,118 @@ func (c *Console) ask(fd *conversation.Field, current string, check func(string)
 			c.say("  ! %s\n", msg)
 			continue
 		}
+		if fd.Type == conversation.FieldPerson && v != "" {
+			id, next := c.settlePerson(ctx, v)
+			switch next {
+			case askAgain:
+				continue
+			case stopForm:
+				return "", false
+			}
+			v = id
+		}
 		return v, true
 	}
+}
+
+// What settlePerson leaves the question at.
+const (
+	settled  = iota // the person is known
+	askAgain        // ask the question again
+	stopForm        // the person stopped the form (or typed a command)
+)
+
+// settlePerson finds the person an answer names before the next question:
+// their whole name or email settles it (an unknown work email is taken
+// as it is, to be reached by email); a part of a name, a slip, or a name
+// several people share gets "Did you mean …?" with a numbered choice; a
+// name nobody has is asked again. It returns the person's id.
+func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) {
+	for {
+		found, err := c.people.Search(ctx, typed, 6)
+		if err != nil {
+			c.say("  ! %s\n", conversation.ErrorMessage(err))
+			return "", askAgain
+		}
+		var exact []bot.Match
+		for _, m := range found {
+			if m.Exact {
+				exact = append(exact, m)
+			}
+		}
+		if len(exact) == 1 {
+			m := exact[0]
+			if m.New {
+				c.say("  %s is new to the bot: they will be brought in by email.\n", clean(m.Email))
+			} else {
+				c.say("  Found %s.\n", clean(personLine(m)))
+			}
+			return m.PersonID, settled
+		}
+		if len(exact) > 1 {
+			found = exact
+		}
+		switch len(found) {
+		case 0:
+			c.say("  ! We couldn't find anyone called %q. Type another name, or their work email address.\n", clean(typed))
+			return "", askAgain
+		case 1:
+			c.say("  Did you mean %s?\n  (yes, or type another name or email)\n", clean(personLine(found[0])))
+		default:
+			c.say("  Did you mean:\n")
+			for i, m := range found {
+				c.say("  %d) %s\n", i+1, clean(personLine(m)))
+			}
+			c.say("  (a number, or type another name or email)\n")
+		}
+		line, ok := c.readLine("> ")
+		if !ok || line == "/cancel" {
+			return "", stopForm
+		}
+		if strings.HasPrefix(line, "/") || midFormCommand(line) == "command" {
+			c.pending = line
+			return "", stopForm
+		}
+		switch midFormCommand(line) {
+		case "cancel":
+			return "", stopForm
+		case "help":
+			c.say("  (Choose who you meant, or type another name or a work email. Type cancel to stop the form.)\n")
+			continue
+		}
+		if yes, isYesNo := conversation.ParseYesNo(line); isYesNo {
+			if !yes {
+				return "", askAgain
+			}
+			if len(found) > 1 {
+				c.say("  ! Choose a number from 1 to %d, or type another name or email.\n", len(found))
+				continue
+			}
+			c.say("  Found %s.\n", clean(personLine(found[0])))
+			return found[0].PersonID, settled
+		}
+		if n, err := strconv.Atoi(line); err == nil {
+			if n >= 1 && n <= len(found) {
+				c.say("  Found %s.\n", clean(personLine(found[n-1])))
+				return found[n-1].PersonID, settled
+			}
+			c.say("  ! Choose a number from 1 to %d, or type another name or email.\n", len(found))
+			continue
+		}
+		if line == "" {
+			return "", askAgain
+		}
+		typed = line
+	}
+}
+
+// personLine shows a person found: "Priya Shah (Children's Social
+// Care), priya.shah@csc.example.org".
+func personLine(m bot.Match) string {
+	if m.Email == "" || m.New {
+		return m.Label()
+	}
+	return m.Label() + ", " + m.Email
 }
 
 // midFormCommand reports whether a line typed as an answer is a command

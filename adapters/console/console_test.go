@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
+	"github.com/resolvebot/resolvebot/scheduler"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -75,10 +77,14 @@ func TestWalkthrough(t *testing.T) {
 			}
 			var out bytes.Buffer
 			c := console.New(env.Router, env.People, env.Dispatcher, bytes.NewReader(script), &out, false)
+			c.SetClock(console.Clock{Advance: env.Clock.Advance,
+				DuePass: scheduler.New(env.Engine, env.Router.Cards, env.People, env.Dispatcher, nil).DuePass})
+			c.SaveTo(t.TempDir())
 			if err := c.Run(context.Background()); err != nil {
 				t.Fatalf("run: %v", err)
 			}
-			golden(t, "walkthrough.golden", out.Bytes())
+			// The report's files change size with the report's own work.
+			golden(t, "walkthrough.golden", regexp.MustCompile(`\(\d+ bytes\)`).ReplaceAll(out.Bytes(), []byte("(… bytes)")))
 			transcript := out.String()
 			for _, want := range []string{
 				"Case CR-2026-0001 is open at Professional to Professional. We've asked Priya Shah to acknowledge it by Tue 24 Nov, 17:00",
@@ -88,6 +94,20 @@ func TestWalkthrough(t *testing.T) {
 				"Only the people answering at the current stage (Manager to Manager) can do this.",
 				"CR-2026-0001 is resolved.",
 				"In an emergency call 999.",
+				// A check-your-answers edit before sending.
+				"> change 12\n? What would resolve this for the child?",
+				"  12) What would resolve this for the child?: A strategy discussion this week, or early help at least.",
+				// A forgiving command.
+				"Sam Patel> esclate CR-2026-0001\nDid you mean \"escalate CR-2026-0001\"? Nothing has changed yet",
+				// An action followed up to done.
+				"A reminder: the action you agreed on CR-2026-0001, “Share the attendance records”, is due on Thu 26 Nov (2 working days from now).",
+				"The action you agreed on CR-2026-0001, “Share the attendance records”, is due today.",
+				"Thank you. Action 1 on CR-2026-0001 is marked done and the people on the case have been told.",
+				// An overdue action shown to the raiser, the owner's manager and in the report.
+				"--> to Sam Patel <sam.patel@school.example.org>\n== CR-2026-0001 · agreed action ==\nAn action agreed to resolve CR-2026-0001 is overdue: “Joint visit”, owned by Priya Shah",
+				"--> to Social Care Manager (example) <csc.manager@example.org>\n== CR-2026-0001 · agreed action ==\nAn action Priya Shah agreed to resolve CR-2026-0001 is overdue",
+				"• Agreed actions: 2 agreed, 1 done on time, 0 done late, 1 overdue",
+				"Action 2 on CR-2026-0001 is marked done (after its due date)",
 			} {
 				if !strings.Contains(transcript, want) {
 					t.Errorf("transcript lacks %q", want)
@@ -112,7 +132,9 @@ func TestWalkthrough(t *testing.T) {
 			// The timeline holds the practice only.
 			want := []conversation.EventKind{conversation.EventRaised, conversation.EventAcknowledged,
 				conversation.EventEscalated, conversation.EventAcknowledged, conversation.EventResolutionProposed,
-				conversation.EventResolutionConfirmed}
+				conversation.EventResolutionConfirmed, conversation.EventNudged, conversation.EventNudged, conversation.EventNudged,
+				conversation.EventActionDone, conversation.EventNudged, conversation.EventNudged, conversation.EventActionDone,
+				conversation.EventLearning, conversation.EventLearning}
 			if !slices.Equal(kinds, want) {
 				t.Errorf("timeline = %v, want %v", kinds, want)
 			}
@@ -130,8 +152,12 @@ func TestWalkthrough(t *testing.T) {
 			if !slices.Equal(access, wantAccess) {
 				t.Errorf("access log = %q, want %q", access, wantAccess)
 			}
-			if cs.Status != conversation.StatusResolved || cs.Resolution == nil || len(cs.Resolution.Actions) != 1 {
-				t.Errorf("case status %s, resolution %+v", cs.Status, cs.Resolution)
+			if cs.Status != conversation.StatusResolved || cs.Resolution == nil || len(cs.Resolution.Actions) != 2 {
+				t.Fatalf("case status %s, resolution %+v", cs.Status, cs.Resolution)
+			}
+			now := env.Clock.Now()
+			if a, b := cs.Resolution.Actions[0].State(env.Calendar, now), cs.Resolution.Actions[1].State(env.Calendar, now); a != conversation.ActionDoneOnTime || b != conversation.ActionDoneLate {
+				t.Errorf("actions are %s and %s, want done on time and done late", a, b)
 			}
 			if all, _ := env.Store.ListCases(ctx, conversation.CaseFilter{}); len(all) != 1 {
 				t.Errorf("%d cases stored; the emergency must open none", len(all))

@@ -159,7 +159,7 @@ func TestCaseAcrossSlackAndTeams(t *testing.T) {
 	r := w.slack.raise(sam, "Vtrig-1", intake, map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
-		conversation.FieldRespondent: alexOnSlack.ID, conversation.FieldRespondentAgency: "csc",
+		conversation.FieldRespondent: alex.Email, conversation.FieldRespondentAgency: "csc",
 		conversation.FieldCategory: "threshold", conversation.FieldDecision: "The referral was closed with no further action.",
 		conversation.FieldConcern:       "Attendance has fallen and the child arrives hungry most days.",
 		conversation.FieldEvidenceKind:  string(conversation.EvidenceDocumented),

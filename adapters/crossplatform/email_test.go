@@ -10,6 +10,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/email"
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -121,5 +122,71 @@ func TestRespondentOnEmailOnly(t *testing.T) {
 	st, err := w.env.Store.OutboxStats(ctx)
 	if err != nil || st.Depth != 0 {
 		t.Errorf("outbox depth %d (%v), want 0", st.Depth, err)
+	}
+}
+
+// TestSlackRaiserNamesGPByEmail: on Slack, Sam opens the intake modal and
+// types a GP's work email in the respondent field. The bot's people
+// search (block_suggestion, through the signed HTTP endpoint) offers "Use
+// dr.grey@gp.example.org"; Sam chooses it, checks the answers and sends
+// them. The case is raised with the GP as its respondent, a person
+// created under her email with no chat handle, and her request to
+// acknowledge reaches her by email at a real SMTP server, with nothing of
+// the case in it.
+func TestSlackRaiserNamesGPByEmail(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	const gpEmail = "dr.grey@gp.example.org"
+	srv := w.withEmail(t)
+	w.env.Person(t, sam.Email, sam.Name, "school", schoolMgr.Email)
+
+	w.slack.command(sam, "raise", "trig-1")
+	intake := w.slack.openedView("trig-1")
+	offered := w.slack.interact(map[string]any{
+		"type": "block_suggestion", "user": w.slack.userJSON(sam), "container": map[string]any{"type": "view", "view_id": "Vtrig-1"},
+		"api_app_id": "A0APP", "token": "legacy-token", "action_id": conversation.FieldRespondent, "block_id": conversation.FieldRespondent,
+		"value": gpEmail, "team": map[string]any{"id": slackfake.Team, "domain": "example"},
+		"view": map[string]any{"id": "Vtrig-1", "type": "modal", "callback_id": "rb_form", "private_metadata": intake["private_metadata"]},
+	})
+	opts, _ := offered["options"].([]any)
+	if len(opts) != 1 || mustJSON(opts[0]) != `{"text":{"text":"Use dr.grey@gp.example.org","type":"plain_text"},"value":"dr.grey@gp.example.org"}` {
+		t.Fatalf("options offered for the GP's email: %v", offered)
+	}
+	r := w.slack.raise(sam, "Vtrig-1", intake, map[string]string{
+		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
+		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
+		conversation.FieldRespondent: opts[0].(map[string]any)["value"].(string), conversation.FieldRespondentAgency: "health-visiting",
+		conversation.FieldCategory: "threshold", conversation.FieldDecision: "The referral was closed with no further action.",
+		conversation.FieldConcern:       "Attendance has fallen and the child arrives hungry most days.",
+		conversation.FieldEvidenceKind:  string(conversation.EvidenceDocumented),
+		conversation.FieldEvidence:      "Attendance records for six weeks.",
+		conversation.FieldOutcomeSought: "A strategy discussion.", conversation.FieldUrgency: string(conversation.UrgencyStandard),
+		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
+		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
+	})
+	if r["response_action"] != "clear" {
+		t.Fatalf("intake on Slack: %v", r)
+	}
+	w.slack.wait()
+	cs, err := w.env.Store.ListCases(ctx, conversation.CaseFilter{})
+	if err != nil || len(cs) != 1 || cs[0].Respondent.PersonID != gpEmail {
+		t.Fatalf("cases %+v %v", cs, err)
+	}
+	gp, err := w.env.Store.GetPerson(ctx, gpEmail)
+	if err != nil || gp.Email != gpEmail || len(gp.Handles) != 0 {
+		t.Errorf("the GP: %+v %v", gp, err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || len(got[0].To) != 1 || got[0].To[0] != gpEmail || !got[0].TLS {
+		t.Fatalf("emails: %+v", got)
+	}
+	raw := strings.ReplaceAll(string(got[0].Data), "=\r\n", "")
+	if !strings.Contains(raw, "https://resolve.example.org/web/cases/"+cs[0].ID) {
+		t.Errorf("the email has no link to the case")
+	}
+	for _, leak := range []string{"CSC-204913", "referral was closed", "hungry", "Attendance"} {
+		if strings.Contains(raw, leak) {
+			t.Errorf("the email carries case content %q", leak)
+		}
 	}
 }

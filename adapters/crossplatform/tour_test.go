@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func tourPerson(role string) person {
 }
 
 // personRef marks an answer that names a person: each platform answers
-// with its own form of it (a Slack user id, or an email typed on Teams).
+// with its own form of it (the option the people search offers).
 func personRef(role string) string { return "@person:" + role }
 
 // payload is one thing the platform received, as sent.
@@ -238,18 +239,55 @@ func (tr *tour) run() {
 	tr.step("proposed")
 	p.press(pm, one, conversation.VerbPropose)
 	tr.mustSubmit(pm, map[string]string{"way_forward": "A strategy discussion on Friday with school present.",
-		"actions": "Convene the strategy discussion | Social Care Manager | 2026-12-04\nShare attendance records | School"})
+		"actions": "Convene the strategy discussion | " + pm.email + " | 5\nShare attendance records | " + rm.email + " | 5"})
 	tr.step("disputed")
 	p.press(rm, one, conversation.VerbDispute)
 	tr.mustSubmit(rm, map[string]string{"reason": "It leaves out who reviews the plan afterwards."})
 	tr.step("proposed-again")
 	p.press(pm, one, conversation.VerbPropose)
-	tr.mustSubmit(pm, map[string]string{"way_forward": "A strategy discussion on Friday; both managers review it a week later."})
+	tr.mustSubmit(pm, map[string]string{"way_forward": "A strategy discussion on Friday; both managers review it a week later.",
+		"actions": "Convene the strategy discussion | " + pm.email + " | 3\nShare attendance records | " + rm.email + " | 2"})
 	tr.step("resolved")
 	p.press(rm, one, conversation.VerbConfirm)
 	tr.want(one, stages[1].Key, conversation.StatusResolved)
 	tr.step("status-resolved")
 	p.say(raiser, "status "+one)
+
+	// The agreed actions are followed up: reminders with Mark done, one
+	// action marked done from its reminder, the other shown overdue to
+	// its owner, the raiser and the owner's line manager; then learning.
+	ctx := context.Background()
+	duePass := func(label string) {
+		tr.env.Clock.Advance(24 * time.Hour)
+		tr.step(label)
+		if _, err := tr.sched.DuePass(ctx); err != nil {
+			t.Fatalf("due pass: %v", err)
+		}
+	}
+	duePass("nudges-day-actions-1")
+	tr.step("action-reminded")
+	p.say(raiser, "list")
+	duePass("nudges-day-actions-2")
+	tr.step("action-done")
+	p.press(pm, one, conversation.VerbActionDone)
+	if a := tr.caseState(one).Resolution.Actions[0]; !a.Done() {
+		t.Fatalf("%s: Mark done left the action %+v", p.name(), a)
+	}
+	duePass("nudges-day-actions-3")
+	tr.step("action-overdue")
+	p.say(raiser, "status "+one)
+	for _, role := range []string{"raiser", "raiser-manager"} {
+		if !slices.ContainsFunc(p.payloads(), func(x payload) bool {
+			return strings.Contains(x.Name, "--"+role+"--") && strings.Contains(string(x.JSON), "Share attendance records") && strings.Contains(string(x.JSON), "is not marked done")
+		}) {
+			t.Errorf("%s: the %s was not shown the overdue action", p.name(), role)
+		}
+	}
+	tr.step("learning")
+	p.press(raiser, one, conversation.VerbLearning)
+	tr.mustSubmit(raiser, map[string]string{conversation.FieldLearned: "Talking on the phone early saves days.",
+		conversation.FieldPrevention: "A joint visit before the strategy discussion."})
+	tr.env.Clock.Advance(4 * 24 * time.Hour) // a week on from the resolution, so what follows falls on the same weekdays
 
 	// Case two: urgent, climbs every stage to the partnership, which
 	// returns it with advice, offers mediation, accepts it and closes it.
@@ -309,7 +347,6 @@ func (tr *tour) run() {
 	p.say(raiser, "raise")
 	tr.mustSubmit(raiser, intakeAnswers(conversation.UrgencyStandard))
 	three := tr.latestCase()
-	ctx := context.Background()
 	nudges := func(from, to int) {
 		for day := from; day <= to; day++ {
 			tr.env.Clock.Advance(24 * time.Hour)

@@ -231,7 +231,9 @@ func (s *slackPlatform) submit(p person, answers map[string]string) bool {
 	if view == nil {
 		s.t.Fatalf("slack: no form open for %s", p.role)
 	}
-	answers = resolveAnswers(answers, func(q person) string { return q.slackID })
+	// A person field offers people from the bot's own search, each with
+	// their person id (their email) as the value.
+	answers = resolveAnswers(answers, func(q person) string { return q.email })
 	r := s.d.submit(s.users[p.role], id, view, answers)
 	if v, _ := r["view"].(map[string]any); r["response_action"] == "update" && strings.Contains(fmt.Sprint(v["private_metadata"]), `"f":"`+bot.FormIntakeSend+`"`) {
 		// Complete answers come back to be checked: Send them.

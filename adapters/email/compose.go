@@ -105,7 +105,7 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 	unreached := m.Kind == "notice" && m.Title == bot.UnreachedNotice(c.ID, "").Title
 	nudge, nudging := s.nudge(m, c, to)
 	switch {
-	case nudging && c.Status.Active():
+	case nudging && (c.Status.Active() || m.Nudge.IsAction()):
 		n.Lead, n.Ask, n.Subject = nudge.lead, nudge.ask, c.ID+": "+nudge.subject
 	case unreached:
 		n.Lead = cards.Say("email.unreached.lead", messages.Args{"case": c.ID})
@@ -199,6 +199,16 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 		days := k.Calendar.WorkingDaysUntil(cur.Deadline, s.opts.Now())
 		return say(k.Say("email.nudge.overdue_reminder.lead", messages.Args{"case": id, "count": days}),
 			k.Say("email.nudge.overdue_reminder.ask", nil), k.Say("email.nudge.overdue_reminder.subject", nil))
+	case conversation.NudgeActionBefore, conversation.NudgeActionDue:
+		return nudgeText{"A reminder about an action you agreed to resolve case " + id + ".",
+			"Please open the case to see when it is due, and mark it done there once it is done.", "a reminder about your agreed action"}, true
+	case conversation.NudgeActionOverdue:
+		if slices.ContainsFunc(m.Buttons, func(b bot.Button) bool { return b.Verb == conversation.VerbActionDone }) {
+			return nudgeText{"An action you agreed to resolve case " + id + " is past its due date and not marked done.",
+				"If it is done, please mark it done on the case page; if not, let the person who raised the case know when it will be.", "your agreed action is overdue"}, true
+		}
+		return nudgeText{"An action agreed to resolve case " + id + " is past its due date and not marked done.",
+			"Please open the case to see which, and who owns it.", "an agreed action is overdue"}, true
 	case conversation.NudgeStuck:
 		if raising {
 			return say(k.Say("email.nudge.stuck_raiser.lead", a),

@@ -15,7 +15,7 @@ var intakeAnswers = map[string]string{
 	conversation.FieldAbout:            conversation.AboutOtherAgency,
 	conversation.FieldChildRef:         "CSC-204913",
 	conversation.FieldRaiserAgency:     "school",
-	conversation.FieldRespondent:       jo.ID,
+	conversation.FieldRespondent:       jo.Email,
 	conversation.FieldRespondentAgency: "csc",
 	conversation.FieldCategory:         "threshold",
 	conversation.FieldDecision:         "The referral was closed with no further action.",
@@ -54,7 +54,7 @@ func wholeFlow(t *testing.T, socket bool) {
 	if meta, _ := decodeMeta(profile["private_metadata"].(string)); meta.Form != "profile" || meta.Then != "intake" {
 		t.Fatalf("first modal: %+v", meta)
 	}
-	r := h.submit(sam, "Vtrig-1", profile, map[string]string{"agency": "school", "manager": schoolMg.ID})
+	r := h.submit(sam, "Vtrig-1", profile, map[string]string{"agency": "school", "manager": schoolMg.Email})
 	if r.Body["response_action"] != "update" {
 		t.Fatalf("profile submission: %s", r.Raw)
 	}

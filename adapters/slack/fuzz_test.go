@@ -83,8 +83,8 @@ func fuzzSeeds(tb testing.TB) (kinds []uint8, bodies [][]byte) {
 				st["selected_option"] = map[string]any{"value": intakeAnswers[id]}
 			case "checkboxes":
 				st["selected_options"] = []any{map[string]any{"value": "discussed_with_lead"}}
-			case "users_select":
-				st["selected_user"] = jo.ID
+			case "external_select":
+				st["selected_option"] = map[string]any{"value": jo.Email}
 			}
 			values[id] = map[string]any{el["action_id"].(string): st}
 		}

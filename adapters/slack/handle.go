@@ -127,7 +127,7 @@ func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalVi
 // openForm opens the form a reply asks for as a modal.
 func (a *Adapter) openForm(ctx context.Context, w who, trigger string, f *bot.Message, meta formMeta) error {
 	meta.Form, meta.Case, meta.Version = f.Form.Key, f.FormCase, f.FormVersion
-	return a.openModal(ctx, trigger, renderForm(*f, meta, a.slackUserOf(ctx, w.team)))
+	return a.openModal(ctx, trigger, renderForm(*f, meta, a.personLabels(ctx)))
 }
 
 // handleCommand handles the slash command: no text opens the intake modal;
@@ -258,6 +258,10 @@ func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCal
 		w.channel = ic.Container.ChannelID // our own DM with them: the card was ours
 	}
 	switch ic.Type {
+	case slack.InteractionTypeBlockSuggestion:
+		// Answered from the directory alone: nothing is recorded, so
+		// nobody needs identifying, and the answer is quick.
+		return a.suggest(actx, ic)
 	case slack.InteractionTypeShortcut, slack.InteractionTypeMessageAction, slack.InteractionTypeBlockActions, slack.InteractionTypeViewSubmission:
 	default:
 		return outcome{} // view_closed and the rest need nothing
@@ -297,6 +301,37 @@ func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCal
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// optionsResponse is the answer to a block_suggestion: the options of an
+// external_select, in Slack's wire format ({"options":[...]}, an empty
+// list when nothing matches).
+type optionsResponse struct {
+	Options []*slack.OptionBlockObject `json:"options"`
+}
+
+// suggest answers what someone types in a person field (a block_suggestion
+// sent to the options load URL) with the bot's people search: anyone the
+// directory knows or the bot has met, best first, each as "Name
+// (Agency)" with their person id as the value, and a work email typed in
+// full offered as it is ("Use jo@nhs.net"), to be created and reached by
+// email when chosen. A failed search offers nothing and is logged.
+func (a *Adapter) suggest(ctx context.Context, ic slack.InteractionCallback) outcome {
+	found, err := a.people.Search(ctx, ic.Value, MaxPersonOptions)
+	resp := optionsResponse{Options: []*slack.OptionBlockObject{}}
+	if err != nil {
+		a.log.Error("people search failed", "err", err)
+		a.metrics.Command(Platform, "suggest", "error")
+		return outcome{body: resp}
+	}
+	for _, m := range found {
+		if slen(m.PersonID) > MaxOptionValue || len(resp.Options) == MaxSelectOptions {
+			continue
+		}
+		resp.Options = append(resp.Options, option(conversation.Option{Value: m.PersonID, Label: m.Label()}, false))
+	}
+	a.metrics.Command(Platform, "suggest", "ok")
+	return outcome{body: resp}
+}
 
 // openRaise opens the intake modal, or the profile modal first for someone
 // whose agency is not known yet.
@@ -447,7 +482,7 @@ func (a *Adapter) changeAnswer(ctx context.Context, ic slack.InteractionCallback
 	meta, _ := decodeMeta(ic.View.PrivateMetadata)
 	var view slack.ModalViewRequest
 	if f := formOf(reply); f != nil {
-		view = renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.slackUserOf(ctx, w.team))
+		view = renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))
 	} else {
 		view = renderInfoModal("Not saved", a.others(reply)...)
 	}
@@ -522,7 +557,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		// rebuilt with what was typed, each problem under its field, and
 		// the question at the end only while it is needed.
 		if m := a.identifierForm(ctx, per.ID, meta, values, reply, confirm); m != nil {
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.slackUserOf(ctx, w.team))))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.personLabels(ctx))))}
 		}
 	}
 	if len(reply.Errors) > 0 {
@@ -554,7 +589,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		if meta.Form == bot.FormIntake && f.Form.Key == bot.FormProfile {
 			next.Then = bot.FormIntake
 		}
-		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, next, a.slackUserOf(ctx, w.team))))}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, next, a.personLabels(ctx))))}
 	}
 	msgs := a.others(reply)
 	for _, m := range msgs {
@@ -569,7 +604,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	if meta.Form == bot.FormProfile && meta.Then == bot.FormIntake {
 		r2 := a.handle(ctx, "raise", bot.Inbound{Actor: per.ID, Text: "raise"})
 		if f := formOf(r2); f != nil && f.Form.Key == bot.FormIntake {
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.slackUserOf(ctx, w.team))))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))))}
 		}
 	}
 	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
@@ -663,7 +698,7 @@ func (a *Adapter) formValues(ctx context.Context, team string, state *slack.View
 		for _, act := range acts {
 			var v string
 			switch act.Type {
-			case "static_select", "radio_buttons":
+			case "static_select", "radio_buttons", "external_select":
 				v = act.SelectedOption.Value
 			case "checkboxes":
 				var parts []string

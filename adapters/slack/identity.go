@@ -180,16 +180,18 @@ func (a *Adapter) personID(ctx context.Context, team, user string) (string, erro
 	return per.ID, nil
 }
 
-// slackUserOf returns the Slack user id of a person in team, or "".
-func (a *Adapter) slackUserOf(ctx context.Context, team string) userLookup {
+// personLabels returns how a person field's current answer reads as the
+// select's chosen option: "Priya Shah (Children's Social Care)", "Use
+// jo@nhs.net" for a work email chosen but not yet sent, or "" when the
+// answer names nobody.
+func (a *Adapter) personLabels(ctx context.Context) personLabel {
 	return func(personID string) string {
-		per, err := a.store.GetPerson(ctx, personID)
-		if err != nil {
-			return ""
+		if m, err := a.people.MatchOf(ctx, personID); err == nil {
+			return m.Label()
 		}
-		for _, h := range per.Handles {
-			if h.Platform == Platform && h.Team == team {
-				return h.User
+		if strings.Contains(personID, "@") {
+			if found, err := a.people.Search(ctx, personID, 1); err == nil && len(found) == 1 && found[0].Exact {
+				return found[0].Label()
 			}
 		}
 		return ""

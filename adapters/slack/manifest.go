@@ -88,6 +88,10 @@ type manifest struct {
 		Interactivity struct {
 			IsEnabled  bool   `yaml:"is_enabled"`
 			RequestURL string `yaml:"request_url,omitempty"`
+			// MessageMenuOptionsURL is where Slack asks for the options
+			// of an external_select (block_suggestion): the people
+			// search behind every person field.
+			MessageMenuOptionsURL string `yaml:"message_menu_options_url,omitempty"`
 		} `yaml:"interactivity"`
 		OrgDeployEnabled     bool `yaml:"org_deploy_enabled"`
 		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
@@ -111,7 +115,8 @@ type manifestCommand struct {
 }
 
 // Manifest returns the Slack app manifest (YAML) for creating the app: the
-// slash command, both shortcuts, interactivity, the App Home and the bot
+// slash command, both shortcuts, interactivity (with the options load
+// URL of the person fields' search), the App Home and the bot
 // scopes, with request URLs in HTTP mode or Socket Mode on; its
 // description names the partnership and its protocol. Returns an error for
 // a URL that is not an absolute http(s) URL, or a name or command longer
@@ -163,6 +168,7 @@ func Manifest(o ManifestOptions) (string, error) {
 		m.Features.SlashCommands[0].URL = endpoint
 		m.Settings.EventSubscriptions.RequestURL = endpoint
 		m.Settings.Interactivity.RequestURL = endpoint
+		m.Settings.Interactivity.MessageMenuOptionsURL = endpoint
 	} else {
 		m.Settings.SocketModeEnabled = true
 	}

@@ -140,3 +140,31 @@ func TestManifestNamesThePreset(t *testing.T) {
 		})
 	}
 }
+
+// TestManifestOptionsURL: over HTTP, Slack asks the bot's own endpoint for
+// the people a person field offers (block_suggestion goes to the options
+// load URL); in Socket Mode it asks over the socket, so no URL is given.
+func TestManifestOptionsURL(t *testing.T) {
+	tests := []struct {
+		url, want string
+	}{
+		{"https://bot.example.org/", "https://bot.example.org" + EventsPath},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		out, err := Manifest(ManifestOptions{URL: tt.url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m manifest
+		if err := yaml.Unmarshal([]byte(out), &m); err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Settings.Interactivity.MessageMenuOptionsURL; got != tt.want {
+			t.Errorf("URL %q: message_menu_options_url = %q, want %q", tt.url, got, tt.want)
+		}
+		if tt.want != "" && !strings.Contains(out, "message_menu_options_url: "+tt.want) {
+			t.Errorf("the manifest does not spell the options URL as Slack reads it:\n%s", out)
+		}
+	}
+}

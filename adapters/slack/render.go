@@ -34,6 +34,12 @@ const (
 	MaxCheckboxOptions = 10
 	MaxOptionText      = 75
 	MaxOptionValue     = 150
+	// MinPersonQuery is how many letters a person field waits for before
+	// it asks the bot for people (Slack's min_query_length).
+	MinPersonQuery = 2
+	// MaxPersonOptions is the most people a person field's search offers
+	// at once; Slack takes up to MaxSelectOptions.
+	MaxPersonOptions   = 20
 	MaxInputLabel      = 2000
 	MaxInputHint       = 2000
 	MaxPlaceholder     = 150
@@ -426,15 +432,16 @@ func decodeMeta(s string) (formMeta, bool) {
 	return m, true
 }
 
-// userLookup returns the Slack user id of a person in this workspace, or "".
-type userLookup func(personID string) string
+// personLabel returns how a person reads as a chosen option, or "" when
+// nobody has the id.
+type personLabel func(personID string) string
 
 // renderForm renders a form message as a modal that collects it. Each
 // field is an input block whose block id and action id are the field key, so
 // field errors land on their own field. A message's Errors (a form shown
 // again, such as after an identifier warning) appear as a warning context
 // block under each field.
-func renderForm(m bot.Message, meta formMeta, lookup userLookup) slack.ModalViewRequest {
+func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalViewRequest {
 	f := m.Form
 	title := f.Title
 	if slen(title) > MaxModalTitle && meta.Case != "" {
@@ -562,7 +569,7 @@ func dispatched(key string) bool {
 	return key == conversation.FieldImmediateRisk || key == conversation.FieldAbout
 }
 
-func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
+func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 	in := &slack.InputBlock{
 		Type:     slack.MBTInput,
 		BlockID:  fd.Key,
@@ -619,12 +626,18 @@ func renderInput(fd conversation.Field, lookup userLookup) *slack.InputBlock {
 		}
 		in.Element = el
 	case conversation.FieldPerson:
+		// Anyone the directory knows, or any work email: the options
+		// come from the bot's people search (block_suggestion), not
+		// from this workspace's members.
 		if placeholder == nil {
-			placeholder = plainText("Choose someone", MaxPlaceholder)
+			placeholder = plainText("Type a name or work email", MaxPlaceholder)
 		}
-		el := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, placeholder, fd.Key)
-		if fd.Default != "" && lookup != nil {
-			el.InitialUser = lookup(fd.Default)
+		el := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, placeholder, fd.Key)
+		el.MinQueryLength = ptr(MinPersonQuery)
+		if fd.Default != "" && lookup != nil && slen(fd.Default) <= MaxOptionValue {
+			if label := lookup(fd.Default); label != "" {
+				el.InitialOption = option(conversation.Option{Value: fd.Default, Label: label}, false)
+			}
 		}
 		in.Element = el
 	default: // text and textarea

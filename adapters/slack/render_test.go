@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
@@ -77,6 +80,12 @@ func goldenDocs(t *testing.T) map[string]any {
 	docs["modal_intake"] = renderForm(bot.Message{Kind: "form", Form: intake, Text: intake.Intro}, formMeta{Form: intake.Key, Concern: "About this message: https://example.slack.com/archives/C1/p1"}, none)
 	profile := env.Router.ProfileForm(ctx, samID)
 	docs["modal_profile"] = renderForm(bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key, Then: bot.FormIntake}, none)
+	// Sam's profile again: the line manager the bot knows is the person
+	// field's chosen option, read from the directory.
+	docs["modal_profile_known"] = renderForm(bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key},
+		(&Adapter{people: env.People}).personLabels(ctx))
+	// What a person field offers when "manager" is typed in it.
+	docs["options_manager"] = (&Adapter{people: env.People, log: slog.New(slog.DiscardHandler)}).suggest(ctx, slack.InteractionCallback{Type: slack.InteractionTypeBlockSuggestion, Value: "manager"}).body
 	// Someone on Slack with an email address orders the ways to reach them.
 	kim, err := env.People.Identify(ctx, conversation.Handle{Platform: "slack", Team: "T0TEAM", User: "U0KIM"}, "Kim Lee", "kim.lee@school.example.org")
 	if err != nil {

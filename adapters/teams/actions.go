@@ -161,9 +161,14 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 }
 
 // onInvoke handles Action.Execute: the HTTP answer carries the refreshed
-// card (or a short message), and the rest happens after it.
+// card (or a short message), and the rest happens after it. A person
+// field's typeahead (application/search) is answered by onSearch.
 func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
 	ctx := r.Context()
+	if act.Name == searchInvoke {
+		a.onSearch(w, r, act)
+		return
+	}
 	if act.Name != "adaptiveCard/action" {
 		w.WriteHeader(http.StatusOK)
 		return
@@ -268,9 +273,10 @@ type answerCard struct {
 // refreshed with the step's confirmation on top, or nothing. rest are the
 // messages still to send.
 func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, submitted map[string]string) (*answerCard, []bot.Message) {
-	msgs := slices.Clone(reply.Messages)
+	msgs := a.withPeople(ctx, reply.Messages)
 	if len(reply.Errors) > 0 && in.FormKey != "" {
 		if f := a.formFor(ctx, in); f != nil {
+			f = a.peopleForm(ctx, f)
 			text := f.Intro
 			if bot.NeedsIdentifierConfirm(reply.Errors) {
 				// An identifier warning: the same card with the answers,

@@ -212,7 +212,7 @@ func TestTeamsFlow(t *testing.T) {
 	answer = h.post(t, h.client.Execute(cscMgr, mgrCardID, string(conversation.VerbPropose), prop), http.StatusOK)
 	submit = buttonData(t, cardOf(t, answer), verbSubmit)
 	submit["way_forward"] = "A strategy discussion on Friday with school present."
-	submit["actions"] = "Book the strategy discussion | CSC Manager | 2026-11-27"
+	submit["actions"] = "Book the strategy discussion | csc.manager@example.org | 2026-11-27"
 	answer = h.post(t, h.client.Execute(cscMgr, mgrCardID, verbSubmit, submit), http.StatusOK)
 	cardOf(t, answer)
 

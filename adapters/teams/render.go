@@ -22,6 +22,10 @@ const (
 	verbSubmit = "submit"
 )
 
+// PeopleDataset is the Data.Query dataset of every person field: Teams
+// asks for it with the application/search invoke as the person types.
+const PeopleDataset = "people"
+
 // cardVersion is the Adaptive Card schema version rendered.
 const cardVersion = "1.5"
 
@@ -499,6 +503,25 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 			in["style"] = "compact"
 			in["choices"] = choices(fd.Options)
 			in["placeholder"] = "Choose one"
+		case fd.Type == conversation.FieldPerson:
+			// Anyone the directory knows, or any work email: Teams asks
+			// the bot as the person types (choices.data, answered by the
+			// application/search invoke); the choices are what a client
+			// without typeahead offers instead, with the current answer
+			// among them so it shows by name.
+			in["type"] = "Input.ChoiceSet"
+			in["style"] = "filtered"
+			list := choices(fd.Options)
+			if value != "" && !slices.ContainsFunc(fd.Options, func(o conversation.Option) bool { return o.Value == value }) {
+				list = append(list, choice(value, value))
+			}
+			in["choices"] = list
+			in["choices.data"] = map[string]any{"type": "Data.Query", "dataset": PeopleDataset}
+			ph := fd.Placeholder
+			if ph == "" {
+				ph = "Type a name or work email"
+			}
+			in["placeholder"] = plain(ph, 100)
 		case fd.Type == conversation.FieldCheckboxes:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "expanded"
@@ -507,7 +530,7 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 		case fd.Type == conversation.FieldTextarea:
 			in["type"] = "Input.Text"
 			in["isMultiline"] = true
-		default: // text and person
+		default: // text
 			in["type"] = "Input.Text"
 		}
 		if in["type"] == "Input.Text" {
@@ -515,9 +538,6 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 				in["maxLength"] = fd.MaxLen
 			}
 			ph := fd.Placeholder
-			if ph == "" && fd.Type == conversation.FieldPerson {
-				ph = "Name or work email"
-			}
 			if ph != "" {
 				in["placeholder"] = plain(ph, 100)
 			}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"image/png"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,8 +56,11 @@ func TestGoldenCards(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := res.Case
-	intake := env.Router.IntakeForm(ctx, raiser)
-	escalate := bot.ActionForm(env.Engine.Protocol, conversation.VerbEscalate)
+	// Person fields list the directory for clients without typeahead.
+	ad := &Adapter{people: env.People, log: slog.New(slog.DiscardHandler)}
+	intake := ad.peopleForm(ctx, env.Router.IntakeForm(ctx, raiser))
+	escalate := ad.peopleForm(ctx, bot.ActionForm(env.Engine.Protocol, conversation.VerbEscalate))
+	profile := ad.peopleForm(ctx, env.Router.ProfileForm(ctx, raiser))
 	// Check your answers: markdown typed in an answer shows as typed, and
 	// a list answer keeps its lines.
 	checked := env.Router.Handle(ctx, bot.Inbound{Actor: raiser, FormKey: bot.FormIntake, Values: map[string]string{
@@ -84,6 +88,7 @@ func TestGoldenCards(t *testing.T) {
 		{"intake_form", bot.Message{Kind: "form", Title: intake.Title, Text: intake.Intro, Form: intake}, nil},
 		{"escalate_form_with_errors", bot.Message{Kind: "form", Title: escalate.Title, Form: escalate, FormCase: c.ID, FormVersion: c.Version,
 			Errors: map[string]string{"reason": "Please answer this question."}}, map[string]string{"raiser_side": "school.manager@example.org"}},
+		{"profile_form", bot.Message{Kind: "form", Title: profile.Title, Text: profile.Intro, Form: profile}, nil},
 		{"check_your_answers", *check, nil},
 		{"route_immediate_risk", env.Router.Cards.Route(conversation.RouteImmediateRisk), nil},
 		{"serious_concern_chair", chairCard, nil},

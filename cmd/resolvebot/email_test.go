@@ -47,7 +47,7 @@ func TestEmailFromConfig(t *testing.T) {
 			}
 			env := bottest.New(t, bottest.Options{})
 			env.Dispatcher.Register(env.Inbox)
-			if err := registerEmail(cfg, env.Store, env.Router.Cards, env.Dispatcher, slog.New(slog.DiscardHandler)); err != nil {
+			if _, err := registerEmail(cfg, env.Store, env.Router.Cards, env.Dispatcher, slog.New(slog.DiscardHandler)); err != nil {
 				t.Fatal(err)
 			}
 			ctx := context.Background()

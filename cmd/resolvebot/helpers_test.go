@@ -77,6 +77,13 @@ type server struct {
 func startServe(t *testing.T, path string, args ...string) (*server, *http.Response) {
 	t.Helper()
 	s := &server{t: t, addr: freeAddr(t), admin: freeAddr(t), client: &http.Client{Timeout: 2 * time.Second}, stderr: &syncBuf{}, done: make(chan int, 1)}
+	return startServeOn(t, s, path, args...)
+}
+
+// startServeOn is startServe on the addresses s already holds (for a
+// configuration that must name the public address).
+func startServeOn(t *testing.T, s *server, path string, args ...string) (*server, *http.Response) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	t.Cleanup(cancel)

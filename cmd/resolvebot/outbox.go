@@ -22,6 +22,7 @@ const drainGrace = 10 * time.Second
 func (a *app) startOutbox(ctx context.Context) (stop func()) {
 	w := bot.NewWorker(a.router, a.dispatcher, a.log)
 	w.Metrics = metrics.Default
+	w.SignIn = a.signIn
 	metrics.Default.WatchOutbox(func() (int, time.Time, error) {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()

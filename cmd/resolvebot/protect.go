@@ -84,8 +84,8 @@ func runRekey(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer store.Close()
 	s := store.(*sealed.Store)
 	rep, err := s.Rekey(ctx, toolNow())
-	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases and %d of %d drafts with key %s; deleted %d expired drafts.\n",
-		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, s.Keys.Primary(), rep.DraftsExpired)
+	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases, %d of %d drafts and %d of %d observed differences with key %s; deleted %d expired drafts.\n",
+		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, rep.ObservationsRekeyed, rep.Observations, s.Keys.Primary(), rep.DraftsExpired)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot rekey stopped: %v\nRun it again to carry on.\n", err)
 		return 1
@@ -141,6 +141,7 @@ func printPurge(w io.Writer, rep *conversation.PurgeReport, cfg *config.Config) 
 	for _, it := range rep.Cases {
 		fmt.Fprintf(w, "  %s  %-9s  ended %s\n", it.CaseID, it.Status, it.EndedAt.In(loc).Format(time.DateOnly))
 	}
+	fmt.Fprintf(w, "%s %s logged before %s.\n", verb, count(rep.Observations, "observed difference"), rep.Cutoff.In(loc).Format(time.DateOnly))
 	if !rep.DryRun {
 		fmt.Fprintf(w, "Deleted %s.\n", count(rep.Drafts, "expired draft"))
 	}
@@ -187,7 +188,7 @@ func startPurge(ctx context.Context, a *app, cfg *config.Config, _ *http.ServeMu
 			a.log.Error("retention purge failed", "err", err)
 			return
 		}
-		a.log.Info("retention purge", "cases", len(rep.Cases), "drafts", rep.Drafts)
+		a.log.Info("retention purge", "cases", len(rep.Cases), "observations", rep.Observations, "drafts", rep.Drafts)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retention.purge: %w", err)

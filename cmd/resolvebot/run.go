@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/resolvebot/resolvebot/adapters/console"
+	"github.com/resolvebot/resolvebot/adapters/email"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
@@ -96,7 +97,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	interactive := isTerminal(stdin)
-	consoleMode := cmd == "console" || (!cfg.SlackEnabled() && !cfg.TeamsEnabled())
+	consoleMode := cmd == "console" || (!cfg.SlackEnabled() && !cfg.TeamsEnabled() && !cfg.Email.Enabled)
 	log := newLogger(cfg, stderr, consoleMode)
 	for _, p := range problems {
 		log.Warn("configuration", "place", p.Place, "problem", p.Message)
@@ -210,6 +211,12 @@ type app struct {
 	// teamsInsecure is set while Teams runs with insecure_no_auth, so
 	// /readyz says so.
 	teamsInsecure atomic.Bool
+
+	// mailer is the email sender, nil without an email section; signIn,
+	// set when the web page is on, sends the sign-in emails the outbox
+	// holds.
+	mailer *email.Sender
+	signIn func(context.Context, conversation.Effect) error
 }
 
 // orNever maps a configured 0 ("none") to the policy's negative "never",
@@ -257,7 +264,8 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 			QuietStart: sc.QuietStart, QuietEnd: sc.QuietEnd}}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
-	if err := registerEmail(cfg, store, router.Cards, dispatcher, log); err != nil {
+	mailer, err := registerEmail(cfg, store, router.Cards, dispatcher, log)
+	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("email: %w", err)
 	}
@@ -266,7 +274,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	for _, email := range sc.SummaryTo {
 		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))
 	}
-	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log,
+	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log, mailer: mailer,
 		schedules: scheduler.Schedules{DuePass: sc.DuePass, Digest: sc.Digest, Summary: sc.Summary}}, nil
 }
 
@@ -360,7 +368,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 	}
 	defer stopAdmin()
 	srv, ln := newHTTPServer(publicHandler(mux), ln, cfg.Server)
-	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled())
+	log.Info("serving", "addr", ln.Addr().String(), "slack", cfg.SlackEnabled(), "teams", cfg.TeamsEnabled(), "web", cfg.Email.Enabled)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

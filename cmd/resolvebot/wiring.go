@@ -35,10 +35,10 @@ func commands() map[string]command {
 }
 
 // platforms returns what serve starts before the scheduler, in order: the
-// backup socket, the purge job, then the chat platforms. Each starts only
-// when its configuration asks for it.
+// backup socket, the purge job, the chat platforms, then the web page.
+// Each starts only when its configuration asks for it.
 func platforms() []platform {
-	return []platform{startBackupSocket, startPurge, startSlack, startTeams}
+	return []platform{startBackupSocket, startPurge, startSlack, startTeams, startWeb}
 }
 
 // readyChecks returns what /readyz checks, in order.

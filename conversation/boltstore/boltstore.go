@@ -65,9 +65,10 @@ var (
 	bucketSeq      = []byte("seq")
 	bucketExpiry   = []byte("expiry")
 	bucketEvents   = []byte("events")
+	bucketSecrets  = []byte("secrets")
 
 	allBuckets = [][]byte{bucketCases, bucketDue, bucketCaseDue, bucketPeople, bucketHandles, bucketEmails,
-		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketEvents}
+		bucketDrafts, bucketRefs, bucketRemember, bucketClaims, bucketSeq, bucketExpiry, bucketEvents, bucketSecrets}
 )
 
 // DefaultTimeout is how long Open waits for the file lock by default.
@@ -914,6 +915,7 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 const (
 	kindRemember = 'r'
 	kindClaim    = 'c'
+	kindSecret   = 's'
 )
 
 // gcBatch is how many expired entries one Remember or Claim deletes at most.
@@ -978,6 +980,10 @@ func collect(tx *bolt.Tx, now time.Time) error {
 				if err := b.Delete(key); err != nil {
 					return err
 				}
+			}
+		case kindSecret:
+			if err := collectSecret(tx, key, exp); err != nil {
+				return err
 			}
 		case kindClaim:
 			b := tx.Bucket(bucketClaims)

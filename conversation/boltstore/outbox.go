@@ -198,3 +198,19 @@ func deleteEffects(tx *bolt.Tx, id string) error {
 	}
 	return nil
 }
+
+// EnqueueEffect implements conversation.Outbox: e goes in with the next
+// sequence number. Returns EINTERNAL on failure.
+func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) error {
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("enqueue effect", err)
+	}
+	return conversation.StoreResult("enqueue effect", s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOutbox)
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putEffect(b, conversation.EffectID(n), &e)
+	}))
+}

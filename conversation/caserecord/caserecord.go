@@ -9,6 +9,7 @@ package caserecord
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,10 +166,13 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		}
 		r.Outcome = append(r.Outcome, Line{"Agreed way forward", res.WayForward},
 			Line{"Recorded by", n.PersonName(res.ProposedBy) + ", " + when(res.ProposedAt)}, Line{"State", state})
-		for _, a := range res.Actions {
+		for i, a := range res.Actions {
 			v := a.Description + " — owner: " + a.Owner
 			if !a.Due.IsZero() {
 				v += ", due " + a.Due.In(loc).Format("Mon 2 Jan 2006")
+			}
+			if res.Confirmed {
+				v += ". " + actionState(c, i+1, a, loc, exportedAt)
 			}
 			r.Outcome = append(r.Outcome, Line{"Action", v})
 		}
@@ -181,6 +185,28 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		r.Access = append(r.Access, e)
 	}
 	return r
+}
+
+// actionState says where agreed action n stands on the record at
+// exportedAt: done on time or late (as recorded when it was marked done),
+// overdue once its due day has ended, or open.
+func actionState(c *conversation.Case, n int, a conversation.ResolutionAction, loc *time.Location, exportedAt time.Time) string {
+	if a.Done() {
+		state := conversation.ActionDoneOnTime
+		for _, e := range c.Events {
+			if e.Kind == conversation.EventActionDone && e.Fields[conversation.FieldAction] == strconv.Itoa(n) {
+				state = conversation.ActionState(e.Fields["state"])
+			}
+		}
+		return state.Label() + " (" + a.DoneAt.In(loc).Format("Mon 2 Jan 2006") + ")"
+	}
+	if !a.Due.IsZero() {
+		d := a.Due.In(loc)
+		if !exportedAt.Before(time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)) {
+			return conversation.ActionOverdue.Label()
+		}
+	}
+	return conversation.ActionOpen.Label()
 }
 
 // accessName describes an access record.

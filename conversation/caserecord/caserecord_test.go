@@ -221,6 +221,38 @@ func pdfText(t *testing.T, r *caserecord.Record) string {
 	return strings.Join(strings.Fields(text), " ")
 }
 
+// TestActionStates: the record says where each agreed action stands when
+// it is exported: done on time or late as recorded, overdue once its due
+// day has ended, open before.
+func TestActionStates(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, bottest.London) }
+	c := &conversation.Case{ID: "CR-2026-0009", Status: conversation.StatusResolved,
+		Stages: []conversation.StageRecord{{Key: "professional"}},
+		Resolution: &conversation.Resolution{WayForward: "A joint visit.", Confirmed: true, ConfirmedAt: day(1), Actions: []conversation.ResolutionAction{
+			{Description: "Book the visit", Owner: "Priya Shah", Due: day(3), DoneAt: day(4).Add(10 * time.Hour)},
+			{Description: "Share the notes", Owner: "Priya Shah", Due: day(7)},
+			{Description: "Review the plan", Owner: "Sam Patel", Due: day(21)},
+		}},
+		Events: []conversation.Event{{Seq: 1, Kind: conversation.EventActionDone, At: day(4).Add(10 * time.Hour),
+			Fields: map[string]string{"action": "1", "state": string(conversation.ActionDoneLate)}}}}
+	env := bottest.New(t, bottest.Options{})
+	r := caserecord.Build(c, nil, env.Engine.Protocol, namer{env}, bottest.London, "partnership.manager@example.org", day(8).Add(9*time.Hour))
+	var got []string
+	for _, l := range r.Outcome {
+		if l.Label == "Action" {
+			got = append(got, l.Value)
+		}
+	}
+	want := []string{
+		"Book the visit — owner: Priya Shah, due Thu 3 Dec 2026. Done late (Fri 4 Dec 2026)",
+		"Share the notes — owner: Priya Shah, due Mon 7 Dec 2026. Overdue",
+		"Review the plan — owner: Sam Patel, due Mon 21 Dec 2026. Open",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("actions on the record:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestReflectionInTheProtocolsWords: the record shows the reflection
 // checklist in the words of the case's protocol, the ones the raiser
 // answered, with each answer; a checklist reworded since does not change

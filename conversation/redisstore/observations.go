@@ -60,3 +60,81 @@ func (s *Store) Observations(ctx context.Context, from, to time.Time) ([]convers
 	}
 	return out, nil
 }
+
+// replaceObservationScript replaces member ARGV[1] of the observations
+// ZSET KEYS[1] with ARGV[2] at score ARGV[3], only if it is still there (a
+// purge may have deleted it meanwhile).
+var replaceObservationScript = redis.NewScript(`
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+return 1
+`)
+
+// RewriteObservations calls fn on every observation, oldest first, and
+// replaces each one fn changed, one by one, each only if it is still
+// stored. Returns how many it rewrote, fn's error unchanged, or EINTERNAL
+// if Redis fails; what was rewritten before an error stays rewritten.
+func (s *Store) RewriteObservations(ctx context.Context, fn func(*conversation.Observation) (bool, error)) (int, error) {
+	key := s.key("observations")
+	vals, err := s.rdb.ZRangeWithScores(ctx, key, 0, -1).Result()
+	if err != nil {
+		return 0, conversation.Internal("rewrite observations", err)
+	}
+	n := 0
+	for _, z := range vals {
+		old, _ := z.Member.(string)
+		var o conversation.Observation
+		if err := conversation.DecodeRecord(conversation.RecordObservation, []byte(old), &o); err != nil {
+			return n, conversation.Internal("decode observation", err)
+		}
+		id, at := o.ID, o.At
+		changed, err := fn(&o)
+		if err != nil {
+			return n, err
+		}
+		if !changed {
+			continue
+		}
+		o.ID, o.At = id, at
+		data, err := conversation.EncodeRecord(o)
+		if err != nil {
+			return n, conversation.Internal("encode observation", err)
+		}
+		done, err := replaceObservationScript.Run(ctx, s.rdb, []string{key}, old, string(data), z.Score).Int()
+		if err != nil {
+			return n, conversation.Internal("rewrite observation", err)
+		}
+		n += done
+	}
+	return n, nil
+}
+
+// DeleteObservationsBefore deletes every observation logged before cutoff
+// and returns how many. Returns EINTERNAL if Redis fails.
+func (s *Store) DeleteObservationsBefore(ctx context.Context, cutoff time.Time) (int, error) {
+	key := s.key("observations")
+	vals, err := s.rdb.ZRangeByScore(ctx, key, &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(cutoff.UnixMilli(), 10),
+	}).Result()
+	if err != nil {
+		return 0, conversation.Internal("delete observations", err)
+	}
+	var gone []any
+	for _, v := range vals {
+		var o conversation.Observation
+		if err := conversation.DecodeRecord(conversation.RecordObservation, []byte(v), &o); err != nil {
+			return 0, conversation.Internal("decode observation", err)
+		}
+		if o.At.Before(cutoff) {
+			gone = append(gone, v)
+		}
+	}
+	if len(gone) == 0 {
+		return 0, nil
+	}
+	n, err := s.rdb.ZRem(ctx, key, gone...).Result()
+	if err != nil {
+		return 0, conversation.Internal("delete observations", err)
+	}
+	return int(n), nil
+}

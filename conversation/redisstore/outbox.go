@@ -230,3 +230,17 @@ func (s *Store) doomedEffects(ctx context.Context, c redis.Cmdable, id string) (
 	}
 	return doomed, nil
 }
+
+// EnqueueEffect implements conversation.Outbox with enqueueScript, as a
+// case write enqueues its step. Returns EINTERNAL on failure.
+func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) error {
+	v, err := effectJSON(&e)
+	if err != nil {
+		return err
+	}
+	hash, seq := s.outboxKeys()
+	if err := enqueueScript.Run(ctx, s.rdb, []string{hash, seq}, v).Err(); err != nil {
+		return conversation.Internal("enqueue effect", err)
+	}
+	return nil
+}

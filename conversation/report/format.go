@@ -131,6 +131,15 @@ func (r *Report) Text() string {
 	if len(pairs) > 0 {
 		fmt.Fprintf(&b, "• Most disagreements: %s\n", strings.Join(pairs, "; "))
 	}
+	if r.Actions.Any() {
+		fmt.Fprintf(&b, "• Agreed actions: %s\n", r.Actions.line())
+	}
+	if len(r.Learning) > 0 {
+		fmt.Fprintf(&b, "• Learning recorded at resolution, by kind of disagreement:\n")
+		for _, l := range r.learningLines() {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
 	if ob := r.Observed; ob != nil {
 		fmt.Fprintf(&b, "• %s: %s\n", ob.title(), strings.Join(r.observedLines(), ". "))
 	}
@@ -217,6 +226,20 @@ func (r *Report) Markdown() string {
 	counts("Highest stage reached", r.HighestStage)
 	counts("Where they stand", r.Outcomes)
 	counts("Deadlines missed by stage", r.MissedByStage)
+	if r.Actions.Any() {
+		fmt.Fprintf(&b, "\n## Agreed actions\n\n- Agreed: %d\n- Done on time: %d\n- Done late: %d\n- Overdue at the end: %d\n",
+			r.Actions.Agreed, r.Actions.DoneOnTime, r.Actions.DoneLate, r.Actions.Overdue)
+	}
+	if len(r.Learning) > 0 {
+		b.WriteString("\n## Learning themes by category\n\n")
+		for _, l := range r.learningLines() {
+			if strings.HasPrefix(l, "    ") {
+				fmt.Fprintf(&b, "  - %s\n", strings.TrimSpace(l))
+			} else {
+				fmt.Fprintf(&b, "- %s\n", l)
+			}
+		}
+	}
 	if len(r.AgencyPairs) > 0 {
 		b.WriteString("\n## Who raised disagreements with whom\n\n| raised by | about | cases |\n|---|---|---:|\n")
 		for _, pr := range r.AgencyPairs {
@@ -281,6 +304,20 @@ func (r *Report) CSV() ([]byte, error) {
 		{"deadlines_missed_by_stage", r.MissedByStage}, {"no_challenge_from", r.NoChallengeFrom}} {
 		for _, c := range s.cs {
 			rows = append(rows, []string{s.name, c.Key, c.Label, strconv.Itoa(c.N)})
+		}
+	}
+	rows = append(rows,
+		[]string{"actions", "agreed", "", strconv.Itoa(r.Actions.Agreed)},
+		[]string{"actions", "done_on_time", "", strconv.Itoa(r.Actions.DoneOnTime)},
+		[]string{"actions", "done_late", "", strconv.Itoa(r.Actions.DoneLate)},
+		[]string{"actions", "overdue", "", strconv.Itoa(r.Actions.Overdue)})
+	for _, l := range r.Learning {
+		rows = append(rows,
+			[]string{"learning_learned", l.Category, l.Label, strconv.Itoa(l.Learned)},
+			[]string{"learning_prevention", l.Category, l.Label, strconv.Itoa(l.Prevention)},
+			[]string{"learning_withheld", l.Category, l.Label, strconv.Itoa(l.Withheld)})
+		for _, q := range l.Quotes {
+			rows = append(rows, []string{"learning_theme", l.Category + ":" + q.Kind, q.Words, ""})
 		}
 	}
 	for _, p := range r.AgencyPairs {

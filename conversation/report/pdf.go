@@ -92,6 +92,11 @@ func (r *Report) PDF() ([]byte, error) {
 		pairs = append(pairs, fmt.Sprintf("%s about %s: %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
 	}
 	section("Who raised disagreements with whom", pairs)
+	if a := r.Actions; a.Any() {
+		section("Agreed actions", []string{fmt.Sprintf("Agreed: %d", a.Agreed), fmt.Sprintf("Done on time: %d", a.DoneOnTime),
+			fmt.Sprintf("Done late: %d", a.DoneLate), fmt.Sprintf("Overdue at the end: %d", a.Overdue)})
+	}
+	section("Learning themes by category", r.learningLines())
 	if ob := r.Observed; ob != nil {
 		section(ob.title(), r.observedLines())
 	}

@@ -1,9 +1,11 @@
 // Package report builds the partnership's standing-item report from cases:
 // how many disagreements were raised and resolved, between which agencies,
 // how far they climbed, how long they took in working days, which deadlines
-// were missed, and where challenge is missing. A report holds counts only —
-// never a child reference, a case id or free text — and renders as
-// Markdown, CSV, JSON or a PNG chart.
+// were missed, how agreed actions were followed through, what was learned,
+// and where challenge is missing. A report holds counts — never a child
+// reference, a case id or free text about a case, only the words of
+// learning themes that pass conversation.ThemeWords' identifier checks —
+// and renders as Markdown, CSV, JSON, a PDF or a PNG chart.
 package report
 
 import (
@@ -115,6 +117,11 @@ type Report struct {
 	MissedByStage   []Count       `json:"deadlines_missed_by_stage"`
 	ByMonth         []MonthStages `json:"by_month"`
 	NoChallengeFrom []Count       `json:"no_challenge_from"` // agencies in the directory that raised none (N is 0)
+	// Actions counts the actions agreed at resolution and how they were
+	// followed through; Learning the learning recorded at resolution, by
+	// category (see BuildAsOf).
+	Actions  Actions    `json:"actions"`
+	Learning []Learning `json:"learning,omitempty"`
 	// Observed counts the differences conference chairs and reviewing
 	// officers logged in the period; nil under a protocol with no such
 	// report when none were logged (see AddObservations).
@@ -143,6 +150,7 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 	for _, a := range agencies {
 		r.agencies[a.Key] = a.Name
 	}
+	r.Actions, r.Learning = followThrough(cases, proto, cal, period, period.To)
 	r.Totals = totals(cases, period)
 	r.Previous = totals(cases, r.PreviousPeriod)
 

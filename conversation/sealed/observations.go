@@ -61,3 +61,61 @@ func (s *Store) Observations(ctx context.Context, from, to time.Time) ([]convers
 	}
 	return obs, nil
 }
+
+// RewriteObservations calls fn on every observation opened, and stores
+// again, sealed under the primary key, each one fn changed. Returns how
+// many it rewrote, fn's error unchanged, or EINTERNAL if a description does
+// not open or seal or the wrapped store keeps no observations.
+func (s *Store) RewriteObservations(ctx context.Context, fn func(*conversation.Observation) (bool, error)) (int, error) {
+	st, ok := s.Store.(conversation.ObservationStore)
+	if !ok {
+		return 0, noObservations()
+	}
+	return st.RewriteObservations(ctx, func(o *conversation.Observation) (bool, error) {
+		aad := observationAAD(o)
+		if err := s.Keys.open(&o.Description, aad); err != nil {
+			return false, sealErr("open observation "+o.ID, err)
+		}
+		changed, err := fn(o)
+		if err != nil || !changed {
+			return false, err
+		}
+		if err := s.Keys.reseal(&o.Description, observationAAD(o)); err != nil {
+			return false, sealErr("seal observation "+o.ID, err)
+		}
+		return true, nil
+	})
+}
+
+// DeleteObservationsBefore is the wrapped store's: it reads no
+// description. Returns what the store returns, or EINTERNAL if it keeps no
+// observations.
+func (s *Store) DeleteObservationsBefore(ctx context.Context, cutoff time.Time) (int, error) {
+	st, ok := s.Store.(conversation.ObservationStore)
+	if !ok {
+		return 0, noObservations()
+	}
+	return st.DeleteObservationsBefore(ctx, cutoff)
+}
+
+// rekeyObservations re-seals under the primary key every observation whose
+// description is not sealed with it, for Rekey. A store that keeps no
+// observations has none to rekey.
+func (s *Store) rekeyObservations(ctx context.Context, rep *RekeyReport) error {
+	st, ok := s.Store.(conversation.ObservationStore)
+	if !ok {
+		return nil
+	}
+	n, err := st.RewriteObservations(ctx, func(o *conversation.Observation) (bool, error) {
+		rep.Observations++
+		if s.Keys.current(o.Description) {
+			return false, nil
+		}
+		if err := s.Keys.reseal(&o.Description, observationAAD(o)); err != nil {
+			return false, sealErr("seal observation "+o.ID, err)
+		}
+		return true, nil
+	})
+	rep.ObservationsRekeyed += n
+	return err
+}

@@ -15,10 +15,10 @@ import (
 	"github.com/resolvebot/resolvebot/conversation/sealed"
 )
 
-// plainCanaries writes cases, notes and drafts in plain text (encryption
-// off), each free-text value a distinct canary, and rewrites every case
-// twice more, as use does, so older copies sit in freed space. It returns
-// the canaries.
+// plainCanaries writes cases, notes, drafts and observed differences in
+// plain text (encryption off), each free-text value a distinct canary, and
+// rewrites every case twice more, as use does, so older copies sit in
+// freed space. It returns the canaries.
 func plainCanaries(t *testing.T, s conversation.Store, now time.Time) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -57,6 +57,14 @@ func plainCanaries(t *testing.T, s conversation.Store, now time.Time) []string {
 			expires = now.Add(-time.Hour) // expired: left for purge before
 		}
 		if err := s.SaveDraft(ctx, &conversation.Draft{PersonID: p, Values: map[string]string{"concern": mark("draft", i)}, ExpiresAt: expires}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	obs := s.(conversation.ObservationStore)
+	for i := range 3 {
+		o := &conversation.Observation{At: now.Add(time.Duration(i) * time.Minute), By: "chair@example.org", AgencyA: "csc", AgencyB: "police",
+			Meeting: conversation.MeetingReview, Category: "threshold", Description: mark("observation", i)}
+		if err := obs.AddObservation(ctx, o); err != nil {
 			t.Fatal(err)
 		}
 	}

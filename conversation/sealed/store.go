@@ -306,11 +306,15 @@ type RekeyReport struct {
 	Cases, CasesRekeyed   int
 	Drafts, DraftsRekeyed int
 	DraftsExpired         int // expired drafts deleted rather than rewritten
+	// Observations, ObservationsRekeyed count the observed differences
+	// (conversation.ObservationStore) read and re-sealed.
+	Observations, ObservationsRekeyed int
 }
 
-// Rekey rewrites every case and unexpired draft whose values are not all
-// sealed with the primary key (older keys, or plain text from before
-// encryption was turned on), so that older keys can then be retired. Cases
+// Rekey rewrites every case, unexpired draft and observed difference whose
+// values are not all sealed with the primary key (older keys, or plain
+// text from before encryption was turned on), so that older keys can then
+// be retired. Cases
 // already current are left alone; a rewritten case gets a new version, as
 // any update does. Drafts expired at now are deleted first, as purge
 // would, so none is left under an old key. The old bytes of what it
@@ -365,6 +369,9 @@ func (s *Store) Rekey(ctx context.Context, now time.Time) (RekeyReport, error) {
 			return rep, err
 		}
 		rep.DraftsRekeyed++
+	}
+	if err := s.rekeyObservations(ctx, &rep); err != nil {
+		return rep, err
 	}
 	return rep, nil
 }

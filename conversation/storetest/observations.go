@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,4 +61,67 @@ func testObservations(t *testing.T, open Opener) {
 	check(t0.Add(-time.Hour), t0) // the end of a period is not in it
 	h.restart()
 	check(day, day.Add(7*24*time.Hour), logged...)
+}
+
+// testObservationRetention: the retention purge deletes the observations
+// logged more than the retention period ago and keeps the rest (a dry run
+// only counts them), and they stay gone after a restart.
+func testObservationRetention(t *testing.T, open Opener) {
+	h := newHarness(t, open)
+	ctx := context.Background()
+	st := h.s.(conversation.ObservationStore)
+	const day = 24 * time.Hour
+	keep := 365 * day
+	logged := []conversation.Observation{
+		{At: t0.Add(-400 * day), By: "chair@example.org", AgencyA: "csc", AgencyB: "police", Meeting: conversation.MeetingConference, Category: "threshold", Description: "Oldest: past retention."},
+		{At: t0.Add(-keep - time.Minute), By: "iro@example.org", AgencyA: "health", AgencyB: "school", Meeting: conversation.MeetingReview, Category: "communication", Description: "Just past retention."},
+		{At: t0.Add(-keep + time.Minute), By: "chair@example.org", AgencyA: "csc", AgencyB: "school", Meeting: conversation.MeetingConference, Category: "roles", Description: "Just inside retention."},
+		{At: t0.Add(-day), By: "iro@example.org", AgencyA: "csc", AgencyB: "health", Meeting: conversation.MeetingReview, Category: "threshold", Description: "Yesterday."},
+	}
+	for i := range logged {
+		if err := st.AddObservation(ctx, &logged[i]); err != nil {
+			t.Fatalf("AddObservation: %v", err)
+		}
+	}
+	kept := func() []string {
+		t.Helper()
+		got, err := h.s.(conversation.ObservationStore).Observations(ctx, t0.Add(-1000*day), t0.Add(day))
+		if err != nil {
+			t.Fatalf("Observations: %v", err)
+		}
+		var ids []string
+		for _, o := range got {
+			ids = append(ids, o.ID)
+		}
+		return ids
+	}
+	all := []string{logged[0].ID, logged[1].ID, logged[2].ID, logged[3].ID}
+	e := &conversation.Engine{Store: h.s, Now: func() time.Time { return t0 }}
+	for _, tc := range []struct {
+		name   string
+		dryRun bool
+		want   []string
+	}{
+		{"dry run", true, all},
+		{"purge", false, all[2:]},
+	} {
+		rep, err := e.Purge(ctx, keep, tc.dryRun)
+		if err != nil {
+			t.Fatalf("%s: Purge: %v", tc.name, err)
+		}
+		if rep.Observations != 2 {
+			t.Errorf("%s: the report counts %d observations past retention, want 2", tc.name, rep.Observations)
+		}
+		if got := kept(); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: observations kept %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	rep, err := e.Purge(ctx, keep, false)
+	if err != nil || rep.Observations != 0 {
+		t.Errorf("a second purge: %d observations deleted, %v; want none", rep.Observations, err)
+	}
+	h.restart()
+	if got := kept(); !slices.Equal(got, all[2:]) {
+		t.Errorf("after a restart: observations kept %v, want %v", got, all[2:])
+	}
 }

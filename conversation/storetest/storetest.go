@@ -81,6 +81,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("MessageRefs", func(t *testing.T) { testMessageRefs(t, open) })
 	t.Run("Remember", func(t *testing.T) { testRemember(t, open) })
+	t.Run("Secrets", func(t *testing.T) { testSecrets(t, open) })
+	t.Run("SecretTakenOnce", func(t *testing.T) { testSecretTakenOnce(t, open) })
+	t.Run("EnqueueEffect", func(t *testing.T) { testEnqueueEffect(t, open) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open) })
 	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open) })
 	t.Run("NextCaseID", func(t *testing.T) { testNextCaseID(t, open) })
@@ -92,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AuditLog", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("Observations", func(t *testing.T) { testObservations(t, open) })
+	t.Run("ObservationRetention", func(t *testing.T) { testObservationRetention(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000

@@ -211,3 +211,31 @@ func (s *Store) OutboxStats(ctx context.Context) (v conversation.OutboxStats, er
 	defer func() { s.end(o, err) }()
 	return s.Store.OutboxStats(ctx)
 }
+
+// PutSecret is the wrapped store's PutSecret, measured as "put_secret".
+func (s *Store) PutSecret(ctx context.Context, key string, value []byte, expires, now time.Time) (err error) {
+	ctx, o := s.start(ctx, "put_secret", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.PutSecret(ctx, key, value, expires, now)
+}
+
+// GetSecret is the wrapped store's GetSecret, measured as "get_secret".
+func (s *Store) GetSecret(ctx context.Context, key string, now time.Time) (v []byte, err error) {
+	ctx, o := s.start(ctx, "get_secret", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.GetSecret(ctx, key, now)
+}
+
+// TakeSecret is the wrapped store's TakeSecret, measured as "take_secret".
+func (s *Store) TakeSecret(ctx context.Context, key string, now time.Time) (v []byte, err error) {
+	ctx, o := s.start(ctx, "take_secret", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.TakeSecret(ctx, key, now)
+}
+
+// EnqueueEffect is the wrapped store's EnqueueEffect, measured as "enqueue_effect".
+func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) (err error) {
+	ctx, o := s.start(ctx, "enqueue_effect", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.EnqueueEffect(ctx, e)
+}

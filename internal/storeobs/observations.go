@@ -33,3 +33,29 @@ func (s *Store) Observations(ctx context.Context, from, to time.Time) (v []conve
 	}
 	return st.Observations(ctx, from, to)
 }
+
+// RewriteObservations is the wrapped store's RewriteObservations, measured
+// as "rewrite_observations". Returns EINTERNAL if the wrapped store keeps
+// none.
+func (s *Store) RewriteObservations(ctx context.Context, fn func(*conversation.Observation) (bool, error)) (n int, err error) {
+	ctx, op := s.start(ctx, "rewrite_observations", "")
+	defer func() { s.end(op, err) }()
+	st, ok := s.Store.(conversation.ObservationStore)
+	if !ok {
+		return 0, conversation.Internal("rewrite observations", fmt.Errorf("the wrapped store keeps no observations"))
+	}
+	return st.RewriteObservations(ctx, fn)
+}
+
+// DeleteObservationsBefore is the wrapped store's DeleteObservationsBefore,
+// measured as "delete_observations". Returns EINTERNAL if the wrapped store
+// keeps none.
+func (s *Store) DeleteObservationsBefore(ctx context.Context, cutoff time.Time) (n int, err error) {
+	ctx, op := s.start(ctx, "delete_observations", "")
+	defer func() { s.end(op, err) }()
+	st, ok := s.Store.(conversation.ObservationStore)
+	if !ok {
+		return 0, conversation.Internal("delete observations", fmt.Errorf("the wrapped store keeps no observations"))
+	}
+	return st.DeleteObservationsBefore(ctx, cutoff)
+}

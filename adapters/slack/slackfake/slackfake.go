@@ -553,7 +553,7 @@ func ViewState(view map[string]any, answers map[string]string) map[string]any {
 			if has {
 				st["value"] = ans
 			}
-		case "static_select", "radio_buttons":
+		case "static_select", "radio_buttons", "external_select":
 			st["selected_option"] = nil
 			if has {
 				st["selected_option"] = map[string]any{"text": map[string]any{"type": "plain_text", "text": ans}, "value": ans}

@@ -81,6 +81,18 @@ func (c *Client) Execute(u User, replyTo, verb string, data map[string]any) map[
 	return a
 }
 
+// Search is the invoke Teams sends as u types text in an Input.ChoiceSet
+// whose choices.data is a Data.Query of dataset (dynamic typeahead), asking
+// for top results after skip.
+func (c *Client) Search(u User, dataset, text string, skip, top int) map[string]any {
+	a := c.base(u, "invoke")
+	a["name"] = "application/search"
+	a["value"] = map[string]any{"queryText": text, "queryOptions": map[string]any{"skip": skip, "top": top}, "dataset": dataset}
+	a["locale"] = "en-GB"
+	a["localTimezone"] = "Europe/London"
+	return a
+}
+
 // Submit is u pressing an Action.Submit fallback button.
 func (c *Client) Submit(u User, replyTo string, data map[string]any) map[string]any {
 	a := c.base(u, "message")

@@ -1,0 +1,165 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// Actions counts the actions agreed at resolution: how many were agreed in
+// the period, how many were marked done in it (by their due date or
+// after), and how many were overdue at its end (not done, due date
+// passed), wherever they were agreed.
+type Actions struct {
+	Agreed     int `json:"agreed"`
+	DoneOnTime int `json:"done_on_time"`
+	DoneLate   int `json:"done_late"`
+	Overdue    int `json:"overdue"`
+}
+
+// Any reports whether there is anything to show.
+func (a Actions) Any() bool { return a.Agreed+a.DoneOnTime+a.DoneLate+a.Overdue > 0 }
+
+// Quote is the words of one learning theme, as the person wrote them, that
+// passed the identifier checks (conversation.ThemeWords).
+type Quote struct {
+	Kind  string `json:"kind"` // conversation.LearningLearned or LearningPrevention
+	Words string `json:"words"`
+}
+
+// Learning is the learning recorded at resolution in the period about
+// disagreements in one category: how many people said what they learned
+// and what would have prevented it, the words that may be quoted, and how
+// many were counted only because they might identify someone.
+type Learning struct {
+	Category   string  `json:"category"`
+	Label      string  `json:"label"`
+	Learned    int     `json:"learned"`
+	Prevention int     `json:"prevention"`
+	Quotes     []Quote `json:"quotes,omitempty"`
+	Withheld   int     `json:"withheld"`
+}
+
+// BuildAsOf is Build for a report made at now: an action counts as overdue
+// when its due date had passed by the period's end or now, whichever is
+// earlier, so the current month's report does not count actions still due.
+func BuildAsOf(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period, now time.Time) *Report {
+	r := Build(cases, proto, cal, agencies, period)
+	end := period.To
+	if now.Before(end) {
+		end = now
+	}
+	r.Actions, r.Learning = followThrough(cases, proto, cal, period, end)
+	return r
+}
+
+// followThrough counts the period's agreed actions and learning, as of end.
+func followThrough(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, period Period, end time.Time) (Actions, []Learning) {
+	var a Actions
+	byCat := map[string]*Learning{}
+	for _, c := range cases {
+		if r := c.Resolution; r != nil && r.Confirmed {
+			agreedIn := period.Contains(r.ConfirmedAt)
+			for _, act := range r.Actions {
+				if agreedIn {
+					a.Agreed++
+				}
+				done := act.Done() && !act.DoneAt.After(end)
+				switch {
+				case done && period.Contains(act.DoneAt):
+					if st := act.State(cal, end); st == conversation.ActionDoneLate {
+						a.DoneLate++
+					} else {
+						a.DoneOnTime++
+					}
+				case !done && r.ConfirmedAt.Before(end) && !act.Due.IsZero() && end.After(act.DueBy(cal)):
+					a.Overdue++
+				}
+			}
+		}
+		for _, e := range c.Events {
+			if e.Kind != conversation.EventLearning || !period.Contains(e.At) || e.At.After(end) {
+				continue
+			}
+			l := byCat[c.Category]
+			if l == nil {
+				l = &Learning{Category: c.Category, Label: proto.CategoryName(c.Category)}
+				byCat[c.Category] = l
+			}
+			kind := e.Fields["kind"]
+			if kind == conversation.LearningPrevention {
+				l.Prevention++
+			} else {
+				kind = conversation.LearningLearned
+				l.Learned++
+			}
+			words, ok := conversation.ThemeWords(e.Text, c)
+			if !ok {
+				l.Withheld++
+				continue
+			}
+			q := Quote{Kind: kind, Words: words}
+			if !slices.Contains(l.Quotes, q) {
+				l.Quotes = append(l.Quotes, q)
+			}
+		}
+	}
+	var out []Learning
+	for _, cat := range proto.Categories {
+		if l := byCat[cat.Key]; l != nil {
+			out = append(out, *l)
+			delete(byCat, cat.Key)
+		}
+	}
+	for _, k := range sortedKeys(byCat) { // categories no longer in the protocol
+		out = append(out, *byCat[k])
+	}
+	for i := range out {
+		slices.SortStableFunc(out[i].Quotes, func(x, y Quote) int { return strings.Compare(x.Kind, y.Kind) })
+	}
+	return a, out
+}
+
+func sortedKeys(m map[string]*Learning) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// actionsLine says the action counts in a sentence.
+func (a Actions) line() string {
+	return fmt.Sprintf("%d agreed, %d done on time, %d done late, %d overdue", a.Agreed, a.DoneOnTime, a.DoneLate, a.Overdue)
+}
+
+// quoteLabel introduces a quote by its kind.
+func quoteLabel(kind string) string {
+	if kind == conversation.LearningPrevention {
+		return "Would have prevented it"
+	}
+	return "Learned"
+}
+
+// learningLines are the learning section's lines: per category, the counts
+// and then each quotable theme.
+func (r *Report) learningLines() []string {
+	var out []string
+	for _, l := range r.Learning {
+		s := fmt.Sprintf("%s: %d said what they learned, %d what would have prevented it", l.Label, l.Learned, l.Prevention)
+		if l.Withheld == 1 {
+			s += " (1 answer counted only: it might identify someone)"
+		} else if l.Withheld > 1 {
+			s += fmt.Sprintf(" (%d answers counted only: they might identify someone)", l.Withheld)
+		}
+		out = append(out, s)
+		for _, q := range l.Quotes {
+			out = append(out, fmt.Sprintf("    %s: “%s”", quoteLabel(q.Kind), q.Words))
+		}
+	}
+	return out
+}
