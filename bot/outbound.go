@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -59,16 +59,11 @@ func (d *Dispatcher) Emails() bool {
 
 // UnreachedByEmailNotice is UnreachedNotice when the bot also emails: the
 // people named could not be reached on Teams, on Slack or by email (they
-// have no address on record, or their mail server refused it).
+// have no address on record, or their mail server refused it). It is in
+// the catalogue's own words; a Dispatcher uses the partnership's.
 func UnreachedByEmailNotice(caseID, names string) Message {
 	m := UnreachedNotice(caseID, names)
-	about := ""
-	if caseID != "" {
-		about = " about " + caseID
-	}
-	m.Text = "I couldn't reach " + names + " on Teams, on Slack or by email" + about + ", so they haven't seen this yet. " +
-		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
-		"check the address with them, and record that you did with a note on the case (Add note)."
+	m.Text = (*Cards)(nil).unreachedByEmailText(caseID, names, nil)
 	return m
 }
 
@@ -76,22 +71,40 @@ func UnreachedByEmailNotice(caseID, names string) Message {
 // bot has (the console and a partnership without Teams have no Teams to
 // have tried), in the order "on Teams, on Slack or by email".
 func (d *Dispatcher) unreachedByEmail(caseID, names string) Message {
-	m := UnreachedByEmailNotice(caseID, names)
-	var ways []string
-	for _, w := range []struct{ platform, words string }{{"teams", "on Teams"}, {"slack", "on Slack"}, {EmailPlatform, "by email"}} {
-		if _, ok := d.senders[w.platform]; ok {
-			ways = append(ways, w.words)
+	m := UnreachedNotice(caseID, names)
+	var have []string
+	for _, p := range []string{"teams", "slack", EmailPlatform} {
+		if _, ok := d.senders[p]; ok {
+			have = append(have, p)
 		}
 	}
-	if len(ways) == 0 || len(ways) == 3 {
-		return m
-	}
-	said := ways[len(ways)-1]
-	if len(ways) > 1 {
-		said = strings.Join(ways[:len(ways)-1], ", ") + " or " + said
-	}
-	m.Text = strings.Replace(m.Text, "on Teams, on Slack or by email", said, 1)
+	m.Text = d.Cards.unreachedByEmailText(caseID, names, have)
 	return m
+}
+
+// unreachedByEmailText says that names could not be reached on the
+// platforms given ("teams", "slack", EmailPlatform), or on all three when
+// none is given.
+func (k *Cards) unreachedByEmailText(caseID, names string, platforms []string) string {
+	if len(platforms) == 0 {
+		platforms = []string{"teams", "slack", EmailPlatform}
+	}
+	var ways []string
+	for _, p := range platforms {
+		switch p {
+		case "teams":
+			ways = append(ways, k.Say("unreached.way.teams", nil))
+		case "slack":
+			ways = append(ways, k.Say("unreached.way.slack", nil))
+		case EmailPlatform:
+			ways = append(ways, k.Say("unreached.way.email", nil))
+		}
+	}
+	about := ""
+	if caseID != "" {
+		about = k.Say("unreached.about", messages.Args{"case": caseID})
+	}
+	return k.Say("unreached.by_email", messages.Args{"names": names, "ways": k.orList(ways), "about": about})
 }
 
 // reach returns the ways to reach per, first to last: their reach list
