@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -14,17 +15,20 @@ type AppInfo struct {
 	Protocol         string // e.g. "Practice Resolution Protocol"
 	Partnership      string // e.g. "Rotherham Safeguarding Children Partnership"
 	PartnershipShort string // e.g. "Rotherham SCP"; "" when there is none
+
+	words *messages.Catalogue // the protocol's wording; nil for the catalogue's own
 }
 
 // AppInfoFrom returns the AppInfo of a protocol, with the generic names
 // for any the protocol leaves empty.
 func AppInfoFrom(p conversation.Protocol) AppInfo {
-	i := AppInfo{Protocol: p.Name, Partnership: p.Partnership, PartnershipShort: p.PartnershipShort}
+	i := AppInfo{Protocol: p.Name, Partnership: p.Partnership, PartnershipShort: p.PartnershipShort,
+		words: messages.English().With(p.Messages)}
 	if strings.TrimSpace(i.Protocol) == "" {
-		i.Protocol = "Case Resolution Protocol"
+		i.Protocol = i.catalogue().Text("app.default.protocol", nil)
 	}
 	if strings.TrimSpace(i.Partnership) == "" {
-		i.Partnership = "Safeguarding Children Partnership"
+		i.Partnership = i.catalogue().Text("app.default.partnership", nil)
 	}
 	return i
 }
@@ -58,17 +62,22 @@ func (i AppInfo) Names() []string {
 	return append(names, i.Protocol)
 }
 
-// What the app does, in a few words.
-const appTagline = "raise and resolve professional disagreements about a child"
+// catalogue is the wording the app presents itself in.
+func (i AppInfo) catalogue() *messages.Catalogue {
+	if i.words == nil {
+		return messages.English()
+	}
+	return i.words
+}
 
 // Description returns a one-line description of at most max characters
 // that names the protocol and, where it fits, the partnership.
 func (i AppInfo) Description(max int) string {
 	var cands []string
 	for _, n := range i.Names() {
-		cands = append(cands, n+": "+appTagline+".")
+		cands = append(cands, i.catalogue().Text("app.description", messages.Args{"name": n}))
 	}
-	cands = append(cands, strings.ToUpper(appTagline[:1])+appTagline[1:]+".")
+	cands = append(cands, i.catalogue().Text("app.description.unnamed", nil))
 	return Fit(max, cands...)
 }
 
@@ -76,8 +85,5 @@ func (i AppInfo) Description(max int) string {
 // partnership and its protocol in full and the platform it runs in; it
 // says the app is not for emergencies.
 func (i AppInfo) LongDescription(platform string) string {
-	return "Puts the " + i.Names()[0] + " into " + platform + ". " +
-		"Raise a disagreement with another professional or agency about a decision for a child, bring in the other side, " +
-		"escalate stage by stage when a stage does not resolve it, and keep the record for the partnership. " +
-		"It is not for emergencies: if a child is at immediate risk, contact the front door or the police, or call 999."
+	return i.catalogue().Text("app.long_description", messages.Args{"name": i.Names()[0], "platform": platform})
 }

@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -28,10 +28,10 @@ func (r *Router) help() Message {
 		if prefix != "" {
 			prefix += " "
 		}
-		m.List = append(m.List, fmt.Sprintf("%sobserve — log an inter-agency difference seen in a conference or review, for %s (the %s's %ss)", prefix, od.ReportTo, od.Service, od.Role))
+		m.List = append(m.List, r.Cards.Say("help.observe", messages.Args{"command": prefix + "observe", "report_to": od.ReportTo, "service": od.Service, "role": od.Role}))
 	}
 	if c := PartnershipContact(r.Cards.Protocol); c != "" {
-		m.Text = strings.Replace(m.Text, "\n\n", "\n\nTo contact the partnership about this process: "+c+".\n\n", 1)
+		m.Text = strings.Replace(m.Text, "\n\n", "\n\n"+r.Cards.Say("help.contact", messages.Args{"contact": c})+"\n\n", 1)
 	}
 	return m
 }

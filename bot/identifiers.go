@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -16,9 +16,6 @@ import (
 // EINVALID error naming each such field and this one; the same submission
 // with this field set to "yes" goes through.
 const FieldConfirmIdentifiers = "confirm_identifiers"
-
-// identifiersMessage is the person-facing message of an identifier warning.
-const identifiersMessage = "Some answers look like they may identify a child or family. Take those details out unless the record needs them, or confirm that it does."
 
 // IdentifierConfirmField returns the question adapters add to a form when a
 // submission came back with an identifier warning (see
@@ -102,8 +99,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 		if len(found) == 0 {
 			continue
 		}
-		fe.Add(fd.Key, fmt.Sprintf("This looks like it contains %s. Take it out unless the record needs it, or keep it and confirm below.",
-			conversation.IdentifierNames(found)))
+		fe.Add(fd.Key, r.Cards.Say("identifiers.field", messages.Args{"kinds": conversation.IdentifierNames(found)}))
 		flagged = append(flagged, fd.Key)
 		for _, k := range found {
 			if !slices.Contains(kinds, string(k)) {
@@ -114,14 +110,14 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 	if len(fe) == 0 {
 		return nil
 	}
-	fe.Add(FieldConfirmIdentifiers, "Confirm here if these details are needed on the record.")
+	fe.Add(FieldConfirmIdentifiers, r.Cards.Say("identifiers.confirm", nil))
 	if in.FormKey == FormIntake {
 		r.saveDraft(ctx, in.Actor, in.Values)
 	}
 	// Field names and kinds only: the text itself is never logged.
 	r.Log.Info("identifier warning", "case", safeCase(in.CaseID), "form", in.FormKey,
 		"fields", strings.Join(flagged, ","), "kinds", strings.Join(kinds, ","))
-	return &conversation.Error{Code: conversation.EINVALID, Message: identifiersMessage, Fields: map[string]string(fe)}
+	return &conversation.Error{Code: conversation.EINVALID, Message: r.Cards.Say("identifiers.warning", nil), Fields: map[string]string(fe)}
 }
 
 // withoutOwners returns a proposal's "what | who | by when" lines with the

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -11,10 +12,11 @@ import (
 // facilitator, Wiltshire's Independent Chair or partner organisation), and
 // a mediator otherwise.
 func mediationIntro(p *conversation.Protocol) string {
+	k := &Cards{Protocol: p} // the protocol's own wording, with its overrides
 	if m := strings.TrimSpace(p.Routes.Mediation); m != "" {
-		return "You can ask for mediation: " + m + ". The decision stays with the agencies."
+		return k.Say("mediation.intro.by", messages.Args{"mediator": m})
 	}
-	return "The partnership can offer a mediator to bring both agencies together. The decision stays with the agencies."
+	return k.Say("mediation.intro", nil)
 }
 
 // supervisionField asks, with a request for mediation, whether supervision

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -59,16 +59,11 @@ func (d *Dispatcher) Emails() bool {
 
 // UnreachedByEmailNotice is UnreachedNotice when the bot also emails: the
 // people named could not be reached on Teams, on Slack or by email (they
-// have no address on record, or their mail server refused it).
+// have no address on record, or their mail server refused it). It is in
+// the catalogue's own words; a Dispatcher uses the partnership's.
 func UnreachedByEmailNotice(caseID, names string) Message {
 	m := UnreachedNotice(caseID, names)
-	about := ""
-	if caseID != "" {
-		about = " about " + caseID
-	}
-	m.Text = "I couldn't reach " + names + " on Teams, on Slack or by email" + about + ", so they haven't seen this yet. " +
-		"Their email address may be missing or wrong, or their mail server refused it. Please contact them directly, " +
-		"check the address with them, and record that you did with a note on the case (Add note)."
+	m.Text = (*Cards)(nil).unreachedByEmailText(caseID, names, nil)
 	return m
 }
 
@@ -76,22 +71,40 @@ func UnreachedByEmailNotice(caseID, names string) Message {
 // bot has (the console and a partnership without Teams have no Teams to
 // have tried), in the order "on Teams, on Slack or by email".
 func (d *Dispatcher) unreachedByEmail(caseID, names string) Message {
-	m := UnreachedByEmailNotice(caseID, names)
-	var ways []string
-	for _, w := range []struct{ platform, words string }{{"teams", "on Teams"}, {"slack", "on Slack"}, {EmailPlatform, "by email"}} {
-		if _, ok := d.senders[w.platform]; ok {
-			ways = append(ways, w.words)
+	m := UnreachedNotice(caseID, names)
+	var have []string
+	for _, p := range []string{"teams", "slack", EmailPlatform} {
+		if _, ok := d.senders[p]; ok {
+			have = append(have, p)
 		}
 	}
-	if len(ways) == 0 || len(ways) == 3 {
-		return m
-	}
-	said := ways[len(ways)-1]
-	if len(ways) > 1 {
-		said = strings.Join(ways[:len(ways)-1], ", ") + " or " + said
-	}
-	m.Text = strings.Replace(m.Text, "on Teams, on Slack or by email", said, 1)
+	m.Text = d.Cards.unreachedByEmailText(caseID, names, have)
 	return m
+}
+
+// unreachedByEmailText says that names could not be reached on the
+// platforms given ("teams", "slack", EmailPlatform), or on all three when
+// none is given.
+func (k *Cards) unreachedByEmailText(caseID, names string, platforms []string) string {
+	if len(platforms) == 0 {
+		platforms = []string{"teams", "slack", EmailPlatform}
+	}
+	var ways []string
+	for _, p := range platforms {
+		switch p {
+		case "teams":
+			ways = append(ways, k.Say("unreached.way.teams", nil))
+		case "slack":
+			ways = append(ways, k.Say("unreached.way.slack", nil))
+		case EmailPlatform:
+			ways = append(ways, k.Say("unreached.way.email", nil))
+		}
+	}
+	about := ""
+	if caseID != "" {
+		about = k.Say("unreached.about", messages.Args{"case": caseID})
+	}
+	return k.Say("unreached.by_email", messages.Args{"names": names, "ways": k.orList(ways), "about": about})
 }
 
 // reach returns the ways to reach per, first to last: their reach list
@@ -103,12 +116,10 @@ func (d *Dispatcher) reach(per *conversation.Person) []string {
 	return learnedReach(per)
 }
 
-// Register adds a sender for its platform, replacing any earlier one.
-func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
-
-// Deliver sends every outbound message at once and returns the ids of the
-// people it could not reach. The scheduler's digests and summaries use it;
-// a step's messages go through the outbox instead (see Worker).
+// Deliver sends each outbound message at once, outside the outbox, and
+// returns the ids of the people it could not reach. Everything a step or
+// the scheduler causes goes through the outbox instead (see Worker); this
+// is for tools and tests that show a person a message directly.
 func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []string) {
 	for _, o := range outs {
 		per, err := d.Store.GetPerson(ctx, o.To)
@@ -123,6 +134,9 @@ func (d *Dispatcher) Deliver(ctx context.Context, outs []Outbound) (unreached []
 	}
 	return unreached
 }
+
+// Register adds a sender for its platform, replacing any earlier one.
+func (d *Dispatcher) Register(s Sender) { d.senders[s.Platform()] = s }
 
 // ErrNoRoute is the permanent failure to reach a person who has no handle
 // on any platform the bot can send to.

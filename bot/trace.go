@@ -124,7 +124,8 @@ const AttrEffect = attribute.Key("resolvebot.effect")
 func startDelivery(ctx context.Context, e conversation.Effect) (context.Context, trace.Span) {
 	kind := "unknown"
 	switch e.Kind {
-	case conversation.EffectStep, conversation.EffectMessage, conversation.EffectRefresh, conversation.EffectUnreached:
+	case conversation.EffectStep, conversation.EffectMessage, conversation.EffectRefresh, conversation.EffectUnreached,
+		conversation.EffectDigest, conversation.EffectSummary:
 		kind = string(e.Kind)
 	}
 	ctx, span := otel.Tracer(tracerName).Start(ctx, "deliver "+kind)

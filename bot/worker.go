@@ -204,6 +204,10 @@ func (w *Worker) handle(ctx context.Context, e conversation.Effect) {
 		err = w.refresh(dctx, e)
 	case conversation.EffectUnreached:
 		platform, err = w.unreached(dctx, e)
+	case conversation.EffectDigest:
+		platform, err = w.digest(dctx, e)
+	case conversation.EffectSummary:
+		platform, err = w.summary(dctx, e)
 	case conversation.EffectSignIn:
 		platform = EmailPlatform
 		if w.SignIn == nil {
@@ -370,6 +374,45 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 		return w.Dispatcher.deliver(ctx, per, w.Dispatcher.unreachedByEmail(e.CaseID, names))
 	}
 	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, names))
+}
+
+// digest sends a person their morning digest, built from the cases as
+// they are now. A digest held up past its day is not sent (tomorrow's
+// replaces it), nor one whose cases have all stopped waiting for them.
+func (w *Worker) digest(ctx context.Context, e conversation.Effect) (string, error) {
+	if day := w.Now().In(w.Router.Engine.Calendar.Location()).Format(time.DateOnly); day != e.Period {
+		w.Log.Info("digest past its day not sent", "day", e.Period)
+		return "", nil
+	}
+	m, ok, err := w.Router.Digest(ctx, e.Recipient, e.Cases)
+	if err != nil || !ok {
+		return "", err
+	}
+	return w.send(ctx, e.Recipient, m)
+}
+
+// summary sends a person the partnership's summary of a month.
+func (w *Worker) summary(ctx context.Context, e conversation.Effect) (string, error) {
+	m, err := w.Router.Summary(ctx, e.Period)
+	if conversation.ErrorCode(err) == conversation.EINVALID {
+		return "", Permanent(err)
+	}
+	if err != nil {
+		return "", err
+	}
+	return w.send(ctx, e.Recipient, m)
+}
+
+// send delivers m to the person with id to along their reach list.
+func (w *Worker) send(ctx context.Context, to string, m Message) (string, error) {
+	per, err := w.Store.GetPerson(ctx, to)
+	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
+		return "", ErrNoRoute
+	}
+	if err != nil {
+		return "", err
+	}
+	return w.Dispatcher.deliver(ctx, per, m)
 }
 
 // UnreachedNotice tells the person who acted on a case (caseID, or "" when

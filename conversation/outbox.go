@@ -24,6 +24,12 @@ const (
 	// EffectUnreached tells Recipient (who took the step) that the people
 	// in Unreached could not be reached, and what to do.
 	EffectUnreached EffectKind = "unreached"
+	// EffectDigest sends Recipient the morning digest of the working day
+	// Period ("2006-01-02"): the cases in Cases still waiting for them.
+	EffectDigest EffectKind = "digest"
+	// EffectSummary sends Recipient the partnership's summary of the
+	// calendar month Period ("2006-01").
+	EffectSummary EffectKind = "summary"
 	// EffectSignIn emails Recipient a link to sign in to the web page,
 	// leading to Next. It is about no case. The worker makes the link when
 	// it sends the email, so no secret ever waits in the outbox.
@@ -51,9 +57,14 @@ type Effect struct {
 	// TellActor, on a step, says the actor's own confirmation is delivered
 	// by the outbox too, because it was not answered in the platform's
 	// reply.
-	TellActor bool      `json:"tell_actor,omitempty"`
-	Unreached []string  `json:"unreached,omitempty"` // person ids, for EffectUnreached
-	Next      string    `json:"path,omitempty"`      // a web page path, for EffectSignIn
+	TellActor bool     `json:"tell_actor,omitempty"`
+	Unreached []string `json:"unreached,omitempty"` // person ids, for EffectUnreached
+	Next      string   `json:"path,omitempty"`      // a web page path, for EffectSignIn
+	// Period is the day of a digest or the month of a summary; Cases are
+	// the ids of the cases a digest lists. Neither is set on a step's
+	// effects.
+	Period    string    `json:"period,omitempty"`
+	Cases     []string  `json:"cases,omitempty"`
 	CreatedAt time.Time `json:"created"`
 	// Attempts counts the claims so far; NextAt is the earliest time the
 	// effect may be claimed (zero: at once).
@@ -68,7 +79,8 @@ type Effect struct {
 // delivered one at a time, in ID order. A person's messages about one case
 // share a queue, so they arrive in the order of its steps; messages about
 // different cases do not wait for each other, so one that keeps failing
-// holds back nothing else.
+// holds back nothing else. A person's digests and summaries, about no one
+// case, share a queue of their own.
 func (e *Effect) OrderKey() string {
 	switch e.Kind {
 	case EffectStep:
@@ -105,6 +117,15 @@ type Outbox interface {
 	// owner no longer holds the effect (its lease ran out and another took
 	// it, or it is gone) and then writes nothing; EINTERNAL on failure.
 	CompleteEffect(ctx context.Context, id, owner string, follow []Effect, now time.Time) error
+	// EnqueueOnce adds e to the outbox, with a new ID, unless key was
+	// enqueued before and is remembered at now; it remembers key until
+	// now+ttl in the same atomic write. So a scheduled message (a digest,
+	// a summary) that several replicas or a restarted one try to enqueue
+	// is in the outbox once, and once it is there it is delivered. It
+	// returns whether it enqueued e. Keys share Remember's memory: a key
+	// Remember recorded is not enqueued again. Returns EINTERNAL on
+	// failure.
+	EnqueueOnce(ctx context.Context, key string, ttl time.Duration, e Effect, now time.Time) (bool, error)
 	// RetryEffect gives back an effect owner holds, to be claimed again at
 	// next. Returns ECONFLICT if owner no longer holds it; EINTERNAL on
 	// failure.

@@ -6,14 +6,18 @@ import (
 	"slices"
 	"time"
 
-	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// Digest sends each person with cases awaiting them a list of those cases
-// and their deadlines, on working days only. Nobody gets an empty digest. A
-// claim makes one instance send it; each person's copy is remembered so a
-// restart does not send it twice. It returns how many digests it sent.
+// Digest puts in the outbox, on working days only, a morning digest for
+// each person with cases awaiting them: an effect holding the day, the
+// person and the ids of those cases, which the delivery worker turns into
+// the message when it sends it (bot.Router.Digest), retrying a failed send
+// with backoff. Nobody gets an empty digest. A claim makes one instance do
+// the work; each person's digest is enqueued with a key remembered in the
+// same write, so another replica, or this one after a restart, never
+// enqueues it twice, and once enqueued it survives a restart. It returns
+// how many digests it enqueued, and the store's error.
 func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 	now := s.now()
 	cal := s.engine.Calendar
@@ -30,10 +34,10 @@ func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("list open cases: %w", err)
 	}
-	waiting := map[string][]*conversation.Case{}
+	waiting := map[string][]string{}
 	for _, c := range cases {
 		for _, id := range s.people.Owing(ctx, c) {
-			waiting[id] = append(waiting[id], c)
+			waiting[id] = append(waiting[id], c.ID)
 		}
 	}
 	people := make([]string, 0, len(waiting))
@@ -41,46 +45,16 @@ func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 		people = append(people, id)
 	}
 	slices.Sort(people)
-	sent := 0
+	enqueued := 0
 	for _, id := range people {
-		key := "digest:" + day + ":" + id
-		first, err := s.store.Remember(ctx, key, 7*24*time.Hour, now)
+		e := conversation.Effect{Kind: conversation.EffectDigest, Recipient: id, Period: day, Cases: waiting[id], CreatedAt: now}
+		added, err := s.store.EnqueueOnce(ctx, "digest:"+day+":"+id, 7*24*time.Hour, e, now)
 		if err != nil {
-			return sent, err
+			return enqueued, fmt.Errorf("enqueue digest: %w", err)
 		}
-		if !first {
-			continue
+		if added {
+			enqueued++
 		}
-		cs := waiting[id]
-		slices.SortFunc(cs, func(a, b *conversation.Case) int { return a.Current().Deadline.Compare(b.Current().Deadline) })
-		m := bot.Message{Kind: "digest", Title: "Cases waiting for you"}
-		var lines []string
-		for _, c := range cs {
-			cur := c.Current()
-			lines = append(lines, fmt.Sprintf("%s · %s · due %s", c.ID, s.engine.Protocol.StageName(cur.Key), s.cards.Deadline(cur.Deadline)))
-			m.Cases = append(m.Cases, c.ID)
-		}
-		m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:", len(cs), plural(len(cs)), isAre(len(cs)))
-		m.List = lines
-		if unreached := s.dispatcher.Deliver(ctx, []bot.Outbound{{To: id, Message: m}}); len(unreached) > 0 {
-			s.log.Warn("digest not delivered", "cases", len(cs))
-			continue
-		}
-		sent++
 	}
-	return sent, nil
-}
-
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return enqueued, nil
 }

@@ -435,24 +435,103 @@ func TestUnreachedNudge(t *testing.T) {
 	}
 }
 
-// TestDigest: a working-day digest to each person with cases awaiting them,
-// none to anyone else, and none twice.
+// TestDigest: a working-day digest to each person with cases awaiting
+// them, none to anyone else, and none twice though two replicas enqueue
+// it; it goes through the outbox, so a send that fails is retried with
+// backoff, and a case that stopped waiting before the send is left out.
+// On the embedded store and on Redis.
 func TestDigest(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		store func(t *testing.T) conversation.Store
+	}{
+		{"bolt", func(*testing.T) conversation.Store { return nil }},
+		{"redis", func(t *testing.T) conversation.Store {
+			s, _ := redistest.Open(t)
+			t.Cleanup(func() { s.Close() })
+			return s
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, bottest.Options{Store: tt.store(t), Start: time.Date(2026, 12, 16, 8, 0, 0, 0, bottest.London)})
+			f.raise(t)
+			f.raise(t)
+			third := f.raise(t)
+			other := scheduler.New(f.Engine, f.Router.Cards, f.People, f.Dispatcher, nil)
+			other.Owner = "replica-2"
+			f.rec.fail[f.priya] = true // Priya's platform is down for now
+			total := 0
+			for _, s := range []*scheduler.Scheduler{f.sched, other, f.sched} {
+				n, err := s.Digest(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				total += n
+			}
+			if total != 1 {
+				t.Errorf("two replicas enqueued %d digests, want Priya's once", total)
+			}
+			f.Settle(t)
+			if n := f.rec.count(); n != 0 {
+				t.Fatalf("%d messages sent while Priya's platform was down", n)
+			}
+			if st, err := f.Store.OutboxStats(ctx); err != nil || st.Depth != 1 {
+				t.Fatalf("outbox depth %d (%v) after a failed send, want the digest waiting", st.Depth, err)
+			}
+			// Sam withdraws one case; Priya's platform comes back; the
+			// retry is due a second later.
+			if _, err := f.Engine.Withdraw(ctx, conversation.Cmd{Actor: f.sam, CaseID: third.ID}, "Resolved by phone."); err != nil {
+				t.Fatal(err)
+			}
+			f.Discard(t)
+			delete(f.rec.fail, f.priya)
+			f.Clock.Advance(time.Second)
+			f.Settle(t)
+			if len(f.rec.sent) != 1 || f.rec.sent[0].to != f.priya || f.rec.sent[0].msg.Kind != "digest" ||
+				!strings.Contains(f.rec.sent[0].msg.Text, "2 cases are waiting") || slices.Contains(f.rec.sent[0].msg.Cases, third.ID) {
+				t.Fatalf("digests = %+v, want one to Priya listing the two cases still waiting", f.rec.sent)
+			}
+			for _, s := range []*scheduler.Scheduler{f.sched, other} {
+				if n, err := s.Digest(ctx); err != nil || n != 0 {
+					t.Errorf("digest again the same day: %d enqueued, %v", n, err)
+				}
+			}
+			f.Settle(t)
+			if n := f.rec.count(); n != 1 {
+				t.Errorf("%d messages after digests again the same day, want still 1", n)
+			}
+			f.Clock.Set(time.Date(2026, 12, 19, 8, 0, 0, 0, bottest.London)) // Saturday
+			if n, _ := f.sched.Digest(ctx); n != 0 {
+				t.Errorf("weekend digest enqueued %d", n)
+			}
+		})
+	}
+}
+
+// TestDigestPastItsDay: a digest still in the outbox the next day (the
+// platform down all day) is not sent; the new day's digest is.
+func TestDigestPastItsDay(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 8, 0, 0, 0, bottest.London)})
 	f.raise(t)
-	f.raise(t)
-	for range 2 {
-		if _, err := f.sched.Digest(ctx); err != nil {
-			t.Fatal(err)
-		}
+	f.rec.fail[f.priya] = true
+	if n, err := f.sched.Digest(ctx); err != nil || n != 1 {
+		t.Fatalf("digest: %d, %v", n, err)
 	}
-	if len(f.rec.sent) != 1 || f.rec.sent[0].to != f.priya || !strings.Contains(f.rec.sent[0].msg.Text, "2 cases are waiting") {
-		t.Fatalf("digests = %+v, want one to Priya listing two cases", f.rec.sent)
+	f.Settle(t)
+	delete(f.rec.fail, f.priya)
+	f.Clock.Set(time.Date(2026, 12, 17, 8, 0, 0, 0, bottest.London))
+	f.Settle(t)
+	if n := f.rec.count(); n != 0 {
+		t.Fatalf("yesterday's digest was sent today: %+v", f.rec.sent)
 	}
-	f.Clock.Set(time.Date(2026, 12, 19, 8, 0, 0, 0, bottest.London)) // Saturday
-	if n, _ := f.sched.Digest(ctx); n != 0 {
-		t.Errorf("weekend digest sent %d", n)
+	if n, err := f.sched.Digest(ctx); err != nil || n != 1 {
+		t.Fatalf("today's digest: %d, %v", n, err)
+	}
+	f.Settle(t)
+	if n := f.rec.count(); n != 1 {
+		t.Errorf("%d digests sent today, want 1", n)
 	}
 }
 
@@ -465,10 +544,14 @@ func TestSummary(t *testing.T) {
 	f.raise(t)
 	f.Clock.Set(time.Date(2026, 12, 1, 9, 0, 0, 0, bottest.London))
 	if n, err := f.sched.Summary(ctx); err != nil || n != 1 {
-		t.Fatalf("summary reached %d (%v), want the partnership manager", n, err)
+		t.Fatalf("summary enqueued %d (%v), want the partnership manager's", n, err)
 	}
 	if n, _ := f.sched.Summary(ctx); n != 0 {
-		t.Errorf("summary sent twice")
+		t.Errorf("summary enqueued twice")
+	}
+	f.Settle(t)
+	if len(f.rec.sent) != 1 {
+		t.Fatalf("%d summaries sent, want 1", len(f.rec.sent))
 	}
 	m := f.rec.sent[0].msg
 	text := m.Title + m.Text

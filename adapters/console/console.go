@@ -44,6 +44,10 @@ type Console struct {
 	// clock, when set, lets /wait move time on (see SetClock).
 	clock *Clock
 
+	// undelivered is the delivery problem last shown, so a store that
+	// stays down is reported once, not after every line.
+	undelivered string
+
 	mu    sync.Mutex
 	actor *conversation.Person
 	inbox map[string][]bot.Message // person id → messages received
@@ -327,11 +331,22 @@ func (c *Console) finish(ctx context.Context, reply bot.Reply) {
 	c.deliver(ctx)
 }
 
-// deliver sends everything deliverable in the outbox.
+// deliver sends everything deliverable in the outbox. A failure is
+// logged every time but shown only when it differs from the last one
+// shown; a delivery that works again clears it.
 func (c *Console) deliver(ctx context.Context) {
-	if _, err := c.worker.Drain(ctx); err != nil {
-		c.say("Could not deliver messages: %s\n", conversation.ErrorMessage(err))
+	_, err := c.worker.Drain(ctx)
+	if err == nil {
+		c.undelivered = ""
+		return
 	}
+	c.worker.Log.Error("outbox delivery failed", "err", err)
+	msg := conversation.ErrorMessage(err)
+	if msg == c.undelivered {
+		return
+	}
+	c.undelivered = msg
+	c.say("Could not deliver messages: %s\n", msg)
 }
 
 // submitLoop submits a filled form, re-asking only the fields with errors

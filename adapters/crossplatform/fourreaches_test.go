@@ -16,29 +16,39 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/email"
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
+	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
 	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/adapters/web/webtest"
-	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // TestFourReaches: one case across Slack, Teams, email and the web page.
-// Sam, on Slack, names a GP known only by her email address. The GP gets
-// an email that carries none of the case, follows its link in headless
-// Chromium, signs in by an emailed link, sets her practice manager in her
-// profile, acknowledges and responds: Sam's Slack card follows each step.
-// Sam escalates; her head teacher is brought in on Teams and the GP's
-// practice manager, on email only, by email. The head teacher proposes a
-// way forward on Teams and the practice manager confirms it on the web
-// page: every copy of the card on Slack and Teams shows it resolved, the
-// GP is emailed that it is, and nothing is left in the outbox.
+// Sam, on Slack, names a GP known only by her email address, typing it in
+// the intake modal's people search (block_suggestion). The GP gets an
+// email that carries none of the case, follows its link in headless
+// Chromium, signs in by an emailed link, sets her practice and her practice
+// manager in her profile, acknowledges and responds: Sam's Slack card
+// follows each step. Sam escalates; his head teacher is brought in on
+// Teams and the GP's practice manager by email: the GP practices' agency
+// is on email only (reach: [email]), so the stage card reaches him by
+// email although he has the Teams app. The head teacher proposes a way
+// forward on Teams and the practice manager confirms it on the web page:
+// every copy of the card on Slack and Teams shows it resolved, the GP is
+// emailed that it is, no email carries the case's content, and nothing is
+// left in the outbox.
 func TestFourReaches(t *testing.T) {
-	w := newWorld(t)
+	w := newWorldWith(t, bottest.Options{Configure: func(cfg *config.Config) {
+		cfg.Directory.Agencies = append(cfg.Directory.Agencies, config.Agency{Key: "gp", Name: "Greenway GP Practice (example)", Reach: []string{"email"}})
+	}})
 	ctx := context.Background()
 	const gpEmail, practiceMgr = "dr.grey@gp.example.org", "practice.manager@gp.example.org"
 	head := teamstest.User{ID: "29:head", AAD: "aad-head", Name: "Head Teacher", Email: "head.teacher@school.example.org", Tenant: tenant}
+	pm := teamstest.User{ID: "29:pm", AAD: "aad-pm", Name: "Practice Manager", Email: practiceMgr, Tenant: tenant}
 	w.connector.AddMember(head.Member())
+	w.connector.AddMember(pm.Member())
 
 	// Email through a real SMTP server; the web page on a local server.
 	relay := smtptest.New(t, smtptest.Options{User: "relay-user", Password: "relay-pass"})
@@ -56,15 +66,31 @@ func TestFourReaches(t *testing.T) {
 	pages.Mount(mux)
 	w.env.Worker.SignIn = pages.SendSignIn
 
-	samID := w.env.Person(t, sam.Email, sam.Name, "school", head.Email)
+	w.env.Person(t, sam.Email, sam.Name, "school", head.Email)
 	w.slack.command(sam, "list", "trig-0") // Sam uses the bot on Slack
-	w.onTeams(w.client.Install(head))      // her head teacher has the Teams app
+	w.onTeams(w.client.Install(head))      // his head teacher has the Teams app
+	w.onTeams(w.client.Install(pm))        // and so has the GP's practice manager
 
-	// 1. Sam raises, naming the GP by her email address.
-	checked := w.env.Router.Record(ctx, bot.Inbound{Actor: samID, FormKey: bot.FormIntake, Values: map[string]string{
+	// 1. Sam raises on Slack, typing the GP's email address in the
+	// respondent field: the people search offers it. The GP's mail relay
+	// is busy the first time (451): the outbox tries again.
+	relay.FailRcpt(gpEmail, 451, 1)
+	w.slack.command(sam, "raise", "trig-1")
+	intake := w.slack.openedView("trig-1")
+	offered := w.slack.interact(map[string]any{
+		"type": "block_suggestion", "user": w.slack.userJSON(sam), "container": map[string]any{"type": "view", "view_id": "Vtrig-1"},
+		"api_app_id": "A0APP", "token": "legacy-token", "action_id": conversation.FieldRespondent, "block_id": conversation.FieldRespondent,
+		"value": gpEmail, "team": map[string]any{"id": slackfake.Team, "domain": "example"},
+		"view": map[string]any{"id": "Vtrig-1", "type": "modal", "callback_id": "rb_form", "private_metadata": intake["private_metadata"]},
+	})
+	options, _ := offered["options"].([]any)
+	if len(options) != 1 || mustJSON(options[0]) != `{"text":{"text":"Use dr.grey@gp.example.org","type":"plain_text"},"value":"dr.grey@gp.example.org"}` {
+		t.Fatalf("the people search offered for the GP's email: %v", offered)
+	}
+	r := w.slack.submit(sam, "Vtrig-1", intake, map[string]string{
 		conversation.FieldImmediateRisk: "no", conversation.FieldAbout: conversation.AboutOtherAgency,
 		conversation.FieldChildRef: "CSC-204913", conversation.FieldRaiserAgency: "school",
-		conversation.FieldRespondent: gpEmail, conversation.FieldRespondentAgency: "health-visiting",
+		conversation.FieldRespondent: options[0].(map[string]any)["value"].(string), conversation.FieldRespondentAgency: "gp",
 		conversation.FieldCategory: "threshold", conversation.FieldDecision: "The referral was closed with no further action.",
 		conversation.FieldConcern:       "Attendance has fallen and the child arrives hungry most days.",
 		conversation.FieldEvidenceKind:  string(conversation.EvidenceDocumented),
@@ -72,17 +98,27 @@ func TestFourReaches(t *testing.T) {
 		conversation.FieldOutcomeSought: "A strategy discussion.", conversation.FieldUrgency: string(conversation.UrgencyStandard),
 		conversation.FieldReflection:     "discussed_with_lead,child_best_interest",
 		conversation.FieldFamilyInformed: "no", conversation.FieldSeriousConcern: "no",
-	}})
-	check := bot.CheckOf(checked.Messages)
-	if check == nil {
-		t.Fatalf("raise showed no answers to check: %+v", checked.Messages)
+	})
+	if check, _ := r["view"].(map[string]any); r["response_action"] == "update" && check != nil {
+		r = w.slack.submit(sam, "Vtrig-1", check, nil) // Send, on check your answers
 	}
-	r := w.env.Router.Record(ctx, bot.SendChecked(samID, check.Check))
-	if r.Step == nil {
-		t.Fatalf("raise: %+v", r.Messages)
+	if r["response_action"] != "clear" {
+		t.Fatalf("intake on Slack: %v", r)
 	}
-	caseID := r.Step.ID
 	w.slack.wait()
+	cs, err := w.env.Store.ListCases(ctx, conversation.CaseFilter{})
+	if err != nil || len(cs) != 1 || cs[0].Respondent.PersonID != gpEmail {
+		t.Fatalf("cases %+v (%v), want one with the GP as respondent", cs, err)
+	}
+	caseID := cs[0].ID
+	if n := len(relay.Messages()); n != 0 || relay.Tries() != 1 {
+		t.Fatalf("%d emails accepted in %d tries while the relay was busy, want 0 in 1", n, relay.Tries())
+	}
+	w.env.Clock.Advance(time.Second) // the first retry's backoff
+	w.env.Settle(t)
+	if got := relay.Messages(); len(got) != 1 || got[0].To[0] != gpEmail {
+		t.Fatalf("emails after the retry: %d, want the GP's one", len(got))
+	}
 	samTS, _, _, _ := w.slack.fake.Step(sam.DM(), "withdraw")
 	if samTS == "" {
 		t.Fatalf("Sam has no case card on Slack")
@@ -107,7 +143,7 @@ func TestFourReaches(t *testing.T) {
 	gpTab.Open(caseLink).Says("Sign in").Fill("#f-email", gpEmail).Click("form[action='/web/sign-in'] button").Says("Check your email")
 	w.env.Settle(t)
 	gpTab.Open(signInLink(t, lastTo(t, relay, gpEmail))).Click("form[action='/web/sign-in/link'] button").Says(caseID, "CSC-204913", "Acknowledge")
-	gpTab.Open("/web/profile").Fill("#f-manager", practiceMgr).Choose("#f-agency-2").Click("form[action='/web/profile'] button").Says("Profile saved")
+	gpTab.Open("/web/profile").Fill("#f-manager", practiceMgr).Choose("input[name='agency'][value='gp']").Click("form[action='/web/profile'] button").Says("Profile saved")
 	gpTab.Open("/web/cases/" + caseID).Click("form[action$='/acknowledge'] button").Says("You acknowledged " + caseID)
 	w.slack.wait()
 	if !updated(w, sam.DM(), samTS, "Acknowledged") {
@@ -120,8 +156,9 @@ func TestFourReaches(t *testing.T) {
 		t.Errorf("Sam was not told on Slack that the GP responded")
 	}
 
-	// 4. Sam escalates on Slack: her head teacher is brought in on Teams,
-	// the GP's practice manager by email.
+	// 4. Sam escalates on Slack: his head teacher is brought in on Teams,
+	// the GP's practice manager by email (his agency's way), not on Teams.
+	pmTeams := len(w.connector.Sent(pm.Conversation()))
 	w.slack.press(sam, "rb_escalate", "trig-2")
 	esc := w.slack.openedView("trig-2")
 	if r := w.slack.submit(sam, "Vtrig-2", esc, map[string]string{"reason": "We still disagree about the threshold."}); r["response_action"] != "clear" {
@@ -135,6 +172,9 @@ func TestFourReaches(t *testing.T) {
 	pmMail := lastTo(t, relay, practiceMgr)
 	if !strings.Contains(pmMail, caseID) || strings.Contains(pmMail, "CSC-204913") || strings.Contains(pmMail, "still disagree") {
 		t.Fatalf("the practice manager's email:\n%s", pmMail)
+	}
+	if n := len(w.connector.Sent(pm.Conversation())); n != pmTeams {
+		t.Errorf("the practice manager, whose agency is on email only, was sent %d messages on Teams", n-pmTeams)
 	}
 
 	// 5. The head teacher proposes on Teams; the practice manager confirms
@@ -187,6 +227,21 @@ func TestFourReaches(t *testing.T) {
 	}
 	if s := subjectOf(t, lastTo(t, relay, gpEmail)); s != caseID+": resolved" {
 		t.Errorf("the GP's last email is %q, want the resolution", s)
+	}
+	if n := len(w.connector.Sent(pm.Conversation())); n != pmTeams {
+		t.Errorf("the practice manager was sent %d messages on Teams", n-pmTeams)
+	}
+	// No email, to anyone, carries the child's reference, what anyone
+	// wrote about the case, or the names of the people on it.
+	leaks := []string{"CSC-204913", "referral was closed", "hungry", "Attendance", "strategy discussion", "threshold;",
+		"still disagree", "early help assessment", "Sam Patel", "Head Teacher"}
+	for _, m := range relay.Messages() {
+		text := decode(t, m.Data)
+		for _, leak := range leaks {
+			if strings.Contains(text, leak) || strings.Contains(string(m.Data), leak) {
+				t.Errorf("an email to %v carries %q:\n%s", m.To, leak, text)
+			}
+		}
 	}
 	st, err := w.env.Store.OutboxStats(ctx)
 	if err != nil || st.Depth != 0 {

@@ -168,6 +168,7 @@ func TestNoCaseContentInScheduledEmails(t *testing.T) {
 			if _, err := sched.Summary(ctx); err != nil {
 				t.Fatal(err)
 			}
+			w.env.Settle(t)
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	htmltemplate "html/template"
+	"regexp"
 	"slices"
 	"strings"
 	texttemplate "text/template"
@@ -143,14 +144,16 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 }
 
 // partnership names the partnership for a sentence, and who runs the
-// service (the configured operator, or the partnership).
+// service (the configured operator, or the partnership, with "the").
 func (s *Sender) partnership() (partnership, operator string) {
 	partnership = s.cards.Say("email.your_partnership", nil)
 	if p := s.cards.Protocol.Partnership; p != "" {
 		partnership = the(p)
 	}
-	operator = s.opts.Operator
-	if operator == "" {
+	operator = strings.TrimSpace(s.opts.Operator)
+	if operator == "" || strings.EqualFold(operator, s.cards.Protocol.Partnership) {
+		// Configuration defaults the operator to the partnership's bare
+		// name; in a sentence it needs its article, as the partnership has.
 		operator = partnership
 	}
 	return partnership, operator
@@ -342,31 +345,50 @@ This email leaves out the details of the cases on purpose. They stay in resolveb
 {{.Footer}}
 `
 
+// caseIDInText finds case ids ("CR-2026-0001") in a sentence.
+var caseIDInText = regexp.MustCompile(`\bCR-[0-9]{4}-[0-9]{4,9}\b`)
+
+// whole escapes text for HTML and keeps each case id in it on one line:
+// a narrow window would otherwise break "CR-2026-0001" at a hyphen.
+func whole(text string) htmltemplate.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range caseIDInText.FindAllStringIndex(text, -1) {
+		b.WriteString(htmltemplate.HTMLEscapeString(text[last:m[0]]))
+		b.WriteString(`<span style="white-space: nowrap;">`)
+		b.WriteString(htmltemplate.HTMLEscapeString(text[m[0]:m[1]]))
+		b.WriteString(`</span>`)
+		last = m[1]
+	}
+	b.WriteString(htmltemplate.HTMLEscapeString(text[last:]))
+	return htmltemplate.HTML(b.String())
+}
+
 const htmlBody = `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Subject}}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c; margin: 0; padding: 16px;">
-<p style="font-size: 19px; font-weight: bold; margin: 0 0 16px;">{{.Lead}}</p>
-{{if .Ask}}<p style="margin: 0 0 16px;">{{.Ask}}</p>
+<p style="font-size: 19px; font-weight: bold; margin: 0 0 16px;">{{whole .Lead}}</p>
+{{if .Ask}}<p style="margin: 0 0 16px;">{{whole .Ask}}</p>
 {{end}}{{if .Urgent}}<p style="margin: 0 0 16px; font-weight: bold;">It is marked urgent.</p>
 {{end}}{{if .Items}}<ul style="margin: 0 0 16px; padding-left: 20px;">
-{{range .Items}}<li style="margin: 0 0 8px;">{{if .Link}}<a href="{{.Link}}" style="color: #1d70b8;">{{.Text}}</a>{{else}}{{.Text}}{{end}}</li>
+{{range .Items}}<li style="margin: 0 0 8px;">{{if .Link}}<a href="{{.Link}}" style="color: #1d70b8;">{{whole .Text}}</a>{{else}}{{whole .Text}}{{end}}</li>
 {{end}}</ul>
-{{end}}<p style="margin: 0 0 16px;">{{.Context}}</p>
-{{if .CaseID}}<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">Open case {{.CaseID}}</a></p>
-<p style="margin: 0 0 16px;">If you use resolvebot in Microsoft Teams or Slack, you can also find the case there by its number, {{.CaseID}}.{{if .Contact}} If neither works for you, contact {{.Contact}}.{{end}}</p>
+{{end}}<p style="margin: 0 0 16px;">{{whole .Context}}</p>
+{{if .CaseID}}<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">Open case {{whole .CaseID}}</a></p>
+<p style="margin: 0 0 16px;">If you use resolvebot in Microsoft Teams or Slack, you can also find the case there by its number, {{whole .CaseID}}.{{if .Contact}} If neither works for you, contact {{.Contact}}.{{end}}</p>
 <p style="margin: 0 0 16px;">This email leaves out the details of the case on purpose. They stay in resolvebot, where only the people on the case can see them.</p>
-{{else}}<p style="margin: 0 0 16px;">{{.More}}{{if .Contact}} If that doesn't work for you, contact {{.Contact}}.{{end}}</p>
+{{else}}<p style="margin: 0 0 16px;">{{whole .More}}{{if .Contact}} If that doesn't work for you, contact {{.Contact}}.{{end}}</p>
 <p style="margin: 0 0 16px;">This email leaves out the details of the cases on purpose. They stay in resolvebot, where only the people on each case can see them.</p>
 {{end}}<hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 24px 0 16px;">
-<p style="margin: 0; font-size: 14px; color: #505a5f;">{{.Footer}}</p>
+<p style="margin: 0; font-size: 14px; color: #505a5f;">{{whole .Footer}}</p>
 </body>
 </html>
 `
 
 var (
 	textTemplate = texttemplate.Must(texttemplate.New("text").Parse(textBody))
-	htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Parse(htmlBody))
+	htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Funcs(htmltemplate.FuncMap{"whole": whole}).Parse(htmlBody))
 )
 
 // render returns the notice's plain-text and HTML bodies. The HTML is

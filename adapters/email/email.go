@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"time"
 
@@ -247,10 +248,35 @@ func (s *Sender) send(ctx context.Context, msg *mail.Msg) error {
 	if err == nil {
 		return nil
 	}
+	err = redact(err, msg)
 	var se *mail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 &&
 		(se.Reason == mail.ErrSMTPRcptTo || se.Reason == mail.ErrSMTPData || se.Reason == mail.ErrSMTPDataClose) {
 		return bot.Permanent(fmt.Errorf("the mail relay refused the email: %w", err))
 	}
 	return fmt.Errorf("send email: %w", err)
+}
+
+// redactedError is a relay's error with the recipients' addresses taken
+// out of its text, so logs keep the SMTP code but not whom it was for. It
+// unwraps to the original, for classifying it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact returns err with every recipient address of msg in its text
+// replaced by "[recipient]", in whatever case the relay echoed it.
+func redact(err error, msg *mail.Msg) error {
+	text := err.Error()
+	rcpts, _ := msg.GetRecipients()
+	for _, a := range rcpts {
+		if a != "" {
+			text = regexp.MustCompile("(?i)"+regexp.QuoteMeta(a)).ReplaceAllLiteralString(text, "[recipient]")
+		}
+	}
+	return &redactedError{text: text, err: err}
 }

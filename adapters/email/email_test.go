@@ -440,3 +440,29 @@ func TestHTMLIsEscaped(t *testing.T) {
 		t.Errorf("text part altered:\n%s", p.text)
 	}
 }
+
+// TestFooterOperatorIsThePartnership checks the footer when the operator is
+// the partnership's bare name, as configuration defaults it: the sentence
+// gives it its article, as it does the partnership ("run by the
+// Safeguarding Children Partnership", not "run by Safeguarding …"); an
+// operator of another name is left as configured.
+func TestFooterOperatorIsThePartnership(t *testing.T) {
+	for _, tc := range []struct{ operator, want string }{
+		{"Safeguarding Children Partnership", "resolvebot is run by the Safeguarding Children Partnership."},
+		{"", "resolvebot is run by the Safeguarding Children Partnership."},
+		{"Exampleshire SCP business unit", "resolvebot is run by Exampleshire SCP business unit."},
+	} {
+		t.Run(tc.operator, func(t *testing.T) {
+			w := newWorld(t, smtptest.Options{}, func(o *email.Options) { o.Operator = tc.operator })
+			w.raise(bottest.Intake("", "school", "health-visiting"))
+			got := w.received()
+			if len(got) != 1 {
+				t.Fatalf("%d emails", len(got))
+			}
+			text := strings.Join(strings.Fields(got[0].text), " ")
+			if !strings.Contains(text, tc.want) {
+				t.Errorf("footer does not say %q:\n%s", tc.want, got[0].text)
+			}
+		})
+	}
+}

@@ -20,7 +20,7 @@ type outboxMetrics struct {
 func newOutboxMetrics() *outboxMetrics {
 	return &outboxMetrics{deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "resolvebot_outbox_deliveries_total",
-		Help: "Outbox effects handled by the delivery worker, by kind (step, message, refresh, unreached), platform and outcome (delivered, retry, failed).",
+		Help: "Outbox effects handled by the delivery worker, by kind (step, message, refresh, unreached, digest, summary), platform and outcome (delivered, retry, failed).",
 	}, []string{"kind", "platform", "outcome"})}
 }
 

@@ -94,8 +94,8 @@ func formOf(r bot.Reply) *bot.Message {
 	return nil
 }
 
-// others returns the reply's messages other than forms, with help texts
-// naming the slash command.
+// others returns the reply's messages other than forms, with the
+// commands of help texts and offers naming the slash command.
 func (a *Adapter) others(r bot.Reply) []bot.Message {
 	var out []bot.Message
 	for _, m := range r.Messages {
@@ -103,11 +103,14 @@ func (a *Adapter) others(r bot.Reply) []bot.Message {
 		case "form":
 			continue
 		case "help":
-			h := a.help
-			if strings.HasPrefix(m.Text, bot.Unrecognised) {
-				h.Text = bot.Unrecognised + " " + h.Text
+			// The router's help (with the partnership's contact), its
+			// commands named as people type them here.
+			m.List = slices.Clone(m.List)
+			for i, item := range m.List {
+				if !strings.HasPrefix(item, a.opts.Command+" ") {
+					m.List[i] = a.opts.Command + " " + item
+				}
 			}
-			m = h
 		case "notice":
 			m = bot.NameCommand(m, a.opts.Command)
 		}

@@ -99,8 +99,6 @@ type Adapter struct {
 	metrics    *metrics.Metrics
 
 	users *userCache
-	// help is the help naming the slash command (bot.Help).
-	help bot.Message
 	// helpBodies holds the encoded answers to a slash command asking for
 	// the help, by the help's text: it is the same for everyone.
 	helpBodies sync.Map
@@ -159,7 +157,7 @@ func newAdapter(client api, router *bot.Router, dispatcher *bot.Dispatcher, opts
 	a := &Adapter{
 		quit: make(chan struct{}),
 		api:  client, router: router, people: router.People, dispatcher: dispatcher, store: router.Store,
-		opts: opts, log: opts.Log, metrics: opts.Metrics, help: bot.Help(opts.Command),
+		opts: opts, log: opts.Log, metrics: opts.Metrics,
 		users:   newUserCache(opts.UserCacheTTL, opts.Now),
 		blocked: map[string]time.Time{},
 		pace:    newPacer(opts.NoPace, opts.Pace, time.Now),

@@ -421,8 +421,8 @@ func (s *Server) profilePost(w http.ResponseWriter, r *http.Request, sess *sessi
 
 // suggestions are the people offered for a form's person fields: those on
 // the person's own cases and their line manager, whom they already know
-// of; anyone else is named by typing their name or work email. None when
-// the form names nobody.
+// of, then the partnership's directory; anyone else is named by typing
+// their name or work email. None when the form names nobody.
 func (s *Server) suggestions(r *http.Request, sess *session, f *conversation.Form) []optionView {
 	asks := false
 	for _, fd := range f.Fields {
@@ -456,5 +456,24 @@ func (s *Server) suggestions(r *http.Request, sess *session, f *conversation.For
 		}
 		out = append(out, optionView{Value: per.Email, Label: per.Name})
 	}
+	// Then the partnership's directory (contacts at each tier, leads,
+	// partnership roles), from the same people search the chat pickers
+	// use; a name typed that matches several or none is answered on the
+	// form with "Did you mean …?".
+	directory, err := s.opts.Router.People.Search(ctx, "", directorySuggestions)
+	if err != nil {
+		return out
+	}
+	for _, m := range directory {
+		if seen[m.PersonID] || m.Email == "" {
+			continue
+		}
+		seen[m.PersonID] = true
+		out = append(out, optionView{Value: m.Email, Label: m.Label()})
+	}
 	return out
 }
+
+// directorySuggestions is how many people of the directory a person field
+// offers on the web page, after the people on the person's own cases.
+const directorySuggestions = 50

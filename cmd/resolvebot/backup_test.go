@@ -82,6 +82,14 @@ func TestBackupRestoreMigrate(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "cases   2 read, 0 rewritten") {
 		t.Fatalf("migrate again = %d\n%s", code, out)
 	}
+
+	// A backup in that older format is restored too, and restore says
+	// migrate brings it up to date.
+	unzip(t, fixture, "older-backup.db")
+	code, out, errs = run(t, ctx, "", "restore", "older-backup.db")
+	if code != 0 || !strings.Contains(out, "Restored 2 cases") || !strings.Contains(out, "resolvebot migrate rewrites them") {
+		t.Fatalf("restore of an older backup = %d\n%s%s", code, out, errs)
+	}
 }
 
 func unzip(t *testing.T, from, to string) {

@@ -1,7 +1,6 @@
 package boltstore
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -58,8 +57,9 @@ type Summary struct {
 }
 
 // Check opens the data file at path read-only and reports whether it is
-// a resolvebot store every record of which this version can read: all the
-// store's buckets present, and every case, person and draft a record of
+// a resolvebot store every record of which this version can read: its
+// case, person and draft buckets present (the others Open adds to a file
+// from an older version), and every case, person and draft a record of
 // schema at most conversation.SchemaVersion. It returns an EINVALID error
 // saying what is wrong otherwise, wrapping ErrInUse if a process holds it.
 func Check(path string) (Summary, error) {
@@ -73,11 +73,12 @@ func Check(path string) (Summary, error) {
 	}
 	defer db.Close()
 	err = db.View(func(tx *bolt.Tx) error {
-		for _, b := range allBuckets {
-			// A file from before the event log or the web page's secrets
-			// lacks their buckets; Open adds them.
-			if tx.Bucket(b) == nil && !bytes.Equal(b, bucketEvents) && !bytes.Equal(b, bucketSecrets) {
-				return fmt.Errorf("it has no %q bucket", b)
+		// The record buckets mark a resolvebot store; any other bucket
+		// may be missing from an older one (the outbox, the event log…),
+		// and Open adds it.
+		for _, rb := range recordBuckets {
+			if tx.Bucket(rb.name) == nil {
+				return fmt.Errorf("it has no %q bucket", rb.name)
 			}
 		}
 		for _, rb := range recordBuckets {

@@ -826,21 +826,25 @@ func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration, now
 		return false, conversation.Internal("remember", err)
 	}
 	var fresh bool
-	err := s.db.Batch(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketRemember)
-		fresh = false
-		old := b.Get([]byte(key))
-		if len(old) == 8 && decTime(old).After(now) {
-			return nil
-		}
-		fresh = true
-		exp := encTime(now.Add(ttl))
-		return putExpiring(tx, b, kindRemember, key, exp, old, exp, now)
+	err := s.db.Batch(func(tx *bolt.Tx) (err error) {
+		fresh, err = remember(tx, key, ttl, now)
+		return err
 	})
 	if err != nil {
 		return false, conversation.StoreResult("remember", err)
 	}
 	return fresh, nil
+}
+
+// remember is Remember inside tx.
+func remember(tx *bolt.Tx, key string, ttl time.Duration, now time.Time) (bool, error) {
+	b := tx.Bucket(bucketRemember)
+	old := b.Get([]byte(key))
+	if len(old) == 8 && decTime(old).After(now) {
+		return false, nil
+	}
+	exp := encTime(now.Add(ttl))
+	return true, putExpiring(tx, b, kindRemember, key, exp, old, exp, now)
 }
 
 // lease is a claim as stored.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,5 +290,27 @@ func TestCheckAcceptsAFileFromBeforeTheLog(t *testing.T) {
 	}
 	if sum, err = boltstore.Check(path); err != nil || sum.Cases != 2 || sum.OldRecords != 0 {
 		t.Fatalf("Check of the migrated file = %+v, %v", sum, err)
+	}
+}
+
+// A backup as the oldest version wrote it, never opened by this one (no
+// outbox, no event log), passes the check restore makes; a bolt file that
+// is not a resolvebot store does not.
+func TestCheckAcceptsAnUnopenedOldFile(t *testing.T) {
+	sum, err := boltstore.Check(fixture(t))
+	if err != nil || sum.Cases != 2 || sum.OldRecords == 0 {
+		t.Fatalf("Check of the old file = %+v, %v", sum, err)
+	}
+	other := filepath.Join(t.TempDir(), "other.db")
+	db, err := bolt.Open(other, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := boltstore.Check(other); err == nil || !strings.Contains(conversation.ErrorMessage(err), "not a resolvebot data file") {
+		t.Errorf("Check of another program's bolt file = %v, want refused", err)
 	}
 }

@@ -280,6 +280,31 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	return out, nil
 }
 
+// EnqueueOnce implements conversation.Outbox: key is remembered and e
+// enqueued in one transaction. Returns EINTERNAL on failure.
+func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, e conversation.Effect, now time.Time) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, conversation.Internal("enqueue effect", err)
+	}
+	var fresh bool
+	err := s.db.Update(func(tx *bolt.Tx) (err error) {
+		if fresh, err = remember(tx, key, ttl, now); err != nil || !fresh {
+			return err
+		}
+		b := tx.Bucket(bucketOutbox)
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		e.Owner, e.LeaseUntil = "", time.Time{}
+		return putEffect(b, conversation.EffectID(n), &e)
+	})
+	if err != nil {
+		return false, conversation.StoreResult("enqueue effect", err)
+	}
+	return fresh, nil
+}
+
 // held returns the effect id if owner holds its lease at now, or ECONFLICT.
 func held(b *bolt.Bucket, id, owner string, now time.Time) (*conversation.Effect, error) {
 	v := b.Get([]byte(id))

@@ -174,6 +174,37 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	return out, nil
 }
 
+// enqueueOnceScript remembers KEYS[1] as rememberScript does (ARGV[1] now,
+// ARGV[2] expiry, ARGV[3] garbage-collection TTL) and, only when it was not
+// remembered, adds ARGV[4] to the outbox hash KEYS[2] under the next number
+// of KEYS[3], as enqueueLua does. It returns 1 when it enqueued.
+var enqueueOnceScript = redis.NewScript(`
+local exp = redis.call('GET', KEYS[1])
+if exp and tonumber(exp) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+local n = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[2], string.format('%020d', n), ARGV[4])
+return 1
+`)
+
+// EnqueueOnce implements conversation.Outbox in one script, so the key and
+// the effect are written together or not at all. Returns EINTERNAL on
+// failure.
+func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, e conversation.Effect, now time.Time) (bool, error) {
+	e.Owner, e.LeaseUntil = "", time.Time{}
+	v, err := effectJSON(&e)
+	if err != nil {
+		return false, err
+	}
+	hash, seq := s.outboxKeys()
+	n, err := enqueueOnceScript.Run(ctx, s.rdb, []string{s.key("remember", key), hash, seq},
+		now.UnixMicro(), now.Add(ttl).UnixMicro(), gcMillis(ttl), v).Int()
+	if err != nil {
+		return false, conversation.Internal("enqueue effect", err)
+	}
+	return n == 1, nil
+}
+
 var errNotHeld = conversation.Errorf(conversation.ECONFLICT, "This delivery is no longer held by this worker.")
 
 // held reads effect id in tx and checks owner holds it at now.

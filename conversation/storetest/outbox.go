@@ -22,6 +22,8 @@ func testOutbox(t *testing.T, open Opener) {
 	t.Run("OtherCasesDoNotWait", func(t *testing.T) { testEffectOtherCases(t, open) })
 	t.Run("TwoWorkers", func(t *testing.T) { testEffectRace(t, open) })
 	t.Run("PurgedWithTheCase", func(t *testing.T) { testEffectPurge(t, open) })
+	t.Run("EnqueueOnce", func(t *testing.T) { testEnqueueOnce(t, open) })
+	t.Run("EnqueueOnceRace", func(t *testing.T) { testEnqueueOnceRace(t, open) })
 }
 
 // withEvent returns fn that appends an event of kind by actor.

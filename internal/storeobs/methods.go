@@ -184,6 +184,13 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 	return s.Store.ClaimEffects(ctx, owner, lease, now, limit)
 }
 
+// EnqueueOnce is the wrapped store's EnqueueOnce, measured as "enqueue_once".
+func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, e conversation.Effect, now time.Time) (v bool, err error) {
+	ctx, o := s.start(ctx, "enqueue_once", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.EnqueueOnce(ctx, key, ttl, e, now)
+}
+
 // CompleteEffect is the wrapped store's CompleteEffect, measured as "complete_effect".
 func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []conversation.Effect, now time.Time) (err error) {
 	ctx, o := s.start(ctx, "complete_effect", "")

@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
+)
+
+// The scheduler puts the morning digest and the partnership summary in the
+// outbox (conversation.EffectDigest, EffectSummary) holding only a day or a
+// month, a person and case ids; the delivery worker builds each message
+// here, from the store as it is when it sends.
+
+// Digest builds the morning digest for the person to: the cases among ids
+// still waiting for them, soonest deadline first.
+// ok is false when none is (each was acknowledged, answered or deleted
+// since), and then nothing should be sent. Returns the store's error when
+// a case cannot be loaded.
+func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message, ok bool, err error) {
+	var cs []*conversation.Case
+	for _, id := range ids {
+		c, err := r.Store.GetCase(ctx, id)
+		if conversation.ErrorCode(err) == conversation.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return Message{}, false, fmt.Errorf("load case %s: %w", id, err)
+		}
+		if c.Status != conversation.StatusOpen && c.Status != conversation.StatusReferred {
+			continue
+		}
+		if slices.Contains(r.People.Owing(ctx, c), to) {
+			cs = append(cs, c)
+		}
+	}
+	if len(cs) == 0 {
+		return Message{}, false, nil
+	}
+	slices.SortStableFunc(cs, func(a, b *conversation.Case) int { return a.Current().Deadline.Compare(b.Current().Deadline) })
+	m = Message{Kind: "digest", Title: "Cases waiting for you"}
+	for _, c := range cs {
+		cur := c.Current()
+		m.List = append(m.List, fmt.Sprintf("%s · %s · due %s", c.ID, r.Engine.Protocol.StageName(cur.Key), r.Cards.Deadline(cur.Deadline)))
+		m.Cases = append(m.Cases, c.ID)
+	}
+	n := len(cs)
+	verb, s := "are", "s"
+	if n == 1 {
+		verb, s = "is", ""
+	}
+	m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:", n, s, verb)
+	return m, true, nil
+}
+
+// Summary builds the partnership's summary of the calendar month month
+// ("2006-01") in the calendar's time zone, by the same report code as
+// "report" in chat: counts and themes, never a child reference or free
+// text. Returns EINVALID for a month that cannot be read and the store's
+// error when the report cannot be built.
+func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
+	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar.Location())
+	if err != nil {
+		return Message{}, conversation.Errorf(conversation.EINVALID, "The summary's month %q cannot be read.", month)
+	}
+	rep, err := BuildReport(ctx, r.Store, r.Engine, r.People, report.Period{From: from, To: from.AddDate(0, 1, 0)})
+	if err != nil {
+		return Message{}, fmt.Errorf("build report: %w", err)
+	}
+	m := ReportMessage(rep, "report", r.Log)
+	m.Title = fmt.Sprintf("Case resolution summary, %s", from.Format("January 2006"))
+	return m, nil
+}
