@@ -41,78 +41,20 @@ func init() {
 // worded as the partnership does. Working days are counted on k.Calendar.
 func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
 	cal := k.Calendar
-	s := strings.Join(strings.Fields(extensionNoise.Replace(strings.ToLower(text))), " ")
-	s = strings.TrimPrefix(s, "on ")
-	s = strings.TrimPrefix(s, "until ")
-	s = strings.TrimPrefix(s, "by ")
 	fail := func(msg string) (int, error) {
 		return 0, &conversation.Error{Code: conversation.EINVALID, Message: k.Say("form.another_look", nil),
 			Fields: map[string]string{"days": msg}}
 	}
-	if m := daysPattern.FindStringSubmatch(s); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil {
-			return n, nil
-		}
-		if n, ok := numberWords[m[1]]; ok {
-			return n, nil
-		}
+	target, n, isDays, ok := readDay(text, base, cal)
+	switch {
+	case !ok:
+		return fail(k.Say("extension.unread", nil))
+	case isDays:
+		return n, nil
 	}
 	loc := cal.Location()
 	base = base.In(loc)
 	day := time.Date(base.Year(), base.Month(), base.Day(), 0, 0, 0, 0, loc)
-	var target time.Time
-	withYear := func(y, mo, d int, yearGiven bool) bool {
-		if mo < 1 || mo > 12 || d < 1 || d > 31 {
-			return false
-		}
-		if !yearGiven {
-			y = day.Year()
-		}
-		target = time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
-		if target.Day() != d { // 31 Nov
-			return false
-		}
-		if !yearGiven && target.Before(day) {
-			target = target.AddDate(1, 0, 0)
-		}
-		return true
-	}
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	ok := false
-	switch {
-	case isoDate.MatchString(s):
-		m := isoDate.FindStringSubmatch(s)
-		ok = withYear(atoi(m[1]), atoi(m[2]), atoi(m[3]), true)
-	case slashDate.MatchString(s):
-		m := slashDate.FindStringSubmatch(s)
-		y := atoi(m[3])
-		if y > 0 && y < 100 {
-			y += 2000
-		}
-		ok = withYear(y, atoi(m[2]), atoi(m[1]), m[3] != "")
-	case dayMonth.MatchString(s):
-		m := dayMonth.FindStringSubmatch(s)
-		if mo, known := monthNames[m[2]]; known {
-			ok = withYear(atoi(m[3]), int(mo), atoi(m[1]), m[3] != "")
-		}
-	case monthDay.MatchString(s):
-		m := monthDay.FindStringSubmatch(s)
-		if mo, known := monthNames[m[1]]; known {
-			ok = withYear(atoi(m[3]), int(mo), atoi(m[2]), m[3] != "")
-		}
-	default:
-		name := strings.TrimPrefix(strings.TrimPrefix(s, "next "), "this ")
-		if wd, known := weekdayNames[name]; known {
-			target = day.AddDate(0, 0, 1)
-			for target.Weekday() != wd {
-				target = target.AddDate(0, 0, 1)
-			}
-			ok = true
-		}
-	}
-	if !ok {
-		return fail(k.Say("extension.unread", nil))
-	}
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(day):
@@ -120,7 +62,7 @@ func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
 	case !cal.IsWorkingDay(target):
 		return fail(k.Say("extension.not_working_day", messages.Args{"date": when}))
 	}
-	n := cal.WorkingDaysUntil(day, target)
+	n = cal.WorkingDaysUntil(day, target)
 	if n > conversation.MaxExtensionDays {
 		return fail(k.Say("extension.too_far", messages.Args{"date": when, "days": n, "most": conversation.MaxExtensionDays}))
 	}
