@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -34,16 +35,13 @@ func (k *Cards) Deadline(t time.Time) string {
 		return "—"
 	}
 	if !t.After(now) {
-		return k.When(t) + " (passed)"
+		return k.Say("card.deadline.passed", messages.Args{"when": k.When(t)})
 	}
 	n := k.Calendar.WorkingDaysUntil(now, t)
-	switch n {
-	case 0:
-		return k.When(t) + " (today)"
-	case 1:
-		return k.When(t) + " (1 working day left)"
+	if n == 0 {
+		return k.Say("card.deadline.today", messages.Args{"when": k.When(t)})
 	}
-	return fmt.Sprintf("%s (%d working days left)", k.When(t), n)
+	return k.Say("card.deadline.left", messages.Args{"when": k.When(t), "count": n})
 }
 
 // Buttons returns a button for every step viewer may take on the case
@@ -97,65 +95,66 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 	if c.Urgency == conversation.UrgencyUrgent {
 		m.Tone = ToneWarning
 	}
-	evidence := "Evidence"
+	evidence := k.Say("card.field.evidence", nil)
 	if c.EvidenceKind == conversation.EvidenceGutFeeling {
-		evidence = "Gut feeling (owned as one)"
+		evidence = k.Say("card.field.gut_feeling", nil)
 	}
 	m.Fields = []Field{
-		{"Agency case reference", c.ChildRef},
-		{"Raised by", fmt.Sprintf("%s, %s", c.Raiser.Name, k.People.AgencyName(c.Raiser.Agency))},
-		{"With", fmt.Sprintf("%s, %s", c.Respondent.Name, k.People.AgencyName(c.Respondent.Agency))},
-		{"Category", k.Protocol.CategoryName(c.Category)},
-		{"Decision challenged", c.Decision},
-		{"Concern", c.Concern},
+		{k.Say("card.field.child_ref", nil), c.ChildRef},
+		{k.Say("card.field.raised_by", nil), fmt.Sprintf("%s, %s", c.Raiser.Name, k.People.AgencyName(c.Raiser.Agency))},
+		{k.Say("card.field.with", nil), fmt.Sprintf("%s, %s", c.Respondent.Name, k.People.AgencyName(c.Respondent.Agency))},
+		{k.Say("card.field.category", nil), k.Protocol.CategoryName(c.Category)},
+		{k.Say("card.field.decision", nil), c.Decision},
+		{k.Say("card.field.concern", nil), c.Concern},
 		{evidence, c.Evidence},
-		{"Would resolve it", c.OutcomeSought},
-		{"Urgency", c.Urgency.Label()},
-		{"Status", c.Status.Label()},
-		{"Stage", fmt.Sprintf("%d. %s — %s and %s", k.Protocol.StageNumber(cur.Key), stage,
-			k.People.Names(ctx, cur.Raiser), k.People.Names(ctx, cur.Respondent))},
+		{k.Say("card.field.outcome", nil), c.OutcomeSought},
+		{k.Say("card.field.urgency", nil), c.Urgency.Label()},
+		{k.Say("card.field.status", nil), c.Status.Label()},
+		{k.Say("card.field.stage", nil), k.Say("card.stage", messages.Args{"number": k.Protocol.StageNumber(cur.Key),
+			"stage": stage, "raising": k.People.Names(ctx, cur.Raiser), "answering": k.People.Names(ctx, cur.Respondent)})},
 	}
 	if c.Status.Active() {
 		if cur.Acknowledged() {
-			m.Fields = append(m.Fields, Field{"Acknowledged", fmt.Sprintf("by %s, %s", k.People.Name(ctx, cur.AcknowledgedBy), k.When(cur.AcknowledgedAt))})
+			m.Fields = append(m.Fields, Field{k.Say("card.field.acknowledged", nil),
+				k.Say("card.acknowledged", messages.Args{"person": k.People.Name(ctx, cur.AcknowledgedBy), "when": k.When(cur.AcknowledgedAt)})})
 		} else {
-			m.Fields = append(m.Fields, Field{"Acknowledge by", k.Deadline(cur.AckDeadline)})
+			m.Fields = append(m.Fields, Field{k.Say("card.field.ack_by", nil), k.Deadline(cur.AckDeadline)})
 		}
-		m.Fields = append(m.Fields, Field{"Stage deadline", k.Deadline(cur.Deadline)})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.stage_deadline", nil), k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
 		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		m.Fields = append(m.Fields, Field{"Serious concern", k.Protocol.SeriousConcernNote(c)})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol.SeriousConcernNote(c)})
 	}
 	if r := c.Resolution; r != nil {
-		state := "proposed by " + k.People.Name(ctx, r.ProposedBy) + ", waiting for the other side"
+		state := k.Say("card.resolution.proposed", messages.Args{"person": k.People.Name(ctx, r.ProposedBy)})
 		if r.Confirmed {
-			state = "agreed " + k.When(r.ConfirmedAt)
+			state = k.Say("card.resolution.agreed", messages.Args{"when": k.When(r.ConfirmedAt)})
 		}
-		m.Fields = append(m.Fields, Field{"Way forward (" + state + ")", r.WayForward})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.way_forward", messages.Args{"state": state}), r.WayForward})
 		for i, a := range r.Actions {
 			v := a.Description + " — " + a.Owner
 			if !a.Due.IsZero() {
-				v += ", by " + a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")
+				v += k.Say("card.action.due", messages.Args{"due": a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")})
 			}
-			label := "Action"
+			label := k.Say("card.field.action", nil)
 			if r.Confirmed {
-				label = fmt.Sprintf("Action %d", i+1)
+				label = k.Say("card.field.action_n", messages.Args{"number": i + 1})
 				v += ". " + k.actionState(a)
 			}
 			m.Fields = append(m.Fields, Field{label, v})
 		}
 	}
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
-		m.Fields = append(m.Fields, Field{"About this stage", g})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.about_stage", nil), g})
 	}
 	if g := strings.TrimSpace(k.Protocol.ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
-		m.Fields = append(m.Fields, Field{"Meeting and conference decisions", g})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.conference", nil), g})
 	}
 	if contact := k.topContact(c); contact != "" {
-		m.Fields = append(m.Fields, Field{"Partnership contact", contact})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.contact", nil), contact})
 	}
 	m.Buttons = k.Buttons(ctx, c, viewer)
 	return m
@@ -181,14 +180,14 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
 	switch e.Kind {
 	case conversation.EventAccessRefused:
-		return line + " to " + k.People.Name(ctx, e.Actor) + " (not part of the case)"
+		return line + k.Say("event.refused", messages.Args{"person": k.People.Name(ctx, e.Actor)})
 	case conversation.EventExported:
-		return line + " as " + e.Fields["format"] + " by " + k.People.Name(ctx, e.Actor)
+		return line + k.Say("event.exported", messages.Args{"format": e.Fields["format"], "person": k.People.Name(ctx, e.Actor)})
 	case conversation.EventViewed:
-		return line + " by " + k.People.Name(ctx, e.Actor)
+		return line + k.Say("event.by", messages.Args{"person": k.People.Name(ctx, e.Actor)})
 	}
 	if e.Actor != "" {
-		line += " by " + k.People.Name(ctx, e.Actor)
+		line += k.Say("event.by", messages.Args{"person": k.People.Name(ctx, e.Actor)})
 	}
 	switch e.Kind {
 	case conversation.EventMediationRequested:
@@ -196,25 +195,25 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventDeepDiveDecided:
 		line += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
-		line += " to " + k.Protocol.StageName(e.Fields["to"])
+		line += k.Say("event.escalated", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventReferralReturned:
-		line += " — back to " + k.Protocol.StageName(e.Fields["to"])
+		line += k.Say("event.returned", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventReassigned:
 		line += fmt.Sprintf(": %s → %s", k.People.Name(ctx, e.Fields["from"]), k.People.Name(ctx, e.Fields["to"]))
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
-			line += " to " + k.When(t)
+			line += k.Say("event.extended", messages.Args{"when": k.When(t)})
 		}
 	case conversation.EventActionDone:
-		line += ": action " + e.Fields[conversation.FieldAction]
+		line += k.Say("event.action", messages.Args{"number": e.Fields[conversation.FieldAction]})
 		if e.Fields["state"] == string(conversation.ActionDoneLate) {
-			line += ", after its due date"
+			line += k.Say("event.action_late", nil)
 		}
 	case conversation.EventLearning:
 		if e.Fields["kind"] == conversation.LearningPrevention {
-			line += " (what would have prevented it)"
+			line += k.Say("event.learning.prevention", nil)
 		} else {
-			line += " (what they learned)"
+			line += k.Say("event.learning.learned", nil)
 		}
 	default:
 		line += " (" + k.Protocol.StageName(e.Stage) + ")"
@@ -233,29 +232,29 @@ func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
 		}
 		items = append(items, line)
 	}
-	return Message{Kind: "timeline", CaseID: c.ID, Title: "Timeline of " + c.ID, List: items}
+	return Message{Kind: "timeline", CaseID: c.ID, Title: k.Say("timeline.title", messages.Args{"case": c.ID}), List: items}
 }
 
 // List returns a short list of cases for viewer, marking those waiting on them.
 func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string) Message {
-	m := Message{Kind: "list", Title: "Your cases"}
+	m := Message{Kind: "list", Title: k.Say("cases.title", nil)}
 	if len(cs) == 0 {
-		m.Text = "You have no cases yet. Type \"raise\" to raise a disagreement."
+		m.Text = k.Say("cases.empty", nil)
 		return m
 	}
 	for _, c := range cs {
 		cur := c.Current()
 		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), c.Status.Label(), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
-			v += " · waiting on you, due " + k.Deadline(cur.Deadline)
+			v += k.Say("cases.waiting", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		} else if c.Status.Active() {
-			v += " · due " + k.Deadline(cur.Deadline)
+			v += k.Say("cases.due", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		}
 		for _, n := range conversation.OpenActionsOf(c, viewer) {
 			a := c.Resolution.Actions[n-1]
-			v += fmt.Sprintf(" · your action %d: %s", n, strings.ToLower(k.actionState(a)))
+			v += k.Say("cases.action", messages.Args{"number": n, "state": strings.ToLower(k.actionState(a))})
 			if !a.Due.IsZero() && a.State(k.Calendar, k.Now()) == conversation.ActionOpen {
-				v += ", due " + k.Day(a.Due)
+				v += k.Say("cases.action_due", messages.Args{"day": k.Day(a.Due)})
 			}
 		}
 		m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
@@ -270,65 +269,70 @@ func (k *Cards) Route(r conversation.RouteKind) Message {
 	m := Message{Kind: "route", Tone: ToneDanger}
 	switch r {
 	case conversation.RouteImmediateRisk:
-		m.Title = "Please act now — this is not the route for an emergency"
-		frontDoor := "your local children's services front door"
+		m.Title = k.Say("route.emergency.title", nil)
+		frontDoor := k.Say("route.emergency.front_door", nil)
 		if rt.FrontDoor != "" {
 			frontDoor = rt.FrontDoor
 			if strings.ContainsAny(rt.FrontDoor, "0123456789") {
-				frontDoor = "the children's services front door on " + rt.FrontDoor
+				frontDoor = k.Say("route.emergency.front_door_number", messages.Args{"number": rt.FrontDoor})
 			}
 		}
-		police := "the police"
+		police := k.Say("route.emergency.police", nil)
 		if rt.Police != "" {
-			police += " on " + rt.Police
+			police = k.Say("route.emergency.police_number", messages.Args{"number": rt.Police})
 		}
 		emergency := rt.Emergency
 		if emergency == "" {
 			emergency = "999"
 		}
-		m.Text = fmt.Sprintf("If a child is at immediate risk of significant harm, contact %s or %s now. In an emergency call %s. If you are not sure, contact them now all the same: they will help you judge the risk.",
-			frontDoor, police, emergency)
+		m.Text = k.Say("route.emergency.text", messages.Args{"front_door": frontDoor, "police": police, "emergency": emergency})
 		if support := strings.TrimSpace(rt.RequestForSupport); support != "" {
-			m.Text += "\n\nIf you are worried about a child's safety or wellbeing but they are not at immediate risk, use " + support + "."
+			m.Text += "\n\n" + k.Say("route.emergency.support", messages.Args{"support": support})
 		}
-		m.Text += "\n\nNo case has been opened. When the child is safe, you can raise the disagreement here."
+		m.Text += "\n\n" + k.Say("route.emergency.no_case", nil)
 	case conversation.RouteDissent:
 		m.Tone = ToneInfo
-		m.Title = "Child protection conference decisions have their own route"
-		m.Text = "Disagreements with a decision made at a child protection conference go through the dissent procedure"
+		m.Title = k.Say("route.dissent.title", nil)
+		m.Text = k.Say("route.dissent.text", nil)
 		if rt.DissentProcedure != "" {
-			m.Text += ": " + rt.DissentProcedure
+			m.Text = k.Say("route.dissent.text_with", messages.Args{"procedure": rt.DissentProcedure})
 		}
-		m.Text += ". No case has been opened here."
+		m.Text += " " + k.Say("route.no_case", nil)
 	case conversation.RouteWhistleblowing:
 		m.Tone = ToneInfo
-		m.Title = "Concerns about your own organisation"
-		m.Text = "This process is for disagreements between agencies. For a concern about your own organisation, talk to your manager or safeguarding lead, or use the whistleblowing policy"
+		m.Title = k.Say("route.whistleblowing.title", nil)
+		m.Text = k.Say("route.whistleblowing.text", nil)
 		if rt.Whistleblowing != "" {
-			m.Text += ": " + rt.Whistleblowing
+			m.Text = k.Say("route.whistleblowing.text_with", messages.Args{"procedure": rt.Whistleblowing})
 		}
-		m.Text += ". No case has been opened here."
+		m.Text += " " + k.Say("route.no_case", nil)
 	}
 	return m
 }
 
-// Help lists what a person can type.
+// Help lists what a person can type, in the catalogue's English wording
+// (without a partnership's overrides; Cards.Help has them).
 func Help(command string) Message {
+	return (*Cards)(nil).Help(command)
+}
+
+// Help lists what a person can type, as the partnership words it; command
+// is the slash command people type before a word ("" where they type the
+// word alone). k may be nil: the catalogue's English wording is used.
+func (k *Cards) Help(command string) Message {
 	if command != "" {
 		command += " "
 	}
-	return Message{Kind: "help", Title: "What I can do",
-		Text: "I help you raise and resolve a professional disagreement about a child, stage by stage, and keep the record. " +
-			"This is not for emergencies: if a child is at immediate risk, call 999.\n\n" +
-			"The buttons on each case card take the next step. You can also type:",
+	return Message{Kind: "help", Title: k.Say("help.title", nil),
+		Text: k.Say("help.text", nil),
 		List: []string{
-			command + "raise — raise a disagreement",
-			command + "list — your cases, and which are waiting on you",
-			command + "status CR-2026-0001 — a case and its timeline",
-			command + "done CR-2026-0001 1 — mark agreed action 1 on a case done (only its owner can)",
-			command + "profile — your agency and line manager",
-			command + "export CR-2026-0001 — the case record for the child's file (pdf, md or json)",
-			command + "report — last month's partnership report; add 2026-10 for a month, or 2026 for the annual report (partnership team only)",
-			command + "audit CR-2026-0001 — who has viewed or exported a case (partnership team only)",
+			k.Say("help.raise", messages.Args{"command": command + "raise"}),
+			k.Say("help.list", messages.Args{"command": command + "list"}),
+			k.Say("help.status", messages.Args{"command": command + "status CR-2026-0001"}),
+			k.Say("help.done", messages.Args{"command": command + "done CR-2026-0001 1"}),
+			k.Say("help.profile", messages.Args{"command": command + "profile"}),
+			k.Say("help.export", messages.Args{"command": command + "export CR-2026-0001"}),
+			k.Say("help.report", messages.Args{"command": command + "report"}),
+			k.Say("help.audit", messages.Args{"command": command + "audit CR-2026-0001"}),
 		}}
 }

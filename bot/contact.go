@@ -22,7 +22,7 @@ func PartnershipContact(p *conversation.Protocol) string {
 // help is the help message with the partnership's contact, where the
 // protocol gives one.
 func (r *Router) help() Message {
-	m := Help(r.Command)
+	m := r.Cards.Help(r.Command)
 	if od := r.Cards.Protocol.Observations; od != nil {
 		prefix := r.Command
 		if prefix != "" {
