@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -45,8 +45,7 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 	top := idx == len(proto.Stages)-1
 	raising := cur.Raiser
 	var out []Outbound
-	tell := func(ids []string, format string, args ...any) {
-		text := fmt.Sprintf(format, args...)
+	tell := func(ids []string, text string) {
 		for _, id := range ids {
 			if slices.ContainsFunc(out, func(o Outbound) bool { return o.To == id }) {
 				continue
@@ -59,33 +58,33 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 	}
 	switch kind {
 	case conversation.NudgeAckReminder:
-		tell(k.People.Owing(ctx, c), "A reminder: %s is waiting for your acknowledgement, which was due %s. A quick acknowledgement lets the other side know it is in hand.", c.ID, k.When(cur.AckDeadline))
+		tell(k.People.Owing(ctx, c), k.Say("nudge.ack_reminder", messages.Args{"case": c.ID, "when": k.When(cur.AckDeadline)}))
 	case conversation.NudgeAckUnanswered:
-		tell(raising, "%s has still not been acknowledged by %s. You may want to contact them directly, extend the deadline with a reason, or escalate.", c.ID, k.People.Names(ctx, k.People.Owing(ctx, c)))
+		tell(raising, k.Say("nudge.ack_unanswered", messages.Args{"case": c.ID, "people": k.People.Names(ctx, k.People.Owing(ctx, c))}))
 	case conversation.NudgeBeforeDeadline:
 		ids := append(slices.Clone(cur.Raiser), cur.Respondent...)
 		if cur.Key == conversation.ReferralStageKey {
 			ids = k.People.Owing(ctx, c)
 		}
-		tell(ids, "%s reaches its deadline for %s on %s. If you can agree a way forward, propose it here.", c.ID, stage, k.Deadline(cur.Deadline))
+		tell(ids, k.Say("nudge.before_deadline", messages.Args{"case": c.ID, "stage": stage, "deadline": k.Deadline(cur.Deadline)}))
 	case conversation.NudgeOverdue:
-		tell(k.People.Owing(ctx, c), "The deadline for %s passed at %s. Please respond or agree a way forward as soon as you can.", c.ID, deadline)
+		tell(k.People.Owing(ctx, c), k.Say("nudge.overdue", messages.Args{"case": c.ID, "when": deadline}))
 		switch {
 		case cur.Key == conversation.ReferralStageKey:
 		case top:
-			tell(raising, "The deadline for %s passed at %s without a resolution. This is the last stage: you can refer the case to the %s, ask for mediation, propose a resolution, or extend with a reason.", c.ID, deadline, proto.Referral.Body)
+			tell(raising, k.Say("nudge.overdue.last_stage", messages.Args{"case": c.ID, "when": deadline, "body": proto.Referral.Body}))
 		default:
-			tell(raising, "The deadline for %s passed at %s without a resolution. You can escalate to %s, propose a resolution, or extend the deadline with a reason.", c.ID, deadline, proto.Stages[idx+1].Name)
+			tell(raising, k.Say("nudge.overdue.escalate", messages.Args{"case": c.ID, "when": deadline, "stage": proto.Stages[idx+1].Name}))
 		}
 	case conversation.NudgeOverdueReminder:
 		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
-		tell(k.People.Owing(ctx, c), "%s is %d working day%s past its deadline for %s. Please pick it up today.", c.ID, days, plural(days), stage)
+		tell(k.People.Owing(ctx, c), k.Say("nudge.overdue_reminder", messages.Args{"case": c.ID, "count": days, "stage": stage}))
 	case conversation.NudgeStuck:
 		partnership, _ := k.People.PartnershipPeople(ctx)
 		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
-		tell(partnership, "%s looks stuck: it has been %d working day%s past its deadline at %s (%s, %s and %s). You may want to offer mediation.",
-			c.ID, days, plural(days), stage, proto.CategoryName(c.Category), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
-		tell(raising, "%s is still overdue, so we have let the partnership know. They may offer mediation.", c.ID)
+		tell(partnership, k.Say("nudge.stuck", messages.Args{"case": c.ID, "count": days, "stage": stage, "category": proto.CategoryName(c.Category),
+			"raising": k.People.AgencyName(c.Raiser.Agency), "answering": k.People.AgencyName(c.Respondent.Agency)}))
+		tell(raising, k.Say("nudge.stuck.raiser", messages.Args{"case": c.ID}))
 	}
 	return out
 }
