@@ -510,7 +510,7 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 	w.WriteHeader(http.StatusOK)
 	if botAdded && personal(act) && len(people) > 0 {
 		a.background(r, func(ctx context.Context) {
-			a.sendMessages(ctx, act.ServiceURL, act.Conversation.ID, "", []bot.Message{bot.Help("")})
+			a.sendMessages(ctx, act.ServiceURL, act.Conversation.ID, "", []bot.Message{a.router.Cards.Help("")})
 		})
 	}
 }
