@@ -139,7 +139,7 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 		f.Fields = []conversation.Field{textField("reason", k.Say("form.refer.reason", nil), "", true)}
 	case conversation.VerbMediation:
 		f.Intro = mediationIntro(p)
-		f.Fields = []conversation.Field{textField("reason", k.Say("form.mediation.reason", nil), "", true), supervisionField}
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.mediation.reason", nil), "", true), supervisionField(k)}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
 			{Key: "days", Label: k.Say("form.extend.days", nil), Type: conversation.FieldText, Required: true, MaxLen: 30,
