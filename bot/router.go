@@ -218,16 +218,16 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
 		if _, err := r.Draft(ctx, in.Actor); err == nil {
-			return Reply{Messages: []Message{DraftKept(r.DraftTTL)}}, nil
+			return Reply{Messages: []Message{r.Cards.DraftKept(r.DraftTTL)}}, nil
 		}
-		return Reply{Messages: []Message{FormClosed()}}, nil
+		return Reply{Messages: []Message{r.Cards.FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
 		text := f.Intro
 		if d, err := r.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
 			// An unfinished intake carries on with every answer in place.
 			f = r.intakeWithAnswers(ctx, in.Actor, d.Values)
-			text = strings.TrimSpace(DraftResumed + "\n\n" + text)
+			text = strings.TrimSpace(r.Cards.DraftResumed() + "\n\n" + text)
 		}
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: text, Form: f}}}, nil
 	case "profile":
@@ -364,7 +364,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error) {
 	values := maps(in.Values)
 	f := r.IntakeForm(ctx, in.Actor)
-	fe := commandAnswers(f, values)
+	fe := commandAnswers(r.Cards, f, values)
 	for k := range fe {
 		delete(values, k) // a command is not an answer, even in the draft
 	}
@@ -455,8 +455,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
-	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
-	if ce := commandAnswers(ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
+	fe := missingAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values)
+	if ce := commandAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
 		// A command typed as an answer is never stored as one.
 		for k, msg := range ce {
 			fe[k] = msg
