@@ -41,7 +41,7 @@ func (k *Cards) DraftResumed() string { return k.Say("draft.resumed", nil) }
 // its Cancel (or check your answers closed) while its answers are kept as
 // the person's draft for ttl.
 func (k *Cards) DraftKept(ttl time.Duration) Message {
-	return Message{Kind: "notice", Title: k.Say("form.closed.title", nil), Text: k.Say("draft.kept", messages.Args{"age": draftAge(ttl)})}
+	return Message{Kind: "notice", Title: k.Say("form.closed.title", nil), Text: k.Say("draft.kept", messages.Args{"age": k.draftAge(ttl)})}
 }
 
 // caseIDAlone matches a case id and nothing else.
