@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -46,6 +47,13 @@ type People struct {
 	now         func() time.Time
 	mu          sync.Mutex // serialises find-or-create of people
 	names       names
+	wording     *Cards // the protocol's wording, set by NewRouter; nil for plain English
+}
+
+// Say returns the text of key with args, in the wording of the protocol
+// of the Router the directory serves (English before there is one).
+func (p *People) Say(key string, args messages.Args) string {
+	return p.wording.Say(key, args)
 }
 
 var (
@@ -509,7 +517,7 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 	if err != nil {
 		return nil, conversation.Internal("load person", err)
 	}
-	reach, rerr := parseReach(per, pr.Reach)
+	reach, rerr := p.parseReach(per, pr.Reach)
 	for k, msg := range conversation.ErrorFields(rerr) {
 		fe.Add(k, msg)
 	}

@@ -80,9 +80,11 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 	if now == nil {
 		now = time.Now
 	}
+	cards := &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now}
+	people.wording = cards
 	return &Router{
 		Engine: e, People: people, Store: e.Store, Log: log, DraftTTL: draftTTL,
-		Cards: &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now},
+		Cards: cards,
 	}
 }
 
@@ -106,7 +108,7 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 		f.Field("name").Default = per.Name
 		f.Field("agency").Default = per.Agency
 		f.Field("manager").Default = per.ManagerID
-		if rf := r.People.reachField(per); rf != nil {
+		if rf := r.People.reachField(r.Cards, per); rf != nil {
 			f.Fields = append(f.Fields, *rf)
 		}
 	}
@@ -346,7 +348,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 			text = r.Cards.Say("profile.saved.with_manager", messages.Args{"name": per.Name, "agency": r.People.AgencyName(per.Agency), "manager": r.People.Name(ctx, per.ManagerID)})
 		}
 		if in.Values[FieldReach] != "" {
-			text += r.Cards.Say("profile.saved.reach", messages.Args{"reach": ReachLabel(r.People.Reach(per))})
+			text += r.Cards.Say("profile.saved.reach", messages.Args{"reach": r.Cards.ReachLabel(r.People.Reach(per))})
 		}
 		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: r.Cards.Say("profile.saved.title", nil), Text: text + r.Cards.Say("profile.saved.next", nil)}}}, nil
 	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
