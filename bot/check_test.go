@@ -172,7 +172,7 @@ func TestChoose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, problem := bot.Choose(tt.field, tt.typed)
+			got, problem := (&bot.Cards{}).Choose(tt.field, tt.typed)
 			if got != tt.want {
 				t.Errorf("Choose(%q) = %q (%s), want %q", tt.typed, got, problem, tt.want)
 			}

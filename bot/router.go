@@ -335,7 +335,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		return r.observe(ctx, in)
 	case in.FormKey == FormProfile:
 		values := maps(in.Values)
-		if err := chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
+		if err := r.Cards.chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
 			return Reply{}, err
 		}
 		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: values["name"], Agency: values["agency"],
@@ -370,7 +370,7 @@ func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error
 	for k := range fe {
 		delete(values, k) // a command is not an answer, even in the draft
 	}
-	for k, msg := range chooseAnswers(f, values) {
+	for k, msg := range r.Cards.chooseAnswers(f, values) {
 		fe.Add(k, msg)
 	}
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
