@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	stdmaps "maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -60,12 +60,6 @@ type Check struct {
 	Digest string
 }
 
-// CheckTitle is the title of a check-your-answers message.
-const CheckTitle = "Check your answers"
-
-// notAnswered is shown for an optional question left blank.
-const notAnswered = "Not answered"
-
 // SubmitLabel is the label of a form's submit button: "Continue" on the
 // intake, whose answers are checked before anything is sent, "Send" on
 // every other form.
@@ -96,29 +90,29 @@ func (r *Router) checkMessage(ctx context.Context, f *conversation.Form, values 
 		fd := &f.Fields[i]
 		c.Answers = append(c.Answers, Answer{Key: fd.Key, Question: fd.Label, Answer: r.answerWords(ctx, fd, values[fd.Key])})
 	}
-	text := "Check your answers before you send them. Nothing is sent until you do, and your answers are kept as a draft until then."
+	text := r.Cards.Say("check.intro", nil)
 	if note != "" {
 		text = note + "\n\n" + text
 	}
-	return Message{Kind: "check", Title: CheckTitle, Text: text, Check: c}
+	return Message{Kind: "check", Title: r.Cards.Say("check.title", nil), Text: text, Check: c}
 }
 
 // answerWords says an answer in the words the person chose it by.
 func (r *Router) answerWords(ctx context.Context, fd *conversation.Field, v string) string {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return notAnswered
+		return r.Cards.Say("check.not_answered", nil)
 	}
 	switch fd.Type {
 	case conversation.FieldYesNo:
 		if fd.Unsure && conversation.ParseNotSure(v) {
-			return "Not sure"
+			return r.Cards.Say("check.not_sure", nil)
 		}
 		if yes, ok := conversation.ParseYesNo(v); ok {
 			if yes {
-				return "Yes"
+				return r.Cards.Say("check.yes", nil)
 			}
-			return "No"
+			return r.Cards.Say("check.no", nil)
 		}
 	case conversation.FieldCheckboxes:
 		var labels []string
@@ -130,7 +124,7 @@ func (r *Router) answerWords(ctx context.Context, fd *conversation.Field, v stri
 		return strings.Join(labels, "\n")
 	case conversation.FieldPerson:
 		if name := r.People.Name(ctx, v); name != "" && name != v {
-			return name + " (" + v + ")"
+			return r.Cards.Say("check.person", messages.Args{"name": name, "id": v})
 		}
 	}
 	return OptionLabel(fd, v)
@@ -171,22 +165,19 @@ func (r *Router) intakeAgain(ctx context.Context, actor string, values map[strin
 
 // noDraft is the refusal when answers to check or send are no longer kept.
 func (r *Router) noDraft() error {
-	return conversation.Errorf(conversation.EINVALID,
-		"Your answers are no longer saved (a draft is kept for %s). Type \"raise\" to start again.", draftAge(r.DraftTTL))
+	return conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("check.no_draft", messages.Args{"age": r.Cards.draftAge(r.DraftTTL)}))
 }
 
 // draftAge says how long a draft is kept, in days or hours.
-func draftAge(d time.Duration) string {
+func (k *Cards) draftAge(d time.Duration) string {
 	h := int(d.Hours())
 	switch {
-	case h >= 48 && h%24 == 0:
-		return strconv.Itoa(h/24) + " days"
-	case h == 24:
-		return "a day"
+	case h >= 24 && h%24 == 0:
+		return k.Say("draft.age.days", messages.Args{"count": h / 24})
 	case h <= 1:
-		return "an hour"
+		return k.Say("draft.age.hours", messages.Args{"count": 1})
 	}
-	return strconv.Itoa(h) + " hours"
+	return k.Say("draft.age.hours", messages.Args{"count": h})
 }
 
 // changeAnswer shows the intake form again, every answer from the draft in
@@ -201,9 +192,9 @@ func (r *Router) changeAnswer(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	key := in.Values[ChangeField]
 	f := r.IntakeForm(ctx, in.Actor)
-	text := "Change what you need to, then choose Continue to check your answers again."
+	text := r.Cards.Say("check.change", nil)
 	if fd := f.Field(key); fd != nil {
-		text = "Change your answer to \"" + fd.Label + "\", then choose Continue to check your answers again."
+		text = r.Cards.Say("check.change_question", messages.Args{"question": fd.Label})
 	} else {
 		key = ""
 	}
@@ -225,7 +216,7 @@ func (r *Router) sendChecked(ctx context.Context, in Inbound) (Reply, error) {
 	f := r.IntakeForm(ctx, in.Actor)
 	if digest(d.Values) != strings.TrimSpace(in.Values[CheckDigest]) {
 		return Reply{Messages: []Message{r.checkMessage(ctx, f, d.Values,
-			"Your answers changed after they were shown to you (perhaps in another window), so nothing has been sent yet. Here they are as they stand.")}}, nil
+			r.Cards.Say("check.changed_elsewhere", nil))}}, nil
 	}
 	reply, err := r.raise(ctx, Inbound{Actor: in.Actor, FormKey: FormIntake, Values: d.Values}, true)
 	if fe := conversation.ErrorFields(err); len(fe) > 0 {

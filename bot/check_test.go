@@ -133,7 +133,7 @@ func TestRaiseCarriesOnTheDraft(t *testing.T) {
 		t.Fatalf("raise gave %+v", r.Messages)
 	}
 	m := r.Messages[0]
-	if !strings.HasPrefix(m.Text, bot.DraftResumed) || m.Form.Field(conversation.FieldOutcomeSought).Default != values[conversation.FieldOutcomeSought] {
+	if !strings.HasPrefix(m.Text, f.Router.Cards.DraftResumed()) || m.Form.Field(conversation.FieldOutcomeSought).Default != values[conversation.FieldOutcomeSought] {
 		t.Errorf("raise did not carry on the draft: %q %+v", m.Text, m.Form.Fields)
 	}
 }
@@ -172,7 +172,7 @@ func TestChoose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, problem := bot.Choose(tt.field, tt.typed)
+			got, problem := (&bot.Cards{}).Choose(tt.field, tt.typed)
 			if got != tt.want {
 				t.Errorf("Choose(%q) = %q (%s), want %q", tt.typed, got, problem, tt.want)
 			}

@@ -1,13 +1,14 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
 	edlib "github.com/hbollon/go-edlib"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -44,7 +45,7 @@ func wordMatch(typed, label string) int {
 // with typing slips forgiven. It returns the option's value, or "" and a
 // message for the person: "Did you mean A or B?" when the words fit
 // several options equally, the options to choose from when they fit none.
-func Choose(fd *conversation.Field, text string) (value, problem string) {
+func (k *Cards) Choose(fd *conversation.Field, text string) (value, problem string) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return "", ""
@@ -56,7 +57,7 @@ func Choose(fd *conversation.Field, text string) (value, problem string) {
 	}
 	typed := slices.DeleteFunc(choiceWords(text), func(w string) bool { return slices.Contains(fillerWords, w) })
 	if len(typed) == 0 {
-		return "", noChoice(fd, text)
+		return "", k.noChoice(fd, text)
 	}
 	best, bestScore := []conversation.Option(nil), 0
 	for _, o := range fd.Options {
@@ -83,7 +84,7 @@ func Choose(fd *conversation.Field, text string) (value, problem string) {
 	}
 	switch len(best) {
 	case 0:
-		return "", noChoice(fd, text)
+		return "", k.noChoice(fd, text)
 	case 1:
 		return best[0].Value, ""
 	}
@@ -91,20 +92,20 @@ func Choose(fd *conversation.Field, text string) (value, problem string) {
 	for _, o := range best {
 		labels = append(labels, o.Label)
 	}
-	return "", fmt.Sprintf("Did you mean %s? Please choose one.", joinOr(labels))
+	return "", k.Say("choose.did_you_mean", messages.Args{"options": k.orList(labels)})
 }
 
 // noChoice is the message for an answer that fits none of the options.
-func noChoice(fd *conversation.Field, text string) string {
+func (k *Cards) noChoice(fd *conversation.Field, text string) string {
 	labels := make([]string, 0, len(fd.Options))
 	for _, o := range fd.Options {
 		labels = append(labels, o.Label)
 	}
-	what := "the options"
+	what := k.Say("choose.no_match.options", nil)
 	if fd.Type == conversation.FieldAgency {
-		what = "an agency"
+		what = k.Say("choose.no_match.agency", nil)
 	}
-	return fmt.Sprintf("%q doesn't match %s I know. Please choose one of: %s.", short(text, 60), what, strings.Join(labels, "; "))
+	return k.Say("choose.no_match", messages.Args{"typed": strconv.Quote(short(text, 60)), "what": what, "options": strings.Join(labels, "; ")})
 }
 
 // joinOr joins names as "A", "A or B", "A, B or C".
@@ -118,7 +119,7 @@ func joinOr(s []string) string {
 // chooseAnswers reads the typed answers to the choice questions of f
 // (selects and agencies) in values as their options' values, in place,
 // and returns a message for each that fits no option or several.
-func chooseAnswers(f *conversation.Form, values map[string]string) conversation.FieldErrors {
+func (k *Cards) chooseAnswers(f *conversation.Form, values map[string]string) conversation.FieldErrors {
 	fe := conversation.FieldErrors{}
 	for _, fd := range f.Fields {
 		if fd.Type != conversation.FieldSelect && fd.Type != conversation.FieldAgency {
@@ -128,7 +129,7 @@ func chooseAnswers(f *conversation.Form, values map[string]string) conversation.
 		if v == "" || slices.ContainsFunc(fd.Options, func(o conversation.Option) bool { return o.Value == v }) {
 			continue
 		}
-		value, problem := Choose(&fd, v)
+		value, problem := k.Choose(&fd, v)
 		if problem != "" {
 			fe.Add(fd.Key, problem)
 			continue

@@ -1,26 +1,27 @@
 package bot
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // missingAnswers returns "Please answer this question." for each required
 // question of f left blank (nothing for a nil form), as a FieldErrors that
 // other problems can be added to.
-func missingAnswers(f *conversation.Form, values map[string]string) conversation.FieldErrors {
+func missingAnswers(k *Cards, f *conversation.Form, values map[string]string) conversation.FieldErrors {
 	fe := conversation.FieldErrors{}
 	if f == nil {
 		return fe
 	}
 	for _, fd := range f.Fields {
 		if fd.Required && strings.TrimSpace(values[fd.Key]) == "" {
-			fe.Add(fd.Key, "Please answer this question.")
+			fe.Add(fd.Key, k.Say("form.answer_needed", nil))
 		}
 	}
 	return fe
@@ -28,21 +29,19 @@ func missingAnswers(f *conversation.Form, values map[string]string) conversation
 
 // FormClosed is the message that takes the place of a form closed with its
 // Cancel button: nothing from it was sent.
-func FormClosed() Message {
-	return Message{Kind: "notice", Title: "Form closed",
-		Text: "Nothing from that form was sent. Type \"raise\" when you want to raise a disagreement, or \"help\" for what else I can do."}
+func (k *Cards) FormClosed() Message {
+	return Message{Kind: "notice", Title: k.Say("form.closed.title", nil), Text: k.Say("form.closed", nil)}
 }
 
 // DraftResumed opens an intake form filled in from the person's unfinished
 // draft.
-const DraftResumed = "You have an unfinished draft: your answers so far are filled in."
+func (k *Cards) DraftResumed() string { return k.Say("draft.resumed", nil) }
 
 // DraftKept is the message that takes the place of an intake closed with
 // its Cancel (or check your answers closed) while its answers are kept as
 // the person's draft for ttl.
-func DraftKept(ttl time.Duration) Message {
-	return Message{Kind: "notice", Title: "Form closed",
-		Text: "Nothing has been sent. Your answers are kept as a draft for " + draftAge(ttl) + ": type \"raise\" to carry on where you left off."}
+func (k *Cards) DraftKept(ttl time.Duration) Message {
+	return Message{Kind: "notice", Title: k.Say("form.closed.title", nil), Text: k.Say("draft.kept", messages.Args{"age": k.draftAge(ttl)})}
 }
 
 // caseIDAlone matches a case id and nothing else.
@@ -78,7 +77,7 @@ func MidFormCommand(line string) string {
 // commandAnswers returns a message for each typed answer of f (text,
 // person) that is a command rather than an answer ("cancel", "status
 // CR-2026-0001"), so it is never stored as one.
-func commandAnswers(f *conversation.Form, values map[string]string) conversation.FieldErrors {
+func commandAnswers(k *Cards, f *conversation.Form, values map[string]string) conversation.FieldErrors {
 	fe := conversation.FieldErrors{}
 	if f == nil {
 		return fe
@@ -90,11 +89,11 @@ func commandAnswers(f *conversation.Form, values map[string]string) conversation
 		v := strings.TrimSpace(values[fd.Key])
 		switch MidFormCommand(v) {
 		case "cancel":
-			fe.Add(fd.Key, fmt.Sprintf("%q reads as a way to stop, not an answer. To stop, use the form's Cancel; nothing is sent until you send it.", short(v, 40)))
+			fe.Add(fd.Key, k.Say("form.reads_as_cancel", messages.Args{"answer": strconv.Quote(short(v, 40))}))
 		case "help":
-			fe.Add(fd.Key, "This reads as asking for help, not an answer. The words under each question say what it needs.")
+			fe.Add(fd.Key, k.Say("form.reads_as_help", nil))
 		case "command":
-			fe.Add(fd.Key, fmt.Sprintf("%q reads as a command, not an answer. Cancel this form first, then type it.", short(v, 40)))
+			fe.Add(fd.Key, k.Say("form.reads_as_command", messages.Args{"answer": strconv.Quote(short(v, 40))}))
 		}
 	}
 	return fe

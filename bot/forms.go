@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -104,60 +104,61 @@ func textField(key, label, help string, required bool) conversation.Field {
 
 // ActionForm returns the form a verb needs, or nil for verbs that need no words.
 func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.Form {
+	k := &Cards{Protocol: p} // the protocol's own wording, with its overrides
 	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: VerbTitle(v)}
 	switch v {
 	case conversation.VerbAcknowledge, conversation.VerbConfirm:
 		return nil
 	case conversation.VerbRespond:
-		f.Intro = "Share your view calmly and with your reasons. It helps to say what you understood the concern to be."
-		f.Fields = []conversation.Field{textField("text", "Your response", "", true)}
+		f.Intro = k.Say("form.respond.intro", nil)
+		f.Fields = []conversation.Field{textField("text", k.Say("form.respond.text", nil), "", true)}
 	case conversation.VerbNote:
-		f.Fields = []conversation.Field{textField("text", "Note for the record", "Everyone on the case can read it.", true)}
+		f.Fields = []conversation.Field{textField("text", k.Say("form.note.text", nil), k.Say("form.note.text.help", nil), true)}
 	case conversation.VerbEscalate:
-		f.Intro = "The case will move to the next stage and the people there will be asked to take it up."
+		f.Intro = k.Say("form.escalate.intro", nil)
 		f.Fields = []conversation.Field{
-			textField("reason", "Why hasn't this stage resolved it?", "", true),
-			{Key: "raiser_side", Label: "Manager on your side (if the bot doesn't know them)", Type: conversation.FieldPerson,
-				MaxLen: conversation.MaxShortText, Help: "Name or work email. Leave blank to use who the bot already knows."},
-			{Key: "respondent_side", Label: "Manager on their side (if the bot doesn't know them)", Type: conversation.FieldPerson,
-				MaxLen: conversation.MaxShortText, Help: "Name or work email. Leave blank to use who the bot already knows."},
+			textField("reason", k.Say("form.escalate.reason", nil), "", true),
+			{Key: "raiser_side", Label: k.Say("form.escalate.raiser_side", nil), Type: conversation.FieldPerson,
+				MaxLen: conversation.MaxShortText, Help: k.Say("form.escalate.manager.help", nil)},
+			{Key: "respondent_side", Label: k.Say("form.escalate.respondent_side", nil), Type: conversation.FieldPerson,
+				MaxLen: conversation.MaxShortText, Help: k.Say("form.escalate.manager.help", nil)},
 		}
 	case conversation.VerbPropose:
-		f.Intro = "The other side will be asked to confirm or dispute it."
+		f.Intro = k.Say("form.propose.intro", nil)
 		f.Fields = []conversation.Field{
-			textField("way_forward", "Agreed way forward", "", true),
-			{Key: "actions", Label: "Actions", Type: conversation.FieldTextarea, MaxLen: conversation.MaxLongText,
-				Help: "One per line, or separated by ;, as: what | who (name or work email) | by when (a date such as 4 Dec, or working days such as 10). Owners are reminded before it is due."},
+			textField("way_forward", k.Say("form.propose.way_forward", nil), "", true),
+			{Key: "actions", Label: k.Say("form.propose.actions", nil), Type: conversation.FieldTextarea, MaxLen: conversation.MaxLongText,
+				Help: k.Say("form.propose.actions.help", nil)},
 		}
 	case conversation.VerbDispute:
-		f.Fields = []conversation.Field{textField("reason", "What does the proposal leave unresolved?", "", true)}
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.dispute.reason", nil), "", true)}
 	case conversation.VerbWithdraw:
-		f.Fields = []conversation.Field{textField("reason", "Why are you withdrawing it?", "", true)}
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.withdraw.reason", nil), "", true)}
 	case conversation.VerbRefer:
-		f.Intro = fmt.Sprintf("The %s will check which stages have been followed before taking it further.", partnershipRole(p))
-		f.Fields = []conversation.Field{textField("reason", "Why does this need the partnership?", "", true)}
+		f.Intro = k.Say("form.refer.intro", messages.Args{"role": partnershipRole(k)})
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.refer.reason", nil), "", true)}
 	case conversation.VerbMediation:
 		f.Intro = mediationIntro(p)
-		f.Fields = []conversation.Field{textField("reason", "What should mediation help with?", "", true), supervisionField}
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.mediation.reason", nil), "", true), supervisionField(k)}
 	case conversation.VerbExtend:
 		f.Fields = []conversation.Field{
-			{Key: "days", Label: "New deadline, or extra working days", Type: conversation.FieldText, Required: true, MaxLen: 30,
-				Help: "A date such as 4 Dec, 2026-12-04 or next friday, or a number of working days such as 3."},
-			textField("reason", "Reason for the extension", "", true),
+			{Key: "days", Label: k.Say("form.extend.days", nil), Type: conversation.FieldText, Required: true, MaxLen: 30,
+				Help: k.Say("form.extend.days.help", nil)},
+			textField("reason", k.Say("form.extend.reason", nil), "", true),
 		}
 	case conversation.VerbReassign:
 		f.Fields = []conversation.Field{
-			{Key: "from", Label: "Whose place is being handed over", Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
-				Help: "Leave blank for your own."},
-			{Key: "to", Label: "Who takes it on", Type: conversation.FieldPerson, Required: true, MaxLen: conversation.MaxShortText},
-			textField("reason", "Reason", "", true),
+			{Key: "from", Label: k.Say("form.reassign.from", nil), Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
+				Help: k.Say("form.reassign.from.help", nil)},
+			{Key: "to", Label: k.Say("form.reassign.to", nil), Type: conversation.FieldPerson, Required: true, MaxLen: conversation.MaxShortText},
+			textField("reason", k.Say("form.reassign.reason", nil), "", true),
 		}
 	case conversation.VerbAcceptReferral:
 		f.Intro = strings.TrimSpace(p.Referral.AcceptGuidance)
 		if f.Intro == "" {
-			f.Intro = fmt.Sprintf("The case will go to the next meeting of the %s. The agencies remain the decision-makers.", p.Referral.Body)
+			f.Intro = k.Say("form.accept_referral.intro", messages.Args{"body": p.Referral.Body})
 		}
-		f.Fields = []conversation.Field{textField("text", "Note", "", false)}
+		f.Fields = []conversation.Field{textField("text", k.Say("form.accept_referral.text", nil), "", false)}
 	case conversation.VerbReturnReferral:
 		f.Intro = strings.TrimSpace(p.Referral.ReturnGuidance)
 		opts := make([]conversation.Option, 0, len(p.Stages))
@@ -165,36 +166,36 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 			opts = append(opts, conversation.Option{Value: s.Key, Label: s.Name})
 		}
 		f.Fields = []conversation.Field{
-			{Key: "stage", Label: "Stage still to follow", Type: conversation.FieldSelect, Required: true, Options: opts},
-			textField("text", "Your advice", "", true),
+			{Key: "stage", Label: k.Say("form.return_referral.stage", nil), Type: conversation.FieldSelect, Required: true, Options: opts},
+			textField("text", k.Say("form.return_referral.text", nil), "", true),
 		}
 	case conversation.VerbOfferMediation:
 		if m := strings.TrimSpace(p.Routes.Mediation); m != "" {
-			f.Intro = "The protocol says who mediates: " + m + "."
+			f.Intro = k.Say("form.offer_mediation.intro", messages.Args{"mediator": m})
 		}
-		f.Fields = []conversation.Field{textField("text", "Who will mediate, and how to reach them", "", true)}
+		f.Fields = []conversation.Field{textField("text", k.Say("form.offer_mediation.text", nil), "", true)}
 	case conversation.VerbClose:
-		f.Fields = []conversation.Field{textField("reason", "Why is the case being closed?", "", true)}
+		f.Fields = []conversation.Field{textField("reason", k.Say("form.close.reason", nil), "", true)}
 	case conversation.VerbActionDone:
 		return nil // one press; which action, when the owner has several, is asked then (see actionDone)
 	case conversation.VerbLearning:
-		f.Intro = "Resolving a disagreement is a chance to learn. Answer either question, or both; the partnership sees the themes, never the case. Please leave out anything that identifies a child or family."
+		f.Intro = k.Say("form.learning.intro", nil)
 		f.Fields = []conversation.Field{
-			{Key: conversation.FieldLearned, Label: "What did you learn from this disagreement?", Type: conversation.FieldTextarea,
+			{Key: conversation.FieldLearned, Label: k.Say("form.learning.learned", nil), Type: conversation.FieldTextarea,
 				MaxLen: conversation.MaxShortText * 5},
-			{Key: conversation.FieldPrevention, Label: "What would have prevented it?", Type: conversation.FieldTextarea,
-				MaxLen: conversation.MaxShortText * 5, Help: "For example: an earlier joint meeting, or clearer thresholds."},
+			{Key: conversation.FieldPrevention, Label: k.Say("form.learning.prevention", nil), Type: conversation.FieldTextarea,
+				MaxLen: conversation.MaxShortText * 5, Help: k.Say("form.learning.prevention.help", nil)},
 		}
 	case conversation.VerbDeepDive:
-		f.Intro = deepDiveIntro(p)
+		f.Intro = deepDiveIntro(k)
 		f.Fields = []conversation.Field{
-			{Key: conversation.FieldDeepDive, Label: "Do the issues need a broader deep dive and investigation?", Type: conversation.FieldSelect, Required: true,
+			{Key: conversation.FieldDeepDive, Label: k.Say("form.deep_dive.decision", nil), Type: conversation.FieldSelect, Required: true,
 				Options: []conversation.Option{
-					{Value: conversation.DeepDiveNeeded, Label: "Yes, a broader deep dive is needed"},
-					{Value: conversation.DeepDiveNotNeeded, Label: "No, no broader deep dive is needed"},
+					{Value: conversation.DeepDiveNeeded, Label: k.Say("form.deep_dive.needed", nil)},
+					{Value: conversation.DeepDiveNotNeeded, Label: k.Say("form.deep_dive.not_needed", nil)},
 				}},
-			{Key: "reason", Label: "Short reason", Type: conversation.FieldTextarea, Required: true, MaxLen: conversation.MaxDeepDiveReason,
-				Help: "Everyone on the case can read it. Name no child: use the agency case reference."},
+			{Key: "reason", Label: k.Say("form.deep_dive.reason", nil), Type: conversation.FieldTextarea, Required: true, MaxLen: conversation.MaxDeepDiveReason,
+				Help: k.Say("form.deep_dive.reason.help", nil)},
 		}
 	default:
 		return nil
@@ -219,18 +220,18 @@ func ProfileForm(agencies []conversation.Option) *conversation.Form {
 
 // deepDiveIntro says what the serious-concern role decides, in the
 // protocol's words where it has them.
-func deepDiveIntro(p *conversation.Protocol) string {
-	if p.SeriousConcern != nil {
+func deepDiveIntro(k *Cards) string {
+	if p := k.Protocol; p.SeriousConcern != nil {
 		if g := strings.TrimSpace(p.SeriousConcern.Guidance); g != "" {
 			return g
 		}
 	}
-	return "This case was logged with you as a serious concern. Decide whether the issues need a broader deep dive and investigation, beyond this case, to understand and resolve them."
+	return k.Say("form.deep_dive.intro", nil)
 }
 
-func partnershipRole(p *conversation.Protocol) string {
-	if p.Referral.Role != "" {
-		return p.Referral.Role
+func partnershipRole(k *Cards) string {
+	if r := k.Protocol.Referral.Role; r != "" {
+		return r
 	}
-	return "partnership manager"
+	return k.Say("form.refer.role", nil)
 }

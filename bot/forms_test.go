@@ -48,3 +48,45 @@ func TestActionFormShowsEveryProblemAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestActionFormSaysThePartnershipsWords: a partnership's wording
+// (Protocol.Messages) reaches the step forms, placeholders filled in, and
+// the catalogue's words stand where it changes nothing.
+func TestActionFormSaysThePartnershipsWords(t *testing.T) {
+	overrides := map[string]string{
+		"form.refer.intro":           "Our {role} looks at the stages first.",
+		"form.mediation.supervision": "Has this case been to supervision?",
+		"form.deep_dive.intro":       "Decide on a wider review.",
+	}
+	tests := []struct {
+		name     string
+		messages map[string]string
+		verb     c.Verb
+		got      func(f *c.Form) string
+		want     string
+	}{
+		{"refer intro, default", nil, c.VerbRefer, func(f *c.Form) string { return f.Intro },
+			"The partnership manager will check which stages have been followed before taking it further."},
+		{"refer intro, overridden", overrides, c.VerbRefer, func(f *c.Form) string { return f.Intro },
+			"Our partnership manager looks at the stages first."},
+		{"supervision question, default", nil, c.VerbMediation, func(f *c.Form) string { return f.Fields[1].Label },
+			"Have you talked this case through in supervision?"},
+		{"supervision question, overridden", overrides, c.VerbMediation, func(f *c.Form) string { return f.Fields[1].Label },
+			"Has this case been to supervision?"},
+		{"deep dive intro, overridden", overrides, c.VerbDeepDive, func(f *c.Form) string { return f.Intro },
+			"Decide on a wider review."},
+		{"withdraw question, untouched by overrides", overrides, c.VerbWithdraw, func(f *c.Form) string { return f.Fields[0].Label },
+			"Why are you withdrawing it?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := bot.ActionForm(&c.Protocol{Messages: tt.messages}, tt.verb)
+			if f == nil {
+				t.Fatalf("no form for %s", tt.verb)
+			}
+			if got := tt.got(f); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

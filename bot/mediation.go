@@ -22,9 +22,11 @@ func mediationIntro(p *conversation.Protocol) string {
 // supervisionField asks, with a request for mediation, whether supervision
 // was sought: a review of a stuck case looks at the supervision available
 // to those involved.
-var supervisionField = conversation.Field{Key: conversation.FieldSupervisionSought, Type: conversation.FieldYesNo, Required: true,
-	Label: "Have you talked this case through in supervision?",
-	Help:  "Any review of a stuck case looks at the supervision and guidance available to the people involved."}
+func supervisionField(k *Cards) conversation.Field {
+	return conversation.Field{Key: conversation.FieldSupervisionSought, Type: conversation.FieldYesNo, Required: true,
+		Label: k.Say("form.mediation.supervision", nil),
+		Help:  k.Say("form.mediation.supervision.help", nil)}
+}
 
 // supervisionNote is how a mediation request's answer reads on the timeline.
 func supervisionNote(e conversation.Event) string {

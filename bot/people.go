@@ -2,13 +2,14 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -46,6 +47,13 @@ type People struct {
 	now         func() time.Time
 	mu          sync.Mutex // serialises find-or-create of people
 	names       names
+	wording     *Cards // the protocol's wording, set by NewRouter; nil for plain English
+}
+
+// Say returns the text of key with args, in the wording of the protocol
+// of the Router the directory serves (English before there is one).
+func (p *People) Say(key string, args messages.Args) string {
+	return p.wording.Say(key, args)
 }
 
 var (
@@ -239,7 +247,7 @@ func updateHandle(per *conversation.Person, h conversation.Handle) bool {
 func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, conversation.Errorf(conversation.EINVALID, "Please name someone.")
+		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.name_someone", nil))
 	}
 	if per, err := p.store.GetPerson(ctx, text); err == nil {
 		return per, nil
@@ -249,7 +257,7 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	if strings.Contains(text, "@") {
 		addr, err := mail.ParseAddress(text)
 		if err != nil {
-			return nil, conversation.Errorf(conversation.EINVALID, "That email address doesn't look right.")
+			return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.email_wrong", nil))
 		}
 		if per, err := p.store.FindPersonByEmail(ctx, addr.Address); err == nil {
 			return per, nil
@@ -272,7 +280,7 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	case len(exact) > 1:
 		return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, exact))
 	case len(found) == 0:
-		return nil, conversation.Errorf(conversation.EINVALID, "We couldn't find anyone called %q. Try their work email address.", short(text, 60))
+		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.not_found", messages.Args{"typed": strconv.Quote(short(text, 60))}))
 	}
 	return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, found))
 }
@@ -418,7 +426,7 @@ func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
 // people many times reads each from the store once.
 func (p *People) Name(ctx context.Context, id string) string {
 	if id == "" {
-		return "the bot"
+		return p.Say("people.the_bot", nil)
 	}
 	now := time.Now()
 	if name, ok := p.names.get(id, now); ok {
@@ -438,17 +446,19 @@ func (p *People) Names(ctx context.Context, ids []string) string {
 	for _, id := range ids {
 		names = append(names, p.Name(ctx, id))
 	}
-	return joinAnd(names)
+	return p.joinAnd(names)
 }
 
-func joinAnd(s []string) string {
+// joinAnd joins names for a sentence: "a", "a and b", "a, b and c", or
+// "nobody".
+func (p *People) joinAnd(s []string) string {
 	switch len(s) {
 	case 0:
-		return "nobody"
+		return p.Say("people.nobody", nil)
 	case 1:
 		return s[0]
 	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return p.Say("people.and", messages.Args{"items": strings.Join(s[:len(s)-1], ", "), "last": s[len(s)-1]})
 }
 
 // short cuts s to at most n characters for safe display.
@@ -484,7 +494,7 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 	name, agency, manager := pr.Name, pr.Agency, pr.Manager
 	fe := conversation.FieldErrors{}
 	if !slices.ContainsFunc(p.agencies, func(a Agency) bool { return a.Key == agency }) {
-		fe.Add("agency", "Please choose your agency from the list.")
+		fe.Add("agency", p.Say("profile.choose_agency", nil))
 	}
 	var mgr *conversation.Person
 	if strings.TrimSpace(manager) != "" {
@@ -495,21 +505,21 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 			}
 			fe.Add("manager", conversation.ErrorMessage(err))
 		} else if m.ID == personID {
-			fe.Add("manager", "You can't be your own line manager.")
+			fe.Add("manager", p.Say("profile.own_manager", nil))
 		} else {
 			mgr = m
 		}
 	}
 	if _, reorders := conversation.CleanText(name); reorders {
-		fe.Add("name", "Your name holds hidden characters that change the order it is shown in. Please type it again.")
+		fe.Add("name", p.Say("profile.name_reorders", nil))
 	} else if len([]rune(name)) > conversation.MaxShortText {
-		fe.Add("name", fmt.Sprintf("Please keep your name to %d characters.", conversation.MaxShortText))
+		fe.Add("name", p.Say("profile.name_too_long", messages.Args{"max": conversation.MaxShortText}))
 	}
 	per, err := p.store.GetPerson(ctx, personID)
 	if err != nil {
 		return nil, conversation.Internal("load person", err)
 	}
-	reach, rerr := parseReach(per, pr.Reach)
+	reach, rerr := p.parseReach(per, pr.Reach)
 	for k, msg := range conversation.ErrorFields(rerr) {
 		fe.Add(k, msg)
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -19,8 +20,18 @@ const (
 // prefers them by default (a chat platform before email).
 var ReachWays = []string{ReachSlack, ReachTeams, ReachEmail}
 
-// wayNames are the ways as people read them.
-var wayNames = map[string]string{ReachSlack: "Slack", ReachTeams: "Microsoft Teams", ReachEmail: "email"}
+// wayName is a way as people read it.
+func (k *Cards) wayName(w string) string {
+	switch w {
+	case ReachSlack:
+		return k.Say("reach.way.slack", nil)
+	case ReachTeams:
+		return k.Say("reach.way.teams", nil)
+	case ReachEmail:
+		return k.Say("reach.way.email", nil)
+	}
+	return w
+}
 
 // learnedReach is the reach list learned from what is known of per: the
 // platform of each of their handles in the order they were first used,
@@ -98,28 +109,26 @@ func reachable(per *conversation.Person) []string {
 
 // ReachLabel reads a reach list as a sentence: "Slack, then email",
 // "Email only".
-func ReachLabel(ways []string) string {
-	names := make([]string, 0, len(ways))
-	for _, w := range ways {
-		n, ok := wayNames[w]
-		if !ok {
-			n = w
-		}
-		names = append(names, n)
+func (k *Cards) ReachLabel(ways []string) string {
+	if len(ways) == 0 {
+		return ""
 	}
-	if len(names) == 1 {
-		return strings.ToUpper(names[0][:1]) + names[0][1:] + " only"
+	s := k.wayName(ways[0])
+	if len(ways) == 1 {
+		s = k.Say("reach.only", messages.Args{"way": s})
 	}
-	s := strings.Join(names, ", then ")
+	for _, w := range ways[1:] {
+		s = k.Say("reach.then", messages.Args{"first": s, "next": k.wayName(w)})
+	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // reachOptions are the orders a person may choose from the ways they
 // have: every order of all of them, and each of them alone.
-func reachOptions(ways []string) []conversation.Option {
+func reachOptions(k *Cards, ways []string) []conversation.Option {
 	var out []conversation.Option
 	add := func(order []string) {
-		out = append(out, conversation.Option{Value: strings.Join(order, ","), Label: ReachLabel(order)})
+		out = append(out, conversation.Option{Value: strings.Join(order, ","), Label: k.ReachLabel(order)})
 	}
 	var permute func(prefix, rest []string)
 	permute = func(prefix, rest []string) {
@@ -142,13 +151,13 @@ func reachOptions(ways []string) []conversation.Option {
 // reachField is the profile question that orders the ways to reach per,
 // offering their current order; nil when they have fewer than two ways,
 // so there is nothing to choose.
-func (p *People) reachField(per *conversation.Person) *conversation.Field {
+func (p *People) reachField(k *Cards, per *conversation.Person) *conversation.Field {
 	ways := reachable(per)
 	if len(ways) < 2 {
 		return nil
 	}
-	f := &conversation.Field{Key: FieldReach, Label: "How to reach you", Type: conversation.FieldSelect, Required: true,
-		Options: reachOptions(ways), Help: "The first way that works is used; if it fails, the next is tried."}
+	f := &conversation.Field{Key: FieldReach, Label: k.Say("reach.field.label", nil), Type: conversation.FieldSelect, Required: true,
+		Options: reachOptions(k, ways), Help: k.Say("reach.field.help", nil)}
 	cur := strings.Join(p.offeredReach(per), ",")
 	if slices.ContainsFunc(f.Options, func(o conversation.Option) bool { return o.Value == cur }) {
 		f.Default = cur
@@ -172,7 +181,7 @@ const FieldReach = "reach"
 // comma-separated order of ways they have. It returns nil for no answer.
 // Returns EINVALID (on the field) for a way they don't have, or one named
 // twice.
-func parseReach(per *conversation.Person, value string) ([]string, error) {
+func (p *People) parseReach(per *conversation.Person, value string) ([]string, error) {
 	value = strings.TrimSpace(value)
 	if value == "" {
 		return nil, nil
@@ -182,8 +191,8 @@ func parseReach(per *conversation.Person, value string) ([]string, error) {
 	for _, w := range strings.Split(value, ",") {
 		w = strings.ToLower(strings.TrimSpace(w))
 		if !slices.Contains(have, w) || slices.Contains(out, w) {
-			return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{FieldReach: "Please choose how to reach you from the list."}}
+			return nil, &conversation.Error{Code: conversation.EINVALID, Message: p.Say("form.another_look", nil),
+				Fields: map[string]string{FieldReach: p.Say("reach.choose_from_list", nil)}}
 		}
 		out = append(out, w)
 	}

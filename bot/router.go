@@ -2,13 +2,13 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -80,9 +80,11 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 	if now == nil {
 		now = time.Now
 	}
+	cards := &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now}
+	people.wording = cards
 	return &Router{
 		Engine: e, People: people, Store: e.Store, Log: log, DraftTTL: draftTTL,
-		Cards: &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now},
+		Cards: cards,
 	}
 }
 
@@ -106,7 +108,7 @@ func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.F
 		f.Field("name").Default = per.Name
 		f.Field("agency").Default = per.Agency
 		f.Field("manager").Default = per.ManagerID
-		if rf := r.People.reachField(per); rf != nil {
+		if rf := r.People.reachField(r.Cards, per); rf != nil {
 			f.Fields = append(f.Fields, *rf)
 		}
 	}
@@ -187,7 +189,7 @@ func (r *Router) handle(ctx context.Context, in Inbound) (Reply, error) {
 		if per.Agency == "" && !partnership {
 			f := r.ProfileForm(ctx, in.Actor)
 			return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Form: f,
-				Text: "Before we start, which agency are you with, and who is your line manager?"}}}, nil
+				Text: r.Cards.Say("profile.ask", nil)}}}, nil
 		}
 	}
 	switch {
@@ -218,16 +220,16 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
 		if _, err := r.Draft(ctx, in.Actor); err == nil {
-			return Reply{Messages: []Message{DraftKept(r.DraftTTL)}}, nil
+			return Reply{Messages: []Message{r.Cards.DraftKept(r.DraftTTL)}}, nil
 		}
-		return Reply{Messages: []Message{FormClosed()}}, nil
+		return Reply{Messages: []Message{r.Cards.FormClosed()}}, nil
 	case "raise", "new":
 		f := r.IntakeForm(ctx, in.Actor)
 		text := f.Intro
 		if d, err := r.Draft(ctx, in.Actor); err == nil && len(d.Values) > 0 {
 			// An unfinished intake carries on with every answer in place.
 			f = r.intakeWithAnswers(ctx, in.Actor, d.Values)
-			text = strings.TrimSpace(DraftResumed + "\n\n" + text)
+			text = strings.TrimSpace(r.Cards.DraftResumed() + "\n\n" + text)
 		}
 		return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: text, Form: f}}}, nil
 	case "profile":
@@ -237,7 +239,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return r.listCommand(ctx, in.Actor)
 	case "status", "show":
 		if rest == "" {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: status CR-2026-0001")
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("profile.which_case", messages.Args{"command": "status"}))
 		}
 		c, err := r.Engine.View(ctx, in.Actor, rest)
 		if err != nil {
@@ -258,7 +260,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	if v, ok := ParseVerb(word); ok {
 		if rest == "" {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case? For example: %s CR-2026-0001", word)
+			return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("profile.which_case", messages.Args{"command": word}))
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
@@ -333,7 +335,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		return r.observe(ctx, in)
 	case in.FormKey == FormProfile:
 		values := maps(in.Values)
-		if err := chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
+		if err := r.Cards.chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
 			return Reply{}, err
 		}
 		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: values["name"], Agency: values["agency"],
@@ -341,20 +343,19 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		if err != nil {
 			return Reply{}, err
 		}
-		text := fmt.Sprintf("Thanks, %s. You're with %s", per.Name, r.People.AgencyName(per.Agency))
+		text := r.Cards.Say("profile.saved", messages.Args{"name": per.Name, "agency": r.People.AgencyName(per.Agency)})
 		if per.ManagerID != "" {
-			text += " and your line manager is " + r.People.Name(ctx, per.ManagerID)
+			text = r.Cards.Say("profile.saved.with_manager", messages.Args{"name": per.Name, "agency": r.People.AgencyName(per.Agency), "manager": r.People.Name(ctx, per.ManagerID)})
 		}
-		text += "."
 		if in.Values[FieldReach] != "" {
-			text += " How I'll reach you: " + ReachLabel(r.People.Reach(per)) + "."
+			text += r.Cards.Say("profile.saved.reach", messages.Args{"reach": r.Cards.ReachLabel(r.People.Reach(per))})
 		}
-		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Profile saved", Text: text + " Type \"raise\" to raise a disagreement."}}}, nil
+		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: r.Cards.Say("profile.saved.title", nil), Text: text + r.Cards.Say("profile.saved.next", nil)}}}, nil
 	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix))
 		return r.act(ctx, in, v)
 	}
-	return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
+	return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("form.unknown", nil))
 }
 
 // raise validates intake and resolves the respondent. Complete answers
@@ -365,11 +366,11 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error) {
 	values := maps(in.Values)
 	f := r.IntakeForm(ctx, in.Actor)
-	fe := commandAnswers(f, values)
+	fe := commandAnswers(r.Cards, f, values)
 	for k := range fe {
 		delete(values, k) // a command is not an answer, even in the draft
 	}
-	for k, msg := range chooseAnswers(f, values) {
+	for k, msg := range r.Cards.chooseAnswers(f, values) {
 		fe.Add(k, msg)
 	}
 	if v := strings.TrimSpace(values[conversation.FieldRespondent]); v != "" {
@@ -456,8 +457,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
-	fe := missingAnswers(ActionForm(r.Engine.Protocol, v), in.Values)
-	if ce := commandAnswers(ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
+	fe := missingAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values)
+	if ce := commandAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
 		// A command typed as an answer is never stored as one.
 		for k, msg := range ce {
 			fe[k] = msg
@@ -562,8 +563,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbActionDone:
 		n, aerr := strconv.Atoi(val(conversation.FieldAction))
 		if aerr != nil {
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-				Fields: map[string]string{conversation.FieldAction: "Please choose the action that is done."}}
+			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: r.Cards.Say("form.another_look", nil),
+				Fields: map[string]string{conversation.FieldAction: r.Cards.Say("form.choose_done_action", nil)}}
 		}
 		return r.actionDone(ctx, in, n)
 	case conversation.VerbLearning:
@@ -571,7 +572,7 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbDeepDive:
 		res, err = e.DecideDeepDive(ctx, cmd, val(conversation.FieldDeepDive), val("reason"))
 	default:
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "That form is not one I know. Please start again.")
+		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("form.unknown", nil))
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
 		return r.latest(ctx, in, v)
@@ -636,101 +637,101 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		case conversation.EventNudged:
 			nudges = append(nudges, r.nudged(ctx, c, e)...)
 		case conversation.EventRaised:
-			tell([]string{c.Respondent.PersonID}, true, fmt.Sprintf("%s (%s) has raised a disagreement with you about a decision. Please acknowledge it by %s.",
-				c.Raiser.Name, r.People.AgencyName(c.Raiser.Agency), r.Cards.Deadline(cur.AckDeadline)), "")
-			self = fmt.Sprintf("Case %s is open at %s. We've asked %s to acknowledge it by %s.", c.ID, stage, c.Respondent.Name, r.Cards.Deadline(cur.AckDeadline))
+			tell([]string{c.Respondent.PersonID}, true, r.Cards.Say("told.raised.respondent", messages.Args{
+				"raiser": c.Raiser.Name, "agency": r.People.AgencyName(c.Raiser.Agency), "deadline": r.Cards.Deadline(cur.AckDeadline)}), "")
+			self = r.Cards.Say("told.raised.self", messages.Args{"case": c.ID, "stage": stage, "respondent": c.Respondent.Name, "deadline": r.Cards.Deadline(cur.AckDeadline)})
 		case conversation.EventSeriousConcern:
 			r.seriousConcern(ctx, c, tell, &self)
 		case conversation.EventDeepDiveDecided:
 			who := actorName
 			if role := r.Cards.Protocol.SeriousConcernRole(); role != "" {
-				who = fmt.Sprintf("%s, %s,", actorName, role)
+				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
-			tell(heard, false, fmt.Sprintf("%s recorded the serious concern's deep-dive decision: %s.", who, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))), e.Text)
-			self = fmt.Sprintf("Your decision is on the record of %s: %s. The people on the case have been told.", c.ID, strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"])))
+			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
+			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))})
 		case conversation.EventAcknowledged:
-			tell(cur.Raiser, false, actorName+" acknowledged this case.", "")
-			self = fmt.Sprintf("You acknowledged %s. The stage deadline is %s.", c.ID, r.Cards.Deadline(cur.Deadline))
+			tell(cur.Raiser, false, r.Cards.Say("told.acknowledged", messages.Args{"name": actorName}), "")
+			self = r.Cards.Say("told.acknowledged.self", messages.Args{"case": c.ID, "deadline": r.Cards.Deadline(cur.Deadline)})
 		case conversation.EventResponse:
-			tell(cur.Raiser, false, actorName+" responded.", e.Text)
-			self = "Your response is recorded and " + r.People.Names(ctx, cur.Raiser) + " has been told."
+			tell(cur.Raiser, false, r.Cards.Say("told.response", messages.Args{"name": actorName}), e.Text)
+			self = r.Cards.Say("told.response.self", messages.Args{"names": r.People.Names(ctx, cur.Raiser)})
 		case conversation.EventNote:
-			tell(both, false, actorName+" added a note.", e.Text)
-			self = "Your note is on the timeline."
+			tell(both, false, r.Cards.Say("told.note", messages.Args{"name": actorName}), e.Text)
+			self = r.Cards.Say("told.note.self", nil)
 			if e.Fields["meant_as"] == string(conversation.VerbRespond) {
-				self = "The case moved on while you were writing, so your response is on the timeline as a note."
+				self = r.Cards.Say("told.note.self_meant_response", nil)
 			}
 		case conversation.EventEscalated:
-			tell(both, true, fmt.Sprintf("This case has moved to %s and you are now part of it. Please take it up with the other side by %s.", stage, r.Cards.Deadline(cur.Deadline)), "")
+			tell(both, true, r.Cards.Say("told.escalated.joined", messages.Args{"stage": stage, "deadline": r.Cards.Deadline(cur.Deadline)}), "")
 			prev := c.Stages[len(c.Stages)-2]
-			tell(append(slices.Clone(prev.Raiser), prev.Respondent...), false, fmt.Sprintf("%s escalated this case to %s.", actorName, stage), "")
-			self = fmt.Sprintf("%s is now at %s. %s and %s have been brought in.", c.ID, stage, r.People.Names(ctx, cur.Raiser), r.People.Names(ctx, cur.Respondent))
+			tell(append(slices.Clone(prev.Raiser), prev.Respondent...), false, r.Cards.Say("told.escalated", messages.Args{"name": actorName, "stage": stage}), "")
+			self = r.Cards.Say("told.escalated.self", messages.Args{"case": c.ID, "stage": stage, "raisers": r.People.Names(ctx, cur.Raiser), "respondents": r.People.Names(ctx, cur.Respondent)})
 		case conversation.EventResolutionProposed:
 			other := cur.People(c.SideOf(actor).Other())
-			tell(other, false, actorName+" proposed a way forward. Please confirm it or say what it leaves unresolved.", e.Text)
-			self = "Your proposal has been sent to " + r.People.Names(ctx, other) + " to confirm."
+			tell(other, false, r.Cards.Say("told.proposed", messages.Args{"name": actorName}), e.Text)
+			self = r.Cards.Say("told.proposed.self", messages.Args{"names": r.People.Names(ctx, other)})
 		case conversation.EventResolutionConfirmed:
-			tell(everyone, false, actorName+" confirmed the resolution. This case is resolved — thank you. If you'd like, record what you learned from it (Record learning).", "")
+			tell(everyone, false, r.Cards.Say("told.confirmed", messages.Args{"name": actorName}), "")
 			for i, a := range c.AgreedActions() {
 				if a.OwnerID != "" {
-					tell([]string{a.OwnerID}, false, fmt.Sprintf("You own agreed action %d: “%s”, due %s. You'll be reminded before it is due; press Mark done when it is done.",
-						i+1, a.Description, r.Cards.Day(a.Due)), "")
+					tell([]string{a.OwnerID}, false, r.Cards.Say("told.confirmed.owner", messages.Args{
+						"number": i + 1, "action": a.Description, "due": r.Cards.Day(a.Due)}), "")
 				}
 			}
-			self = c.ID + " is resolved. The agreed way forward is on the record."
+			self = r.Cards.Say("told.confirmed.self", messages.Args{"case": c.ID})
 			if len(c.AgreedActions()) > 0 {
-				self += " The owners of its actions will be reminded before they are due."
+				self += r.Cards.Say("told.confirmed.self_actions", nil)
 			}
-			self += " If you'd like, record what you learned from it (Record learning)."
+			self += r.Cards.Say("told.confirmed.self_learning", nil)
 		case conversation.EventResolutionDisputed:
-			tell(both, false, actorName+" disputed the proposed resolution.", e.Text)
-			self = "Your answer has been sent. The case stays at " + stage + "."
+			tell(both, false, r.Cards.Say("told.disputed", messages.Args{"name": actorName}), e.Text)
+			self = r.Cards.Say("told.disputed.self", messages.Args{"stage": stage})
 		case conversation.EventWithdrawn:
-			tell(everyone, false, actorName+" withdrew this case.", e.Text)
-			self = c.ID + " is withdrawn."
+			tell(everyone, false, r.Cards.Say("told.withdrawn", messages.Args{"name": actorName}), e.Text)
+			self = r.Cards.Say("told.withdrawn.self", messages.Args{"case": c.ID})
 		case conversation.EventReferred:
-			tell(partnership, true, fmt.Sprintf("%s referred this case to the partnership. Please check which stages were followed and decide: accept it for the %s, return it with advice, or offer mediation.", actorName, r.Cards.Protocol.Referral.Body), e.Text)
-			tell(both, false, actorName+" referred this case to the partnership.", "")
-			self = c.ID + " has been referred to the partnership."
+			tell(partnership, true, r.Cards.Say("told.referred.partnership", messages.Args{"name": actorName, "body": r.Cards.Protocol.Referral.Body}), e.Text)
+			tell(both, false, r.Cards.Say("told.referred", messages.Args{"name": actorName}), "")
+			self = r.Cards.Say("told.referred.self", messages.Args{"case": c.ID})
 		case conversation.EventReferralAccepted:
-			tell(both, false, fmt.Sprintf("The partnership accepted the referral for the next %s meeting. The decision stays with your agencies.", r.Cards.Protocol.Referral.Body), e.Text)
-			self = "You accepted the referral. Both sides have been told."
+			tell(both, false, r.Cards.Say("told.referral_accepted", messages.Args{"body": r.Cards.Protocol.Referral.Body}), e.Text)
+			self = r.Cards.Say("told.referral_accepted.self", nil)
 		case conversation.EventReferralReturned:
-			tell(both, true, fmt.Sprintf("The partnership returned this case to %s with advice.", stage), e.Text)
-			self = "The case is back at " + stage + ". Both sides have been told."
+			tell(both, true, r.Cards.Say("told.referral_returned", messages.Args{"stage": stage}), e.Text)
+			self = r.Cards.Say("told.referral_returned.self", messages.Args{"stage": stage})
 		case conversation.EventMediationRequested:
-			tell(partnership, true, actorName+" asked for mediation.", e.Text)
-			tell(both, false, actorName+" asked the partnership for mediation.", "")
-			self = "The partnership has been asked for mediation."
+			tell(partnership, true, r.Cards.Say("told.mediation_requested.partnership", messages.Args{"name": actorName}), e.Text)
+			tell(both, false, r.Cards.Say("told.mediation_requested", messages.Args{"name": actorName}), "")
+			self = r.Cards.Say("told.mediation_requested.self", nil)
 		case conversation.EventMediationOffered:
-			tell(both, false, "The partnership has offered mediation.", e.Text)
-			self = "Your offer has been sent to both sides."
+			tell(both, false, r.Cards.Say("told.mediation_offered", nil), e.Text)
+			self = r.Cards.Say("told.mediation_offered.self", nil)
 		case conversation.EventReassigned:
-			tell([]string{e.Fields["to"]}, true, actorName+" handed this case over to you.", "")
-			tell([]string{e.Fields["from"]}, false, "Your part in this case has been handed to "+r.People.Name(ctx, e.Fields["to"])+".", "")
-			self = "Handed over to " + r.People.Name(ctx, e.Fields["to"]) + "."
+			tell([]string{e.Fields["to"]}, true, r.Cards.Say("told.reassigned.to", messages.Args{"name": actorName}), "")
+			tell([]string{e.Fields["from"]}, false, r.Cards.Say("told.reassigned.from", messages.Args{"to": r.People.Name(ctx, e.Fields["to"])}), "")
+			self = r.Cards.Say("told.reassigned.self", messages.Args{"to": r.People.Name(ctx, e.Fields["to"])})
 		case conversation.EventDeadlineExtended:
-			tell(both, false, fmt.Sprintf("%s extended the stage deadline to %s.", actorName, r.Cards.When(cur.Deadline)), e.Text)
-			self = "The deadline is now " + r.Cards.Deadline(cur.Deadline) + "."
+			tell(both, false, r.Cards.Say("told.extended", messages.Args{"name": actorName, "deadline": r.Cards.When(cur.Deadline)}), e.Text)
+			self = r.Cards.Say("told.extended.self", messages.Args{"deadline": r.Cards.Deadline(cur.Deadline)})
 		case conversation.EventClosed:
-			tell(everyone, false, "The partnership closed this case.", e.Text)
-			self = c.ID + " is closed."
+			tell(everyone, false, r.Cards.Say("told.closed", nil), e.Text)
+			self = r.Cards.Say("told.closed.self", messages.Args{"case": c.ID})
 		case conversation.EventActionDone:
 			n, _ := strconv.Atoi(e.Fields[conversation.FieldAction])
 			if n >= 1 && n <= len(c.AgreedActions()) {
 				line := r.Cards.actionLine(c, n)
 				told := append([]string{c.Raiser.PersonID}, both...)
 				slices.Sort(told)
-				tell(slices.Compact(told), false, fmt.Sprintf("%s marked an agreed action done: %s.", actorName, line), e.Text)
-				self = fmt.Sprintf("Thank you. Action %d on %s is marked done", n, c.ID)
+				tell(slices.Compact(told), false, r.Cards.Say("told.action_done", messages.Args{"name": actorName, "action": line}), e.Text)
+				self = r.Cards.Say("told.action_done.self", messages.Args{"number": n, "case": c.ID})
 				if e.Fields["state"] == string(conversation.ActionDoneLate) {
-					self += " (after its due date)"
+					self += r.Cards.Say("told.action_done.self_late", nil)
 				}
-				self += " and the people on the case have been told."
+				self += r.Cards.Say("told.action_done.self_end", nil)
 			}
 		case conversation.EventLearning:
-			self = "Thank you. What you wrote is on the case record; the partnership's report shows only the themes, never the case."
+			self = r.Cards.Say("told.learning.self", nil)
 		}
 	}
 	for _, id := range order {
@@ -741,7 +742,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		} else {
 			m = Message{Kind: "notice", CaseID: c.ID, Title: c.ID + " · " + stage, Text: p.headline, Buttons: r.Cards.Buttons(ctx, c, id)}
 			if p.quote != "" {
-				m.Fields = []Field{{"Their words", p.quote}}
+				m.Fields = []Field{{r.Cards.Say("told.their_words", nil), p.quote}}
 			}
 		}
 		reply.out = append(reply.out, Outbound{To: id, Message: m})
@@ -769,12 +770,12 @@ func (r *Router) seriousConcern(ctx context.Context, c *conversation.Case, tell 
 	}
 	role := r.Cards.Protocol.SeriousConcernRole()
 	if role == "" || !r.holdRole(ctx, holders, role) {
-		tell(holders, true, "A serious concern has been logged with the partnership on this case.", "")
-		*self += " The partnership has been told it is a serious concern."
+		tell(holders, true, r.Cards.Say("told.concern.partnership", nil), "")
+		*self += r.Cards.Say("told.concern.partnership.self", nil)
 		return
 	}
-	tell(holders, true, fmt.Sprintf("A serious concern has been logged with you as %s. Please decide whether the issues need a broader deep dive and investigation, beyond this case.", role), "")
-	*self += fmt.Sprintf(" As a serious concern it has been logged with the %s, who will decide whether a broader deep dive is needed.", role)
+	tell(holders, true, r.Cards.Say("told.concern.role", messages.Args{"role": role}), "")
+	*self += r.Cards.Say("told.concern.role.self", messages.Args{"role": role})
 }
 
 // holdRole reports whether any of ids holds role.

@@ -611,7 +611,7 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		}
 		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
 			// Words of an option's label choose it: "social care".
-			chosen, problem := bot.Choose(fd, v)
+			chosen, problem := c.router.Cards.Choose(fd, v)
 			if problem != "" {
 				c.say("  ! %s\n", clean(problem))
 				continue
