@@ -534,76 +534,56 @@ func (d *nodeDecoder) categories(e entry, path string, p *conversation.Protocol)
 	p.Categories = cats
 }
 
+// optionalSection decodes a protocol section that a null turns off. It
+// starts from the preset's value (cur, nil when the preset has none),
+// decodes the mapping's keys over a copy, and returns what the section now
+// is: nil for a null, cur unchanged when the mapping was refused (the
+// decoder has recorded why), else the decoded copy with decoded set.
+func optionalSection[T any](d *nodeDecoder, e entry, path string, cur *T, keysOf func(*T) []field) (out *T, decoded bool) {
+	if isNull(e.val) {
+		d.col.set(path, d.at(e.key))
+		return nil, false
+	}
+	var v T
+	if cur != nil {
+		v = *cur
+	}
+	keys, refused := known(keysOf(&v))
+	m := d.mapping(e.val, path, keys, refused)
+	if m == nil {
+		return cur, false
+	}
+	d.fields(m, path, keysOf(&v)...)
+	return &v, true
+}
+
 // conference decodes protocol.conference: a null sends conference decisions
 // out to the dissent procedure again; a mapping (category, guidance) keeps
 // them inside the protocol, over the preset's choice.
 func (d *nodeDecoder) conference(e entry, path string, p *conversation.Protocol) {
-	if isNull(e.val) {
-		d.col.set(path, d.at(e.key))
-		p.Conference = nil
-		return
-	}
-	var c conversation.Conference
-	if p.Conference != nil {
-		c = *p.Conference
-	}
-	keys, refused := known(conferenceKeys(&c))
-	cm := d.mapping(e.val, path, keys, refused)
-	if cm == nil {
-		return
-	}
-	d.fields(cm, path, conferenceKeys(&c)...)
-	p.Conference = &c
+	p.Conference, _ = optionalSection(d, e, path, p.Conference, conferenceKeys)
 }
 
 // seriousConcern decodes protocol.serious_concern: a null logs serious
 // concerns with every partnership role; a mapping (role, guidance) names
 // the role they go to, over the preset's choice.
 func (d *nodeDecoder) seriousConcern(e entry, path string, p *conversation.Protocol) {
-	if isNull(e.val) {
-		d.col.set(path, d.at(e.key))
-		p.SeriousConcern = nil
-		return
-	}
-	var c conversation.SeriousConcernRoute
-	if p.SeriousConcern != nil {
-		c = *p.SeriousConcern
-	}
-	keys, refused := known(seriousConcernKeys(&c))
-	cm := d.mapping(e.val, path, keys, refused)
-	if cm == nil {
-		return
-	}
-	d.fields(cm, path, seriousConcernKeys(&c)...)
-	if strings.TrimSpace(c.Role) == "" {
+	c, decoded := optionalSection(d, e, path, p.SeriousConcern, seriousConcernKeys)
+	if decoded && strings.TrimSpace(c.Role) == "" {
 		d.errorf(e.val, path+".role", "name the partnership role serious concerns are logged with, or set serious_concern to null")
 	}
-	p.SeriousConcern = &c
+	p.SeriousConcern = c
 }
 
 // observations decodes protocol.observations: a null turns the log of
 // observed differences off; a mapping (service, role, report_to) sets who
 // reports them and to whom, over the preset's choice.
 func (d *nodeDecoder) observations(e entry, path string, p *conversation.Protocol) {
-	if isNull(e.val) {
-		d.col.set(path, d.at(e.key))
-		p.Observations = nil
-		return
-	}
-	var o conversation.ObservedDifferences
-	if p.Observations != nil {
-		o = *p.Observations
-	}
-	keys, refused := known(observationKeys(&o))
-	om := d.mapping(e.val, path, keys, refused)
-	if om == nil {
-		return
-	}
-	d.fields(om, path, observationKeys(&o)...)
-	if strings.TrimSpace(o.Service) == "" || strings.TrimSpace(o.Role) == "" || strings.TrimSpace(o.ReportTo) == "" {
+	o, decoded := optionalSection(d, e, path, p.Observations, observationKeys)
+	if decoded && (strings.TrimSpace(o.Service) == "" || strings.TrimSpace(o.Role) == "" || strings.TrimSpace(o.ReportTo) == "") {
 		d.errorf(e.val, path, "give the service, the role and who they report to (report_to), or set observations to null")
 	}
-	p.Observations = &o
+	p.Observations = o
 }
 
 // closureDays decodes calendar.closure_days into f, for validation to place.
