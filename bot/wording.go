@@ -6,7 +6,7 @@ import (
 	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
-// Say returns the text of a message catalogue key (bot/messages/en.yaml)
+// Say returns the text of a message catalogue key (bot/messages/en/)
 // with args in its placeholders, as the partnership words it: the
 // protocol's Messages overrides, from its preset and the deployment's
 // configuration, come first. The key must be a string literal (a test

@@ -10,7 +10,7 @@ import (
 )
 
 // messagesDoc describes the messages setting, for the reference.
-const messagesDoc = "the bot's wording changed for this partnership: a message key of bot/messages/en.yaml and its new text, " +
+const messagesDoc = "the bot's wording changed for this partnership: a message key of bot/messages/en/ and its new text, " +
 	"with the same {placeholders}; for a text with plural forms, key.one and key.other. Applied on top of the preset's messages"
 
 // messagesSection decodes the file's messages: a mapping of message key to

@@ -132,7 +132,7 @@ type Protocol struct {
 	ActionReminderDays int `yaml:"action_reminder_days,omitempty" json:"action_reminder_days,omitempty"`
 
 	// Messages overrides the bot's wording for this partnership: each key
-	// is a key of the message catalogue (bot/messages/en.yaml), or
+	// is a key of the message catalogue (bot/messages/en/), or
 	// "key.one", "key.other" for a form of a plural text, and each value
 	// its new text, with the same placeholders. Config checks them.
 	Messages map[string]string `yaml:"messages,omitempty" json:"messages,omitempty"`

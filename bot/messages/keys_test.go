@@ -155,7 +155,7 @@ func TestEveryKeyUsedAndKnown(t *testing.T) {
 		used[u.key] = true
 		want, ok := c.Placeholders(u.key)
 		if !ok {
-			t.Errorf("%s: key %q is not in en.yaml", u.at, u.key)
+			t.Errorf("%s: key %q is not in the catalogue (bot/messages/en/)", u.at, u.key)
 			continue
 		}
 		if u.args != nil && !slices.Equal(u.args, want) {
@@ -164,7 +164,7 @@ func TestEveryKeyUsedAndKnown(t *testing.T) {
 	}
 	for _, k := range c.Keys() {
 		if !used[k] {
-			t.Errorf("key %q of en.yaml is used nowhere in the code: remove it or use it", k)
+			t.Errorf("key %q of the catalogue (bot/messages/en/) is used nowhere in the code: remove it or use it", k)
 		}
 	}
 	if len(uses) == 0 {

@@ -1,5 +1,6 @@
 // Package messages is the bot's wording: one catalogue of texts per
-// language, embedded in the binary (en.yaml), each text under a key, with
+// language, embedded in the binary (the YAML files of en/, one per part of
+// the bot, read as one catalogue), each text under a key, with
 // named placeholders ("{case}") and, where a count is shown, plural forms
 // ("1 case", "2 cases"). A partnership overrides any text for its preset or
 // deployment with a `messages:` mapping of key to text; Check says whether
@@ -15,6 +16,7 @@ package messages
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"regexp"
@@ -28,7 +30,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed *.yaml
+//go:embed */*.yaml
 var files embed.FS
 
 // Args are a text's placeholders by name: Args{"case": "CR-2026-0001"}
@@ -60,26 +62,54 @@ type Catalogue struct {
 	over    map[string]string
 }
 
-// Load reads the embedded catalogue of a language ("en"). It returns an
-// error when there is no file for the language or the file is not a
-// mapping of key to text or to plural forms that include "other".
+// Load reads the embedded catalogue of a language ("en"): every YAML file
+// of its directory, as one catalogue. It returns an error when there is no
+// directory for the language, a file is not a mapping of key to text or to
+// plural forms that include "other", or two files give the same key.
 func Load(lang string) (*Catalogue, error) {
+	return load(files, lang)
+}
+
+// load reads the catalogue of a language from fsys, as Load does.
+func load(fsys fs.FS, lang string) (*Catalogue, error) {
 	tag, err := language.Parse(lang)
 	if err != nil {
 		return nil, fmt.Errorf("messages: language %q: %w", lang, err)
 	}
-	data, err := files.ReadFile(lang + ".yaml")
-	if err != nil {
+	paths, _ := fs.Glob(fsys, lang+"/*.yaml")
+	if len(paths) == 0 || !validLang.MatchString(lang) {
 		return nil, fmt.Errorf("messages: no catalogue for language %q", lang)
 	}
+	c := &Catalogue{tag: tag, entries: map[string]entry{}}
+	from := map[string]string{} // key → the file that gave it
+	for _, path := range paths {
+		data, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return nil, fmt.Errorf("messages: %s: %w", path, err)
+		}
+		if err := c.add(path, data, from); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// validLang is a language directory's name: letters, digits and hyphens.
+var validLang = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+
+// add reads one file of a catalogue into c; from records which file gave
+// each key, so a key given twice is reported with both files.
+func (c *Catalogue) add(path string, data []byte, from map[string]string) error {
 	var raw map[string]yaml.Node
 	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("messages: %s.yaml: %w", lang, err)
+		return fmt.Errorf("messages: %s: %w", path, err)
 	}
-	c := &Catalogue{tag: tag, entries: make(map[string]entry, len(raw))}
 	for key, n := range raw {
 		if _, form, ok := cutForm(key); ok {
-			return nil, fmt.Errorf("messages: %s.yaml:%d: %s: a key may not end in a plural form's name (.%s), which overrides use", lang, n.Line, key, form)
+			return fmt.Errorf("messages: %s:%d: %s: a key may not end in a plural form's name (.%s), which overrides use", path, n.Line, key, form)
+		}
+		if other, ok := from[key]; ok {
+			return fmt.Errorf("messages: %s:%d: %s is already in %s", path, n.Line, key, other)
 		}
 		var e entry
 		switch n.Kind {
@@ -87,22 +117,23 @@ func Load(lang string) (*Catalogue, error) {
 			e.text = n.Value
 		case yaml.MappingNode:
 			if err := n.Decode(&e.forms); err != nil {
-				return nil, fmt.Errorf("messages: %s.yaml:%d: %s: %w", lang, n.Line, key, err)
+				return fmt.Errorf("messages: %s:%d: %s: %w", path, n.Line, key, err)
 			}
 			for f := range e.forms {
 				if !slices.Contains(forms, f) {
-					return nil, fmt.Errorf("messages: %s.yaml:%d: %s: %q is not a plural form (%s)", lang, n.Line, key, f, strings.Join(forms, ", "))
+					return fmt.Errorf("messages: %s:%d: %s: %q is not a plural form (%s)", path, n.Line, key, f, strings.Join(forms, ", "))
 				}
 			}
 			if _, ok := e.forms["other"]; !ok {
-				return nil, fmt.Errorf("messages: %s.yaml:%d: %s: a plural text needs an \"other\" form", lang, n.Line, key)
+				return fmt.Errorf("messages: %s:%d: %s: a plural text needs an \"other\" form", path, n.Line, key)
 			}
 		default:
-			return nil, fmt.Errorf("messages: %s.yaml:%d: %s: want a text or plural forms", lang, n.Line, key)
+			return fmt.Errorf("messages: %s:%d: %s: want a text or plural forms", path, n.Line, key)
 		}
 		c.entries[key] = e
+		from[key] = path
 	}
-	return c, nil
+	return nil
 }
 
 // English returns the English catalogue, loaded once. It panics if the

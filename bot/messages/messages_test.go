@@ -3,9 +3,10 @@ package messages
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
-// testCatalogue is a small catalogue of known texts, apart from en.yaml,
+// testCatalogue is a small catalogue of known texts, apart from the embedded catalogue,
 // whose wording changes.
 func testCatalogue() *Catalogue {
 	return &Catalogue{tag: English().tag, entries: map[string]entry{
@@ -108,5 +109,33 @@ func TestCheck(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLoadReadsEveryFileOfTheLanguage: the files of a language's directory
+// are one catalogue, and a key given by two of them is refused with both
+// files named.
+func TestLoadReadsEveryFileOfTheLanguage(t *testing.T) {
+	parts := fstest.MapFS{
+		"en/bot.yaml":   {Data: []byte("a.one_text: \"A\"\n")},
+		"en/email.yaml": {Data: []byte("b.text: \"B {case}\"\n")},
+	}
+	c, err := load(parts, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Text("b.text", Args{"case": "CR-1"}); got != "B CR-1" {
+		t.Errorf("b.text = %q, want the second file's text", got)
+	}
+	if got := c.Text("a.one_text", nil); got != "A" {
+		t.Errorf("a.one_text = %q, want the first file's text", got)
+	}
+	parts["en/web.yaml"] = &fstest.MapFile{Data: []byte("a.one_text: \"again\"\n")}
+	_, err = load(parts, "en")
+	if err == nil || !strings.Contains(err.Error(), "en/web.yaml") || !strings.Contains(err.Error(), "en/bot.yaml") {
+		t.Errorf("a key in two files: err = %v, want one naming both files", err)
+	}
+	if _, err := load(parts, "cy"); err == nil {
+		t.Error("a language with no directory loaded")
 	}
 }
