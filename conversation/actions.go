@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
 	"fmt"
 	"slices"
@@ -57,16 +59,20 @@ const (
 )
 
 // Label says in plain English where an action stands: "Done on time".
-func (s ActionState) Label() string {
+func (s ActionState) Label() string { return s.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (s ActionState) LabelIn(w *messages.Catalogue) string {
+	w = wording(w)
 	switch s {
 	case ActionOpen:
-		return "Open"
+		return w.Text("label.action.open", nil)
 	case ActionOverdue:
-		return "Overdue"
+		return w.Text("label.action.overdue", nil)
 	case ActionDoneOnTime:
-		return "Done on time"
+		return w.Text("label.action.done_on_time", nil)
 	case ActionDoneLate:
-		return "Done late"
+		return w.Text("label.action.done_late", nil)
 	}
 	return string(s)
 }

@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
 	"slices"
 	"strings"
@@ -29,13 +31,19 @@ const (
 	DeepDiveNotNeeded = "not_needed"
 )
 
-// DeepDiveLabel returns a deep-dive decision in plain English.
-func DeepDiveLabel(decision string) string {
+// DeepDiveLabel returns a deep-dive decision in plain English, in the
+// catalogue's words as they are; Protocol.DeepDiveLabel gives a
+// partnership's.
+func DeepDiveLabel(decision string) string { return (*Protocol)(nil).DeepDiveLabel(decision) }
+
+// DeepDiveLabel returns a deep-dive decision in plain English, in the
+// protocol's wording.
+func (p *Protocol) DeepDiveLabel(decision string) string {
 	switch decision {
 	case DeepDiveNeeded:
-		return "A broader deep dive is needed"
+		return p.Wording().Text("label.deep_dive.needed", nil)
 	case DeepDiveNotNeeded:
-		return "No broader deep dive is needed"
+		return p.Wording().Text("label.deep_dive.not_needed", nil)
 	}
 	return decision
 }
@@ -163,13 +171,13 @@ const FieldDeepDive = "decision"
 // under a protocol with a serious-concern role, what it decided about a
 // deep dive, for the case's card and record.
 func (p *Protocol) SeriousConcernNote(c *Case) string {
+	w := p.Wording()
 	role := p.SeriousConcernRole()
-	if role == "" {
-		return "Logged with the partnership"
+	switch {
+	case role == "":
+		return w.Text("label.serious_concern.logged", nil)
+	case c.DeepDive == "":
+		return w.Text("label.serious_concern.logged_with", messages.Args{"role": role})
 	}
-	note := "Logged with the " + role
-	if c.DeepDive == "" {
-		return note + ", who decides whether a broader deep dive is needed"
-	}
-	return note + ". " + DeepDiveLabel(c.DeepDive) + "."
+	return w.Text("label.serious_concern.decided", messages.Args{"role": role, "decision": p.DeepDiveLabel(c.DeepDive)})
 }

@@ -1,6 +1,8 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
 	"fmt"
 	"slices"
@@ -39,13 +41,18 @@ const (
 	MeetingReview     = "review"     // a children in care review
 )
 
-// MeetingLabel names a meeting kind in plain English.
-func MeetingLabel(m string) string {
+// MeetingLabel names a meeting kind in plain English, in the catalogue's
+// words as they are; Protocol.MeetingLabel gives a partnership's.
+func MeetingLabel(m string) string { return (*Protocol)(nil).MeetingLabel(m) }
+
+// MeetingLabel names a meeting kind in plain English, in the protocol's
+// wording.
+func (p *Protocol) MeetingLabel(m string) string {
 	switch m {
 	case MeetingConference:
-		return "Child protection conference"
+		return p.Wording().Text("label.meeting.conference", nil)
 	case MeetingReview:
-		return "Children in care review"
+		return p.Wording().Text("label.meeting.review", nil)
 	}
 	return m
 }
@@ -195,23 +202,23 @@ func ObservationForm(p *Protocol, agencies []Option) *Form {
 	if od == nil {
 		return nil
 	}
+	w := p.Wording()
 	cats := make([]Option, 0, len(p.Categories))
 	for _, c := range p.Categories {
 		cats = append(cats, Option{Value: c.Key, Label: c.Name})
 	}
 	return &Form{
 		Key:   FormObservation,
-		Title: "Log a difference",
-		Intro: fmt.Sprintf("As a %s of the %s, log an inter-agency difference you saw in a child protection conference or a children in care review. It is counted, by category and the agencies involved, in the report to %s. This is not a dissent route and opens no case: to challenge a decision, raise a disagreement.",
-			od.Role, od.Service, od.ReportTo),
+		Title: w.Text("observation.title", nil),
+		Intro: w.Text("observation.intro", messages.Args{"role": od.Role, "service": od.Service, "report_to": od.ReportTo}),
 		Fields: []Field{
-			{Key: FieldObservedAgencyA, Type: FieldAgency, Required: true, Options: agencies, Label: "One agency involved"},
-			{Key: FieldObservedAgencyB, Type: FieldAgency, Required: true, Options: agencies, Label: "The other agency involved"},
-			{Key: FieldObservedMeeting, Type: FieldSelect, Required: true, Label: "Where did you see it?",
-				Options: []Option{{Value: MeetingConference, Label: MeetingLabel(MeetingConference)}, {Value: MeetingReview, Label: MeetingLabel(MeetingReview)}}},
-			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats, Label: "What kind of difference is it?"},
-			{Key: FieldObservedText, Type: FieldTextarea, Required: true, MaxLen: MaxObservationText, Label: "What was the difference?",
-				Help: "A few words about the difference between the agencies. Name no child or family and give no case details."},
+			{Key: FieldObservedAgencyA, Type: FieldAgency, Required: true, Options: agencies, Label: w.Text("observation.agency_a", nil)},
+			{Key: FieldObservedAgencyB, Type: FieldAgency, Required: true, Options: agencies, Label: w.Text("observation.agency_b", nil)},
+			{Key: FieldObservedMeeting, Type: FieldSelect, Required: true, Label: w.Text("observation.meeting", nil),
+				Options: []Option{{Value: MeetingConference, Label: p.MeetingLabel(MeetingConference)}, {Value: MeetingReview, Label: p.MeetingLabel(MeetingReview)}}},
+			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats, Label: w.Text("observation.category", nil)},
+			{Key: FieldObservedText, Type: FieldTextarea, Required: true, MaxLen: MaxObservationText, Label: w.Text("observation.text", nil),
+				Help: w.Text("observation.text.help", nil)},
 		},
 	}
 }

@@ -158,20 +158,24 @@ func ReflectionKeys() []string {
 }
 
 // DefaultReflection is the reflection checklist of a protocol that words
-// none of its own.
-func DefaultReflection() []ReflectionCheck {
+// none of its own, in the catalogue's words (intake.reflection.*).
+func DefaultReflection() []ReflectionCheck { return defaultReflection(nil) }
+
+// defaultReflection is DefaultReflection in p's wording.
+func defaultReflection(p *Protocol) []ReflectionCheck {
+	w := p.Wording()
 	return []ReflectionCheck{
-		{Key: ReflectionDiscussedWithLead, Label: "talked it through with my safeguarding lead or manager"},
-		{Key: ReflectionChildBestInterest, Label: "checked that only the child's best interest drives this"},
-		{Key: ReflectionMotivationConsidered, Label: "considered my own motivation and any over-identification with one family member"},
+		{Key: ReflectionDiscussedWithLead, Label: w.Text("intake.reflection.discussed_with_lead", nil)},
+		{Key: ReflectionChildBestInterest, Label: w.Text("intake.reflection.child_best_interest", nil)},
+		{Key: ReflectionMotivationConsidered, Label: w.Text("intake.reflection.motivation_considered", nil)},
 	}
 }
 
 // ReflectionChecks returns the protocol's reflection checklist, or
-// DefaultReflection when it words none.
+// DefaultReflection, in the protocol's wording, when it words none.
 func (p *Protocol) ReflectionChecks() []ReflectionCheck {
 	if len(p.Reflection) == 0 {
-		return DefaultReflection()
+		return defaultReflection(p)
 	}
 	return p.Reflection
 }
@@ -187,9 +191,17 @@ type Conference struct {
 	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 }
 
-// DefaultConferenceAnswer is the intake's answer for a conference decision
-// under a protocol that keeps them inside and words none of its own.
-const DefaultConferenceAnswer = "A decision made at a child protection conference or another multi-agency meeting"
+// ConferenceAnswer returns the intake's answer for a conference decision
+// under a protocol that keeps them inside: the protocol's own words
+// (Conference.Answer), or the catalogue's general one.
+func (p *Protocol) ConferenceAnswer() string {
+	if p.Conference != nil {
+		if a := strings.TrimSpace(p.Conference.Answer); a != "" {
+			return a
+		}
+	}
+	return p.Wording().Text("intake.about.conference", nil)
+}
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.
 const ReferralStageKey = "partnership"
@@ -214,7 +226,7 @@ func (p *Protocol) StageName(key string) string {
 		if p.Referral.Name != "" {
 			return p.Referral.Name
 		}
-		return "Referral to the partnership"
+		return p.Wording().Text("label.stage.referral", nil)
 	}
 	for _, s := range p.Stages {
 		if s.Key == key {
