@@ -194,9 +194,9 @@ func (k *Cards) Day(t time.Time) string {
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
 	switch st := a.State(k.Calendar, k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
-		return st.Label() + ", " + k.Day(a.DoneAt)
+		return st.LabelIn(k.catalogue()) + ", " + k.Day(a.DoneAt)
 	default:
-		return st.Label()
+		return st.LabelIn(k.catalogue())
 	}
 }
 

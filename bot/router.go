@@ -648,8 +648,8 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
-			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
-			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))})
+			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
+			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))})
 		case conversation.EventAcknowledged:
 			tell(cur.Raiser, false, r.Cards.Say("told.acknowledged", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.acknowledged.self", messages.Args{"case": c.ID, "deadline": r.Cards.Deadline(cur.Deadline)})
