@@ -41,10 +41,6 @@ const (
 	MeetingReview     = "review"     // a children in care review
 )
 
-// MeetingLabel names a meeting kind in plain English, in the catalogue's
-// words as they are; Protocol.MeetingLabel gives a partnership's.
-func MeetingLabel(m string) string { return (*Protocol)(nil).MeetingLabel(m) }
-
 // MeetingLabel names a meeting kind in plain English, in the protocol's
 // wording.
 func (p *Protocol) MeetingLabel(m string) string {

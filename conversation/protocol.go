@@ -122,7 +122,7 @@ type Protocol struct {
 
 	// Reflection words the intake's "Before raising it, I have…"
 	// checklist as the document does. Each key is one of ReflectionKeys;
-	// when empty, DefaultReflection is asked.
+	// when empty, the catalogue's checklist (intake.reflection.*) is asked.
 	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
 
 	// ActionReminderDays is how many working days before an agreed
@@ -157,11 +157,8 @@ func ReflectionKeys() []string {
 	return []string{ReflectionDiscussedWithLead, ReflectionChildBestInterest, ReflectionMotivationConsidered}
 }
 
-// DefaultReflection is the reflection checklist of a protocol that words
-// none of its own, in the catalogue's words (intake.reflection.*).
-func DefaultReflection() []ReflectionCheck { return defaultReflection(nil) }
-
-// defaultReflection is DefaultReflection in p's wording.
+// defaultReflection is the reflection checklist of a protocol that words
+// none of its own, in p's wording (the catalogue's intake.reflection.*).
 func defaultReflection(p *Protocol) []ReflectionCheck {
 	w := p.Wording()
 	return []ReflectionCheck{
@@ -172,7 +169,8 @@ func defaultReflection(p *Protocol) []ReflectionCheck {
 }
 
 // ReflectionChecks returns the protocol's reflection checklist, or
-// DefaultReflection, in the protocol's wording, when it words none.
+// the catalogue's (intake.reflection.*, in the protocol's wording) when it
+// words none.
 func (p *Protocol) ReflectionChecks() []ReflectionCheck {
 	if len(p.Reflection) == 0 {
 		return defaultReflection(p)

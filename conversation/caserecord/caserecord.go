@@ -264,16 +264,8 @@ func formatName(f string) string {
 	return f
 }
 
-// String describes an access entry in one line, in the catalogue's words
-// as they are; a record's documents use its own wording (accessLine).
-func (a Access) String() string { return a.line(nil) }
-
-// line describes an access entry in one line in w's words (nil for the
-// catalogue as it is).
+// line describes an access entry in one line, in w's words.
 func (a Access) line(w *messages.Catalogue) string {
-	if w == nil {
-		w = messages.English()
-	}
 	s := w.Text("caserecord.access.line", messages.Args{"when": a.When, "who": a.Who, "what": a.What})
 	if a.Times > 1 {
 		s += w.Text("caserecord.access.times", messages.Args{"count": a.Times, "last": a.Last})
