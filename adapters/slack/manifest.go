@@ -23,6 +23,7 @@ const (
 	MaxShortcutName     = 24   // features.shortcuts[].name
 	MaxShortcutDesc     = 150  // features.shortcuts[].description
 	MaxSlashCommand     = 32   // features.slash_commands[].command, "/" included
+	MaxCommandDesc      = 2000 // features.slash_commands[].description
 	MaxCommandUsageHint = 1000 // features.slash_commands[].usage_hint
 	MaxRequestURL       = 3000 // features.slash_commands[].url (3500 for the others)
 )
@@ -156,7 +157,7 @@ func Manifest(o ManifestOptions) (string, error) {
 		m.Features.Shortcuts = append(m.Features.Shortcuts, s)
 	}
 	m.Features.SlashCommands = []manifestCommand{{Command: o.Command,
-		Description: o.App.Say("slack.command.description", nil),
+		Description: bot.Fit(MaxCommandDesc, o.App.Say("slack.command.description", nil)),
 		UsageHint:   bot.Fit(MaxCommandUsageHint, o.App.Say("slack.command.usage_hint", nil))}}
 	m.OAuthConfig.Scopes.Bot = BotScopes
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened"}
