@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	htmltemplate "html/template"
-	"strings"
 	texttemplate "text/template"
 	"time"
 
@@ -102,7 +101,8 @@ func (s *Sender) signIn(link string, expires time.Time) signIn {
 	if operator == "" {
 		operator = partnership
 	}
-	until := strings.TrimSpace(expires.In(loc).Format("15:04 on Monday 2 January"))
+	at := expires.In(loc)
+	until := k.Say("mail.signin.at", messages.Args{"time": at.Format("15:04"), "day": at.Format("Monday 2 January")})
 	ignore := k.Say("mail.signin.ignore", nil)
 	if s.opts.Contact != "" {
 		ignore = k.Say("mail.signin.ignore.contact", messages.Args{"contact": s.opts.Contact})

@@ -37,7 +37,7 @@ func (a *Adapter) homeSections(ov *bot.Overview) []homeSection {
 		c := oc.Case
 		if c.UpdatedAt.After(recent) && len(closed.Cases) < 10 {
 			closed.Cases = append(closed.Cases, homeCase{c.ID, k.Say("slack.home.closed_line",
-				messages.Args{"status": c.Status, "agencies": agencies(c), "ref": c.ChildRef, "when": k.When(c.UpdatedAt)})})
+				messages.Args{"status": c.Status.Label(), "agencies": agencies(c), "ref": c.ChildRef, "when": k.When(c.UpdatedAt)})})
 		}
 	}
 	return []homeSection{waiting, open, closed}
