@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -87,7 +88,7 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		if parts[1] == "" {
 			bad("say who owns it after the first |: a name or work email.")
 		} else if per, err := r.People.Resolve(ctx, parts[1]); conversation.ErrorCode(err) == conversation.EINVALID {
-			bad("%s", conversation.ErrorMessage(err))
+			bad("%s", r.Cards.ErrorMessage(err))
 		} else if err != nil {
 			return nil, err
 		} else {
@@ -103,8 +104,9 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		out = append(out, a)
 	}
 	if len(problems) > 0 {
-		return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-			Fields: map[string]string{"actions": strings.Join(problems, " ")}}
+		fe := conversation.FieldErrors{}
+		fe.Add("actions", conversation.Msg("error.actions.lines", messages.Args{"lines": strings.Join(problems, " ")}))
+		return nil, fe.Err()
 	}
 	return out, nil
 }
@@ -118,13 +120,13 @@ var actionWords = []string{"done", "mark_done", "action_done", "completed", "com
 func (r *Router) doneCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	fields := strings.Fields(rest)
 	if len(fields) == 0 {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case, and which action? For example: done CR-2026-0001 1")
+		return Reply{}, conversation.Invalid("error.done.which", nil)
 	}
 	n := 0
 	if len(fields) > 1 {
 		v, err := strconv.Atoi(strings.TrimPrefix(fields[1], "#"))
 		if err != nil || len(fields) > 2 {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the case id and the action's number, for example: done %s 1", conversation.NormaliseCaseID(fields[0]))
+			return Reply{}, conversation.Invalid("error.done.number", messages.Args{"case": conversation.NormaliseCaseID(fields[0])})
 		}
 		n = v
 	}

@@ -101,7 +101,7 @@ func (c *Console) wait(ctx context.Context, arg string) {
 	c.clock.Advance(time.Duration(n) * 24 * time.Hour)
 	c.say("(%d day%s pass: it is now %s.)\n", n, map[bool]string{true: "", false: "s"}[n == 1], c.router.Cards.When(c.router.Cards.Now()))
 	if _, err := c.clock.DuePass(ctx); err != nil {
-		c.say("The reminders could not all be recorded: %s\n", conversation.ErrorMessage(err))
+		c.say("The reminders could not all be recorded: %s\n", c.router.Cards.ErrorMessage(err))
 	}
 	c.deliver(ctx)
 }
@@ -235,19 +235,19 @@ func (c *Console) as(ctx context.Context, who string) {
 	}
 	per, err := c.people.Resolve(ctx, who)
 	if err != nil && strings.Contains(who, "@") {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	if err != nil {
 		per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: strings.ToLower(who)}, who, "")
 		if err != nil {
-			c.say("%s\n", conversation.ErrorMessage(err))
+			c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			return
 		}
 	}
 	per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: per.ID}, per.Name, per.Email)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	c.actor = per
@@ -257,7 +257,7 @@ func (c *Console) as(ctx context.Context, who string) {
 func (c *Console) listPeople(ctx context.Context) {
 	all, err := c.router.Store.ListPeople(ctx)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	for _, p := range all {
@@ -341,7 +341,7 @@ func (c *Console) deliver(ctx context.Context) {
 		return
 	}
 	c.worker.Log.Error("outbox delivery failed", "err", err)
-	msg := conversation.ErrorMessage(err)
+	msg := c.router.Cards.ErrorMessage(err)
 	if msg == c.undelivered {
 		return
 	}
@@ -403,14 +403,14 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if confirm {
 				current = in.Values[key]
 			}
-			v, ok := c.ask(ctx, fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
+			v, ok := c.ask(ctx, fd, current, func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, in.Values)) })
 			if !ok {
 				return nil
 			}
 			in.Values[key] = v
 		}
 		if confirm && stillIdentifying(in.Values, reply.Errors) {
-			v, ok := c.ask(ctx, &identifierQuestion, "", identifierQuestion.CheckAnswer)
+			v, ok := c.ask(ctx, &identifierQuestion, "", func(v string) string { return c.router.Cards.Words(identifierQuestion.CheckAnswer(v)) })
 			if !ok {
 				return nil
 			}
@@ -464,7 +464,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	}
 	for i := start; i < len(f.Fields); i++ {
 		fd := &f.Fields[i]
-		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 		if !ok {
 			if intake {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
@@ -476,7 +476,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 		values[fd.Key] = v
 		if intake {
 			if err := c.router.SaveDraft(ctx, in.Actor, values, i+1); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			if leavesLadder(values) {
 				return values, true
@@ -518,14 +518,14 @@ func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.For
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 			if !ok {
 				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
 				return bot.Inbound{}, false
 			}
 			values[fd.Key] = v
 			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			return bot.Inbound{Actor: actor, FormKey: bot.FormIntake, Values: values}, true
 		default:
@@ -612,8 +612,8 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
 			// Words of an option's label choose it: "social care".
 			chosen, problem := c.router.Cards.Choose(fd, v)
-			if problem != "" {
-				c.say("  ! %s\n", clean(problem))
+			if problem.Key != "" {
+				c.say("  ! %s\n", clean(c.router.Cards.Words(problem)))
 				continue
 			}
 			if chosen != "" {
@@ -654,7 +654,7 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 	for {
 		found, err := c.people.Search(ctx, typed, 6)
 		if err != nil {
-			c.say("  ! %s\n", conversation.ErrorMessage(err))
+			c.say("  ! %s\n", c.router.Cards.ErrorMessage(err))
 			return "", askAgain
 		}
 		var exact []bot.Match

@@ -509,7 +509,7 @@ func (a *Adapter) openCase(ctx context.Context, w who, per *conversation.Person,
 	c, err := a.router.Engine.View(ctx, per.ID, caseID)
 	a.metrics.Command(Platform, "view", codeOf(err))
 	if err != nil {
-		view = renderInfoModal("Case", errorMessage(conversation.ErrorMessage(err)))
+		view = renderInfoModal("Case", errorMessage(a.router.Cards.ErrorMessage(err)))
 	} else {
 		card := a.router.Cards.Card(ctx, c, per.ID, "")
 		view = renderInfoModal(c.ID, fullCase(card), a.router.Cards.Timeline(ctx, c))
