@@ -117,7 +117,9 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 	// Field names and kinds only: the text itself is never logged.
 	r.Log.Info("identifier warning", "case", safeCase(in.CaseID), "form", in.FormKey,
 		"fields", strings.Join(flagged, ","), "kinds", strings.Join(kinds, ","))
-	return &conversation.Error{Code: conversation.EINVALID, Key: "identifiers.warning", Fields: fe}
+	e := conversation.Invalid("identifiers.warning", nil)
+	e.Fields = fe
+	return e
 }
 
 // withoutOwners returns a proposal's "what | who | by when" lines with the

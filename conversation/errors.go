@@ -150,7 +150,9 @@ func (f FieldErrors) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Key: "form.another_look", Fields: map[string]Text(f)}
+	e := Invalid("form.another_look", nil)
+	e.Fields = map[string]Text(f)
+	return e
 }
 
 // ErrorCode returns the code of err: the Code of an *Error found in its chain,

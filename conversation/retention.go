@@ -56,7 +56,7 @@ type PurgeReport struct {
 // failure; cases deleted before a failure stay deleted.
 func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*PurgeReport, error) {
 	if keep <= 0 {
-		return nil, Invalid("error.retention.zero", nil)
+		return nil, Invalid("error.retention.none", nil)
 	}
 	now := e.now()
 	rep := &PurgeReport{Cutoff: now.Add(-keep), DryRun: dryRun}

@@ -67,7 +67,9 @@ func Check(path string) (Summary, error) {
 	var sum Summary
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return sum, &conversation.Error{Code: conversation.EINVALID, Key: "error.store.in_use", Args: messages.Args{"path": path}, Err: ErrInUse}
+		e := conversation.Invalid("error.store.in_use", messages.Args{"path": path})
+		e.Err = ErrInUse
+		return sum, e
 	}
 	if err != nil {
 		return sum, conversation.Invalid("error.store.not_data_file", messages.Args{"path": path, "problem": err})
