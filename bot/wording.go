@@ -47,10 +47,8 @@ func (k *Cards) ErrorFields(err error) map[string]string {
 	return conversation.FieldMessages(k.catalogue(), err)
 }
 
-// Words returns t worded as the partnership words it.
+// Words returns t worded as the partnership words it; "" for the zero
+// Text.
 func (k *Cards) Words(t conversation.Text) string {
-	if t.Key == "" {
-		return ""
-	}
 	return t.In(k.catalogue())
 }

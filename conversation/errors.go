@@ -35,8 +35,11 @@ func Msg(key string, args messages.Args) Text {
 	return Text{Key: key, Args: args}
 }
 
-// In words t in catalogue c.
+// In words t in catalogue c; the zero Text (nothing to say) is "".
 func (t Text) In(c *messages.Catalogue) string {
+	if t.Key == "" {
+		return ""
+	}
 	return c.Text(t.Key, t.Args)
 }
 
