@@ -1,8 +1,8 @@
 package conversation
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -247,49 +247,49 @@ func (in RaiseInput) Route() RouteKind {
 }
 
 // CheckAnswer validates one answer against its field and returns a message
-// for the person, or "" when it is acceptable. It is used both for
-// question-at-a-time adapters and for whole-form validation.
-func (f *Field) CheckAnswer(v string) string { return f.checkAnswer(v, nil) }
+// for the person, or the zero Text when it is acceptable. It is used both
+// for question-at-a-time adapters and for whole-form validation.
+func (f *Field) CheckAnswer(v string) Text { return f.checkAnswer(v, nil) }
 
 // checkAnswer is CheckAnswer, checking a case reference against rf (the
 // formats of the raiser's agency) when it is not nil.
-func (f *Field) checkAnswer(v string, rf *ReferenceFormat) string {
+func (f *Field) checkAnswer(v string, rf *ReferenceFormat) Text {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if f.Required {
-			return "Please answer this question."
+			return Msg("form.answer_needed", nil)
 		}
-		return ""
+		return Text{}
 	}
 	if !utf8.ValidString(v) {
-		return "This answer has characters we can't read. Please type it again."
+		return Msg("error.answer.unreadable", nil)
 	}
 	switch f.Type {
 	case FieldYesNo:
 		if _, ok := f.YesNo(v); !ok && f.Unsure {
-			return "Please answer yes, no or not sure."
+			return Msg("error.answer.yes_no_unsure", nil)
 		} else if !ok {
-			return "Please answer yes or no."
+			return Msg("error.answer.yes_no", nil)
 		}
 	case FieldSelect, FieldAgency:
 		if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == v }) {
-			return "Please choose one of the options."
+			return Msg("error.answer.option", nil)
 		}
 	case FieldCheckboxes:
 		for _, part := range splitList(v) {
 			if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == part }) {
-				return fmt.Sprintf("%q is not one of the options.", part)
+				return Msg("error.answer.not_an_option", messages.Args{"answer": strconv.Quote(part)})
 			}
 		}
 	case FieldText, FieldTextarea, FieldPerson:
 		if f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
-			return fmt.Sprintf("Please keep this to %d characters; it is %d now.", f.MaxLen, utf8.RuneCountInString(v))
+			return Msg("error.text.too_long", messages.Args{"max": f.MaxLen, "length": utf8.RuneCountInString(v)})
 		}
 	}
 	if f.Key == FieldChildRef {
 		return CheckReference(v, rf)
 	}
-	return ""
+	return Text{}
 }
 
 // ParseYesNo reads yes/no answers in the forms people type.
@@ -359,7 +359,7 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	fe := FieldErrors{}
 	check := func(k string) {
 		if fd := f.Field(k); fd != nil {
-			if msg := f.CheckAnswer(k, values[k], values); msg != "" {
+			if msg := f.CheckAnswer(k, values[k], values); msg.Key != "" {
 				fe.Add(k, msg)
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // ObservedDifferences says who reports the inter-agency differences that
@@ -116,23 +118,22 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
-		fe.Add(FieldObservedAgencyA, "Please choose the first agency.")
+		fe.Add(FieldObservedAgencyA, Msg("error.observation.agency_a", nil))
 	}
 	if in.AgencyB == "" {
-		fe.Add(FieldObservedAgencyB, "Please choose the other agency.")
+		fe.Add(FieldObservedAgencyB, Msg("error.observation.agency_b", nil))
 	} else if in.AgencyB == in.AgencyA {
-		fe.Add(FieldObservedAgencyB, "Please choose a different agency: a difference is between two agencies.")
+		fe.Add(FieldObservedAgencyB, Msg("error.observation.same_agency", nil))
 	}
 	if in.Meeting != MeetingConference && in.Meeting != MeetingReview {
-		fe.Add(FieldObservedMeeting, "Please say whether it was a conference or a review.")
+		fe.Add(FieldObservedMeeting, Msg("error.observation.meeting", nil))
 	}
 	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
-		fe.Add(FieldCategory, "Please choose one of the categories.")
+		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
-	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, "a short description of the difference")
-	if found := DetectIdentifiers(desc); len(found) > 0 && fe[FieldObservedText] == "" {
-		fe.Add(FieldObservedText, fmt.Sprintf("This looks like it contains %s. It is reported to %s as a count, so describe the difference between the agencies without any child's or family's details.",
-			IdentifierNames(found), od.ReportTo))
+	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, Msg("error.add.observation", nil))
+	if found := DetectIdentifiers(desc); len(found) > 0 && fe[FieldObservedText].Key == "" {
+		fe.Add(FieldObservedText, Msg("error.observation.identifiers", messages.Args{"kinds": IdentifierNames(found), "body": od.ReportTo}))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -156,14 +157,14 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
 	od := e.Protocol.Observations
 	if od == nil {
-		return Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol.Name)
+		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": e.Protocol.Name})
 	}
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return err
 	}
 	if !a.Holds(RoleConferenceChair) {
-		return Errorf(EFORBIDDEN, "Only a %s of the %s can log a difference seen in a conference or review. To challenge a decision, raise a disagreement instead.", od.Role, od.Service)
+		return Forbidden("refusal.observation.role_only", messages.Args{"role": od.Role, "service": od.Service})
 	}
 	return nil
 }

@@ -247,10 +247,23 @@ func (p *Protocol) CategoryName(key string) string {
 	return key
 }
 
-// Validate checks the protocol is usable and returns an EINVALID error naming
-// every problem.
-func (p *Protocol) Validate() error {
-	fe := FieldErrors{}
+// Problems are what is wrong with a configuration, one sentence per
+// setting, for whoever deploys the bot. They are in English, as all of the
+// configuration's problems are (package config reports them), and never
+// reach the people using the bot.
+type Problems map[string]string
+
+// Add records msg for setting unless it already has a problem.
+func (p Problems) Add(setting, msg string) {
+	if _, ok := p[setting]; !ok {
+		p[setting] = msg
+	}
+}
+
+// Validate checks the protocol is usable and returns every problem by its
+// setting, or nil when there is none.
+func (p *Protocol) Validate() Problems {
+	fe := Problems{}
 	if len(p.Stages) == 0 {
 		fe.Add("stages", "at least one stage is needed")
 	}
@@ -316,7 +329,10 @@ func (p *Protocol) Validate() error {
 	if p.Conference == nil && strings.TrimSpace(p.Routes.DissentProcedure) == "" {
 		fe.Add("routes.dissent_procedure", "conference decisions lead out to the dissent procedure, which is not named: name it, or set conference to keep them inside the protocol")
 	}
-	return fe.Err()
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
 }
 
 func validTier(t string) bool {
