@@ -168,8 +168,9 @@ func actionDoneForm(c *conversation.Case, open []int, k *Cards) *conversation.Fo
 	for _, n := range open {
 		opts = append(opts, conversation.Option{Value: strconv.Itoa(n), Label: short(k.actionLine(c, n), 75)})
 	}
-	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: VerbTitle(conversation.VerbActionDone),
-		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: "Which action is done?", Type: conversation.FieldSelect,
+	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: k.VerbTitle(conversation.VerbActionDone),
+		Submit: k.SubmitLabel(ActionFormPrefix + string(conversation.VerbActionDone)),
+		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: k.Say("form.action_done.which", nil), Type: conversation.FieldSelect,
 			Required: true, Options: opts}}}
 }
 

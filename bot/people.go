@@ -278,11 +278,11 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	case len(exact) == 1:
 		return p.Chosen(ctx, exact[0])
 	case len(exact) > 1:
-		return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, exact))
+		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.suggestions(text, exact))
 	case len(found) == 0:
 		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.not_found", messages.Args{"typed": strconv.Quote(short(text, 60))}))
 	}
-	return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, found))
+	return nil, conversation.Errorf(conversation.EINVALID, "%s", p.suggestions(text, found))
 }
 
 // maxSuggestions is the most people a "did you mean" names.

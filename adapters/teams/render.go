@@ -217,7 +217,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		cancel := executeAction("Cancel", verbCancel, back, "")
 		cancel["associatedInputs"] = "none"
 		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
-		return fitCard(newCard(body, []any{executeAction(bot.SubmitLabel(m.Form.Key), verbSubmit, data, "positive"), cancel}))
+		return fitCard(newCard(body, []any{executeAction(bot.SubmitOf(m.Form), verbSubmit, data, "positive"), cancel}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)
