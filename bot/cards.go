@@ -199,7 +199,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventReferralReturned:
 		line += k.Say("event.returned", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventReassigned:
-		line += fmt.Sprintf(": %s → %s", k.People.Name(ctx, e.Fields["from"]), k.People.Name(ctx, e.Fields["to"]))
+		line += k.Say("event.reassigned", messages.Args{"from": k.People.Name(ctx, e.Fields["from"]), "to": k.People.Name(ctx, e.Fields["to"])})
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			line += k.Say("event.extended", messages.Args{"when": k.When(t)})
