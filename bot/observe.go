@@ -12,7 +12,11 @@ import (
 // with the directory's agencies, or nil when the protocol has no such
 // report.
 func (r *Router) ObservationForm() *conversation.Form {
-	return conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	f := conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	if f != nil {
+		f.Submit = r.Cards.SubmitLabel(f.Key)
+	}
+	return f
 }
 
 // observeCommand answers "observe": the form for a conference chair or
