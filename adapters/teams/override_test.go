@@ -30,7 +30,7 @@ func TestOverridesReachRenderedCards(t *testing.T) {
 		t.Fatal(err)
 	}
 	rendered := func(m bot.Message) string {
-		b, err := json.Marshal(Render(m))
+		b, err := json.Marshal(Render(env.Router.Cards, m))
 		if err != nil {
 			t.Fatal(err)
 		}
