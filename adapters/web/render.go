@@ -18,6 +18,9 @@ type page struct {
 	Service string
 	CSRF    string
 	Person  string // the signed-in person's name; "" when signed out
+	// Dashboard is the menu's link to the partnership dashboard; "" for
+	// someone it is not for.
+	Dashboard string
 	Flash   *flash
 	Errors  []fieldError // the error summary
 	Data    any
