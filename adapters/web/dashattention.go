@@ -58,16 +58,16 @@ func (s *Server) attentionOf(in *dashInput, list string) []dashCase {
 
 // attentionTitle names a live list.
 func (s *Server) attentionTitle(list string) string {
-	say := s.opts.Router.Cards.Say
+	say := s.opts.Router.Cards
 	switch list {
 	case "stuck":
-		return say("dashboard.attention.stuck", nil)
+		return say.Say("dashboard.attention.stuck", nil)
 	case "referrals":
-		return say("dashboard.attention.referrals", nil)
+		return say.Say("dashboard.attention.referrals", nil)
 	case "mediation":
-		return say("dashboard.attention.mediation", nil)
+		return say.Say("dashboard.attention.mediation", nil)
 	}
-	return say("dashboard.attention.actions", nil)
+	return say.Say("dashboard.attention.actions", nil)
 }
 
 // dashAttention shows the live lists, or downloads one (?list=) as CSV.
@@ -87,7 +87,7 @@ func (s *Server) dashAttention(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	cards := s.opts.Router.Cards
 	loc := s.opts.Router.Engine.Calendar.Location()
-	d := listData{T: dashTexts(cards.Say), Scope: s.scopeText(in), Heading: cards.Say("dashboard.attention.title", nil),
+	d := listData{T: dashTexts(cards), Scope: s.scopeText(in), Heading: cards.Say("dashboard.attention.title", nil),
 		Caption: cards.Say("dashboard.attention.intro", messages.Args{"time": s.opts.Now().In(loc).Format("15:04 on 2 January 2006")}),
 		Back:    "/web/dashboard"}
 	for _, l := range attentionLists {

@@ -117,8 +117,8 @@ func (s *Server) dashboardFor(w http.ResponseWriter, r *http.Request, sess *sess
 		return nil
 	}
 	if !sc.ok {
-		say := s.opts.Router.Cards.Say
-		s.problem(w, r, sess, http.StatusForbidden, say("dashboard.forbidden.title", nil), say("dashboard.forbidden.text", nil))
+		say := s.opts.Router.Cards
+		s.problem(w, r, sess, http.StatusForbidden, say.Say("dashboard.forbidden.title", nil), say.Say("dashboard.forbidden.text", nil))
 		return nil
 	}
 	in, err := s.dashLoad(r.Context(), sc)

@@ -57,7 +57,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 // drillOf reads the measure and key of a drill-down request and names
 // them; ok is false for a measure the report does not have.
 func (s *Server) drillOf(r *http.Request, rep *report.Report) (measure, key, label string, ok bool) {
-	say := s.opts.Router.Cards.Say
+	say := s.opts.Router.Cards
 	proto := s.opts.Router.Engine.Protocol
 	q := r.URL.Query()
 	measure, key = q.Get("measure"), q.Get("key")
@@ -74,9 +74,9 @@ func (s *Server) drillOf(r *http.Request, rep *report.Report) (measure, key, lab
 	case report.MeasureCategory:
 		label = proto.CategoryName(key)
 	case report.MeasureStage:
-		label = say("dashboard.section.stage", nil) + ": " + proto.StageName(key)
+		label = say.Say("dashboard.section.stage", nil) + ": " + proto.StageName(key)
 	case report.MeasureMissedAt:
-		label = say("dashboard.section.missed", nil) + ": " + proto.StageName(key)
+		label = say.Say("dashboard.section.missed", nil) + ": " + proto.StageName(key)
 	case report.MeasureOutcome:
 		label = conversation.Status(key).Label()
 	case report.MeasurePair:
@@ -126,7 +126,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	cards := s.opts.Router.Cards
-	d := listData{T: dashTexts(cards.Say), Scope: s.scopeText(in), Caption: rep.Title(), Heading: label,
+	d := listData{T: dashTexts(cards), Scope: s.scopeText(in), Caption: rep.Title(), Heading: label,
 		Back: "/web/dashboard?" + periodQuery(p).Encode(),
 		Lists: []caseList{{Title: cards.Say("dashboard.drill.hint", messages.Args{"n": len(rows), "measure": label, "period": dateRange(p)}),
 			Cases: rows, Download: "/web/dashboard/cases.csv?" + q.Encode()}}}

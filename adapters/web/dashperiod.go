@@ -11,6 +11,13 @@ import (
 // The kinds of period the dashboard offers.
 var periodKinds = []string{"month", "quarter", "year", "custom"}
 
+// The problems a period can have.
+const (
+	errPeriodKind  = "kind"
+	errPeriodDate  = "date"
+	errPeriodOrder = "order"
+)
+
 // periodForm is the dashboard's period as asked for: the kind, the dates
 // as typed (YYYY-MM-DD), and the problems with them by field.
 type periodForm struct {
@@ -22,7 +29,8 @@ type periodForm struct {
 // year containing from, or the custom dates from to to (both days
 // included). With no from it is the last whole month, as "resolvebot
 // report" gives by default. The problems found are in the form's Errors,
-// keyed "period", "from" and "to", as catalogue keys; the period is then
+// keyed "period", "from" and "to" (errPeriodKind, errPeriodDate or
+// errPeriodOrder); the period is then
 // the default.
 func parsePeriod(q url.Values, now time.Time, loc *time.Location) (report.Period, periodForm) {
 	f := periodForm{Kind: q.Get("period"), From: q.Get("from"), To: q.Get("to"), Errors: map[string]string{}}
@@ -31,14 +39,14 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (report.Period
 		f.Kind = "month"
 	}
 	if !slices.Contains(periodKinds, f.Kind) {
-		f.Errors["period"] = "dashboard.period.error.kind"
+		f.Errors["period"] = errPeriodKind
 	}
 	if f.From == "" {
 		f.From = def.From.Format(time.DateOnly)
 	}
 	from, err := time.ParseInLocation(time.DateOnly, f.From, loc)
 	if err != nil {
-		f.Errors["from"] = "dashboard.period.error.date"
+		f.Errors["from"] = errPeriodDate
 	}
 	var p report.Period
 	switch f.Kind {
@@ -53,9 +61,9 @@ func parsePeriod(q url.Values, now time.Time, loc *time.Location) (report.Period
 		to, err := time.ParseInLocation(time.DateOnly, f.To, loc)
 		switch {
 		case err != nil:
-			f.Errors["to"] = "dashboard.period.error.date"
+			f.Errors["to"] = errPeriodDate
 		case to.Before(from):
-			f.Errors["to"] = "dashboard.period.error.order"
+			f.Errors["to"] = errPeriodOrder
 		}
 		p = report.Period{From: from, To: to.AddDate(0, 0, 1)}
 	}

@@ -53,6 +53,7 @@ type dashData struct {
 	T              map[string]string
 	Scope          string
 	Form           periodForm
+	Kinds          []string          // the kinds of period offered
 	Errors         map[string]string // field → what to fix
 	Title, Purpose string
 	Columns, Dates []string
@@ -114,13 +115,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 
 // dashView lays the report out for the page.
 func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) dashData {
-	say := s.opts.Router.Cards.Say
+	say := s.opts.Router.Cards
 	p := rep.Period
 	periods := []report.Period{p, rep.PreviousPeriod, p.LastYear()}
-	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Errors: map[string]string{},
+	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Kinds: periodKinds, Errors: map[string]string{},
 		Title: rep.Title(), Purpose: rep.Purpose(), Query: periodQuery(p).Encode(), AttentionHref: "/web/dashboard/attention"}
-	for f, key := range form.Errors {
-		d.Errors[f] = say(key, nil)
+	for f, code := range form.Errors {
+		switch code {
+		case errPeriodKind:
+			d.Errors[f] = say.Say("dashboard.period.error.kind", nil)
+		case errPeriodOrder:
+			d.Errors[f] = say.Say("dashboard.period.error.order", nil)
+		default:
+			d.Errors[f] = say.Say("dashboard.period.error.date", nil)
+		}
 	}
 	d.Columns = []string{d.T["now"], d.T["previous"], d.T["lastYear"]}
 	for _, pp := range periods {
@@ -159,12 +167,12 @@ func (s *Server) cell(n int, p report.Period, measure, key, what string) countCe
 // stages, outcomes, deadlines missed, agency pairs, actions, learning and
 // the low-challenge warning.
 func (s *Server) dashSections(d *dashData, rep *report.Report) {
-	say := s.opts.Router.Cards.Say
+	say := s.opts.Router.Cards
 	p := rep.Period
 	if rd := rep.ResolutionDays; rd.Cases > 0 {
-		d.Days = say("dashboard.days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "cases": report.Plural(rd.Cases, "case", "cases")})
+		d.Days = say.Say("dashboard.days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "cases": report.Plural(rd.Cases, "case", "cases")})
 	} else {
-		d.Days = say("dashboard.days.none", nil)
+		d.Days = say.Say("dashboard.days.none", nil)
 	}
 	for _, sec := range []struct {
 		title, measure string
@@ -185,12 +193,10 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 			Cell: s.cell(pr.N, p, report.MeasurePair, pr.Raiser+">"+pr.Respondent, a+" → "+b)})
 	}
 	if a := rep.Actions; a.Any() {
-		for _, row := range []struct {
-			key string
-			n   int
-		}{{"dashboard.actions.agreed", a.Agreed}, {"dashboard.actions.on_time", a.DoneOnTime}, {"dashboard.actions.late", a.DoneLate}, {"dashboard.actions.overdue", a.Overdue}} {
-			d.Actions = append(d.Actions, countRow{Label: say(row.key, nil), Cell: countCell{N: row.n}})
-		}
+		d.Actions = []countRow{{Label: say.Say("dashboard.actions.agreed", nil), Cell: countCell{N: a.Agreed}},
+			{Label: say.Say("dashboard.actions.on_time", nil), Cell: countCell{N: a.DoneOnTime}},
+			{Label: say.Say("dashboard.actions.late", nil), Cell: countCell{N: a.DoneLate}},
+			{Label: say.Say("dashboard.actions.overdue", nil), Cell: countCell{N: a.Overdue}}}
 	}
 	for _, l := range rep.Learning {
 		d.Learning = append(d.Learning, l.Label+": "+strconv.Itoa(l.Learned+l.Prevention))
@@ -203,18 +209,18 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 		for _, c := range rep.NoChallengeFrom {
 			names = append(names, c.Label)
 		}
-		d.LowChallenge = say("dashboard.low_challenge", messages.Args{"agencies": strings.Join(names, ", ")})
+		d.LowChallenge = say.Say("dashboard.low_challenge", messages.Args{"agencies": strings.Join(names, ", ")})
 	}
 }
 
 // dashTrends fills the trend charts for the months up to the period's end.
 func (s *Server) dashTrends(d *dashData, in *dashInput, p report.Period) {
-	say := s.opts.Router.Cards.Say
+	say := s.opts.Router.Cards
 	tr := report.TrendTo(in.cases, p.To, trendMonths)
-	d.TrendTitle = say("dashboard.trends", messages.Args{"n": trendMonths})
+	d.TrendTitle = say.Say("dashboard.trends", messages.Args{"n": trendMonths})
 	for _, se := range tr.Series() {
 		cv := chartView{ID: "chart-" + se.Key, Title: se.Title, SVG: template.HTML(tr.SVG(se, "chart-"+se.Key+"-title")), //nolint:gosec // escaped by report.Trend.SVG
-			Caption: say("dashboard.trends.table", messages.Args{"title": se.Title})}
+			Caption: say.Say("dashboard.trends.table", messages.Args{"title": se.Title})}
 		for i, m := range tr.Months {
 			month, err := time.ParseInLocation("2006-01", m.Month, p.From.Location())
 			if err != nil {

@@ -21,10 +21,10 @@ type page struct {
 	// Dashboard is the menu's link to the partnership dashboard; "" for
 	// someone it is not for.
 	Dashboard string
-	Flash   *flash
-	Errors  []fieldError // the error summary
-	Data    any
-	Body    template.HTML
+	Flash     *flash
+	Errors    []fieldError // the error summary
+	Data      any
+	Body      template.HTML
 }
 
 // fieldError is one problem with an answer, for the error summary and
