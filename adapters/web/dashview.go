@@ -66,7 +66,7 @@ type dashData struct {
 	LowChallenge   string
 	TrendTitle     string
 	Charts         []chartView
-	Query          string // the period's query, for the downloads
+	Query          template.URL // the period's query, for the downloads
 	AttentionHref  string
 }
 
@@ -119,7 +119,8 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 	p := rep.Period
 	periods := []report.Period{p, rep.PreviousPeriod, p.LastYear()}
 	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Kinds: periodKinds, Errors: map[string]string{},
-		Title: rep.Title(), Purpose: rep.Purpose(), Query: periodQuery(p).Encode(), AttentionHref: "/web/dashboard/attention"}
+		Title: rep.Title(), Purpose: rep.Purpose(), Query: template.URL(periodQuery(p).Encode()), //nolint:gosec // encoded by url.Values
+		AttentionHref: "/web/dashboard/attention"}
 	for f, code := range form.Errors {
 		switch code {
 		case errPeriodKind:
