@@ -44,7 +44,14 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 	day := "2 Jan 2006"
 	row := dashCase{ID: c.ID, Raiser: people.AgencyName(c.Raiser.Agency), Respondent: people.AgencyName(c.Respondent.Agency),
 		Category: cards.Protocol.CategoryName(c.Category), Status: c.Status.Label(),
-		Raised: c.CreatedAt.In(loc).Format(day), Updated: c.UpdatedAt.In(loc).Format(day)}
+		Raised: c.CreatedAt.In(loc).Format(day)}
+	last := c.UpdatedAt
+	if n := len(c.Events); n > 0 && c.Events[n-1].At.After(last) {
+		last = c.Events[n-1].At
+	}
+	if !last.IsZero() {
+		row.Updated = last.In(loc).Format(day)
+	}
 	if cur := c.Current(); cur != nil {
 		row.Stage = cards.Protocol.StageName(cur.Key)
 	}

@@ -2,15 +2,14 @@ package boltstore
 
 import (
 	"context"
-	"encoding/json"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// bucketSummaries holds each case's summary (conversation.SummaryOf) as
-// JSON, by case id: its state, rewritten on every write, and the summaries
+// bucketSummaries holds each case's summary (conversation.SummaryOf, as
+// conversation.EncodeSummary writes it), by case id: its state, rewritten on every write, and the summaries
 // of its events, appended as the case's log grows.
 var bucketSummaries = []byte("summaries")
 
@@ -29,15 +28,15 @@ func putSummary(tx *bolt.Tx, c *conversation.Case, reset bool, events []conversa
 		if old == nil {
 			return nil
 		}
-		var prev conversation.Case
-		if err := json.Unmarshal(old, &prev); err != nil {
+		prev, err := conversation.DecodeSummary(old)
+		if err != nil {
 			return conversation.Internal("decode summary of case "+c.ID, err)
 		}
 		kept = prev.Events
 	}
 	s := conversation.SummaryState(c)
 	s.Events = append(kept, conversation.SummaryEvents(events)...)
-	v, err := json.Marshal(s)
+	v, err := conversation.EncodeSummary(s)
 	if err != nil {
 		return conversation.Internal("encode summary of case "+c.ID, err)
 	}
@@ -57,11 +56,11 @@ func (s *Store) CaseSummaries(ctx context.Context) ([]*conversation.Case, error)
 		cur := tx.Bucket(bucketCases).Cursor()
 		for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
 			if v := sums.Get(k); v != nil {
-				var c conversation.Case
-				if err := json.Unmarshal(v, &c); err != nil {
+				c, err := conversation.DecodeSummary(v)
+				if err != nil {
 					return conversation.Internal("decode summary of case "+string(k), err)
 				}
-				out = append(out, &c)
+				out = append(out, c)
 				continue
 			}
 			c, err := getCase(tx, string(k), 0)

@@ -22,8 +22,8 @@
 //	                 sealed on its own when the sealed store wraps this one:
 //	                 a write appends its new events and rewrites the state only
 //	cases            ZSET of case ids scored by CreatedAt (unix millis), for ListCases
-//	summary:<id>     the case's summary state as JSON (conversation.SummaryState),
-//	sumlog:<id>      LIST of its events' summaries as JSON: written with the case
+//	summary:<id>     the case's summary state (conversation.EncodeSummary),
+//	sumlog:<id>      LIST of its events' summaries (EncodeSummaryEvent): written with the case
 //	                 and its log, for CaseSummaries (summary.go)
 //	due              ZSET of the due index: score DueAt in unix millis, member
 //	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a

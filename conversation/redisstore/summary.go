@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -21,13 +20,13 @@ type summaryArgs struct {
 
 // summaryOf encodes c's summary state and the summaries of events.
 func summaryOf(c *conversation.Case, events []conversation.Event) (summaryArgs, error) {
-	state, err := json.Marshal(conversation.SummaryState(c))
+	state, err := conversation.EncodeSummary(conversation.SummaryState(c))
 	if err != nil {
 		return summaryArgs{}, conversation.Internal("encode summary of case "+c.ID, err)
 	}
 	out := summaryArgs{state: state, events: make([]any, len(events))}
 	for i, e := range conversation.SummaryEvents(events) {
-		v, err := json.Marshal(e)
+		v, err := conversation.EncodeSummaryEvent(e)
 		if err != nil {
 			return summaryArgs{}, conversation.Internal("encode summary of case "+c.ID, err)
 		}
@@ -97,15 +96,15 @@ func (s *Store) summaryAt(ctx context.Context, id string, v any, items []string)
 		}
 		return conversation.SummaryOf(c), nil
 	}
-	var c conversation.Case
-	if err := json.Unmarshal([]byte(str), &c); err != nil {
+	c, err := conversation.DecodeSummary([]byte(str))
+	if err != nil {
 		return nil, conversation.Internal("decode summary of case "+id, err)
 	}
 	c.Events = make([]conversation.Event, len(items))
 	for i, it := range items {
-		if err := json.Unmarshal([]byte(it), &c.Events[i]); err != nil {
+		if err := conversation.DecodeSummaryEvent([]byte(it), &c.Events[i]); err != nil {
 			return nil, conversation.Internal("decode summary of case "+id, err)
 		}
 	}
-	return &c, nil
+	return c, nil
 }
