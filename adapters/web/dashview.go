@@ -171,7 +171,7 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 	say := s.opts.Router.Cards
 	p := rep.Period
 	if rd := rep.ResolutionDays; rd.Cases > 0 {
-		d.Days = say.Say("dashboard.days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "cases": report.Plural(rd.Cases, "case", "cases")})
+		d.Days = say.Say("dashboard.days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "count": rd.Cases})
 	} else {
 		d.Days = say.Say("dashboard.days.none", nil)
 	}

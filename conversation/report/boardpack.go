@@ -18,7 +18,7 @@ func (r *Report) BoardPackTitle() string { return "Board pack: " + r.Title() }
 // category). It holds counts and quotable themes only. Returns an error
 // if the document or a chart cannot be made.
 func (r *Report) BoardPack(t Trend) ([]byte, error) {
-	pdf, err := startPDF(r.BoardPackTitle())
+	pdf, err := r.startPDF(r.BoardPackTitle())
 	if err != nil {
 		return nil, err
 	}
