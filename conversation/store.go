@@ -93,6 +93,16 @@ type Store interface {
 	// due index with DueAt at or before t, earliest first. Its cost depends
 	// on what is due, not on how many cases there are.
 	DueBefore(ctx context.Context, t time.Time, limit int) ([]DueItem, error)
+	// CaseSummaries returns the summary (see SummaryOf) of every case,
+	// newest first, as ListCases orders them. The store keeps each case's
+	// summary beside it, written with the case in the same atomic write
+	// (its state rewritten, the summaries of new events appended), so
+	// this reads no case record, no event log and nothing sealed: the
+	// partnership's report and dashboard count from it. A case stored
+	// before summaries were kept is summarised from the case itself.
+	// DeleteCase removes the summary with the case. Returns EINTERNAL on
+	// failure.
+	CaseSummaries(ctx context.Context) ([]*Case, error)
 
 	// SaveDraft stores a person's draft, replacing any earlier one.
 	SaveDraft(ctx context.Context, d *Draft) error

@@ -38,7 +38,7 @@ const (
 // world is the bot with its web page on a local server, emailing through a
 // real SMTP server in the test.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	env    *bottest.Env
 	smtp   *smtptest.Server
 	web    *web.Server
@@ -55,7 +55,7 @@ func newWorld(t *testing.T) *world {
 }
 
 // newWorldWith is newWorld with the bot built from opts.
-func newWorldWith(t *testing.T, opts bottest.Options) *world {
+func newWorldWith(t testing.TB, opts bottest.Options) *world {
 	t.Helper()
 	env := bottest.New(t, opts)
 	s := smtptest.New(t, smtptest.Options{User: "bot", Password: "secret"})
@@ -230,7 +230,7 @@ func (b *browser) signIn(addr string) *browser {
 var linkRE = regexp.MustCompile(`https?://\S+/web/sign-in/link\?t=[A-Za-z0-9_-]+`)
 
 // linkIn returns the sign-in link in an email's plain-text part.
-func linkIn(t *testing.T, m smtptest.Message) string {
+func linkIn(t testing.TB, m smtptest.Message) string {
 	t.Helper()
 	text := textPart(t, m)
 	l := linkRE.FindString(text)
@@ -241,7 +241,7 @@ func linkIn(t *testing.T, m smtptest.Message) string {
 }
 
 // token is the t parameter of a sign-in link.
-func token(t *testing.T, link string) string {
+func token(t testing.TB, link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +250,7 @@ func token(t *testing.T, link string) string {
 }
 
 // textPart decodes an email's plain-text part.
-func textPart(t *testing.T, m smtptest.Message) string {
+func textPart(t testing.TB, m smtptest.Message) string {
 	t.Helper()
 	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
 	if err != nil {

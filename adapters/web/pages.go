@@ -12,8 +12,12 @@ import (
 
 // signedInPage fills the parts of a page every signed-in page has.
 func (s *Server) signedInPage(r *http.Request, sess *session, title string, data any) page {
-	return page{Title: title, CSRF: sess.CSRF, Person: s.opts.Router.People.Name(r.Context(), sess.Person),
+	p := page{Title: title, CSRF: sess.CSRF, Person: s.opts.Router.People.Name(r.Context(), sess.Person),
 		Flash: s.takeFlash(r.Context(), sess), Data: data}
+	if sc, err := s.dashAccess(r.Context(), sess.Person); err == nil && sc.ok {
+		p.Dashboard = s.opts.Router.Cards.Say("dashboard.nav", nil)
+	}
+	return p
 }
 
 // caseRow is one case in a list.

@@ -19,10 +19,13 @@ type page struct {
 	Service string
 	CSRF    string
 	Person  string // the signed-in person's name; "" when signed out
-	Flash   *flash
-	Errors  []fieldError // the error summary
-	Data    any
-	Body    template.HTML
+	// Dashboard is the menu's link to the partnership dashboard; "" for
+	// someone it is not for.
+	Dashboard string
+	Flash     *flash
+	Errors    []fieldError // the error summary
+	Data      any
+	Body      template.HTML
 }
 
 // fieldError is one problem with an answer, for the error summary and

@@ -138,6 +138,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /web/raise/send", s.signedIn(s.raiseSend))
 	m.HandleFunc("GET /web/profile", s.signedIn(s.profilePage))
 	m.HandleFunc("POST /web/profile", s.signedIn(s.profilePost))
+	m.HandleFunc("GET /web/dashboard", s.signedIn(s.dashboard))
+	m.HandleFunc("GET /web/dashboard/cases", s.signedIn(s.dashCases))
+	m.HandleFunc("GET /web/dashboard/cases.csv", s.signedIn(s.dashCases))
+	m.HandleFunc("GET /web/dashboard/attention", s.signedIn(s.dashAttention))
+	m.HandleFunc("GET /web/dashboard/attention.csv", s.signedIn(s.dashAttention))
+	m.HandleFunc("GET /web/dashboard/{file}", s.signedIn(s.dashDownload))
 	m.HandleFunc("/web/", s.notFound)
 	// Besides each form's CSRF token, a browser's cross-origin POST is
 	// refused outright (Sec-Fetch-Site, Origin).

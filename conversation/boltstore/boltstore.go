@@ -361,6 +361,9 @@ func putCase(tx *bolt.Tx, c *conversation.Case) error {
 	if err := appendEvents(tx, c.ID, 0, c.Events); err != nil {
 		return err
 	}
+	if err := putSummary(tx, c, true, c.Events); err != nil {
+		return err
+	}
 	return putState(tx, c, len(c.Events))
 }
 
@@ -466,15 +469,21 @@ func (s *Store) update(ctx context.Context, id string, have int, all bool, fn fu
 		}
 		c.ID, c.Version = id, version+1
 		added := c.Events[given:]
+		reset, written := true, c.Events
 		switch {
 		case all:
 			err = appendEvents(tx, id, 0, c.Events)
 		case st.inline != nil: // the older form: start the log with every event
-			err = appendEvents(tx, id, 0, append(slices.Clip(st.inline[:have]), c.Events...))
+			written = append(slices.Clip(st.inline[:have]), c.Events...)
+			err = appendEvents(tx, id, 0, written)
 		default:
+			reset, written = false, added
 			err = appendEvents(tx, id, st.logged, added)
 		}
 		if err != nil {
+			return err
+		}
+		if err := putSummary(tx, c, reset, written); err != nil {
 			return err
 		}
 		if err := putState(tx, c, st.logged+len(added)); err != nil {
@@ -1015,6 +1024,9 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 		key := []byte(id)
 		if tx.Bucket(bucketCases).Get(key) == nil {
 			return conversation.NotFound("error.store.no_case", messages.Args{"case": id})
+		}
+		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
+			return err
 		}
 		if err := tx.Bucket(bucketCases).Delete(key); err != nil {
 			return err

@@ -22,6 +22,9 @@
 //	                 sealed on its own when the sealed store wraps this one:
 //	                 a write appends its new events and rewrites the state only
 //	cases            ZSET of case ids scored by CreatedAt (unix millis), for ListCases
+//	summary:<id>     the case's summary state (conversation.EncodeSummary),
+//	sumlog:<id>      LIST of its events' summaries (EncodeSummaryEvent): written with the case
+//	                 and its log, for CaseSummaries (summary.go)
 //	due              ZSET of the due index: score DueAt in unix millis, member
 //	                 20-digit DueAt nanoseconds + "|" + case id, so ties within a
 //	                 millisecond order exactly, by time and then id
@@ -244,12 +247,17 @@ func parseDueMember(m string) (string, time.Time, bool) {
 }
 
 // writeCase queues the writes of the new case c, its state record data
-// and its events, on p.
-func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c *conversation.Case, data []byte, events []any) {
+// and its events, and its summary sum, on p.
+func (s *Store) writeCase(ctx context.Context, p redis.Pipeliner, c *conversation.Case, data []byte, events []any, sum summaryArgs) {
 	p.Set(ctx, s.key("case", c.ID), data, 0)
 	p.Del(ctx, s.key("events", c.ID))
 	if len(events) > 0 {
 		p.RPush(ctx, s.key("events", c.ID), events...)
+	}
+	p.Set(ctx, s.key("summary", c.ID), sum.state, 0)
+	p.Del(ctx, s.key("sumlog", c.ID))
+	if len(sum.events) > 0 {
+		p.RPush(ctx, s.key("sumlog", c.ID), sum.events...)
 	}
 	p.ZAdd(ctx, s.key("cases"), redis.Z{Score: float64(c.CreatedAt.UnixMilli()), Member: c.ID})
 	if !c.DueAt.IsZero() {
@@ -346,6 +354,10 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	if err != nil {
 		return err
 	}
+	sumArgs, err := summaryOf(nc, nc.Events)
+	if err != nil {
+		return err
+	}
 	key := s.key("case", c.ID)
 	err = s.optimistic(ctx, "create case "+c.ID, func(tx *redis.Tx) error {
 		n, err := tx.Exists(ctx, key).Result()
@@ -360,7 +372,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 			return err
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			s.writeCase(ctx, p, nc, data, events)
+			s.writeCase(ctx, p, nc, data, events, sumArgs)
 			if effect != "" {
 				hash, seq := s.outboxKeys()
 				enqueueScript.Eval(ctx, p, []string{hash, seq}, effect)
@@ -438,7 +450,8 @@ func (s *Store) RewriteCase(ctx context.Context, id string, fn func(*conversatio
 func (s *Store) update(ctx context.Context, id string, have int, all bool, fn func(*conversation.Case) error) (*conversation.Case, error) {
 	what := "update case " + id
 	hash, seq := s.outboxKeys()
-	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq, s.key("events", id)}
+	keys := []string{s.key("case", id), s.key("cases"), s.key("due"), hash, seq, s.key("events", id),
+		s.key("summary", id), s.key("sumlog", id)}
 	var cur stored
 	m, known := s.memo.get(id)
 	if known && m.logged == have && !all {
@@ -480,6 +493,10 @@ func (s *Store) update(ctx context.Context, id string, have int, all bool, fn fu
 		if err != nil {
 			return nil, err
 		}
+		sumArgs, err := summaryOf(c, write)
+		if err != nil {
+			return nil, err
+		}
 		effect, err := stepEffectJSON(ctx, c, given)
 		if err != nil {
 			return nil, err
@@ -491,7 +508,9 @@ func (s *Store) update(ctx context.Context, id string, have int, all bool, fn fu
 		if !c.DueAt.IsZero() {
 			newDue, newScore = dueMember(id, c.DueAt), strconv.FormatInt(c.DueAt.UnixMilli(), 10)
 		}
-		args := append([]any{cur.sum, data, c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect, reset, have}, events...)
+		args := append([]any{cur.sum, data, c.CreatedAt.UnixMilli(), id, oldDue, newScore, newDue, effect, reset, have,
+			sumArgs.state, len(sumArgs.events)}, sumArgs.events...)
+		args = append(args, events...)
 		res, err := casScript.Run(ctx, s.rdb, keys, args...).Result()
 		if errors.Is(err, redis.Nil) {
 			s.memo.forget(id)
@@ -548,9 +567,12 @@ func staleOf(id string, res []any, have int) (stored, error) {
 // due ZSET KEYS[3], the old member ARGV[5] removed and the new member
 // ARGV[7] added at ARGV[6] (either may be empty); the step's effect
 // ARGV[8], when not empty, enqueued in the outbox hash KEYS[4] under the
-// next number of KEYS[5] (as enqueueLua does); and the events ARGV[11]
-// onwards appended to the case's log KEYS[6], emptied first when ARGV[9]
-// is "1". It returns 1 when it wrote, nil when there is no case, and when
+// next number of KEYS[5] (as enqueueLua does); the summary state ARGV[11]
+// set at KEYS[7] and the ARGV[12] event summaries after it appended to
+// KEYS[8], emptied first when ARGV[9] is "1" (a case with no summary yet,
+// stored before they were kept, is given none by an append); and the
+// events after those appended to the case's log KEYS[6], emptied first
+// when ARGV[9] is "1". It returns 1 when it wrote, nil when there is no case, and when
 // the case has changed a pair: the stored JSON and the log's items from
 // index ARGV[10].
 var casScript = redis.NewScript(`
@@ -561,7 +583,15 @@ if redis.sha1hex(cur) ~= ARGV[1] then
 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[9] == '1' then redis.call('DEL', KEYS[6]) end
-for i = 11, #ARGV, 1000 do
+local last = 12 + tonumber(ARGV[12])
+if ARGV[9] == '1' or redis.call('EXISTS', KEYS[7]) == 1 then
+  redis.call('SET', KEYS[7], ARGV[11])
+  if ARGV[9] == '1' then redis.call('DEL', KEYS[8]) end
+  for i = 13, last, 1000 do
+    redis.call('RPUSH', KEYS[8], unpack(ARGV, i, math.min(i + 999, last)))
+  end
+end
+for i = last + 1, #ARGV, 1000 do
   redis.call('RPUSH', KEYS[6], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
@@ -1031,7 +1061,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 				p.ZRem(ctx, s.readyKey(), anys(effects)...)
 			}
 			p.Del(ctx, s.caseEffectsKey(id))
-			p.Del(ctx, append([]string{key, s.key("events", id), s.key("refs", id)}, s.auditKeys(id)...)...)
+			p.Del(ctx, append([]string{key, s.key("events", id), s.key("refs", id), s.key("summary", id), s.key("sumlog", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
 				p.ZRem(ctx, s.key("due"), dueMember(id, c.DueAt))

@@ -25,11 +25,20 @@ func capital(s string) string {
 // sections of the Markdown report as lists, and the chart. It holds counts
 // only. Returns an error if the document or its chart cannot be made.
 func (r *Report) PDF() ([]byte, error) {
-	chart, err := r.PNG()
+	pdf, err := r.startPDF(r.Title())
 	if err != nil {
 		return nil, err
 	}
-	title, w := r.Title(), r.words()
+	if err := r.writePDF(pdf); err != nil {
+		return nil, err
+	}
+	return outputPDF(pdf)
+}
+
+// startPDF begins an A4 document titled title, with the embedded font and
+// page numbers. Returns an error if the font cannot be registered.
+func (r *Report) startPDF(title string) (*fpdf.Fpdf, error) {
+	w := r.words()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("resolvebot", true)
@@ -44,6 +53,27 @@ func (r *Report) PDF() ([]byte, error) {
 		pdf.SetFont(pdffont.Family, "", 9)
 		pdf.CellFormat(0, 5, w.Text("reportdoc.page", messages.Args{"page": pdf.PageNo(), "pages": "{nb}"}), "", 0, "R", false, 0, "")
 	})
+	return pdf, nil
+}
+
+// outputPDF writes the finished document. Returns an error if it cannot.
+func outputPDF(pdf *fpdf.Fpdf) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("write report pdf: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// writePDF adds the report's pages to pdf: the headline table, the
+// sections as lists, and the chart. Returns an error if the chart cannot
+// be drawn.
+func (r *Report) writePDF(pdf *fpdf.Fpdf) error {
+	chart, err := r.PNG()
+	if err != nil {
+		return err
+	}
+	title, w := r.Title(), r.words()
 	pdf.AddPage()
 	pdf.SetFont(pdffont.Family, "B", 16)
 	pdf.MultiCell(0, 8, title, "", "L", false)
@@ -116,9 +146,5 @@ func (r *Report) PDF() ([]byte, error) {
 	pdf.AddPage()
 	pdf.RegisterImageOptionsReader("chart", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(chart))
 	pdf.ImageOptions("chart", 18, 20, 174, 0, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("write report pdf: %w", err)
-	}
-	return buf.Bytes(), nil
+	return nil
 }

@@ -77,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("DueIndexFollowsUpdates", func(t *testing.T) { testDueFollowsUpdates(t, open) })
 	t.Run("DueIndexManyNotDue", func(t *testing.T) { testDueManyNotDue(t, open) })
 	t.Run("ListCases", func(t *testing.T) { testListCases(t, open) })
+	t.Run("CaseSummaries", func(t *testing.T) { testCaseSummaries(t, open) })
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("People", func(t *testing.T) { testPeople(t, open) })
 	t.Run("MessageRefs", func(t *testing.T) { testMessageRefs(t, open) })

@@ -44,6 +44,14 @@ func (s *Store) ListCases(ctx context.Context, f conversation.CaseFilter) (v []*
 	return s.Store.ListCases(ctx, f)
 }
 
+// CaseSummaries is the wrapped store's CaseSummaries, measured as
+// "case_summaries".
+func (s *Store) CaseSummaries(ctx context.Context) (v []*conversation.Case, err error) {
+	ctx, o := s.start(ctx, "case_summaries", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.CaseSummaries(ctx)
+}
+
 // DueBefore is the wrapped store's DueBefore, measured as "due_before".
 func (s *Store) DueBefore(ctx context.Context, t time.Time, limit int) (v []conversation.DueItem, err error) {
 	ctx, o := s.start(ctx, "due_before", "")

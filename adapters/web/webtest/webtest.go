@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -279,4 +280,42 @@ func (b *Tab) TabTo(text string) *Tab {
 	}
 	b.tb.Fatalf("Tab never reached %q; it went %q", text, path)
 	return b
+}
+
+// Download clicks the link matching css as a person would, lets Chromium
+// save the file it answers with, and returns the file's bytes.
+func (b *Tab) Download(css string) []byte {
+	b.tb.Helper()
+	dir := b.tb.TempDir()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	events := true
+	if err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &events})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible),
+	); err != nil {
+		b.tb.Fatalf("download %s: %v", css, err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			b.tb.Fatalf("download %s: %v", css, err)
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCompleted:
+			data, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				b.tb.Fatal(err)
+			}
+			return data
+		case browser.DownloadProgressStateCanceled:
+			b.tb.Fatalf("download %s: cancelled", css)
+		}
+	}
+	b.tb.Fatalf("download %s: no file", css)
+	return nil
 }

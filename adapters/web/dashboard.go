@@ -1,0 +1,143 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
+)
+
+// trendMonths is how many months the dashboard's trends cover.
+const trendMonths = 24
+
+// dashScope is what a person's dashboard covers: every case for a
+// partnership role; for a safeguarding lead, the cases involving their
+// agencies (Lead). ok is false for anyone else.
+type dashScope struct {
+	ok   bool
+	Lead []string // agency keys; nil for the whole partnership
+}
+
+// dashAccess works out person's dashboard scope. Returns EINTERNAL if the
+// directory cannot say.
+func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, error) {
+	people := s.opts.Router.People
+	if ok, err := people.IsPartnership(ctx, person); err != nil {
+		return dashScope{}, conversation.Internal("check partnership role", err)
+	} else if ok {
+		return dashScope{ok: true}, nil
+	}
+	leads, err := people.LeadAgencies(ctx, person)
+	if err != nil {
+		return dashScope{}, conversation.Internal("check safeguarding lead", err)
+	}
+	return dashScope{ok: len(leads) > 0, Lead: leads}, nil
+}
+
+// covers reports whether the scope includes case c.
+func (sc dashScope) covers(c *conversation.Case) bool {
+	return sc.Lead == nil || slices.Contains(sc.Lead, c.Raiser.Agency) || slices.Contains(sc.Lead, c.Respondent.Agency)
+}
+
+// dashInput is what every dashboard view counts from: the summaries of
+// the cases in scope, and the directory's agencies in scope.
+type dashInput struct {
+	scope    dashScope
+	cases    []*conversation.Case
+	agencies []report.Agency
+}
+
+// dashLoad reads the case summaries the store keeps and keeps those in
+// scope. Returns EINTERNAL on store failure.
+func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error) {
+	sums, err := s.opts.Store.CaseSummaries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := &dashInput{scope: sc, cases: sums[:0]}
+	for _, c := range sums {
+		if sc.covers(c) {
+			in.cases = append(in.cases, c)
+		}
+	}
+	for _, a := range s.opts.Router.People.Agencies() {
+		if sc.Lead == nil || slices.Contains(sc.Lead, a.Value) {
+			in.agencies = append(in.agencies, report.Agency{Key: a.Value, Name: a.Label})
+		}
+	}
+	return in, nil
+}
+
+// dashReport builds the report for p from the summaries, as "resolvebot
+// report" builds it from the cases: the same code, the same figures. The
+// learning themes' words are read from the few cases that recorded
+// learning in the period (a summary holds no words), and the differences
+// observed in conferences and reviews are for the whole partnership only.
+// Returns EINTERNAL on store failure.
+func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (*report.Report, error) {
+	e := s.opts.Router.Engine
+	now := s.opts.Now()
+	rep := report.BuildAsOf(in.cases, e.Protocol, e.Calendar, in.agencies, p, now)
+	if in.scope.Lead == nil {
+		obs, err := e.Observations(ctx, p.From, p.To)
+		if err != nil {
+			return nil, err
+		}
+		rep.AddObservations(obs, e.Protocol)
+	}
+	var learned []*conversation.Case
+	for _, c := range in.cases {
+		if !slices.ContainsFunc(c.Events, func(ev conversation.Event) bool {
+			return ev.Kind == conversation.EventLearning && p.Contains(ev.At)
+		}) {
+			continue
+		}
+		full, err := s.opts.Store.GetCase(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		learned = append(learned, full)
+	}
+	if len(learned) > 0 {
+		rep.Learning = report.BuildAsOf(learned, e.Protocol, e.Calendar, in.agencies, p, now).Learning
+	}
+	return rep, nil
+}
+
+// dashboardFor checks the person may have the dashboard and loads what it
+// counts from; anyone else is shown why not, and nil is returned.
+func (s *Server) dashboardFor(w http.ResponseWriter, r *http.Request, sess *session) *dashInput {
+	sc, err := s.dashAccess(r.Context(), sess.Person)
+	if err != nil {
+		s.internal(w, r, err)
+		return nil
+	}
+	if !sc.ok {
+		say := s.opts.Router.Cards
+		s.problem(w, r, sess, http.StatusForbidden, say.Say("dashboard.forbidden.title", nil), say.Say("dashboard.forbidden.text", nil))
+		return nil
+	}
+	in, err := s.dashLoad(r.Context(), sc)
+	if err != nil {
+		s.internal(w, r, err)
+		return nil
+	}
+	return in
+}
+
+// scopeText says whose cases a safeguarding lead's dashboard shows; "" for
+// the partnership's.
+func (s *Server) scopeText(in *dashInput) string {
+	if in.scope.Lead == nil {
+		return ""
+	}
+	names := make([]string, 0, len(in.agencies))
+	for _, a := range in.agencies {
+		names = append(names, a.Name)
+	}
+	return s.opts.Router.Cards.Say("dashboard.scope.lead", messages.Args{"agencies": strings.Join(names, ", ")})
+}

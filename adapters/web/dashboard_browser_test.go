@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/pdftext"
+)
+
+// TestDashboardInChromium: in headless Chromium, a partnership manager
+// signs in by emailed link, opens the dashboard for the fixture's period,
+// drills from the Raised count to its cases, opens one (the normal case
+// page, and the view is recorded in its access log), sees the live lists,
+// meets a bad period's error summary, and downloads the board pack, whose
+// text a PDF reader checks. axe-core finds nothing on any page.
+func TestDashboardInChromium(t *testing.T) {
+	w := newWorld(t)
+	w.seedFixture()
+	b := w.newTab(t)
+	b.Open("/web/dashboard?"+fixtureQuery).Fill("#f-email", managerEmail).Click("form[action='/web/sign-in'] button")
+	w.env.Settle(t)
+	msgs := w.smtp.Messages()
+	b.Open(linkIn(t, msgs[len(msgs)-1])).Click("form[action='/web/sign-in/link'] button")
+	b.Says("Partnership dashboard", "Case resolution report: 1 May 2026 to 30 Jun 2026", "Median 4.5, 90th percentile 8, over 24 cases.",
+		"Trends over the last 24 months").Check("dashboard")
+	b.Click("a[aria-label^='40 cases: Raised, this period']").Says("40 cases: Raised", "CR-2026-0001", "CR-2026-0040").Check("dashboard cases")
+	if strings.Contains(b.Text(), "CANARY") {
+		t.Fatal("the list shows case text")
+	}
+	b.Click("a[href='/web/cases/CR-2026-0007']").Says("CR-2026-0007")
+	log, err := w.env.Store.AuditLog(context.Background(), "CR-2026-0007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 || log[len(log)-1].Kind != conversation.EventViewed {
+		t.Fatalf("opening the case from the dashboard was not recorded: %+v", log)
+	}
+	b.Open("/web/dashboard/attention").Says("What needs attention now", "Referrals awaiting triage", "CR-2026-0010").Check("dashboard attention")
+	b.Open("/web/dashboard?period=custom&from=2026-06-30&to=2026-05-01").Says("There is a problem", "The end date must be on or after the start date").
+		Check("dashboard with an error")
+	b.Open("/web/dashboard?" + fixtureQuery).Says("Case resolution report: 1 May 2026 to 30 Jun 2026")
+	pack := b.Download(".govuk-button-group a[href^='/web/dashboard/board-pack.pdf']")
+	text, err := pdftext.Text(pack)
+	if err != nil {
+		t.Fatalf("the board pack does not open: %v", err)
+	}
+	for _, s := range []string{"Case resolution report: 1 May 2026 to 30 Jun 2026", "Raised", "Median 4.5, 90th percentile 8, over 24 cases",
+		"Trends over the last 24 months", "Disagreements raised each month", "Trends in figures", "Themes"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the board pack lacks %q:\n%.600s", s, text)
+		}
+	}
+	if strings.Contains(text, "CANARY") || strings.Contains(text, "CR-2026-") {
+		t.Error("the board pack holds case text or case ids")
+	}
+	if b.Checked != 4 {
+		t.Fatalf("checked %d pages, want 4", b.Checked)
+	}
+}
+
+// TestDashboardKeyboard: from the dashboard, the keyboard alone reaches
+// the Raised count and opens its cases.
+func TestDashboardKeyboard(t *testing.T) {
+	w := newWorld(t)
+	w.seedFixture()
+	b := w.newTab(t)
+	b.Open("/web/dashboard?"+fixtureQuery).Fill("#f-email", managerEmail).Click("form[action='/web/sign-in'] button")
+	w.env.Settle(t)
+	msgs := w.smtp.Messages()
+	b.Open(linkIn(t, msgs[len(msgs)-1])).Click("form[action='/web/sign-in/link'] button").Says("Partnership dashboard")
+	b.TabTo("Download the board pack")
+	b.TabTo("40")
+	b.Enter().Says("40 cases: Raised")
+}

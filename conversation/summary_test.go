@@ -1,0 +1,48 @@
+package conversation_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// TestSummaryRoundTrip: a summary written and read back is the summary;
+// a summary holds no text; damaged data is refused, never half read.
+func TestSummaryRoundTrip(t *testing.T) {
+	at := time.Date(2026, 5, 11, 10, 0, 0, 0, time.UTC)
+	c := &conversation.Case{ID: "CR-2026-0001", Version: 7, ChildRef: "QZX-447193", Concern: "words", Category: "threshold",
+		Raiser: conversation.Party{PersonID: "a@x", Name: "A", Agency: "school"}, Respondent: conversation.Party{Agency: "csc"},
+		Status: conversation.StatusResolved, Urgency: conversation.UrgencyUrgent, SeriousConcern: true, Mediation: true, CreatedAt: at, UpdatedAt: at.Add(time.Hour),
+		Stages: []conversation.StageRecord{{Key: "professional", Raiser: []string{"a@x"}, StartedAt: at, Deadline: at.Add(72 * time.Hour), Overdue: true}},
+		Resolution: &conversation.Resolution{WayForward: "words", Confirmed: true, ConfirmedAt: at.Add(48 * time.Hour),
+			Actions: []conversation.ResolutionAction{{Description: "words", Due: at.Add(96 * time.Hour)}}},
+		Events: []conversation.Event{{Seq: 1, Kind: conversation.EventRaised, At: at, Stage: "professional", Text: "words"},
+			{Seq: 2, Kind: conversation.EventNudged, At: at.Add(time.Hour), Text: "words", Fields: map[string]string{"nudge": "stuck", "note": "words"}}}}
+	want := conversation.SummaryOf(c)
+	if want.ChildRef != "" || want.Concern != "" || want.Events[1].Text != "" || want.Events[1].Fields["note"] != "" || want.Resolution.Actions[0].Description != "" {
+		t.Fatalf("the summary holds text: %+v", want)
+	}
+	b, err := conversation.EncodeSummary(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := conversation.DecodeSummary(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+	for i := range len(b) {
+		if _, err := conversation.DecodeSummary(b[:i]); err == nil {
+			t.Fatalf("a summary cut to %d of %d bytes was read", i, len(b))
+		}
+	}
+	eb, _ := conversation.EncodeSummaryEvent(want.Events[1])
+	var e conversation.Event
+	if err := conversation.DecodeSummaryEvent(eb, &e); err != nil || !reflect.DeepEqual(e, want.Events[1]) {
+		t.Fatalf("event round trip: %v, %+v", err, e)
+	}
+}
