@@ -32,6 +32,10 @@ const (
 	EnvSlackBotToken      = "SLACK_BOT_TOKEN"        // secret; turns Slack on
 	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"   // secret; verifies HTTP requests
 	EnvSlackAppToken      = "SLACK_APP_TOKEN"        // secret; Socket Mode
+	// EnvSlackClientID and EnvSlackClientSecret turn on installs into any
+	// number of workspaces through Slack's OAuth flow (the secret is one).
+	EnvSlackClientID     = "SLACK_CLIENT_ID"
+	EnvSlackClientSecret = "SLACK_CLIENT_SECRET"
 	EnvTeamsAppID         = "MICROSOFT_APP_ID"       // turns Teams on
 	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD" // secret
 	// EnvTeamsAppCertificate is a secret: the bot's certificate and private
@@ -233,6 +237,15 @@ type Slack struct {
 	BotToken      string // SLACK_BOT_TOKEN
 	SigningSecret string // SLACK_SIGNING_SECRET, for the HTTP endpoint
 	AppToken      string // SLACK_APP_TOKEN, for Socket Mode
+	// ClientID and ClientSecret (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)
+	// turn on installs into any number of workspaces through Slack's
+	// OAuth flow (see SlackInstalls); the bot token is then not used.
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is the public address of /slack/oauth_redirect, where
+	// Slack sends people back after they approve an install; derived from
+	// email.base_url when not given.
+	RedirectURL string
 	// Pace spreads bursts of Web API calls at Slack's published rates
 	// before Slack answers 429 (slack.pace, default true). Turn it off
 	// only against a fake Slack API, such as for a load test.
@@ -276,8 +289,13 @@ type Log struct {
 }
 
 // SlackEnabled reports whether the Slack adapter should start: a bot token
-// is set.
-func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
+// or an OAuth client id is set.
+func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" || c.Slack.ClientID != "" }
+
+// SlackInstalls reports whether Slack serves any number of workspaces,
+// each installed through the OAuth flow, instead of the one the bot token
+// names.
+func (c *Config) SlackInstalls() bool { return c.Slack.ClientID != "" }
 
 // TeamsEnabled reports whether the Teams adapter should start: an app id is
 // set, or insecure_no_auth is on (for the local emulator).
@@ -405,6 +423,9 @@ func (c *Config) String() string {
 	line("slack.bot_token", secret(c.Slack.BotToken))
 	line("slack.signing_secret", secret(c.Slack.SigningSecret))
 	line("slack.app_token", secret(c.Slack.AppToken))
+	line("slack.client_id", c.Slack.ClientID)
+	line("slack.client_secret", secret(c.Slack.ClientSecret))
+	line("slack.redirect_url", c.Slack.RedirectURL)
 	line("teams.enabled", c.TeamsEnabled())
 	line("teams.app_id", c.Teams.AppID)
 	line("teams.app_password", secret(c.Teams.AppPassword))

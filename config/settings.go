@@ -358,6 +358,9 @@ func slackKeys(s *Slack) []field {
 		{key: "bot_token", dst: &s.BotToken, env: EnvSlackBotToken, envOnly: true, secret: true, doc: "the Bot User OAuth Token (xoxb-…); turns Slack on"},
 		{key: "signing_secret", dst: &s.SigningSecret, env: EnvSlackSigningSecret, envOnly: true, secret: true, doc: "verifies every HTTP request from Slack"},
 		{key: "app_token", dst: &s.AppToken, env: EnvSlackAppToken, envOnly: true, secret: true, doc: "an app-level token (xapp-…): Socket Mode instead of HTTP"},
+		{key: "client_id", dst: &s.ClientID, env: EnvSlackClientID, envOnly: true, doc: "the app's Client ID: installs into any number of workspaces through Slack's OAuth flow, at /slack/install"},
+		{key: "client_secret", dst: &s.ClientSecret, env: EnvSlackClientSecret, envOnly: true, secret: true, doc: "the app's Client Secret, for the OAuth flow"},
+		{key: "redirect_url", dst: &s.RedirectURL, def: "(email.base_url + /slack/oauth_redirect)", doc: "the public address of /slack/oauth_redirect (https), as listed in the app's redirect URLs"},
 		{key: "token", refused: secret(EnvSlackBotToken)},
 	}
 }

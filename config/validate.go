@@ -275,9 +275,10 @@ func validateSlack(cfg *Config, col *collector) {
 	case s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "":
 		col.errorAt("slack.bot_token", "Slack has a bot token but neither %s (HTTP) nor %s (Socket Mode); requests could not be verified, so set one of them",
 			EnvSlackSigningSecret, EnvSlackAppToken)
-	case s.BotToken == "" && (s.SigningSecret != "" || s.AppToken != ""):
+	case s.BotToken == "" && s.ClientID == "" && (s.SigningSecret != "" || s.AppToken != ""):
 		col.warnAt("slack.bot_token", "Slack secrets are set but %s is not, so Slack stays off", EnvSlackBotToken)
 	}
+	validateSlackInstalls(cfg, col)
 	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
 		col.warnAt("slack.app_token", "%s does not start with xapp-; Socket Mode needs an app-level token", EnvSlackAppToken)
 	}
