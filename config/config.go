@@ -23,21 +23,21 @@ import (
 
 // Environment variables read by Load.
 const (
-	EnvConfig             = "RESOLVEBOT_CONFIG"      // the YAML file, when Options.Path is empty
-	EnvAddr               = "RESOLVEBOT_ADDR"        // overrides addr
-	EnvAdminAddr          = "RESOLVEBOT_ADMIN_ADDR"  // overrides admin_addr; "off" turns the admin listener off
-	EnvData               = "RESOLVEBOT_DATA"        // overrides store.path
-	EnvRedisURL           = "REDIS_URL"              // secret; sets the Redis URL and implies driver redis
-	EnvSlackAPIURL        = "SLACK_API_URL"          // overrides slack.api_url
-	EnvSlackBotToken      = "SLACK_BOT_TOKEN"        // secret; turns Slack on
-	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"   // secret; verifies HTTP requests
-	EnvSlackAppToken      = "SLACK_APP_TOKEN"        // secret; Socket Mode
+	EnvConfig             = "RESOLVEBOT_CONFIG"     // the YAML file, when Options.Path is empty
+	EnvAddr               = "RESOLVEBOT_ADDR"       // overrides addr
+	EnvAdminAddr          = "RESOLVEBOT_ADMIN_ADDR" // overrides admin_addr; "off" turns the admin listener off
+	EnvData               = "RESOLVEBOT_DATA"       // overrides store.path
+	EnvRedisURL           = "REDIS_URL"             // secret; sets the Redis URL and implies driver redis
+	EnvSlackAPIURL        = "SLACK_API_URL"         // overrides slack.api_url
+	EnvSlackBotToken      = "SLACK_BOT_TOKEN"       // secret; turns Slack on
+	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"  // secret; verifies HTTP requests
+	EnvSlackAppToken      = "SLACK_APP_TOKEN"       // secret; Socket Mode
 	// EnvSlackClientID and EnvSlackClientSecret turn on installs into any
 	// number of workspaces through Slack's OAuth flow (the secret is one).
 	EnvSlackClientID     = "SLACK_CLIENT_ID"
 	EnvSlackClientSecret = "SLACK_CLIENT_SECRET"
-	EnvTeamsAppID         = "MICROSOFT_APP_ID"       // turns Teams on
-	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD" // secret
+	EnvTeamsAppID        = "MICROSOFT_APP_ID"       // turns Teams on
+	EnvTeamsAppPassword  = "MICROSOFT_APP_PASSWORD" // secret
 	// EnvTeamsAppCertificate is a secret: the bot's certificate and private
 	// key in PEM, given either as the PEM text itself or as the path of a
 	// PEM file. Used instead of MICROSOFT_APP_PASSWORD when set.

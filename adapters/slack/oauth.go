@@ -184,9 +184,8 @@ func (a *Adapter) takeState(ctx context.Context, r *http.Request, state string) 
 	if err != nil {
 		return nil, err
 	}
-	if c, err := r.Cookie(stateCookie); err != nil || !hmac.Equal([]byte(c.Value), []byte(state)) {
-		return nil, errStateBrowser
-	}
+	// Used up first, so that a state sent back twice is refused as used
+	// even in the browser that started it (whose cookie is gone by then).
 	sum := sha256.Sum256(payload)
 	first, err := a.store.Remember(ctx, "slack:install-state:"+base64.RawURLEncoding.EncodeToString(sum[:]), 2*a.installs.opts.StateTTL, now)
 	if err != nil {
@@ -194,6 +193,9 @@ func (a *Adapter) takeState(ctx context.Context, r *http.Request, state string) 
 	}
 	if !first {
 		return nil, errStateUsed
+	}
+	if c, err := r.Cookie(stateCookie); err != nil || !hmac.Equal([]byte(c.Value), []byte(state)) {
+		return nil, errStateBrowser
 	}
 	return payload, nil
 }
