@@ -85,7 +85,7 @@ type Adapter struct {
 	store      conversation.Store
 	log        *slog.Logger
 	regs       map[string]*registration // by app id
-	first      *registration             // the first configured
+	first      *registration            // the first configured
 	insecure   bool
 	auth       *validator
 	conn       *connector
