@@ -280,6 +280,9 @@ type Teams struct {
 	// Issuers are the accepted issuers of inbound tokens (teams.issuers);
 	// empty for the Bot Framework's own, "https://api.botframework.com".
 	Issuers []string
+	// Registrations are more Azure Bot registrations, one per agency
+	// tenant, answered beside the main one (teams.registrations).
+	Registrations []TeamsRegistration
 }
 
 // Log configures logging.
@@ -437,6 +440,15 @@ func (c *Config) String() string {
 	line("teams.token_authority", c.Teams.TokenAuthority)
 	line("teams.service_urls", strings.Join(c.Teams.ServiceURLs, ", "))
 	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
+	line("teams.registrations", fmt.Sprintf("%d more", len(c.Teams.Registrations)))
+	for i, r := range c.Teams.Registrations {
+		at := fmt.Sprintf("teams.registrations[%d].", i)
+		line(at+"app_id", r.AppID)
+		line(at+"tenant_id", r.TenantID)
+		line(at+"password_env", r.PasswordEnv+" "+secret(r.AppPassword))
+		line(at+"certificate_env", r.CertificateEnv+" "+secret(string(r.AppCertificate)))
+		line(at+"token_authority", r.TokenAuthority)
+	}
 	em := c.Email
 	line("email.enabled", em.Enabled)
 	if em.Enabled {

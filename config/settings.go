@@ -380,6 +380,13 @@ func teamsKeys(t *Teams) []field {
 		{key: "tenant_id", dst: &t.TenantID, env: EnvTeamsTenantID, envOnly: true, doc: "the bot's Entra tenant"},
 		{key: "app_type", dst: &t.AppType, env: EnvTeamsAppType, envOnly: true, def: "(SingleTenant with a tenant id, else MultiTenant)",
 			doc: "SingleTenant, MultiTenant (older bots) or UserAssignedMSI"},
+		{key: "registrations", typ: "list", def: "(none)", items: teamsRegistrationKeys(&TeamsRegistration{}),
+			doc: "more Azure Bot registrations, one for each agency on another tenant; each activity is answered by the registration its token names",
+			parse: func(d *nodeDecoder, e entry, at string) {
+				if regs, ok := sections(d, e, at, teamsRegistrationKeys); ok {
+					t.Registrations = regs
+				}
+			}},
 		{key: "password", refused: secret(EnvTeamsAppPassword)},
 		{key: "certificate", refused: secret(EnvTeamsAppCertificate)},
 	}

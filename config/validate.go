@@ -43,6 +43,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 		}
 	}
 	applyTracingEnv(cfg, getenv, col)
+	applyTeamsRegistrationsEnv(cfg, getenv, col)
 }
 
 // walkSettings calls fn for each setting of fs and of their sub-mappings,
@@ -317,6 +318,7 @@ func validateTeams(cfg *Config, col *collector, packaging bool) {
 		col.warnAt("teams.app_id", "Teams secrets are set but %s is not, so Teams stays off", EnvTeamsAppID)
 	}
 	validateTeamsURLs(t, col)
+	validateTeamsRegistrations(t, col, packaging)
 	if t.InsecureNoAuth {
 		col.warnAt("teams.insecure_no_auth", "Teams requests are NOT authenticated; use this only with the local emulator, never in production")
 	}

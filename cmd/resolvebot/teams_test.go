@@ -183,3 +183,39 @@ func testCertificatePEM(t *testing.T) []byte {
 	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
 }
+
+// TestTeamsPackagePerRegistration: --app-id builds the package of one of
+// the registrations in teams.registrations, for its tenant to upload; an
+// app id that is not configured is refused, naming those that are.
+func TestTeamsPackagePerRegistration(t *testing.T) {
+	clearPlatformEnv(t)
+	const mainID, policeID = "6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8", "7a2d3b4c-5e6f-7081-92a3-b4c5d6e7f809"
+	t.Setenv("MICROSOFT_APP_ID", mainID)
+	t.Setenv("MICROSOFT_APP_TENANT_ID", "tenant-council")
+	cfg := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	body := "teams:\n  registrations:\n    - app_id: " + policeID + "\n      tenant_id: tenant-police\n      password_env: POLICE_BOT_SECRET\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"", policeID} {
+		out := filepath.Join(t.TempDir(), "app.zip")
+		args := []string{"teams", "package", "--config", cfg, "--out", out, "--developer", "Example SCP", "--url", "https://bot.example.org"}
+		if id != "" {
+			args = append(args, "--app-id", id)
+		}
+		if code, stdout, stderr := run(t, context.Background(), "", args...); code != 0 {
+			t.Fatalf("--app-id %q: exit %d\n%s%s", id, code, stdout, stderr)
+		}
+		want := id
+		if want == "" {
+			want = mainID
+		}
+		if m := packageManifest(t, out); !bytes.Contains(m, []byte(`"botId": "`+want+`"`)) {
+			t.Errorf("--app-id %q: the package is not for %s:\n%s", id, want, m)
+		}
+	}
+	code, _, stderr := run(t, context.Background(), "", "teams", "package", "--config", cfg, "--app-id", "8b3e4c5d-6f70-8192-a3b4-c5d6e7f8091a")
+	if code != 2 || !strings.Contains(stderr, "not a configured registration") || !strings.Contains(stderr, policeID) {
+		t.Errorf("an app id not configured: exit %d: %s", code, stderr)
+	}
+}
