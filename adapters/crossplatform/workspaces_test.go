@@ -429,3 +429,39 @@ func jsonText(v any) string {
 	walk(v)
 	return b.String()
 }
+
+// TestTokensRevokedAndOrgUninstall: tokens_revoked naming only people's own
+// tokens leaves the install alone; naming the bot's removes it; and an
+// Enterprise Grid organisation removing its org-wide install removes that
+// install, not a workspace's own.
+func TestTokensRevokedAndOrgUninstall(t *testing.T) {
+	w := newWorkspaces(t)
+	ctx := context.Background()
+	w.install(schools)
+	w.install(grid)
+	event := func(id, team, enterprise string, orgWide bool, inner map[string]any) {
+		ev := map[string]any{"token": "legacy", "team_id": team, "enterprise_id": enterprise, "api_app_id": "A0APP", "type": "event_callback",
+			"event_id": id, "event_time": 1790000000, "event": inner,
+			"authorizations": []any{map[string]any{"team_id": team, "enterprise_id": enterprise, "user_id": "U0BOT", "is_bot": true, "is_enterprise_install": orgWide}}}
+		b, _ := json.Marshal(ev)
+		w.slack.post("application/json", b)
+	}
+	has := func(key string) bool {
+		_, err := w.env.Store.SlackInstallation(ctx, key)
+		return err == nil
+	}
+	event("Ev1", schools.Team, "", false, map[string]any{"type": "tokens_revoked", "event_ts": "1790000000.1",
+		"tokens": map[string]any{"oauth": []any{"U1SAM"}}})
+	if !has("T:" + schools.Team) {
+		t.Fatalf("revoking a person's own token removed the install")
+	}
+	event("Ev2", robOrg.Team, grid.Enterprise, true, map[string]any{"type": "app_uninstalled", "event_ts": "1790000000.2"})
+	if has("E:"+grid.Enterprise) || !has("T:"+schools.Team) {
+		t.Fatalf("after the org's uninstall: org %v, schools %v; want the org's gone only", has("E:"+grid.Enterprise), has("T:"+schools.Team))
+	}
+	event("Ev3", schools.Team, "", false, map[string]any{"type": "tokens_revoked", "event_ts": "1790000000.3",
+		"tokens": map[string]any{"bot": []any{"U0BOT"}}})
+	if has("T:" + schools.Team) {
+		t.Fatalf("revoking the bot's token left the install")
+	}
+}

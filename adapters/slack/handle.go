@@ -260,8 +260,8 @@ func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCal
 		team = ic.User.TeamID
 	}
 	ctx, installed := a.route(ctx, team, ic.Enterprise.ID, ic.IsEnterpriseInstall)
-	if !installed && ic.Type != slack.InteractionTypeBlockSuggestion {
-		return outcome{} // nothing can be opened or sent there
+	if !installed {
+		return outcome{} // nothing can be opened, sent or searched there
 	}
 	defer func() { out.after = carryClient(ctx, out.after) }()
 	actx, cancel := a.ackCtx(ctx)
