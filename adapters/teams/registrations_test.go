@@ -11,6 +11,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/teams/teamstest"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // Two agencies on two tenants, each with its own Azure Bot registration.
@@ -102,6 +103,17 @@ func TestTwoRegistrationsOnTwoTenants(t *testing.T) {
 				t.Errorf("the authority of %s's tenant issued a token to %s", app, g.ClientID)
 			}
 		}
+	}
+
+	// A card sent to Ben is updated with the police registration's token,
+	// whichever registration this replica heard from last.
+	sent := conn.Sent(ben.Conversation())
+	ref := conversation.MessageRef{Platform: Platform, PersonID: ben.Email, Channel: ben.Conversation(), ID: sent[len(sent)-1].Sent}
+	if err := a.Update(context.Background(), ref, bot.Message{Kind: "notice", Text: "Updated."}); err != nil {
+		t.Fatalf("update Ben's card: %v", err)
+	}
+	if ups := conn.Updates(); len(ups) != 1 || !strings.HasPrefix(ups[0].Authorization, "Bearer police-token-") {
+		t.Errorf("Ben's card was updated with %+v, want one update with the police token", ups)
 	}
 
 	// A token for an app id neither registration has is refused, and
