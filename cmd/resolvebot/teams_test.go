@@ -14,10 +14,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/config"
 )
 
@@ -148,6 +150,9 @@ func TestTeamsOptionsFromConfig(t *testing.T) {
 		t.Fatalf("Load: %v\n%s", err, probs)
 	}
 	o := teamsOptions(cfg.Teams)
+	if len(o.Registrations) != 0 {
+		t.Errorf("one registration became %d", len(o.Registrations))
+	}
 	if !bytes.Contains(o.Certificate, []byte("-----BEGIN CERTIFICATE-----")) || o.AppPassword != "" {
 		t.Errorf("certificate not passed on (%d bytes)", len(o.Certificate))
 	}
@@ -159,6 +164,30 @@ func TestTeamsOptionsFromConfig(t *testing.T) {
 	}
 	if o.AppID != env["MICROSOFT_APP_ID"] || o.TenantID != env["MICROSOFT_APP_TENANT_ID"] {
 		t.Errorf("app id %q tenant %q", o.AppID, o.TenantID)
+	}
+}
+
+// TestTeamsOptionsWithRegistrations: the main registration comes first,
+// then each of teams.registrations with the secret its variable holds.
+func TestTeamsOptionsWithRegistrations(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	body := "teams:\n  registrations:\n    - app_id: 00000000-0000-0000-0000-0000000000b2\n      tenant_id: tenant-police\n      password_env: POLICE_BOT_SECRET\n"
+	if err := os.WriteFile(cfgFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MICROSOFT_APP_ID": "00000000-0000-0000-0000-000000000b07", "MICROSOFT_APP_PASSWORD": "main-secret",
+		"MICROSOFT_APP_TENANT_ID": "tenant-council", "POLICE_BOT_SECRET": "police-secret"}
+	cfg, probs, err := config.Load(config.Options{Path: cfgFile, Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatalf("Load: %v\n%s", err, probs)
+	}
+	o := teamsOptions(cfg.Teams)
+	want := []teams.Registration{
+		{AppID: "00000000-0000-0000-0000-000000000b07", AppPassword: "main-secret", TenantID: "tenant-council"},
+		{AppID: "00000000-0000-0000-0000-0000000000b2", AppPassword: "police-secret", TenantID: "tenant-police"},
+	}
+	if !reflect.DeepEqual(o.Registrations, want) {
+		t.Errorf("registrations %+v, want %+v", o.Registrations, want)
 	}
 }
 
