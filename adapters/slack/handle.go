@@ -546,7 +546,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved",
 			errorMessage("This form is out of date. Please start again."))))}
 	}
-	values, err := a.formValues(ctx, w.team, ic.View.State)
+	values, err := a.formValues(ctx, w, ic.View.State)
 	if err != nil {
 		a.log.Error("read form failed", "form", meta.Form, "err", err)
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
@@ -700,9 +700,10 @@ func inputBlockIDs(v slack.View) []string {
 	return out
 }
 
-// formValues reads a submitted modal's answers, keyed by field. A Slack
-// user picked for a person field becomes that person's id.
-func (a *Adapter) formValues(ctx context.Context, team string, state *slack.ViewState) (map[string]string, error) {
+// formValues reads a submitted modal's answers, keyed by field, for w who
+// submitted it. A Slack user picked for a person field becomes that
+// person's id, known in w's workspace (and organisation).
+func (a *Adapter) formValues(ctx context.Context, w who, state *slack.ViewState) (map[string]string, error) {
 	values := map[string]string{}
 	if state == nil {
 		return values, nil
@@ -721,7 +722,7 @@ func (a *Adapter) formValues(ctx context.Context, team string, state *slack.View
 				v = strings.Join(parts, ",")
 			case "users_select":
 				if act.SelectedUser != "" {
-					id, err := a.personID(ctx, team, act.SelectedUser)
+					id, err := a.personID(ctx, who{team: w.team, user: act.SelectedUser, enterprise: w.enterprise})
 					if err != nil {
 						return nil, err
 					}

@@ -173,10 +173,11 @@ func (a *Adapter) identify(ctx context.Context, w who) (*conversation.Person, er
 // userKey is the cache key of a Slack user.
 func userKey(team, user string) string { return team + ":" + user }
 
-// personID maps a Slack user picked in a form to a person id, so the
-// engine sees a person it knows. Returns EINTERNAL on store failure.
-func (a *Adapter) personID(ctx context.Context, team, user string) (string, error) {
-	per, err := a.identify(ctx, who{team: team, user: user})
+// personID maps the Slack user w (picked in a form, in the workspace and
+// organisation of who picked them) to a person id, so the engine sees a
+// person it knows. Returns EINTERNAL on store failure.
+func (a *Adapter) personID(ctx context.Context, w who) (string, error) {
+	per, err := a.identify(ctx, who{team: w.team, user: w.user, enterprise: w.enterprise})
 	if err != nil {
 		return "", err
 	}
