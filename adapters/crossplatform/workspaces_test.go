@@ -22,6 +22,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
@@ -241,6 +242,15 @@ func TestWorkspacesInstalledThroughOAuth(t *testing.T) {
 		if !found {
 			t.Errorf("%s: no modal opened", trigger)
 		}
+	}
+
+	// Someone in a workspace of the Enterprise Grid organisation is reached
+	// later with the org-wide install's token.
+	if unreached := w.env.Dispatcher.Deliver(ctx, []bot.Outbound{{To: robOrg.Email, Message: bot.Message{Kind: "notice", Text: "A note."}}}); len(unreached) != 0 {
+		t.Fatalf("Rob, in the organisation, unreached")
+	}
+	if got := tokensOf(w.fake.Calls("chat.postMessage"), robOrg.DM()); len(got) != 1 || got[tokOrg] != 1 {
+		t.Errorf("Rob was messaged with tokens %v, want the org-wide install's", got)
 	}
 
 	// Sam, in the schools' workspace, raises a case naming Nia, in the
