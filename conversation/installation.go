@@ -65,9 +65,9 @@ type SlackInstalls interface {
 func CheckSlackInstallation(inst *SlackInstallation) error {
 	switch {
 	case inst == nil || inst.BotToken == "":
-		return Errorf(EINVALID, "A Slack installation needs its bot token.")
+		return Invalid("install.error.no_token", nil)
 	case inst.EnterpriseInstall && inst.EnterpriseID == "", !inst.EnterpriseInstall && inst.TeamID == "":
-		return Errorf(EINVALID, "A Slack installation needs its workspace, or its organisation for an org-wide install.")
+		return Invalid("install.error.no_workspace", nil)
 	}
 	return nil
 }

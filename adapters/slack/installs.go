@@ -140,7 +140,7 @@ func (in *installs) find(ctx context.Context, team, enterprise string, enterpris
 			return nil, err
 		}
 	}
-	return nil, conversation.Errorf(conversation.ENOTFOUND, "The app is not installed in that workspace.")
+	return nil, conversation.NotFound("install.error.not_installed", nil)
 }
 
 // clientFor returns the Web API client acting with token, made once.

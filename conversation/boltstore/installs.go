@@ -44,7 +44,7 @@ func (s *Store) SlackInstallation(ctx context.Context, key string) (*conversatio
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketSlackInstalls).Get([]byte(key))
 		if v == nil {
-			return conversation.Errorf(conversation.ENOTFOUND, "The app is not installed there.")
+			return conversation.NotFound("install.error.not_installed", nil)
 		}
 		inst = new(conversation.SlackInstallation)
 		return decodeInstall(v, inst)

@@ -36,7 +36,7 @@ func (s *Store) PutSlackInstallation(ctx context.Context, inst *conversation.Sla
 func (s *Store) SlackInstallation(ctx context.Context, key string) (*conversation.SlackInstallation, error) {
 	data, err := s.rdb.HGet(ctx, s.key("slackinstalls"), key).Bytes()
 	if errors.Is(err, redis.Nil) {
-		return nil, conversation.Errorf(conversation.ENOTFOUND, "The app is not installed there.")
+		return nil, conversation.NotFound("install.error.not_installed", nil)
 	}
 	if err != nil {
 		return nil, conversation.Internal("get slack install", err)
