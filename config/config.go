@@ -23,17 +23,21 @@ import (
 
 // Environment variables read by Load.
 const (
-	EnvConfig             = "RESOLVEBOT_CONFIG"      // the YAML file, when Options.Path is empty
-	EnvAddr               = "RESOLVEBOT_ADDR"        // overrides addr
-	EnvAdminAddr          = "RESOLVEBOT_ADMIN_ADDR"  // overrides admin_addr; "off" turns the admin listener off
-	EnvData               = "RESOLVEBOT_DATA"        // overrides store.path
-	EnvRedisURL           = "REDIS_URL"              // secret; sets the Redis URL and implies driver redis
-	EnvSlackAPIURL        = "SLACK_API_URL"          // overrides slack.api_url
-	EnvSlackBotToken      = "SLACK_BOT_TOKEN"        // secret; turns Slack on
-	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"   // secret; verifies HTTP requests
-	EnvSlackAppToken      = "SLACK_APP_TOKEN"        // secret; Socket Mode
-	EnvTeamsAppID         = "MICROSOFT_APP_ID"       // turns Teams on
-	EnvTeamsAppPassword   = "MICROSOFT_APP_PASSWORD" // secret
+	EnvConfig             = "RESOLVEBOT_CONFIG"     // the YAML file, when Options.Path is empty
+	EnvAddr               = "RESOLVEBOT_ADDR"       // overrides addr
+	EnvAdminAddr          = "RESOLVEBOT_ADMIN_ADDR" // overrides admin_addr; "off" turns the admin listener off
+	EnvData               = "RESOLVEBOT_DATA"       // overrides store.path
+	EnvRedisURL           = "REDIS_URL"             // secret; sets the Redis URL and implies driver redis
+	EnvSlackAPIURL        = "SLACK_API_URL"         // overrides slack.api_url
+	EnvSlackBotToken      = "SLACK_BOT_TOKEN"       // secret; turns Slack on
+	EnvSlackSigningSecret = "SLACK_SIGNING_SECRET"  // secret; verifies HTTP requests
+	EnvSlackAppToken      = "SLACK_APP_TOKEN"       // secret; Socket Mode
+	// EnvSlackClientID and EnvSlackClientSecret turn on installs into any
+	// number of workspaces through Slack's OAuth flow (the secret is one).
+	EnvSlackClientID     = "SLACK_CLIENT_ID"
+	EnvSlackClientSecret = "SLACK_CLIENT_SECRET"
+	EnvTeamsAppID        = "MICROSOFT_APP_ID"       // turns Teams on
+	EnvTeamsAppPassword  = "MICROSOFT_APP_PASSWORD" // secret
 	// EnvTeamsAppCertificate is a secret: the bot's certificate and private
 	// key in PEM, given either as the PEM text itself or as the path of a
 	// PEM file. Used instead of MICROSOFT_APP_PASSWORD when set.
@@ -233,6 +237,15 @@ type Slack struct {
 	BotToken      string // SLACK_BOT_TOKEN
 	SigningSecret string // SLACK_SIGNING_SECRET, for the HTTP endpoint
 	AppToken      string // SLACK_APP_TOKEN, for Socket Mode
+	// ClientID and ClientSecret (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET)
+	// turn on installs into any number of workspaces through Slack's
+	// OAuth flow (see SlackInstalls); the bot token is then not used.
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is the public address of /slack/oauth_redirect, where
+	// Slack sends people back after they approve an install; derived from
+	// email.base_url when not given.
+	RedirectURL string
 	// Pace spreads bursts of Web API calls at Slack's published rates
 	// before Slack answers 429 (slack.pace, default true). Turn it off
 	// only against a fake Slack API, such as for a load test.
@@ -267,6 +280,9 @@ type Teams struct {
 	// Issuers are the accepted issuers of inbound tokens (teams.issuers);
 	// empty for the Bot Framework's own, "https://api.botframework.com".
 	Issuers []string
+	// Registrations are more Azure Bot registrations, one per agency
+	// tenant, answered beside the main one (teams.registrations).
+	Registrations []TeamsRegistration
 }
 
 // Log configures logging.
@@ -276,8 +292,13 @@ type Log struct {
 }
 
 // SlackEnabled reports whether the Slack adapter should start: a bot token
-// is set.
-func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" }
+// or an OAuth client id is set.
+func (c *Config) SlackEnabled() bool { return c.Slack.BotToken != "" || c.Slack.ClientID != "" }
+
+// SlackInstalls reports whether Slack serves any number of workspaces,
+// each installed through the OAuth flow, instead of the one the bot token
+// names.
+func (c *Config) SlackInstalls() bool { return c.Slack.ClientID != "" }
 
 // TeamsEnabled reports whether the Teams adapter should start: an app id is
 // set, or insecure_no_auth is on (for the local emulator).
@@ -405,6 +426,9 @@ func (c *Config) String() string {
 	line("slack.bot_token", secret(c.Slack.BotToken))
 	line("slack.signing_secret", secret(c.Slack.SigningSecret))
 	line("slack.app_token", secret(c.Slack.AppToken))
+	line("slack.client_id", c.Slack.ClientID)
+	line("slack.client_secret", secret(c.Slack.ClientSecret))
+	line("slack.redirect_url", c.Slack.RedirectURL)
 	line("teams.enabled", c.TeamsEnabled())
 	line("teams.app_id", c.Teams.AppID)
 	line("teams.app_password", secret(c.Teams.AppPassword))
@@ -416,6 +440,15 @@ func (c *Config) String() string {
 	line("teams.token_authority", c.Teams.TokenAuthority)
 	line("teams.service_urls", strings.Join(c.Teams.ServiceURLs, ", "))
 	line("teams.issuers", strings.Join(c.Teams.Issuers, ", "))
+	line("teams.registrations", fmt.Sprintf("%d more", len(c.Teams.Registrations)))
+	for i, r := range c.Teams.Registrations {
+		at := fmt.Sprintf("teams.registrations[%d].", i)
+		line(at+"app_id", r.AppID)
+		line(at+"tenant_id", r.TenantID)
+		line(at+"password_env", r.PasswordEnv+" "+secret(r.AppPassword))
+		line(at+"certificate_env", r.CertificateEnv+" "+secret(string(r.AppCertificate)))
+		line(at+"token_authority", r.TokenAuthority)
+	}
 	em := c.Email
 	line("email.enabled", em.Enabled)
 	if em.Enabled {

@@ -358,6 +358,9 @@ func slackKeys(s *Slack) []field {
 		{key: "bot_token", dst: &s.BotToken, env: EnvSlackBotToken, envOnly: true, secret: true, doc: "the Bot User OAuth Token (xoxb-…); turns Slack on"},
 		{key: "signing_secret", dst: &s.SigningSecret, env: EnvSlackSigningSecret, envOnly: true, secret: true, doc: "verifies every HTTP request from Slack"},
 		{key: "app_token", dst: &s.AppToken, env: EnvSlackAppToken, envOnly: true, secret: true, doc: "an app-level token (xapp-…): Socket Mode instead of HTTP"},
+		{key: "client_id", dst: &s.ClientID, env: EnvSlackClientID, envOnly: true, doc: "the app's Client ID: installs into any number of workspaces through Slack's OAuth flow, at /slack/install"},
+		{key: "client_secret", dst: &s.ClientSecret, env: EnvSlackClientSecret, envOnly: true, secret: true, doc: "the app's Client Secret, for the OAuth flow"},
+		{key: "redirect_url", dst: &s.RedirectURL, def: "(email.base_url + /slack/oauth_redirect)", doc: "the public address of /slack/oauth_redirect (https), as listed in the app's redirect URLs"},
 		{key: "token", refused: secret(EnvSlackBotToken)},
 	}
 }
@@ -377,6 +380,13 @@ func teamsKeys(t *Teams) []field {
 		{key: "tenant_id", dst: &t.TenantID, env: EnvTeamsTenantID, envOnly: true, doc: "the bot's Entra tenant"},
 		{key: "app_type", dst: &t.AppType, env: EnvTeamsAppType, envOnly: true, def: "(SingleTenant with a tenant id, else MultiTenant)",
 			doc: "SingleTenant, MultiTenant (older bots) or UserAssignedMSI"},
+		{key: "registrations", typ: "list", def: "(none)", items: teamsRegistrationKeys(&TeamsRegistration{}),
+			doc: "more Azure Bot registrations, one for each agency on another tenant; each activity is answered by the registration its token names",
+			parse: func(d *nodeDecoder, e entry, at string) {
+				if regs, ok := sections(d, e, at, teamsRegistrationKeys); ok {
+					t.Registrations = regs
+				}
+			}},
 		{key: "password", refused: secret(EnvTeamsAppPassword)},
 		{key: "certificate", refused: secret(EnvTeamsAppCertificate)},
 	}

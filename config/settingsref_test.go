@@ -97,7 +97,7 @@ func TestEnvironmentColumnIsTrue(t *testing.T) {
 		EnvSlackBotToken: true, EnvSlackSigningSecret: true, EnvSlackAppToken: true, EnvTeamsAppID: true,
 		EnvTeamsAppPassword: true, EnvTeamsAppCertificate: true, EnvTeamsTenantID: true, EnvTeamsAppType: true,
 		EnvTeamsOpenIDMetadataURL: true, EnvTeamsTokenAuthority: true, EnvEncryptionKeys: true, EnvSMTPPassword: true,
-		EnvOIDCClientSecret: true}
+		EnvOIDCClientSecret: true, EnvSlackClientID: true, EnvSlackClientSecret: true}
 	values := map[string]string{
 		// REDIS_URL is left out: it would hide store.path (shown for bolt only).
 		EnvAddr: "127.0.0.1:4000", EnvAdminAddr: "127.0.0.1:4001", EnvData: "/tmp/x.db",

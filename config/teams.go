@@ -45,7 +45,12 @@ func validateTeamsURLs(t *Teams, col *collector) {
 // of a PEM file. It must hold a certificate and an unencrypted private key.
 // Problems never quote the value.
 func loadCertificate(v string, col *collector) []byte {
-	const path = "teams.app_certificate"
+	return loadCertificateAt("teams.app_certificate", EnvTeamsAppCertificate, v, col)
+}
+
+// loadCertificateAt is loadCertificate for the setting at path, given by
+// the environment variable env.
+func loadCertificateAt(path, env, v string, col *collector) []byte {
 	var data []byte
 	if strings.Contains(v, "-----BEGIN") {
 		if !strings.Contains(v, "\n") {
@@ -55,13 +60,13 @@ func loadCertificate(v string, col *collector) []byte {
 	} else {
 		b, err := os.ReadFile(v)
 		if err != nil {
-			col.errorAt(path, "%s is neither PEM text nor a readable PEM file: %v", EnvTeamsAppCertificate, unwrapPath(err))
+			col.errorAt(path, "%s is neither PEM text nor a readable PEM file: %v", env, unwrapPath(err))
 			return nil
 		}
 		data = b
 	}
 	if msg := checkCertificatePEM(data); msg != "" {
-		col.errorAt(path, "%s: %s", EnvTeamsAppCertificate, msg)
+		col.errorAt(path, "%s: %s", env, msg)
 		return nil
 	}
 	return data

@@ -206,3 +206,50 @@ func TestTeamsServiceURLsAndIssuers(t *testing.T) {
 		})
 	}
 }
+
+// TestTeamsRegistrations: more bot registrations come from the file, each
+// secret from the environment variable it names; a registration without
+// its app id, tenant or secret, one listed twice, a secret written in the
+// file or a variable name that is not one is refused.
+func TestTeamsRegistrations(t *testing.T) {
+	main := map[string]string{EnvTeamsAppID: "00000000-0000-0000-0000-0000000000a1", EnvTeamsAppPassword: "main-secret",
+		EnvTeamsTenantID: "tenant-main", "POLICE_BOT_SECRET": "police-secret"}
+	const police = "teams:\n  registrations:\n    - app_id: 00000000-0000-0000-0000-0000000000b2\n      tenant_id: tenant-police\n      password_env: POLICE_BOT_SECRET\n"
+	tests := []struct {
+		name, file string
+		env        map[string]string
+		problem    string // a place a problem is wanted at; "" for none
+	}{
+		{"one more", police, main, ""},
+		{"variable not set", police, map[string]string{EnvTeamsAppID: "a", EnvTeamsAppPassword: "s", EnvTeamsTenantID: "t"}, "teams.registrations[0]"},
+		{"no tenant", strings.Replace(police, "      tenant_id: tenant-police\n", "", 1), main, "teams.registrations[0].tenant_id"},
+		{"no app id", strings.Replace(police, "app_id: 00000000-0000-0000-0000-0000000000b2", "tenant_id: x", 1), main, "teams.registrations[0].app_id"},
+		{"twice", police + strings.TrimPrefix(police, "teams:\n  registrations:\n"), main, "teams.registrations[1].app_id"},
+		{"same as the main one", strings.Replace(police, "0000000000b2", "0000000000a1", 1), main, "teams.registrations[0].app_id"},
+		{"secret in the file", police + "      password: hunter2\n", main, "teams.registrations[0].password"},
+		{"not a variable name", strings.Replace(police, "POLICE_BOT_SECRET", "police secret", 1), main, "teams.registrations[0].password_env"},
+		{"no main registration", police, map[string]string{"POLICE_BOT_SECRET": "s"}, "teams.registrations"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, probs, err := Load(Options{Path: writeFile(t, tc.file), Getenv: env(tc.env)})
+			if tc.problem != "" {
+				for _, p := range probs {
+					if p.Severity == SeverityError && strings.HasSuffix(p.Place, " "+tc.problem) {
+						return
+					}
+				}
+				t.Fatalf("want an error at %s, got:\n%s", tc.problem, probs)
+			}
+			if err != nil {
+				t.Fatalf("Load: %v\n%s", err, probs)
+			}
+			if len(cfg.Teams.Registrations) != 1 || cfg.Teams.Registrations[0].AppPassword != "police-secret" || cfg.Teams.Registrations[0].TenantID != "tenant-police" {
+				t.Fatalf("registrations %+v", cfg.Teams.Registrations)
+			}
+			if strings.Contains(cfg.String(), "police-secret") {
+				t.Errorf("the effective configuration shows the secret")
+			}
+		})
+	}
+}

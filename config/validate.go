@@ -43,6 +43,7 @@ func applyEnv(cfg *Config, f *fileSettings, getenv func(string) string, col *col
 		}
 	}
 	applyTracingEnv(cfg, getenv, col)
+	applyTeamsRegistrationsEnv(cfg, getenv, col)
 }
 
 // walkSettings calls fn for each setting of fs and of their sub-mappings,
@@ -275,9 +276,10 @@ func validateSlack(cfg *Config, col *collector) {
 	case s.BotToken != "" && s.SigningSecret == "" && s.AppToken == "":
 		col.errorAt("slack.bot_token", "Slack has a bot token but neither %s (HTTP) nor %s (Socket Mode); requests could not be verified, so set one of them",
 			EnvSlackSigningSecret, EnvSlackAppToken)
-	case s.BotToken == "" && (s.SigningSecret != "" || s.AppToken != ""):
+	case s.BotToken == "" && s.ClientID == "" && (s.SigningSecret != "" || s.AppToken != ""):
 		col.warnAt("slack.bot_token", "Slack secrets are set but %s is not, so Slack stays off", EnvSlackBotToken)
 	}
+	validateSlackInstalls(cfg, col)
 	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
 		col.warnAt("slack.app_token", "%s does not start with xapp-; Socket Mode needs an app-level token", EnvSlackAppToken)
 	}
@@ -316,6 +318,7 @@ func validateTeams(cfg *Config, col *collector, packaging bool) {
 		col.warnAt("teams.app_id", "Teams secrets are set but %s is not, so Teams stays off", EnvTeamsAppID)
 	}
 	validateTeamsURLs(t, col)
+	validateTeamsRegistrations(t, col, packaging)
 	if t.InsecureNoAuth {
 		col.warnAt("teams.insecure_no_auth", "Teams requests are NOT authenticated; use this only with the local emulator, never in production")
 	}

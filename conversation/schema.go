@@ -25,6 +25,8 @@ const (
 	RecordDraft  = "draft"
 	RecordRef    = "ref"
 	RecordEvent  = "event" // one event of a case's log (see CaseLog)
+	// RecordSlackInstall is a Slack app install (see SlackInstallation).
+	RecordSlackInstall = "slack_install"
 )
 
 // upgrades[v] turns the fields of a record of kind from version v into

@@ -10,7 +10,7 @@ type Handle struct {
 	Platform string `json:"platform"`          // "slack", "teams" or "console"
 	Team     string `json:"team,omitempty"`    // Slack team id or Teams tenant id
 	User     string `json:"user"`              // Slack user id, AAD object id, or console name
-	Ref      string `json:"ref,omitempty"`     // opaque platform data, e.g. a Teams conversation reference
+	Ref      string `json:"ref,omitempty"`     // opaque platform data: a Teams conversation reference; a Slack Enterprise Grid organisation id
 	Channel  string `json:"channel,omitempty"` // the DM channel or conversation id, when known
 }
 
@@ -167,6 +167,8 @@ type Store interface {
 	AuditLog(ctx context.Context, id string) ([]AuditRecord, error)
 	// Secrets keeps the web page's sign-in links and sessions.
 	Secrets
+	// SlackInstalls keeps the Slack app's installs into workspaces.
+	SlackInstalls
 	// Outbox holds every message a step causes until it is delivered:
 	// UpdateCase and CreateCase enqueue the StepEffect of what they write
 	// in the same atomic write, and DeleteCase removes the case's effects.

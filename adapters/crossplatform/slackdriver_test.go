@@ -46,7 +46,7 @@ func (d *slackDriver) command(u slackfake.User, text, trigger string) map[string
 	d.t.Helper()
 	v := url.Values{}
 	for k, x := range map[string]string{
-		"token": "legacy-token", "team_id": slackfake.Team, "team_domain": "example", "channel_id": u.DM(),
+		"token": "legacy-token", "team_id": u.TeamID(), "team_domain": "example", "channel_id": u.DM(),
 		"channel_name": "directmessage", "user_id": u.ID, "user_name": "someone", "command": "/resolve", "text": text,
 		"api_app_id": "A0APP", "response_url": "https://hooks.slack.com/commands/T0TEAM/1/abc", "trigger_id": trigger,
 	} {
@@ -62,7 +62,7 @@ func (d *slackDriver) interact(payload map[string]any) map[string]any {
 }
 
 func (d *slackDriver) userJSON(u slackfake.User) map[string]any {
-	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": slackfake.Team}
+	return map[string]any{"id": u.ID, "username": u.Name, "name": u.Name, "team_id": u.TeamID()}
 }
 
 // press presses the button actionID on the latest card in u's DM.
@@ -77,7 +77,7 @@ func (d *slackDriver) press(u slackfake.User, actionID, trigger string) map[stri
 	return d.interact(map[string]any{
 		"type": "block_actions", "user": d.userJSON(u), "api_app_id": "A0APP", "token": "legacy-token",
 		"container":  map[string]any{"type": "message", "message_ts": ts, "channel_id": u.DM(), "is_ephemeral": false},
-		"trigger_id": trigger, "team": map[string]any{"id": slackfake.Team, "domain": "example"},
+		"trigger_id": trigger, "team": map[string]any{"id": u.TeamID(), "domain": "example"},
 		"channel":      map[string]any{"id": u.DM(), "name": "directmessage"},
 		"message":      map[string]any{"type": "message", "user": "U0BOT", "bot_id": "B0BOT", "ts": ts, "text": "card", "blocks": blocks},
 		"state":        map[string]any{"values": map[string]any{}},
@@ -106,10 +106,10 @@ func (d *slackDriver) submit(u slackfake.User, viewID string, view map[string]an
 	for k, x := range view {
 		v[k] = x
 	}
-	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, slackfake.Team, "h"+viewID, viewID, "A0APP", "B0BOT"
+	v["id"], v["team_id"], v["hash"], v["root_view_id"], v["app_id"], v["bot_id"] = viewID, u.TeamID(), "h"+viewID, viewID, "A0APP", "B0BOT"
 	v["state"] = map[string]any{"values": slackfake.ViewState(view, answers)}
 	return d.interact(map[string]any{
-		"type": "view_submission", "team": map[string]any{"id": slackfake.Team, "domain": "example"}, "user": d.userJSON(u),
+		"type": "view_submission", "team": map[string]any{"id": u.TeamID(), "domain": "example"}, "user": d.userJSON(u),
 		"api_app_id": "A0APP", "token": "legacy-token", "trigger_id": "submit-" + viewID, "view": v,
 	})
 }

@@ -76,7 +76,7 @@ func fileSlug(title, def string) string {
 // upload shares one file into channel (a DM) through the external upload
 // flow. Only the file's name and size reach the logs, never its contents.
 func (a *Adapter) upload(ctx context.Context, channel string, f bot.Attachment, comment string) error {
-	up, ok := a.api.(fileAPI)
+	up, ok := a.client(ctx).(fileAPI)
 	if !ok {
 		return errNoUploads
 	}

@@ -130,7 +130,7 @@ func (a *Adapter) others(r bot.Reply) []bot.Message {
 // openModal opens a view with a trigger id, before the acknowledgement.
 func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalViewRequest) error {
 	return a.call(ctx, "views.open", func(ctx context.Context) error {
-		_, err := a.api.OpenViewContext(ctx, trigger, v)
+		_, err := a.client(ctx).OpenViewContext(ctx, trigger, v)
 		return err
 	})
 }
@@ -144,10 +144,15 @@ func (a *Adapter) openForm(ctx context.Context, w who, trigger string, f *bot.Me
 // handleCommand handles the slash command: no text opens the intake modal;
 // other text goes to the router's text commands, whose answer comes back
 // privately at once.
-func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) outcome {
+func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) (out outcome) {
+	ctx, installed := a.route(ctx, cmd.TeamID, cmd.EnterpriseID, cmd.IsEnterpriseInstall)
+	defer func() { out.after = carryClient(ctx, out.after) }()
+	if !installed {
+		return outcome{body: rawBody(a.commandBody([]bot.Message{a.notInstalledMessage()}))}
+	}
 	actx, cancel := a.ackCtx(ctx)
 	defer cancel()
-	w := who{team: cmd.TeamID, user: cmd.UserID}
+	w := who{team: cmd.TeamID, user: cmd.UserID, enterprise: cmd.EnterpriseID}
 	per, err := a.identify(actx, w)
 	if err != nil {
 		a.log.Error("identify failed", "err", err)
@@ -257,14 +262,19 @@ func (a *Adapter) commandBody(msgs []bot.Message) json.RawMessage {
 }
 
 // handleInteraction handles shortcuts, button presses and modal submissions.
-func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCallback) outcome {
-	actx, cancel := a.ackCtx(ctx)
-	defer cancel()
+func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCallback) (out outcome) {
 	team := ic.Team.ID
 	if team == "" {
 		team = ic.User.TeamID
 	}
-	w := who{team: team, user: ic.User.ID}
+	ctx, installed := a.route(ctx, team, ic.Enterprise.ID, ic.IsEnterpriseInstall)
+	if !installed {
+		return outcome{} // nothing can be opened, sent or searched there
+	}
+	defer func() { out.after = carryClient(ctx, out.after) }()
+	actx, cancel := a.ackCtx(ctx)
+	defer cancel()
+	w := who{team: team, user: ic.User.ID, enterprise: ic.Enterprise.ID}
 	if ic.Type == slack.InteractionTypeBlockActions && ic.Container.Type == "message" && strings.HasPrefix(ic.Container.ChannelID, "D") {
 		w.channel = ic.Container.ChannelID // our own DM with them: the card was ours
 	}
@@ -379,7 +389,7 @@ func (a *Adapter) permalink(ctx context.Context, ic slack.InteractionCallback) s
 	var link string
 	err := a.call(ctx, "chat.getPermalink", func(ctx context.Context) error {
 		var err error
-		link, err = a.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ic.Channel.ID, Ts: ts})
+		link, err = a.client(ctx).GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: ic.Channel.ID, Ts: ts})
 		return err
 	})
 	if err == nil && strings.HasPrefix(link, "https://") {
@@ -476,7 +486,7 @@ func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction)
 	id, hash := ic.View.ID, ic.View.Hash
 	return outcome{after: func(ctx context.Context) {
 		err := a.call(ctx, "views.update", func(ctx context.Context) error {
-			_, err := a.api.UpdateViewContext(ctx, view, "", hash, id)
+			_, err := a.client(ctx).UpdateViewContext(ctx, view, "", hash, id)
 			return err
 		})
 		if err != nil {
@@ -500,7 +510,7 @@ func (a *Adapter) changeAnswer(ctx context.Context, ic slack.InteractionCallback
 	id, hash := ic.View.ID, ic.View.Hash
 	return outcome{after: func(ctx context.Context) {
 		err := a.call(ctx, "views.update", func(ctx context.Context) error {
-			_, err := a.api.UpdateViewContext(ctx, view, "", hash, id)
+			_, err := a.client(ctx).UpdateViewContext(ctx, view, "", hash, id)
 			return err
 		})
 		if err != nil {
@@ -544,7 +554,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, a.notSaved(),
 			errorMessage(a.router.Cards.Say("slack.error.form_out_of_date", nil)))))}
 	}
-	values, err := a.formValues(ctx, w.team, ic.View.State)
+	values, err := a.formValues(ctx, w, ic.View.State)
 	if err != nil {
 		a.log.Error("read form failed", "form", meta.Form, "err", err)
 		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, a.notSaved(), a.generalError())))}
@@ -698,9 +708,10 @@ func inputBlockIDs(v slack.View) []string {
 	return out
 }
 
-// formValues reads a submitted modal's answers, keyed by field. A Slack
-// user picked for a person field becomes that person's id.
-func (a *Adapter) formValues(ctx context.Context, team string, state *slack.ViewState) (map[string]string, error) {
+// formValues reads a submitted modal's answers, keyed by field, for w who
+// submitted it. A Slack user picked for a person field becomes that
+// person's id, known in w's workspace (and organisation).
+func (a *Adapter) formValues(ctx context.Context, w who, state *slack.ViewState) (map[string]string, error) {
 	values := map[string]string{}
 	if state == nil {
 		return values, nil
@@ -719,7 +730,7 @@ func (a *Adapter) formValues(ctx context.Context, team string, state *slack.View
 				v = strings.Join(parts, ",")
 			case "users_select":
 				if act.SelectedUser != "" {
-					id, err := a.personID(ctx, team, act.SelectedUser)
+					id, err := a.personID(ctx, who{team: w.team, user: act.SelectedUser, enterprise: w.enterprise})
 					if err != nil {
 						return nil, err
 					}
@@ -750,17 +761,32 @@ func (a *Adapter) handleEvent(ctx context.Context, ev slackevents.EventsAPIEvent
 		}
 	}
 	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppUninstalledEvent, *slackevents.TokensRevokedEvent:
+		if cb == nil {
+			return outcome{}
+		}
+		return a.uninstalled(ctx, cb, e)
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab != "" && e.Tab != "home" {
 			return outcome{}
 		}
 		team := ev.TeamID
-		w := who{team: team, user: e.User}
+		orgWide := false
+		if cb != nil {
+			for _, au := range cb.Authorizations {
+				orgWide = orgWide || au.IsEnterpriseInstall
+			}
+		}
+		ctx, installed := a.route(ctx, team, ev.EnterpriseID, orgWide)
+		if !installed {
+			return outcome{}
+		}
+		w := who{team: team, user: e.User, enterprise: ev.EnterpriseID}
 		if strings.HasPrefix(e.Channel, "D") {
 			w.channel = e.Channel
 		}
 		a.metrics.Command(Platform, "app_home", "ok")
-		return outcome{after: func(ctx context.Context) { a.publishHome(ctx, w) }}
+		return outcome{after: carryClient(ctx, func(ctx context.Context) { a.publishHome(ctx, w) })}
 	}
 	return outcome{}
 }
@@ -781,7 +807,7 @@ func (a *Adapter) publishHome(ctx context.Context, w who) {
 	}
 	view := renderHomeSections(a.router.Cards, a.homeSections(ov), a.opts.Command)
 	err = a.call(ctx, "views.publish", func(ctx context.Context) error {
-		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: w.user, View: view})
+		_, err := a.client(ctx).PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: w.user, View: view})
 		return err
 	})
 	if err != nil {

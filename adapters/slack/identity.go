@@ -111,10 +111,13 @@ func (c *userCache) put(key string, u slackUser) {
 // DM channel with the person, when the event tells us.
 type who struct {
 	team, user, channel string
+	// enterprise is the Enterprise Grid organisation of the team, if any:
+	// kept on the handle (Ref) so a send finds an org-wide install.
+	enterprise string
 }
 
 func (w who) handle() conversation.Handle {
-	return conversation.Handle{Platform: Platform, Team: w.team, User: w.user, Channel: w.channel}
+	return conversation.Handle{Platform: Platform, Team: w.team, User: w.user, Channel: w.channel, Ref: w.enterprise}
 }
 
 // lookupUser returns the name and email Slack holds for a user, from the
@@ -128,7 +131,7 @@ func (a *Adapter) lookupUser(ctx context.Context, team, user string) slackUser {
 	var info *slack.User
 	err := a.call(ctx, "users.info", func(ctx context.Context) error {
 		var err error
-		info, err = a.api.GetUserInfoContext(ctx, user)
+		info, err = a.client(ctx).GetUserInfoContext(ctx, user)
 		return err
 	})
 	if err != nil || info == nil {
@@ -170,10 +173,11 @@ func (a *Adapter) identify(ctx context.Context, w who) (*conversation.Person, er
 // userKey is the cache key of a Slack user.
 func userKey(team, user string) string { return team + ":" + user }
 
-// personID maps a Slack user picked in a form to a person id, so the
-// engine sees a person it knows. Returns EINTERNAL on store failure.
-func (a *Adapter) personID(ctx context.Context, team, user string) (string, error) {
-	per, err := a.identify(ctx, who{team: team, user: user})
+// personID maps the Slack user w (picked in a form, in the workspace and
+// organisation of who picked them) to a person id, so the engine sees a
+// person it knows. Returns EINTERNAL on store failure.
+func (a *Adapter) personID(ctx context.Context, w who) (string, error) {
+	per, err := a.identify(ctx, who{team: w.team, user: w.user, enterprise: w.enterprise})
 	if err != nil {
 		return "", err
 	}

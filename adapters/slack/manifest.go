@@ -41,6 +41,11 @@ type ManifestOptions struct {
 	URL string
 	// App names the partnership and its protocol in the app's description.
 	App bot.AppInfo
+	// Installs makes the app installable into any number of workspaces
+	// through Slack's OAuth flow (SLACK_CLIENT_ID): the redirect URL
+	// (URL + RedirectPath), org-wide deployment on Enterprise Grid, and the
+	// events that say the app was removed. It needs URL.
+	Installs bool
 }
 
 // BotScopes are the bot token scopes the adapter needs.
@@ -81,7 +86,8 @@ type manifest struct {
 		SlashCommands []manifestCommand  `yaml:"slash_commands"`
 	} `yaml:"features"`
 	OAuthConfig struct {
-		Scopes struct {
+		RedirectURLs []string `yaml:"redirect_urls,omitempty"`
+		Scopes       struct {
 			Bot []string `yaml:"bot"`
 		} `yaml:"scopes"`
 	} `yaml:"oauth_config"`
@@ -175,7 +181,15 @@ func Manifest(o ManifestOptions) (string, error) {
 		m.Settings.EventSubscriptions.RequestURL = endpoint
 		m.Settings.Interactivity.RequestURL = endpoint
 		m.Settings.Interactivity.MessageMenuOptionsURL = endpoint
+		if o.Installs {
+			m.OAuthConfig.RedirectURLs = []string{strings.TrimRight(o.URL, "/") + RedirectPath}
+			m.Settings.OrgDeployEnabled = true
+			m.Settings.EventSubscriptions.BotEvents = append(m.Settings.EventSubscriptions.BotEvents, "app_uninstalled", "tokens_revoked")
+		}
 	} else {
+		if o.Installs {
+			return "", fmt.Errorf("installs through Slack's OAuth flow need the HTTP endpoint: give the public URL")
+		}
 		m.Settings.SocketModeEnabled = true
 	}
 	var b strings.Builder

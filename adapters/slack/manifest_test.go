@@ -43,6 +43,7 @@ func TestManifestSchema(t *testing.T) {
 		{"longest name", ManifestOptions{Name: strings.Repeat("N", MaxAppName), URL: "https://bot.example.org"}},
 		{"long partnership and protocol", ManifestOptions{App: long}},
 		{"long URL", ManifestOptions{URL: "https://bot.example.org/" + strings.Repeat("p", 2900)}},
+		{"installs", ManifestOptions{URL: "https://bot.example.org/", Installs: true}},
 	}
 	for _, k := range config.PresetKeys() {
 		p, err := config.Preset(k)
@@ -166,5 +167,32 @@ func TestManifestOptionsURL(t *testing.T) {
 		if tt.want != "" && !strings.Contains(out, "message_menu_options_url: "+tt.want) {
 			t.Errorf("the manifest does not spell the options URL as Slack reads it:\n%s", out)
 		}
+	}
+}
+
+// TestManifestInstalls: an app installed through Slack's OAuth flow lists
+// the redirect URL, can be deployed org-wide on Enterprise Grid, and hears
+// when it is removed; installs need the HTTP endpoint.
+func TestManifestInstalls(t *testing.T) {
+	out, err := Manifest(ManifestOptions{URL: "https://bot.example.org/", Installs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if err := yaml.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.OAuthConfig.RedirectURLs; len(got) != 1 || got[0] != "https://bot.example.org/slack/oauth_redirect" {
+		t.Errorf("redirect_urls %v", got)
+	}
+	if !m.Settings.OrgDeployEnabled || !strings.Contains(strings.Join(m.Settings.EventSubscriptions.BotEvents, " "), "app_uninstalled tokens_revoked") {
+		t.Errorf("org deploy %v, events %v", m.Settings.OrgDeployEnabled, m.Settings.EventSubscriptions.BotEvents)
+	}
+	single, _ := Manifest(ManifestOptions{URL: "https://bot.example.org/"})
+	if strings.Contains(single, "redirect_urls") || strings.Contains(single, "app_uninstalled") {
+		t.Errorf("a single-workspace manifest changed:\n%s", single)
+	}
+	if _, err := Manifest(ManifestOptions{Installs: true}); err == nil || !strings.Contains(err.Error(), "HTTP endpoint") {
+		t.Errorf("installs over Socket Mode: %v", err)
 	}
 }

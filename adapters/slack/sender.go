@@ -33,6 +33,9 @@ var permanentErrors = map[string]bool{
 	"users_not_found": true, "user_not_found": true, "channel_not_found": true, "account_inactive": true,
 	"user_disabled": true, "cannot_dm_bot": true, "not_in_channel": true, "is_archived": true,
 	"message_not_found": true, "cant_update_message": true, "edit_window_closed": true,
+	// The app was uninstalled or its token revoked (a removal this
+	// replica has not heard of yet).
+	"token_revoked": true, "invalid_auth": true, "not_authed": true,
 }
 
 // sendError tells the delivery worker what a failed call means: a rate
@@ -47,7 +50,7 @@ func sendError(err error) error {
 		return bot.RetryAfter(err, rl.RetryAfter)
 	}
 	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && permanentErrors[se.Err] || errors.Is(err, errNoEmail) {
+	if errors.As(err, &se) && permanentErrors[se.Err] || errors.Is(err, errNoEmail) || errors.Is(err, errNotInstalled) {
 		return bot.Permanent(err)
 	}
 	return err
@@ -59,11 +62,15 @@ var errNoEmail = errors.New("no slack handle and no email")
 
 func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	if h.Team == "" && !isSlackUserID(h.User) {
-		found, err := a.findByEmail(ctx, to)
+		found, fctx, err := a.findAnywhere(ctx, to)
 		if err != nil {
 			return conversation.MessageRef{}, err
 		}
-		h = found
+		h, ctx = found, fctx
+	} else if rctx, err := a.routeHandle(ctx, h); err != nil {
+		return conversation.MessageRef{}, err
+	} else {
+		ctx = rctx
 	}
 	ch, err := a.dmChannel(ctx, h)
 	if err != nil {
@@ -73,7 +80,7 @@ func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversat
 	var channel, ts string
 	err = a.callIn(ctx, "chat.postMessage", ch, func(ctx context.Context) error {
 		var err error
-		channel, ts, err = a.api.PostMessageContext(ctx, ch, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
+		channel, ts, err = a.client(ctx).PostMessageContext(ctx, ch, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 		return err
 	})
 	if err != nil {
@@ -92,9 +99,13 @@ func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversat
 // Update implements bot.Sender: it replaces a sent copy with chat.update on
 // its DM channel and ts. Returns an error when Slack refuses.
 func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot.Message) error {
+	ctx, err := a.routeRef(ctx, ref)
+	if err != nil {
+		return sendError(err)
+	}
 	blocks, fallback := renderMessage(a.router.Cards, m, MaxMessageBlocks)
-	err := a.call(ctx, "chat.update", func(ctx context.Context) error {
-		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.ID, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
+	err = a.call(ctx, "chat.update", func(ctx context.Context) error {
+		_, _, _, err := a.client(ctx).UpdateMessageContext(ctx, ref.Channel, ref.ID, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 		return err
 	})
 	if err != nil {
@@ -111,13 +122,13 @@ func (a *Adapter) findByEmail(ctx context.Context, to *conversation.Person) (con
 	var u *slack.User
 	err := a.call(ctx, "users.lookupByEmail", func(ctx context.Context) error {
 		var err error
-		u, err = a.api.GetUserByEmailContext(ctx, to.Email)
+		u, err = a.client(ctx).GetUserByEmailContext(ctx, to.Email)
 		return err
 	})
 	if err != nil {
 		return conversation.Handle{}, fmt.Errorf("look up by email: %w", err)
 	}
-	h := conversation.Handle{Platform: Platform, Team: u.TeamID, User: u.ID}
+	h := conversation.Handle{Platform: Platform, Team: u.TeamID, User: u.ID, Ref: u.Enterprise.ID}
 	name := u.Profile.RealName
 	if _, err := a.people.Identify(ctx, h, name, to.Email); err != nil {
 		return conversation.Handle{}, err
@@ -134,7 +145,7 @@ func (a *Adapter) dmChannel(ctx context.Context, h conversation.Handle) (string,
 	var ch *slack.Channel
 	err := a.call(ctx, "conversations.open", func(ctx context.Context) error {
 		var err error
-		ch, _, _, err = a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{h.User}, ReturnIM: true})
+		ch, _, _, err = a.client(ctx).OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{h.User}, ReturnIM: true})
 		return err
 	})
 	if err != nil {
@@ -176,7 +187,7 @@ func (a *Adapter) ephemeral(ctx context.Context, channel, user string, msgs []bo
 	for _, m := range msgs {
 		blocks, fallback := renderMessage(a.router.Cards, m, MaxMessageBlocks)
 		err := a.call(ctx, "chat.postEphemeral", func(ctx context.Context) error {
-			_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
+			_, err := a.client(ctx).PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 			return err
 		})
 		if err != nil {
@@ -192,4 +203,29 @@ func (a *Adapter) finish(ctx context.Context, r bot.Reply) {
 	if r.Refresh != nil {
 		_ = a.dispatcher.Refresh(ctx, r.Refresh) // failures are logged by the dispatcher
 	}
+}
+
+// findAnywhere finds a person on Slack by their email: with one bot token
+// in its workspace; with installs, in each workspace in turn, returning
+// the context that acts in the one they were found in. Returns what
+// findByEmail returns, from the last workspace tried, or errNotInstalled
+// (permanent) when there are no installs.
+func (a *Adapter) findAnywhere(ctx context.Context, to *conversation.Person) (conversation.Handle, context.Context, error) {
+	if a.installs == nil {
+		h, err := a.findByEmail(ctx, to)
+		return h, ctx, err
+	}
+	all, err := a.installs.opts.Store.SlackInstallations(ctx)
+	if err != nil {
+		return conversation.Handle{}, ctx, err
+	}
+	err = bot.Permanent(errNotInstalled)
+	for _, inst := range all {
+		ictx := context.WithValue(ctx, clientKey{}, a.installs.clientFor(inst.BotToken))
+		var h conversation.Handle
+		if h, err = a.findByEmail(ictx, to); err == nil {
+			return h, ictx, nil
+		}
+	}
+	return conversation.Handle{}, ctx, err
 }

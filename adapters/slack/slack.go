@@ -89,7 +89,8 @@ type Options struct {
 // dispatcher and handles inbound traffic over HTTP (ServeHTTP) or Socket
 // Mode (RunSocketMode, HandleSocketEvent).
 type Adapter struct {
-	api        api
+	api        api       // the single bot token's client; nil with installs
+	installs   *installs // the OAuth installs; nil with a single bot token
 	router     *bot.Router
 	people     *bot.People
 	dispatcher *bot.Dispatcher

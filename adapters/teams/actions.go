@@ -145,7 +145,7 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 			convID = a.personalChat(ctx, per)
 		}
 		if card != nil && act.ReplyToID != "" && personal(act) {
-			if err := a.conn.update(ctx, act.ServiceURL, convID, act.ReplyToID, cardActivity(card.card, card.msg.Title)); err != nil {
+			if err := a.connFor(ctx).update(ctx, act.ServiceURL, convID, act.ReplyToID, cardActivity(card.card, card.msg.Title)); err != nil {
 				a.log.Warn("teams update pressed card failed", "err", err)
 				rest = append([]bot.Message{card.msg}, rest...)
 			} else {
@@ -400,7 +400,7 @@ func (a *Adapter) tellFailure(ctx context.Context, serviceURL, convID string, ca
 	k := a.router.Cards
 	m := bot.Message{Kind: "error", Tone: bot.ToneWarning, Title: k.Say("teams.failure.title", nil),
 		Text: failureText(k, cause)}
-	_, _ = a.conn.send(ctx, serviceURL, convID, cardActivity(Render(k, m), m.Title))
+	_, _ = a.connFor(ctx).send(ctx, serviceURL, convID, cardActivity(Render(k, m), m.Title))
 }
 
 // failureText explains a connector failure to a person.
@@ -465,7 +465,7 @@ func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person,
 	if ref.User.ID == "" || ref.Bot.ID == "" {
 		return "", "", errNoReference
 	}
-	convID, err = a.conn.createConversation(ctx, ref.ServiceURL, ref.Bot.ID, ref.User.ID, ref.Conversation.TenantID)
+	convID, err = a.connFor(ctx).createConversation(ctx, ref.ServiceURL, ref.Bot.ID, ref.User.ID, ref.Conversation.TenantID)
 	if err != nil {
 		return "", "", err
 	}
@@ -484,6 +484,11 @@ func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person,
 // a case record or a long report takes several). Returns an error when the
 // handle holds no reference or Teams refuses the message.
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
+	reg, err := a.registrationOf(h)
+	if err != nil {
+		return conversation.MessageRef{}, err
+	}
+	ctx = withRegistration(ctx, reg)
 	convID, serviceURL, err := a.conversationFor(ctx, to, h)
 	if err != nil {
 		return conversation.MessageRef{}, sendError(err)
@@ -522,23 +527,30 @@ func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot
 	a.mu.Lock()
 	su := a.convURLs[ref.Channel]
 	a.mu.Unlock()
-	if su == "" {
+	reg := a.first
+	if su == "" || len(a.regs) > 1 {
+		// The card's conversation names its registration (and its service
+		// URL, when this replica has not seen it yet).
 		per, err := a.store.GetPerson(ctx, ref.PersonID)
 		if err != nil {
 			return fmt.Errorf("load card owner: %w", err)
 		}
+		reg = nil
 		for _, h := range per.Handles {
 			if h.Platform == Platform && h.Channel == ref.Channel {
-				if _, s, err := a.conversationFor(ctx, per, h); err == nil {
+				if reg, err = a.registrationOf(h); err != nil {
+					return err
+				}
+				if _, s, err := a.conversationFor(withRegistration(ctx, reg), per, h); err == nil && su == "" {
 					su = s
 				}
 			}
 		}
 	}
-	if su == "" {
+	if su == "" || reg == nil {
 		return errNoReference
 	}
-	return a.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(a.router.Cards, m), m.Title))
+	return reg.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(a.router.Cards, m), m.Title))
 }
 
 // Delete removes a sent message. Returns an error when the service URL is
@@ -550,5 +562,5 @@ func (a *Adapter) Delete(ctx context.Context, ref conversation.MessageRef) error
 	if su == "" {
 		return errNoReference
 	}
-	return a.conn.delete(ctx, su, ref.Channel, ref.ID)
+	return a.connFor(ctx).delete(ctx, su, ref.Channel, ref.ID)
 }

@@ -199,7 +199,7 @@ func decodeB64(s string) ([]byte, error) {
 // validator checks the bearer token of every request the Bot Framework
 // sends to the bot.
 type validator struct {
-	appID   string
+	appIDs  []string // the bot registrations' app ids: the audiences accepted
 	issuers []string
 	keys    *keySet
 	now     func() time.Time
@@ -214,28 +214,30 @@ type validator struct {
 }
 
 // validate checks header ("Bearer <jwt>") for an activity from channelID
-// with serviceURL: signature by a current Bot Framework key that endorses
-// channelID, an allowed issuer, the bot's app id as audience, an expiry
+// with serviceURL, and returns the app id the token is for (the bot
+// registration that is to handle the activity): signature by a current
+// Bot Framework key that endorses channelID, an allowed issuer, one of
+// the registrations' app ids as audience, an expiry
 // (with five minutes of skew), and a serviceurl claim equal to serviceURL.
 // The claims are checked before the signing key is looked up, so a token
 // that is plainly invalid is refused even while the keys cannot be fetched.
 // It returns an error wrapping errAuth for a refused token, one wrapping
 // errKeysUnavailable when the keys cannot be fetched, or another error. It
 // never panics on odd claims.
-func (v *validator) validate(ctx context.Context, header, channelID, serviceURL string) error {
-	if v.appID == "" {
-		return authErr("no app id is configured")
+func (v *validator) validate(ctx context.Context, header, channelID, serviceURL string) (string, error) {
+	if len(v.appIDs) == 0 || slices.Contains(v.appIDs, "") {
+		return "", authErr("no app id is configured")
 	}
 	scheme, raw, ok := strings.Cut(strings.TrimSpace(header), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
-		return authErr("no bearer token")
+		return "", authErr("no bearer token")
 	}
 	var key signingKey
 	var keyErr error
 	claims := jwt.MapClaims{}
 	v.parserOnce.Do(func() {
 		v.parser = jwt.NewParser(jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
-		v.claims = jwt.NewValidator(jwt.WithAudience(v.appID), jwt.WithExpirationRequired(),
+		v.claims = jwt.NewValidator(jwt.WithAudience(v.appIDs...), jwt.WithExpirationRequired(),
 			jwt.WithLeeway(clockSkew), jwt.WithTimeFunc(v.now))
 	})
 	_, err := v.parser.ParseWithClaims(strings.TrimSpace(raw), claims, func(t *jwt.Token) (any, error) {
@@ -259,17 +261,23 @@ func (v *validator) validate(ctx context.Context, header, channelID, serviceURL 
 		return key.pub, nil
 	})
 	if keyErr != nil {
-		return keyErr
+		return "", keyErr
 	}
 	if err != nil {
-		return authErr("invalid token: %s", reason(err))
+		return "", authErr("invalid token: %s", reason(err))
 	}
 	// The key function ran and accepted the claims (it runs before the
 	// signature is checked, so ParseWithClaims cannot succeed without it).
 	if channelID == "" || !slices.Contains(key.endorsements, channelID) {
-		return authErr("signing key does not endorse the channel")
+		return "", authErr("signing key does not endorse the channel")
 	}
-	return nil
+	aud, _ := claims.GetAudience()
+	for _, id := range v.appIDs {
+		if slices.Contains(aud, id) {
+			return id, nil
+		}
+	}
+	return "", authErr("invalid token: %s", jwt.ErrTokenInvalidAudience.Error())
 }
 
 // checkClaims checks the issuer and the serviceurl claim.

@@ -72,7 +72,7 @@ func BenchmarkTeamsVerifyParse(b *testing.B) {
 	h := newBenchHarness(b, nil)
 	body, auth := benchActivity(b, h)
 	verifyParse := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		act, ok := h.adapter.readActivity(w, r)
+		act, _, ok := h.adapter.readActivity(w, r)
 		if !ok {
 			return
 		}

@@ -139,11 +139,11 @@ func isImage(act *outActivity) bool {
 // sendActivity sends one activity. An inline image Teams refuses as too
 // large (413) is replaced by a notice saying how to get it.
 func (a *Adapter) sendActivity(ctx context.Context, serviceURL, convID string, act *outActivity) (string, error) {
-	id, err := a.conn.send(ctx, serviceURL, convID, act)
+	id, err := a.connFor(ctx).send(ctx, serviceURL, convID, act)
 	var ce *ConnectorError
 	if err != nil && isImage(act) && errors.As(err, &ce) && ce.Status == http.StatusRequestEntityTooLarge {
 		a.log.Warn("teams refused an inline image as too large", "bytes", len(act.Attachments[0].ContentURL))
-		return a.conn.send(ctx, serviceURL, convID, chartNotShown(a.router.Cards))
+		return a.connFor(ctx).send(ctx, serviceURL, convID, chartNotShown(a.router.Cards))
 	}
 	return id, err
 }

@@ -94,11 +94,11 @@ func FuzzTeamsToken(f *testing.F) {
 		f.Add(s, "msteams")
 	}
 	v := h.adapter.auth
-	if err := v.validate(context.Background(), "Bearer "+valid, "msteams", url); err != nil {
+	if _, err := v.validate(context.Background(), "Bearer "+valid, "msteams", url); err != nil {
 		f.Fatalf("the valid seed is refused: %v", err)
 	}
 	f.Fuzz(func(t *testing.T, header, channel string) {
-		err := v.validate(context.Background(), header, channel, url)
+		_, err := v.validate(context.Background(), header, channel, url)
 		if err != nil && !errors.Is(err, errAuth) {
 			t.Fatalf("not an auth refusal: %v", err)
 		}

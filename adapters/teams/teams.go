@@ -47,6 +47,12 @@ type Options struct {
 	TenantID    string
 	// TokenAuthority overrides the Entra authority (see Authority).
 	TokenAuthority string
+	// Registrations are the bot registrations the adapter answers for, one
+	// per tenant; empty for the one of AppID, AppPassword, Certificate,
+	// TenantID and TokenAuthority. An activity is handled by the
+	// registration its token's audience names, and every reply and
+	// proactive message to that conversation uses its credentials.
+	Registrations []Registration
 	// OpenIDMetadataURL is where the request-signing keys are found; ""
 	// for the Bot Framework's public metadata.
 	OpenIDMetadataURL string
@@ -78,7 +84,8 @@ type Adapter struct {
 	dispatcher *bot.Dispatcher
 	store      conversation.Store
 	log        *slog.Logger
-	appID      string
+	regs       map[string]*registration // by app id
+	first      *registration            // the first configured
 	insecure   bool
 	auth       *validator
 	conn       *connector
@@ -125,8 +132,14 @@ var _ bot.Sender = (*Adapter)(nil)
 // dispatcher. Returns an error when the options cannot work: no app id
 // without InsecureNoAuth, or an unusable credential.
 func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opts Options) (*Adapter, error) {
-	if opts.AppID == "" && !opts.InsecureNoAuth {
-		return nil, errors.New("teams: no app id")
+	if len(opts.Registrations) == 0 {
+		opts.Registrations = []Registration{{AppID: opts.AppID, AppPassword: opts.AppPassword, Certificate: opts.Certificate,
+			TenantID: opts.TenantID, TokenAuthority: opts.TokenAuthority}}
+	}
+	for _, r := range opts.Registrations {
+		if r.AppID == "" && !opts.InsecureNoAuth {
+			return nil, errors.New("teams: no app id")
+		}
 	}
 	now := opts.Now
 	if now == nil {
@@ -145,14 +158,33 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 		timeout = 15 * time.Second
 	}
 	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
-		appID: opts.AppID, insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics,
+		insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics, regs: map[string]*registration{},
 		members: map[string]cachedMember{}, convURLs: map[string]string{}, known: map[string]knownPerson{}}
 	trusted := &trustedURLs{}
 	for _, u := range opts.ServiceURLs {
 		trusted.add(u)
 	}
-	a.conn = &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4, base: 500 * time.Millisecond, sleep: ctxsleep.Sleep,
-		metrics: opts.Metrics}
+	var appIDs []string
+	for _, r := range opts.Registrations {
+		if _, dup := a.regs[r.AppID]; dup {
+			return nil, fmt.Errorf("teams: the app id %s is configured twice", r.AppID)
+		}
+		reg := &registration{Registration: r, conn: &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4,
+			base: 500 * time.Millisecond, sleep: ctxsleep.Sleep, metrics: opts.Metrics}}
+		if !opts.InsecureNoAuth {
+			tokens, err := newMSALTokens(r.AppID, r.AppPassword, r.Certificate, Authority(r.TokenAuthority, r.TenantID), hc)
+			if err != nil {
+				return nil, fmt.Errorf("teams: app %s: %w", r.AppID, err)
+			}
+			reg.conn.tokens = tokens
+		}
+		a.regs[r.AppID] = reg
+		appIDs = append(appIDs, r.AppID)
+		if a.first == nil {
+			a.first = reg
+		}
+	}
+	a.conn = a.first.conn
 	if !opts.InsecureNoAuth {
 		meta := opts.OpenIDMetadataURL
 		if meta == "" {
@@ -162,13 +194,8 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 		if len(issuers) == 0 {
 			issuers = []string{DefaultIssuer}
 		}
-		a.auth = &validator{appID: opts.AppID, issuers: issuers, now: now,
+		a.auth = &validator{appIDs: appIDs, issuers: issuers, now: now,
 			keys: &keySet{metadataURL: meta, client: hc, now: now}}
-		tokens, err := newMSALTokens(opts.AppID, opts.AppPassword, opts.Certificate, Authority(opts.TokenAuthority, opts.TenantID), hc)
-		if err != nil {
-			return nil, fmt.Errorf("teams: %w", err)
-		}
-		a.conn.tokens = tokens
 	}
 	dispatcher.Register(a)
 	return a, nil
@@ -214,10 +241,13 @@ func (s *statusWriter) WriteHeader(code int) {
 
 func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	w.route = "refused"
-	act, ok := a.readActivity(w, r)
+	act, appID, ok := a.readActivity(w, r)
 	if !ok {
 		return
 	}
+	// Everything the activity causes, replies and work after the answer
+	// alike, acts as the registration its token was for.
+	r = r.WithContext(withRegistration(r.Context(), a.registrationByApp(appID)))
 	w.route = string(act.Type)
 	a.conn.trusted.add(act.ServiceURL)
 	if act.Conversation.ID != "" && act.ServiceURL != "" {
@@ -239,34 +269,36 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 
 // readActivity is what every request goes through before any of
 // resolvebot's work: the method, the token (checked before anything in the
-// activity is used or answered, whatever its type) and the activity parsed. When it returns false
+// activity is used or answered, whatever its type) and the activity parsed;
+// with the activity it returns the app id its token is for. When it returns false
 // the answer has been written: an error, or 200 for an activity of a type
 // the bot does not read.
-func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.Activity, bool) {
+func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.Activity, string, bool) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return nil, false
+		return nil, "", false
 	}
 	header := r.Header.Get("Authorization")
 	if header == "" && !a.insecure {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return nil, false
+		return nil, "", false
 	}
 	body, err := readBody(w, r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return nil, false
+			return nil, "", false
 		}
 		http.Error(w, "bad request", http.StatusBadRequest)
-		return nil, false
+		return nil, "", false
 	}
 	// The activity is parsed here but nothing in it is used, and nothing
 	// answered from it, until its token has been checked.
 	var act schema.Activity
 	parseErr := json.Unmarshal(body, &act)
+	var appID string
 	if !a.insecure {
 		// The token binds the channel and service URL the adapter goes on
 		// to use: the parsed activity's (JSON keys match fields whatever
@@ -277,7 +309,7 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 		if parseErr != nil {
 			channelID, serviceURL = peekRoute(body)
 		}
-		if err := a.auth.validate(r.Context(), header, channelID, serviceURL); err != nil {
+		if appID, err = a.auth.validate(r.Context(), header, channelID, serviceURL); err != nil {
 			switch {
 			case errors.Is(err, errAuth):
 				a.log.Warn("teams request refused", "reason", err.Error())
@@ -285,12 +317,12 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 				a.log.Error("teams signing keys unavailable; asking the Bot Framework to retry", "err", err)
 				w.Header().Set("Retry-After", "5")
 				http.Error(w, "service unavailable", http.StatusServiceUnavailable)
-				return nil, false
+				return nil, "", false
 			default:
 				a.log.Error("teams token check failed", "err", err)
 			}
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return nil, false
+			return nil, "", false
 		}
 	}
 	if parseErr != nil {
@@ -299,12 +331,12 @@ func (a *Adapter) readActivity(w http.ResponseWriter, r *http.Request) (*schema.
 		}
 		if json.Unmarshal(body, &peek) == nil && !supported(peek.Type) {
 			w.WriteHeader(http.StatusOK) // not ours to read; ignored
-			return nil, false
+			return nil, "", false
 		}
 		http.Error(w, "unreadable activity", http.StatusBadRequest)
-		return nil, false
+		return nil, "", false
 	}
-	return &act, true
+	return &act, appID, true
 }
 
 // peekRoute reads the channel id and service URL of a body that is not a
@@ -370,7 +402,7 @@ func (a *Adapter) lookupMember(ctx context.Context, serviceURL, convID, memberID
 	if ok && a.now().Sub(c.at) < memberTTL {
 		return c.m
 	}
-	m, err := a.conn.member(ctx, serviceURL, convID, memberID)
+	m, err := a.connFor(ctx).member(ctx, serviceURL, convID, memberID)
 	if err != nil {
 		a.log.Warn("teams member lookup failed", "err", err)
 		return member{}
@@ -489,7 +521,7 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 	}
 	if botAdded && !personal(act) {
 		// Added to a team or group chat: everyone in it becomes reachable.
-		if ms, err := a.conn.members(ctx, act.ServiceURL, act.Conversation.ID); err == nil {
+		if ms, err := a.connFor(ctx).members(ctx, act.ServiceURL, act.Conversation.ID); err == nil {
 			for _, m := range ms {
 				if m.ID != act.Recipient.ID && !slices.ContainsFunc(people, func(p schema.ChannelAccount) bool { return p.ID == m.ID }) {
 					people = append(people, schema.ChannelAccount{ID: m.ID, Name: m.Name, AadObjectID: m.AadObjectID})

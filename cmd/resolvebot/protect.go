@@ -84,8 +84,9 @@ func runRekey(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer store.Close()
 	s := store.(*sealed.Store)
 	rep, err := s.Rekey(ctx, toolNow())
-	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases, %d of %d drafts and %d of %d observed differences with key %s; deleted %d expired drafts.\n",
-		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, rep.ObservationsRekeyed, rep.Observations, s.Keys.Primary(), rep.DraftsExpired)
+	fmt.Fprintf(stdout, "Re-encrypted %d of %d cases, %d of %d drafts, %d of %d observed differences and %d of %d Slack installs with key %s; deleted %d expired drafts.\n",
+		rep.CasesRekeyed, rep.Cases, rep.DraftsRekeyed, rep.Drafts, rep.ObservationsRekeyed, rep.Observations,
+		rep.SlackInstallsRekeyed, rep.SlackInstalls, s.Keys.Primary(), rep.DraftsExpired)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot rekey stopped: %v\nRun it again to carry on.\n", err)
 		return 1

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -30,15 +31,20 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 	if cfg.Slack.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.Slack.AppToken))
 	}
-	opts = append(opts, slack.OptionHTTPClient(platformClient(slackadapter.Platform, slackadapter.CallName, slackadapter.NewHTTPClient())))
-	client := slack.New(cfg.Slack.BotToken, opts...)
-	ad := slackadapter.New(client, a.router, a.dispatcher, slackadapter.Options{
+	httpClient := platformClient(slackadapter.Platform, slackadapter.CallName, slackadapter.NewHTTPClient())
+	opts = append(opts, slack.OptionHTTPClient(httpClient))
+	aopts := slackadapter.Options{
 		Command:       cfg.Slack.Command,
 		SigningSecret: cfg.Slack.SigningSecret,
 		NoPace:        !cfg.Slack.Pace,
 		Log:           a.log.With("platform", "slack"),
 		Metrics:       metrics.Default,
-	})
+	}
+	if cfg.SlackInstalls() {
+		return startSlackInstalls(a, cfg, mux, aopts, httpClient, opts)
+	}
+	client := slack.New(cfg.Slack.BotToken, opts...)
+	ad := slackadapter.New(client, a.router, a.dispatcher, aopts)
 	if cfg.Slack.AppToken != "" {
 		sctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
@@ -58,6 +64,40 @@ func startSlack(ctx context.Context, a *app, cfg *config.Config, mux *http.Serve
 	mux.Handle("POST "+slackadapter.EventsPath, h)
 	a.log.Info("slack: http", "path", slackadapter.EventsPath)
 	return func() { ad.Stop(shutdownGrace) }, nil
+}
+
+// startSlackInstalls serves every workspace the app is installed into
+// through Slack's OAuth flow: the install page, the redirect, and the
+// events endpoint, each request acting with its install's token.
+func startSlackInstalls(a *app, cfg *config.Config, mux *http.ServeMux, aopts slackadapter.Options, httpClient *http.Client, opts []slack.Option) (func(), error) {
+	ad, err := slackadapter.NewInstalled(a.router, a.dispatcher, aopts, slackadapter.InstallOptions{
+		ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, RedirectURL: cfg.Slack.RedirectURL,
+		APIURL: cfg.Slack.APIURL, AuthorizeURL: authorizeURL(cfg.Slack.APIURL), HTTPClient: httpClient, Store: a.store,
+		NewClient: func(token string) *slack.Client { return slack.New(token, opts...) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	events, err := ad.HTTPHandler()
+	if err != nil {
+		return nil, err
+	}
+	install, _ := ad.InstallHandler()
+	redirect, _ := ad.RedirectHandler()
+	mux.Handle("POST "+slackadapter.EventsPath, events)
+	mux.Handle("GET "+slackadapter.InstallPath, install)
+	mux.Handle("GET "+slackadapter.RedirectPath, redirect)
+	a.log.Info("slack: http, installed through OAuth", "path", slackadapter.EventsPath, "install", slackadapter.InstallPath)
+	return func() { ad.Stop(shutdownGrace) }, nil
+}
+
+// authorizeURL is Slack's consent page beside the Web API at apiURL (GovSlack,
+// a local fake); "" for Slack's own.
+func authorizeURL(apiURL string) string {
+	if apiURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(apiURL, "/"), "/api") + "/oauth/v2/authorize"
 }
 
 // shutdownGrace is how long serve lets queued messages to other people go
@@ -109,7 +149,13 @@ func slackCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 			"(or set %s to use Socket Mode instead)\n", config.EnvSlackSigningSecret, config.EnvSlackAppToken, config.EnvSlackAppToken)
 		return 2
 	}
-	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url, App: bot.AppInfoFrom(cfg.Protocol)})
+	if cfg.SlackInstalls() && url == "" {
+		fmt.Fprintf(stderr, "resolvebot: %s is set, so the app is installed through Slack's OAuth flow and Slack needs a request URL:\n"+
+			"give --url with the public base URL of resolvebot serve, e.g. --url https://bot.example.org\n", config.EnvSlackClientID)
+		return 2
+	}
+	out, err := slackadapter.Manifest(slackadapter.ManifestOptions{Name: name, Command: cfg.Slack.Command, URL: url,
+		App: bot.AppInfoFrom(cfg.Protocol), Installs: cfg.SlackInstalls()})
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
 		return 2

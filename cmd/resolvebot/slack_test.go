@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,5 +88,55 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 	}
 	if code := s.stop(); code != 0 {
 		t.Errorf("exit code after shutdown = %d: %s", code, s.stderr.String())
+	}
+}
+
+// TestServeSlackInstalls: with SLACK_CLIENT_ID serve offers the "Add to
+// Slack" page, whose button goes to Slack's consent page (beside the
+// configured Web API) with the client id, the bot scopes, the redirect URL
+// and a state; the redirect refuses a request without a state; and the
+// manifest lists the redirect URL.
+func TestServeSlackInstalls(t *testing.T) {
+	clearPlatformEnv(t)
+	t.Setenv("SLACK_CLIENT_ID", "1234.5678")
+	t.Setenv("SLACK_CLIENT_SECRET", "client-secret")
+	t.Setenv("SLACK_SIGNING_SECRET", "test-secret")
+	t.Setenv("SLACK_API_URL", "http://127.0.0.1:1/api/") // never called
+	cfg := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	if err := os.WriteFile(cfg, []byte("slack:\n  redirect_url: https://bot.example.org/slack/oauth_redirect\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, resp := startServe(t, "/healthz", "--config", cfg, "--data", filepath.Join(t.TempDir(), "rb.db"))
+	resp.Body.Close()
+	resp, err := s.client.Get(s.url("/slack/install"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := html.UnescapeString(string(body))
+	for _, want := range []string{"Add to Slack", `href="http://127.0.0.1:1/oauth/v2/authorize?client_id=1234.5678`,
+		"redirect_uri=https%3A%2F%2Fbot.example.org%2Fslack%2Foauth_redirect", "scope=chat%3Awrite%2Ccommands", "state=v1."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("install page lacks %q:\n%s", want, page)
+		}
+	}
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Set-Cookie"), "HttpOnly") {
+		t.Errorf("install page: %d, cookie %q", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	}
+	resp, err = s.client.Get(s.url("/slack/oauth_redirect?code=x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("redirect without a state = %d, want 400", resp.StatusCode)
+	}
+	code, out, errs := run(t, context.Background(), "", "slack", "manifest", "--config", cfg, "--url", "https://bot.example.org")
+	if code != 0 || !strings.Contains(out, "- https://bot.example.org/slack/oauth_redirect") || !strings.Contains(out, "org_deploy_enabled: true") {
+		t.Errorf("manifest: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := run(t, context.Background(), "", "slack", "manifest", "--config", cfg); code != 2 || !strings.Contains(errs, "give --url") {
+		t.Errorf("manifest without --url: exit %d: %s", code, errs)
 	}
 }

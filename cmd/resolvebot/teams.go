@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/adapters/teams"
@@ -45,23 +46,56 @@ func startTeams(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMu
 // the token authority, the OpenID metadata, trusted service URLs and
 // accepted issuers.
 func teamsOptions(t config.Teams) teams.Options {
-	return teams.Options{
+	o := teams.Options{
 		AppID: t.AppID, AppPassword: t.AppPassword, Certificate: t.AppCertificate, TenantID: t.TenantID,
 		TokenAuthority: t.TokenAuthority, OpenIDMetadataURL: t.OpenIDMetadataURL,
 		ServiceURLs: t.ServiceURLs, Issuers: t.Issuers,
 		InsecureNoAuth: t.InsecureNoAuth,
 	}
+	if len(t.Registrations) > 0 {
+		// The main registration first, then the others, each answering
+		// the activities whose tokens name it.
+		o.Registrations = []teams.Registration{{AppID: t.AppID, AppPassword: t.AppPassword, Certificate: t.AppCertificate,
+			TenantID: t.TenantID, TokenAuthority: t.TokenAuthority}}
+		for _, r := range t.Registrations {
+			o.Registrations = append(o.Registrations, teams.Registration{AppID: r.AppID, AppPassword: r.AppPassword,
+				Certificate: r.AppCertificate, TenantID: r.TenantID, TokenAuthority: r.TokenAuthority})
+		}
+	}
+	return o
 }
 
-const teamsUsage = `Usage: resolvebot teams package [--out FILE] [--url URL] [--name NAME] [--developer NAME]
+// packageAppID is the app id a package is built for: appID when it is one
+// of the configured registrations, else the main one's when appID is "".
+// Returns an error naming the configured ids otherwise.
+func packageAppID(t config.Teams, appID string) (string, error) {
+	if appID == "" {
+		return t.AppID, nil
+	}
+	ids := []string{t.AppID}
+	for _, r := range t.Registrations {
+		ids = append(ids, r.AppID)
+	}
+	for _, id := range ids {
+		if strings.EqualFold(id, appID) {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("--app-id %s is not a configured registration (%s, or one in teams.registrations); configured: %s",
+		appID, config.EnvTeamsAppID, strings.Join(ids, ", "))
+}
+
+const teamsUsage = `Usage: resolvebot teams package [--app-id ID] [--out FILE] [--url URL] [--name NAME] [--developer NAME]
                                 [--website URL] [--privacy URL] [--terms URL] [--config FILE]
 
 Writes the Teams app package (a zip with manifest.json and two icons) for
-the bot whose app id is in MICROSOFT_APP_ID; no password or certificate is
-needed to build it. Upload it in Teams under Apps → Manage your apps →
+the bot whose app id is in MICROSOFT_APP_ID, or for another registration
+in teams.registrations (--app-id): each tenant uploads the package of its
+own registration. No password or certificate is needed to build it. Upload it in Teams under Apps → Manage your apps →
 Upload an app, or in the Teams admin centre. The manifest follows the Teams
 app manifest schema v1.22.
 
+  --app-id ID       the registration to build for (default MICROSOFT_APP_ID's)
   --out FILE        where to write the zip (default resolvebot-teams.zip)
   --url URL         public base URL of resolvebot serve, e.g. https://bot.example.org;
                     its host becomes the app's valid domain
@@ -82,8 +116,9 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 		return 2
 	}
 	fs := newFlags("teams package", teamsUsage, stderr)
-	var out, base, path string
+	var out, base, path, appID string
 	var o teams.PackageOptions
+	fs.StringVar(&appID, "app-id", "", "the registration's app id")
 	fs.StringVar(&out, "out", "resolvebot-teams.zip", "zip file to write")
 	fs.StringVar(&base, "url", "", "public base URL")
 	fs.StringVar(&o.Name, "name", "", "app name")
@@ -99,7 +134,12 @@ func teamsCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr 
 	if !ok {
 		return 1
 	}
-	o.AppID = cfg.Teams.AppID
+	id, err := packageAppID(cfg.Teams, appID)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 2
+	}
+	o.AppID = id
 	o.App = bot.AppInfoFrom(cfg.Protocol)
 	if base != "" {
 		u, err := url.Parse(base)

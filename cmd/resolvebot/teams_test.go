@@ -14,10 +14,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/resolvebot/resolvebot/adapters/teams"
 	"github.com/resolvebot/resolvebot/config"
 )
 
@@ -148,6 +150,9 @@ func TestTeamsOptionsFromConfig(t *testing.T) {
 		t.Fatalf("Load: %v\n%s", err, probs)
 	}
 	o := teamsOptions(cfg.Teams)
+	if len(o.Registrations) != 0 {
+		t.Errorf("one registration became %d", len(o.Registrations))
+	}
 	if !bytes.Contains(o.Certificate, []byte("-----BEGIN CERTIFICATE-----")) || o.AppPassword != "" {
 		t.Errorf("certificate not passed on (%d bytes)", len(o.Certificate))
 	}
@@ -159,6 +164,30 @@ func TestTeamsOptionsFromConfig(t *testing.T) {
 	}
 	if o.AppID != env["MICROSOFT_APP_ID"] || o.TenantID != env["MICROSOFT_APP_TENANT_ID"] {
 		t.Errorf("app id %q tenant %q", o.AppID, o.TenantID)
+	}
+}
+
+// TestTeamsOptionsWithRegistrations: the main registration comes first,
+// then each of teams.registrations with the secret its variable holds.
+func TestTeamsOptionsWithRegistrations(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	body := "teams:\n  registrations:\n    - app_id: 00000000-0000-0000-0000-0000000000b2\n      tenant_id: tenant-police\n      password_env: POLICE_BOT_SECRET\n"
+	if err := os.WriteFile(cfgFile, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MICROSOFT_APP_ID": "00000000-0000-0000-0000-000000000b07", "MICROSOFT_APP_PASSWORD": "main-secret",
+		"MICROSOFT_APP_TENANT_ID": "tenant-council", "POLICE_BOT_SECRET": "police-secret"}
+	cfg, probs, err := config.Load(config.Options{Path: cfgFile, Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatalf("Load: %v\n%s", err, probs)
+	}
+	o := teamsOptions(cfg.Teams)
+	want := []teams.Registration{
+		{AppID: "00000000-0000-0000-0000-000000000b07", AppPassword: "main-secret", TenantID: "tenant-council"},
+		{AppID: "00000000-0000-0000-0000-0000000000b2", AppPassword: "police-secret", TenantID: "tenant-police"},
+	}
+	if !reflect.DeepEqual(o.Registrations, want) {
+		t.Errorf("registrations %+v, want %+v", o.Registrations, want)
 	}
 }
 
@@ -182,4 +211,40 @@ func testCertificatePEM(t *testing.T) []byte {
 	}
 	return append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})...)
+}
+
+// TestTeamsPackagePerRegistration: --app-id builds the package of one of
+// the registrations in teams.registrations, for its tenant to upload; an
+// app id that is not configured is refused, naming those that are.
+func TestTeamsPackagePerRegistration(t *testing.T) {
+	clearPlatformEnv(t)
+	const mainID, policeID = "6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8", "7a2d3b4c-5e6f-7081-92a3-b4c5d6e7f809"
+	t.Setenv("MICROSOFT_APP_ID", mainID)
+	t.Setenv("MICROSOFT_APP_TENANT_ID", "tenant-council")
+	cfg := filepath.Join(t.TempDir(), "resolvebot.yaml")
+	body := "teams:\n  registrations:\n    - app_id: " + policeID + "\n      tenant_id: tenant-police\n      password_env: POLICE_BOT_SECRET\n"
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"", policeID} {
+		out := filepath.Join(t.TempDir(), "app.zip")
+		args := []string{"teams", "package", "--config", cfg, "--out", out, "--developer", "Example SCP", "--url", "https://bot.example.org"}
+		if id != "" {
+			args = append(args, "--app-id", id)
+		}
+		if code, stdout, stderr := run(t, context.Background(), "", args...); code != 0 {
+			t.Fatalf("--app-id %q: exit %d\n%s%s", id, code, stdout, stderr)
+		}
+		want := id
+		if want == "" {
+			want = mainID
+		}
+		if m := packageManifest(t, out); !bytes.Contains(m, []byte(`"botId": "`+want+`"`)) {
+			t.Errorf("--app-id %q: the package is not for %s:\n%s", id, want, m)
+		}
+	}
+	code, _, stderr := run(t, context.Background(), "", "teams", "package", "--config", cfg, "--app-id", "8b3e4c5d-6f70-8192-a3b4-c5d6e7f8091a")
+	if code != 2 || !strings.Contains(stderr, "not a configured registration") || !strings.Contains(stderr, policeID) {
+		t.Errorf("an app id not configured: exit %d: %s", code, stderr)
+	}
 }

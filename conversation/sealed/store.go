@@ -309,9 +309,14 @@ type RekeyReport struct {
 	// Observations, ObservationsRekeyed count the observed differences
 	// (conversation.ObservationStore) read and re-sealed.
 	Observations, ObservationsRekeyed int
+	// SlackInstalls, SlackInstallsRekeyed count the Slack installs
+	// (conversation.SlackInstallation) read and whose bot token was
+	// re-sealed.
+	SlackInstalls, SlackInstallsRekeyed int
 }
 
-// Rekey rewrites every case, unexpired draft and observed difference whose
+// Rekey rewrites every case, unexpired draft, observed difference and
+// Slack install token whose
 // values are not all sealed with the primary key (older keys, or plain
 // text from before encryption was turned on), so that older keys can then
 // be retired. Cases
@@ -371,6 +376,9 @@ func (s *Store) Rekey(ctx context.Context, now time.Time) (RekeyReport, error) {
 		rep.DraftsRekeyed++
 	}
 	if err := s.rekeyObservations(ctx, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.rekeyInstalls(ctx, &rep); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -33,6 +33,16 @@ const Team = "T0TEAM"
 // User is a person in the fake workspace.
 type User struct {
 	ID, Name, Email string
+	// Team is the user's workspace; "" for Team.
+	Team string
+}
+
+// TeamID is the id of the user's workspace.
+func (u User) TeamID() string {
+	if u.Team == "" {
+		return Team
+	}
+	return u.Team
 }
 
 // DM is the id of the user's direct-message channel with the bot.
@@ -57,6 +67,8 @@ type Call struct {
 	Channel, TS, Text, Blocks string
 	// At is when the call arrived.
 	At time.Time
+	// Token is the token the call was made with (its Authorization).
+	Token string
 }
 
 // File is a file uploaded through the external upload flow.
@@ -89,6 +101,8 @@ type Server struct {
 	// are the files shared into a channel, in order.
 	pending map[string]*File
 	uploads []File
+	// oauth is the app's OAuth flow and the tokens it issued (see OAuth).
+	oauth *oauthApp
 }
 
 // New starts a fake Slack Web API whose workspace holds users, and stops
@@ -138,8 +152,12 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.receiveUpload(w, r, id)
 		return
 	}
+	if r.URL.Path == AuthorizePath {
+		f.authorize(w, r)
+		return
+	}
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
-	c := Call{Method: method, At: time.Now()}
+	c := Call{Method: method, At: time.Now(), Token: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		b, _ := io.ReadAll(r.Body)
 		if err := json.Unmarshal(b, &c.JSON); err != nil {
@@ -155,6 +173,9 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("fake slack: %s: bad form: %v", method, err)
 		}
 		c.Form = r.Form
+		if c.Token == "" {
+			c.Token = r.Form.Get("token") // slack-go sends some methods' token in the form
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -182,11 +203,17 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": code})
 	}
+	if code := f.refuse(c); code != "" {
+		fail(code)
+		return
+	}
 	userJSON := func(u User) map[string]any {
-		return map[string]any{"id": u.ID, "team_id": Team, "name": strings.ToLower(strings.Fields(u.Name)[0]),
+		return map[string]any{"id": u.ID, "team_id": u.TeamID(), "name": strings.ToLower(strings.Fields(u.Name)[0]),
 			"real_name": u.Name, "profile": map[string]any{"real_name": u.Name, "display_name": u.Name, "email": u.Email}}
 	}
 	switch method {
+	case "oauth.v2.access":
+		f.access(c, reply, fail)
 	case "users.info":
 		u, ok := f.users[c.Form.Get("user")]
 		if !ok {

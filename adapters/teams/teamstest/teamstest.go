@@ -167,6 +167,9 @@ func (k *Keys) Sign(tb testing.TB, kid string, claims jwt.MapClaims) string {
 type Entra struct {
 	Server *httptest.Server
 	Tenant string
+	// Prefix starts every token issued; "" for "app-token-". Set it
+	// before the first request.
+	Prefix string
 	mu     sync.Mutex
 	issued int
 	grants []Grant
@@ -214,9 +217,13 @@ func NewEntra(tb testing.TB, tenant string) *Entra {
 		e.issued++
 		n := e.issued
 		e.grants = append(e.grants, g)
+		prefix := e.Prefix
 		e.mu.Unlock()
+		if prefix == "" {
+			prefix = "app-token-"
+		}
 		writeJSON(w, map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
-			"access_token": fmt.Sprintf("app-token-%d", n)})
+			"access_token": fmt.Sprintf("%s%d", prefix, n)})
 	})
 	e.Server = httptest.NewTLSServer(mux)
 	tb.Cleanup(e.Server.Close)
