@@ -95,7 +95,7 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		}
 		if parts[2] == "" {
 			bad("say by when after the second |: %s.", actionDueHelp)
-		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar); msg != "" {
+		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar()); msg != "" {
 			bad("%s", msg)
 		} else {
 			a.Due = due
@@ -143,7 +143,7 @@ func (r *Router) actionDone(ctx context.Context, in Inbound, n int) (Reply, erro
 		if err != nil {
 			return Reply{}, err
 		}
-		if err := r.Engine.Protocol.Allowed(c, a, conversation.VerbActionDone); err != nil {
+		if err := r.Engine.Protocol().Allowed(c, a, conversation.VerbActionDone); err != nil {
 			return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, conversation.VerbActionDone, err)
 		}
 		open := conversation.OpenActionsOf(c, in.Actor)
@@ -186,13 +186,13 @@ func (k *Cards) actionLine(c *conversation.Case, n int) string {
 
 // Day formats a day for people: "Tue 1 Dec".
 func (k *Cards) Day(t time.Time) string {
-	return t.In(k.Calendar.Location()).Format("Mon 2 Jan")
+	return t.In(k.Calendar().Location()).Format("Mon 2 Jan")
 }
 
 // actionState says where agreed action a stands, for the case card:
 // "Done on time, Thu 26 Nov", "Done late, Tue 1 Dec", "Overdue" or "Open".
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
-	switch st := a.State(k.Calendar, k.Now()); st {
+	switch st := a.State(k.Calendar(), k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
 		return st.Label() + ", " + k.Day(a.DoneAt)
 	default:
@@ -228,7 +228,7 @@ func (k *Cards) ActionNudgeMessages(ctx context.Context, c *conversation.Case, k
 	ownerButtons := k.Buttons(ctx, c, a.OwnerID)
 	switch kind {
 	case conversation.NudgeActionBefore:
-		days := k.Calendar.WorkingDaysUntil(at, a.Due)
+		days := k.Calendar().WorkingDaysUntil(at, a.Due)
 		tell(a.OwnerID, fmt.Sprintf("A reminder: the action you agreed on %s, %s, is due on %s (%d working day%s from now). When it is done, press Mark done.",
 			c.ID, what, k.Day(a.Due), days, plural(days)), ownerButtons, ToneInfo)
 	case conversation.NudgeActionDue:

@@ -12,7 +12,7 @@ import (
 // with the directory's agencies, or nil when the protocol has no such
 // report.
 func (r *Router) ObservationForm() *conversation.Form {
-	return conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	return conversation.ObservationForm(r.Engine.Protocol(), r.People.Agencies())
 }
 
 // observeCommand answers "observe": the form for a conference chair or
@@ -39,7 +39,7 @@ func (r *Router) observe(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, err
 	}
 	r.Log.Info("observation logged", "observation", o.ID, "meeting", o.Meeting, "category", o.Category)
-	od := r.Engine.Protocol.Observations
+	od := r.Engine.Protocol().Observations
 	text := fmt.Sprintf("The difference between %s and %s at a %s is logged as %s. It will be counted, by category and agencies, in the report to %s. No case has been opened: to challenge a decision, type \"raise\".",
 		r.People.AgencyName(o.AgencyA), r.People.AgencyName(o.AgencyB), strings.ToLower(conversation.MeetingLabel(o.Meeting)), o.ID, od.ReportTo)
 	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Difference logged", Text: text}}}, nil

@@ -289,7 +289,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 		t.Errorf("confirmed respond refused: %+v", r.Messages)
 	}
 	// The confirmation field adapters add.
-	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
+	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol(), conversation.VerbRespond))
 	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes") != "" {
 		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
 	}

@@ -44,7 +44,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 	m = Message{Kind: "digest", Title: "Cases waiting for you"}
 	for _, c := range cs {
 		cur := c.Current()
-		m.List = append(m.List, fmt.Sprintf("%s · %s · due %s", c.ID, r.Engine.Protocol.StageName(cur.Key), r.Cards.Deadline(cur.Deadline)))
+		m.List = append(m.List, fmt.Sprintf("%s · %s · due %s", c.ID, r.Engine.Protocol().StageName(cur.Key), r.Cards.Deadline(cur.Deadline)))
 		m.Cases = append(m.Cases, c.ID)
 	}
 	n := len(cs)
@@ -62,7 +62,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 // text. Returns EINVALID for a month that cannot be read and the store's
 // error when the report cannot be built.
 func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
-	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar.Location())
+	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar().Location())
 	if err != nil {
 		return Message{}, conversation.Errorf(conversation.EINVALID, "The summary's month %q cannot be read.", month)
 	}

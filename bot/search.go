@@ -327,7 +327,7 @@ func (p *People) searchEntries(ctx context.Context, directoryOnly bool) ([]*entr
 		out = append(out, e)
 		return e
 	}
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		for _, tier := range tiersOf(a) {
 			for _, c := range a.Contacts[tier] {
 				add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: tierRole(tier)})
@@ -337,7 +337,7 @@ func (p *People) searchEntries(ctx context.Context, directoryOnly bool) ([]*entr
 			add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: "Safeguarding lead"})
 		}
 	}
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		role := c.Role
 		if role == "" {
 			role = "partnership"

@@ -109,7 +109,7 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if err := e.MayLogObservation(ctx, actor); err != nil {
 		return nil, err
 	}
-	od := e.Protocol.Observations
+	od := e.Protocol().Observations
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
@@ -123,7 +123,7 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if in.Meeting != MeetingConference && in.Meeting != MeetingReview {
 		fe.Add(FieldObservedMeeting, "Please say whether it was a conference or a review.")
 	}
-	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
+	if !slices.ContainsFunc(e.Protocol().Categories, func(c Category) bool { return c.Key == in.Category }) {
 		fe.Add(FieldCategory, "Please choose one of the categories.")
 	}
 	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, "a short description of the difference")
@@ -151,9 +151,9 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 // EFORBIDDEN for anyone else, saying who can, and EINTERNAL when the
 // directory fails.
 func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
-	od := e.Protocol.Observations
+	od := e.Protocol().Observations
 	if od == nil {
-		return Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol.Name)
+		return Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol().Name)
 	}
 	a, err := e.Actor(ctx, actor)
 	if err != nil {

@@ -88,8 +88,8 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 
 // signIn composes a sign-in email.
 func (s *Sender) signIn(link string, expires time.Time) signIn {
-	loc := s.cards.Calendar.Location()
-	p := s.cards.Protocol
+	loc := s.cards.Calendar().Location()
+	p := s.cards.Protocol()
 	partnership := "your safeguarding partnership"
 	if p.Partnership != "" {
 		partnership = the(p.Partnership)

@@ -16,7 +16,7 @@ func (a *Adapter) homeSections(ov *bot.Overview) []homeSection {
 		c := oc.Case
 		cur := c.Current()
 		with := a.people.AgencyName(c.Raiser.Agency) + " and " + a.people.AgencyName(c.Respondent.Agency)
-		l := fmt.Sprintf("%s · %s · ref %s\n%s %s", k.Protocol.StageName(cur.Key), with, c.ChildRef, due, k.Deadline(cur.Deadline))
+		l := fmt.Sprintf("%s · %s · ref %s\n%s %s", k.Protocol().StageName(cur.Key), with, c.ChildRef, due, k.Deadline(cur.Deadline))
 		if oc.Why != "" && oc.Why != "Waiting on you" {
 			l = oc.Why + " · " + l
 		}

@@ -43,7 +43,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 	row := func(oc bot.OverviewCase, due bool) caseRow {
 		c := oc.Case
 		cur := c.Current()
-		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol.StageName(cur.Key),
+		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol().StageName(cur.Key),
 			Agencies: people.AgencyName(c.Raiser.Agency) + " and " + people.AgencyName(c.Respondent.Agency), Status: c.Status.Label()}
 		if due && c.Status.Active() {
 			cr.Due = cards.Deadline(cur.Deadline)
@@ -118,7 +118,7 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	version, _ := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
 	router := s.opts.Router
-	if bot.ActionForm(router.Engine.Protocol, verb) != nil {
+	if bot.ActionForm(router.Engine.Protocol(), verb) != nil {
 		reply := router.Handle(ctx, bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: r.PathValue("id"), Version: max(version, 0)})
 		if len(reply.Messages) == 1 && reply.Messages[0].Kind == "form" {
 			m := reply.Messages[0]
@@ -181,7 +181,7 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	router := s.opts.Router
 	in := bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: id, Version: max(version, 0)}
-	f := bot.ActionForm(router.Engine.Protocol, verb)
+	f := bot.ActionForm(router.Engine.Protocol(), verb)
 	if f != nil {
 		in = bot.Inbound{Actor: sess.Person, FormKey: f.Key, CaseID: id, Version: max(version, 0), Values: formValues(r, f)}
 	}
