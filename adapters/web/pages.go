@@ -12,7 +12,7 @@ import (
 // signedInPage fills the parts of a page every signed-in page has.
 func (s *Server) signedInPage(r *http.Request, sess *session, title string, data any) page {
 	return page{Title: title, CSRF: sess.CSRF, Person: s.opts.Router.People.Name(r.Context(), sess.Person),
-		Flash: s.takeFlash(r.Context(), sess), Data: data}
+		Flash: s.takeFlash(r.Context(), sess), Data: data, Admin: s.isAdmin(r.Context(), sess.Person)}
 }
 
 // caseRow is one case in a list.

@@ -18,6 +18,7 @@ type page struct {
 	Service string
 	CSRF    string
 	Person  string // the signed-in person's name; "" when signed out
+	Admin   bool   // the menu offers the settings (a partnership admin)
 	Flash   *flash
 	Errors  []fieldError // the error summary
 	Data    any

@@ -56,8 +56,10 @@ type Options struct {
 	ClientIP func(*http.Request) string
 	// OIDC, when set, offers sign-in through an OpenID Connect provider.
 	OIDC *OIDC
-	Now  func() time.Time
-	Log  *slog.Logger
+	// Settings, when set, gives partnership admins the settings pages.
+	Settings SettingsEditor
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Server serves the web page. Build it with New.
@@ -132,6 +134,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /web/raise/send", s.signedIn(s.raiseSend))
 	m.HandleFunc("GET /web/profile", s.signedIn(s.profilePage))
 	m.HandleFunc("POST /web/profile", s.signedIn(s.profilePost))
+	s.settingsRoutes(m)
 	m.HandleFunc("/web/", s.notFound)
 	// Besides each form's CSRF token, a browser's cross-origin POST is
 	// refused outright (Sec-Fetch-Site, Origin).

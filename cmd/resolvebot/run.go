@@ -23,6 +23,7 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
+	"github.com/resolvebot/resolvebot/internal/livesettings"
 	"github.com/resolvebot/resolvebot/scheduler"
 )
 
@@ -224,16 +225,7 @@ type app struct {
 
 	// settings changes the partnership's stored settings while the bot
 	// runs; nil when the store keeps none.
-	settings *liveSettings
-}
-
-// orNever maps a configured 0 ("none") to the policy's negative "never",
-// since the policy reads 0 as its default.
-func orNever(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
+	settings *livesettings.Live
 }
 
 // startScheduler runs the scheduler's jobs until ctx ends; the returned
@@ -259,7 +251,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	warnPlaintext(cfg, log)
 	logStoreIdentity(log, store)
 	file := cfg
-	cfg, stored, err := effectiveConfig(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
+	cfg, stored, err := livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
 	if err != nil {
 		store.Close()
 		return nil, err
@@ -272,11 +264,10 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	}
 	sc := cfg.Scheduler
 	engine := &conversation.Engine{Store: store, Directory: people, Now: time.Now}
-	engine.Use(rulesOf(cfg))
-	var live *liveSettings
+	engine.Use(livesettings.RulesOf(cfg))
+	var live *livesettings.Live
 	if st, ok := store.(conversation.SettingsStore); ok {
-		live = &liveSettings{file: file, cur: cfg, version: stored.Version, store: st, engine: engine, people: people,
-			partnership: conversation.DefaultPartnershipID, now: time.Now, log: log}
+		live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
 	}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
@@ -363,7 +354,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		}
 	}
 	if a.settings != nil {
-		go a.settings.watch(ctx, settingsWatchInterval) // changes made on another replica
+		go a.settings.Watch(ctx, settingsWatchInterval) // changes made on another replica
 	}
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/livesettings"
 )
 
 const settingsFile = `partnership: generic
@@ -53,10 +54,10 @@ func TestStoredSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	hist, err := a.settings.History(ctx, 0)
-	if err != nil || len(hist) != 1 || hist[0].By != seededBy || hist[0].Version != 1 {
+	if err != nil || len(hist) != 1 || hist[0].By != livesettings.SeededBy || hist[0].Version != 1 {
 		t.Fatalf("after first start: history %+v, %v; want the seed alone", hist, err)
 	}
-	first := a.settings.engine.Protocol().Stages[0]
+	first := a.settings.Engine().Protocol().Stages[0]
 
 	refused, err := a.settings.Change(ctx, "ada@scp.example.org", "bad", 1, func(c *config.Config) {
 		c.Directory.Agencies = append(c.Directory.Agencies, config.Agency{Key: "csc", Name: "Again"})
@@ -72,7 +73,7 @@ func TestStoredSettings(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("Change: %v", err)
 	}
-	if got := a.settings.engine.Protocol().Stages[0].Days; got != first.Days+7 {
+	if got := a.settings.Engine().Protocol().Stages[0].Days; got != first.Days+7 {
 		t.Errorf("the engine's first stage has %d days, want %d", got, first.Days+7)
 	}
 	if _, err := a.settings.Change(ctx, "ada@scp.example.org", "late", 1, func(*config.Config) {}); conversation.ErrorCode(err) != conversation.ECONFLICT {
@@ -96,7 +97,7 @@ func TestStoredSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := a.settings.engine.Protocol().Stages[0].Days; got != first.Days+7 {
+	if got := a.settings.Engine().Protocol().Stages[0].Days; got != first.Days+7 {
 		t.Errorf("after a restart the first stage has %d days, want the stored %d", got, first.Days+7)
 	}
 	a.close()
