@@ -20,7 +20,7 @@ type SettingsEditor interface {
 	View(ctx context.Context) (SettingsView, error)
 	// Change applies edit to the settings at version, checks the result as
 	// config check does, stores it with who made it and when, and puts it
-	// to use. It returns every problem found, with EINVALID when any is an
+	// to use (only checks it, when edit.Check is set). It returns every problem found, with EINVALID when any is an
 	// error (nothing is changed then), ECONFLICT when the settings are no
 	// longer at version, and EINTERNAL on failure.
 	Change(ctx context.Context, by string, version int64, edit SettingsEdit) ([]SettingsProblem, error)
@@ -68,6 +68,9 @@ type SettingsEdit struct {
 	Agency *AgencySettings
 	// Note says what changed, in a few words, for the change history.
 	Note string
+	// Check asks only whether the change would be accepted: nothing is
+	// stored or used.
+	Check bool
 }
 
 // SettingsProblem is one problem config check found: the setting's path

@@ -91,7 +91,14 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
 		return
 	}
-	if r.PostFormValue("action") != "save" {
+	note := s.Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
+	edit := SettingsEdit{Stage: &next, Note: note, Check: r.PostFormValue("action") != "save"}
+	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
+	if err != nil {
+		s.changeRefused(w, r, sess, f.Heading, f, probs, err, stageField)
+		return
+	}
+	if edit.Check {
 		f.Check, f.Submit = true, s.Say("settings.save", nil)
 		f.Heading = s.Say("settings.check.heading", nil)
 		for i, fl := range f.Fields {
@@ -100,12 +107,6 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 		}
 		f.Back = f.Action + "?" + formQuery(f)
 		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-		return
-	}
-	note := s.Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
-	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, SettingsEdit{Stage: &next, Note: note})
-	if err != nil {
-		s.changeRefused(w, r, sess, f.Heading, f, probs, err, stageField)
 		return
 	}
 	s.saved(w, r, sess, note)
@@ -282,7 +283,17 @@ func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
 		return
 	}
-	if r.PostFormValue("action") != "save" {
+	note := s.Say("settings.note.agency.added", messages.Args{"agency": next.Name})
+	if !isNew {
+		note = s.Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
+	}
+	edit := SettingsEdit{Agency: &next, Note: note, Check: r.PostFormValue("action") != "save"}
+	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
+	if err != nil {
+		s.changeRefused(w, r, sess, f.Heading, f, probs, err, agencyField)
+		return
+	}
+	if edit.Check {
 		f.Check, f.Submit = true, s.Say("settings.save", nil)
 		f.Heading = s.Say("settings.check.heading", nil)
 		before := s.agencyForm(old, isNew, 0)
@@ -304,15 +315,6 @@ func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *sessio
 			f.Back = "/web/settings/agencies/" + urlQueryEscape(old.Key) + "?" + formQuery(f)
 		}
 		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-		return
-	}
-	note := s.Say("settings.note.agency.added", messages.Args{"agency": next.Name})
-	if !isNew {
-		note = s.Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
-	}
-	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, SettingsEdit{Agency: &next, Note: note})
-	if err != nil {
-		s.changeRefused(w, r, sess, f.Heading, f, probs, err, agencyField)
 		return
 	}
 	s.saved(w, r, sess, note)

@@ -108,7 +108,7 @@ func TestSettingsTimescale(t *testing.T) {
 	ada := w.browser().signIn(adaEmail)
 	ada.get("/web/").expect(http.StatusOK, `href="/web/settings"`)
 	ada.get("/web/settings").expect(http.StatusOK, "Timescales", first.Name, "Add an agency", "See every change")
-	ada.get("/web/settings/stages/" + first.Key + "?days=19").expect(http.StatusOK, `value="19"`)
+	ada.get("/web/settings/stages/"+first.Key+"?days=19").expect(http.StatusOK, `value="19"`)
 	if _, v := live.Current(); v != 1 {
 		t.Fatalf("a GET moved the settings to version %d", v)
 	}
@@ -171,11 +171,13 @@ func TestSettingsRefusals(t *testing.T) {
 			if c.form.Get("version") == "" {
 				c.form.Set("version", "1")
 			}
-			c.form.Set("action", "save")
-			ada.get("/web/settings")
-			ada.submit(c.path, c.form).expect(http.StatusUnprocessableEntity, append([]string{"There is a problem"}, c.want...)...)
-			if _, v := live.Current(); v != 1 {
-				t.Errorf("a refused change moved the settings to version %d", v)
+			for _, action := range []string{"", "save"} { // before the check page, and on Save
+				c.form.Set("action", action)
+				ada.get("/web/settings")
+				ada.submit(c.path, c.form).expect(http.StatusUnprocessableEntity, append([]string{"There is a problem"}, c.want...)...)
+				if _, v := live.Current(); v != 1 {
+					t.Errorf("a refused change moved the settings to version %d", v)
+				}
 			}
 		})
 	}

@@ -122,28 +122,9 @@ func (l *Live) History(ctx context.Context, limit int) ([]conversation.SettingsC
 func (l *Live) Change(ctx context.Context, by, note string, version int64, edit func(*config.Config)) (config.Problems, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := l.refresh(ctx); err != nil {
-		return nil, err
-	}
-	if version != l.version {
-		return nil, conversation.SettingsConflict(l.partnership, l.version)
-	}
-	before, err := config.ExportSettings(l.cur)
+	before, after, next, probs, err := l.prepare(ctx, version, edit)
 	if err != nil {
-		return nil, conversation.Internal("export settings", err)
-	}
-	draft := *l.cur
-	draft.Protocol.Stages = append([]conversation.Stage(nil), l.cur.Protocol.Stages...)
-	draft.Directory.Agencies = append([]config.Agency(nil), l.cur.Directory.Agencies...)
-	draft.Directory.PartnershipRoles = append([]config.PartnershipRole(nil), l.cur.Directory.PartnershipRoles...)
-	edit(&draft)
-	after, err := config.ExportSettings(&draft)
-	if err != nil {
-		return nil, conversation.Internal("export settings", err)
-	}
-	next, probs, err := l.file.WithSettings(storedSource, after)
-	if err != nil {
-		return probs, conversation.Errorf(conversation.EINVALID, "the settings have %s", probs.Summary())
+		return probs, err
 	}
 	ch := conversation.SettingsChange{Partnership: l.partnership, Version: version + 1, At: l.now(), By: by, Note: note,
 		Before: string(before), After: string(after)}
@@ -152,6 +133,43 @@ func (l *Live) Change(ctx context.Context, by, note string, version int64, edit 
 	}
 	l.use(ctx, next, ch.Version)
 	return probs, nil
+}
+
+// Check is Change without storing or using anything: the problems the
+// change would meet, with the same errors.
+func (l *Live) Check(ctx context.Context, version int64, edit func(*config.Config)) (config.Problems, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, _, _, probs, err := l.prepare(ctx, version, edit)
+	return probs, err
+}
+
+// prepare applies edit to a copy of the settings at version and checks the
+// result, returning the settings documents before and after and the
+// configuration they make. l.mu must be held.
+func (l *Live) prepare(ctx context.Context, version int64, edit func(*config.Config)) (before, after []byte, next *config.Config, probs config.Problems, err error) {
+	if err := l.refresh(ctx); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if version != l.version {
+		return nil, nil, nil, nil, conversation.SettingsConflict(l.partnership, l.version)
+	}
+	if before, err = config.ExportSettings(l.cur); err != nil {
+		return nil, nil, nil, nil, conversation.Internal("export settings", err)
+	}
+	draft := *l.cur
+	draft.Protocol.Stages = append([]conversation.Stage(nil), l.cur.Protocol.Stages...)
+	draft.Directory.Agencies = append([]config.Agency(nil), l.cur.Directory.Agencies...)
+	draft.Directory.PartnershipRoles = append([]config.PartnershipRole(nil), l.cur.Directory.PartnershipRoles...)
+	edit(&draft)
+	if after, err = config.ExportSettings(&draft); err != nil {
+		return nil, nil, nil, nil, conversation.Internal("export settings", err)
+	}
+	next, probs, err = l.file.WithSettings(storedSource, after)
+	if err != nil {
+		return nil, nil, nil, probs, conversation.Errorf(conversation.EINVALID, "the settings have %s", probs.Summary())
+	}
+	return before, after, next, probs, nil
 }
 
 // refresh takes up a change another replica stored since this one last

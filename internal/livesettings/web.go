@@ -40,7 +40,11 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 // Change applies the page's edit through liveSettings.Change, which checks
 // it with config check's rules and records it.
 func (w webSettings) Change(ctx context.Context, by string, version int64, e web.SettingsEdit) ([]web.SettingsProblem, error) {
-	probs, err := w.l.Change(ctx, by, e.Note, version, func(c *config.Config) {
+	change := func(f func(*config.Config)) (config.Problems, error) { return w.l.Change(ctx, by, e.Note, version, f) }
+	if e.Check {
+		change = func(f func(*config.Config)) (config.Problems, error) { return w.l.Check(ctx, version, f) }
+	}
+	probs, err := change(func(c *config.Config) {
 		if st := e.Stage; st != nil {
 			for i := range c.Protocol.Stages {
 				if c.Protocol.Stages[i].Key == st.Key {
