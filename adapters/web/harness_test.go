@@ -51,7 +51,13 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	env := bottest.New(t, bottest.Options{})
+	return newWorldWith(t, bottest.Options{})
+}
+
+// newWorldWith is newWorld with the bot built from opts.
+func newWorldWith(t *testing.T, opts bottest.Options) *world {
+	t.Helper()
+	env := bottest.New(t, opts)
 	s := smtptest.New(t, smtptest.Options{User: "bot", Password: "secret"})
 	w := &world{t: t, env: env, smtp: s}
 	mux := http.NewServeMux()

@@ -106,7 +106,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !preCSRFOK(r) {
-		s.problem(w, r, nil, http.StatusForbidden, "This form has expired", "Go back, reload the page and try again.")
+		s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.retry", nil))
 		return
 	}
 	cfg, _, err := o.setup(r.Context(), s.opts.BaseURL)
@@ -129,8 +129,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 // providerDown answers when the identity provider cannot be reached.
 func (s *Server) providerDown(w http.ResponseWriter, r *http.Request, err error) {
 	s.opts.Log.Error("web: identity provider", "err", err)
-	s.problem(w, r, nil, http.StatusBadGateway, "Signing in with your organisation is not working",
-		"We could not reach your organisation's sign-in service. Please try again later, or sign in with a link by email.")
+	s.problem(w, r, nil, http.StatusBadGateway, s.words().Say("web.oidc.down.title", nil), s.words().Say("web.oidc.down.text", nil))
 }
 
 // oidcData is the page the provider sends the browser back to.
@@ -147,13 +146,13 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.Get("error") != "" || q.Get("code") == "" {
-		s.oidcRefused(w, r, "Your organisation did not sign you in. Try again, or sign in with a link by email.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.denied", nil))
 		return
 	}
 	if _, ok := s.oidcState(w, r, q.Get("state"), false); !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "oidc", page{Title: "Sign in", CSRF: s.preCSRF(w, r), Data: oidcData{Code: q.Get("code"), State: q.Get("state")}})
+	s.render(w, r, http.StatusOK, "oidc", page{Title: s.words().Say("web.signin.title", nil), CSRF: s.preCSRF(w, r), Data: oidcData{Code: q.Get("code"), State: q.Get("state")}})
 }
 
 // oidcState checks that state is this browser's sign-in in progress and
@@ -161,7 +160,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 func (s *Server) oidcState(w http.ResponseWriter, r *http.Request, state string, take bool) (*oidcRecord, bool) {
 	c, err := r.Cookie(oidcCookie)
 	if err != nil || !sameToken(state, c.Value) {
-		s.oidcRefused(w, r, "This sign-in was started in another browser, or has expired. Start again from the sign-in page.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.other_browser", nil))
 		return nil, false
 	}
 	get := s.opts.Store.GetSecret
@@ -170,7 +169,7 @@ func (s *Server) oidcState(w http.ResponseWriter, r *http.Request, state string,
 	}
 	v, err := get(r.Context(), hashKey("oidc", state), s.opts.Now())
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
-		s.oidcRefused(w, r, "This sign-in has expired or been used. Start again from the sign-in page.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.used", nil))
 		return nil, false
 	}
 	if err != nil {
@@ -179,7 +178,7 @@ func (s *Server) oidcState(w http.ResponseWriter, r *http.Request, state string,
 	}
 	var rec oidcRecord
 	if err := json.Unmarshal(v, &rec); err != nil {
-		s.oidcRefused(w, r, "This sign-in has expired. Start again from the sign-in page.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.expired", nil))
 		return nil, false
 	}
 	return &rec, true
@@ -187,7 +186,7 @@ func (s *Server) oidcState(w http.ResponseWriter, r *http.Request, state string,
 
 // oidcRefused answers a sign-in with the provider that did not work.
 func (s *Server) oidcRefused(w http.ResponseWriter, r *http.Request, text string) {
-	s.problem(w, r, nil, http.StatusForbidden, "You are not signed in", text)
+	s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.oidc.refused.title", nil), text)
 }
 
 // errUnverified refuses an ID token without a verified email address.
@@ -202,7 +201,7 @@ func (s *Server) oidcFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !preCSRFOK(r) {
-		s.problem(w, r, nil, http.StatusForbidden, "This form has expired", "You are not signed in yet. Start again from the sign-in page.")
+		s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.oidc", nil))
 		return
 	}
 	rec, ok := s.oidcState(w, r, r.PostFormValue("state"), true)
@@ -218,12 +217,12 @@ func (s *Server) oidcFinish(w http.ResponseWriter, r *http.Request) {
 	email, err := s.exchange(ctx, o, cfg, verifier, r.PostFormValue("code"), rec)
 	if err != nil {
 		s.opts.Log.Info("web: identity provider sign-in refused", "err", err)
-		s.oidcRefused(w, r, "Your organisation's sign-in could not be checked. Start again, or sign in with a link by email.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.unchecked", nil))
 		return
 	}
 	per, err := s.opts.Store.FindPersonByEmail(ctx, email)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
-		s.oidcRefused(w, r, "Your organisation signed you in, but nobody with your email address is named on a case here yet. Ask the person who named you to check the address they used.")
+		s.oidcRefused(w, r, s.words().Say("web.oidc.refused.unknown", nil))
 		return
 	}
 	if err != nil {

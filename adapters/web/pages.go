@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -44,7 +45,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 		c := oc.Case
 		cur := c.Current()
 		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol().StageName(cur.Key),
-			Agencies: people.AgencyName(c.Raiser.Agency) + " and " + people.AgencyName(c.Respondent.Agency), Status: c.Status.Label()}
+			Status:   c.Status.Label(),
+			Agencies: cards.Say("web.cases.agencies", messages.Args{"raiser": people.AgencyName(c.Raiser.Agency), "respondent": people.AgencyName(c.Respondent.Agency)})}
 		if due && c.Status.Active() {
 			cr.Due = cards.Deadline(cur.Deadline)
 		}
@@ -61,7 +63,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 	for _, oc := range ov.Ended {
 		d.Ended = append(d.Ended, row(oc, false))
 	}
-	s.render(w, r, http.StatusOK, "home", s.signedInPage(r, sess, "Your cases", d))
+	s.render(w, r, http.StatusOK, "home", s.signedInPage(r, sess, cards.Say("web.home.title", nil), d))
 }
 
 // caseData is a case page: its card and its timeline.
@@ -84,7 +86,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, sess *session)
 	cards := s.opts.Router.Cards
 	d := caseData{ID: c.ID, Card: viewMessage(cards.Card(ctx, c, sess.Person, ""), sess.CSRF),
 		Timeline: viewMessage(cards.Timeline(ctx, c), sess.CSRF)}
-	s.render(w, r, http.StatusOK, "case", s.signedInPage(r, sess, "Case "+c.ID, d))
+	s.render(w, r, http.StatusOK, "case", s.signedInPage(r, sess, cards.Say("web.case.title", messages.Args{"case": c.ID}), d))
 }
 
 // caseRefused answers a case the person may not see, or that does not
@@ -92,8 +94,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, sess *session)
 func (s *Server) caseRefused(w http.ResponseWriter, r *http.Request, sess *session, err error) {
 	switch conversation.ErrorCode(err) {
 	case conversation.ENOTFOUND, conversation.EFORBIDDEN, conversation.EINVALID:
-		s.problem(w, r, sess, http.StatusForbidden, "You cannot see this case",
-			"Only the people on a case, their safeguarding leads and the partnership can see it. If you think you should be on it, ask the person who raised it.")
+		s.problem(w, r, sess, http.StatusForbidden, s.words().Say("web.case.refused.title", nil), s.words().Say("web.case.refused.text", nil))
 	default:
 		s.internal(w, r, err)
 	}
@@ -122,7 +123,7 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 		reply := router.Handle(ctx, bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: r.PathValue("id"), Version: max(version, 0)})
 		if len(reply.Messages) == 1 && reply.Messages[0].Kind == "form" {
 			m := reply.Messages[0]
-			fv := viewForm(m.Form, nil, nil)
+			fv := viewForm(router.Cards, m.Form, nil, nil)
 			s.showStepForm(w, r, sess, http.StatusOK, m, fv, nil)
 			return
 		}
@@ -140,19 +141,18 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 		}
 		text := b.Confirm
 		if text == "" {
-			text = bot.VerbTitle(verb) + "?"
+			text = router.Cards.Say("web.step.confirm", messages.Args{"step": bot.VerbTitle(verb)})
 		}
 		b.Confirm, b.Form, b.Secondary = "", false, false
 		if b.Style != "danger" {
 			b.Style = "primary"
 		}
 		btn := viewMessage(bot.Message{Buttons: []bot.Button{b}}, sess.CSRF).Primary[0]
-		s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, bot.VerbTitle(verb)+" · "+c.ID,
+		s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, router.Cards.Say("web.step.title", messages.Args{"step": bot.VerbTitle(verb), "case": c.ID}),
 			stepData{CaseID: c.ID, Confirm: &btn, Text: text}))
 		return
 	}
-	s.problem(w, r, sess, http.StatusConflict, "You cannot take this step now",
-		"The case may have moved on, or this step is not yours to take. Nothing was changed.")
+	s.problem(w, r, sess, http.StatusConflict, router.Cards.Say("web.step.refused.title", nil), router.Cards.Say("web.step.refused.text", nil))
 }
 
 // showStepForm renders a step's form with the answers and problems so far.
@@ -191,8 +191,8 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 		return
 	}
 	if len(reply.Errors) > 0 && f != nil {
-		m := bot.Message{Title: bot.VerbTitle(verb) + " · " + id, Form: f, FormCase: id, FormVersion: version}
-		fv := viewForm(f, in.Values, reply.Errors)
+		m := bot.Message{Title: router.Cards.Say("web.step.title", messages.Args{"step": bot.VerbTitle(verb), "case": id}), Form: f, FormCase: id, FormVersion: version}
+		fv := viewForm(router.Cards, f, in.Values, reply.Errors)
 		s.showStepForm(w, r, sess, http.StatusBadRequest, m, fv, summaryErrors(f, reply.Errors, ""))
 		return
 	}
@@ -202,7 +202,7 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 // done keeps a recorded step's confirmation for the next page and goes
 // there (post, redirect, get: reloading does not take the step twice).
 func (s *Server) done(w http.ResponseWriter, r *http.Request, sess *session, reply bot.Reply, to string) {
-	f := &flash{Title: "Done"}
+	f := &flash{Title: s.words().Say("web.done", nil)}
 	if len(reply.Messages) > 0 && reply.Messages[0].Text != "" {
 		f.Title = reply.Messages[0].Text
 	}
@@ -221,7 +221,7 @@ type replyData struct {
 func (s *Server) showReply(w http.ResponseWriter, r *http.Request, sess *session, reply bot.Reply) {
 	d := replyData{Back: Prefix}
 	status := http.StatusOK
-	title := "Your cases"
+	title := s.words().Say("web.home.title", nil)
 	for i, m := range reply.Messages {
 		if m.Kind == "form" {
 			continue
@@ -232,9 +232,9 @@ func (s *Server) showReply(w http.ResponseWriter, r *http.Request, sess *session
 		if i == 0 {
 			title = m.Title
 			if title == "" {
-				title = "Nothing was changed"
+				title = s.words().Say("web.reply.nothing_changed", nil)
 				if m.Kind != "error" {
-					title = "resolvebot"
+					title = s.opts.Service
 				}
 			}
 		}
@@ -256,7 +256,7 @@ func (s *Server) showReply(w http.ResponseWriter, r *http.Request, sess *session
 func (s *Server) raisePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
 	if s.needsProfile(r, sess) {
-		s.setFlash(ctx, sess, &flash{Title: "Before you raise a disagreement", Text: "Please tell us which agency you are with and who your line manager is."})
+		s.setFlash(ctx, sess, &flash{Title: s.words().Say("web.raise.profile_first.title", nil), Text: s.words().Say("web.raise.profile_first.text", nil)})
 		http.Redirect(w, r, "/web/profile?next=/web/raise", http.StatusSeeOther)
 		return
 	}
@@ -291,7 +291,7 @@ func formOf(msgs []bot.Message) *bot.Message {
 // answer, or with the problems found when sending), its answers in place
 // and the question to change focused.
 func (s *Server) showIntake(w http.ResponseWriter, r *http.Request, sess *session, status int, m bot.Message) {
-	fv := viewForm(m.Form, nil, m.Errors)
+	fv := viewForm(s.words(), m.Form, nil, m.Errors)
 	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = "/web/raise", sess.CSRF, bot.SubmitLabel(bot.FormIntake), Prefix
 	fv.Intro = append(paragraphs(m.Text), fv.Intro...)
 	fv.People = s.suggestions(r, sess, m.Form)
@@ -315,7 +315,7 @@ type checkData struct {
 // showCheck shows the intake's answers back before they are sent.
 func (s *Server) showCheck(w http.ResponseWriter, r *http.Request, sess *session, m bot.Message) {
 	d := checkData{Paras: paragraphs(m.Text), Answers: m.Check.Answers, Digest: m.Check.Digest}
-	s.render(w, r, http.StatusOK, "check", s.signedInPage(r, sess, "Check your answers", d))
+	s.render(w, r, http.StatusOK, "check", s.signedInPage(r, sess, s.words().Say("check.title", nil), d))
 }
 
 // raiseSend sends the checked answers through the router, which opens the
@@ -332,7 +332,7 @@ func (s *Server) raiseSend(w http.ResponseWriter, r *http.Request, sess *session
 func (s *Server) raised(w http.ResponseWriter, r *http.Request, sess *session, reply bot.Reply) {
 	switch {
 	case reply.Step != nil:
-		s.done(w, r, sess, bot.Reply{Messages: []bot.Message{{Text: "Your disagreement is raised as case " + reply.Step.ID + ". We have asked the other side to acknowledge it."}}},
+		s.done(w, r, sess, bot.Reply{Messages: []bot.Message{{Text: s.words().Say("web.raise.done", messages.Args{"case": reply.Step.ID})}}},
 			"/web/cases/"+reply.Step.ID)
 	case bot.CheckOf(reply.Messages) != nil:
 		s.showCheck(w, r, sess, *bot.CheckOf(reply.Messages))
@@ -358,7 +358,7 @@ func (s *Server) needsProfile(r *http.Request, sess *session) bool {
 
 // showForm renders a form of no case (intake, profile).
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, sess *session, status int, f *conversation.Form, action, submit string, values, errs map[string]string) {
-	fv := viewForm(f, values, errs)
+	fv := viewForm(s.words(), f, values, errs)
 	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = action, sess.CSRF, submit, Prefix
 	fv.People = s.suggestions(r, sess, f)
 	if next := safeNext(r.URL.Query().Get("next")); next != "" {
@@ -389,7 +389,7 @@ func (s *Server) raisePost(w http.ResponseWriter, r *http.Request, sess *session
 // profilePage asks the profile questions.
 func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, sess *session) {
 	f := s.opts.Router.ProfileForm(r.Context(), sess.Person)
-	s.showForm(w, r, sess, http.StatusOK, f, "/web/profile", "Save", nil, nil)
+	s.showForm(w, r, sess, http.StatusOK, f, "/web/profile", s.words().Say("web.profile.save", nil), nil, nil)
 }
 
 // profilePost saves the profile through the router.
@@ -404,18 +404,18 @@ func (s *Server) profilePost(w http.ResponseWriter, r *http.Request, sess *sessi
 			errs = map[string]string{"": reply.Messages[0].Text}
 		}
 		r.URL.RawQuery = "next=" + urlQueryEscape(r.PostFormValue("next"))
-		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/profile", "Save", values, errs)
+		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/profile", s.words().Say("web.profile.save", nil), values, errs)
 		return
 	}
 	text := ""
 	if len(reply.Messages) > 0 {
-		text = strings.Replace(reply.Messages[0].Text, ` Type "raise" to raise a disagreement.`, "", 1)
+		text = strings.Replace(reply.Messages[0].Text, s.words().Say("profile.saved.next", nil), "", 1)
 	}
 	next := safeNext(r.PostFormValue("next"))
 	if next == "" {
 		next = Prefix
 	}
-	s.setFlash(ctx, sess, &flash{Title: "Profile saved", Text: text})
+	s.setFlash(ctx, sess, &flash{Title: s.words().Say("web.profile.saved", nil), Text: text})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

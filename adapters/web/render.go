@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -32,10 +33,16 @@ type fieldError struct {
 	Text  string
 }
 
+// funcs are the templates' functions. say and sayHTML give the English
+// catalogue's texts here; each Server binds its own (templateFuncs).
 var funcs = template.FuncMap{
 	"fieldID": func(key string) string { return "f-" + key },
 	"lines":   func(s string) []string { return strings.Split(s, "\n") },
 	"paras":   paragraphs,
+	"say":     sayText{}.Say,
+	"sayHTML": sayHTML{}.Say,
+	"strong":  strong,
+	"link":    link,
 }
 
 // paragraphs splits text at blank lines.
@@ -55,17 +62,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	var body bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&body, name, p); err != nil {
 		s.opts.Log.Error("web: render page", "page", name, "err", err)
-		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		http.Error(w, s.words().Say("web.internal.plain", nil), http.StatusInternalServerError)
 		return
 	}
 	p.Body = template.HTML(body.String()) //nolint:gosec // produced by html/template
 	if len(p.Errors) > 0 {
-		p.Title = "Error: " + p.Title
+		p.Title = s.words().Say("web.error.title", messages.Args{"page": p.Title})
 	}
 	var out bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&out, "layout", p); err != nil {
 		s.opts.Log.Error("web: render layout", "page", name, "err", err)
-		http.Error(w, "Sorry, there is a problem with the service.", http.StatusInternalServerError)
+		http.Error(w, s.words().Say("web.internal.plain", nil), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -93,8 +100,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, sess *session, 
 // internal answers a failure of ours; only the error's context is logged.
 func (s *Server) internal(w http.ResponseWriter, r *http.Request, err error) {
 	s.opts.Log.Error("web: request failed", "path", safePath(r.URL.Path), "err", err)
-	s.problem(w, r, nil, http.StatusInternalServerError, "Sorry, there is a problem with the service",
-		"Please try again later. Anything you had already saved is safe.")
+	s.problem(w, r, nil, http.StatusInternalServerError, s.words().Say("web.internal.title", nil), s.words().Say("web.internal.text", nil))
 }
 
 // safePath keeps a path's shape for logs: case ids and verbs, nothing typed.
@@ -109,7 +115,7 @@ func safePath(p string) string {
 // signed in.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	sess, _ := s.currentSession(r)
-	s.problem(w, r, sess, http.StatusNotFound, "Page not found", "If you typed the web address, check it is correct.")
+	s.problem(w, r, sess, http.StatusNotFound, s.words().Say("web.not_found.title", nil), s.words().Say("web.not_found.text", nil))
 }
 
 // messageView is a neutral bot.Message as the web shows it.
@@ -218,9 +224,10 @@ type optionView struct {
 }
 
 // viewForm turns f into what the form template shows, with the answers
-// given so far (or each field's default) and the problems found.
-func viewForm(f *conversation.Form, values map[string]string, errs map[string]string) formView {
-	fv := formView{Title: f.Title, Intro: paragraphs(f.Intro), Submit: "Continue"}
+// given so far (or each field's default) and the problems found, in the
+// wording of k (nil: the English catalogue's).
+func viewForm(k *bot.Cards, f *conversation.Form, values map[string]string, errs map[string]string) formView {
+	fv := formView{Title: f.Title, Intro: paragraphs(f.Intro), Submit: k.Say("web.form.continue", nil)}
 	for _, fd := range f.Fields {
 		val, ok := values[fd.Key]
 		if !ok {
@@ -230,9 +237,9 @@ func viewForm(f *conversation.Form, values map[string]string, errs map[string]st
 			MaxLen: fd.MaxLen, Value: val, Error: errs[fd.Key], Rows: 5}
 		opts := fd.Options
 		if fd.Type == conversation.FieldYesNo {
-			opts = []conversation.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
+			opts = []conversation.Option{{Value: "yes", Label: k.Say("check.yes", nil)}, {Value: "no", Label: k.Say("check.no", nil)}}
 			if fd.Unsure {
-				opts = append(opts, conversation.Option{Value: conversation.NotSure, Label: "Not sure"})
+				opts = append(opts, conversation.Option{Value: conversation.NotSure, Label: k.Say("check.not_sure", nil)})
 			}
 		}
 		chosen := map[string]bool{}

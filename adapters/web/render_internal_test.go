@@ -15,7 +15,7 @@ func TestViewFormChoices(t *testing.T) {
 		{Key: "boxes", Type: conversation.FieldCheckboxes, Options: []conversation.Option{{Value: "a"}, {Value: "b"}, {Value: "c"}}},
 		{Key: "yes", Type: conversation.FieldYesNo, Unsure: true},
 	}}
-	fv := viewForm(f, map[string]string{"reach": "email,slack", "boxes": "a,c", "yes": conversation.NotSure}, nil)
+	fv := viewForm(nil, f, map[string]string{"reach": "email,slack", "boxes": "a,c", "yes": conversation.NotSure}, nil)
 	checked := func(i int) (out []string) {
 		for _, o := range fv.Fields[i].Options {
 			if o.Checked {

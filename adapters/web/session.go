@@ -164,8 +164,7 @@ func (s *Server) signedIn(h handler) http.HandlerFunc {
 		}
 		if sess == nil {
 			if r.Method != http.MethodGet {
-				s.problem(w, r, nil, http.StatusForbidden, "You are signed out",
-					"Your session has ended, so nothing was changed. Sign in again and try once more.")
+				s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.session.ended.title", nil), s.words().Say("web.session.ended.text", nil))
 				return
 			}
 			http.Redirect(w, r, "/web/sign-in?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -181,8 +180,7 @@ func (s *Server) signedIn(h handler) http.HandlerFunc {
 
 // badForm refuses a form whose CSRF token is missing or wrong.
 func (s *Server) badForm(w http.ResponseWriter, r *http.Request, sess *session) {
-	s.problem(w, r, sess, http.StatusForbidden, "This form has expired",
-		"Nothing was changed. Go back, reload the page and try again.")
+	s.problem(w, r, sess, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.nothing_changed", nil))
 }
 
 // preCSRF returns the CSRF token for forms shown before sign-in, setting

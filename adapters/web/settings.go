@@ -80,12 +80,6 @@ type SettingsProblem struct {
 	Error         bool // false for a warning, which does not stop a change
 }
 
-// Say returns the text of key from the catalogue, in the partnership's
-// wording.
-func (s *Server) Say(key string, args messages.Args) string {
-	return s.opts.Router.Cards.Say(key, args)
-}
-
 // admin runs h for a signed-in partnership admin (the partnership role
 // conversation.RolePartnershipAdmin); anyone else is refused and nothing
 // changes.
@@ -101,8 +95,8 @@ func (s *Server) admin(h handler) http.HandlerFunc {
 			return
 		}
 		if !a.Holds(conversation.RolePartnershipAdmin) {
-			s.problem(w, r, sess, http.StatusForbidden, s.Say("settings.refused.title", nil),
-				s.Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
+			s.problem(w, r, sess, http.StatusForbidden, s.words().Say("settings.refused.title", nil),
+				s.words().Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
 			return
 		}
 		h(w, r, sess)
@@ -136,7 +130,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 		s.internal(w, r, err)
 		return
 	}
-	p := s.signedInPage(r, sess, s.Say("settings.title", nil), v)
+	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), v)
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
@@ -223,7 +217,7 @@ func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *
 // saved tells the admin their change is in use and goes back to the
 // settings.
 func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what string) {
-	s.setFlash(r.Context(), sess, &flash{Title: s.Say("settings.saved.title", nil), Text: s.Say("settings.saved.text", messages.Args{"what": what})})
+	s.setFlash(r.Context(), sess, &flash{Title: s.words().Say("settings.saved.title", nil), Text: s.words().Say("settings.saved.text", messages.Args{"what": what})})
 	http.Redirect(w, r, "/web/settings", http.StatusSeeOther)
 }
 
@@ -244,7 +238,7 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 		}
 		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, title, f)
 	case conversation.ECONFLICT:
-		s.problem(w, r, sess, http.StatusConflict, s.Say("settings.conflict.title", nil), s.Say("settings.conflict.text", nil))
+		s.problem(w, r, sess, http.StatusConflict, s.words().Say("settings.conflict.title", nil), s.words().Say("settings.conflict.text", nil))
 	default:
 		s.internal(w, r, err)
 	}
@@ -254,7 +248,7 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 func (s *Server) wholeDays(v string) (int, string) {
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, s.Say("settings.days.not_a_number", nil)
+		return 0, s.words().Say("settings.days.not_a_number", nil)
 	}
 	return n, ""
 }

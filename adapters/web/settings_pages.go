@@ -16,14 +16,14 @@ func (s *Server) stageForm(st StageTimes, version int64) settingsForm {
 		return settingsField{Key: key, Label: label, Hint: hint, Value: strconv.Itoa(v), Type: "number", Width: "govuk-input--width-3"}
 	}
 	return settingsForm{
-		Heading: s.Say("settings.stage.heading", messages.Args{"stage": st.Name}),
-		Intro:   s.Say("settings.stage.intro", nil),
+		Heading: s.words().Say("settings.stage.heading", messages.Args{"stage": st.Name}),
+		Intro:   s.words().Say("settings.stage.intro", nil),
 		Action:  "/web/settings/stages/" + st.Key, Back: "/web/settings", Version: version,
-		Submit: s.Say("settings.continue", nil),
+		Submit: s.words().Say("settings.continue", nil),
 		Fields: []settingsField{
-			num("days", s.Say("settings.stage.days", nil), s.Say("settings.stage.days.hint", nil), st.Days),
-			num("urgent_days", s.Say("settings.stage.urgent_days", nil), s.Say("settings.stage.urgent_days.hint", nil), st.UrgentDays),
-			num("ack_days", s.Say("settings.stage.ack_days", nil), s.Say("settings.stage.ack_days.hint", nil), st.AckDays),
+			num("days", s.words().Say("settings.stage.days", nil), s.words().Say("settings.stage.days.hint", nil), st.Days),
+			num("urgent_days", s.words().Say("settings.stage.urgent_days", nil), s.words().Say("settings.stage.urgent_days.hint", nil), st.UrgentDays),
+			num("ack_days", s.words().Say("settings.stage.ack_days", nil), s.words().Say("settings.stage.ack_days.hint", nil), st.AckDays),
 		},
 	}
 }
@@ -91,7 +91,7 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
 		return
 	}
-	note := s.Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
+	note := s.words().Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
 	edit := SettingsEdit{Stage: &next, Note: note, Check: r.PostFormValue("action") != "save"}
 	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
 	if err != nil {
@@ -99,8 +99,8 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	if edit.Check {
-		f.Check, f.Submit = true, s.Say("settings.save", nil)
-		f.Heading = s.Say("settings.check.heading", nil)
+		f.Check, f.Submit = true, s.words().Say("settings.save", nil)
+		f.Heading = s.words().Say("settings.check.heading", nil)
 		for i, fl := range f.Fields {
 			before := []int{st.Days, st.UrgentDays, st.AckDays}[i]
 			f.Rows = append(f.Rows, checkRow{Label: fl.Label, Before: strconv.Itoa(before), After: fl.Value, Changed: strconv.Itoa(before) != fl.Value})
@@ -154,13 +154,13 @@ func (s *Server) agencyForm(a AgencySettings, isNew bool, version int64) setting
 	text := func(key, label, hint, value, typ string) settingsField {
 		return settingsField{Key: key, Label: label, Hint: hint, Value: value, Type: typ}
 	}
-	heading := s.Say("settings.agency.heading.new", nil)
+	heading := s.words().Say("settings.agency.heading.new", nil)
 	if !isNew {
-		heading = s.Say("settings.agency.heading.edit", messages.Args{"agency": a.Name})
+		heading = s.words().Say("settings.agency.heading.edit", messages.Args{"agency": a.Name})
 	}
-	f := settingsForm{Heading: heading, Intro: s.Say("settings.agency.intro", nil), Action: "/web/settings/agencies",
-		Back: "/web/settings", Version: version, Submit: s.Say("settings.continue", nil)}
-	key := text("key", s.Say("settings.agency.key", nil), s.Say("settings.agency.key.hint", nil), a.Key, "text")
+	f := settingsForm{Heading: heading, Intro: s.words().Say("settings.agency.intro", nil), Action: "/web/settings/agencies",
+		Back: "/web/settings", Version: version, Submit: s.words().Say("settings.continue", nil)}
+	key := text("key", s.words().Say("settings.agency.key", nil), s.words().Say("settings.agency.key.hint", nil), a.Key, "text")
 	key.Width = "govuk-input--width-10"
 	if !isNew {
 		key.Type = "hidden"
@@ -171,16 +171,16 @@ func (s *Server) agencyForm(a AgencySettings, isNew bool, version int64) setting
 		reach = "email"
 	}
 	f.Fields = append(f.Fields, key,
-		text("name", s.Say("settings.agency.name", nil), "", a.Name, "text"),
-		settingsField{Key: "reach", Label: s.Say("settings.agency.reach", nil), Type: "radio", Value: reach, Options: []settingsOption{
-			{Value: "", Label: s.Say("settings.agency.reach.learned", nil), Checked: reach == ""},
-			{Value: "email", Label: s.Say("settings.agency.reach.email", nil), Checked: reach == "email"},
+		text("name", s.words().Say("settings.agency.name", nil), "", a.Name, "text"),
+		settingsField{Key: "reach", Label: s.words().Say("settings.agency.reach", nil), Type: "radio", Value: reach, Options: []settingsOption{
+			{Value: "", Label: s.words().Say("settings.agency.reach.learned", nil), Checked: reach == ""},
+			{Value: "email", Label: s.words().Say("settings.agency.reach.email", nil), Checked: reach == "email"},
 		}})
 	for _, tier := range agencyTiers {
 		c := firstContact(a, tier)
 		f.Fields = append(f.Fields,
-			text(tier+"_name", s.Say("settings.agency.contact.name", messages.Args{"tier": s.tierName(tier)}), "", c.Name, "text"),
-			text(tier+"_email", s.Say("settings.agency.contact.email", messages.Args{"tier": s.tierName(tier)}), "", c.Email, "email"))
+			text(tier+"_name", s.words().Say("settings.agency.contact.name", messages.Args{"tier": s.tierName(tier)}), "", c.Name, "text"),
+			text(tier+"_email", s.words().Say("settings.agency.contact.email", messages.Args{"tier": s.tierName(tier)}), "", c.Email, "email"))
 	}
 	return f
 }
@@ -189,11 +189,11 @@ func (s *Server) agencyForm(a AgencySettings, isNew bool, version int64) setting
 func (s *Server) tierName(tier string) string {
 	switch tier {
 	case conversation.TierManager:
-		return s.Say("settings.tier.manager", nil)
+		return s.words().Say("settings.tier.manager", nil)
 	case conversation.TierSeniorManager:
-		return s.Say("settings.tier.senior_manager", nil)
+		return s.words().Say("settings.tier.senior_manager", nil)
 	}
-	return s.Say("settings.tier.leader", nil)
+	return s.words().Say("settings.tier.leader", nil)
 }
 
 func tierContacts(a *AgencySettings, tier string) *[]SettingsContact {
@@ -262,7 +262,7 @@ func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *sessio
 	f := s.agencyForm(old, isNew, formVersion(r))
 	f.readForm(r)
 	if isNew && exists {
-		f.setError("key", s.Say("settings.agency.key.taken", messages.Args{"key": old.Key, "agency": old.Name}))
+		f.setError("key", s.words().Say("settings.agency.key.taken", messages.Args{"key": old.Key, "agency": old.Name}))
 	}
 	next := old
 	next.Key, next.Name, next.EmailOnly = f.value("key"), f.value("name"), f.value("reach") == "email"
@@ -283,9 +283,9 @@ func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *sessio
 		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
 		return
 	}
-	note := s.Say("settings.note.agency.added", messages.Args{"agency": next.Name})
+	note := s.words().Say("settings.note.agency.added", messages.Args{"agency": next.Name})
 	if !isNew {
-		note = s.Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
+		note = s.words().Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
 	}
 	edit := SettingsEdit{Agency: &next, Note: note, Check: r.PostFormValue("action") != "save"}
 	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
@@ -294,8 +294,8 @@ func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *sessio
 		return
 	}
 	if edit.Check {
-		f.Check, f.Submit = true, s.Say("settings.save", nil)
-		f.Heading = s.Say("settings.check.heading", nil)
+		f.Check, f.Submit = true, s.words().Say("settings.save", nil)
+		f.Heading = s.words().Say("settings.check.heading", nil)
 		before := s.agencyForm(old, isNew, 0)
 		for i, fl := range f.Fields {
 			if fl.Type == "hidden" {
@@ -375,7 +375,7 @@ func (s *Server) settingsHistory(w http.ResponseWriter, r *http.Request, sess *s
 		}
 		rows = append(rows, row)
 	}
-	p := s.signedInPage(r, sess, s.Say("settings.history.title", nil), rows)
+	p := s.signedInPage(r, sess, s.words().Say("settings.history.title", nil), rows)
 	s.render(w, r, http.StatusOK, "settingshistory", p)
 }
 

@@ -32,6 +32,15 @@ type signInData struct {
 	Out    bool   // just signed out
 }
 
+// SignInPath is the sign-in page's path, bringing the person back to Next
+// afterwards.
+func (d signInData) SignInPath() string {
+	if d.Next == "" {
+		return "/web/sign-in"
+	}
+	return "/web/sign-in?next=" + urlQueryEscape(d.Next)
+}
+
 // signInPage asks for an email address (GET: changes nothing).
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	if sess, _ := s.currentSession(r); sess != nil {
@@ -51,7 +60,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 			s.opts.Log.Warn("web: identity provider", "err", err)
 		}
 	}
-	s.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", CSRF: s.preCSRF(w, r), Data: d})
+	s.render(w, r, http.StatusOK, "signin", page{Title: s.words().Say("web.signin.title", nil), CSRF: s.preCSRF(w, r), Data: d})
 }
 
 // signInRequest emails a sign-in link to a known address. Its answer is
@@ -59,8 +68,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 	csrf := s.preCSRF(w, r)
 	if !preCSRFOK(r) {
-		s.problem(w, r, nil, http.StatusForbidden, "This form has expired",
-			"Nothing was sent. Go back, reload the page and try again.")
+		s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.nothing_sent", nil))
 		return
 	}
 	d := signInData{Next: safeNext(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email"))}
@@ -70,12 +78,12 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 	addr, err := mail.ParseAddress(d.Email)
 	switch {
 	case d.Email == "":
-		d.Errors = []fieldError{{Field: "email", Text: "Enter your work email address"}}
+		d.Errors = []fieldError{{Field: "email", Text: s.words().Say("web.signin.email.missing", nil)}}
 	case err != nil || addr.Address != d.Email || len(d.Email) > 254:
-		d.Errors = []fieldError{{Field: "email", Text: "Enter an email address in the correct format, like name@example.org"}}
+		d.Errors = []fieldError{{Field: "email", Text: s.words().Say("web.signin.email.format", nil)}}
 	}
 	if len(d.Errors) > 0 {
-		s.render(w, r, http.StatusBadRequest, "signin", page{Title: "Sign in", CSRF: csrf, Data: d, Errors: d.Errors})
+		s.render(w, r, http.StatusBadRequest, "signin", page{Title: s.words().Say("web.signin.title", nil), CSRF: csrf, Data: d, Errors: d.Errors})
 		return
 	}
 	email := bot.PersonID(d.Email)
@@ -91,15 +99,14 @@ func (s *Server) signInRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !okAddr || !okClient {
-		s.problem(w, r, nil, http.StatusTooManyRequests, "Too many requests to sign in",
-			"Please wait 15 minutes, then ask for a new link. If you already have an email from us, use the newest link in it.")
+		s.problem(w, r, nil, http.StatusTooManyRequests, s.words().Say("web.signin.too_many.title", nil), s.words().Say("web.signin.too_many.text", nil))
 		return
 	}
 	if err := s.sendLink(ctx, email, d.Next); err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "checkemail", page{Title: "Check your email", CSRF: csrf, Data: d})
+	s.render(w, r, http.StatusOK, "checkemail", page{Title: s.words().Say("web.checkemail.title", nil), CSRF: csrf, Data: d})
 }
 
 // sendLink asks the outbox to email a sign-in link to the person with
@@ -171,7 +178,7 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 		d.Other = s.opts.Router.People.Name(r.Context(), sess.Person)
 		status = http.StatusConflict
 	}
-	s.render(w, r, status, "link", page{Title: "Sign in", CSRF: s.preCSRF(w, r), Data: d})
+	s.render(w, r, status, "link", page{Title: s.words().Say("web.signin.title", nil), CSRF: s.preCSRF(w, r), Data: d})
 }
 
 // peekLink reads a link's record without using it up, answering the
@@ -200,14 +207,13 @@ func (s *Server) peekLink(w http.ResponseWriter, r *http.Request, token string) 
 
 // deadLink answers a link that is unknown, used or expired, without saying which.
 func (s *Server) deadLink(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusGone, "deadlink", page{Title: "This sign-in link does not work"})
+	s.render(w, r, http.StatusGone, "deadlink", page{Title: s.words().Say("web.deadlink.title", nil)})
 }
 
 // linkContinue signs the person in with the link and uses it up.
 func (s *Server) linkContinue(w http.ResponseWriter, r *http.Request) {
 	if !preCSRFOK(r) {
-		s.problem(w, r, nil, http.StatusForbidden, "This form has expired",
-			"You are not signed in yet. Open the link in your email again and press Continue.")
+		s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.link", nil))
 		return
 	}
 	token := r.PostFormValue("t")
@@ -216,8 +222,7 @@ func (s *Server) linkContinue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess, _ := s.currentSession(r); sess != nil && sess.Person != rec.Person {
-		s.problem(w, r, sess, http.StatusConflict, "You are signed in as someone else",
-			"This link signs in someone else. Sign out first, then open the link again. Nothing was changed.")
+		s.problem(w, r, sess, http.StatusConflict, s.words().Say("web.link.other.title", nil), s.words().Say("web.link.other.refused", nil))
 		return
 	}
 	v, err := s.opts.Store.TakeSecret(r.Context(), hashKey("link", token), s.opts.Now())

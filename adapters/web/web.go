@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot"
@@ -91,11 +92,16 @@ func New(opts Options) *Server {
 		opts.ClientIP = remoteIP
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	s := &Server{opts: opts, pages: parseTemplates()}
+	s := &Server{opts: opts, pages: template.Must(baseTemplates().Clone()).Funcs(templateFuncs(opts.Router.Cards))}
 	s.routes()
 	return s
 }
 
+// baseTemplates are the embedded templates, parsed once; each Server
+// clones them with its own wording (templateFuncs).
+var baseTemplates = sync.OnceValue(parseTemplates)
+
+// parseTemplates parses the embedded templates with funcs.
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/*.html"))
 }
@@ -140,7 +146,7 @@ func (s *Server) routes() {
 	// refused outright (Sec-Fetch-Site, Origin).
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.problem(w, r, nil, http.StatusForbidden, "This form has expired", "Nothing was changed. Go back, reload the page and try again.")
+		s.problem(w, r, nil, http.StatusForbidden, s.words().Say("web.expired.title", nil), s.words().Say("web.expired.nothing_changed", nil))
 	}))
 	s.mux = cop.Handler(m)
 }

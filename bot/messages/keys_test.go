@@ -5,12 +5,14 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"text/template/parse"
 )
 
 // catalogueCalls are the names of the methods that look a text up by key:
@@ -147,6 +149,8 @@ func moduleRoot(t *testing.T) string {
 func TestEveryKeyUsedAndKnown(t *testing.T) {
 	c := English()
 	uses, bad := findUses(t, moduleRoot(t))
+	tuses, tbad := findTemplateUses(t, filepath.Join(moduleRoot(t), webTemplates))
+	uses, bad = append(uses, tuses...), append(bad, tbad...)
 	for _, b := range bad {
 		t.Error(b)
 	}
@@ -194,5 +198,151 @@ func (k *K) Other(key string) string { return k.c.Text(key, nil) }
 	}
 	if len(bad) != 3 {
 		t.Errorf("problems = %q, want one for each computed key and the key passed on outside a wrapper", bad)
+	}
+}
+
+// webTemplates holds the web page's templates (adapters/web), which look
+// texts up with the template functions in templateCalls.
+const webTemplates = "adapters/web/templates"
+
+// templateCalls are the template functions that look a text up by key:
+// {{say "key" "name" value …}} and sayHTML, the same with HTML values.
+var templateCalls = []string{"say", "sayHTML"}
+
+// findTemplateUses parses every .html template in dir and returns each
+// call of a function of templateCalls with the names its pairs give, and a
+// problem for each whose key or a name is not a string literal.
+func findTemplateUses(t *testing.T, dir string) (uses []use, bad []string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel := filepath.ToSlash(filepath.Join(webTemplates, filepath.Base(path)))
+		tr := parse.New(rel)
+		tr.Mode = parse.SkipFuncCheck
+		trees := map[string]*parse.Tree{}
+		if _, err := tr.Parse(string(src), "", "", trees); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range slices.Sorted(maps.Keys(trees)) {
+			walkTemplate(trees[name].Root, func(cmd *parse.CommandNode) {
+				u, problem := templateUse(rel, string(src), cmd)
+				if problem != "" {
+					bad = append(bad, problem)
+				} else if u.key != "" {
+					uses = append(uses, u)
+				}
+			})
+		}
+	}
+	return uses, bad
+}
+
+// templateUse reads one command of a template: a look-up when it calls a
+// function of templateCalls (key "" otherwise), or a problem when its key
+// or a name is not a string literal.
+func templateUse(file, src string, cmd *parse.CommandNode) (use, string) {
+	fn, ok := cmd.Args[0].(*parse.IdentifierNode)
+	if !ok || !slices.Contains(templateCalls, fn.Ident) {
+		return use{}, ""
+	}
+	at := file + ":" + strconv.Itoa(1+strings.Count(src[:cmd.Pos], "\n"))
+	if len(cmd.Args) < 2 || len(cmd.Args)%2 != 0 {
+		return use{}, at + ": " + fn.Ident + " needs a key and pairs of name and value"
+	}
+	key, ok := cmd.Args[1].(*parse.StringNode)
+	if !ok {
+		return use{}, at + ": the key of " + fn.Ident + " is not a string literal, so it cannot be checked"
+	}
+	u := use{key: key.Text, at: at, args: []string{}}
+	for i := 2; i < len(cmd.Args); i += 2 {
+		name, ok := cmd.Args[i].(*parse.StringNode)
+		if !ok {
+			return use{}, at + ": a placeholder's name given to " + fn.Ident + " is not a string literal"
+		}
+		u.args = append(u.args, name.Text)
+	}
+	slices.Sort(u.args)
+	return u, ""
+}
+
+// walkTemplate calls f for every command in the tree under n, those in
+// parenthesised pipelines included.
+func walkTemplate(n parse.Node, f func(*parse.CommandNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				walkTemplate(c, f)
+			}
+		}
+	case *parse.ActionNode:
+		walkTemplate(n.Pipe, f)
+	case *parse.TemplateNode:
+		walkTemplate(n.Pipe, f)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				walkTemplate(c, f)
+			}
+		}
+	case *parse.CommandNode:
+		f(n)
+		for _, a := range n.Args {
+			walkTemplate(a, f)
+		}
+	case *parse.IfNode:
+		walkBranch(&n.BranchNode, f)
+	case *parse.RangeNode:
+		walkBranch(&n.BranchNode, f)
+	case *parse.WithNode:
+		walkBranch(&n.BranchNode, f)
+	}
+}
+
+// walkBranch walks an if, range or with: its pipeline and both lists.
+func walkBranch(b *parse.BranchNode, f func(*parse.CommandNode)) {
+	walkTemplate(b.Pipe, f)
+	walkTemplate(b.List, f)
+	walkTemplate(b.ElseList, f)
+}
+
+// TestFindTemplateUses: the template search finds look-ups in actions,
+// branches and parenthesised arguments, with their names, and reports a
+// key or name that is not a string literal.
+func TestFindTemplateUses(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, webTemplates)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := `{{define "x"}}<h1>{{say "web.a"}}</h1>
+{{if .X}}{{range .Y}}<p>{{sayHTML "web.b" "email" (strong .E) "link" (link .H (say "web.c"))}}</p>{{end}}{{else}}{{with .Z}}{{say "web.d" "case" .}}{{end}}{{end}}
+{{say .Key}}{{say "web.e" .Name 1}}{{say "web.f" "odd"}}{{fieldID .Key}}{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "x.html"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	uses, bad := findTemplateUses(t, dir)
+	var got []string
+	for _, u := range uses {
+		got = append(got, u.key+braces(u.args)+"@"+u.at)
+	}
+	want := []string{
+		"web.anone@" + webTemplates + "/x.html:1",
+		"web.b{email} {link}@" + webTemplates + "/x.html:2",
+		"web.cnone@" + webTemplates + "/x.html:2",
+		"web.d{case}@" + webTemplates + "/x.html:2",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("uses = %q, want %q", got, want)
+	}
+	if len(bad) != 3 {
+		t.Errorf("problems = %q, want one for the computed key, the computed name and the odd pair", bad)
 	}
 }
