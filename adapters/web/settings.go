@@ -37,9 +37,10 @@ type SettingsView struct {
 	Roles    []RoleSettings
 }
 
-// StageTimes are one stage's name and timescales, in working days.
+// StageTimes are one stage's name, guidance and timescales, in working
+// days.
 type StageTimes struct {
-	Key, Name                 string
+	Key, Name, Guidance       string
 	Days, UrgentDays, AckDays int
 }
 
@@ -137,7 +138,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 // settingsField is one input of a settings form.
 type settingsField struct {
 	Key, Label, Hint, Value, Error string
-	Type                           string // "text", "number", "email" or "radio"
+	Type                           string // "text", "textarea", "number", "email", "radio" or "hidden"
 	Options                        []settingsOption
 	Width                          string // a govuk-input--width-N class, or ""
 }

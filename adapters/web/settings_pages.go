@@ -21,6 +21,8 @@ func (s *Server) stageForm(st StageTimes, version int64) settingsForm {
 		Action:  "/web/settings/stages/" + st.Key, Back: "/web/settings", Version: version,
 		Submit: s.words().Say("settings.continue", nil),
 		Fields: []settingsField{
+			{Key: "name", Label: s.words().Say("settings.stage.name", nil), Value: st.Name, Type: "text"},
+			{Key: "guidance", Label: s.words().Say("settings.stage.guidance", nil), Hint: s.words().Say("settings.stage.guidance.hint", nil), Value: st.Guidance, Type: "textarea"},
 			num("days", s.words().Say("settings.stage.days", nil), s.words().Say("settings.stage.days.hint", nil), st.Days),
 			num("urgent_days", s.words().Say("settings.stage.urgent_days", nil), s.words().Say("settings.stage.urgent_days.hint", nil), st.UrgentDays),
 			num("ack_days", s.words().Say("settings.stage.ack_days", nil), s.words().Say("settings.stage.ack_days.hint", nil), st.AckDays),
@@ -77,6 +79,7 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 	f := s.stageForm(st, formVersion(r))
 	f.readForm(r)
 	next := st
+	next.Name, next.Guidance = f.value("name"), f.value("guidance")
 	for _, p := range []struct {
 		key string
 		dst *int
@@ -102,8 +105,8 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 		f.Check, f.Submit = true, s.words().Say("settings.save", nil)
 		f.Heading = s.words().Say("settings.check.heading", nil)
 		for i, fl := range f.Fields {
-			before := []int{st.Days, st.UrgentDays, st.AckDays}[i]
-			f.Rows = append(f.Rows, checkRow{Label: fl.Label, Before: strconv.Itoa(before), After: fl.Value, Changed: strconv.Itoa(before) != fl.Value})
+			before := []string{st.Name, st.Guidance, strconv.Itoa(st.Days), strconv.Itoa(st.UrgentDays), strconv.Itoa(st.AckDays)}[i]
+			f.Rows = append(f.Rows, checkRow{Label: fl.Label, Before: before, After: fl.Value, Changed: before != fl.Value})
 		}
 		f.Back = f.Action + "?" + formQuery(f)
 		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
@@ -115,7 +118,7 @@ func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session
 // stageField is the form field a problem with a stage's setting belongs to.
 func stageField(path string) string {
 	k := pathKey(path)
-	for _, f := range []string{"urgent_days", "ack_days", "days"} {
+	for _, f := range []string{"urgent_days", "ack_days", "days", "name", "guidance"} {
 		if strings.HasPrefix(k, "protocol.stages.") && strings.HasSuffix(k, "."+f) {
 			return f
 		}

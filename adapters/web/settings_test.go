@@ -113,7 +113,7 @@ func TestSettingsTimescale(t *testing.T) {
 		t.Fatalf("a GET moved the settings to version %d", v)
 	}
 	days := first.Days + 5
-	form := url.Values{"version": {"1"}, "days": {itoa(days)}, "urgent_days": {itoa(first.UrgentDays)}, "ack_days": {itoa(first.AckDays)}}
+	form := url.Values{"version": {"1"}, "name": {first.Name}, "days": {itoa(days)}, "urgent_days": {itoa(first.UrgentDays)}, "ack_days": {itoa(first.AckDays)}}
 	ada.submit("/web/settings/stages/"+first.Key, form).expect(http.StatusOK, "Check the change before saving it", "Save the change")
 	if _, v := live.Current(); v != 1 {
 		t.Fatalf("the check page moved the settings to version %d", v)
@@ -150,6 +150,7 @@ func TestSettingsRefusals(t *testing.T) {
 	first := w.env.Engine.Protocol().Stages[0]
 	ada := w.browser().signIn(adaEmail)
 	urgentMsg := checkMessage(t, "protocol:\n  stages:\n    - {key: a, name: A, raiser_tier: professional, days: 3, urgent_days: 4, ack_days: 1}\n")
+	stageNameMsg := checkMessage(t, "protocol:\n  stages:\n    - {key: a, raiser_tier: professional, days: 3, urgent_days: 1, ack_days: 1}\n")
 	emailMsg := checkMessage(t, "directory:\n  agencies:\n    - key: x\n      name: X\n      contacts:\n        manager: [{name: A, email: not-an-email}]\n")
 	cases := []struct {
 		name, path string
@@ -157,13 +158,15 @@ func TestSettingsRefusals(t *testing.T) {
 		want       []string
 	}{
 		{"urgent longer than standard", "/web/settings/stages/" + first.Key,
-			url.Values{"days": {"3"}, "urgent_days": {"4"}, "ack_days": {"1"}}, []string{urgentMsg, `href="#f-urgent_days"`}},
+			url.Values{"name": {first.Name}, "days": {"3"}, "urgent_days": {"4"}, "ack_days": {"1"}}, []string{urgentMsg, `href="#f-urgent_days"`}},
 		{"days not a number", "/web/settings/stages/" + first.Key,
-			url.Values{"days": {"five"}, "urgent_days": {"1"}, "ack_days": {"1"}}, []string{"Enter a whole number of working days", `href="#f-days"`}},
+			url.Values{"name": {first.Name}, "days": {"five"}, "urgent_days": {"1"}, "ack_days": {"1"}}, []string{"Enter a whole number of working days", `href="#f-days"`}},
 		{"a contact's email", "/web/settings/agencies",
 			url.Values{"key": {"gp"}, "name": {"Riverside Surgery"}, "manager_name": {"A"}, "manager_email": {"not-an-email"}},
 			[]string{html.EscapeString(emailMsg), `href="#f-manager_email"`}},
 		{"no name", "/web/settings/agencies", url.Values{"key": {"gp"}}, []string{"an agency needs a key and a name"}},
+		{"a stage without a name", "/web/settings/stages/" + first.Key,
+			url.Values{"name": {""}, "days": {"5"}, "urgent_days": {"1"}, "ack_days": {"1"}}, []string{stageNameMsg, `href="#f-name"`}},
 		{"a short name in use", "/web/settings/agencies", url.Values{"key": {"csc"}, "name": {"Again"}}, []string{"The short name csc is already used by", `href="#f-key"`}},
 	}
 	for _, c := range cases {

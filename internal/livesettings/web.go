@@ -24,7 +24,7 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 	cfg, version := w.l.Current()
 	v := web.SettingsView{Version: version}
 	for _, s := range cfg.Protocol.Stages {
-		v.Stages = append(v.Stages, web.StageTimes{Key: s.Key, Name: s.Name, Days: s.Days, UrgentDays: s.UrgentDays, AckDays: s.AckDays})
+		v.Stages = append(v.Stages, web.StageTimes{Key: s.Key, Name: s.Name, Guidance: s.Guidance, Days: s.Days, UrgentDays: s.UrgentDays, AckDays: s.AckDays})
 	}
 	for _, a := range cfg.Directory.Agencies {
 		v.Agencies = append(v.Agencies, web.AgencySettings{Key: a.Key, Name: a.Name, EmailOnly: slices.Equal(a.Reach, []string{"email"}),
@@ -48,6 +48,7 @@ func (w webSettings) Change(ctx context.Context, by string, version int64, e web
 		if st := e.Stage; st != nil {
 			for i := range c.Protocol.Stages {
 				if c.Protocol.Stages[i].Key == st.Key {
+					c.Protocol.Stages[i].Name, c.Protocol.Stages[i].Guidance = st.Name, st.Guidance
 					c.Protocol.Stages[i].Days, c.Protocol.Stages[i].UrgentDays, c.Protocol.Stages[i].AckDays = st.Days, st.UrgentDays, st.AckDays
 				}
 			}
