@@ -254,7 +254,7 @@ func (s *Server) wholeDays(v string) (int, string) {
 	return n, ""
 }
 
-// version reads the settings version a form was made from.
+// formVersion reads the settings version a form was made from.
 func formVersion(r *http.Request) int64 {
 	v, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	return v
