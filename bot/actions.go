@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -15,39 +15,36 @@ import (
 // working days (about three months).
 const MaxActionDays = 65
 
-// actionDueHelp says what a due date may be.
-const actionDueHelp = "a date such as 4 Dec or 2026-12-04, or a number of working days such as 10"
-
 // ParseActionDue reads when an agreed action falls due, as of now: a date
 // ("4 Dec", "2026-12-04", "next friday"), or a number of working days from
 // today on the partnership's calendar ("10", "10 working days"). It returns
 // the day (midnight in the calendar's zone), a working day after today and
 // at most MaxActionDays working days ahead, or a message for the person
-// saying why not.
-func ParseActionDue(text string, now time.Time, cal *conversation.Calendar) (time.Time, string) {
+// saying why not (the zero Text when there is none).
+func ParseActionDue(text string, now time.Time, cal *conversation.Calendar) (time.Time, conversation.Text) {
 	target, n, isDays, ok := readDay(text, now, cal)
 	loc := cal.Location()
 	now = now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	switch {
 	case !ok:
-		return time.Time{}, "I couldn't read when it is due. Give " + actionDueHelp + "."
+		return time.Time{}, conversation.Msg("error.actions.due_unread", nil)
 	case isDays && (n < 1 || n > MaxActionDays):
-		return time.Time{}, fmt.Sprintf("Choose between 1 and %d working days.", MaxActionDays)
+		return time.Time{}, conversation.Msg("error.extension.days", messages.Args{"max": MaxActionDays})
 	case isDays:
 		end := cal.AddWorkingDays(now, n).In(loc)
-		return time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc), ""
+		return time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc), conversation.Text{}
 	}
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(today):
-		return time.Time{}, when + " is not after today. Choose a later day, or a number of working days such as 10."
+		return time.Time{}, conversation.Msg("error.actions.due_past", messages.Args{"date": when})
 	case !cal.IsWorkingDay(target):
-		return time.Time{}, when + " is not a working day. Choose a working day, or a number of working days such as 10."
+		return time.Time{}, conversation.Msg("error.actions.due_not_working_day", messages.Args{"date": when})
 	case cal.WorkingDaysUntil(today, target) > MaxActionDays:
-		return time.Time{}, fmt.Sprintf("%s is more than %d working days away. Choose an earlier day.", when, MaxActionDays)
+		return time.Time{}, conversation.Msg("error.actions.due_too_far", messages.Args{"date": when, "max": MaxActionDays})
 	}
-	return target, ""
+	return target, conversation.Text{}
 }
 
 // parseActions reads the proposal's "what | who | by when" lines (or
@@ -70,11 +67,11 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		for i := range parts {
 			parts[i] = strings.TrimSpace(parts[i])
 		}
-		bad := func(format string, args ...any) {
-			problems = append(problems, fmt.Sprintf("Line %d: ", n)+fmt.Sprintf(format, args...))
+		bad := func(t conversation.Text) {
+			problems = append(problems, r.Cards.Say("error.actions.line", messages.Args{"number": n, "problem": r.Cards.Words(t)}))
 		}
 		if len(parts) > 3 {
-			bad("use two | separators: what | who | by when.")
+			bad(conversation.Msg("error.actions.separators", nil))
 			continue
 		}
 		for len(parts) < 3 {
@@ -82,29 +79,30 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		}
 		a := conversation.ResolutionAction{Description: parts[0]}
 		if parts[0] == "" {
-			bad("say what the action is before the first |.")
+			bad(conversation.Msg("error.actions.what", nil))
 		}
 		if parts[1] == "" {
-			bad("say who owns it after the first |: a name or work email.")
+			bad(conversation.Msg("error.actions.who", nil))
 		} else if per, err := r.People.Resolve(ctx, parts[1]); conversation.ErrorCode(err) == conversation.EINVALID {
-			bad("%s", conversation.ErrorMessage(err))
+			bad(conversation.ErrorText(err))
 		} else if err != nil {
 			return nil, err
 		} else {
 			a.OwnerID, a.Owner = per.ID, per.Name
 		}
 		if parts[2] == "" {
-			bad("say by when after the second |: %s.", actionDueHelp)
-		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar()); msg != "" {
-			bad("%s", msg)
+			bad(conversation.Msg("error.actions.when", nil))
+		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar()); msg.Key != "" {
+			bad(msg)
 		} else {
 			a.Due = due
 		}
 		out = append(out, a)
 	}
 	if len(problems) > 0 {
-		return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-			Fields: map[string]string{"actions": strings.Join(problems, " ")}}
+		fe := conversation.FieldErrors{}
+		fe.Add("actions", conversation.Msg("error.actions.lines", messages.Args{"lines": strings.Join(problems, " ")}))
+		return nil, fe.Err()
 	}
 	return out, nil
 }
@@ -118,13 +116,13 @@ var actionWords = []string{"done", "mark_done", "action_done", "completed", "com
 func (r *Router) doneCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	fields := strings.Fields(rest)
 	if len(fields) == 0 {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case, and which action? For example: done CR-2026-0001 1")
+		return Reply{}, conversation.Invalid("error.done.which", nil)
 	}
 	n := 0
 	if len(fields) > 1 {
 		v, err := strconv.Atoi(strings.TrimPrefix(fields[1], "#"))
 		if err != nil || len(fields) > 2 {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the case id and the action's number, for example: done %s 1", conversation.NormaliseCaseID(fields[0]))
+			return Reply{}, conversation.Invalid("error.done.number", messages.Args{"case": conversation.NormaliseCaseID(fields[0])})
 		}
 		n = v
 	}
@@ -168,8 +166,9 @@ func actionDoneForm(c *conversation.Case, open []int, k *Cards) *conversation.Fo
 	for _, n := range open {
 		opts = append(opts, conversation.Option{Value: strconv.Itoa(n), Label: short(k.actionLine(c, n), 75)})
 	}
-	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: VerbTitle(conversation.VerbActionDone),
-		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: "Which action is done?", Type: conversation.FieldSelect,
+	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: k.VerbTitle(conversation.VerbActionDone),
+		Submit: k.SubmitLabel(ActionFormPrefix + string(conversation.VerbActionDone)),
+		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: k.Say("form.action_done.which", nil), Type: conversation.FieldSelect,
 			Required: true, Options: opts}}}
 }
 
@@ -177,9 +176,9 @@ func actionDoneForm(c *conversation.Case, open []int, k *Cards) *conversation.Fo
 // Priya Shah, due Tue 1 Dec".
 func (k *Cards) actionLine(c *conversation.Case, n int) string {
 	a := c.Resolution.Actions[n-1]
-	s := fmt.Sprintf("%d. %s — %s", n, a.Description, a.Owner)
+	s := k.Say("action.line", messages.Args{"number": n, "action": a.Description, "owner": a.Owner})
 	if !a.Due.IsZero() {
-		s += ", due " + k.Day(a.Due)
+		s += k.Say("action.line.due", messages.Args{"due": k.Day(a.Due)})
 	}
 	return s
 }
@@ -194,9 +193,9 @@ func (k *Cards) Day(t time.Time) string {
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
 	switch st := a.State(k.Calendar(), k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
-		return st.Label() + ", " + k.Day(a.DoneAt)
+		return k.Say("action.state.done", messages.Args{"state": st.LabelIn(k.catalogue()), "day": k.Day(a.DoneAt)})
 	default:
-		return st.Label()
+		return st.LabelIn(k.catalogue())
 	}
 }
 
@@ -215,33 +214,32 @@ func (k *Cards) ActionNudgeMessages(ctx context.Context, c *conversation.Case, k
 	if a.OwnerID == "" {
 		return nil
 	}
-	title := c.ID + " · agreed action"
-	what := fmt.Sprintf("“%s”", a.Description)
+	title := k.Say("action.nudge.title", messages.Args{"case": c.ID})
 	var out []Outbound
 	tell := func(id, text string, buttons []Button, tone Tone) {
 		if id == "" || slices.ContainsFunc(out, func(o Outbound) bool { return o.To == id }) {
 			return
 		}
 		out = append(out, Outbound{To: id, Message: Message{Kind: "nudge", CaseID: c.ID, Title: title, Text: text, Tone: tone,
-			Fields: []Field{{"Action", k.actionLine(c, n)}}, Buttons: buttons, Nudge: kind}})
+			Fields: []Field{{k.Say("action.nudge.field", nil), k.actionLine(c, n)}}, Buttons: buttons, Nudge: kind}})
 	}
 	ownerButtons := k.Buttons(ctx, c, a.OwnerID)
 	switch kind {
 	case conversation.NudgeActionBefore:
 		days := k.Calendar().WorkingDaysUntil(at, a.Due)
-		tell(a.OwnerID, fmt.Sprintf("A reminder: the action you agreed on %s, %s, is due on %s (%d working day%s from now). When it is done, press Mark done.",
-			c.ID, what, k.Day(a.Due), days, plural(days)), ownerButtons, ToneInfo)
+		tell(a.OwnerID, k.Say("action.nudge.before", messages.Args{"case": c.ID, "action": a.Description, "due": k.Day(a.Due), "count": days}),
+			ownerButtons, ToneInfo)
 	case conversation.NudgeActionDue:
-		tell(a.OwnerID, fmt.Sprintf("The action you agreed on %s, %s, is due today. When it is done, press Mark done.", c.ID, what), ownerButtons, ToneWarning)
+		tell(a.OwnerID, k.Say("action.nudge.due", messages.Args{"case": c.ID, "action": a.Description}), ownerButtons, ToneWarning)
 	case conversation.NudgeActionOverdue:
-		tell(a.OwnerID, fmt.Sprintf("The action you agreed on %s, %s, was due on %s and is not marked done. If it is done, press Mark done; if not, please let %s know when it will be.",
-			c.ID, what, k.Day(a.Due), c.Raiser.Name), ownerButtons, ToneWarning)
+		tell(a.OwnerID, k.Say("action.nudge.overdue.owner", messages.Args{"case": c.ID, "action": a.Description, "due": k.Day(a.Due), "raiser": c.Raiser.Name}),
+			ownerButtons, ToneWarning)
 		raiser := c.Raiser.PersonID
-		tell(raiser, fmt.Sprintf("An action agreed to resolve %s is overdue: %s, owned by %s, was due on %s and is not marked done.",
-			c.ID, what, a.Owner, k.Day(a.Due)), nil, ToneWarning)
+		tell(raiser, k.Say("action.nudge.overdue.raiser", messages.Args{"case": c.ID, "action": a.Description, "owner": a.Owner, "due": k.Day(a.Due)}),
+			nil, ToneWarning)
 		if per, err := k.People.store.GetPerson(ctx, a.OwnerID); err == nil && per.ManagerID != "" {
-			tell(per.ManagerID, fmt.Sprintf("An action %s agreed to resolve %s is overdue: %s was due on %s and is not marked done. You may want to check in with them.",
-				a.Owner, c.ID, what, k.Day(a.Due)), nil, ToneWarning)
+			tell(per.ManagerID, k.Say("action.nudge.overdue.manager", messages.Args{"case": c.ID, "action": a.Description, "owner": a.Owner, "due": k.Day(a.Due)}),
+				nil, ToneWarning)
 		}
 	}
 	return out

@@ -80,8 +80,8 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
 	out := make([]Button, 0, len(allowed))
 	button := func(v conversation.Verb, secondary bool) Button {
-		b := Button{Label: VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
-			Confirm: confirmTexts[v], Form: ActionForm(k.Protocol(), v) != nil, Secondary: secondary}
+		b := Button{Label: k.VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
+			Confirm: k.confirmText(v), Form: ActionForm(k.Protocol(), v) != nil, Secondary: secondary}
 		switch v {
 		case conversation.VerbAcknowledge, conversation.VerbConfirm, conversation.VerbAcceptReferral:
 			b.Style = "primary"
@@ -132,8 +132,8 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		{k.Say("card.field.concern", nil), c.Concern},
 		{evidence, c.Evidence},
 		{k.Say("card.field.outcome", nil), c.OutcomeSought},
-		{k.Say("card.field.urgency", nil), c.Urgency.Label()},
-		{k.Say("card.field.status", nil), c.Status.Label()},
+		{k.Say("card.field.urgency", nil), c.Urgency.LabelIn(k.catalogue())},
+		{k.Say("card.field.status", nil), c.Status.LabelIn(k.catalogue())},
 		{k.Say("card.field.stage", nil), k.Say("card.stage", messages.Args{"number": k.Protocol().StageNumber(cur.Key),
 			"stage": stage, "raising": k.People.Names(ctx, cur.Raiser), "answering": k.People.Names(ctx, cur.Respondent)})},
 	}
@@ -147,7 +147,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{k.Say("card.field.stage_deadline", nil), k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol().CrossBorderNote(c.CrossBorder)})
+		m.Fields = append(m.Fields, Field{k.Protocol().CrossBorderLabel(), k.Protocol().CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
 		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol().SeriousConcernNote(c)})
@@ -200,7 +200,7 @@ func (k *Cards) stageGuidance(key string) string {
 
 // EventLine describes one event in a line: when, what, who, and where.
 func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
-	label := e.Kind.Label()
+	label := e.Kind.LabelIn(k.catalogue())
 	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
 	switch e.Kind {
 	case conversation.EventAccessRefused:
@@ -215,15 +215,15 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	}
 	switch e.Kind {
 	case conversation.EventMediationRequested:
-		line += supervisionNote(e)
+		line += k.supervisionNote(e)
 	case conversation.EventDeepDiveDecided:
-		line += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
+		line += ": " + strings.ToLower(k.Protocol().DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
 		line += k.Say("event.escalated", messages.Args{"stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventReferralReturned:
 		line += k.Say("event.returned", messages.Args{"stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventReassigned:
-		line += fmt.Sprintf(": %s → %s", k.People.Name(ctx, e.Fields["from"]), k.People.Name(ctx, e.Fields["to"]))
+		line += k.Say("event.reassigned", messages.Args{"from": k.People.Name(ctx, e.Fields["from"]), "to": k.People.Name(ctx, e.Fields["to"])})
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			line += k.Say("event.extended", messages.Args{"when": k.When(t)})
@@ -268,7 +268,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 	}
 	for _, c := range cs {
 		cur := c.Current()
-		v := fmt.Sprintf("%s · %s · %s", k.Protocol().StageName(cur.Key), c.Status.Label(), k.People.AgencyName(c.Respondent.Agency))
+		v := fmt.Sprintf("%s · %s · %s", k.Protocol().StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
 			v += k.Say("cases.waiting", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		} else if c.Status.Active() {

@@ -60,14 +60,27 @@ type Check struct {
 	Digest string
 }
 
-// SubmitLabel is the label of a form's submit button: "Continue" on the
-// intake, whose answers are checked before anything is sent, "Send" on
-// every other form.
-func SubmitLabel(formKey string) string {
+// SubmitLabel is the label of a form's submit button, in the
+// partnership's words: "Continue" on the intake, whose answers are
+// checked before anything is sent, "Send" on every other form.
+func (k *Cards) SubmitLabel(formKey string) string {
 	if formKey == FormIntake {
-		return "Continue"
+		return k.Say("form.submit.continue", nil)
 	}
-	return "Send"
+	return k.Say("form.submit.send", nil)
+}
+
+// SubmitOf is the label renderers put on a form's submit button: the
+// form's own Submit, as the bot worded it for the partnership, or, for a
+// form built without it, SubmitLabel in the catalogue's English.
+func SubmitOf(f *conversation.Form) string {
+	if f == nil {
+		return (*Cards)(nil).SubmitLabel("")
+	}
+	if f.Submit != "" {
+		return f.Submit
+	}
+	return (*Cards)(nil).SubmitLabel(f.Key)
 }
 
 // digest identifies a set of answers regardless of their order.
@@ -165,7 +178,7 @@ func (r *Router) intakeAgain(ctx context.Context, actor string, values map[strin
 
 // noDraft is the refusal when answers to check or send are no longer kept.
 func (r *Router) noDraft() error {
-	return conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("check.no_draft", messages.Args{"age": r.Cards.draftAge(r.DraftTTL)}))
+	return conversation.Invalid("check.no_draft", messages.Args{"age": r.Cards.draftAge(r.DraftTTL)})
 }
 
 // draftAge says how long a draft is kept, in days or hours.
@@ -219,8 +232,8 @@ func (r *Router) sendChecked(ctx context.Context, in Inbound) (Reply, error) {
 			r.Cards.Say("check.changed_elsewhere", nil))}}, nil
 	}
 	reply, err := r.raise(ctx, Inbound{Actor: in.Actor, FormKey: FormIntake, Values: d.Values}, true)
-	if fe := conversation.ErrorFields(err); len(fe) > 0 {
-		m := r.intakeAgain(ctx, in.Actor, d.Values, conversation.ErrorMessage(err), "", fe)
+	if fe := r.Cards.ErrorFields(err); len(fe) > 0 {
+		m := r.intakeAgain(ctx, in.Actor, d.Values, r.Cards.ErrorMessage(err), "", fe)
 		return Reply{Messages: []Message{m}, Errors: fe}, nil
 	}
 	return reply, err

@@ -20,13 +20,13 @@ const FieldConfirmIdentifiers = "confirm_identifiers"
 // IdentifierConfirmField returns the question adapters add to a form when a
 // submission came back with an identifier warning (see
 // NeedsIdentifierConfirm): one checkbox whose value is "yes".
-func IdentifierConfirmField() conversation.Field {
+func (k *Cards) IdentifierConfirmField() conversation.Field {
 	return conversation.Field{
 		Key: FieldConfirmIdentifiers, Type: conversation.FieldCheckboxes,
-		Label: "Identifying details",
-		Help:  "Only keep identifiers such as NHS numbers, addresses or dates of birth if the record needs them.",
+		Label: k.Say("form.identifiers.label", nil),
+		Help:  k.Say("form.identifiers.help", nil),
 		Options: []conversation.Option{
-			{Value: "yes", Label: "These details are needed on the record"},
+			{Value: "yes", Label: k.Say("form.identifiers.yes", nil)},
 		},
 	}
 }
@@ -40,12 +40,13 @@ func NeedsIdentifierConfirm(errs map[string]string) bool {
 }
 
 // WithIdentifierConfirm returns a copy of f with the confirmation question
-// added at the end, unless it is there already.
-func WithIdentifierConfirm(f *conversation.Form) *conversation.Form {
+// added at the end, in the partnership's words, unless it is there
+// already.
+func (k *Cards) WithIdentifierConfirm(f *conversation.Form) *conversation.Form {
 	out := *f
 	out.Fields = slices.Clone(f.Fields)
 	if out.Field(FieldConfirmIdentifiers) == nil {
-		out.Fields = append(out.Fields, IdentifierConfirmField())
+		out.Fields = append(out.Fields, k.IdentifierConfirmField())
 	}
 	return &out
 }
@@ -99,7 +100,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 		if len(found) == 0 {
 			continue
 		}
-		fe.Add(fd.Key, r.Cards.Say("identifiers.field", messages.Args{"kinds": conversation.IdentifierNames(found)}))
+		fe.Add(fd.Key, conversation.Msg("identifiers.field", messages.Args{"kinds": conversation.IdentifierNames(found)}))
 		flagged = append(flagged, fd.Key)
 		for _, k := range found {
 			if !slices.Contains(kinds, string(k)) {
@@ -110,14 +111,16 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 	if len(fe) == 0 {
 		return nil
 	}
-	fe.Add(FieldConfirmIdentifiers, r.Cards.Say("identifiers.confirm", nil))
+	fe.Add(FieldConfirmIdentifiers, conversation.Msg("identifiers.confirm", nil))
 	if in.FormKey == FormIntake {
 		r.saveDraft(ctx, in.Actor, in.Values)
 	}
 	// Field names and kinds only: the text itself is never logged.
 	r.Log.Info("identifier warning", "case", safeCase(in.CaseID), "form", in.FormKey,
 		"fields", strings.Join(flagged, ","), "kinds", strings.Join(kinds, ","))
-	return &conversation.Error{Code: conversation.EINVALID, Message: r.Cards.Say("identifiers.warning", nil), Fields: map[string]string(fe)}
+	e := conversation.Invalid("identifiers.warning", nil)
+	e.Fields = fe
+	return e
 }
 
 // withoutOwners returns a proposal's "what | who | by when" lines with the

@@ -3,6 +3,8 @@ package conversation
 import (
 	"context"
 	"time"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // RolePartnershipAdmin is the partnership role that may change the
@@ -58,7 +60,7 @@ type SettingsStore interface {
 // partnership, or a version below 1. Stores call it first.
 func CheckSettingsChange(c SettingsChange) error {
 	if c.Partnership == "" || c.Version < 1 {
-		return Errorf(EINVALID, "settings need a partnership and a version of 1 or more (got %q, %d)", c.Partnership, c.Version)
+		return Invalid("settings.error.bad_version", messages.Args{"partnership": c.Partnership, "version": c.Version})
 	}
 	return nil
 }
@@ -66,5 +68,5 @@ func CheckSettingsChange(c SettingsChange) error {
 // SettingsConflict is the ECONFLICT error of a settings change made over
 // version current, which someone else has changed since.
 func SettingsConflict(partnership string, current int64) error {
-	return Errorf(ECONFLICT, "the settings of %s were changed meanwhile (now version %d)", partnership, current)
+	return Conflict("settings.error.changed_meanwhile", messages.Args{"partnership": partnership, "version": current})
 }

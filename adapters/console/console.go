@@ -103,7 +103,7 @@ func (c *Console) wait(ctx context.Context, arg string) {
 	k := c.router.Cards
 	c.line(k.Say("console.wait.passed", messages.Args{"count": n, "now": k.When(k.Now())}))
 	if _, err := c.clock.DuePass(ctx); err != nil {
-		c.line(k.Say("console.wait.not_recorded", messages.Args{"problem": conversation.ErrorMessage(err)}))
+		c.line(k.Say("console.wait.not_recorded", messages.Args{"problem": k.ErrorMessage(err)}))
 	}
 	c.deliver(ctx)
 }
@@ -240,19 +240,19 @@ func (c *Console) as(ctx context.Context, who string) {
 	}
 	per, err := c.people.Resolve(ctx, who)
 	if err != nil && strings.Contains(who, "@") {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	if err != nil {
 		per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: strings.ToLower(who)}, who, "")
 		if err != nil {
-			c.say("%s\n", conversation.ErrorMessage(err))
+			c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			return
 		}
 	}
 	per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: per.ID}, per.Name, per.Email)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	c.actor = per
@@ -262,7 +262,7 @@ func (c *Console) as(ctx context.Context, who string) {
 func (c *Console) listPeople(ctx context.Context) {
 	all, err := c.router.Store.ListPeople(ctx)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	for _, p := range all {
@@ -346,7 +346,7 @@ func (c *Console) deliver(ctx context.Context) {
 		return
 	}
 	c.worker.Log.Error("outbox delivery failed", "err", err)
-	msg := conversation.ErrorMessage(err)
+	msg := c.router.Cards.ErrorMessage(err)
 	if msg == c.undelivered {
 		return
 	}
@@ -408,7 +408,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if confirm {
 				current = in.Values[key]
 			}
-			v, ok := c.ask(ctx, fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
+			v, ok := c.ask(ctx, fd, current, func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, in.Values)) })
 			if !ok {
 				return nil
 			}
@@ -416,7 +416,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 		}
 		if confirm && stillIdentifying(in.Values, reply.Errors) {
 			q := c.identifierQuestion()
-			v, ok := c.ask(ctx, &q, "", q.CheckAnswer)
+			v, ok := c.ask(ctx, &q, "", func(v string) string { return c.router.Cards.Words(q.CheckAnswer(v)) })
 			if !ok {
 				return nil
 			}
@@ -472,7 +472,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	}
 	for i := start; i < len(f.Fields); i++ {
 		fd := &f.Fields[i]
-		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 		if !ok {
 			if intake {
 				c.line(c.router.Cards.Say("console.form.stopped_draft", nil))
@@ -484,7 +484,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 		values[fd.Key] = v
 		if intake {
 			if err := c.router.SaveDraft(ctx, in.Actor, values, i+1); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			if leavesLadder(values) {
 				return values, true
@@ -526,14 +526,14 @@ func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.For
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 			if !ok {
 				c.line(c.router.Cards.Say("console.form.stopped_draft", nil))
 				return bot.Inbound{}, false
 			}
 			values[fd.Key] = v
 			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			return bot.Inbound{Actor: actor, FormKey: bot.FormIntake, Values: values}, true
 		default:
@@ -621,8 +621,8 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
 			// Words of an option's label choose it: "social care".
 			chosen, problem := c.router.Cards.Choose(fd, v)
-			if problem != "" {
-				c.say("  ! %s\n", clean(problem))
+			if problem.Key != "" {
+				c.say("  ! %s\n", clean(c.router.Cards.Words(problem)))
 				continue
 			}
 			if chosen != "" {
@@ -670,7 +670,7 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 	for {
 		found, err := c.people.Search(ctx, typed, 6)
 		if err != nil {
-			c.say("  ! %s\n", conversation.ErrorMessage(err))
+			c.say("  ! %s\n", c.router.Cards.ErrorMessage(err))
 			return "", askAgain
 		}
 		var exact []bot.Match

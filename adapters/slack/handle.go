@@ -517,7 +517,7 @@ func (a *Adapter) openCase(ctx context.Context, w who, per *conversation.Person,
 	c, err := a.router.Engine.View(ctx, per.ID, caseID)
 	a.metrics.Command(Platform, "view", codeOf(err))
 	if err != nil {
-		view = renderInfoModal(a.router.Cards, a.router.Cards.Say("slack.modal.case", nil), errorMessage(conversation.ErrorMessage(err)))
+		view = renderInfoModal(a.router.Cards, a.router.Cards.Say("slack.modal.case", nil), errorMessage(a.router.Cards.ErrorMessage(err)))
 	} else {
 		card := a.router.Cards.Card(ctx, c, per.ID, "")
 		view = renderInfoModal(a.router.Cards, c.ID, fullCase(card), a.router.Cards.Timeline(ctx, c))
@@ -663,7 +663,7 @@ func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMet
 		return nil
 	}
 	if confirm {
-		f = bot.WithIdentifierConfirm(f)
+		f = a.router.Cards.WithIdentifierConfirm(f)
 	}
 	for i := range f.Fields {
 		if v, ok := values[f.Fields[i].Key]; ok {

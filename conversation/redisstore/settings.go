@@ -6,6 +6,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -43,7 +44,7 @@ func (s *Store) Settings(ctx context.Context, partnership string) (conversation.
 		return conversation.SettingsChange{}, err
 	}
 	if len(cs) == 0 {
-		return conversation.SettingsChange{}, conversation.Errorf(conversation.ENOTFOUND, "no settings are stored for %s", partnership)
+		return conversation.SettingsChange{}, conversation.NotFound("settings.error.none_stored", messages.Args{"partnership": partnership})
 	}
 	return cs[0], nil
 }

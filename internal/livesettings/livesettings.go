@@ -15,6 +15,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/botconfig"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -167,7 +168,7 @@ func (l *Live) prepare(ctx context.Context, version int64, edit func(*config.Con
 	}
 	next, probs, err = l.file.WithSettings(storedSource, after)
 	if err != nil {
-		return nil, nil, nil, probs, conversation.Errorf(conversation.EINVALID, "the settings have %s", probs.Summary())
+		return nil, nil, nil, probs, conversation.Invalid("settings.error.refused", messages.Args{"problems": probs.Summary()})
 	}
 	return before, after, next, probs, nil
 }
