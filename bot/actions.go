@@ -92,7 +92,7 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		}
 		if parts[2] == "" {
 			bad(conversation.Msg("error.actions.when", nil))
-		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar); msg.Key != "" {
+		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar()); msg.Key != "" {
 			bad(msg)
 		} else {
 			a.Due = due
@@ -141,7 +141,7 @@ func (r *Router) actionDone(ctx context.Context, in Inbound, n int) (Reply, erro
 		if err != nil {
 			return Reply{}, err
 		}
-		if err := r.Engine.Protocol.Allowed(c, a, conversation.VerbActionDone); err != nil {
+		if err := r.Engine.Protocol().Allowed(c, a, conversation.VerbActionDone); err != nil {
 			return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, conversation.VerbActionDone, err)
 		}
 		open := conversation.OpenActionsOf(c, in.Actor)
@@ -185,13 +185,13 @@ func (k *Cards) actionLine(c *conversation.Case, n int) string {
 
 // Day formats a day for people: "Tue 1 Dec".
 func (k *Cards) Day(t time.Time) string {
-	return t.In(k.Calendar.Location()).Format("Mon 2 Jan")
+	return t.In(k.Calendar().Location()).Format("Mon 2 Jan")
 }
 
 // actionState says where agreed action a stands, for the case card:
 // "Done on time, Thu 26 Nov", "Done late, Tue 1 Dec", "Overdue" or "Open".
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
-	switch st := a.State(k.Calendar, k.Now()); st {
+	switch st := a.State(k.Calendar(), k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
 		return k.Say("action.state.done", messages.Args{"state": st.LabelIn(k.catalogue()), "day": k.Day(a.DoneAt)})
 	default:
@@ -226,7 +226,7 @@ func (k *Cards) ActionNudgeMessages(ctx context.Context, c *conversation.Case, k
 	ownerButtons := k.Buttons(ctx, c, a.OwnerID)
 	switch kind {
 	case conversation.NudgeActionBefore:
-		days := k.Calendar.WorkingDaysUntil(at, a.Due)
+		days := k.Calendar().WorkingDaysUntil(at, a.Due)
 		tell(a.OwnerID, k.Say("action.nudge.before", messages.Args{"case": c.ID, "action": a.Description, "due": k.Day(a.Due), "count": days}),
 			ownerButtons, ToneInfo)
 	case conversation.NudgeActionDue:

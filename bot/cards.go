@@ -13,10 +13,34 @@ import (
 
 // Cards builds the neutral messages that show cases to people.
 type Cards struct {
-	Protocol *conversation.Protocol
-	Calendar *conversation.Calendar
-	People   *People
-	Now      func() time.Time
+	People *People
+	Now    func() time.Time
+	// engine, when set, gives the protocol and calendar now (they change
+	// when the partnership's settings do); otherwise proto and cal do.
+	engine *conversation.Engine
+	proto  *conversation.Protocol
+	cal    *conversation.Calendar
+}
+
+// CardsFor returns cards in the wording of protocol p, with its overrides,
+// for texts that need no calendar or people.
+func CardsFor(p *conversation.Protocol) *Cards { return &Cards{proto: p} }
+
+// Protocol returns the protocol the cards speak for now: the engine's
+// (see conversation.Engine.Use) or the one given to CardsFor.
+func (k *Cards) Protocol() *conversation.Protocol {
+	if k.engine != nil {
+		return k.engine.Protocol()
+	}
+	return k.proto
+}
+
+// Calendar returns the calendar of working days now, as Protocol does.
+func (k *Cards) Calendar() *conversation.Calendar {
+	if k.engine != nil {
+		return k.engine.Calendar()
+	}
+	return k.cal
 }
 
 // When formats a moment for people: "Tue 24 Nov, 17:00".
@@ -24,7 +48,7 @@ func (k *Cards) When(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(k.Calendar.Location()).Format("Mon 2 Jan, 15:04")
+	return t.In(k.Calendar().Location()).Format("Mon 2 Jan, 15:04")
 }
 
 // Deadline formats a deadline with the working days left: "Tue 24 Nov, 17:00
@@ -37,7 +61,7 @@ func (k *Cards) Deadline(t time.Time) string {
 	if !t.After(now) {
 		return k.Say("card.deadline.passed", messages.Args{"when": k.When(t)})
 	}
-	n := k.Calendar.WorkingDaysUntil(now, t)
+	n := k.Calendar().WorkingDaysUntil(now, t)
 	if n == 0 {
 		return k.Say("card.deadline.today", messages.Args{"when": k.When(t)})
 	}
@@ -52,12 +76,12 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 	partnership, _ := k.People.IsPartnership(ctx, viewer)
 	roles, _ := k.People.Roles(ctx, viewer)
 	a := conversation.Actor{ID: viewer, Partnership: partnership, Roles: roles}
-	allowed := k.Protocol.AllowedVerbs(c, a)
+	allowed := k.Protocol().AllowedVerbs(c, a)
 	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
 	out := make([]Button, 0, len(allowed))
 	button := func(v conversation.Verb, secondary bool) Button {
 		b := Button{Label: k.VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
-			Confirm: k.confirmText(v), Form: ActionForm(k.Protocol, v) != nil, Secondary: secondary}
+			Confirm: k.confirmText(v), Form: ActionForm(k.Protocol(), v) != nil, Secondary: secondary}
 		switch v {
 		case conversation.VerbAcknowledge, conversation.VerbConfirm, conversation.VerbAcceptReferral:
 			b.Style = "primary"
@@ -84,7 +108,7 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 // buttons viewer may press. Only call it for people entitled to the case.
 func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline string) Message {
 	cur := c.Current()
-	stage := k.Protocol.StageName(cur.Key)
+	stage := k.Protocol().StageName(cur.Key)
 	m := Message{
 		Kind:   "card",
 		CaseID: c.ID,
@@ -103,14 +127,14 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		{k.Say("card.field.child_ref", nil), c.ChildRef},
 		{k.Say("card.field.raised_by", nil), fmt.Sprintf("%s, %s", c.Raiser.Name, k.People.AgencyName(c.Raiser.Agency))},
 		{k.Say("card.field.with", nil), fmt.Sprintf("%s, %s", c.Respondent.Name, k.People.AgencyName(c.Respondent.Agency))},
-		{k.Say("card.field.category", nil), k.Protocol.CategoryName(c.Category)},
+		{k.Say("card.field.category", nil), k.Protocol().CategoryName(c.Category)},
 		{k.Say("card.field.decision", nil), c.Decision},
 		{k.Say("card.field.concern", nil), c.Concern},
 		{evidence, c.Evidence},
 		{k.Say("card.field.outcome", nil), c.OutcomeSought},
 		{k.Say("card.field.urgency", nil), c.Urgency.LabelIn(k.catalogue())},
 		{k.Say("card.field.status", nil), c.Status.LabelIn(k.catalogue())},
-		{k.Say("card.field.stage", nil), k.Say("card.stage", messages.Args{"number": k.Protocol.StageNumber(cur.Key),
+		{k.Say("card.field.stage", nil), k.Say("card.stage", messages.Args{"number": k.Protocol().StageNumber(cur.Key),
 			"stage": stage, "raising": k.People.Names(ctx, cur.Raiser), "answering": k.People.Names(ctx, cur.Respondent)})},
 	}
 	if c.Status.Active() {
@@ -123,10 +147,10 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{k.Say("card.field.stage_deadline", nil), k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{k.Protocol.CrossBorderLabel(), k.Protocol.CrossBorderNote(c.CrossBorder)})
+		m.Fields = append(m.Fields, Field{k.Protocol().CrossBorderLabel(), k.Protocol().CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol.SeriousConcernNote(c)})
+		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol().SeriousConcernNote(c)})
 	}
 	if r := c.Resolution; r != nil {
 		state := k.Say("card.resolution.proposed", messages.Args{"person": k.People.Name(ctx, r.ProposedBy)})
@@ -137,7 +161,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		for i, a := range r.Actions {
 			v := a.Description + " — " + a.Owner
 			if !a.Due.IsZero() {
-				v += k.Say("card.action.due", messages.Args{"due": a.Due.In(k.Calendar.Location()).Format("Mon 2 Jan 2006")})
+				v += k.Say("card.action.due", messages.Args{"due": a.Due.In(k.Calendar().Location()).Format("Mon 2 Jan 2006")})
 			}
 			label := k.Say("card.field.action", nil)
 			if r.Confirmed {
@@ -150,7 +174,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 	if g := k.stageGuidance(cur.Key); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
 		m.Fields = append(m.Fields, Field{k.Say("card.field.about_stage", nil), g})
 	}
-	if g := strings.TrimSpace(k.Protocol.ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
+	if g := strings.TrimSpace(k.Protocol().ConferenceGuidance(c.Category)); g != "" && headline != "" && c.Status.Active() && c.SideOf(viewer) != "" {
 		m.Fields = append(m.Fields, Field{k.Say("card.field.conference", nil), g})
 	}
 	if contact := k.topContact(c); contact != "" {
@@ -164,9 +188,9 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 // people brought into it.
 func (k *Cards) stageGuidance(key string) string {
 	if key == conversation.ReferralStageKey {
-		return strings.TrimSpace(k.Protocol.Referral.Guidance)
+		return strings.TrimSpace(k.Protocol().Referral.Guidance)
 	}
-	for _, s := range k.Protocol.Stages {
+	for _, s := range k.Protocol().Stages {
 		if s.Key == key {
 			return strings.TrimSpace(s.Guidance)
 		}
@@ -193,11 +217,11 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventMediationRequested:
 		line += k.supervisionNote(e)
 	case conversation.EventDeepDiveDecided:
-		line += ": " + strings.ToLower(k.Protocol.DeepDiveLabel(e.Fields["decision"]))
+		line += ": " + strings.ToLower(k.Protocol().DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
-		line += k.Say("event.escalated", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
+		line += k.Say("event.escalated", messages.Args{"stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventReferralReturned:
-		line += k.Say("event.returned", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
+		line += k.Say("event.returned", messages.Args{"stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventReassigned:
 		line += k.Say("event.reassigned", messages.Args{"from": k.People.Name(ctx, e.Fields["from"]), "to": k.People.Name(ctx, e.Fields["to"])})
 	case conversation.EventDeadlineExtended:
@@ -216,7 +240,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 			line += k.Say("event.learning.learned", nil)
 		}
 	default:
-		line += " (" + k.Protocol.StageName(e.Stage) + ")"
+		line += " (" + k.Protocol().StageName(e.Stage) + ")"
 	}
 	return line
 }
@@ -244,7 +268,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 	}
 	for _, c := range cs {
 		cur := c.Current()
-		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
+		v := fmt.Sprintf("%s · %s · %s", k.Protocol().StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
 			v += k.Say("cases.waiting", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		} else if c.Status.Active() {
@@ -253,7 +277,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 		for _, n := range conversation.OpenActionsOf(c, viewer) {
 			a := c.Resolution.Actions[n-1]
 			v += k.Say("cases.action", messages.Args{"number": n, "state": strings.ToLower(k.actionState(a))})
-			if !a.Due.IsZero() && a.State(k.Calendar, k.Now()) == conversation.ActionOpen {
+			if !a.Due.IsZero() && a.State(k.Calendar(), k.Now()) == conversation.ActionOpen {
 				v += k.Say("cases.action_due", messages.Args{"day": k.Day(a.Due)})
 			}
 		}
@@ -265,7 +289,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 // Route returns the message for a way out of the ladder, with the
 // configured numbers and procedures.
 func (k *Cards) Route(r conversation.RouteKind) Message {
-	rt := k.Protocol.Routes
+	rt := k.Protocol().Routes
 	m := Message{Kind: "route", Tone: ToneDanger}
 	switch r {
 	case conversation.RouteImmediateRisk:

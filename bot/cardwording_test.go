@@ -16,10 +16,10 @@ func TestCardWordingFromCatalogue(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	k := f.Router.Cards
-	routes := k.Protocol.Routes
-	t.Cleanup(func() { k.Protocol.Routes = routes })
-	k.Protocol.Routes.Whistleblowing = ""
-	k.Protocol.Routes.DissentProcedure = "the CP dissent procedure"
+	routes := k.Protocol().Routes
+	t.Cleanup(func() { k.Protocol().Routes = routes })
+	k.Protocol().Routes.Whistleblowing = ""
+	k.Protocol().Routes.DissentProcedure = "the CP dissent procedure"
 	tests := []struct {
 		name, got, want string
 	}{
@@ -39,9 +39,9 @@ func TestCardWordingFromCatalogue(t *testing.T) {
 		})
 	}
 
-	msgs := k.Protocol.Messages
-	t.Cleanup(func() { k.Protocol.Messages = msgs })
-	k.Protocol.Messages = map[string]string{"cases.title": "My disagreements", "help.title": "How I can help"}
+	msgs := k.Protocol().Messages
+	t.Cleanup(func() { k.Protocol().Messages = msgs })
+	k.Protocol().Messages = map[string]string{"cases.title": "My disagreements", "help.title": "How I can help"}
 	if got := k.List(ctx, nil, f.sam).Title; got != "My disagreements" {
 		t.Errorf("list title with an override: %q", got)
 	}

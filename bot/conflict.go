@@ -42,7 +42,7 @@ func (k *Cards) Already(ctx context.Context, e conversation.Event, viewer string
 	case conversation.EventAcknowledged:
 		return k.Say("already.acknowledged", messages.Args{"by": by})
 	case conversation.EventEscalated:
-		return k.Say("already.escalated", messages.Args{"by": by, "stage": k.Protocol.StageName(e.Fields["to"])})
+		return k.Say("already.escalated", messages.Args{"by": by, "stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventResolutionProposed:
 		return k.Say("already.proposed", messages.Args{"by": by})
 	case conversation.EventResolutionConfirmed:
@@ -62,7 +62,7 @@ func (k *Cards) Already(ctx context.Context, e conversation.Event, viewer string
 	case conversation.EventReferralAccepted:
 		return k.Say("already.referral_accepted", messages.Args{"by": by})
 	case conversation.EventReferralReturned:
-		return k.Say("already.referral_returned", messages.Args{"by": by, "stage": k.Protocol.StageName(e.Fields["to"])})
+		return k.Say("already.referral_returned", messages.Args{"by": by, "stage": k.Protocol().StageName(e.Fields["to"])})
 	case conversation.EventMediationOffered:
 		return k.Say("already.mediation_offered", messages.Args{"by": by})
 	case conversation.EventClosed:
@@ -74,7 +74,7 @@ func (k *Cards) Already(ctx context.Context, e conversation.Event, viewer string
 // At formats a moment briefly: the time alone today, with the day
 // otherwise ("10:42", "10:42 on Mon 23 Nov").
 func (k *Cards) At(t time.Time) string {
-	loc := k.Calendar.Location()
+	loc := k.Calendar().Location()
 	lt := t.In(loc)
 	if y, m, d := k.Now().In(loc).Date(); lt.Year() == y && lt.Month() == m && lt.Day() == d {
 		return lt.Format("15:04")

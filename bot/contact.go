@@ -23,14 +23,14 @@ func PartnershipContact(p *conversation.Protocol) string {
 // protocol gives one.
 func (r *Router) help() Message {
 	m := r.Cards.Help(r.Command)
-	if od := r.Cards.Protocol.Observations; od != nil {
+	if od := r.Cards.Protocol().Observations; od != nil {
 		prefix := r.Command
 		if prefix != "" {
 			prefix += " "
 		}
 		m.List = append(m.List, r.Cards.Say("help.observe", messages.Args{"command": prefix + "observe", "report_to": od.ReportTo, "service": od.Service, "role": od.Role}))
 	}
-	if c := PartnershipContact(r.Cards.Protocol); c != "" {
+	if c := PartnershipContact(r.Cards.Protocol()); c != "" {
 		m.Text = strings.Replace(m.Text, "\n\n", "\n\n"+r.Cards.Say("help.contact", messages.Args{"contact": c})+"\n\n", 1)
 	}
 	return m
@@ -43,8 +43,8 @@ func (k *Cards) topContact(c *conversation.Case) string {
 	if !c.Status.Active() || cur == nil {
 		return ""
 	}
-	if cur.Key != conversation.ReferralStageKey && k.Protocol.StageIndex(cur.Key) != len(k.Protocol.Stages)-1 {
+	if cur.Key != conversation.ReferralStageKey && k.Protocol().StageIndex(cur.Key) != len(k.Protocol().Stages)-1 {
 		return ""
 	}
-	return PartnershipContact(k.Protocol)
+	return PartnershipContact(k.Protocol())
 }

@@ -38,7 +38,7 @@ func TestCrossBorderCase(t *testing.T) {
 		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
 	}
 	card := messageText(env.Router.Cards.Card(ctx, r.Step, sam, "Your case is open"))
-	rec := caserecord.Build(r.Step, nil, env.Engine.Protocol, idNamer{}, bottest.London, sam, env.Clock.Now())
+	rec := caserecord.Build(r.Step, nil, env.Engine.Protocol(), idNamer{}, bottest.London, sam, env.Clock.Now())
 	var record string
 	for _, l := range rec.Summary {
 		record += l.Label + ": " + l.Value + "\n"

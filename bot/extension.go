@@ -38,9 +38,9 @@ func init() {
 // year the first one on or after base's day. It returns the working days, or
 // EINVALID with a message saying why (a date on a weekend or holiday, not
 // after base, too far off, or not read at all), naming the field "days",
-// worded as the partnership does. Working days are counted on k.Calendar.
+// worded as the partnership does. Working days are counted on k.Calendar().
 func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
-	cal := k.Calendar
+	cal := k.Calendar()
 	fail := func(msg conversation.Text) (int, error) {
 		fe := conversation.FieldErrors{}
 		fe.Add("days", msg)

@@ -33,7 +33,7 @@ func textField(key, label, help string, required bool) conversation.Field {
 
 // ActionForm returns the form a verb needs, or nil for verbs that need no words.
 func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.Form {
-	k := &Cards{Protocol: p} // the protocol's own wording, with its overrides
+	k := CardsFor(p) // the protocol's own wording, with its overrides
 	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: k.VerbTitle(v), Submit: k.SubmitLabel(ActionFormPrefix + string(v))}
 	switch v {
 	case conversation.VerbAcknowledge, conversation.VerbConfirm:
@@ -152,7 +152,7 @@ func (k *Cards) ProfileForm(agencies []conversation.Option) *conversation.Form {
 // deepDiveIntro says what the serious-concern role decides, in the
 // protocol's words where it has them.
 func deepDiveIntro(k *Cards) string {
-	if p := k.Protocol; p.SeriousConcern != nil {
+	if p := k.Protocol(); p.SeriousConcern != nil {
 		if g := strings.TrimSpace(p.SeriousConcern.Guidance); g != "" {
 			return g
 		}
@@ -161,7 +161,7 @@ func deepDiveIntro(k *Cards) string {
 }
 
 func partnershipRole(k *Cards) string {
-	if r := k.Protocol.Referral.Role; r != "" {
+	if r := k.Protocol().Referral.Role; r != "" {
 		return r
 	}
 	return k.Say("form.refer.role", nil)

@@ -14,13 +14,13 @@ import (
 func TestLabelsLeaveOptionalToRenderers(t *testing.T) {
 	f := newFixture(t)
 	forms := map[string]*conversation.Form{"profile": f.Router.Cards.ProfileForm(f.People.Agencies())}
-	in := conversation.IntakeForm(f.Engine.Protocol, f.People.Agencies())
+	in := conversation.IntakeForm(f.Engine.Protocol(), f.People.Agencies())
 	forms["intake"] = &in
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbNote, conversation.VerbEscalate,
 		conversation.VerbPropose, conversation.VerbDispute, conversation.VerbWithdraw, conversation.VerbRefer,
 		conversation.VerbMediation, conversation.VerbExtend, conversation.VerbReassign, conversation.VerbAcceptReferral,
 		conversation.VerbReturnReferral, conversation.VerbOfferMediation, conversation.VerbClose} {
-		forms[string(v)] = bot.ActionForm(f.Engine.Protocol, v)
+		forms[string(v)] = bot.ActionForm(f.Engine.Protocol(), v)
 	}
 	for name, form := range forms {
 		for _, fd := range form.Fields {

@@ -12,7 +12,7 @@ import (
 // facilitator, Wiltshire's Independent Chair or partner organisation), and
 // a mediator otherwise.
 func mediationIntro(p *conversation.Protocol) string {
-	k := &Cards{Protocol: p} // the protocol's own wording, with its overrides
+	k := CardsFor(p) // the protocol's own wording, with its overrides
 	if m := strings.TrimSpace(p.Routes.Mediation); m != "" {
 		return k.Say("mediation.intro.by", messages.Args{"mediator": m})
 	}

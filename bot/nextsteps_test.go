@@ -56,7 +56,7 @@ func TestCardButtonsPerViewerAndState(t *testing.T) {
 	stage2 := must(e.Escalate(ctx, cmd(raiser, raise().ID), c.EscalateInput{Reason: "No answer."}))
 	stage2ackd := must(e.Acknowledge(ctx, cmd(cscMgr, stage2.ID)))
 	top := raise()
-	for range len(e.Protocol.Stages) - 1 {
+	for range len(e.Protocol().Stages) - 1 {
 		top = must(e.Escalate(ctx, cmd(top.Current().Raiser[0], top.ID), c.EscalateInput{Reason: "Still stuck."}))
 	}
 	top = must(e.Acknowledge(ctx, cmd(top.Current().Respondent[0], top.ID)))
@@ -120,7 +120,7 @@ func TestCardButtonsPerViewerAndState(t *testing.T) {
 				t.Errorf("primary = %v, want %v", primary, tc.primary)
 			}
 			isP, _ := env.People.IsPartnership(ctx, tc.viewer)
-			allowed := e.Protocol.AllowedVerbs(tc.c, c.Actor{ID: tc.viewer, Partnership: isP})
+			allowed := e.Protocol().AllowedVerbs(tc.c, c.Actor{ID: tc.viewer, Partnership: isP})
 			all := append(slices.Clone(primary), more...)
 			slices.Sort(all)
 			slices.Sort(allowed)
@@ -157,7 +157,7 @@ func TestEveryCardOffersEveryAllowedStep(t *testing.T) {
 			t.Errorf("%s: %s's %q has %d buttons: %v", s.State, s.To, m.Title, len(primary), primary)
 		}
 		isP, _ := env.People.IsPartnership(ctx, s.To)
-		allowed := env.Engine.Protocol.AllowedVerbs(s.Case, c.Actor{ID: s.To, Partnership: isP})
+		allowed := env.Engine.Protocol().AllowedVerbs(s.Case, c.Actor{ID: s.To, Partnership: isP})
 		all := append(slices.Clone(primary), more...)
 		slices.Sort(all)
 		slices.Sort(allowed)

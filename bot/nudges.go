@@ -38,7 +38,7 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 	if cur == nil {
 		return nil
 	}
-	proto := k.Protocol
+	proto := k.Protocol()
 	stage := proto.StageName(cur.Key)
 	deadline := k.When(cur.Deadline)
 	idx := proto.StageIndex(cur.Key)
@@ -77,11 +77,11 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 			tell(raising, k.Say("nudge.overdue.escalate", messages.Args{"case": c.ID, "when": deadline, "stage": proto.Stages[idx+1].Name}))
 		}
 	case conversation.NudgeOverdueReminder:
-		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
+		days := k.Calendar().WorkingDaysUntil(cur.Deadline, at)
 		tell(k.People.Owing(ctx, c), k.Say("nudge.overdue_reminder", messages.Args{"case": c.ID, "count": days, "stage": stage}))
 	case conversation.NudgeStuck:
 		partnership, _ := k.People.PartnershipPeople(ctx)
-		days := k.Calendar.WorkingDaysUntil(cur.Deadline, at)
+		days := k.Calendar().WorkingDaysUntil(cur.Deadline, at)
 		tell(partnership, k.Say("nudge.stuck", messages.Args{"case": c.ID, "count": days, "stage": stage, "category": proto.CategoryName(c.Category),
 			"raising": k.People.AgencyName(c.Raiser.Agency), "answering": k.People.AgencyName(c.Respondent.Agency)}))
 		tell(raising, k.Say("nudge.stuck.raiser", messages.Args{"case": c.ID}))
@@ -105,8 +105,8 @@ func (k *Cards) NudgeFor(ctx context.Context, c *conversation.Case, n conversati
 // reminder fell due while this one waited), so a delivery held up never
 // tells people something that stopped being true.
 func (r *Router) nudged(ctx context.Context, c *conversation.Case, ev conversation.Event) []Outbound {
-	e := r.Engine
-	if !e.Nudges.Applies(c, e.Protocol, e.Calendar, ev.Fields["key"], r.now()) {
+	ru := r.Engine.Rules()
+	if !ru.Nudges.Applies(c, ru.Protocol, ru.Calendar, ev.Fields["key"], r.now()) {
 		return nil
 	}
 	to := strings.Split(ev.Fields["to"], ",")

@@ -42,7 +42,7 @@ func TestNudgeMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	proposed := res.Case
-	proto := env.Engine.Protocol
+	proto := env.Engine.Protocol()
 	top := first.Clone()
 	top.Current().Key = proto.Stages[len(proto.Stages)-1].Key
 	referral := first.Clone()

@@ -12,7 +12,7 @@ import (
 // with the directory's agencies, or nil when the protocol has no such
 // report.
 func (r *Router) ObservationForm() *conversation.Form {
-	f := conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	f := conversation.ObservationForm(r.Engine.Protocol(), r.People.Agencies())
 	if f != nil {
 		f.Submit = r.Cards.SubmitLabel(f.Key)
 	}
@@ -43,8 +43,8 @@ func (r *Router) observe(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, err
 	}
 	r.Log.Info("observation logged", "observation", o.ID, "meeting", o.Meeting, "category", o.Category)
-	od := r.Engine.Protocol.Observations
+	od := r.Engine.Protocol().Observations
 	text := r.Cards.Say("observe.logged", messages.Args{"agency_a": r.People.AgencyName(o.AgencyA), "agency_b": r.People.AgencyName(o.AgencyB),
-		"meeting": strings.ToLower(r.Engine.Protocol.MeetingLabel(o.Meeting)), "id": o.ID, "report_to": od.ReportTo})
+		"meeting": strings.ToLower(r.Engine.Protocol().MeetingLabel(o.Meeting)), "id": o.ID, "report_to": od.ReportTo})
 	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: r.Cards.Say("observe.logged.title", nil), Text: text}}}, nil
 }

@@ -35,7 +35,7 @@ func TestOverridesReachMovedWording(t *testing.T) {
 		return found[0].Label()
 	}
 	read := func() map[string]string {
-		propose := bot.ActionForm(k.Protocol, conversation.VerbPropose)
+		propose := bot.ActionForm(k.Protocol(), conversation.VerbPropose)
 		return map[string]string{
 			"verb.label.acknowledge": button(f.priya, conversation.VerbAcknowledge).Label,
 			"verb.confirm.withdraw":  button(f.sam, conversation.VerbWithdraw).Confirm,
@@ -65,8 +65,8 @@ func TestOverridesReachMovedWording(t *testing.T) {
 		}
 	}
 
-	msgs := k.Protocol.Messages
-	t.Cleanup(func() { k.Protocol.Messages = msgs })
+	msgs := k.Protocol().Messages
+	t.Cleanup(func() { k.Protocol().Messages = msgs })
 	over := map[string]string{
 		"verb.label.acknowledge": "Got it",
 		"verb.confirm.withdraw":  "Really withdraw?",
@@ -78,7 +78,7 @@ func TestOverridesReachMovedWording(t *testing.T) {
 		"people.use_email":       "Add {email}",
 		"unreached.title":        "Not everyone was reached",
 	}
-	k.Protocol.Messages = over
+	k.Protocol().Messages = over
 	want := map[string]string{"people.use_email": "Add new.person@example.org"}
 	for key, got := range read() {
 		w, ok := want[key]

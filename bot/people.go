@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot/messages"
@@ -41,13 +42,14 @@ type Agency struct {
 // roles, and the people the bot has met in chat with their handles per
 // platform. It implements conversation.Directory.
 type People struct {
-	store       conversation.Store
-	agencies    []Agency
-	partnership []Contact
-	now         func() time.Time
-	mu          sync.Mutex // serialises find-or-create of people
-	names       names
-	wording     *Cards // the protocol's wording, set by NewRouter; nil for plain English
+	store conversation.Store
+	// configured holds the configured agencies and partnership roles;
+	// SetDirectory replaces them while the bot runs.
+	configured atomic.Pointer[configured]
+	now        func() time.Time
+	mu         sync.Mutex // serialises find-or-create of people
+	names      names
+	wording    *Cards // the protocol's wording, set by NewRouter; nil for plain English
 }
 
 // Say returns the text of key with args, in the wording of the protocol
@@ -69,7 +71,28 @@ func NewPeople(store conversation.Store, agencies []Agency, partnership []Contac
 	if now == nil {
 		now = time.Now
 	}
-	return &People{store: store, agencies: agencies, partnership: partnership, now: now}
+	p := &People{store: store, now: now}
+	p.configured.Store(&configured{agencies: agencies, partnership: partnership})
+	return p
+}
+
+// configured is the directory's configured part: agencies and partnership
+// roles. It is never changed, only replaced whole.
+type configured struct {
+	agencies    []Agency
+	partnership []Contact
+}
+
+// dir returns the configured directory now.
+func (p *People) dir() *configured { return p.configured.Load() }
+
+// SetDirectory replaces the configured agencies and partnership roles, for
+// everything that starts after it returns, and makes sure each contact
+// exists as a person (as Seed does). People already in cases stay in them.
+// Returns EINTERNAL on store failure, with the new directory in use.
+func (p *People) SetDirectory(ctx context.Context, agencies []Agency, partnership []Contact) error {
+	p.configured.Store(&configured{agencies: agencies, partnership: partnership})
+	return p.Seed(ctx)
 }
 
 // put stores per and remembers their name. Returns the store's error.
@@ -92,7 +115,7 @@ func (p *People) Seed(ctx context.Context) error {
 		_, err := p.ensure(ctx, c.Email, c.Name, agency)
 		return err
 	}
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		for _, cs := range a.Contacts {
 			for _, c := range cs {
 				if err := add(c, a.Key); err != nil {
@@ -106,7 +129,7 @@ func (p *People) Seed(ctx context.Context) error {
 			}
 		}
 	}
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		if err := add(c, ""); err != nil {
 			return err
 		}
@@ -307,8 +330,8 @@ func (p *People) Chosen(ctx context.Context, m Match) (*conversation.Person, err
 
 // Agencies returns the configured agencies as form options.
 func (p *People) Agencies() []conversation.Option {
-	out := make([]conversation.Option, 0, len(p.agencies))
-	for _, a := range p.agencies {
+	out := make([]conversation.Option, 0, len(p.dir().agencies))
+	for _, a := range p.dir().agencies {
 		out = append(out, conversation.Option{Value: a.Key, Label: a.Name})
 	}
 	return out
@@ -316,7 +339,7 @@ func (p *People) Agencies() []conversation.Option {
 
 // AgencyName returns the display name of an agency key.
 func (p *People) AgencyName(key string) string {
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		if a.Key == key {
 			return a.Name
 		}
@@ -343,7 +366,7 @@ func (p *People) StagePeople(ctx context.Context, agency, tier string, below []s
 			return out, nil
 		}
 	}
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		if a.Key != agency {
 			continue
 		}
@@ -364,7 +387,7 @@ func (p *People) StagePeople(ctx context.Context, agency, tier string, below []s
 // IsPartnership implements conversation.Directory. A conference chair
 // (conversation.RoleConferenceChair) holds no partnership role.
 func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		if PersonID(c.Email) == person && c.Role != conversation.RoleConferenceChair {
 			return true, nil
 		}
@@ -376,7 +399,7 @@ func (p *People) IsPartnership(_ context.Context, person string) (bool, error) {
 // agencies whose configured safeguarding leads include person.
 func (p *People) LeadAgencies(_ context.Context, person string) ([]string, error) {
 	var out []string
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		if slices.ContainsFunc(a.SafeguardingLeads, func(c Contact) bool { return PersonID(c.Email) == person }) {
 			out = append(out, a.Key)
 		}
@@ -388,7 +411,7 @@ func (p *People) LeadAgencies(_ context.Context, person string) ([]string, error
 // partnership contacts with person's email.
 func (p *People) Roles(_ context.Context, person string) ([]string, error) {
 	var out []string
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		if PersonID(c.Email) == person && c.Role != "" {
 			out = append(out, c.Role)
 		}
@@ -401,7 +424,7 @@ func (p *People) Roles(_ context.Context, person string) ([]string, error) {
 func (p *People) RoleHolders(_ context.Context, role string) ([]string, error) {
 	a := conversation.Actor{}
 	var out []string
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		a.Roles = []string{c.Role}
 		if id := PersonID(c.Email); a.Holds(role) && !slices.Contains(out, id) {
 			out = append(out, id)
@@ -412,8 +435,8 @@ func (p *People) RoleHolders(_ context.Context, role string) ([]string, error) {
 
 // PartnershipPeople implements conversation.Directory.
 func (p *People) PartnershipPeople(_ context.Context) ([]string, error) {
-	out := make([]string, 0, len(p.partnership))
-	for _, c := range p.partnership {
+	out := make([]string, 0, len(p.dir().partnership))
+	for _, c := range p.dir().partnership {
 		if c.Role != conversation.RoleConferenceChair {
 			out = append(out, PersonID(c.Email))
 		}
@@ -493,7 +516,7 @@ type Profile struct {
 func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profile) (*conversation.Person, error) {
 	name, agency, manager := pr.Name, pr.Agency, pr.Manager
 	fe := conversation.FieldErrors{}
-	if !slices.ContainsFunc(p.agencies, func(a Agency) bool { return a.Key == agency }) {
+	if !slices.ContainsFunc(p.dir().agencies, func(a Agency) bool { return a.Key == agency }) {
 		fe.Add("agency", conversation.Msg("profile.choose_agency", nil))
 	}
 	var mgr *conversation.Person

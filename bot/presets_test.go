@@ -84,8 +84,8 @@ func TestWiltshireRouteAndMediationWording(t *testing.T) {
 		t.Errorf("conference route: %s", route)
 	}
 
-	all := bot.ActionForm(env.Engine.Protocol, conversation.VerbMediation).Intro + "\n" +
-		bot.ActionForm(env.Engine.Protocol, conversation.VerbOfferMediation).Intro
+	all := bot.ActionForm(env.Engine.Protocol(), conversation.VerbMediation).Intro + "\n" +
+		bot.ActionForm(env.Engine.Protocol(), conversation.VerbOfferMediation).Intro
 	if !strings.Contains(all, "the Independent Chair or another partner organisation best suited to the issue") {
 		t.Errorf("mediation forms do not say who mediates in Wiltshire:\n%s", all)
 	}
@@ -138,7 +138,7 @@ func TestPartnershipContactShown(t *testing.T) {
 		t.Errorf("the first stage's card shows the partnership contact:\n%s", card)
 	}
 	// Up every stage to the top (leaders), then referred.
-	for c.Current().Key != env.Engine.Protocol.Stages[len(env.Engine.Protocol.Stages)-1].Key {
+	for c.Current().Key != env.Engine.Protocol().Stages[len(env.Engine.Protocol().Stages)-1].Key {
 		resp := c.Current().Respondent
 		if _, err := env.Engine.Acknowledge(ctx, conversation.Cmd{Actor: resp[0], CaseID: c.ID}); err != nil {
 			t.Fatal(err)

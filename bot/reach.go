@@ -82,7 +82,7 @@ func (p *People) Reach(per *conversation.Person) []string {
 		return per.Reach
 	}
 	if per.Agency != "" {
-		for _, a := range p.agencies {
+		for _, a := range p.dir().agencies {
 			if a.Key == per.Agency && len(a.Reach) > 0 {
 				return a.Reach
 			}

@@ -54,7 +54,7 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := caserecord.Build(c, access, r.Engine.Protocol, namer{ctx, r.People}, r.Engine.Calendar.Location(), actor, r.now())
+	rec := caserecord.Build(c, access, r.Engine.Protocol(), namer{ctx, r.People}, r.Engine.Calendar().Location(), actor, r.now())
 	data, err := rec.Write(format)
 	if err != nil {
 		return nil, nil, conversation.Internal("write case record", err)
@@ -109,12 +109,13 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 	if e.Now != nil {
 		now = e.Now()
 	}
-	rep := report.BuildAsOf(cases, e.Protocol, e.Calendar, agencies, period, now)
+	ru := e.Rules()
+	rep := report.BuildAsOf(cases, ru.Protocol, ru.Calendar, agencies, period, now)
 	obs, err := e.Observations(ctx, period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
-	rep.AddObservations(obs, e.Protocol)
+	rep.AddObservations(obs, ru.Protocol)
 	return rep, nil
 }
 
@@ -122,7 +123,7 @@ func BuildReport(ctx context.Context, store conversation.Store, e *conversation.
 // report for that calendar year) or a month as ParseMonth reads it
 // ("report 2026-10", "report november", "report nov 2026").
 func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
-	loc := r.Engine.Calendar.Location()
+	loc := r.Engine.Calendar().Location()
 	period := report.Month(r.now().In(loc)).Previous()
 	if rest = strings.TrimSpace(rest); rest != "" {
 		if y, err := time.ParseInLocation("2006", rest, loc); err == nil && len(rest) == 4 {

@@ -58,9 +58,9 @@ func TestRefusalWordedAsThePartnershipSays(t *testing.T) {
 	f := newFixture(t)
 	cs := f.raise(t)
 	k := f.Router.Cards
-	msgs := k.Protocol.Messages
-	t.Cleanup(func() { k.Protocol.Messages = msgs })
-	k.Protocol.Messages = map[string]string{
+	msgs := k.Protocol().Messages
+	t.Cleanup(func() { k.Protocol().Messages = msgs })
+	k.Protocol().Messages = map[string]string{
 		"refusal.raiser_withdraws": "Withdrawing is for the side that raised the case.",
 		"error.add.note":           "Write the note you want to add.",
 	}

@@ -80,7 +80,7 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 	if now == nil {
 		now = time.Now
 	}
-	cards := &Cards{Protocol: e.Protocol, Calendar: e.Calendar, People: people, Now: now}
+	cards := &Cards{engine: e, People: people, Now: now}
 	people.wording = cards
 	return &Router{
 		Engine: e, People: people, Store: e.Store, Log: log, DraftTTL: draftTTL,
@@ -93,7 +93,7 @@ func (r *Router) now() time.Time { return r.Cards.Now() }
 // IntakeForm returns the intake questions with the configured agencies,
 // offering the person's own agency from their profile when known.
 func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Form {
-	f := conversation.IntakeForm(r.Engine.Protocol, r.People.Agencies())
+	f := conversation.IntakeForm(r.Engine.Protocol(), r.People.Agencies())
 	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
 		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
 	}
@@ -274,7 +274,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 // one compare-and-set; only a refusal for a stale card reads the case
 // again, to send the latest card.
 func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
-	if f := ActionForm(r.Engine.Protocol, in.Verb); f != nil {
+	if f := ActionForm(r.Engine.Protocol(), in.Verb); f != nil {
 		return r.openActionForm(ctx, in, f)
 	}
 	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
@@ -313,7 +313,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if c.ChangedSince(in.Version) && !in.Verb.Appends() && conversation.CanAct(c, a) {
 		return r.latest(ctx, in, in.Verb)
 	}
-	if err := r.Engine.Protocol.Allowed(c, a, in.Verb); err != nil {
+	if err := r.Engine.Protocol().Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, in.Verb, err)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
@@ -458,8 +458,8 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
-	fe := missingAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values)
-	if ce := commandAnswers(r.Cards, ActionForm(r.Engine.Protocol, v), in.Values); len(ce) > 0 {
+	fe := missingAnswers(r.Cards, ActionForm(r.Engine.Protocol(), v), in.Values)
+	if ce := commandAnswers(r.Cards, ActionForm(r.Engine.Protocol(), v), in.Values); len(ce) > 0 {
 		// A command typed as an answer is never stored as one.
 		for k, msg := range ce {
 			fe[k] = msg
@@ -603,7 +603,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 		r.Log.Error("list partnership people failed", "case", c.ID, "err", err)
 	}
 	cur := c.Current()
-	stage := r.Cards.Protocol.StageName(cur.Key)
+	stage := r.Cards.Protocol().StageName(cur.Key)
 	actorName := r.People.Name(ctx, actor)
 	type plan struct {
 		card     bool
@@ -646,12 +646,12 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			r.seriousConcern(ctx, c, tell, &self)
 		case conversation.EventDeepDiveDecided:
 			who := actorName
-			if role := r.Cards.Protocol.SeriousConcernRole(); role != "" {
+			if role := r.Cards.Protocol().SeriousConcernRole(); role != "" {
 				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
-			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
-			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))})
+			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Engine.Protocol().DeepDiveLabel(e.Fields["decision"]))}), e.Text)
+			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Engine.Protocol().DeepDiveLabel(e.Fields["decision"]))})
 		case conversation.EventAcknowledged:
 			tell(cur.Raiser, false, r.Cards.Say("told.acknowledged", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.acknowledged.self", messages.Args{"case": c.ID, "deadline": r.Cards.Deadline(cur.Deadline)})
@@ -693,11 +693,11 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(everyone, false, r.Cards.Say("told.withdrawn", messages.Args{"name": actorName}), e.Text)
 			self = r.Cards.Say("told.withdrawn.self", messages.Args{"case": c.ID})
 		case conversation.EventReferred:
-			tell(partnership, true, r.Cards.Say("told.referred.partnership", messages.Args{"name": actorName, "body": r.Cards.Protocol.Referral.Body}), e.Text)
+			tell(partnership, true, r.Cards.Say("told.referred.partnership", messages.Args{"name": actorName, "body": r.Cards.Protocol().Referral.Body}), e.Text)
 			tell(both, false, r.Cards.Say("told.referred", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.referred.self", messages.Args{"case": c.ID})
 		case conversation.EventReferralAccepted:
-			tell(both, false, r.Cards.Say("told.referral_accepted", messages.Args{"body": r.Cards.Protocol.Referral.Body}), e.Text)
+			tell(both, false, r.Cards.Say("told.referral_accepted", messages.Args{"body": r.Cards.Protocol().Referral.Body}), e.Text)
 			self = r.Cards.Say("told.referral_accepted.self", nil)
 		case conversation.EventReferralReturned:
 			tell(both, true, r.Cards.Say("told.referral_returned", messages.Args{"stage": stage}), e.Text)
@@ -770,7 +770,7 @@ func (r *Router) seriousConcern(ctx context.Context, c *conversation.Case, tell 
 	if err != nil {
 		r.Log.Error("find serious concern holders failed", "case", c.ID, "err", err)
 	}
-	role := r.Cards.Protocol.SeriousConcernRole()
+	role := r.Cards.Protocol().SeriousConcernRole()
 	if role == "" || !r.holdRole(ctx, holders, role) {
 		tell(holders, true, r.Cards.Say("told.concern.partnership", nil), "")
 		*self += r.Cards.Say("told.concern.partnership.self", nil)

@@ -47,7 +47,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 	m = Message{Kind: "digest", Title: k.Say("digest.chat.title", nil)}
 	for _, c := range cs {
 		cur := c.Current()
-		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.Protocol.StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
+		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.Protocol().StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
 		m.Cases = append(m.Cases, c.ID)
 	}
 	m.Text = k.Say("digest.chat.intro", messages.Args{"count": len(cs)})
@@ -60,7 +60,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 // text. Returns EINVALID for a month that cannot be read and the store's
 // error when the report cannot be built.
 func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
-	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar.Location())
+	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar().Location())
 	if err != nil {
 		return Message{}, conversation.Invalid("error.summary_month", messages.Args{"month": strconv.Quote(month)})
 	}

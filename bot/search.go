@@ -333,7 +333,7 @@ func (p *People) searchEntries(ctx context.Context, directoryOnly bool) ([]*entr
 		out = append(out, e)
 		return e
 	}
-	for _, a := range p.agencies {
+	for _, a := range p.dir().agencies {
 		for _, tier := range tiersOf(a) {
 			for _, c := range a.Contacts[tier] {
 				add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: p.tierRole(tier)})
@@ -343,7 +343,7 @@ func (p *People) searchEntries(ctx context.Context, directoryOnly bool) ([]*entr
 			add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: p.Say("people.role.safeguarding_lead", nil)})
 		}
 	}
-	for _, c := range p.partnership {
+	for _, c := range p.dir().partnership {
 		role := c.Role
 		if role == "" {
 			role = "partnership"

@@ -18,10 +18,10 @@ func (k *Cards) Say(key string, args messages.Args) string {
 
 // catalogue is the English catalogue with the protocol's overrides.
 func (k *Cards) catalogue() *messages.Catalogue {
-	if k == nil || k.Protocol == nil {
+	if k == nil || k.Protocol() == nil {
 		return messages.English()
 	}
-	return messages.English().With(k.Protocol.Messages)
+	return messages.English().With(k.Protocol().Messages)
 }
 
 // orList joins choices as the catalogue says: "a", "a or b", "a, b or c".

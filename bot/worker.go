@@ -381,7 +381,7 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 // they are now. A digest held up past its day is not sent (tomorrow's
 // replaces it), nor one whose cases have all stopped waiting for them.
 func (w *Worker) digest(ctx context.Context, e conversation.Effect) (string, error) {
-	if day := w.Now().In(w.Router.Engine.Calendar.Location()).Format(time.DateOnly); day != e.Period {
+	if day := w.Now().In(w.Router.Engine.Calendar().Location()).Format(time.DateOnly); day != e.Period {
 		w.Log.Info("digest past its day not sent", "day", e.Period)
 		return "", nil
 	}

@@ -272,7 +272,7 @@ func partnershipRoleKeys(r *PartnershipRole) []field {
 	return []field{
 		{key: "name", dst: &r.Name, doc: "the person's name"},
 		{key: "email", dst: &r.Email, typ: "email address", parse: emailParser(&r.Email), doc: "their work email"},
-		{key: "role", dst: &r.Role, doc: "their role, such as partnership manager or QA&P chair"},
+		{key: "role", dst: &r.Role, doc: "their role, such as partnership manager or QA&P chair; \"" + conversation.RolePartnershipAdmin + "\" may change the partnership's directory and timescales on the web page (Settings)"},
 	}
 }
 

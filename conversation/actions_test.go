@@ -61,7 +61,7 @@ func TestActionSchedule(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, "", start)
-			f.Engine.Protocol.ActionReminderDays = tc.days
+			f.Engine.Protocol().ActionReminderDays = tc.days
 			a := c.ResolutionAction{Description: "Book the visit", Owner: "Priya", Due: tc.due}
 			if tc.owner {
 				a.OwnerID = f.respondent
@@ -72,7 +72,7 @@ func TestActionSchedule(t *testing.T) {
 				cs.Status = c.StatusClosed
 				cs.DueAt = time.Time{}
 			}
-			sched := f.Engine.Nudges.Schedule(cs, f.Engine.Protocol, f.Calendar)
+			sched := f.Engine.Nudges().Schedule(cs, f.Engine.Protocol(), f.Calendar)
 			var got []string
 			var kinds []c.NudgeKind
 			for _, n := range sched {

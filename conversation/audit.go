@@ -190,7 +190,7 @@ var errNoExport = Forbidden("refusal.export.lead", nil)
 func (e *Engine) refuse(ctx context.Context, id string, a Actor, attempt string) error {
 	now := e.now()
 	r := AuditRecord{Kind: EventAccessRefused, Actor: a.ID, At: now, Fields: map[string]string{"attempt": attempt},
-		Merge: "refused:" + now.In(e.Calendar.Location()).Format(time.DateOnly) + ":" + attempt + ":" + a.ID}
+		Merge: "refused:" + now.In(e.Calendar().Location()).Format(time.DateOnly) + ":" + attempt + ":" + a.ID}
 	if err := e.Store.AppendAudit(ctx, id, r); err != nil && ErrorCode(err) != ENOTFOUND {
 		return Internal("record refused access to "+safeID(id), err)
 	}

@@ -5,7 +5,7 @@ package conversation
 // a conference decision opens a case in the conference category rather
 // than leading out to a dissent procedure.
 func (e *Engine) conferenceInside(in RaiseInput) RaiseInput {
-	conf := e.Protocol.Conference
+	conf := e.Protocol().Conference
 	if conf == nil || (in.About != AboutCPConference && in.About != AboutConference) {
 		return in
 	}

@@ -85,7 +85,7 @@ func (p *Protocol) SeriousConcernRole() string {
 // and someone holds it, otherwise every partnership role. Errors are
 // EINTERNAL.
 func (e *Engine) SeriousConcernHolders(ctx context.Context) ([]string, error) {
-	if role := e.Protocol.SeriousConcernRole(); role != "" {
+	if role := e.Protocol().SeriousConcernRole(); role != "" {
 		if rd, ok := e.Directory.(RoleDirectory); ok {
 			ids, err := rd.RoleHolders(ctx, role)
 			if err != nil {

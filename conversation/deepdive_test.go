@@ -24,7 +24,7 @@ const (
 func TestDeepDiveDecision(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "wiltshire", time.Time{})
-	if got := f.Engine.Protocol.SeriousConcernRole(); got != "Chair of the WSCB QA&P Sub Group" {
+	if got := f.Engine.Protocol().SeriousConcernRole(); got != "Chair of the WSCB QA&P Sub Group" {
 		t.Fatalf("serious-concern role = %q", got)
 	}
 	in := bottest.Intake(f.respondent, "school", "csc")
@@ -84,7 +84,7 @@ func TestDeepDiveOnlyWhereTheProtocolSaysSo(t *testing.T) {
 		t.Run(preset, func(t *testing.T) {
 			f := newFixture(t, preset, time.Time{})
 			in := bottest.Intake(f.respondent, "school", "csc")
-			in.Category = f.Engine.Protocol.Categories[0].Key
+			in.Category = f.Engine.Protocol().Categories[0].Key
 			in.SeriousConcern = true
 			res, err := f.Engine.Raise(ctx, f.raiser, in)
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -28,17 +29,46 @@ type Directory interface {
 }
 
 // Engine applies commands to cases under one protocol. It is pure: time comes
-// from Now and everything it keeps goes through Store.
+// from Now and everything it keeps goes through Store. Its protocol,
+// calendar and nudge policy (its Rules) are set with Use and may be changed
+// with Use while it runs: each reader sees one set or the next, and a case
+// already open keeps the deadlines its stages were given.
 type Engine struct {
 	Store     Store
-	Protocol  *Protocol
-	Calendar  *Calendar
 	Directory Directory
 	Now       func() time.Time
-	// Nudges says when the scheduler must look at a case; it sets each
-	// case's DueAt.
-	Nudges NudgePolicy
+	rules     atomic.Pointer[Rules]
 }
+
+// Rules are what an Engine applies: the protocol, the calendar of working
+// days, and the nudge policy that says when the scheduler must look at a
+// case (it sets each case's DueAt).
+type Rules struct {
+	Protocol *Protocol
+	Calendar *Calendar
+	Nudges   NudgePolicy
+}
+
+// Use makes r the engine's rules from now on, for every command that starts
+// after it returns. It is safe to call while commands run.
+func (e *Engine) Use(r Rules) { e.rules.Store(&r) }
+
+// Rules returns the engine's rules now: zero until Use is called.
+func (e *Engine) Rules() Rules {
+	if r := e.rules.Load(); r != nil {
+		return *r
+	}
+	return Rules{}
+}
+
+// Protocol returns the engine's protocol now (see Use); nil before Use.
+func (e *Engine) Protocol() *Protocol { return e.Rules().Protocol }
+
+// Calendar returns the engine's calendar now (see Use); nil before Use.
+func (e *Engine) Calendar() *Calendar { return e.Rules().Calendar }
+
+// Nudges returns the engine's nudge policy now (see Use).
+func (e *Engine) Nudges() NudgePolicy { return e.Rules().Nudges }
 
 // Result is what a command did.
 type Result struct {
@@ -144,15 +174,15 @@ func safeID(id string) string {
 
 // deadlines computes a stage's acknowledgement and resolution deadlines.
 func (e *Engine) deadlines(key string, urgency Urgency, start time.Time) (ack, due time.Time) {
-	days, ackDays := e.Protocol.Referral.Days, e.Protocol.Referral.AckDays
-	if i := e.Protocol.StageIndex(key); i >= 0 && i < len(e.Protocol.Stages) {
-		s := e.Protocol.Stages[i]
+	days, ackDays := e.Protocol().Referral.Days, e.Protocol().Referral.AckDays
+	if i := e.Protocol().StageIndex(key); i >= 0 && i < len(e.Protocol().Stages) {
+		s := e.Protocol().Stages[i]
 		days, ackDays = s.Days, s.AckDays
 		if urgency == UrgencyUrgent {
 			days = s.UrgentDays
 		}
 	}
-	return e.Calendar.AddWorkingDays(start, ackDays), e.Calendar.AddWorkingDays(start, days)
+	return e.Calendar().AddWorkingDays(start, ackDays), e.Calendar().AddWorkingDays(start, days)
 }
 
 // newStage opens a stage record with its deadlines.
@@ -164,7 +194,7 @@ func (e *Engine) newStage(key string, urgency Urgency, raiser, respondent []stri
 // setDue points the due index at the next moment the case needs the
 // scheduler: its next nudge, or nothing for a case that is not active.
 func (e *Engine) setDue(c *Case) {
-	c.DueAt = e.Nudges.NextDue(c, e.Protocol, e.Calendar)
+	c.DueAt = e.Nudges().NextDue(c, e.Protocol(), e.Calendar())
 }
 
 // checkText validates a free-text answer and returns it as it will be
@@ -225,7 +255,7 @@ func (e *Engine) checkRaise(ctx context.Context, actor string, in *RaiseInput) (
 	} else if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
 		fe.Add(FieldCrossBorder, Msg("error.text.too_long_short", messages.Args{"max": MaxShortText}))
 	}
-	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
+	if !slices.ContainsFunc(e.Protocol().Categories, func(c Category) bool { return c.Key == in.Category }) {
 		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
 	if in.EvidenceKind != EvidenceDocumented && in.EvidenceKind != EvidenceGutFeeling {
@@ -282,14 +312,14 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	}
 
 	now := e.now()
-	id, err := e.Store.NextCaseID(ctx, now.In(e.Calendar.Location()).Year())
+	id, err := e.Store.NextCaseID(ctx, now.In(e.Calendar().Location()).Year())
 	if err != nil {
 		return nil, Internal("allocate case id", err)
 	}
-	first := e.Protocol.Stages[0]
+	first := e.Protocol().Stages[0]
 	c := &Case{
 		ID:            id,
-		Partnership:   e.Protocol.Key,
+		Partnership:   e.Protocol().Key,
 		ChildRef:      in.ChildRef,
 		Raiser:        Party{PersonID: raiser.ID, Name: raiser.Name, Agency: in.RaiserAgency},
 		Respondent:    Party{PersonID: respondent.ID, Name: respondent.Name, Agency: in.RespondentAgency},
@@ -302,7 +332,7 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		Urgency:       in.Urgency,
 		Reflection:    in.Reflection,
 		// The checklist in the words the raiser answered, for the record.
-		ReflectionAsked: slices.Clone(e.Protocol.ReflectionChecks()),
+		ReflectionAsked: slices.Clone(e.Protocol().ReflectionChecks()),
 		FamilyInformed:  in.FamilyInformed,
 		CrossBorder:     in.CrossBorder,
 		SeriousConcern:  in.SeriousConcern,
@@ -349,7 +379,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		if !verb.Appends() && c.ChangedSince(cmd.Version) {
 			return errChanged(c.ID)
 		}
-		if err := e.Protocol.Allowed(c, a, verb); err != nil {
+		if err := e.Protocol().Allowed(c, a, verb); err != nil {
 			return err
 		}
 		before = len(c.Events)
@@ -445,7 +475,7 @@ func (e *Engine) keepAsNote(ctx context.Context, cmd Cmd, text string, meant Ver
 		return nil, false
 	}
 	c, err := e.Store.GetCase(ctx, NormaliseCaseID(cmd.CaseID))
-	if err != nil || !c.ChangedSince(cmd.Version) || e.Protocol.Allowed(c, a, VerbNote) != nil {
+	if err != nil || !c.ChangedSince(cmd.Version) || e.Protocol().Allowed(c, a, VerbNote) != nil {
 		return nil, false
 	}
 	res, err := e.apply(ctx, Cmd{Actor: cmd.Actor, CaseID: c.ID}, VerbNote, func(c *Case, a Actor, now time.Time) error {
@@ -504,10 +534,10 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 	if CanAct(c, a) && c.ChangedSince(cmd.Version) {
 		return nil, errChanged(c.ID)
 	}
-	if err := e.Protocol.Allowed(c, a, VerbEscalate); err != nil {
+	if err := e.Protocol().Allowed(c, a, VerbEscalate); err != nil {
 		return nil, err
 	}
-	next := e.Protocol.Stages[e.Protocol.StageIndex(c.Current().Key)+1]
+	next := e.Protocol().Stages[e.Protocol().StageIndex(c.Current().Key)+1]
 	raiserSide, err := e.stagePeople(ctx, in.RaiserSide, c.Raiser.Agency, next.RaiserTier, c.Current().Raiser)
 	if err != nil {
 		return nil, err
@@ -574,7 +604,7 @@ func tierName(t string) string { return strings.ReplaceAll(t, "_", " ") }
 func (e *Engine) ProposeResolution(ctx context.Context, cmd Cmd, wayForward string, actions []ResolutionAction) (*Result, error) {
 	fe := FieldErrors{}
 	wayForward = checkText(fe, "way_forward", wayForward, MaxLongText, Msg("error.add.way_forward", nil))
-	today := e.Calendar.midnight(e.now())
+	today := e.Calendar().midnight(e.now())
 	for i := range actions {
 		actions[i].Description = checkText(fe, fmt.Sprintf("actions[%d]", i), actions[i].Description, MaxShortText*2, Msg("error.add.action", nil))
 		if id := actions[i].OwnerID; id != "" {
@@ -589,7 +619,7 @@ func (e *Engine) ProposeResolution(ctx context.Context, cmd Cmd, wayForward stri
 			actions[i].Owner = per.Name
 		}
 		actions[i].Owner = checkText(fe, fmt.Sprintf("actions[%d].owner", i), actions[i].Owner, MaxShortText, Msg("error.add.action_owner", nil))
-		if d := actions[i].Due; !d.IsZero() && !e.Calendar.midnight(d).After(today) {
+		if d := actions[i].Due; !d.IsZero() && !e.Calendar().midnight(d).After(today) {
 			fe.Add(fmt.Sprintf("actions[%d].due", i), Msg("error.action.due_past", nil))
 		}
 		actions[i].DoneAt, actions[i].DoneBy = time.Time{}, ""
@@ -661,7 +691,7 @@ func (e *Engine) ReferToPartnership(ctx context.Context, cmd Cmd, reason string)
 		cur := c.Current()
 		ev := event(c, EventReferred, a, now, reason)
 		ev.Fields = map[string]string{"from": cur.Key,
-			"stages_followed": strconv.Itoa(e.Protocol.StageIndex(cur.Key)+1) + "/" + strconv.Itoa(len(e.Protocol.Stages))}
+			"stages_followed": strconv.Itoa(e.Protocol().StageIndex(cur.Key)+1) + "/" + strconv.Itoa(len(e.Protocol().Stages))}
 		c.Stages = append(c.Stages, e.newStage(ReferralStageKey, c.Urgency, slices.Clone(cur.Raiser), slices.Clone(cur.Respondent), now))
 		c.Status = StatusReferred
 		ev.Stage = ReferralStageKey
@@ -686,7 +716,7 @@ func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Res
 			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
 		}
 		ev := event(c, EventReferralAccepted, a, now, note)
-		ev.Fields = map[string]string{"body": e.Protocol.Referral.Body}
+		ev.Fields = map[string]string{"body": e.Protocol().Referral.Body}
 		c.append(ev)
 		return nil
 	})
@@ -698,8 +728,8 @@ func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Res
 func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice string) (*Result, error) {
 	fe := FieldErrors{}
 	advice = checkText(fe, "text", advice, MaxLongText, Msg("error.add.advice", nil))
-	idx := e.Protocol.StageIndex(stageKey)
-	if idx < 0 || idx >= len(e.Protocol.Stages) {
+	idx := e.Protocol().StageIndex(stageKey)
+	if idx < 0 || idx >= len(e.Protocol().Stages) {
 		fe.Add("stage", Msg("error.return.stage", nil))
 	}
 	if err := fe.Err(); err != nil {
@@ -806,7 +836,7 @@ func (e *Engine) ExtendDeadline(ctx context.Context, cmd Cmd, days int, reason s
 		if base.Before(now) {
 			base = now
 		}
-		cur.Deadline = e.Calendar.AddWorkingDays(base, days)
+		cur.Deadline = e.Calendar().AddWorkingDays(base, days)
 		cur.Overdue = false
 		ev := event(c, EventDeadlineExtended, a, now, reason)
 		ev.Fields = map[string]string{"from": from.Format(time.RFC3339), "to": cur.Deadline.Format(time.RFC3339), "days": strconv.Itoa(days)}

@@ -33,7 +33,7 @@ func newFixture(t *testing.T, preset string, start time.Time) *fixture {
 func (f *fixture) raise(t *testing.T) *c.Case {
 	t.Helper()
 	in := bottest.Intake(f.respondent, "school", "csc")
-	in.Category = f.Engine.Protocol.Categories[0].Key
+	in.Category = f.Engine.Protocol().Categories[0].Key
 	res, err := f.Engine.Raise(context.Background(), f.raiser, in)
 	if err != nil {
 		t.Fatalf("raise: %v", err)
@@ -59,7 +59,7 @@ func TestWalkEveryPreset(t *testing.T) {
 		t.Run(preset, func(t *testing.T) {
 			ctx := context.Background()
 			f := newFixture(t, preset, start)
-			p := f.Engine.Protocol
+			p := f.Engine.Protocol()
 			cs := f.raise(t)
 			if cs.ID != "CR-2026-0001" {
 				t.Errorf("first case id = %s, want CR-2026-0001", cs.ID)
@@ -309,7 +309,7 @@ func TestAcknowledgeFromWrongStage(t *testing.T) {
 	}
 }
 
-func p(f *fixture) *c.Protocol { return f.Engine.Protocol }
+func p(f *fixture) *c.Protocol { return f.Engine.Protocol() }
 
 // TestEscalateAsksForUnknownManagers: with no line manager and no directory
 // contact, escalation asks who the manager is and changes nothing.
@@ -518,14 +518,14 @@ func TestConferenceDecisionsPerPreset(t *testing.T) {
 			f := newFixture(t, tt.preset, time.Time{})
 			// Whichever answer the intake offered for a conference decision.
 			var about string
-			for _, fd := range c.IntakeForm(f.Engine.Protocol, nil).Fields {
+			for _, fd := range c.IntakeForm(f.Engine.Protocol(), nil).Fields {
 				if fd.Key == c.FieldAbout {
 					about = fd.Options[1].Value
 				}
 			}
 			in := bottest.Intake(f.respondent, "school", "csc")
 			in.About = about
-			in.Category = f.Engine.Protocol.Categories[0].Key
+			in.Category = f.Engine.Protocol().Categories[0].Key
 			res, err := f.Engine.Raise(ctx, f.raiser, in)
 			if err != nil {
 				t.Fatal(err)
@@ -542,7 +542,7 @@ func TestConferenceDecisionsPerPreset(t *testing.T) {
 			if res.Case == nil || res.Case.Category != tt.category {
 				t.Fatalf("case = %+v, want one in category %q", res.Case, tt.category)
 			}
-			if f.Engine.Protocol.ConferenceGuidance(res.Case.Category) == "" {
+			if f.Engine.Protocol().ConferenceGuidance(res.Case.Category) == "" {
 				t.Error("no conference guidance for the case")
 			}
 		})

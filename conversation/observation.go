@@ -112,7 +112,7 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if err := e.MayLogObservation(ctx, actor); err != nil {
 		return nil, err
 	}
-	od := e.Protocol.Observations
+	od := e.Protocol().Observations
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
@@ -126,7 +126,7 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if in.Meeting != MeetingConference && in.Meeting != MeetingReview {
 		fe.Add(FieldObservedMeeting, Msg("error.observation.meeting", nil))
 	}
-	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
+	if !slices.ContainsFunc(e.Protocol().Categories, func(c Category) bool { return c.Key == in.Category }) {
 		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
 	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, Msg("error.add.observation", nil))
@@ -153,9 +153,9 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 // EFORBIDDEN for anyone else, saying who can, and EINTERNAL when the
 // directory fails.
 func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
-	od := e.Protocol.Observations
+	od := e.Protocol().Observations
 	if od == nil {
-		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": e.Protocol.Name})
+		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": e.Protocol().Name})
 	}
 	a, err := e.Actor(ctx, actor)
 	if err != nil {

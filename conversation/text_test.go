@@ -56,7 +56,7 @@ func TestHiddenCharactersBeforeSaving(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, "", time.Time{})
 	in := bottest.Intake(f.respondent, "school", "csc")
-	in.Category = f.Engine.Protocol.Categories[0].Key
+	in.Category = f.Engine.Protocol().Categories[0].Key
 	in.ChildRef = "\u200bCSC-\u200d204913\ufeff"
 	in.Concern = "The child\u200b arrives\u00ad hungry."
 	in.Decision = "Closed\u2060 with no further action."

@@ -193,7 +193,7 @@ func TestCanaryNeverLeaks(t *testing.T) {
 	for _, a := range env.People.Agencies() {
 		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
 	}
-	rep := report.Build(cs, env.Engine.Protocol, env.Calendar, agencies, report.Month(time.Date(2026, 11, 15, 12, 0, 0, 0, bottest.London)))
+	rep := report.Build(cs, env.Engine.Protocol(), env.Calendar, agencies, report.Month(time.Date(2026, 11, 15, 12, 0, 0, 0, bottest.London)))
 	for _, format := range report.Formats {
 		out, err := rep.Render(format)
 		if err != nil {

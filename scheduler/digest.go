@@ -20,7 +20,7 @@ import (
 // how many digests it enqueued, and the store's error.
 func (s *Scheduler) Digest(ctx context.Context) (int, error) {
 	now := s.now()
-	cal := s.engine.Calendar
+	cal := s.engine.Calendar()
 	if !cal.IsWorkingDay(now) {
 		return 0, nil
 	}

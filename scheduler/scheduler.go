@@ -94,7 +94,7 @@ func (s *Scheduler) Start(ctx context.Context, sched Schedules) error {
 		sched.Summary = "0 9 1 * *"
 	}
 	logger := cronLogger{s.log}
-	c := cron.New(cron.WithLocation(s.engine.Calendar.Location()), cron.WithLogger(logger),
+	c := cron.New(cron.WithLocation(s.engine.Calendar().Location()), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
 	jobs := []struct {
 		name, spec string
@@ -202,7 +202,7 @@ func (s *Scheduler) dueCase(ctx context.Context, id string, now time.Time) (int,
 		return 0, fmt.Errorf("load: %w", err)
 	}
 	done := 0
-	for _, n := range s.engine.Nudges.Due(c, s.engine.Protocol, s.engine.Calendar, now) {
+	for _, n := range s.engine.Nudges().Due(c, s.engine.Protocol(), s.engine.Calendar(), now) {
 		var to []string
 		reached := conversation.NudgeReached(c, n.Key) // by a partial attempt stored before the outbox
 		for _, o := range s.cards.NudgeFor(ctx, c, n, now) {

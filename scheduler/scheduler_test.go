@@ -225,7 +225,11 @@ func TestQuietHoursAndWeekends(t *testing.T) {
 	ctx := context.Background()
 	// A standard case raised Friday 13 Nov is due Fri 20 Nov 17:00.
 	f := newFixture(t, bottest.Options{Start: time.Date(2026, 11, 13, 10, 0, 0, 0, bottest.London)})
-	f.Engine.Nudges = conversation.NudgePolicy{QuietStart: 16 * time.Hour, QuietEnd: 10*time.Hour + 30*time.Minute}
+	{
+		r := f.Engine.Rules()
+		r.Nudges = conversation.NudgePolicy{QuietStart: 16 * time.Hour, QuietEnd: 10*time.Hour + 30*time.Minute}
+		f.Engine.Use(r)
+	}
 	cs := f.raise(t)
 	if _, err := f.Engine.Acknowledge(ctx, conversation.Cmd{Actor: f.priya, CaseID: cs.ID}); err != nil {
 		t.Fatal(err)
@@ -337,7 +341,11 @@ func TestFailedSendIsRetried(t *testing.T) {
 	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
 	cs := f.raise(t)
 	f.Clock.Set(time.Date(2026, 12, 22, 9, 0, 0, 0, bottest.London)) // before_deadline goes to Sam and Priya
-	f.Engine.Nudges.ReminderDaysBefore = 1
+	{
+		r := f.Engine.Rules()
+		r.Nudges.ReminderDaysBefore = 1
+		f.Engine.Use(r)
+	}
 	f.rec.fail[f.priya] = true
 	f.pass(t)
 	f.rec.fail[f.priya] = false
@@ -632,7 +640,7 @@ func TestNoOlderReminderAfterTheLatest(t *testing.T) {
 	// 31 Dec: the daily reminders of 29, 30 and 31 Dec are all past.
 	f.Clock.Set(time.Date(2026, 12, 31, 10, 0, 0, 0, bottest.London))
 	var latest conversation.Nudge
-	for _, n := range f.Engine.Nudges.Due(cs, f.Engine.Protocol, f.Calendar, f.Clock.Now()) {
+	for _, n := range f.Engine.Nudges().Due(cs, f.Engine.Protocol(), f.Calendar, f.Clock.Now()) {
 		if n.Kind == conversation.NudgeOverdueReminder {
 			if latest.Key != "" {
 				t.Fatalf("two daily reminders due at once: %s and %s", latest.Key, n.Key)
@@ -648,7 +656,7 @@ func TestNoOlderReminderAfterTheLatest(t *testing.T) {
 	if err != nil || !recorded {
 		t.Fatalf("record: %v %v", recorded, err)
 	}
-	for _, n := range f.Engine.Nudges.Due(c, f.Engine.Protocol, f.Calendar, f.Clock.Now()) {
+	for _, n := range f.Engine.Nudges().Due(c, f.Engine.Protocol(), f.Calendar, f.Clock.Now()) {
 		if n.Kind == conversation.NudgeOverdueReminder {
 			t.Errorf("after the latest reminder, %s is still due", n.Key)
 		}
@@ -663,7 +671,7 @@ func TestNudgeApplies(t *testing.T) {
 	f := newFixture(t, bottest.Options{Start: time.Date(2026, 12, 16, 10, 0, 0, 0, bottest.London)})
 	cs := f.raise(t)
 	key := func(c *conversation.Case, kind conversation.NudgeKind, day string) string {
-		for _, n := range f.Engine.Nudges.Schedule(c, f.Engine.Protocol, f.Calendar) {
+		for _, n := range f.Engine.Nudges().Schedule(c, f.Engine.Protocol(), f.Calendar) {
 			if n.Kind == kind && strings.HasSuffix(n.Key, day) {
 				return n.Key
 			}
@@ -697,7 +705,7 @@ func TestNudgeApplies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := f.Engine.Nudges.Applies(tt.c, f.Engine.Protocol, f.Calendar, tt.key, tt.now); got != tt.want {
+			if got := f.Engine.Nudges().Applies(tt.c, f.Engine.Protocol(), f.Calendar, tt.key, tt.now); got != tt.want {
 				t.Errorf("Applies(%s at %s) = %v, want %v", tt.key, tt.now, got, tt.want)
 			}
 		})

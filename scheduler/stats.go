@@ -102,7 +102,7 @@ func (s *Scheduler) observedDuePass(ctx context.Context) (int, error) {
 // it often. Returns an error when the store cannot list them.
 func (s *Scheduler) CountCases(ctx context.Context) (CaseCounts, error) {
 	counts := CaseCounts{Open: map[string]int{}, Overdue: map[string]int{}}
-	for _, st := range s.engine.Protocol.Stages {
+	for _, st := range s.engine.Protocol().Stages {
 		counts.Open[st.Key], counts.Overdue[st.Key] = 0, 0
 	}
 	counts.Open[conversation.ReferralStageKey], counts.Overdue[conversation.ReferralStageKey] = 0, 0

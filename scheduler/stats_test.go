@@ -45,7 +45,7 @@ func TestPassStats(t *testing.T) {
 		t.Errorf("nothing due yet: %+v", s)
 	}
 	c := o.lastCounts()
-	if c.Open["professional"] != 1 || c.Overdue["professional"] != 0 || len(c.Open) != len(f.Engine.Protocol.Stages)+1 {
+	if c.Open["professional"] != 1 || c.Overdue["professional"] != 0 || len(c.Open) != len(f.Engine.Protocol().Stages)+1 {
 		t.Errorf("counts after raising = %+v", c)
 	}
 	if _, ok := c.Open["partnership"]; !ok {

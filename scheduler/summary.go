@@ -18,7 +18,7 @@ import (
 // the worker retries a failed send. It returns how many summaries it
 // enqueued, and the store's error.
 func (s *Scheduler) Summary(ctx context.Context) (int, error) {
-	now := s.now().In(s.engine.Calendar.Location())
+	now := s.now().In(s.engine.Calendar().Location())
 	to := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
 	month := to.AddDate(0, -1, 0).Format("2006-01")
 	key := "summary:" + month

@@ -113,7 +113,7 @@ func (s *Sender) ending(st conversation.Status) string {
 // from c's structured state and s's settings.
 func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice {
 	cards := s.cards
-	loc := cards.Calendar.Location()
+	loc := cards.Calendar().Location()
 	cur := c.Current()
 	n := Notice{CaseID: c.ID, Link: s.opts.BaseURL + "/web/cases/" + c.ID, Urgent: c.Urgency == conversation.UrgencyUrgent && c.Status.Active(),
 		Contact: s.opts.Contact}
@@ -154,7 +154,7 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 		n.Lead = cards.Say("email.news.lead", messages.Args{"case": c.ID})
 		n.Subject = cards.Say("email.news.subject", messages.Args{"case": c.ID})
 	}
-	p := cards.Protocol
+	p := cards.Protocol()
 	switch {
 	case p.Name != "" && p.Partnership != "":
 		n.Context = cards.Say("email.context.protocol_of", messages.Args{"protocol": p.Name, "partnership": the(p.Partnership)})
@@ -175,11 +175,11 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 // service (the configured operator, or the partnership, with "the").
 func (s *Sender) partnership() (partnership, operator string) {
 	partnership = s.cards.Say("email.your_partnership", nil)
-	if p := s.cards.Protocol.Partnership; p != "" {
+	if p := s.cards.Protocol().Partnership; p != "" {
 		partnership = the(p)
 	}
 	operator = strings.TrimSpace(s.opts.Operator)
-	if operator == "" || strings.EqualFold(operator, s.cards.Protocol.Partnership) {
+	if operator == "" || strings.EqualFold(operator, s.cards.Protocol().Partnership) {
 		// Configuration defaults the operator to the partnership's bare
 		// name; in a sentence it needs its article, as the partnership has.
 		operator = partnership
@@ -215,7 +215,7 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 	case conversation.NudgeBeforeDeadline:
 		return say(k.Say("email.nudge.before_deadline.lead", messages.Args{"case": id, "deadline": k.Deadline(cur.Deadline)}),
 			k.Say("email.nudge.before_deadline.ask", nil),
-			k.Say("email.nudge.before_deadline.subject", messages.Args{"date": when(cur.Deadline, k.Calendar.Location())}))
+			k.Say("email.nudge.before_deadline.subject", messages.Args{"date": when(cur.Deadline, k.Calendar().Location())}))
 	case conversation.NudgeOverdue:
 		if raising {
 			return say(k.Say("email.nudge.overdue_raiser.lead", messages.Args{"case": id, "when": deadline}),
@@ -224,7 +224,7 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 		return say(k.Say("email.nudge.overdue.lead", messages.Args{"case": id, "when": deadline}),
 			k.Say("email.nudge.overdue.ask", nil), k.Say("email.nudge.overdue.subject", nil))
 	case conversation.NudgeOverdueReminder:
-		days := k.Calendar.WorkingDaysUntil(cur.Deadline, s.opts.Now())
+		days := k.Calendar().WorkingDaysUntil(cur.Deadline, s.opts.Now())
 		return say(k.Say("email.nudge.overdue_reminder.lead", messages.Args{"case": id, "count": days}),
 			k.Say("email.nudge.overdue_reminder.ask", nil), k.Say("email.nudge.overdue_reminder.subject", nil))
 	case conversation.NudgeActionBefore, conversation.NudgeActionDue:
@@ -253,7 +253,7 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 // Returns an error when a case cannot be loaded; a case gone since the
 // digest was made is left out.
 func (s *Sender) digest(ctx context.Context, m bot.Message, to string) (Notice, error) {
-	loc := s.cards.Calendar.Location()
+	loc := s.cards.Calendar().Location()
 	var n Notice
 	for _, id := range m.Cases {
 		c, err := s.store.GetCase(ctx, id)
@@ -334,7 +334,7 @@ func the(name string) string {
 
 // stageText names the stage with key: "stage 2, Manager to manager".
 func (s *Sender) stageText(key string) string {
-	p := s.cards.Protocol
+	p := s.cards.Protocol()
 	if key == conversation.ReferralStageKey {
 		return s.cards.Say("email.stage.referral", messages.Args{"stage": p.StageName(key)})
 	}

@@ -92,9 +92,9 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 // signIn composes a sign-in email.
 func (s *Sender) signIn(link string, expires time.Time) signIn {
 	k := s.cards
-	loc := k.Calendar.Location()
+	loc := k.Calendar().Location()
 	partnership := k.Say("email.your_partnership", nil)
-	if p := k.Protocol.Partnership; p != "" {
+	if p := k.Protocol().Partnership; p != "" {
 		partnership = the(p)
 	}
 	operator := s.opts.Operator

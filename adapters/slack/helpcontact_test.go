@@ -11,7 +11,7 @@ import (
 func TestHelpKeepsThePartnershipContact(t *testing.T) {
 	h := newHarness(t, false)
 	withCase(t, h)
-	h.env.Router.Cards.Protocol.Routes.PartnershipContact = "lscb@wiltshire.gov.uk"
+	h.env.Router.Cards.Protocol().Routes.PartnershipContact = "lscb@wiltshire.gov.uk"
 	for _, text := range []string{"help", "what is this"} {
 		t.Run(text, func(t *testing.T) {
 			r := h.command(sam, text, "trig")

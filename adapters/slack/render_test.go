@@ -94,7 +94,7 @@ func goldenDocs(t *testing.T) map[string]any {
 	reach := env.Router.ProfileForm(ctx, kim.ID)
 	docs["modal_profile_reach"] = renderForm(nil, bot.Message{Kind: "form", Form: reach, Text: reach.Intro}, formMeta{Form: reach.Key}, none)
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbEscalate, conversation.VerbPropose, conversation.VerbReturnReferral} {
-		f := bot.ActionForm(env.Engine.Protocol, v)
+		f := bot.ActionForm(env.Engine.Protocol(), v)
 		docs["modal_"+string(v)] = renderForm(nil, bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},
 			formMeta{Form: f.Key, Case: c.ID, Version: c.Version}, none)
 	}
@@ -125,7 +125,7 @@ func goldenDocs(t *testing.T) map[string]any {
 	// and the deep-dive decision form.
 	envS, cs, chairCard := bottest.SeriousConcern(t)
 	docs["card_serious_concern_chair"] = msg(chairCard)
-	dd := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
+	dd := bot.ActionForm(envS.Engine.Protocol(), conversation.VerbDeepDive)
 	docs["modal_deep_dive"] = renderForm(nil, bot.Message{Kind: "form", Form: dd, Text: dd.Intro, FormCase: cs.ID, FormVersion: cs.Version},
 		formMeta{Form: dd.Key, Case: cs.ID, Version: cs.Version}, none)
 	// A conference chair's form for a difference seen in a conference or

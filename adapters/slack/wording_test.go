@@ -36,7 +36,7 @@ func TestPartnershipRewordsSlack(t *testing.T) {
 			return jsonString(pubs[len(pubs)-1].JSON)
 		}, "Your cases"},
 		{"slack.shortcut.raise_about", "Raise about this post", func(h *harness) string {
-			out, err := Manifest(ManifestOptions{App: bot.AppInfoFrom(*h.env.Router.Cards.Protocol)})
+			out, err := Manifest(ManifestOptions{App: bot.AppInfoFrom(*h.env.Router.Cards.Protocol())})
 			if err != nil {
 				h.t.Fatal(err)
 			}

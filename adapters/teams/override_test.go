@@ -36,7 +36,7 @@ func TestOverridesReachRenderedCards(t *testing.T) {
 		}
 		return string(b)
 	}
-	note := bot.ActionForm(env.Engine.Protocol, conversation.VerbNote)
+	note := bot.ActionForm(env.Engine.Protocol(), conversation.VerbNote)
 	tests := []struct {
 		name, card, want, gone string
 	}{

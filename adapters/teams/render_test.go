@@ -59,7 +59,7 @@ func TestGoldenCards(t *testing.T) {
 	// Person fields list the directory for clients without typeahead.
 	ad := &Adapter{people: env.People, log: slog.New(slog.DiscardHandler)}
 	intake := ad.peopleForm(ctx, env.Router.IntakeForm(ctx, raiser))
-	escalate := ad.peopleForm(ctx, bot.ActionForm(env.Engine.Protocol, conversation.VerbEscalate))
+	escalate := ad.peopleForm(ctx, bot.ActionForm(env.Engine.Protocol(), conversation.VerbEscalate))
 	profile := ad.peopleForm(ctx, env.Router.ProfileForm(ctx, raiser))
 	// Check your answers: markdown typed in an answer shows as typed, and
 	// a list answer keeps its lines.
@@ -73,7 +73,7 @@ func TestGoldenCards(t *testing.T) {
 		t.Fatalf("no answers to check: %+v", checked.Messages)
 	}
 	envS, cs, chairCard := bottest.SeriousConcern(t)
-	deepDive := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
+	deepDive := bot.ActionForm(envS.Engine.Protocol(), conversation.VerbDeepDive)
 	observe := envS.Router.ObservationForm()
 	logged := envS.Router.Handle(ctx, bot.Inbound{Actor: "conference.chair@example.org", FormKey: conversation.FormObservation, Values: map[string]string{
 		conversation.FieldObservedAgencyA: "police", conversation.FieldObservedAgencyB: "csc", conversation.FieldObservedMeeting: conversation.MeetingConference,

@@ -35,7 +35,7 @@ func TestPartnershipRewordsTeams(t *testing.T) {
 			return failureText(h.env.Router.Cards, errors.New("dial tcp: refused"))
 		}, "could not be reached"},
 		{"teams.command.help", "What this app does", func(t *testing.T, h *harness) string {
-			b, err := Manifest(PackageOptions{AppID: testAppID, App: bot.AppInfoFrom(*h.env.Router.Cards.Protocol)})
+			b, err := Manifest(PackageOptions{AppID: testAppID, App: bot.AppInfoFrom(*h.env.Router.Cards.Protocol())})
 			if err != nil {
 				t.Fatal(err)
 			}

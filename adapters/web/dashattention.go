@@ -45,7 +45,7 @@ func (s *Server) attentionOf(in *dashInput, list string) []dashCase {
 				continue
 			}
 			for i, a := range c.Resolution.Actions {
-				if !a.Done() && !a.Due.IsZero() && now.After(a.DueBy(e.Calendar)) {
+				if !a.Done() && !a.Due.IsZero() && now.After(a.DueBy(e.Calendar())) {
 					row := s.dashRow(c, a.Due)
 					row.Due = s.opts.Router.Cards.Say("dashboard.attention.action_due", messages.Args{"n": strconv.Itoa(i + 1), "due": row.Due})
 					out = append(out, row)
@@ -86,7 +86,7 @@ func (s *Server) dashAttention(w http.ResponseWriter, r *http.Request, sess *ses
 		return
 	}
 	cards := s.opts.Router.Cards
-	loc := s.opts.Router.Engine.Calendar.Location()
+	loc := s.opts.Router.Engine.Calendar().Location()
 	d := listData{T: dashTexts(cards), Scope: s.scopeText(in), Heading: cards.Say("dashboard.attention.title", nil),
 		Caption: cards.Say("dashboard.attention.intro", messages.Args{"time": s.opts.Now().In(loc).Format("15:04 on 2 January 2006")}),
 		Back:    "/web/dashboard"}
@@ -105,7 +105,7 @@ func (s *Server) dashDownload(w http.ResponseWriter, r *http.Request, sess *sess
 		return
 	}
 	e := s.opts.Router.Engine
-	p, _ := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar.Location())
+	p, _ := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
 	rep, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)

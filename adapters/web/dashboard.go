@@ -81,13 +81,13 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (*report.Report, error) {
 	e := s.opts.Router.Engine
 	now := s.opts.Now()
-	rep := report.BuildAsOf(in.cases, e.Protocol, e.Calendar, in.agencies, p, now)
+	rep := report.BuildAsOf(in.cases, e.Protocol(), e.Calendar(), in.agencies, p, now)
 	if in.scope.Lead == nil {
 		obs, err := e.Observations(ctx, p.From, p.To)
 		if err != nil {
 			return nil, err
 		}
-		rep.AddObservations(obs, e.Protocol)
+		rep.AddObservations(obs, e.Protocol())
 	}
 	var learned []*conversation.Case
 	for _, c := range in.cases {
@@ -103,7 +103,7 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 		learned = append(learned, full)
 	}
 	if len(learned) > 0 {
-		rep.Learning = report.BuildAsOf(learned, e.Protocol, e.Calendar, in.agencies, p, now).Learning
+		rep.Learning = report.BuildAsOf(learned, e.Protocol(), e.Calendar(), in.agencies, p, now).Learning
 	}
 	return rep, nil
 }

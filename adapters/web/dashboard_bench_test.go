@@ -92,7 +92,7 @@ func cpuLoop(b *testing.B, fn func()) {
 func BenchmarkDashboardYear(b *testing.B) {
 	w := newWorldWith(b, bottest.Options{})
 	ctx := context.Background()
-	proto := w.env.Engine.Protocol
+	proto := w.env.Engine.Protocol()
 	var wg sync.WaitGroup
 	errs := make(chan error, 2000)
 	sem := make(chan struct{}, 64) // concurrent writes share bolt's batches

@@ -29,7 +29,7 @@ const (
 // report's tests work every figure out from).
 func (w *world) seedFixture() []*conversation.Case {
 	w.t.Helper()
-	cases := reporttest.Fixture(w.env.Engine.Protocol)
+	cases := reporttest.Fixture(w.env.Engine.Protocol())
 	for _, c := range cases {
 		if err := w.env.Store.CreateCase(context.Background(), c); err != nil {
 			w.t.Fatal(err)

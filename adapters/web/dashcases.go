@@ -40,10 +40,10 @@ type caseList struct {
 func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 	cards := s.opts.Router.Cards
 	people := s.opts.Router.People
-	loc := s.opts.Router.Engine.Calendar.Location()
+	loc := s.opts.Router.Engine.Calendar().Location()
 	day := "2 Jan 2006"
 	row := dashCase{ID: c.ID, Raiser: people.AgencyName(c.Raiser.Agency), Respondent: people.AgencyName(c.Respondent.Agency),
-		Category: cards.Protocol.CategoryName(c.Category), Status: c.Status.Label(),
+		Category: cards.Protocol().CategoryName(c.Category), Status: c.Status.Label(),
 		Raised: c.CreatedAt.In(loc).Format(day)}
 	last := c.UpdatedAt
 	if n := len(c.Events); n > 0 && c.Events[n-1].At.After(last) {
@@ -53,7 +53,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 		row.Updated = last.In(loc).Format(day)
 	}
 	if cur := c.Current(); cur != nil {
-		row.Stage = cards.Protocol.StageName(cur.Key)
+		row.Stage = cards.Protocol().StageName(cur.Key)
 	}
 	if !due.IsZero() {
 		row.Due = due.In(loc).Format(day)
@@ -65,7 +65,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 // them; ok is false for a measure the report does not have.
 func (s *Server) drillOf(r *http.Request, rep *report.Report) (measure, key, label string, ok bool) {
 	say := s.opts.Router.Cards
-	proto := s.opts.Router.Engine.Protocol
+	proto := s.opts.Router.Engine.Protocol()
 	q := r.URL.Query()
 	measure, key = q.Get("measure"), q.Get("key")
 	if !slices.Contains(report.Measures, measure) {
@@ -111,8 +111,8 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	e := s.opts.Router.Engine
-	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar.Location())
-	rep := report.Build(nil, e.Protocol, e.Calendar, in.agencies, p)
+	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
+	rep := report.Build(nil, e.Protocol(), e.Calendar(), in.agencies, p)
 	measure, key, label, ok := s.drillOf(r, rep)
 	if !ok || len(form.Errors) > 0 {
 		s.problem(w, r, sess, http.StatusNotFound, s.opts.Router.Cards.Say("dashboard.title", nil),
@@ -120,7 +120,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	var rows []dashCase
-	for _, c := range report.Drill(in.cases, e.Protocol, p, measure, key) {
+	for _, c := range report.Drill(in.cases, e.Protocol(), p, measure, key) {
 		rows = append(rows, s.dashRow(c, time.Time{}))
 	}
 	q := periodQuery(p)

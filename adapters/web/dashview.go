@@ -93,7 +93,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	e := s.opts.Router.Engine
-	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar.Location())
+	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
 	rep, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)

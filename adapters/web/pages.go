@@ -13,7 +13,7 @@ import (
 // signedInPage fills the parts of a page every signed-in page has.
 func (s *Server) signedInPage(r *http.Request, sess *session, title string, data any) page {
 	p := page{Title: title, CSRF: sess.CSRF, Person: s.opts.Router.People.Name(r.Context(), sess.Person),
-		Flash: s.takeFlash(r.Context(), sess), Data: data}
+		Flash: s.takeFlash(r.Context(), sess), Data: data, Admin: s.isAdmin(r.Context(), sess.Person)}
 	if sc, err := s.dashAccess(r.Context(), sess.Person); err == nil && sc.ok {
 		p.Dashboard = s.opts.Router.Cards.Say("dashboard.nav", nil)
 	}
@@ -48,7 +48,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 	row := func(oc bot.OverviewCase, due bool) caseRow {
 		c := oc.Case
 		cur := c.Current()
-		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol.StageName(cur.Key),
+		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol().StageName(cur.Key),
 			Status:   c.Status.Label(),
 			Agencies: cards.Say("web.cases.agencies", messages.Args{"raiser": people.AgencyName(c.Raiser.Agency), "respondent": people.AgencyName(c.Respondent.Agency)})}
 		if due && c.Status.Active() {
@@ -123,7 +123,7 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	version, _ := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
 	router := s.opts.Router
-	if bot.ActionForm(router.Engine.Protocol, verb) != nil {
+	if bot.ActionForm(router.Engine.Protocol(), verb) != nil {
 		reply := router.Handle(ctx, bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: r.PathValue("id"), Version: max(version, 0)})
 		if len(reply.Messages) == 1 && reply.Messages[0].Kind == "form" {
 			m := reply.Messages[0]
@@ -185,7 +185,7 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	router := s.opts.Router
 	in := bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: id, Version: max(version, 0)}
-	f := bot.ActionForm(router.Engine.Protocol, verb)
+	f := bot.ActionForm(router.Engine.Protocol(), verb)
 	if f != nil {
 		in = bot.Inbound{Actor: sess.Person, FormKey: f.Key, CaseID: id, Version: max(version, 0), Values: formValues(r, f)}
 	}

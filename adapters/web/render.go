@@ -22,6 +22,7 @@ type page struct {
 	// Dashboard is the menu's link to the partnership dashboard; "" for
 	// someone it is not for.
 	Dashboard string
+	Admin     bool // the menu offers the settings (a partnership admin)
 	Flash     *flash
 	Errors    []fieldError // the error summary
 	Data      any

@@ -57,8 +57,10 @@ type Options struct {
 	ClientIP func(*http.Request) string
 	// OIDC, when set, offers sign-in through an OpenID Connect provider.
 	OIDC *OIDC
-	Now  func() time.Time
-	Log  *slog.Logger
+	// Settings, when set, gives partnership admins the settings pages.
+	Settings SettingsEditor
+	Now      func() time.Time
+	Log      *slog.Logger
 }
 
 // Server serves the web page. Build it with New.
@@ -144,6 +146,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /web/dashboard/attention", s.signedIn(s.dashAttention))
 	m.HandleFunc("GET /web/dashboard/attention.csv", s.signedIn(s.dashAttention))
 	m.HandleFunc("GET /web/dashboard/{file}", s.signedIn(s.dashDownload))
+	s.settingsRoutes(m)
 	m.HandleFunc("/web/", s.notFound)
 	// Besides each form's CSRF token, a browser's cross-origin POST is
 	// refused outright (Sec-Fetch-Site, Origin).

@@ -207,7 +207,8 @@ func New(tb testing.TB, opts Options) *Env {
 		tb.Fatalf("seed people: %v", err)
 	}
 	protocol := cfg.Protocol
-	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: clock.Now}
+	engine := &conversation.Engine{Store: store, Directory: people, Now: clock.Now}
+	engine.Use(conversation.Rules{Protocol: &protocol, Calendar: cal})
 	router := bot.NewRouter(engine, people, nil, 0)
 	disp := bot.NewDispatcher(store, router.Cards, nil)
 	inbox := &Inbox{}

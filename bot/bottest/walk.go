@@ -54,7 +54,7 @@ func Walk(tb testing.TB, e *Env) []Shown {
 	w.press("disputed", w.respondent, id, conversation.VerbDispute, map[string]string{"reason": "A visit alone will not settle the threshold."})
 	w.press("noted", w.raiser, id, conversation.VerbNote, map[string]string{"text": "Spoke on the phone; still apart."})
 	w.e.Clock.Advance(3 * 24 * time.Hour) // past the acknowledgement deadline of a stage raised now
-	for stage := 1; stage < len(e.Engine.Protocol.Stages); stage++ {
+	for stage := 1; stage < len(e.Engine.Protocol().Stages); stage++ {
 		c := w.get(id)
 		w.press("escalated", c.Current().Raiser[0], id, conversation.VerbEscalate, map[string]string{"reason": "This stage has not resolved it."})
 		c = w.get(id)
@@ -73,7 +73,7 @@ func Walk(tb testing.TB, e *Env) []Shown {
 	w.press("referred", w.raiser, id, conversation.VerbRefer, map[string]string{"reason": "Every stage has been tried."})
 	w.press("referral acknowledged", w.partnership, id, conversation.VerbAcknowledge, nil)
 	w.press("referral accepted", w.partnership, id, conversation.VerbAcceptReferral, map[string]string{"text": ""})
-	first := e.Engine.Protocol.Stages[0].Key
+	first := e.Engine.Protocol().Stages[0].Key
 	w.press("referral returned", w.partnership, id, conversation.VerbReturnReferral, map[string]string{"stage": first, "text": "Please follow the first stage face to face."})
 	c = w.get(id)
 	w.press("returned stage acknowledged", c.Current().Respondent[0], id, conversation.VerbAcknowledge, nil)
@@ -169,7 +169,7 @@ func (w *walker) raise() string {
 	checked := w.handle("check your answers", bot.Inbound{Actor: w.raiser, FormKey: bot.FormIntake, Values: map[string]string{
 		"immediate_risk": "no", "about": conversation.AboutOtherAgency, "child_ref": "CSC-204913",
 		"raiser_agency": "school", "respondent": w.respondent, "respondent_agency": "csc",
-		"category": w.e.Engine.Protocol.Categories[0].Key, "decision": "The referral was closed with no further action.",
+		"category": w.e.Engine.Protocol().Categories[0].Key, "decision": "The referral was closed with no further action.",
 		"concern": "Attendance has fallen.\nThe child arrives hungry most days.", "evidence_kind": string(conversation.EvidenceDocumented),
 		"evidence": "Attendance records for six weeks.", "outcome_sought": "A strategy discussion.", "urgency": "standard",
 		"reflection":      "discussed_with_lead,child_best_interest,motivation_considered",
@@ -208,7 +208,7 @@ func (w *walker) press(state, person, id string, verb conversation.Verb, values 
 	w.tb.Helper()
 	c := w.get(id)
 	reply := w.handle(state+" (pressed)", bot.Inbound{Actor: person, Verb: verb, CaseID: id, Version: c.Version})
-	if bot.ActionForm(w.e.Engine.Protocol, verb) != nil {
+	if bot.ActionForm(w.e.Engine.Protocol(), verb) != nil {
 		if len(reply.Messages) == 0 || reply.Messages[0].Form == nil {
 			w.tb.Fatalf("%s: %s opened no form", state, verb)
 		}

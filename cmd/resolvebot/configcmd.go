@@ -13,19 +13,28 @@ const configUsage = `Usage:
       Print every problem in the configuration, each with its place, and exit
       1 when it is not usable. --print then shows the effective settings, one
       per line, with secrets masked.
+  resolvebot config export [--config FILE] [--data FILE]
+      Print the configuration file with its partnership, protocol, calendar,
+      directory and scheduler nudge settings replaced by the stored ones (the
+      ones changed on the web page), as YAML that config check accepts.
+      Without a file, the stored settings alone. The bolt store's file must
+      not be open in a running serve.
   resolvebot config reference
       Print every setting: its key in the file, type, default, environment
       variable and meaning (Markdown; docs/configuration.md is the same).
 `
 
 // configCommand is `resolvebot config check` and `resolvebot config reference`.
-func configCommand(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func configCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "export" {
+		return configExport(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "check" && args[0] != "reference") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 			fmt.Fprint(stderr, configUsage)
 			return 0
 		}
-		fmt.Fprintf(stderr, "Did you mean: resolvebot config check, or resolvebot config reference?\n\n%s", configUsage)
+		fmt.Fprintf(stderr, "Did you mean: resolvebot config check, resolvebot config export, or resolvebot config reference?\n\n%s", configUsage)
 		return 2
 	}
 	sub := args[0]

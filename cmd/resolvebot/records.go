@@ -87,7 +87,7 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 		return 1
 	}
 	defer a.close()
-	loc := a.router.Engine.Calendar.Location()
+	loc := a.router.Engine.Calendar().Location()
 	period := report.Month(time.Now().In(loc)).Previous()
 	if year != "" {
 		y, _ := time.ParseInLocation("2006", year, loc) // checked above

@@ -23,6 +23,7 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
 	"github.com/resolvebot/resolvebot/conversation/redisstore"
+	"github.com/resolvebot/resolvebot/internal/livesettings"
 	"github.com/resolvebot/resolvebot/scheduler"
 )
 
@@ -33,6 +34,7 @@ Commands:
   console         a terminal chat on the same engine, for trying it out
   config check    print every problem in the configuration (--print: the effective settings)
   config reference  every setting with its type, default and environment variable
+  config export   the stored settings (directory, protocol) written back as YAML
   report          the partnership report for a period (md, csv, json, png, pdf)
   export CR-…     a case record for the child's file (pdf, md, json)
   purge           delete cases past the retention period (--dry-run lists them)
@@ -115,6 +117,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	defer a.close()
+	if a.settings != nil {
+		cfg, _ = a.settings.Current() // the stored settings win over the file's
+	}
 
 	if consoleMode {
 		if cmd == "serve" {
@@ -217,15 +222,10 @@ type app struct {
 	// holds.
 	mailer *email.Sender
 	signIn func(context.Context, conversation.Effect) error
-}
 
-// orNever maps a configured 0 ("none") to the policy's negative "never",
-// since the policy reads 0 as its default.
-func orNever(n int) int {
-	if n == 0 {
-		return -1
-	}
-	return n
+	// settings changes the partnership's stored settings while the bot
+	// runs; nil when the store keeps none.
+	settings *livesettings.Live
 }
 
 // startScheduler runs the scheduler's jobs until ctx ends; the returned
@@ -250,18 +250,25 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	store = observeStore(store)
 	warnPlaintext(cfg, log)
 	logStoreIdentity(log, store)
-	cal := conversation.NewCalendar(cfg.Calendar.Location, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
+	file := cfg
+	cfg, stored, err := livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	agencies, partnership := botconfig.Directory(cfg.Directory)
 	people := bot.NewPeople(store, agencies, partnership, nil)
 	if err := people.Seed(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("load the directory into the store: %w", err)
 	}
-	protocol := cfg.Protocol
 	sc := cfg.Scheduler
-	engine := &conversation.Engine{Store: store, Protocol: &protocol, Calendar: cal, Directory: people, Now: time.Now,
-		Nudges: conversation.NudgePolicy{ReminderDaysBefore: orNever(sc.ReminderDaysBefore), MaxOverdueReminders: orNever(sc.MaxOverdueReminders),
-			QuietStart: sc.QuietStart, QuietEnd: sc.QuietEnd}}
+	engine := &conversation.Engine{Store: store, Directory: people, Now: time.Now}
+	engine.Use(livesettings.RulesOf(cfg))
+	var live *livesettings.Live
+	if st, ok := store.(conversation.SettingsStore); ok {
+		live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
+	}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
 	mailer, err := registerEmail(cfg, store, router.Cards, dispatcher, log)
@@ -274,7 +281,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	for _, email := range sc.SummaryTo {
 		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))
 	}
-	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log, mailer: mailer,
+	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log, mailer: mailer, settings: live,
 		schedules: scheduler.Schedules{DuePass: sc.DuePass, Digest: sc.Digest, Summary: sc.Summary}}, nil
 }
 
@@ -345,6 +352,9 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 		if stop != nil {
 			defer stop()
 		}
+	}
+	if a.settings != nil {
+		go a.settings.Watch(ctx, settingsWatchInterval) // changes made on another replica
 	}
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {

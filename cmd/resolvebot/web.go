@@ -8,6 +8,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/internal/httpedge"
+	"github.com/resolvebot/resolvebot/internal/livesettings"
 )
 
 // startWeb mounts the web page under /web/ when email is configured: the
@@ -22,6 +23,9 @@ func startWeb(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux)
 	if o := cfg.Web.OIDC; o.Enabled {
 		opts.OIDC = &web.OIDC{Name: o.Name, Issuer: o.Issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
 			HTTPClient: &http.Client{Timeout: 15 * time.Second}}
+	}
+	if a.settings != nil {
+		opts.Settings = livesettings.Web(a.settings)
 	}
 	w := web.New(opts)
 	w.Mount(mux)

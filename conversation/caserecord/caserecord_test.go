@@ -77,7 +77,7 @@ func record(t *testing.T) *caserecord.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return caserecord.Build(c, access, env.Engine.Protocol, namer{env}, bottest.London, "partnership.manager@example.org", env.Clock.Now())
+	return caserecord.Build(c, access, env.Engine.Protocol(), namer{env}, bottest.London, "partnership.manager@example.org", env.Clock.Now())
 }
 
 func TestMarkdownGolden(t *testing.T) {
@@ -236,7 +236,7 @@ func TestActionStates(t *testing.T) {
 		Events: []conversation.Event{{Seq: 1, Kind: conversation.EventActionDone, At: day(4).Add(10 * time.Hour),
 			Fields: map[string]string{"action": "1", "state": string(conversation.ActionDoneLate)}}}}
 	env := bottest.New(t, bottest.Options{})
-	r := caserecord.Build(c, nil, env.Engine.Protocol, namer{env}, bottest.London, "partnership.manager@example.org", day(8).Add(9*time.Hour))
+	r := caserecord.Build(c, nil, env.Engine.Protocol(), namer{env}, bottest.London, "partnership.manager@example.org", day(8).Add(9*time.Hour))
 	var got []string
 	for _, l := range r.Outcome {
 		if l.Label == "Action" {
@@ -286,7 +286,7 @@ func TestReflectionInTheProtocolsWords(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The partnership rewords its checklist after the case was raised.
-			p := *env.Engine.Protocol
+			p := *env.Engine.Protocol()
 			p.Reflection = []conversation.ReflectionCheck{{Key: conversation.ReflectionDiscussedWithLead, Label: "reworded later"}}
 			r := caserecord.Build(res.Case, nil, &p, namer{env}, bottest.London, sam, env.Clock.Now())
 			var got []string

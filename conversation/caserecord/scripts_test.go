@@ -52,7 +52,7 @@ func TestNamesInAnyScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := caserecord.Build(c, access, env.Engine.Protocol, namer{env}, bottest.London, "stefan@csc.example.org", env.Clock.Now())
+	r := caserecord.Build(c, access, env.Engine.Protocol(), namer{env}, bottest.London, "stefan@csc.example.org", env.Clock.Now())
 	b, err := r.Write("pdf")
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func TestWordingOverride(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := caserecord.Build(res.Case, nil, env.Engine.Protocol, namer{env}, bottest.London, sam, env.Clock.Now())
+			r := caserecord.Build(res.Case, nil, env.Engine.Protocol(), namer{env}, bottest.London, sam, env.Clock.Now())
 			text, md := pdfText(t, r), r.Markdown()
 			for _, w := range tt.want {
 				if !strings.Contains(text, w) {

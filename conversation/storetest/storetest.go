@@ -98,6 +98,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("Observations", func(t *testing.T) { testObservations(t, open) })
 	t.Run("ObservationRetention", func(t *testing.T) { testObservationRetention(t, open) })
+	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
+	t.Run("SettingsRace", func(t *testing.T) { testSettingsRace(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000

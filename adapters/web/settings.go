@@ -1,0 +1,267 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// SettingsEditor is the partnership's stored settings as the settings
+// pages show and change them: its stage timescales and its directory. The
+// composition root implements it over the store, with the rules of
+// `resolvebot config check`.
+type SettingsEditor interface {
+	// View returns the settings now, with their version.
+	View(ctx context.Context) (SettingsView, error)
+	// Change applies edit to the settings at version, checks the result as
+	// config check does, stores it with who made it and when, and puts it
+	// to use (only checks it, when edit.Check is set). It returns every problem found, with EINVALID when any is an
+	// error (nothing is changed then), ECONFLICT when the settings are no
+	// longer at version, and EINTERNAL on failure.
+	Change(ctx context.Context, by string, version int64, edit SettingsEdit) ([]SettingsProblem, error)
+	// History returns up to limit changes, newest first (all for 0).
+	// Returns EINTERNAL on failure.
+	History(ctx context.Context, limit int) ([]conversation.SettingsChange, error)
+}
+
+// SettingsView is what the settings pages show.
+type SettingsView struct {
+	Version  int64
+	Stages   []StageTimes
+	Agencies []AgencySettings
+	Roles    []RoleSettings
+}
+
+// StageTimes are one stage's name, guidance and timescales, in working
+// days.
+type StageTimes struct {
+	Key, Name, Guidance       string
+	Days, UrgentDays, AckDays int
+}
+
+// SettingsContact is a named person with a work email.
+type SettingsContact struct{ Name, Email string }
+
+// AgencySettings are one agency of the directory as the pages edit it.
+type AgencySettings struct {
+	Key, Name string
+	// EmailOnly is true when the agency's people are reached by email
+	// unless they choose otherwise (reach: [email]).
+	EmailOnly bool
+	// Managers, SeniorManagers and Leaders are its contacts per tier;
+	// the pages edit the first of each and keep the rest.
+	Managers, SeniorManagers, Leaders []SettingsContact
+	SafeguardingLeads                 []SettingsContact
+}
+
+// RoleSettings is one partnership role.
+type RoleSettings struct{ Name, Email, Role string }
+
+// SettingsEdit is one change: a stage's timescales, or an agency added or
+// replaced (matched by its key).
+type SettingsEdit struct {
+	Stage  *StageTimes
+	Agency *AgencySettings
+	// Note says what changed, in a few words, for the change history.
+	Note string
+	// Check asks only whether the change would be accepted: nothing is
+	// stored or used.
+	Check bool
+}
+
+// SettingsProblem is one problem config check found: the setting's path
+// (such as "protocol.stages[0].days") and its message.
+type SettingsProblem struct {
+	Path, Message string
+	Error         bool // false for a warning, which does not stop a change
+}
+
+// admin runs h for a signed-in partnership admin (the partnership role
+// conversation.RolePartnershipAdmin); anyone else is refused and nothing
+// changes.
+func (s *Server) admin(h handler) http.HandlerFunc {
+	return s.signedIn(func(w http.ResponseWriter, r *http.Request, sess *session) {
+		if s.opts.Settings == nil {
+			s.notFound(w, r)
+			return
+		}
+		a, err := s.opts.Router.Engine.Actor(r.Context(), sess.Person)
+		if err != nil {
+			s.internal(w, r, err)
+			return
+		}
+		if !a.Holds(conversation.RolePartnershipAdmin) {
+			s.problem(w, r, sess, http.StatusForbidden, s.words().Say("settings.refused.title", nil),
+				s.words().Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
+			return
+		}
+		h(w, r, sess)
+	})
+}
+
+// isAdmin reports whether person may change the settings.
+func (s *Server) isAdmin(ctx context.Context, person string) bool {
+	if s.opts.Settings == nil {
+		return false
+	}
+	a, err := s.opts.Router.Engine.Actor(ctx, person)
+	return err == nil && a.Holds(conversation.RolePartnershipAdmin)
+}
+
+func (s *Server) settingsRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
+	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
+	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.stagePage))
+	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.stagePost))
+	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.agencyPage))
+	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.agencyPage))
+	m.HandleFunc("POST /web/settings/agencies", s.admin(s.agencyPost))
+}
+
+// settingsPage shows the timescales and the directory, each with a way to
+// change it.
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	v, err := s.opts.Settings.View(r.Context())
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), v)
+	s.render(w, r, http.StatusOK, "settings", p)
+}
+
+// settingsField is one input of a settings form.
+type settingsField struct {
+	Key, Label, Hint, Value, Error string
+	Type                           string // "text", "textarea", "number", "email", "radio" or "hidden"
+	Options                        []settingsOption
+	Width                          string // a govuk-input--width-N class, or ""
+}
+
+type settingsOption struct {
+	Value, Label string
+	Checked      bool
+}
+
+// settingsForm is a settings form, or its check-your-answers page
+// (Check set), which carries the answers in hidden fields.
+type settingsForm struct {
+	Heading, Intro, Action, Back, Submit string
+	Version                              int64
+	Fields                               []settingsField
+	Check                                bool
+	Existing                             bool // the form changes an agency already listed
+	Rows                                 []checkRow
+	Problems                             []string // config check's problems with no field of their own
+}
+
+// checkRow is one answer on a check-your-answers page, with what it was.
+type checkRow struct {
+	Label, Before, After string
+	Changed              bool
+}
+
+func (f *settingsForm) value(key string) string {
+	for _, fl := range f.Fields {
+		if fl.Key == key {
+			return fl.Value
+		}
+	}
+	return ""
+}
+
+func (f *settingsForm) setError(key, msg string) bool {
+	for i := range f.Fields {
+		if f.Fields[i].Key == key {
+			if f.Fields[i].Error == "" {
+				f.Fields[i].Error = msg
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// readForm fills f's fields from the request.
+func (f *settingsForm) readForm(r *http.Request) {
+	for i := range f.Fields {
+		f.Fields[i].Value = strings.TrimSpace(r.PostFormValue(f.Fields[i].Key))
+		for j := range f.Fields[i].Options {
+			f.Fields[i].Options[j].Checked = f.Fields[i].Options[j].Value == f.Fields[i].Value
+		}
+	}
+}
+
+// showSettingsForm renders f, with the error summary when it has errors.
+func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *session, status int, title string, f settingsForm) {
+	p := s.signedInPage(r, sess, title, f)
+	for _, fl := range f.Fields {
+		if fl.Error != "" {
+			p.Errors = append(p.Errors, fieldError{Field: fl.Key, Text: fl.Error})
+		}
+	}
+	for _, msg := range f.Problems {
+		p.Errors = append(p.Errors, fieldError{Text: msg})
+	}
+	name := "settingsform"
+	if f.Check && len(p.Errors) == 0 {
+		name = "settingscheck"
+	}
+	s.render(w, r, status, name, p)
+}
+
+// saved tells the admin their change is in use and goes back to the
+// settings.
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what string) {
+	s.setFlash(r.Context(), sess, &flash{Title: s.words().Say("settings.saved.title", nil), Text: s.words().Say("settings.saved.text", messages.Args{"what": what})})
+	http.Redirect(w, r, "/web/settings", http.StatusSeeOther)
+}
+
+// changeRefused shows the form again with the problems config check found,
+// each beside its field where it has one; a conflict says someone else
+// changed the settings first.
+func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *session, title string, f settingsForm, probs []SettingsProblem, err error, field func(path string) string) {
+	f.Check = false
+	switch conversation.ErrorCode(err) {
+	case conversation.EINVALID:
+		for _, p := range probs {
+			if !p.Error {
+				continue
+			}
+			if k := field(p.Path); k == "" || !f.setError(k, p.Message) {
+				f.Problems = append(f.Problems, p.Message)
+			}
+		}
+		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, title, f)
+	case conversation.ECONFLICT:
+		s.problem(w, r, sess, http.StatusConflict, s.words().Say("settings.conflict.title", nil), s.words().Say("settings.conflict.text", nil))
+	default:
+		s.internal(w, r, err)
+	}
+}
+
+// wholeDays reads a number of working days, or says what is wrong.
+func (s *Server) wholeDays(v string) (int, string) {
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, s.words().Say("settings.days.not_a_number", nil)
+	}
+	return n, ""
+}
+
+// formVersion reads the settings version a form was made from.
+func formVersion(r *http.Request) int64 {
+	v, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	return v
+}
+
+var problemIndex = regexp.MustCompile(`\[\d+\]`)
+
+// pathKey returns a problem's path with list indexes dropped, such as
+// "directory.agencies.contacts.manager.email".
+func pathKey(path string) string { return problemIndex.ReplaceAllString(path, "") }
