@@ -85,6 +85,7 @@ func removeEffect(tx *bolt.Tx, caseID, id string) error {
 	if err := tx.Bucket(bucketOutbox).Delete([]byte(id)); err != nil {
 		return err
 	}
+	decoded.forget([]byte(id))
 	byCase, k := tx.Bucket(bucketOutboxCase), caseEffectKey(caseID, id)
 	if r := byCase.Get(k); len(r) > 0 {
 		if err := tx.Bucket(bucketOutboxReady).Delete(r); err != nil {
@@ -187,7 +188,7 @@ func decodeEffect(id, v []byte) (conversation.Effect, error) {
 // again and again. An entry is used only when the stored bytes are still
 // the same, so it is right for any data file and whatever a transaction
 // did, committed or not.
-var decoded = effectMemo{max: 1 << 16}
+var decoded = effectMemo{max: 1 << 13}
 
 // effectMemo maps an effect ID to its stored bytes and their decoding, at
 // most max of them (it forgets them all when full).
@@ -213,6 +214,13 @@ func (m *effectMemo) get(id, v []byte) (conversation.Effect, bool) {
 	e := me.e
 	e.Unreached, e.Cases = slices.Clone(e.Unreached), slices.Clone(e.Cases)
 	return e, true
+}
+
+// forget drops what is remembered of effect id, once it is deleted.
+func (m *effectMemo) forget(id []byte) {
+	m.mu.Lock()
+	delete(m.m, string(id))
+	m.mu.Unlock()
 }
 
 // put remembers e, decoded from v.
