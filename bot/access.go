@@ -13,7 +13,7 @@ import (
 func (r *Router) accessCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	id, _, _ := strings.Cut(strings.TrimSpace(rest), " ")
 	if id == "" {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("access.which_case", nil))
+		return Reply{}, conversation.Invalid("access.which_case", nil)
 	}
 	c, log, err := r.Engine.AccessLog(ctx, actor, id)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -15,39 +16,36 @@ import (
 // working days (about three months).
 const MaxActionDays = 65
 
-// actionDueHelp says what a due date may be.
-const actionDueHelp = "a date such as 4 Dec or 2026-12-04, or a number of working days such as 10"
-
 // ParseActionDue reads when an agreed action falls due, as of now: a date
 // ("4 Dec", "2026-12-04", "next friday"), or a number of working days from
 // today on the partnership's calendar ("10", "10 working days"). It returns
 // the day (midnight in the calendar's zone), a working day after today and
 // at most MaxActionDays working days ahead, or a message for the person
-// saying why not.
-func ParseActionDue(text string, now time.Time, cal *conversation.Calendar) (time.Time, string) {
+// saying why not (the zero Text when there is none).
+func ParseActionDue(text string, now time.Time, cal *conversation.Calendar) (time.Time, conversation.Text) {
 	target, n, isDays, ok := readDay(text, now, cal)
 	loc := cal.Location()
 	now = now.In(loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	switch {
 	case !ok:
-		return time.Time{}, "I couldn't read when it is due. Give " + actionDueHelp + "."
+		return time.Time{}, conversation.Msg("error.actions.due_unread", nil)
 	case isDays && (n < 1 || n > MaxActionDays):
-		return time.Time{}, fmt.Sprintf("Choose between 1 and %d working days.", MaxActionDays)
+		return time.Time{}, conversation.Msg("error.extension.days", messages.Args{"max": MaxActionDays})
 	case isDays:
 		end := cal.AddWorkingDays(now, n).In(loc)
-		return time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc), ""
+		return time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc), conversation.Text{}
 	}
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(today):
-		return time.Time{}, when + " is not after today. Choose a later day, or a number of working days such as 10."
+		return time.Time{}, conversation.Msg("error.actions.due_past", messages.Args{"date": when})
 	case !cal.IsWorkingDay(target):
-		return time.Time{}, when + " is not a working day. Choose a working day, or a number of working days such as 10."
+		return time.Time{}, conversation.Msg("error.actions.due_not_working_day", messages.Args{"date": when})
 	case cal.WorkingDaysUntil(today, target) > MaxActionDays:
-		return time.Time{}, fmt.Sprintf("%s is more than %d working days away. Choose an earlier day.", when, MaxActionDays)
+		return time.Time{}, conversation.Msg("error.actions.due_too_far", messages.Args{"date": when, "max": MaxActionDays})
 	}
-	return target, ""
+	return target, conversation.Text{}
 }
 
 // parseActions reads the proposal's "what | who | by when" lines (or
@@ -70,11 +68,11 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		for i := range parts {
 			parts[i] = strings.TrimSpace(parts[i])
 		}
-		bad := func(format string, args ...any) {
-			problems = append(problems, fmt.Sprintf("Line %d: ", n)+fmt.Sprintf(format, args...))
+		bad := func(t conversation.Text) {
+			problems = append(problems, r.Cards.Say("error.actions.line", messages.Args{"number": n, "problem": r.Cards.Words(t)}))
 		}
 		if len(parts) > 3 {
-			bad("use two | separators: what | who | by when.")
+			bad(conversation.Msg("error.actions.separators", nil))
 			continue
 		}
 		for len(parts) < 3 {
@@ -82,29 +80,30 @@ func (r *Router) parseActions(ctx context.Context, text string) ([]conversation.
 		}
 		a := conversation.ResolutionAction{Description: parts[0]}
 		if parts[0] == "" {
-			bad("say what the action is before the first |.")
+			bad(conversation.Msg("error.actions.what", nil))
 		}
 		if parts[1] == "" {
-			bad("say who owns it after the first |: a name or work email.")
+			bad(conversation.Msg("error.actions.who", nil))
 		} else if per, err := r.People.Resolve(ctx, parts[1]); conversation.ErrorCode(err) == conversation.EINVALID {
-			bad("%s", conversation.ErrorMessage(err))
+			bad(conversation.ErrorText(err))
 		} else if err != nil {
 			return nil, err
 		} else {
 			a.OwnerID, a.Owner = per.ID, per.Name
 		}
 		if parts[2] == "" {
-			bad("say by when after the second |: %s.", actionDueHelp)
-		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar); msg != "" {
-			bad("%s", msg)
+			bad(conversation.Msg("error.actions.when", nil))
+		} else if due, msg := ParseActionDue(parts[2], r.now(), r.Engine.Calendar); msg.Key != "" {
+			bad(msg)
 		} else {
 			a.Due = due
 		}
 		out = append(out, a)
 	}
 	if len(problems) > 0 {
-		return nil, &conversation.Error{Code: conversation.EINVALID, Message: "Some answers need another look.",
-			Fields: map[string]string{"actions": strings.Join(problems, " ")}}
+		fe := conversation.FieldErrors{}
+		fe.Add("actions", conversation.Msg("error.actions.lines", messages.Args{"lines": strings.Join(problems, " ")}))
+		return nil, fe.Err()
 	}
 	return out, nil
 }
@@ -118,13 +117,13 @@ var actionWords = []string{"done", "mark_done", "action_done", "completed", "com
 func (r *Router) doneCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	fields := strings.Fields(rest)
 	if len(fields) == 0 {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "Which case, and which action? For example: done CR-2026-0001 1")
+		return Reply{}, conversation.Invalid("error.done.which", nil)
 	}
 	n := 0
 	if len(fields) > 1 {
 		v, err := strconv.Atoi(strings.TrimPrefix(fields[1], "#"))
 		if err != nil || len(fields) > 2 {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "Give the case id and the action's number, for example: done %s 1", conversation.NormaliseCaseID(fields[0]))
+			return Reply{}, conversation.Invalid("error.done.number", messages.Args{"case": conversation.NormaliseCaseID(fields[0])})
 		}
 		n = v
 	}
@@ -194,9 +193,9 @@ func (k *Cards) Day(t time.Time) string {
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
 	switch st := a.State(k.Calendar, k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
-		return st.Label() + ", " + k.Day(a.DoneAt)
+		return st.LabelIn(k.catalogue()) + ", " + k.Day(a.DoneAt)
 	default:
-		return st.Label()
+		return st.LabelIn(k.catalogue())
 	}
 }
 

@@ -108,8 +108,8 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		{k.Say("card.field.concern", nil), c.Concern},
 		{evidence, c.Evidence},
 		{k.Say("card.field.outcome", nil), c.OutcomeSought},
-		{k.Say("card.field.urgency", nil), c.Urgency.Label()},
-		{k.Say("card.field.status", nil), c.Status.Label()},
+		{k.Say("card.field.urgency", nil), c.Urgency.LabelIn(k.catalogue())},
+		{k.Say("card.field.status", nil), c.Status.LabelIn(k.catalogue())},
 		{k.Say("card.field.stage", nil), k.Say("card.stage", messages.Args{"number": k.Protocol.StageNumber(cur.Key),
 			"stage": stage, "raising": k.People.Names(ctx, cur.Raiser), "answering": k.People.Names(ctx, cur.Respondent)})},
 	}
@@ -123,7 +123,7 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		m.Fields = append(m.Fields, Field{k.Say("card.field.stage_deadline", nil), k.Deadline(cur.Deadline)})
 	}
 	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{conversation.CrossBorderLabel, k.Protocol.CrossBorderNote(c.CrossBorder)})
+		m.Fields = append(m.Fields, Field{k.Protocol.CrossBorderLabel(), k.Protocol.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
 		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol.SeriousConcernNote(c)})
@@ -176,7 +176,7 @@ func (k *Cards) stageGuidance(key string) string {
 
 // EventLine describes one event in a line: when, what, who, and where.
 func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
-	label := e.Kind.Label()
+	label := e.Kind.LabelIn(k.catalogue())
 	line := fmt.Sprintf("%s · %s", k.When(e.At), label)
 	switch e.Kind {
 	case conversation.EventAccessRefused:
@@ -193,7 +193,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventMediationRequested:
 		line += supervisionNote(e)
 	case conversation.EventDeepDiveDecided:
-		line += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
+		line += ": " + strings.ToLower(k.Protocol.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
 		line += k.Say("event.escalated", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventReferralReturned:
@@ -244,7 +244,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 	}
 	for _, c := range cs {
 		cur := c.Current()
-		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), c.Status.Label(), k.People.AgencyName(c.Respondent.Agency))
+		v := fmt.Sprintf("%s · %s · %s", k.Protocol.StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
 			v += k.Say("cases.waiting", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		} else if c.Status.Active() {

@@ -165,7 +165,7 @@ func (r *Router) intakeAgain(ctx context.Context, actor string, values map[strin
 
 // noDraft is the refusal when answers to check or send are no longer kept.
 func (r *Router) noDraft() error {
-	return conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("check.no_draft", messages.Args{"age": r.Cards.draftAge(r.DraftTTL)}))
+	return conversation.Invalid("check.no_draft", messages.Args{"age": r.Cards.draftAge(r.DraftTTL)})
 }
 
 // draftAge says how long a draft is kept, in days or hours.
@@ -219,8 +219,8 @@ func (r *Router) sendChecked(ctx context.Context, in Inbound) (Reply, error) {
 			r.Cards.Say("check.changed_elsewhere", nil))}}, nil
 	}
 	reply, err := r.raise(ctx, Inbound{Actor: in.Actor, FormKey: FormIntake, Values: d.Values}, true)
-	if fe := conversation.ErrorFields(err); len(fe) > 0 {
-		m := r.intakeAgain(ctx, in.Actor, d.Values, conversation.ErrorMessage(err), "", fe)
+	if fe := r.Cards.ErrorFields(err); len(fe) > 0 {
+		m := r.intakeAgain(ctx, in.Actor, d.Values, r.Cards.ErrorMessage(err), "", fe)
 		return Reply{Messages: []Message{m}, Errors: fe}, nil
 	}
 	return reply, err

@@ -172,7 +172,8 @@ func TestChoose(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, problem := (&bot.Cards{}).Choose(tt.field, tt.typed)
+			got, said := (&bot.Cards{}).Choose(tt.field, tt.typed)
+			problem := (&bot.Cards{}).Words(said)
 			if got != tt.want {
 				t.Errorf("Choose(%q) = %q (%s), want %q", tt.typed, got, problem, tt.want)
 			}

@@ -43,16 +43,16 @@ func wordMatch(typed, label string) int {
 // as one of its options: the option's value, or words of its label in any
 // case and order ("social care" for "Children's Social Care", "police"),
 // with typing slips forgiven. It returns the option's value, or "" and a
-// message for the person: "Did you mean A or B?" when the words fit
+// message for the person (to word with Words): "Did you mean A or B?" when the words fit
 // several options equally, the options to choose from when they fit none.
-func (k *Cards) Choose(fd *conversation.Field, text string) (value, problem string) {
+func (k *Cards) Choose(fd *conversation.Field, text string) (value string, problem conversation.Text) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return "", ""
+		return "", conversation.Text{}
 	}
 	for _, o := range fd.Options {
 		if strings.EqualFold(o.Value, text) {
-			return o.Value, ""
+			return o.Value, conversation.Text{}
 		}
 	}
 	typed := slices.DeleteFunc(choiceWords(text), func(w string) bool { return slices.Contains(fillerWords, w) })
@@ -86,17 +86,17 @@ func (k *Cards) Choose(fd *conversation.Field, text string) (value, problem stri
 	case 0:
 		return "", k.noChoice(fd, text)
 	case 1:
-		return best[0].Value, ""
+		return best[0].Value, conversation.Text{}
 	}
 	labels := make([]string, 0, len(best))
 	for _, o := range best {
 		labels = append(labels, o.Label)
 	}
-	return "", k.Say("choose.did_you_mean", messages.Args{"options": k.orList(labels)})
+	return "", conversation.Msg("choose.did_you_mean", messages.Args{"options": k.orList(labels)})
 }
 
 // noChoice is the message for an answer that fits none of the options.
-func (k *Cards) noChoice(fd *conversation.Field, text string) string {
+func (k *Cards) noChoice(fd *conversation.Field, text string) conversation.Text {
 	labels := make([]string, 0, len(fd.Options))
 	for _, o := range fd.Options {
 		labels = append(labels, o.Label)
@@ -105,7 +105,7 @@ func (k *Cards) noChoice(fd *conversation.Field, text string) string {
 	if fd.Type == conversation.FieldAgency {
 		what = k.Say("choose.no_match.agency", nil)
 	}
-	return k.Say("choose.no_match", messages.Args{"typed": strconv.Quote(short(text, 60)), "what": what, "options": strings.Join(labels, "; ")})
+	return conversation.Msg("choose.no_match", messages.Args{"typed": strconv.Quote(short(text, 60)), "what": what, "options": strings.Join(labels, "; ")})
 }
 
 // joinOr joins names as "A", "A or B", "A, B or C".
@@ -130,7 +130,7 @@ func (k *Cards) chooseAnswers(f *conversation.Form, values map[string]string) co
 			continue
 		}
 		value, problem := k.Choose(&fd, v)
-		if problem != "" {
+		if problem.Key != "" {
 			fe.Add(fd.Key, problem)
 			continue
 		}

@@ -41,14 +41,15 @@ func init() {
 // worded as the partnership does. Working days are counted on k.Calendar.
 func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
 	cal := k.Calendar
-	fail := func(msg string) (int, error) {
-		return 0, &conversation.Error{Code: conversation.EINVALID, Message: k.Say("form.another_look", nil),
-			Fields: map[string]string{"days": msg}}
+	fail := func(msg conversation.Text) (int, error) {
+		fe := conversation.FieldErrors{}
+		fe.Add("days", msg)
+		return 0, fe.Err()
 	}
 	target, n, isDays, ok := readDay(text, base, cal)
 	switch {
 	case !ok:
-		return fail(k.Say("extension.unread", nil))
+		return fail(conversation.Msg("extension.unread", nil))
 	case isDays:
 		return n, nil
 	}
@@ -58,13 +59,13 @@ func (k *Cards) ParseExtension(text string, base time.Time) (int, error) {
 	when := target.Format("Mon 2 Jan 2006")
 	switch {
 	case !target.After(day):
-		return fail(k.Say("extension.not_later", messages.Args{"deadline": base.Format("Mon 2 Jan")}))
+		return fail(conversation.Msg("extension.not_later", messages.Args{"deadline": base.Format("Mon 2 Jan")}))
 	case !cal.IsWorkingDay(target):
-		return fail(k.Say("extension.not_working_day", messages.Args{"date": when}))
+		return fail(conversation.Msg("extension.not_working_day", messages.Args{"date": when}))
 	}
 	n = cal.WorkingDaysUntil(day, target)
 	if n > conversation.MaxExtensionDays {
-		return fail(k.Say("extension.too_far", messages.Args{"date": when, "days": n, "most": conversation.MaxExtensionDays}))
+		return fail(conversation.Msg("extension.too_far", messages.Args{"date": when, "days": n, "most": conversation.MaxExtensionDays}))
 	}
 	return n, nil
 }

@@ -49,7 +49,7 @@ func TestParseExtension(t *testing.T) {
 				}
 				return
 			}
-			if msg := conversation.ErrorFields(err)["days"]; !strings.Contains(msg, tt.says) {
+			if msg := env.Router.Cards.ErrorFields(err)["days"]; !strings.Contains(msg, tt.says) {
 				t.Errorf("ParseExtension(%q) = %d, %v; want a message on days with %q", tt.text, got, err, tt.says)
 			}
 		})

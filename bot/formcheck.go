@@ -21,7 +21,7 @@ func missingAnswers(k *Cards, f *conversation.Form, values map[string]string) co
 	}
 	for _, fd := range f.Fields {
 		if fd.Required && strings.TrimSpace(values[fd.Key]) == "" {
-			fe.Add(fd.Key, k.Say("form.answer_needed", nil))
+			fe.Add(fd.Key, conversation.Msg("form.answer_needed", nil))
 		}
 	}
 	return fe
@@ -89,11 +89,11 @@ func commandAnswers(k *Cards, f *conversation.Form, values map[string]string) co
 		v := strings.TrimSpace(values[fd.Key])
 		switch MidFormCommand(v) {
 		case "cancel":
-			fe.Add(fd.Key, k.Say("form.reads_as_cancel", messages.Args{"answer": strconv.Quote(short(v, 40))}))
+			fe.Add(fd.Key, conversation.Msg("form.reads_as_cancel", messages.Args{"answer": strconv.Quote(short(v, 40))}))
 		case "help":
-			fe.Add(fd.Key, k.Say("form.reads_as_help", nil))
+			fe.Add(fd.Key, conversation.Msg("form.reads_as_help", nil))
 		case "command":
-			fe.Add(fd.Key, k.Say("form.reads_as_command", messages.Args{"answer": strconv.Quote(short(v, 40))}))
+			fe.Add(fd.Key, conversation.Msg("form.reads_as_command", messages.Args{"answer": strconv.Quote(short(v, 40))}))
 		}
 	}
 	return fe

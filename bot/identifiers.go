@@ -99,7 +99,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 		if len(found) == 0 {
 			continue
 		}
-		fe.Add(fd.Key, r.Cards.Say("identifiers.field", messages.Args{"kinds": conversation.IdentifierNames(found)}))
+		fe.Add(fd.Key, conversation.Msg("identifiers.field", messages.Args{"kinds": conversation.IdentifierNames(found)}))
 		flagged = append(flagged, fd.Key)
 		for _, k := range found {
 			if !slices.Contains(kinds, string(k)) {
@@ -110,14 +110,16 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 	if len(fe) == 0 {
 		return nil
 	}
-	fe.Add(FieldConfirmIdentifiers, r.Cards.Say("identifiers.confirm", nil))
+	fe.Add(FieldConfirmIdentifiers, conversation.Msg("identifiers.confirm", nil))
 	if in.FormKey == FormIntake {
 		r.saveDraft(ctx, in.Actor, in.Values)
 	}
 	// Field names and kinds only: the text itself is never logged.
 	r.Log.Info("identifier warning", "case", safeCase(in.CaseID), "form", in.FormKey,
 		"fields", strings.Join(flagged, ","), "kinds", strings.Join(kinds, ","))
-	return &conversation.Error{Code: conversation.EINVALID, Message: r.Cards.Say("identifiers.warning", nil), Fields: map[string]string(fe)}
+	e := conversation.Invalid("identifiers.warning", nil)
+	e.Fields = fe
+	return e
 }
 
 // withoutOwners returns a proposal's "what | who | by when" lines with the

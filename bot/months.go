@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -26,10 +25,10 @@ func init() {
 // "november 2026", "2026 nov". A month named without a year is the latest
 // such month that has begun by now (in November 2026, "november" is
 // November 2026 and "december" December 2025). It returns the first day of
-// the month in loc, or EINVALID with an example of what is understood, in
-// the catalogue's English (Router words it as the partnership does).
+// the month in loc, or EINVALID with an example of what is understood
+// (worded as the partnership words it where it reaches a person).
 func ParseMonth(text string, now time.Time, loc *time.Location) (time.Time, error) {
-	bad := conversation.Errorf(conversation.EINVALID, "%s", messages.English().Text("report.bad_month", nil))
+	bad := conversation.Invalid("report.bad_month", nil)
 	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return r == ' ' || r == ',' || r == '/' || r == '-' || r == '.'
 	})

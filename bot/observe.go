@@ -41,6 +41,6 @@ func (r *Router) observe(ctx context.Context, in Inbound) (Reply, error) {
 	r.Log.Info("observation logged", "observation", o.ID, "meeting", o.Meeting, "category", o.Category)
 	od := r.Engine.Protocol.Observations
 	text := fmt.Sprintf("The difference between %s and %s at a %s is logged as %s. It will be counted, by category and agencies, in the report to %s. No case has been opened: to challenge a decision, type \"raise\".",
-		r.People.AgencyName(o.AgencyA), r.People.AgencyName(o.AgencyB), strings.ToLower(conversation.MeetingLabel(o.Meeting)), o.ID, od.ReportTo)
+		r.People.AgencyName(o.AgencyA), r.People.AgencyName(o.AgencyB), strings.ToLower(r.Engine.Protocol.MeetingLabel(o.Meeting)), o.ID, od.ReportTo)
 	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Difference logged", Text: text}}}, nil
 }

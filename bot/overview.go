@@ -82,7 +82,7 @@ func (r *Router) Overview(ctx context.Context, person string) (*Overview, error)
 		case conversation.WaitingOn(c, person):
 			waiting = append(waiting, OverviewCase{Case: c, Why: k.Say("overview.why.you", nil)})
 		case att != conversation.AttentionNone:
-			waiting = append(waiting, OverviewCase{Case: c, Why: att.Label(), rank: 1 + slices.Index(attentionOrder, att)})
+			waiting = append(waiting, OverviewCase{Case: c, Why: att.LabelIn(k.catalogue()), rank: 1 + slices.Index(attentionOrder, att)})
 		case c.Status.Active():
 			open = append(open, OverviewCase{Case: c})
 		case c.Involves(person):

@@ -247,7 +247,7 @@ func updateHandle(per *conversation.Person, h conversation.Handle) bool {
 func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.name_someone", nil))
+		return nil, conversation.Invalid("people.name_someone", nil)
 	}
 	if per, err := p.store.GetPerson(ctx, text); err == nil {
 		return per, nil
@@ -257,7 +257,7 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	if strings.Contains(text, "@") {
 		addr, err := mail.ParseAddress(text)
 		if err != nil {
-			return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.email_wrong", nil))
+			return nil, conversation.Invalid("people.email_wrong", nil)
 		}
 		if per, err := p.store.FindPersonByEmail(ctx, addr.Address); err == nil {
 			return per, nil
@@ -278,11 +278,11 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	case len(exact) == 1:
 		return p.Chosen(ctx, exact[0])
 	case len(exact) > 1:
-		return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, exact))
+		return nil, suggestions(text, exact).Err(conversation.EINVALID)
 	case len(found) == 0:
-		return nil, conversation.Errorf(conversation.EINVALID, "%s", p.Say("people.not_found", messages.Args{"typed": strconv.Quote(short(text, 60))}))
+		return nil, conversation.Invalid("people.not_found", messages.Args{"typed": strconv.Quote(short(text, 60))})
 	}
-	return nil, conversation.Errorf(conversation.EINVALID, "%s", suggestions(text, found))
+	return nil, suggestions(text, found).Err(conversation.EINVALID)
 }
 
 // maxSuggestions is the most people a "did you mean" names.
@@ -356,7 +356,7 @@ func (p *People) StagePeople(ctx context.Context, agency, tier string, below []s
 		}
 	}
 	if len(out) == 0 {
-		return nil, conversation.Errorf(conversation.ENOTFOUND, "no %s known for %s", tier, agency)
+		return nil, conversation.NotFound("error.no_contact", messages.Args{"role": tier, "agency": agency})
 	}
 	return out, nil
 }
@@ -494,7 +494,7 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 	name, agency, manager := pr.Name, pr.Agency, pr.Manager
 	fe := conversation.FieldErrors{}
 	if !slices.ContainsFunc(p.agencies, func(a Agency) bool { return a.Key == agency }) {
-		fe.Add("agency", p.Say("profile.choose_agency", nil))
+		fe.Add("agency", conversation.Msg("profile.choose_agency", nil))
 	}
 	var mgr *conversation.Person
 	if strings.TrimSpace(manager) != "" {
@@ -503,17 +503,17 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 			if conversation.ErrorCode(err) != conversation.EINVALID {
 				return nil, err
 			}
-			fe.Add("manager", conversation.ErrorMessage(err))
+			fe.Add("manager", conversation.ErrorText(err))
 		} else if m.ID == personID {
-			fe.Add("manager", p.Say("profile.own_manager", nil))
+			fe.Add("manager", conversation.Msg("profile.own_manager", nil))
 		} else {
 			mgr = m
 		}
 	}
 	if _, reorders := conversation.CleanText(name); reorders {
-		fe.Add("name", p.Say("profile.name_reorders", nil))
+		fe.Add("name", conversation.Msg("profile.name_reorders", nil))
 	} else if len([]rune(name)) > conversation.MaxShortText {
-		fe.Add("name", p.Say("profile.name_too_long", messages.Args{"max": conversation.MaxShortText}))
+		fe.Add("name", conversation.Msg("profile.name_too_long", messages.Args{"max": conversation.MaxShortText}))
 	}
 	per, err := p.store.GetPerson(ctx, personID)
 	if err != nil {

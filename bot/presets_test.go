@@ -37,7 +37,7 @@ func TestRotherhamOpensACaseForAConferenceDecision(t *testing.T) {
 
 	f := env.Router.IntakeForm(ctx, sam)
 	about := f.Field(conversation.FieldAbout)
-	if about.CheckAnswer(conversation.AboutConference) != "" || about.CheckAnswer(conversation.AboutCPConference) == "" {
+	if about.CheckAnswer(conversation.AboutConference).Key != "" || about.CheckAnswer(conversation.AboutCPConference).Key == "" {
 		t.Fatalf("Rotherham's intake should offer a conference decision as a case, not a route out: %+v", about.Options)
 	}
 	values := intakeValues("Priya Shah")

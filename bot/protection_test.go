@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -88,7 +90,7 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 		}, conversation.ENOTFOUND, "view", conversation.EventAccessRefused},
 		{"outsider exports", f.olu, func(a string) (string, error) {
 			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "pdf")
-			return conversation.ErrorMessage(err), err
+			return conversation.ErrorMessage(messages.English(), err), err
 		}, conversation.ENOTFOUND, "export", conversation.EventAccessRefused},
 		{"outsider presses acknowledge", f.olu, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Verb: conversation.VerbAcknowledge, CaseID: cs.ID})
@@ -101,7 +103,7 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 		{"lead views their agency's case", lead, func(a string) (string, error) {
 			r := f.Router.Handle(ctx, bot.Inbound{Actor: a, Text: "status " + cs.ID})
 			if len(r.Messages) != 2 || r.Messages[1].Kind != "timeline" {
-				return "", conversation.Errorf(conversation.EINTERNAL, "no timeline: %+v", r.Messages)
+				return "", conversation.Internal("no timeline", fmt.Errorf("%+v", r.Messages))
 			}
 			return "", nil
 		}, "", "", conversation.EventViewed},
@@ -111,12 +113,12 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 		}, conversation.EFORBIDDEN, "note", conversation.EventAccessRefused},
 		{"lead may not export", lead, func(a string) (string, error) {
 			_, err := f.Engine.RecordExport(ctx, a, cs.ID, "md")
-			return conversation.ErrorMessage(err), err
+			return conversation.ErrorMessage(messages.English(), err), err
 		}, conversation.EFORBIDDEN, "export", conversation.EventAccessRefused},
 		{"party exports", f.priya, func(a string) (string, error) {
 			c, err := f.Engine.RecordExport(ctx, a, cs.ID, "json")
 			if err == nil && c.Concern == "" {
-				return "", conversation.Errorf(conversation.EINTERNAL, "export returned no case")
+				return "", conversation.Internal("export returned no case", nil)
 			}
 			return "", err
 		}, "", "", conversation.EventExported},
@@ -160,12 +162,12 @@ func TestOutsidersAreRefusedAndRecorded(t *testing.T) {
 func errorOf(r bot.Reply) error {
 	if len(r.Messages) == 1 && r.Messages[0].Kind == "error" {
 		if strings.Contains(r.Messages[0].Text, "that you're part of") {
-			return conversation.Errorf(conversation.ENOTFOUND, "%s", r.Messages[0].Text)
+			return &conversation.Error{Code: conversation.ENOTFOUND, Context: r.Messages[0].Text}
 		}
 		if strings.Contains(r.Messages[0].Text, "safeguarding lead") {
-			return conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Messages[0].Text)
+			return &conversation.Error{Code: conversation.EFORBIDDEN, Context: r.Messages[0].Text}
 		}
-		return conversation.Errorf(conversation.EINVALID, "%s", r.Messages[0].Text)
+		return &conversation.Error{Code: conversation.EINVALID, Context: r.Messages[0].Text}
 	}
 	return nil
 }
@@ -290,7 +292,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 	}
 	// The confirmation field adapters add.
 	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
-	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes") != "" {
+	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes").Key != "" {
 		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
 	}
 }

@@ -191,8 +191,9 @@ func (p *People) parseReach(per *conversation.Person, value string) ([]string, e
 	for _, w := range strings.Split(value, ",") {
 		w = strings.ToLower(strings.TrimSpace(w))
 		if !slices.Contains(have, w) || slices.Contains(out, w) {
-			return nil, &conversation.Error{Code: conversation.EINVALID, Message: p.Say("form.another_look", nil),
-				Fields: map[string]string{FieldReach: p.Say("reach.choose_from_list", nil)}}
+			fe := conversation.FieldErrors{}
+			fe.Add(FieldReach, conversation.Msg("reach.choose_from_list", nil))
+			return nil, fe.Err()
 		}
 		out = append(out, w)
 	}

@@ -42,7 +42,7 @@ func (n namer) AgencyName(key string) string { return n.people.AgencyName(key) }
 // for an unknown format.
 func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (*Attachment, *conversation.Case, error) {
 	if !slices.Contains(caserecord.Formats, format) {
-		return nil, nil, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("record.formats", nil))
+		return nil, nil, conversation.Invalid("record.formats", nil)
 	}
 	// Recording the export also checks the actor may have it: the case's
 	// parties and partnership roles only (a safeguarding lead may see a case
@@ -67,7 +67,7 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	fields := strings.Fields(rest)
 	if len(fields) == 0 {
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("record.which_case", nil))
+		return Reply{}, conversation.Invalid("record.which_case", nil)
 	}
 	format := "pdf"
 	if len(fields) > 1 {
@@ -89,7 +89,7 @@ func (r *Router) Report(ctx context.Context, actor string, period report.Period)
 	if ok, err := r.People.IsPartnership(ctx, actor); err != nil {
 		return nil, conversation.Internal("check partnership role", err)
 	} else if !ok {
-		return nil, conversation.Errorf(conversation.EFORBIDDEN, "%s", r.Cards.Say("report.partnership_only", nil))
+		return nil, conversation.Forbidden("report.partnership_only", nil)
 	}
 	return BuildReport(ctx, r.Store, r.Engine, r.People, period)
 }
@@ -131,7 +131,7 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 		} else if m, err := ParseMonth(rest, r.now(), loc); err == nil {
 			period = report.Month(m)
 		} else {
-			return Reply{}, conversation.Errorf(conversation.ErrorCode(err), "%s", r.Cards.Say("report.bad_month", nil))
+			return Reply{}, conversation.Fail("report.bad_month", conversation.ErrorCode(err), nil)
 		}
 	}
 	rep, err := r.Report(ctx, actor, period)

@@ -76,10 +76,11 @@ func (r *Router) withAlternatives(ctx context.Context, actor, caseID string, v c
 	if aerr != nil || !conversation.CanAct(c, a) {
 		return err
 	}
-	msg := e.Message
+	out := &conversation.Error{Code: e.Code, Key: e.Key, Args: e.Args, Err: e.Err}
 	if (v == conversation.VerbAcknowledge || v == conversation.VerbRespond) && c.SideOf(actor) == conversation.SideRaiser &&
 		c.Current().Key != conversation.ReferralStageKey {
-		msg = r.Cards.Say("refusal.raiser_acknowledges", nil)
+		out = conversation.Fail("refusal.raiser_acknowledges", e.Code, nil)
+		out.Err = e.Err
 	}
 	allowed := slices.DeleteFunc(r.Engine.Protocol.AllowedVerbs(c, a), func(x conversation.Verb) bool { return x == v })
 	steps := primarySteps(c, actor, a.Partnership, r.now(), allowed)
@@ -93,9 +94,9 @@ func (r *Router) withAlternatives(ctx context.Context, actor, caseID string, v c
 		phrases = append(phrases, r.Cards.stepPhrase(x))
 	}
 	if len(phrases) == 0 {
-		msg += " " + r.Cards.Say("refusal.nothing_to_do", nil)
+		out.More = []conversation.Text{conversation.Msg("refusal.nothing_to_do", nil)}
 	} else {
-		msg += " " + r.Cards.Say("refusal.you_can", messages.Args{"steps": r.Cards.orList(phrases)})
+		out.More = []conversation.Text{conversation.Msg("refusal.you_can", messages.Args{"steps": r.Cards.orList(phrases)})}
 	}
-	return &conversation.Error{Code: e.Code, Message: msg, Err: e.Err}
+	return out
 }

@@ -48,3 +48,30 @@ func TestRefusalsSayWhatToDo(t *testing.T) {
 		})
 	}
 }
+
+// TestRefusalWordedAsThePartnershipSays: a partnership's override of an
+// engine refusal's key (Protocol.Messages) is what the person is told,
+// with the steps they may take instead after it, and so is an override of
+// a form answer's message; the catalogue's wording is gone.
+func TestRefusalWordedAsThePartnershipSays(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	cs := f.raise(t)
+	k := f.Router.Cards
+	msgs := k.Protocol.Messages
+	t.Cleanup(func() { k.Protocol.Messages = msgs })
+	k.Protocol.Messages = map[string]string{
+		"refusal.raiser_withdraws": "Withdrawing is for the side that raised the case.",
+		"error.add.note":           "Write the note you want to add.",
+	}
+	r := f.Router.Handle(ctx, bot.Inbound{Actor: f.priya, Text: "withdraw " + cs.ID})
+	want := "Withdrawing is for the side that raised the case. You can acknowledge it, respond or add a note."
+	if len(r.Messages) != 1 || r.Messages[0].Text != want {
+		t.Errorf("refusal = %+v\nwant %q", r.Messages, want)
+	}
+	r = f.Router.Handle(ctx, bot.Inbound{Actor: f.sam, FormKey: bot.ActionFormPrefix + "note", CaseID: cs.ID, Version: cs.Version,
+		Values: map[string]string{"text": "  "}})
+	if got := r.Errors["text"]; got != "Write the note you want to add." {
+		t.Errorf("note's field message = %q (reply %+v), want the override", got, r.Messages)
+	}
+}

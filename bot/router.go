@@ -165,7 +165,7 @@ func (r *Router) errorReply(in Inbound, err error) Reply {
 	} else {
 		r.Log.Info("inbound refused", "case", safeCase(in.CaseID), "verb", string(in.Verb), "form", in.FormKey, "code", code)
 	}
-	m := Message{Kind: "error", Tone: ToneWarning, CaseID: in.CaseID, Text: conversation.ErrorMessage(err), Errors: conversation.ErrorFields(err)}
+	m := Message{Kind: "error", Tone: ToneWarning, CaseID: in.CaseID, Text: r.Cards.ErrorMessage(err), Errors: r.Cards.ErrorFields(err)}
 	return Reply{Messages: []Message{m}, Errors: m.Errors}
 }
 
@@ -239,7 +239,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 		return r.listCommand(ctx, in.Actor)
 	case "status", "show":
 		if rest == "" {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("profile.which_case", messages.Args{"command": "status"}))
+			return Reply{}, conversation.Invalid("profile.which_case", messages.Args{"command": "status"})
 		}
 		c, err := r.Engine.View(ctx, in.Actor, rest)
 		if err != nil {
@@ -260,7 +260,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	if v, ok := ParseVerb(word); ok {
 		if rest == "" {
-			return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("profile.which_case", messages.Args{"command": word}))
+			return Reply{}, conversation.Invalid("profile.which_case", messages.Args{"command": word})
 		}
 		return r.press(ctx, Inbound{Actor: in.Actor, Verb: v, CaseID: rest})
 	}
@@ -355,7 +355,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix))
 		return r.act(ctx, in, v)
 	}
-	return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("form.unknown", nil))
+	return Reply{}, conversation.Invalid("form.unknown", nil)
 }
 
 // raise validates intake and resolves the respondent. Complete answers
@@ -379,7 +379,7 @@ func (r *Router) raise(ctx context.Context, in Inbound, send bool) (Reply, error
 			return Reply{}, err
 		}
 		if err != nil {
-			fe.Add(conversation.FieldRespondent, conversation.ErrorMessage(err))
+			fe.Add(conversation.FieldRespondent, conversation.ErrorText(err))
 		} else {
 			values[conversation.FieldRespondent] = per.ID
 		}
@@ -473,7 +473,7 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 		p, err := r.People.Resolve(ctx, text)
 		switch {
 		case conversation.ErrorCode(err) == conversation.EINVALID:
-			fe[field] = conversation.ErrorMessage(err)
+			fe[field] = conversation.ErrorText(err)
 		case err != nil:
 			internal = err
 		default:
@@ -563,8 +563,9 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbActionDone:
 		n, aerr := strconv.Atoi(val(conversation.FieldAction))
 		if aerr != nil {
-			return Reply{}, &conversation.Error{Code: conversation.EINVALID, Message: r.Cards.Say("form.another_look", nil),
-				Fields: map[string]string{conversation.FieldAction: r.Cards.Say("form.choose_done_action", nil)}}
+			fe := conversation.FieldErrors{}
+			fe.Add(conversation.FieldAction, conversation.Msg("form.choose_done_action", nil))
+			return Reply{}, fe.Err()
 		}
 		return r.actionDone(ctx, in, n)
 	case conversation.VerbLearning:
@@ -572,7 +573,7 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	case conversation.VerbDeepDive:
 		res, err = e.DecideDeepDive(ctx, cmd, val(conversation.FieldDeepDive), val("reason"))
 	default:
-		return Reply{}, conversation.Errorf(conversation.EINVALID, "%s", r.Cards.Say("form.unknown", nil))
+		return Reply{}, conversation.Invalid("form.unknown", nil)
 	}
 	if conversation.ErrorCode(err) == conversation.ECONFLICT && in.Version > 0 {
 		return r.latest(ctx, in, v)
@@ -648,8 +649,8 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
-			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
-			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))})
+			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))}), e.Text)
+			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Engine.Protocol.DeepDiveLabel(e.Fields["decision"]))})
 		case conversation.EventAcknowledged:
 			tell(cur.Raiser, false, r.Cards.Say("told.acknowledged", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.acknowledged.self", messages.Args{"case": c.ID, "deadline": r.Cards.Deadline(cur.Deadline)})

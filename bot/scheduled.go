@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/report"
 )
@@ -64,7 +66,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
 	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar.Location())
 	if err != nil {
-		return Message{}, conversation.Errorf(conversation.EINVALID, "The summary's month %q cannot be read.", month)
+		return Message{}, conversation.Invalid("error.summary_month", messages.Args{"month": strconv.Quote(month)})
 	}
 	rep, err := BuildReport(ctx, r.Store, r.Engine, r.People, report.Period{From: from, To: from.AddDate(0, 1, 0)})
 	if err != nil {

@@ -3,9 +3,9 @@ package bot
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -420,15 +421,15 @@ func upperFirst(s string) string {
 }
 
 // suggestions words a "did you mean" for the people a name matched.
-func suggestions(typed string, found []Match) string {
+func suggestions(typed string, found []Match) conversation.Text {
 	if len(found) == 1 {
-		return fmt.Sprintf("Did you mean %s? If so, choose them or type their full name; otherwise try their work email address.", found[0].Label())
+		return conversation.Msg("error.people.did_you_mean", messages.Args{"person": found[0].Label()})
 	}
 	labels := make([]string, 0, len(found))
 	for _, m := range found {
 		labels = append(labels, m.Label())
 	}
-	return fmt.Sprintf("More than one person matches %q: %s. Type their full name or work email address.", short(typed, 60), joinOr(labels))
+	return conversation.Msg("error.people.several_match", messages.Args{"typed": strconv.Quote(short(typed, 60)), "people": joinOr(labels)})
 }
 
 // MatchOf returns person id as a search would show them, for a person

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
 )
@@ -145,8 +146,8 @@ func TestResolveSuggests(t *testing.T) {
 		t.Run(tt.typed, func(t *testing.T) {
 			per, err := people.Resolve(ctx, tt.typed)
 			if tt.wantErr != "" {
-				if conversation.ErrorCode(err) != conversation.EINVALID || !strings.HasPrefix(conversation.ErrorMessage(err), tt.wantErr) {
-					t.Fatalf("Resolve(%q) = %v, %q; want %q", tt.typed, per, conversation.ErrorMessage(err), tt.wantErr)
+				if conversation.ErrorCode(err) != conversation.EINVALID || !strings.HasPrefix(conversation.ErrorMessage(messages.English(), err), tt.wantErr) {
+					t.Fatalf("Resolve(%q) = %v, %q; want %q", tt.typed, per, conversation.ErrorMessage(messages.English(), err), tt.wantErr)
 				}
 				return
 			}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot/messages"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // Say returns the text of a message catalogue key (bot/messages/en/)
@@ -32,4 +33,22 @@ func (k *Cards) orList(items []string) string {
 		return items[0]
 	}
 	return k.Say("list.or", messages.Args{"items": strings.Join(items[:len(items)-1], ", "), "last": items[len(items)-1]})
+}
+
+// ErrorMessage returns what the person is told of err, worded as the
+// partnership words it (see conversation.ErrorMessage); "" for nil.
+func (k *Cards) ErrorMessage(err error) string {
+	return conversation.ErrorMessage(k.catalogue(), err)
+}
+
+// ErrorFields returns the per-field messages of an EINVALID error worded
+// as the partnership words them, or nil when it has none.
+func (k *Cards) ErrorFields(err error) map[string]string {
+	return conversation.FieldMessages(k.catalogue(), err)
+}
+
+// Words returns t worded as the partnership words it; "" for the zero
+// Text.
+func (k *Cards) Words(t conversation.Text) string {
+	return t.In(k.catalogue())
 }

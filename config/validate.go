@@ -105,7 +105,7 @@ func validateProtocol(cfg *Config, col *collector) {
 			cfg.Partnership, frontDoorFallback)
 		p.Routes.FrontDoor = frontDoorFallback
 	}
-	fields := conversation.ErrorFields(p.Validate())
+	fields := p.Validate()
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		col.errorAt("protocol."+k, "%s", fields[k])
 	}

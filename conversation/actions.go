@@ -1,12 +1,15 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // DefaultActionReminderDays is how many working days before an agreed
@@ -57,16 +60,20 @@ const (
 )
 
 // Label says in plain English where an action stands: "Done on time".
-func (s ActionState) Label() string {
+func (s ActionState) Label() string { return s.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (s ActionState) LabelIn(w *messages.Catalogue) string {
+	w = wording(w)
 	switch s {
 	case ActionOpen:
-		return "Open"
+		return w.Text("label.action.open", nil)
 	case ActionOverdue:
-		return "Overdue"
+		return w.Text("label.action.overdue", nil)
 	case ActionDoneOnTime:
-		return "Done on time"
+		return w.Text("label.action.done_on_time", nil)
 	case ActionDoneLate:
-		return "Done late"
+		return w.Text("label.action.done_late", nil)
 	}
 	return string(s)
 }
@@ -177,7 +184,7 @@ func (p NudgePolicy) actionSchedule(c *Case, proto *Protocol, cal *Calendar) []N
 func (e *Engine) MarkActionDone(ctx context.Context, cmd Cmd, n int, note string) (*Result, error) {
 	fe := FieldErrors{}
 	if strings.TrimSpace(note) != "" {
-		note = checkText(fe, "text", note, MaxLongText, "a note")
+		note = checkText(fe, "text", note, MaxLongText, Msg("error.add.note", nil))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -186,15 +193,16 @@ func (e *Engine) MarkActionDone(ctx context.Context, cmd Cmd, n int, note string
 	return e.apply(ctx, cmd, VerbActionDone, func(c *Case, a Actor, now time.Time) error {
 		actions := c.AgreedActions()
 		if n < 1 || n > len(actions) {
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("There is no action %d on %s. Its agreed actions are numbered 1 to %d.", n, c.ID, len(actions)),
-				Fields: map[string]string{FieldAction: "Please choose one of the agreed actions."}}
+			e := Invalid("error.action.no_such", messages.Args{"number": n, "case": c.ID, "count": len(actions)})
+			e.Fields = map[string]Text{FieldAction: Msg("error.action.choose", nil)}
+			return e
 		}
 		act := &c.Resolution.Actions[n-1]
 		if act.OwnerID != a.ID {
-			return Errorf(EFORBIDDEN, "Action %d is not yours: only its owner can mark it done. You can add a note to the case instead.", n)
+			return Forbidden("refusal.action.not_yours", messages.Args{"number": n})
 		}
 		if act.Done() {
-			return Errorf(EINVALID, "Action %d was already marked done.", n)
+			return Invalid("refusal.action.done_already", messages.Args{"number": n})
 		}
 		c.Resolution.Actions = slices.Clone(c.Resolution.Actions)
 		act = &c.Resolution.Actions[n-1]

@@ -1,5 +1,7 @@
 package conversation
 
+import "github.com/resolvebot/resolvebot/bot/messages"
+
 // Attention says why a case waits on the partnership, or on a safeguarding
 // lead of one of its agencies: the things the protocols send to them.
 type Attention string
@@ -14,16 +16,20 @@ const (
 )
 
 // Label returns how the reason reads in a list: "Referral to triage".
-func (a Attention) Label() string {
+func (a Attention) Label() string { return a.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (a Attention) LabelIn(w *messages.Catalogue) string {
+	w = wording(w)
 	switch a {
 	case AttentionReferral:
-		return "Referral to triage"
+		return w.Text("label.attention.referral", nil)
 	case AttentionSerious:
-		return "Serious concern logged"
+		return w.Text("label.attention.serious_concern", nil)
 	case AttentionStuck:
-		return "Stuck: past every reminder"
+		return w.Text("label.attention.stuck", nil)
 	case AttentionMediation:
-		return "Mediation asked for"
+		return w.Text("label.attention.mediation", nil)
 	}
 	return ""
 }

@@ -121,7 +121,7 @@ func (e *Engine) View(ctx context.Context, actor, id string) (*Case, error) {
 // format and EINTERNAL on store failure.
 func (e *Engine) RecordExport(ctx context.Context, actor, id, format string) (*Case, error) {
 	if format == "" || len(format) > 20 {
-		return nil, Errorf(EINVALID, "Please choose an export format.")
+		return nil, Invalid("error.export.format", nil)
 	}
 	return e.access(ctx, actor, id, EventExported, "export", CanExport, map[string]string{"format": format})
 }
@@ -179,7 +179,7 @@ func (e *Engine) access(ctx context.Context, actor, id string, kind EventKind, a
 	return c, nil
 }
 
-var errNoExport = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it and the partnership can export its record.")
+var errNoExport = Forbidden("refusal.export.lead", nil)
 
 // refuse records in the case's access log that a tried attempt on case id
 // and returns the refusal, which says nothing of the case. Refusals of one
@@ -227,7 +227,7 @@ func (e *Engine) AccessLog(ctx context.Context, actor, id string) (*Case, []Audi
 		return nil, nil, err
 	}
 	if !a.Partnership {
-		return nil, nil, Errorf(EFORBIDDEN, "The access log of a case is for the partnership team.")
+		return nil, nil, Forbidden("refusal.access_log.partnership", nil)
 	}
 	log, err := e.accessLog(ctx, c)
 	if err != nil {

@@ -1,28 +1,29 @@
 package conversation
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // CrossBorderLabel labels a case's other partnership on its cards and in
-// its record.
-const CrossBorderLabel = "Other partnership (cross border)"
+// its record, in the protocol's wording.
+func (p *Protocol) CrossBorderLabel() string {
+	return p.Wording().Text("intake.cross_border.label", nil)
+}
 
 // ourPartnership names the protocol's partnership for a sentence.
 func (p *Protocol) ourPartnership() string {
 	if s := strings.TrimSpace(p.Partnership); s != "" {
 		return s
 	}
-	return "this partnership"
+	return p.Wording().Text("intake.cross_border.this_partnership", nil)
 }
 
 // CrossBorderHelp explains the intake's cross-border question: another
 // partnership's area, the same principles, both partnerships told.
 func (p *Protocol) CrossBorderHelp() string {
-	return fmt.Sprintf("If the child or the other agency is in another safeguarding partnership's area, name it: "+
-		"the same principles apply, and both partnerships are to be told. Leave blank if everyone is in the %s area.",
-		p.ourPartnership())
+	return p.Wording().Text("intake.cross_border.help", messages.Args{"partnership": p.ourPartnership()})
 }
 
 // CrossBorderNote says what a case that crosses into other's area means, for
@@ -34,6 +35,5 @@ func (p *Protocol) CrossBorderNote(other string) string {
 	if other == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s. The same principles apply across the border, and both partnerships (%s and %s) are to be told; this bot does not contact %s, so let them know directly.",
-		other, p.ourPartnership(), other, other)
+	return p.Wording().Text("intake.cross_border.note", messages.Args{"other": other, "partnership": p.ourPartnership()})
 }

@@ -1,10 +1,14 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // SeriousConcernRoute is where a protocol logs a serious concern: the
@@ -29,13 +33,19 @@ const (
 	DeepDiveNotNeeded = "not_needed"
 )
 
-// DeepDiveLabel returns a deep-dive decision in plain English.
-func DeepDiveLabel(decision string) string {
+// DeepDiveLabel returns a deep-dive decision in plain English, in the
+// catalogue's words as they are; Protocol.DeepDiveLabel gives a
+// partnership's.
+func DeepDiveLabel(decision string) string { return (*Protocol)(nil).DeepDiveLabel(decision) }
+
+// DeepDiveLabel returns a deep-dive decision in plain English, in the
+// protocol's wording.
+func (p *Protocol) DeepDiveLabel(decision string) string {
 	switch decision {
 	case DeepDiveNeeded:
-		return "A broader deep dive is needed"
+		return p.Wording().Text("label.deep_dive.needed", nil)
 	case DeepDiveNotNeeded:
-		return "No broader deep dive is needed"
+		return p.Wording().Text("label.deep_dive.not_needed", nil)
 	}
 	return decision
 }
@@ -100,16 +110,16 @@ func (e *Engine) SeriousConcernHolders(ctx context.Context) ([]string, error) {
 func (p *Protocol) allowDeepDive(c *Case, a Actor) error {
 	role := p.SeriousConcernRole()
 	if role == "" {
-		return Errorf(EINVALID, "Under the %s a serious concern is logged with the partnership; there is no deep-dive decision to record.", p.Name)
+		return Invalid("refusal.deep_dive.not_in_protocol", messages.Args{"protocol": p.Name})
 	}
 	if !c.SeriousConcern {
-		return Errorf(EINVALID, "This case was not logged as a serious concern, so there is no deep-dive decision to make.")
+		return Invalid("refusal.deep_dive.not_serious", nil)
 	}
 	if !a.Holds(role) {
-		return Errorf(EFORBIDDEN, "Only the %s can record whether a deep dive is needed.", role)
+		return Forbidden("refusal.deep_dive.role_only", messages.Args{"role": role})
 	}
 	if c.DeepDive != "" {
-		return Errorf(EINVALID, "The deep-dive decision is already recorded (%s).", DeepDiveLabel(c.DeepDive))
+		return Invalid("refusal.deep_dive.recorded", messages.Args{"decision": DeepDiveLabel(c.DeepDive)})
 	}
 	return nil
 }
@@ -128,7 +138,7 @@ func (e *Engine) DecideDeepDive(ctx context.Context, cmd Cmd, decision, reason s
 	switch decision {
 	case DeepDiveNeeded, DeepDiveNotNeeded:
 	case "":
-		fe.Add(FieldDeepDive, "Please say whether a broader deep dive is needed.")
+		fe.Add(FieldDeepDive, Msg("error.deep_dive.missing", nil))
 	default:
 		yes, ok := ParseYesNo(decision)
 		if decision == "not_required" || decision == "none" {
@@ -136,14 +146,14 @@ func (e *Engine) DecideDeepDive(ctx context.Context, cmd Cmd, decision, reason s
 		}
 		switch {
 		case !ok:
-			fe.Add(FieldDeepDive, "Please answer needed or not needed.")
+			fe.Add(FieldDeepDive, Msg("error.deep_dive.answer", nil))
 		case yes:
 			decision = DeepDiveNeeded
 		default:
 			decision = DeepDiveNotNeeded
 		}
 	}
-	reason = checkText(fe, "reason", reason, MaxDeepDiveReason, "a short reason")
+	reason = checkText(fe, "reason", reason, MaxDeepDiveReason, Msg("error.add.deep_dive_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -163,13 +173,13 @@ const FieldDeepDive = "decision"
 // under a protocol with a serious-concern role, what it decided about a
 // deep dive, for the case's card and record.
 func (p *Protocol) SeriousConcernNote(c *Case) string {
+	w := p.Wording()
 	role := p.SeriousConcernRole()
-	if role == "" {
-		return "Logged with the partnership"
+	switch {
+	case role == "":
+		return w.Text("label.serious_concern.logged", nil)
+	case c.DeepDive == "":
+		return w.Text("label.serious_concern.logged_with", messages.Args{"role": role})
 	}
-	note := "Logged with the " + role
-	if c.DeepDive == "" {
-		return note + ", who decides whether a broader deep dive is needed"
-	}
-	return note + ". " + DeepDiveLabel(c.DeepDive) + "."
+	return w.Text("label.serious_concern.decided", messages.Args{"role": role, "decision": p.DeepDiveLabel(c.DeepDive)})
 }

@@ -52,7 +52,7 @@ func TestDeepDiveDecision(t *testing.T) {
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := f.Engine.DecideDeepDive(ctx, c.Cmd{Actor: tt.actor, CaseID: id}, tt.decision, tt.reason)
-			if c.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.msg) {
+			if c.ErrorCode(err) != tt.code || !strings.Contains(said(err), tt.msg) {
 				t.Errorf("err = %v (%s), want %s %q", err, c.ErrorCode(err), tt.code, tt.msg)
 			}
 		})
@@ -69,7 +69,7 @@ func TestDeepDiveDecision(t *testing.T) {
 		t.Errorf("event = %+v", e)
 	}
 	_, err = f.Engine.DecideDeepDive(ctx, c.Cmd{Actor: qapChair, CaseID: id}, "needed", "Changed my mind.")
-	if c.ErrorCode(err) != c.EINVALID || !strings.Contains(err.Error(), "already recorded") {
+	if c.ErrorCode(err) != c.EINVALID || !strings.Contains(said(err), "already recorded") {
 		t.Errorf("a second decision: %v", err)
 	}
 }
@@ -103,7 +103,7 @@ func TestDeepDiveOnlyWhereTheProtocolSaysSo(t *testing.T) {
 	f := newFixture(t, "wiltshire", time.Time{})
 	cs := f.raise(t)
 	if _, err := f.Engine.DecideDeepDive(ctx, c.Cmd{Actor: qapChair, CaseID: cs.ID}, "needed", "A reason."); c.ErrorCode(err) != c.EINVALID ||
-		!strings.Contains(err.Error(), "not logged as a serious concern") {
+		!strings.Contains(said(err), "not logged as a serious concern") {
 		t.Errorf("deep dive on an ordinary case: %v", err)
 	}
 }

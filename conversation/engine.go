@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // Directory finds the people who act for an agency at a tier and the people
@@ -168,19 +170,19 @@ func (e *Engine) setDue(c *Case) {
 // checkText validates a free-text answer and returns it as it will be
 // saved (see CleanText): required, without hidden characters, refused if
 // they would reorder it, and within max characters.
-func checkText(fe FieldErrors, field, v string, max int, what string) string {
+func checkText(fe FieldErrors, field, v string, max int, missing Text) string {
 	valid := utf8.ValidString(v)
 	v, reorders := CleanText(v)
 	v = strings.TrimSpace(v)
 	switch {
 	case !valid:
-		fe.Add(field, "This text has characters we can't read. Please type it again.")
+		fe.Add(field, Msg("error.text.unreadable", nil))
 	case reorders:
 		fe.Add(field, msgReorders)
 	case v == "":
-		fe.Add(field, "Please add "+what+".")
+		fe.Add(field, missing)
 	case utf8.RuneCountInString(v) > max:
-		fe.Add(field, fmt.Sprintf("Please keep this to %d characters; it is %d now.", max, utf8.RuneCountInString(v)))
+		fe.Add(field, Msg("error.text.too_long", messages.Args{"max": max, "length": utf8.RuneCountInString(v)}))
 	}
 	return v
 }
@@ -204,56 +206,56 @@ func (e *Engine) checkRaise(ctx context.Context, actor string, in *RaiseInput) (
 	ref, reorders := CleanRef(in.ChildRef)
 	in.ChildRef = strings.TrimSpace(ref)
 	if reorders {
-		fe.Add(FieldChildRef, "This reference holds hidden characters that change the order it is shown in. Please type it again.")
+		fe.Add(FieldChildRef, Msg("error.reference.reorders", nil))
 	} else if in.ChildRef == "" {
-		fe.Add(FieldChildRef, "Please add the agency case reference.")
-	} else if msg := CheckReference(in.ChildRef, e.referenceFormat(ctx, in.RaiserAgency)); msg != "" {
+		fe.Add(FieldChildRef, Msg("error.reference.missing", nil))
+	} else if msg := CheckReference(in.ChildRef, e.referenceFormat(ctx, in.RaiserAgency)); msg.Key != "" {
 		fe.Add(FieldChildRef, msg)
 	} else if utf8.RuneCountInString(in.ChildRef) > MaxChildRef {
-		fe.Add(FieldChildRef, fmt.Sprintf("Please keep the reference to %d characters.", MaxChildRef))
+		fe.Add(FieldChildRef, Msg("error.reference.too_long", messages.Args{"max": MaxChildRef}))
 	}
-	in.Decision = checkText(fe, FieldDecision, in.Decision, MaxShortText*5, "the decision you disagree with")
-	in.Concern = checkText(fe, FieldConcern, in.Concern, MaxLongText, "what worries you")
-	in.Evidence = checkText(fe, FieldEvidence, in.Evidence, MaxLongText, "your evidence")
-	in.OutcomeSought = checkText(fe, FieldOutcomeSought, in.OutcomeSought, MaxShortText*5, "what would resolve it")
+	in.Decision = checkText(fe, FieldDecision, in.Decision, MaxShortText*5, Msg("error.add.decision", nil))
+	in.Concern = checkText(fe, FieldConcern, in.Concern, MaxLongText, Msg("error.add.concern", nil))
+	in.Evidence = checkText(fe, FieldEvidence, in.Evidence, MaxLongText, Msg("error.add.evidence", nil))
+	in.OutcomeSought = checkText(fe, FieldOutcomeSought, in.OutcomeSought, MaxShortText*5, Msg("error.add.outcome", nil))
 	crossBorder, reorders := CleanText(in.CrossBorder)
 	in.CrossBorder = strings.TrimSpace(crossBorder)
 	if reorders {
 		fe.Add(FieldCrossBorder, msgReorders)
 	} else if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
-		fe.Add(FieldCrossBorder, fmt.Sprintf("Please keep this to %d characters.", MaxShortText))
+		fe.Add(FieldCrossBorder, Msg("error.text.too_long_short", messages.Args{"max": MaxShortText}))
 	}
 	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
-		fe.Add(FieldCategory, "Please choose one of the categories.")
+		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
 	if in.EvidenceKind != EvidenceDocumented && in.EvidenceKind != EvidenceGutFeeling {
-		fe.Add(FieldEvidenceKind, "Please say whether this rests on evidence or a gut feeling.")
+		fe.Add(FieldEvidenceKind, Msg("error.evidence_kind.choose", nil))
 	}
 	if in.Urgency != UrgencyStandard && in.Urgency != UrgencyUrgent {
-		fe.Add(FieldUrgency, "Please choose how urgent this is.")
+		fe.Add(FieldUrgency, Msg("error.urgency.choose", nil))
 	}
 	if strings.TrimSpace(in.RaiserAgency) == "" {
-		fe.Add(FieldRaiserAgency, "Please choose your agency.")
+		fe.Add(FieldRaiserAgency, Msg("error.agency.yours", nil))
 	}
 	if strings.TrimSpace(in.RespondentAgency) == "" {
-		fe.Add(FieldRespondentAgency, "Please choose their agency.")
+		fe.Add(FieldRespondentAgency, Msg("error.agency.theirs", nil))
 	}
 	raiser, err = e.Store.GetPerson(ctx, actor)
 	if err != nil {
 		if ErrorCode(err) == ENOTFOUND {
-			return nil, nil, Errorf(EINVALID, "We don't know who you are yet. Please set up your profile first.")
+			return nil, nil, Invalid("error.profile_first", nil)
 		}
 		return nil, nil, Internal("load raiser", err)
 	}
 	switch {
 	case in.RespondentID == "":
-		fe.Add(FieldRespondent, "Please say who made the decision.")
+		fe.Add(FieldRespondent, Msg("error.respondent.missing", nil))
 	case in.RespondentID == actor:
-		fe.Add(FieldRespondent, "You can't raise a disagreement with yourself. Choose the other professional.")
+		fe.Add(FieldRespondent, Msg("error.respondent.self", nil))
 	default:
 		respondent, err = e.Store.GetPerson(ctx, in.RespondentID)
 		if ErrorCode(err) == ENOTFOUND {
-			fe.Add(FieldRespondent, "We don't know this person yet. Check the name or email, or ask them to say hello to the bot.")
+			fe.Add(FieldRespondent, Msg("error.respondent.unknown", nil))
 		} else if err != nil {
 			return nil, nil, Internal("load respondent", err)
 		}
@@ -377,7 +379,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 // errChanged is the conflict of a step taken on a version of case id that
 // is no longer current.
 func errChanged(id string) error {
-	return Errorf(ECONFLICT, "Case %s changed while you were looking at it. Here is the latest; please check and try again.", id)
+	return Conflict("error.case_changed", messages.Args{"case": id})
 }
 
 // event builds an event by actor at the case's current stage.
@@ -410,7 +412,7 @@ func (e *Engine) Acknowledge(ctx context.Context, cmd Cmd) (*Result, error) {
 // answering at the current stage.
 func (e *Engine) Respond(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
-	text = checkText(fe, "text", text, MaxLongText, "your response")
+	text = checkText(fe, "text", text, MaxLongText, Msg("error.add.response", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -461,7 +463,7 @@ func (e *Engine) keepAsNote(ctx context.Context, cmd Cmd, text string, meant Ver
 // case.
 func (e *Engine) AddNote(ctx context.Context, cmd Cmd, text string) (*Result, error) {
 	fe := FieldErrors{}
-	text = checkText(fe, "text", text, MaxLongText, "a note")
+	text = checkText(fe, "text", text, MaxLongText, Msg("error.add.note", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -486,7 +488,7 @@ type EscalateInput struct {
 // ("raiser_side", "respondent_side"). Returns EINVALID at the last stage.
 func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Result, error) {
 	fe := FieldErrors{}
-	reason := checkText(fe, "reason", in.Reason, MaxLongText, "why this stage did not resolve it")
+	reason := checkText(fe, "reason", in.Reason, MaxLongText, Msg("error.add.escalation_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -515,10 +517,10 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 		return nil, err
 	}
 	if len(raiserSide) == 0 {
-		fe.Add("raiser_side", fmt.Sprintf("Who is the %s on your side (%s)?", tierName(next.RaiserTier), c.Raiser.Agency))
+		fe.Add("raiser_side", Msg("error.escalate.raiser_side", messages.Args{"role": tierName(next.RaiserTier), "agency": c.Raiser.Agency}))
 	}
 	if len(respondentSide) == 0 {
-		fe.Add("respondent_side", fmt.Sprintf("Who is the %s on their side (%s)?", tierName(next.RespondentTier), c.Respondent.Agency))
+		fe.Add("respondent_side", Msg("error.escalate.respondent_side", messages.Args{"role": tierName(next.RespondentTier), "agency": c.Respondent.Agency}))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -547,7 +549,7 @@ func (e *Engine) stagePeople(ctx context.Context, explicit []string, agency, tie
 		for _, id := range explicit {
 			if _, err := e.Store.GetPerson(ctx, id); err != nil {
 				if ErrorCode(err) == ENOTFOUND {
-					return nil, Errorf(EINVALID, "We don't know %s yet. Ask them to say hello to the bot, or choose someone else.", safeID(id))
+					return nil, Invalid("error.person_unknown", messages.Args{"person": safeID(id)})
 				}
 				return nil, Internal("load person", err)
 			}
@@ -571,24 +573,24 @@ func tierName(t string) string { return strings.ReplaceAll(t, "_", " ") }
 // or bad actions.
 func (e *Engine) ProposeResolution(ctx context.Context, cmd Cmd, wayForward string, actions []ResolutionAction) (*Result, error) {
 	fe := FieldErrors{}
-	wayForward = checkText(fe, "way_forward", wayForward, MaxLongText, "the agreed way forward")
+	wayForward = checkText(fe, "way_forward", wayForward, MaxLongText, Msg("error.add.way_forward", nil))
 	today := e.Calendar.midnight(e.now())
 	for i := range actions {
-		actions[i].Description = checkText(fe, fmt.Sprintf("actions[%d]", i), actions[i].Description, MaxShortText*2, "what the action is")
+		actions[i].Description = checkText(fe, fmt.Sprintf("actions[%d]", i), actions[i].Description, MaxShortText*2, Msg("error.add.action", nil))
 		if id := actions[i].OwnerID; id != "" {
 			per, err := e.Store.GetPerson(ctx, id)
 			switch {
 			case ErrorCode(err) == ENOTFOUND:
-				fe.Add(fmt.Sprintf("actions[%d].owner", i), "We don't know who owns this action. Name someone the bot knows, or their work email.")
+				fe.Add(fmt.Sprintf("actions[%d].owner", i), Msg("error.action.owner_unknown", nil))
 				continue
 			case err != nil:
 				return nil, Internal("load action owner", err)
 			}
 			actions[i].Owner = per.Name
 		}
-		actions[i].Owner = checkText(fe, fmt.Sprintf("actions[%d].owner", i), actions[i].Owner, MaxShortText, "who owns the action")
+		actions[i].Owner = checkText(fe, fmt.Sprintf("actions[%d].owner", i), actions[i].Owner, MaxShortText, Msg("error.add.action_owner", nil))
 		if d := actions[i].Due; !d.IsZero() && !e.Calendar.midnight(d).After(today) {
-			fe.Add(fmt.Sprintf("actions[%d].due", i), "Please choose a due date after today.")
+			fe.Add(fmt.Sprintf("actions[%d].due", i), Msg("error.action.due_past", nil))
 		}
 		actions[i].DoneAt, actions[i].DoneBy = time.Time{}, ""
 	}
@@ -620,7 +622,7 @@ func (e *Engine) ConfirmResolution(ctx context.Context, cmd Cmd) (*Result, error
 // case stays at its stage. Returns EINVALID without a reason.
 func (e *Engine) DisputeResolution(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "why the proposal does not resolve it")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.dispute_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -635,7 +637,7 @@ func (e *Engine) DisputeResolution(ctx context.Context, cmd Cmd, reason string) 
 // without a reason.
 func (e *Engine) Withdraw(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "why you are withdrawing it")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.withdraw_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -651,7 +653,7 @@ func (e *Engine) Withdraw(ctx context.Context, cmd Cmd, reason string) (*Result,
 // followed. Returns EINVALID without a reason.
 func (e *Engine) ReferToPartnership(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "why it needs the partnership")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.refer_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -673,7 +675,7 @@ func (e *Engine) ReferToPartnership(ctx context.Context, cmd Cmd, reason string)
 func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Result, error) {
 	fe := FieldErrors{}
 	if strings.TrimSpace(note) != "" {
-		note = checkText(fe, "text", note, MaxLongText, "a note")
+		note = checkText(fe, "text", note, MaxLongText, Msg("error.add.note", nil))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -695,10 +697,10 @@ func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Res
 // stage or no advice.
 func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice string) (*Result, error) {
 	fe := FieldErrors{}
-	advice = checkText(fe, "text", advice, MaxLongText, "your advice on the stage to follow")
+	advice = checkText(fe, "text", advice, MaxLongText, Msg("error.add.advice", nil))
 	idx := e.Protocol.StageIndex(stageKey)
 	if idx < 0 || idx >= len(e.Protocol.Stages) {
-		fe.Add("stage", "Please choose the stage the case should go back to.")
+		fe.Add("stage", Msg("error.return.stage", nil))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -730,7 +732,7 @@ func (e *Engine) RequestMediation(ctx context.Context, cmd Cmd, reason string) (
 // facilitator. The partnership never becomes the case's decision-maker.
 func (e *Engine) OfferMediation(ctx context.Context, cmd Cmd, note string) (*Result, error) {
 	fe := FieldErrors{}
-	note = checkText(fe, "text", note, MaxLongText, "who will mediate and how to reach them")
+	note = checkText(fe, "text", note, MaxLongText, Msg("error.add.mediator", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
@@ -746,11 +748,11 @@ func (e *Engine) OfferMediation(ctx context.Context, cmd Cmd, note string) (*Res
 // to is unknown or already there.
 func (e *Engine) Reassign(ctx context.Context, cmd Cmd, from, to, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "why it is being handed over")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.reassign_reason", nil))
 	if to == "" {
-		fe.Add("to", "Please say who should take this on.")
+		fe.Add("to", Msg("error.reassign.missing", nil))
 	} else if _, err := e.Store.GetPerson(ctx, to); ErrorCode(err) == ENOTFOUND {
-		fe.Add("to", "We don't know this person yet. Ask them to say hello to the bot first.")
+		fe.Add("to", Msg("error.reassign.unknown", nil))
 	} else if err != nil {
 		return nil, Internal("load person", err)
 	}
@@ -760,13 +762,13 @@ func (e *Engine) Reassign(ctx context.Context, cmd Cmd, from, to, reason string)
 	return e.apply(ctx, cmd, VerbReassign, func(c *Case, a Actor, now time.Time) error {
 		side := c.SideOf(from)
 		if side == "" {
-			return Errorf(EINVALID, "That person is not at the current stage.")
+			return Invalid("refusal.reassign.not_at_stage", nil)
 		}
 		if !a.Partnership && c.SideOf(a.ID) != side {
-			return Errorf(EFORBIDDEN, "You can only hand over places on your own side.")
+			return Forbidden("refusal.reassign.own_side", nil)
 		}
 		if c.SideOf(to) != "" {
-			return Errorf(EINVALID, "That person is already at this stage.")
+			return Invalid("refusal.reassign.already_there", nil)
 		}
 		cur := c.Current()
 		people := &cur.Raiser
@@ -790,9 +792,9 @@ const MaxExtensionDays = 20
 // range.
 func (e *Engine) ExtendDeadline(ctx context.Context, cmd Cmd, days int, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "the reason for the extension")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.extension_reason", nil))
 	if days < 1 || days > MaxExtensionDays {
-		fe.Add("days", fmt.Sprintf("Choose between 1 and %d working days.", MaxExtensionDays))
+		fe.Add("days", Msg("error.extension.days", messages.Args{"max": MaxExtensionDays}))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -816,7 +818,7 @@ func (e *Engine) ExtendDeadline(ctx context.Context, cmd Cmd, days int, reason s
 // Close, for the partnership, closes a case for good with a reason.
 func (e *Engine) Close(ctx context.Context, cmd Cmd, reason string) (*Result, error) {
 	fe := FieldErrors{}
-	reason = checkText(fe, "reason", reason, MaxLongText, "why the case is being closed")
+	reason = checkText(fe, "reason", reason, MaxLongText, Msg("error.add.close_reason", nil))
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}

@@ -113,7 +113,7 @@ func TestWalkEveryPreset(t *testing.T) {
 			// At the top stage escalation stops and mediation is offered.
 			top := cs.Current()
 			_, err := f.Engine.Escalate(ctx, c.Cmd{Actor: top.Raiser[0], CaseID: cs.ID}, c.EscalateInput{Reason: "Still stuck."})
-			if c.ErrorCode(err) != c.EINVALID || !strings.Contains(c.ErrorMessage(err), "mediation") {
+			if c.ErrorCode(err) != c.EINVALID || !strings.Contains(said(err), "mediation") {
 				t.Errorf("escalating past the top: %v, want EINVALID offering mediation", err)
 			}
 			if _, err := f.Engine.RequestMediation(ctx, c.Cmd{Actor: top.Raiser[0], CaseID: cs.ID}, "Leaders cannot agree."); err != nil {
@@ -248,8 +248,8 @@ func TestBadInputChangesNothing(t *testing.T) {
 			if got := c.ErrorCode(err); got != tt.code {
 				t.Fatalf("code = %q (%v), want %q", got, err, tt.code)
 			}
-			if !strings.Contains(c.ErrorMessage(err), tt.want) {
-				t.Errorf("message %q does not mention %q", c.ErrorMessage(err), tt.want)
+			if !strings.Contains(said(err), tt.want) {
+				t.Errorf("message %q does not mention %q", said(err), tt.want)
 			}
 			after, _ := f.Store.GetCase(ctx, cs.ID)
 			if strings.HasPrefix(tt.name, "outsider") {
@@ -297,7 +297,7 @@ func TestAcknowledgeFromWrongStage(t *testing.T) {
 		t.Fatalf("manager stage people = %v / %v, want the line managers", cur.Raiser, cur.Respondent)
 	}
 	_, err = f.Engine.Acknowledge(ctx, c.Cmd{Actor: f.respondent, CaseID: cs.ID})
-	if c.ErrorCode(err) != c.EFORBIDDEN || !strings.Contains(c.ErrorMessage(err), p(f).StageName("manager")) {
+	if c.ErrorCode(err) != c.EFORBIDDEN || !strings.Contains(said(err), p(f).StageName("manager")) {
 		t.Errorf("stage-1 respondent acknowledging stage 2: %v", err)
 	}
 	if _, err := f.Engine.Acknowledge(ctx, c.Cmd{Actor: "csc.manager@example.org", CaseID: cs.ID}); err != nil {
@@ -324,7 +324,7 @@ func TestEscalateAsksForUnknownManagers(t *testing.T) {
 		t.Fatalf("raise: %v", err)
 	}
 	_, err = f.Engine.Escalate(ctx, c.Cmd{Actor: f.raiser, CaseID: res.Case.ID}, c.EscalateInput{Reason: "No answer."})
-	fields := c.ErrorFields(err)
+	fields := fieldsSaid(err)
 	if c.ErrorCode(err) != c.EINVALID || fields["respondent_side"] == "" || fields["raiser_side"] != "" {
 		t.Fatalf("escalate = %v (fields %v), want a question about their side only", err, fields)
 	}

@@ -1,10 +1,12 @@
 package conversation
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // FieldType says how an adapter should ask for a form field.
@@ -105,67 +107,70 @@ const (
 )
 
 // IntakeForm returns the questions for raising a disagreement under p, with
-// agencies as the choices for both agency fields.
+// agencies as the choices for both agency fields. Its words come from the
+// protocol's catalogue (Protocol.Wording), so a partnership's overrides of
+// the intake.* keys reach every platform.
 func IntakeForm(p *Protocol, agencies []Option) Form {
+	w := p.Wording()
 	cats := make([]Option, 0, len(p.Categories))
 	for _, c := range p.Categories {
 		cats = append(cats, Option{Value: c.Key, Label: c.Name})
 	}
 	return Form{
 		Key:   "intake",
-		Title: "Raise a disagreement",
+		Title: w.Text("intake.title", nil),
 		Intro: strings.TrimSpace(p.Guidance),
 		Fields: []Field{
 			{Key: FieldImmediateRisk, Type: FieldYesNo, Required: true, Unsure: true,
-				Label: "Is a child at immediate risk of significant harm?",
-				Help:  "This process is not for emergencies. If a child is at risk now, or you are not sure, we will point you to the right number instead."},
+				Label: w.Text("intake.immediate_risk", nil),
+				Help:  w.Text("intake.immediate_risk.help", nil)},
 			{Key: FieldAbout, Type: FieldSelect, Required: true,
-				Label:   "What is the disagreement about?",
+				Label:   w.Text("intake.about", nil),
 				Options: aboutOptions(p)},
 			{Key: FieldChildRef, Type: FieldText, Required: true, MaxLen: MaxChildRef,
-				Label:       "Agency case reference",
-				Help:        "The reference your agency uses for the child — never a child's name.",
-				Placeholder: "e.g. " + DefaultReferenceExample},
+				Label:       w.Text("intake.child_ref", nil),
+				Help:        w.Text("intake.child_ref.help", nil),
+				Placeholder: w.Text("intake.child_ref.placeholder", messages.Args{"example": DefaultReferenceExample})},
 			{Key: FieldRaiserAgency, Type: FieldAgency, Required: true, Options: agencies,
-				Label: "Your agency"},
+				Label: w.Text("intake.raiser_agency", nil)},
 			{Key: FieldRespondent, Type: FieldPerson, Required: true,
-				Label: "Who made the decision you disagree with?",
-				Help:  "The professional you will talk to first."},
+				Label: w.Text("intake.respondent", nil),
+				Help:  w.Text("intake.respondent.help", nil)},
 			{Key: FieldRespondentAgency, Type: FieldAgency, Required: true, Options: agencies,
-				Label: "Their agency"},
+				Label: w.Text("intake.respondent_agency", nil)},
 			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats,
-				Label: "What kind of disagreement is it?"},
+				Label: w.Text("intake.category", nil)},
 			{Key: FieldDecision, Type: FieldTextarea, Required: true, MaxLen: MaxShortText * 5,
-				Label: "Which decision or action do you disagree with?"},
+				Label: w.Text("intake.decision", nil)},
 			{Key: FieldConcern, Type: FieldTextarea, Required: true, MaxLen: MaxLongText,
-				Label: "What worries you about it for the child?"},
+				Label: w.Text("intake.concern", nil)},
 			{Key: FieldEvidenceKind, Type: FieldSelect, Required: true,
-				Label: "What is your concern based on?",
+				Label: w.Text("intake.evidence_kind", nil),
 				Options: []Option{
-					{Value: string(EvidenceDocumented), Label: "Evidence I can share"},
-					{Value: string(EvidenceGutFeeling), Label: "A gut feeling, which I own as one"},
+					{Value: string(EvidenceDocumented), Label: w.Text("intake.evidence_kind.documented", nil)},
+					{Value: string(EvidenceGutFeeling), Label: w.Text("intake.evidence_kind.gut_feeling", nil)},
 				}},
 			{Key: FieldEvidence, Type: FieldTextarea, Required: true, MaxLen: MaxLongText,
-				Label: "Your evidence, or what lies behind the feeling"},
+				Label: w.Text("intake.evidence", nil)},
 			{Key: FieldOutcomeSought, Type: FieldTextarea, Required: true, MaxLen: MaxShortText * 5,
-				Label: "What would resolve this for the child?"},
+				Label: w.Text("intake.outcome_sought", nil)},
 			{Key: FieldUrgency, Type: FieldSelect, Required: true,
-				Label: "How soon does the child need this resolved?",
+				Label: w.Text("intake.urgency", nil),
 				Options: []Option{
-					{Value: string(UrgencyStandard), Label: "Within the usual timescale"},
-					{Value: string(UrgencyUrgent), Label: "Urgently"},
+					{Value: string(UrgencyStandard), Label: w.Text("intake.urgency.standard", nil)},
+					{Value: string(UrgencyUrgent), Label: w.Text("intake.urgency.urgent", nil)},
 				}},
 			{Key: FieldReflection, Type: FieldCheckboxes,
-				Label:   "Before raising it, I have…",
+				Label:   w.Text("intake.reflection", nil),
 				Options: reflectionOptions(p)},
 			{Key: FieldFamilyInformed, Type: FieldYesNo, Required: true,
-				Label: "Does the family know about this disagreement?"},
+				Label: w.Text("intake.family_informed", nil)},
 			{Key: FieldCrossBorder, Type: FieldText, MaxLen: MaxShortText,
-				Label: "Other partnership, if the case crosses a border",
+				Label: w.Text("intake.cross_border", nil),
 				Help:  p.CrossBorderHelp()},
 			{Key: FieldSeriousConcern, Type: FieldYesNo, Required: true,
-				Label: "Is this a serious concern the partnership should know about now?",
-				Help:  "Choose yes if the issue may go beyond this child and needs the partnership's attention at once."},
+				Label: w.Text("intake.serious_concern", nil),
+				Help:  w.Text("intake.serious_concern.help", nil)},
 		},
 	}
 }
@@ -184,17 +189,15 @@ func reflectionOptions(p *Protocol) []Option {
 // conference decision leads out to the dissent procedure, unless the
 // protocol handles multi-agency meeting decisions itself (Conference).
 func aboutOptions(p *Protocol) []Option {
-	conference := Option{Value: AboutCPConference, Label: "A decision made at a child protection conference"}
+	w := p.Wording()
+	conference := Option{Value: AboutCPConference, Label: w.Text("intake.about.cp_conference", nil)}
 	if p.Conference != nil {
-		conference = Option{Value: AboutConference, Label: DefaultConferenceAnswer}
-		if a := strings.TrimSpace(p.Conference.Answer); a != "" {
-			conference.Label = a
-		}
+		conference = Option{Value: AboutConference, Label: p.ConferenceAnswer()}
 	}
 	return []Option{
-		{Value: AboutOtherAgency, Label: "A decision or action by another professional or agency"},
+		{Value: AboutOtherAgency, Label: w.Text("intake.about.other_agency", nil)},
 		conference,
-		{Value: AboutOwnOrg, Label: "Something in my own organisation"},
+		{Value: AboutOwnOrg, Label: w.Text("intake.about.own_organisation", nil)},
 	}
 }
 
@@ -244,49 +247,49 @@ func (in RaiseInput) Route() RouteKind {
 }
 
 // CheckAnswer validates one answer against its field and returns a message
-// for the person, or "" when it is acceptable. It is used both for
-// question-at-a-time adapters and for whole-form validation.
-func (f *Field) CheckAnswer(v string) string { return f.checkAnswer(v, nil) }
+// for the person, or the zero Text when it is acceptable. It is used both
+// for question-at-a-time adapters and for whole-form validation.
+func (f *Field) CheckAnswer(v string) Text { return f.checkAnswer(v, nil) }
 
 // checkAnswer is CheckAnswer, checking a case reference against rf (the
 // formats of the raiser's agency) when it is not nil.
-func (f *Field) checkAnswer(v string, rf *ReferenceFormat) string {
+func (f *Field) checkAnswer(v string, rf *ReferenceFormat) Text {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		if f.Required {
-			return "Please answer this question."
+			return Msg("form.answer_needed", nil)
 		}
-		return ""
+		return Text{}
 	}
 	if !utf8.ValidString(v) {
-		return "This answer has characters we can't read. Please type it again."
+		return Msg("error.answer.unreadable", nil)
 	}
 	switch f.Type {
 	case FieldYesNo:
 		if _, ok := f.YesNo(v); !ok && f.Unsure {
-			return "Please answer yes, no or not sure."
+			return Msg("error.answer.yes_no_unsure", nil)
 		} else if !ok {
-			return "Please answer yes or no."
+			return Msg("error.answer.yes_no", nil)
 		}
 	case FieldSelect, FieldAgency:
 		if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == v }) {
-			return "Please choose one of the options."
+			return Msg("error.answer.option", nil)
 		}
 	case FieldCheckboxes:
 		for _, part := range splitList(v) {
 			if !slices.ContainsFunc(f.Options, func(o Option) bool { return o.Value == part }) {
-				return fmt.Sprintf("%q is not one of the options.", part)
+				return Msg("error.answer.not_an_option", messages.Args{"answer": strconv.Quote(part)})
 			}
 		}
 	case FieldText, FieldTextarea, FieldPerson:
 		if f.MaxLen > 0 && utf8.RuneCountInString(v) > f.MaxLen {
-			return fmt.Sprintf("Please keep this to %d characters; it is %d now.", f.MaxLen, utf8.RuneCountInString(v))
+			return Msg("error.text.too_long", messages.Args{"max": f.MaxLen, "length": utf8.RuneCountInString(v)})
 		}
 	}
 	if f.Key == FieldChildRef {
 		return CheckReference(v, rf)
 	}
-	return ""
+	return Text{}
 }
 
 // ParseYesNo reads yes/no answers in the forms people type.
@@ -356,7 +359,7 @@ func ParseIntake(f *Form, values map[string]string) (RaiseInput, error) {
 	fe := FieldErrors{}
 	check := func(k string) {
 		if fd := f.Field(k); fd != nil {
-			if msg := f.CheckAnswer(k, values[k], values); msg != "" {
+			if msg := f.CheckAnswer(k, values[k], values); msg.Key != "" {
 				fe.Add(k, msg)
 			}
 		}

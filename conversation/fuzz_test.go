@@ -68,7 +68,7 @@ func FuzzIntake(f *testing.F) {
 			if c.ErrorCode(err) != c.EINVALID {
 				t.Fatalf("error code %s: %v", c.ErrorCode(err), err)
 			}
-			fields := c.ErrorFields(err)
+			fields := fieldsSaid(err)
 			if len(fields) == 0 {
 				t.Fatalf("refused with no field named: %v", err)
 			}
@@ -84,7 +84,7 @@ func FuzzIntake(f *testing.F) {
 		}
 		for _, fd := range form.Fields {
 			v := values[fd.Key]
-			if msg := fd.CheckAnswer(v); msg != "" {
+			if msg := english(fd.CheckAnswer(v)); msg != "" {
 				t.Fatalf("accepted %s=%q, which CheckAnswer refuses: %s", fd.Key, v, msg)
 			}
 			if !utf8.ValidString(strings.TrimSpace(v)) {

@@ -1,67 +1,62 @@
 package conversation
 
+import "github.com/resolvebot/resolvebot/bot/messages"
+
 // Plain-English labels for the values a case holds, shared by the cards,
 // the case record and the partnership report, so each says the same thing.
+// Their words are the catalogue's label.* texts: Label gives them as the
+// catalogue has them, LabelIn as a protocol's wording (Protocol.Wording)
+// overrides them.
 
-var statusLabels = map[Status]string{
-	StatusOpen:      "Open",
-	StatusResolved:  "Resolved",
-	StatusWithdrawn: "Withdrawn",
-	StatusReferred:  "Referred to the partnership",
-	StatusClosed:    "Closed",
+// wording is w, or the catalogue as it is when w is nil.
+func wording(w *messages.Catalogue) *messages.Catalogue {
+	if w == nil {
+		return messages.English()
+	}
+	return w
 }
 
 // Label returns the status in plain English ("Referred to the
 // partnership"), or the stored value for a status this build does not know.
-func (s Status) Label() string {
-	if l, ok := statusLabels[s]; ok {
-		return l
+func (s Status) Label() string { return s.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (s Status) LabelIn(w *messages.Catalogue) string {
+	w = wording(w)
+	switch s {
+	case StatusOpen:
+		return w.Text("label.status.open", nil)
+	case StatusResolved:
+		return w.Text("label.status.resolved", nil)
+	case StatusWithdrawn:
+		return w.Text("label.status.withdrawn", nil)
+	case StatusReferred:
+		return w.Text("label.status.referred", nil)
+	case StatusClosed:
+		return w.Text("label.status.closed", nil)
 	}
 	return string(s)
 }
 
 // Label returns the urgency in plain English: "Urgent" or "Standard".
-func (u Urgency) Label() string {
-	if u == UrgencyUrgent {
-		return "Urgent"
-	}
-	return "Standard"
-}
+func (u Urgency) Label() string { return u.LabelIn(nil) }
 
-var eventLabels = map[EventKind]string{
-	EventRaised:              "Raised",
-	EventAcknowledged:        "Acknowledged",
-	EventResponse:            "Responded",
-	EventNote:                "Note",
-	EventEscalated:           "Escalated",
-	EventResolutionProposed:  "Resolution proposed",
-	EventResolutionConfirmed: "Resolution confirmed",
-	EventResolutionDisputed:  "Resolution disputed",
-	EventWithdrawn:           "Withdrawn",
-	EventReferred:            "Referred to the partnership",
-	EventReferralAccepted:    "Referral accepted",
-	EventReferralReturned:    "Referral returned with advice",
-	EventMediationRequested:  "Mediation asked for",
-	EventMediationOffered:    "Mediation offered",
-	EventSeriousConcern:      "Serious concern logged with the partnership",
-	EventDeepDiveDecided:     "Deep-dive decision recorded",
-	EventReassigned:          "Handed over",
-	EventDeadlineExtended:    "Deadline extended",
-	EventDeadlineMissed:      "Deadline missed",
-	EventNudged:              "Reminder sent",
-	EventClosed:              "Closed",
-	EventActionDone:          "Action marked done",
-	EventLearning:            "Learning recorded",
-	EventViewed:              "Viewed",
-	EventExported:            "Exported",
-	EventAccessRefused:       "Access refused",
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (u Urgency) LabelIn(w *messages.Catalogue) string {
+	if u == UrgencyUrgent {
+		return wording(w).Text("label.urgency.urgent", nil)
+	}
+	return wording(w).Text("label.urgency.standard", nil)
 }
 
 // Label describes the kind of event in plain English ("Referral returned
 // with advice"), or its stored name with spaces for a kind this build does
 // not know.
-func (k EventKind) Label() string {
-	if l, ok := eventLabels[k]; ok {
+func (k EventKind) Label() string { return k.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (k EventKind) LabelIn(w *messages.Catalogue) string {
+	if l := eventLabel(wording(w), k); l != "" {
 		return l
 	}
 	b := []byte(k)
@@ -73,24 +68,14 @@ func (k EventKind) Label() string {
 	return string(b)
 }
 
-var nudgeLabels = map[NudgeKind]string{
-	NudgeAckReminder:     "asking for acknowledgement",
-	NudgeAckUnanswered:   "not yet acknowledged",
-	NudgeBeforeDeadline:  "deadline coming up",
-	NudgeDeadlineMissed:  "deadline missed",
-	NudgeOverdue:         "overdue",
-	NudgeOverdueReminder: "still overdue",
-	NudgeStuck:           "stuck, mediation offered",
-	NudgeActionBefore:    "action due soon",
-	NudgeActionDue:       "action due today",
-	NudgeActionOverdue:   "action overdue",
-}
-
 // Label says in plain English what a reminder was about ("deadline coming
 // up"), or its stored name with spaces for a kind this build does not know.
-func (k NudgeKind) Label() string {
-	if l, ok := nudgeLabels[k]; ok {
+func (k NudgeKind) Label() string { return k.LabelIn(nil) }
+
+// LabelIn is Label in w's words (nil for the catalogue as it is).
+func (k NudgeKind) LabelIn(w *messages.Catalogue) string {
+	if l := nudgeLabel(wording(w), k); l != "" {
 		return l
 	}
-	return EventKind(k).Label()
+	return EventKind(k).LabelIn(w)
 }

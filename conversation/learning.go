@@ -40,13 +40,13 @@ func (e *Engine) RecordLearning(ctx context.Context, cmd Cmd, in LearningInput) 
 	fe := FieldErrors{}
 	learned, prevention := strings.TrimSpace(in.Learned), strings.TrimSpace(in.Prevention)
 	if learned == "" && prevention == "" {
-		fe.Add(FieldLearned, "Please say what you learned, or what would have prevented the disagreement (or both).")
+		fe.Add(FieldLearned, Msg("error.learning.missing", nil))
 	}
 	if learned != "" {
-		learned = checkText(fe, FieldLearned, learned, MaxShortText*5, "what you learned")
+		learned = checkText(fe, FieldLearned, learned, MaxShortText*5, Msg("error.add.learned", nil))
 	}
 	if prevention != "" {
-		prevention = checkText(fe, FieldPrevention, prevention, MaxShortText*5, "what would have prevented it")
+		prevention = checkText(fe, FieldPrevention, prevention, MaxShortText*5, Msg("error.add.prevention", nil))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err

@@ -317,4 +317,4 @@ func (e *Engine) RecordNudge(ctx context.Context, caseID string, n Nudge, to []s
 }
 
 // errUnchanged stops an update that has nothing to write.
-var errUnchanged = Errorf(ECONFLICT, "nothing to change")
+var errUnchanged = &Error{Code: ECONFLICT, Context: "nothing to change"}

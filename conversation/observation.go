@@ -1,11 +1,15 @@
 package conversation
 
 import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // ObservedDifferences says who reports the inter-agency differences that
@@ -39,13 +43,14 @@ const (
 	MeetingReview     = "review"     // a children in care review
 )
 
-// MeetingLabel names a meeting kind in plain English.
-func MeetingLabel(m string) string {
+// MeetingLabel names a meeting kind in plain English, in the protocol's
+// wording.
+func (p *Protocol) MeetingLabel(m string) string {
 	switch m {
 	case MeetingConference:
-		return "Child protection conference"
+		return p.Wording().Text("label.meeting.conference", nil)
 	case MeetingReview:
-		return "Children in care review"
+		return p.Wording().Text("label.meeting.review", nil)
 	}
 	return m
 }
@@ -113,23 +118,22 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
-		fe.Add(FieldObservedAgencyA, "Please choose the first agency.")
+		fe.Add(FieldObservedAgencyA, Msg("error.observation.agency_a", nil))
 	}
 	if in.AgencyB == "" {
-		fe.Add(FieldObservedAgencyB, "Please choose the other agency.")
+		fe.Add(FieldObservedAgencyB, Msg("error.observation.agency_b", nil))
 	} else if in.AgencyB == in.AgencyA {
-		fe.Add(FieldObservedAgencyB, "Please choose a different agency: a difference is between two agencies.")
+		fe.Add(FieldObservedAgencyB, Msg("error.observation.same_agency", nil))
 	}
 	if in.Meeting != MeetingConference && in.Meeting != MeetingReview {
-		fe.Add(FieldObservedMeeting, "Please say whether it was a conference or a review.")
+		fe.Add(FieldObservedMeeting, Msg("error.observation.meeting", nil))
 	}
 	if !slices.ContainsFunc(e.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
-		fe.Add(FieldCategory, "Please choose one of the categories.")
+		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
-	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, "a short description of the difference")
-	if found := DetectIdentifiers(desc); len(found) > 0 && fe[FieldObservedText] == "" {
-		fe.Add(FieldObservedText, fmt.Sprintf("This looks like it contains %s. It is reported to %s as a count, so describe the difference between the agencies without any child's or family's details.",
-			IdentifierNames(found), od.ReportTo))
+	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, Msg("error.add.observation", nil))
+	if found := DetectIdentifiers(desc); len(found) > 0 && fe[FieldObservedText].Key == "" {
+		fe.Add(FieldObservedText, Msg("error.observation.identifiers", messages.Args{"kinds": IdentifierNames(found), "body": od.ReportTo}))
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -153,14 +157,14 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
 	od := e.Protocol.Observations
 	if od == nil {
-		return Errorf(EINVALID, "The %s has no report of differences seen in conferences and reviews.", e.Protocol.Name)
+		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": e.Protocol.Name})
 	}
 	a, err := e.Actor(ctx, actor)
 	if err != nil {
 		return err
 	}
 	if !a.Holds(RoleConferenceChair) {
-		return Errorf(EFORBIDDEN, "Only a %s of the %s can log a difference seen in a conference or review. To challenge a decision, raise a disagreement instead.", od.Role, od.Service)
+		return Forbidden("refusal.observation.role_only", messages.Args{"role": od.Role, "service": od.Service})
 	}
 	return nil
 }
@@ -195,23 +199,23 @@ func ObservationForm(p *Protocol, agencies []Option) *Form {
 	if od == nil {
 		return nil
 	}
+	w := p.Wording()
 	cats := make([]Option, 0, len(p.Categories))
 	for _, c := range p.Categories {
 		cats = append(cats, Option{Value: c.Key, Label: c.Name})
 	}
 	return &Form{
 		Key:   FormObservation,
-		Title: "Log a difference",
-		Intro: fmt.Sprintf("As a %s of the %s, log an inter-agency difference you saw in a child protection conference or a children in care review. It is counted, by category and the agencies involved, in the report to %s. This is not a dissent route and opens no case: to challenge a decision, raise a disagreement.",
-			od.Role, od.Service, od.ReportTo),
+		Title: w.Text("observation.title", nil),
+		Intro: w.Text("observation.intro", messages.Args{"role": od.Role, "service": od.Service, "report_to": od.ReportTo}),
 		Fields: []Field{
-			{Key: FieldObservedAgencyA, Type: FieldAgency, Required: true, Options: agencies, Label: "One agency involved"},
-			{Key: FieldObservedAgencyB, Type: FieldAgency, Required: true, Options: agencies, Label: "The other agency involved"},
-			{Key: FieldObservedMeeting, Type: FieldSelect, Required: true, Label: "Where did you see it?",
-				Options: []Option{{Value: MeetingConference, Label: MeetingLabel(MeetingConference)}, {Value: MeetingReview, Label: MeetingLabel(MeetingReview)}}},
-			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats, Label: "What kind of difference is it?"},
-			{Key: FieldObservedText, Type: FieldTextarea, Required: true, MaxLen: MaxObservationText, Label: "What was the difference?",
-				Help: "A few words about the difference between the agencies. Name no child or family and give no case details."},
+			{Key: FieldObservedAgencyA, Type: FieldAgency, Required: true, Options: agencies, Label: w.Text("observation.agency_a", nil)},
+			{Key: FieldObservedAgencyB, Type: FieldAgency, Required: true, Options: agencies, Label: w.Text("observation.agency_b", nil)},
+			{Key: FieldObservedMeeting, Type: FieldSelect, Required: true, Label: w.Text("observation.meeting", nil),
+				Options: []Option{{Value: MeetingConference, Label: p.MeetingLabel(MeetingConference)}, {Value: MeetingReview, Label: p.MeetingLabel(MeetingReview)}}},
+			{Key: FieldCategory, Type: FieldSelect, Required: true, Options: cats, Label: w.Text("observation.category", nil)},
+			{Key: FieldObservedText, Type: FieldTextarea, Required: true, MaxLen: MaxObservationText, Label: w.Text("observation.text", nil),
+				Help: w.Text("observation.text.help", nil)},
 		},
 	}
 }

@@ -122,7 +122,7 @@ type Protocol struct {
 
 	// Reflection words the intake's "Before raising it, I have…"
 	// checklist as the document does. Each key is one of ReflectionKeys;
-	// when empty, DefaultReflection is asked.
+	// when empty, the catalogue's checklist (intake.reflection.*) is asked.
 	Reflection []ReflectionCheck `yaml:"reflection,omitempty" json:"reflection,omitempty"`
 
 	// ActionReminderDays is how many working days before an agreed
@@ -157,21 +157,23 @@ func ReflectionKeys() []string {
 	return []string{ReflectionDiscussedWithLead, ReflectionChildBestInterest, ReflectionMotivationConsidered}
 }
 
-// DefaultReflection is the reflection checklist of a protocol that words
-// none of its own.
-func DefaultReflection() []ReflectionCheck {
+// defaultReflection is the reflection checklist of a protocol that words
+// none of its own, in p's wording (the catalogue's intake.reflection.*).
+func defaultReflection(p *Protocol) []ReflectionCheck {
+	w := p.Wording()
 	return []ReflectionCheck{
-		{Key: ReflectionDiscussedWithLead, Label: "talked it through with my safeguarding lead or manager"},
-		{Key: ReflectionChildBestInterest, Label: "checked that only the child's best interest drives this"},
-		{Key: ReflectionMotivationConsidered, Label: "considered my own motivation and any over-identification with one family member"},
+		{Key: ReflectionDiscussedWithLead, Label: w.Text("intake.reflection.discussed_with_lead", nil)},
+		{Key: ReflectionChildBestInterest, Label: w.Text("intake.reflection.child_best_interest", nil)},
+		{Key: ReflectionMotivationConsidered, Label: w.Text("intake.reflection.motivation_considered", nil)},
 	}
 }
 
 // ReflectionChecks returns the protocol's reflection checklist, or
-// DefaultReflection when it words none.
+// the catalogue's (intake.reflection.*, in the protocol's wording) when it
+// words none.
 func (p *Protocol) ReflectionChecks() []ReflectionCheck {
 	if len(p.Reflection) == 0 {
-		return DefaultReflection()
+		return defaultReflection(p)
 	}
 	return p.Reflection
 }
@@ -187,9 +189,17 @@ type Conference struct {
 	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 }
 
-// DefaultConferenceAnswer is the intake's answer for a conference decision
-// under a protocol that keeps them inside and words none of its own.
-const DefaultConferenceAnswer = "A decision made at a child protection conference or another multi-agency meeting"
+// ConferenceAnswer returns the intake's answer for a conference decision
+// under a protocol that keeps them inside: the protocol's own words
+// (Conference.Answer), or the catalogue's general one.
+func (p *Protocol) ConferenceAnswer() string {
+	if p.Conference != nil {
+		if a := strings.TrimSpace(p.Conference.Answer); a != "" {
+			return a
+		}
+	}
+	return p.Wording().Text("intake.about.conference", nil)
+}
 
 // ReferralStageKey is the stage key a case takes when referred to the partnership.
 const ReferralStageKey = "partnership"
@@ -214,7 +224,7 @@ func (p *Protocol) StageName(key string) string {
 		if p.Referral.Name != "" {
 			return p.Referral.Name
 		}
-		return "Referral to the partnership"
+		return p.Wording().Text("label.stage.referral", nil)
 	}
 	for _, s := range p.Stages {
 		if s.Key == key {
@@ -237,10 +247,23 @@ func (p *Protocol) CategoryName(key string) string {
 	return key
 }
 
-// Validate checks the protocol is usable and returns an EINVALID error naming
-// every problem.
-func (p *Protocol) Validate() error {
-	fe := FieldErrors{}
+// Problems are what is wrong with a configuration, one sentence per
+// setting, for whoever deploys the bot. They are in English, as all of the
+// configuration's problems are (package config reports them), and never
+// reach the people using the bot.
+type Problems map[string]string
+
+// Add records msg for setting unless it already has a problem.
+func (p Problems) Add(setting, msg string) {
+	if _, ok := p[setting]; !ok {
+		p[setting] = msg
+	}
+}
+
+// Validate checks the protocol is usable and returns every problem by its
+// setting, or nil when there is none.
+func (p *Protocol) Validate() Problems {
+	fe := Problems{}
 	if len(p.Stages) == 0 {
 		fe.Add("stages", "at least one stage is needed")
 	}
@@ -306,7 +329,10 @@ func (p *Protocol) Validate() error {
 	if p.Conference == nil && strings.TrimSpace(p.Routes.DissentProcedure) == "" {
 		fe.Add("routes.dissent_procedure", "conference decisions lead out to the dissent procedure, which is not named: name it, or set conference to keep them inside the protocol")
 	}
-	return fe.Err()
+	if len(fe) == 0 {
+		return nil
+	}
+	return fe
 }
 
 func validTier(t string) bool {

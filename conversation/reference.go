@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // DefaultReferenceExample is the example of a case reference shown when the
@@ -60,8 +62,10 @@ func CompileReferenceFormat(patterns []string, example string) (*ReferenceFormat
 	if !rf.matches(rf.Example) {
 		return nil, &ReferenceFormatError{-1, fmt.Sprintf("%q matches none of reference_formats", rf.Example)}
 	}
-	if msg := CheckReference(rf.Example, rf); msg != "" {
-		return nil, &ReferenceFormatError{-1, fmt.Sprintf("%q would be refused as a case reference: %s", rf.Example, msg)}
+	if msg := CheckReference(rf.Example, rf); msg.Key != "" {
+		// A problem of the configuration, for whoever deploys the bot, told
+		// in English as all of the configuration's problems are.
+		return nil, &ReferenceFormatError{-1, fmt.Sprintf("%q would be refused as a case reference: %s", rf.Example, msg.In(messages.English()))}
 	}
 	return rf, nil
 }
@@ -96,12 +100,12 @@ func (e *Engine) referenceFormat(ctx context.Context, agency string) *ReferenceF
 // Field.CheckAnswer, given the other answers so far: the case reference is
 // checked against the formats of the raiser's agency (ReferenceFormats),
 // where it has any: the agency answered, or before that question is
-// answered the one the form offers (the person's own). It returns "" for an
-// unknown key.
-func (f *Form) CheckAnswer(key, v string, answers map[string]string) string {
+// answered the one the form offers (the person's own). It returns the zero
+// Text for an acceptable answer and for an unknown key.
+func (f *Form) CheckAnswer(key, v string, answers map[string]string) Text {
 	fd := f.Field(key)
 	if fd == nil {
-		return ""
+		return Text{}
 	}
 	if key != FieldChildRef {
 		return fd.CheckAnswer(v)
@@ -149,8 +153,8 @@ var referenceWords = map[string]bool{
 
 // CheckReference checks that v reads as an agency's case reference and not
 // as something that identifies a child. It returns a message for the person
-// (naming what v looks like and showing an example of a reference), or ""
-// when v is acceptable. v is checked as it will be saved (see CleanRef); it
+// (naming what v looks like and showing an example of a reference), or the
+// zero Text when v is acceptable. v is checked as it will be saved (see CleanRef); it
 // refuses, whatever the agency: direction controls that reorder it,
 // characters other
 // than letters, digits, spaces and - / _ . ; an NHS number (ten digits that
@@ -164,61 +168,57 @@ var referenceWords = map[string]bool{
 // capitalised word, or a word of five letters or more, other than known
 // reference words such as "Ref" or "MOSAIC" and short capitals (agency
 // prefixes such as CSC, LCS, ECM or NE).
-func CheckReference(v string, rf *ReferenceFormat) string {
+func CheckReference(v string, rf *ReferenceFormat) Text {
 	// Checked as it will be saved: hidden characters removed (CleanRef).
 	v, reorders := CleanRef(v)
 	if reorders {
-		return "This reference holds hidden characters that change the order it is shown in. Please type it again."
+		return Msg("error.reference.reorders", nil)
 	}
 	v = strings.TrimSpace(v)
 	example := DefaultReferenceExample
 	if rf != nil && rf.Example != "" {
 		example = rf.Example
 	}
-	looksLike := func(what, why string) string {
-		return fmt.Sprintf("That looks like it could include %s. Use your agency's case reference, such as %s, so the child %s.", what, example, why)
-	}
-	const notIdentified = "can't be identified here"
 	for _, r := range v {
 		switch {
 		case unicode.IsLetter(r), unicode.IsDigit(r), r == '-', r == '/', r == '_', r == '.', r == ' ':
 		default:
-			return fmt.Sprintf("Use only letters, digits and - / _ . in the case reference, such as %s.", example)
+			return Msg("error.reference.characters", messages.Args{"example": example})
 		}
 	}
 	if nhsNumberIn(v) {
-		return fmt.Sprintf("That could be an NHS number: it has ten digits that pass the NHS number check. Even if it is your agency's own number it can't be told apart from one, so use another reference, such as %s, so the child %s.", example, notIdentified)
+		return Msg("error.reference.nhs_number", messages.Args{"example": example})
 	}
 	if dateIn(v) {
-		return looksLike("a date of birth", notIdentified)
+		return Msg("error.reference.date", messages.Args{"example": example})
 	}
 	found := DetectIdentifiers(v)
 	for _, k := range found {
 		if k == IdentifierPostcode {
-			return looksLike("a postcode", notIdentified)
+			return Msg("error.reference.postcode", messages.Args{"example": example})
 		}
 	}
 	if street.MatchString(v) {
-		return looksLike("an address", notIdentified)
+		return Msg("error.reference.address", messages.Args{"example": example})
 	}
 	for _, k := range found {
 		if k == IdentifierPhone || k == IdentifierEmail {
-			return looksLike(k.Name(), notIdentified)
+			return Msg("error.reference.contact", messages.Args{"kind": k.Name(), "example": example})
 		}
 	}
 	if rf != nil && len(rf.Patterns) > 0 {
 		if !rf.matches(v) {
-			return fmt.Sprintf("That isn't written the way your agency writes its case references. Use the reference from your agency's records, such as %s.", example)
+			return Msg("error.reference.format", messages.Args{"example": example})
 		}
-		return ""
+		return Text{}
 	}
 	if nameIn(v) {
-		return looksLike("a name", "isn't named here")
+		return Msg("error.reference.name", messages.Args{"example": example})
 	}
 	if digits := len(onlyDigits(v)); digits < 3 {
-		return fmt.Sprintf("That doesn't look like a case reference: a reference has the digits from your agency's records, such as %s. Never use a child's name.", example)
+		return Msg("error.reference.digits", messages.Args{"example": example})
 	}
-	return ""
+	return Text{}
 }
 
 // nhsNumberIn reports whether v holds ten digits, together or written

@@ -15,8 +15,8 @@ func TestCheckReferenceAcceptsAgencyReferences(t *testing.T) {
 		"POL 44/12345/26", "CIN 00876", "NE-12345-A", "P-2026-000123", "CP/2026/045", "A123456", "Mosaic ID 1234567", "EHCP 2024 1187", "HV.55123", "Case No 889012", "UPN A12345678901",
 		"CSC123456", "csc123456", "ECM12345", "Mosaic123456", "SCH0042A",
 	} {
-		if msg := CheckReference(ref, nil); msg != "" {
-			t.Errorf("CheckReference(%q) refused a reference: %s", ref, msg)
+		if msg := english(CheckReference(ref, nil)); msg != "" {
+			t.Errorf("english(CheckReference(%q)) refused a reference: %s", ref, msg)
 		}
 	}
 }
@@ -71,16 +71,16 @@ func TestCheckReferenceRefusesIdentifiers(t *testing.T) {
 		{"07700 900123", "a phone number"},
 		{"CSC 12", "digits from your agency"},
 	} {
-		msg := CheckReference(tc.in, nil)
+		msg := english(CheckReference(tc.in, nil))
 		if !strings.Contains(msg, tc.want) {
-			t.Errorf("CheckReference(%q) = %q, want a message about %s", tc.in, msg, tc.want)
+			t.Errorf("english(CheckReference(%q)) = %q, want a message about %s", tc.in, msg, tc.want)
 			continue
 		}
 		if !strings.Contains(msg, DefaultReferenceExample) {
-			t.Errorf("CheckReference(%q) = %q: shows no example of a reference", tc.in, msg)
+			t.Errorf("english(CheckReference(%q)) = %q: shows no example of a reference", tc.in, msg)
 		}
 		if strings.Contains(msg, tc.in) {
-			t.Errorf("CheckReference(%q) repeats what was typed: %q", tc.in, msg)
+			t.Errorf("english(CheckReference(%q)) repeats what was typed: %q", tc.in, msg)
 		}
 	}
 }
@@ -103,12 +103,12 @@ func TestCheckReferenceWithAgencyFormats(t *testing.T) {
 		{"CSC-12/03/15", "a date of birth"},
 		{"9434765919", "NHS number"},
 	} {
-		got := CheckReference(tc.in, rf)
+		got := english(CheckReference(tc.in, rf))
 		switch {
 		case tc.want == "" && got != "":
-			t.Errorf("CheckReference(%q) with formats refused: %s", tc.in, got)
+			t.Errorf("english(CheckReference(%q)) with formats refused: %s", tc.in, got)
 		case tc.want != "" && !strings.Contains(got, tc.want):
-			t.Errorf("CheckReference(%q) with formats = %q, want %q in it", tc.in, got, tc.want)
+			t.Errorf("english(CheckReference(%q)) with formats = %q, want %q in it", tc.in, got, tc.want)
 		}
 	}
 	// A format may allow what the generic rules would not, such as a long
@@ -117,10 +117,10 @@ func TestCheckReferenceWithAgencyFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg := CheckReference("RIVERSIDE-0101", rf2); msg != "" {
+	if msg := english(CheckReference("RIVERSIDE-0101", rf2)); msg != "" {
 		t.Errorf("a reference matching the agency's format was refused: %s", msg)
 	}
-	if msg := CheckReference("RIVERSIDE-0101", nil); msg == "" {
+	if msg := english(CheckReference("RIVERSIDE-0101", nil)); msg == "" {
 		t.Error("without formats, a long capital word should read as a name")
 	}
 }
@@ -152,16 +152,16 @@ func TestFormCheckAnswerUsesRaiserAgencyFormats(t *testing.T) {
 	}
 	f := IntakeForm(&Protocol{}, []Option{{Value: "csc", Label: "CSC"}, {Value: "school", Label: "School"}})
 	f.ReferenceFormats = map[string]*ReferenceFormat{"csc": rf}
-	if msg := f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{FieldRaiserAgency: "csc"}); !strings.Contains(msg, "CSC-123456") {
+	if msg := english(f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{FieldRaiserAgency: "csc"})); !strings.Contains(msg, "CSC-123456") {
 		t.Errorf("a school-shaped reference for social care: %q", msg)
 	}
-	if msg := f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{FieldRaiserAgency: "school"}); msg != "" {
+	if msg := english(f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{FieldRaiserAgency: "school"})); msg != "" {
 		t.Errorf("the school has no formats, so the generic rules apply: %q", msg)
 	}
 	// Before the agency question is answered, the person's own agency
 	// (the question's default) decides.
 	f.Field(FieldRaiserAgency).Default = "csc"
-	if msg := f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{}); !strings.Contains(msg, "CSC-123456") {
+	if msg := english(f.CheckAnswer(FieldChildRef, "SCH-0042", map[string]string{})); !strings.Contains(msg, "CSC-123456") {
 		t.Errorf("before the agency question, the person's own agency's formats apply: %q", msg)
 	}
 }
@@ -169,13 +169,13 @@ func TestFormCheckAnswerUsesRaiserAgencyFormats(t *testing.T) {
 // A reference is checked as it will be saved: hidden characters are
 // removed first, so they neither hide a name nor refuse a good reference.
 func TestCheckReferenceLooksThroughHiddenCharacters(t *testing.T) {
-	if msg := CheckReference("CSC-12\u200b3456", nil); msg != "" {
+	if msg := english(CheckReference("CSC-12\u200b3456", nil)); msg != "" {
 		t.Errorf("a reference with a zero-width space is refused: %s", msg)
 	}
-	if msg := CheckReference("Jay\u200bden Smith 2015", nil); !strings.Contains(msg, "a name") {
+	if msg := english(CheckReference("Jay\u200bden Smith 2015", nil)); !strings.Contains(msg, "a name") {
 		t.Errorf("a name split by a zero-width space: %q", msg)
 	}
-	if msg := CheckReference("CSC-\u202e123456", nil); !strings.Contains(msg, "hidden characters") {
+	if msg := english(CheckReference("CSC-\u202e123456", nil)); !strings.Contains(msg, "hidden characters") {
 		t.Errorf("a direction override: %q", msg)
 	}
 }

@@ -56,7 +56,7 @@ type PurgeReport struct {
 // failure; cases deleted before a failure stay deleted.
 func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*PurgeReport, error) {
 	if keep <= 0 {
-		return nil, Errorf(EINVALID, "Set a retention period longer than zero before purging.")
+		return nil, Invalid("error.retention.none", nil)
 	}
 	now := e.now()
 	rep := &PurgeReport{Cutoff: now.Add(-keep), DryRun: dryRun}

@@ -2,6 +2,9 @@ package conversation
 
 import (
 	"slices"
+	"strconv"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // Verb names a step a person can take on a case. Buttons carry a verb and a
@@ -95,10 +98,10 @@ type Actor struct {
 // exists by asking; a refused attempt on a real case is still recorded in
 // its access log.
 func noCase(id string) *Error {
-	return Errorf(ENOTFOUND, "I can't find a case %s that you're part of. Check the id, or ask the person who raised it.", safeID(id))
+	return NotFound("error.case_not_found", messages.Args{"case": safeID(id)})
 }
 
-var errLeadOnly = Errorf(EFORBIDDEN, "As your agency's safeguarding lead you can read this case, but only the people on it can act on it.")
+var errLeadOnly = Forbidden("refusal.lead_reads_only", nil)
 
 // CanSee reports whether actor may see the case at all: its parties, the
 // people at any of its stages, partnership roles, and the safeguarding
@@ -134,14 +137,14 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	// Built only when refused: AllowedVerbs asks about every verb for every
 	// card, and most verbs are allowed or refused for another reason.
 	notOnStage := func() error {
-		return Errorf(EFORBIDDEN, "Only the people at the current stage (%s) can do this.", stageName)
+		return Forbidden("refusal.stage_people_only", messages.Args{"stage": stageName})
 	}
 	// The answering side takes a stage further only once they have
 	// acknowledged it: before that, acknowledging or responding is the step
 	// they owe, and the raising side has the way up if they stay silent.
 	ackFirst := func() error {
 		if side == SideRespondent && !atReferral && !cur.Acknowledged() {
-			return Errorf(EINVALID, "Please acknowledge this stage first. You can then take it further if it needs to go further.")
+			return Invalid("refusal.acknowledge_first", nil)
 		}
 		return nil
 	}
@@ -149,19 +152,19 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	case VerbActionDone:
 		switch {
 		case !followsUp(c):
-			return Errorf(EINVALID, "Actions are followed up once the case is resolved.")
+			return Invalid("refusal.actions_after_resolution", nil)
 		case len(OpenActionsOf(c, a.ID)) == 0 && slices.ContainsFunc(c.AgreedActions(), func(x ResolutionAction) bool { return x.OwnerID == a.ID }):
-			return Errorf(EINVALID, "Your actions on this case are all marked done. Thank you.")
+			return Invalid("refusal.actions_all_done", nil)
 		case len(OpenActionsOf(c, a.ID)) == 0:
-			return Errorf(EFORBIDDEN, "Only the owner of an agreed action can mark it done. You can add a note to the case instead.")
+			return Forbidden("refusal.action_owner_only", nil)
 		}
 		return nil
 	case VerbLearning:
 		if c.Status != StatusResolved {
-			return Errorf(EINVALID, "Learning is recorded once the case is resolved.")
+			return Invalid("refusal.learning_after_resolution", nil)
 		}
 		if !c.Involves(a.ID) {
-			return Errorf(EFORBIDDEN, "Only the people on the case can record what they learned from it.")
+			return Forbidden("refusal.learning_people_only", nil)
 		}
 		return nil
 	}
@@ -171,11 +174,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		return p.allowDeepDive(c, a)
 	}
 	if !c.Status.Active() && v != VerbNote {
-		return Errorf(EINVALID, "This case is %s, so nothing more can be done on it here.", c.Status)
+		return Invalid("refusal.case_finished", messages.Args{"status": c.Status})
 	}
 	if v == VerbNote {
 		if c.Status == StatusClosed {
-			return Errorf(EINVALID, "This case is closed.")
+			return Invalid("refusal.case_closed", nil)
 		}
 		return nil
 	}
@@ -183,23 +186,23 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	case VerbAcknowledge, VerbRespond:
 		if atReferral {
 			if !a.Partnership {
-				return Errorf(EFORBIDDEN, "Only the partnership can acknowledge a referral.")
+				return Forbidden("refusal.partnership_acknowledges_referral", nil)
 			}
 		} else if side != SideRespondent {
-			return Errorf(EFORBIDDEN, "Only the people answering at the current stage (%s) can do this.", stageName)
+			return Forbidden("refusal.answering_side_only", messages.Args{"stage": stageName})
 		}
 		if v == VerbAcknowledge && cur.Acknowledged() {
-			return Errorf(EINVALID, "This stage has already been acknowledged.")
+			return Invalid("refusal.already_acknowledged", nil)
 		}
 	case VerbEscalate:
 		if !onStage {
 			return notOnStage()
 		}
 		if atReferral {
-			return Errorf(EINVALID, "The case is with the partnership; it can't be escalated further.")
+			return Invalid("refusal.no_escalation_from_partnership", nil)
 		}
 		if p.StageIndex(cur.Key) >= len(p.Stages)-1 {
-			return Errorf(EINVALID, "This is the last stage. You can ask for mediation or refer the case to the %s.", p.Referral.Body)
+			return Invalid("refusal.last_stage", messages.Args{"body": p.Referral.Body})
 		}
 		if err := ackFirst(); err != nil {
 			return err
@@ -209,25 +212,25 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return notOnStage()
 		}
 		if c.Resolution != nil && !c.Resolution.Confirmed {
-			return Errorf(EINVALID, "A resolution is already waiting to be confirmed.")
+			return Invalid("refusal.resolution_waiting", nil)
 		}
 	case VerbConfirm, VerbDispute:
 		if c.Resolution == nil || c.Resolution.Confirmed {
-			return Errorf(EINVALID, "There is no proposed resolution to answer.")
+			return Invalid("refusal.no_proposal", nil)
 		}
 		if !onStage || side == c.Resolution.ProposedBySide {
-			return Errorf(EFORBIDDEN, "Only the other side at the current stage can answer this proposal.")
+			return Forbidden("refusal.other_side_answers", nil)
 		}
 	case VerbWithdraw:
 		if side != SideRaiser && c.Raiser.PersonID != a.ID {
-			return Errorf(EFORBIDDEN, "Only the side that raised the case can withdraw it.")
+			return Forbidden("refusal.raiser_withdraws", nil)
 		}
 	case VerbRefer:
 		if !onStage {
 			return notOnStage()
 		}
 		if atReferral {
-			return Errorf(EINVALID, "The case is already with the partnership.")
+			return Invalid("refusal.already_with_partnership", nil)
 		}
 		if err := ackFirst(); err != nil {
 			return err
@@ -237,10 +240,10 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return notOnStage()
 		}
 		if c.Mediation {
-			return Errorf(EINVALID, "Mediation has already been asked for on this case.")
+			return Invalid("refusal.mediation_asked", nil)
 		}
 		if p.StageIndex(cur.Key) < 1 {
-			return Errorf(EINVALID, "Mediation is for cases the managers could not resolve. Try escalating first.")
+			return Invalid("refusal.mediation_escalate_first", nil)
 		}
 		if err := ackFirst(); err != nil {
 			return err
@@ -255,27 +258,27 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		}
 	case VerbAcceptReferral, VerbReturnReferral:
 		if !a.Partnership {
-			return Errorf(EFORBIDDEN, "Only the partnership can decide on a referral.")
+			return Forbidden("refusal.partnership_decides_referral", nil)
 		}
 		if !atReferral {
-			return Errorf(EINVALID, "This case has not been referred to the partnership.")
+			return Invalid("refusal.not_referred", nil)
 		}
 		since := lastReferralSeq(c)
 		if v == VerbAcceptReferral && slices.ContainsFunc(c.Events, func(e Event) bool {
 			return e.Kind == EventReferralAccepted && e.Seq > since
 		}) {
-			return Errorf(EINVALID, "The referral has already been accepted.")
+			return Invalid("refusal.referral_accepted", nil)
 		}
 	case VerbOfferMediation:
 		if !a.Partnership {
-			return Errorf(EFORBIDDEN, "Only the partnership can offer mediation.")
+			return Forbidden("refusal.partnership_offers_mediation", nil)
 		}
 	case VerbClose:
 		if !a.Partnership {
-			return Errorf(EFORBIDDEN, "Only the partnership can close a case.")
+			return Forbidden("refusal.partnership_closes", nil)
 		}
 	default:
-		return Errorf(EINVALID, "%q is not something this bot can do.", string(v))
+		return Invalid("refusal.unknown_step", messages.Args{"step": strconv.Quote(string(v))})
 	}
 	return nil
 }

@@ -8,7 +8,7 @@ import "time"
 // then fails with it (wrapped as EINTERNAL, so people are asked to try
 // again later) until an operator restores the data or deliberately
 // accepts the empty store. Test for it with errors.Is.
-var ErrStoreLost = &Error{Code: EINTERNAL, Message: "the store has lost its data; an operator must restore it"}
+var ErrStoreLost = &Error{Code: EINTERNAL, Context: "the store has lost its data; an operator must restore it"}
 
 // StoreIdentity is a store's identity record, written when the store is
 // first opened: a random id and when it was made. A store that comes back

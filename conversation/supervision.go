@@ -27,13 +27,13 @@ type MediationInput struct {
 // errors of the step otherwise (see Protocol.Allowed).
 func (e *Engine) RequestMediationWith(ctx context.Context, cmd Cmd, in MediationInput) (*Result, error) {
 	fe := FieldErrors{}
-	reason := checkText(fe, "reason", in.Reason, MaxLongText, "what mediation should help with")
+	reason := checkText(fe, "reason", in.Reason, MaxLongText, Msg("error.add.mediation_reason", nil))
 	sought := ""
 	if in.SupervisionSought != "" {
 		yes, ok := ParseYesNo(in.SupervisionSought)
 		switch {
 		case !ok:
-			fe.Add(FieldSupervisionSought, "Please answer yes or no.")
+			fe.Add(FieldSupervisionSought, Msg("error.supervision.answer", nil))
 		case yes:
 			sought = "yes"
 		default:

@@ -85,4 +85,4 @@ func clean2(s string, joiners bool) (string, bool) {
 }
 
 // msgReorders is the field message for text holding direction controls.
-const msgReorders = "This text holds hidden characters that change the order it is shown in, often from copying and pasting. Please type it again, or paste it as plain text."
+var msgReorders = Msg("error.text.reorders", nil)

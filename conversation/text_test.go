@@ -100,7 +100,7 @@ func TestHiddenCharactersBeforeSaving(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before, _ := f.Store.GetCase(ctx, cs.ID)
 			err := tt.do()
-			if c.ErrorCode(err) != c.EINVALID || !strings.Contains(c.ErrorFields(err)[tt.field], "hidden characters") {
+			if c.ErrorCode(err) != c.EINVALID || !strings.Contains(fieldsSaid(err)[tt.field], "hidden characters") {
 				t.Fatalf("error %v, want a message on %s about hidden characters", err, tt.field)
 			}
 			if after, _ := f.Store.GetCase(ctx, cs.ID); after.Version != before.Version {

@@ -36,15 +36,15 @@ func TestNotSureOfImmediateRisk(t *testing.T) {
 			if in.Route() != tt.wantRoute {
 				t.Errorf("route = %q, want %q", in.Route(), tt.wantRoute)
 			}
-			if got := c.ErrorFields(err)[c.FieldImmediateRisk] != ""; got != tt.wantError {
+			if got := fieldsSaid(err)[c.FieldImmediateRisk] != ""; got != tt.wantError {
 				t.Errorf("error on the question = %v (%v), want %v", got, err, tt.wantError)
 			}
 		})
 	}
-	if msg := form.Field(c.FieldFamilyInformed).CheckAnswer("not sure"); msg != "Please answer yes or no." {
+	if msg := english(form.Field(c.FieldFamilyInformed).CheckAnswer("not sure")); msg != "Please answer yes or no." {
 		t.Errorf("family informed \"not sure\": %q, want a request for yes or no", msg)
 	}
-	if msg := form.Field(c.FieldImmediateRisk).CheckAnswer("perhaps not"); msg != "Please answer yes, no or not sure." {
+	if msg := english(form.Field(c.FieldImmediateRisk).CheckAnswer("perhaps not")); msg != "Please answer yes, no or not sure." {
 		t.Errorf("immediate risk \"perhaps not\": %q", msg)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"unicode"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -89,19 +90,20 @@ func (c *Console) SetClock(k Clock) { c.clock = &k }
 // delivers what it recorded.
 func (c *Console) wait(ctx context.Context, arg string) {
 	if c.clock == nil {
-		c.say("This console runs on the real clock, so time can't be moved on here; reminders come when they fall due.\n")
+		c.line(c.router.Cards.Say("console.wait.real_clock", nil))
 		return
 	}
 	word, _, _ := strings.Cut(arg, " ")
 	n, err := strconv.Atoi(word)
 	if err != nil || n < 1 || n > MaxWaitDays {
-		c.say("How many days? For example: /wait 2 (from 1 to %d).\n", MaxWaitDays)
+		c.line(c.router.Cards.Say("console.wait.how_many", messages.Args{"max": MaxWaitDays}))
 		return
 	}
 	c.clock.Advance(time.Duration(n) * 24 * time.Hour)
-	c.say("(%d day%s pass: it is now %s.)\n", n, map[bool]string{true: "", false: "s"}[n == 1], c.router.Cards.When(c.router.Cards.Now()))
+	k := c.router.Cards
+	c.line(k.Say("console.wait.passed", messages.Args{"count": n, "now": k.When(k.Now())}))
 	if _, err := c.clock.DuePass(ctx); err != nil {
-		c.say("The reminders could not all be recorded: %s\n", conversation.ErrorMessage(err))
+		c.line(k.Say("console.wait.not_recorded", messages.Args{"problem": k.ErrorMessage(err)}))
 	}
 	c.deliver(ctx)
 }
@@ -119,7 +121,7 @@ func (c *Console) Send(_ context.Context, to *conversation.Person, _ conversatio
 	defer c.mu.Unlock()
 	c.seq++
 	c.inbox[to.ID] = append(c.inbox[to.ID], m)
-	fmt.Fprintf(c.out, "\n--> to %s <%s>\n%s", clean(to.Name), clean(to.ID), Render(m))
+	fmt.Fprintf(c.out, "\n--> to %s <%s>\n%s", clean(to.Name), clean(to.ID), Render(c.router.Cards, m))
 	return conversation.MessageRef{Platform: Platform, Channel: to.ID, ID: strconv.Itoa(c.seq), SentAt: time.Now()}, nil
 }
 
@@ -135,6 +137,9 @@ func (c *Console) Inbox(person string) []bot.Message {
 }
 
 func (c *Console) say(format string, args ...any) { fmt.Fprintf(c.out, format, args...) }
+
+// line writes a text of the catalogue as a line of its own.
+func (c *Console) line(text string) { c.say("%s\n", text) }
 
 // readLine prompts and reads one line; ok is false at the end of input.
 func (c *Console) readLine(prompt string) (string, bool) {
@@ -154,7 +159,7 @@ func (c *Console) readLine(prompt string) (string, bool) {
 // Run reads commands until the input ends or the person types /quit.
 // Returns only errors from reading the input.
 func (c *Console) Run(ctx context.Context) error {
-	c.say("resolvebot console. Type /help for console commands, or help for what the bot does.\n")
+	c.line(c.router.Cards.Say("console.welcome", nil))
 	c.deliver(ctx) // anything a previous run left undelivered
 	for {
 		if ctx.Err() != nil {
@@ -180,7 +185,7 @@ func (c *Console) Run(ctx context.Context) error {
 
 func (c *Console) promptText() string {
 	if c.actor == nil {
-		return "(nobody)> "
+		return c.router.Cards.Say("console.prompt.nobody", nil) + "> "
 	}
 	return c.actor.Name + "> "
 }
@@ -191,7 +196,7 @@ func (c *Console) Exec(ctx context.Context, line string) {
 	rest = strings.TrimSpace(rest)
 	switch word {
 	case "/help":
-		c.say("Console commands:\n  /as <name or email>  act as that person\n  /people  everyone the bot knows\n  /wait <days>  move time on (test clock only), then send what fell due\n  /inbox  what the current person has received\n  /quit  leave\nEverything else goes to the bot as a chat message (try: help, raise, list, status CR-…, ack CR-…).\n")
+		c.line(c.router.Cards.Say("console.help", nil))
 		return
 	case "/as":
 		c.as(ctx, rest)
@@ -204,24 +209,24 @@ func (c *Console) Exec(ctx context.Context, line string) {
 		return
 	case "/inbox":
 		if c.actor == nil {
-			c.say("Choose who you are first: /as <name or email>\n")
+			c.line(c.router.Cards.Say("console.as.first", nil))
 			return
 		}
 		msgs := c.Inbox(c.actor.ID)
 		if len(msgs) == 0 {
-			c.say("Nothing received yet.\n")
+			c.line(c.router.Cards.Say("console.inbox.empty", nil))
 		}
 		for _, m := range msgs {
-			c.say("%s", Render(m))
+			c.say("%s", Render(c.router.Cards, m))
 		}
 		return
 	}
 	if strings.HasPrefix(word, "/") {
-		c.say("Unknown console command %s. Type /help.\n", clean(word))
+		c.line(c.router.Cards.Say("console.unknown_command", messages.Args{"command": clean(word)}))
 		return
 	}
 	if c.actor == nil {
-		c.say("Choose who you are first: /as <name or email>\n")
+		c.line(c.router.Cards.Say("console.as.first", nil))
 		return
 	}
 	c.dispatch(ctx, bot.Inbound{Actor: c.actor.ID, Text: line})
@@ -230,34 +235,34 @@ func (c *Console) Exec(ctx context.Context, line string) {
 // as switches the current person, creating them if the name is new.
 func (c *Console) as(ctx context.Context, who string) {
 	if who == "" {
-		c.say("Who? For example: /as sam.patel@school.example.org\n")
+		c.line(c.router.Cards.Say("console.as.who", nil))
 		return
 	}
 	per, err := c.people.Resolve(ctx, who)
 	if err != nil && strings.Contains(who, "@") {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	if err != nil {
 		per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: strings.ToLower(who)}, who, "")
 		if err != nil {
-			c.say("%s\n", conversation.ErrorMessage(err))
+			c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			return
 		}
 	}
 	per, err = c.people.Identify(ctx, conversation.Handle{Platform: Platform, User: per.ID}, per.Name, per.Email)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	c.actor = per
-	c.say("You are now %s (%s).\n", clean(per.Name), clean(per.ID))
+	c.line(c.router.Cards.Say("console.as.now", messages.Args{"name": clean(per.Name), "id": clean(per.ID)}))
 }
 
 func (c *Console) listPeople(ctx context.Context) {
 	all, err := c.router.Store.ListPeople(ctx)
 	if err != nil {
-		c.say("%s\n", conversation.ErrorMessage(err))
+		c.say("%s\n", c.router.Cards.ErrorMessage(err))
 		return
 	}
 	for _, p := range all {
@@ -280,7 +285,7 @@ func (c *Console) dispatch(ctx context.Context, in bot.Inbound) {
 				form = &reply.Messages[i]
 				continue
 			}
-			c.say("%s", Render(m))
+			c.say("%s", Render(c.router.Cards, m))
 			c.save(m)
 		}
 		c.finish(ctx, reply)
@@ -312,10 +317,10 @@ func (c *Console) save(m bot.Message) {
 			name = filepath.Join(c.dir, name)
 		}
 		if err := os.WriteFile(name, a.Data, 0o600); err != nil {
-			c.say("Could not save %s: %v\n", clean(a.Name), err)
+			c.line(c.router.Cards.Say("console.not_saved", messages.Args{"file": clean(a.Name), "problem": err.Error()}))
 			continue
 		}
-		c.say("Saved %s (%d bytes).\n", clean(filepath.Base(a.Name)), len(a.Data))
+		c.line(c.router.Cards.Say("console.saved", messages.Args{"file": clean(filepath.Base(a.Name)), "count": len(a.Data)}))
 	}
 }
 
@@ -341,12 +346,12 @@ func (c *Console) deliver(ctx context.Context) {
 		return
 	}
 	c.worker.Log.Error("outbox delivery failed", "err", err)
-	msg := conversation.ErrorMessage(err)
+	msg := c.router.Cards.ErrorMessage(err)
 	if msg == c.undelivered {
 		return
 	}
 	c.undelivered = msg
-	c.say("Could not deliver messages: %s\n", msg)
+	c.line(c.router.Cards.Say("console.undelivered", messages.Args{"problem": msg}))
 }
 
 // submitLoop submits a filled form, re-asking only the fields with errors
@@ -385,7 +390,7 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 				m.Errors = maps.Clone(m.Errors)
 				delete(m.Errors, bot.FieldConfirmIdentifiers) // asked as a question below
 			}
-			c.say("%s", Render(m))
+			c.say("%s", Render(c.router.Cards, m))
 		}
 		c.finish(ctx, reply)
 		if len(reply.Errors) == 0 {
@@ -403,14 +408,15 @@ func (c *Console) submitLoop(ctx context.Context, in bot.Inbound, f *conversatio
 			if confirm {
 				current = in.Values[key]
 			}
-			v, ok := c.ask(ctx, fd, current, func(v string) string { return f.CheckAnswer(fd.Key, v, in.Values) })
+			v, ok := c.ask(ctx, fd, current, func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, in.Values)) })
 			if !ok {
 				return nil
 			}
 			in.Values[key] = v
 		}
 		if confirm && stillIdentifying(in.Values, reply.Errors) {
-			v, ok := c.ask(ctx, &identifierQuestion, "", identifierQuestion.CheckAnswer)
+			q := c.identifierQuestion()
+			v, ok := c.ask(ctx, &q, "", func(v string) string { return c.router.Cards.Words(q.CheckAnswer(v)) })
 			if !ok {
 				return nil
 			}
@@ -432,9 +438,11 @@ func stillIdentifying(values, flagged map[string]string) bool {
 }
 
 // identifierQuestion asks whether flagged identifiers are needed.
-var identifierQuestion = conversation.Field{Key: bot.FieldConfirmIdentifiers, Type: conversation.FieldYesNo, Required: true,
-	Label: "Are these identifying details needed on the record?",
-	Help:  "Answer yes to keep them as they are, or no if you have taken them out."}
+func (c *Console) identifierQuestion() conversation.Field {
+	return conversation.Field{Key: bot.FieldConfirmIdentifiers, Type: conversation.FieldYesNo, Required: true,
+		Label: c.router.Cards.Say("console.identifiers.question", nil),
+		Help:  c.router.Cards.Say("console.identifiers.help", nil)}
+}
 
 func (c *Console) fillAndSubmit(ctx context.Context, actor string, m *bot.Message) (*bot.Reply, bool) {
 	values, ok := c.fill(ctx, m, bot.Inbound{Actor: actor})
@@ -453,7 +461,7 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	if m.Text != "" {
 		c.say("%s\n", clean(m.Text))
 	}
-	c.say("(Answer each question. Type cancel to stop; a command such as list or status CR-… also stops the form and runs.)\n")
+	c.line(c.router.Cards.Say("console.form.how", nil))
 	values := map[string]string{}
 	start := 0
 	intake := f.Key == bot.FormIntake
@@ -464,19 +472,19 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 	}
 	for i := start; i < len(f.Fields); i++ {
 		fd := &f.Fields[i]
-		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+		v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 		if !ok {
 			if intake {
-				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+				c.line(c.router.Cards.Say("console.form.stopped_draft", nil))
 			} else {
-				c.say("Stopped; nothing was changed.\n")
+				c.line(c.router.Cards.Say("console.form.stopped", nil))
 			}
 			return nil, false
 		}
 		values[fd.Key] = v
 		if intake {
 			if err := c.router.SaveDraft(ctx, in.Actor, values, i+1); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			if leavesLadder(values) {
 				return values, true
@@ -494,14 +502,14 @@ func (c *Console) fill(ctx context.Context, m *bot.Message, in bot.Inbound) (map
 // the answers as a draft. ok is false when stopped.
 func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.Form, values map[string]string, actor string) (bot.Inbound, bool) {
 	for {
-		c.say("%s", Render(*m))
-		c.say("Type send to send it, or change and a number to change an answer (for example: change 3).\n")
+		c.say("%s", Render(c.router.Cards, *m))
+		c.line(c.router.Cards.Say("console.check.how", nil))
 		line, ok := c.readLine("> ")
 		if !ok || strings.HasPrefix(line, "/") || midFormCommand(line) == "cancel" || midFormCommand(line) == "command" {
 			if ok && line != "/cancel" && midFormCommand(line) != "cancel" {
 				c.pending = line
 			}
-			c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+			c.line(c.router.Cards.Say("console.form.stopped_draft", nil))
 			return bot.Inbound{}, false
 		}
 		word, rest := bot.SplitCommand(line)
@@ -511,25 +519,25 @@ func (c *Console) check(ctx context.Context, m *bot.Message, f *conversation.For
 		case word == "change" || word == "edit":
 			n, err := strconv.Atoi(strings.TrimSpace(rest))
 			if err != nil || n < 1 || n > len(m.Check.Answers) {
-				c.say("  ! Give the number of the answer to change, from 1 to %d, for example: change 3\n", len(m.Check.Answers))
+				c.say("  ! %s\n", c.router.Cards.Say("console.check.which", messages.Args{"max": len(m.Check.Answers)}))
 				continue
 			}
 			fd := f.Field(m.Check.Answers[n-1].Key)
 			if fd == nil {
 				continue
 			}
-			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return f.CheckAnswer(fd.Key, v, values) })
+			v, ok := c.ask(ctx, fd, values[fd.Key], func(v string) string { return c.router.Cards.Words(f.CheckAnswer(fd.Key, v, values)) })
 			if !ok {
-				c.say("Stopped. Your answers so far are saved as a draft; type raise to carry on.\n")
+				c.line(c.router.Cards.Say("console.form.stopped_draft", nil))
 				return bot.Inbound{}, false
 			}
 			values[fd.Key] = v
 			if err := c.router.SaveDraft(ctx, actor, values, len(f.Fields)); err != nil {
-				c.say("%s\n", conversation.ErrorMessage(err))
+				c.say("%s\n", c.router.Cards.ErrorMessage(err))
 			}
 			return bot.Inbound{Actor: actor, FormKey: bot.FormIntake, Values: values}, true
 		default:
-			c.say("  ! Type send to send it, or change and a number, for example: change 3\n")
+			c.say("  ! %s\n", c.router.Cards.Say("console.check.again", nil))
 		}
 	}
 }
@@ -556,10 +564,11 @@ func leavesLadder(v map[string]string) bool {
 // ask asks one question until the answer passes check (the form's check of
 // the field, given the answers so far).
 func (c *Console) ask(ctx context.Context, fd *conversation.Field, current string, check func(string) string) (string, bool) {
+	k := c.router.Cards
 	for {
 		q := fd.Label
 		if !fd.Required {
-			q += " (optional)"
+			q = k.Say("console.form.optional", messages.Args{"question": q})
 		}
 		c.say("? %s\n", clean(q))
 		if fd.Help != "" {
@@ -573,19 +582,19 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 			c.say("  %d) %s\n", i+1, clean(o.Label))
 		}
 		if def != "" && fd.Type == conversation.FieldPerson {
-			c.say("  (press Enter to keep: %s)\n", clean(c.personText(ctx, def)))
+			c.say("  %s\n", k.Say("console.form.keep", messages.Args{"answer": clean(c.personText(ctx, def))}))
 		} else if def != "" {
-			c.say("  (press Enter to keep: %s)\n", clean(bot.OptionLabel(fd, def)))
+			c.say("  %s\n", k.Say("console.form.keep", messages.Args{"answer": clean(bot.OptionLabel(fd, def))}))
 		}
 		switch fd.Type {
 		case conversation.FieldYesNo:
 			if fd.Unsure {
-				c.say("  (yes, no or not sure)\n")
+				c.say("  %s\n", k.Say("console.form.yes_no_unsure", nil))
 			} else {
-				c.say("  (yes or no)\n")
+				c.say("  %s\n", k.Say("console.form.yes_no", nil))
 			}
 		case conversation.FieldCheckboxes:
-			c.say("  (numbers separated by commas, or blank for none)\n")
+			c.say("  %s\n", k.Say("console.form.numbers", nil))
 		}
 		line, ok := c.readLine("> ")
 		if !ok || line == "/cancel" {
@@ -599,7 +608,7 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		case "cancel":
 			return "", false
 		case "help":
-			c.say("  (This answers the question above. Type cancel to stop the form, or a command such as list to stop and run it.)\n")
+			c.say("  %s\n", k.Say("console.form.help", nil))
 			continue
 		case "command":
 			c.pending = line
@@ -612,8 +621,8 @@ func (c *Console) ask(ctx context.Context, fd *conversation.Field, current strin
 		if fd.Type == conversation.FieldSelect || fd.Type == conversation.FieldAgency {
 			// Words of an option's label choose it: "social care".
 			chosen, problem := c.router.Cards.Choose(fd, v)
-			if problem != "" {
-				c.say("  ! %s\n", clean(problem))
+			if problem.Key != "" {
+				c.say("  ! %s\n", clean(c.router.Cards.Words(problem)))
 				continue
 			}
 			if chosen != "" {
@@ -651,10 +660,17 @@ const (
 // several people share gets "Did you mean …?" with a numbered choice; a
 // name nobody has is asked again. It returns the person's id.
 func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) {
+	k := c.router.Cards
+	found1 := func(m bot.Match) {
+		c.say("  %s\n", k.Say("console.person.found", messages.Args{"person": clean(personLine(m))}))
+	}
+	chooseNumber := func(n int) {
+		c.say("  ! %s\n", k.Say("console.person.choose_number", messages.Args{"max": n}))
+	}
 	for {
 		found, err := c.people.Search(ctx, typed, 6)
 		if err != nil {
-			c.say("  ! %s\n", conversation.ErrorMessage(err))
+			c.say("  ! %s\n", c.router.Cards.ErrorMessage(err))
 			return "", askAgain
 		}
 		var exact []bot.Match
@@ -666,9 +682,9 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 		if len(exact) == 1 {
 			m := exact[0]
 			if m.New {
-				c.say("  %s is new to the bot: they will be brought in by email.\n", clean(m.Email))
+				c.say("  %s\n", k.Say("console.person.new", messages.Args{"email": clean(m.Email)}))
 			} else {
-				c.say("  Found %s.\n", clean(personLine(m)))
+				found1(m)
 			}
 			return m.PersonID, settled
 		}
@@ -677,16 +693,17 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 		}
 		switch len(found) {
 		case 0:
-			c.say("  ! We couldn't find anyone called %q. Type another name, or their work email address.\n", clean(typed))
+			c.say("  ! %s\n", k.Say("console.person.nobody", messages.Args{"name": clean(typed)}))
 			return "", askAgain
 		case 1:
-			c.say("  Did you mean %s?\n  (yes, or type another name or email)\n", clean(personLine(found[0])))
+			c.say("  %s\n  %s\n", k.Say("console.person.did_you_mean", messages.Args{"person": clean(personLine(found[0]))}),
+				k.Say("console.person.yes_or_another", nil))
 		default:
-			c.say("  Did you mean:\n")
+			c.say("  %s\n", k.Say("console.person.did_you_mean_list", nil))
 			for i, m := range found {
 				c.say("  %d) %s\n", i+1, clean(personLine(m)))
 			}
-			c.say("  (a number, or type another name or email)\n")
+			c.say("  %s\n", k.Say("console.person.number_or_another", nil))
 		}
 		line, ok := c.readLine("> ")
 		if !ok || line == "/cancel" {
@@ -700,7 +717,7 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 		case "cancel":
 			return "", stopForm
 		case "help":
-			c.say("  (Choose who you meant, or type another name or a work email. Type cancel to stop the form.)\n")
+			c.say("  %s\n", k.Say("console.person.help", nil))
 			continue
 		}
 		if yes, isYesNo := conversation.ParseYesNo(line); isYesNo {
@@ -708,18 +725,18 @@ func (c *Console) settlePerson(ctx context.Context, typed string) (string, int) 
 				return "", askAgain
 			}
 			if len(found) > 1 {
-				c.say("  ! Choose a number from 1 to %d, or type another name or email.\n", len(found))
+				chooseNumber(len(found))
 				continue
 			}
-			c.say("  Found %s.\n", clean(personLine(found[0])))
+			found1(found[0])
 			return found[0].PersonID, settled
 		}
 		if n, err := strconv.Atoi(line); err == nil {
 			if n >= 1 && n <= len(found) {
-				c.say("  Found %s.\n", clean(personLine(found[n-1])))
+				found1(found[n-1])
 				return found[n-1].PersonID, settled
 			}
-			c.say("  ! Choose a number from 1 to %d, or type another name or email.\n", len(found))
+			chooseNumber(len(found))
 			continue
 		}
 		if line == "" {

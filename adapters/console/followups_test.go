@@ -19,11 +19,11 @@ func TestFollowUpMessages(t *testing.T) {
 	msgs := bottest.FollowUps(t, env)
 	var b strings.Builder
 	for _, name := range slices.Sorted(maps.Keys(msgs)) {
-		b.WriteString("### " + name + "\n" + console.Render(msgs[name]) + "\n")
+		b.WriteString("### " + name + "\n" + console.Render(env.Router.Cards, msgs[name]) + "\n")
 	}
 	priya, _ := env.Store.GetPerson(context.Background(), "priya.shah@csc.example.org")
 	cs, _ := env.Engine.List(context.Background(), priya.ID)
-	b.WriteString("### list\n" + console.Render(env.Router.Cards.List(context.Background(), cs, priya.ID)))
+	b.WriteString("### list\n" + console.Render(env.Router.Cards, env.Router.Cards.List(context.Background(), cs, priya.ID)))
 	out := b.String()
 	golden(t, "followups.golden", []byte(out))
 	for _, want := range []string{

@@ -106,7 +106,7 @@ func TestReferenceUsesAgencyFormats(t *testing.T) {
 	}
 	// And the engine itself, for any other way in.
 	in.ChildRef = "SCH-2291"
-	if _, err := env.Engine.Raise(context.Background(), "sam.patel@school.example.org", in); err == nil || !strings.Contains(err.Error(), "RIVERSIDE-0042") {
+	if _, err := env.Engine.Raise(context.Background(), "sam.patel@school.example.org", in); err == nil || !strings.Contains(env.Router.Cards.ErrorFields(err)["child_ref"], "RIVERSIDE-0042") {
 		t.Errorf("engine raise with another shape of reference: %v", err)
 	}
 }

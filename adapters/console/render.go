@@ -10,10 +10,11 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// Render returns a message as plain text for a terminal. User text is shown
-// as typed, with control characters removed so it cannot move the cursor or
-// clear the screen.
-func Render(m bot.Message) string {
+// Render returns a message as plain text for a terminal, its own words
+// (the "More:" of other steps) as k's catalogue has them; k may be nil for
+// the catalogue's own. User text is shown as typed, with control characters
+// removed so it cannot move the cursor or clear the screen.
+func Render(k *bot.Cards, m bot.Message) string {
 	var b strings.Builder
 	if m.Title != "" {
 		b.WriteString("== " + clean(m.Title) + " ==\n")
@@ -62,7 +63,7 @@ func Render(m bot.Message) string {
 		b.WriteString("  " + strings.Join(primary, " ") + "\n")
 	}
 	if len(more) > 0 {
-		b.WriteString("  More: " + strings.Join(more, " ") + "\n")
+		b.WriteString("  " + k.Say("console.more", nil) + " " + strings.Join(more, " ") + "\n")
 	}
 	return b.String()
 }

@@ -55,3 +55,33 @@ messages:
 		})
 	}
 }
+
+// TestConsoleOwnWordingOverride: a partnership's override of one of the
+// console's own texts (its prompts and replies, not the bot's) is what the
+// console prints, in place of the catalogue's.
+func TestConsoleOwnWordingOverride(t *testing.T) {
+	tests := []struct {
+		key, text, input string
+		want, was        string
+	}{
+		{"console.as.now", "Acting as {name} <{id}>.", "/as partnership.manager@example.org\n",
+			"Acting as", "You are now"},
+		{"console.unknown_command", "{command}? Try /help.", "/as partnership.manager@example.org\n/frobnicate\n",
+			"/frobnicate? Try /help.", "Unknown console command"},
+		{"console.inbox.empty", "Your inbox is empty.", "/as partnership.manager@example.org\n/inbox\n",
+			"Your inbox is empty.", "Nothing received yet."},
+		{"console.wait.real_clock", "No time travel here.", "/wait 2\n",
+			"No time travel here.", "runs on the real clock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			env := bottest.New(t, bottest.Options{Preset: "plymouth", Configure: func(cfg *config.Config) {
+				cfg.Protocol.Messages = map[string]string{tt.key: tt.text}
+			}})
+			out := run(t, env, tt.input)
+			if !strings.Contains(out, tt.want) || strings.Contains(out, tt.was) {
+				t.Errorf("transcript should say %q, not %q:\n%s", tt.want, tt.was, out)
+			}
+		})
+	}
+}

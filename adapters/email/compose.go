@@ -37,6 +37,34 @@ type Notice struct {
 	// of a summary; More says what to do with them.
 	Items []Item
 	More  string
+	// The fixed sentences around the rest, in the partnership's wording
+	// (see Sender.fixed): that the case is urgent, the words before and of
+	// the case link, where else to find the case (or, for a digest or a
+	// summary, More) with whom to contact, and why the details are left out.
+	MarkedUrgent, OpenCase, OpenLink, Elsewhere, LeftOut string
+}
+
+// fixed fills in a notice's fixed sentences from the catalogue, with the
+// protocol's overrides.
+func (s *Sender) fixed(n Notice) Notice {
+	k := s.cards
+	n.MarkedUrgent = k.Say("mail.urgent", nil)
+	if n.CaseID != "" {
+		n.OpenCase = k.Say("mail.open_case", nil)
+		n.OpenLink = k.Say("mail.open_case.link", messages.Args{"case": n.CaseID})
+		n.Elsewhere = k.Say("mail.find_case", messages.Args{"case": n.CaseID})
+		if n.Contact != "" {
+			n.Elsewhere = k.Say("mail.find_case.contact", messages.Args{"case": n.CaseID, "contact": n.Contact})
+		}
+		n.LeftOut = k.Say("mail.left_out.case", nil)
+		return n
+	}
+	n.Elsewhere = n.More
+	if n.Contact != "" {
+		n.Elsewhere = k.Say("mail.more.contact", messages.Args{"more": n.More, "contact": n.Contact})
+	}
+	n.LeftOut = k.Say("mail.left_out.cases", nil)
+	return n
 }
 
 // Item is one line of a digest or a summary, with a link when it is a case.
@@ -200,15 +228,15 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 		return say(k.Say("email.nudge.overdue_reminder.lead", messages.Args{"case": id, "count": days}),
 			k.Say("email.nudge.overdue_reminder.ask", nil), k.Say("email.nudge.overdue_reminder.subject", nil))
 	case conversation.NudgeActionBefore, conversation.NudgeActionDue:
-		return nudgeText{"A reminder about an action you agreed to resolve case " + id + ".",
-			"Please open the case to see when it is due, and mark it done there once it is done.", "a reminder about your agreed action"}, true
+		return say(k.Say("mail.action.reminder.lead", a),
+			k.Say("mail.action.reminder.ask", nil), k.Say("mail.action.reminder.subject", nil))
 	case conversation.NudgeActionOverdue:
 		if slices.ContainsFunc(m.Buttons, func(b bot.Button) bool { return b.Verb == conversation.VerbActionDone }) {
-			return nudgeText{"An action you agreed to resolve case " + id + " is past its due date and not marked done.",
-				"If it is done, please mark it done on the case page; if not, let the person who raised the case know when it will be.", "your agreed action is overdue"}, true
+			return say(k.Say("mail.action.overdue_owner.lead", a),
+				k.Say("mail.action.overdue_owner.ask", nil), k.Say("mail.action.overdue_owner.subject", nil))
 		}
-		return nudgeText{"An action agreed to resolve case " + id + " is past its due date and not marked done.",
-			"Please open the case to see which, and who owns it.", "an agreed action is overdue"}, true
+		return say(k.Say("mail.action.overdue.lead", a),
+			k.Say("mail.action.overdue.ask", nil), k.Say("mail.action.overdue.subject", nil))
 	case conversation.NudgeStuck:
 		if raising {
 			return say(k.Say("email.nudge.stuck_raiser.lead", a),
@@ -323,23 +351,23 @@ const textBody = `{{.Lead}}
 {{if .Ask}}
 {{.Ask}}
 {{end}}{{if .Urgent}}
-It is marked urgent.
+{{.MarkedUrgent}}
 {{end}}{{if .Items}}
 {{range .Items}}- {{.Text}}{{if .Link}}
   {{.Link}}{{end}}
 {{end}}{{end}}
 {{.Context}}
 {{if .CaseID}}
-Open the case to see it and act on it:
+{{.OpenCase}}
 {{.Link}}
 
-If you use resolvebot in Microsoft Teams or Slack, you can also find the case there by its number, {{.CaseID}}.{{if .Contact}} If neither works for you, contact {{.Contact}}.{{end}}
+{{.Elsewhere}}
 
-This email leaves out the details of the case on purpose. They stay in resolvebot, where only the people on the case can see them.
+{{.LeftOut}}
 {{else}}
-{{.More}}{{if .Contact}} If that doesn't work for you, contact {{.Contact}}.{{end}}
+{{.Elsewhere}}
 
-This email leaves out the details of the cases on purpose. They stay in resolvebot, where only the people on each case can see them.
+{{.LeftOut}}
 {{end}}
 -- 
 {{.Footer}}
@@ -370,16 +398,16 @@ const htmlBody = `<!DOCTYPE html>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c; margin: 0; padding: 16px;">
 <p style="font-size: 19px; font-weight: bold; margin: 0 0 16px;">{{whole .Lead}}</p>
 {{if .Ask}}<p style="margin: 0 0 16px;">{{whole .Ask}}</p>
-{{end}}{{if .Urgent}}<p style="margin: 0 0 16px; font-weight: bold;">It is marked urgent.</p>
+{{end}}{{if .Urgent}}<p style="margin: 0 0 16px; font-weight: bold;">{{whole .MarkedUrgent}}</p>
 {{end}}{{if .Items}}<ul style="margin: 0 0 16px; padding-left: 20px;">
 {{range .Items}}<li style="margin: 0 0 8px;">{{if .Link}}<a href="{{.Link}}" style="color: #1d70b8;">{{whole .Text}}</a>{{else}}{{whole .Text}}{{end}}</li>
 {{end}}</ul>
 {{end}}<p style="margin: 0 0 16px;">{{whole .Context}}</p>
-{{if .CaseID}}<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">Open case {{whole .CaseID}}</a></p>
-<p style="margin: 0 0 16px;">If you use resolvebot in Microsoft Teams or Slack, you can also find the case there by its number, {{whole .CaseID}}.{{if .Contact}} If neither works for you, contact {{.Contact}}.{{end}}</p>
-<p style="margin: 0 0 16px;">This email leaves out the details of the case on purpose. They stay in resolvebot, where only the people on the case can see them.</p>
-{{else}}<p style="margin: 0 0 16px;">{{whole .More}}{{if .Contact}} If that doesn't work for you, contact {{.Contact}}.{{end}}</p>
-<p style="margin: 0 0 16px;">This email leaves out the details of the cases on purpose. They stay in resolvebot, where only the people on each case can see them.</p>
+{{if .CaseID}}<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">{{whole .OpenLink}}</a></p>
+<p style="margin: 0 0 16px;">{{whole .Elsewhere}}</p>
+<p style="margin: 0 0 16px;">{{whole .LeftOut}}</p>
+{{else}}<p style="margin: 0 0 16px;">{{whole .Elsewhere}}</p>
+<p style="margin: 0 0 16px;">{{whole .LeftOut}}</p>
 {{end}}<hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 24px 0 16px;">
 <p style="margin: 0; font-size: 14px; color: #505a5f;">{{whole .Footer}}</p>
 </body>

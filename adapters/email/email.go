@@ -190,7 +190,7 @@ func (s *Sender) threadID(caseID, person string) string {
 
 // message builds the email for n to addr in the thread root.
 func (s *Sender) message(n Notice, addr, root string, first bool) (*mail.Msg, error) {
-	text, html, err := n.render()
+	text, html, err := s.fixed(n).render()
 	if err != nil {
 		return nil, fmt.Errorf("render email: %w", err)
 	}

@@ -58,10 +58,16 @@ func (s *spy) Send(ctx context.Context, to *conversation.Person, h conversation.
 
 func newWorld(t *testing.T, srv smtptest.Options, change func(*email.Options)) *world {
 	t.Helper()
+	return newWorldOf(t, srv, change, bottest.Options{})
+}
+
+// newWorldOf is newWorld with the bot built from bo.
+func newWorldOf(t *testing.T, srv smtptest.Options, change func(*email.Options), bo bottest.Options) *world {
+	t.Helper()
 	if srv.User == "" {
 		srv.User, srv.Password = smtpUser, smtpPass
 	}
-	env := bottest.New(t, bottest.Options{})
+	env := bottest.New(t, bo)
 	s := smtptest.New(t, srv)
 	opts := email.Options{Host: s.Host, Port: s.Port, ImplicitTLS: srv.Mode == smtptest.TLS, RootCAs: s.RootCAs,
 		User: smtpUser, Password: smtpPass, From: "resolvebot@partnership.example.org", FromName: "Exampleshire resolvebot",

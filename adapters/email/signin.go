@@ -5,12 +5,12 @@ import (
 	"context"
 	"errors"
 	htmltemplate "html/template"
-	"strings"
 	texttemplate "text/template"
 	"time"
 
 	mail "github.com/wneessen/go-mail"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -18,17 +18,20 @@ import (
 type signIn struct {
 	Subject string
 	Link    string
-	Until   string // when the link stops working, in the partnership's time
 	Footer  string
-	Contact string
+	// The sentences, in the partnership's wording: the heading (HTML),
+	// the words before the link (text), when the link stops working (in
+	// the partnership's time; the HTML's own sentence in UntilHTML), and
+	// what to do if it was not asked for.
+	Heading, UseLink, Until, UntilHTML, Ignore string
 }
 
-const signInText = `Use this link to sign in to resolvebot:
+const signInText = `{{.UseLink}}
 {{.Link}}
 
-It works once, until {{.Until}}. The page it opens asks you to press Continue.
+{{.Until}}
 
-If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.{{if .Contact}} If you keep getting these emails, contact {{.Contact}}.{{end}}
+{{.Ignore}}
 
 -- 
 {{.Footer}}
@@ -38,10 +41,10 @@ const signInHTML = `<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Subject}}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #0b0c0c; margin: 0; padding: 16px;">
-<p style="font-size: 19px; font-weight: bold; margin: 0 0 16px;">Sign in to resolvebot</p>
-<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">Sign in to resolvebot</a></p>
-<p style="margin: 0 0 16px;">The link works once, until {{.Until}}. The page it opens asks you to press Continue.</p>
-<p style="margin: 0 0 16px;">If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.{{if .Contact}} If you keep getting these emails, contact {{.Contact}}.{{end}}</p>
+<p style="font-size: 19px; font-weight: bold; margin: 0 0 16px;">{{.Heading}}</p>
+<p style="margin: 0 0 16px;"><a href="{{.Link}}" style="color: #1d70b8;">{{.Heading}}</a></p>
+<p style="margin: 0 0 16px;">{{.UntilHTML}}</p>
+<p style="margin: 0 0 16px;">{{.Ignore}}</p>
 <hr style="border: 0; border-top: 1px solid #b1b4b6; margin: 24px 0 16px;">
 <p style="margin: 0; font-size: 14px; color: #505a5f;">{{.Footer}}</p>
 </body>
@@ -88,18 +91,25 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 
 // signIn composes a sign-in email.
 func (s *Sender) signIn(link string, expires time.Time) signIn {
-	loc := s.cards.Calendar.Location()
-	p := s.cards.Protocol
-	partnership := "your safeguarding partnership"
-	if p.Partnership != "" {
-		partnership = the(p.Partnership)
+	k := s.cards
+	loc := k.Calendar.Location()
+	partnership := k.Say("email.your_partnership", nil)
+	if p := k.Protocol.Partnership; p != "" {
+		partnership = the(p)
 	}
 	operator := s.opts.Operator
 	if operator == "" {
 		operator = partnership
 	}
-	return signIn{Subject: "Your link to sign in to resolvebot", Link: link,
-		Until: strings.TrimSpace(expires.In(loc).Format("15:04 on Monday 2 January")), Contact: s.opts.Contact,
-		Footer: "You are receiving this because someone asked to sign in to resolvebot with this address. resolvebot keeps the record of disagreements between professionals under " +
-			partnership + "'s case resolution process, and is run by " + operator + "."}
+	at := expires.In(loc)
+	until := k.Say("mail.signin.at", messages.Args{"time": at.Format("15:04"), "day": at.Format("Monday 2 January")})
+	ignore := k.Say("mail.signin.ignore", nil)
+	if s.opts.Contact != "" {
+		ignore = k.Say("mail.signin.ignore.contact", messages.Args{"contact": s.opts.Contact})
+	}
+	return signIn{Subject: k.Say("mail.signin.subject", nil), Link: link,
+		Heading: k.Say("mail.signin.heading", nil), UseLink: k.Say("mail.signin.use_link", nil),
+		Until: k.Say("mail.signin.until", messages.Args{"until": until}), UntilHTML: k.Say("mail.signin.until.html", messages.Args{"until": until}),
+		Ignore: ignore,
+		Footer: k.Say("mail.signin.footer", messages.Args{"partnership": partnership, "operator": operator})}
 }

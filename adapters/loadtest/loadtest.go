@@ -755,7 +755,7 @@ func (r *runner) setupCase(ctx context.Context, i int) error {
 	}
 	var meta map[string]any
 	if err := json.Unmarshal(body, &check); err != nil || json.Unmarshal([]byte(check.View.Meta), &meta) != nil {
-		return fmt.Errorf("raise case %d: unreadable check of the answers", i+1)
+		return fmt.Errorf("raise case %d: the answers did not come back to check; the bot showed %s", i+1, modalWords(body))
 	}
 	code, body, err = r.submit(ctx, raiser, meta, map[string]any{"values": map[string]any{}})
 	if err := expect(code, body, err, "clear"); err != nil {
@@ -836,6 +836,34 @@ func expect(code int, body []byte, err error, want string) error {
 		return fmt.Errorf("answered %q, want %q (fields refused: %s)", ack.ResponseAction, want, strings.Join(slices.Sorted(maps.Keys(ack.Errors)), ", "))
 	}
 	return nil
+}
+
+// modalWords is what a modal in an answer says, its title and the text of
+// its blocks, quoted, so a run that fails says what the bot showed instead
+// (the load test's own made-up answers, never a person's).
+func modalWords(body []byte) string {
+	var a struct {
+		View struct {
+			Title struct {
+				Text string `json:"text"`
+			} `json:"title"`
+			Blocks []struct {
+				Text struct {
+					Text string `json:"text"`
+				} `json:"text"`
+			} `json:"blocks"`
+		} `json:"view"`
+	}
+	if json.Unmarshal(body, &a) != nil {
+		return "an answer that is not JSON"
+	}
+	words := []string{a.View.Title.Text}
+	for _, b := range a.View.Blocks {
+		if b.Text.Text != "" {
+			words = append(words, b.Text.Text)
+		}
+	}
+	return strconv.Quote(strings.Join(words, " / "))
 }
 
 // command sends the slash command with text as who.

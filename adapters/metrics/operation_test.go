@@ -83,8 +83,8 @@ func TestOperationMetrics(t *testing.T) {
 	m.SchedulerPass(300*time.Millisecond, nil, 3, 90*time.Second, time.Unix(1790000000, 0))
 	m.SchedulerPass(time.Second, errors.New("boom"), -1, 0, time.Unix(1790000060, 0)) // backlog unknown: gauges keep their values
 	m.StoreOp("get_case", time.Millisecond, nil)
-	m.StoreOp("get_case", time.Millisecond, conversation.Errorf(conversation.ENOTFOUND, "no"))
-	m.StoreOp("update_case", time.Millisecond, conversation.Errorf(conversation.EFORBIDDEN, "no"))
+	m.StoreOp("get_case", time.Millisecond, conversation.NotFound("error.store.no_record", nil))
+	m.StoreOp("update_case", time.Millisecond, conversation.Forbidden("refusal.lead_reads_only", nil))
 	m.StoreOp("update_case", time.Millisecond, errors.New("redis down"))
 	m.Cases(map[string]int{"professional": 2, "manager": 0}, map[string]int{"professional": 1, "manager": 0})
 	body := scrape(t, m)

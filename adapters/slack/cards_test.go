@@ -21,7 +21,7 @@ func TestEveryCardFitsSlack(t *testing.T) {
 			continue // a form or answers to check are a modal, with no case steps
 		}
 		where := s.State + " → " + s.To + ": " + s.Message.Title
-		blocks, _ := renderMessage(s.Message, MaxMessageBlocks)
+		blocks, _ := renderMessage(nil, s.Message, MaxMessageBlocks)
 		raw, err := json.Marshal(blocks)
 		if err != nil {
 			t.Fatal(err)

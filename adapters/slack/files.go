@@ -29,16 +29,10 @@ var _ fileAPI = (*slack.Client)(nil)
 // errNoUploads is an api that cannot upload files.
 var errNoUploads = errors.New("this slack client cannot upload files")
 
-// fullTextComment introduces the Markdown copy of a message cut to fit.
-const fullTextComment = "The full text of the message above, as a Markdown file."
-
-// fileNote is added to a private answer whose file goes by direct message.
-const fileNote = "I've put the file in your direct messages with me."
-
 // files returns what to upload with m: its attachment, and the whole of its
 // text as a Markdown file when the message had to be cut to fit Block Kit
 // (a long report). Nothing for a message with neither.
-func files(m bot.Message) []bot.Attachment {
+func files(k *bot.Cards, m bot.Message) []bot.Attachment {
 	var out []bot.Attachment
 	for _, a := range m.Attachments {
 		if len(a.Data) > 0 {
@@ -46,7 +40,7 @@ func files(m bot.Message) []bot.Attachment {
 		}
 	}
 	if m.Kind == "report" || len(m.Attachments) > 0 {
-		if _, _, cut := renderMessageCut(m, MaxMessageBlocks); cut && strings.TrimSpace(m.Text) != "" {
+		if _, _, cut := renderMessageCut(k, m, MaxMessageBlocks); cut && strings.TrimSpace(m.Text) != "" {
 			out = append(out, bot.Attachment{Name: fileSlug(m.Title, "message") + ".md",
 				ContentType: "text/markdown; charset=utf-8", Data: []byte(m.Text)})
 		}
@@ -102,10 +96,10 @@ func (a *Adapter) upload(ctx context.Context, channel string, f bot.Attachment, 
 // uploadAll uploads the files of m into channel, each after the one before.
 func (a *Adapter) uploadAll(ctx context.Context, channel string, m bot.Message) error {
 	var errs []error
-	for _, f := range files(m) {
+	for _, f := range files(a.router.Cards, m) {
 		comment := ""
 		if !slices.ContainsFunc(m.Attachments, func(a bot.Attachment) bool { return a.Name == f.Name }) {
-			comment = fullTextComment
+			comment = a.router.Cards.Say("slack.file.full_text", nil) // introduces the Markdown copy of a message cut to fit
 		}
 		if err := a.upload(ctx, channel, f, comment); err != nil {
 			errs = append(errs, err)
@@ -116,11 +110,11 @@ func (a *Adapter) uploadAll(ctx context.Context, channel string, m bot.Message) 
 
 // withFileNote returns msgs with a note on each message whose files will
 // follow by direct message, and those messages.
-func withFileNote(msgs []bot.Message) (out, withFiles []bot.Message) {
+func (a *Adapter) withFileNote(msgs []bot.Message) (out, withFiles []bot.Message) {
 	for _, m := range msgs {
-		if len(files(m)) > 0 {
+		if len(files(a.router.Cards, m)) > 0 {
 			withFiles = append(withFiles, m)
-			m.Text = strings.TrimSpace(m.Text + "\n\n" + fileNote)
+			m.Text = strings.TrimSpace(m.Text + "\n\n" + a.router.Cards.Say("slack.file.note", nil))
 		}
 		out = append(out, m)
 	}
@@ -143,6 +137,6 @@ func (a *Adapter) sendFiles(ctx context.Context, per *conversation.Person, w who
 	}
 	if err != nil {
 		a.log.Warn("slack file upload failed", "case", msgs[0].CaseID, "kind", msgs[0].Kind, "err", err)
-		a.tell(ctx, per, w, []bot.Message{errorMessage("I couldn't send the file just now. Please ask for it again in a few minutes.")})
+		a.tell(ctx, per, w, []bot.Message{errorMessage(a.router.Cards.Say("slack.error.file_not_sent", nil))})
 	}
 }

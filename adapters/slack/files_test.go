@@ -112,7 +112,7 @@ func TestLongMessageSendsFullText(t *testing.T) {
 	if len(ups) != 2 || ups[0].Name != "cases-by-month-2026-11.png" || ups[1].Name != "case-resolution-report-november-2026.md" {
 		t.Fatalf("uploads %v", names(ups))
 	}
-	if string(ups[1].Data) != m.Text || ups[1].Comment != fullTextComment {
+	if string(ups[1].Data) != m.Text || ups[1].Comment != "The full text of the message above, as a Markdown file." {
 		t.Fatalf("the Markdown file does not hold the whole text (%d of %d bytes)", len(ups[1].Data), len(m.Text))
 	}
 }

@@ -25,10 +25,10 @@ func followUpDocs(t *testing.T) map[string]any {
 	docs := map[string]any{}
 	for name, m := range msgs {
 		if m.Form != nil {
-			docs["modal_"+name] = renderForm(m, formMeta{Form: m.Form.Key, Case: m.FormCase, Version: m.FormVersion}, none)
+			docs["modal_"+name] = renderForm(nil, m, formMeta{Form: m.Form.Key, Case: m.FormCase, Version: m.FormVersion}, none)
 			continue
 		}
-		blocks, fallback := renderMessage(m, MaxMessageBlocks)
+		blocks, fallback := renderMessage(nil, m, MaxMessageBlocks)
 		docs["followup_"+name] = map[string]any{"text": fallback, "blocks": blocks}
 	}
 	return docs

@@ -180,7 +180,7 @@ func FuzzRenderBlockKit(f *testing.F) {
 			m.Buttons = append(m.Buttons, bot.Button{Label: button, Verb: verbs[i], CaseID: "CR-2026-0001",
 				Version: int64(i), Confirm: confirm, Form: i%2 == 0})
 		}
-		blocks, fallback := renderMessage(m, MaxMessageBlocks)
+		blocks, fallback := renderMessage(nil, m, MaxMessageBlocks)
 		form := &conversation.Form{Key: "action:respond", Title: title, Intro: text, Fields: []conversation.Field{
 			{Key: "a", Label: label, Help: value, Placeholder: button, Type: conversation.FieldTextarea, MaxLen: 3000, Default: text},
 			{Key: "b", Label: label, Type: conversation.FieldSelect, Options: []conversation.Option{{Value: "x", Label: value + confirm}}},
@@ -188,9 +188,9 @@ func FuzzRenderBlockKit(f *testing.F) {
 		}}
 		docs := map[string]any{
 			"message": map[string]any{"text": fallback, "blocks": blocks},
-			"form":    renderForm(bot.Message{Kind: "form", Form: form, Text: text, Errors: map[string]string{"a": value}}, formMeta{Form: form.Key, Case: "CR-2026-0001", Concern: text}, nil),
-			"info":    renderInfoModal(title, fullCase(m)),
-			"home":    renderHome([]homeCase{{"CR-2026-0001", text}}, []homeCase{{"CR-2026-0002", title}}, nil, "/resolve"),
+			"form":    renderForm(nil, bot.Message{Kind: "form", Form: form, Text: text, Errors: map[string]string{"a": value}}, formMeta{Form: form.Key, Case: "CR-2026-0001", Concern: text}, nil),
+			"info":    renderInfoModal(nil, title, fullCase(m)),
+			"home":    renderHome(nil, []homeCase{{"CR-2026-0001", text}}, []homeCase{{"CR-2026-0002", title}}, nil, "/resolve"),
 		}
 		for name, doc := range docs {
 			b, err := json.Marshal(doc)

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -38,7 +39,14 @@ func errorMessage(text string) bot.Message {
 	return bot.Message{Kind: "error", Tone: bot.ToneWarning, Text: text}
 }
 
-var generalError = errorMessage("Something went wrong on our side and nothing was changed. Please try again in a minute.")
+// generalError tells the person something failed on the bot's side and
+// nothing changed.
+func (a *Adapter) generalError() bot.Message {
+	return errorMessage(a.router.Cards.Say("slack.error.general", nil))
+}
+
+// notSaved is the title of a modal that says a form was not saved.
+func (a *Adapter) notSaved() string { return a.router.Cards.Say("slack.modal.not_saved", nil) }
 
 // commandKind names a typed command for metrics, from a fixed set.
 func commandKind(word string) string {
@@ -130,7 +138,7 @@ func (a *Adapter) openModal(ctx context.Context, trigger string, v slack.ModalVi
 // openForm opens the form a reply asks for as a modal.
 func (a *Adapter) openForm(ctx context.Context, w who, trigger string, f *bot.Message, meta formMeta) error {
 	meta.Form, meta.Case, meta.Version = f.Form.Key, f.FormCase, f.FormVersion
-	return a.openModal(ctx, trigger, renderForm(*f, meta, a.personLabels(ctx)))
+	return a.openModal(ctx, trigger, renderForm(a.router.Cards, *f, meta, a.personLabels(ctx)))
 }
 
 // handleCommand handles the slash command: no text opens the intake modal;
@@ -143,7 +151,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 	per, err := a.identify(actx, w)
 	if err != nil {
 		a.log.Error("identify failed", "err", err)
-		return outcome{body: rawBody(a.commandBody([]bot.Message{generalError}))}
+		return outcome{body: rawBody(a.commandBody([]bot.Message{a.generalError()}))}
 	}
 	text := strings.TrimSpace(cmd.Text)
 	word, _, _ := strings.Cut(strings.ToLower(text), " ")
@@ -159,16 +167,16 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 		}
 		if err := a.openForm(actx, w, cmd.TriggerID, f, meta); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "err", err)
-			reply.Messages = append(reply.Messages, errorMessage("I couldn't open the form just now. Please try again."))
+			reply.Messages = append(reply.Messages, errorMessage(a.router.Cards.Say("slack.error.form_not_opened", nil)))
 		}
 	}
 	msgs := a.others(reply)
-	noted, uploads := withFileNote(msgs)
+	noted, uploads := a.withFileNote(msgs)
 	body := a.commandBody(noted)
 	var dm []bot.Message
 	if body == nil && len(msgs) > 0 {
 		dm, uploads = msgs, nil // Send uploads their files with them
-		body = a.commandBody([]bot.Message{longAnswer(msgs)})
+		body = a.commandBody([]bot.Message{longAnswer(a.router.Cards, msgs)})
 	}
 	if len(dm) == 0 && len(uploads) == 0 && reply.Refresh == nil {
 		return outcome{body: rawBody(body)} // nothing to do after the answer
@@ -185,7 +193,7 @@ func (a *Adapter) handleCommand(ctx context.Context, cmd slack.SlashCommand) out
 // longAnswer is the private answer to a slash command whose real answer
 // is too long for it and goes to the person's DM instead: it names the
 // case when the answer is about one.
-func longAnswer(msgs []bot.Message) bot.Message {
+func longAnswer(k *bot.Cards, msgs []bot.Message) bot.Message {
 	id := msgs[0].CaseID
 	for _, m := range msgs {
 		if m.CaseID != id {
@@ -193,9 +201,9 @@ func longAnswer(msgs []bot.Message) bot.Message {
 		}
 	}
 	if id == "" {
-		return bot.Message{Kind: "notice", Text: "That's a long answer, so I've sent it to you in a direct message."}
+		return bot.Message{Kind: "notice", Text: k.Say("slack.long_answer", nil)}
 	}
-	return bot.Message{Kind: "notice", CaseID: id, Text: "Case " + id + " has a lot to show, so I've sent it to you in a direct message."}
+	return bot.Message{Kind: "notice", CaseID: id, Text: k.Say("slack.long_answer.case", messages.Args{"case": id})}
 }
 
 // rawBody is an outcome's body of encoded JSON: nil (an empty
@@ -229,7 +237,7 @@ func (a *Adapter) commandBody(msgs []bot.Message) json.RawMessage {
 		if i > 0 {
 			blocks = append(blocks, slack.NewDividerBlock())
 		}
-		bl, fb := renderMessage(m, MaxMessageBlocks)
+		bl, fb := renderMessage(a.router.Cards, m, MaxMessageBlocks)
 		blocks = append(blocks, bl...)
 		fallback = append(fallback, fb)
 	}
@@ -273,7 +281,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCal
 	if err != nil {
 		a.log.Error("identify failed", "err", err)
 		if ic.Type == slack.InteractionTypeViewSubmission {
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, a.notSaved(), a.generalError())))}
 		}
 		return outcome{}
 	}
@@ -290,7 +298,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, ic slack.InteractionCal
 		link := a.permalink(actx, ic)
 		concern := ""
 		if link != "" {
-			concern = "About this message: " + link + "\n"
+			concern = a.router.Cards.Say("slack.about_message", messages.Args{"link": link}) + "\n"
 		}
 		return a.openRaise(actx, w, per, ic.TriggerID, concern)
 	case slack.InteractionTypeBlockActions:
@@ -352,7 +360,7 @@ func (a *Adapter) openRaise(ctx context.Context, w who, per *conversation.Person
 	if err := a.openForm(ctx, w, trigger, f, meta); err != nil {
 		a.log.Warn("open form failed", "form", f.Form.Key, "err", err)
 		return outcome{after: func(ctx context.Context) {
-			a.tell(ctx, per, w, []bot.Message{errorMessage("I couldn't open the form just now. Please try again.")})
+			a.tell(ctx, per, w, []bot.Message{errorMessage(a.router.Cards.Say("slack.error.form_not_opened", nil))})
 		}}
 	}
 	return outcome{}
@@ -424,7 +432,7 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 	if f := formOf(reply); f != nil {
 		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
 			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
-			reply.Messages = append(reply.Messages, errorMessage("I couldn't open the form just now. Please press the button again."))
+			reply.Messages = append(reply.Messages, errorMessage(a.router.Cards.Say("slack.error.form_not_opened.press", nil)))
 		}
 	}
 	channel := ic.Container.ChannelID
@@ -464,7 +472,7 @@ func (a *Adapter) routeOut(ic slack.InteractionCallback, act *slack.BlockAction)
 		return outcome{}
 	}
 	a.metrics.Command(Platform, "route", string(route))
-	view := renderInfoModal("Raise a disagreement", a.router.Cards.Route(route))
+	view := renderInfoModal(a.router.Cards, a.router.Cards.Say("slack.modal.raise", nil), a.router.Cards.Route(route))
 	id, hash := ic.View.ID, ic.View.Hash
 	return outcome{after: func(ctx context.Context) {
 		err := a.call(ctx, "views.update", func(ctx context.Context) error {
@@ -485,9 +493,9 @@ func (a *Adapter) changeAnswer(ctx context.Context, ic slack.InteractionCallback
 	meta, _ := decodeMeta(ic.View.PrivateMetadata)
 	var view slack.ModalViewRequest
 	if f := formOf(reply); f != nil {
-		view = renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))
+		view = renderForm(a.router.Cards, *f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))
 	} else {
-		view = renderInfoModal("Not saved", a.others(reply)...)
+		view = renderInfoModal(a.router.Cards, a.notSaved(), a.others(reply)...)
 	}
 	id, hash := ic.View.ID, ic.View.Hash
 	return outcome{after: func(ctx context.Context) {
@@ -509,10 +517,10 @@ func (a *Adapter) openCase(ctx context.Context, w who, per *conversation.Person,
 	c, err := a.router.Engine.View(ctx, per.ID, caseID)
 	a.metrics.Command(Platform, "view", codeOf(err))
 	if err != nil {
-		view = renderInfoModal("Case", errorMessage(conversation.ErrorMessage(err)))
+		view = renderInfoModal(a.router.Cards, a.router.Cards.Say("slack.modal.case", nil), errorMessage(a.router.Cards.ErrorMessage(err)))
 	} else {
 		card := a.router.Cards.Card(ctx, c, per.ID, "")
-		view = renderInfoModal(c.ID, fullCase(card), a.router.Cards.Timeline(ctx, c))
+		view = renderInfoModal(a.router.Cards, c.ID, fullCase(card), a.router.Cards.Timeline(ctx, c))
 	}
 	if err := a.openModal(ctx, trigger, view); err != nil {
 		a.log.Warn("open case view failed", "err", err)
@@ -533,13 +541,13 @@ func codeOf(err error) string {
 func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w who, per *conversation.Person) outcome {
 	meta, ok := decodeMeta(ic.View.PrivateMetadata)
 	if !ok {
-		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved",
-			errorMessage("This form is out of date. Please start again."))))}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, a.notSaved(),
+			errorMessage(a.router.Cards.Say("slack.error.form_out_of_date", nil)))))}
 	}
 	values, err := a.formValues(ctx, w.team, ic.View.State)
 	if err != nil {
 		a.log.Error("read form failed", "form", meta.Form, "err", err)
-		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal("Not saved", generalError)))}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, a.notSaved(), a.generalError())))}
 	}
 	if meta.Form == bot.FormIntakeSend {
 		values = map[string]string{bot.CheckDigest: meta.Digest} // check your answers has no inputs
@@ -560,7 +568,7 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 		// rebuilt with what was typed, each problem under its field, and
 		// the question at the end only while it is needed.
 		if m := a.identifierForm(ctx, per.ID, meta, values, reply, confirm); m != nil {
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*m, meta, a.personLabels(ctx))))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(a.router.Cards, *m, meta, a.personLabels(ctx))))}
 		}
 	}
 	if len(reply.Errors) > 0 {
@@ -585,29 +593,29 @@ func (a *Adapter) submit(ctx context.Context, ic slack.InteractionCallback, w wh
 	}
 	if m := bot.CheckOf(reply.Messages); m != nil {
 		// Complete answers: shown back to check before anything is sent.
-		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderCheck(*m, formMeta{Concern: meta.Concern})))}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderCheck(a.router.Cards, *m, formMeta{Concern: meta.Concern})))}
 	}
 	if f := formOf(reply); f != nil {
 		next := formMeta{Form: f.Form.Key, Case: f.FormCase, Version: f.FormVersion, Concern: meta.Concern}
 		if meta.Form == bot.FormIntake && f.Form.Key == bot.FormProfile {
 			next.Then = bot.FormIntake
 		}
-		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, next, a.personLabels(ctx))))}
+		return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(a.router.Cards, *f, next, a.personLabels(ctx))))}
 	}
 	msgs := a.others(reply)
 	for _, m := range msgs {
 		if m.Kind == "route" || m.Kind == "error" {
-			title := "Not saved"
+			title := a.notSaved()
 			if m.Kind == "route" {
-				title = "Raise a disagreement"
+				title = a.router.Cards.Say("slack.modal.raise", nil)
 			}
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(title, msgs...)))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderInfoModal(a.router.Cards, title, msgs...)))}
 		}
 	}
 	if meta.Form == bot.FormProfile && meta.Then == bot.FormIntake {
 		r2 := a.handle(ctx, "raise", bot.Inbound{Actor: per.ID, Text: "raise"})
 		if f := formOf(r2); f != nil && f.Form.Key == bot.FormIntake {
-			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(*f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))))}
+			return outcome{body: slack.NewUpdateViewSubmissionResponse(ptr(renderForm(a.router.Cards, *f, formMeta{Form: f.Form.Key, Concern: meta.Concern}, a.personLabels(ctx))))}
 		}
 	}
 	return outcome{body: slack.NewClearViewSubmissionResponse(), after: func(ctx context.Context) {
@@ -771,7 +779,7 @@ func (a *Adapter) publishHome(ctx context.Context, w who) {
 		a.log.Error("list cases failed", "err", err)
 		return
 	}
-	view := renderHomeSections(a.homeSections(ov), a.opts.Command)
+	view := renderHomeSections(a.router.Cards, a.homeSections(ov), a.opts.Command)
 	err = a.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: w.user, View: view})
 		return err

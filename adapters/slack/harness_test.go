@@ -69,7 +69,13 @@ func (h *harness) serve(handle func()) {
 
 func newHarness(t *testing.T, socket bool) *harness {
 	t.Helper()
-	env := bottest.New(t, bottest.Options{})
+	return newHarnessOf(t, socket, bottest.Options{})
+}
+
+// newHarnessOf is newHarness with the bot built from bo.
+func newHarnessOf(t *testing.T, socket bool, bo bottest.Options) *harness {
+	t.Helper()
+	env := bottest.New(t, bo)
 	fake := slackfake.New(t, sam, jo, schoolMg, cscMg, pm)
 	m := metrics.New()
 	client := slack.New("xoxb-test-token", slack.OptionAPIURL(fake.URL()))

@@ -23,6 +23,7 @@ const (
 	MaxShortcutName     = 24   // features.shortcuts[].name
 	MaxShortcutDesc     = 150  // features.shortcuts[].description
 	MaxSlashCommand     = 32   // features.slash_commands[].command, "/" included
+	MaxCommandDesc      = 2000 // features.slash_commands[].description
 	MaxCommandUsageHint = 1000 // features.slash_commands[].usage_hint
 	MaxRequestURL       = 3000 // features.slash_commands[].url (3500 for the others)
 )
@@ -45,11 +46,15 @@ type ManifestOptions struct {
 // BotScopes are the bot token scopes the adapter needs.
 var BotScopes = []string{"chat:write", "commands", "files:write", "im:write", "users:read", "users:read.email"}
 
-// Shortcuts are the app's shortcuts as the manifest declares them: the
-// global one and the one on a message.
-var Shortcuts = []struct{ Name, Type, CallbackID, Description string }{
-	{"Raise a disagreement", "global", shortcutRaise, "Raise a professional disagreement about a decision for a child"},
-	{"Raise about this message", "message", shortcutRaiseAbout, "Raise a disagreement, linking to this message"},
+// shortcuts are the app's shortcuts as the manifest declares them, worded
+// as app's catalogue has them: the global one and the one on a message.
+func shortcuts(app bot.AppInfo) []manifestShortcut {
+	return []manifestShortcut{
+		{Name: app.Say("slack.shortcut.raise", nil), Type: "global", CallbackID: shortcutRaise,
+			Description: app.Say("slack.shortcut.raise.description", nil)},
+		{Name: app.Say("slack.shortcut.raise_about", nil), Type: "message", CallbackID: shortcutRaiseAbout,
+			Description: app.Say("slack.shortcut.raise_about.description", nil)},
+	}
 }
 
 type manifest struct {
@@ -147,12 +152,13 @@ func Manifest(o ManifestOptions) (string, error) {
 	m.Features.AppHome.MessagesTabReadOnlyEnabled = true
 	m.Features.BotUser.DisplayName = o.Name
 	m.Features.BotUser.AlwaysOnline = true
-	for _, s := range Shortcuts {
-		m.Features.Shortcuts = append(m.Features.Shortcuts, manifestShortcut{Name: s.Name, Type: s.Type, CallbackID: s.CallbackID, Description: s.Description})
+	for _, s := range shortcuts(o.App) {
+		s.Name, s.Description = bot.Fit(MaxShortcutName, s.Name), bot.Fit(MaxShortcutDesc, s.Description)
+		m.Features.Shortcuts = append(m.Features.Shortcuts, s)
 	}
 	m.Features.SlashCommands = []manifestCommand{{Command: o.Command,
-		Description: "Raise a disagreement, or see your cases",
-		UsageHint:   "[list | status CR-… | profile | help]"}}
+		Description: bot.Fit(MaxCommandDesc, o.App.Say("slack.command.description", nil)),
+		UsageHint:   bot.Fit(MaxCommandUsageHint, o.App.Say("slack.command.usage_hint", nil))}}
 	m.OAuthConfig.Scopes.Bot = BotScopes
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_home_opened"}
 	m.Settings.Interactivity.IsEnabled = true

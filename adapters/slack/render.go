@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -233,15 +234,16 @@ var toneEmoji = map[bot.Tone]string{
 // renderMessage renders a neutral message as Block Kit for a chat message,
 // within maxBlocks, with a fallback text for notifications. Text that does
 // not fit is cut with an ellipsis and, for a message about a case, a "View
-// full case" button is added.
-func renderMessage(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string) {
-	blocks, fallback, _ = renderMessageCut(m, maxBlocks)
+// full case" button is added. The adapter's own words come from k's
+// catalogue (nil: the catalogue's own), as they do in every render function.
+func renderMessage(k *bot.Cards, m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string) {
+	blocks, fallback, _ = renderMessageCut(k, m, maxBlocks)
 	return blocks, fallback
 }
 
 // renderMessageCut is renderMessage that also reports whether anything had
 // to be cut or left out to fit.
-func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string, cut bool) {
+func renderMessageCut(k *bot.Cards, m bot.Message, maxBlocks int) (blocks []slack.Block, fallback string, cut bool) {
 	b := &blockBudget{max: maxBlocks}
 	reserve := 2 // the "cut" note and the actions block
 	if m.Title != "" {
@@ -271,15 +273,15 @@ func renderMessageCut(m bot.Message, maxBlocks int) (blocks []slack.Block, fallb
 		}
 		b.addText(strings.Join(lines, "\n"), reserve+1)
 	}
-	elems := renderButtons(m.Buttons)
+	elems := renderButtons(k, m.Buttons)
 	if b.cut && b.room() > 0 {
-		note := slack.NewSectionBlock(mrkdwnText("_Some of this was too long to show here._"), nil, nil)
+		note := slack.NewSectionBlock(mrkdwnText("_"+esc(k.Say("slack.cut", nil))+"_"), nil, nil)
 		if m.CaseID != "" {
-			note.Accessory = slack.NewAccessory(viewButton(m.CaseID))
+			note.Accessory = slack.NewAccessory(viewButton(k, m.CaseID))
 		}
 		b.add(note)
 	} else if b.cut && m.CaseID != "" {
-		elems = append(elems, viewButton(m.CaseID))
+		elems = append(elems, viewButton(k, m.CaseID))
 	}
 	if len(elems) > 0 {
 		b.blocks = append(b.blocks[:min(len(b.blocks), maxBlocks-1)], slack.NewActionBlock("actions", elems...))
@@ -341,7 +343,7 @@ func renderFields(b *blockBudget, fields []bot.Field, reserve int) {
 // or a "More actions…" select when there are more than an overflow menu
 // takes. A lone other step is a button when there is room, as an overflow
 // menu needs two options. No step is left out.
-func renderButtons(btns []bot.Button) []slack.BlockElement {
+func renderButtons(k *bot.Cards, btns []bot.Button) []slack.BlockElement {
 	var elems []slack.BlockElement
 	var more []bot.Button
 	for _, btn := range btns {
@@ -349,10 +351,10 @@ func renderButtons(btns []bot.Button) []slack.BlockElement {
 			more = append(more, btn)
 			continue
 		}
-		elems = append(elems, renderButton(btn))
+		elems = append(elems, renderButton(k, btn))
 	}
 	if len(more) == 1 && len(elems) < MaxCardButtons {
-		return append(elems, renderButton(more[0]))
+		return append(elems, renderButton(k, more[0]))
 	}
 	if len(more) == 0 {
 		return elems
@@ -369,10 +371,10 @@ func renderButtons(btns []bot.Button) []slack.BlockElement {
 		return append(elems, slack.NewOverflowBlockElement(actionMore, opts...))
 	}
 	return append(elems, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,
-		plainText("More actions…", MaxPlaceholder), actionMore, opts...))
+		plainText(k.Say("slack.more_actions", nil), MaxPlaceholder), actionMore, opts...))
 }
 
-func renderButton(btn bot.Button) slack.BlockElement {
+func renderButton(k *bot.Cards, btn bot.Button) slack.BlockElement {
 	label, _ := text(btn.Label, MaxButtonText)
 	el := slack.NewButtonBlockElement(actionPrefix+string(btn.Verb), buttonValue(btn.Verb, btn.CaseID, btn.Version),
 		&slack.TextBlockObject{Type: slack.PlainTextType, Text: label})
@@ -384,10 +386,10 @@ func renderButton(btn bot.Button) slack.BlockElement {
 	}
 	if btn.Confirm != "" {
 		el.Confirm = &slack.ConfirmationBlockObject{
-			Title:   plainText("Are you sure?", MaxConfirmTitle),
+			Title:   plainText(k.Say("slack.confirm.title", nil), MaxConfirmTitle),
 			Text:    plainText(btn.Confirm, MaxConfirmText),
 			Confirm: plainText(btn.Label, MaxConfirmButton),
-			Deny:    plainText("Not now", MaxConfirmButton),
+			Deny:    plainText(k.Say("slack.confirm.deny", nil), MaxConfirmButton),
 		}
 		if btn.Style == "danger" {
 			el.Confirm.Style = slack.StyleDanger
@@ -396,8 +398,8 @@ func renderButton(btn bot.Button) slack.BlockElement {
 	return el
 }
 
-func viewButton(caseID string) slack.BlockElement {
-	return slack.NewButtonBlockElement(actionView, caseID, plainText("View full case", MaxButtonText))
+func viewButton(k *bot.Cards, caseID string) slack.BlockElement {
+	return slack.NewButtonBlockElement(actionView, caseID, plainText(k.Say("slack.view_case", nil), MaxButtonText))
 }
 
 // formMeta is what a modal carries in private_metadata: which form it is,
@@ -441,7 +443,7 @@ type personLabel func(personID string) string
 // field errors land on their own field. A message's Errors (a form shown
 // again, such as after an identifier warning) appear as a warning context
 // block under each field.
-func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalViewRequest {
+func renderForm(k *bot.Cards, m bot.Message, meta formMeta, lookup personLabel) slack.ModalViewRequest {
 	f := m.Form
 	title := f.Title
 	if slen(title) > MaxModalTitle && meta.Case != "" {
@@ -451,7 +453,7 @@ func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalVie
 		Type:            slack.VTModal,
 		Title:           plainText(title, MaxModalTitle),
 		Submit:          plainText(bot.SubmitLabel(f.Key), MaxModalButton),
-		Close:           plainText("Cancel", MaxModalButton),
+		Close:           plainText(k.Say("slack.modal.cancel", nil), MaxModalButton),
 		CallbackID:      callbackForm,
 		PrivateMetadata: meta.encode(),
 	}
@@ -476,7 +478,7 @@ func renderForm(m bot.Message, meta formMeta, lookup personLabel) slack.ModalVie
 		if fd.Key == conversation.FieldConcern && meta.Concern != "" && fd.Default == "" {
 			fd.Default = meta.Concern
 		}
-		in := renderInput(fd, lookup)
+		in := renderInput(k, fd, lookup)
 		if fd.Key == m.Focus {
 			focus(in.Element)
 		}
@@ -509,7 +511,7 @@ func focus(el slack.BlockElement) {
 // modal: each question in bold with its answer under it and a Change
 // button beside it, and Send as the modal's submit (GOV.UK's "Check your
 // answers"). Cancel keeps the answers as the person's draft.
-func renderCheck(m bot.Message, meta formMeta) slack.ModalViewRequest {
+func renderCheck(k *bot.Cards, m bot.Message, meta formMeta) slack.ModalViewRequest {
 	meta.Form, meta.Case, meta.Version, meta.Digest = bot.FormIntakeSend, "", 0, m.Check.Digest
 	b := &blockBudget{max: MaxModalBlocks}
 	body := esc(m.Text)
@@ -519,15 +521,15 @@ func renderCheck(m bot.Message, meta formMeta) slack.ModalViewRequest {
 	b.addText(body, len(m.Check.Answers))
 	for _, a := range m.Check.Answers {
 		t, _ := cutEscaped("*"+esc(a.Question)+"*\n"+esc(a.Answer), MaxSectionText)
-		change := slack.NewButtonBlockElement(actionChange, a.Key, plainText("Change", MaxButtonText))
-		change.AccessibilityLabel = "Change: " + truncate(a.Question, 60)
+		change := slack.NewButtonBlockElement(actionChange, a.Key, plainText(k.Say("slack.change", nil), MaxButtonText))
+		change.AccessibilityLabel = k.Say("slack.change.label", messages.Args{"question": truncate(a.Question, 60)})
 		b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(change)))
 	}
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		Title:           plainText(m.Title, MaxModalTitle),
-		Submit:          plainText("Send", MaxModalButton),
-		Close:           plainText("Cancel", MaxModalButton),
+		Submit:          plainText(k.Say("slack.modal.send", nil), MaxModalButton),
+		Close:           plainText(k.Say("slack.modal.cancel", nil), MaxModalButton),
 		CallbackID:      callbackForm,
 		PrivateMetadata: meta.encode(),
 		Blocks:          slack.Blocks{BlockSet: b.blocks},
@@ -552,15 +554,15 @@ func option(o conversation.Option, withDescription bool) *slack.OptionBlockObjec
 	return ob
 }
 
-var yesNo = []conversation.Option{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}}
-
 // yesNoFor returns the answers a yes/no field offers: yes and no, and
-// "Not sure" where the field counts a doubt as yes.
-func yesNoFor(fd conversation.Field) []conversation.Option {
+// "Not sure" where the field counts a doubt as yes, worded as check your
+// answers shows them.
+func yesNoFor(k *bot.Cards, fd conversation.Field) []conversation.Option {
+	opts := []conversation.Option{{Value: "yes", Label: k.Say("check.yes", nil)}, {Value: "no", Label: k.Say("check.no", nil)}}
 	if fd.Unsure {
-		return append(slices.Clone(yesNo), conversation.Option{Value: conversation.NotSure, Label: "Not sure"})
+		opts = append(opts, conversation.Option{Value: conversation.NotSure, Label: k.Say("check.not_sure", nil)})
 	}
-	return yesNo
+	return opts
 }
 
 // dispatched are the fields whose answer is acted on at once: these can
@@ -569,7 +571,7 @@ func dispatched(key string) bool {
 	return key == conversation.FieldImmediateRisk || key == conversation.FieldAbout
 }
 
-func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
+func renderInput(k *bot.Cards, fd conversation.Field, lookup personLabel) *slack.InputBlock {
 	in := &slack.InputBlock{
 		Type:     slack.MBTInput,
 		BlockID:  fd.Key,
@@ -603,7 +605,7 @@ func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 	}
 	switch fd.Type {
 	case conversation.FieldYesNo:
-		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNoFor(fd), 10, false)...)
+		el := slack.NewRadioButtonsBlockElement(fd.Key, opts(yesNoFor(k, fd), 10, false)...)
 		if yes, ok := conversation.ParseYesNo(fd.Default); ok {
 			el.InitialOption = el.Options[map[bool]int{true: 0, false: 1}[yes]]
 		} else if fd.Unsure && conversation.ParseNotSure(fd.Default) {
@@ -612,7 +614,7 @@ func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 		in.Element = el
 	case conversation.FieldSelect, conversation.FieldAgency:
 		if placeholder == nil {
-			placeholder = plainText("Choose one", MaxPlaceholder)
+			placeholder = plainText(k.Say("slack.choose_one", nil), MaxPlaceholder)
 		}
 		el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, placeholder, fd.Key, opts(fd.Options, MaxSelectOptions, false)...)
 		el.InitialOption = find(el.Options, fd.Default)
@@ -630,7 +632,7 @@ func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 		// come from the bot's people search (block_suggestion), not
 		// from this workspace's members.
 		if placeholder == nil {
-			placeholder = plainText("Type a name or work email", MaxPlaceholder)
+			placeholder = plainText(k.Say("slack.person.placeholder", nil), MaxPlaceholder)
 		}
 		el := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, placeholder, fd.Key)
 		el.MinQueryLength = ptr(MinPersonQuery)
@@ -664,7 +666,7 @@ func renderInput(fd conversation.Field, lookup personLabel) *slack.InputBlock {
 
 // renderInfoModal renders messages as a read-only modal: a result after a
 // form (such as the emergency route) or a full case.
-func renderInfoModal(title string, msgs ...bot.Message) slack.ModalViewRequest {
+func renderInfoModal(k *bot.Cards, title string, msgs ...bot.Message) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for i, m := range msgs {
 		m.Buttons, m.CaseID = nil, "" // a modal shows; it does not act
@@ -676,13 +678,13 @@ func renderInfoModal(title string, msgs ...bot.Message) slack.ModalViewRequest {
 			blocks = append(blocks, slack.NewDividerBlock())
 			room--
 		}
-		bl, _ := renderMessage(m, room)
+		bl, _ := renderMessage(k, m, room)
 		blocks = append(blocks, bl...)
 	}
 	return slack.ModalViewRequest{
 		Type:       slack.VTModal,
 		Title:      plainText(title, MaxModalTitle),
-		Close:      plainText("Close", MaxModalButton),
+		Close:      plainText(k.Say("slack.modal.close", nil), MaxModalButton),
 		CallbackID: callbackInfo,
 		Blocks:     slack.Blocks{BlockSet: blocks},
 	}
@@ -712,11 +714,11 @@ type homeCase struct {
 
 // renderHome renders the App Home tab: the cases waiting on the person with
 // their deadlines, their other open cases, and the recently closed ones.
-func renderHome(waiting, open, closed []homeCase, command string) slack.HomeTabViewRequest {
-	return renderHomeSections([]homeSection{
-		{Title: "Waiting on you", Empty: "Nothing is waiting on you.", Cases: waiting},
-		{Title: "Your open cases", Empty: "No other open cases.", Cases: open},
-		{Title: "Recently closed", Empty: "No cases closed recently.", Cases: closed},
+func renderHome(k *bot.Cards, waiting, open, closed []homeCase, command string) slack.HomeTabViewRequest {
+	return renderHomeSections(k, []homeSection{
+		{Title: k.Say("overview.waiting", nil), Empty: k.Say("overview.waiting.none", nil), Cases: waiting},
+		{Title: k.Say("overview.open", nil), Empty: k.Say("overview.open.none", nil), Cases: open},
+		{Title: k.Say("slack.home.closed", nil), Empty: k.Say("slack.home.closed.none", nil), Cases: closed},
 	}, command)
 }
 
@@ -729,10 +731,11 @@ type homeSection struct {
 }
 
 // renderHomeSections renders the App Home tab from its sections, in order.
-func renderHomeSections(sections []homeSection, command string) slack.HomeTabViewRequest {
+func renderHomeSections(k *bot.Cards, sections []homeSection, command string) slack.HomeTabViewRequest {
 	b := &blockBudget{max: MaxModalBlocks}
-	b.add(slack.NewHeaderBlock(plainText("Your cases", MaxHeaderText)))
-	b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Raise a disagreement with %s, or with the shortcut \"Raise a disagreement\". Act on a case from its card in your messages.", command)))))
+	b.add(slack.NewHeaderBlock(plainText(k.Say("slack.home.title", nil), MaxHeaderText)))
+	b.add(slack.NewContextBlock("", mrkdwnText(esc(k.Say("slack.home.intro",
+		messages.Args{"command": command, "shortcut": k.Say("slack.shortcut.raise", nil)})))))
 	section := func(sec homeSection) {
 		if b.room() < 3 {
 			b.cut = true
@@ -749,17 +752,17 @@ func renderHomeSections(sections []homeSection, command string) slack.HomeTabVie
 				break
 			}
 			t, _ := cutEscaped("*"+esc(c.ID)+"*\n"+esc(c.Line), MaxSectionText)
-			b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(viewButton(c.ID))))
+			b.add(slack.NewSectionBlock(mrkdwnText(t), nil, slack.NewAccessory(viewButton(k, c.ID))))
 		}
 		if sec.More > 0 && b.room() > 1 {
-			b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("%d more not shown. Type %s list to see them.", sec.More, command)))))
+			b.add(slack.NewContextBlock("", mrkdwnText(esc(k.Say("slack.home.more", messages.Args{"count": sec.More, "command": command})))))
 		}
 	}
 	for _, sec := range sections {
 		section(sec)
 	}
 	if b.cut && b.room() > 0 {
-		b.add(slack.NewContextBlock("", mrkdwnText(esc(fmt.Sprintf("Not every case fits here. Type %s list for all of them.", command)))))
+		b.add(slack.NewContextBlock("", mrkdwnText(esc(k.Say("slack.home.cut", messages.Args{"command": command})))))
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: b.blocks}}
 }

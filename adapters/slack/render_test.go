@@ -44,7 +44,7 @@ func goldenDocs(t *testing.T) map[string]any {
 	env, c, samID, joID := goldenCase(t, bottest.Intake("", "school", "csc"))
 	k := env.Router.Cards
 	msg := func(m bot.Message) any {
-		blocks, fallback := renderMessage(m, MaxMessageBlocks)
+		blocks, fallback := renderMessage(nil, m, MaxMessageBlocks)
 		return map[string]any{"text": fallback, "blocks": blocks}
 	}
 	docs := map[string]any{
@@ -77,12 +77,12 @@ func goldenDocs(t *testing.T) map[string]any {
 
 	none := func(string) string { return "" }
 	intake := env.Router.IntakeForm(ctx, samID)
-	docs["modal_intake"] = renderForm(bot.Message{Kind: "form", Form: intake, Text: intake.Intro}, formMeta{Form: intake.Key, Concern: "About this message: https://example.slack.com/archives/C1/p1"}, none)
+	docs["modal_intake"] = renderForm(nil, bot.Message{Kind: "form", Form: intake, Text: intake.Intro}, formMeta{Form: intake.Key, Concern: "About this message: https://example.slack.com/archives/C1/p1"}, none)
 	profile := env.Router.ProfileForm(ctx, samID)
-	docs["modal_profile"] = renderForm(bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key, Then: bot.FormIntake}, none)
+	docs["modal_profile"] = renderForm(nil, bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key, Then: bot.FormIntake}, none)
 	// Sam's profile again: the line manager the bot knows is the person
 	// field's chosen option, read from the directory.
-	docs["modal_profile_known"] = renderForm(bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key},
+	docs["modal_profile_known"] = renderForm(nil, bot.Message{Kind: "form", Form: profile, Text: profile.Intro}, formMeta{Form: profile.Key},
 		(&Adapter{people: env.People}).personLabels(ctx))
 	// What a person field offers when "manager" is typed in it.
 	docs["options_manager"] = (&Adapter{people: env.People, log: slog.New(slog.DiscardHandler)}).suggest(ctx, slack.InteractionCallback{Type: slack.InteractionTypeBlockSuggestion, Value: "manager"}).body
@@ -92,10 +92,10 @@ func goldenDocs(t *testing.T) map[string]any {
 		t.Fatal(err)
 	}
 	reach := env.Router.ProfileForm(ctx, kim.ID)
-	docs["modal_profile_reach"] = renderForm(bot.Message{Kind: "form", Form: reach, Text: reach.Intro}, formMeta{Form: reach.Key}, none)
+	docs["modal_profile_reach"] = renderForm(nil, bot.Message{Kind: "form", Form: reach, Text: reach.Intro}, formMeta{Form: reach.Key}, none)
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbEscalate, conversation.VerbPropose, conversation.VerbReturnReferral} {
 		f := bot.ActionForm(env.Engine.Protocol, v)
-		docs["modal_"+string(v)] = renderForm(bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},
+		docs["modal_"+string(v)] = renderForm(nil, bot.Message{Kind: "form", Form: f, Text: f.Intro, FormCase: c.ID, FormVersion: c.Version},
 			formMeta{Form: f.Key, Case: c.ID, Version: c.Version}, none)
 	}
 	// A response held back by an identifier warning: the answer kept, the
@@ -103,7 +103,7 @@ func goldenDocs(t *testing.T) map[string]any {
 	warned := env.Router.Handle(ctx, bot.Inbound{Actor: joID, FormKey: bot.ActionFormPrefix + string(conversation.VerbRespond), CaseID: c.ID,
 		Version: c.Version, Values: map[string]string{"text": "Seen at home; NHS number 943 476 5919."}})
 	ad := &Adapter{router: env.Router}
-	docs["modal_identifiers"] = renderForm(*ad.identifierForm(ctx, joID, formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version},
+	docs["modal_identifiers"] = renderForm(nil, *ad.identifierForm(ctx, joID, formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version},
 		map[string]string{"text": "Seen at home; NHS number 943 476 5919."}, warned, true), formMeta{Form: bot.ActionFormPrefix + string(conversation.VerbRespond), Case: c.ID, Version: c.Version}, none)
 	// Check your answers, with a long answer and a list.
 	in := bottest.Intake(joID, "school", "csc")
@@ -117,26 +117,26 @@ func goldenDocs(t *testing.T) map[string]any {
 	if cm == nil {
 		t.Fatalf("no answers to check: %+v", checked.Messages)
 	}
-	docs["modal_check"] = renderCheck(*cm, formMeta{})
-	docs["modal_route"] = renderInfoModal("Raise a disagreement", k.Route(conversation.RouteImmediateRisk))
-	docs["modal_case"] = renderInfoModal(c.ID, fullCase(k.Card(ctx, c, joID, "")), k.Timeline(ctx, c))
-	docs["modal_case_long"] = renderInfoModal(cl.ID, fullCase(envL.Router.Cards.Card(ctx, cl, joL, "")), envL.Router.Cards.Timeline(ctx, cl))
+	docs["modal_check"] = renderCheck(nil, *cm, formMeta{})
+	docs["modal_route"] = renderInfoModal(nil, "Raise a disagreement", k.Route(conversation.RouteImmediateRisk))
+	docs["modal_case"] = renderInfoModal(nil, c.ID, fullCase(k.Card(ctx, c, joID, "")), k.Timeline(ctx, c))
+	docs["modal_case_long"] = renderInfoModal(nil, cl.ID, fullCase(envL.Router.Cards.Card(ctx, cl, joL, "")), envL.Router.Cards.Timeline(ctx, cl))
 	// The Chair of the WSCB QA&P Sub Group's card for a serious concern,
 	// and the deep-dive decision form.
 	envS, cs, chairCard := bottest.SeriousConcern(t)
 	docs["card_serious_concern_chair"] = msg(chairCard)
 	dd := bot.ActionForm(envS.Engine.Protocol, conversation.VerbDeepDive)
-	docs["modal_deep_dive"] = renderForm(bot.Message{Kind: "form", Form: dd, Text: dd.Intro, FormCase: cs.ID, FormVersion: cs.Version},
+	docs["modal_deep_dive"] = renderForm(nil, bot.Message{Kind: "form", Form: dd, Text: dd.Intro, FormCase: cs.ID, FormVersion: cs.Version},
 		formMeta{Form: dd.Key, Case: cs.ID, Version: cs.Version}, none)
 	// A conference chair's form for a difference seen in a conference or
 	// review, and what logging one says.
 	ob := envS.Router.ObservationForm()
-	docs["modal_observation"] = renderForm(bot.Message{Kind: "form", Form: ob, Text: ob.Intro}, formMeta{Form: ob.Key}, none)
+	docs["modal_observation"] = renderForm(nil, bot.Message{Kind: "form", Form: ob, Text: ob.Intro}, formMeta{Form: ob.Key}, none)
 	logged := envS.Router.Handle(ctx, bot.Inbound{Actor: "conference.chair@example.org", FormKey: conversation.FormObservation, Values: map[string]string{
 		conversation.FieldObservedAgencyA: "police", conversation.FieldObservedAgencyB: "csc", conversation.FieldObservedMeeting: conversation.MeetingConference,
 		conversation.FieldCategory: "threshold", conversation.FieldObservedText: "Apart on whether the threshold for a plan was met."}})
 	docs["observation_logged"] = msg(logged.Messages[0])
-	docs["home"] = renderHome(
+	docs["home"] = renderHome(nil,
 		[]homeCase{{c.ID, "Professional to professional · Riverside Primary School (example) and Children's Social Care (example) · ref CSC-204913\nDue Mon 30 Nov, 17:00 (5 working days left)"}},
 		nil, []homeCase{{"CR-2026-0002", "resolved · ref CSC-1 · Tue 24 Nov, 10:00"}}, "/resolve")
 	return docs
@@ -375,12 +375,12 @@ func TestUserTextEscapedEverywhere(t *testing.T) {
 	for name, msg := range map[string]bot.Message{
 		"message": m, "card": k.Card(ctx, c, joID, evil), "timeline": k.Timeline(ctx, c), "list": k.List(ctx, []*conversation.Case{c}, joID),
 	} {
-		blocks, fallback := renderMessage(msg, MaxMessageBlocks)
+		blocks, fallback := renderMessage(nil, msg, MaxMessageBlocks)
 		docs[name] = map[string]any{"text": fallback, "blocks": blocks}
 	}
-	docs["form"] = renderForm(bot.Message{Kind: "form", Form: form, Text: evil}, formMeta{Form: form.Key, Case: c.ID}, nil)
-	docs["info"] = renderInfoModal(evil, fullCase(k.Card(ctx, c, joID, evil)))
-	docs["home"] = renderHome([]homeCase{{c.ID, evil}}, nil, nil, "/resolve")
+	docs["form"] = renderForm(nil, bot.Message{Kind: "form", Form: form, Text: evil}, formMeta{Form: form.Key, Case: c.ID}, nil)
+	docs["info"] = renderInfoModal(nil, evil, fullCase(k.Card(ctx, c, joID, evil)))
+	docs["home"] = renderHome(nil, []homeCase{{c.ID, evil}}, nil, nil, "/resolve")
 	for name, doc := range docs {
 		b, _ := json.Marshal(doc)
 		var v any

@@ -69,7 +69,7 @@ func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversat
 	if err != nil {
 		return conversation.MessageRef{}, err
 	}
-	blocks, fallback := renderMessage(m, MaxMessageBlocks)
+	blocks, fallback := renderMessage(a.router.Cards, m, MaxMessageBlocks)
 	var channel, ts string
 	err = a.callIn(ctx, "chat.postMessage", ch, func(ctx context.Context) error {
 		var err error
@@ -92,7 +92,7 @@ func (a *Adapter) send(ctx context.Context, to *conversation.Person, h conversat
 // Update implements bot.Sender: it replaces a sent copy with chat.update on
 // its DM channel and ts. Returns an error when Slack refuses.
 func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot.Message) error {
-	blocks, fallback := renderMessage(m, MaxMessageBlocks)
+	blocks, fallback := renderMessage(a.router.Cards, m, MaxMessageBlocks)
 	err := a.call(ctx, "chat.update", func(ctx context.Context) error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.ID, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 		return err
@@ -174,7 +174,7 @@ func (a *Adapter) tell(ctx context.Context, per *conversation.Person, w who, msg
 // ephemeral shows messages only to the person, in channel.
 func (a *Adapter) ephemeral(ctx context.Context, channel, user string, msgs []bot.Message) {
 	for _, m := range msgs {
-		blocks, fallback := renderMessage(m, MaxMessageBlocks)
+		blocks, fallback := renderMessage(a.router.Cards, m, MaxMessageBlocks)
 		err := a.call(ctx, "chat.postEphemeral", func(ctx context.Context) error {
 			_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(fallback, false), slack.MsgOptionBlocks(blocks...))
 			return err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -42,7 +43,7 @@ func TestViewFullCaseIsAudited(t *testing.T) {
 	if strings.Contains(v, "Timeline of") || strings.Contains(v, c.ChildRef) {
 		t.Fatalf("a refused view shows the case: %s", v)
 	}
-	if !strings.Contains(v, conversation.ErrorMessage(refusal(t, h, c.ID))) {
+	if !strings.Contains(v, conversation.ErrorMessage(messages.English(), refusal(t, h, c.ID))) {
 		t.Fatalf("the refusal is not explained: %s", v)
 	}
 	// The same modal as for a case that does not exist.

@@ -14,6 +14,7 @@ import (
 	"github.com/infracloudio/msbotbuilder-go/schema"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -186,7 +187,7 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 	per, err := a.actor(ctx, act)
 	if err != nil {
 		a.log.Error("teams identify failed", "err", err)
-		writeInvoke(w, http.StatusInternalServerError, "application/vnd.microsoft.error", map[string]any{"code": "InternalError", "message": "Something went wrong on our side."})
+		writeInvoke(w, http.StatusInternalServerError, "application/vnd.microsoft.error", map[string]any{"code": "InternalError", "message": a.router.Cards.Say("teams.error.general", nil)})
 		return
 	}
 	verb, _ := action["verb"].(string)
@@ -201,7 +202,7 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 	if card != nil {
 		writeInvoke(w, http.StatusOK, adaptiveCardType, card.card)
 	} else {
-		text := "Done."
+		text := a.router.Cards.Say("teams.done", nil)
 		if len(rest) > 0 {
 			text = plain(strings.TrimSpace(rest[0].Title+" "+rest[0].Text), 500)
 			if rest[0].Kind == "error" || rest[0].Kind == "notice" {
@@ -291,12 +292,12 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 			if len(msgs) > 0 && msgs[0].Kind == "error" {
 				msgs = msgs[1:]
 			}
-			return &answerCard{msg: m, card: renderCard(m, submitted)}, msgs
+			return &answerCard{msg: m, card: renderCard(a.router.Cards, m, submitted)}, msgs
 		}
 	}
 	cancel := in.Text != "" && in.Text == "status "+in.CaseID && in.CaseID != ""
 	if in.Text == "cancel" && len(msgs) > 0 && msgs[0].Kind == "notice" {
-		return &answerCard{msg: msgs[0], card: Render(msgs[0])}, msgs[1:] // the closed form's place
+		return &answerCard{msg: msgs[0], card: Render(a.router.Cards, msgs[0])}, msgs[1:] // the closed form's place
 	}
 	if len(msgs) == 0 || (in.Text != "" && !cancel) {
 		return nil, msgs
@@ -307,15 +308,15 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 	first := msgs[0]
 	switch {
 	case first.Kind == "form" && first.Form != nil:
-		return &answerCard{msg: first, card: formCard(first)}, msgs[1:]
+		return &answerCard{msg: first, card: formCard(a.router.Cards, first)}, msgs[1:]
 	case first.Kind == "card":
-		return &answerCard{msg: first, card: Render(first)}, msgs[1:]
+		return &answerCard{msg: first, card: Render(a.router.Cards, first)}, msgs[1:]
 	case caseOf(reply) != nil && first.Kind != "error":
 		m := a.router.Cards.Card(ctx, caseOf(reply), in.Actor, first.Text)
 		m.Tone = first.Tone
-		return &answerCard{msg: m, card: Render(m)}, msgs[1:]
+		return &answerCard{msg: m, card: Render(a.router.Cards, m)}, msgs[1:]
 	case in.FormKey != "" && first.Kind != "error":
-		return &answerCard{msg: first, card: Render(first)}, msgs[1:]
+		return &answerCard{msg: first, card: Render(a.router.Cards, first)}, msgs[1:]
 	}
 	return nil, msgs
 }
@@ -331,7 +332,7 @@ func caseOf(r bot.Reply) *conversation.Case {
 
 // formCard renders a form; an action form's Cancel (back to the case) is
 // the renderer's, so it is there after a failed send too.
-func formCard(m bot.Message) map[string]any { return Render(m) }
+func formCard(k *bot.Cards, m bot.Message) map[string]any { return Render(k, m) }
 
 // formFor rebuilds the form a submission came from.
 func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.Form {
@@ -376,7 +377,7 @@ func (a *Adapter) recordRef(ctx context.Context, personID string, m bot.Message,
 func (a *Adapter) sendMessages(ctx context.Context, serviceURL, convID, personID string, msgs []bot.Message) {
 	for _, m := range msgs {
 		var first string
-		for i, act := range activities(m) {
+		for i, act := range activities(a.router.Cards, m) {
 			id, err := a.sendActivity(ctx, serviceURL, convID, act)
 			if err != nil {
 				a.log.Warn("teams send failed", "case", m.CaseID, "kind", m.Kind, "err", err)
@@ -396,18 +397,19 @@ func (a *Adapter) sendMessages(ctx context.Context, serviceURL, convID, personID
 // tellFailure makes one last plain attempt to tell the person a reply
 // could not be delivered.
 func (a *Adapter) tellFailure(ctx context.Context, serviceURL, convID string, cause error) {
-	m := bot.Message{Kind: "error", Tone: bot.ToneWarning, Title: "Teams is not accepting messages just now",
-		Text: failureText(cause)}
-	_, _ = a.conn.send(ctx, serviceURL, convID, cardActivity(Render(m), m.Title))
+	k := a.router.Cards
+	m := bot.Message{Kind: "error", Tone: bot.ToneWarning, Title: k.Say("teams.failure.title", nil),
+		Text: failureText(k, cause)}
+	_, _ = a.conn.send(ctx, serviceURL, convID, cardActivity(Render(k, m), m.Title))
 }
 
 // failureText explains a connector failure to a person.
-func failureText(err error) string {
+func failureText(k *bot.Cards, err error) string {
 	var ce *ConnectorError
 	if errors.As(err, &ce) && ce.Status != 0 {
-		return fmt.Sprintf("Your step is saved, but Teams refused to deliver the message (status %d, after %d tries). Please check with \"list\" in a few minutes.", ce.Status, ce.Tries)
+		return k.Say("teams.failure.refused", messages.Args{"status": ce.Status, "tries": ce.Tries})
 	}
-	return "Your step is saved, but Teams could not be reached to deliver the message. Please check with \"list\" in a few minutes."
+	return k.Say("teams.failure.unreachable", nil)
 }
 
 // finish brings the cards of a case up to date after a press on an old
@@ -487,7 +489,7 @@ func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversat
 		return conversation.MessageRef{}, sendError(err)
 	}
 	var id string
-	for i, act := range activities(m) {
+	for i, act := range activities(a.router.Cards, m) {
 		aid, err := a.sendActivity(ctx, serviceURL, convID, act)
 		if err != nil {
 			return conversation.MessageRef{}, sendError(err)
@@ -536,7 +538,7 @@ func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot
 	if su == "" {
 		return errNoReference
 	}
-	return a.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(m), m.Title))
+	return a.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(a.router.Cards, m), m.Title))
 }
 
 // Delete removes a sent message. Returns an error when the service URL is

@@ -90,9 +90,9 @@ func checkTeamsCard(t *testing.T, where string, v any) {
 // Cancel, everything else with Render.
 func render(m bot.Message) map[string]any {
 	if m.Kind == "form" {
-		return formCard(m)
+		return formCard(nil, m)
 	}
-	return Render(m)
+	return Render(nil, m)
 }
 
 // TestEveryCardFitsTeams renders every card and message a walk through

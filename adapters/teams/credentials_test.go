@@ -62,7 +62,7 @@ func TestCertificateCredential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.conn.send(context.Background(), conn.URL(), "a:conv", cardActivity(Render(UnreachedNotice("x")), "t")); err != nil {
+	if _, err := a.conn.send(context.Background(), conn.URL(), "a:conv", cardActivity(Render(nil, UnreachedNotice("x")), "t")); err != nil {
 		t.Fatalf("send to a configured service URL: %v", err)
 	}
 	grants := entra.Grants()

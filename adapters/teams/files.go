@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation/caserecord"
 )
 
@@ -38,10 +39,8 @@ const (
 )
 
 // recordNote tells a Teams user how to get the record as a file.
-func recordNote(caseID string) string {
-	return fmt.Sprintf("Teams cannot take a file from resolvebot, so the record is here as messages in this private chat. "+
-		"For the PDF for the child's file, ask a resolvebot administrator to run: resolvebot export %s --format pdf "+
-		"(or, if you also use resolvebot in Slack, type export %s pdf there).", caseID, caseID)
+func recordNote(k *bot.Cards, caseID string) string {
+	return k.Say("teams.record.note", messages.Args{"case": caseID})
 }
 
 // exportText rewrites a typed "export CR-… [format]" so the record comes
@@ -57,24 +56,24 @@ func exportText(text string) string {
 
 // activities turns one message into what Teams is sent: one card for most
 // messages; a case record as a series of marked cards; a long report over
-// several cards, with its chart inline.
-func activities(m bot.Message) []*outActivity {
+// several cards, with its chart inline. The adapter's own words are k's.
+func activities(k *bot.Cards, m bot.Message) []*outActivity {
 	switch {
 	case m.Kind == "file" && len(m.Attachments) > 0:
-		return recordActivities(m)
+		return recordActivities(k, m)
 	case m.Kind == "report":
-		return longActivities(m)
+		return longActivities(k, m)
 	}
-	card := Render(m)
+	card := Render(k, m)
 	if m.Kind == "form" && m.Form != nil {
-		card = formCard(m)
+		card = formCard(k, m)
 	}
 	return []*outActivity{cardActivity(card, m.Title)}
 }
 
 // longActivities sends a long text over as many cards as it needs, the
 // first with the title, then the message's image inline if it has one.
-func longActivities(m bot.Message) []*outActivity {
+func longActivities(k *bot.Cards, m bot.Message) []*outActivity {
 	var items []any
 	for _, part := range splitText(m.Text, maxTextRunes) {
 		items = append(items, textBlock(paragraphs(part), nil))
@@ -83,14 +82,15 @@ func longActivities(m bot.Message) []*outActivity {
 	rest.Text = ""
 	cards := packCards(items, func(i, n int) []any {
 		if i > 0 {
-			return []any{textBlock(escapeMarkdown(fmt.Sprintf("%s (part %d of %d)", m.Title, i+1, n)), map[string]any{"weight": "Bolder"})}
+			return []any{textBlock(escapeMarkdown(k.Say("teams.report.part", messages.Args{"title": m.Title, "part": i + 1, "parts": n})),
+				map[string]any{"weight": "Bolder"})}
 		}
-		return renderCard(rest, nil)["body"].([]any)
+		return renderCard(k, rest, nil)["body"].([]any)
 	}, nil)
 	var out []*outActivity
 	for i, c := range cards {
 		if i == len(cards)-1 {
-			if acts := renderCard(rest, nil)["actions"]; acts != nil {
+			if acts := renderCard(k, rest, nil)["actions"]; acts != nil {
 				c["actions"] = acts
 			}
 		}
@@ -99,36 +99,36 @@ func longActivities(m bot.Message) []*outActivity {
 	others := false
 	for _, a := range m.Attachments {
 		if strings.HasPrefix(a.ContentType, "image/") {
-			out = append(out, imageActivity(a))
+			out = append(out, imageActivity(k, a))
 		} else {
 			others = true
 		}
 	}
 	if others {
-		n := bot.Message{Kind: "notice", Title: "Files not sent",
-			Text: "Teams cannot take the report's CSV and PDF files from the bot. A resolvebot administrator can make them with: resolvebot report --format csv (or pdf)"}
-		out = append(out, cardActivity(Render(n), n.Title))
+		n := bot.Message{Kind: "notice", Title: k.Say("teams.report.files_not_sent", nil),
+			Text: k.Say("teams.report.files_not_sent.text", nil)}
+		out = append(out, cardActivity(Render(k, n), n.Title))
 	}
 	return out
 }
 
 // imageActivity sends an image inline as a data URI, or, when it is too
 // large for a Teams message, a card saying how to get it.
-func imageActivity(a bot.Attachment) *outActivity {
+func imageActivity(k *bot.Cards, a bot.Attachment) *outActivity {
 	act := &outActivity{Type: "message", Summary: a.Name, Attachments: []attachment{{
 		ContentType: a.ContentType, Name: a.Name,
 		ContentURL: "data:" + a.ContentType + ";base64," + base64.StdEncoding.EncodeToString(a.Data)}}}
 	if b, err := json.Marshal(act); err == nil && len(b) <= maxActivityBytes {
 		return act
 	}
-	return chartNotShown()
+	return chartNotShown(k)
 }
 
 // chartNotShown stands in for an image Teams cannot take.
-func chartNotShown() *outActivity {
-	m := bot.Message{Kind: "notice", Title: "Chart not shown",
-		Text: "The chart is too large to show in Teams. A resolvebot administrator can make it with: resolvebot report --format png"}
-	return cardActivity(Render(m), m.Title)
+func chartNotShown(k *bot.Cards) *outActivity {
+	m := bot.Message{Kind: "notice", Title: k.Say("teams.report.chart_not_shown", nil),
+		Text: k.Say("teams.report.chart_not_shown.text", nil)}
+	return cardActivity(Render(k, m), m.Title)
 }
 
 // isImage reports whether an activity carries an inline image.
@@ -143,7 +143,7 @@ func (a *Adapter) sendActivity(ctx context.Context, serviceURL, convID string, a
 	var ce *ConnectorError
 	if err != nil && isImage(act) && errors.As(err, &ce) && ce.Status == http.StatusRequestEntityTooLarge {
 		a.log.Warn("teams refused an inline image as too large", "bytes", len(act.Attachments[0].ContentURL))
-		return a.conn.send(ctx, serviceURL, convID, chartNotShown())
+		return a.conn.send(ctx, serviceURL, convID, chartNotShown(a.router.Cards))
 	}
 	return id, err
 }
@@ -151,13 +151,13 @@ func (a *Adapter) sendActivity(ctx context.Context, serviceURL, convID string, a
 // recordActivities lays a case record out as cards for the 1:1 chat, each
 // marked OFFICIAL-SENSITIVE and numbered. A record that is not JSON (it
 // always is from a Teams export) is described, not shown.
-func recordActivities(m bot.Message) []*outActivity {
+func recordActivities(k *bot.Cards, m bot.Message) []*outActivity {
 	var rec caserecord.Record
 	a := m.Attachments[0]
 	if !strings.HasPrefix(a.ContentType, "application/json") || json.Unmarshal(a.Data, &rec) != nil || rec.CaseID == "" {
 		n := bot.Message{Kind: "notice", Title: m.Title, CaseID: m.CaseID,
-			Text: "The record is ready, but Teams cannot take it as a file. " + recordNote(m.CaseID)}
-		return []*outActivity{cardActivity(Render(n), n.Title)}
+			Text: k.Say("teams.record.not_a_file", messages.Args{"note": recordNote(k, m.CaseID)})}
+		return []*outActivity{cardActivity(Render(k, n), n.Title)}
 	}
 	marking := rec.Marking
 	if marking == "" {
@@ -175,29 +175,33 @@ func recordActivities(m bot.Message) []*outActivity {
 	}
 	items := []any{
 		textBlock(paragraphs(m.Text), nil),
-		textBlock(escapeMarkdown(recordNote(rec.CaseID)), map[string]any{"isSubtle": true}),
-		textBlock(escapeMarkdown(fmt.Sprintf("%s — %s. Exported %s by %s.", rec.Partnership, rec.Protocol,
-			rec.ExportedAt.Format("2 Jan 2006 15:04"), rec.ExportedBy)), map[string]any{"isSubtle": true}),
-		heading("The disagreement"),
+		textBlock(escapeMarkdown(recordNote(k, rec.CaseID)), map[string]any{"isSubtle": true}),
+		textBlock(escapeMarkdown(k.Say("teams.record.exported", messages.Args{"partnership": rec.Partnership, "protocol": rec.Protocol,
+			"when": rec.ExportedAt.Format("2 Jan 2006 15:04"), "who": rec.ExportedBy})), map[string]any{"isSubtle": true}),
+		heading(k.Say("teams.record.disagreement", nil)),
 	}
 	items = append(items, lines(rec.Summary)...)
-	items = append(items, heading("Stages"))
+	items = append(items, heading(k.Say("teams.record.stages", nil)))
 	for _, s := range rec.Stages {
-		overdue := "no"
+		overdue := k.Say("teams.record.overdue.no", nil)
 		if s.Overdue {
-			overdue = "yes"
+			overdue = k.Say("teams.record.overdue.yes", nil)
 		}
 		items = append(items, textBlock(escapeMarkdown(fmt.Sprintf("%d. %s", s.Number, s.Name)), map[string]any{"weight": "Bolder"}))
 		items = append(items, lines([]caserecord.Line{
-			{Label: "Raiser's side", Value: s.RaiserSide}, {Label: "Respondent's side", Value: s.RespondentSide},
-			{Label: "Started", Value: s.Started}, {Label: "Acknowledge by", Value: s.AckDeadline},
-			{Label: "Acknowledged", Value: dash(s.Acknowledged)}, {Label: "Deadline", Value: s.Deadline},
-			{Label: "Overdue", Value: overdue},
+			{Label: k.Say("teams.record.raiser_side", nil), Value: s.RaiserSide},
+			{Label: k.Say("teams.record.respondent_side", nil), Value: s.RespondentSide},
+			{Label: k.Say("teams.record.started", nil), Value: s.Started},
+			{Label: k.Say("teams.record.ack_by", nil), Value: s.AckDeadline},
+			{Label: k.Say("teams.record.acknowledged", nil), Value: dash(s.Acknowledged)},
+			{Label: k.Say("teams.record.deadline", nil), Value: s.Deadline},
+			{Label: k.Say("teams.record.overdue", nil), Value: overdue},
 		})...)
 	}
-	items = append(items, heading("Timeline"))
+	items = append(items, heading(k.Say("teams.record.timeline", nil)))
 	for _, e := range rec.Timeline {
-		items = append(items, textBlock(escapeMarkdown(fmt.Sprintf("%d. %s — %s by %s (%s)", e.Seq, e.When, e.What, e.Who, e.Stage)),
+		items = append(items, textBlock(escapeMarkdown(k.Say("teams.record.event",
+			messages.Args{"seq": e.Seq, "when": e.When, "what": e.What, "who": e.Who, "stage": e.Stage})),
 			map[string]any{"spacing": "Small"}))
 		if e.Text != "" {
 			for _, part := range splitText(e.Text, maxTextRunes) {
@@ -206,19 +210,19 @@ func recordActivities(m bot.Message) []*outActivity {
 		}
 	}
 	if len(rec.Outcome) > 0 {
-		items = append(items, heading("Outcome"))
+		items = append(items, heading(k.Say("teams.record.outcome", nil)))
 		items = append(items, lines(rec.Outcome)...)
 	}
 	mark := func() any {
 		return textBlock(escapeMarkdown(marking), map[string]any{"weight": "Bolder", "color": "Attention"})
 	}
 	cards := packCards(items, func(i, n int) []any {
-		return []any{mark(), textBlock(escapeMarkdown(fmt.Sprintf("Case record %s (part %d of %d)", rec.CaseID, i+1, n)),
+		return []any{mark(), textBlock(escapeMarkdown(k.Say("teams.record.part", messages.Args{"case": rec.CaseID, "part": i + 1, "parts": n})),
 			map[string]any{"size": "Medium", "weight": "Bolder", "style": "heading"})}
 	}, []any{mark()})
 	out := make([]*outActivity, 0, len(cards))
 	for i, c := range cards {
-		out = append(out, cardActivity(c, fmt.Sprintf("%s: case record %s (%d of %d)", marking, rec.CaseID, i+1, len(cards))))
+		out = append(out, cardActivity(c, k.Say("teams.record.summary", messages.Args{"marking": marking, "case": rec.CaseID, "part": i + 1, "parts": len(cards)})))
 	}
 	return out
 }

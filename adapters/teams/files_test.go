@@ -124,7 +124,7 @@ func TestImageTooLargeForTeams(t *testing.T) {
 	sam, _, _ := teamsCase(t, h)
 	h.connector.Reset()
 	h.connector.FailNext("", http.StatusRequestEntityTooLarge)
-	img := imageActivity(bot.Attachment{Name: "c.png", ContentType: "image/png", Data: []byte("\x89PNG")})
+	img := imageActivity(nil, bot.Attachment{Name: "c.png", ContentType: "image/png", Data: []byte("\x89PNG")})
 	if _, err := h.adapter.sendActivity(context.Background(), h.connector.URL(), sam.Conversation(), img); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestImageTooLargeForTeams(t *testing.T) {
 		t.Fatalf("no notice in place of the chart:\n%s", text)
 	}
 	// An image over the size Teams takes is not even tried.
-	big := imageActivity(bot.Attachment{Name: "c.png", ContentType: "image/png", Data: make([]byte, maxActivityBytes)})
+	big := imageActivity(nil, bot.Attachment{Name: "c.png", ContentType: "image/png", Data: make([]byte, maxActivityBytes)})
 	if isImage(big) {
 		t.Fatal("an oversized image was sent inline")
 	}

@@ -293,7 +293,7 @@ func TestConnectorRetries(t *testing.T) {
 			h := newHarness(t)
 			h.connector.FailNext(tc.retryAfter, tc.fail...)
 			h.adapter.conn.trusted.add(h.connector.URL())
-			id, err := h.adapter.conn.send(context.Background(), h.connector.URL(), "a:conv/with?odd#chars", cardActivity(Render(UnreachedNotice("x")), "t"))
+			id, err := h.adapter.conn.send(context.Background(), h.connector.URL(), "a:conv/with?odd#chars", cardActivity(Render(nil, UnreachedNotice("x")), "t"))
 			calls := h.connector.Calls()
 			if len(calls) != tc.wantCalls {
 				t.Fatalf("%d calls, want %d", len(calls), tc.wantCalls)
@@ -335,7 +335,7 @@ func TestConnectorRetries(t *testing.T) {
 
 func TestUntrustedServiceURLGetsNoToken(t *testing.T) {
 	h := newHarness(t)
-	_, err := h.adapter.conn.send(context.Background(), "https://evil.example.org/", "conv", cardActivity(Render(UnreachedNotice("x")), "t"))
+	_, err := h.adapter.conn.send(context.Background(), "https://evil.example.org/", "conv", cardActivity(Render(nil, UnreachedNotice("x")), "t"))
 	if err == nil || !strings.Contains(err.Error(), "not trusted") {
 		t.Fatalf("err = %v", err)
 	}

@@ -25,14 +25,14 @@ func TestGoldenFollowUpCards(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(msgs)) {
 		t.Run(name, func(t *testing.T) {
 			m := msgs[name]
-			card := Render(m)
+			card := Render(nil, m)
 			if m.Kind == "form" {
-				card = formCard(m)
+				card = formCard(nil, m)
 			}
 			golden(t, "followup_"+name, card)
 		})
 	}
-	if text := teamstest.Text(Render(msgs["action_due"])); !strings.Contains(text, "Mark done") {
+	if text := teamstest.Text(Render(nil, msgs["action_due"])); !strings.Contains(text, "Mark done") {
 		t.Errorf("the reminder has no Mark done button:\n%s", text)
 	}
 }

@@ -138,7 +138,7 @@ func FuzzRenderAdaptiveCard(f *testing.F) {
 				{Key: "a", Label: label, Help: value, Placeholder: button, Type: conversation.FieldTextarea, MaxLen: 3000, Default: text},
 				{Key: "b", Label: label, Type: conversation.FieldSelect, Options: []conversation.Option{{Value: "x", Label: value}}},
 			}}}
-		for name, card := range map[string]map[string]any{"card": Render(m), "form": Render(form)} {
+		for name, card := range map[string]map[string]any{"card": Render(nil, m), "form": Render(nil, form)} {
 			b, err := json.Marshal(card)
 			if err != nil || !json.Valid(b) || !utf8.Valid(b) {
 				t.Fatalf("%s: invalid JSON: %v", name, err)

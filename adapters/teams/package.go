@@ -64,14 +64,27 @@ type PackageOptions struct {
 	App bot.AppInfo
 }
 
-// Commands are the bot's typed commands as listed in Teams.
-var Commands = []struct{ Title, Description string }{
-	{"raise", "Raise a professional disagreement about a child"},
-	{"list", "Your cases, and which are waiting on you"},
-	{"status", "A case and its timeline, e.g. status CR-2026-0001"},
-	{"profile", "Your agency and line manager"},
-	{"report", "The partnership's report of disagreements"},
-	{"help", "What the bot can do"},
+// Limits of a command in the manifest's command lists.
+const (
+	maxCommandTitle       = 32
+	maxCommandDescription = 128
+)
+
+// commands are the bot's typed commands as listed in Teams: each as it is
+// typed, and what it does as app's catalogue words it.
+func commands(app bot.AppInfo) []any {
+	out := []any{}
+	for _, c := range []struct{ title, description string }{
+		{"raise", app.Say("teams.command.raise", nil)},
+		{"list", app.Say("teams.command.list", nil)},
+		{"status", app.Say("teams.command.status", nil)},
+		{"profile", app.Say("teams.command.profile", nil)},
+		{"report", app.Say("teams.command.report", nil)},
+		{"help", app.Say("teams.command.help", nil)},
+	} {
+		out = append(out, map[string]string{"title": bot.Fit(maxCommandTitle, c.title), "description": bot.Fit(maxCommandDescription, c.description)})
+	}
+	return out
 }
 
 // PlaceholderURL stands in for a website, privacy or terms page that
@@ -197,10 +210,7 @@ func Manifest(o PackageOptions) ([]byte, error) {
 	if len(domains) > MaxValidDomains {
 		return nil, fmt.Errorf("%d valid domains; Teams allows at most %d", len(domains), MaxValidDomains)
 	}
-	commands := make([]any, 0, len(Commands))
-	for _, c := range Commands {
-		commands = append(commands, map[string]string{"title": c.Title, "description": c.Description})
-	}
+	commands := commands(o.App)
 	var full []string
 	for _, n := range o.App.Names() {
 		full = append(full, o.Name+": "+n)

@@ -102,7 +102,7 @@ func (a *Adapter) onSearch(w http.ResponseWriter, r *http.Request, act *schema.A
 	if err != nil {
 		a.log.Error("teams people search failed", "err", err)
 		a.metrics.Command(Platform, "search", "error")
-		writeInvoke(w, http.StatusInternalServerError, "application/vnd.microsoft.error", map[string]any{"code": "InternalError", "message": "Something went wrong on our side."})
+		writeInvoke(w, http.StatusInternalServerError, "application/vnd.microsoft.error", map[string]any{"code": "InternalError", "message": a.router.Cards.Say("teams.error.general", nil)})
 		return
 	}
 	results := []any{}

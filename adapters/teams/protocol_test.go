@@ -15,21 +15,7 @@ import (
 // newPresetHarness is newHarness for a bot under a preset.
 func newPresetHarness(t *testing.T, preset string) *harness {
 	t.Helper()
-	env := bottest.New(t, bottest.Options{Preset: preset})
-	h := &harness{env: env, keys: teamstest.NewKeys(t), entra: teamstest.NewEntra(t, testTenant),
-		connector: teamstest.NewConnector(t), waits: &waits{}}
-	a, err := New(env.Router, env.People, env.Dispatcher, Options{
-		AppID: testAppID, AppPassword: "test-secret", TenantID: testTenant,
-		TokenAuthority: h.entra.Authority(), OpenIDMetadataURL: h.keys.MetadataURL(),
-		HTTPClient: h.entra.Server.Client(), Now: env.Clock.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.conn.sleep = h.waits.sleep
-	h.adapter = a
-	h.client = &teamstest.Client{Handler: a, Keys: h.keys, Connector: h.connector, AppID: testAppID, Now: env.Clock.Now}
-	return h
+	return newHarnessOf(t, bottest.Options{Preset: preset})
 }
 
 // Under Wiltshire's protocol, in Teams: the Chair of the WSCB QA&P Sub

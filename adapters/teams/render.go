@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -169,17 +170,19 @@ func newCard(body []any, actions []any) map[string]any {
 	return card
 }
 
-// Render returns m as an Adaptive Card 1.5. Every piece of text from the
-// message is escaped, so nothing a person typed is read as markdown.
-// Forms become inputs with validation; buttons become Action.Execute with
-// an Action.Submit fallback.
-func Render(m bot.Message) map[string]any {
-	return renderCard(m, nil)
+// Render returns m as an Adaptive Card 1.5, the card's own words (its
+// Cancel, Send and Change, its hints) as k's catalogue has them, with the
+// partnership's overrides (nil: the catalogue's own). Every piece of text
+// from the message is escaped, so nothing a person typed is read as
+// markdown. Forms become inputs with validation; buttons become
+// Action.Execute with an Action.Submit fallback.
+func Render(k *bot.Cards, m bot.Message) map[string]any {
+	return renderCard(k, m, nil)
 }
 
 // renderCard renders m, filling form inputs from values when given (a form
 // shown again after a failed submission keeps what was typed).
-func renderCard(m bot.Message, values map[string]string) map[string]any {
+func renderCard(k *bot.Cards, m bot.Message, values map[string]string) map[string]any {
 	var body []any
 	if m.Title != "" {
 		body = append(body, map[string]any{
@@ -197,11 +200,11 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		body = append(body, bulletList(m.List))
 	}
 	if m.Kind == "check" && m.Check != nil {
-		return fitCard(newCard(append(body, checkRows(m.Check)...), checkActions(m.Check)))
+		return fitCard(newCard(append(body, checkRows(k, m.Check)...), checkActions(k, m.Check)))
 	}
 	if m.Kind == "form" && m.Form != nil {
-		body = append(body, errorSummary(m.Form, m.Errors)...)
-		body = append(body, formInputs(m.Form, m.Errors, values)...)
+		body = append(body, errorSummary(k, m.Form, m.Errors)...)
+		body = append(body, formInputs(k, m.Form, m.Errors, values)...)
 		data := map[string]any{dataForm: m.Form.Key}
 		if m.FormCase != "" {
 			data[dataCase] = m.FormCase
@@ -214,7 +217,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 		if m.FormCase != "" {
 			back = map[string]any{dataCase: m.FormCase, dataVersion: strconv.FormatInt(m.FormVersion, 10)}
 		}
-		cancel := executeAction("Cancel", verbCancel, back, "")
+		cancel := executeAction(k.Say("teams.cancel", nil), verbCancel, back, "")
 		cancel["associatedInputs"] = "none"
 		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
 		return fitCard(newCard(body, []any{executeAction(bot.SubmitLabel(m.Form.Key), verbSubmit, data, "positive"), cancel}))
@@ -233,7 +236,7 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 	}
 	var actions []any
 	for _, b := range m.Buttons {
-		actions = append(actions, buttonAction(b))
+		actions = append(actions, buttonAction(k, b))
 	}
 	return fitCard(newCard(body, actions))
 }
@@ -241,11 +244,11 @@ func renderCard(m bot.Message, values map[string]string) map[string]any {
 // checkRows lays out the answers to check as GOV.UK's summary list does:
 // each question in bold with the answer under it, and a Change button
 // beside it in a set of its own (one action per set, within Teams' limit).
-func checkRows(c *bot.Check) []any {
+func checkRows(k *bot.Cards, c *bot.Check) []any {
 	rows := make([]any, 0, len(c.Answers))
 	for _, a := range c.Answers {
-		change := executeAction("Change", verbSubmit, map[string]any{dataForm: bot.FormIntakeChange, bot.ChangeField: a.Key}, "")
-		change["tooltip"] = plain("Change: "+a.Question, 200)
+		change := executeAction(k.Say("teams.change", nil), verbSubmit, map[string]any{dataForm: bot.FormIntakeChange, bot.ChangeField: a.Key}, "")
+		change["tooltip"] = plain(k.Say("teams.change.tooltip", messages.Args{"question": a.Question}), 200)
 		rows = append(rows, map[string]any{
 			"type": "ColumnSet", "separator": true, "spacing": "Medium",
 			"columns": []any{
@@ -264,10 +267,10 @@ func checkRows(c *bot.Check) []any {
 
 // checkActions are the answers' Send, carrying their digest, and Cancel,
 // which closes the card and keeps the answers as a draft.
-func checkActions(c *bot.Check) []any {
-	cancel := executeAction("Cancel", verbCancel, map[string]any{dataForm: c.Form}, "")
+func checkActions(k *bot.Cards, c *bot.Check) []any {
+	cancel := executeAction(k.Say("teams.cancel", nil), verbCancel, map[string]any{dataForm: c.Form}, "")
 	return []any{
-		executeAction("Send", verbSubmit, map[string]any{dataForm: bot.FormIntakeSend, bot.CheckDigest: c.Digest}, "positive"),
+		executeAction(k.Say("teams.send", nil), verbSubmit, map[string]any{dataForm: bot.FormIntakeSend, bot.CheckDigest: c.Digest}, "positive"),
 		cancel,
 	}
 }
@@ -312,7 +315,7 @@ func labelled(label, msg string) string {
 // errorSummary is what the top of a form says after a failed send: that
 // some answers need another look, and every problem with the question it
 // is about (each is shown under its question too).
-func errorSummary(f *conversation.Form, errs map[string]string) []any {
+func errorSummary(k *bot.Cards, f *conversation.Form, errs map[string]string) []any {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -326,7 +329,7 @@ func errorSummary(f *conversation.Form, errs map[string]string) []any {
 	items = append(items, other...)
 	// Default text on the attention background: attention-coloured text
 	// on it is too faint to read.
-	out := []any{textBlock(escapeMarkdown("Some answers need another look:"), map[string]any{"weight": "Bolder"})}
+	out := []any{textBlock(escapeMarkdown(k.Say("teams.form.needs_look", nil)), map[string]any{"weight": "Bolder"})}
 	if len(items) > 0 {
 		list := bulletList(items)
 		list["spacing"] = "Small"
@@ -433,7 +436,7 @@ func executeAction(title, verb string, data map[string]any, style string) map[st
 
 // buttonAction renders a case button. Steps that need an "are you sure"
 // and no form open a small card asking it first.
-func buttonAction(b bot.Button) map[string]any {
+func buttonAction(k *bot.Cards, b bot.Button) map[string]any {
 	data := map[string]any{dataCase: b.CaseID, dataVersion: strconv.FormatInt(b.Version, 10)}
 	style := ""
 	switch b.Style {
@@ -444,7 +447,7 @@ func buttonAction(b bot.Button) map[string]any {
 	}
 	act := executeAction(b.Label, string(b.Verb), data, style)
 	if b.Confirm != "" && !b.Form {
-		act["title"] = "Yes, " + strings.ToLower(plain(b.Label, maxButtonRunes))
+		act["title"] = k.Say("teams.confirm_step", messages.Args{"step": strings.ToLower(plain(b.Label, maxButtonRunes))})
 		act["fallback"].(map[string]any)["title"] = act["title"]
 		act = map[string]any{
 			"type":  "Action.ShowCard",
@@ -471,13 +474,13 @@ func buttonAction(b bot.Button) map[string]any {
 // formInputs renders a form's fields as inputs with labels, required marks,
 // lengths and error messages, in the form's order (so the immediate-risk
 // question comes first on intake).
-func formInputs(f *conversation.Form, errs map[string]string, values map[string]string) []any {
+func formInputs(k *bot.Cards, f *conversation.Form, errs map[string]string, values map[string]string) []any {
 	var out []any
 	byField, _, _ := fieldErrors(f, errs)
 	for _, fd := range f.Fields {
 		in := map[string]any{"id": fd.Key, "label": plain(fd.Label, 200), "isRequired": fd.Required}
 		if fd.Required {
-			in["errorMessage"] = "Please answer this question."
+			in["errorMessage"] = k.Say("teams.form.required", nil)
 		}
 		value := fd.Default
 		if v, ok := values[fd.Key]; ok {
@@ -494,15 +497,15 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 		case fd.Type == conversation.FieldYesNo:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "expanded"
-			in["choices"] = []any{choice("Yes", "yes"), choice("No", "no")}
+			in["choices"] = []any{choice(k.Say("check.yes", nil), "yes"), choice(k.Say("check.no", nil), "no")}
 			if fd.Unsure {
-				in["choices"] = append(in["choices"].([]any), choice("Not sure", conversation.NotSure))
+				in["choices"] = append(in["choices"].([]any), choice(k.Say("check.not_sure", nil), conversation.NotSure))
 			}
 		case fd.Type == conversation.FieldSelect, fd.Type == conversation.FieldAgency:
 			in["type"] = "Input.ChoiceSet"
 			in["style"] = "compact"
 			in["choices"] = choices(fd.Options)
-			in["placeholder"] = "Choose one"
+			in["placeholder"] = k.Say("teams.choose_one", nil)
 		case fd.Type == conversation.FieldPerson:
 			// Anyone the directory knows, or any work email: Teams asks
 			// the bot as the person types (choices.data, answered by the
@@ -519,7 +522,7 @@ func formInputs(f *conversation.Form, errs map[string]string, values map[string]
 			in["choices.data"] = map[string]any{"type": "Data.Query", "dataset": PeopleDataset}
 			ph := fd.Placeholder
 			if ph == "" {
-				ph = "Type a name or work email"
+				ph = k.Say("teams.person.placeholder", nil)
 			}
 			in["placeholder"] = plain(ph, 100)
 		case fd.Type == conversation.FieldCheckboxes:

@@ -99,11 +99,11 @@ func TestGoldenCards(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			card := renderCard(tc.msg, tc.vals)
+			card := renderCard(nil, tc.msg, tc.vals)
 			if tc.msg.Kind == "form" {
-				card = formCard(tc.msg)
+				card = formCard(nil, tc.msg)
 				if tc.vals != nil {
-					card = renderCard(tc.msg, tc.vals)
+					card = renderCard(nil, tc.msg, tc.vals)
 				}
 			}
 			golden(t, tc.name, card)

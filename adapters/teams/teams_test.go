@@ -55,7 +55,13 @@ func (w *waits) all() []time.Duration {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	env := bottest.New(t, bottest.Options{})
+	return newHarnessOf(t, bottest.Options{})
+}
+
+// newHarnessOf is newHarness with the bot built from bo.
+func newHarnessOf(t *testing.T, bo bottest.Options) *harness {
+	t.Helper()
+	env := bottest.New(t, bo)
 	h := &harness{env: env, keys: teamstest.NewKeys(t), entra: teamstest.NewEntra(t, testTenant),
 		connector: teamstest.NewConnector(t), waits: &waits{}}
 	a, err := New(env.Router, env.People, env.Dispatcher, Options{

@@ -66,8 +66,8 @@ func findUses(t *testing.T, root string) (uses []use, bad []string) {
 			if !ok || len(call.Args) == 0 {
 				return true
 			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || !slices.Contains(catalogueCalls, sel.Sel.Name) {
+			name, ok := lookupName(call)
+			if !ok {
 				return true
 			}
 			pos := fset.Position(call.Pos())
@@ -75,9 +75,12 @@ func findUses(t *testing.T, root string) (uses []use, bad []string) {
 			if id, ok := call.Args[0].(*ast.Ident); ok && wrapperKey != "" && id.Name == wrapperKey {
 				return true // the wrapper passes on its caller's key, which is checked where it is called
 			}
+			if forwardsKey(call) {
+				return true
+			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				bad = append(bad, at+": the key of "+sel.Sel.Name+" is not a string literal, so it cannot be checked")
+				bad = append(bad, at+": the key of "+name+" is not a string literal, so it cannot be checked")
 				return true
 			}
 			key, _ := strconv.Unquote(lit.Value)
@@ -94,6 +97,37 @@ func findUses(t *testing.T, root string) (uses []use, bad []string) {
 		t.Fatal(err)
 	}
 	return uses, bad
+}
+
+// errorCalls are the functions of package conversation that make a text
+// for a person from a key, its first argument: an error's message
+// (conversation.Invalid, Forbidden, NotFound, Conflict, Fail) or a text
+// such as a form field's message (conversation.Msg). Inside package
+// conversation they are called without the package's name.
+var errorCalls = []string{"Invalid", "Forbidden", "NotFound", "Conflict", "Fail", "Msg"}
+
+// lookupName returns the name of the method or function call looks a key
+// up with, and whether it is one: a method of catalogueCalls, or a
+// function of errorCalls, called on its own or through package
+// conversation (http.NotFound is not one).
+func lookupName(call *ast.CallExpr) (string, bool) {
+	switch f := call.Fun.(type) {
+	case *ast.SelectorExpr:
+		name := f.Sel.Name
+		pkg, _ := f.X.(*ast.Ident)
+		return name, slices.Contains(catalogueCalls, name) || (pkg != nil && pkg.Name == "conversation" && slices.Contains(errorCalls, name))
+	case *ast.Ident:
+		return f.Name, slices.Contains(errorCalls, f.Name)
+	}
+	return "", false
+}
+
+// forwardsKey reports whether call words a text made earlier: a
+// catalogue look-up whose key is the Key field of a conversation.Text or
+// Error (t.Key), which one of errorCalls made and which is checked there.
+func forwardsKey(call *ast.CallExpr) bool {
+	sel, ok := call.Args[0].(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == "Key"
 }
 
 // argNames returns the names an Args literal gives, sorted, or nil when the
@@ -188,15 +222,25 @@ func f(k *K, v string) {
 }
 func (k *K) Say(key string, args Args) string { return k.c.Text(key, args) }
 func (k *K) Other(key string) string { return k.c.Text(key, nil) }
+func g(v string) error {
+	_ = conversation.Msg("error.one", messages.Args{"case": v})
+	_ = Invalid("error.two", nil)
+	return conversation.Fail(v, "invalid", nil)
+}
 `
 	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	uses, bad := findUses(t, dir)
-	if len(uses) != 1 || uses[0].key != "button.unknown" || len(uses[0].args) != 0 || uses[0].args == nil {
-		t.Errorf("uses = %+v, want the one literal key with no arguments", uses)
+	var keys []string
+	for _, u := range uses {
+		keys = append(keys, u.key)
 	}
-	if len(bad) != 3 {
+	if !slices.Equal(keys, []string{"button.unknown", "error.one", "error.two"}) || len(uses[0].args) != 0 || uses[0].args == nil ||
+		!slices.Equal(uses[1].args, []string{"case"}) {
+		t.Errorf("uses = %+v, want the literal keys of Say, Msg and Invalid with their arguments", uses)
+	}
+	if len(bad) != 4 {
 		t.Errorf("problems = %q, want one for each computed key and the key passed on outside a wrapper", bad)
 	}
 }

@@ -179,7 +179,7 @@ func runBackup(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	sum, err := boltstore.Check(file)
 	if err != nil {
 		os.Remove(file)
-		fmt.Fprintf(stderr, "resolvebot backup: the copy does not check out, so it was removed: %s\n", conversation.ErrorMessage(err))
+		fmt.Fprintf(stderr, "resolvebot backup: the copy does not check out, so it was removed: %s\n", operatorError(err))
 		return 1
 	}
 	fmt.Fprintf(stdout, "Backed up %s and %s from %s to %s. Keep it as safe as the data file: encrypted or not, it holds the same records.\n",
@@ -200,7 +200,7 @@ func runRestore(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	sum, err := boltstore.Check(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot restore: %s Nothing was changed.\n", conversation.ErrorMessage(err))
+		fmt.Fprintf(stderr, "resolvebot restore: %s Nothing was changed.\n", operatorError(err))
 		return 1
 	}
 	path := cfg.Store.Path

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/caserecord"
@@ -175,10 +176,12 @@ func exportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 // operatorError is what a command-line user is told about err: the person's
 // sentence for refusals and bad input, and the whole error, with its cause,
 // for internal failures, which an operator needs to act on (a missing
-// encryption key, an unreadable store). Errors never hold case text.
+// encryption key, an unreadable store). Errors never hold case text. The
+// command line speaks the catalogue's English: it runs outside any one
+// partnership's wording.
 func operatorError(err error) string {
 	if conversation.ErrorCode(err) == conversation.EINTERNAL {
 		return err.Error()
 	}
-	return conversation.ErrorMessage(err)
+	return conversation.ErrorMessage(messages.English(), err)
 }

@@ -118,7 +118,7 @@ func runStore(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	defer s.Close()
 	rec, err := s.ResetIdentity(ctx, lastID, replaces)
 	if err != nil {
-		fmt.Fprintf(stderr, "resolvebot store reset-identity: %s\n", conversation.ErrorMessage(err))
+		fmt.Fprintf(stderr, "resolvebot store reset-identity: %s\n", operatorError(err))
 		return 1
 	}
 	fmt.Fprintf(stdout, "The store is now %s, an empty store replacing %q. New case ids continue after %s.\n",

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	bolt "go.etcd.io/bbolt"
 )
@@ -30,7 +31,7 @@ func (s *Store) AppendAudit(ctx context.Context, id string, r conversation.Audit
 	return conversation.StoreResult("append audit "+id, s.db.Batch(func(tx *bolt.Tx) error {
 		key := []byte(id)
 		if tx.Bucket(bucketCases).Get(key) == nil {
-			return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+			return conversation.NotFound("error.store.no_case", messages.Args{"case": id})
 		}
 		log, err := nested(tx, bucketAudit, key)
 		if err != nil {

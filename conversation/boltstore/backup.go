@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -66,10 +67,12 @@ func Check(path string) (Summary, error) {
 	var sum Summary
 	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return sum, &conversation.Error{Code: conversation.EINVALID, Message: path + " is in use by a running resolvebot.", Err: ErrInUse}
+		e := conversation.Invalid("error.store.in_use", messages.Args{"path": path})
+		e.Err = ErrInUse
+		return sum, e
 	}
 	if err != nil {
-		return sum, conversation.Errorf(conversation.EINVALID, "%s is not a resolvebot data file: %v", path, err)
+		return sum, conversation.Invalid("error.store.not_data_file", messages.Args{"path": path, "problem": err})
 	}
 	defer db.Close()
 	err = db.View(func(tx *bolt.Tx) error {
@@ -107,7 +110,7 @@ func Check(path string) (Summary, error) {
 		return nil
 	})
 	if err != nil {
-		return sum, conversation.Errorf(conversation.EINVALID, "%s is not a resolvebot data file this version can use: %v", path, err)
+		return sum, conversation.Invalid("error.store.data_file_version", messages.Args{"path": path, "problem": err})
 	}
 	return sum, nil
 }

@@ -34,6 +34,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -123,7 +124,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.timeout})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, &conversation.Error{Code: conversation.EINTERNAL,
-			Message: fmt.Sprintf("the data file %s is in use by another resolvebot", path), Err: err}
+			Context: fmt.Sprintf("the data file %s is in use by another resolvebot", path), Err: err}
 	}
 	if err != nil {
 		return nil, conversation.Internal("open data file "+path, err)
@@ -230,7 +231,7 @@ type caseState struct {
 func getState(tx *bolt.Tx, id string) (caseState, error) {
 	v := tx.Bucket(bucketCases).Get([]byte(id))
 	if v == nil {
-		return caseState{}, conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+		return caseState{}, conversation.NotFound("error.store.no_case", messages.Args{"case": id})
 	}
 	c, logged, inline, err := conversation.DecodeState(v)
 	if err != nil {
@@ -374,7 +375,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 	nc.Version = 1
 	err := s.db.Batch(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketCases).Get([]byte(nc.ID)) != nil {
-			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", nc.ID)
+			return conversation.Conflict("error.store.case_exists", messages.Args{"case": nc.ID})
 		}
 		if err := putCase(tx, nc); err != nil {
 			return err
@@ -605,7 +606,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 		return nil, conversation.StoreResult("get draft", err)
 	}
 	if d == nil || (!d.ExpiresAt.IsZero() && !now.Before(d.ExpiresAt)) {
-		return nil, conversation.Errorf(conversation.ENOTFOUND, "There is no unfinished form to continue.")
+		return nil, conversation.NotFound("error.store.no_draft", nil)
 	}
 	return d, nil
 }
@@ -687,7 +688,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 func getPerson(tx *bolt.Tx, id []byte) (*conversation.Person, error) {
 	v := tx.Bucket(bucketPeople).Get(id)
 	if v == nil {
-		return nil, conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+		return nil, conversation.NotFound("error.store.no_person", nil)
 	}
 	var p conversation.Person
 	if err := conversation.DecodeRecord(conversation.RecordPerson, v, &p); err != nil {
@@ -731,7 +732,7 @@ func (s *Store) findPerson(ctx context.Context, what string, lookup func(*bolt.T
 	err := s.db.View(func(tx *bolt.Tx) (err error) {
 		id := lookup(tx)
 		if len(id) == 0 {
-			return conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+			return conversation.NotFound("error.store.no_person", nil)
 		}
 		p, err = getPerson(tx, id)
 		return err
@@ -1013,7 +1014,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 	return conversation.StoreResult("delete case "+id, s.db.Update(func(tx *bolt.Tx) error {
 		key := []byte(id)
 		if tx.Bucket(bucketCases).Get(key) == nil {
-			return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+			return conversation.NotFound("error.store.no_case", messages.Args{"case": id})
 		}
 		if err := tx.Bucket(bucketCases).Delete(key); err != nil {
 			return err

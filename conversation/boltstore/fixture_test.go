@@ -16,6 +16,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/conversation/boltstore"
 )
@@ -310,7 +311,7 @@ func TestCheckAcceptsAnUnopenedOldFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if _, err := boltstore.Check(other); err == nil || !strings.Contains(conversation.ErrorMessage(err), "not a resolvebot data file") {
+	if _, err := boltstore.Check(other); err == nil || !strings.Contains(conversation.ErrorMessage(messages.English(), err), "not a resolvebot data file") {
 		t.Errorf("Check of another program's bolt file = %v, want refused", err)
 	}
 }

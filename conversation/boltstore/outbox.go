@@ -441,7 +441,7 @@ func held(b *bolt.Bucket, id, owner string, now time.Time) (*conversation.Effect
 	return &e, nil
 }
 
-var errNotHeld = conversation.Errorf(conversation.ECONFLICT, "This delivery is no longer held by this worker.")
+var errNotHeld = conversation.Conflict("error.store.not_held", nil)
 
 // CompleteEffect implements conversation.Outbox. Returns ECONFLICT when
 // owner no longer holds the effect, EINTERNAL on failure.

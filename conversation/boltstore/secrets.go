@@ -14,7 +14,7 @@ import (
 // value, with an entry of kind kindSecret in the expiry index so that
 // collect removes it once it has expired.
 
-var errNoSecret = conversation.Errorf(conversation.ENOTFOUND, "There is no such record, or it has expired.")
+var errNoSecret = conversation.NotFound("error.store.no_record", nil)
 
 // PutSecret stores value under key until expires. It returns EINTERNAL if
 // the file cannot be written.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -44,6 +45,19 @@ type Record struct {
 	Timeline         []Entry   `json:"timeline"`
 	Outcome          []Line    `json:"outcome,omitempty"`
 	Access           []Access  `json:"access,omitempty"`
+
+	// w is the wording of the record's fixed words: the protocol's
+	// (Protocol.Wording), with its overrides.
+	w *messages.Catalogue
+}
+
+// words is the record's wording, or the catalogue as it is for a Record
+// not made by Build.
+func (r *Record) words() *messages.Catalogue {
+	if r.w == nil {
+		return messages.English()
+	}
+	return r.w
 }
 
 // Access is one entry of the case's access log: a view, an export or a
@@ -86,7 +100,9 @@ type Entry struct {
 }
 
 // Build lays the case out for reading, with its access log (see
-// Engine.ExportAccessLog). Times are shown in loc.
+// Engine.ExportAccessLog). Times are shown in loc, and fixed words in the
+// protocol's wording (the catalogue's caserecord.* and label.* texts with
+// its overrides).
 func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversation.Protocol, n Namer, loc *time.Location, exportedBy string, exportedAt time.Time) *Record {
 	when := func(t time.Time) string {
 		if t.IsZero() {
@@ -94,11 +110,12 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		}
 		return t.In(loc).Format("Mon 2 Jan 2006 15:04")
 	}
+	w := p.Wording()
 	yes := func(b bool) string {
 		if b {
-			return "Yes"
+			return w.Text("caserecord.yes", nil)
 		}
-		return "No"
+		return w.Text("caserecord.no", nil)
 	}
 	names := func(ids []string) string {
 		out := make([]string, 0, len(ids))
@@ -108,23 +125,26 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		return strings.Join(out, ", ")
 	}
 	r := &Record{CaseID: c.ID, Marking: Marking, Partnership: p.Partnership, PartnershipShort: p.PartnershipShort, Protocol: p.Name,
-		ExportedAt: exportedAt.In(loc), ExportedBy: n.PersonName(exportedBy)}
-	evidence := "Evidence"
+		ExportedAt: exportedAt.In(loc), ExportedBy: n.PersonName(exportedBy), w: w}
+	evidence := w.Text("caserecord.evidence", nil)
 	if c.EvidenceKind == conversation.EvidenceGutFeeling {
-		evidence = "Gut feeling (owned as one)"
+		evidence = w.Text("caserecord.gut_feeling", nil)
+	}
+	party := func(id, agency string) string {
+		return w.Text("caserecord.party", messages.Args{"person": n.PersonName(id), "agency": n.AgencyName(agency)})
 	}
 	r.Summary = []Line{
-		{"Agency case reference", c.ChildRef},
-		{"Status", c.Status.Label()},
-		{"Raised", when(c.CreatedAt)},
-		{"Raised by", n.PersonName(c.Raiser.PersonID) + ", " + n.AgencyName(c.Raiser.Agency)},
-		{"About a decision of", n.PersonName(c.Respondent.PersonID) + ", " + n.AgencyName(c.Respondent.Agency)},
-		{"Category", p.CategoryName(c.Category)},
-		{"Decision challenged", c.Decision},
-		{"Concern", c.Concern},
+		{w.Text("caserecord.child_ref", nil), c.ChildRef},
+		{w.Text("caserecord.status", nil), c.Status.LabelIn(w)},
+		{w.Text("caserecord.raised", nil), when(c.CreatedAt)},
+		{w.Text("caserecord.raised_by", nil), party(c.Raiser.PersonID, c.Raiser.Agency)},
+		{w.Text("caserecord.about", nil), party(c.Respondent.PersonID, c.Respondent.Agency)},
+		{w.Text("caserecord.category", nil), p.CategoryName(c.Category)},
+		{w.Text("caserecord.decision", nil), c.Decision},
+		{w.Text("caserecord.concern", nil), c.Concern},
 		{evidence, c.Evidence},
-		{"What would resolve it", c.OutcomeSought},
-		{"Urgency", c.Urgency.Label()},
+		{w.Text("caserecord.outcome_sought", nil), c.OutcomeSought},
+		{w.Text("caserecord.urgency", nil), c.Urgency.LabelIn(w)},
 	}
 	// The reflection checklist in the words the raiser answered: kept on
 	// the case, or the protocol's for a case raised before they were.
@@ -133,26 +153,26 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 		asked = p.ReflectionChecks()
 	}
 	for _, rc := range asked {
-		r.Summary = append(r.Summary, Line{"Before raising it, I have " + rc.Label, yes(c.Reflection.Checked(rc.Key))})
+		r.Summary = append(r.Summary, Line{w.Text("caserecord.reflection", messages.Args{"check": rc.Label}), yes(c.Reflection.Checked(rc.Key))})
 	}
-	r.Summary = append(r.Summary, Line{"Family told of the disagreement", yes(c.FamilyInformed)})
+	r.Summary = append(r.Summary, Line{w.Text("caserecord.family_informed", nil), yes(c.FamilyInformed)})
 	if c.CrossBorder != "" {
-		r.Summary = append(r.Summary, Line{conversation.CrossBorderLabel, p.CrossBorderNote(c.CrossBorder)})
+		r.Summary = append(r.Summary, Line{p.CrossBorderLabel(), p.CrossBorderNote(c.CrossBorder)})
 	}
 	if c.SeriousConcern {
-		r.Summary = append(r.Summary, Line{"Serious concern", p.SeriousConcernNote(c)})
+		r.Summary = append(r.Summary, Line{w.Text("caserecord.serious_concern", nil), p.SeriousConcernNote(c)})
 	}
 	for _, s := range c.Stages {
 		ack := ""
 		if s.Acknowledged() {
-			ack = when(s.AcknowledgedAt) + " by " + n.PersonName(s.AcknowledgedBy)
+			ack = w.Text("caserecord.acknowledged_by", messages.Args{"when": when(s.AcknowledgedAt), "person": n.PersonName(s.AcknowledgedBy)})
 		}
 		r.Stages = append(r.Stages, Stage{Number: p.StageNumber(s.Key), Name: p.StageName(s.Key),
 			RaiserSide: names(s.Raiser), RespondentSide: names(s.Respondent), Started: when(s.StartedAt),
 			AckDeadline: when(s.AckDeadline), Acknowledged: ack, Deadline: when(s.Deadline), Overdue: s.Overdue})
 	}
 	for _, e := range c.Practice() {
-		who := "resolvebot"
+		who := w.Text("caserecord.bot", nil)
 		if e.Actor != "" {
 			who = n.PersonName(e.Actor)
 		}
@@ -160,25 +180,10 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 			Stage: p.StageName(e.Stage), Text: e.Text})
 	}
 	if res := c.Resolution; res != nil {
-		state := "proposed, not yet confirmed"
-		if res.Confirmed {
-			state = "agreed " + when(res.ConfirmedAt) + " (confirmed by " + n.PersonName(res.ConfirmedBy) + ")"
-		}
-		r.Outcome = append(r.Outcome, Line{"Agreed way forward", res.WayForward},
-			Line{"Recorded by", n.PersonName(res.ProposedBy) + ", " + when(res.ProposedAt)}, Line{"State", state})
-		for i, a := range res.Actions {
-			v := a.Description + " — owner: " + a.Owner
-			if !a.Due.IsZero() {
-				v += ", due " + a.Due.In(loc).Format("Mon 2 Jan 2006")
-			}
-			if res.Confirmed {
-				v += ". " + actionState(c, i+1, a, loc, exportedAt)
-			}
-			r.Outcome = append(r.Outcome, Line{"Action", v})
-		}
+		r.Outcome = outcome(c, res, w, n, when, loc, exportedAt)
 	}
 	for _, a := range access {
-		e := Access{When: when(a.At), What: accessName(a), Who: n.PersonName(a.Actor), Times: a.Times()}
+		e := Access{When: when(a.At), What: accessName(a, w), Who: n.PersonName(a.Actor), Times: a.Times()}
 		if a.Times() > 1 {
 			e.Last = when(a.Last)
 		}
@@ -187,10 +192,33 @@ func Build(c *conversation.Case, access []conversation.AuditRecord, p *conversat
 	return r
 }
 
+// outcome lays out a case's resolution: the way forward, who recorded it,
+// whether it is agreed, and each action with where it stands.
+func outcome(c *conversation.Case, res *conversation.Resolution, w *messages.Catalogue, n Namer, when func(time.Time) string, loc *time.Location, exportedAt time.Time) []Line {
+	state := w.Text("caserecord.outcome.proposed", nil)
+	if res.Confirmed {
+		state = w.Text("caserecord.outcome.agreed", messages.Args{"when": when(res.ConfirmedAt), "person": n.PersonName(res.ConfirmedBy)})
+	}
+	out := []Line{{w.Text("caserecord.outcome.way_forward", nil), res.WayForward},
+		{w.Text("caserecord.outcome.recorded_by", nil), w.Text("caserecord.outcome.recorded", messages.Args{"person": n.PersonName(res.ProposedBy), "when": when(res.ProposedAt)})},
+		{w.Text("caserecord.outcome.state", nil), state}}
+	for i, a := range res.Actions {
+		v := w.Text("caserecord.action.owner", messages.Args{"action": a.Description, "owner": a.Owner})
+		if !a.Due.IsZero() {
+			v += w.Text("caserecord.action.due", messages.Args{"date": a.Due.In(loc).Format("Mon 2 Jan 2006")})
+		}
+		if res.Confirmed {
+			v += ". " + actionState(c, i+1, a, w, loc, exportedAt)
+		}
+		out = append(out, Line{w.Text("caserecord.outcome.action", nil), v})
+	}
+	return out
+}
+
 // actionState says where agreed action n stands on the record at
 // exportedAt: done on time or late (as recorded when it was marked done),
 // overdue once its due day has ended, or open.
-func actionState(c *conversation.Case, n int, a conversation.ResolutionAction, loc *time.Location, exportedAt time.Time) string {
+func actionState(c *conversation.Case, n int, a conversation.ResolutionAction, w *messages.Catalogue, loc *time.Location, exportedAt time.Time) string {
 	if a.Done() {
 		state := conversation.ActionDoneOnTime
 		for _, e := range c.Events {
@@ -198,32 +226,31 @@ func actionState(c *conversation.Case, n int, a conversation.ResolutionAction, l
 				state = conversation.ActionState(e.Fields["state"])
 			}
 		}
-		return state.Label() + " (" + a.DoneAt.In(loc).Format("Mon 2 Jan 2006") + ")"
+		return state.LabelIn(w) + " (" + a.DoneAt.In(loc).Format("Mon 2 Jan 2006") + ")"
 	}
 	if !a.Due.IsZero() {
 		d := a.Due.In(loc)
 		if !exportedAt.Before(time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)) {
-			return conversation.ActionOverdue.Label()
+			return conversation.ActionOverdue.LabelIn(w)
 		}
 	}
-	return conversation.ActionOpen.Label()
+	return conversation.ActionOpen.LabelIn(w)
 }
 
 // accessName describes an access record.
-func accessName(a conversation.AuditRecord) string {
+func accessName(a conversation.AuditRecord, w *messages.Catalogue) string {
 	switch a.Kind {
 	case conversation.EventViewed:
-		return "viewed"
+		return w.Text("caserecord.access.viewed", nil)
 	case conversation.EventExported:
-		return "exported as " + formatName(a.Fields["format"])
+		return w.Text("caserecord.access.exported", messages.Args{"format": formatName(a.Fields["format"])})
 	case conversation.EventAccessRefused:
-		s := "refused, not part of the case"
 		if at := a.Fields["attempt"]; at != "" {
-			s += " (tried: " + strings.ReplaceAll(at, "_", " ") + ")"
+			return w.Text("caserecord.access.refused_tried", messages.Args{"attempt": strings.ReplaceAll(at, "_", " ")})
 		}
-		return s
+		return w.Text("caserecord.access.refused", nil)
 	}
-	return a.Kind.Label()
+	return a.Kind.LabelIn(w)
 }
 
 // formatName names an export format for people: "PDF", "Markdown", "JSON".
@@ -237,11 +264,11 @@ func formatName(f string) string {
 	return f
 }
 
-// String describes an access entry in one line.
-func (a Access) String() string {
-	s := fmt.Sprintf("%s — %s — %s", a.When, a.Who, a.What)
+// line describes an access entry in one line, in w's words.
+func (a Access) line(w *messages.Catalogue) string {
+	s := w.Text("caserecord.access.line", messages.Args{"when": a.When, "who": a.Who, "what": a.What})
 	if a.Times > 1 {
-		s += fmt.Sprintf("; %d times, the last %s", a.Times, a.Last)
+		s += w.Text("caserecord.access.times", messages.Args{"count": a.Times, "last": a.Last})
 	}
 	return s
 }
@@ -249,28 +276,29 @@ func (a Access) String() string {
 // eventName describes an event in plain English (the cards' words), with
 // its detail where it has one.
 func eventName(e conversation.Event, p *conversation.Protocol) string {
-	s := e.Kind.Label()
+	w := p.Wording()
+	s := e.Kind.LabelIn(w)
 	switch e.Kind {
 	case conversation.EventEscalated:
-		s += " to " + p.StageName(e.Fields["to"])
+		s += w.Text("caserecord.event.to", messages.Args{"to": p.StageName(e.Fields["to"])})
 	case conversation.EventReferralReturned:
-		s += ", back to " + p.StageName(e.Fields["to"])
+		s += w.Text("caserecord.event.back_to", messages.Args{"stage": p.StageName(e.Fields["to"])})
 	case conversation.EventMediationRequested:
 		switch e.Fields[conversation.FieldSupervisionSought] {
 		case "yes":
-			s += " (supervision sought)"
+			s += w.Text("caserecord.event.supervision_sought", nil)
 		case "no":
-			s += " (supervision not yet sought)"
+			s += w.Text("caserecord.event.supervision_not_sought", nil)
 		}
 	case conversation.EventDeepDiveDecided:
-		s += ": " + strings.ToLower(conversation.DeepDiveLabel(e.Fields["decision"]))
+		s += ": " + strings.ToLower(p.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventNudged:
 		if n := e.Fields["nudge"]; n != "" {
-			s += " (" + conversation.NudgeKind(n).Label() + ")"
+			s += " (" + conversation.NudgeKind(n).LabelIn(w) + ")"
 		}
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
-			s += " to " + t.Format("2 Jan 2006 15:04")
+			s += w.Text("caserecord.event.to", messages.Args{"to": t.Format("2 Jan 2006 15:04")})
 		}
 	}
 	return s
@@ -297,39 +325,40 @@ func (r *Record) Write(format string) ([]byte, error) {
 // Markdown returns the record as Markdown.
 func (r *Record) Markdown() string {
 	var b strings.Builder
+	w := r.words()
 	fmt.Fprintf(&b, "**%s**\n\n# %s\n\n", r.Marking, r.Title())
-	fmt.Fprintf(&b, "Exported %s by %s.\n\n", r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy)
+	fmt.Fprintf(&b, "%s\n\n", r.exported())
 	lines := func(ls []Line) {
 		for _, l := range ls {
 			fmt.Fprintf(&b, "- **%s:** %s\n", l.Label, oneLine(l.Value))
 		}
 	}
-	b.WriteString("## The disagreement\n\n")
+	fmt.Fprintf(&b, "## %s\n\n", w.Text("caserecord.heading.disagreement", nil))
 	lines(r.Summary)
-	b.WriteString("\n## Stages\n\n| # | stage | raiser's side | respondent's side | started | acknowledge by | acknowledged | deadline | overdue |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n## %s\n\n%s\n|---|---|---|---|---|---|---|---|---|\n", w.Text("caserecord.heading.stages", nil), w.Text("caserecord.stages.columns", nil))
 	for _, s := range r.Stages {
 		overdue := ""
 		if s.Overdue {
-			overdue = "yes"
+			overdue = w.Text("caserecord.stages.overdue_yes", nil)
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Number, cell(s.Name), cell(s.RaiserSide), cell(s.RespondentSide),
 			s.Started, s.AckDeadline, cell(s.Acknowledged), s.Deadline, overdue)
 	}
-	b.WriteString("\n## Timeline\n\n")
+	fmt.Fprintf(&b, "\n## %s\n\n", w.Text("caserecord.heading.timeline", nil))
 	for _, e := range r.Timeline {
-		fmt.Fprintf(&b, "%d. %s — %s by %s (%s)\n", e.Seq, e.When, e.What, e.Who, e.Stage)
+		fmt.Fprintf(&b, "%d. %s\n", e.Seq, r.entryLine(e))
 		if e.Text != "" {
 			fmt.Fprintf(&b, "   > %s\n", oneLine(e.Text))
 		}
 	}
 	if len(r.Outcome) > 0 {
-		b.WriteString("\n## Outcome\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", w.Text("caserecord.heading.outcome", nil))
 		lines(r.Outcome)
 	}
 	if len(r.Access) > 0 {
-		b.WriteString("\n## Access log\n\nWho viewed or exported this case, and attempts by people outside it.\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n", w.Text("caserecord.heading.access", nil), w.Text("caserecord.access.intro", nil))
 		for _, a := range r.Access {
-			fmt.Fprintf(&b, "- %s\n", oneLine(a.String()))
+			fmt.Fprintf(&b, "- %s\n", oneLine(a.line(w)))
 		}
 	}
 	fmt.Fprintf(&b, "\n**%s**\n", r.Marking)
@@ -348,9 +377,20 @@ func (r *Record) Title() string {
 		}
 	}
 	if len(parts) == 0 {
-		return "Case record " + r.CaseID
+		return r.words().Text("caserecord.title", messages.Args{"case": r.CaseID})
 	}
-	return strings.Join(parts, ", ") + ": case record " + r.CaseID
+	return r.words().Text("caserecord.title.of", messages.Args{"protocol": strings.Join(parts, ", "), "case": r.CaseID})
+}
+
+// exported says when and by whom the record was exported, as a sentence.
+func (r *Record) exported() string {
+	return r.words().Text("caserecord.exported", messages.Args{"when": r.ExportedAt.Format("2 Jan 2006 15:04"), "person": r.ExportedBy})
+}
+
+// entryLine describes a timeline entry after its number: when, what, who
+// and at which stage.
+func (r *Record) entryLine(e Entry) string {
+	return r.words().Text("caserecord.entry", messages.Args{"when": e.When, "what": e.What, "who": e.Who, "stage": e.Stage})
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

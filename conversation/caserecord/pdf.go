@@ -6,6 +6,7 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/internal/pdffont"
 )
 
@@ -14,6 +15,7 @@ import (
 // OFFICIAL-SENSITIVE at the top and bottom of every page, and numbered
 // "page N of M". Returns an error if the PDF cannot be produced.
 func (r *Record) PDF() ([]byte, error) {
+	w := r.words()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(r.Title(), true)
 	pdf.SetSubject(r.Marking, true)
@@ -39,7 +41,7 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.CellFormat(0, 5, r.Marking, "", 0, "C", false, 0, "")
 		pdf.SetFont(pdffont.Family, "", 9)
 		pdf.SetY(-14)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+		pdf.CellFormat(0, 5, w.Text("caserecord.page", messages.Args{"page": pdf.PageNo(), "pages": "{nb}"}), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
 	if r.Partnership != "" {
@@ -47,14 +49,14 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.MultiCell(0, 6, r.Partnership, "", "L", false)
 	}
 	pdf.SetFont(pdffont.Family, "B", 18)
-	head := "Case record " + r.CaseID
+	head := w.Text("caserecord.title", messages.Args{"case": r.CaseID})
 	if r.Protocol != "" {
-		head = r.Protocol + ": case record " + r.CaseID
+		head = w.Text("caserecord.title.of", messages.Args{"protocol": r.Protocol, "case": r.CaseID})
 	}
 	pdf.MultiCell(0, 8, head, "", "L", false)
 	pdf.Ln(1)
 	pdf.SetFont(pdffont.Family, "", 10)
-	pdf.MultiCell(0, 5, fmt.Sprintf("Exported %s by %s.", r.ExportedAt.Format("2 Jan 2006 15:04"), r.ExportedBy), "", "L", false)
+	pdf.MultiCell(0, 5, r.exported(), "", "L", false)
 	heading := func(s string) {
 		pdf.Ln(4)
 		pdf.SetFont(pdffont.Family, "B", 13)
@@ -68,26 +70,18 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.MultiCell(0, 5, value, "", "L", false)
 		pdf.Ln(1)
 	}
-	heading("The disagreement")
+	heading(w.Text("caserecord.heading.disagreement", nil))
 	for _, l := range r.Summary {
 		line(l.Label, l.Value)
 	}
-	heading("Stages")
+	heading(w.Text("caserecord.heading.stages", nil))
 	for _, s := range r.Stages {
-		v := fmt.Sprintf("Raiser's side: %s. Respondent's side: %s.\nStarted %s. Acknowledge by %s.", s.RaiserSide, s.RespondentSide, s.Started, s.AckDeadline)
-		if s.Acknowledged != "" {
-			v += " Acknowledged " + s.Acknowledged + "."
-		}
-		v += " Deadline " + s.Deadline + "."
-		if s.Overdue {
-			v += " Overdue."
-		}
-		line(fmt.Sprintf("%d. %s", s.Number, s.Name), v)
+		line(fmt.Sprintf("%d. %s", s.Number, s.Name), r.stageText(s))
 	}
-	heading("Timeline")
+	heading(w.Text("caserecord.heading.timeline", nil))
 	for _, e := range r.Timeline {
 		pdf.SetFont(pdffont.Family, "B", 10)
-		pdf.MultiCell(0, 5, fmt.Sprintf("%d. %s — %s by %s (%s)", e.Seq, e.When, e.What, e.Who, e.Stage), "", "L", false)
+		pdf.MultiCell(0, 5, fmt.Sprintf("%d. %s", e.Seq, r.entryLine(e)), "", "L", false)
 		pdf.SetFont(pdffont.Family, "", 10)
 		if e.Text != "" {
 			pdf.SetX(24)
@@ -96,17 +90,17 @@ func (r *Record) PDF() ([]byte, error) {
 		pdf.Ln(1)
 	}
 	if len(r.Outcome) > 0 {
-		heading("Outcome")
+		heading(w.Text("caserecord.heading.outcome", nil))
 		for _, l := range r.Outcome {
 			line(l.Label, l.Value)
 		}
 	}
 	if len(r.Access) > 0 {
-		heading("Access log")
-		pdf.MultiCell(0, 5, "Who viewed or exported this case, and attempts by people outside it.", "", "L", false)
+		heading(w.Text("caserecord.heading.access", nil))
+		pdf.MultiCell(0, 5, w.Text("caserecord.access.intro", nil), "", "L", false)
 		pdf.Ln(1)
 		for _, a := range r.Access {
-			pdf.MultiCell(0, 5, "• "+a.String(), "", "L", false)
+			pdf.MultiCell(0, 5, "• "+a.line(w), "", "L", false)
 		}
 	}
 	var buf bytes.Buffer
@@ -120,7 +114,22 @@ func (r *Record) PDF() ([]byte, error) {
 // partnership's short name, where it has one, and the case id.
 func (r *Record) runningHead() string {
 	if r.PartnershipShort != "" {
-		return r.PartnershipShort + " · case record " + r.CaseID
+		return r.words().Text("caserecord.running_head", messages.Args{"partnership": r.PartnershipShort, "case": r.CaseID})
 	}
-	return "Case record " + r.CaseID
+	return r.words().Text("caserecord.title", messages.Args{"case": r.CaseID})
+}
+
+// stageText describes a stage of the record in sentences: each side, when
+// it started, its deadlines, and whether it ran over.
+func (r *Record) stageText(s Stage) string {
+	w := r.words()
+	v := w.Text("caserecord.stage.sides", messages.Args{"raiser": s.RaiserSide, "respondent": s.RespondentSide, "started": s.Started, "ack_by": s.AckDeadline})
+	if s.Acknowledged != "" {
+		v += w.Text("caserecord.stage.acknowledged", messages.Args{"acknowledged": s.Acknowledged})
+	}
+	v += w.Text("caserecord.stage.deadline", messages.Args{"deadline": s.Deadline})
+	if s.Overdue {
+		v += w.Text("caserecord.stage.overdue", nil)
+	}
+	return v
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -283,8 +284,7 @@ return 1
 func (s *Store) ResetIdentity(ctx context.Context, lastID, replaces string) (conversation.StoreIdentity, error) {
 	year, n, ok := parseCaseNumber(lastID)
 	if !ok {
-		return conversation.StoreIdentity{}, conversation.Errorf(conversation.EINVALID,
-			"%q is not a case id; give the highest case id ever issued, such as CR-2026-0117.", lastID)
+		return conversation.StoreIdentity{}, conversation.Invalid("error.store.not_case_id", messages.Args{"id": strconv.Quote(lastID)})
 	}
 	id, err := newIdentityID()
 	if err != nil {
@@ -297,8 +297,7 @@ func (s *Store) ResetIdentity(ctx context.Context, lastID, replaces string) (con
 		return conversation.StoreIdentity{}, conversation.Internal("reset store identity", err)
 	}
 	if done == 0 {
-		return conversation.StoreIdentity{}, conversation.Errorf(conversation.EINVALID,
-			"This store holds cases under its identity, so it has not lost its data; nothing was changed.")
+		return conversation.StoreIdentity{}, conversation.Invalid("error.store.identity_kept", nil)
 	}
 	rec := conversation.StoreIdentity{ID: id, Created: now, Previous: replaces}
 	s.ident.mu.Lock()

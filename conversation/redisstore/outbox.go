@@ -205,7 +205,7 @@ func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, 
 	return n == 1, nil
 }
 
-var errNotHeld = conversation.Errorf(conversation.ECONFLICT, "This delivery is no longer held by this worker.")
+var errNotHeld = conversation.Conflict("error.store.not_held", nil)
 
 // held reads effect id in tx and checks owner holds it at now.
 func (s *Store) held(ctx context.Context, tx *redis.Tx, id, owner string, now time.Time) (*conversation.Effect, error) {

@@ -58,6 +58,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/internal/ctxsleep"
 )
@@ -136,7 +137,7 @@ func Connect(ctx context.Context, addr, prefix string) (*Store, error) {
 	case strings.Contains(addr, "://"):
 		opt, err := redis.ParseURL(addr)
 		if err != nil {
-			return nil, conversation.Errorf(conversation.EINVALID, "The Redis URL cannot be read: %v", err)
+			return nil, conversation.Invalid("error.store.redis_url", messages.Args{"problem": err})
 		}
 		opt.ContextTimeoutEnabled = true
 		opt.OnConnect = s.onConnect
@@ -152,7 +153,7 @@ func Connect(ctx context.Context, addr, prefix string) (*Store, error) {
 	case addr != "":
 		client = redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true, OnConnect: s.onConnect})
 	default:
-		return nil, conversation.Errorf(conversation.EINVALID, "The Redis address is empty.")
+		return nil, conversation.Invalid("error.store.redis_address", nil)
 	}
 	s.rdb = client
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
@@ -202,7 +203,7 @@ func (s *Store) optimistic(ctx context.Context, what string, txf func(*redis.Tx)
 }
 
 // errManyRaces is the answer when a write kept losing races to others.
-var errManyRaces = conversation.Errorf(conversation.ECONFLICT, "The record was changed by someone else many times; please try again.")
+var errManyRaces = conversation.Conflict("error.store.many_races", nil)
 
 // backoff waits before retry attempt+1 of a write that lost a race: full
 // jitter, growing to at most 20ms. It returns ctx's error if ctx ends first.
@@ -329,7 +330,7 @@ func (s *Store) read(ctx context.Context, c redis.Cmdable, id string, have int) 
 
 // notFoundCase is the ENOTFOUND error for case id.
 func notFoundCase(id string) error {
-	return conversation.Errorf(conversation.ENOTFOUND, "There is no case %s.", id)
+	return conversation.NotFound("error.store.no_case", messages.Args{"case": id})
 }
 
 // CreateCase stores c with Version 1 and sets c.Version to 1. It returns
@@ -352,7 +353,7 @@ func (s *Store) CreateCase(ctx context.Context, c *conversation.Case) error {
 			return err
 		}
 		if n > 0 {
-			return conversation.Errorf(conversation.ECONFLICT, "A case %s already exists.", c.ID)
+			return conversation.Conflict("error.store.case_exists", messages.Args{"case": c.ID})
 		}
 		effect, err := stepEffectJSON(ctx, nc, 0)
 		if err != nil {
@@ -713,7 +714,7 @@ func (s *Store) GetDraft(ctx context.Context, personID string, now time.Time) (*
 }
 
 func noDraft() error {
-	return conversation.Errorf(conversation.ENOTFOUND, "There is no unfinished form to continue.")
+	return conversation.NotFound("error.store.no_draft", nil)
 }
 
 // DeleteDraft removes personID's draft; removing none is not an error. It
@@ -808,7 +809,7 @@ func (s *Store) PutPerson(ctx context.Context, p *conversation.Person) error {
 
 // notFoundPerson is the ENOTFOUND error for an unknown person.
 func notFoundPerson() error {
-	return conversation.Errorf(conversation.ENOTFOUND, "That person is not known to resolvebot yet.")
+	return conversation.NotFound("error.store.no_person", nil)
 }
 
 // GetPerson returns the person with id. It returns ENOTFOUND if unknown and

@@ -14,7 +14,7 @@ import (
 // A secret is a hash at <prefix>secret:<key> with its expiry ("exp", Unix
 // microseconds) and value ("v"); Redis drops it gcGrace after it expires.
 
-var errNoSecret = conversation.Errorf(conversation.ENOTFOUND, "There is no such record, or it has expired.")
+var errNoSecret = conversation.NotFound("error.store.no_record", nil)
 
 // takeSecretScript returns the value of the secret KEYS[1] and deletes it
 // if it has not expired at ARGV[1]; false when there is none.

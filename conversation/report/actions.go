@@ -1,11 +1,11 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -132,33 +132,40 @@ func sortedKeys(m map[string]*Learning) []string {
 	return keys
 }
 
-// actionsLine says the action counts in a sentence.
-func (a Actions) line() string {
-	return fmt.Sprintf("%d agreed, %d done on time, %d done late, %d overdue", a.Agreed, a.DoneOnTime, a.DoneLate, a.Overdue)
+// line says the action counts in a sentence, in w's words.
+func (a Actions) line(w *messages.Catalogue) string {
+	return w.Text("reportdoc.actions.line", messages.Args{"agreed": a.Agreed, "on_time": a.DoneOnTime, "late": a.DoneLate, "overdue": a.Overdue})
+}
+
+// lines are the action counts one per line, in w's words.
+func (a Actions) lines(w *messages.Catalogue) []string {
+	return []string{w.Text("reportdoc.actions.agreed", messages.Args{"n": a.Agreed}),
+		w.Text("reportdoc.actions.done_on_time", messages.Args{"n": a.DoneOnTime}),
+		w.Text("reportdoc.actions.done_late", messages.Args{"n": a.DoneLate}),
+		w.Text("reportdoc.actions.overdue", messages.Args{"n": a.Overdue})}
 }
 
 // quoteLabel introduces a quote by its kind.
-func quoteLabel(kind string) string {
+func quoteLabel(w *messages.Catalogue, kind string) string {
 	if kind == conversation.LearningPrevention {
-		return "Would have prevented it"
+		return w.Text("reportdoc.learning.prevention", nil)
 	}
-	return "Learned"
+	return w.Text("reportdoc.learning.learned", nil)
 }
 
 // learningLines are the learning section's lines: per category, the counts
 // and then each quotable theme.
 func (r *Report) learningLines() []string {
 	var out []string
+	w := r.words()
 	for _, l := range r.Learning {
-		s := fmt.Sprintf("%s: %d said what they learned, %d what would have prevented it", l.Label, l.Learned, l.Prevention)
-		if l.Withheld == 1 {
-			s += " (1 answer counted only: it might identify someone)"
-		} else if l.Withheld > 1 {
-			s += fmt.Sprintf(" (%d answers counted only: they might identify someone)", l.Withheld)
+		s := w.Text("reportdoc.learning.counts", messages.Args{"category": l.Label, "learned": l.Learned, "prevention": l.Prevention})
+		if l.Withheld > 0 {
+			s += w.Text("reportdoc.learning.withheld", messages.Args{"count": l.Withheld})
 		}
 		out = append(out, s)
 		for _, q := range l.Quotes {
-			out = append(out, fmt.Sprintf("    %s: “%s”", quoteLabel(q.Kind), q.Words))
+			out = append(out, "    "+w.Text("reportdoc.learning.quote", messages.Args{"kind": quoteLabel(w, q.Kind), "words": q.Words}))
 		}
 	}
 	return out

@@ -136,10 +136,10 @@ func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 	l := &chartLayout{canvas: dc.Rectangle, monthsN: n}
 
 	p := plot.New()
-	p.Title.Text = "Disagreements raised by month, by highest stage reached"
+	p.Title.Text = r.words().Text("reportdoc.chart.title", nil)
 	p.Title.TextStyle.Font = sans(13)
 	p.Title.Padding = chartPad
-	p.Y.Label.Text = "cases"
+	p.Y.Label.Text = r.words().Text("reportdoc.chart.y", nil)
 	p.Y.Label.TextStyle.Font = sans(11)
 	p.Y.Tick.Label.Font = sans(10)
 	p.X.Tick.Label.Font = sans(10)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // Formats lists the output formats Render accepts.
@@ -40,29 +42,31 @@ func (r *Report) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func delta(now, before int) string {
+// delta says how a count moved: "+2", "-1" or, in w's words, "no change".
+func delta(w *messages.Catalogue, now, before int) string {
 	switch d := now - before; {
 	case d > 0:
 		return fmt.Sprintf("+%d", d)
 	case d < 0:
 		return strconv.Itoa(d)
 	}
-	return "no change"
+	return w.Text("reportdoc.no_change", nil)
 }
 
 // Title names the report: "Annual report 2026: Case Resolution Protocol"
 // for a calendar year, otherwise "Case resolution report: 1 May 2026 to 30
 // June 2026".
 func (r *Report) Title() string {
+	w := r.words()
 	if r.Period.IsYear() {
-		t := "Annual report " + r.Period.From.Format("2006")
+		year := r.Period.From.Format("2006")
 		if r.Protocol != "" {
-			t += ": " + r.Protocol
+			return w.Text("reportdoc.title.annual.of", messages.Args{"year": year, "protocol": r.Protocol})
 		}
-		return t
+		return w.Text("reportdoc.title.annual", messages.Args{"year": year})
 	}
 	day := "2 Jan 2006"
-	return fmt.Sprintf("Case resolution report: %s to %s", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	return w.Text("reportdoc.title", messages.Args{"from": r.Period.From.Format(day), "to": r.Period.To.AddDate(0, 0, -1).Format(day)})
 }
 
 // columns names the two periods compared: "2026" and "2025" for an annual
@@ -71,7 +75,7 @@ func (r *Report) columns() (now, before string) {
 	if r.Period.IsYear() {
 		return r.Period.From.Format("2006"), r.PreviousPeriod.From.Format("2006")
 	}
-	return "this period", "previous period"
+	return r.words().Text("reportdoc.column.now", nil), r.words().Text("reportdoc.column.before", nil)
 }
 
 // Purpose says, for an annual report, who it is for and what it covers, in
@@ -82,10 +86,10 @@ func (r *Report) Purpose() string {
 		return ""
 	}
 	day := "2 January 2006"
-	s := fmt.Sprintf("The disagreements raised and resolved from %s to %s, with the year before for comparison.",
-		r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+	w := r.words()
+	s := w.Text("reportdoc.purpose", messages.Args{"from": r.Period.From.Format(day), "to": r.Period.To.AddDate(0, 0, -1).Format(day)})
 	if r.TabledWith != "" {
-		s = "To be tabled with " + r.TabledWith + ". " + s
+		s = w.Text("reportdoc.purpose.tabled", messages.Args{"who": r.TabledWith, "purpose": s})
 	}
 	return s
 }
@@ -96,17 +100,18 @@ func (r *Report) Purpose() string {
 // the low-challenge warning. The files carry the rest.
 func (r *Report) Text() string {
 	var b strings.Builder
+	w := r.words()
 	day := "2 Jan 2006"
 	if r.Period.IsYear() {
-		fmt.Fprintf(&b, "%s\n%s\n%s in brackets\n", r.Title(), r.Purpose(), r.PreviousPeriod.From.Format("2006"))
+		fmt.Fprintf(&b, "%s\n%s\n%s\n", r.Title(), r.Purpose(), w.Text("reportdoc.text.in_brackets", messages.Args{"year": r.PreviousPeriod.From.Format("2006")}))
 	} else {
-		fmt.Fprintf(&b, "%s to %s (previous period in brackets)\n", r.Period.From.Format(day), r.Period.To.AddDate(0, 0, -1).Format(day))
+		fmt.Fprintf(&b, "%s\n", w.Text("reportdoc.text.period", messages.Args{"from": r.Period.From.Format(day), "to": r.Period.To.AddDate(0, 0, -1).Format(day)}))
 	}
 	for _, row := range r.totalRows() {
 		fmt.Fprintf(&b, "• %s: %d (%d)\n", row.label, row.now, row.then)
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "• Working days to resolution: median %s, 90th percentile %s (%s)\n", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))
+		fmt.Fprintf(&b, "• %s\n", w.Text("reportdoc.text.resolution_days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "cases": r.cases(rd.Cases)}))
 	}
 	top := func(title string, cs []Count) {
 		var parts []string
@@ -119,36 +124,32 @@ func (r *Report) Text() string {
 			fmt.Fprintf(&b, "• %s: %s\n", title, strings.Join(parts, "; "))
 		}
 	}
-	top("Most common categories", sortedCounts(r.ByCategory))
-	top("Highest stage reached", r.HighestStage)
+	top(w.Text("reportdoc.text.top_categories", nil), sortedCounts(r.ByCategory))
+	top(w.Text("reportdoc.highest_stage", nil), r.HighestStage)
 	var pairs []string
 	for i, p := range r.AgencyPairs {
 		if i == 3 {
 			break
 		}
-		pairs = append(pairs, fmt.Sprintf("%s about %s %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
+		pairs = append(pairs, fmt.Sprintf("%s %d", r.about(p), p.N))
 	}
 	if len(pairs) > 0 {
-		fmt.Fprintf(&b, "• Most disagreements: %s\n", strings.Join(pairs, "; "))
+		fmt.Fprintf(&b, "• %s: %s\n", w.Text("reportdoc.text.most_disagreements", nil), strings.Join(pairs, "; "))
 	}
 	if r.Actions.Any() {
-		fmt.Fprintf(&b, "• Agreed actions: %s\n", r.Actions.line())
+		fmt.Fprintf(&b, "• %s: %s\n", w.Text("reportdoc.actions", nil), r.Actions.line(w))
 	}
 	if len(r.Learning) > 0 {
-		fmt.Fprintf(&b, "• Learning recorded at resolution, by kind of disagreement:\n")
+		fmt.Fprintf(&b, "• %s\n", w.Text("reportdoc.text.learning", nil))
 		for _, l := range r.learningLines() {
 			fmt.Fprintf(&b, "  %s\n", l)
 		}
 	}
 	if ob := r.Observed; ob != nil {
-		fmt.Fprintf(&b, "• %s: %s\n", ob.title(), strings.Join(r.observedLines(), ". "))
+		fmt.Fprintf(&b, "• %s: %s\n", ob.title(w), strings.Join(r.observedLines(), ". "))
 	}
 	if len(r.NoChallengeFrom) > 0 {
-		names := make([]string, 0, len(r.NoChallengeFrom))
-		for _, c := range r.NoChallengeFrom {
-			names = append(names, c.Label)
-		}
-		fmt.Fprintf(&b, "Low challenge: %s raised no disagreements this period. Few or no escalations can mean challenge is missing.\n", strings.Join(names, ", "))
+		fmt.Fprintf(&b, "%s\n", w.Text("reportdoc.text.low_challenge", messages.Args{"agencies": r.noChallenge()}))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -167,18 +168,22 @@ type totalRow struct {
 
 // totalRows pairs each headline count with the previous period's.
 func (r *Report) totalRows() []totalRow {
-	t, p := r.Totals, r.Previous
+	t, p, w := r.Totals, r.Previous, r.words()
 	rows := []totalRow{
-		{"Raised", t.Raised, p.Raised}, {"Resolved", t.Resolved, p.Resolved}, {"Withdrawn", t.Withdrawn, p.Withdrawn},
-		{"Open at the end", t.Open, p.Open}, {"Deadlines missed", t.DeadlinesMissed, p.DeadlinesMissed},
-		{"Mediation asked for or offered", t.Mediation, p.Mediation}, {"Referrals to the partnership", t.Referrals, p.Referrals},
-		{"Serious concerns logged", t.SeriousConcerns, p.SeriousConcerns},
+		{w.Text("reportdoc.total.raised", nil), t.Raised, p.Raised},
+		{w.Text("reportdoc.total.resolved", nil), t.Resolved, p.Resolved},
+		{w.Text("reportdoc.total.withdrawn", nil), t.Withdrawn, p.Withdrawn},
+		{w.Text("reportdoc.total.open", nil), t.Open, p.Open},
+		{w.Text("reportdoc.total.deadlines_missed", nil), t.DeadlinesMissed, p.DeadlinesMissed},
+		{w.Text("reportdoc.total.mediation", nil), t.Mediation, p.Mediation},
+		{w.Text("reportdoc.total.referrals", nil), t.Referrals, p.Referrals},
+		{w.Text("reportdoc.total.serious_concerns", nil), t.SeriousConcerns, p.SeriousConcerns},
 	}
 	// Deep-dive decisions, under a protocol whose serious-concern role
 	// makes them (or where some were made).
 	if r.DeepDiveRole != "" || t.DeepDives+t.NoDeepDives+p.DeepDives+p.NoDeepDives > 0 {
-		rows = append(rows, totalRow{"Serious concerns: deep dive needed", t.DeepDives, p.DeepDives},
-			totalRow{"Serious concerns: no deep dive needed", t.NoDeepDives, p.NoDeepDives})
+		rows = append(rows, totalRow{w.Text("reportdoc.total.deep_dives", nil), t.DeepDives, p.DeepDives},
+			totalRow{w.Text("reportdoc.total.no_deep_dives", nil), t.NoDeepDives, p.NoDeepDives})
 	}
 	return rows
 }
@@ -190,7 +195,7 @@ func (r *Report) Headlines() []string {
 	rows := r.totalRows()
 	out := make([]string, 0, len(rows))
 	for _, row := range rows {
-		out = append(out, fmt.Sprintf("%s: %d (previous period %d)", row.label, row.now, row.then))
+		out = append(out, r.words().Text("reportdoc.headline", messages.Args{"label": row.label, "now": row.now, "then": row.then}))
 	}
 	return out
 }
@@ -198,6 +203,7 @@ func (r *Report) Headlines() []string {
 // Markdown returns the report as a Markdown document with tables.
 func (r *Report) Markdown() string {
 	var b strings.Builder
+	w := r.words()
 	fmt.Fprintf(&b, "# %s\n\n", r.Title())
 	if r.Partnership != "" {
 		fmt.Fprintf(&b, "%s\n\n", r.Partnership)
@@ -206,12 +212,12 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "%s\n\n", p)
 	}
 	now, before := r.columns()
-	fmt.Fprintf(&b, "| | %s | %s | change |\n|---|---:|---:|---|\n", now, before)
+	fmt.Fprintf(&b, "| | %s | %s | %s |\n|---|---:|---:|---|\n", now, before, w.Text("reportdoc.column.change", nil))
 	for _, row := range r.totalRows() {
-		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(row.now, row.then))
+		fmt.Fprintf(&b, "| %s | %d | %d | %s |\n", row.label, row.now, row.then, delta(w, row.now, row.then))
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		fmt.Fprintf(&b, "\nWorking days to resolution (%s): median %s, 90th percentile %s.\n", Plural(rd.Cases, "case", "cases"), num(rd.Median), num(rd.P90))
+		fmt.Fprintf(&b, "\n%s\n", w.Text("reportdoc.md.resolution_days", messages.Args{"cases": r.cases(rd.Cases), "median": num(rd.Median), "p90": num(rd.P90)}))
 	}
 	counts := func(title string, cs []Count) {
 		if len(cs) == 0 {
@@ -222,16 +228,18 @@ func (r *Report) Markdown() string {
 			fmt.Fprintf(&b, "- %s: %d\n", c.Label, c.N)
 		}
 	}
-	counts("By category", r.ByCategory)
-	counts("Highest stage reached", r.HighestStage)
-	counts("Where they stand", r.Outcomes)
-	counts("Deadlines missed by stage", r.MissedByStage)
+	counts(w.Text("reportdoc.by_category", nil), r.ByCategory)
+	counts(w.Text("reportdoc.highest_stage", nil), r.HighestStage)
+	counts(w.Text("reportdoc.outcomes", nil), r.Outcomes)
+	counts(w.Text("reportdoc.missed_by_stage", nil), r.MissedByStage)
 	if r.Actions.Any() {
-		fmt.Fprintf(&b, "\n## Agreed actions\n\n- Agreed: %d\n- Done on time: %d\n- Done late: %d\n- Overdue at the end: %d\n",
-			r.Actions.Agreed, r.Actions.DoneOnTime, r.Actions.DoneLate, r.Actions.Overdue)
+		fmt.Fprintf(&b, "\n## %s\n\n", w.Text("reportdoc.actions", nil))
+		for _, l := range r.Actions.lines(w) {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
 	}
 	if len(r.Learning) > 0 {
-		b.WriteString("\n## Learning themes by category\n\n")
+		fmt.Fprintf(&b, "\n## %s\n\n", w.Text("reportdoc.learning", nil))
 		for _, l := range r.learningLines() {
 			if strings.HasPrefix(l, "    ") {
 				fmt.Fprintf(&b, "  - %s\n", strings.TrimSpace(l))
@@ -241,34 +249,40 @@ func (r *Report) Markdown() string {
 		}
 	}
 	if len(r.AgencyPairs) > 0 {
-		b.WriteString("\n## Who raised disagreements with whom\n\n| raised by | about | cases |\n|---|---|---:|\n")
+		fmt.Fprintf(&b, "\n## %s\n\n%s\n|---|---|---:|\n", w.Text("reportdoc.pairs", nil), w.Text("reportdoc.md.pairs.columns", nil))
 		for _, pr := range r.AgencyPairs {
 			fmt.Fprintf(&b, "| %s | %s | %d |\n", r.AgencyName(pr.Raiser), r.AgencyName(pr.Respondent), pr.N)
 		}
 	}
 	if ob := r.Observed; ob != nil {
-		fmt.Fprintf(&b, "\n## %s\n\n", ob.title())
+		fmt.Fprintf(&b, "\n## %s\n\n", ob.title(w))
 		for _, l := range r.observedLines() {
 			fmt.Fprintf(&b, "- %s\n", l)
 		}
 	}
 	if len(r.NoChallengeFrom) > 0 {
-		names := make([]string, 0, len(r.NoChallengeFrom))
-		for _, c := range r.NoChallengeFrom {
-			names = append(names, c.Label)
-		}
-		fmt.Fprintf(&b, "\n**Low challenge:** %s raised no disagreements this period. Few or no escalations can mean challenge is missing; it may be worth asking why.\n", strings.Join(names, ", "))
+		fmt.Fprintf(&b, "\n**%s:** %s\n", w.Text("reportdoc.low_challenge", nil), w.Text("reportdoc.low_challenge.text", messages.Args{"agencies": r.noChallenge()}))
 	}
 	return b.String()
 }
 
-// Plural puts n before the singular form for 1 and the plural otherwise:
-// "1 case", "0 cases", "2 cases".
-func Plural(n int, singular, plural string) string {
-	if n == 1 {
-		return "1 " + singular
+// cases counts cases in the report's words: "1 case", "2 cases".
+func (r *Report) cases(n int) string {
+	return r.words().Text("reportdoc.cases", messages.Args{"count": n})
+}
+
+// about names an agency pair: "School about Health".
+func (r *Report) about(p Pair) string {
+	return r.words().Text("reportdoc.pair", messages.Args{"raiser": r.AgencyName(p.Raiser), "respondent": r.AgencyName(p.Respondent)})
+}
+
+// noChallenge lists the agencies that raised no disagreements.
+func (r *Report) noChallenge() string {
+	names := make([]string, 0, len(r.NoChallengeFrom))
+	for _, c := range r.NoChallengeFrom {
+		names = append(names, c.Label)
 	}
-	return strconv.Itoa(n) + " " + plural
+	return strings.Join(names, ", ")
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

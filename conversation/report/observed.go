@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -75,7 +76,7 @@ func (r *Report) AddObservations(obs []conversation.Observation, proto *conversa
 	}
 	for _, m := range []string{conversation.MeetingConference, conversation.MeetingReview} {
 		if n := meetings[m]; n > 0 {
-			ob.ByMeeting = append(ob.ByMeeting, Count{Key: m, Label: conversation.MeetingLabel(m), N: n})
+			ob.ByMeeting = append(ob.ByMeeting, Count{Key: m, Label: proto.MeetingLabel(m), N: n})
 		}
 	}
 	for k, n := range pairs {
@@ -92,15 +93,19 @@ func (r *Report) AddObservations(obs []conversation.Observation, proto *conversa
 
 // title heads the section: "Differences seen in conferences and
 // reviews (Conference and Reviewing Service, for the QA&P Sub Group)".
-func (ob *Observed) title() string {
-	t := "Differences seen in conferences and reviews"
+func (ob *Observed) title(w *messages.Catalogue) string {
 	switch {
 	case ob.Service != "" && ob.ReportTo != "":
-		t += fmt.Sprintf(" (%s, for %s)", ob.Service, ob.ReportTo)
+		return w.Text("reportdoc.observed.title.for", messages.Args{"service": ob.Service, "report_to": ob.ReportTo})
 	case ob.Service != "":
-		t += " (" + ob.Service + ")"
+		return w.Text("reportdoc.observed.title.by", messages.Args{"service": ob.Service})
 	}
-	return t
+	return w.Text("reportdoc.observed.title", nil)
+}
+
+// pairName names two agencies together: "School and Health".
+func (r *Report) pairName(a, b string) string {
+	return r.words().Text("reportdoc.observed.pair", messages.Args{"a": r.AgencyName(a), "b": r.AgencyName(b)})
 }
 
 // observedLines are the section's lines for people: the total, then the counts by
@@ -110,7 +115,8 @@ func (r *Report) observedLines() []string {
 	if ob == nil {
 		return nil
 	}
-	out := []string{"Logged: " + strconv.Itoa(ob.Total)}
+	w := r.words()
+	out := []string{w.Text("reportdoc.observed.logged", messages.Args{"n": ob.Total})}
 	join := func(cs []Count) string {
 		parts := make([]string, 0, len(cs))
 		for _, c := range cs {
@@ -119,17 +125,17 @@ func (r *Report) observedLines() []string {
 		return strings.Join(parts, "; ")
 	}
 	if len(ob.ByCategory) > 0 {
-		out = append(out, "By category: "+join(ob.ByCategory))
+		out = append(out, w.Text("reportdoc.observed.by_category", messages.Args{"counts": join(ob.ByCategory)}))
 	}
 	if len(ob.AgencyPairs) > 0 {
 		parts := make([]string, 0, len(ob.AgencyPairs))
 		for _, p := range ob.AgencyPairs {
-			parts = append(parts, fmt.Sprintf("%s and %s %d", r.AgencyName(p.A), r.AgencyName(p.B), p.N))
+			parts = append(parts, fmt.Sprintf("%s %d", r.pairName(p.A, p.B), p.N))
 		}
-		out = append(out, "Between: "+strings.Join(parts, "; "))
+		out = append(out, w.Text("reportdoc.observed.between", messages.Args{"counts": strings.Join(parts, "; ")}))
 	}
 	if len(ob.ByMeeting) > 0 {
-		out = append(out, "Where: "+join(ob.ByMeeting))
+		out = append(out, w.Text("reportdoc.observed.where", messages.Args{"counts": join(ob.ByMeeting)}))
 	}
 	return out
 }
@@ -145,7 +151,7 @@ func (r *Report) observedCSV() [][]string {
 		rows = append(rows, []string{"observed_category", c.Key, c.Label, strconv.Itoa(c.N)})
 	}
 	for _, p := range ob.AgencyPairs {
-		rows = append(rows, []string{"observed_agency_pair", p.A + "+" + p.B, r.AgencyName(p.A) + " and " + r.AgencyName(p.B), strconv.Itoa(p.N)})
+		rows = append(rows, []string{"observed_agency_pair", p.A + "+" + p.B, r.pairName(p.A, p.B), strconv.Itoa(p.N)})
 	}
 	for _, c := range ob.ByMeeting {
 		rows = append(rows, []string{"observed_meeting", c.Key, c.Label, strconv.Itoa(c.N)})

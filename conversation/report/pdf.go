@@ -3,12 +3,23 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/internal/pdffont"
 )
+
+// capital gives s with its first letter in capitals: a column heading.
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 // PDF returns the report as an A4 document: the headline table, the
 // sections of the Markdown report as lists, and the chart. It holds counts
@@ -18,7 +29,7 @@ func (r *Report) PDF() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := r.Title()
+	title, w := r.Title(), r.words()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetCreator("resolvebot", true)
@@ -31,7 +42,7 @@ func (r *Report) PDF() ([]byte, error) {
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-12)
 		pdf.SetFont(pdffont.Family, "", 9)
-		pdf.CellFormat(0, 5, fmt.Sprintf("Page %d of {nb}", pdf.PageNo()), "", 0, "R", false, 0, "")
+		pdf.CellFormat(0, 5, w.Text("reportdoc.page", messages.Args{"page": pdf.PageNo(), "pages": "{nb}"}), "", 0, "R", false, 0, "")
 	})
 	pdf.AddPage()
 	pdf.SetFont(pdffont.Family, "B", 16)
@@ -47,7 +58,7 @@ func (r *Report) PDF() ([]byte, error) {
 	pdf.Ln(3)
 	widths := []float64{72, 34, 38, 30}
 	now, before := r.columns()
-	header := []string{"", strings.ToUpper(now[:1]) + now[1:], strings.ToUpper(before[:1]) + before[1:], "Change"}
+	header := []string{"", capital(now), capital(before), capital(w.Text("reportdoc.column.change", nil))}
 	pdf.SetFont(pdffont.Family, "B", 10)
 	for i, h := range header {
 		pdf.CellFormat(widths[i], 6, h, "B", 0, "L", false, 0, "")
@@ -55,7 +66,7 @@ func (r *Report) PDF() ([]byte, error) {
 	pdf.Ln(-1)
 	pdf.SetFont(pdffont.Family, "", 10)
 	for _, row := range r.totalRows() {
-		cells := []string{row.label, fmt.Sprint(row.now), fmt.Sprint(row.then), delta(row.now, row.then)}
+		cells := []string{row.label, fmt.Sprint(row.now), fmt.Sprint(row.then), delta(w, row.now, row.then)}
 		for i, c := range cells {
 			pdf.CellFormat(widths[i], 6, c, "", 0, "L", false, 0, "")
 		}
@@ -81,31 +92,26 @@ func (r *Report) PDF() ([]byte, error) {
 		return out
 	}
 	if rd := r.ResolutionDays; rd.Cases > 0 {
-		section("Working days to resolution", []string{fmt.Sprintf("Median %s, 90th percentile %s, over %s", num(rd.Median), num(rd.P90), Plural(rd.Cases, "case", "cases"))})
+		section(w.Text("reportdoc.resolution_days", nil), []string{w.Text("reportdoc.pdf.resolution_days", messages.Args{"median": num(rd.Median), "p90": num(rd.P90), "cases": r.cases(rd.Cases)})})
 	}
-	section("By category", counts(r.ByCategory))
-	section("Highest stage reached", counts(r.HighestStage))
-	section("Where they stand", counts(r.Outcomes))
-	section("Deadlines missed by stage", counts(r.MissedByStage))
+	section(w.Text("reportdoc.by_category", nil), counts(r.ByCategory))
+	section(w.Text("reportdoc.highest_stage", nil), counts(r.HighestStage))
+	section(w.Text("reportdoc.outcomes", nil), counts(r.Outcomes))
+	section(w.Text("reportdoc.missed_by_stage", nil), counts(r.MissedByStage))
 	var pairs []string
 	for _, p := range r.AgencyPairs {
-		pairs = append(pairs, fmt.Sprintf("%s about %s: %d", r.AgencyName(p.Raiser), r.AgencyName(p.Respondent), p.N))
+		pairs = append(pairs, fmt.Sprintf("%s: %d", r.about(p), p.N))
 	}
-	section("Who raised disagreements with whom", pairs)
+	section(w.Text("reportdoc.pairs", nil), pairs)
 	if a := r.Actions; a.Any() {
-		section("Agreed actions", []string{fmt.Sprintf("Agreed: %d", a.Agreed), fmt.Sprintf("Done on time: %d", a.DoneOnTime),
-			fmt.Sprintf("Done late: %d", a.DoneLate), fmt.Sprintf("Overdue at the end: %d", a.Overdue)})
+		section(w.Text("reportdoc.actions", nil), a.lines(w))
 	}
-	section("Learning themes by category", r.learningLines())
+	section(w.Text("reportdoc.learning", nil), r.learningLines())
 	if ob := r.Observed; ob != nil {
-		section(ob.title(), r.observedLines())
+		section(ob.title(w), r.observedLines())
 	}
 	if len(r.NoChallengeFrom) > 0 {
-		names := make([]string, 0, len(r.NoChallengeFrom))
-		for _, c := range r.NoChallengeFrom {
-			names = append(names, c.Label)
-		}
-		section("Low challenge", []string{strings.Join(names, ", ") + " raised no disagreements this period. Few or no escalations can mean challenge is missing; it may be worth asking why."})
+		section(w.Text("reportdoc.low_challenge", nil), []string{w.Text("reportdoc.low_challenge.text", messages.Args{"agencies": r.noChallenge()})})
 	}
 	pdf.AddPage()
 	pdf.RegisterImageOptionsReader("chart", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(chart))

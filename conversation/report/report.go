@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -130,6 +131,18 @@ type Report struct {
 	// decisions the totals count; empty when the protocol names none.
 	DeepDiveRole string `json:"deep_dive_role,omitempty"`
 	agencies     map[string]string
+	// w is the wording of the report's fixed words: the protocol's
+	// (Protocol.Wording), with its overrides.
+	w *messages.Catalogue
+}
+
+// words is the report's wording, or the catalogue as it is for a Report
+// not made by Build.
+func (r *Report) words() *messages.Catalogue {
+	if r.w == nil {
+		return messages.English()
+	}
+	return r.w
 }
 
 // Agency is a directory agency, for names and the low-challenge warning.
@@ -140,9 +153,10 @@ type Agency struct {
 
 // Build computes the report for period from every case the store holds.
 // Cases belong to the period by when they were raised; events by when they
-// happened. Working days come from cal.
+// happened. Working days come from cal; fixed words from the protocol's
+// wording (the catalogue's reportdoc.* texts with its overrides).
 func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period) *Report {
-	r := &Report{Partnership: proto.Partnership, Protocol: proto.Name, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}}
+	r := &Report{Partnership: proto.Partnership, Protocol: proto.Name, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}, w: proto.Wording()}
 	if period.IsYear() {
 		r.TabledWith = proto.AnnualReportTo
 	}
@@ -215,7 +229,7 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 	}
 	for _, s := range []conversation.Status{conversation.StatusResolved, conversation.StatusOpen, conversation.StatusReferred, conversation.StatusWithdrawn, conversation.StatusClosed} {
 		if n := outcomes[string(s)]; n > 0 {
-			r.Outcomes = append(r.Outcomes, Count{Key: string(s), Label: outcomeLabel(s), N: n})
+			r.Outcomes = append(r.Outcomes, Count{Key: string(s), Label: outcomeLabel(r.w, s), N: n})
 		}
 	}
 	r.ResolutionDays = summarise(days)
@@ -291,18 +305,19 @@ func statusAt(c *conversation.Case, end time.Time) conversation.Status {
 	return st
 }
 
-func outcomeLabel(s conversation.Status) string {
+// outcomeLabel says where cases of status s stand at the period's end.
+func outcomeLabel(w *messages.Catalogue, s conversation.Status) string {
 	switch s {
 	case conversation.StatusResolved:
-		return "Resolved"
+		return w.Text("reportdoc.outcome.resolved", nil)
 	case conversation.StatusOpen:
-		return "Still open"
+		return w.Text("reportdoc.outcome.open", nil)
 	case conversation.StatusReferred:
-		return "With the partnership"
+		return w.Text("reportdoc.outcome.referred", nil)
 	case conversation.StatusWithdrawn:
-		return "Withdrawn"
+		return w.Text("reportdoc.outcome.withdrawn", nil)
 	case conversation.StatusClosed:
-		return "Closed"
+		return w.Text("reportdoc.outcome.closed", nil)
 	}
 	return string(s)
 }

@@ -324,17 +324,6 @@ func TestPDFNamesInAnyScript(t *testing.T) {
 	}
 }
 
-func TestPlural(t *testing.T) {
-	for _, tt := range []struct {
-		n    int
-		want string
-	}{{0, "0 cases"}, {1, "1 case"}, {2, "2 cases"}, {21, "21 cases"}} {
-		if got := report.Plural(tt.n, "case", "cases"); got != tt.want {
-			t.Errorf("Plural(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}
-
 // TestNoPluralSlips: a report over one resolved case says "1 case" in the
 // chat text, the Markdown and the PDF ("over 1 cases" before), and two say
 // "2 cases".

@@ -66,7 +66,7 @@ func testEffectsWithStep(t *testing.T, open Opener) {
 	// with only an audit record.
 	_, err := h.s.UpdateCase(ctx, "CR-2026-0001", func(c *conversation.Case) error {
 		_ = withEvent(conversation.EventResponse, "respondent@example.org")(c)
-		return conversation.Errorf(conversation.EINVALID, "refused")
+		return conversation.Invalid("refusal.case_closed", nil)
 	})
 	wantCode(t, err, conversation.EINVALID, "UpdateCase whose fn fails")
 	_, err = h.s.UpdateCase(ctx, "CR-2026-0001", func(c *conversation.Case) error { c.Urgency = conversation.UrgencyUrgent; return nil })

@@ -73,7 +73,7 @@ func TestObserved(t *testing.T) {
 	if _, err := s.GetCase(ctx, "CR-2026-0404"); conversation.ErrorCode(err) != conversation.ENOTFOUND {
 		t.Fatalf("GetCase of a missing case: %v", err)
 	}
-	declined := conversation.Errorf(conversation.EINVALID, "no")
+	declined := conversation.Invalid("refusal.case_closed", nil)
 	if _, err := s.UpdateCase(ctx, c.ID, func(*conversation.Case) error { return declined }); !errors.Is(err, declined) {
 		t.Fatalf("UpdateCase: %v", err)
 	}
