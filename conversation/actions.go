@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // DefaultActionReminderDays is how many working days before an agreed

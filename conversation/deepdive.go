@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // SeriousConcernRoute is where a protocol logs a serious concern: the

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
 // ObservedDifferences says who reports the inter-agency differences that
