@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -167,8 +166,9 @@ func actionDoneForm(c *conversation.Case, open []int, k *Cards) *conversation.Fo
 	for _, n := range open {
 		opts = append(opts, conversation.Option{Value: strconv.Itoa(n), Label: short(k.actionLine(c, n), 75)})
 	}
-	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: VerbTitle(conversation.VerbActionDone),
-		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: "Which action is done?", Type: conversation.FieldSelect,
+	return &conversation.Form{Key: ActionFormPrefix + string(conversation.VerbActionDone), Title: k.VerbTitle(conversation.VerbActionDone),
+		Submit: k.SubmitLabel(ActionFormPrefix + string(conversation.VerbActionDone)),
+		Fields: []conversation.Field{{Key: conversation.FieldAction, Label: k.Say("form.action_done.which", nil), Type: conversation.FieldSelect,
 			Required: true, Options: opts}}}
 }
 
@@ -176,9 +176,9 @@ func actionDoneForm(c *conversation.Case, open []int, k *Cards) *conversation.Fo
 // Priya Shah, due Tue 1 Dec".
 func (k *Cards) actionLine(c *conversation.Case, n int) string {
 	a := c.Resolution.Actions[n-1]
-	s := fmt.Sprintf("%d. %s — %s", n, a.Description, a.Owner)
+	s := k.Say("action.line", messages.Args{"number": n, "action": a.Description, "owner": a.Owner})
 	if !a.Due.IsZero() {
-		s += ", due " + k.Day(a.Due)
+		s += k.Say("action.line.due", messages.Args{"due": k.Day(a.Due)})
 	}
 	return s
 }
@@ -193,7 +193,7 @@ func (k *Cards) Day(t time.Time) string {
 func (k *Cards) actionState(a conversation.ResolutionAction) string {
 	switch st := a.State(k.Calendar, k.Now()); st {
 	case conversation.ActionDoneOnTime, conversation.ActionDoneLate:
-		return st.LabelIn(k.catalogue()) + ", " + k.Day(a.DoneAt)
+		return k.Say("action.state.done", messages.Args{"state": st.LabelIn(k.catalogue()), "day": k.Day(a.DoneAt)})
 	default:
 		return st.LabelIn(k.catalogue())
 	}
@@ -214,33 +214,32 @@ func (k *Cards) ActionNudgeMessages(ctx context.Context, c *conversation.Case, k
 	if a.OwnerID == "" {
 		return nil
 	}
-	title := c.ID + " · agreed action"
-	what := fmt.Sprintf("“%s”", a.Description)
+	title := k.Say("action.nudge.title", messages.Args{"case": c.ID})
 	var out []Outbound
 	tell := func(id, text string, buttons []Button, tone Tone) {
 		if id == "" || slices.ContainsFunc(out, func(o Outbound) bool { return o.To == id }) {
 			return
 		}
 		out = append(out, Outbound{To: id, Message: Message{Kind: "nudge", CaseID: c.ID, Title: title, Text: text, Tone: tone,
-			Fields: []Field{{"Action", k.actionLine(c, n)}}, Buttons: buttons, Nudge: kind}})
+			Fields: []Field{{k.Say("action.nudge.field", nil), k.actionLine(c, n)}}, Buttons: buttons, Nudge: kind}})
 	}
 	ownerButtons := k.Buttons(ctx, c, a.OwnerID)
 	switch kind {
 	case conversation.NudgeActionBefore:
 		days := k.Calendar.WorkingDaysUntil(at, a.Due)
-		tell(a.OwnerID, fmt.Sprintf("A reminder: the action you agreed on %s, %s, is due on %s (%d working day%s from now). When it is done, press Mark done.",
-			c.ID, what, k.Day(a.Due), days, plural(days)), ownerButtons, ToneInfo)
+		tell(a.OwnerID, k.Say("action.nudge.before", messages.Args{"case": c.ID, "action": a.Description, "due": k.Day(a.Due), "count": days}),
+			ownerButtons, ToneInfo)
 	case conversation.NudgeActionDue:
-		tell(a.OwnerID, fmt.Sprintf("The action you agreed on %s, %s, is due today. When it is done, press Mark done.", c.ID, what), ownerButtons, ToneWarning)
+		tell(a.OwnerID, k.Say("action.nudge.due", messages.Args{"case": c.ID, "action": a.Description}), ownerButtons, ToneWarning)
 	case conversation.NudgeActionOverdue:
-		tell(a.OwnerID, fmt.Sprintf("The action you agreed on %s, %s, was due on %s and is not marked done. If it is done, press Mark done; if not, please let %s know when it will be.",
-			c.ID, what, k.Day(a.Due), c.Raiser.Name), ownerButtons, ToneWarning)
+		tell(a.OwnerID, k.Say("action.nudge.overdue.owner", messages.Args{"case": c.ID, "action": a.Description, "due": k.Day(a.Due), "raiser": c.Raiser.Name}),
+			ownerButtons, ToneWarning)
 		raiser := c.Raiser.PersonID
-		tell(raiser, fmt.Sprintf("An action agreed to resolve %s is overdue: %s, owned by %s, was due on %s and is not marked done.",
-			c.ID, what, a.Owner, k.Day(a.Due)), nil, ToneWarning)
+		tell(raiser, k.Say("action.nudge.overdue.raiser", messages.Args{"case": c.ID, "action": a.Description, "owner": a.Owner, "due": k.Day(a.Due)}),
+			nil, ToneWarning)
 		if per, err := k.People.store.GetPerson(ctx, a.OwnerID); err == nil && per.ManagerID != "" {
-			tell(per.ManagerID, fmt.Sprintf("An action %s agreed to resolve %s is overdue: %s was due on %s and is not marked done. You may want to check in with them.",
-				a.Owner, c.ID, what, k.Day(a.Due)), nil, ToneWarning)
+			tell(per.ManagerID, k.Say("action.nudge.overdue.manager", messages.Args{"case": c.ID, "action": a.Description, "owner": a.Owner, "due": k.Day(a.Due)}),
+				nil, ToneWarning)
 		}
 	}
 	return out

@@ -55,9 +55,10 @@ func Fit(max int, candidates ...string) string {
 // Children Partnership", then "Rotherham SCP Practice Resolution Protocol"
 // when there is a short name, then the protocol alone.
 func (i AppInfo) Names() []string {
-	names := []string{i.Protocol + " of the " + i.Partnership}
+	words := i.catalogue()
+	names := []string{words.Text("app.name.full", messages.Args{"protocol": i.Protocol, "partnership": i.Partnership})}
 	if i.PartnershipShort != "" {
-		names = append(names, i.PartnershipShort+" "+i.Protocol)
+		names = append(names, words.Text("app.name.short", messages.Args{"protocol": i.Protocol, "partnership": i.PartnershipShort}))
 	}
 	return append(names, i.Protocol)
 }

@@ -56,8 +56,8 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
 	out := make([]Button, 0, len(allowed))
 	button := func(v conversation.Verb, secondary bool) Button {
-		b := Button{Label: VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
-			Confirm: confirmTexts[v], Form: ActionForm(k.Protocol, v) != nil, Secondary: secondary}
+		b := Button{Label: k.VerbLabel(v), Verb: v, CaseID: c.ID, Version: c.Version,
+			Confirm: k.confirmText(v), Form: ActionForm(k.Protocol, v) != nil, Secondary: secondary}
 		switch v {
 		case conversation.VerbAcknowledge, conversation.VerbConfirm, conversation.VerbAcceptReferral:
 			b.Style = "primary"
@@ -191,7 +191,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	}
 	switch e.Kind {
 	case conversation.EventMediationRequested:
-		line += supervisionNote(e)
+		line += k.supervisionNote(e)
 	case conversation.EventDeepDiveDecided:
 		line += ": " + strings.ToLower(k.Protocol.DeepDiveLabel(e.Fields["decision"]))
 	case conversation.EventEscalated:
@@ -199,7 +199,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 	case conversation.EventReferralReturned:
 		line += k.Say("event.returned", messages.Args{"stage": k.Protocol.StageName(e.Fields["to"])})
 	case conversation.EventReassigned:
-		line += fmt.Sprintf(": %s → %s", k.People.Name(ctx, e.Fields["from"]), k.People.Name(ctx, e.Fields["to"]))
+		line += k.Say("event.reassigned", messages.Args{"from": k.People.Name(ctx, e.Fields["from"]), "to": k.People.Name(ctx, e.Fields["to"])})
 	case conversation.EventDeadlineExtended:
 		if t, err := time.Parse(time.RFC3339, e.Fields["to"]); err == nil {
 			line += k.Say("event.extended", messages.Args{"when": k.When(t)})

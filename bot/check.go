@@ -60,14 +60,27 @@ type Check struct {
 	Digest string
 }
 
-// SubmitLabel is the label of a form's submit button: "Continue" on the
-// intake, whose answers are checked before anything is sent, "Send" on
-// every other form.
-func SubmitLabel(formKey string) string {
+// SubmitLabel is the label of a form's submit button, in the
+// partnership's words: "Continue" on the intake, whose answers are
+// checked before anything is sent, "Send" on every other form.
+func (k *Cards) SubmitLabel(formKey string) string {
 	if formKey == FormIntake {
-		return "Continue"
+		return k.Say("form.submit.continue", nil)
 	}
-	return "Send"
+	return k.Say("form.submit.send", nil)
+}
+
+// SubmitOf is the label renderers put on a form's submit button: the
+// form's own Submit, as the bot worded it for the partnership, or, for a
+// form built without it, SubmitLabel in the catalogue's English.
+func SubmitOf(f *conversation.Form) string {
+	if f == nil {
+		return (*Cards)(nil).SubmitLabel("")
+	}
+	if f.Submit != "" {
+		return f.Submit
+	}
+	return (*Cards)(nil).SubmitLabel(f.Key)
 }
 
 // digest identifies a set of answers regardless of their order.

@@ -108,14 +108,6 @@ func (k *Cards) noChoice(fd *conversation.Field, text string) conversation.Text 
 	return conversation.Msg("choose.no_match", messages.Args{"typed": strconv.Quote(short(text, 60)), "what": what, "options": strings.Join(labels, "; ")})
 }
 
-// joinOr joins names as "A", "A or B", "A, B or C".
-func joinOr(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
-}
-
 // chooseAnswers reads the typed answers to the choice questions of f
 // (selects and agencies) in values as their options' values, in place,
 // and returns a message for each that fits no option or several.

@@ -306,10 +306,6 @@ func (r *Router) stepButtons(ctx context.Context, actor, id string, v conversati
 	return out
 }
 
-// Unrecognised is how the catalogue's English, without a partnership's
-// overrides, opens the help given for text that matches no command.
-var Unrecognised = messages.English().Text("command.unrecognised", nil)
-
 // NameCommand puts the platform's command before the commands a "did you
 // mean" offer quotes ("/resolve raise" where people type a slash command),
 // as m.Offered names them; any other message comes back as it is.
@@ -346,12 +342,12 @@ func (k *Cards) commandHelp(word string) string {
 	case "help":
 		return k.Say("command.about.help", nil)
 	case "done":
-		return "mark an agreed action done"
+		return k.Say("command.about.done", nil)
 	case "observe":
 		return k.Say("command.about.observe", nil)
 	}
-	if v, ok := verbWords[word]; ok && strings.ToLower(VerbTitle(v)) != word {
-		return strings.ToLower(VerbTitle(v))
+	if v, ok := verbWords[word]; ok && strings.ToLower(k.VerbTitle(v)) != word {
+		return strings.ToLower(k.VerbTitle(v))
 	}
 	return ""
 }

@@ -79,5 +79,5 @@ func (k *Cards) At(t time.Time) string {
 	if y, m, d := k.Now().In(loc).Date(); lt.Year() == y && lt.Month() == m && lt.Day() == d {
 		return lt.Format("15:04")
 	}
-	return lt.Format("15:04 on Mon 2 Jan")
+	return k.Say("time.at.other_day", messages.Args{"time": lt.Format("15:04"), "day": lt.Format("Mon 2 Jan")})
 }

@@ -15,79 +15,8 @@ const (
 	ActionFormPrefix = "action:"
 )
 
-// verbLabels are the button labels of each verb: a word or two, so a row
-// of buttons shows whole on a phone (at most 16 characters).
-var verbLabels = map[conversation.Verb]string{
-	conversation.VerbAcknowledge:    "Acknowledge",
-	conversation.VerbRespond:        "Respond",
-	conversation.VerbPropose:        "Propose",
-	conversation.VerbConfirm:        "Confirm",
-	conversation.VerbDispute:        "Dispute",
-	conversation.VerbEscalate:       "Escalate",
-	conversation.VerbMediation:      "Seek mediation",
-	conversation.VerbRefer:          "Refer",
-	conversation.VerbExtend:         "Extend deadline",
-	conversation.VerbNote:           "Add note",
-	conversation.VerbReassign:       "Hand over",
-	conversation.VerbWithdraw:       "Withdraw",
-	conversation.VerbAcceptReferral: "Accept",
-	conversation.VerbReturnReferral: "Return",
-	conversation.VerbOfferMediation: "Mediation",
-	conversation.VerbClose:          "Close case",
-	conversation.VerbActionDone:     "Mark done",
-	conversation.VerbLearning:       "Record learning",
-	conversation.VerbDeepDive:       "Deep dive",
-}
-
 // MaxLabelRunes is the longest a button label may be.
 const MaxLabelRunes = 16
-
-// VerbLabel returns the button label of a verb.
-func VerbLabel(v conversation.Verb) string {
-	if l, ok := verbLabels[v]; ok {
-		return l
-	}
-	return string(v)
-}
-
-// verbTitles are the titles of the forms (and "are you sure" questions)
-// steps open, where there is room to say in full what the step is. At most
-// 24 characters, the longest title a Slack modal takes.
-var verbTitles = map[conversation.Verb]string{
-	conversation.VerbPropose:        "Propose a resolution",
-	conversation.VerbConfirm:        "Confirm the resolution",
-	conversation.VerbDispute:        "Dispute the resolution",
-	conversation.VerbMediation:      "Ask for mediation",
-	conversation.VerbRefer:          "Refer to the partnership",
-	conversation.VerbExtend:         "Extend the deadline",
-	conversation.VerbNote:           "Add a note",
-	conversation.VerbWithdraw:       "Withdraw the case",
-	conversation.VerbAcceptReferral: "Accept the referral",
-	conversation.VerbReturnReferral: "Return with advice",
-	conversation.VerbOfferMediation: "Offer mediation",
-	conversation.VerbClose:          "Close the case",
-	conversation.VerbActionDone:     "Mark an action done",
-	conversation.VerbLearning:       "What you learned",
-	conversation.VerbDeepDive:       "Decide on a deep dive",
-}
-
-// VerbTitle returns what a step is called in full, for the title of its
-// form: "Propose a resolution" where the button says "Propose".
-func VerbTitle(v conversation.Verb) string {
-	if t, ok := verbTitles[v]; ok {
-		return t
-	}
-	return VerbLabel(v)
-}
-
-// confirmTexts are the "are you sure" prompts of irreversible steps.
-var confirmTexts = map[conversation.Verb]string{
-	conversation.VerbConfirm:  "Confirm this resolution? The case will be marked resolved.",
-	conversation.VerbWithdraw: "Withdraw this case? It will end here for everyone.",
-	conversation.VerbEscalate: "Escalate to the next stage? Managers on both sides will be brought in.",
-	conversation.VerbRefer:    "Refer this case to the partnership?",
-	conversation.VerbClose:    "Close this case for good?",
-}
 
 // ParseVerb returns the verb a person typed or a button carried, accepting
 // a few everyday words ("ack", "escalate"). ok is false for unknown words.
@@ -105,7 +34,7 @@ func textField(key, label, help string, required bool) conversation.Field {
 // ActionForm returns the form a verb needs, or nil for verbs that need no words.
 func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.Form {
 	k := &Cards{Protocol: p} // the protocol's own wording, with its overrides
-	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: VerbTitle(v)}
+	f := &conversation.Form{Key: ActionFormPrefix + string(v), Title: k.VerbTitle(v), Submit: k.SubmitLabel(ActionFormPrefix + string(v))}
 	switch v {
 	case conversation.VerbAcknowledge, conversation.VerbConfirm:
 		return nil
@@ -203,17 +132,19 @@ func ActionForm(p *conversation.Protocol, v conversation.Verb) *conversation.For
 	return f
 }
 
-// ProfileForm asks for the person's name, agency and line manager.
-func ProfileForm(agencies []conversation.Option) *conversation.Form {
+// ProfileForm asks for the person's name, agency and line manager, in
+// the partnership's words.
+func (k *Cards) ProfileForm(agencies []conversation.Option) *conversation.Form {
 	return &conversation.Form{
-		Key:   FormProfile,
-		Title: "Your profile",
-		Intro: "Tell me your agency and line manager once and I'll remember them. You can change them any time with \"profile\".",
+		Key:    FormProfile,
+		Title:  k.Say("form.profile.title", nil),
+		Intro:  k.Say("form.profile.intro", nil),
+		Submit: k.SubmitLabel(FormProfile),
 		Fields: []conversation.Field{
-			{Key: "name", Label: "Your name", Type: conversation.FieldText, MaxLen: conversation.MaxShortText},
-			{Key: "agency", Label: "Your agency", Type: conversation.FieldAgency, Required: true, Options: agencies},
-			{Key: "manager", Label: "Your line manager", Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
-				Help: "Name or work email. They are brought in if a case moves to the manager stage."},
+			{Key: "name", Label: k.Say("form.profile.name", nil), Type: conversation.FieldText, MaxLen: conversation.MaxShortText},
+			{Key: "agency", Label: k.Say("form.profile.agency", nil), Type: conversation.FieldAgency, Required: true, Options: agencies},
+			{Key: "manager", Label: k.Say("form.profile.manager", nil), Type: conversation.FieldPerson, MaxLen: conversation.MaxShortText,
+				Help: k.Say("form.profile.manager.help", nil)},
 		},
 	}
 }

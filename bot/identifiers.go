@@ -20,13 +20,13 @@ const FieldConfirmIdentifiers = "confirm_identifiers"
 // IdentifierConfirmField returns the question adapters add to a form when a
 // submission came back with an identifier warning (see
 // NeedsIdentifierConfirm): one checkbox whose value is "yes".
-func IdentifierConfirmField() conversation.Field {
+func (k *Cards) IdentifierConfirmField() conversation.Field {
 	return conversation.Field{
 		Key: FieldConfirmIdentifiers, Type: conversation.FieldCheckboxes,
-		Label: "Identifying details",
-		Help:  "Only keep identifiers such as NHS numbers, addresses or dates of birth if the record needs them.",
+		Label: k.Say("form.identifiers.label", nil),
+		Help:  k.Say("form.identifiers.help", nil),
 		Options: []conversation.Option{
-			{Value: "yes", Label: "These details are needed on the record"},
+			{Value: "yes", Label: k.Say("form.identifiers.yes", nil)},
 		},
 	}
 }
@@ -40,12 +40,13 @@ func NeedsIdentifierConfirm(errs map[string]string) bool {
 }
 
 // WithIdentifierConfirm returns a copy of f with the confirmation question
-// added at the end, unless it is there already.
-func WithIdentifierConfirm(f *conversation.Form) *conversation.Form {
+// added at the end, in the partnership's words, unless it is there
+// already.
+func (k *Cards) WithIdentifierConfirm(f *conversation.Form) *conversation.Form {
 	out := *f
 	out.Fields = slices.Clone(f.Fields)
 	if out.Field(FieldConfirmIdentifiers) == nil {
-		out.Fields = append(out.Fields, IdentifierConfirmField())
+		out.Fields = append(out.Fields, k.IdentifierConfirmField())
 	}
 	return &out
 }

@@ -13,7 +13,7 @@ import (
 // again ("Note (optional) (optional)").
 func TestLabelsLeaveOptionalToRenderers(t *testing.T) {
 	f := newFixture(t)
-	forms := map[string]*conversation.Form{"profile": bot.ProfileForm(f.People.Agencies())}
+	forms := map[string]*conversation.Form{"profile": f.Router.Cards.ProfileForm(f.People.Agencies())}
 	in := conversation.IntakeForm(f.Engine.Protocol, f.People.Agencies())
 	forms["intake"] = &in
 	for _, v := range []conversation.Verb{conversation.VerbRespond, conversation.VerbNote, conversation.VerbEscalate,

@@ -29,12 +29,12 @@ func supervisionField(k *Cards) conversation.Field {
 }
 
 // supervisionNote is how a mediation request's answer reads on the timeline.
-func supervisionNote(e conversation.Event) string {
+func (k *Cards) supervisionNote(e conversation.Event) string {
 	switch e.Fields[conversation.FieldSupervisionSought] {
 	case "yes":
-		return " (supervision sought)"
+		return k.Say("timeline.supervision.sought", nil)
 	case "no":
-		return " (supervision not yet sought)"
+		return k.Say("timeline.supervision.not_sought", nil)
 	}
 	return ""
 }

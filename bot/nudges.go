@@ -137,10 +137,3 @@ func nudgeWatcher(c *conversation.Case, recipient string) string {
 	}
 	return cur.Raiser[0]
 }
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -12,7 +12,11 @@ import (
 // with the directory's agencies, or nil when the protocol has no such
 // report.
 func (r *Router) ObservationForm() *conversation.Form {
-	return conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	f := conversation.ObservationForm(r.Engine.Protocol, r.People.Agencies())
+	if f != nil {
+		f.Submit = r.Cards.SubmitLabel(f.Key)
+	}
+	return f
 }
 
 // observeCommand answers "observe": the form for a conference chair or
@@ -40,7 +44,7 @@ func (r *Router) observe(ctx context.Context, in Inbound) (Reply, error) {
 	}
 	r.Log.Info("observation logged", "observation", o.ID, "meeting", o.Meeting, "category", o.Category)
 	od := r.Engine.Protocol.Observations
-	text := fmt.Sprintf("The difference between %s and %s at a %s is logged as %s. It will be counted, by category and agencies, in the report to %s. No case has been opened: to challenge a decision, type \"raise\".",
-		r.People.AgencyName(o.AgencyA), r.People.AgencyName(o.AgencyB), strings.ToLower(r.Engine.Protocol.MeetingLabel(o.Meeting)), o.ID, od.ReportTo)
-	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: "Difference logged", Text: text}}}, nil
+	text := r.Cards.Say("observe.logged", messages.Args{"agency_a": r.People.AgencyName(o.AgencyA), "agency_b": r.People.AgencyName(o.AgencyB),
+		"meeting": strings.ToLower(r.Engine.Protocol.MeetingLabel(o.Meeting)), "id": o.ID, "report_to": od.ReportTo})
+	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: r.Cards.Say("observe.logged.title", nil), Text: text}}}, nil
 }

@@ -71,7 +71,7 @@ func UnreachedByEmailNotice(caseID, names string) Message {
 // bot has (the console and a partnership without Teams have no Teams to
 // have tried), in the order "on Teams, on Slack or by email".
 func (d *Dispatcher) unreachedByEmail(caseID, names string) Message {
-	m := UnreachedNotice(caseID, names)
+	m := d.Cards.UnreachedNotice(caseID, names)
 	var have []string
 	for _, p := range []string{"teams", "slack", EmailPlatform} {
 		if _, ok := d.senders[p]; ok {

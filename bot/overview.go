@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -128,18 +129,18 @@ func (k *Cards) Overview(ov *Overview) []Message {
 				v = oc.Why + " · " + v
 			}
 			if waiting || c.Status.Active() {
-				v += " · due " + k.Deadline(cur.Deadline)
+				v += k.Say("overview.due", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 			}
 			m.Fields = append(m.Fields, Field{c.ID + " (" + c.ChildRef + ")", v})
 		}
 		if more > 0 {
-			m.Text = fmt.Sprintf("%d shown, %s; %d more not shown. Type \"status\" and a case id to see any case.", len(cs), order, more)
+			m.Text = k.Say("overview.more", messages.Args{"shown": len(cs), "order": order, "more": more})
 		}
 		return m
 	}
 	return []Message{
-		part(ov.WaitingTitle, ov.WaitingEmpty, "soonest due first", ov.Waiting, ov.MoreWaiting, true),
-		part(ov.OpenTitle, ov.OpenEmpty, "newest first", ov.Open, ov.MoreOpen, false),
+		part(ov.WaitingTitle, ov.WaitingEmpty, k.Say("overview.order.soonest", nil), ov.Waiting, ov.MoreWaiting, true),
+		part(ov.OpenTitle, ov.OpenEmpty, k.Say("overview.order.newest", nil), ov.Open, ov.MoreOpen, false),
 	}
 }
 

@@ -278,11 +278,11 @@ func (p *People) Resolve(ctx context.Context, text string) (*conversation.Person
 	case len(exact) == 1:
 		return p.Chosen(ctx, exact[0])
 	case len(exact) > 1:
-		return nil, suggestions(text, exact).Err(conversation.EINVALID)
+		return nil, p.suggestions(text, exact).Err(conversation.EINVALID)
 	case len(found) == 0:
 		return nil, conversation.Invalid("people.not_found", messages.Args{"typed": strconv.Quote(short(text, 60))})
 	}
-	return nil, suggestions(text, found).Err(conversation.EINVALID)
+	return nil, p.suggestions(text, found).Err(conversation.EINVALID)
 }
 
 // maxSuggestions is the most people a "did you mean" names.

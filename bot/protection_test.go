@@ -291,7 +291,7 @@ func TestIdentifierWarningsInTheRouter(t *testing.T) {
 		t.Errorf("confirmed respond refused: %+v", r.Messages)
 	}
 	// The confirmation field adapters add.
-	form := bot.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
+	form := f.Router.Cards.WithIdentifierConfirm(bot.ActionForm(f.Engine.Protocol, conversation.VerbRespond))
 	if fd := form.Field(bot.FieldConfirmIdentifiers); fd == nil || fd.CheckAnswer("yes").Key != "" {
 		t.Errorf("WithIdentifierConfirm: %+v", form.Fields)
 	}

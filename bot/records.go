@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -138,17 +137,18 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Messages: []Message{ReportMessage(rep, "report", r.Log)}}, nil
+	return Reply{Messages: []Message{r.Cards.ReportMessage(rep, "report", r.Log)}}, nil
 }
 
-// ReportMessage puts a report in a chat message: plain lines people can
-// read in any chat, with the chart, the CSV and the PDF attached. A file that
-// cannot be made is left out and logged.
-func ReportMessage(rep *report.Report, kind string, log interface {
+// ReportMessage puts a report in a chat message, titled in the
+// partnership's words: plain lines people can read in any chat, with the
+// chart, the CSV and the PDF attached. A file that cannot be made is left
+// out and logged.
+func (k *Cards) ReportMessage(rep *report.Report, kind string, log interface {
 	Warn(msg string, args ...any)
 }) Message {
 	month := rep.Period.From.Format("2006-01")
-	title := fmt.Sprintf("Case resolution report, %s", rep.Period.From.Format("January 2006"))
+	title := k.Say("report.title.month", messages.Args{"month": rep.Period.From.Format("January 2006")})
 	if rep.Period.IsYear() {
 		month, title = rep.Period.From.Format("2006"), rep.Title()
 	}

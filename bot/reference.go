@@ -1,6 +1,9 @@
 package bot
 
-import "github.com/resolvebot/resolvebot/conversation"
+import (
+	"github.com/resolvebot/resolvebot/bot/messages"
+	"github.com/resolvebot/resolvebot/conversation"
+)
 
 // withReferenceFormats gives the intake form the agencies' reference
 // formats, so each answer is checked as the engine will check it, and shows
@@ -12,6 +15,6 @@ func withReferenceFormats(f *conversation.Form, p *People) {
 		return
 	}
 	if rf := f.ReferenceFormats[ag.Default]; rf != nil {
-		ref.Placeholder = "e.g. " + rf.Example
+		ref.Placeholder = p.Say("form.reference.example", messages.Args{"example": rf.Example})
 	}
 }

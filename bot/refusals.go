@@ -46,9 +46,9 @@ func (k *Cards) stepPhrase(v conversation.Verb) string {
 	case conversation.VerbClose:
 		return k.Say("step.close", nil)
 	case conversation.VerbActionDone:
-		return "mark your action done"
+		return k.Say("step.action_done", nil)
 	case conversation.VerbLearning:
-		return "record what you learned"
+		return k.Say("step.learning", nil)
 	}
 	return strings.ReplaceAll(string(v), "_", " ")
 }

@@ -98,12 +98,13 @@ func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Fo
 		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
 	}
 	withReferenceFormats(&f, r.People)
+	f.Submit = r.Cards.SubmitLabel(FormIntake)
 	return &f
 }
 
 // ProfileForm returns the profile questions, offering the person's current answers.
 func (r *Router) ProfileForm(ctx context.Context, person string) *conversation.Form {
-	f := ProfileForm(r.People.Agencies())
+	f := r.Cards.ProfileForm(r.People.Agencies())
 	if per, err := r.Store.GetPerson(ctx, person); err == nil {
 		f.Field("name").Default = per.Name
 		f.Field("agency").Default = per.Agency
@@ -335,7 +336,7 @@ func (r *Router) submit(ctx context.Context, in Inbound) (Reply, error) {
 		return r.observe(ctx, in)
 	case in.FormKey == FormProfile:
 		values := maps(in.Values)
-		if err := r.Cards.chooseAnswers(ProfileForm(r.People.Agencies()), values).Err(); err != nil {
+		if err := r.Cards.chooseAnswers(r.Cards.ProfileForm(r.People.Agencies()), values).Err(); err != nil {
 			return Reply{}, err
 		}
 		per, err := r.People.SaveProfileWith(ctx, in.Actor, Profile{Name: values["name"], Agency: values["agency"],

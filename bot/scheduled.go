@@ -43,18 +43,14 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 		return Message{}, false, nil
 	}
 	slices.SortStableFunc(cs, func(a, b *conversation.Case) int { return a.Current().Deadline.Compare(b.Current().Deadline) })
-	m = Message{Kind: "digest", Title: "Cases waiting for you"}
+	k := r.Cards
+	m = Message{Kind: "digest", Title: k.Say("digest.chat.title", nil)}
 	for _, c := range cs {
 		cur := c.Current()
-		m.List = append(m.List, fmt.Sprintf("%s · %s · due %s", c.ID, r.Engine.Protocol.StageName(cur.Key), r.Cards.Deadline(cur.Deadline)))
+		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.Protocol.StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
 		m.Cases = append(m.Cases, c.ID)
 	}
-	n := len(cs)
-	verb, s := "are", "s"
-	if n == 1 {
-		verb, s = "is", ""
-	}
-	m.Text = fmt.Sprintf("Good morning. %d case%s %s waiting for you:", n, s, verb)
+	m.Text = k.Say("digest.chat.intro", messages.Args{"count": len(cs)})
 	return m, true, nil
 }
 
@@ -72,7 +68,7 @@ func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("build report: %w", err)
 	}
-	m := ReportMessage(rep, "report", r.Log)
-	m.Title = fmt.Sprintf("Case resolution summary, %s", from.Format("January 2006"))
+	m := r.Cards.ReportMessage(rep, "report", r.Log)
+	m.Title = r.Cards.Say("summary.title", messages.Args{"month": from.Format("January 2006")})
 	return m, nil
 }

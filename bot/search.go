@@ -38,13 +38,17 @@ type Match struct {
 	// name, their email or their id.
 	Exact bool
 	score int
+	use   string // Label of a New match, as the partnership words it
 }
 
 // Label is how a match reads in a list of choices: "Priya Shah
 // (Children's Social Care)", or "Use jo@nhs.net" for a new email.
 func (m Match) Label() string {
 	if m.New {
-		return "Use " + m.Email
+		if m.use != "" {
+			return m.use
+		}
+		return messages.English().Text("people.use_email", messages.Args{"email": m.Email})
 	}
 	about := plainAgency(m.AgencyName)
 	if about == "" {
@@ -120,7 +124,8 @@ func (p *People) Search(ctx context.Context, query string, limit int) ([]Match, 
 			if name == "" {
 				name = nameFromEmail(id)
 			}
-			return []Match{{PersonID: id, Email: id, Name: name, New: true, Exact: true}}, nil
+			return []Match{{PersonID: id, Email: id, Name: name, New: true, Exact: true,
+				use: p.Say("people.use_email", messages.Args{"email": id})}}, nil
 		}
 	}
 	q := words(query)
@@ -331,11 +336,11 @@ func (p *People) searchEntries(ctx context.Context, directoryOnly bool) ([]*entr
 	for _, a := range p.agencies {
 		for _, tier := range tiersOf(a) {
 			for _, c := range a.Contacts[tier] {
-				add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: tierRole(tier)})
+				add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: p.tierRole(tier)})
 			}
 		}
 		for _, c := range a.SafeguardingLeads {
-			add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: "Safeguarding lead"})
+			add(Match{PersonID: PersonID(c.Email), Name: c.Name, Email: PersonID(c.Email), Agency: a.Key, Role: p.Say("people.role.safeguarding_lead", nil)})
 		}
 	}
 	for _, c := range p.partnership {
@@ -398,16 +403,16 @@ func tiersOf(a Agency) []string {
 }
 
 // tierRole names a configured contact's tier for a list of people.
-func tierRole(tier string) string {
+func (p *People) tierRole(tier string) string {
 	switch tier {
 	case conversation.TierProfessional:
-		return "Professional"
+		return p.Say("people.role.professional", nil)
 	case conversation.TierManager:
-		return "Manager"
+		return p.Say("people.role.manager", nil)
 	case conversation.TierSeniorManager:
-		return "Senior manager"
+		return p.Say("people.role.senior_manager", nil)
 	case conversation.TierLeader:
-		return "Leader"
+		return p.Say("people.role.leader", nil)
 	}
 	return upperFirst(strings.ReplaceAll(tier, "_", " "))
 }
@@ -421,7 +426,7 @@ func upperFirst(s string) string {
 }
 
 // suggestions words a "did you mean" for the people a name matched.
-func suggestions(typed string, found []Match) conversation.Text {
+func (p *People) suggestions(typed string, found []Match) conversation.Text {
 	if len(found) == 1 {
 		return conversation.Msg("error.people.did_you_mean", messages.Args{"person": found[0].Label()})
 	}
@@ -429,7 +434,7 @@ func suggestions(typed string, found []Match) conversation.Text {
 	for _, m := range found {
 		labels = append(labels, m.Label())
 	}
-	return conversation.Msg("error.people.several_match", messages.Args{"typed": strconv.Quote(short(typed, 60)), "people": joinOr(labels)})
+	return conversation.Msg("error.people.several_match", messages.Args{"typed": strconv.Quote(short(typed, 60)), "people": p.wording.orList(labels)})
 }
 
 // MatchOf returns person id as a search would show them, for a person

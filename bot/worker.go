@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
@@ -373,7 +374,7 @@ func (w *Worker) unreached(ctx context.Context, e conversation.Effect) (string, 
 	if w.Dispatcher.Emails() {
 		return w.Dispatcher.deliver(ctx, per, w.Dispatcher.unreachedByEmail(e.CaseID, names))
 	}
-	return w.Dispatcher.deliver(ctx, per, UnreachedNotice(e.CaseID, names))
+	return w.Dispatcher.deliver(ctx, per, w.Dispatcher.Cards.UnreachedNotice(e.CaseID, names))
 }
 
 // digest sends a person their morning digest, built from the cases as
@@ -417,14 +418,19 @@ func (w *Worker) send(ctx context.Context, to string, m Message) (string, error)
 
 // UnreachedNotice tells the person who acted on a case (caseID, or "" when
 // not about one) that the people named could not be reached on any
-// platform, and how to bring them in.
+// platform, and how to bring them in. It is in the catalogue's own words;
+// Cards.UnreachedNotice uses the partnership's.
 func UnreachedNotice(caseID, names string) Message {
+	return (*Cards)(nil).UnreachedNotice(caseID, names)
+}
+
+// UnreachedNotice is the function UnreachedNotice in the partnership's
+// words.
+func (k *Cards) UnreachedNotice(caseID, names string) Message {
 	about := ""
 	if caseID != "" {
-		about = " about " + caseID
+		about = k.Say("unreached.about", messages.Args{"case": caseID})
 	}
-	return Message{Kind: "notice", Tone: ToneWarning, CaseID: caseID, Title: "Some people could not be reached",
-		Text: "I couldn't reach " + names + " on Teams or Slack" + about + ", so they haven't seen this yet. " +
-			"To bring them in, ask them to install the resolvebot app in Teams (or add it in Slack) and say hello to it, " +
-			"or contact them directly and record that you did with a note on the case (Add note)."}
+	return Message{Kind: "notice", Tone: ToneWarning, CaseID: caseID, Title: k.Say("unreached.title", nil),
+		Text: k.Say("unreached.chat", messages.Args{"names": names, "about": about})}
 }

@@ -52,6 +52,10 @@ type Form struct {
 	Title  string
 	Intro  string
 	Fields []Field
+	// Submit is the label of the form's submit button, as the bot words
+	// it for the partnership; empty for a form built without the bot's
+	// wording (renderers then use bot.SubmitOf's English default).
+	Submit string
 	// ReferenceFormats holds, per agency key, the formats of the agency's
 	// case references; Form.CheckAnswer checks the case reference against
 	// those of the raiser's agency.

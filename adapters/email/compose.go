@@ -130,7 +130,7 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 	if verb == conversation.VerbAcknowledge {
 		due = cur.AckDeadline
 	}
-	unreached := m.Kind == "notice" && m.Title == bot.UnreachedNotice(c.ID, "").Title
+	unreached := m.Kind == "notice" && m.Title == s.cards.UnreachedNotice(c.ID, "").Title
 	nudge, nudging := s.nudge(m, c, to)
 	switch {
 	case nudging && (c.Status.Active() || m.Nudge.IsAction()):

@@ -663,7 +663,7 @@ func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMet
 		return nil
 	}
 	if confirm {
-		f = bot.WithIdentifierConfirm(f)
+		f = a.router.Cards.WithIdentifierConfirm(f)
 	}
 	for i := range f.Fields {
 		if v, ok := values[f.Fields[i].Key]; ok {

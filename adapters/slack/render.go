@@ -446,13 +446,10 @@ type personLabel func(personID string) string
 func renderForm(k *bot.Cards, m bot.Message, meta formMeta, lookup personLabel) slack.ModalViewRequest {
 	f := m.Form
 	title := f.Title
-	if slen(title) > MaxModalTitle && meta.Case != "" {
-		title = bot.VerbTitle(conversation.Verb(strings.TrimPrefix(f.Key, bot.ActionFormPrefix)))
-	}
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		Title:           plainText(title, MaxModalTitle),
-		Submit:          plainText(bot.SubmitLabel(f.Key), MaxModalButton),
+		Submit:          plainText(bot.SubmitOf(f), MaxModalButton),
 		Close:           plainText(k.Say("slack.modal.cancel", nil), MaxModalButton),
 		CallbackID:      callbackForm,
 		PrivateMetadata: meta.encode(),

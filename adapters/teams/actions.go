@@ -126,7 +126,7 @@ func (a *Adapter) onMessage(w http.ResponseWriter, r *http.Request, act *schema.
 	}
 	var reply bot.Reply
 	if len(act.Value) > 0 && !knownAction(map[string]any{"data": map[string]any(act.Value)}) {
-		reply = bot.Reply{Messages: []bot.Message{bot.UnknownButton()}} // an Action.Submit no card of ours sends
+		reply = bot.Reply{Messages: []bot.Message{a.router.Cards.UnknownButton()}} // an Action.Submit no card of ours sends
 	} else {
 		// A step is stored with everything it causes, the confirmation to
 		// the person included, before the acknowledgement: nothing said
@@ -181,7 +181,7 @@ func (a *Adapter) onInvoke(w http.ResponseWriter, r *http.Request, act *schema.A
 	}
 	if !knownAction(action) {
 		a.metrics.Command(Platform, "verb", "unknown")
-		writeInvoke(w, http.StatusOK, "application/vnd.microsoft.activity.message", bot.UnknownButton().Text)
+		writeInvoke(w, http.StatusOK, "application/vnd.microsoft.activity.message", a.router.Cards.UnknownButton().Text)
 		return
 	}
 	per, err := a.actor(ctx, act)
@@ -282,7 +282,7 @@ func (a *Adapter) answer(ctx context.Context, in bot.Inbound, reply bot.Reply, s
 			if bot.NeedsIdentifierConfirm(reply.Errors) {
 				// An identifier warning: the same card with the answers,
 				// each warning on its field, and a toggle to confirm.
-				f = bot.WithIdentifierConfirm(f)
+				f = a.router.Cards.WithIdentifierConfirm(f)
 				if len(msgs) > 0 && msgs[0].Kind == "error" {
 					text = msgs[0].Text
 				}

@@ -105,7 +105,7 @@ func TestEveryCardFitsTeams(t *testing.T) {
 	shown := bottest.Walk(t, env)
 	// Messages no walk sends: the routes out of the ladder, the notice of
 	// people not reached, and the intake asking to confirm identifiers.
-	intake := bot.WithIdentifierConfirm(env.Router.IntakeForm(context.Background(), "someone@example.org"))
+	intake := env.Router.Cards.WithIdentifierConfirm(env.Router.IntakeForm(context.Background(), "someone@example.org"))
 	extra := []bot.Message{
 		env.Router.Cards.Route(conversation.RouteImmediateRisk), env.Router.Cards.Route(conversation.RouteDissent),
 		env.Router.Cards.Route(conversation.RouteWhistleblowing), UnreachedNotice("Jo Nobody"),

@@ -220,7 +220,7 @@ func renderCard(k *bot.Cards, m bot.Message, values map[string]string) map[strin
 		cancel := executeAction(k.Say("teams.cancel", nil), verbCancel, back, "")
 		cancel["associatedInputs"] = "none"
 		cancel["fallback"].(map[string]any)["associatedInputs"] = "none"
-		return fitCard(newCard(body, []any{executeAction(bot.SubmitLabel(m.Form.Key), verbSubmit, data, "positive"), cancel}))
+		return fitCard(newCard(body, []any{executeAction(bot.SubmitOf(m.Form), verbSubmit, data, "positive"), cancel}))
 	}
 	if len(m.Fields) > 0 {
 		body = append(body, fieldBlocks(m.Fields)...)

@@ -141,14 +141,14 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 		}
 		text := b.Confirm
 		if text == "" {
-			text = router.Cards.Say("web.step.confirm", messages.Args{"step": bot.VerbTitle(verb)})
+			text = router.Cards.Say("web.step.confirm", messages.Args{"step": router.Cards.VerbTitle(verb)})
 		}
 		b.Confirm, b.Form, b.Secondary = "", false, false
 		if b.Style != "danger" {
 			b.Style = "primary"
 		}
 		btn := viewMessage(bot.Message{Buttons: []bot.Button{b}}, sess.CSRF).Primary[0]
-		s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, router.Cards.Say("web.step.title", messages.Args{"step": bot.VerbTitle(verb), "case": c.ID}),
+		s.render(w, r, http.StatusOK, "step", s.signedInPage(r, sess, router.Cards.Say("web.step.title", messages.Args{"step": router.Cards.VerbTitle(verb), "case": c.ID}),
 			stepData{CaseID: c.ID, Confirm: &btn, Text: text}))
 		return
 	}
@@ -162,7 +162,7 @@ func (s *Server) showStepForm(w http.ResponseWriter, r *http.Request, sess *sess
 	fv.CSRF = sess.CSRF
 	fv.Cancel = "/web/cases/" + m.FormCase
 	fv.Hidden = map[string]string{"version": strconv.FormatInt(m.FormVersion, 10)}
-	fv.Submit = bot.VerbLabel(conversation.Verb(strings.TrimPrefix(m.Form.Key, bot.ActionFormPrefix)))
+	fv.Submit = s.opts.Router.Cards.VerbLabel(conversation.Verb(strings.TrimPrefix(m.Form.Key, bot.ActionFormPrefix)))
 	fv.People = s.suggestions(r, sess, m.Form)
 	p := s.signedInPage(r, sess, m.Title, stepData{CaseID: m.FormCase, Form: &fv})
 	p.Errors = errs
@@ -191,7 +191,7 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 		return
 	}
 	if len(reply.Errors) > 0 && f != nil {
-		m := bot.Message{Title: router.Cards.Say("web.step.title", messages.Args{"step": bot.VerbTitle(verb), "case": id}), Form: f, FormCase: id, FormVersion: version}
+		m := bot.Message{Title: router.Cards.Say("web.step.title", messages.Args{"step": router.Cards.VerbTitle(verb), "case": id}), Form: f, FormCase: id, FormVersion: version}
 		fv := viewForm(router.Cards, f, in.Values, reply.Errors)
 		s.showStepForm(w, r, sess, http.StatusBadRequest, m, fv, summaryErrors(f, reply.Errors, ""))
 		return
@@ -274,7 +274,7 @@ func (s *Server) raisePage(w http.ResponseWriter, r *http.Request, sess *session
 	if d, err := s.opts.Router.Draft(ctx, sess.Person); err == nil {
 		values = d.Values
 	}
-	s.showForm(w, r, sess, http.StatusOK, f, "/web/raise", bot.SubmitLabel(bot.FormIntake), values, nil)
+	s.showForm(w, r, sess, http.StatusOK, f, "/web/raise", s.opts.Router.Cards.SubmitLabel(bot.FormIntake), values, nil)
 }
 
 // formOf returns the form message among msgs, or nil.
@@ -292,7 +292,7 @@ func formOf(msgs []bot.Message) *bot.Message {
 // and the question to change focused.
 func (s *Server) showIntake(w http.ResponseWriter, r *http.Request, sess *session, status int, m bot.Message) {
 	fv := viewForm(s.words(), m.Form, nil, m.Errors)
-	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = "/web/raise", sess.CSRF, bot.SubmitLabel(bot.FormIntake), Prefix
+	fv.Action, fv.CSRF, fv.Submit, fv.Cancel = "/web/raise", sess.CSRF, s.opts.Router.Cards.SubmitLabel(bot.FormIntake), Prefix
 	fv.Intro = append(paragraphs(m.Text), fv.Intro...)
 	fv.People = s.suggestions(r, sess, m.Form)
 	for i := range fv.Fields {
@@ -380,7 +380,7 @@ func (s *Server) raisePost(w http.ResponseWriter, r *http.Request, sess *session
 	values := formValues(r, f)
 	reply := s.opts.Router.Handle(ctx, bot.Inbound{Actor: sess.Person, FormKey: bot.FormIntake, Values: values})
 	if len(reply.Errors) > 0 && formOf(reply.Messages) == nil {
-		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/raise", bot.SubmitLabel(bot.FormIntake), values, reply.Errors)
+		s.showForm(w, r, sess, http.StatusBadRequest, f, "/web/raise", s.opts.Router.Cards.SubmitLabel(bot.FormIntake), values, reply.Errors)
 		return
 	}
 	s.raised(w, r, sess, reply)
