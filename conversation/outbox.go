@@ -91,6 +91,22 @@ func (e *Effect) OrderKey() string {
 	return "to:" + e.Recipient + "|" + e.CaseID
 }
 
+// queueKey is OrderKey's queue as a comparable value, which a map can key
+// without building a string for each effect.
+type queueKey struct {
+	kind      EffectKind // EffectStep, EffectRefresh, or "" for a person's queue
+	recipient string
+	caseID    string
+}
+
+func (e *Effect) queue() queueKey {
+	switch e.Kind {
+	case EffectStep, EffectRefresh:
+		return queueKey{kind: e.Kind, caseID: e.CaseID}
+	}
+	return queueKey{recipient: e.Recipient, caseID: e.CaseID}
+}
+
 // OutboxStats describes what waits in the outbox.
 type OutboxStats struct {
 	Depth  int       // effects not yet delivered
@@ -225,13 +241,13 @@ func StepEvents(c *Case, e *Effect) []Event {
 // that ClaimEffects may hand out at now, at most limit (no limit when
 // limit <= 0). Stores share it so both decide alike.
 func Claimable(pending []Effect, now time.Time, limit int) []int {
-	waiting := map[string]bool{} // queues with an earlier effect pending
-	steps := map[string]string{} // case → ID of its earliest pending step
-	sending := map[string]bool{} // cases with an earlier message being sent or not yet tried
+	waiting := map[queueKey]bool{} // queues with an earlier effect pending
+	steps := map[string]string{}   // case → ID of its earliest pending step
+	sending := map[string]bool{}   // cases with an earlier message being sent or not yet tried
 	var out []int
 	for i := range pending {
 		e := &pending[i]
-		key := e.OrderKey()
+		key := e.queue()
 		blocked := waiting[key]
 		waiting[key] = true
 		leased := e.Owner != "" && e.LeaseUntil.After(now)
@@ -269,14 +285,14 @@ func Claimable(pending []Effect, now time.Time, limit int) []int {
 // about no case), so a store may keep an index of ready effects by this
 // time and recompute one case's entries when that case's effects change.
 func ReadyAt(pending []Effect) (at []time.Time, ok []bool) {
-	waiting := map[string]bool{}
+	waiting := map[queueKey]bool{}
 	steps := map[string]bool{}
 	untried := map[string]bool{}           // cases with an earlier message not yet tried
 	sendingUntil := map[string]time.Time{} // latest lease of an earlier message being sent
 	at, ok = make([]time.Time, len(pending)), make([]bool, len(pending))
 	for i := range pending {
 		e := &pending[i]
-		key := e.OrderKey()
+		key := e.queue()
 		blocked := waiting[key]
 		waiting[key] = true
 		var t time.Time

@@ -453,7 +453,7 @@ func (r *runner) drain(ctx context.Context, d time.Duration) *OutboxDrain {
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(time.Second):
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // drainGrace is how long serve keeps delivering the outbox after it has
@@ -23,12 +24,7 @@ func (a *app) startOutbox(ctx context.Context) (stop func()) {
 	w := bot.NewWorker(a.router, a.dispatcher, a.log)
 	w.Metrics = metrics.Default
 	w.SignIn = a.signIn
-	metrics.Default.WatchOutbox(func() (int, time.Time, error) {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		st, err := a.store.OutboxStats(sctx)
-		return st.Depth, st.Oldest, err
-	})
+	metrics.Default.WatchOutbox(outboxStats(a.store.OutboxStats, time.Second))
 	rctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { w.Run(rctx) })
@@ -43,5 +39,28 @@ func (a *app) startOutbox(ctx context.Context) (stop func()) {
 		}
 		left, _ := a.store.OutboxStats(context.WithoutCancel(ctx))
 		a.log.Info("outbox drained", "delivered", n, "left", left.Depth)
+	}
+}
+
+// outboxStats returns the outbox gauges' reading of stats, which reads the
+// whole outbox: one reading serves every scrape within fresh of it, so a
+// scrape's two gauges, or a load test polling, read the outbox once.
+func outboxStats(stats func(context.Context) (conversation.OutboxStats, error), fresh time.Duration) func() (int, time.Time, error) {
+	var (
+		mu   sync.Mutex
+		at   time.Time
+		last conversation.OutboxStats
+		err  error
+	)
+	return func() (int, time.Time, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if at.IsZero() || time.Since(at) >= fresh {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			last, err = stats(sctx)
+			at = time.Now()
+		}
+		return last.Depth, last.Oldest, err
 	}
 }

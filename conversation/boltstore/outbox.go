@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -40,17 +41,30 @@ func enqueueStep(ctx context.Context, tx *bolt.Tx, c *conversation.Case, before 
 	if e == nil {
 		return nil
 	}
-	b := tx.Bucket(bucketOutbox)
-	n, err := b.NextSequence()
-	if err != nil {
-		return err
-	}
-	return putEffect(b, conversation.EffectID(n), e)
+	return putEffect(tx.Bucket(bucketOutbox), "", e)
 }
 
-// putEffect writes e under id in the outbox b and brings the indexes of
-// its case up to date.
+// putEffect writes e under id (or the outbox's next sequence number when
+// id is "") in the outbox b and brings the indexes of its case up to date.
 func putEffect(b *bolt.Bucket, id string, e *conversation.Effect) error {
+	if err := writeEffect(b, id, e); err != nil {
+		return err
+	}
+	return reindexCase(b.Tx(), e.CaseID)
+}
+
+// writeEffect writes e under id (or the next sequence number when id is
+// "") in the outbox b and lists it under its case, leaving the case's
+// ready entries to reindexCase: a transaction that changes several effects
+// of a case reindexes it once, at the end.
+func writeEffect(b *bolt.Bucket, id string, e *conversation.Effect) error {
+	if id == "" {
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		id = conversation.EffectID(n)
+	}
 	v, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -60,29 +74,25 @@ func putEffect(b *bolt.Bucket, id string, e *conversation.Effect) error {
 	}
 	byCase, k := b.Tx().Bucket(bucketOutboxCase), caseEffectKey(e.CaseID, id)
 	if byCase.Get(k) == nil {
-		if err := byCase.Put(k, nil); err != nil {
-			return err
-		}
+		return byCase.Put(k, nil)
 	}
-	return reindexCase(b.Tx(), e.CaseID)
+	return nil
 }
 
-// deleteEffect removes effect id of case caseID and its index entries, and
-// brings the indexes of the case up to date.
-func deleteEffect(tx *bolt.Tx, caseID, id string) error {
+// removeEffect removes effect id of case caseID and its index entries,
+// leaving the case's other ready entries to reindexCase.
+func removeEffect(tx *bolt.Tx, caseID, id string) error {
 	if err := tx.Bucket(bucketOutbox).Delete([]byte(id)); err != nil {
 		return err
 	}
+	decoded.forget([]byte(id))
 	byCase, k := tx.Bucket(bucketOutboxCase), caseEffectKey(caseID, id)
 	if r := byCase.Get(k); len(r) > 0 {
 		if err := tx.Bucket(bucketOutboxReady).Delete(r); err != nil {
 			return err
 		}
 	}
-	if err := byCase.Delete(k); err != nil {
-		return err
-	}
-	return reindexCase(tx, caseID)
+	return byCase.Delete(k)
 }
 
 func caseEffectKey(caseID, id string) []byte {
@@ -90,60 +100,165 @@ func caseEffectKey(caseID, id string) []byte {
 }
 
 func readyKey(t time.Time, id string) []byte {
-	var n uint64
-	if !t.IsZero() && t.UnixNano() > 0 {
-		n = uint64(t.UnixNano())
-	}
-	return append(binary.BigEndian.AppendUint64(nil, n), id...)
+	return append(binary.BigEndian.AppendUint64(nil, readyTime(t)), id...)
 }
 
-// caseEffects reads the effects of case caseID in ID order.
-func caseEffects(tx *bolt.Tx, caseID string) ([]conversation.Effect, error) {
+func readyTime(t time.Time) uint64 {
+	if !t.IsZero() && t.UnixNano() > 0 {
+		return uint64(t.UnixNano())
+	}
+	return 0
+}
+
+// isReadyKey reports whether k is readyKey(t, id).
+func isReadyKey(k []byte, t time.Time, id string) bool {
+	return len(k) == 8+len(id) && binary.BigEndian.Uint64(k) == readyTime(t) && string(k[8:]) == id
+}
+
+// caseOutbox is a case's effects in the outbox, in ID order, each with its
+// entry in bucketOutboxCase (the key of its ready entry, or empty).
+type caseOutbox struct {
+	all  []conversation.Effect
+	keys []byte // the entries, one after the other, copied out of the transaction's pages
+	ends []int  // where each entry ends in keys
+}
+
+// entry returns the bucketOutboxCase entry of all[i].
+func (co *caseOutbox) entry(i int) []byte {
+	from := 0
+	if i > 0 {
+		from = co.ends[i-1]
+	}
+	return co.keys[from:co.ends[i]]
+}
+
+// caseOutboxes keeps the lists caseEffects reads for the next read: a busy
+// case's backlog is read whole on every change of one of its effects.
+var caseOutboxes = sync.Pool{New: func() any { return new(caseOutbox) }}
+
+// release gives co back to be reused; nothing may use it afterwards.
+func (co *caseOutbox) release() {
+	clear(co.all) // let go of the effects' strings
+	co.all, co.keys, co.ends = co.all[:0], co.keys[:0], co.ends[:0]
+	caseOutboxes.Put(co)
+}
+
+// caseEffects reads the effects of case caseID in ID order. Release the
+// result when done with it.
+func caseEffects(tx *bolt.Tx, caseID string) (*caseOutbox, error) {
 	prefix := caseEffectKey(caseID, "")
-	out := []conversation.Effect{}
+	out := caseOutboxes.Get().(*caseOutbox)
 	b := tx.Bucket(bucketOutbox)
 	c := tx.Bucket(bucketOutboxCase).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+	for k, r := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, r = c.Next() {
 		id := k[len(prefix):]
 		e, err := decodeEffect(id, b.Get(id))
 		if err != nil {
+			out.release()
 			return nil, err
 		}
-		out = append(out, e)
+		out.all = append(out.all, e)
+		out.keys = append(out.keys, r...)
+		out.ends = append(out.ends, len(out.keys))
 	}
 	return out, nil
 }
 
+// decodeEffect decodes the stored effect v, whose ID is id, through
+// decoded.
 func decodeEffect(id, v []byte) (conversation.Effect, error) {
-	var e conversation.Effect
 	if v == nil {
-		return e, conversation.Internal("decode effect", errors.New("indexed effect missing"))
+		return conversation.Effect{}, conversation.Internal("decode effect", errors.New("indexed effect missing"))
 	}
-	if err := json.Unmarshal(v, &e); err != nil {
-		return e, conversation.Internal("decode effect", err)
+	if e, ok := decoded.get(id, v); ok {
+		return e, nil
+	}
+	e := new(conversation.Effect)
+	if err := json.Unmarshal(v, e); err != nil {
+		return conversation.Effect{}, conversation.Internal("decode effect", err)
 	}
 	e.ID = string(id)
-	return e, nil
+	decoded.put(*e, v)
+	return *e, nil
+}
+
+// decoded remembers the effects recently decoded, with the bytes they
+// were decoded from: every change of one of a case's effects reindexes
+// the case from all its effects, so under a backlog the same ones are read
+// again and again. An entry is used only when the stored bytes are still
+// the same, so it is right for any data file and whatever a transaction
+// did, committed or not.
+var decoded = effectMemo{max: 1 << 13}
+
+// effectMemo maps an effect ID to its stored bytes and their decoding, at
+// most max of them (it forgets them all when full).
+type effectMemo struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]memoEffect
+}
+
+type memoEffect struct {
+	raw []byte
+	e   conversation.Effect
+}
+
+// get returns the decoding of v, stored under id, if remembered.
+func (m *effectMemo) get(id, v []byte) (conversation.Effect, bool) {
+	m.mu.Lock()
+	me, ok := m.m[string(id)]
+	m.mu.Unlock()
+	if !ok || !bytes.Equal(me.raw, v) {
+		return conversation.Effect{}, false
+	}
+	e := me.e
+	e.Unreached, e.Cases = slices.Clone(e.Unreached), slices.Clone(e.Cases)
+	return e, true
+}
+
+// forget drops what is remembered of effect id, once it is deleted.
+func (m *effectMemo) forget(id []byte) {
+	m.mu.Lock()
+	delete(m.m, string(id))
+	m.mu.Unlock()
+}
+
+// put remembers e, decoded from v.
+func (m *effectMemo) put(e conversation.Effect, v []byte) {
+	e.Unreached, e.Cases = slices.Clone(e.Unreached), slices.Clone(e.Cases)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= m.max {
+		m.m = make(map[string]memoEffect)
+	}
+	m.m[e.ID] = memoEffect{raw: bytes.Clone(v), e: e}
 }
 
 // reindexCase rewrites the ready entries of case caseID's effects.
 func reindexCase(tx *bolt.Tx, caseID string) error {
-	all, err := caseEffects(tx, caseID)
+	co, err := caseEffects(tx, caseID)
 	if err != nil {
 		return err
 	}
+	defer co.release()
+	return reindexWith(tx, caseID, co)
+}
+
+// reindexWith rewrites the ready entries of case caseID, whose effects in
+// the outbox are co (with their entries as caseEffects read them).
+func reindexWith(tx *bolt.Tx, caseID string, co *caseOutbox) error {
 	byCase, ready := tx.Bucket(bucketOutboxCase), tx.Bucket(bucketOutboxReady)
-	at, ok := conversation.ReadyAt(all)
-	for i, e := range all {
-		k := caseEffectKey(caseID, e.ID)
-		old := byCase.Get(k)
+	at, ok := conversation.ReadyAt(co.all)
+	for i, e := range co.all {
+		old := co.entry(i)
+		if ok[i] && isReadyKey(old, at[i], e.ID) || !ok[i] && len(old) == 0 {
+			continue
+		}
 		var r []byte
 		if ok[i] {
 			r = readyKey(at[i], e.ID)
 		}
-		if bytes.Equal(old, r) {
-			continue
-		}
+		k := caseEffectKey(caseID, e.ID)
 		if len(old) > 0 {
 			if err := ready.Delete(old); err != nil {
 				return err
@@ -237,37 +352,46 @@ func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Durat
 		b := tx.Bucket(bucketOutbox)
 		ids, caseOf := readyBefore(tx, now, limit)
 		// The index says whose turn it is; the case's own effects, read
-		// whole, decide, as Claimable does for the whole outbox.
-		claimable := map[string]map[string]bool{}
+		// whole, decide, as Claimable does for the whole outbox. Each
+		// case's effects are read once; the claimed ones are changed in
+		// that list too, and the case is reindexed from it.
+		type caseClaim struct {
+			*caseOutbox
+			at map[string]int // claimable effect ID → its index in all
+		}
+		claims := map[string]*caseClaim{}
+		defer func() {
+			for _, cc := range claims {
+				cc.release()
+			}
+		}()
 		for _, id := range ids {
 			caseID := caseOf[id]
-			ok, seen := claimable[caseID]
-			if !seen {
-				all, err := caseEffects(tx, caseID)
+			cc := claims[caseID]
+			if cc == nil {
+				co, err := caseEffects(tx, caseID)
 				if err != nil {
 					return err
 				}
-				ok = map[string]bool{}
-				for _, i := range conversation.Claimable(all, now, 0) {
-					ok[all[i].ID] = true
+				cc = &caseClaim{caseOutbox: co, at: map[string]int{}}
+				for _, i := range conversation.Claimable(co.all, now, 0) {
+					cc.at[co.all[i].ID] = i
 				}
-				claimable[caseID] = ok
+				claims[caseID] = cc
 			}
-			if !ok[id] {
+			i, ok := cc.at[id]
+			if !ok {
 				continue
 			}
-			e, err := decodeEffect([]byte(id), b.Get([]byte(id)))
-			if err != nil {
-				return err
-			}
+			e := &cc.all[i]
 			e.Owner, e.LeaseUntil, e.Attempts = owner, now.Add(lease), e.Attempts+1
-			if err := putEffect(b, e.ID, &e); err != nil {
+			if err := writeEffect(b, e.ID, e); err != nil {
 				return err
 			}
-			out = append(out, e)
+			out = append(out, *e)
 		}
-		for caseID := range claimable {
-			if err := reindexCase(tx, caseID); err != nil {
+		for caseID, cc := range claims {
+			if err := reindexWith(tx, caseID, cc.caseOutbox); err != nil {
 				return err
 			}
 		}
@@ -291,13 +415,8 @@ func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, 
 		if fresh, err = remember(tx, key, ttl, now); err != nil || !fresh {
 			return err
 		}
-		b := tx.Bucket(bucketOutbox)
-		n, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
 		e.Owner, e.LeaseUntil = "", time.Time{}
-		return putEffect(b, conversation.EffectID(n), &e)
+		return putEffect(tx.Bucket(bucketOutbox), "", &e)
 	})
 	if err != nil {
 		return false, conversation.StoreResult("enqueue effect", err)
@@ -336,13 +455,22 @@ func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []c
 		if err != nil {
 			return err
 		}
-		if err := deleteEffect(tx, e.CaseID, id); err != nil {
+		if err := removeEffect(tx, e.CaseID, id); err != nil {
 			return err
 		}
+		cases := []string{e.CaseID}
 		for i := range follow {
 			f := follow[i]
 			f.Owner, f.LeaseUntil = "", time.Time{}
-			if err := putEffect(b, conversation.ChildEffectID(id, i), &f); err != nil {
+			if err := writeEffect(b, conversation.ChildEffectID(id, i), &f); err != nil {
+				return err
+			}
+			if !slices.Contains(cases, f.CaseID) {
+				cases = append(cases, f.CaseID)
+			}
+		}
+		for _, c := range cases {
+			if err := reindexCase(tx, c); err != nil {
 				return err
 			}
 		}
@@ -395,12 +523,13 @@ func (s *Store) OutboxStats(ctx context.Context) (conversation.OutboxStats, erro
 
 // deleteEffects removes every effect of case id in tx.
 func deleteEffects(tx *bolt.Tx, id string) error {
-	all, err := caseEffects(tx, id)
+	co, err := caseEffects(tx, id)
 	if err != nil {
 		return err
 	}
-	for _, e := range all {
-		if err := deleteEffect(tx, id, e.ID); err != nil {
+	defer co.release()
+	for _, e := range co.all {
+		if err := removeEffect(tx, id, e.ID); err != nil {
 			return err
 		}
 	}
@@ -414,11 +543,6 @@ func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) error 
 		return conversation.Internal("enqueue effect", err)
 	}
 	return conversation.StoreResult("enqueue effect", s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketOutbox)
-		n, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		return putEffect(b, conversation.EffectID(n), &e)
+		return putEffect(tx.Bucket(bucketOutbox), "", &e)
 	}))
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -58,14 +59,71 @@ func (s *Store) readEffects(ctx context.Context, c redis.Cmdable, ids []string) 
 		if !ok {
 			continue
 		}
+		if e, ok := decoded.get(ids[i], str); ok {
+			out = append(out, e)
+			continue
+		}
 		var e conversation.Effect
 		if err := json.Unmarshal([]byte(str), &e); err != nil {
 			return nil, conversation.Internal("decode effect", err)
 		}
 		e.ID = ids[i]
+		decoded.put(e, str)
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// decoded remembers the effects recently decoded, with the JSON they were
+// decoded from: every claim, completion or retry reads the whole of its
+// case's effects, so under a backlog the same ones are decoded again and
+// again. An entry is used only when the stored JSON is still the same.
+var decoded = effectMemo{max: 1 << 13}
+
+// effectMemo maps an effect ID to its stored JSON and its decoding, at most
+// max of them (it forgets them all when full).
+type effectMemo struct {
+	mu  sync.Mutex
+	max int
+	m   map[string]memoEffect
+}
+
+type memoEffect struct {
+	raw string
+	e   conversation.Effect
+}
+
+// get returns the decoding of v, stored under id, if remembered.
+func (m *effectMemo) get(id, v string) (conversation.Effect, bool) {
+	m.mu.Lock()
+	me, ok := m.m[id]
+	m.mu.Unlock()
+	if !ok || me.raw != v {
+		return conversation.Effect{}, false
+	}
+	e := me.e
+	e.Unreached, e.Cases = slices.Clone(e.Unreached), slices.Clone(e.Cases)
+	return e, true
+}
+
+// put remembers e, decoded from v.
+func (m *effectMemo) put(e conversation.Effect, v string) {
+	e.Unreached, e.Cases = slices.Clone(e.Unreached), slices.Clone(e.Cases)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= m.max {
+		m.m = make(map[string]memoEffect)
+	}
+	m.m[e.ID] = memoEffect{raw: v, e: e}
+}
+
+// forget drops what is remembered of the effects ids, once deleted.
+func (m *effectMemo) forget(ids ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.m, id)
+	}
 }
 
 // load reads case caseID's effects through c, once.
@@ -159,6 +217,7 @@ func (x *outboxIndex) write(ctx context.Context, p redis.Pipeliner) {
 	for caseID, all := range x.cases {
 		key := x.s.caseEffectsKey(caseID)
 		if ids := x.removed[caseID]; len(ids) > 0 {
+			decoded.forget(ids...)
 			p.ZRem(ctx, key, anys(ids)...)
 			p.ZRem(ctx, ready, anys(ids)...)
 		}

@@ -339,7 +339,8 @@ func testEffectOtherCases(t *testing.T, open Opener) {
 // waiting (each the step of its own case, so all are deliverable). The
 // three figures should be close: a claim's cost depends on what it claims,
 // not on the queue's depth. It seeds depth+b.N+1 effects, so run it with a
-// fixed count (-benchtime=500x).
+// fixed count (-benchtime=500x). OneCase/waiting=N runs benchOneCase: a
+// backlog on one case.
 func BenchOutbox(b *testing.B, open Opener) {
 	for _, depth := range []int{100, 1_000, 10_000} {
 		b.Run(fmt.Sprintf("ClaimComplete/waiting=%d", depth), func(b *testing.B) {
@@ -370,5 +371,58 @@ func BenchOutbox(b *testing.B, open Opener) {
 				}
 			}
 		})
+	}
+	for _, depth := range []int{10, 100, 1_000} {
+		b.Run(fmt.Sprintf("OneCase/waiting=%d", depth), func(b *testing.B) { benchOneCase(b, open, depth) })
+	}
+}
+
+// benchOneCase benchmarks the store work of delivering four messages of
+// one case, with depth messages of that case waiting, each to its own
+// person, as a busy case's backlog is: four new messages enqueued, the
+// earliest four claimed in one claim and each completed. The figures
+// (wall time, which fsyncs dominate on bolt, and the process's CPU time,
+// cpu-ns/op) should grow far slower than depth.
+func benchOneCase(b *testing.B, open Opener, depth int) {
+	h := newHarness(b, open)
+	ctx := context.Background()
+	c := raised("CR-2026-B000001")
+	createAll(b, h.s, []*conversation.Case{c})
+	msg := func(i int) conversation.Effect {
+		return conversation.Effect{Kind: conversation.EffectMessage, CaseID: c.ID, Version: 1, Actor: "raiser@example.org",
+			Recipient: fmt.Sprintf("person%07d@example.org", i), FromSeq: 0, ToSeq: 1, CreatedAt: t0}
+	}
+	// The case's own step first, so every later claim is of messages.
+	got, err := h.s.ClaimEffects(ctx, "bench", time.Minute, t0, 1)
+	if err != nil || len(got) != 1 || got[0].Kind != conversation.EffectStep {
+		b.Fatalf("ClaimEffects = %+v, %v; want the case's step", got, err)
+	}
+	must(b, h.s.CompleteEffect(ctx, got[0].ID, "bench", nil, t0), "CompleteEffect")
+	for i := range depth {
+		must(b, h.s.EnqueueEffect(ctx, msg(i)), "EnqueueEffect")
+	}
+	const batch = 4
+	next := depth
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.StopTimer()
+	cpu := cpuMeter{b: b}
+	cpu.resume()
+	defer cpu.report(1, "op")
+	defer cpu.stop()
+	for range b.N {
+		for range batch {
+			must(b, h.s.EnqueueEffect(ctx, msg(next)), "EnqueueEffect")
+			next++
+		}
+		got, err := h.s.ClaimEffects(ctx, "bench", time.Minute, t0, batch)
+		if err != nil || len(got) != batch {
+			b.Fatalf("ClaimEffects = %d effects, %v; want %d", len(got), err, batch)
+		}
+		for _, e := range got {
+			if err := h.s.CompleteEffect(ctx, e.ID, "bench", nil, t0); err != nil {
+				b.Fatalf("CompleteEffect: %v", err)
+			}
+		}
 	}
 }
