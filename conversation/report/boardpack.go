@@ -1,16 +1,18 @@
 package report
 
 import (
-	"fmt"
 	"strconv"
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/internal/pdffont"
 )
 
 // BoardPackTitle names the board pack of the report.
-func (r *Report) BoardPackTitle() string { return "Board pack: " + r.Title() }
+func (r *Report) BoardPackTitle() string {
+	return r.words().Text("reportdoc.boardpack.title", messages.Args{"title": r.Title()})
+}
 
 // BoardPack returns the pack for a partnership meeting as one A4 PDF: the
 // report (as PDF gives it), then the trend's charts with their figures in
@@ -31,8 +33,9 @@ func (r *Report) BoardPack(t Trend) ([]byte, error) {
 		pdf.SetFont(pdffont.Family, "", 10)
 	}
 	pdf.AddPage()
-	heading(fmt.Sprintf("Trends over the last %d months", len(t.Months)))
-	for i, s := range t.Series() {
+	w := r.words()
+	heading(w.Text("reportdoc.boardpack.trends", messages.Args{"count": len(t.Months)}))
+	for i, s := range t.Series(w) {
 		if i == 2 {
 			pdf.AddPage()
 		}
@@ -42,11 +45,12 @@ func (r *Report) BoardPack(t Trend) ([]byte, error) {
 		drawTrendPDF(pdf, t, s)
 	}
 	pdf.AddPage()
-	heading("Trends in figures")
-	series := t.Series()
+	heading(w.Text("reportdoc.boardpack.figures", nil))
+	series := t.Series(w)
 	widths := []float64{34, 35, 35, 35, 35}
 	pdf.SetFont(pdffont.Family, "B", 9)
-	for i, h := range []string{"Month", "Raised", "Resolved", "Open at month end", "Deadlines missed"} {
+	for i, h := range []string{w.Text("reportdoc.boardpack.month", nil), w.Text("reportdoc.boardpack.raised", nil),
+		w.Text("reportdoc.boardpack.resolved", nil), w.Text("reportdoc.boardpack.open", nil), w.Text("reportdoc.boardpack.deadlines_missed", nil)} {
 		pdf.CellFormat(widths[i], 5, h, "B", 0, "L", false, 0, "")
 	}
 	pdf.Ln(-1)
@@ -59,10 +63,10 @@ func (r *Report) BoardPack(t Trend) ([]byte, error) {
 		pdf.Ln(-1)
 	}
 	pdf.AddPage()
-	heading("Themes")
+	heading(w.Text("reportdoc.boardpack.themes", nil))
 	lines := r.learningLines()
 	if len(lines) == 0 {
-		lines = []string{"No learning was recorded at resolution in this period."}
+		lines = []string{w.Text("reportdoc.boardpack.no_learning", nil)}
 	}
 	for _, l := range lines {
 		pdf.MultiCell(0, 5, l, "", "L", false)

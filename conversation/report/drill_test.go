@@ -118,7 +118,7 @@ func TestTrendAndBoardPack(t *testing.T) {
 	if may.Raised != 40 || tr.Months[20].Totals.Raised != 2 || tr.Months[21].Totals.Raised != 4 {
 		t.Errorf("raised March, April, May = %d, %d, %d; want 2, 4, 40", tr.Months[20].Totals.Raised, tr.Months[21].Totals.Raised, may.Raised)
 	}
-	svg := string(tr.SVG(tr.Series()[0], "chart-raised"))
+	svg := string(tr.SVG(tr.Series(nil)[0], "chart-raised"))
 	for _, want := range []string{`role="img"`, `aria-labelledby="chart-raised"`, "Disagreements raised each month", "<rect"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("svg lacks %q", want)

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"html"
 	"strconv"
 	"time"
@@ -46,16 +47,20 @@ type Series struct {
 }
 
 // Series returns the trend's charts: raised, resolved, open at each
-// month's end, and stage deadlines missed.
-func (t Trend) Series() []Series {
+// month's end, and stage deadlines missed, titled in w's words (the
+// catalogue as it is when w is nil).
+func (t Trend) Series(w *messages.Catalogue) []Series {
+	if w == nil {
+		w = messages.English()
+	}
 	pick := []struct {
 		key, title string
 		get        func(Totals) int
 	}{
-		{MeasureRaised, "Disagreements raised each month", func(t Totals) int { return t.Raised }},
-		{MeasureResolved, "Disagreements resolved each month", func(t Totals) int { return t.Resolved }},
-		{MeasureOpen, "Disagreements open at the end of each month", func(t Totals) int { return t.Open }},
-		{MeasureDeadlinesMissed, "Stage deadlines missed each month", func(t Totals) int { return t.DeadlinesMissed }},
+		{MeasureRaised, w.Text("reportdoc.trend.raised", nil), func(t Totals) int { return t.Raised }},
+		{MeasureResolved, w.Text("reportdoc.trend.resolved", nil), func(t Totals) int { return t.Resolved }},
+		{MeasureOpen, w.Text("reportdoc.trend.open", nil), func(t Totals) int { return t.Open }},
+		{MeasureDeadlinesMissed, w.Text("reportdoc.trend.deadlines_missed", nil), func(t Totals) int { return t.DeadlinesMissed }},
 	}
 	out := make([]Series, 0, len(pick))
 	for _, p := range pick {
@@ -144,7 +149,7 @@ func (t Trend) SVG(s Series, id string) []byte {
 
 // CSV returns the trend as rows of month and each series' value.
 func (t Trend) CSV() [][]string {
-	series := t.Series()
+	series := t.Series(nil) // only the keys are used
 	head := []string{"month"}
 	for _, s := range series {
 		head = append(head, s.Key)

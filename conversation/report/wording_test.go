@@ -76,3 +76,41 @@ func TestWordingOverride(t *testing.T) {
 func conversationWording(over map[string]string) map[string]string {
 	return (&conversation.Protocol{}).Wording().Check(over)
 }
+
+// TestBoardPackWordingOverride: the board pack's own words (its headings
+// and the trend charts' titles) follow a preset's messages too.
+func TestBoardPackWordingOverride(t *testing.T) {
+	proto, err := config.Preset("generic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proto.Messages = map[string]string{
+		"reportdoc.boardpack.themes": "What we learned",
+		"reportdoc.trend.raised":     "New disagreements each month",
+	}
+	if probs := conversationWording(proto.Messages); len(probs) > 0 {
+		t.Fatalf("the override is refused: %v", probs)
+	}
+	cal := conversation.NewCalendar(london, nil, 0, 0)
+	cases := fixture(&proto)
+	r := report.Build(cases, &proto, cal, nil, report.Period{From: at(5, 1, 0), To: at(7, 1, 0)})
+	pack, err := r.BoardPack(report.TrendTo(cases, r.Period.To, 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdftext.Text(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{"What we learned", "New disagreements each month", "Trends over the last 24 months"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the board pack lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Themes", "Disagreements raised each month"} {
+		if strings.Contains(text, not) {
+			t.Errorf("the board pack still says %q", not)
+		}
+	}
+}
