@@ -22,6 +22,7 @@ import (
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
 	"github.com/resolvebot/resolvebot/adapters/slack/slackfake"
+	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
@@ -87,8 +88,9 @@ func newWorkspaces(t *testing.T) *workspaces {
 		slackadapter.Options{SigningSecret: secret, Now: env.Clock.Now, Log: log},
 		slackadapter.InstallOptions{ClientID: oauthClientID, ClientSecret: oauthClientSecret,
 			RedirectURL: site.URL + slackadapter.RedirectPath, AuthorizeURL: fake.AuthorizeURL(), APIURL: fake.URL(),
-			NewClient: func(token string) *slack.Client { return slack.New(token, slack.OptionAPIURL(fake.URL())) },
-			Store:     env.Store})
+			NewClient:  func(token string) *slack.Client { return slack.New(token, slack.OptionAPIURL(fake.URL())) },
+			Store:      env.Store,
+			Stylesheet: web.StylesheetPath})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,6 +99,7 @@ func newWorkspaces(t *testing.T) *workspaces {
 	redirect, _ := ad.RedirectHandler()
 	mux.Handle("GET "+slackadapter.InstallPath, install)
 	mux.Handle("GET "+slackadapter.RedirectPath, redirect)
+	mux.Handle("GET "+web.StaticPrefix, web.Static())
 	relay := smtptest.New(t, smtptest.Options{User: "relay-user", Password: "relay-pass"})
 	sender, err := email.New(env.Store, env.Router.Cards, email.Options{Host: relay.Host, Port: relay.Port, RootCAs: relay.RootCAs,
 		User: "relay-user", Password: "relay-pass", From: "resolvebot@partnership.example.org", BaseURL: "https://resolve.example.org",
@@ -127,7 +130,7 @@ func (w *workspaces) get(b *http.Client, u string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-var addToSlack = regexp.MustCompile(`<a class="button" href="([^"]+)">`)
+var addToSlack = regexp.MustCompile(`<a class="govuk-button"[^>]* href="([^"]+)"`)
 
 // installPage opens the install page in b and returns the "Add to Slack"
 // link.

@@ -39,6 +39,13 @@ type InstallOptions struct {
 	// StateTTL is how long an install page's state is good for (default
 	// 10 minutes).
 	StateTTL time.Duration
+	// Stylesheet is the path of the stylesheet the install pages link,
+	// the web page's (web.StylesheetPath), which the composition root
+	// serves; "" for unstyled pages.
+	Stylesheet string
+	// Service is the service's name in the install pages' header and
+	// title (default resolvebot, as on the web page).
+	Service string
 }
 
 // DefaultAuthorizeURL is Slack's OAuth v2 consent page.
@@ -75,6 +82,9 @@ func NewInstalled(router *bot.Router, dispatcher *bot.Dispatcher, opts Options, 
 	}
 	if io.AuthorizeURL == "" {
 		io.AuthorizeURL = DefaultAuthorizeURL
+	}
+	if io.Service == "" {
+		io.Service = "resolvebot"
 	}
 	if io.StateTTL <= 0 {
 		io.StateTTL = 10 * time.Minute

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -249,39 +250,37 @@ func (a *Adapter) exchange(ctx context.Context, code string) (*conversation.Slac
 	return inst, nil
 }
 
-// installPageHTML is the install pages' markup: a heading, a paragraph and
-// a link (the "Add to Slack" button, or the way back to start again).
-var installPageHTML = template.Must(template.New("install").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body{font-family:Arial,sans-serif;margin:0;color:#0b0c0c;line-height:1.5}
-main{max-width:40rem;margin:2rem auto;padding:0 1rem}
-a.button{display:inline-block;background:#00703c;color:#fff;padding:.5rem 1rem;text-decoration:none;font-weight:bold;border-radius:0}
-a.button:focus{outline:3px solid #fd0;outline-offset:0}
-</style>
-</head>
-<body>
-<main>
-<h1>{{.Title}}</h1>
-<p>{{.Body}}</p>
-{{if .Link}}<p><a class="button" href="{{.Link}}">{{.LinkText}}</a></p>{{end}}
-</main>
-</body>
-</html>
-`))
+//go:embed templates/install.html
+var installTemplate string
+
+// installPageHTML is the install pages' markup, in the web page's layout
+// (header, main, footer, its stylesheet's classes): a heading, a paragraph
+// and a button (the "Add to Slack" link, or the way back to start again).
+var installPageHTML = template.Must(template.New("install").Parse(installTemplate))
+
+// installView is what an install page shows.
+type installView struct {
+	PageTitle, Title, Body, Link, LinkText string
+	Service, Stylesheet, Skip, Footer      string
+}
+
+// view returns an install page titled title with body, its frame (the
+// service's name, the stylesheet, the skip link and footer) filled in.
+func (a *Adapter) view(title, body string) installView {
+	k, o := a.router.Cards, a.installs.opts
+	return installView{Title: title, Body: body, Service: o.Service, Stylesheet: o.Stylesheet,
+		PageTitle: k.Say("web.layout.title", messages.Args{"page": title, "service": o.Service}),
+		Skip:      k.Say("web.layout.skip", nil),
+		Footer:    k.Say("web.layout.footer", messages.Args{"service": o.Service})}
+}
 
 // installPage writes an install page with status: its title and body from
-// the catalogue, and a link when link is not "" (the consent page on the
+// the catalogue, and a button when link is not "" (the consent page on the
 // install page, the install page on the others).
 func (a *Adapter) installPage(w http.ResponseWriter, status int, titleKey, bodyKey, link string) {
 	k := a.router.Cards
-	page := struct{ Title, Body, Link, LinkText string }{Link: link}
-	page.Title = pageText(k, titleKey)
-	page.Body = pageText(k, bodyKey)
+	page := a.view(pageText(k, titleKey), pageText(k, bodyKey))
+	page.Link = link
 	if link == InstallPath {
 		page.LinkText = k.Say("install.again", nil)
 	} else {
@@ -293,10 +292,8 @@ func (a *Adapter) installPage(w http.ResponseWriter, status int, titleKey, bodyK
 // installDone writes the page saying the install worked, in where.
 func (a *Adapter) installDone(w http.ResponseWriter, where string) {
 	k := a.router.Cards
-	writePage(w, http.StatusOK, struct{ Title, Body, Link, LinkText string }{
-		Title: k.Say("install.done.title", nil),
-		Body:  k.Say("install.done", messages.Args{"workspace": where, "command": a.opts.Command}),
-	})
+	writePage(w, http.StatusOK, a.view(k.Say("install.done.title", nil),
+		k.Say("install.done", messages.Args{"workspace": where, "command": a.opts.Command})))
 }
 
 // pageText looks up one of the install pages' fixed texts.
@@ -326,7 +323,9 @@ func pageText(k *bot.Cards, key string) string {
 	return k.Say("install.failed", nil)
 }
 
-func writePage(w http.ResponseWriter, status int, page any) {
+// writePage writes page with status, under a policy that allows the
+// bot's own stylesheet and nothing else: no inline style, no script.
+func writePage(w http.ResponseWriter, status int, page installView) {
 	var b bytes.Buffer
 	if err := installPageHTML.Execute(&b, page); err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -335,8 +334,9 @@ func writePage(w http.ResponseWriter, status int, page any) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }

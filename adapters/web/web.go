@@ -121,8 +121,7 @@ func (s *Server) Mount(mux *http.ServeMux) { mux.Handle(Prefix, s) }
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	static, _ := fs.Sub(staticFiles, "static")
-	m.Handle("GET /web/static/", http.StripPrefix("/web/static/", staticHandler(static)))
+	m.Handle("GET "+StaticPrefix, Static())
 	m.HandleFunc("GET /web/{$}", s.signedIn(s.home))
 	m.HandleFunc("GET /web/sign-in", s.signInPage)
 	m.HandleFunc("POST /web/sign-in", s.signInRequest)
@@ -157,11 +156,24 @@ func (s *Server) routes() {
 	s.mux = cop.Handler(m)
 }
 
-// staticHandler serves the embedded stylesheet, cached for a day.
-func staticHandler(fsys fs.FS) http.Handler {
-	fh := http.FileServerFS(fsys)
+// StaticPrefix is where the web page's static files are served, and
+// StylesheetPath its stylesheet, which other pages of the bot (Slack's
+// install pages) link to look the same.
+const (
+	StaticPrefix   = Prefix + "static/"
+	StylesheetPath = StaticPrefix + "style.css"
+)
+
+// Static returns the handler for GET StaticPrefix: the embedded
+// stylesheet, cached for a day. The web page serves it itself (Mount);
+// the composition root mounts it alone when other pages link it and the
+// web page is off. It answers 404 for a file it does not have.
+func Static() http.Handler {
+	static, _ := fs.Sub(staticFiles, "static")
+	fh := http.StripPrefix(StaticPrefix, http.FileServerFS(static))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		fh.ServeHTTP(w, r)
 	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/resolvebot/resolvebot/adapters/metrics"
 	slackadapter "github.com/resolvebot/resolvebot/adapters/slack"
+	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/config"
 )
@@ -73,7 +74,8 @@ func startSlackInstalls(a *app, cfg *config.Config, mux *http.ServeMux, aopts sl
 	ad, err := slackadapter.NewInstalled(a.router, a.dispatcher, aopts, slackadapter.InstallOptions{
 		ClientID: cfg.Slack.ClientID, ClientSecret: cfg.Slack.ClientSecret, RedirectURL: cfg.Slack.RedirectURL,
 		APIURL: cfg.Slack.APIURL, AuthorizeURL: authorizeURL(cfg.Slack.APIURL), HTTPClient: httpClient, Store: a.store,
-		NewClient: func(token string) *slack.Client { return slack.New(token, opts...) },
+		NewClient:  func(token string) *slack.Client { return slack.New(token, opts...) },
+		Stylesheet: web.StylesheetPath,
 	})
 	if err != nil {
 		return nil, err
@@ -87,6 +89,11 @@ func startSlackInstalls(a *app, cfg *config.Config, mux *http.ServeMux, aopts sl
 	mux.Handle("POST "+slackadapter.EventsPath, events)
 	mux.Handle("GET "+slackadapter.InstallPath, install)
 	mux.Handle("GET "+slackadapter.RedirectPath, redirect)
+	if !webEnabled(a, cfg) {
+		// The install pages link the web page's stylesheet; without the
+		// web page, it is served on its own.
+		mux.Handle("GET "+web.StaticPrefix, web.Static())
+	}
 	a.log.Info("slack: http, installed through OAuth", "path", slackadapter.EventsPath, "install", slackadapter.InstallPath)
 	return func() { ad.Stop(shutdownGrace) }, nil
 }

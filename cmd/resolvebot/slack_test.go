@@ -94,8 +94,9 @@ func TestServeSlackEndpointAndMetrics(t *testing.T) {
 // TestServeSlackInstalls: with SLACK_CLIENT_ID serve offers the "Add to
 // Slack" page, whose button goes to Slack's consent page (beside the
 // configured Web API) with the client id, the bot scopes, the redirect URL
-// and a state; the redirect refuses a request without a state; and the
-// manifest lists the redirect URL.
+// and a state; the page links the web page's stylesheet, served even with
+// the web page off; the redirect refuses a request without a state; and
+// the manifest lists the redirect URL.
 func TestServeSlackInstalls(t *testing.T) {
 	clearPlatformEnv(t)
 	t.Setenv("SLACK_CLIENT_ID", "1234.5678")
@@ -116,13 +117,23 @@ func TestServeSlackInstalls(t *testing.T) {
 	resp.Body.Close()
 	page := html.UnescapeString(string(body))
 	for _, want := range []string{"Add to Slack", `href="http://127.0.0.1:1/oauth/v2/authorize?client_id=1234.5678`,
-		"redirect_uri=https%3A%2F%2Fbot.example.org%2Fslack%2Foauth_redirect", "scope=chat%3Awrite%2Ccommands", "state=v1."} {
+		"redirect_uri=https%3A%2F%2Fbot.example.org%2Fslack%2Foauth_redirect", "scope=chat%3Awrite%2Ccommands", "state=v1.",
+		`<link rel="stylesheet" href="/web/static/style.css">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("install page lacks %q:\n%s", want, page)
 		}
 	}
 	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Set-Cookie"), "HttpOnly") {
 		t.Errorf("install page: %d, cookie %q", resp.StatusCode, resp.Header.Get("Set-Cookie"))
+	}
+	resp, err = s.client.Get(s.url("/web/static/style.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	css, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") || !strings.Contains(string(css), ".govuk-button") {
+		t.Errorf("the install page's stylesheet, with the web page off: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	resp, err = s.client.Get(s.url("/slack/oauth_redirect?code=x"))
 	if err != nil {

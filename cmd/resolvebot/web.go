@@ -14,7 +14,7 @@ import (
 // startWeb mounts the web page under /web/ when email is configured: the
 // emails link to it, and it signs people in by emailed links.
 func startWeb(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux) (func(), error) {
-	if !cfg.Email.Enabled || a.mailer == nil {
+	if !webEnabled(a, cfg) {
 		return nil, nil
 	}
 	edge := httpedge.Limits{TrustedProxies: cfg.Server.TrustedProxies}
@@ -33,3 +33,6 @@ func startWeb(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux)
 	a.log.Info("web: http", "path", web.Prefix, "base_url", cfg.Email.BaseURL, "oidc", cfg.Web.OIDC.Enabled)
 	return nil, nil
 }
+
+// webEnabled reports whether startWeb mounts the web page.
+func webEnabled(a *app, cfg *config.Config) bool { return cfg.Email.Enabled && a.mailer != nil }
