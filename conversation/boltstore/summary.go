@@ -135,7 +135,7 @@ func (s *Store) CaseSummaries(ctx context.Context) ([]*conversation.Case, error)
 		}
 		return nil
 	})
-	if err == nil && len(missing) > 0 {
+	if err == nil && len(missing) > 0 && !s.db.IsReadOnly() {
 		err = s.db.Batch(func(tx *bolt.Tx) error {
 			_, _, err := backfillSummaries(tx, missing)
 			return err
