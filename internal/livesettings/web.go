@@ -61,6 +61,10 @@ func (w webSettings) Change(ctx context.Context, by string, version int64, e web
 			putAgency(c, *a)
 		}
 		editClosures(c, e.AddClosure, e.RemoveClosure)
+		if e.RetireAgency != "" {
+			c.Directory.Demo = false
+			c.Directory.Agencies = slices.DeleteFunc(c.Directory.Agencies, func(a config.Agency) bool { return a.Key == e.RetireAgency })
+		}
 	})
 	out := make([]web.SettingsProblem, 0, len(probs))
 	for _, p := range probs {
