@@ -55,5 +55,5 @@ func TestSettingsRetireAgency(t *testing.T) {
 		t.Errorf("the settings page still lists the retired agency %s", spare.Key)
 	}
 	ada.get("/web/settings/history").expect(http.StatusOK, "Version 2", "Retired "+html.EscapeString(spare.Name))
-	ada.get("/web/settings/agencies/"+spare.Key+"/retire").expect(http.StatusNotFound)
+	ada.get("/web/settings/agencies/" + spare.Key + "/retire").expect(http.StatusNotFound)
 }
