@@ -34,8 +34,8 @@ func (s *Server) closurePage(w http.ResponseWriter, r *http.Request, sess *sessi
 	s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
 }
 
-// closurePost adds a closure day through check your answers, or takes one
-// out (the settings page's Remove button, which saves at once).
+// closurePost adds a closure day, or takes one out (the settings page's
+// Remove button), through check your answers.
 func (s *Server) closurePost(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
 	v, err := s.opts.Settings.View(ctx)
@@ -51,7 +51,8 @@ func (s *Server) closurePost(w http.ResponseWriter, r *http.Request, sess *sessi
 			s.notFound(w, r)
 			return
 		}
-		edit.RemoveClosure, edit.Check = day, false
+		edit.RemoveClosure = day
+		f.Fields = append(f.Fields, settingsField{Key: "remove", Value: day, Type: "hidden"})
 		edit.Note = s.words().Say("settings.note.closure.removed", messages.Args{"date": day})
 	} else {
 		day := f.value("date")
@@ -77,6 +78,10 @@ func (s *Server) closurePost(w http.ResponseWriter, r *http.Request, sess *sessi
 		f.Heading = s.words().Say("settings.check.heading", nil)
 		f.Rows = []checkRow{{Label: f.Fields[0].Label, After: edit.AddClosure, Changed: true}}
 		f.Back = f.Action + "/new?" + formQuery(f)
+		if edit.RemoveClosure != "" {
+			f.Rows = []checkRow{{Label: s.words().Say("settings.closure.removed", nil), Before: edit.RemoveClosure, Changed: true}}
+			f.Back = "/web/settings"
+		}
 		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
 		return
 	}

@@ -12,7 +12,7 @@ import (
 // answers; a new case's deadline moves a working day past it while a case
 // already open keeps its own; the change is in the history; a date that is
 // not one, or one already set, is refused and changes nothing; Remove takes
-// the day out again.
+// the day out again, through check your answers.
 func TestSettingsClosureDay(t *testing.T) {
 	w, live := newSettingsWorld(t)
 	ctx := context.Background()
@@ -52,8 +52,13 @@ func TestSettingsClosureDay(t *testing.T) {
 		t.Errorf("a new case is due %v, want %v: a working day later for the closure day %s", fresh.Deadline, want, day)
 	}
 
-	ada.submit("/web/settings/closures", url.Values{"version": {"2"}, "remove": {day}, "action": {"save"}}).
-		expect(http.StatusOK, "Your change is saved", "Removed the closure day "+day)
+	remove := url.Values{"version": {"2"}, "remove": {day}}
+	ada.submit("/web/settings/closures", remove).expect(http.StatusOK, "Check the change before saving it", "Closure day taken out", day)
+	if _, v := live.Current(); v != 2 {
+		t.Fatalf("the check page of a removal moved the settings to version %d", v)
+	}
+	remove.Set("action", "save")
+	ada.submit("/web/settings/closures", remove).expect(http.StatusOK, "Your change is saved", "Removed the closure day "+day)
 	if _, v := live.Current(); v != 3 {
 		t.Fatalf("the removal left the settings at version %d, want 3", v)
 	}

@@ -35,9 +35,11 @@ func TestSettingsKeyboard(t *testing.T) {
 	emptyField(b, "#f-date").Fill("#f-date", "2031-12-29").Click("form[action='/web/settings/closures'] button").
 		Says("Check the change before saving it", "2031-12-29").Check("check the closure day")
 	b.Click("form[action='/web/settings/closures'] button").Says("Your change is saved", "2031-12-29", "Remove").Check("settings with a closure day")
+	b.Click("form[action='/web/settings/closures'] button").Says("Check the change before saving it", "Closure day taken out", "2031-12-29").Check("check a closure day's removal")
+	b.Click("form[action='/web/settings/closures'] button").Says("Your change is saved", "Removed the closure day 2031-12-29", "No closure days are set")
 	b.Open("/web/settings/agencies/" + fresh.Respondent.Agency + "/retire").Says("Retire the agency").Check("retire an agency")
 	b.Click("form[action$='/retire'] button").Says("There is a problem", fresh.ID).Check("retire refused")
-	if b.Checked < 7 {
-		t.Fatalf("axe checked %d pages, want 7", b.Checked)
+	if b.Checked < 8 {
+		t.Fatalf("axe checked %d pages, want 8", b.Checked)
 	}
 }
