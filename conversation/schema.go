@@ -24,7 +24,10 @@ const (
 	RecordPerson = "person"
 	RecordDraft  = "draft"
 	RecordRef    = "ref"
-	RecordEvent  = "event" // one event of a case's log (see CaseLog)
+	// RecordSummary is a case's summary (see SummaryOf), as Migrate
+	// counts the ones it writes for cases stored before summaries were kept.
+	RecordSummary = "summary"
+	RecordEvent   = "event" // one event of a case's log (see CaseLog)
 	// RecordSlackInstall is a Slack app install (see SlackInstallation).
 	RecordSlackInstall = "slack_install"
 )

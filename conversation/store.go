@@ -99,7 +99,10 @@ type Store interface {
 	// (its state rewritten, the summaries of new events appended), so
 	// this reads no case record, no event log and nothing sealed: the
 	// partnership's report and dashboard count from it. A case stored
-	// before summaries were kept is summarised from the case itself.
+	// before summaries were kept is summarised from the case itself, and
+	// that summary written (never over one written meanwhile), so the next
+	// call reads the summary alone; the stores' Migrate and an append to
+	// such a case write it too.
 	// DeleteCase removes the summary with the case. Returns EINTERNAL on
 	// failure.
 	CaseSummaries(ctx context.Context) ([]*Case, error)

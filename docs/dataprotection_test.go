@@ -186,6 +186,9 @@ func TestSealedColumnIsTrue(t *testing.T) {
 	var o conversation.Observation
 	fill(reflect.ValueOf(&o).Elem())
 	diff(reflect.ValueOf(o), reflect.ValueOf(sealedObservation(t, keys, o)), "", "", got)
+	var inst conversation.SlackInstallation
+	fill(reflect.ValueOf(&inst).Elem())
+	diff(reflect.ValueOf(inst), reflect.ValueOf(sealedInstallation(t, keys, inst)), "", "", got)
 	if len(got["Case"]) == 0 || len(got["Draft"]) == 0 || len(got["Observation"]) == 0 {
 		t.Fatalf("sealing changed nothing: %v", got)
 	}
@@ -279,6 +282,26 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 			}
 		}
 	}
+}
+
+// sealedInstallation stores inst through the encryption layer over a bolt
+// file and returns it as the file holds it.
+func sealedInstallation(t *testing.T, keys *sealed.Keyring, inst conversation.SlackInstallation) conversation.SlackInstallation {
+	t.Helper()
+	ctx := context.Background()
+	bs, err := boltstore.Open(filepath.Join(t.TempDir(), "resolvebot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bs.Close()
+	if err := sealed.Wrap(bs, keys).PutSlackInstallation(ctx, &inst); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bs.SlackInstallation(ctx, inst.Key())
+	if err != nil {
+		t.Fatalf("stored install: %v", err)
+	}
+	return *raw
 }
 
 // sealedObservation stores o through the encryption layer over a bolt file

@@ -35,6 +35,9 @@ type SettingsView struct {
 	Stages   []StageTimes
 	Agencies []AgencySettings
 	Roles    []RoleSettings
+	// ClosureDays are the partnership's extra non-working days, as
+	// YYYY-MM-DD, in date order.
+	ClosureDays []string
 }
 
 // StageTimes are one stage's name, guidance and timescales, in working
@@ -62,11 +65,18 @@ type AgencySettings struct {
 // RoleSettings is one partnership role.
 type RoleSettings struct{ Name, Email, Role string }
 
-// SettingsEdit is one change: a stage's timescales, or an agency added or
-// replaced (matched by its key).
+// SettingsEdit is one change: a stage's timescales, an agency added or
+// replaced (matched by its key) or retired, or a closure day added or
+// taken out.
 type SettingsEdit struct {
 	Stage  *StageTimes
 	Agency *AgencySettings
+	// AddClosure and RemoveClosure are a closure day (YYYY-MM-DD) to add
+	// or to take out, or empty.
+	AddClosure, RemoveClosure string
+	// RetireAgency is the key of an agency to take out of the directory,
+	// or empty.
+	RetireAgency string
 	// Note says what changed, in a few words, for the change history.
 	Note string
 	// Check asks only whether the change would be accepted: nothing is
@@ -121,6 +131,10 @@ func (s *Server) settingsRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.agencyPage))
 	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.agencyPage))
 	m.HandleFunc("POST /web/settings/agencies", s.admin(s.agencyPost))
+	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.retirePage))
+	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.retirePost))
+	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.closurePage))
+	m.HandleFunc("POST /web/settings/closures", s.admin(s.closurePost))
 }
 
 // settingsPage shows the timescales and the directory, each with a way to
@@ -155,7 +169,8 @@ type settingsForm struct {
 	Version                              int64
 	Fields                               []settingsField
 	Check                                bool
-	Existing                             bool // the form changes an agency already listed
+	Existing                             bool   // the form changes an agency already listed
+	Retire                               string // the page that retires that agency, or ""
 	Rows                                 []checkRow
 	Problems                             []string // config check's problems with no field of their own
 }

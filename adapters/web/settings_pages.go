@@ -168,6 +168,7 @@ func (s *Server) agencyForm(a AgencySettings, isNew bool, version int64) setting
 	if !isNew {
 		key.Type = "hidden"
 		f.Existing = true
+		f.Retire = "/web/settings/agencies/" + urlQueryEscape(a.Key) + "/retire"
 	}
 	reach := ""
 	if a.EmailOnly {

@@ -282,6 +282,8 @@ func runMigrate(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	for _, kind := range []string{conversation.RecordCase, conversation.RecordPerson, conversation.RecordDraft, conversation.RecordRef} {
 		fmt.Fprintf(stdout, "%-7s %d read, %d rewritten\n", kind+"s", rep.Read[kind], rep.Upgraded[kind])
 	}
+	// Cases stored before summaries were kept get one (see conversation.SummaryOf).
+	fmt.Fprintf(stdout, "summaries written for %d of %d cases\n", rep.Upgraded[conversation.RecordSummary], rep.Read[conversation.RecordSummary])
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot migrate stopped: %v\n", err)
 		return 1

@@ -75,11 +75,11 @@ func TestBackupRestoreMigrate(t *testing.T) {
 	// A data file written before schema versions: migrate rewrites it.
 	unzip(t, fixture, "old.db")
 	code, out, errs = run(t, ctx, "", "migrate", "--data", "old.db")
-	if code != 0 || !strings.Contains(out, "cases   2 read, 2 rewritten") || !strings.Contains(out, "Every record is now in format 2") {
+	if code != 0 || !strings.Contains(out, "cases   2 read, 2 rewritten") || !strings.Contains(out, "summaries written for 2 of 2 cases") || !strings.Contains(out, "Every record is now in format 2") {
 		t.Fatalf("migrate = %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = run(t, ctx, "", "migrate", "--data", "old.db")
-	if code != 0 || !strings.Contains(out, "cases   2 read, 0 rewritten") {
+	if code != 0 || !strings.Contains(out, "cases   2 read, 0 rewritten") || !strings.Contains(out, "summaries written for 0 of 2 cases") {
 		t.Fatalf("migrate again = %d\n%s", code, out)
 	}
 

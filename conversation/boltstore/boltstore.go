@@ -32,6 +32,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot/messages"
@@ -45,6 +46,9 @@ import (
 // cannot open the same file.
 type Store struct {
 	db *bolt.DB
+	// wholeLoads counts the cases CaseSummaries read whole for want of a
+	// summary (see SummaryFallbacks).
+	wholeLoads atomic.Int64
 }
 
 var (

@@ -18,7 +18,9 @@ var recordBuckets = []struct {
 // than conversation.SchemaVersion in the current format, in one write
 // transaction: a case held in one record with its whole timeline becomes
 // its state record and its log of events (see conversation.CaseLog), leaving current records and every value's content as they
-// are (sealed values stay sealed; a case's Version does not change). Reads
+// are (sealed values stay sealed; a case's Version does not change), and
+// writes the summary (see conversation.SummaryOf) of every case stored
+// before summaries were kept, counted as conversation.RecordSummary. Reads
 // upgrade older records anyway; Migrate makes the file current, so later
 // versions need not carry the old upgrade steps. It returns an EINTERNAL error
 // if a record cannot be read (one from a newer resolvebot included) or the
@@ -61,6 +63,13 @@ func (s *Store) Migrate() (conversation.MigrateReport, error) {
 		}
 		if err := migrateCases(tx, &rep); err != nil {
 			return err
+		}
+		read, wrote, err := backfillSummaries(tx, nil)
+		if err != nil {
+			return err
+		}
+		for i := range read {
+			rep.Count(conversation.RecordSummary, i < wrote)
 		}
 		refs := tx.Bucket(bucketRefs)
 		var cases [][]byte

@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,15 +19,19 @@ func init() { allBuckets = append(allBuckets, bucketSummaries) }
 // putSummary writes c's summary in tx: afresh from events (every event of
 // the case) when reset, otherwise the stored summary's events with those
 // of events (the ones this write added) appended. A case stored before
-// summaries were kept has none to append to and is left without one;
-// CaseSummaries summarises it from the case itself.
+// summaries were kept has none to append to: its summary is made afresh
+// from every event in its log, which the caller has written already.
 func putSummary(tx *bolt.Tx, c *conversation.Case, reset bool, events []conversation.Event) error {
 	b := tx.Bucket(bucketSummaries)
 	var kept []conversation.Event
 	if !reset {
 		old := b.Get([]byte(c.ID))
 		if old == nil {
-			return nil
+			all, err := wholeLog(tx, c.ID)
+			if err != nil {
+				return err
+			}
+			return putSummary(tx, c, true, all)
 		}
 		prev, err := conversation.DecodeSummary(old)
 		if err != nil {
@@ -43,14 +48,71 @@ func putSummary(tx *bolt.Tx, c *conversation.Case, reset bool, events []conversa
 	return b.Put([]byte(c.ID), v)
 }
 
+// wholeLog returns every event in case id's log bucket, in order.
+func wholeLog(tx *bolt.Tx, id string) ([]conversation.Event, error) {
+	var out []conversation.Event
+	b := tx.Bucket(bucketEvents).Bucket([]byte(id))
+	if b == nil {
+		return out, nil
+	}
+	err := b.ForEach(func(_, v []byte) error {
+		var e conversation.Event
+		if err := conversation.DecodeEvent(v, &e); err != nil {
+			return conversation.Internal("decode event of case "+id, err)
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// backfillSummaries writes, in tx, the summary of each case of ids (every
+// case when ids is nil) that has none, from the whole case as stored. A
+// case that has a summary, or no longer exists, is left alone, so it is
+// safe to run at any time and again. It returns how many cases it read
+// and how many summaries it wrote.
+func backfillSummaries(tx *bolt.Tx, ids [][]byte) (read, wrote int, err error) {
+	sums := tx.Bucket(bucketSummaries)
+	if ids == nil {
+		err := tx.Bucket(bucketCases).ForEach(func(k, _ []byte) error {
+			ids = append(ids, bytes.Clone(k))
+			return nil
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	for _, id := range ids {
+		if tx.Bucket(bucketCases).Get(id) == nil {
+			continue
+		}
+		read++
+		if sums.Get(id) != nil {
+			continue
+		}
+		c, err := getCase(tx, string(id), 0)
+		if err != nil {
+			return read, wrote, err
+		}
+		if err := putSummary(tx, c, true, c.Events); err != nil {
+			return read, wrote, err
+		}
+		wrote++
+	}
+	return read, wrote, nil
+}
+
 // CaseSummaries returns every case's summary, newest first: it reads the
 // summaries bucket, and the whole case only for one stored before
-// summaries were kept. It returns EINTERNAL if the file cannot be read.
+// summaries were kept, whose summary it then writes (see
+// backfillSummaries), so the next call reads the summary alone. It
+// returns EINTERNAL if the file cannot be read or that summary written.
 func (s *Store) CaseSummaries(ctx context.Context) ([]*conversation.Case, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, conversation.Internal("case summaries", err)
 	}
 	var out []*conversation.Case
+	var missing [][]byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		sums := tx.Bucket(bucketSummaries)
 		cur := tx.Bucket(bucketCases).Cursor()
@@ -67,13 +129,26 @@ func (s *Store) CaseSummaries(ctx context.Context) ([]*conversation.Case, error)
 			if err != nil {
 				return err
 			}
+			s.wholeLoads.Add(1)
 			out = append(out, conversation.SummaryOf(c))
+			missing = append(missing, bytes.Clone(k))
 		}
 		return nil
 	})
+	if err == nil && len(missing) > 0 && !s.db.IsReadOnly() {
+		err = s.db.Batch(func(tx *bolt.Tx) error {
+			_, _, err := backfillSummaries(tx, missing)
+			return err
+		})
+	}
 	if err != nil {
 		return nil, conversation.StoreResult("case summaries", err)
 	}
 	sortNewestFirst(out)
 	return out, nil
 }
+
+// SummaryFallbacks returns how many cases CaseSummaries has read whole,
+// since the store was opened, because they had no summary yet. It returns
+// no error.
+func (s *Store) SummaryFallbacks() int64 { return s.wholeLoads.Load() }

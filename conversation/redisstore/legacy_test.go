@@ -54,3 +54,35 @@ func TestLegacyCases(t *testing.T) {
 		}
 	}, writeLegacy(&prefix))
 }
+
+func TestSummaryBackfill(t *testing.T) {
+	var prefix string
+	storetest.RunSummaryBackfill(t, func(tb testing.TB) (conversation.Store, func() conversation.Store) {
+		s, p := redistest.Open(tb)
+		prefix = p
+		var cur conversation.Store = s
+		return s, func() conversation.Store {
+			if err := cur.Close(); err != nil {
+				tb.Fatal(err)
+			}
+			ns, err := redisstore.Open(context.Background(), redistest.URL(), p)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			cur = ns
+			return ns
+		}
+	}, writeLegacy(&prefix), storetest.Backfill{
+		Migrate: func(tb testing.TB, s conversation.Store) {
+			if _, err := s.(*redisstore.Store).Migrate(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+		},
+		Unsummarise: func(tb testing.TB, _ conversation.Store, id string) {
+			k := prefix + ":{rb}:"
+			if err := redistest.Client(tb).Del(context.Background(), k+"summary:"+id, k+"sumlog:"+id).Err(); err != nil {
+				tb.Fatal(err)
+			}
+		},
+	})
+}

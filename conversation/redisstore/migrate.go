@@ -32,12 +32,18 @@ return 1
 // only if it is still the value read (a record written meanwhile is
 // current already), leaving every value's content as it is: sealed values
 // stay sealed and a case's Version does not change, so it can run while
-// the bot serves. It returns an EINTERNAL error if a record cannot be read
+// the bot serves. It also writes the summary (see conversation.SummaryOf)
+// of every case stored before summaries were kept, counted as
+// conversation.RecordSummary, never over one written meanwhile. It
+// returns ECONFLICT if such a case kept changing, and an EINTERNAL error if a record cannot be read
 // (one from a newer resolvebot included) or Redis fails; what was
 // rewritten stays rewritten, and running it again carries on.
 func (s *Store) Migrate(ctx context.Context) (conversation.MigrateReport, error) {
 	var rep conversation.MigrateReport
 	if err := s.migrateCases(ctx, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.backfillSummaries(ctx, &rep); err != nil {
 		return rep, err
 	}
 	for _, k := range []struct{ part, kind string }{

@@ -58,6 +58,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -73,6 +74,9 @@ type Store struct {
 	prefix string
 	memo   memo
 	ident  identity // the store identity this process opened (identity.go)
+	// wholeLoads counts the cases CaseSummaries read whole for want of a
+	// summary (see SummaryFallbacks).
+	wholeLoads atomic.Int64
 }
 
 var (
@@ -525,6 +529,13 @@ func (s *Store) update(ctx context.Context, id string, have int, all bool, fn fu
 			state := *c
 			state.Events = nil
 			s.memo.put(id, memoEntry{sum: sum(data), c: state.Clone(), logged: logged, size: len(data)})
+			if n, _ := res.(int64); n == 2 {
+				// The case had no summary to append to (stored before
+				// summaries were kept): write it whole. The write above
+				// stands either way; if this one fails, CaseSummaries
+				// writes it when it meets the case.
+				_, _, _ = s.backfillSummary(ctx, id)
+			}
 			return c.Clone(), nil
 		}
 		// Someone else wrote first: go again from what is stored now.
@@ -584,12 +595,15 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[9] == '1' then redis.call('DEL', KEYS[6]) end
 local last = 12 + tonumber(ARGV[12])
+local ret = 1
 if ARGV[9] == '1' or redis.call('EXISTS', KEYS[7]) == 1 then
   redis.call('SET', KEYS[7], ARGV[11])
   if ARGV[9] == '1' then redis.call('DEL', KEYS[8]) end
   for i = 13, last, 1000 do
     redis.call('RPUSH', KEYS[8], unpack(ARGV, i, math.min(i + 999, last)))
   end
+else
+  ret = 2
 end
 for i = last + 1, #ARGV, 1000 do
   redis.call('RPUSH', KEYS[6], unpack(ARGV, i, math.min(i + 999, #ARGV)))
@@ -601,7 +615,7 @@ if ARGV[8] ~= '' then
   local n = redis.call('INCR', KEYS[5])
   redis.call('HSET', KEYS[4], string.format('%020d', n), ARGV[8])
 end
-return 1
+return ret
 `)
 
 // ListCases returns the cases matching f, newest (CreatedAt) first, ties by

@@ -162,6 +162,7 @@ func (l *Live) prepare(ctx context.Context, version int64, edit func(*config.Con
 	draft.Protocol.Stages = append([]conversation.Stage(nil), l.cur.Protocol.Stages...)
 	draft.Directory.Agencies = append([]config.Agency(nil), l.cur.Directory.Agencies...)
 	draft.Directory.PartnershipRoles = append([]config.PartnershipRole(nil), l.cur.Directory.PartnershipRoles...)
+	draft.Calendar.ClosureDays = append([]time.Time(nil), l.cur.Calendar.ClosureDays...)
 	edit(&draft)
 	if after, err = config.ExportSettings(&draft); err != nil {
 		return nil, nil, nil, nil, conversation.Internal("export settings", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/config"
@@ -31,6 +32,9 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 			Managers: webContacts(a.Contacts.Manager), SeniorManagers: webContacts(a.Contacts.SeniorManager),
 			Leaders: webContacts(a.Contacts.Leader), SafeguardingLeads: webContacts(a.SafeguardingLeads)})
 	}
+	for _, d := range cfg.Calendar.ClosureDays {
+		v.ClosureDays = append(v.ClosureDays, d.Format(time.DateOnly))
+	}
 	for _, r := range cfg.Directory.PartnershipRoles {
 		v.Roles = append(v.Roles, web.RoleSettings{Name: r.Name, Email: r.Email, Role: r.Role})
 	}
@@ -55,6 +59,11 @@ func (w webSettings) Change(ctx context.Context, by string, version int64, e web
 		}
 		if a := e.Agency; a != nil {
 			putAgency(c, *a)
+		}
+		editClosures(c, e.AddClosure, e.RemoveClosure)
+		if e.RetireAgency != "" {
+			c.Directory.Demo = false
+			c.Directory.Agencies = slices.DeleteFunc(c.Directory.Agencies, func(a config.Agency) bool { return a.Key == e.RetireAgency })
 		}
 	})
 	out := make([]web.SettingsProblem, 0, len(probs))
@@ -91,6 +100,21 @@ func putAgency(c *config.Config, a web.AgencySettings) {
 	} else {
 		c.Directory.Agencies = append(c.Directory.Agencies, ag)
 	}
+}
+
+// editClosures adds the closure day add and takes out the closure day
+// remove (each YYYY-MM-DD, or empty for none), keeping the days in date
+// order. A day that does not parse is left alone: the page checks them.
+func editClosures(c *config.Config, add, remove string) {
+	loc := c.Calendar.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, add, loc); err == nil {
+		c.Calendar.ClosureDays = append(c.Calendar.ClosureDays, d)
+	}
+	c.Calendar.ClosureDays = slices.DeleteFunc(c.Calendar.ClosureDays, func(d time.Time) bool { return d.Format(time.DateOnly) == remove })
+	slices.SortStableFunc(c.Calendar.ClosureDays, func(a, b time.Time) int { return a.Compare(b) })
 }
 
 func webContacts(cs []config.Contact) []web.SettingsContact {

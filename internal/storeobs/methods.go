@@ -254,3 +254,35 @@ func (s *Store) EnqueueEffect(ctx context.Context, e conversation.Effect) (err e
 	defer func() { s.end(o, err) }()
 	return s.Store.EnqueueEffect(ctx, e)
 }
+
+// PutSlackInstallation is the wrapped store's PutSlackInstallation,
+// measured as "put_slack_installation".
+func (s *Store) PutSlackInstallation(ctx context.Context, inst *conversation.SlackInstallation) (err error) {
+	ctx, o := s.start(ctx, "put_slack_installation", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.PutSlackInstallation(ctx, inst)
+}
+
+// SlackInstallation is the wrapped store's SlackInstallation, measured as
+// "slack_installation".
+func (s *Store) SlackInstallation(ctx context.Context, key string) (v *conversation.SlackInstallation, err error) {
+	ctx, o := s.start(ctx, "slack_installation", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.SlackInstallation(ctx, key)
+}
+
+// SlackInstallations is the wrapped store's SlackInstallations, measured
+// as "slack_installations".
+func (s *Store) SlackInstallations(ctx context.Context) (v []*conversation.SlackInstallation, err error) {
+	ctx, o := s.start(ctx, "slack_installations", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.SlackInstallations(ctx)
+}
+
+// DeleteSlackInstallation is the wrapped store's DeleteSlackInstallation,
+// measured as "delete_slack_installation".
+func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) (err error) {
+	ctx, o := s.start(ctx, "delete_slack_installation", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.DeleteSlackInstallation(ctx, key)
+}
