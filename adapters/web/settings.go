@@ -131,8 +131,8 @@ func (s *Server) settingsRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.sectionPage(agencySection)))
 	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.sectionPage(agencySection)))
 	m.HandleFunc("POST /web/settings/agencies", s.admin(s.sectionPost(agencySection)))
-	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.retirePage))
-	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.retirePost))
+	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.sectionPage(retireSection)))
+	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.sectionPost(retireSection)))
 	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.sectionPage(closureSection)))
 	m.HandleFunc("POST /web/settings/closures", s.admin(s.sectionPost(closureSection)))
 }
@@ -242,7 +242,7 @@ func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, wh
 }
 
 // changeRefused shows the form again with the problems config check found,
-// each beside its field where it has one; a conflict says someone else
+// each beside its field where it has one (field may be nil for none); a conflict says someone else
 // changed the settings first.
 func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *session, title string, f settingsForm, probs []SettingsProblem, err error, field func(path string) string) {
 	f.Check = false
@@ -252,7 +252,7 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 			if !p.Error {
 				continue
 			}
-			if k := field(p.Path); k == "" || !f.setError(k, p.Message) {
+			if field == nil || field(p.Path) == "" || !f.setError(field(p.Path), p.Message) {
 				f.Problems = append(f.Problems, p.Message)
 			}
 		}

@@ -41,6 +41,14 @@ type settingsSection struct {
 	// the problem's path (such as "protocol.stages[0].days"), or "" for
 	// the error summary alone.
 	Field func(path string) string
+	// Refuse, when set, runs before Apply on a POST for what only the
+	// store knows (such as the open cases a removal would strand): it
+	// returns the reasons to refuse the change, shown in the error summary
+	// with nothing changed, or an error when the store fails.
+	Refuse func(s *Server, r *http.Request, v SettingsView, key string) ([]string, error)
+	// Confirm makes the form a confirmation (its Form sets Check and Rows
+	// and has no fields to fill): a POST saves at once, with no check page.
+	Confirm bool
 }
 
 // newSettingsForm returns a form headed heading, with intro under it,
@@ -110,16 +118,22 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 		}
 		f.Version = formVersion(r)
 		f.readForm(r)
+		if sec.Refuse != nil {
+			if f.Problems, err = sec.Refuse(s, r, v, key); err != nil {
+				s.internal(w, r, err)
+				return
+			}
+		}
 		edit, ok := sec.Apply(s, v, key, &f)
 		if !ok {
 			s.notFound(w, r)
 			return
 		}
-		if hasFieldErrors(f) {
+		if hasErrors(f) {
 			s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
 			return
 		}
-		edit.Check = r.PostFormValue("action") != "save"
+		edit.Check = !sec.Confirm && r.PostFormValue("action") != "save"
 		probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
 		switch {
 		case err != nil:
@@ -161,7 +175,12 @@ func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request, sess *sess
 	s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
 }
 
-func hasFieldErrors(f settingsForm) bool {
+// hasErrors reports whether f has a field marked wrong or a problem of
+// its own.
+func hasErrors(f settingsForm) bool {
+	if len(f.Problems) > 0 {
+		return true
+	}
 	for _, fl := range f.Fields {
 		if fl.Error != "" {
 			return true
