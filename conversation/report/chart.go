@@ -225,7 +225,7 @@ func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 	width := min(slot*barShare, maxBarWidth)
 	x := func(mi int) vg.Length { return area.Min.X + slot*(vg.Length(mi)+0.5) }
 
-	r.drawAxes(plotCanvas, area, yLabel, yLabelStyle, tickStyle, yTicks, y)
+	drawAxes(plotCanvas, area, yLabel, yLabelStyle, tickStyle, yTicks, y)
 	tickStyle.XAlign, tickStyle.YAlign = draw.XCenter, draw.YTop
 	for mi := range r.ByMonth {
 		mx := x(mi)
@@ -259,7 +259,7 @@ func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 
 // drawAxes draws the two axis lines around area, and the count axis's
 // ticks, their numbers and its label, turned on its side, at the left of c.
-func (r *Report) drawAxes(c draw.Canvas, area vg.Rectangle, label string, labelStyle, tickStyle text.Style, ticks []tick, y func(float64) vg.Length) {
+func drawAxes(c draw.Canvas, area vg.Rectangle, label string, labelStyle, tickStyle text.Style, ticks []tick, y func(float64) vg.Length) {
 	c.StrokeLine2(axisStyle, area.Min.X, area.Min.Y, area.Max.X, area.Min.Y)
 	c.StrokeLine2(axisStyle, area.Min.X, area.Min.Y, area.Min.X, area.Max.Y)
 	tickStyle.XAlign, tickStyle.YAlign = draw.XRight, draw.YCenter
