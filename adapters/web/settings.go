@@ -38,6 +38,11 @@ type SettingsView struct {
 	// ClosureDays are the partnership's extra non-working days, as
 	// YYYY-MM-DD, in date order.
 	ClosureDays []string
+	// Chairs are the conference chairs and reviewing officers, who log
+	// differences seen in conferences; ChairsAsked is true when the
+	// protocol has them (protocol.observations).
+	Chairs      []SettingsContact
+	ChairsAsked bool
 }
 
 // StageTimes are one stage's name, guidance and timescales, in working
@@ -60,6 +65,13 @@ type AgencySettings struct {
 	// the pages edit the first of each and keep the rest.
 	Managers, SeniorManagers, Leaders []SettingsContact
 	SafeguardingLeads                 []SettingsContact
+	// Reach is the default order of the ways its people are reached
+	// (slack, teams, email), nil for the way each person uses.
+	Reach []string
+	// ReferenceFormats are the patterns its case references match in
+	// full; ReferenceExample is shown to people who type something else.
+	ReferenceFormats []string
+	ReferenceExample string
 }
 
 // RoleSettings is one partnership role.
@@ -77,6 +89,10 @@ type SettingsEdit struct {
 	// RetireAgency is the key of an agency to take out of the directory,
 	// or empty.
 	RetireAgency string
+	// Roles and Chairs, when not nil, replace the partnership roles and
+	// the conference chairs.
+	Roles  *[]RoleSettings
+	Chairs *[]SettingsContact
 	// Note says what changed, in a few words, for the change history.
 	Note string
 	// Check asks only whether the change would be accepted: nothing is
