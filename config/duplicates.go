@@ -25,7 +25,7 @@ func validateDuplicates(d Directory, col *collector) {
 	for j, r := range d.PartnershipRoles {
 		k := strings.ToLower(r.Email) + "\x00" + strings.ToLower(r.Role)
 		if first, dup := seen[k]; dup && r.Email != "" {
-			col.errorAt(fmt.Sprintf("directory.partnership_roles[%d].email", j), "%s is already the %s at directory.partnership_roles[%d]", r.Email, r.Role, first)
+			col.errorAt(fmt.Sprintf("directory.partnership_roles[%d].email", j), "%s already holds the role %s (entry %d of this list)", r.Email, r.Role, first+1)
 			continue
 		}
 		seen[k] = j
@@ -40,7 +40,7 @@ func contactsTwice(cs []Contact, path string, col *collector) {
 	for j, c := range cs {
 		k := strings.ToLower(c.Email)
 		if first, dup := seen[k]; dup && k != "" {
-			col.errorAt(fmt.Sprintf("%s[%d].email", path, j), "%s is listed twice (first at %s[%d])", c.Email, path, first)
+			col.errorAt(fmt.Sprintf("%s[%d].email", path, j), "%s is already in this list (entry %d)", c.Email, first+1)
 			continue
 		}
 		seen[k] = j

@@ -14,13 +14,13 @@ func TestDuplicatePeople(t *testing.T) {
 		name, body, place, msg string // place "" for no error
 	}{
 		{"twice at a tier", agency + "      contacts:\n        manager:\n          - {name: Ann, email: ann@csc.example.org}\n          - {name: Ann B, email: ANN@csc.example.org}\n",
-			"directory.agencies[0].contacts.manager[1].email", "ANN@csc.example.org is listed twice (first at directory.agencies[0].contacts.manager[0])"},
+			"directory.agencies[0].contacts.manager[1].email", "ANN@csc.example.org is already in this list (entry 1)"},
 		{"a safeguarding lead twice", agency + "      safeguarding_leads:\n          - {name: Lee, email: lee@csc.example.org}\n          - {name: Lee, email: lee@csc.example.org}\n",
-			"directory.agencies[0].safeguarding_leads[1].email", "is listed twice"},
+			"directory.agencies[0].safeguarding_leads[1].email", "is already in this list (entry 1)"},
 		{"the same role twice", "directory:\n  partnership_roles:\n    - {name: Pat, email: pat@p.example.org, role: partnership manager}\n    - {name: Pat, email: pat@p.example.org, role: Partnership Manager}\n",
-			"directory.partnership_roles[1].email", "pat@p.example.org is already the Partnership Manager at directory.partnership_roles[0]"},
+			"directory.partnership_roles[1].email", "pat@p.example.org already holds the role Partnership Manager (entry 1 of this list)"},
 		{"a conference chair twice", "directory:\n  conference_chairs:\n    - {name: Cy, email: cy@p.example.org}\n    - {name: Cy, email: cy@p.example.org}\n",
-			"directory.conference_chairs[1].email", "is listed twice"},
+			"directory.conference_chairs[1].email", "is already in this list (entry 1)"},
 		{"one person at two tiers", agency + "      contacts:\n        manager: [{name: Ann, email: ann@csc.example.org}]\n        senior_manager: [{name: Ann, email: ann@csc.example.org}]\n", "", ""},
 		{"one person in two roles", "directory:\n  partnership_roles:\n    - {name: Pat, email: pat@p.example.org, role: partnership manager}\n    - {name: Pat, email: pat@p.example.org, role: partnership admin}\n", "", ""},
 	}
