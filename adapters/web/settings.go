@@ -140,6 +140,7 @@ func (s *Server) isAdmin(ctx context.Context, person string) bool {
 }
 
 func (s *Server) settingsRoutes(m *http.ServeMux) {
+	s.directoryRoutes(m)
 	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
 	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
 	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.sectionPage(stageSection)))
@@ -161,7 +162,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 		s.internal(w, r, err)
 		return
 	}
-	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), v)
+	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), s.overview(v))
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
