@@ -81,6 +81,10 @@ func TestSettingsDirectoryContacts(t *testing.T) {
 		"Safeguarding leads", "Add a senior manager", `href="`+hvSeniorsAt+`new"`, "Any reference")
 	ada.get(hvSeniorsAt+"new?name=Sol&email="+url.QueryEscape(solEmail)).expect(http.StatusOK, "Add a senior manager", `value="`+solEmail+`"`)
 	ada.get("/web/settings/remove/agencies/"+hvKey+"/senior_manager/0").expect(http.StatusOK, "Remove", hvSenior)
+	for _, path := range []string{"/web/settings/agencies/" + hvKey + "/references?formats=X&example=Y", "/web/settings/agencies/" + hvKey + "/reach?reach=sms",
+		"/web/settings/people/roles/new?name=P&role=x", "/web/settings/people/roles/0", "/web/settings/remove/roles/0", "/web/settings/people/chairs/new"} {
+		ada.get(path).expect(http.StatusOK, "Back")
+	}
 	if _, v := live.Current(); v != 1 {
 		t.Fatalf("a GET moved the settings to version %d", v)
 	}
