@@ -64,11 +64,15 @@ func TestSettingsProtocolChanges(t *testing.T) {
 		{"category added", "/web/settings/categories/new", "/web/settings/categories", "key=housing",
 			url.Values{"key": {"housing"}, "name": {"Housing and homelessness"}},
 			[]string{"Short name", "housing", "Housing and homelessness"}, "Added the category Housing and homelessness",
-			func(e *conversation.Engine) bool { return e.Protocol().CategoryName("housing") == "Housing and homelessness" }},
+			func(e *conversation.Engine) bool {
+				return e.Protocol().CategoryName("housing") == "Housing and homelessness"
+			}},
 		{"category renamed", "/web/settings/categories/" + p.Categories[1].Key, "/web/settings/categories", "name=Roles",
 			url.Values{"existing": {"yes"}, "key": {p.Categories[1].Key}, "name": {"Who does what"}},
 			[]string{html.EscapeString(p.Categories[1].Name), "Who does what"}, "Renamed the category " + p.Categories[1].Name + " to Who does what",
-			func(e *conversation.Engine) bool { return e.Protocol().CategoryName(p.Categories[1].Key) == "Who does what" }},
+			func(e *conversation.Engine) bool {
+				return e.Protocol().CategoryName(p.Categories[1].Key) == "Who does what"
+			}},
 		{"reminders and quiet hours", "/web/settings/nudges", "/web/settings/nudges", "quiet_start=19:00",
 			url.Values{"reminder_days_before": {"2"}, "max_overdue_reminders": {"5"}, "quiet_start": {"18:30"}, "quiet_end": {"08:00"}},
 			[]string{"Quiet hours start", "18:30", "08:00"}, "Reminders 2 working days before a deadline and 5 after it; quiet hours 18:30 to 08:00",
@@ -182,7 +186,7 @@ func TestSettingsCategoryRemoval(t *testing.T) {
 	p := w.env.Engine.Protocol()
 	used, conference := open.Category, p.Conference.Category
 
-	ada.get("/web/settings/categories/" + used).expect(http.StatusOK, "Remove this category")
+	ada.get("/web/settings/categories/"+used).expect(http.StatusOK, "Remove this category")
 	ada.get("/web/settings/categories/"+used+"/remove").expect(http.StatusOK, "Remove the category")
 	ada.submit("/web/settings/categories/"+used+"/remove", url.Values{"version": {"1"}}).
 		expect(http.StatusUnprocessableEntity, "There is a problem", "cannot be removed while cases that have it are still open", open.ID)
