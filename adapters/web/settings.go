@@ -40,10 +40,14 @@ type SettingsView struct {
 	ClosureDays []string
 	// Routes are the routes out of the ladder and their contacts, by the
 	// file's key under protocol.routes (RouteKeys).
-	Routes     map[string]string
-	Categories []CategorySettings
-	Nudges     NudgeSettings
-	Referral   ReferralSettings
+	Routes map[string]string
+	// SeriousConcernRole is the partnership role serious concerns are
+	// logged with, who decides on a deep dive; empty for every partnership
+	// role.
+	SeriousConcernRole string
+	Categories         []CategorySettings
+	Nudges             NudgeSettings
+	Referral           ReferralSettings
 }
 
 // RouteKeys are the routes out of the ladder the settings pages show and
@@ -115,6 +119,9 @@ type SettingsEdit struct {
 	// Routes, when set, replace the routes out of the ladder named in it
 	// (by RouteKeys).
 	Routes map[string]string
+	// SeriousConcernRole, when set, replaces the partnership role serious
+	// concerns are logged with (empty: every partnership role).
+	SeriousConcernRole *string
 	// Category is a category added, or renamed (matched by its key);
 	// RemoveCategory the key of one to take out, or empty.
 	Category       *CategorySettings

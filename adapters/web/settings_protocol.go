@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -30,10 +31,16 @@ func (s *Server) routesForm(v SettingsView, _ string, _ bool) (settingsForm, boo
 		field("dissent_procedure", s.words().Say("settings.protocol.route.dissent_procedure", nil), s.words().Say("settings.protocol.route.dissent_procedure.hint", nil)),
 		field("whistleblowing", s.words().Say("settings.protocol.route.whistleblowing", nil), s.words().Say("settings.protocol.route.whistleblowing.hint", nil)),
 		field("partnership_contact", s.words().Say("settings.protocol.route.partnership_contact", nil), s.words().Say("settings.protocol.route.partnership_contact.hint", nil)),
+		field("serious_concern_role", s.words().Say("settings.protocol.route.serious_concern_role", nil), s.words().Say("settings.protocol.route.serious_concern_role.hint", nil)),
 		field("mediation", s.words().Say("settings.protocol.route.mediation", nil), s.words().Say("settings.protocol.route.mediation.hint", nil)),
 	}
+	values := maps.Clone(v.Routes)
+	if values == nil {
+		values = map[string]string{}
+	}
+	values["serious_concern_role"] = v.SeriousConcernRole
 	return s.newSettingsForm(s.words().Say("settings.protocol.routes.heading", nil), s.words().Say("settings.protocol.routes.intro", nil),
-		"/web/settings/routes", "/web/settings/routes", v.Version, fields, v.Routes), true
+		"/web/settings/routes", "/web/settings/routes", v.Version, fields, values), true
 }
 
 // routesApply turns the answers into the routes.
@@ -42,11 +49,16 @@ func (s *Server) routesApply(_ SettingsView, _ string, f *settingsForm) (Setting
 	for _, k := range RouteKeys {
 		routes[k] = f.value(k)
 	}
-	return SettingsEdit{Routes: routes, Note: s.words().Say("settings.protocol.note.routes", nil)}, true
+	role := f.value("serious_concern_role")
+	return SettingsEdit{Routes: routes, SeriousConcernRole: &role, Note: s.words().Say("settings.protocol.note.routes", nil)}, true
 }
 
-// routeField is the field of a problem with a route ("protocol.routes.police").
+// routeField is the field of a problem with a route ("protocol.routes.police")
+// or with who serious concerns are logged with.
 func routeField(path string) string {
+	if path == "protocol.serious_concern.role" {
+		return "serious_concern_role"
+	}
 	if k, ok := strings.CutPrefix(path, "protocol.routes."); ok && slices.Contains(RouteKeys, k) {
 		return k
 	}

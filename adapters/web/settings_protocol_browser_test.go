@@ -47,7 +47,7 @@ func TestSettingsProtocolInBrowser(t *testing.T) {
 		Check("add a category refused")
 	b.Fill("#f-name", "Housing and homelessness").Click("form[action='/web/settings/categories'] button").
 		Says("Check the change before saving it", "Housing and homelessness").Check("check a category")
-	b.Open("/web/settings/categories/" + open.Category).Says("Rename", "Remove this category").Check("rename a category")
+	b.Open("/web/settings/categories/"+open.Category).Says("Rename", "Remove this category").Check("rename a category")
 	b.Click("a[href$='/remove']").Says("Remove the category").Check("remove a category")
 	b.Click("form[action$='/remove'] button").Says("There is a problem", open.ID).Check("remove a category refused")
 

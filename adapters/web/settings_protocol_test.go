@@ -27,7 +27,7 @@ func routesForm(p *conversation.Protocol, change url.Values) url.Values {
 	r := p.Routes
 	form := url.Values{"version": {"1"}, "front_door": {r.FrontDoor}, "request_for_support": {r.RequestForSupport}, "police": {r.Police},
 		"emergency": {r.Emergency}, "dissent_procedure": {r.DissentProcedure}, "whistleblowing": {r.Whistleblowing},
-		"partnership_contact": {r.PartnershipContact}, "mediation": {r.Mediation}}
+		"partnership_contact": {r.PartnershipContact}, "mediation": {r.Mediation}, "serious_concern_role": {p.SeriousConcernRole()}}
 	for k, v := range change {
 		form[k] = v
 	}
@@ -61,6 +61,10 @@ func TestSettingsProtocolChanges(t *testing.T) {
 			func(e *conversation.Engine) bool {
 				return e.Protocol().Routes.Police == "101 (ask for the public protection unit)"
 			}},
+		{"serious concern role", "/web/settings/routes", "/web/settings/routes", "serious_concern_role=chair",
+			routesForm(p, url.Values{"police": {"101 (ask for the public protection unit)"}, "serious_concern_role": {"serious concern chair"}}),
+			[]string{"Who serious concerns are logged with", "serious concern chair"}, "Changed the routes out of the ladder",
+			func(e *conversation.Engine) bool { return e.Protocol().SeriousConcernRole() == "serious concern chair" }},
 		{"category added", "/web/settings/categories/new", "/web/settings/categories", "key=housing",
 			url.Values{"key": {"housing"}, "name": {"Housing and homelessness"}},
 			[]string{"Short name", "housing", "Housing and homelessness"}, "Added the category Housing and homelessness",

@@ -52,6 +52,7 @@ func protocolView(cfg *config.Config, v *web.SettingsView) {
 	for _, k := range web.RouteKeys {
 		v.Routes[k] = *routeOf(&p.Routes, k)
 	}
+	v.SeriousConcernRole = p.SeriousConcernRole()
 	for _, c := range p.Categories {
 		v.Categories = append(v.Categories, web.CategorySettings{Key: c.Key, Name: c.Name})
 	}
@@ -116,13 +117,25 @@ func edit(c *config.Config, e web.SettingsEdit, quiet [2]time.Duration) {
 	editProtocol(c, e, quiet)
 }
 
-// editProtocol applies e's routes, category, nudge policy (with the quiet
+// editProtocol applies e's routes, serious-concern role, category, nudge policy (with the quiet
 // hours read, from midnight) and referral to c.
 func editProtocol(c *config.Config, e web.SettingsEdit, quiet [2]time.Duration) {
 	p := &c.Protocol
 	for k, v := range e.Routes {
 		if r := routeOf(&p.Routes, k); r != nil {
 			*r = v
+		}
+	}
+	if role := e.SeriousConcernRole; role != nil {
+		switch {
+		case *role == "":
+			p.SeriousConcern = nil
+		case p.SeriousConcern == nil:
+			p.SeriousConcern = &conversation.SeriousConcernRoute{Role: *role}
+		default:
+			sc := *p.SeriousConcern // keeps its guidance
+			sc.Role = *role
+			p.SeriousConcern = &sc
 		}
 	}
 	if cat := e.Category; cat != nil {
