@@ -408,22 +408,17 @@ func (s *Server) agencyPeoplePage(w http.ResponseWriter, r *http.Request, sess *
 	s.render(w, r, http.StatusOK, "settingsdirectory", p)
 }
 
-// settingsOverview is the settings page: the settings, and the
-// partnership's people with the pages that change them.
-type settingsOverview struct {
-	SettingsView
-	People []peopleGroup
-}
-
-// overview is the settings page of v.
-func (s *Server) overview(v SettingsView) settingsOverview {
+// partnershipPeople are the partnership roles and, when the protocol has
+// them or any are listed, the conference chairs, as the settings page
+// lists them with the pages that change them.
+func (s *Server) partnershipPeople(v SettingsView) []peopleGroup {
 	roles, _ := s.peopleListOf(v, listRoles)
-	o := settingsOverview{SettingsView: v, People: []peopleGroup{roles.group(s.words().Say("settings.directory.role.intro", nil))}}
+	out := []peopleGroup{roles.group(s.words().Say("settings.directory.role.intro", nil))}
 	if v.ChairsAsked || len(v.Chairs) > 0 {
 		chairs, _ := s.peopleListOf(v, listChairs)
-		o.People = append(o.People, chairs.group(s.words().Say("settings.directory.chair.intro", nil)))
+		out = append(out, chairs.group(s.words().Say("settings.directory.chair.intro", nil)))
 	}
-	return o
+	return out
 }
 
 // Ways are the agency's ways to reach its people, in order, as one text.
