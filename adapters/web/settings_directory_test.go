@@ -227,6 +227,18 @@ func TestSettingsDirectoryReferences(t *testing.T) {
 	if cfg, _ = live.Current(); cfg.Directory.Agencies[1].Reach != nil {
 		t.Errorf("an empty answer left the school's reach %q, want each person's own way", cfg.Directory.Agencies[1].Reach)
 	}
+	hist, err := live.History(ctx, 0)
+	if err != nil || len(hist) != 4 {
+		t.Fatalf("%d changes recorded (%v), want 4", len(hist), err)
+	}
+	for i, want := range []string{"Changed how the people of", "Changed how the people of", "Changed the case reference formats of"} {
+		if hist[i].By != adaEmail || !strings.HasPrefix(hist[i].Note, want) {
+			t.Errorf("change %d is recorded as %q by %s, want %q… by %s", hist[i].Version, hist[i].Note, hist[i].By, want, adaEmail)
+		}
+	}
+	if !strings.Contains(hist[2].After, `SCH-\d{6}`) || strings.Contains(hist[2].Before, "SCH-") {
+		t.Errorf("the formats' change is recorded before %q after %q", hist[2].Before, hist[2].After)
+	}
 }
 
 // TestSettingsDirectoryRefusals: a change config check would refuse is
