@@ -279,6 +279,7 @@ type settingsForm struct {
 	RetireText string
 	Rows       []checkRow
 	Problems   []string // config check's problems with no field of their own
+	Done       string   // the page saving the change goes back to; "" for the settings
 }
 
 // checkRow is one answer on a check-your-answers page, with what it was.
@@ -336,11 +337,14 @@ func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *
 	s.render(w, r, status, name, p)
 }
 
-// saved tells the admin their change is in use and goes back to the
-// settings.
-func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what string) {
+// saved tells the admin their change is in use and goes back to done,
+// or to the settings when done is "".
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what, done string) {
 	s.setFlash(r.Context(), sess, &flash{Title: s.words().Say("settings.saved.title", nil), Text: s.words().Say("settings.saved.text", messages.Args{"what": what})})
-	http.Redirect(w, r, "/web/settings", http.StatusSeeOther)
+	if done == "" {
+		done = "/web/settings"
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
 }
 
 // changeRefused shows the form again with the problems config check found,

@@ -227,7 +227,7 @@ func (s *Server) personForm(v SettingsView, key string, _ bool) (settingsForm, b
 	}
 	page := listPath("/web/settings/people/", l.Key, strings.TrimPrefix(key, l.Key+"/"))
 	f := s.newSettingsForm(heading, intro, page, page, v.Version, fields, map[string]string{"name": p.Name, "email": p.Email, "role": p.Role})
-	f.Back, f.Adds = l.Back, at < 0
+	f.Back, f.Done, f.Adds = l.Back, l.Back, at < 0
 	return f, true
 }
 
@@ -321,7 +321,7 @@ func (s *Server) removeForm(v SettingsView, key string, _ bool) (settingsForm, b
 		rows = append(rows, checkRow{Label: s.words().Say("settings.directory.person.role", nil), After: p.Role})
 	}
 	return settingsForm{Heading: s.words().Say("settings.directory.remove.heading", messages.Args{"name": p.Name}), Intro: intro,
-		Action: listPath("/web/settings/remove/", l.Key, strconv.Itoa(at)), Back: l.Back, Version: v.Version,
+		Action: listPath("/web/settings/remove/", l.Key, strconv.Itoa(at)), Back: l.Back, Done: l.Back, Version: v.Version,
 		Submit: s.words().Say("settings.directory.remove.submit", nil), Check: true, Rows: rows}, true
 }
 

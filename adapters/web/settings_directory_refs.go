@@ -24,7 +24,7 @@ func (s *Server) referencesForm(v SettingsView, key string, _ bool) (settingsFor
 			{Key: "formats", Label: s.words().Say("settings.directory.references.formats", nil), Hint: s.words().Say("settings.directory.references.formats.hint", nil), Type: "textarea"},
 			{Key: "example", Label: s.words().Say("settings.directory.references.example", nil), Hint: s.words().Say("settings.directory.references.example.hint", nil), Type: "text", Width: "govuk-input--width-20"},
 		}, map[string]string{"formats": strings.Join(a.ReferenceFormats, "\n"), "example": a.ReferenceExample})
-	f.Back = agencyPeoplePath(a.Key)
+	f.Back, f.Done = agencyPeoplePath(a.Key), agencyPeoplePath(a.Key)
 	return f, true
 }
 
@@ -73,7 +73,7 @@ func (s *Server) reachForm(v SettingsView, key string, _ bool) (settingsForm, bo
 		s.words().Say("settings.directory.reach.intro", nil), page, page, v.Version, []settingsField{
 			{Key: "reach", Label: s.words().Say("settings.directory.reach.ways", nil), Hint: s.words().Say("settings.directory.reach.ways.hint", nil), Type: "text", Width: "govuk-input--width-20"},
 		}, map[string]string{"reach": strings.Join(a.Reach, ", ")})
-	f.Back = agencyPeoplePath(a.Key)
+	f.Back, f.Done = agencyPeoplePath(a.Key), agencyPeoplePath(a.Key)
 	return f, true
 }
 

@@ -95,8 +95,7 @@ func TestSettingsDirectoryContacts(t *testing.T) {
 		t.Fatalf("the check page moved the settings to version %d", v)
 	}
 	form.Set("action", "save")
-	ada.submit(hvSeniorsAt+"new", form).expect(http.StatusOK, "Your change is saved", "Added Sol Senior as senior manager of "+html.EscapeString(hvName))
-	ada.get("/web/settings/agencies/"+hvKey+"/people").expect(http.StatusOK, hvSenior, solEmail)
+	ada.submit(hvSeniorsAt+"new", form).expect(http.StatusOK, "Your change is saved", "Added Sol Senior as senior manager of "+html.EscapeString(hvName), "Contacts and references", solEmail)
 	ada.submit("/web/settings/remove/agencies/"+hvKey+"/senior_manager/0", url.Values{"version": {"2"}}).
 		expect(http.StatusOK, "Your change is saved", "Removed Health Visiting Senior Manager (example), senior manager of "+html.EscapeString(hvName))
 	ada.get("/web/settings/history").expect(http.StatusOK, "Version 3", "Version 2", "Ada Admin", solEmail, hvSenior)
