@@ -48,7 +48,7 @@ func TestSettingsDirectoryInBrowser(t *testing.T) {
 	b.Fill("#f-formats", "HV-(\\d{6}").Fill("#f-example", "HV-204913").Click("form[action='"+refs+"'] button").
 		Says("There is a problem", "is not a valid pattern").Check("case references refused")
 	emptyField(b, "#f-formats").Fill("#f-formats", "HV-\\d{6}\nNHS\\d{10}").Click("form[action='"+refs+"'] button").
-		Says("Check the change before saving it", "HV-204913").Check("check the case references")
+		Says("Check the change before saving it", "HV-\\d{6}\nNHS\\d{10}", "HV-204913").Check("check the case references")
 	b.Click("form[action='"+refs+"'] button").Says("Your change is saved", "Changed the case reference formats", "HV-\\d{6}", "NHS\\d{10}")
 	cfg, _ := live.Current()
 	if got := cfg.Directory.Agencies[2].ReferenceFormats; !slices.Equal(got, []string{`HV-\d{6}`, `NHS\d{10}`}) {
