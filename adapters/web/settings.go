@@ -100,7 +100,8 @@ type AgencySettings struct {
 	// unless they choose otherwise (reach: [email]).
 	EmailOnly bool
 	// Managers, SeniorManagers and Leaders are its contacts per tier;
-	// the pages edit the first of each and keep the rest.
+	// the agency form edits the first of each and keeps the rest, and
+	// the agency's contacts page (settings_directory.go) each of them.
 	Managers, SeniorManagers, Leaders []SettingsContact
 	SafeguardingLeads                 []SettingsContact
 	// Reach is the default order of the ways its people are reached
