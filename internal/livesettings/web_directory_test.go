@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/resolvebot/resolvebot/adapters/web"
+	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
@@ -94,5 +95,34 @@ func TestWebDirectoryChanges(t *testing.T) {
 	}
 	if _, now := live.Current(); now != version {
 		t.Errorf("a refused change moved the settings from version %d to %d", version, now)
+	}
+}
+
+// TestRenamedContact: a contact renamed in the settings (the same email)
+// is called by the new name from then on, on cards and in emails; someone
+// whose name did not change keeps the one they have.
+func TestRenamedContact(t *testing.T) {
+	env := bottest.New(t, bottest.Options{Configure: func(c *config.Config) { c.Directory.Demo = false }})
+	ctx := context.Background()
+	live := liveOf(t, env)
+	ed := livesettings.Web(live)
+	v, err := ed.View(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	school := v.Agencies[1]
+	mgr, senior := school.Managers[0], school.SeniorManagers[0]
+	if got := env.People.Name(ctx, bot.PersonID(mgr.Email)); got != mgr.Name {
+		t.Fatalf("the school's manager is called %q before the change, want %q", got, mgr.Name)
+	}
+	school.Managers[0].Name = "Mo Renamed"
+	if _, err := ed.Change(ctx, "ada@example.org", v.Version, web.SettingsEdit{Agency: &school, Note: "rename"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := env.People.Name(ctx, bot.PersonID(mgr.Email)); got != "Mo Renamed" {
+		t.Errorf("the renamed manager is called %q, want Mo Renamed", got)
+	}
+	if got := env.People.Name(ctx, bot.PersonID(senior.Email)); got != senior.Name {
+		t.Errorf("the senior manager, not renamed, is called %q, want %q", got, senior.Name)
 	}
 }
