@@ -1070,11 +1070,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if len(effects) > 0 {
-				p.HDel(ctx, hash, effects...)
-				p.ZRem(ctx, s.readyKey(), anys(effects)...)
-			}
-			p.Del(ctx, s.caseEffectsKey(id))
+			s.dropEffects(ctx, p, effects)
 			p.Del(ctx, append([]string{key, s.key("events", id), s.key("refs", id), s.key("summary", id), s.key("sumlog", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {
