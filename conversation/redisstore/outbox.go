@@ -58,15 +58,27 @@ func stepEffectJSON(ctx context.Context, c *conversation.Case, before int) (stri
 // not indexed yet has its state in its JSON).
 func (s *Store) pendingIn(ctx context.Context, c redis.Cmdable, indexed bool) ([]conversation.Effect, error) {
 	hash, _ := s.outboxKeys()
-	m, err := c.HGetAll(ctx, hash).Result()
+	var bodies, claims *redis.MapStringStringCmd
+	read := func(p redis.Pipeliner) error {
+		bodies = p.HGetAll(ctx, hash)
+		if indexed {
+			claims = p.HGetAll(ctx, s.key("outbox", "state"))
+		}
+		return nil
+	}
+	var err error
+	if indexed {
+		_, err = c.TxPipelined(ctx, read) // the effects and their claims as of one moment
+	} else {
+		_, err = c.Pipelined(ctx, read)
+	}
 	if err != nil {
 		return nil, err
 	}
+	m := bodies.Val()
 	var states map[string]string
-	if indexed {
-		if states, err = c.HGetAll(ctx, s.key("outbox", "state")).Result(); err != nil {
-			return nil, err
-		}
+	if claims != nil {
+		states = claims.Val()
 	}
 	out := make([]conversation.Effect, 0, len(m))
 	for id, v := range m {

@@ -38,7 +38,9 @@
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
 //	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
 //	outbox           HASH of the effects not yet delivered, by ID; outbox:seq
-//	                 numbers them (see outbox.go)
+//	                 numbers them (see outbox.go); outbox:through, :meta, :state,
+//	                 :queue, :due, :parked, :untried and :leased index them and
+//	                 hold their claims (see outboxindex.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
