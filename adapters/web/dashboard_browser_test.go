@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/resolvebot/resolvebot/adapters/web/webtest"
 	"github.com/resolvebot/resolvebot/conversation"
 	"github.com/resolvebot/resolvebot/internal/pdftext"
 )
@@ -38,8 +39,16 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatalf("opening the case from the dashboard was not recorded: %+v", log)
 	}
 	b.Open("/web/dashboard/attention").Says("What needs attention now", "Referrals awaiting triage", "CR-2026-0010").Check("dashboard attention")
-	b.Open("/web/dashboard?period=custom&from=2026-06-30&to=2026-05-01").Says("There is a problem", "The end date must be on or after the start date").
-		Check("dashboard with an error")
+	b.Open("/web/dashboard?" + fixtureQuery).Choose("#f-period-3")
+	typeDate(b, "from", "30", "6", "2026")
+	typeDate(b, "to", "1", "5", "2026")
+	b.Click("form.app-period button").Says("There is a problem", "The end date must be on or after the start date").Check("dashboard with an error")
+	typeDate(b, "from", "31", "2", "2026")
+	b.Click("form.app-period button").Says("The start date must be a real date").Check("dashboard with an impossible date")
+	typeDate(b, "from", "1", "5", "2026")
+	typeDate(b, "to", "30", "6", "2026")
+	b.Click("form.app-period button").
+		Says("Case resolution report: 1 May 2026 to 30 Jun 2026")
 	b.Open("/web/dashboard?" + fixtureQuery).Says("Case resolution report: 1 May 2026 to 30 Jun 2026")
 	pack := b.Download(".govuk-button-group a[href^='/web/dashboard/board-pack.pdf']")
 	text, err := pdftext.Text(pack)
@@ -55,8 +64,8 @@ func TestDashboardInChromium(t *testing.T) {
 	if strings.Contains(text, "CANARY") || strings.Contains(text, "CR-2026-") {
 		t.Error("the board pack holds case text or case ids")
 	}
-	if b.Checked != 4 {
-		t.Fatalf("checked %d pages, want 4", b.Checked)
+	if b.Checked != 5 {
+		t.Fatalf("checked %d pages, want 5", b.Checked)
 	}
 }
 
@@ -73,4 +82,14 @@ func TestDashboardKeyboard(t *testing.T) {
 	b.TabTo("Download the board pack")
 	b.TabTo("40")
 	b.Enter().Says("40 cases: Raised")
+}
+
+// typeDate types a date into the dashboard's date input name ("from" or
+// "to"), over what its day, month and year fields held.
+func typeDate(b *webtest.Tab, name, day, month, year string) {
+	for part, v := range map[string]string{"day": day, "month": month, "year": year} {
+		css := "#f-" + name + "-" + part
+		webtest.Eval[bool](b, "(document.querySelector('"+css+"').value = '', true)")
+		b.Fill(css, v)
+	}
 }

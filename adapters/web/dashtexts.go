@@ -12,6 +12,7 @@ func dashTexts(say *bot.Cards) map[string]string {
 		"custom": say.Say("dashboard.period.custom", nil), "from": say.Say("dashboard.period.from", nil),
 		"fromHint": say.Say("dashboard.period.from.hint", nil), "to": say.Say("dashboard.period.to", nil),
 		"toHint": say.Say("dashboard.period.to.hint", nil), "show": say.Say("dashboard.period.show", nil),
+		"day": say.Say("dashboard.date.day", nil), "monthPart": say.Say("dashboard.date.month", nil), "yearPart": say.Say("dashboard.date.year", nil),
 		"caption": say.Say("dashboard.headline.caption", nil), "measure": say.Say("dashboard.col.measure", nil),
 		"now": say.Say("dashboard.col.now", nil), "previous": say.Say("dashboard.col.previous", nil),
 		"lastYear": say.Say("dashboard.col.last_year", nil), "cases": say.Say("dashboard.col.cases", nil),

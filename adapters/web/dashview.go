@@ -48,12 +48,21 @@ type chartView struct {
 	Rows               []countRow
 }
 
+// dateField is one date of the period form, in GOV.UK's date input: a
+// fieldset named by its legend, with a hint, the problem with it, and
+// the day, month and year as typed.
+type dateField struct {
+	Name, Legend, Hint, Error string
+	Parts                     dateParts
+}
+
 // dashData is the dashboard page.
 type dashData struct {
 	T              map[string]string
 	Scope          string
 	Form           periodForm
 	Kinds          []string          // the kinds of period offered
+	DateFields     []dateField       // the start and end dates
 	Errors         map[string]string // field → what to fix
 	Title, Purpose string
 	Columns, Dates []string
@@ -103,6 +112,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 	pg := s.signedInPage(r, sess, d.T["title"], d)
 	for _, f := range []string{"period", "from", "to"} {
 		if t, ok := d.Errors[f]; ok {
+			if f != "period" {
+				f += "-day" // a date's first field
+			}
 			pg.Errors = append(pg.Errors, fieldError{Field: f, Text: t})
 		}
 	}
@@ -127,10 +139,18 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 			d.Errors[f] = say.Say("dashboard.period.error.kind", nil)
 		case errPeriodOrder:
 			d.Errors[f] = say.Say("dashboard.period.error.order", nil)
-		default:
-			d.Errors[f] = say.Say("dashboard.period.error.date", nil)
+		case errPeriodMissing:
+			d.Errors[f] = say.Say("dashboard.period.error.to_missing", nil)
+		case errPeriodDate:
+			if f == "from" {
+				d.Errors[f] = say.Say("dashboard.period.error.from", nil)
+			} else {
+				d.Errors[f] = say.Say("dashboard.period.error.to", nil)
+			}
 		}
 	}
+	d.DateFields = []dateField{{Name: "from", Legend: d.T["from"], Hint: d.T["fromHint"], Error: d.Errors["from"], Parts: form.From},
+		{Name: "to", Legend: d.T["to"], Hint: d.T["toHint"], Error: d.Errors["to"], Parts: form.To}}
 	d.Columns = []string{d.T["now"], d.T["previous"], d.T["lastYear"]}
 	for _, pp := range periods {
 		d.Dates = append(d.Dates, dateRange(pp))
