@@ -32,6 +32,10 @@ func dashTexts(say *bot.Cards) map[string]string {
 		"colCategory": say.Say("dashboard.col.category", nil), "colStage": say.Say("dashboard.col.stage", nil),
 		"colStatus": say.Say("dashboard.col.status", nil), "colRaised": say.Say("dashboard.col.raised", nil),
 		"colUpdated": say.Say("dashboard.col.updated", nil), "colDue": say.Say("dashboard.col.due", nil),
+		"logWhen": say.Say("dashboard.log.col.when", nil), "logWho": say.Say("dashboard.log.col.who", nil),
+		"logWhat": say.Say("dashboard.log.col.what", nil), "logPeriod": say.Say("dashboard.log.col.period", nil),
+		"logDetail": say.Say("dashboard.log.col.detail", nil), "logScope": say.Say("dashboard.log.col.scope", nil),
+		"logNone": say.Say("dashboard.log.none", nil), "logLink": say.Say("dashboard.log.link", nil),
 		"attention": say.Say("dashboard.attention.link", nil), "attentionTitle": say.Say("dashboard.attention.title", nil),
 	}
 }

@@ -77,6 +77,7 @@ type dashData struct {
 	Charts         []chartView
 	Query          template.URL // the period's query, for the downloads
 	AttentionHref  string
+	LogHref        string // the download log, for partnership roles
 }
 
 // dateRange says a period's days: "1 May 2026 to 31 May 2026".
@@ -133,6 +134,9 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Kinds: periodKinds, Errors: map[string]string{},
 		Title: rep.Title(), Purpose: rep.Purpose(), Query: template.URL(periodQuery(p).Encode()), //nolint:gosec // encoded by url.Values
 		AttentionHref: "/web/dashboard/attention"}
+	if in.scope.Lead == nil {
+		d.LogHref = "/web/dashboard/downloads"
+	}
 	for f, code := range form.Errors {
 		switch code {
 		case errPeriodKind:
