@@ -14,8 +14,11 @@ import (
 // signs in by emailed link, opens the dashboard for the fixture's period,
 // drills from the Raised count to its cases, opens one (the normal case
 // page, and the view is recorded in its access log), sees the live lists,
-// meets a bad period's error summary, and downloads the board pack, whose
-// text a PDF reader checks. axe-core finds nothing on any page.
+// types an end date before the start and then an impossible date into the
+// period's date inputs and meets each error beside its fields and in the
+// error summary, downloads the board pack, whose text a PDF reader checks,
+// and finds the download in the partnership's download log, recorded and
+// shown on its page. axe-core finds nothing on any page.
 func TestDashboardInChromium(t *testing.T) {
 	w := newWorld(t)
 	w.seedFixture()
@@ -64,8 +67,17 @@ func TestDashboardInChromium(t *testing.T) {
 	if strings.Contains(text, "CANARY") || strings.Contains(text, "CR-2026-") {
 		t.Error("the board pack holds case text or case ids")
 	}
-	if b.Checked != 5 {
-		t.Fatalf("checked %d pages, want 5", b.Checked)
+	downloads, err := w.env.Store.Downloads(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(downloads) != 1 || downloads[0].Actor != managerEmail || downloads[0].View != "board-pack" || downloads[0].From != "2026-05-01" {
+		t.Fatalf("downloading the board pack was recorded as %+v", downloads)
+	}
+	b.Click("a[href='/web/dashboard/downloads']").Says("Downloads made from the dashboard", managerEmail, "Board pack (PDF)",
+		"1 May 2026 to 30 June 2026").Check("dashboard downloads")
+	if b.Checked != 6 {
+		t.Fatalf("checked %d pages, want 6", b.Checked)
 	}
 }
 
