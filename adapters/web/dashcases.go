@@ -141,7 +141,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 	case "/web/dashboard/cases.pdf":
 		say := s.opts.Router.Cards
 		title := say.Say("dashboard.drill.hint", messages.Args{"n": len(rows), "measure": label, "period": dateRange(p)})
-		data, err := rep.ListPDF(title, s.listNote(in), []report.ListTable{s.listTable(title, rows)})
+		data, err := rep.ListPDF(label, rep.Title()+". "+s.listNote(in), []report.ListTable{s.listTable(title, rows)})
 		s.download(w, r, sess, in, data, err, downloadOf(p, "cases", "pdf", detail), "cases-"+measure+"-"+p.From.Format("2006-01-02")+".pdf")
 		return
 	}
@@ -215,9 +215,15 @@ func downloadOf(p report.Period, view, format, detail string) conversation.Downl
 // page's table, no child reference and nothing written about a case.
 func (s *Server) listTable(title string, rows []dashCase) report.ListTable {
 	t := dashTexts(s.opts.Router.Cards)
-	csvRows := caseCSV(rows)
-	return report.ListTable{Title: title, Rows: csvRows[1:], Empty: t["noCases"],
+	lt := report.ListTable{Title: title, Rows: caseCSV(rows)[1:], Empty: t["noCases"],
 		Header: []string{t["colCase"], t["raisedBy"], t["about"], t["colCategory"], t["colStage"], t["colStatus"], t["colRaised"], t["colUpdated"], t["colDue"]}}
+	if !slices.ContainsFunc(rows, func(c dashCase) bool { return c.Due != "" }) { // as the page: no column of nothing
+		lt.Header = lt.Header[:len(lt.Header)-1]
+		for i := range lt.Rows {
+			lt.Rows[i] = lt.Rows[i][:len(lt.Header)]
+		}
+	}
+	return lt
 }
 
 // listNote is what a list PDF says under its title: whose cases it
