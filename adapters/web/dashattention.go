@@ -120,11 +120,12 @@ func (s *Server) dashDownload(w http.ResponseWriter, r *http.Request, sess *sess
 	}
 	e := s.opts.Router.Engine
 	p, _ := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep, err := s.dashReport(r.Context(), in, p)
+	st, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
+	rep := st.Report
 	stamp := p.From.Format("2006-01-02")
 	var data []byte
 	switch what := r.PathValue("file"); what {
@@ -132,14 +133,14 @@ func (s *Server) dashDownload(w http.ResponseWriter, r *http.Request, sess *sess
 		data, err = rep.PDF()
 		s.download(w, r, sess, in, data, err, downloadOf(p, "report", "pdf", ""), "case-resolution-report-"+stamp+".pdf")
 	case "board-pack.pdf":
-		data, err = rep.BoardPack(report.TrendTo(in.cases, p.To, trendMonths))
+		data, err = rep.BoardPack(st.Trend)
 		s.download(w, r, sess, in, data, err, downloadOf(p, "board-pack", "pdf", ""), "board-pack-"+stamp+".pdf")
 	case "report.csv":
 		data, err = rep.CSV()
-		data = append(data, lastYearCSV(report.TotalsFor(in.cases, p.LastYear()))...)
+		data = append(data, lastYearCSV(st.LastYear)...)
 		s.download(w, r, sess, in, data, err, downloadOf(p, "report", "csv", ""), "case-resolution-report-"+stamp+".csv")
 	case "trends.csv":
-		s.downloadCSV(w, r, sess, in, report.TrendTo(in.cases, p.To, trendMonths).CSV(), downloadOf(p, "trends", "csv", ""),
+		s.downloadCSV(w, r, sess, in, st.Trend.CSV(), downloadOf(p, "trends", "csv", ""),
 			"trends-to-"+p.To.AddDate(0, 0, -1).Format("2006-01")+".csv")
 	default:
 		s.notFound(w, r)

@@ -104,12 +104,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	e := s.opts.Router.Engine
 	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep, err := s.dashReport(r.Context(), in, p)
+	st, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	d := s.dashView(in, rep, form)
+	d := s.dashView(in, st, form)
 	pg := s.signedInPage(r, sess, d.T["title"], d)
 	for _, f := range []string{"period", "from", "to"} {
 		if t, ok := d.Errors[f]; ok {
@@ -127,8 +127,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 // dashView lays the report out for the page.
-func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) dashData {
+func (s *Server) dashView(in *dashInput, st report.Standing, form periodForm) dashData {
 	say := s.opts.Router.Cards
+	rep := st.Report
 	p := rep.Period
 	periods := []report.Period{p, rep.PreviousPeriod, p.LastYear()}
 	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Kinds: periodKinds, Errors: map[string]string{},
@@ -159,7 +160,7 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 	for _, pp := range periods {
 		d.Dates = append(d.Dates, dateRange(pp))
 	}
-	totals := []report.Totals{rep.Totals, rep.Previous, report.TotalsFor(in.cases, periods[2])}
+	totals := []report.Totals{rep.Totals, rep.Previous, st.LastYear}
 	for _, m := range []struct {
 		key string
 		get func(report.Totals) int
@@ -178,7 +179,7 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 		d.Head = append(d.Head, row)
 	}
 	s.dashSections(&d, rep)
-	s.dashTrends(&d, in, p)
+	s.dashTrends(&d, st.Trend, p)
 	return d
 }
 
@@ -239,9 +240,8 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 }
 
 // dashTrends fills the trend charts for the months up to the period's end.
-func (s *Server) dashTrends(d *dashData, in *dashInput, p report.Period) {
+func (s *Server) dashTrends(d *dashData, tr report.Trend, p report.Period) {
 	say := s.opts.Router.Cards
-	tr := report.TrendTo(in.cases, p.To, trendMonths)
 	d.TrendTitle = say.Say("dashboard.trends", messages.Args{"n": trendMonths})
 	for _, se := range tr.Series(s.opts.Router.Engine.Protocol().Wording()) {
 		cv := chartView{ID: "chart-" + se.Key, Title: se.Title, SVG: template.HTML(tr.SVG(se, "chart-"+se.Key+"-title")), //nolint:gosec // escaped by report.Trend.SVG
