@@ -81,7 +81,7 @@ func TestDashboardDownloadsRecorded(t *testing.T) {
 	w.env.Person(t, leadEmail, "Pat Lead", "police", "")
 	lead := w.browser().signIn(leadEmail)
 	lead.get("/web/dashboard/downloads").expect(http.StatusForbidden, "You cannot see the download log")
-	lead.get("/web/dashboard?"+fixtureQuery).expect(http.StatusOK)
+	lead.get("/web/dashboard?" + fixtureQuery).expect(http.StatusOK)
 	if strings.Contains(lead.body, "/web/dashboard/downloads") {
 		t.Error("a safeguarding lead has a link to the download log")
 	}

@@ -57,7 +57,7 @@ func (s *Server) logRow(rec conversation.DownloadRecord) logRow {
 	people := s.opts.Router.People
 	loc := s.opts.Router.Engine.Calendar().Location()
 	row := logRow{When: rec.At.In(loc).Format("2 Jan 2006 15:04"), Who: rec.Actor,
-		What: s.viewName(rec.View) + " (" + strings.ToUpper(rec.Format) + ")",
+		What:   s.viewName(rec.View) + " (" + strings.ToUpper(rec.Format) + ")",
 		Detail: s.detailText(rec), Scope: say.Say("dashboard.log.scope.partnership", nil)}
 	if rec.From != "" {
 		row.Period = dayText(rec.From, loc) + " to " + dayText(rec.To, loc)
