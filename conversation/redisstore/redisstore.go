@@ -39,6 +39,8 @@
 //	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
 //	outbox           HASH of the effects not yet delivered, by ID; outbox:seq
 //	                 numbers them (see outbox.go)
+//	downloads        ZSET of the partnership's download log, scored by time;
+//	                 downloads:seq numbers them (see downloads.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
