@@ -110,6 +110,26 @@ func validateProtocol(cfg *Config, col *collector) {
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		col.errorAt("protocol."+k, "%s", fields[k])
 	}
+	validateCategories(p.Categories, col)
+}
+
+// validateCategories checks that each category has a key, used once, and
+// a name: cases keep the key, and people see the name.
+func validateCategories(cats []conversation.Category, col *collector) {
+	seen := map[string]bool{}
+	for i, c := range cats {
+		at := fmt.Sprintf("protocol.categories[%d]", i)
+		switch {
+		case strings.TrimSpace(c.Key) == "":
+			col.errorAt(at+".key", "a category needs a key")
+		case seen[c.Key]:
+			col.errorAt(at+".key", "the key %s is used by two categories", c.Key)
+		}
+		seen[c.Key] = true
+		if strings.TrimSpace(c.Name) == "" {
+			col.errorAt(at+".name", "a category needs a name")
+		}
+	}
 }
 
 func validateCalendar(cfg *Config, f *fileSettings, col *collector) {
@@ -141,6 +161,7 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	if len(cfg.Directory.Agencies) == 0 {
 		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
 	}
+	validateDuplicates(cfg.Directory, col)
 	for i, a := range cfg.Directory.Agencies {
 		validateReach(cfg, a, fmt.Sprintf("directory.agencies[%d].reach", i), col)
 		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {
