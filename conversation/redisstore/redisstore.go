@@ -41,6 +41,8 @@
 //	                 numbers them (see outbox.go); outbox:through, :meta, :state,
 //	                 :queue, :due, :parked, :untried and :leased index them and
 //	                 hold their claims (see outboxindex.go)
+//	downloads        ZSET of the partnership's download log, scored by time;
+//	                 downloads:seq numbers them (see downloads.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
