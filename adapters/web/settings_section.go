@@ -22,8 +22,9 @@ import (
 // into a SettingsEdit; the editor checks the result with config check's
 // rules (its messages shown beside the field Field names and in the error
 // summary, nothing changed); without action=save the check-your-answers
-// page shows each field before and after, and with it the change is
-// stored, recorded and put to use.
+// page shows each field before and after, with config check's warnings
+// the change brings (newWarnings; still saveable), and with it the change
+// is stored, recorded and put to use.
 type settingsSection struct {
 	// Form returns the form of the thing with key (the path's {key}, or
 	// what Key reads from a POST; "" for a new one), its fields filled from
