@@ -25,7 +25,8 @@
 // Connector the load tester runs on loopback. Whatever happens (a failed
 // set-up, an error, the context cancelled by Ctrl-C), every case the run
 // may have opened is withdrawn before Run returns, so no test case is left
-// open.
+// open, and the fakes serve until the server's outbox has delivered the
+// withdrawals' messages (or Options.Drain has passed).
 //
 // Loops are bounded in count and time, and only loopback addresses are
 // targeted unless Options.AllowRemote is set.
@@ -121,8 +122,8 @@ type Options struct {
 	// Drain is how long to wait after the load for the server's outbox to
 	// empty (its resolvebot_outbox_depth on the admin listener's /metrics),
 	// so the messages the load caused are delivered, and counted in the
-	// server's CPU, before the fakes close (default 2m; negative for no
-	// wait).
+	// server's CPU, before the fakes close; and again as long after the
+	// withdrawals, for their messages (default 2m; negative for no wait).
 	Drain time.Duration
 	// AdminURL is the server's admin listener, whose /readyz says whether
 	// Teams runs without authentication (default http://127.0.0.1:9090).
@@ -392,10 +393,15 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 			return nil, fmt.Errorf("the server's process: %w", err)
 		}
 	}
-	// From here on, whatever happens, the cases are withdrawn.
+	// From here on, whatever happens, the cases are withdrawn, and the
+	// messages of the withdrawals delivered before the fakes close (the
+	// deferred Close calls above run after this).
 	defer func() {
 		if werr := r.cleanup(ctx); werr != nil {
 			err = errors.Join(err, fmt.Errorf("withdraw the test cases: %w", werr))
+		}
+		if werr := r.drainCleanup(ctx); werr != nil {
+			err = errors.Join(err, werr)
 		}
 	}()
 	if err := r.setup(ctx); err != nil {
@@ -456,6 +462,32 @@ func (r *runner) drain(ctx context.Context, d time.Duration) *OutboxDrain {
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// depthFresh is how long the server's resolvebot_outbox_depth may answer
+// with a reading already taken: serve reads its outbox for the gauge at
+// most once a second (outboxStats in cmd/resolvebot).
+const depthFresh = 1100 * time.Millisecond
+
+// drainCleanup waits up to Options.Drain for the server's outbox to empty
+// after the withdrawals, even when ctx has ended (Ctrl-C), so the fake
+// Slack Web API and Bot Connector still answer the messages the
+// withdrawals caused: closed, they would leave those effects failing and
+// retried on the server. It returns an error naming the effects still
+// waiting when the wait ended, and nil without an admin listener or with
+// a negative Drain.
+func (r *runner) drainCleanup(ctx context.Context) error {
+	if r.admin == nil || r.opts.Drain <= 0 {
+		return nil
+	}
+	// The depth read before the withdrawals answers scrapes for a while;
+	// wait that out, so the depth read counts the withdrawals' effects.
+	time.Sleep(depthFresh)
+	d := r.drain(context.WithoutCancel(ctx), r.opts.Drain)
+	if d != nil && d.Left > 0 {
+		return fmt.Errorf("%d effects still waiting in the server's outbox %s after the withdrawals", d.Left, d.Waited.Round(time.Second))
+	}
+	return nil
 }
 
 // outboxDepth reads resolvebot_outbox_depth from the admin listener.

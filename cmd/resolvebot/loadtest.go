@@ -35,9 +35,10 @@ with teams.insecure_no_auth; only do that on a test instance.
   --admin-url URL    the server's admin listener, asked whether Teams runs
                      without authentication and, after the load, how many
                      effects wait in its outbox (default http://127.0.0.1:9090)
-  --drain D          after the load, wait up to this long for the server's
-                     outbox to empty, so what the load caused is delivered
-                     (and counted in --pid's CPU) before the fakes close
+  --drain D          after the load, and again after the withdrawals, wait up
+                     to this long for the server's outbox to empty, so what
+                     the load and the withdrawals caused is delivered (and
+                     counted in --pid's CPU) before the fakes close
                      (default 2m; 0s for no wait)
   --requests N       requests to send at most (default 1000, at most 1000000)
   --duration D       stop after this long at most (default 30s, at most 10m)

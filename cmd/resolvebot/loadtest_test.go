@@ -203,6 +203,20 @@ func TestLoadtestFakeSlackAPI(t *testing.T) {
 	if code := s.stop(); code != 0 {
 		t.Errorf("serve exit %d: %s", code, s.stderr.String())
 	}
+	// The fake served until the withdrawals' messages were delivered: none
+	// is left in the outbox, failing against a closed fake.
+	store, err := boltstore.Open(filepath.Join(dir, "rb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	stats, err := store.OutboxStats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Depth != 0 {
+		t.Errorf("%d effects left in the outbox after the load test, want 0: the fake Slack API closed before the withdrawals' messages were delivered", stats.Depth)
+	}
 }
 
 // TestLoadtestTwiceOnOneStore: a load test finds its own cases however many
