@@ -54,7 +54,7 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := caserecord.Build(c, access, r.Engine.Protocol(), namer{ctx, r.People}, r.Engine.Calendar().Location(), actor, r.now())
+	rec := caserecord.Build(c, access, r.Engine.ProtocolOf(c), namer{ctx, r.People}, r.Engine.Calendar().Location(), actor, r.now())
 	data, err := rec.Write(format)
 	if err != nil {
 		return nil, nil, conversation.Internal("write case record", err)

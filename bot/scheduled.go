@@ -47,7 +47,7 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 	m = Message{Kind: "digest", Title: k.Say("digest.chat.title", nil)}
 	for _, c := range cs {
 		cur := c.Current()
-		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.Protocol().StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
+		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.ProtocolOf(c).StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
 		m.Cases = append(m.Cases, c.ID)
 	}
 	m.Text = k.Say("digest.chat.intro", messages.Args{"count": len(cs)})

@@ -265,18 +265,3 @@ func validateNeighbours(cfg *Config, col *collector) {
 		}
 	}
 }
-
-// NeighbourNamed returns the neighbour the text names, ignoring case: the
-// text holds its name ("Swindon SCP" finds Swindon) or, from four
-// letters, is part of it ("Swindon" finds Swindon Safeguarding
-// Partnership). It returns false when none matches.
-func (c *Config) NeighbourNamed(text string) (Neighbour, bool) {
-	t := strings.ToLower(strings.TrimSpace(text))
-	for _, n := range c.Neighbours {
-		name := strings.ToLower(strings.TrimSpace(n.Name))
-		if name != "" && t != "" && (strings.Contains(t, name) || len(t) >= 4 && strings.Contains(name, t)) {
-			return n, true
-		}
-	}
-	return Neighbour{}, false
-}

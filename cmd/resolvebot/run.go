@@ -256,8 +256,9 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 		store.Close()
 		return nil, err
 	}
-	agencies, partnership := botconfig.Directory(cfg.Directory)
+	agencies, partnership := botconfig.Hosted(cfg)
 	people := bot.NewPeople(store, agencies, partnership, nil)
+	people.SetNeighbours(botconfig.Neighbours(cfg))
 	if err := people.Seed(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("load the directory into the store: %w", err)
@@ -265,8 +266,11 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	sc := cfg.Scheduler
 	engine := &conversation.Engine{Store: store, Directory: people, Now: time.Now}
 	engine.Use(livesettings.RulesOf(cfg))
+	botconfig.UseHosted(engine, engine.Rules(), cfg)
 	var live *livesettings.Live
-	if st, ok := store.(conversation.SettingsStore); ok {
+	// Settings changed at run time are of one partnership: a deployment
+	// hosting several takes each one's from the file.
+	if st, ok := store.(conversation.SettingsStore); ok && len(cfg.Hosted()) == 0 {
 		live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
 	}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
