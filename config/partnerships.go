@@ -186,7 +186,7 @@ func validatePartnerships(cfg *Config, f *fileSettings, col *collector) {
 		}
 		validatePartnershipProtocol(p, at, col)
 		p.Protocol.Messages = maps.Clone(p.Protocol.Messages) // never the preset's own map
-		for k, v := range cfg.Protocol.Messages { // the file's messages: apply to every partnership
+		for k, v := range cfg.Protocol.Messages {             // the file's messages: apply to every partnership
 			if _, inFile := col.origin["messages."+k]; inFile {
 				if p.Protocol.Messages == nil {
 					p.Protocol.Messages = map[string]string{}

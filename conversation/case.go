@@ -172,7 +172,7 @@ type Case struct {
 	// its own partnership's protocol, and both partnerships' roles are
 	// told, see it and count it. Empty for a case within one partnership.
 	CrossBorderPartnership string `json:"cross_border_partnership,omitempty"`
-	SeriousConcern  bool              `json:"serious_concern,omitempty"`
+	SeriousConcern         bool   `json:"serious_concern,omitempty"`
 	// DeepDive is the serious-concern role's decision on whether a broader
 	// deep dive is needed (DeepDiveNeeded or DeepDiveNotNeeded); empty
 	// until recorded.

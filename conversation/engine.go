@@ -356,11 +356,11 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		// The respondent's agency in another partnership hosted here makes
 		// the case cross-border whatever the raiser typed.
 		CrossBorderPartnership: e.crossBorderOf(partnership, in.RespondentAgency),
-		SeriousConcern:  in.SeriousConcern,
-		Status:          StatusOpen,
-		Stages:          []StageRecord{newStage(rules, first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
-		CreatedAt:       now,
-		UpdatedAt:       now,
+		SeriousConcern:         in.SeriousConcern,
+		Status:                 StatusOpen,
+		Stages:                 []StageRecord{newStage(rules, first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
+		CreatedAt:              now,
+		UpdatedAt:              now,
 	}
 	c.append(Event{Kind: EventRaised, At: now, Actor: actor, Side: SideRaiser, Stage: first.Key,
 		Fields: map[string]string{"category": in.Category, "urgency": string(in.Urgency)}})
