@@ -11,6 +11,7 @@ import (
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
 // hostedFile is a deployment hosting Wiltshire and Devon (Devon on a
@@ -234,5 +235,50 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 				return
 			}
 		}
+	}
+}
+
+// TestEachPartnershipsReportCountsItsCases: each partnership's report
+// counts its own cases and the cross-border case once, marked
+// cross-border, and never the other partnership's own cases; the report of
+// every case counts each once. A partnership role asking in chat gets its
+// own partnership's.
+func TestEachPartnershipsReportCountsItsCases(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc")
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	h.raise(t, h.wilSchool, "wilts-school", h.devCSC, "devon-csc")
+	period := report.Month(h.Clock.Now())
+	for _, tc := range []struct {
+		id                  string
+		raised, crossBorder int
+		name                string
+	}{
+		{"wiltshire", 2, 1, "Wiltshire"},
+		{"devon", 3, 1, "Devon"},
+		{"", 4, 1, "Wiltshire"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			rep, err := bot.BuildPartnershipReport(ctx, h.Store, h.Engine, h.People, tc.id, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Totals.Raised != tc.raised || rep.Totals.CrossBorder != tc.crossBorder || !strings.HasPrefix(rep.Partnership, tc.name) {
+				t.Errorf("%s: raised %d, cross-border %d, want %d and %d", rep.Partnership, rep.Totals.Raised, rep.Totals.CrossBorder, tc.raised, tc.crossBorder)
+			}
+			md, err := rep.Render("md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(md), "| Cross-border cases raised (with another partnership on this service) | 1 |") {
+				t.Errorf("the report does not mark the cross-border case:\n%s", md)
+			}
+		})
+	}
+	rep, err := h.Router.Report(ctx, devManager, period)
+	if err != nil || rep.Totals.Raised != 3 {
+		t.Fatalf("Devon's manager's report: %v, %+v", err, rep)
 	}
 }
