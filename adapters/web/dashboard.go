@@ -20,6 +20,10 @@ const trendMonths = 24
 type dashScope struct {
 	ok   bool
 	Lead []string // agency keys; nil for the whole partnership
+	// Partnerships are the hosted partnerships whose cases (and the
+	// cross-border cases reaching them) a partnership role's dashboard
+	// covers, on a deployment of several; nil on a deployment of one.
+	Partnerships []string
 }
 
 // dashAccess works out person's dashboard scope. Returns EINTERNAL if the
@@ -29,7 +33,11 @@ func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, erro
 	if ok, err := people.IsPartnership(ctx, person); err != nil {
 		return dashScope{}, conversation.Internal("check partnership role", err)
 	} else if ok {
-		return dashScope{ok: true}, nil
+		ids, err := people.RolePartnerships(ctx, person)
+		if err != nil {
+			return dashScope{}, conversation.Internal("check partnership roles", err)
+		}
+		return dashScope{ok: true, Partnerships: ids}, nil
 	}
 	leads, err := people.LeadAgencies(ctx, person)
 	if err != nil {
@@ -40,6 +48,10 @@ func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, erro
 
 // covers reports whether the scope includes case c.
 func (sc dashScope) covers(c *conversation.Case) bool {
+	if sc.Partnerships != nil && !slices.Contains(sc.Partnerships, c.Partnership) &&
+		(c.CrossBorderPartnership == "" || !slices.Contains(sc.Partnerships, c.CrossBorderPartnership)) {
+		return false
+	}
 	return sc.Lead == nil || slices.Contains(sc.Lead, c.Raiser.Agency) || slices.Contains(sc.Lead, c.Respondent.Agency)
 }
 
