@@ -765,7 +765,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 // protocol's serious-concern role, asked to decide on a deep dive, or the
 // whole partnership where the protocol names no role or nobody holds it.
 func (r *Router) seriousConcern(ctx context.Context, c *conversation.Case, tell func(ids []string, card bool, headline, quote string), self *string) {
-	holders, err := r.Engine.SeriousConcernHolders(ctx)
+	holders, err := r.Engine.SeriousConcernHoldersOf(ctx, c)
 	if err != nil {
 		r.Log.Error("find serious concern holders failed", "case", c.ID, "err", err)
 	}
