@@ -43,7 +43,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 	loc := s.opts.Router.Engine.Calendar().Location()
 	day := "2 Jan 2006"
 	row := dashCase{ID: c.ID, Raiser: people.AgencyName(c.Raiser.Agency), Respondent: people.AgencyName(c.Respondent.Agency),
-		Category: cards.Protocol().CategoryName(c.Category), Status: c.Status.Label(),
+		Category: cards.For(c).Protocol().CategoryName(c.Category), Status: c.Status.Label(),
 		Raised: c.CreatedAt.In(loc).Format(day)}
 	last := c.UpdatedAt
 	if n := len(c.Events); n > 0 && c.Events[n-1].At.After(last) {
@@ -53,7 +53,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 		row.Updated = last.In(loc).Format(day)
 	}
 	if cur := c.Current(); cur != nil {
-		row.Stage = cards.Protocol().StageName(cur.Key)
+		row.Stage = cards.For(c).Protocol().StageName(cur.Key)
 	}
 	if !due.IsZero() {
 		row.Due = due.In(loc).Format(day)
