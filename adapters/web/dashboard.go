@@ -76,12 +76,25 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 			in.cases = append(in.cases, c)
 		}
 	}
-	for _, a := range s.opts.Router.People.Agencies() {
-		if sc.Lead == nil || slices.Contains(sc.Lead, a.Value) {
+	people := s.opts.Router.People
+	for _, a := range people.Agencies() {
+		if sc.Lead == nil && (sc.Partnerships == nil || slices.Contains(sc.Partnerships, people.AgencyPartnership(a.Value))) ||
+			slices.Contains(sc.Lead, a.Value) {
 			in.agencies = append(in.agencies, report.Agency{Key: a.Value, Name: a.Label})
 		}
 	}
 	return in, nil
+}
+
+// dashRules returns the rules a dashboard's figures are read under: its
+// viewer's partnership's, on a deployment hosting several, else the
+// engine's.
+func (s *Server) dashRules(in *dashInput) conversation.Rules {
+	e := s.opts.Router.Engine
+	if ids := in.scope.Partnerships; len(ids) > 0 {
+		return e.RulesFor(ids[0])
+	}
+	return e.Rules()
 }
 
 // dashReport builds the report for p from the summaries, as "resolvebot
@@ -91,15 +104,15 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 // observed in conferences and reviews are for the whole partnership only.
 // Returns EINTERNAL on store failure.
 func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (*report.Report, error) {
-	e := s.opts.Router.Engine
+	e, ru := s.opts.Router.Engine, s.dashRules(in)
 	now := s.opts.Now()
-	rep := report.BuildAsOf(in.cases, e.Protocol(), e.Calendar(), in.agencies, p, now)
+	rep := report.BuildAsOf(in.cases, ru.Protocol, ru.Calendar, in.agencies, p, now)
 	if in.scope.Lead == nil {
 		obs, err := e.Observations(ctx, p.From, p.To)
 		if err != nil {
 			return nil, err
 		}
-		rep.AddObservations(obs, e.Protocol())
+		rep.AddObservations(obs, ru.Protocol)
 	}
 	var learned []*conversation.Case
 	for _, c := range in.cases {
@@ -115,7 +128,7 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 		learned = append(learned, full)
 	}
 	if len(learned) > 0 {
-		rep.Learning = report.BuildAsOf(learned, e.Protocol(), e.Calendar(), in.agencies, p, now).Learning
+		rep.Learning = report.BuildAsOf(learned, ru.Protocol, ru.Calendar, in.agencies, p, now).Learning
 	}
 	return rep, nil
 }

@@ -33,8 +33,9 @@ const hostedWeb = `partnerships:
 `
 
 // TestDashboardOfEachPartnership: on a deployment hosting two
-// partnerships, each partnership role's dashboard counts its own
-// partnership's cases and the cross-border case, never the other's own.
+// partnerships, each partnership role's dashboard is its own partnership's:
+// it counts its own cases and the cross-border case, never the other's
+// own, with its own partnership's stage names.
 func TestDashboardOfEachPartnership(t *testing.T) {
 	w := newWorldWith(t, bottest.Options{File: hostedWeb})
 	ctx := context.Background()
@@ -50,12 +51,12 @@ func TestDashboardOfEachPartnership(t *testing.T) {
 		}
 	}
 	w.env.Settle(t)
-	for _, tc := range []struct{ email, raised string }{
-		{"wil.manager@wiltshire.example.org", `aria-label="2 cases: Raised, this period`},
-		{"dev.manager@devon.example.org", `aria-label="3 cases: Raised, this period`},
+	for _, tc := range []struct{ email, raised, partnership string }{
+		{"wil.manager@wiltshire.example.org", `aria-label="2 cases: Raised, this period`, ">Professional to Professional<"},
+		{"dev.manager@devon.example.org", `aria-label="3 cases: Raised, this period`, ">Stage 1: Practitioner to practitioner<"},
 	} {
 		b := w.browser().signIn(tc.email)
-		b.get("/web/dashboard?period=custom&from=2026-11-01&to=2026-11-30").expect(http.StatusOK, tc.raised)
+		b.get("/web/dashboard?period=custom&from=2026-11-01&to=2026-11-30").expect(http.StatusOK, tc.raised, tc.partnership)
 		if strings.Contains(tc.email, "wil") && strings.Contains(b.body, "Devon Children's Social Care") {
 			t.Errorf("Wiltshire's dashboard shows Devon's own agency pair")
 		}

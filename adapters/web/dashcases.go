@@ -112,7 +112,8 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	e := s.opts.Router.Engine
 	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep := report.Build(nil, e.Protocol(), e.Calendar(), in.agencies, p)
+	ru := s.dashRules(in)
+	rep := report.Build(nil, ru.Protocol, ru.Calendar, in.agencies, p)
 	measure, key, label, ok := s.drillOf(r, rep)
 	if !ok || len(form.Errors) > 0 {
 		s.problem(w, r, sess, http.StatusNotFound, s.opts.Router.Cards.Say("dashboard.title", nil),
@@ -120,7 +121,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	var rows []dashCase
-	for _, c := range report.Drill(in.cases, e.Protocol(), p, measure, key) {
+	for _, c := range report.Drill(in.cases, ru.Protocol, p, measure, key) {
 		rows = append(rows, s.dashRow(c, time.Time{}))
 	}
 	q := periodQuery(p)

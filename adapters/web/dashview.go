@@ -219,7 +219,7 @@ func (s *Server) dashTrends(d *dashData, in *dashInput, p report.Period) {
 	say := s.opts.Router.Cards
 	tr := report.TrendTo(in.cases, p.To, trendMonths)
 	d.TrendTitle = say.Say("dashboard.trends", messages.Args{"n": trendMonths})
-	for _, se := range tr.Series(s.opts.Router.Engine.Protocol().Wording()) {
+	for _, se := range tr.Series(s.dashRules(in).Protocol.Wording()) {
 		cv := chartView{ID: "chart-" + se.Key, Title: se.Title, SVG: template.HTML(tr.SVG(se, "chart-"+se.Key+"-title")), //nolint:gosec // escaped by report.Trend.SVG
 			Caption: say.Say("dashboard.trends.table", messages.Args{"title": se.Title})}
 		for i, m := range tr.Months {
