@@ -48,7 +48,12 @@ neighbours:
 // timescales, closure days (added to the deployment's) and directory; the
 // top level becomes a view of them; neighbours are listed.
 func TestPartnershipsLoad(t *testing.T) {
-	cfg, probs := mustLoad(t, Options{Path: writeFile(t, twoPartnerships)})
+	path := writeFile(t, twoPartnerships)
+	var out strings.Builder
+	if !Check(Options{Path: path, Getenv: env(nil)}, &out) || !strings.Contains(out.String(), "config ok ("+path+", partnerships wiltshire, devon)") {
+		t.Errorf("config check says:\n%s", out.String())
+	}
+	cfg, probs := mustLoad(t, Options{Path: path})
 	if probs.HasErrors() {
 		t.Fatalf("problems: %s", probs)
 	}

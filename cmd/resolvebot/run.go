@@ -251,10 +251,15 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	warnPlaintext(cfg, log)
 	logStoreIdentity(log, store)
 	file := cfg
-	cfg, stored, err := livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
-	if err != nil {
-		store.Close()
-		return nil, err
+	var stored conversation.SettingsChange
+	if len(cfg.Hosted()) == 0 {
+		cfg, stored, err = livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+	} else {
+		log.Info("settings: several partnerships are hosted; each one's settings come from the file", "partnerships", len(cfg.Hosted()))
 	}
 	agencies, partnership := botconfig.Hosted(cfg)
 	people := bot.NewPeople(store, agencies, partnership, nil)
