@@ -139,6 +139,11 @@ func TestPartnershipRolesSeeTheirOwnCases(t *testing.T) {
 	if msg := conversation.ErrorMessage(messages.English(), err); !strings.Contains(msg, "crosses into your partnership's area") {
 		t.Errorf("the other partnership's refusal says %q", msg)
 	}
+	// An agency no partnership lists raises under the first partnership,
+	// so its roles see the case.
+	if c := h.raise(t, h.wilSchool, "unlisted-agency", h.devCSC, "devon-csc"); c.Partnership != "wiltshire" || c.CrossBorderPartnership != "devon" {
+		t.Errorf("a case from an unlisted agency is of %q crossing into %q", c.Partnership, c.CrossBorderPartnership)
+	}
 }
 
 // TestEachCaseUsesItsPartnershipsTimescales: a case's first deadline counts

@@ -40,8 +40,10 @@ type Engine struct {
 	Now       func() time.Time
 	rules     atomic.Pointer[Rules]
 	// each holds the partnerships' own rules on a deployment of several
-	// (see UseFor); rulesMu serialises its copy-and-replace.
+	// (see UseFor), first the id of the first one given; rulesMu
+	// serialises their changes.
 	each    atomic.Pointer[partnershipRules]
+	first   string
 	rulesMu sync.Mutex
 }
 

@@ -44,6 +44,9 @@ func (e *Engine) UseFor(id string, r Rules) {
 	}
 	next[id] = &r
 	e.each.Store(&next)
+	if e.first == "" {
+		e.first = id
+	}
 }
 
 // Partnerships returns the ids of the partnerships given their own rules
@@ -87,13 +90,19 @@ func (e *Engine) agencyPartnership(agency string) string {
 
 // raiseRules returns the partnership a case raised by someone at the
 // raising agency belongs to, and its rules: the agency's partnership when
-// it has rules of its own, else the engine's partnership (Use).
+// it has rules of its own; on a deployment of several, the first
+// partnership given rules (UseFor) for an agency of none; else the
+// engine's partnership (Use), by its protocol's key.
 func (e *Engine) raiseRules(agency string) (string, Rules) {
-	if id := e.agencyPartnership(agency); id != "" {
-		if cur := e.each.Load(); cur != nil {
-			if r, ok := (*cur)[id]; ok {
-				return id, *r
-			}
+	if cur := e.each.Load(); cur != nil {
+		if r, ok := (*cur)[e.agencyPartnership(agency)]; ok {
+			return e.agencyPartnership(agency), *r
+		}
+		e.rulesMu.Lock()
+		first := e.first
+		e.rulesMu.Unlock()
+		if r, ok := (*cur)[first]; ok {
+			return first, *r
 		}
 	}
 	r := e.Rules()
