@@ -174,6 +174,7 @@ func validateDirectoryAt(cfg *Config, dir *Directory, p *conversation.Protocol, 
 	if len(dir.Agencies) == 0 {
 		col.warnAt(path+".agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
 	}
+	validateDuplicates(*dir, path, col)
 	for i, a := range dir.Agencies {
 		validateReach(cfg, a, fmt.Sprintf("%s.agencies[%d].reach", path, i), col)
 		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {

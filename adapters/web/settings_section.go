@@ -141,7 +141,7 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 		case edit.Check:
 			s.checkAnswers(w, r, sess, before, f)
 		default:
-			s.saved(w, r, sess, edit.Note)
+			s.saved(w, r, sess, edit.Note, f.Done)
 		}
 	}
 }
