@@ -105,6 +105,9 @@ func TestPartnershipsProblems(t *testing.T) {
 			"partnerships[1].directory.agencies[0].key: the agency key \"wilts-csc\" is already listed in partnerships[0].directory.agencies[1]"},
 		{"top-level protocol too", "calendar:", "protocol:\n  name: Ours\ncalendar:", "1:1 protocol: with partnerships: listed, give each partnership its own protocol:"},
 		{"neighbour without contact", "    contact: partnership.team@swindon.example.org\n", "", "neighbours[0]: a neighbour needs a name and a contact"},
+		{"a role twice in one partnership", "        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}\n  - id: devon",
+			"        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}\n        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}\n  - id: devon",
+			"partnerships[0].directory.partnership_roles[2].email: both.chair@example.org already holds the role QA&P chair"},
 		{"unknown preset", "    partnership: devon", "    partnership: devonshire", "partnerships[1].partnership: unknown partnership \"devonshire\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
