@@ -281,6 +281,12 @@ type settingsForm struct {
 	Rows       []checkRow
 	Problems   []string // config check's problems with no field of their own
 	Done       string   // the page saving the change goes back to; "" for the settings
+	// Timescales is true when the change is to how deadlines are counted
+	// (settingsSection.Timescales).
+	Timescales bool
+	// Warnings are config check's warnings the change brings, shown on
+	// the check page; they do not stop it being saved.
+	Warnings []string
 }
 
 // checkRow is one answer on a check-your-answers page, with what it was.
