@@ -619,3 +619,16 @@ func (p *People) SetDirectoryOf(ctx context.Context, id string, agencies []Agenc
 	p.dirMu.Unlock()
 	return p.Seed(ctx)
 }
+
+// PartnershipsWithRole returns the hosted partnerships in which person
+// holds the partnership role role, in the order configured; nil on a
+// deployment of one partnership.
+func (p *People) PartnershipsWithRole(person, role string) []string {
+	var out []string
+	for _, c := range p.dir().partnership {
+		if c.Partnership != "" && PersonID(c.Email) == person && c.Role == role && !slices.Contains(out, c.Partnership) {
+			out = append(out, c.Partnership)
+		}
+	}
+	return out
+}

@@ -90,7 +90,7 @@ func (fl *settingsField) set(v string) {
 // sectionPage serves the form of sec (GET).
 func (s *Server) sectionPage(sec settingsSection) handler {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) {
-		v, err := s.opts.Settings.View(r.Context())
+		v, err := s.editor(r.Context()).View(r.Context())
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -116,7 +116,7 @@ func (s *Server) sectionPage(sec settingsSection) handler {
 func (s *Server) sectionPost(sec settingsSection) handler {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) {
 		ctx := r.Context()
-		v, err := s.opts.Settings.View(ctx)
+		v, err := s.editor(ctx).View(ctx)
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -149,7 +149,7 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 			return
 		}
 		edit.Check = !sec.Confirm && r.PostFormValue("action") != "save"
-		probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
+		probs, err := s.editor(ctx).Change(ctx, sess.Person, f.Version, edit)
 		switch {
 		case err != nil:
 			s.changeRefused(w, r, sess, f.Heading, f, probs, err, sec.Field)
@@ -236,7 +236,7 @@ func (s *Server) newWarnings(ctx context.Context, by string, version int64, prob
 	if !slices.ContainsFunc(probs, func(p SettingsProblem) bool { return !p.Error }) {
 		return nil
 	}
-	had, err := s.opts.Settings.Change(ctx, by, version, SettingsEdit{Check: true})
+	had, err := s.editor(ctx).Change(ctx, by, version, SettingsEdit{Check: true})
 	if err != nil {
 		had = nil
 	}

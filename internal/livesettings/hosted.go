@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/resolvebot/resolvebot/adapters/web"
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/botconfig"
 	"github.com/resolvebot/resolvebot/config"
@@ -93,5 +94,23 @@ func (l *Live) agencyElsewhere(d config.Directory) string {
 func WatchAll(ctx context.Context, lives []*Live, interval time.Duration) {
 	for _, l := range lives {
 		go l.Watch(ctx, interval)
+	}
+}
+
+// WebHosted returns the settings pages' Options.SettingsFor over lives,
+// the live settings of each hosted partnership (NewHosted): the settings
+// of each partnership in which the person holds the partnership admin
+// role in people's directory.
+func WebHosted(lives []*Live, people *bot.People) func(context.Context, string) ([]web.PartnershipSettings, error) {
+	return func(_ context.Context, person string) ([]web.PartnershipSettings, error) {
+		var out []web.PartnershipSettings
+		for _, id := range people.PartnershipsWithRole(person, conversation.RolePartnershipAdmin) {
+			for _, l := range lives {
+				if l.partnership == id {
+					out = append(out, web.PartnershipSettings{ID: id, Editor: Web(l)})
+				}
+			}
+		}
+		return out, nil
 	}
 }
