@@ -64,8 +64,8 @@ type Options struct {
 	// a partnership admin of, in the order hosted; the settings pages
 	// change those only.
 	SettingsFor func(ctx context.Context, person string) ([]PartnershipSettings, error)
-	Now      func() time.Time
-	Log      *slog.Logger
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Server serves the web page. Build it with New.
