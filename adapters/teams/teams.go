@@ -61,7 +61,11 @@ type Options struct {
 	// InsecureNoAuth accepts requests without checking tokens and sends
 	// none. For the local emulator only.
 	InsecureNoAuth bool
-	// ServiceURLs are trusted before any activity arrives.
+	// ServiceURLs are trusted, by every registration, before any activity
+	// arrives: Microsoft's well-known endpoints, such as
+	// https://smba.trafficmanager.net/teams/. A registration's own
+	// Registration.ServiceURLs are trusted by it alone, and so is a
+	// service URL learned from an activity whose token names it.
 	ServiceURLs []string
 	// HTTPClient makes every outbound call; nil for a client with sane
 	// timeouts.
@@ -96,7 +100,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	members  map[string]cachedMember // conversation id + member id → member
-	convURLs map[string]string       // conversation id → service URL
+	convURLs map[string]string       // app id + conversation id → service URL
 	known    map[string]knownPerson  // handle key → who it identified
 }
 
@@ -160,14 +164,17 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
 		insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics, regs: map[string]*registration{},
 		members: map[string]cachedMember{}, convURLs: map[string]string{}, known: map[string]knownPerson{}}
-	trusted := &trustedURLs{}
-	for _, u := range opts.ServiceURLs {
-		trusted.add(u)
-	}
 	var appIDs []string
 	for _, r := range opts.Registrations {
 		if _, dup := a.regs[r.AppID]; dup {
 			return nil, fmt.Errorf("teams: the app id %s is configured twice", r.AppID)
+		}
+		// Each registration trusts its own service URLs: one learned from
+		// an activity for another registration is never sent this one's
+		// token.
+		trusted := &trustedURLs{}
+		for _, u := range slices.Concat(opts.ServiceURLs, r.ServiceURLs) {
+			trusted.add(u)
 		}
 		reg := &registration{Registration: r, conn: &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4,
 			base: 500 * time.Millisecond, sleep: ctxsleep.Sleep, metrics: opts.Metrics}}
@@ -247,14 +254,13 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	}
 	// Everything the activity causes, replies and work after the answer
 	// alike, acts as the registration its token was for.
-	r = r.WithContext(withRegistration(r.Context(), a.registrationByApp(appID)))
+	reg := a.registrationByApp(appID)
+	r = r.WithContext(withRegistration(r.Context(), reg))
 	w.route = string(act.Type)
-	a.conn.trusted.add(act.ServiceURL)
-	if act.Conversation.ID != "" && act.ServiceURL != "" {
-		a.mu.Lock()
-		a.convURLs[act.Conversation.ID] = act.ServiceURL
-		a.mu.Unlock()
-	}
+	// The token bound this service URL to this registration's activity:
+	// it is trusted with this registration's token, and no other's.
+	reg.conn.trusted.add(act.ServiceURL)
+	a.learnURL(reg, act.Conversation.ID, act.ServiceURL)
 	switch act.Type {
 	case schema.Message:
 		a.onMessage(w, r, act)
