@@ -21,6 +21,7 @@ import (
 type twoTenants struct {
 	env                     *bottest.Env
 	adapter                 *Adapter
+	opts                    Options
 	keys                    *teamstest.Keys
 	councilConn, policeConn *teamstest.Connector
 	council, police         *teamstest.Client
@@ -45,17 +46,18 @@ func newTwoTenants(t *testing.T, policeTrusts bool) *twoTenants {
 	if policeTrusts {
 		police.ServiceURLs = []string{pc.URL()}
 	}
-	a, err := New(env.Router, env.People, env.Dispatcher, Options{
+	opts := Options{
 		Registrations: []Registration{
 			{AppID: councilApp, AppPassword: "council-secret", TenantID: councilTenant, TokenAuthority: ce.Authority()},
 			police,
 		},
 		OpenIDMetadataURL: keys.MetadataURL(), HTTPClient: hc, Now: env.Clock.Now,
-	})
+	}
+	a, err := New(env.Router, env.People, env.Dispatcher, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tt := &twoTenants{env: env, adapter: a, keys: keys, councilConn: cc, policeConn: pc,
+	tt := &twoTenants{env: env, adapter: a, opts: opts, keys: keys, councilConn: cc, policeConn: pc,
 		ana: teamstest.User{ID: "29:ana", AAD: "aad-ana", Name: "Ana Cole", Email: "ana.cole@council.example.org", Tenant: councilTenant},
 		ben: teamstest.User{ID: "29:ben", AAD: "aad-ben", Name: "Ben Ford", Email: "ben.ford@police.example.org", Tenant: policeTenant}}
 	cc.AddMember(tt.ana.Member())
@@ -63,6 +65,17 @@ func newTwoTenants(t *testing.T, policeTrusts bool) *twoTenants {
 	tt.council = &teamstest.Client{Handler: a, Keys: keys, Connector: cc, AppID: councilApp, Now: env.Clock.Now}
 	tt.police = &teamstest.Client{Handler: a, Keys: keys, Connector: pc, AppID: policeApp, Now: env.Clock.Now}
 	return tt
+}
+
+// replica returns another replica of the adapter, over the same store,
+// with a dispatcher of its own.
+func (tt *twoTenants) replica(t *testing.T) *Adapter {
+	t.Helper()
+	a, err := New(tt.env.Router, tt.env.People, bot.NewDispatcher(tt.env.Store, tt.env.Router.Cards, nil), tt.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // post sends an activity through c and waits for what it causes.

@@ -264,7 +264,7 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	switch act.Type {
 	case schema.Message:
 		a.onMessage(w, r, act)
-	case schema.ConversationUpdate, "installationUpdate":
+	case schema.ConversationUpdate, installationUpdate:
 		a.onInstall(w, r, act)
 	case schema.Invoke:
 		a.onInvoke(w, r, act)
@@ -359,7 +359,7 @@ func peekRoute(body []byte) (channelID, serviceURL string) {
 }
 
 func supported(t string) bool {
-	return t == string(schema.Message) || t == string(schema.ConversationUpdate) || t == "installationUpdate" || t == string(schema.Invoke)
+	return t == string(schema.Message) || t == string(schema.ConversationUpdate) || t == installationUpdate || t == string(schema.Invoke)
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -425,14 +425,7 @@ func (a *Adapter) lookupMember(ctx context.Context, serviceURL, convID, memberID
 // reference to a group conversation is stored without its conversation, so
 // the bot opens a 1:1 chat rather than posting a case in a channel.
 func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schema.ChannelAccount, m member) (*conversation.Person, error) {
-	aad := user.AadObjectID
-	if aad == "" {
-		aad = m.AadObjectID
-	}
-	if aad == "" {
-		aad = user.ID
-	}
-	tenant := tenantOf(act)
+	tenant, aad := tenantOf(act), aadOf(user, m)
 	ref := schema.ConversationReference{
 		User:       schema.ChannelAccount{ID: user.ID, AadObjectID: aad},
 		Bot:        schema.ChannelAccount{ID: act.Recipient.ID},
@@ -489,6 +482,18 @@ func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schem
 	return per, nil
 }
 
+// aadOf returns the id a Teams member's handle is keyed by: their AAD
+// object id, from the activity or the members API, else their channel
+// account id.
+func aadOf(user schema.ChannelAccount, m member) string {
+	for _, id := range []string{user.AadObjectID, m.AadObjectID} {
+		if id != "" {
+			return id
+		}
+	}
+	return user.ID
+}
+
 // forget drops what remember knows of a person, so their next activity
 // reads them from the store again (their profile changed).
 func (a *Adapter) forget(personID string) {
@@ -513,6 +518,10 @@ func (a *Adapter) actor(ctx context.Context, act *schema.Activity) (*conversatio
 // (the bot installed for a person, or added to a team or chat).
 func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
 	ctx := r.Context()
+	if botRemoved(act) {
+		a.onRemoved(w, r, act)
+		return
+	}
 	botAdded := slices.ContainsFunc(act.MembersAdded, func(m schema.ChannelAccount) bool { return m.ID == act.Recipient.ID })
 	var people []schema.ChannelAccount
 	for _, m := range act.MembersAdded {
@@ -520,7 +529,7 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 			people = append(people, m)
 		}
 	}
-	if act.Type == "installationUpdate" || (botAdded && personal(act)) {
+	if act.Type == installationUpdate || (botAdded && personal(act)) {
 		if act.From.ID != "" && act.From.ID != act.Recipient.ID && !slices.ContainsFunc(people, func(m schema.ChannelAccount) bool { return m.ID == act.From.ID }) {
 			people = append(people, act.From)
 		}
@@ -539,6 +548,9 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 	}
 	for _, p := range people {
 		m := a.lookupMember(ctx, act.ServiceURL, act.Conversation.ID, p.ID)
+		// An install is always written: another replica may have
+		// forgotten this reference on an uninstall this one did not see.
+		a.dropKnown(conversation.Handle{Platform: Platform, Team: tenantOf(act), User: aadOf(p, m)}.Key())
 		if _, err := a.remember(ctx, act, p, m); err != nil {
 			a.log.Error("teams remember member failed", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
