@@ -167,6 +167,7 @@ func (a *Adapter) serveRedirect(w http.ResponseWriter, r *http.Request) {
 		a.installPage(w, http.StatusInternalServerError, "install.failed.title", "install.failed", InstallPath)
 		return
 	}
+	a.installs.drop(inst.TeamID, inst.EnterpriseID) // a reinstall's new token, at once
 	a.log.Info("slack installed", "team", logValue(inst.TeamID), "enterprise", logValue(inst.EnterpriseID),
 		"org_wide", inst.EnterpriseInstall, "scopes", strings.Join(inst.Scopes, ","))
 	a.metrics.Command(Platform, "install", "ok")

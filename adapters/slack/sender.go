@@ -24,7 +24,19 @@ func (a *Adapter) Platform() string { return Platform }
 // Slack or Slack refuses the message.
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	ref, err := a.send(ctx, to, h, m)
+	if a.installs != nil && refusedToken(err) {
+		// Removed through another replica, which this one has not read
+		// yet: the next send reads the store again.
+		a.installs.drop(h.Team, h.Ref)
+	}
 	return ref, sendError(err)
+}
+
+// refusedToken reports whether Slack refused the token a call was made
+// with: the app was uninstalled or the token revoked.
+func refusedToken(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && (se.Err == "token_revoked" || se.Err == "invalid_auth" || se.Err == "not_authed")
 }
 
 // permanentErrors are the Slack Web API errors no retry will cure: the
