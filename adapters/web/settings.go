@@ -126,15 +126,15 @@ func (s *Server) isAdmin(ctx context.Context, person string) bool {
 func (s *Server) settingsRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
 	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
-	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.stagePage))
-	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.stagePost))
-	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.agencyPage))
-	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.agencyPage))
-	m.HandleFunc("POST /web/settings/agencies", s.admin(s.agencyPost))
-	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.retirePage))
-	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.retirePost))
-	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.closurePage))
-	m.HandleFunc("POST /web/settings/closures", s.admin(s.closurePost))
+	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.sectionPage(stageSection)))
+	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.sectionPost(stageSection)))
+	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.sectionPage(agencySection)))
+	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.sectionPage(agencySection)))
+	m.HandleFunc("POST /web/settings/agencies", s.admin(s.sectionPost(agencySection)))
+	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.sectionPage(retireSection)))
+	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.sectionPost(retireSection)))
+	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.sectionPage(closureSection)))
+	m.HandleFunc("POST /web/settings/closures", s.admin(s.sectionPost(closureSection)))
 }
 
 // settingsPage shows the timescales and the directory, each with a way to
@@ -166,13 +166,17 @@ type settingsOption struct {
 // (Check set), which carries the answers in hidden fields.
 type settingsForm struct {
 	Heading, Intro, Action, Back, Submit string
-	Version                              int64
-	Fields                               []settingsField
-	Check                                bool
-	Existing                             bool   // the form changes an agency already listed
-	Retire                               string // the page that retires that agency, or ""
-	Rows                                 []checkRow
-	Problems                             []string // config check's problems with no field of their own
+	// Page is the form's own address, which the check page's Change
+	// links go back to with the answers; "" goes back to the settings.
+	Page     string
+	Version  int64
+	Fields   []settingsField
+	Check    bool
+	Adds     bool   // the form adds a new thing: the check page shows nothing before
+	Existing bool   // the form changes an agency already listed
+	Retire   string // the page that retires that agency, or ""
+	Rows     []checkRow
+	Problems []string // config check's problems with no field of their own
 }
 
 // checkRow is one answer on a check-your-answers page, with what it was.
@@ -238,7 +242,7 @@ func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, wh
 }
 
 // changeRefused shows the form again with the problems config check found,
-// each beside its field where it has one; a conflict says someone else
+// each beside its field where it has one (field may be nil for none); a conflict says someone else
 // changed the settings first.
 func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *session, title string, f settingsForm, probs []SettingsProblem, err error, field func(path string) string) {
 	f.Check = false
@@ -248,7 +252,7 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 			if !p.Error {
 				continue
 			}
-			if k := field(p.Path); k == "" || !f.setError(k, p.Message) {
+			if field == nil || field(p.Path) == "" || !f.setError(field(p.Path), p.Message) {
 				f.Problems = append(f.Problems, p.Message)
 			}
 		}
@@ -260,13 +264,14 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 }
 
-// wholeDays reads a number of working days, or says what is wrong.
-func (s *Server) wholeDays(v string) (int, string) {
-	n, err := strconv.Atoi(v)
+// wholeDays reads f's field key as a number of working days, marking the
+// field when it is not a whole number.
+func (s *Server) wholeDays(f *settingsForm, key string) int {
+	n, err := strconv.Atoi(f.value(key))
 	if err != nil {
-		return 0, s.words().Say("settings.days.not_a_number", nil)
+		f.setError(key, s.words().Say("settings.days.not_a_number", nil))
 	}
-	return n, ""
+	return n
 }
 
 // formVersion reads the settings version a form was made from.
