@@ -286,3 +286,11 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) (err er
 	defer func() { s.end(o, err) }()
 	return s.Store.DeleteSlackInstallation(ctx, key)
 }
+
+// RefreshSlackInstallation is the wrapped store's
+// RefreshSlackInstallation, measured as "refresh_slack_installation".
+func (s *Store) RefreshSlackInstallation(ctx context.Context, inst *conversation.SlackInstallation, expiresAt time.Time) (err error) {
+	ctx, o := s.start(ctx, "refresh_slack_installation", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.RefreshSlackInstallation(ctx, inst, expiresAt)
+}
