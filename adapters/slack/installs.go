@@ -69,6 +69,9 @@ type installs struct {
 	newClient func(token string) api
 	now       func() time.Time
 
+	// refreshing lets one refresh of a rotating token run at a time.
+	refreshing sync.Mutex
+
 	mu      sync.Mutex
 	clients map[string]api                // by token
 	cache   map[string]cachedInstallation // by install key; installs found only
@@ -225,6 +228,13 @@ func (in *installs) clientFor(token string) api {
 	return c
 }
 
+// dropClient drops the client of a token no longer used.
+func (in *installs) dropClient(token string) {
+	in.mu.Lock()
+	delete(in.clients, token)
+	in.mu.Unlock()
+}
+
 // forget drops a removed install: its cached copy and the client of its
 // token.
 func (in *installs) forget(inst *conversation.SlackInstallation) {
@@ -242,7 +252,7 @@ func (a *Adapter) route(ctx context.Context, team, enterprise string, enterprise
 	if a.installs == nil {
 		return ctx, true
 	}
-	inst, err := a.installs.find(ctx, team, enterprise, enterpriseInstall)
+	inst, err := a.findFresh(ctx, team, enterprise, enterpriseInstall)
 	if err != nil {
 		if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 			a.log.Warn("slack request from a workspace the app is not installed in", "team", logValue(team), "enterprise", logValue(enterprise))
@@ -261,7 +271,7 @@ func (a *Adapter) routeHandle(ctx context.Context, h conversation.Handle) (conte
 	if a.installs == nil {
 		return ctx, nil
 	}
-	inst, err := a.installs.find(ctx, h.Team, h.Ref, false)
+	inst, err := a.findFresh(ctx, h.Team, h.Ref, false)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return ctx, bot.Permanent(errNotInstalled)
 	}
