@@ -32,6 +32,9 @@ import (
 var (
 	healthWS = slackfake.Workspace{Team: "T2HEALTH", TeamName: "Health Visiting", Installer: "U2NIA"}
 	nia      = slackfake.User{ID: "U2NIA", Name: "Nia Brooks", Email: "nia.brooks@health.example.org", Team: "T2HEALTH"}
+	// The schools' workspace, and Sally, who works there.
+	schoolsWS = slackfake.Workspace{Team: "T1SCHOOLS", TeamName: "Schools", Installer: "U1SAL"}
+	sally     = slackfake.User{ID: "U1SAL", Name: "Sally Reed", Email: "sally.reed@school.example.org", Team: "T1SCHOOLS"}
 )
 
 const (
@@ -54,7 +57,7 @@ type replicas struct {
 
 func newReplicas(t *testing.T, env *bottest.Env, ttl time.Duration) *replicas {
 	t.Helper()
-	fake := slackfake.New(t, nia)
+	fake := slackfake.New(t, nia, sally)
 	fake.OAuth(oauthID, oauthSecret)
 	mux := http.NewServeMux()
 	site := httptest.NewServer(mux)
