@@ -161,6 +161,7 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 	if len(cfg.Directory.Agencies) == 0 {
 		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
 	}
+	validateDuplicates(cfg.Directory, col)
 	for i, a := range cfg.Directory.Agencies {
 		validateReach(cfg, a, fmt.Sprintf("directory.agencies[%d].reach", i), col)
 		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {

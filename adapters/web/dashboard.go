@@ -72,20 +72,23 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 	return in, nil
 }
 
-// dashReport builds the report for p from the summaries, as "resolvebot
-// report" builds it from the cases: the same code, the same figures. The
+// dashReport builds the standing item for p from the summaries: the
+// report as "resolvebot report" builds it from the cases (the same code,
+// the same figures), the same period last year and the trend of the
+// months to p's end, in one pass over the summaries' figures. The
 // learning themes' words are read from the few cases that recorded
 // learning in the period (a summary holds no words), and the differences
 // observed in conferences and reviews are for the whole partnership only.
 // Returns EINTERNAL on store failure.
-func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (*report.Report, error) {
+func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (report.Standing, error) {
 	e := s.opts.Router.Engine
 	now := s.opts.Now()
-	rep := report.BuildAsOf(in.cases, e.Protocol(), e.Calendar(), in.agencies, p, now)
+	st := report.BuildStanding(in.cases, e.Protocol(), e.Calendar(), in.agencies, p, now, trendMonths)
+	rep := st.Report
 	if in.scope.Lead == nil {
 		obs, err := e.Observations(ctx, p.From, p.To)
 		if err != nil {
-			return nil, err
+			return st, err
 		}
 		rep.AddObservations(obs, e.Protocol())
 	}
@@ -98,14 +101,14 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 		}
 		full, err := s.opts.Store.GetCase(ctx, c.ID)
 		if err != nil {
-			return nil, err
+			return st, err
 		}
 		learned = append(learned, full)
 	}
 	if len(learned) > 0 {
 		rep.Learning = report.BuildAsOf(learned, e.Protocol(), e.Calendar(), in.agencies, p, now).Learning
 	}
-	return rep, nil
+	return st, nil
 }
 
 // dashboardFor checks the person may have the dashboard and loads what it
