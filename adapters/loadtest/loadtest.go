@@ -127,6 +127,13 @@ type Options struct {
 	// AdminURL is the server's admin listener, whose /readyz says whether
 	// Teams runs without authentication (default http://127.0.0.1:9090).
 	AdminURL string
+	// Peer is set when the server is not resolvebot but a peer answering
+	// the same paths (tools/gobare, or a Bolt or Bot Framework SDK app) for
+	// a side-by-side comparison: no cases are raised or withdrawn, the
+	// requests name made-up cases (CR-2026-0001 …) and users, Teams
+	// traffic is sent without asking the admin listener, and an answer is
+	// only checked for its status 200.
+	Peer bool
 	// Client is the HTTP client (default one with a 10s timeout).
 	Client *http.Client
 	// Now is the clock for signatures (default time.Now).
@@ -332,7 +339,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.SigningSecret == "" {
 		return nil, errors.New("the Slack signing secret is needed (SLACK_SIGNING_SECRET, as the server uses)")
 	}
-	if opts.Agencies[0] == "" || opts.Agencies[1] == "" || opts.Category == "" {
+	if !opts.Peer && (opts.Agencies[0] == "" || opts.Agencies[1] == "" || opts.Category == "") {
 		return nil, errors.New("two agencies and a category from the server's configuration are needed")
 	}
 	if opts.Command == "" {
@@ -360,8 +367,10 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		if adminErr != nil {
 			return nil, fmt.Errorf("admin URL: %w", adminErr)
 		}
-		if err := r.checkTeams(ctx); err != nil {
-			return nil, err
+		if !opts.Peer {
+			if err := r.checkTeams(ctx); err != nil {
+				return nil, err
+			}
 		}
 		var conn *fake
 		r.convSrv, conn = startFake(http.HandlerFunc(fakeConnector), nil)
@@ -398,7 +407,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 			err = errors.Join(err, fmt.Errorf("withdraw the test cases: %w", werr))
 		}
 	}()
-	if err := r.setup(ctx); err != nil {
+	if opts.Peer {
+		r.madeUpCases()
+	} else if err := r.setup(ctx); err != nil {
 		return nil, fmt.Errorf("set up cases: %w", err)
 	}
 	var cpu0 time.Duration
@@ -411,7 +422,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	for _, c := range r.cases {
 		res.Cases = append(res.Cases, c.id)
 	}
-	if r.admin != nil && opts.Drain > 0 {
+	if r.admin != nil && opts.Drain > 0 && !opts.Peer {
 		res.Outbox = r.drain(ctx, opts.Drain)
 	}
 	if usage != nil {
@@ -724,6 +735,14 @@ func (r *runner) setup(ctx context.Context) error {
 	return nil
 }
 
+// madeUpCases names the cases of a run against a peer, which keeps none:
+// made-up case ids, each with the run's raiser.
+func (r *runner) madeUpCases() {
+	for i := range r.opts.Cases {
+		r.cases = append(r.cases, testCase{id: fmt.Sprintf("CR-2026-%04d", i+1), raiser: r.raiser(i)})
+	}
+}
+
 // setupCase raises case i as its own raiser and gives it its history.
 func (r *runner) setupCase(ctx context.Context, i int) error {
 	raiser := r.raiser(i)
@@ -892,15 +911,20 @@ func (r *runner) one(ctx context.Context, kind string, i int) error {
 				"value": "note|" + c.id + "|0", "action_ts": "1790000000.1"}},
 		})
 	case KindNote:
+		if r.opts.Peer {
+			code, _, err = r.submit(ctx, c.raiser, map[string]any{"f": "action:note", "c": c.id},
+				state(map[string]string{"text": "Load test note " + strconv.Itoa(i)}, nil, nil, nil))
+			break
+		}
 		return r.note(ctx, c, "Load test note "+strconv.Itoa(i))
 	case KindCommand:
 		code, body, err = r.command(ctx, c.raiser, "status "+c.id)
-		if err == nil && code == http.StatusOK && !bytes.Contains(body, []byte(c.id)) {
+		if err == nil && code == http.StatusOK && !r.opts.Peer && !bytes.Contains(body, []byte(c.id)) {
 			return errors.New("status answer does not name the case")
 		}
 	case KindHelp:
 		code, body, err = r.command(ctx, c.raiser, "help")
-		if err == nil && code == http.StatusOK && !bytes.Contains(body, []byte(r.opts.Command)) {
+		if err == nil && code == http.StatusOK && !r.opts.Peer && !bytes.Contains(body, []byte(r.opts.Command)) {
 			return errors.New("help answer does not name the slash command")
 		}
 	case KindTeams:
