@@ -576,25 +576,44 @@ func listenLoopback(addr string) (net.Listener, error) {
 	return net.Listen("tcp", addr)
 }
 
+// The fakes' constant answers, encoded once, so the load tester spends
+// its core on the load rather than on answering the server's calls.
+var (
+	slackOK        = mustJSON(map[string]any{"ok": true, "ts": "1790000000.000100", "channel": "D0LOADTEST"})
+	slackOpened    = mustJSON(map[string]any{"ok": true, "channel": map[string]any{"id": "D0LOADTEST"}})
+	slackView      = mustJSON(map[string]any{"ok": true, "view": map[string]any{"id": "V0LOADTEST"}})
+	connectorSent  = mustJSON(map[string]any{"id": "loadtest-activity"})
+	connectorTeams = mustJSON(map[string]any{"id": teamsUser, "name": "Load Test (Teams)", "aadObjectId": "loadtest-aad",
+		"email": "loadtest.teams@loadtest.invalid", "tenantId": teamsTenant})
+)
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
+}
+
 // fakeSlackAPI answers every Slack Web API call with success: users.info
 // with a made-up profile, conversations.open with a DM channel, views.*
 // with a view, and {"ok":true} with a timestamp for the rest.
 func fakeSlackAPI(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
 	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-	out := map[string]any{"ok": true, "ts": "1790000000.000100", "channel": "D0LOADTEST"}
+	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "users.info":
+		r.ParseForm()
 		id := r.Form.Get("user")
-		out = map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(id), "team_id": team,
-			"profile": map[string]any{"real_name": "Load Test " + id, "email": strings.ToLower(id) + "@loadtest.invalid"}}}
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(id), "team_id": team,
+			"profile": map[string]any{"real_name": "Load Test " + id, "email": strings.ToLower(id) + "@loadtest.invalid"}}})
 	case "conversations.open":
-		out = map[string]any{"ok": true, "channel": map[string]any{"id": "D0LOADTEST"}}
+		w.Write(slackOpened)
 	case "views.open", "views.update", "views.publish", "views.push":
-		out = map[string]any{"ok": true, "view": map[string]any{"id": "V0LOADTEST"}}
+		w.Write(slackView)
+	default:
+		w.Write(slackOK)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
 }
 
 // fakeConnector answers the calls the bot makes to the Bot Connector after
@@ -603,11 +622,10 @@ func fakeConnector(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", "application/json")
 	if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/members/") {
-		json.NewEncoder(w).Encode(map[string]any{"id": teamsUser, "name": "Load Test (Teams)", "aadObjectId": "loadtest-aad",
-			"email": "loadtest.teams@loadtest.invalid", "tenantId": teamsTenant})
+		w.Write(connectorTeams)
 		return
 	}
-	json.NewEncoder(w).Encode(map[string]any{"id": "loadtest-activity"})
+	w.Write(connectorSent)
 }
 
 // sign returns the Slack signature headers for body.
