@@ -267,9 +267,9 @@ func (d *nodeDecoder) clockTime(e entry, path string, dst *time.Duration) {
 	if !d.str(e, path, &s) {
 		return
 	}
-	v, ok := parseClock(s)
-	if !ok {
-		d.errorf(e.val, path, "expected a time of day as HH:MM, for example \"09:00\", got %q", s)
+	v, err := ParseClock(s)
+	if err != nil {
+		d.errorf(e.val, path, "%s", err)
 		return
 	}
 	*dst = v

@@ -31,6 +31,16 @@ var StoredSections = []string{"partnership", "protocol", "calendar", "directory"
 // summary_to stay with the file.
 var storedSchedulerKeys = []string{"reminder_days_before", "max_overdue_reminders", "quiet_hours"}
 
+// ParseClock reads a time of day written as HH:MM, as the file's quiet
+// hours and working day are. Its error is config check's message for a
+// time that is not one.
+func ParseClock(s string) (time.Duration, error) {
+	if v, ok := parseClock(s); ok {
+		return v, nil
+	}
+	return 0, fmt.Errorf("expected a time of day as HH:MM, for example \"09:00\", got %q", s)
+}
+
 // ExportSettings writes cfg's stored sections (StoredSections) as a YAML
 // document in the file's format, which Load and WithSettings read back to
 // the same settings. A built-in example directory is left out, so it stays

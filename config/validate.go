@@ -110,6 +110,26 @@ func validateProtocol(cfg *Config, col *collector) {
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		col.errorAt("protocol."+k, "%s", fields[k])
 	}
+	validateCategories(p.Categories, col)
+}
+
+// validateCategories checks that each category has a key, used once, and
+// a name: cases keep the key, and people see the name.
+func validateCategories(cats []conversation.Category, col *collector) {
+	seen := map[string]bool{}
+	for i, c := range cats {
+		at := fmt.Sprintf("protocol.categories[%d]", i)
+		switch {
+		case strings.TrimSpace(c.Key) == "":
+			col.errorAt(at+".key", "a category needs a key")
+		case seen[c.Key]:
+			col.errorAt(at+".key", "the key %s is used by two categories", c.Key)
+		}
+		seen[c.Key] = true
+		if strings.TrimSpace(c.Name) == "" {
+			col.errorAt(at+".name", "a category needs a name")
+		}
+	}
 }
 
 func validateCalendar(cfg *Config, f *fileSettings, col *collector) {

@@ -38,6 +38,44 @@ type SettingsView struct {
 	// ClosureDays are the partnership's extra non-working days, as
 	// YYYY-MM-DD, in date order.
 	ClosureDays []string
+	// Routes are the routes out of the ladder and their contacts, by the
+	// file's key under protocol.routes (RouteKeys).
+	Routes map[string]string
+	// SeriousConcernRole is the partnership role serious concerns are
+	// logged with, who decides on a deep dive; empty for every partnership
+	// role.
+	SeriousConcernRole string
+	Categories         []CategorySettings
+	Nudges             NudgeSettings
+	Referral           ReferralSettings
+}
+
+// RouteKeys are the routes out of the ladder the settings pages show and
+// change, by their key under protocol.routes in the file, in the order
+// shown.
+var RouteKeys = []string{"front_door", "request_for_support", "police", "emergency", "dissent_procedure",
+	"whistleblowing", "partnership_contact", "mediation"}
+
+// CategorySettings is one category of disagreement: its key, kept on
+// cases, and its name.
+type CategorySettings struct{ Key, Name string }
+
+// NudgeSettings are the nudge policy and the quiet hours.
+type NudgeSettings struct {
+	// ReminderDaysBefore is how many working days before a deadline
+	// people are reminded (0: no reminder); MaxOverdueReminders how many
+	// daily reminders follow a missed one before the partnership hears.
+	ReminderDaysBefore, MaxOverdueReminders int
+	// QuietStart and QuietEnd bound the quiet hours, as HH:MM.
+	QuietStart, QuietEnd string
+}
+
+// ReferralSettings are the referral to the partnership above the ladder:
+// its name, the body that hears it, the role that receives it, its
+// guidance and its timescales in working days.
+type ReferralSettings struct {
+	Name, Body, Role, Guidance string
+	Days, AckDays              int
 }
 
 // StageTimes are one stage's name, guidance and timescales, in working
@@ -66,8 +104,9 @@ type AgencySettings struct {
 type RoleSettings struct{ Name, Email, Role string }
 
 // SettingsEdit is one change: a stage's timescales, an agency added or
-// replaced (matched by its key) or retired, or a closure day added or
-// taken out.
+// replaced (matched by its key) or retired, a closure day added or taken
+// out, the routes out of the ladder, a category added, renamed or taken
+// out, the nudge policy and quiet hours, or the referral.
 type SettingsEdit struct {
 	Stage  *StageTimes
 	Agency *AgencySettings
@@ -77,6 +116,20 @@ type SettingsEdit struct {
 	// RetireAgency is the key of an agency to take out of the directory,
 	// or empty.
 	RetireAgency string
+	// Routes, when set, replace the routes out of the ladder named in it
+	// (by RouteKeys).
+	Routes map[string]string
+	// SeriousConcernRole, when set, replaces the partnership role serious
+	// concerns are logged with (empty: every partnership role).
+	SeriousConcernRole *string
+	// Category is a category added, or renamed (matched by its key);
+	// RemoveCategory the key of one to take out, or empty.
+	Category       *CategorySettings
+	RemoveCategory string
+	// Nudges and Referral, when set, replace the nudge policy and quiet
+	// hours, and the referral.
+	Nudges   *NudgeSettings
+	Referral *ReferralSettings
 	// Note says what changed, in a few words, for the change history.
 	Note string
 	// Check asks only whether the change would be accepted: nothing is
@@ -126,26 +179,55 @@ func (s *Server) isAdmin(ctx context.Context, person string) bool {
 func (s *Server) settingsRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
 	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
-	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.stagePage))
-	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.stagePost))
-	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.agencyPage))
-	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.agencyPage))
-	m.HandleFunc("POST /web/settings/agencies", s.admin(s.agencyPost))
-	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.retirePage))
-	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.retirePost))
-	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.closurePage))
-	m.HandleFunc("POST /web/settings/closures", s.admin(s.closurePost))
+	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.sectionPage(stageSection)))
+	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.sectionPost(stageSection)))
+	m.HandleFunc("GET /web/settings/agencies/new", s.admin(s.sectionPage(agencySection)))
+	m.HandleFunc("GET /web/settings/agencies/{key}", s.admin(s.sectionPage(agencySection)))
+	m.HandleFunc("POST /web/settings/agencies", s.admin(s.sectionPost(agencySection)))
+	m.HandleFunc("GET /web/settings/agencies/{key}/retire", s.admin(s.sectionPage(retireSection)))
+	m.HandleFunc("POST /web/settings/agencies/{key}/retire", s.admin(s.sectionPost(retireSection)))
+	m.HandleFunc("GET /web/settings/closures/new", s.admin(s.sectionPage(closureSection)))
+	m.HandleFunc("POST /web/settings/closures", s.admin(s.sectionPost(closureSection)))
+	s.protocolRoutes(m)
 }
 
-// settingsPage shows the timescales and the directory, each with a way to
-// change it.
+// protocolRoutes serves the forms of the protocol's routes, categories,
+// nudge policy and referral.
+func (s *Server) protocolRoutes(m *http.ServeMux) {
+	for path, sec := range map[string]settingsSection{"/web/settings/routes": routesSection, "/web/settings/nudges": nudgesSection,
+		"/web/settings/referral": referralSection, "/web/settings/categories/{key}/remove": categoryRemoveSection} {
+		m.HandleFunc("GET "+path, s.admin(s.sectionPage(sec)))
+		m.HandleFunc("POST "+path, s.admin(s.sectionPost(sec)))
+	}
+	m.HandleFunc("GET /web/settings/categories/new", s.admin(s.sectionPage(categorySection)))
+	m.HandleFunc("GET /web/settings/categories/{key}", s.admin(s.sectionPage(categorySection)))
+	m.HandleFunc("POST /web/settings/categories", s.admin(s.sectionPost(categorySection)))
+}
+
+// settingsPageData is what the settings page shows: the settings, with the
+// routes, the nudge policy and the referral as rows of labelled answers.
+type settingsPageData struct {
+	SettingsView
+	RouteRows, NudgeRows, ReferralRows []checkRow
+}
+
+// settingsPage shows the timescales, the protocol and the directory, each
+// with a way to change it.
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	v, err := s.opts.Settings.View(r.Context())
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), v)
+	d := settingsPageData{SettingsView: v}
+	for _, row := range []struct {
+		dst *[]checkRow
+		sec settingsSection
+	}{{&d.RouteRows, routesSection}, {&d.NudgeRows, nudgesSection}, {&d.ReferralRows, referralSection}} {
+		f, _ := row.sec.Form(s, v, "", false)
+		*row.dst = viewRows(f)
+	}
+	p := s.signedInPage(r, sess, s.words().Say("settings.title", nil), d)
 	s.render(w, r, http.StatusOK, "settings", p)
 }
 
@@ -166,13 +248,19 @@ type settingsOption struct {
 // (Check set), which carries the answers in hidden fields.
 type settingsForm struct {
 	Heading, Intro, Action, Back, Submit string
-	Version                              int64
-	Fields                               []settingsField
-	Check                                bool
-	Existing                             bool   // the form changes an agency already listed
-	Retire                               string // the page that retires that agency, or ""
-	Rows                                 []checkRow
-	Problems                             []string // config check's problems with no field of their own
+	// Page is the form's own address, which the check page's Change
+	// links go back to with the answers; "" goes back to the settings.
+	Page     string
+	Version  int64
+	Fields   []settingsField
+	Check    bool
+	Adds     bool   // the form adds a new thing: the check page shows nothing before
+	Existing bool   // the form changes an agency already listed
+	Retire   string // the page that retires that agency, or ""
+	// RetireText is the words of the link to Retire; "" for an agency's.
+	RetireText string
+	Rows       []checkRow
+	Problems   []string // config check's problems with no field of their own
 }
 
 // checkRow is one answer on a check-your-answers page, with what it was.
@@ -238,7 +326,7 @@ func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, wh
 }
 
 // changeRefused shows the form again with the problems config check found,
-// each beside its field where it has one; a conflict says someone else
+// each beside its field where it has one (field may be nil for none); a conflict says someone else
 // changed the settings first.
 func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *session, title string, f settingsForm, probs []SettingsProblem, err error, field func(path string) string) {
 	f.Check = false
@@ -248,7 +336,7 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 			if !p.Error {
 				continue
 			}
-			if k := field(p.Path); k == "" || !f.setError(k, p.Message) {
+			if field == nil || field(p.Path) == "" || !f.setError(field(p.Path), p.Message) {
 				f.Problems = append(f.Problems, p.Message)
 			}
 		}
@@ -260,13 +348,20 @@ func (s *Server) changeRefused(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 }
 
-// wholeDays reads a number of working days, or says what is wrong.
-func (s *Server) wholeDays(v string) (int, string) {
-	n, err := strconv.Atoi(v)
+// wholeDays reads f's field key as a number of working days, marking the
+// field when it is not a whole number.
+func (s *Server) wholeDays(f *settingsForm, key string) int {
+	return s.wholeNumber(f, key, s.words().Say("settings.days.not_a_number", nil))
+}
+
+// wholeNumber reads f's field key as a whole number, marking the field
+// with msg when it is not one.
+func (s *Server) wholeNumber(f *settingsForm, key, msg string) int {
+	n, err := strconv.Atoi(f.value(key))
 	if err != nil {
-		return 0, s.words().Say("settings.days.not_a_number", nil)
+		f.setError(key, msg)
 	}
-	return n, ""
+	return n
 }
 
 // formVersion reads the settings version a form was made from.

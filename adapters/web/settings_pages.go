@@ -10,24 +10,41 @@ import (
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// stageForm is the form of a stage's timescales, filled from st.
-func (s *Server) stageForm(st StageTimes, version int64) settingsForm {
-	num := func(key, label, hint string, v int) settingsField {
-		return settingsField{Key: key, Label: label, Hint: hint, Value: strconv.Itoa(v), Type: "number", Width: "govuk-input--width-3"}
+// stageSection is the form of a stage's name, guidance and timescales.
+var stageSection = settingsSection{Form: (*Server).stageForm, Apply: (*Server).stageApply, Field: stageField}
+
+// stageForm is the form of the stage with key, filled from v.
+func (s *Server) stageForm(v SettingsView, key string, _ bool) (settingsForm, bool) {
+	st, ok := findStage(v, key)
+	if !ok {
+		return settingsForm{}, false
 	}
-	return settingsForm{
-		Heading: s.words().Say("settings.stage.heading", messages.Args{"stage": st.Name}),
-		Intro:   s.words().Say("settings.stage.intro", nil),
-		Action:  "/web/settings/stages/" + st.Key, Back: "/web/settings", Version: version,
-		Submit: s.words().Say("settings.continue", nil),
-		Fields: []settingsField{
-			{Key: "name", Label: s.words().Say("settings.stage.name", nil), Value: st.Name, Type: "text"},
-			{Key: "guidance", Label: s.words().Say("settings.stage.guidance", nil), Hint: s.words().Say("settings.stage.guidance.hint", nil), Value: st.Guidance, Type: "textarea"},
-			num("days", s.words().Say("settings.stage.days", nil), s.words().Say("settings.stage.days.hint", nil), st.Days),
-			num("urgent_days", s.words().Say("settings.stage.urgent_days", nil), s.words().Say("settings.stage.urgent_days.hint", nil), st.UrgentDays),
-			num("ack_days", s.words().Say("settings.stage.ack_days", nil), s.words().Say("settings.stage.ack_days.hint", nil), st.AckDays),
-		},
+	num := func(key, label, hint string) settingsField {
+		return settingsField{Key: key, Label: label, Hint: hint, Type: "number", Width: "govuk-input--width-3"}
 	}
+	page := "/web/settings/stages/" + st.Key
+	return s.newSettingsForm(s.words().Say("settings.stage.heading", messages.Args{"stage": st.Name}), s.words().Say("settings.stage.intro", nil),
+		page, page, v.Version, []settingsField{
+			{Key: "name", Label: s.words().Say("settings.stage.name", nil), Type: "text"},
+			{Key: "guidance", Label: s.words().Say("settings.stage.guidance", nil), Hint: s.words().Say("settings.stage.guidance.hint", nil), Type: "textarea"},
+			num("days", s.words().Say("settings.stage.days", nil), s.words().Say("settings.stage.days.hint", nil)),
+			num("urgent_days", s.words().Say("settings.stage.urgent_days", nil), s.words().Say("settings.stage.urgent_days.hint", nil)),
+			num("ack_days", s.words().Say("settings.stage.ack_days", nil), s.words().Say("settings.stage.ack_days.hint", nil)),
+		}, map[string]string{"name": st.Name, "guidance": st.Guidance,
+			"days": strconv.Itoa(st.Days), "urgent_days": strconv.Itoa(st.UrgentDays), "ack_days": strconv.Itoa(st.AckDays)}), true
+}
+
+// stageApply turns a stage form's answers into the change of its stage.
+func (s *Server) stageApply(v SettingsView, key string, f *settingsForm) (SettingsEdit, bool) {
+	st, ok := findStage(v, key)
+	if !ok {
+		return SettingsEdit{}, false
+	}
+	next := st
+	next.Name, next.Guidance = f.value("name"), f.value("guidance")
+	next.Days, next.UrgentDays, next.AckDays = s.wholeDays(f, "days"), s.wholeDays(f, "urgent_days"), s.wholeDays(f, "ack_days")
+	note := s.words().Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
+	return SettingsEdit{Stage: &next, Note: note}, true
 }
 
 // findStage returns the stage with key in v.
@@ -38,81 +55,6 @@ func findStage(v SettingsView, key string) (StageTimes, bool) {
 		}
 	}
 	return StageTimes{}, false
-}
-
-// stagePage shows the form of a stage's timescales, with the answers in
-// the query when coming back from checking them.
-func (s *Server) stagePage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.opts.Settings.View(r.Context())
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	st, ok := findStage(v, r.PathValue("key"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f := s.stageForm(st, v.Version)
-	for i := range f.Fields {
-		if q := r.URL.Query().Get(f.Fields[i].Key); q != "" {
-			f.Fields[i].Value = q
-		}
-	}
-	s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-}
-
-// stagePost checks the answers, shows them to be checked, and on Save
-// stores the new timescales.
-func (s *Server) stagePost(w http.ResponseWriter, r *http.Request, sess *session) {
-	ctx := r.Context()
-	v, err := s.opts.Settings.View(ctx)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	st, ok := findStage(v, r.PathValue("key"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f := s.stageForm(st, formVersion(r))
-	f.readForm(r)
-	next := st
-	next.Name, next.Guidance = f.value("name"), f.value("guidance")
-	for _, p := range []struct {
-		key string
-		dst *int
-	}{{"days", &next.Days}, {"urgent_days", &next.UrgentDays}, {"ack_days", &next.AckDays}} {
-		n, msg := s.wholeDays(f.value(p.key))
-		if msg != "" {
-			f.setError(p.key, msg)
-		}
-		*p.dst = n
-	}
-	if hasFieldErrors(f) {
-		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
-		return
-	}
-	note := s.words().Say("settings.note.stage", messages.Args{"stage": st.Name, "days": next.Days, "urgent": next.UrgentDays, "ack": next.AckDays})
-	edit := SettingsEdit{Stage: &next, Note: note, Check: r.PostFormValue("action") != "save"}
-	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
-	if err != nil {
-		s.changeRefused(w, r, sess, f.Heading, f, probs, err, stageField)
-		return
-	}
-	if edit.Check {
-		f.Check, f.Submit = true, s.words().Say("settings.save", nil)
-		f.Heading = s.words().Say("settings.check.heading", nil)
-		for i, fl := range f.Fields {
-			before := []string{st.Name, st.Guidance, strconv.Itoa(st.Days), strconv.Itoa(st.UrgentDays), strconv.Itoa(st.AckDays)}[i]
-			f.Rows = append(f.Rows, checkRow{Label: fl.Label, Before: before, After: fl.Value, Changed: before != fl.Value})
-		}
-		f.Back = f.Action + "?" + formQuery(f)
-		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-		return
-	}
-	s.saved(w, r, sess, note)
 }
 
 // stageField is the form field a problem with a stage's setting belongs to.
@@ -126,67 +68,90 @@ func stageField(path string) string {
 	return ""
 }
 
-func hasFieldErrors(f settingsForm) bool {
-	for _, fl := range f.Fields {
-		if fl.Error != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// formQuery returns a form's answers as a query, for the Change link of
-// its check-your-answers page.
-func formQuery(f settingsForm) string {
-	var b strings.Builder
-	for i, fl := range f.Fields {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(urlQueryEscape(fl.Key) + "=" + urlQueryEscape(fl.Value))
-	}
-	return b.String()
-}
-
 // agencyTiers are the tiers an agency form asks a contact for, with the
 // keys of their fields.
 var agencyTiers = []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader}
 
-// agencyForm is the form of an agency, filled from a (empty for a new one).
-func (s *Server) agencyForm(a AgencySettings, isNew bool, version int64) settingsForm {
-	text := func(key, label, hint, value, typ string) settingsField {
-		return settingsField{Key: key, Label: label, Hint: hint, Value: value, Type: typ}
-	}
+// agencySection is the form of an agency: a new one, or one listed (its
+// key then kept in a hidden field).
+var agencySection = settingsSection{Form: (*Server).agencyForm, Key: agencyKey, Apply: (*Server).agencyApply, Field: agencyField}
+
+// agencyKey reads which agency an agency form changes, and whether it adds
+// one.
+func agencyKey(r *http.Request) (string, bool) {
+	return strings.TrimSpace(r.PostFormValue("key")), r.PostFormValue("existing") != "yes"
+}
+
+// agencyForm is the form of a new agency, or of the agency with key in v.
+func (s *Server) agencyForm(v SettingsView, key string, isNew bool) (settingsForm, bool) {
+	var a AgencySettings
 	heading := s.words().Say("settings.agency.heading.new", nil)
+	page := "/web/settings/agencies/new"
 	if !isNew {
+		var ok bool
+		if a, ok = findAgency(v, key); !ok {
+			return settingsForm{}, false
+		}
 		heading = s.words().Say("settings.agency.heading.edit", messages.Args{"agency": a.Name})
+		page = "/web/settings/agencies/" + urlQueryEscape(a.Key)
 	}
-	f := settingsForm{Heading: heading, Intro: s.words().Say("settings.agency.intro", nil), Action: "/web/settings/agencies",
-		Back: "/web/settings", Version: version, Submit: s.words().Say("settings.continue", nil)}
-	key := text("key", s.words().Say("settings.agency.key", nil), s.words().Say("settings.agency.key.hint", nil), a.Key, "text")
-	key.Width = "govuk-input--width-10"
+	keyField := settingsField{Key: "key", Label: s.words().Say("settings.agency.key", nil), Hint: s.words().Say("settings.agency.key.hint", nil),
+		Type: "text", Width: "govuk-input--width-10"}
 	if !isNew {
-		key.Type = "hidden"
-		f.Existing = true
-		f.Retire = "/web/settings/agencies/" + urlQueryEscape(a.Key) + "/retire"
+		keyField.Type = "hidden"
 	}
-	reach := ""
+	fields := []settingsField{keyField,
+		{Key: "name", Label: s.words().Say("settings.agency.name", nil), Type: "text"},
+		{Key: "reach", Label: s.words().Say("settings.agency.reach", nil), Type: "radio", Options: []settingsOption{
+			{Value: "", Label: s.words().Say("settings.agency.reach.learned", nil)},
+			{Value: "email", Label: s.words().Say("settings.agency.reach.email", nil)},
+		}}}
+	values := map[string]string{"key": a.Key, "name": a.Name}
 	if a.EmailOnly {
-		reach = "email"
+		values["reach"] = "email"
 	}
-	f.Fields = append(f.Fields, key,
-		text("name", s.words().Say("settings.agency.name", nil), "", a.Name, "text"),
-		settingsField{Key: "reach", Label: s.words().Say("settings.agency.reach", nil), Type: "radio", Value: reach, Options: []settingsOption{
-			{Value: "", Label: s.words().Say("settings.agency.reach.learned", nil), Checked: reach == ""},
-			{Value: "email", Label: s.words().Say("settings.agency.reach.email", nil), Checked: reach == "email"},
-		}})
 	for _, tier := range agencyTiers {
 		c := firstContact(a, tier)
-		f.Fields = append(f.Fields,
-			text(tier+"_name", s.words().Say("settings.agency.contact.name", messages.Args{"tier": s.tierName(tier)}), "", c.Name, "text"),
-			text(tier+"_email", s.words().Say("settings.agency.contact.email", messages.Args{"tier": s.tierName(tier)}), "", c.Email, "email"))
+		fields = append(fields,
+			settingsField{Key: tier + "_name", Label: s.words().Say("settings.agency.contact.name", messages.Args{"tier": s.tierName(tier)}), Type: "text"},
+			settingsField{Key: tier + "_email", Label: s.words().Say("settings.agency.contact.email", messages.Args{"tier": s.tierName(tier)}), Type: "email"})
+		values[tier+"_name"], values[tier+"_email"] = c.Name, c.Email
 	}
-	return f
+	f := s.newSettingsForm(heading, s.words().Say("settings.agency.intro", nil), "/web/settings/agencies", page, v.Version, fields, values)
+	f.Adds, f.Existing = isNew, !isNew
+	if !isNew {
+		f.Retire = page + "/retire"
+	}
+	return f, true
+}
+
+// agencyApply turns an agency form's answers into the agency added or
+// replaced; a new agency may not take a key already in use.
+func (s *Server) agencyApply(v SettingsView, _ string, f *settingsForm) (SettingsEdit, bool) {
+	old, exists := findAgency(v, f.value("key"))
+	if f.Adds && exists {
+		f.setError("key", s.words().Say("settings.agency.key.taken", messages.Args{"key": old.Key, "agency": old.Name}))
+	}
+	next := old
+	next.Key, next.Name, next.EmailOnly = f.value("key"), f.value("name"), f.value("reach") == "email"
+	for _, tier := range agencyTiers {
+		cs := tierContacts(&next, tier)
+		rest := []SettingsContact{}
+		if len(*cs) > 1 {
+			rest = (*cs)[1:]
+		}
+		c := SettingsContact{Name: f.value(tier + "_name"), Email: f.value(tier + "_email")}
+		if c.Name == "" && c.Email == "" {
+			*cs = rest
+		} else {
+			*cs = append([]SettingsContact{c}, rest...)
+		}
+	}
+	note := s.words().Say("settings.note.agency.added", messages.Args{"agency": next.Name})
+	if !f.Adds {
+		note = s.words().Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
+	}
+	return SettingsEdit{Agency: &next, Note: note}, true
 }
 
 // tierName is a tier as people say it.
@@ -225,112 +190,6 @@ func findAgency(v SettingsView, key string) (AgencySettings, bool) {
 		}
 	}
 	return AgencySettings{}, false
-}
-
-// agencyPage shows the form of a new agency, or of the agency in the path.
-func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.opts.Settings.View(r.Context())
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	key := r.PathValue("key")
-	a, ok := findAgency(v, key)
-	if key != "" && !ok {
-		s.notFound(w, r)
-		return
-	}
-	f := s.agencyForm(a, key == "", v.Version)
-	for i := range f.Fields {
-		if q, ok := r.URL.Query()[f.Fields[i].Key]; ok {
-			f.Fields[i].Value = q[0]
-			for j := range f.Fields[i].Options {
-				f.Fields[i].Options[j].Checked = f.Fields[i].Options[j].Value == q[0]
-			}
-		}
-	}
-	s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-}
-
-// agencyPost checks an agency's answers, shows them to be checked, and on
-// Save adds the agency or replaces the one with its key.
-func (s *Server) agencyPost(w http.ResponseWriter, r *http.Request, sess *session) {
-	ctx := r.Context()
-	v, err := s.opts.Settings.View(ctx)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	old, exists := findAgency(v, strings.TrimSpace(r.PostFormValue("key")))
-	isNew := r.PostFormValue("existing") != "yes"
-	f := s.agencyForm(old, isNew, formVersion(r))
-	f.readForm(r)
-	if isNew && exists {
-		f.setError("key", s.words().Say("settings.agency.key.taken", messages.Args{"key": old.Key, "agency": old.Name}))
-	}
-	next := old
-	next.Key, next.Name, next.EmailOnly = f.value("key"), f.value("name"), f.value("reach") == "email"
-	for _, tier := range agencyTiers {
-		cs := tierContacts(&next, tier)
-		rest := []SettingsContact{}
-		if len(*cs) > 1 {
-			rest = (*cs)[1:]
-		}
-		c := SettingsContact{Name: f.value(tier + "_name"), Email: f.value(tier + "_email")}
-		if c.Name == "" && c.Email == "" {
-			*cs = rest
-		} else {
-			*cs = append([]SettingsContact{c}, rest...)
-		}
-	}
-	if hasFieldErrors(f) {
-		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
-		return
-	}
-	note := s.words().Say("settings.note.agency.added", messages.Args{"agency": next.Name})
-	if !isNew {
-		note = s.words().Say("settings.note.agency.changed", messages.Args{"agency": next.Name})
-	}
-	edit := SettingsEdit{Agency: &next, Note: note, Check: r.PostFormValue("action") != "save"}
-	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
-	if err != nil {
-		s.changeRefused(w, r, sess, f.Heading, f, probs, err, agencyField)
-		return
-	}
-	if edit.Check {
-		f.Check, f.Submit = true, s.words().Say("settings.save", nil)
-		f.Heading = s.words().Say("settings.check.heading", nil)
-		before := s.agencyForm(old, isNew, 0)
-		for i, fl := range f.Fields {
-			if fl.Type == "hidden" {
-				continue
-			}
-			b, a := before.Fields[i].Value, fl.Value
-			if fl.Type == "radio" {
-				b, a = optionLabel(before.Fields[i], b), optionLabel(fl, a)
-			}
-			if isNew {
-				b = ""
-			}
-			f.Rows = append(f.Rows, checkRow{Label: fl.Label, Before: b, After: a, Changed: b != a})
-		}
-		f.Back = "/web/settings/agencies/new?" + formQuery(f)
-		if !isNew {
-			f.Back = "/web/settings/agencies/" + urlQueryEscape(old.Key) + "?" + formQuery(f)
-		}
-		s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-		return
-	}
-	s.saved(w, r, sess, note)
-}
-
-func optionLabel(f settingsField, v string) string {
-	for _, o := range f.Options {
-		if o.Value == v {
-			return o.Label
-		}
-	}
-	return v
 }
 
 // agencyField is the form field a problem with an agency's setting belongs

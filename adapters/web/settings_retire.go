@@ -8,80 +8,56 @@ import (
 	"github.com/resolvebot/resolvebot/bot/messages"
 )
 
-// retireForm is the page that asks to confirm retiring a: its name, and a
-// button that takes it out of the directory.
-func (s *Server) retireForm(a AgencySettings, version int64) settingsForm {
-	f := settingsForm{Heading: s.words().Say("settings.retire.heading", messages.Args{"agency": a.Name}),
+// retireSection is the page that asks to confirm retiring an agency, and
+// retires it unless a case not yet ended involves it: then it says which
+// and changes nothing.
+var retireSection = settingsSection{Form: (*Server).retireForm, Refuse: (*Server).retireRefused, Apply: (*Server).retireApply, Confirm: true}
+
+// retireForm is the page that asks to confirm retiring the agency with
+// key: its name, and a button that takes it out of the directory.
+func (s *Server) retireForm(v SettingsView, key string, _ bool) (settingsForm, bool) {
+	a, ok := findAgency(v, key)
+	if !ok {
+		return settingsForm{}, false
+	}
+	page := "/web/settings/agencies/" + urlQueryEscape(a.Key)
+	return settingsForm{Heading: s.words().Say("settings.retire.heading", messages.Args{"agency": a.Name}),
 		Intro:  s.words().Say("settings.retire.intro", nil),
-		Action: "/web/settings/agencies/" + urlQueryEscape(a.Key) + "/retire", Back: "/web/settings/agencies/" + urlQueryEscape(a.Key),
-		Version: version, Submit: s.words().Say("settings.retire.submit", nil), Check: true,
-		Rows: []checkRow{{Label: s.words().Say("settings.agency.name", nil), After: a.Name}, {Label: s.words().Say("settings.agency.key", nil), After: a.Key}}}
-	return f
+		Action: page + "/retire", Back: page,
+		Version: v.Version, Submit: s.words().Say("settings.retire.submit", nil), Check: true,
+		Rows: []checkRow{{Label: s.words().Say("settings.agency.name", nil), After: a.Name}, {Label: s.words().Say("settings.agency.key", nil), After: a.Key}}}, true
 }
 
-// openCasesOf returns the ids of the cases not yet ended with agency on
-// either side. Returns EINTERNAL on store failure.
-func (s *Server) openCasesOf(ctx context.Context, agency string) ([]string, error) {
+// retireRefused says which cases not yet ended involve the agency with key.
+// Returns EINTERNAL on store failure.
+func (s *Server) retireRefused(r *http.Request, v SettingsView, key string) ([]string, error) {
+	a, _ := findAgency(v, key)
+	open, err := s.openCases(r.Context(), func(raiser, respondent, _ string) bool { return raiser == a.Key || respondent == a.Key })
+	if err != nil || len(open) == 0 {
+		return nil, err
+	}
+	return []string{s.words().Say("settings.retire.open_cases", messages.Args{"agency": a.Name, "cases": strings.Join(open, ", ")})}, nil
+}
+
+// retireApply takes the agency with key out of the directory.
+func (s *Server) retireApply(v SettingsView, key string, _ *settingsForm) (SettingsEdit, bool) {
+	a, ok := findAgency(v, key)
+	return SettingsEdit{RetireAgency: a.Key, Note: s.words().Say("settings.note.agency.retired", messages.Args{"agency": a.Name})}, ok
+}
+
+// openCases returns the ids of the cases not yet ended for which match
+// (given the raiser's and the respondent's agency and the category) holds.
+// Returns EINTERNAL on store failure.
+func (s *Server) openCases(ctx context.Context, match func(raiser, respondent, category string) bool) ([]string, error) {
 	all, err := s.opts.Store.CaseSummaries(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	for _, c := range all {
-		if !c.Status.Ended() && (c.Raiser.Agency == agency || c.Respondent.Agency == agency) {
+		if !c.Status.Ended() && match(c.Raiser.Agency, c.Respondent.Agency, c.Category) {
 			ids = append(ids, c.ID)
 		}
 	}
 	return ids, nil
-}
-
-// retirePage asks to confirm retiring the agency in the path.
-func (s *Server) retirePage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.opts.Settings.View(r.Context())
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	a, ok := findAgency(v, r.PathValue("key"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f := s.retireForm(a, v.Version)
-	s.showSettingsForm(w, r, sess, http.StatusOK, f.Heading, f)
-}
-
-// retirePost takes the agency in the path out of the directory, unless a
-// case not yet ended involves it: then it says which and changes nothing.
-func (s *Server) retirePost(w http.ResponseWriter, r *http.Request, sess *session) {
-	ctx := r.Context()
-	v, err := s.opts.Settings.View(ctx)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	a, ok := findAgency(v, r.PathValue("key"))
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	f := s.retireForm(a, formVersion(r))
-	open, err := s.openCasesOf(ctx, a.Key)
-	if err != nil {
-		s.internal(w, r, err)
-		return
-	}
-	if len(open) > 0 {
-		f.Problems = append(f.Problems, s.words().Say("settings.retire.open_cases",
-			messages.Args{"agency": a.Name, "cases": strings.Join(open, ", ")}))
-		s.showSettingsForm(w, r, sess, http.StatusUnprocessableEntity, f.Heading, f)
-		return
-	}
-	note := s.words().Say("settings.note.agency.retired", messages.Args{"agency": a.Name})
-	probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, SettingsEdit{RetireAgency: a.Key, Note: note})
-	if err != nil {
-		s.changeRefused(w, r, sess, f.Heading, f, probs, err, func(string) string { return "" })
-		return
-	}
-	s.saved(w, r, sess, note)
 }

@@ -31,10 +31,18 @@ const adaEmail = "ada.admin@partnership.example.org"
 // over stored settings seeded from that configuration.
 func newSettingsWorld(t *testing.T) (*world, *livesettings.Live) {
 	t.Helper()
+	return newSettingsWorldWith(t, func(*config.Config) {})
+}
+
+// newSettingsWorldWith is newSettingsWorld with configure's changes to the
+// configuration the settings are seeded from.
+func newSettingsWorldWith(t *testing.T, configure func(*config.Config)) (*world, *livesettings.Live) {
+	t.Helper()
 	env := bottest.New(t, bottest.Options{Configure: func(c *config.Config) {
 		c.Directory.Demo = false
 		c.Directory.PartnershipRoles = append(c.Directory.PartnershipRoles,
 			config.PartnershipRole{Name: "Ada Admin", Email: adaEmail, Role: conversation.RolePartnershipAdmin})
+		configure(c)
 	}})
 	ctx := context.Background()
 	cfg, seed, err := livesettings.Effective(ctx, env.Config, env.Store, conversation.DefaultPartnershipID, env.Clock.Now(), nil)

@@ -2,11 +2,13 @@ package livesettings
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/resolvebot/resolvebot/adapters/web"
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/config"
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -38,39 +40,139 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 	for _, r := range cfg.Directory.PartnershipRoles {
 		v.Roles = append(v.Roles, web.RoleSettings{Name: r.Name, Email: r.Email, Role: r.Role})
 	}
+	protocolView(cfg, &v)
 	return v, nil
 }
 
-// Change applies the page's edit through liveSettings.Change, which checks
-// it with config check's rules and records it.
-func (w webSettings) Change(ctx context.Context, by string, version int64, e web.SettingsEdit) ([]web.SettingsProblem, error) {
-	change := func(f func(*config.Config)) (config.Problems, error) { return w.l.Change(ctx, by, e.Note, version, f) }
-	if e.Check {
-		change = func(f func(*config.Config)) (config.Problems, error) { return w.l.Check(ctx, version, f) }
+// protocolView puts cfg's routes, categories, nudge policy and referral in
+// v.
+func protocolView(cfg *config.Config, v *web.SettingsView) {
+	p := &cfg.Protocol
+	v.Routes = map[string]string{}
+	for _, k := range web.RouteKeys {
+		v.Routes[k] = *routeOf(&p.Routes, k)
 	}
-	probs, err := change(func(c *config.Config) {
-		if st := e.Stage; st != nil {
-			for i := range c.Protocol.Stages {
-				if c.Protocol.Stages[i].Key == st.Key {
-					c.Protocol.Stages[i].Name, c.Protocol.Stages[i].Guidance = st.Name, st.Guidance
-					c.Protocol.Stages[i].Days, c.Protocol.Stages[i].UrgentDays, c.Protocol.Stages[i].AckDays = st.Days, st.UrgentDays, st.AckDays
-				}
-			}
-		}
-		if a := e.Agency; a != nil {
-			putAgency(c, *a)
-		}
-		editClosures(c, e.AddClosure, e.RemoveClosure)
-		if e.RetireAgency != "" {
-			c.Directory.Demo = false
-			c.Directory.Agencies = slices.DeleteFunc(c.Directory.Agencies, func(a config.Agency) bool { return a.Key == e.RetireAgency })
-		}
-	})
+	v.SeriousConcernRole = p.SeriousConcernRole()
+	for _, c := range p.Categories {
+		v.Categories = append(v.Categories, web.CategorySettings{Key: c.Key, Name: c.Name})
+	}
+	sc := cfg.Scheduler
+	v.Nudges = web.NudgeSettings{ReminderDaysBefore: sc.ReminderDaysBefore, MaxOverdueReminders: sc.MaxOverdueReminders,
+		QuietStart: clock(sc.QuietStart), QuietEnd: clock(sc.QuietEnd)}
+	r := p.Referral
+	v.Referral = web.ReferralSettings{Name: r.Name, Body: r.Body, Role: r.Role, Guidance: r.Guidance, Days: r.Days, AckDays: r.AckDays}
+}
+
+// routeOf returns the route with key (one of web.RouteKeys) in rs.
+func routeOf(rs *conversation.Routes, key string) *string {
+	return map[string]*string{"front_door": &rs.FrontDoor, "request_for_support": &rs.RequestForSupport, "police": &rs.Police,
+		"emergency": &rs.Emergency, "dissent_procedure": &rs.DissentProcedure, "whistleblowing": &rs.Whistleblowing,
+		"partnership_contact": &rs.PartnershipContact, "mediation": &rs.Mediation}[key]
+}
+
+// clock writes a time of day from midnight as HH:MM.
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// Change applies the page's edit through liveSettings.Change, which checks
+// it with config check's rules and records it. A quiet hour that is not a
+// time of day is refused with config check's message before that.
+func (w webSettings) Change(ctx context.Context, by string, version int64, e web.SettingsEdit) ([]web.SettingsProblem, error) {
+	quiet, probs := quietHours(e.Nudges)
+	var err error
+	switch {
+	case probs.HasErrors():
+		err = conversation.Invalid("settings.error.refused", messages.Args{"problems": probs.Summary()})
+	case e.Check:
+		probs, err = w.l.Check(ctx, version, func(c *config.Config) { edit(c, e, quiet) })
+	default:
+		probs, err = w.l.Change(ctx, by, e.Note, version, func(c *config.Config) { edit(c, e, quiet) })
+	}
 	out := make([]web.SettingsProblem, 0, len(probs))
 	for _, p := range probs {
 		out = append(out, web.SettingsProblem{Path: problemPath(p.Place), Message: p.Message, Error: p.Severity == config.SeverityError})
 	}
 	return out, err
+}
+
+// edit applies the page's edit e to c, with the quiet hours read.
+func edit(c *config.Config, e web.SettingsEdit, quiet [2]time.Duration) {
+	if st := e.Stage; st != nil {
+		for i := range c.Protocol.Stages {
+			if c.Protocol.Stages[i].Key == st.Key {
+				c.Protocol.Stages[i].Name, c.Protocol.Stages[i].Guidance = st.Name, st.Guidance
+				c.Protocol.Stages[i].Days, c.Protocol.Stages[i].UrgentDays, c.Protocol.Stages[i].AckDays = st.Days, st.UrgentDays, st.AckDays
+			}
+		}
+	}
+	if a := e.Agency; a != nil {
+		putAgency(c, *a)
+	}
+	editClosures(c, e.AddClosure, e.RemoveClosure)
+	if e.RetireAgency != "" {
+		c.Directory.Demo = false
+		c.Directory.Agencies = slices.DeleteFunc(c.Directory.Agencies, func(a config.Agency) bool { return a.Key == e.RetireAgency })
+	}
+	editProtocol(c, e, quiet)
+}
+
+// editProtocol applies e's routes, serious-concern role, category, nudge policy (with the quiet
+// hours read, from midnight) and referral to c.
+func editProtocol(c *config.Config, e web.SettingsEdit, quiet [2]time.Duration) {
+	p := &c.Protocol
+	for k, v := range e.Routes {
+		if r := routeOf(&p.Routes, k); r != nil {
+			*r = v
+		}
+	}
+	if role := e.SeriousConcernRole; role != nil {
+		switch {
+		case *role == "":
+			p.SeriousConcern = nil
+		case p.SeriousConcern == nil:
+			p.SeriousConcern = &conversation.SeriousConcernRoute{Role: *role}
+		default:
+			sc := *p.SeriousConcern // keeps its guidance
+			sc.Role = *role
+			p.SeriousConcern = &sc
+		}
+	}
+	if cat := e.Category; cat != nil {
+		p.Categories = slices.Clone(p.Categories)
+		if i := slices.IndexFunc(p.Categories, func(x conversation.Category) bool { return x.Key == cat.Key }); i >= 0 {
+			p.Categories[i].Name = cat.Name
+		} else {
+			p.Categories = append(p.Categories, conversation.Category{Key: cat.Key, Name: cat.Name})
+		}
+	}
+	if e.RemoveCategory != "" {
+		p.Categories = slices.DeleteFunc(slices.Clone(p.Categories), func(x conversation.Category) bool { return x.Key == e.RemoveCategory })
+	}
+	if n := e.Nudges; n != nil {
+		c.Scheduler.ReminderDaysBefore, c.Scheduler.MaxOverdueReminders = n.ReminderDaysBefore, n.MaxOverdueReminders
+		c.Scheduler.QuietStart, c.Scheduler.QuietEnd = quiet[0], quiet[1]
+	}
+	if r := e.Referral; r != nil {
+		p.Referral.Name, p.Referral.Body, p.Referral.Role, p.Referral.Guidance = r.Name, r.Body, r.Role, r.Guidance
+		p.Referral.Days, p.Referral.AckDays = r.Days, r.AckDays
+	}
+}
+
+// quietHours reads the quiet hours of n (nil for no change) as config
+// check does, returning its problems for a time that is not one.
+func quietHours(n *web.NudgeSettings) (out [2]time.Duration, bad config.Problems) {
+	if n == nil {
+		return out, nil
+	}
+	for i, t := range []struct{ key, v string }{{"start", n.QuietStart}, {"end", n.QuietEnd}} {
+		d, err := config.ParseClock(t.v)
+		if err != nil {
+			bad = append(bad, config.Problem{Severity: config.SeverityError, Place: "scheduler.quiet_hours." + t.key, Message: err.Error()})
+		}
+		out[i] = d
+	}
+	return out, bad
 }
 
 // History returns the recorded changes.
