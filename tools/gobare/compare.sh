@@ -9,12 +9,11 @@
 # p99, then the ratios per workload: the median over the rounds and the
 # spread (lowest–highest).
 #
-# Usage (from the repository root; PEERS is a directory where
-# "npm install @slack/bolt@5.1 botbuilder@4.23" was run, holding bolt.js
-# and botbuilder.js as README "Measuring a deployment" shows; without it
-# the peers are left out):
+# Usage, from the repository root (Node 20 for the peers; without PEERS
+# they are left out):
 #
-#	PEERS=/tmp/peers tools/gobare/compare.sh [workload ...]
+#	(cd tools/peers && npm ci)
+#	PEERS=tools/peers tools/gobare/compare.sh [workload ...]
 #
 # Workloads: action (a button press, "Add a note", with what it sends
 # afterwards), help (/resolve help), teams (a Teams message "help").
@@ -81,8 +80,8 @@ start bolt "${serve_env[@]}" "$WORK/resolvebot" serve --config "$WORK/lt.yaml" -
 	--addr 127.0.0.1:3977 --admin-addr 127.0.0.1:9091
 start gobare "$WORK/gobare" --addr 127.0.0.1:3988
 if [ -n "$PEERS" ]; then
-	start boltjs env PORT=3986 node "$PEERS/bolt.js"
-	start botbuilder env PORT=3987 node "$PEERS/botbuilder.js"
+	start boltjs env PORT=3986 node "$(realpath "$PEERS")/bolt.js"
+	start botbuilder env PORT=3987 node "$(realpath "$PEERS")/botbuilder.js"
 fi
 sleep 3
 
