@@ -439,18 +439,14 @@ func (a *Adapter) blockAction(ctx context.Context, ic slack.InteractionCallback,
 		}
 	}
 	reply := a.record(ctx, kind, in)
-	channel := ic.Container.ChannelID
-	// The press is acknowledged first, and the form it asks for opened
-	// after, as Slack's own Bolt does (ack, then views.open; the trigger
-	// stays valid for 3 s from the press): the 200 does not wait for a
-	// call to Slack.
-	return outcome{after: func(ctx context.Context) {
-		if f := formOf(reply); f != nil {
-			if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
-				a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
-				reply.Messages = append(reply.Messages, errorMessage(a.router.Cards.Say("slack.error.form_not_opened.press", nil)))
-			}
+	if f := formOf(reply); f != nil {
+		if err := a.openForm(ctx, w, ic.TriggerID, f, formMeta{}); err != nil {
+			a.log.Warn("open form failed", "form", f.Form.Key, "case", f.FormCase, "err", err)
+			reply.Messages = append(reply.Messages, errorMessage(a.router.Cards.Say("slack.error.form_not_opened.press", nil)))
 		}
+	}
+	channel := ic.Container.ChannelID
+	return outcome{after: func(ctx context.Context) {
 		var refused, said []bot.Message
 		for _, m := range a.others(reply) {
 			if m.Kind == "error" {
