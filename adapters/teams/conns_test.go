@@ -46,9 +46,14 @@ func TestSendReusesConnections(t *testing.T) {
 			"conversation": map[string]any{"id": u.Conversation(), "tenantId": testTenant}})
 		h := conversation.Handle{Platform: Platform, Team: testTenant, User: u.AAD, Channel: u.Conversation(), Ref: string(ref)}
 		to := &conversation.Person{ID: "p1", Name: u.Name, Email: u.Email}
-		each := 25
+		each, warmUp := 25, 0
 		if senders > apiclient.IdleConnsPerHost {
-			each = 2
+			// Fewer sends each, after one that fetches the app token, so
+			// the burst is of sends and not of token requests.
+			each, warmUp = 2, 1
+			if _, err := a.Send(context.Background(), to, h, bot.Message{Kind: "notice", Text: "Hello"}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var wg sync.WaitGroup
 		var failed atomic.Int64
@@ -74,8 +79,8 @@ func TestSendReusesConnections(t *testing.T) {
 		if n := failed.Load(); n > 0 {
 			t.Fatalf("%d senders: %d sends failed", senders, n)
 		}
-		if got := len(conn.Sent(u.Conversation())); got != 3*senders*each {
-			t.Fatalf("%d senders: the connector got %d messages, want %d", senders, got, 3*senders*each)
+		if got := len(conn.Sent(u.Conversation())); got != 3*senders*each+warmUp {
+			t.Fatalf("%d senders: the connector got %d messages, want %d", senders, got, 3*senders*each+warmUp)
 		}
 		if senders > apiclient.IdleConnsPerHost {
 			if n := conn.Conns(); n > apiclient.IdleConnsPerHost {
