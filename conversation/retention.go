@@ -44,12 +44,16 @@ type PurgeReport struct {
 	// Observations counts the observed differences logged before Cutoff,
 	// removed (or, on a dry run, that would be).
 	Observations int
-	DryRun       bool
+	// Downloads counts the dashboard downloads recorded before Cutoff,
+	// removed (or, on a dry run, that would be).
+	Downloads int
+	DryRun    bool
 }
 
 // Purge deletes every case that ended (resolved, withdrawn or closed) at
 // least keep ago, with its index entries and message refs, every observed
-// difference logged more than keep ago, and every expired draft. With
+// difference logged and every dashboard download recorded more than keep
+// ago, and every expired draft. With
 // dryRun it only lists the cases and counts the observations. keep must be
 // positive.
 // Returns EINVALID for a keep of zero or less and EINTERNAL on store
@@ -92,6 +96,9 @@ func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*P
 			}
 		}
 	}
+	if err := e.purgeDownloads(ctx, rep); err != nil {
+		return rep, err
+	}
 	if !dryRun {
 		n, err := e.Store.DeleteExpiredDrafts(ctx, now)
 		if err != nil {
@@ -100,4 +107,27 @@ func (e *Engine) Purge(ctx context.Context, keep time.Duration, dryRun bool) (*P
 		rep.Drafts = n
 	}
 	return rep, nil
+}
+
+// purgeDownloads deletes, or on a dry run counts, the dashboard downloads
+// recorded before rep's cutoff. Returns EINTERNAL on store failure.
+func (e *Engine) purgeDownloads(ctx context.Context, rep *PurgeReport) error {
+	if !rep.DryRun {
+		n, err := e.Store.DeleteDownloadsBefore(ctx, rep.Cutoff)
+		rep.Downloads = n
+		if err != nil {
+			return Internal("delete old downloads", err)
+		}
+		return nil
+	}
+	all, err := e.Store.Downloads(ctx, 0)
+	if err != nil {
+		return Internal("list old downloads", err)
+	}
+	for _, r := range all {
+		if r.At.Before(rep.Cutoff) {
+			rep.Downloads++
+		}
+	}
+	return nil
 }

@@ -176,6 +176,8 @@ type Store interface {
 	// UpdateCase and CreateCase enqueue the StepEffect of what they write
 	// in the same atomic write, and DeleteCase removes the case's effects.
 	Outbox
+	// DownloadLog records every download from the partnership dashboard.
+	DownloadLog
 
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error

@@ -76,20 +76,34 @@ func (s *Server) dashAttention(w http.ResponseWriter, r *http.Request, sess *ses
 	if in == nil {
 		return
 	}
-	if r.URL.Path == "/web/dashboard/attention.csv" {
+	cards := s.opts.Router.Cards
+	loc := s.opts.Router.Engine.Calendar().Location()
+	switch r.URL.Path {
+	case "/web/dashboard/attention.csv":
 		list := r.URL.Query().Get("list")
 		if !slices.Contains(attentionLists, list) {
 			s.notFound(w, r)
 			return
 		}
-		s.sendCSV(w, r, "attention-"+list+".csv", caseCSV(s.attentionOf(in, list)))
+		s.downloadCSV(w, r, sess, in, caseCSV(s.attentionOf(in, list)), downloadOf(report.Period{}, "attention", "csv", list), "attention-"+list+".csv")
+		return
+	case "/web/dashboard/attention.pdf":
+		ru := s.dashRules(in)
+		rep := report.Build(nil, ru.Protocol, ru.Calendar, in.agencies, report.Period{})
+		var tables []report.ListTable
+		for _, l := range attentionLists {
+			tables = append(tables, s.listTable(s.attentionTitle(l), s.attentionOf(in, l)))
+		}
+		title := cards.Say("dashboard.attention.title", nil)
+		note := cards.Say("dashboard.attention.intro", messages.Args{"time": s.opts.Now().In(loc).Format("15:04 on 2 January 2006")}) + " " + s.listNote(in)
+		data, err := rep.ListPDF(title, note, tables)
+		s.download(w, r, sess, in, data, err, downloadOf(report.Period{}, "attention", "pdf", "all"),
+			"attention-"+s.opts.Now().In(loc).Format("2006-01-02")+".pdf")
 		return
 	}
-	cards := s.opts.Router.Cards
-	loc := s.opts.Router.Engine.Calendar().Location()
 	d := listData{T: dashTexts(cards), Scope: s.scopeText(in), Heading: cards.Say("dashboard.attention.title", nil),
 		Caption: cards.Say("dashboard.attention.intro", messages.Args{"time": s.opts.Now().In(loc).Format("15:04 on 2 January 2006")}),
-		Back:    "/web/dashboard"}
+		Back:    "/web/dashboard", PDF: "/web/dashboard/attention.pdf", PDFText: cards.Say("dashboard.download.attention_pdf", nil)}
 	for _, l := range attentionLists {
 		d.Lists = append(d.Lists, caseList{Title: s.attentionTitle(l), Cases: s.attentionOf(in, l), Download: "/web/dashboard/attention.csv?list=" + l})
 	}
@@ -106,37 +120,30 @@ func (s *Server) dashDownload(w http.ResponseWriter, r *http.Request, sess *sess
 	}
 	e := s.opts.Router.Engine
 	p, _ := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep, err := s.dashReport(r.Context(), in, p)
+	st, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
+	rep := st.Report
 	stamp := p.From.Format("2006-01-02")
 	var data []byte
 	switch what := r.PathValue("file"); what {
 	case "report.pdf":
 		data, err = rep.PDF()
-		if err == nil {
-			s.sendFile(w, "case-resolution-report-"+stamp+".pdf", "application/pdf", data)
-		}
+		s.download(w, r, sess, in, data, err, downloadOf(p, "report", "pdf", ""), "case-resolution-report-"+stamp+".pdf")
 	case "board-pack.pdf":
-		data, err = rep.BoardPack(report.TrendTo(in.cases, p.To, trendMonths))
-		if err == nil {
-			s.sendFile(w, "board-pack-"+stamp+".pdf", "application/pdf", data)
-		}
+		data, err = rep.BoardPack(st.Trend)
+		s.download(w, r, sess, in, data, err, downloadOf(p, "board-pack", "pdf", ""), "board-pack-"+stamp+".pdf")
 	case "report.csv":
 		data, err = rep.CSV()
-		if err == nil {
-			data = append(data, lastYearCSV(report.TotalsFor(in.cases, p.LastYear()))...)
-			s.sendFile(w, "case-resolution-report-"+stamp+".csv", "text/csv; charset=utf-8", data)
-		}
+		data = append(data, lastYearCSV(st.LastYear)...)
+		s.download(w, r, sess, in, data, err, downloadOf(p, "report", "csv", ""), "case-resolution-report-"+stamp+".csv")
 	case "trends.csv":
-		s.sendCSV(w, r, "trends-to-"+p.To.AddDate(0, 0, -1).Format("2006-01")+".csv", report.TrendTo(in.cases, p.To, trendMonths).CSV())
+		s.downloadCSV(w, r, sess, in, st.Trend.CSV(), downloadOf(p, "trends", "csv", ""),
+			"trends-to-"+p.To.AddDate(0, 0, -1).Format("2006-01")+".csv")
 	default:
 		s.notFound(w, r)
-	}
-	if err != nil {
-		s.internal(w, r, err)
 	}
 }
 

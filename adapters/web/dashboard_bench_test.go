@@ -15,6 +15,7 @@ import (
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/redisstore/redistest"
 	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
@@ -68,10 +69,16 @@ func yearCase(i int, proto *conversation.Protocol) *conversation.Case {
 // cpuLoop runs fn b.N times and reports, besides the wall time, the
 // process's CPU time (user and system) per run as cpu-ms/op: the wall time
 // of a machine shared with other work says more about that work than
-// about this code.
-func cpuLoop(b *testing.B, fn func()) {
+// about this code. On Redis (onRedis) it reports the server's CPU time per
+// run too, as redis-cpu-ms/op.
+func cpuLoop(b *testing.B, onRedis bool, fn func()) {
 	var before, after syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	var redisBefore time.Duration
+	redisOK := false
+	if onRedis {
+		redisBefore, redisOK = redistest.ServerCPU(b)
+	}
 	n := 0
 	for b.Loop() {
 		fn()
@@ -79,7 +86,10 @@ func cpuLoop(b *testing.B, fn func()) {
 	}
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &after)
 	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(max(n, 1)), "cpu-ms/op")
+	b.ReportMetric(float64(cpu.Nanoseconds())/1e6/float64(max(n, 1)), "cpu-ms/op")
+	if redisAfter, ok := redistest.ServerCPU(b); redisOK && ok {
+		b.ReportMetric(float64((redisAfter-redisBefore).Nanoseconds())/1e6/float64(max(n, 1)), "redis-cpu-ms/op")
+	}
 }
 
 // BenchmarkDashboardYear measures the partnership dashboard for a year of
@@ -88,9 +98,25 @@ func cpuLoop(b *testing.B, fn func()) {
 // whole page rendered), against, in the same run, what "resolvebot
 // report" does for the same year (bot.BuildReport: every case loaded with
 // its timeline, then counted), and the two store reads beneath them
-// (ListCases and CaseSummaries).
+// (ListCases and CaseSummaries): on a bolt file, and on the Redis server
+// REDIS_URL names when it is set (not on the in-memory Redis, whose costs
+// are not a server's), where it also reports the server's CPU time per
+// run as redis-cpu-ms/op.
 func BenchmarkDashboardYear(b *testing.B) {
-	w := newWorldWith(b, bottest.Options{})
+	b.Run("store=bolt", func(b *testing.B) { benchDashboardYear(b, nil) })
+	b.Run("store=redis", func(b *testing.B) {
+		if redistest.InMemory() {
+			b.Skip("set REDIS_URL to a Redis server to measure the dashboard on it")
+		}
+		s, _ := redistest.Open(b)
+		benchDashboardYear(b, s)
+	})
+}
+
+// benchDashboardYear is BenchmarkDashboardYear on store (nil for a fresh
+// bolt file).
+func benchDashboardYear(b *testing.B, store conversation.Store) {
+	w := newWorldWith(b, bottest.Options{Store: store})
 	ctx := context.Background()
 	proto := w.env.Engine.Protocol()
 	var wg sync.WaitGroup
@@ -115,7 +141,7 @@ func BenchmarkDashboardYear(b *testing.B) {
 	year := report.Period{From: time.Date(2025, 1, 1, 0, 0, 0, 0, bottest.London), To: time.Date(2026, 1, 1, 0, 0, 0, 0, bottest.London)}
 	br.get("/web/dashboard?period=year&from=2025-01-01").expect(http.StatusOK, `aria-label="2000 cases: Raised, this period`)
 	b.Run("page", func(b *testing.B) {
-		cpuLoop(b, func() {
+		cpuLoop(b, store != nil, func() {
 			br.get("/web/dashboard?period=year&from=2025-01-01")
 			if br.status != http.StatusOK {
 				b.Fatalf("status %d", br.status)
@@ -123,21 +149,21 @@ func BenchmarkDashboardYear(b *testing.B) {
 		})
 	})
 	b.Run("baseline=resolvebot-report", func(b *testing.B) {
-		cpuLoop(b, func() {
+		cpuLoop(b, store != nil, func() {
 			if _, err := bot.BuildReport(ctx, w.env.Store, w.env.Engine, w.env.People, year); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("store=ListCases", func(b *testing.B) {
-		cpuLoop(b, func() {
+		cpuLoop(b, store != nil, func() {
 			if _, err := w.env.Store.ListCases(ctx, conversation.CaseFilter{}); err != nil {
 				b.Fatal(err)
 			}
 		})
 	})
 	b.Run("store=CaseSummaries", func(b *testing.B) {
-		cpuLoop(b, func() {
+		cpuLoop(b, store != nil, func() {
 			if _, err := w.env.Store.CaseSummaries(ctx); err != nil {
 				b.Fatal(err)
 			}

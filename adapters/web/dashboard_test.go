@@ -126,6 +126,6 @@ func TestDashboardRights(t *testing.T) {
 		t.Fatal("a lead sees other agencies' pairs")
 	}
 	lead.get("/web/dashboard?period=custom&from=2026-06-30&to=2026-05-01").expect(http.StatusBadRequest,
-		"There is a problem", `href="#f-to"`, "The end date must be on or after the start date")
+		"There is a problem", `href="#f-to-day"`, "The end date must be on or after the start date")
 	lead.get("/web/dashboard/cases?"+fixtureQuery+"&measure=nonsense").expect(http.StatusNotFound, "not a figure of the report")
 }

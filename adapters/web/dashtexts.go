@@ -12,6 +12,7 @@ func dashTexts(say *bot.Cards) map[string]string {
 		"custom": say.Say("dashboard.period.custom", nil), "from": say.Say("dashboard.period.from", nil),
 		"fromHint": say.Say("dashboard.period.from.hint", nil), "to": say.Say("dashboard.period.to", nil),
 		"toHint": say.Say("dashboard.period.to.hint", nil), "show": say.Say("dashboard.period.show", nil),
+		"day": say.Say("dashboard.date.day", nil), "monthPart": say.Say("dashboard.date.month", nil), "yearPart": say.Say("dashboard.date.year", nil),
 		"caption": say.Say("dashboard.headline.caption", nil), "measure": say.Say("dashboard.col.measure", nil),
 		"now": say.Say("dashboard.col.now", nil), "previous": say.Say("dashboard.col.previous", nil),
 		"lastYear": say.Say("dashboard.col.last_year", nil), "cases": say.Say("dashboard.col.cases", nil),
@@ -31,6 +32,10 @@ func dashTexts(say *bot.Cards) map[string]string {
 		"colCategory": say.Say("dashboard.col.category", nil), "colStage": say.Say("dashboard.col.stage", nil),
 		"colStatus": say.Say("dashboard.col.status", nil), "colRaised": say.Say("dashboard.col.raised", nil),
 		"colUpdated": say.Say("dashboard.col.updated", nil), "colDue": say.Say("dashboard.col.due", nil),
+		"logWhen": say.Say("dashboard.log.col.when", nil), "logWho": say.Say("dashboard.log.col.who", nil),
+		"logWhat": say.Say("dashboard.log.col.what", nil), "logPeriod": say.Say("dashboard.log.col.period", nil),
+		"logDetail": say.Say("dashboard.log.col.detail", nil), "logScope": say.Say("dashboard.log.col.scope", nil),
+		"logNone": say.Say("dashboard.log.none", nil), "logLink": say.Say("dashboard.log.link", nil),
 		"attention": say.Say("dashboard.attention.link", nil), "attentionTitle": say.Say("dashboard.attention.title", nil),
 	}
 }

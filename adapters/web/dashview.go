@@ -48,12 +48,21 @@ type chartView struct {
 	Rows               []countRow
 }
 
+// dateField is one date of the period form, in GOV.UK's date input: a
+// fieldset named by its legend, with a hint, the problem with it, and
+// the day, month and year as typed.
+type dateField struct {
+	Name, Legend, Hint, Error string
+	Parts                     dateParts
+}
+
 // dashData is the dashboard page.
 type dashData struct {
 	T              map[string]string
 	Scope          string
 	Form           periodForm
 	Kinds          []string          // the kinds of period offered
+	DateFields     []dateField       // the start and end dates
 	Errors         map[string]string // field → what to fix
 	Title, Purpose string
 	Columns, Dates []string
@@ -68,6 +77,7 @@ type dashData struct {
 	Charts         []chartView
 	Query          template.URL // the period's query, for the downloads
 	AttentionHref  string
+	LogHref        string // the download log, for partnership roles
 }
 
 // dateRange says a period's days: "1 May 2026 to 31 May 2026".
@@ -94,15 +104,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	e := s.opts.Router.Engine
 	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep, err := s.dashReport(r.Context(), in, p)
+	st, err := s.dashReport(r.Context(), in, p)
 	if err != nil {
 		s.internal(w, r, err)
 		return
 	}
-	d := s.dashView(in, rep, form)
+	d := s.dashView(in, st, form)
 	pg := s.signedInPage(r, sess, d.T["title"], d)
 	for _, f := range []string{"period", "from", "to"} {
 		if t, ok := d.Errors[f]; ok {
+			if f != "period" {
+				f += "-day" // a date's first field
+			}
 			pg.Errors = append(pg.Errors, fieldError{Field: f, Text: t})
 		}
 	}
@@ -114,28 +127,40 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, sess *session
 }
 
 // dashView lays the report out for the page.
-func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) dashData {
+func (s *Server) dashView(in *dashInput, st report.Standing, form periodForm) dashData {
 	say := s.opts.Router.Cards
+	rep := st.Report
 	p := rep.Period
 	periods := []report.Period{p, rep.PreviousPeriod, p.LastYear()}
 	d := dashData{T: dashTexts(say), Scope: s.scopeText(in), Form: form, Kinds: periodKinds, Errors: map[string]string{},
 		Title: rep.Title(), Purpose: rep.Purpose(), Query: template.URL(periodQuery(p).Encode()), //nolint:gosec // encoded by url.Values
 		AttentionHref: "/web/dashboard/attention"}
+	if in.scope.Lead == nil {
+		d.LogHref = "/web/dashboard/downloads"
+	}
 	for f, code := range form.Errors {
 		switch code {
 		case errPeriodKind:
 			d.Errors[f] = say.Say("dashboard.period.error.kind", nil)
 		case errPeriodOrder:
 			d.Errors[f] = say.Say("dashboard.period.error.order", nil)
-		default:
-			d.Errors[f] = say.Say("dashboard.period.error.date", nil)
+		case errPeriodMissing:
+			d.Errors[f] = say.Say("dashboard.period.error.to_missing", nil)
+		case errPeriodDate:
+			if f == "from" {
+				d.Errors[f] = say.Say("dashboard.period.error.from", nil)
+			} else {
+				d.Errors[f] = say.Say("dashboard.period.error.to", nil)
+			}
 		}
 	}
+	d.DateFields = []dateField{{Name: "from", Legend: d.T["from"], Hint: d.T["fromHint"], Error: d.Errors["from"], Parts: form.From},
+		{Name: "to", Legend: d.T["to"], Hint: d.T["toHint"], Error: d.Errors["to"], Parts: form.To}}
 	d.Columns = []string{d.T["now"], d.T["previous"], d.T["lastYear"]}
 	for _, pp := range periods {
 		d.Dates = append(d.Dates, dateRange(pp))
 	}
-	totals := []report.Totals{rep.Totals, rep.Previous, report.TotalsFor(in.cases, periods[2])}
+	totals := []report.Totals{rep.Totals, rep.Previous, st.LastYear}
 	for _, m := range []struct {
 		key string
 		get func(report.Totals) int
@@ -154,7 +179,7 @@ func (s *Server) dashView(in *dashInput, rep *report.Report, form periodForm) da
 		d.Head = append(d.Head, row)
 	}
 	s.dashSections(&d, rep)
-	s.dashTrends(&d, in, p)
+	s.dashTrends(&d, in, st.Trend, p)
 	return d
 }
 
@@ -214,12 +239,12 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 	}
 }
 
-// dashTrends fills the trend charts for the months up to the period's end.
-func (s *Server) dashTrends(d *dashData, in *dashInput, p report.Period) {
+// dashTrends fills the trend charts for the months up to the period's end,
+// in the wording of the protocol in's figures are read under.
+func (s *Server) dashTrends(d *dashData, in *dashInput, tr report.Trend, p report.Period) {
 	say := s.opts.Router.Cards
-	tr := report.TrendTo(in.cases, p.To, trendMonths)
 	d.TrendTitle = say.Say("dashboard.trends", messages.Args{"n": trendMonths})
-	for _, se := range tr.Series(s.opts.Router.Engine.Protocol().Wording()) {
+	for _, se := range tr.Series(s.dashRules(in).Protocol.Wording()) {
 		cv := chartView{ID: "chart-" + se.Key, Title: se.Title, SVG: template.HTML(tr.SVG(se, "chart-"+se.Key+"-title")), //nolint:gosec // escaped by report.Trend.SVG
 			Caption: say.Say("dashboard.trends.table", messages.Args{"title": se.Title})}
 		for i, m := range tr.Months {

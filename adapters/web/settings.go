@@ -38,6 +38,11 @@ type SettingsView struct {
 	// ClosureDays are the partnership's extra non-working days, as
 	// YYYY-MM-DD, in date order.
 	ClosureDays []string
+	// Chairs are the conference chairs and reviewing officers, who log
+	// differences seen in conferences; ChairsAsked is true when the
+	// protocol has them (protocol.observations).
+	Chairs      []SettingsContact
+	ChairsAsked bool
 	// Routes are the routes out of the ladder and their contacts, by the
 	// file's key under protocol.routes (RouteKeys).
 	Routes map[string]string
@@ -95,9 +100,17 @@ type AgencySettings struct {
 	// unless they choose otherwise (reach: [email]).
 	EmailOnly bool
 	// Managers, SeniorManagers and Leaders are its contacts per tier;
-	// the pages edit the first of each and keep the rest.
+	// the agency form edits the first of each and keeps the rest, and
+	// the agency's contacts page (settings_directory.go) each of them.
 	Managers, SeniorManagers, Leaders []SettingsContact
 	SafeguardingLeads                 []SettingsContact
+	// Reach is the default order of the ways its people are reached
+	// (slack, teams, email), nil for the way each person uses.
+	Reach []string
+	// ReferenceFormats are the patterns its case references match in
+	// full; ReferenceExample is shown to people who type something else.
+	ReferenceFormats []string
+	ReferenceExample string
 }
 
 // RoleSettings is one partnership role.
@@ -116,6 +129,10 @@ type SettingsEdit struct {
 	// RetireAgency is the key of an agency to take out of the directory,
 	// or empty.
 	RetireAgency string
+	// Roles and Chairs, when not nil, replace the partnership roles and
+	// the conference chairs.
+	Roles  *[]RoleSettings
+	Chairs *[]SettingsContact
 	// Routes, when set, replace the routes out of the ladder named in it
 	// (by RouteKeys).
 	Routes map[string]string
@@ -177,6 +194,7 @@ func (s *Server) isAdmin(ctx context.Context, person string) bool {
 }
 
 func (s *Server) settingsRoutes(m *http.ServeMux) {
+	s.directoryRoutes(m)
 	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
 	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
 	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.sectionPage(stageSection)))
@@ -209,6 +227,7 @@ func (s *Server) protocolRoutes(m *http.ServeMux) {
 type settingsPageData struct {
 	SettingsView
 	RouteRows, NudgeRows, ReferralRows []checkRow
+	People                             []peopleGroup // the partnership roles and conference chairs
 }
 
 // settingsPage shows the timescales, the protocol and the directory, each
@@ -219,7 +238,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 		s.internal(w, r, err)
 		return
 	}
-	d := settingsPageData{SettingsView: v}
+	d := settingsPageData{SettingsView: v, People: s.partnershipPeople(v)}
 	for _, row := range []struct {
 		dst *[]checkRow
 		sec settingsSection
@@ -261,6 +280,13 @@ type settingsForm struct {
 	RetireText string
 	Rows       []checkRow
 	Problems   []string // config check's problems with no field of their own
+	Done       string   // the page saving the change goes back to; "" for the settings
+	// Timescales is true when the change is to how deadlines are counted
+	// (settingsSection.Timescales).
+	Timescales bool
+	// Warnings are config check's warnings the change brings, shown on
+	// the check page; they do not stop it being saved.
+	Warnings []string
 }
 
 // checkRow is one answer on a check-your-answers page, with what it was.
@@ -318,11 +344,14 @@ func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *
 	s.render(w, r, status, name, p)
 }
 
-// saved tells the admin their change is in use and goes back to the
-// settings.
-func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what string) {
+// saved tells the admin their change is in use and goes back to done,
+// or to the settings when done is "".
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, sess *session, what, done string) {
 	s.setFlash(r.Context(), sess, &flash{Title: s.words().Say("settings.saved.title", nil), Text: s.words().Say("settings.saved.text", messages.Args{"what": what})})
-	http.Redirect(w, r, "/web/settings", http.StatusSeeOther)
+	if done == "" {
+		done = "/web/settings"
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
 }
 
 // changeRefused shows the form again with the problems config check found,

@@ -17,6 +17,18 @@ func emptyField(b *webtest.Tab, css string) *webtest.Tab {
 	return b
 }
 
+// narrow fails unless the input matching css is drawn less than a third as
+// wide as its form group: a number or a time of day gets a box sized for
+// it (a govuk-input--width-N class), not one across the page.
+func narrow(t *testing.T, b *webtest.Tab, css string) {
+	t.Helper()
+	js := `(() => { const i = document.querySelector("` + css + `");
+		return i.getBoundingClientRect().width / i.closest(".govuk-form-group").getBoundingClientRect().width; })()`
+	if r := webtest.Eval[float64](b, js); r >= 1.0/3 {
+		t.Errorf("%s is drawn %.0f%% as wide as its form group, want a box sized for what it holds", css, 100*r)
+	}
+}
+
 // TestSettingsInBrowser: in headless Chromium a partnership admin signs in,
 // changes a stage's timescale (meeting config check's refusal first, then
 // checking the change before saving it), sees it in the history, and adds
@@ -36,6 +48,7 @@ func TestSettingsInBrowser(t *testing.T) {
 	b.Open(linkIn(t, msgs[len(msgs)-1])).Click("form[action='/web/sign-in/link'] button").Says("Your cases")
 	b.Click("a[href='/web/settings']").Says("Settings", "Timescales", first.Name, "Agencies", "Partnership roles").Check("settings")
 	b.Click("a[href='/web/settings/stages/" + first.Key + "']").Says("Timescales of " + first.Name).Check("stage timescales")
+	narrow(t, b, "#f-days")
 	emptyField(b, "#f-urgent_days").Fill("#f-urgent_days", itoa(first.Days+1))
 	b.Click("form[action^='/web/settings/stages/'] button").
 		Says("There is a problem", "the urgent timescale cannot be longer than the standard one").Check("stage timescales refused")

@@ -11,7 +11,8 @@ import (
 
 // closureSection is the form of a closure day to add; the settings page's
 // Remove button posts to it too, with the day to take out.
-var closureSection = settingsSection{Form: (*Server).closureForm, Key: closureKey, Apply: (*Server).closureApply, Field: closureField}
+var closureSection = settingsSection{Form: (*Server).closureForm, Key: closureKey, Apply: (*Server).closureApply, Field: closureField,
+	Timescales: true}
 
 // closureKey reads the closure day a POST takes out (the Remove button's),
 // or "" when it adds one.

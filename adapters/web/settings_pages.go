@@ -11,7 +11,7 @@ import (
 )
 
 // stageSection is the form of a stage's name, guidance and timescales.
-var stageSection = settingsSection{Form: (*Server).stageForm, Apply: (*Server).stageApply, Field: stageField}
+var stageSection = settingsSection{Form: (*Server).stageForm, Apply: (*Server).stageApply, Field: stageField, Timescales: true}
 
 // stageForm is the form of the stage with key, filled from v.
 func (s *Server) stageForm(v SettingsView, key string, _ bool) (settingsForm, bool) {

@@ -219,7 +219,7 @@ func nudgeField(path string) string {
 }
 
 // referralSection is the form of the referral to the partnership.
-var referralSection = settingsSection{Form: (*Server).referralForm, Apply: (*Server).referralApply, Field: referralField}
+var referralSection = settingsSection{Form: (*Server).referralForm, Apply: (*Server).referralApply, Field: referralField, Timescales: true}
 
 // referralForm is the form of the referral, filled from v.
 func (s *Server) referralForm(v SettingsView, _ string, _ bool) (settingsForm, bool) {

@@ -24,6 +24,8 @@ func TestSettingsProtocolInBrowser(t *testing.T) {
 	b.Open("/web/settings").Says("Routes out of the ladder", "Categories", "Reminders and quiet hours", "Referral to the partnership").
 		Check("settings with the protocol")
 	b.TabTo("Change the reminders and quiet hours").Enter().Says("Reminders and quiet hours", "Quiet hours start").Check("reminders and quiet hours")
+	narrow(t, b, "#f-reminder_days_before")
+	narrow(t, b, "#f-quiet_start")
 	b.TabTo("Quiet hours start").Keys("\b\b\b\b\b").Keys("7pm").Enter().
 		Says("There is a problem", `expected a time of day as HH:MM, for example "09:00", got "7pm"`).Check("reminders refused")
 	b.TabTo("Quiet hours start").Keys("\b\b\b\b\b").Keys("19:00").Enter().

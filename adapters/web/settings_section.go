@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -20,8 +22,9 @@ import (
 // into a SettingsEdit; the editor checks the result with config check's
 // rules (its messages shown beside the field Field names and in the error
 // summary, nothing changed); without action=save the check-your-answers
-// page shows each field before and after, and with it the change is
-// stored, recorded and put to use.
+// page shows each field before and after, with config check's warnings
+// the change brings (newWarnings; still saveable), and with it the change
+// is stored, recorded and put to use.
 type settingsSection struct {
 	// Form returns the form of the thing with key (the path's {key}, or
 	// what Key reads from a POST; "" for a new one), its fields filled from
@@ -49,6 +52,18 @@ type settingsSection struct {
 	// Confirm makes the form a confirmation (its Form sets Check and Rows
 	// and has no fields to fill): a POST saves at once, with no check page.
 	Confirm bool
+	// Timescales is true when the section changes how deadlines are
+	// counted (a stage's or the referral's working days, closure days):
+	// its check page says cases already open keep the deadlines they were
+	// given.
+	Timescales bool
+}
+
+// form is sec.Form, marked with what the section changes.
+func (sec settingsSection) form(s *Server, v SettingsView, key string, isNew bool) (settingsForm, bool) {
+	f, ok := sec.Form(s, v, key, isNew)
+	f.Timescales = sec.Timescales
+	return f, ok
 }
 
 // newSettingsForm returns a form headed heading, with intro under it,
@@ -81,7 +96,7 @@ func (s *Server) sectionPage(sec settingsSection) handler {
 			return
 		}
 		key := r.PathValue("key")
-		f, ok := sec.Form(s, v, key, key == "")
+		f, ok := sec.form(s, v, key, key == "")
 		if !ok {
 			s.notFound(w, r)
 			return
@@ -110,8 +125,8 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 		if sec.Key != nil {
 			key, isNew = sec.Key(r)
 		}
-		before, ok := sec.Form(s, v, key, isNew)
-		f, _ := sec.Form(s, v, key, isNew)
+		before, ok := sec.form(s, v, key, isNew)
+		f, _ := sec.form(s, v, key, isNew)
 		if !ok {
 			s.notFound(w, r)
 			return
@@ -139,9 +154,10 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 		case err != nil:
 			s.changeRefused(w, r, sess, f.Heading, f, probs, err, sec.Field)
 		case edit.Check:
+			f.Warnings = s.newWarnings(ctx, sess.Person, f.Version, probs)
 			s.checkAnswers(w, r, sess, before, f)
 		default:
-			s.saved(w, r, sess, edit.Note)
+			s.saved(w, r, sess, edit.Note, f.Done)
 		}
 	}
 }
@@ -209,4 +225,26 @@ func optionLabel(f settingsField, v string) string {
 		}
 	}
 	return v
+}
+
+// newWarnings returns the messages of config check's warnings in probs,
+// the problems of a change to the settings at version, that the settings
+// do not have already: the check page warns of what the change brings,
+// not of what it leaves as it was. When the settings as they are cannot be
+// checked, every warning is returned.
+func (s *Server) newWarnings(ctx context.Context, by string, version int64, probs []SettingsProblem) []string {
+	if !slices.ContainsFunc(probs, func(p SettingsProblem) bool { return !p.Error }) {
+		return nil
+	}
+	had, err := s.opts.Settings.Change(ctx, by, version, SettingsEdit{Check: true})
+	if err != nil {
+		had = nil
+	}
+	var out []string
+	for _, p := range probs {
+		if !p.Error && !slices.Contains(had, p) {
+			out = append(out, p.Message)
+		}
+	}
+	return out
 }

@@ -143,6 +143,7 @@ func printPurge(w io.Writer, rep *conversation.PurgeReport, cfg *config.Config) 
 		fmt.Fprintf(w, "  %s  %-9s  ended %s\n", it.CaseID, it.Status, it.EndedAt.In(loc).Format(time.DateOnly))
 	}
 	fmt.Fprintf(w, "%s %s logged before %s.\n", verb, count(rep.Observations, "observed difference"), rep.Cutoff.In(loc).Format(time.DateOnly))
+	fmt.Fprintf(w, "%s %s made before %s.\n", verb, count(rep.Downloads, "dashboard download record"), rep.Cutoff.In(loc).Format(time.DateOnly))
 	if !rep.DryRun {
 		fmt.Fprintf(w, "Deleted %s.\n", count(rep.Drafts, "expired draft"))
 	}
@@ -189,7 +190,7 @@ func startPurge(ctx context.Context, a *app, cfg *config.Config, _ *http.ServeMu
 			a.log.Error("retention purge failed", "err", err)
 			return
 		}
-		a.log.Info("retention purge", "cases", len(rep.Cases), "observations", rep.Observations, "drafts", rep.Drafts)
+		a.log.Info("retention purge", "cases", len(rep.Cases), "observations", rep.Observations, "downloads", rep.Downloads, "drafts", rep.Drafts)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("retention.purge: %w", err)

@@ -37,9 +37,18 @@ return 1
 // conversation.RecordSummary, never over one written meanwhile. It
 // returns ECONFLICT if such a case kept changing, and an EINTERNAL error if a record cannot be read
 // (one from a newer resolvebot included) or Redis fails; what was
-// rewritten stays rewritten, and running it again carries on.
+// rewritten stays rewritten, and running it again carries on. An outbox
+// an older resolvebot wrote is indexed first (see indexAll; the first
+// claim does it too).
 func (s *Store) Migrate(ctx context.Context) (conversation.MigrateReport, error) {
 	var rep conversation.MigrateReport
+	if indexed, err := s.outboxIndexed(ctx); err != nil {
+		return rep, err
+	} else if !indexed {
+		if err := s.indexAll(ctx); err != nil {
+			return rep, err
+		}
+	}
 	if err := s.migrateCases(ctx, &rep); err != nil {
 		return rep, err
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -12,12 +14,14 @@ import (
 )
 
 // The outbox is one HASH, outbox (effect ID → JSON), numbered by the
-// counter outbox:seq; both carry the {rb} tag, so the scripts and
-// transactions that touch them and a case work on Redis Cluster. Steps
-// enqueue their effect inside the case's own write: casScript for
-// UpdateCase, enqueueScript inside CreateCase's MULTI. The worker's claims,
-// completions and retries are WATCH/MULTI transactions on the hash, so two
-// workers never hold one effect.
+// counter outbox:seq; both carry the {rb} tag, so the scripts that touch
+// them and a case work on Redis Cluster. Steps enqueue their effect inside
+// the case's own write: casScript for UpdateCase, enqueueScript inside
+// CreateCase's MULTI. An effect's JSON is written once; its claim state
+// (attempts, lease, next try) and the indexes the worker's scripts keep are
+// beside it (see outboxindex.go). Each claim, completion and retry is one
+// script, so two workers never hold one effect and none waits on another's
+// transaction.
 
 // outboxKeys returns the outbox hash and its counter.
 func (s *Store) outboxKeys() (hash, seq string) { return s.key("outbox"), s.key("outbox", "seq") }
@@ -49,32 +53,58 @@ func stepEffectJSON(ctx context.Context, c *conversation.Case, before int) (stri
 	return string(b), nil
 }
 
-// pendingIn reads and orders every effect of the outbox hash through c.
-func (s *Store) pendingIn(ctx context.Context, c redis.Cmdable) ([]conversation.Effect, error) {
+// pendingIn reads and orders every effect of the outbox hash through c,
+// with its claim state from outbox:state when indexed is true (an effect
+// not indexed yet has its state in its JSON).
+func (s *Store) pendingIn(ctx context.Context, c redis.Cmdable, indexed bool) ([]conversation.Effect, error) {
 	hash, _ := s.outboxKeys()
-	m, err := c.HGetAll(ctx, hash).Result()
+	var bodies, claims *redis.MapStringStringCmd
+	read := func(p redis.Pipeliner) error {
+		bodies = p.HGetAll(ctx, hash)
+		if indexed {
+			claims = p.HGetAll(ctx, s.key("outbox", "state"))
+		}
+		return nil
+	}
+	var err error
+	if indexed {
+		_, err = c.TxPipelined(ctx, read) // the effects and their claims as of one moment
+	} else {
+		_, err = c.Pipelined(ctx, read)
+	}
 	if err != nil {
 		return nil, err
 	}
+	m := bodies.Val()
+	var states map[string]string
+	if claims != nil {
+		states = claims.Val()
+	}
 	out := make([]conversation.Effect, 0, len(m))
 	for id, v := range m {
-		var e conversation.Effect
-		if err := json.Unmarshal([]byte(v), &e); err != nil {
-			return nil, conversation.Internal("decode effect", err)
+		e, err := decodeEffect(id, v)
+		if err != nil {
+			return nil, err
 		}
-		e.ID = id
+		if st, ok := states[id]; ok {
+			if err := withState(&e, st); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(a, b conversation.Effect) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b conversation.Effect) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// decodeEffect decodes effect id from its JSON v.
+func decodeEffect(id, v string) (conversation.Effect, error) {
+	var e conversation.Effect
+	if err := json.Unmarshal([]byte(v), &e); err != nil {
+		return e, conversation.Internal("decode effect", err)
+	}
+	e.ID = id
+	return e, nil
 }
 
 func effectJSON(e *conversation.Effect) (string, error) {
@@ -85,92 +115,34 @@ func effectJSON(e *conversation.Effect) (string, error) {
 	return string(b), nil
 }
 
-// ClaimEffects implements conversation.Outbox with a WATCH transaction on
-// the outbox hash. It reads only the ready index, the effects it may claim
-// and their cases' effects (see outboxindex.go), so its cost does not grow
-// with the outbox. Returns EINTERNAL on failure.
+// ClaimEffects implements conversation.Outbox with claimScript: one
+// script that indexes what was enqueued since the last claim and leases
+// what is due, reading only the due index, the effects it claims and the
+// heads of their queues, so its cost does not grow with the outbox or a
+// case's backlog. The first claim on an outbox an older resolvebot wrote
+// indexes it first (indexAll). Returns EINTERNAL on failure.
 func (s *Store) ClaimEffects(ctx context.Context, owner string, lease time.Duration, now time.Time, limit int) ([]conversation.Effect, error) {
-	hash, _ := s.outboxKeys()
-	var out []conversation.Effect
-	err := s.optimistic(ctx, "claim effects", func(tx *redis.Tx) error {
-		out = nil
-		x := s.newOutboxIndex()
-		indexed, err := x.catchUp(ctx, tx)
-		if err != nil {
-			return err
-		}
-		ids, err := s.readyIDs(ctx, tx, now, limit)
-		if err != nil {
-			return err
-		}
-		// The effects just indexed are not in the ready set yet.
-		for _, all := range x.cases {
-			for _, i := range conversation.Claimable(all, now, 0) {
-				ids = append(ids, all[i].ID)
-			}
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		unknown := slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return x.has(id) })
-		found, err := s.readEffects(ctx, tx, unknown)
-		if err != nil {
-			return err
-		}
-		for _, e := range found {
-			if _, err := x.load(ctx, tx, e.CaseID); err != nil {
-				return err
-			}
-		}
-		var gone []any // ready entries of effects no longer in the outbox
-		for _, id := range unknown {
-			if !slices.ContainsFunc(found, func(e conversation.Effect) bool { return e.ID == id }) {
-				gone = append(gone, id)
-			}
-		}
-		// The index says whose turn it is; each case's own effects decide,
-		// as Claimable does for the whole outbox.
-		claimable := map[string]bool{}
-		for _, all := range x.cases {
-			for _, i := range conversation.Claimable(all, now, 0) {
-				claimable[all[i].ID] = true
-			}
-		}
-		fields := []any{}
-		for _, id := range ids {
-			e, ok := x.get(id)
-			if !ok || !claimable[id] || (limit > 0 && len(out) == limit) {
-				continue
-			}
-			e.Owner, e.LeaseUntil, e.Attempts = owner, now.Add(lease), e.Attempts+1
-			v, err := effectJSON(&e)
-			if err != nil {
-				return err
-			}
-			fields = append(fields, e.ID, v)
-			out = append(out, e)
-			x.put(e, false)
-		}
-		if len(fields) == 0 && indexed == 0 && len(x.cases) == 0 && len(gone) == 0 {
-			return nil
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if len(fields) > 0 {
-				p.HSet(ctx, hash, fields...)
-			}
-			if indexed > 0 {
-				p.Set(ctx, s.indexedKey(), indexed, 0)
-			}
-			if len(gone) > 0 {
-				p.ZRem(ctx, s.readyKey(), gone...)
-			}
-			x.write(ctx, p)
-			return nil
-		})
-		return err
-	}, hash)
-	if err != nil {
-		return nil, err
+	if limit <= 0 {
+		limit = math.MaxInt32
 	}
+	var out []conversation.Effect
+	for range 1000 {
+		got, left, err := s.claim(ctx, owner, lease, now, limit-len(out))
+		if errors.Is(err, errNotIndexed) {
+			if err := s.indexAll(ctx); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err != nil {
+			return nil, conversation.StoreResult("claim effects", err)
+		}
+		out = append(out, got...)
+		if left == 0 || len(out) >= limit {
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b conversation.Effect) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -207,100 +179,53 @@ func (s *Store) EnqueueOnce(ctx context.Context, key string, ttl time.Duration, 
 
 var errNotHeld = conversation.Conflict("error.store.not_held", nil)
 
-// held reads effect id in tx and checks owner holds it at now.
-func (s *Store) held(ctx context.Context, tx *redis.Tx, id, owner string, now time.Time) (*conversation.Effect, error) {
-	hash, _ := s.outboxKeys()
-	v, err := tx.HGet(ctx, hash, id).Result()
-	if errors.Is(err, redis.Nil) {
-		return nil, errNotHeld
-	}
-	if err != nil {
-		return nil, err
-	}
-	var e conversation.Effect
-	if err := json.Unmarshal([]byte(v), &e); err != nil {
-		return nil, conversation.Internal("decode effect", err)
-	}
-	if e.Owner != owner || !e.LeaseUntil.After(now) {
-		return nil, errNotHeld
-	}
-	e.ID = id
-	return &e, nil
-}
-
-// CompleteEffect implements conversation.Outbox. Returns ECONFLICT when
-// owner no longer holds the effect, EINTERNAL on failure.
+// CompleteEffect implements conversation.Outbox with completeScript, which
+// deletes the effect and adds follow in one step if owner still holds it.
+// Returns ECONFLICT when owner no longer holds the effect, EINTERNAL on
+// failure.
 func (s *Store) CompleteEffect(ctx context.Context, id, owner string, follow []conversation.Effect, now time.Time) error {
-	hash, _ := s.outboxKeys()
-	return s.optimistic(ctx, "complete effect", func(tx *redis.Tx) error {
-		e, err := s.held(ctx, tx, id, owner, now)
+	args := make([]any, 0, 4+6*len(follow))
+	args = append(args, id, owner, micros(now), len(follow))
+	for i := range follow {
+		f := follow[i]
+		f.Owner, f.LeaseUntil = "", time.Time{}
+		v, err := effectJSON(&f)
 		if err != nil {
 			return err
 		}
-		x := s.newOutboxIndex()
-		if _, err := x.load(ctx, tx, e.CaseID); err != nil {
-			return err
-		}
-		x.remove(e.CaseID, id)
-		fields := make([]any, 0, 2*len(follow))
-		for i := range follow {
-			f := follow[i]
-			f.Owner, f.LeaseUntil = "", time.Time{}
-			v, err := effectJSON(&f)
-			if err != nil {
-				return err
-			}
-			f.ID = conversation.ChildEffectID(id, i)
-			fields = append(fields, f.ID, v)
-			if _, err := x.load(ctx, tx, f.CaseID); err != nil {
-				return err
-			}
-			x.put(f, true)
-		}
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.HDel(ctx, hash, id)
-			if len(fields) > 0 {
-				p.HSet(ctx, hash, fields...)
-			}
-			x.write(ctx, p)
-			return nil
-		})
-		return err
-	}, hash)
+		args = append(args, conversation.ChildEffectID(id, i), v, string(f.Kind), f.CaseID, f.Recipient, f.Attempts)
+	}
+	return s.settleEffect(ctx, "complete effect", completeScript, args)
 }
 
-// RetryEffect implements conversation.Outbox. Returns ECONFLICT when owner
-// no longer holds the effect, EINTERNAL on failure.
+// RetryEffect implements conversation.Outbox with retryScript. Returns
+// ECONFLICT when owner no longer holds the effect, EINTERNAL on failure.
 func (s *Store) RetryEffect(ctx context.Context, id, owner string, next, now time.Time) error {
-	hash, _ := s.outboxKeys()
-	return s.optimistic(ctx, "retry effect", func(tx *redis.Tx) error {
-		e, err := s.held(ctx, tx, id, owner, now)
-		if err != nil {
-			return err
-		}
-		e.Owner, e.LeaseUntil, e.NextAt = "", time.Time{}, next
-		v, err := effectJSON(e)
-		if err != nil {
-			return err
-		}
-		x := s.newOutboxIndex()
-		if _, err := x.load(ctx, tx, e.CaseID); err != nil {
-			return err
-		}
-		x.put(*e, false)
-		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.HSet(ctx, hash, id, v)
-			x.write(ctx, p)
-			return nil
-		})
-		return err
-	}, hash)
+	return s.settleEffect(ctx, "retry effect", retryScript, []any{id, owner, micros(now), micros(next)})
+}
+
+// settleEffect runs script, a completion or retry, with args; it answers 0
+// when the owner no longer holds the effect. An outbox never indexed holds
+// no effect anyone can hold. Returns ECONFLICT then, EINTERNAL on failure.
+func (s *Store) settleEffect(ctx context.Context, what string, script *redis.Script, args []any) error {
+	n, err := script.Run(ctx, s.rdb, s.outboxIndexKeys(), args...).Int()
+	if err != nil {
+		return conversation.Internal(what, err)
+	}
+	if n != 1 {
+		return errNotHeld
+	}
+	return nil
 }
 
 // PendingEffects implements conversation.Outbox. Returns EINTERNAL on
 // failure.
 func (s *Store) PendingEffects(ctx context.Context) ([]conversation.Effect, error) {
-	all, err := s.pendingIn(ctx, s.rdb)
+	indexed, err := s.outboxIndexed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.pendingIn(ctx, s.rdb, indexed)
 	if err != nil {
 		return nil, conversation.StoreResult("read outbox", err)
 	}
@@ -316,19 +241,49 @@ func (s *Store) OutboxStats(ctx context.Context) (conversation.OutboxStats, erro
 	return conversation.StatsOf(all), nil
 }
 
-// doomedEffects returns the IDs of case id's effects, read through c.
-func (s *Store) doomedEffects(ctx context.Context, c redis.Cmdable, id string) ([]string, error) {
-	all, err := s.pendingIn(ctx, c)
+// doomedEffects returns case id's effects, read through c.
+func (s *Store) doomedEffects(ctx context.Context, c redis.Cmdable, id string) ([]conversation.Effect, error) {
+	all, err := s.pendingIn(ctx, c, false)
 	if err != nil {
 		return nil, err
 	}
-	var doomed []string
-	for _, e := range all {
-		if e.CaseID == id {
-			doomed = append(doomed, e.ID)
-		}
+	return slices.DeleteFunc(all, func(e conversation.Effect) bool { return e.CaseID != id }), nil
+}
+
+// dropEffects queues in p the deletion of effects and of their index
+// entries, in this layout and the one before (outbox:ready,
+// outbox:case:<id>).
+func (s *Store) dropEffects(ctx context.Context, p redis.Pipeliner, effects []conversation.Effect) {
+	if len(effects) == 0 {
+		return
 	}
-	return doomed, nil
+	keys := s.outboxIndexKeys()
+	var ids, queued, byCase []any
+	for _, e := range effects {
+		ids = append(ids, e.ID)
+		queued = append(queued, e.OrderKey()+"\x00"+e.ID)
+		byCase = append(byCase, e.CaseID+"\x00"+e.ID)
+	}
+	for _, k := range []int{0, 3, 4} { // hash, meta, state
+		p.HDel(ctx, keys[k], anyStrings(ids)...)
+	}
+	p.ZRem(ctx, keys[5], queued...)
+	p.ZRem(ctx, keys[6], ids...)
+	for _, k := range []int{7, 8, 9} { // parked, untried, leased
+		p.ZRem(ctx, keys[k], byCase...)
+	}
+	p.ZRem(ctx, s.key("outbox", "ready"), ids...)
+	for _, e := range effects {
+		p.Del(ctx, s.key("outbox", "case", e.CaseID))
+	}
+}
+
+func anyStrings(ids []any) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = id.(string)
+	}
+	return out
 }
 
 // EnqueueEffect implements conversation.Outbox with enqueueScript, as a

@@ -38,7 +38,11 @@
 //	claim:<key>      HASH of owner and expiry (unix micros) of a lease
 //	audit:<case>, auditmerge:<case>  the case's access log (see audit.go)
 //	outbox           HASH of the effects not yet delivered, by ID; outbox:seq
-//	                 numbers them (see outbox.go)
+//	                 numbers them (see outbox.go); outbox:through, :meta, :state,
+//	                 :queue, :due, :parked, :untried and :leased index them and
+//	                 hold their claims (see outboxindex.go)
+//	downloads        ZSET of the partnership's download log, scored by time;
+//	                 downloads:seq numbers them (see downloads.go)
 //
 // UpdateCase is an optimistic compare-and-set: one Lua script writes the
 // case and its index entries only if the stored record is still the one
@@ -1070,11 +1074,7 @@ func (s *Store) DeleteCase(ctx context.Context, id string) error {
 			return err
 		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			if len(effects) > 0 {
-				p.HDel(ctx, hash, effects...)
-				p.ZRem(ctx, s.readyKey(), anys(effects)...)
-			}
-			p.Del(ctx, s.caseEffectsKey(id))
+			s.dropEffects(ctx, p, effects)
 			p.Del(ctx, append([]string{key, s.key("events", id), s.key("refs", id), s.key("summary", id), s.key("sumlog", id)}, s.auditKeys(id)...)...)
 			p.ZRem(ctx, s.key("cases"), id)
 			if !c.DueAt.IsZero() {

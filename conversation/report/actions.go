@@ -47,13 +47,17 @@ type Learning struct {
 // when its due date had passed by the period's end or now, whichever is
 // earlier, so the current month's report does not count actions still due.
 func BuildAsOf(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period, now time.Time) *Report {
-	r := Build(cases, proto, cal, agencies, period)
-	end := period.To
-	if now.Before(end) {
-		end = now
-	}
-	r.Actions, r.Learning = followThrough(cases, proto, cal, period, end)
+	r, _ := build(cases, proto, cal, agencies, period, asOf(period, now), nil)
 	return r
+}
+
+// asOf is the moment a report made at now counts overdue actions at: the
+// period's end or now, whichever is earlier.
+func asOf(period Period, now time.Time) time.Time {
+	if now.Before(period.To) {
+		return now
+	}
+	return period.To
 }
 
 // followThrough counts the period's agreed actions and learning, as of end.

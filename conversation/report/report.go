@@ -83,6 +83,11 @@ type Totals struct {
 	// in the period that a broader deep dive is, or is not, needed.
 	DeepDives   int `json:"deep_dives_needed"`
 	NoDeepDives int `json:"deep_dives_not_needed"`
+	// CrossBorder counts the cases raised in the period that cross into,
+	// or come from, another partnership hosted on the same deployment
+	// (conversation.Case.CrossBorderPartnership): each partnership's
+	// report counts them once, marked so.
+	CrossBorder int `json:"cross_border,omitempty"`
 }
 
 // Duration summarises working days from raising to confirmed resolution.
@@ -156,6 +161,15 @@ type Agency struct {
 // happened. Working days come from cal; fixed words from the protocol's
 // wording (the catalogue's reportdoc.* texts with its overrides).
 func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period) *Report {
+	r, _ := build(cases, proto, cal, agencies, period, period.To, nil)
+	return r
+}
+
+// build is Build with actions counted as overdue as of end (see
+// BuildAsOf), which also counts the headline figures of the extra periods
+// in the same pass as the period's and the previous period's (see
+// TotalsEach), and returns them in extra's order.
+func build(cases []*conversation.Case, proto *conversation.Protocol, cal *conversation.Calendar, agencies []Agency, period Period, end time.Time, extra []Period) (*Report, []Totals) {
 	r := &Report{Partnership: proto.Partnership, Protocol: proto.Name, Period: period, PreviousPeriod: period.Previous(), agencies: map[string]string{}, w: proto.Wording()}
 	if period.IsYear() {
 		r.TabledWith = proto.AnnualReportTo
@@ -164,9 +178,9 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 	for _, a := range agencies {
 		r.agencies[a.Key] = a.Name
 	}
-	r.Actions, r.Learning = followThrough(cases, proto, cal, period, period.To)
-	r.Totals = totals(cases, period)
-	r.Previous = totals(cases, r.PreviousPeriod)
+	r.Actions, r.Learning = followThrough(cases, proto, cal, period, end)
+	all := TotalsEach(cases, append([]Period{period, r.PreviousPeriod}, extra...))
+	r.Totals, r.Previous = all[0], all[1]
 
 	byCategory := map[string]int{}
 	pairs := map[[2]string]int{}
@@ -246,7 +260,18 @@ func Build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 			r.NoChallengeFrom = append(r.NoChallengeFrom, Count{Key: a.Key, Label: a.Name})
 		}
 	}
-	return r
+	return r, all[2:]
+}
+
+// NameAgencies adds the names of agencies outside the report's directory,
+// such as another partnership's in a cross-border case, without counting
+// them among the agencies that raised no challenge.
+func (r *Report) NameAgencies(agencies []Agency) {
+	for _, a := range agencies {
+		if _, ok := r.agencies[a.Key]; !ok {
+			r.agencies[a.Key] = a.Name
+		}
+	}
 }
 
 // AgencyName returns the display name of an agency key.
@@ -322,51 +347,24 @@ func outcomeLabel(w *messages.Catalogue, s conversation.Status) string {
 	return string(s)
 }
 
-// totals counts a period's headline figures.
-func totals(cases []*conversation.Case, p Period) Totals {
-	var t Totals
+// ForPartnership returns the cases partnership id counts in its report:
+// its own and those that cross into it from another partnership hosted on
+// the same deployment. All of cases when id is "" (a deployment of one).
+func ForPartnership(cases []*conversation.Case, id string) []*conversation.Case {
+	if id == "" {
+		return cases
+	}
+	var out []*conversation.Case
 	for _, c := range cases {
-		if p.Contains(c.CreatedAt) {
-			t.Raised++
-		}
-		if c.CreatedAt.Before(p.To) {
-			switch statusAt(c, p.To) {
-			case conversation.StatusOpen, conversation.StatusReferred:
-				t.Open++
-			}
-		}
-		for _, e := range c.Events {
-			if !p.Contains(e.At) {
-				continue
-			}
-			switch e.Kind {
-			case conversation.EventResolutionConfirmed:
-				t.Resolved++
-			case conversation.EventWithdrawn:
-				t.Withdrawn++
-			case conversation.EventDeadlineMissed:
-				t.DeadlinesMissed++
-			case conversation.EventMediationRequested, conversation.EventMediationOffered:
-				t.Mediation++
-			case conversation.EventReferred:
-				t.Referrals++
-			case conversation.EventSeriousConcern:
-				t.SeriousConcerns++
-			case conversation.EventDeepDiveDecided:
-				switch e.Fields["decision"] {
-				case conversation.DeepDiveNeeded:
-					t.DeepDives++
-				case conversation.DeepDiveNotNeeded:
-					t.NoDeepDives++
-				}
-			}
-		}
-		if c.SeriousConcern && !hasEvent(c, conversation.EventSeriousConcern) && p.Contains(c.CreatedAt) {
-			t.SeriousConcerns++ // flagged with no event on its timeline: count it when raised
+		if c.Partnership == id || c.CrossBorderPartnership == id {
+			out = append(out, c)
 		}
 	}
-	return t
+	return out
 }
+
+// totals counts a period's headline figures.
+func totals(cases []*conversation.Case, p Period) Totals { return TotalsEach(cases, []Period{p})[0] }
 
 // hasEvent reports whether the case's timeline holds an event of kind k.
 func hasEvent(c *conversation.Case, k conversation.EventKind) bool {

@@ -26,15 +26,30 @@ type Trend struct {
 // (in end's zone), ending with that month when to the end of it, counted
 // by the same rules as the report's totals.
 func TrendTo(cases []*conversation.Case, end time.Time, n int) Trend {
+	months := trendMonths(end, n)
+	return trendOf(months, TotalsEach(cases, months))
+}
+
+// trendMonths are the n calendar months of TrendTo(_, end, n), oldest
+// first.
+func trendMonths(end time.Time, n int) []Period {
 	last := Month(end)
 	if end.Equal(last.From) { // end is the first moment of a month: that month is not in it
 		last = last.Previous()
 	}
-	var t Trend
+	months := make([]Period, 0, n)
 	for i := n - 1; i >= 0; i-- {
 		from := last.From.AddDate(0, -i, 0)
-		m := Period{From: from, To: from.AddDate(0, 1, 0)}
-		t.Months = append(t.Months, MonthTotals{Month: from.Format("2006-01"), Totals: totals(cases, m)})
+		months = append(months, Period{From: from, To: from.AddDate(0, 1, 0)})
+	}
+	return months
+}
+
+// trendOf is the trend of months whose figures are totals, in order.
+func trendOf(months []Period, totals []Totals) Trend {
+	t := Trend{Months: make([]MonthTotals, 0, len(months))}
+	for i, m := range months {
+		t.Months = append(t.Months, MonthTotals{Month: m.From.Format("2006-01"), Totals: totals[i]})
 	}
 	return t
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +26,9 @@ func testOutbox(t *testing.T, open Opener) {
 	t.Run("PurgedWithTheCase", func(t *testing.T) { testEffectPurge(t, open) })
 	t.Run("EnqueueOnce", func(t *testing.T) { testEnqueueOnce(t, open) })
 	t.Run("EnqueueOnceRace", func(t *testing.T) { testEnqueueOnceRace(t, open) })
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprintf("FollowsClaimable/seed=%d", seed), func(t *testing.T) { testEffectRules(t, open, seed) })
+	}
 }
 
 // withEvent returns fn that appends an event of kind by actor.
@@ -424,5 +429,137 @@ func benchOneCase(b *testing.B, open Opener, depth int) {
 				b.Fatalf("CompleteEffect: %v", err)
 			}
 		}
+	}
+}
+
+// testEffectRules drives the outbox through a random run of steps,
+// enqueues, claims, completions with follow-ups, retries, expired leases
+// and restarts, and checks every claim against conversation.Claimable on
+// what was pending just before it: a store hands out only what Claimable
+// allows, in ID order with the claim's lease and attempt, and something
+// whenever Claimable allows anything. Completions and retries succeed
+// exactly when the owner still holds the effect. At the end everything is
+// delivered. seed picks the run.
+func testEffectRules(t *testing.T, open Opener, seed uint64) {
+	ctx := context.Background()
+	h := newHarness(t, open)
+	rng := rand.New(rand.NewPCG(seed, 4))
+	cases := []string{"CR-2026-0001", "CR-2026-0002", "CR-2026-0003"}
+	for _, id := range cases {
+		must(t, h.s.CreateCase(ctx, raised(id)), "CreateCase")
+	}
+	people := []string{"ann", "bob", "cat"}
+	owners := []string{"w1", "w2"}
+	now := t0
+	var held []conversation.Effect // claimed in this run, maybe since taken by another
+	for round := range 400 {
+		switch op := rng.IntN(20); {
+		case op < 2: // a step on a case
+			_, err := h.s.UpdateCase(ctx, cases[rng.IntN(len(cases))], withEvent(conversation.EventNote, people[rng.IntN(len(people))]))
+			must(t, err, "UpdateCase")
+		case op < 3: // an effect no step causes
+			kind := []conversation.EffectKind{conversation.EffectMessage, conversation.EffectRefresh, conversation.EffectDigest}[rng.IntN(3)]
+			e := conversation.Effect{Kind: kind, CaseID: cases[rng.IntN(len(cases))], Recipient: people[rng.IntN(len(people))], CreatedAt: now}
+			if kind == conversation.EffectDigest {
+				e.CaseID = ""
+			}
+			must(t, h.s.EnqueueEffect(ctx, e), "EnqueueEffect")
+		case op < 9:
+			held = append(held, checkClaim(t, h.s, owners[rng.IntN(2)], now, 1+rng.IntN(4), round)...)
+		case op < 15 && len(held) > 0:
+			i := rng.IntN(len(held))
+			e := held[i]
+			held = slices.Delete(held, i, i+1)
+			settleChecked(t, h.s, e, followOf(e, rng, people, now), rng.IntN(3) == 0, now, round)
+		case op < 17:
+			now = now.Add(time.Duration(rng.IntN(50)) * time.Second)
+		case op < 18:
+			h.restart()
+		}
+	}
+	// Everything left is delivered in the end, steps expanded to nothing.
+	for range 200 {
+		now = now.Add(time.Hour)
+		got := checkClaim(t, h.s, "last", now, 10, -1)
+		for _, e := range got {
+			must(t, h.s.CompleteEffect(ctx, e.ID, "last", nil, now), "CompleteEffect")
+		}
+		if len(got) == 0 {
+			break
+		}
+	}
+	if left := pendingOf(t, h.s); len(left) != 0 {
+		t.Errorf("%d effects were never delivered: %+v", len(left), left)
+	}
+}
+
+// checkClaim claims up to limit effects for owner at now and checks them
+// against Claimable on what was pending before.
+func checkClaim(t *testing.T, s conversation.Store, owner string, now time.Time, limit, round int) []conversation.Effect {
+	t.Helper()
+	before := pendingOf(t, s)
+	allowed := map[string]conversation.Effect{}
+	for _, i := range conversation.Claimable(before, now, 0) {
+		allowed[before[i].ID] = before[i]
+	}
+	got, err := s.ClaimEffects(context.Background(), owner, time.Minute, now, limit)
+	must(t, err, "ClaimEffects")
+	if len(allowed) > 0 && len(got) == 0 {
+		t.Fatalf("round %d: claimed nothing though Claimable allows %d of %+v", round, len(allowed), before)
+	}
+	if len(got) > limit {
+		t.Fatalf("round %d: claimed %d effects, limit %d", round, len(got), limit)
+	}
+	for i, e := range got {
+		was, ok := allowed[e.ID]
+		if !ok {
+			t.Fatalf("round %d: claimed %+v, which Claimable does not allow in %+v", round, e, before)
+		}
+		if i > 0 && got[i-1].ID >= e.ID {
+			t.Errorf("round %d: claim not in ID order: %s before %s", round, got[i-1].ID, e.ID)
+		}
+		if e.Owner != owner || !e.LeaseUntil.Equal(now.Add(time.Minute)) || e.Attempts != was.Attempts+1 || e.Kind != was.Kind || e.Recipient != was.Recipient {
+			t.Errorf("round %d: claimed %+v, was %+v", round, e, was)
+		}
+	}
+	return got
+}
+
+// followOf returns what a worker might add on completing e: a step's
+// messages and refresh, now and then a notice that a message's recipient
+// was not reached.
+func followOf(e conversation.Effect, rng *rand.Rand, people []string, now time.Time) []conversation.Effect {
+	var out []conversation.Effect
+	switch {
+	case e.Kind == conversation.EffectStep:
+		for _, p := range people[:1+rng.IntN(len(people))] {
+			out = append(out, conversation.Effect{Kind: conversation.EffectMessage, CaseID: e.CaseID, Version: e.Version, Recipient: p, CreatedAt: now})
+		}
+		out = append(out, conversation.Effect{Kind: conversation.EffectRefresh, CaseID: e.CaseID, Version: e.Version, CreatedAt: now})
+	case e.Kind == conversation.EffectMessage && rng.IntN(4) == 0:
+		out = append(out, conversation.Effect{Kind: conversation.EffectUnreached, CaseID: e.CaseID, Recipient: people[0], Unreached: []string{e.Recipient}, CreatedAt: now})
+	}
+	return out
+}
+
+// settleChecked completes e with follow (or retries it a little later) and
+// checks it succeeds exactly when its owner still holds it.
+func settleChecked(t *testing.T, s conversation.Store, e conversation.Effect, follow []conversation.Effect, retry bool, now time.Time, round int) {
+	t.Helper()
+	holds := false
+	for _, p := range pendingOf(t, s) {
+		holds = holds || (p.ID == e.ID && p.Owner == e.Owner && p.LeaseUntil.After(now))
+	}
+	var err error
+	if retry {
+		err = s.RetryEffect(context.Background(), e.ID, e.Owner, now.Add(30*time.Second), now)
+	} else {
+		err = s.CompleteEffect(context.Background(), e.ID, e.Owner, follow, now)
+	}
+	switch {
+	case holds && err != nil:
+		t.Fatalf("round %d: settling %s held by %s: %v", round, e.ID, e.Owner, err)
+	case !holds && conversation.ErrorCode(err) != conversation.ECONFLICT:
+		t.Fatalf("round %d: settling %s no longer held by %s = %v, want ECONFLICT", round, e.ID, e.Owner, err)
 	}
 }

@@ -100,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ObservationRetention", func(t *testing.T) { testObservationRetention(t, open) })
 	t.Run("Settings", func(t *testing.T) { testSettings(t, open) })
 	t.Run("SettingsRace", func(t *testing.T) { testSettingsRace(t, open) })
+	t.Run("Downloads", func(t *testing.T) { testDownloads(t, open) })
 }
 
 // Bench benchmarks DueBefore with 5 due cases among 100 and among 10,000

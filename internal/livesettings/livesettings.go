@@ -132,7 +132,9 @@ func (l *Live) Change(ctx context.Context, by, note string, version int64, edit 
 	if err := l.store.PutSettings(ctx, ch); err != nil {
 		return probs, err
 	}
+	was := l.cur.Directory
 	l.use(ctx, next, ch.Version)
+	l.rename(ctx, was, next.Directory)
 	return probs, nil
 }
 

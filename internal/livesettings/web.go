@@ -32,7 +32,8 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 	for _, a := range cfg.Directory.Agencies {
 		v.Agencies = append(v.Agencies, web.AgencySettings{Key: a.Key, Name: a.Name, EmailOnly: slices.Equal(a.Reach, []string{"email"}),
 			Managers: webContacts(a.Contacts.Manager), SeniorManagers: webContacts(a.Contacts.SeniorManager),
-			Leaders: webContacts(a.Contacts.Leader), SafeguardingLeads: webContacts(a.SafeguardingLeads)})
+			Leaders: webContacts(a.Contacts.Leader), SafeguardingLeads: webContacts(a.SafeguardingLeads),
+			Reach: slices.Clone(a.Reach), ReferenceFormats: slices.Clone(a.ReferenceFormats), ReferenceExample: a.ReferenceExample})
 	}
 	for _, d := range cfg.Calendar.ClosureDays {
 		v.ClosureDays = append(v.ClosureDays, d.Format(time.DateOnly))
@@ -40,6 +41,7 @@ func (w webSettings) View(context.Context) (web.SettingsView, error) {
 	for _, r := range cfg.Directory.PartnershipRoles {
 		v.Roles = append(v.Roles, web.RoleSettings{Name: r.Name, Email: r.Email, Role: r.Role})
 	}
+	v.Chairs, v.ChairsAsked = webContacts(cfg.Directory.ConferenceChairs), cfg.Protocol.Observations != nil
 	protocolView(cfg, &v)
 	return v, nil
 }
@@ -114,6 +116,7 @@ func edit(c *config.Config, e web.SettingsEdit, quiet [2]time.Duration) {
 		c.Directory.Demo = false
 		c.Directory.Agencies = slices.DeleteFunc(c.Directory.Agencies, func(a config.Agency) bool { return a.Key == e.RetireAgency })
 	}
+	putPeople(c, e.Roles, e.Chairs)
 	editProtocol(c, e, quiet)
 }
 
@@ -180,17 +183,18 @@ func (w webSettings) History(ctx context.Context, limit int) ([]conversation.Set
 	return w.l.History(ctx, limit)
 }
 
-// putAgency adds a, or replaces the agency with its key; the directory is
-// then a configured one, no longer the built-in example.
+// putAgency adds a, or replaces the agency with its key, whole (a page
+// edits an agency as View gave it); the directory is then a configured
+// one, no longer the built-in example. EmailOnly wins over a's Reach: on
+// it is [email], off it is anything but [email].
 func putAgency(c *config.Config, a web.AgencySettings) {
 	c.Directory.Demo = false
 	ag := config.Agency{Key: a.Key, Name: a.Name}
 	i := slices.IndexFunc(c.Directory.Agencies, func(x config.Agency) bool { return x.Key == a.Key })
-	if i >= 0 {
-		ag = c.Directory.Agencies[i] // keeps what the page does not edit
-		ag.Name = a.Name
-	}
 	ag.Contacts = config.AgencyContacts{Manager: configContacts(a.Managers), SeniorManager: configContacts(a.SeniorManagers), Leader: configContacts(a.Leaders)}
+	ag.SafeguardingLeads = configContacts(a.SafeguardingLeads)
+	ag.ReferenceFormats, ag.ReferenceExample = slices.Clone(a.ReferenceFormats), a.ReferenceExample
+	ag.Reach = slices.Clone(a.Reach)
 	switch {
 	case a.EmailOnly:
 		ag.Reach = []string{"email"}

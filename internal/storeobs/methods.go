@@ -286,3 +286,26 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) (err er
 	defer func() { s.end(o, err) }()
 	return s.Store.DeleteSlackInstallation(ctx, key)
 }
+
+// AppendDownload is the wrapped store's AppendDownload, measured as
+// "append_download".
+func (s *Store) AppendDownload(ctx context.Context, r conversation.DownloadRecord) (err error) {
+	ctx, o := s.start(ctx, "append_download", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.AppendDownload(ctx, r)
+}
+
+// Downloads is the wrapped store's Downloads, measured as "downloads".
+func (s *Store) Downloads(ctx context.Context, limit int) (v []conversation.DownloadRecord, err error) {
+	ctx, o := s.start(ctx, "downloads", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.Downloads(ctx, limit)
+}
+
+// DeleteDownloadsBefore is the wrapped store's DeleteDownloadsBefore,
+// measured as "delete_downloads_before".
+func (s *Store) DeleteDownloadsBefore(ctx context.Context, cutoff time.Time) (v int, err error) {
+	ctx, o := s.start(ctx, "delete_downloads_before", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.DeleteDownloadsBefore(ctx, cutoff)
+}

@@ -319,3 +319,75 @@ func (b *Tab) Download(css string) []byte {
 	b.tb.Fatalf("download %s: no file", css)
 	return nil
 }
+
+// stopJS describes an element as a stop of the Tab order: its tag, then
+// its id, the address it links to, or its name, then its words.
+const stopJS = `const stop = e => e.tagName.toLowerCase() + " " + (e.id || e.getAttribute("href") || e.name || "") + " " +
+	((e.labels && e.labels.length ? e.labels[0].innerText : e.innerText || e.value || "").trim().replace(/\s+/g, " ").slice(0, 60));`
+
+// reachable lists, in the page's order, the stops a person should reach
+// with Tab after the element that has the focus (from the top when none
+// has): every link, button, field and details summary that is drawn, and
+// of each group of radios the one chosen (the first when none is).
+const reachable = `(() => { ` + stopJS + `
+	const from = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+	const radios = new Set();
+	return [...document.querySelectorAll("a[href], button, input:not([type=hidden]), textarea, select, summary")].filter(e => {
+		if (e.disabled || e.getClientRects().length === 0 || getComputedStyle(e).visibility === "hidden") return false;
+		if (from && !(from.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING)) return false;
+		if (e.type === "radio") {
+			const group = [...document.getElementsByName(e.name)];
+			const chosen = group.find(r => r.checked) || group[0];
+			if (e !== chosen || radios.has(e.name)) return false;
+			radios.add(e.name);
+		}
+		return true;
+	}).map(stop);
+})()`
+
+// focusStop describes the element with the focus as reachable does, or ""
+// when none has it, and whether the focus can be seen on it.
+const focusStop = `(() => { ` + stopJS + `
+	const e = document.activeElement;
+	if (!e || e === document.body) return {stop: "", visible: false};
+	const s = getComputedStyle(e), yellow = "rgb(255, 221, 0)";
+	return {stop: stop(e), visible: s.backgroundColor === yellow || s.outlineColor === yellow || s.borderColor === yellow};
+})()`
+
+// CheckKeyboard fails the test unless pressing Tab from where the focus is
+// now (the top of a page just opened, or the error summary a refused form
+// puts it on) reaches every link, button, field and summary after it, in
+// the page's order, each with the focus drawn so it can be seen. It
+// returns b with the focus left where Tab went last.
+func (b *Tab) CheckKeyboard(name string) *Tab {
+	b.tb.Helper()
+	want := Eval[[]string](b, reachable)
+	type focus struct {
+		Stop    string `json:"stop"`
+		Visible bool   `json:"visible"`
+	}
+	var got []string
+	for range want {
+		if err := chromedp.Do(b.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			b.tb.Fatal(err)
+		}
+		f := Eval[focus](b, focusStop)
+		if !f.Visible {
+			b.tb.Errorf("%s: the focus on %q cannot be seen", name, f.Stop)
+		}
+		got = append(got, f.Stop)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		b.tb.Errorf("%s: Tab went\n  %s\nwant, in the page's order,\n  %s", name, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	return b
+}
+
+// Focused describes the element with the focus as CheckKeyboard does
+// ("div error-summary There is a problem ..."), or "" when none has it.
+func (b *Tab) Focused() string {
+	b.tb.Helper()
+	return Eval[struct {
+		Stop string `json:"stop"`
+	}](b, focusStop).Stop
+}
