@@ -92,7 +92,8 @@ func TestSettingsClosureDay(t *testing.T) {
 // TestSettingsClosureImpossibleDates: a closure day that is not a real
 // date is refused beside the day, month and year fields (as typed) and in
 // the error summary, and nothing is saved; a real one, with the month as a
-// number or a name, goes on to the check page, which shows it readably.
+// number or a name, goes on to the check page, which shows it readably,
+// and whose Change link fills the three fields again.
 func TestSettingsClosureImpossibleDates(t *testing.T) {
 	w, live := newSettingsWorld(t)
 	ada := w.browser().signIn(adaEmail)
@@ -128,6 +129,10 @@ func TestSettingsClosureImpossibleDates(t *testing.T) {
 		{"25", "December", "2026", "25 December 2026", "2026-12-25"},
 	} {
 		ada.submit("/web/settings/closures", url.Values{"version": {"1"}, "date-day": {c.day}, "date-month": {c.month}, "date-year": {c.year}}).
-			expect(http.StatusOK, "Check the change before saving it", c.shows, `name="date" value="`+c.stored+`"`)
+			expect(http.StatusOK, "Check the change before saving it", c.shows, `name="date" value="`+c.stored+`"`,
+				`href="/web/settings/closures/new?date=`+c.stored+`"`)
 	}
+	// Change goes back to the form with the date in its three fields.
+	ada.get("/web/settings/closures/new?date=2026-12-25").expect(http.StatusOK, `name="date-day" type="text" inputmode="numeric" value="25"`,
+		`name="date-month" type="text" inputmode="numeric" value="12"`, `name="date-year" type="text" inputmode="numeric" value="2026"`)
 }
