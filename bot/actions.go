@@ -141,7 +141,7 @@ func (r *Router) actionDone(ctx context.Context, in Inbound, n int) (Reply, erro
 		if err != nil {
 			return Reply{}, err
 		}
-		if err := r.Engine.Protocol().Allowed(c, a, conversation.VerbActionDone); err != nil {
+		if err := r.Engine.ProtocolOf(c).Allowed(c, a, conversation.VerbActionDone); err != nil {
 			return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, conversation.VerbActionDone, err)
 		}
 		open := conversation.OpenActionsOf(c, in.Actor)

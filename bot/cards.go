@@ -20,6 +20,9 @@ type Cards struct {
 	engine *conversation.Engine
 	proto  *conversation.Protocol
 	cal    *conversation.Calendar
+	// of, when set, pins the protocol and calendar to one case's
+	// partnership's (see For).
+	of *conversation.Rules
 }
 
 // CardsFor returns cards in the wording of protocol p, with its overrides,
@@ -29,6 +32,9 @@ func CardsFor(p *conversation.Protocol) *Cards { return &Cards{proto: p} }
 // Protocol returns the protocol the cards speak for now: the engine's
 // (see conversation.Engine.Use) or the one given to CardsFor.
 func (k *Cards) Protocol() *conversation.Protocol {
+	if k.of != nil {
+		return k.of.Protocol
+	}
 	if k.engine != nil {
 		return k.engine.Protocol()
 	}
@@ -37,10 +43,24 @@ func (k *Cards) Protocol() *conversation.Protocol {
 
 // Calendar returns the calendar of working days now, as Protocol does.
 func (k *Cards) Calendar() *conversation.Calendar {
+	if k.of != nil {
+		return k.of.Calendar
+	}
 	if k.engine != nil {
 		return k.engine.Calendar()
 	}
 	return k.cal
+}
+
+// For returns the cards of case c: in its partnership's protocol, wording
+// and calendar, on a deployment of several partnerships (see
+// conversation.Engine.UseFor); k itself otherwise, or when c is nil.
+func (k *Cards) For(c *conversation.Case) *Cards {
+	if k.engine == nil || c == nil || len(k.engine.Partnerships()) == 0 {
+		return k
+	}
+	r := k.engine.RulesOf(c)
+	return &Cards{People: k.People, Now: k.Now, engine: k.engine, of: &r}
 }
 
 // When formats a moment for people: "Tue 24 Nov, 17:00".
@@ -76,6 +96,13 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 	partnership, _ := k.People.IsPartnership(ctx, viewer)
 	roles, _ := k.People.Roles(ctx, viewer)
 	a := conversation.Actor{ID: viewer, Partnership: partnership, Roles: roles}
+	if k.engine != nil {
+		// The engine's actor knows which partnerships' roles they hold.
+		if ea, err := k.engine.Actor(ctx, viewer); err == nil {
+			a = ea
+		}
+	}
+	k = k.For(c)
 	allowed := k.Protocol().AllowedVerbs(c, a)
 	primary := primarySteps(c, viewer, partnership, k.Now(), allowed)
 	out := make([]Button, 0, len(allowed))
@@ -107,6 +134,7 @@ func (k *Cards) Buttons(ctx context.Context, c *conversation.Case, viewer string
 // Card returns the case card for viewer, with headline on top and the
 // buttons viewer may press. Only call it for people entitled to the case.
 func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline string) Message {
+	k = k.For(c)
 	cur := c.Current()
 	stage := k.Protocol().StageName(cur.Key)
 	m := Message{
@@ -146,8 +174,8 @@ func (k *Cards) Card(ctx context.Context, c *conversation.Case, viewer, headline
 		}
 		m.Fields = append(m.Fields, Field{k.Say("card.field.stage_deadline", nil), k.Deadline(cur.Deadline)})
 	}
-	if c.CrossBorder != "" {
-		m.Fields = append(m.Fields, Field{k.Protocol().CrossBorderLabel(), k.Protocol().CrossBorderNote(c.CrossBorder)})
+	if note := k.crossBorderNote(c); note != "" {
+		m.Fields = append(m.Fields, Field{k.Protocol().CrossBorderLabel(), note})
 	}
 	if c.SeriousConcern {
 		m.Fields = append(m.Fields, Field{k.Say("card.field.serious_concern", nil), k.Protocol().SeriousConcernNote(c)})
@@ -248,6 +276,7 @@ func (k *Cards) EventLine(ctx context.Context, e conversation.Event) string {
 // Timeline returns the case's whole timeline for an entitled viewer: one
 // list item per event, with the words written with it.
 func (k *Cards) Timeline(ctx context.Context, c *conversation.Case) Message {
+	k = k.For(c)
 	items := make([]string, 0, len(c.Events))
 	for _, e := range c.Practice() {
 		line := k.EventLine(ctx, e)
@@ -359,4 +388,24 @@ func (k *Cards) Help(command string) Message {
 			k.Say("help.report", messages.Args{"command": command + "report"}),
 			k.Say("help.audit", messages.Args{"command": command + "audit CR-2026-0001"}),
 		}}
+}
+
+// crossBorderNote says what case c's crossing of a border means, or ""
+// for a case within one partnership: for another partnership hosted here,
+// that both partnerships' teams are told and see it; for a neighbour not
+// hosted here, its partnership team's contact; otherwise the protocol's
+// note on the partnership the raiser named.
+func (k *Cards) crossBorderNote(c *conversation.Case) string {
+	if other := c.CrossBorderPartnership; other != "" && k.engine != nil {
+		return k.Say("partnerships.cross_border.hosted", messages.Args{
+			"other": k.engine.PartnershipName(other), "partnership": k.engine.PartnershipName(c.Partnership)})
+	}
+	if c.CrossBorder == "" {
+		return ""
+	}
+	note := k.Protocol().CrossBorderNote(c.CrossBorder)
+	if n, ok := k.People.Neighbour(c.CrossBorder); ok {
+		note += " " + k.Say("partnerships.cross_border.neighbour", messages.Args{"other": n.Name, "contact": n.Contact})
+	}
+	return note
 }

@@ -17,8 +17,7 @@ import (
 func (p *People) Owing(ctx context.Context, c *conversation.Case) []string {
 	cur := c.Current()
 	if cur.Key == conversation.ReferralStageKey {
-		ids, _ := p.PartnershipPeople(ctx)
-		return ids
+		return p.OwnTeamOf(ctx, c)
 	}
 	if r := c.Resolution; r != nil && !r.Confirmed {
 		return cur.People(r.ProposedBySide.Other())
@@ -34,6 +33,7 @@ func (p *People) Owing(ctx context.Context, c *conversation.Case) []string {
 // text: only the case id, stage, deadline, names, agencies and buttons.
 // Marking the deadline missed says nothing.
 func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind conversation.NudgeKind, at time.Time) []Outbound {
+	k = k.For(c)
 	cur := c.Current()
 	if cur == nil {
 		return nil
@@ -80,7 +80,7 @@ func (k *Cards) NudgeMessages(ctx context.Context, c *conversation.Case, kind co
 		days := k.Calendar().WorkingDaysUntil(cur.Deadline, at)
 		tell(k.People.Owing(ctx, c), k.Say("nudge.overdue_reminder", messages.Args{"case": c.ID, "count": days, "stage": stage}))
 	case conversation.NudgeStuck:
-		partnership, _ := k.People.PartnershipPeople(ctx)
+		partnership := k.People.TeamOf(ctx, c)
 		days := k.Calendar().WorkingDaysUntil(cur.Deadline, at)
 		tell(partnership, k.Say("nudge.stuck", messages.Args{"case": c.ID, "count": days, "stage": stage, "category": proto.CategoryName(c.Category),
 			"raising": k.People.AgencyName(c.Raiser.Agency), "answering": k.People.AgencyName(c.Respondent.Agency)}))

@@ -124,7 +124,7 @@ func (k *Cards) Overview(ov *Overview) []Message {
 		for _, oc := range cs {
 			c := oc.Case
 			cur := c.Current()
-			v := fmt.Sprintf("%s · %s and %s", k.Protocol().StageName(cur.Key), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
+			v := fmt.Sprintf("%s · %s and %s", k.For(c).Protocol().StageName(cur.Key), k.People.AgencyName(c.Raiser.Agency), k.People.AgencyName(c.Respondent.Agency))
 			if oc.Why != "" {
 				v = oc.Why + " · " + v
 			}

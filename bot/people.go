@@ -19,6 +19,9 @@ type Contact struct {
 	Name  string
 	Email string
 	Role  string // for partnership roles, e.g. "partnership manager"; conversation.RoleConferenceChair for a conference chair, who sees no case
+	// Partnership is the id of the hosted partnership whose role this is,
+	// on a deployment of several; "" on a deployment of one.
+	Partnership string
 }
 
 // Agency is a configured agency and its escalation contacts per tier.
@@ -36,6 +39,9 @@ type Agency struct {
 	// (see ReachWays), for anyone who has not chosen their own; nil for
 	// the order learned from each person.
 	Reach []string
+	// Partnership is the id of the hosted partnership the agency belongs
+	// to, on a deployment of several; "" on a deployment of one.
+	Partnership string
 }
 
 // People is the people directory: configured agencies and partnership
@@ -59,10 +65,11 @@ func (p *People) Say(key string, args messages.Args) string {
 }
 
 var (
-	_ conversation.Directory          = (*People)(nil)
-	_ conversation.LeadDirectory      = (*People)(nil)
-	_ conversation.ReferenceDirectory = (*People)(nil)
-	_ conversation.RoleDirectory      = (*People)(nil)
+	_ conversation.Directory            = (*People)(nil)
+	_ conversation.LeadDirectory        = (*People)(nil)
+	_ conversation.ReferenceDirectory   = (*People)(nil)
+	_ conversation.RoleDirectory        = (*People)(nil)
+	_ conversation.PartnershipDirectory = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and
@@ -81,6 +88,7 @@ func NewPeople(store conversation.Store, agencies []Agency, partnership []Contac
 type configured struct {
 	agencies    []Agency
 	partnership []Contact
+	neighbours  []Neighbour // partnerships not on this deployment
 }
 
 // dir returns the configured directory now.
@@ -91,7 +99,7 @@ func (p *People) dir() *configured { return p.configured.Load() }
 // exists as a person (as Seed does). People already in cases stay in them.
 // Returns EINTERNAL on store failure, with the new directory in use.
 func (p *People) SetDirectory(ctx context.Context, agencies []Agency, partnership []Contact) error {
-	p.configured.Store(&configured{agencies: agencies, partnership: partnership})
+	p.configured.Store(&configured{agencies: agencies, partnership: partnership, neighbours: p.dir().neighbours})
 	return p.Seed(ctx)
 }
 

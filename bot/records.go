@@ -54,7 +54,7 @@ func (r *Router) CaseRecord(ctx context.Context, actor, caseID, format string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	rec := caserecord.Build(c, access, r.Engine.Protocol(), namer{ctx, r.People}, r.Engine.Calendar().Location(), actor, r.now())
+	rec := caserecord.Build(c, access, r.Engine.ProtocolOf(c), namer{ctx, r.People}, r.Engine.Calendar().Location(), actor, r.now())
 	data, err := rec.Write(format)
 	if err != nil {
 		return nil, nil, conversation.Internal("write case record", err)
@@ -82,35 +82,63 @@ func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, 
 		Attachments: []Attachment{*att}}}}, nil
 }
 
-// Report builds the partnership report for period from every case. Only
-// partnership roles may have it. Returns EFORBIDDEN for anyone else.
+// Report builds the partnership report for period: on a deployment of
+// one partnership from every case, on one of several for the first
+// partnership whose role actor holds (its own cases and the cross-border
+// ones that reach it). Only partnership roles may have it. Returns
+// EFORBIDDEN for anyone else.
 func (r *Router) Report(ctx context.Context, actor string, period report.Period) (*report.Report, error) {
-	if ok, err := r.People.IsPartnership(ctx, actor); err != nil {
-		return nil, conversation.Internal("check partnership role", err)
-	} else if !ok {
+	a, err := r.Engine.Actor(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Partnership || a.PartnershipIDs != nil && len(a.PartnershipIDs) == 0 {
 		return nil, conversation.Forbidden("report.partnership_only", nil)
 	}
-	return BuildReport(ctx, r.Store, r.Engine, r.People, period)
+	id := ""
+	if len(a.PartnershipIDs) > 0 {
+		id = a.PartnershipIDs[0]
+	}
+	return BuildPartnershipReport(ctx, r.Store, r.Engine, r.People, id, period)
 }
 
 // BuildReport builds the partnership report for period from every stored
 // case and every difference logged from conferences and reviews, with the
 // directory's agencies. Returns EINTERNAL on store failure.
 func BuildReport(ctx context.Context, store conversation.Store, e *conversation.Engine, people *People, period report.Period) (*report.Report, error) {
+	return BuildPartnershipReport(ctx, store, e, people, "", period)
+}
+
+// BuildPartnershipReport builds the report of partnership id for period,
+// under its protocol: its own cases and the cross-border cases that reach
+// it from another partnership on the deployment (each counted once, and
+// counted as cross-border), and every difference logged from conferences
+// and reviews. An id of "" reports every case under the engine's protocol,
+// as BuildReport. Returns EINTERNAL on store failure.
+func BuildPartnershipReport(ctx context.Context, store conversation.Store, e *conversation.Engine, people *People, id string, period report.Period) (*report.Report, error) {
 	cases, err := store.ListCases(ctx, conversation.CaseFilter{})
 	if err != nil {
 		return nil, conversation.Internal("list cases", err)
 	}
-	var agencies []report.Agency
+	cases = report.ForPartnership(cases, id)
+	var agencies, others []report.Agency
 	for _, a := range people.Agencies() {
-		agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
+		if id == "" || people.AgencyPartnership(a.Value) == id {
+			agencies = append(agencies, report.Agency{Key: a.Value, Name: a.Label})
+		} else {
+			others = append(others, report.Agency{Key: a.Value, Name: a.Label})
+		}
 	}
 	now := time.Now()
 	if e.Now != nil {
 		now = e.Now()
 	}
 	ru := e.Rules()
+	if id != "" {
+		ru = e.RulesFor(id)
+	}
 	rep := report.BuildAsOf(cases, ru.Protocol, ru.Calendar, agencies, period, now)
+	rep.NameAgencies(others)
 	obs, err := e.Observations(ctx, period.From, period.To)
 	if err != nil {
 		return nil, err

@@ -82,7 +82,7 @@ func (r *Router) withAlternatives(ctx context.Context, actor, caseID string, v c
 		out = conversation.Fail("refusal.raiser_acknowledges", e.Code, nil)
 		out.Err = e.Err
 	}
-	allowed := slices.DeleteFunc(r.Engine.Protocol().AllowedVerbs(c, a), func(x conversation.Verb) bool { return x == v })
+	allowed := slices.DeleteFunc(r.Engine.ProtocolOf(c).AllowedVerbs(c, a), func(x conversation.Verb) bool { return x == v })
 	steps := primarySteps(c, actor, a.Partnership, r.now(), allowed)
 	for _, x := range []conversation.Verb{conversation.VerbNote, conversation.VerbWithdraw} {
 		if len(steps) < mostAlternatives && slices.Contains(allowed, x) && !slices.Contains(steps, x) {

@@ -598,12 +598,11 @@ type announcement struct {
 // on what is stored.
 func (r *Router) announce(ctx context.Context, actor string, c *conversation.Case, events []conversation.Event) announcement {
 	var reply announcement
-	partnership, err := r.People.PartnershipPeople(ctx)
-	if err != nil {
-		r.Log.Error("list partnership people failed", "case", c.ID, "err", err)
-	}
+	// Its own partnership's roles and, for a cross-border case, the other
+	// partnership's too.
+	partnership := r.People.TeamOf(ctx, c)
 	cur := c.Current()
-	stage := r.Cards.Protocol().StageName(cur.Key)
+	stage := r.Cards.For(c).Protocol().StageName(cur.Key)
 	actorName := r.People.Name(ctx, actor)
 	type plan struct {
 		card     bool
@@ -646,7 +645,7 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			r.seriousConcern(ctx, c, tell, &self)
 		case conversation.EventDeepDiveDecided:
 			who := actorName
-			if role := r.Cards.Protocol().SeriousConcernRole(); role != "" {
+			if role := r.Cards.For(c).Protocol().SeriousConcernRole(); role != "" {
 				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
@@ -693,11 +692,11 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 			tell(everyone, false, r.Cards.Say("told.withdrawn", messages.Args{"name": actorName}), e.Text)
 			self = r.Cards.Say("told.withdrawn.self", messages.Args{"case": c.ID})
 		case conversation.EventReferred:
-			tell(partnership, true, r.Cards.Say("told.referred.partnership", messages.Args{"name": actorName, "body": r.Cards.Protocol().Referral.Body}), e.Text)
+			tell(partnership, true, r.Cards.Say("told.referred.partnership", messages.Args{"name": actorName, "body": r.Cards.For(c).Protocol().Referral.Body}), e.Text)
 			tell(both, false, r.Cards.Say("told.referred", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.referred.self", messages.Args{"case": c.ID})
 		case conversation.EventReferralAccepted:
-			tell(both, false, r.Cards.Say("told.referral_accepted", messages.Args{"body": r.Cards.Protocol().Referral.Body}), e.Text)
+			tell(both, false, r.Cards.Say("told.referral_accepted", messages.Args{"body": r.Cards.For(c).Protocol().Referral.Body}), e.Text)
 			self = r.Cards.Say("told.referral_accepted.self", nil)
 		case conversation.EventReferralReturned:
 			tell(both, true, r.Cards.Say("told.referral_returned", messages.Args{"stage": stage}), e.Text)
@@ -766,11 +765,11 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 // protocol's serious-concern role, asked to decide on a deep dive, or the
 // whole partnership where the protocol names no role or nobody holds it.
 func (r *Router) seriousConcern(ctx context.Context, c *conversation.Case, tell func(ids []string, card bool, headline, quote string), self *string) {
-	holders, err := r.Engine.SeriousConcernHolders(ctx)
+	holders, err := r.Engine.SeriousConcernHoldersOf(ctx, c)
 	if err != nil {
 		r.Log.Error("find serious concern holders failed", "case", c.ID, "err", err)
 	}
-	role := r.Cards.Protocol().SeriousConcernRole()
+	role := r.Cards.For(c).Protocol().SeriousConcernRole()
 	if role == "" || !r.holdRole(ctx, holders, role) {
 		tell(holders, true, r.Cards.Say("told.concern.partnership", nil), "")
 		*self += r.Cards.Say("told.concern.partnership.self", nil)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/resolvebot/resolvebot/bot/messages"
@@ -47,24 +48,39 @@ func (r *Router) Digest(ctx context.Context, to string, ids []string) (m Message
 	m = Message{Kind: "digest", Title: k.Say("digest.chat.title", nil)}
 	for _, c := range cs {
 		cur := c.Current()
-		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.Protocol().StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
+		m.List = append(m.List, k.Say("digest.chat.line", messages.Args{"case": c.ID, "stage": r.Engine.ProtocolOf(c).StageName(cur.Key), "deadline": k.Deadline(cur.Deadline)}))
 		m.Cases = append(m.Cases, c.ID)
 	}
 	m.Text = k.Say("digest.chat.intro", messages.Args{"count": len(cs)})
 	return m, true, nil
 }
 
-// Summary builds the partnership's summary of the calendar month month
-// ("2006-01") in the calendar's time zone, by the same report code as
+// SummaryPeriod names the period of partnership id's summary of month
+// ("2006-01") as an outbox effect holds it: "id/2006-01", or the month
+// alone for every case's summary (an id of "").
+func SummaryPeriod(id, month string) string {
+	if id == "" {
+		return month
+	}
+	return id + "/" + month
+}
+
+// Summary builds the partnership's summary of the calendar month period
+// names (see SummaryPeriod: "2006-01", or "id/2006-01" for one hosted
+// partnership's) in the calendar's time zone, by the same report code as
 // "report" in chat: counts and themes, never a child reference or free
 // text. Returns EINVALID for a month that cannot be read and the store's
 // error when the report cannot be built.
-func (r *Router) Summary(ctx context.Context, month string) (Message, error) {
+func (r *Router) Summary(ctx context.Context, period string) (Message, error) {
+	id, month, ok := strings.Cut(period, "/")
+	if !ok {
+		id, month = "", period
+	}
 	from, err := time.ParseInLocation("2006-01", month, r.Engine.Calendar().Location())
 	if err != nil {
 		return Message{}, conversation.Invalid("error.summary_month", messages.Args{"month": strconv.Quote(month)})
 	}
-	rep, err := BuildReport(ctx, r.Store, r.Engine, r.People, report.Period{From: from, To: from.AddDate(0, 1, 0)})
+	rep, err := BuildPartnershipReport(ctx, r.Store, r.Engine, r.People, id, report.Period{From: from, To: from.AddDate(0, 1, 0)})
 	if err != nil {
 		return Message{}, fmt.Errorf("build report: %w", err)
 	}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Check loads the configuration as Load does and writes every problem, errors
@@ -20,7 +21,15 @@ func Check(opts Options, w io.Writer) (ok bool) {
 	if source == "" {
 		source = "no file: defaults and environment only"
 	}
-	fmt.Fprintf(w, "config ok (%s, partnership %s): %s\n", source, cfg.Partnership, probs.Summary())
+	hosted := "partnership " + cfg.Partnership
+	if len(cfg.Partnerships) > 0 {
+		ids := make([]string, len(cfg.Partnerships))
+		for i, p := range cfg.Partnerships {
+			ids[i] = p.ID
+		}
+		hosted = "partnerships " + strings.Join(ids, ", ")
+	}
+	fmt.Fprintf(w, "config ok (%s, %s): %s\n", source, hosted, probs.Summary())
 	return true
 }
 

@@ -94,7 +94,16 @@ type Config struct {
 	Protocol  conversation.Protocol
 	Calendar  Calendar  // working days and hours
 	Directory Directory // agencies and their escalation contacts
-	Store     Store     // where cases are kept
+	// Partnerships are the partnerships hosted on this deployment when the
+	// file lists several (see Hosted); none for a deployment of one, which
+	// Partnership, Protocol and Directory describe. When listed, Protocol
+	// is the first one's and Directory holds every one's agencies and
+	// roles.
+	Partnerships []Partnership
+	// Neighbours are partnerships not on this deployment, for cross-border
+	// cases into their areas.
+	Neighbours []Neighbour
+	Store      Store // where cases are kept
 	// Addr is the HTTP listen address, for example ":3978".
 	Addr string
 	// AdminAddr is where serve answers /metrics, /healthz, /readyz and
@@ -383,6 +392,19 @@ func (c *Config) String() string {
 	demo := ""
 	if c.Directory.Demo {
 		demo = " (built-in example)"
+	}
+	if len(c.Partnerships) == 0 {
+		line("partnerships", "(none: the top level is the one partnership)")
+	} else {
+		line("partnerships", fmt.Sprintf("%d hosted", len(c.Partnerships)))
+	}
+	for i, p := range c.Partnerships {
+		line(fmt.Sprintf("partnerships[%d]", i), fmt.Sprintf("%s: %s protocol %q, %d agencies, %d partnership roles, %d closure days",
+			p.ID, p.Preset, p.Protocol.Name, len(p.Directory.Agencies), len(p.Directory.PartnershipRoles), len(p.Calendar.ClosureDays)))
+	}
+	line("neighbours", fmt.Sprintf("%d listed", len(c.Neighbours)))
+	for i, n := range c.Neighbours {
+		line(fmt.Sprintf("neighbours[%d]", i), fmt.Sprintf("%s: %s", n.Name, n.Contact))
 	}
 	line("directory", fmt.Sprintf("%d agencies, %d partnership roles, %d conference chairs%s", len(c.Directory.Agencies), len(c.Directory.PartnershipRoles), len(c.Directory.ConferenceChairs), demo))
 	line("store.driver", c.Store.Driver)

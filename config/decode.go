@@ -24,6 +24,12 @@ type fileSettings struct {
 	directorySet  bool   // the file has a directory section
 	closureDays   []time.Time
 	closureOrigin []string // path of each closure day, for later problems
+	// topLevel holds the file's top-level keys as given.
+	topLevel map[string]entry
+	// partnershipsSet is true when the file lists partnerships; each
+	// one's decoded extras are in partnerships, in the same order.
+	partnershipsSet bool
+	partnerships    []*partnershipSettings
 }
 
 // nodeDecoder walks a parsed YAML file, reporting each problem at the line
@@ -452,6 +458,7 @@ func (d *nodeDecoder) top(n *yaml.Node, cfg *Config, f *fileSettings) {
 	keys := fileKeys(cfg, f)
 	names, refused := known(keys)
 	m := d.mapping(n, "", names, refused)
+	f.topLevel = m
 	d.fields(m, "", keys...)
 }
 

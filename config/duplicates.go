@@ -12,10 +12,10 @@ import (
 // safeguarding leads, twice with the same partnership role, or twice among
 // the conference chairs. Emails are compared ignoring case, as people are
 // told apart by their email. The same person at two tiers, or holding two
-// roles, is allowed.
-func validateDuplicates(d Directory, col *collector) {
+// roles, is allowed. path is where the directory is in the file.
+func validateDuplicates(d Directory, path string, col *collector) {
 	for i, a := range d.Agencies {
-		at := fmt.Sprintf("directory.agencies[%d]", i)
+		at := fmt.Sprintf("%s.agencies[%d]", path, i)
 		for _, tier := range []string{conversation.TierManager, conversation.TierSeniorManager, conversation.TierLeader} {
 			contactsTwice(a.Contacts.ForTier(tier), at+".contacts."+tier, col)
 		}
@@ -25,12 +25,12 @@ func validateDuplicates(d Directory, col *collector) {
 	for j, r := range d.PartnershipRoles {
 		k := strings.ToLower(r.Email) + "\x00" + strings.ToLower(r.Role)
 		if first, dup := seen[k]; dup && r.Email != "" {
-			col.errorAt(fmt.Sprintf("directory.partnership_roles[%d].email", j), "%s already holds the role %s (entry %d of this list)", r.Email, r.Role, first+1)
+			col.errorAt(fmt.Sprintf("%s.partnership_roles[%d].email", path, j), "%s already holds the role %s (entry %d of this list)", r.Email, r.Role, first+1)
 			continue
 		}
 		seen[k] = j
 	}
-	contactsTwice(d.ConferenceChairs, "directory.conference_chairs", col)
+	contactsTwice(d.ConferenceChairs, path+".conference_chairs", col)
 }
 
 // contactsTwice reports each contact of cs, the list at path, whose email

@@ -60,6 +60,14 @@ func fileKeys(cfg *Config, f *fileSettings) []field {
 			parse: func(d *nodeDecoder, e entry, at string) { d.section(e, at, logKeys(&cfg.Log)) }},
 		{key: "messages", typ: "mapping", def: "none", doc: messagesDoc,
 			parse: func(d *nodeDecoder, e entry, at string) { d.messagesSection(e, at, cfg) }},
+		{key: "partnerships", typ: "list", def: "(none: the top level is the one partnership)",
+			doc:   "several partnerships on one deployment, each with its own preset, protocol, closure days and directory; the top-level partnership, protocol and directory are then not given",
+			items: partnershipKeys(&Partnership{}, &partnershipSettings{}),
+			parse: func(d *nodeDecoder, e entry, at string) { d.partnershipsSection(e, at, cfg, f) }},
+		{key: "neighbours", typ: "list", def: "(none)",
+			doc:   "partnerships not on this deployment, whose contact is given to someone raising a case that crosses into their area",
+			items: neighbourKeys(&Neighbour{}),
+			parse: func(d *nodeDecoder, e entry, at string) { d.neighboursSection(e, at, cfg) }},
 	}
 }
 

@@ -68,10 +68,17 @@ const frontDoorFallback = "your local children's services front door"
 // validate checks the merged configuration, fills derived values and adds
 // every problem to col. packaging is Options.Packaging.
 func validate(cfg *Config, f *fileSettings, col *collector, packaging bool) {
-	validateProtocol(cfg, col)
+	if !f.partnershipsSet {
+		validateProtocol(cfg, col) // otherwise each partnership's (validatePartnerships)
+	}
 	validateMessages(cfg, col)
 	validateCalendar(cfg, f, col)
-	validateDirectory(cfg, f, col)
+	if f.partnershipsSet {
+		validatePartnerships(cfg, f, col)
+	} else {
+		validateNeighbours(cfg, col)
+		validateDirectory(cfg, f, col)
+	}
 	validateStore(cfg, col)
 	validateProtection(cfg, col)
 	if err := checkAddr(cfg.Addr); err != nil {
@@ -158,16 +165,22 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 		cfg.AddDemoRoles()
 		return
 	}
-	if len(cfg.Directory.Agencies) == 0 {
-		col.warnAt("directory.agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
+	validateDirectoryAt(cfg, &cfg.Directory, &cfg.Protocol, "directory", col)
+}
+
+// validateDirectoryAt checks the directory dir of protocol p, found at
+// path in the file.
+func validateDirectoryAt(cfg *Config, dir *Directory, p *conversation.Protocol, path string, col *collector) {
+	if len(dir.Agencies) == 0 {
+		col.warnAt(path+".agencies", "no agencies are listed, so nobody can be found to escalate to at manager level and above")
 	}
-	validateDuplicates(cfg.Directory, col)
-	for i, a := range cfg.Directory.Agencies {
-		validateReach(cfg, a, fmt.Sprintf("directory.agencies[%d].reach", i), col)
+	validateDuplicates(*dir, path, col)
+	for i, a := range dir.Agencies {
+		validateReach(cfg, a, fmt.Sprintf("%s.agencies[%d].reach", path, i), col)
 		if len(a.ReferenceFormats) == 0 && a.ReferenceExample == "" {
 			continue
 		}
-		at := fmt.Sprintf("directory.agencies[%d]", i)
+		at := fmt.Sprintf("%s.agencies[%d]", path, i)
 		if len(a.ReferenceFormats) == 0 {
 			col.errorAt(at+".reference_example", "a reference_example needs reference_formats to be an example of (for example reference_formats: [\"CSC-\\\\d{6}\"])")
 			continue
@@ -181,16 +194,16 @@ func validateDirectory(cfg *Config, f *fileSettings, col *collector) {
 			col.errorAt(at+".reference_example", "%s", err)
 		}
 	}
-	if len(cfg.Directory.PartnershipRoles) == 0 {
-		col.warnAt("directory.partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
+	if len(dir.PartnershipRoles) == 0 {
+		col.warnAt(path+".partnership_roles", "no partnership roles are listed, so referrals to the partnership reach nobody; add at least the partnership manager")
 	}
-	if od := cfg.Protocol.Observations; od != nil && len(cfg.Directory.ConferenceChairs) == 0 {
-		col.warnAt("directory.conference_chairs", "no conference chairs are listed, so nobody can log a difference seen in a conference or review for %s; list the %s's %ss", od.ReportTo, od.Service, od.Role)
+	if od := p.Observations; od != nil && len(dir.ConferenceChairs) == 0 {
+		col.warnAt(path+".conference_chairs", "no conference chairs are listed, so nobody can log a difference seen in a conference or review for %s; list the %s's %ss", od.ReportTo, od.Service, od.Role)
 	}
-	if role := cfg.Protocol.SeriousConcernRole(); role != "" && !slices.ContainsFunc(cfg.Directory.PartnershipRoles, func(r PartnershipRole) bool {
+	if role := p.SeriousConcernRole(); role != "" && !slices.ContainsFunc(dir.PartnershipRoles, func(r PartnershipRole) bool {
 		return (conversation.Actor{Roles: []string{r.Role}}).Holds(role)
 	}) {
-		col.warnAt("directory.partnership_roles", "no partnership role is %q, so serious concerns go to every partnership role and nobody can record the deep-dive decision; give that role to the person who holds it", role)
+		col.warnAt(path+".partnership_roles", "no partnership role is %q, so serious concerns go to every partnership role and nobody can record the deep-dive decision; give that role to the person who holds it", role)
 	}
 }
 

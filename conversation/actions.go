@@ -205,7 +205,7 @@ func (e *Engine) MarkActionDone(ctx context.Context, cmd Cmd, n int, note string
 		c.Resolution.Actions = slices.Clone(c.Resolution.Actions)
 		act = &c.Resolution.Actions[n-1]
 		act.DoneAt, act.DoneBy = now, a.ID
-		state := act.State(e.Calendar(), now)
+		state := act.State(e.CalendarOf(c), now)
 		ev := event(c, EventActionDone, a, now, note)
 		ev.Fields = map[string]string{FieldAction: strconv.Itoa(n), "state": string(state)}
 		c.append(ev)

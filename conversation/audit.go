@@ -226,7 +226,7 @@ func (e *Engine) AccessLog(ctx context.Context, actor, id string) (*Case, []Audi
 	if err != nil {
 		return nil, nil, err
 	}
-	if !a.Partnership {
+	if !a.readsAsPartnership(c) {
 		return nil, nil, Forbidden("refusal.access_log.partnership", nil)
 	}
 	log, err := e.accessLog(ctx, c)

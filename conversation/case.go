@@ -166,8 +166,13 @@ type Case struct {
 	// before it was kept.
 	ReflectionAsked []ReflectionCheck `json:"reflection_asked,omitempty"`
 	FamilyInformed  bool              `json:"family_informed"`
-	CrossBorder     string            `json:"cross_border,omitempty"` // the other partnership, if any
-	SeriousConcern  bool              `json:"serious_concern,omitempty"`
+	CrossBorder     string            `json:"cross_border,omitempty"` // the other partnership, if any, as the raiser named it
+	// CrossBorderPartnership is the id of the other partnership hosted on
+	// this deployment whose agency the respondent is at: the case follows
+	// its own partnership's protocol, and both partnerships' roles are
+	// told, see it and count it. Empty for a case within one partnership.
+	CrossBorderPartnership string `json:"cross_border_partnership,omitempty"`
+	SeriousConcern         bool   `json:"serious_concern,omitempty"`
 	// DeepDive is the serious-concern role's decision on whether a broader
 	// deep dive is needed (DeepDiveNeeded or DeepDiveNotNeeded); empty
 	// until recorded.

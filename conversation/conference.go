@@ -5,7 +5,8 @@ package conversation
 // a conference decision opens a case in the conference category rather
 // than leading out to a dissent procedure.
 func (e *Engine) conferenceInside(in RaiseInput) RaiseInput {
-	conf := e.Protocol().Conference
+	_, rules := e.raiseRules(in.RaiserAgency)
+	conf := rules.Protocol.Conference
 	if conf == nil || (in.About != AboutCPConference && in.About != AboutConference) {
 		return in
 	}

@@ -85,22 +85,41 @@ func (p *Protocol) SeriousConcernRole() string {
 // and someone holds it, otherwise every partnership role. Errors are
 // EINTERNAL.
 func (e *Engine) SeriousConcernHolders(ctx context.Context) ([]string, error) {
-	if role := e.Protocol().SeriousConcernRole(); role != "" {
+	return e.SeriousConcernHoldersOf(ctx, nil)
+}
+
+// SeriousConcernHoldersOf returns the people case c's serious concern is
+// logged with, as SeriousConcernHolders, under c's partnership's protocol
+// and among the partnership roles told of c (both partnerships' for a
+// cross-border case; see PartnershipPeopleFor). A nil c is any case of a
+// deployment of one partnership. Errors are EINTERNAL.
+func (e *Engine) SeriousConcernHoldersOf(ctx context.Context, c *Case) ([]string, error) {
+	p, told := e.Protocol(), []string(nil)
+	if c != nil {
+		p = e.ProtocolOf(c)
+		var err error
+		if told, err = e.PartnershipPeopleFor(ctx, c); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if told, err = e.Directory.PartnershipPeople(ctx); err != nil {
+			return nil, Internal("list partnership people", err)
+		}
+	}
+	if role := p.SeriousConcernRole(); role != "" {
 		if rd, ok := e.Directory.(RoleDirectory); ok {
 			ids, err := rd.RoleHolders(ctx, role)
 			if err != nil {
 				return nil, Internal("find "+role, err)
 			}
+			ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(told, id) })
 			if len(ids) > 0 {
 				return ids, nil
 			}
 		}
 	}
-	ids, err := e.Directory.PartnershipPeople(ctx)
-	if err != nil {
-		return nil, Internal("list partnership people", err)
-	}
-	return ids, nil
+	return told, nil
 }
 
 // allowDeepDive checks a deep-dive decision on c by a: only on a serious

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -38,6 +39,12 @@ type Engine struct {
 	Directory Directory
 	Now       func() time.Time
 	rules     atomic.Pointer[Rules]
+	// each holds the partnerships' own rules on a deployment of several
+	// (see UseFor), first the id of the first one given; rulesMu
+	// serialises their changes.
+	each    atomic.Pointer[partnershipRules]
+	first   string
+	rulesMu sync.Mutex
 }
 
 // Rules are what an Engine applies: the protocol, the calendar of working
@@ -101,6 +108,14 @@ func (e *Engine) Actor(ctx context.Context, person string) (Actor, error) {
 		return Actor{}, Internal("check partnership role", err)
 	}
 	a := Actor{ID: person, Partnership: p}
+	if pd, ok := e.Directory.(PartnershipDirectory); ok && p && len(e.Partnerships()) > 0 {
+		if a.PartnershipIDs, err = pd.RolePartnerships(ctx, person); err != nil {
+			return Actor{}, Internal("check partnership roles", err)
+		}
+		if a.PartnershipIDs == nil { // never "every case" on a deployment of several
+			a.PartnershipIDs = []string{}
+		}
+	}
 	if ld, ok := e.Directory.(LeadDirectory); ok && person != "" {
 		if a.LeadOf, err = ld.LeadAgencies(ctx, person); err != nil {
 			return Actor{}, Internal("check safeguarding lead role", err)
@@ -140,8 +155,8 @@ func (e *Engine) List(ctx context.Context, actor string, statuses ...Status) ([]
 	if err != nil {
 		return nil, Internal("list cases", err)
 	}
-	if !a.Partnership && len(a.LeadOf) > 0 {
-		cs = slices.DeleteFunc(cs, func(c *Case) bool { return !c.Involves(actor) && !leads(c, a) })
+	if f.Person == "" {
+		cs = slices.DeleteFunc(cs, func(c *Case) bool { return !CanSee(c, a) })
 	}
 	return cs, nil
 }
@@ -172,29 +187,33 @@ func safeID(id string) string {
 	}, id)
 }
 
-// deadlines computes a stage's acknowledgement and resolution deadlines.
-func (e *Engine) deadlines(key string, urgency Urgency, start time.Time) (ack, due time.Time) {
-	days, ackDays := e.Protocol().Referral.Days, e.Protocol().Referral.AckDays
-	if i := e.Protocol().StageIndex(key); i >= 0 && i < len(e.Protocol().Stages) {
-		s := e.Protocol().Stages[i]
+// deadlines computes a stage's acknowledgement and resolution deadlines
+// under rules r.
+func deadlines(r Rules, key string, urgency Urgency, start time.Time) (ack, due time.Time) {
+	p := r.Protocol
+	days, ackDays := p.Referral.Days, p.Referral.AckDays
+	if i := p.StageIndex(key); i >= 0 && i < len(p.Stages) {
+		s := p.Stages[i]
 		days, ackDays = s.Days, s.AckDays
 		if urgency == UrgencyUrgent {
 			days = s.UrgentDays
 		}
 	}
-	return e.Calendar().AddWorkingDays(start, ackDays), e.Calendar().AddWorkingDays(start, days)
+	return r.Calendar.AddWorkingDays(start, ackDays), r.Calendar.AddWorkingDays(start, days)
 }
 
-// newStage opens a stage record with its deadlines.
-func (e *Engine) newStage(key string, urgency Urgency, raiser, respondent []string, now time.Time) StageRecord {
-	ack, due := e.deadlines(key, urgency, now)
+// newStage opens a stage record with its deadlines under rules r.
+func newStage(r Rules, key string, urgency Urgency, raiser, respondent []string, now time.Time) StageRecord {
+	ack, due := deadlines(r, key, urgency, now)
 	return StageRecord{Key: key, Raiser: raiser, Respondent: respondent, StartedAt: now, Deadline: due, AckDeadline: ack}
 }
 
 // setDue points the due index at the next moment the case needs the
-// scheduler: its next nudge, or nothing for a case that is not active.
+// scheduler: its next nudge under its partnership's rules, or nothing for
+// a case that is not active.
 func (e *Engine) setDue(c *Case) {
-	c.DueAt = e.Nudges().NextDue(c, e.Protocol(), e.Calendar())
+	r := e.RulesOf(c)
+	c.DueAt = r.Nudges.NextDue(c, r.Protocol, r.Calendar)
 }
 
 // checkText validates a free-text answer and returns it as it will be
@@ -255,7 +274,7 @@ func (e *Engine) checkRaise(ctx context.Context, actor string, in *RaiseInput) (
 	} else if utf8.RuneCountInString(in.CrossBorder) > MaxShortText {
 		fe.Add(FieldCrossBorder, Msg("error.text.too_long_short", messages.Args{"max": MaxShortText}))
 	}
-	if !slices.ContainsFunc(e.Protocol().Categories, func(c Category) bool { return c.Key == in.Category }) {
+	if _, rules := e.raiseRules(in.RaiserAgency); !slices.ContainsFunc(rules.Protocol.Categories, func(c Category) bool { return c.Key == in.Category }) {
 		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
 	if in.EvidenceKind != EvidenceDocumented && in.EvidenceKind != EvidenceGutFeeling {
@@ -312,14 +331,15 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 	}
 
 	now := e.now()
-	id, err := e.Store.NextCaseID(ctx, now.In(e.Calendar().Location()).Year())
+	partnership, rules := e.raiseRules(in.RaiserAgency)
+	id, err := e.Store.NextCaseID(ctx, now.In(rules.Calendar.Location()).Year())
 	if err != nil {
 		return nil, Internal("allocate case id", err)
 	}
-	first := e.Protocol().Stages[0]
+	first := rules.Protocol.Stages[0]
 	c := &Case{
 		ID:            id,
-		Partnership:   e.Protocol().Key,
+		Partnership:   partnership,
 		ChildRef:      in.ChildRef,
 		Raiser:        Party{PersonID: raiser.ID, Name: raiser.Name, Agency: in.RaiserAgency},
 		Respondent:    Party{PersonID: respondent.ID, Name: respondent.Name, Agency: in.RespondentAgency},
@@ -332,14 +352,17 @@ func (e *Engine) Raise(ctx context.Context, actor string, in RaiseInput) (*Resul
 		Urgency:       in.Urgency,
 		Reflection:    in.Reflection,
 		// The checklist in the words the raiser answered, for the record.
-		ReflectionAsked: slices.Clone(e.Protocol().ReflectionChecks()),
+		ReflectionAsked: slices.Clone(rules.Protocol.ReflectionChecks()),
 		FamilyInformed:  in.FamilyInformed,
 		CrossBorder:     in.CrossBorder,
-		SeriousConcern:  in.SeriousConcern,
-		Status:          StatusOpen,
-		Stages:          []StageRecord{e.newStage(first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
-		CreatedAt:       now,
-		UpdatedAt:       now,
+		// The respondent's agency in another partnership hosted here makes
+		// the case cross-border whatever the raiser typed.
+		CrossBorderPartnership: e.crossBorderOf(partnership, in.RespondentAgency),
+		SeriousConcern:         in.SeriousConcern,
+		Status:                 StatusOpen,
+		Stages:                 []StageRecord{newStage(rules, first.Key, in.Urgency, []string{raiser.ID}, []string{respondent.ID}, now)},
+		CreatedAt:              now,
+		UpdatedAt:              now,
 	}
 	c.append(Event{Kind: EventRaised, At: now, Actor: actor, Side: SideRaiser, Stage: first.Key,
 		Fields: map[string]string{"category": in.Category, "urgency": string(in.Urgency)}})
@@ -371,7 +394,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		if !CanSee(c, a) {
 			outsider = noCase(id)
 		} else if !CanAct(c, a) {
-			outsider = errLeadOnly
+			outsider = readOnly(c, a)
 		}
 		if outsider != nil {
 			return outsider
@@ -379,7 +402,7 @@ func (e *Engine) apply(ctx context.Context, cmd Cmd, verb Verb, fn func(c *Case,
 		if !verb.Appends() && c.ChangedSince(cmd.Version) {
 			return errChanged(c.ID)
 		}
-		if err := e.Protocol().Allowed(c, a, verb); err != nil {
+		if err := e.ProtocolOf(c).Allowed(c, a, verb); err != nil {
 			return err
 		}
 		before = len(c.Events)
@@ -415,7 +438,7 @@ func errChanged(id string) error {
 // event builds an event by actor at the case's current stage.
 func event(c *Case, kind EventKind, a Actor, now time.Time, text string) Event {
 	side := c.SideOf(a.ID)
-	if side == "" && a.Partnership {
+	if side == "" && a.holdsRoleFor(c) {
 		side = SidePartnership
 	}
 	return Event{Kind: kind, At: now, Actor: a.ID, Side: side, Stage: c.Current().Key, Text: text}
@@ -475,7 +498,7 @@ func (e *Engine) keepAsNote(ctx context.Context, cmd Cmd, text string, meant Ver
 		return nil, false
 	}
 	c, err := e.Store.GetCase(ctx, NormaliseCaseID(cmd.CaseID))
-	if err != nil || !c.ChangedSince(cmd.Version) || e.Protocol().Allowed(c, a, VerbNote) != nil {
+	if err != nil || !c.ChangedSince(cmd.Version) || e.ProtocolOf(c).Allowed(c, a, VerbNote) != nil {
 		return nil, false
 	}
 	res, err := e.apply(ctx, Cmd{Actor: cmd.Actor, CaseID: c.ID}, VerbNote, func(c *Case, a Actor, now time.Time) error {
@@ -534,10 +557,11 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 	if CanAct(c, a) && c.ChangedSince(cmd.Version) {
 		return nil, errChanged(c.ID)
 	}
-	if err := e.Protocol().Allowed(c, a, VerbEscalate); err != nil {
+	p := e.ProtocolOf(c)
+	if err := p.Allowed(c, a, VerbEscalate); err != nil {
 		return nil, err
 	}
-	next := e.Protocol().Stages[e.Protocol().StageIndex(c.Current().Key)+1]
+	next := p.Stages[p.StageIndex(c.Current().Key)+1]
 	raiserSide, err := e.stagePeople(ctx, in.RaiserSide, c.Raiser.Agency, next.RaiserTier, c.Current().Raiser)
 	if err != nil {
 		return nil, err
@@ -565,7 +589,7 @@ func (e *Engine) Escalate(ctx context.Context, cmd Cmd, in EscalateInput) (*Resu
 		if c.Resolution != nil && !c.Resolution.Confirmed {
 			c.Resolution = nil
 		}
-		c.Stages = append(c.Stages, e.newStage(next.Key, c.Urgency, raiserSide, respondentSide, now))
+		c.Stages = append(c.Stages, newStage(e.RulesOf(c), next.Key, c.Urgency, raiserSide, respondentSide, now))
 		ev.Stage = next.Key
 		c.append(ev)
 		return nil
@@ -690,9 +714,10 @@ func (e *Engine) ReferToPartnership(ctx context.Context, cmd Cmd, reason string)
 	return e.apply(ctx, cmd, VerbRefer, func(c *Case, a Actor, now time.Time) error {
 		cur := c.Current()
 		ev := event(c, EventReferred, a, now, reason)
+		p := e.ProtocolOf(c)
 		ev.Fields = map[string]string{"from": cur.Key,
-			"stages_followed": strconv.Itoa(e.Protocol().StageIndex(cur.Key)+1) + "/" + strconv.Itoa(len(e.Protocol().Stages))}
-		c.Stages = append(c.Stages, e.newStage(ReferralStageKey, c.Urgency, slices.Clone(cur.Raiser), slices.Clone(cur.Respondent), now))
+			"stages_followed": strconv.Itoa(p.StageIndex(cur.Key)+1) + "/" + strconv.Itoa(len(p.Stages))}
+		c.Stages = append(c.Stages, newStage(e.RulesOf(c), ReferralStageKey, c.Urgency, slices.Clone(cur.Raiser), slices.Clone(cur.Respondent), now))
 		c.Status = StatusReferred
 		ev.Stage = ReferralStageKey
 		c.append(ev)
@@ -716,7 +741,7 @@ func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Res
 			cur.AcknowledgedAt, cur.AcknowledgedBy = now, a.ID
 		}
 		ev := event(c, EventReferralAccepted, a, now, note)
-		ev.Fields = map[string]string{"body": e.Protocol().Referral.Body}
+		ev.Fields = map[string]string{"body": e.ProtocolOf(c).Referral.Body}
 		c.append(ev)
 		return nil
 	})
@@ -728,14 +753,16 @@ func (e *Engine) AcceptReferral(ctx context.Context, cmd Cmd, note string) (*Res
 func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice string) (*Result, error) {
 	fe := FieldErrors{}
 	advice = checkText(fe, "text", advice, MaxLongText, Msg("error.add.advice", nil))
-	idx := e.Protocol().StageIndex(stageKey)
-	if idx < 0 || idx >= len(e.Protocol().Stages) {
-		fe.Add("stage", Msg("error.return.stage", nil))
-	}
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	return e.apply(ctx, cmd, VerbReturnReferral, func(c *Case, a Actor, now time.Time) error {
+		// The stage is one of the case's own partnership's ladder.
+		if idx, p := e.ProtocolOf(c).StageIndex(stageKey), e.ProtocolOf(c); idx < 0 || idx >= len(p.Stages) {
+			fe := FieldErrors{}
+			fe.Add("stage", Msg("error.return.stage", nil))
+			return fe.Err()
+		}
 		raiser, respondent := c.Current().Raiser, c.Current().Respondent
 		for i := len(c.Stages) - 1; i >= 0; i-- { // the people who last held that stage
 			if c.Stages[i].Key == stageKey {
@@ -746,7 +773,7 @@ func (e *Engine) ReturnReferral(ctx context.Context, cmd Cmd, stageKey, advice s
 		ev := event(c, EventReferralReturned, a, now, advice)
 		ev.Fields = map[string]string{"to": stageKey}
 		c.append(ev)
-		c.Stages = append(c.Stages, e.newStage(stageKey, c.Urgency, slices.Clone(raiser), slices.Clone(respondent), now))
+		c.Stages = append(c.Stages, newStage(e.RulesOf(c), stageKey, c.Urgency, slices.Clone(raiser), slices.Clone(respondent), now))
 		c.Status = StatusOpen
 		return nil
 	})
@@ -794,7 +821,7 @@ func (e *Engine) Reassign(ctx context.Context, cmd Cmd, from, to, reason string)
 		if side == "" {
 			return Invalid("refusal.reassign.not_at_stage", nil)
 		}
-		if !a.Partnership && c.SideOf(a.ID) != side {
+		if !a.holdsRoleFor(c) && c.SideOf(a.ID) != side {
 			return Forbidden("refusal.reassign.own_side", nil)
 		}
 		if c.SideOf(to) != "" {
@@ -836,7 +863,7 @@ func (e *Engine) ExtendDeadline(ctx context.Context, cmd Cmd, days int, reason s
 		if base.Before(now) {
 			base = now
 		}
-		cur.Deadline = e.Calendar().AddWorkingDays(base, days)
+		cur.Deadline = e.CalendarOf(c).AddWorkingDays(base, days)
 		cur.Overdue = false
 		ev := event(c, EventDeadlineExtended, a, now, reason)
 		ev.Fields = map[string]string{"from": from.Format(time.RFC3339), "to": cur.Deadline.Format(time.RFC3339), "days": strconv.Itoa(days)}

@@ -286,7 +286,7 @@ func (e *Engine) RecordNudge(ctx context.Context, caseID string, n Nudge, to []s
 	now := e.now()
 	c, err = e.Store.UpdateCase(ctx, caseID, func(c *Case) error {
 		recorded = false
-		if !slices.ContainsFunc(e.Nudges().Due(c, e.Protocol(), e.Calendar(), now), func(m Nudge) bool { return m.Key == n.Key }) {
+		if r := e.RulesOf(c); !slices.ContainsFunc(r.Nudges.Due(c, r.Protocol, r.Calendar, now), func(m Nudge) bool { return m.Key == n.Key }) {
 			return errUnchanged
 		}
 		cur := c.Current()

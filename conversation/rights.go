@@ -88,8 +88,27 @@ func (c *Case) DoneSince(v Verb, version int64) (e Event, ok bool) {
 type Actor struct {
 	ID          string
 	Partnership bool
-	LeadOf      []string // agency keys
-	Roles       []string // the named roles they hold (see RoleDirectory)
+	// PartnershipIDs are the partnerships whose roles they hold, on a
+	// deployment of several (see PartnershipDirectory): their partnership
+	// role acts on those partnerships' cases and reads the cross-border
+	// cases that reach them. Nil on a deployment of one partnership, where
+	// a partnership role covers every case.
+	PartnershipIDs []string
+	LeadOf         []string // agency keys
+	Roles          []string // the named roles they hold (see RoleDirectory)
+}
+
+// holdsRoleFor reports whether a's partnership role acts on case c: a role
+// of a deployment of one partnership, or of c's own partnership.
+func (a Actor) holdsRoleFor(c *Case) bool {
+	return a.Partnership && (a.PartnershipIDs == nil || slices.Contains(a.PartnershipIDs, c.Partnership))
+}
+
+// readsAsPartnership reports whether a's partnership role sees case c: it
+// acts on it (see holdsRoleFor), or c crosses into a partnership whose
+// role a holds.
+func (a Actor) readsAsPartnership(c *Case) bool {
+	return a.holdsRoleFor(c) || a.Partnership && c.CrossBorderPartnership != "" && slices.Contains(a.PartnershipIDs, c.CrossBorderPartnership)
 }
 
 // noCase is the answer for a case id a person cannot reach: one that does
@@ -103,15 +122,30 @@ func noCase(id string) *Error {
 
 var errLeadOnly = Forbidden("refusal.lead_reads_only", nil)
 
+// errCrossBorderOnly refuses a step to the role of the partnership a case
+// crosses into: its own partnership's roles act on it.
+var errCrossBorderOnly = Forbidden("partnerships.refusal.reads_only", nil)
+
+// readOnly returns the refusal of a step to someone who may see case c
+// but not act on it (see CanSee, CanAct).
+func readOnly(c *Case, a Actor) error {
+	if !leads(c, a) && a.readsAsPartnership(c) {
+		return errCrossBorderOnly
+	}
+	return errLeadOnly
+}
+
 // CanSee reports whether actor may see the case at all: its parties, the
-// people at any of its stages, partnership roles, and the safeguarding
-// leads of either side's agency.
-func CanSee(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) || leads(c, a) }
+// people at any of its stages, its partnership's roles (and, for a
+// cross-border case, the other partnership's), and the safeguarding leads
+// of either side's agency.
+func CanSee(c *Case, a Actor) bool { return a.readsAsPartnership(c) || c.Involves(a.ID) || leads(c, a) }
 
 // CanAct reports whether actor may take any step on the case: its parties,
-// the people at any of its stages, and partnership roles. A safeguarding
-// lead who is none of those may only read it.
-func CanAct(c *Case, a Actor) bool { return a.Partnership || c.Involves(a.ID) }
+// the people at any of its stages, and its own partnership's roles. A
+// safeguarding lead, or the other partnership's role on a cross-border
+// case, who is none of those may only read it.
+func CanAct(c *Case, a Actor) bool { return a.holdsRoleFor(c) || c.Involves(a.ID) }
 
 // leads reports whether actor is safeguarding lead for either side's agency.
 func leads(c *Case, a Actor) bool {
@@ -127,7 +161,7 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 		return noCase(c.ID)
 	}
 	if !CanAct(c, a) {
-		return errLeadOnly
+		return readOnly(c, a)
 	}
 	cur := c.Current()
 	side := c.SideOf(a.ID)
@@ -185,7 +219,7 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 	switch v {
 	case VerbAcknowledge, VerbRespond:
 		if atReferral {
-			if !a.Partnership {
+			if !a.holdsRoleFor(c) {
 				return Forbidden("refusal.partnership_acknowledges_referral", nil)
 			}
 		} else if side != SideRespondent {
@@ -249,15 +283,15 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return err
 		}
 	case VerbExtend:
-		if !onStage && !a.Partnership {
+		if !onStage && !a.holdsRoleFor(c) {
 			return notOnStage()
 		}
 	case VerbReassign:
-		if !onStage && !a.Partnership {
+		if !onStage && !a.holdsRoleFor(c) {
 			return notOnStage()
 		}
 	case VerbAcceptReferral, VerbReturnReferral:
-		if !a.Partnership {
+		if !a.holdsRoleFor(c) {
 			return Forbidden("refusal.partnership_decides_referral", nil)
 		}
 		if !atReferral {
@@ -270,11 +304,11 @@ func (p *Protocol) Allowed(c *Case, a Actor, v Verb) error {
 			return Invalid("refusal.referral_accepted", nil)
 		}
 	case VerbOfferMediation:
-		if !a.Partnership {
+		if !a.holdsRoleFor(c) {
 			return Forbidden("refusal.partnership_offers_mediation", nil)
 		}
 	case VerbClose:
-		if !a.Partnership {
+		if !a.holdsRoleFor(c) {
 			return Forbidden("refusal.partnership_closes", nil)
 		}
 	default:

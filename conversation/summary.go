@@ -28,7 +28,7 @@ func SummaryOf(c *Case) *Case {
 // store rewrites on every write of the case, while it appends the
 // SummaryEvents of the events the write added.
 func SummaryState(c *Case) *Case {
-	s := &Case{ID: c.ID, Version: c.Version, Partnership: c.Partnership,
+	s := &Case{ID: c.ID, Version: c.Version, Partnership: c.Partnership, CrossBorderPartnership: c.CrossBorderPartnership,
 		Raiser: Party{Agency: c.Raiser.Agency}, Respondent: Party{Agency: c.Respondent.Agency},
 		Category: c.Category, Urgency: c.Urgency, SeriousConcern: c.SeriousConcern, DeepDive: c.DeepDive,
 		Status: c.Status, Mediation: c.Mediation, DueAt: c.DueAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
@@ -86,7 +86,7 @@ func fromNanos(n int64) time.Time {
 // events) as a store keeps it, in a compact binary form. It returns no
 // error today; the error is for a form that might.
 func EncodeSummary(s *Case) ([]byte, error) {
-	w := &sumWriter{b: []byte{summaryFormat}}
+	w := &sumWriter{b: []byte{summaryFormatCrossBorder}}
 	for _, v := range []string{s.ID, s.Partnership, s.Raiser.Agency, s.Respondent.Agency, s.Category, string(s.Urgency), s.DeepDive, string(s.Status)} {
 		w.str(v)
 	}
@@ -120,13 +120,15 @@ func EncodeSummary(s *Case) ([]byte, error) {
 	for _, e := range s.Events {
 		w.event(e)
 	}
+	w.str(s.CrossBorderPartnership)
 	return w.b, nil
 }
 
-// DecodeSummary reads a summary written by EncodeSummary. It returns an
-// error if data is not one.
+// DecodeSummary reads a summary written by EncodeSummary, or by the form
+// before summaries carried a cross-border partnership (read as none). It
+// returns an error if data is not one.
 func DecodeSummary(data []byte) (*Case, error) {
-	if len(data) == 0 || data[0] != summaryFormat {
+	if len(data) == 0 || data[0] != summaryFormat && data[0] != summaryFormatCrossBorder {
 		return nil, errSummary
 	}
 	r := &sumReader{b: data[1:]}
@@ -151,6 +153,9 @@ func DecodeSummary(data []byte) (*Case, error) {
 	s.Events = make([]Event, r.count())
 	for i := range s.Events {
 		s.Events[i] = r.event()
+	}
+	if data[0] == summaryFormatCrossBorder {
+		s.CrossBorderPartnership = r.str()
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return nil, errSummary

@@ -46,3 +46,25 @@ func TestSummaryRoundTrip(t *testing.T) {
 		t.Fatalf("event round trip: %v, %+v", err, e)
 	}
 }
+
+// TestSummaryCrossBorder: a summary keeps a case's cross-border
+// partnership, so both partnerships' reports count it without opening it;
+// a summary stored before it was kept still reads, as none.
+func TestSummaryCrossBorder(t *testing.T) {
+	at := time.Date(2026, 5, 11, 10, 0, 0, 0, time.UTC)
+	c := &conversation.Case{ID: "CR-2026-0002", Partnership: "wiltshire", CrossBorderPartnership: "devon", Status: conversation.StatusOpen,
+		CreatedAt: at, Stages: []conversation.StageRecord{{Key: "professional", StartedAt: at}}}
+	b, _ := conversation.EncodeSummary(conversation.SummaryOf(c))
+	got, err := conversation.DecodeSummary(b)
+	if err != nil || got.Partnership != "wiltshire" || got.CrossBorderPartnership != "devon" {
+		t.Fatalf("round trip: %v, %q %q", err, got.Partnership, got.CrossBorderPartnership)
+	}
+	c.CrossBorderPartnership = ""
+	b, _ = conversation.EncodeSummary(conversation.SummaryOf(c))
+	// The earlier form: first byte 1, nothing after the events.
+	old := append([]byte{1}, b[1:len(b)-1]...)
+	got, err = conversation.DecodeSummary(old)
+	if err != nil || got.ID != c.ID || got.Partnership != "wiltshire" || got.CrossBorderPartnership != "" {
+		t.Fatalf("an earlier summary: %v, %+v", err, got)
+	}
+}

@@ -13,6 +13,11 @@ import (
 // thousands of summaries decodes them in microseconds each.
 const summaryFormat = 1
 
+// summaryFormatCrossBorder is the first byte of a summary of the form
+// above followed by the case's cross-border partnership id (see
+// Case.CrossBorderPartnership). Summary events keep summaryFormat.
+const summaryFormatCrossBorder = 2
+
 // errSummary is the error of data that is not a summary.
 var errSummary = errors.New("not a stored summary")
 

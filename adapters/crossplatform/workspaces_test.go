@@ -63,7 +63,11 @@ type workspaces struct {
 	adcall func()
 }
 
-func newWorkspaces(t *testing.T) *workspaces {
+func newWorkspaces(t *testing.T) *workspaces { t.Helper(); return newWorkspacesWith(t, "") }
+
+// newWorkspacesWith is newWorkspaces with the deployment file file (YAML),
+// or the built-in defaults when it is "".
+func newWorkspacesWith(t *testing.T, file string) *workspaces {
 	t.Helper()
 	bs, err := boltstore.Open(filepath.Join(t.TempDir(), "resolvebot.db"))
 	if err != nil {
@@ -74,7 +78,7 @@ func newWorkspaces(t *testing.T) *workspaces {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := bottest.New(t, bottest.Options{Store: sealed.Wrap(bs, keys)})
+	env := bottest.New(t, bottest.Options{Store: sealed.Wrap(bs, keys), File: file})
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	env.Router.Log, env.Dispatcher.Log = log, log

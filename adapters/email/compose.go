@@ -112,7 +112,7 @@ func (s *Sender) ending(st conversation.Status) string {
 // Of m it reads only the kind and the verbs of its buttons; the rest comes
 // from c's structured state and s's settings.
 func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice {
-	cards := s.cards
+	cards := s.cards.For(c) // in its partnership's protocol
 	loc := cards.Calendar().Location()
 	cur := c.Current()
 	n := Notice{CaseID: c.ID, Link: s.opts.BaseURL + "/web/cases/" + c.ID, Urgent: c.Urgency == conversation.UrgencyUrgent && c.Status.Active(),
@@ -164,7 +164,7 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 		n.Context = cards.Say("email.context", nil)
 	}
 	if c.Status.Active() {
-		n.Context += " " + cards.Say("email.context.stage", messages.Args{"stage": s.stageText(cur.Key)})
+		n.Context += " " + cards.Say("email.context.stage", messages.Args{"stage": s.stageText(c, cur.Key)})
 	}
 	partnership, operator := s.partnership()
 	n.Footer = cards.Say("email.footer.case", messages.Args{"case": c.ID, "partnership": partnership, "operator": operator})
@@ -203,7 +203,7 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 	raising := slices.Contains(cur.Raiser, to)
 	deadline := s.cards.When(cur.Deadline)
 	id := c.ID
-	k, a := s.cards, messages.Args{"case": id}
+	k, a := s.cards.For(c), messages.Args{"case": id}
 	say := func(lead, ask, subject string) (nudgeText, bool) { return nudgeText{lead, ask, subject}, true }
 	switch m.Nudge {
 	case conversation.NudgeAckReminder:
@@ -242,7 +242,7 @@ func (s *Sender) nudge(m bot.Message, c *conversation.Case, to string) (nudgeTex
 			return say(k.Say("email.nudge.stuck_raiser.lead", a),
 				k.Say("email.nudge.stuck_raiser.ask", nil), k.Say("email.nudge.stuck_raiser.subject", nil))
 		}
-		return say(k.Say("email.nudge.stuck.lead", messages.Args{"case": id, "stage": s.stageText(cur.Key)}),
+		return say(k.Say("email.nudge.stuck.lead", messages.Args{"case": id, "stage": s.stageText(c, cur.Key)}),
 			k.Say("email.nudge.stuck.ask", nil), k.Say("email.nudge.stuck.subject", nil))
 	}
 	return nudgeText{}, false
@@ -278,9 +278,9 @@ func (s *Sender) digest(ctx context.Context, m bot.Message, to string) (Notice, 
 			}
 			break
 		}
-		line := s.cards.Say("email.digest.line", messages.Args{"case": c.ID, "stage": s.stageText(cur.Key), "ask": ask})
+		line := s.cards.Say("email.digest.line", messages.Args{"case": c.ID, "stage": s.stageText(c, cur.Key), "ask": ask})
 		if c.Urgency == conversation.UrgencyUrgent {
-			line = s.cards.Say("email.digest.line_urgent", messages.Args{"case": c.ID, "stage": s.stageText(cur.Key), "ask": ask})
+			line = s.cards.Say("email.digest.line_urgent", messages.Args{"case": c.ID, "stage": s.stageText(c, cur.Key), "ask": ask})
 		}
 		n.Items = append(n.Items, Item{Text: line, Link: s.opts.BaseURL + "/web/cases/" + c.ID})
 	}
@@ -332,9 +332,10 @@ func the(name string) string {
 	return "the " + name
 }
 
-// stageText names the stage with key: "stage 2, Manager to manager".
-func (s *Sender) stageText(key string) string {
-	p := s.cards.Protocol()
+// stageText names case c's stage with key in its partnership's protocol:
+// "stage 2, Manager to manager".
+func (s *Sender) stageText(c *conversation.Case, key string) string {
+	p := s.cards.For(c).Protocol()
 	if key == conversation.ReferralStageKey {
 		return s.cards.Say("email.stage.referral", messages.Args{"stage": p.StageName(key)})
 	}

@@ -17,7 +17,7 @@ func (a *Adapter) homeSections(ov *bot.Overview) []homeSection {
 	}
 	line := func(oc bot.OverviewCase, due string) homeCase {
 		c := oc.Case
-		l := k.Say("slack.home.line", messages.Args{"stage": k.Protocol().StageName(c.Current().Key), "agencies": agencies(c), "ref": c.ChildRef}) + "\n" + due
+		l := k.Say("slack.home.line", messages.Args{"stage": k.For(c).Protocol().StageName(c.Current().Key), "agencies": agencies(c), "ref": c.ChildRef}) + "\n" + due
 		if oc.Why != "" && oc.Why != k.Say("overview.why.you", nil) {
 			l = oc.Why + " · " + l
 		}

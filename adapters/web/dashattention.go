@@ -88,8 +88,8 @@ func (s *Server) dashAttention(w http.ResponseWriter, r *http.Request, sess *ses
 		s.downloadCSV(w, r, sess, in, caseCSV(s.attentionOf(in, list)), downloadOf(report.Period{}, "attention", "csv", list), "attention-"+list+".csv")
 		return
 	case "/web/dashboard/attention.pdf":
-		e := s.opts.Router.Engine
-		rep := report.Build(nil, e.Protocol(), e.Calendar(), in.agencies, report.Period{})
+		ru := s.dashRules(in)
+		rep := report.Build(nil, ru.Protocol, ru.Calendar, in.agencies, report.Period{})
 		var tables []report.ListTable
 		for _, l := range attentionLists {
 			tables = append(tables, s.listTable(s.attentionTitle(l), s.attentionOf(in, l)))

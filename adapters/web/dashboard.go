@@ -20,6 +20,10 @@ const trendMonths = 24
 type dashScope struct {
 	ok   bool
 	Lead []string // agency keys; nil for the whole partnership
+	// Partnerships are the hosted partnerships whose cases (and the
+	// cross-border cases reaching them) a partnership role's dashboard
+	// covers, on a deployment of several; nil on a deployment of one.
+	Partnerships []string
 }
 
 // dashAccess works out person's dashboard scope. Returns EINTERNAL if the
@@ -29,7 +33,11 @@ func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, erro
 	if ok, err := people.IsPartnership(ctx, person); err != nil {
 		return dashScope{}, conversation.Internal("check partnership role", err)
 	} else if ok {
-		return dashScope{ok: true}, nil
+		ids, err := people.RolePartnerships(ctx, person)
+		if err != nil {
+			return dashScope{}, conversation.Internal("check partnership roles", err)
+		}
+		return dashScope{ok: true, Partnerships: ids}, nil
 	}
 	leads, err := people.LeadAgencies(ctx, person)
 	if err != nil {
@@ -40,6 +48,10 @@ func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, erro
 
 // covers reports whether the scope includes case c.
 func (sc dashScope) covers(c *conversation.Case) bool {
+	if sc.Partnerships != nil && !slices.Contains(sc.Partnerships, c.Partnership) &&
+		(c.CrossBorderPartnership == "" || !slices.Contains(sc.Partnerships, c.CrossBorderPartnership)) {
+		return false
+	}
 	return sc.Lead == nil || slices.Contains(sc.Lead, c.Raiser.Agency) || slices.Contains(sc.Lead, c.Respondent.Agency)
 }
 
@@ -64,12 +76,25 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 			in.cases = append(in.cases, c)
 		}
 	}
-	for _, a := range s.opts.Router.People.Agencies() {
-		if sc.Lead == nil || slices.Contains(sc.Lead, a.Value) {
+	people := s.opts.Router.People
+	for _, a := range people.Agencies() {
+		if sc.Lead == nil && (sc.Partnerships == nil || slices.Contains(sc.Partnerships, people.AgencyPartnership(a.Value))) ||
+			slices.Contains(sc.Lead, a.Value) {
 			in.agencies = append(in.agencies, report.Agency{Key: a.Value, Name: a.Label})
 		}
 	}
 	return in, nil
+}
+
+// dashRules returns the rules a dashboard's figures are read under: its
+// viewer's partnership's, on a deployment hosting several, else the
+// engine's.
+func (s *Server) dashRules(in *dashInput) conversation.Rules {
+	e := s.opts.Router.Engine
+	if ids := in.scope.Partnerships; len(ids) > 0 {
+		return e.RulesFor(ids[0])
+	}
+	return e.Rules()
 }
 
 // dashReport builds the standing item for p from the summaries: the
@@ -81,16 +106,16 @@ func (s *Server) dashLoad(ctx context.Context, sc dashScope) (*dashInput, error)
 // observed in conferences and reviews are for the whole partnership only.
 // Returns EINTERNAL on store failure.
 func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period) (report.Standing, error) {
-	e := s.opts.Router.Engine
+	e, ru := s.opts.Router.Engine, s.dashRules(in)
 	now := s.opts.Now()
-	st := report.BuildStanding(in.cases, e.Protocol(), e.Calendar(), in.agencies, p, now, trendMonths)
+	st := report.BuildStanding(in.cases, ru.Protocol, ru.Calendar, in.agencies, p, now, trendMonths)
 	rep := st.Report
 	if in.scope.Lead == nil {
 		obs, err := e.Observations(ctx, p.From, p.To)
 		if err != nil {
 			return st, err
 		}
-		rep.AddObservations(obs, e.Protocol())
+		rep.AddObservations(obs, ru.Protocol)
 	}
 	var learned []*conversation.Case
 	for _, c := range in.cases {
@@ -106,7 +131,7 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 		learned = append(learned, full)
 	}
 	if len(learned) > 0 {
-		rep.Learning = report.BuildAsOf(learned, e.Protocol(), e.Calendar(), in.agencies, p, now).Learning
+		rep.Learning = report.BuildAsOf(learned, ru.Protocol, ru.Calendar, in.agencies, p, now).Learning
 	}
 	return st, nil
 }

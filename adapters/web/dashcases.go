@@ -45,7 +45,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 	loc := s.opts.Router.Engine.Calendar().Location()
 	day := "2 Jan 2006"
 	row := dashCase{ID: c.ID, Raiser: people.AgencyName(c.Raiser.Agency), Respondent: people.AgencyName(c.Respondent.Agency),
-		Category: cards.Protocol().CategoryName(c.Category), Status: c.Status.Label(),
+		Category: cards.For(c).Protocol().CategoryName(c.Category), Status: c.Status.Label(),
 		Raised: c.CreatedAt.In(loc).Format(day)}
 	last := c.UpdatedAt
 	if n := len(c.Events); n > 0 && c.Events[n-1].At.After(last) {
@@ -55,7 +55,7 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 		row.Updated = last.In(loc).Format(day)
 	}
 	if cur := c.Current(); cur != nil {
-		row.Stage = cards.Protocol().StageName(cur.Key)
+		row.Stage = cards.For(c).Protocol().StageName(cur.Key)
 	}
 	if !due.IsZero() {
 		row.Due = due.In(loc).Format(day)
@@ -114,7 +114,8 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 	}
 	e := s.opts.Router.Engine
 	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
-	rep := report.Build(nil, e.Protocol(), e.Calendar(), in.agencies, p)
+	ru := s.dashRules(in)
+	rep := report.Build(nil, ru.Protocol, ru.Calendar, in.agencies, p)
 	measure, key, label, ok := s.drillOf(r, rep)
 	if !ok || len(form.Errors) > 0 {
 		s.problem(w, r, sess, http.StatusNotFound, s.opts.Router.Cards.Say("dashboard.title", nil),
@@ -122,7 +123,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 		return
 	}
 	var rows []dashCase
-	for _, c := range report.Drill(in.cases, e.Protocol(), p, measure, key) {
+	for _, c := range report.Drill(in.cases, ru.Protocol, p, measure, key) {
 		rows = append(rows, s.dashRow(c, time.Time{}))
 	}
 	q := periodQuery(p)

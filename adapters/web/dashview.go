@@ -174,7 +174,7 @@ func (s *Server) dashView(in *dashInput, st report.Standing, form periodForm) da
 		d.Head = append(d.Head, row)
 	}
 	s.dashSections(&d, rep)
-	s.dashTrends(&d, st.Trend, p)
+	s.dashTrends(&d, in, st.Trend, p)
 	return d
 }
 
@@ -234,11 +234,12 @@ func (s *Server) dashSections(d *dashData, rep *report.Report) {
 	}
 }
 
-// dashTrends fills the trend charts for the months up to the period's end.
-func (s *Server) dashTrends(d *dashData, tr report.Trend, p report.Period) {
+// dashTrends fills the trend charts for the months up to the period's end,
+// in the wording of the protocol in's figures are read under.
+func (s *Server) dashTrends(d *dashData, in *dashInput, tr report.Trend, p report.Period) {
 	say := s.opts.Router.Cards
 	d.TrendTitle = say.Say("dashboard.trends", messages.Args{"n": trendMonths})
-	for _, se := range tr.Series(s.opts.Router.Engine.Protocol().Wording()) {
+	for _, se := range tr.Series(s.dashRules(in).Protocol.Wording()) {
 		cv := chartView{ID: "chart-" + se.Key, Title: se.Title, SVG: template.HTML(tr.SVG(se, "chart-"+se.Key+"-title")), //nolint:gosec // escaped by report.Trend.SVG
 			Caption: say.Say("dashboard.trends.table", messages.Args{"title": se.Title})}
 		for i, m := range tr.Months {

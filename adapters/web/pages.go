@@ -48,7 +48,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, sess *session) {
 	row := func(oc bot.OverviewCase, due bool) caseRow {
 		c := oc.Case
 		cur := c.Current()
-		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.Protocol().StageName(cur.Key),
+		cr := caseRow{ID: c.ID, Ref: c.ChildRef, Why: oc.Why, Stage: cards.For(c).Protocol().StageName(cur.Key),
 			Status:   c.Status.Label(),
 			Agencies: cards.Say("web.cases.agencies", messages.Args{"raiser": people.AgencyName(c.Raiser.Agency), "respondent": people.AgencyName(c.Respondent.Agency)})}
 		if due && c.Status.Active() {

@@ -40,3 +40,53 @@ func Directory(d config.Directory) (agencies []bot.Agency, partnership []bot.Con
 	}
 	return agencies, partnership
 }
+
+// Hosted turns the partnerships hosted on a deployment of several into
+// the agencies and partnership contacts bot.NewPeople takes, each tagged
+// with its partnership's id (see bot.Agency.Partnership). It returns what
+// Directory returns of the top-level directory on a deployment of one.
+func Hosted(cfg *config.Config) (agencies []bot.Agency, partnership []bot.Contact) {
+	if len(cfg.Hosted()) == 0 {
+		return Directory(cfg.Directory)
+	}
+	for _, p := range cfg.Hosted() {
+		as, cs := Directory(p.Directory)
+		for i := range as {
+			as[i].Partnership = p.ID
+		}
+		for i := range cs {
+			cs[i].Partnership = p.ID
+		}
+		agencies, partnership = append(agencies, as...), append(partnership, cs...)
+	}
+	return agencies, partnership
+}
+
+// Rules returns the engine's rules for hosted partnership p: its protocol
+// and calendar (its closure days with the deployment's), and the
+// deployment's nudge policy from base (the rules of the top level, see
+// livesettings.RulesOf).
+func Rules(base conversation.Rules, p config.Partnership) conversation.Rules {
+	protocol := p.Protocol
+	cal := conversation.NewCalendar(p.Calendar.Location, p.Calendar.ClosureDays, p.Calendar.WorkdayStart, p.Calendar.WorkdayEnd)
+	return conversation.Rules{Protocol: &protocol, Calendar: cal, Nudges: base.Nudges}
+}
+
+// UseHosted gives engine the rules of every partnership hosted on cfg's
+// deployment (see conversation.Engine.UseFor), on top of base; it does
+// nothing on a deployment of one partnership.
+func UseHosted(engine *conversation.Engine, base conversation.Rules, cfg *config.Config) {
+	for _, p := range cfg.Hosted() {
+		engine.UseFor(p.ID, Rules(base, p))
+	}
+}
+
+// Neighbours turns the configured neighbouring partnerships (not on this
+// deployment) into the bot's, for People.SetNeighbours.
+func Neighbours(cfg *config.Config) []bot.Neighbour {
+	out := make([]bot.Neighbour, len(cfg.Neighbours))
+	for i, n := range cfg.Neighbours {
+		out[i] = bot.Neighbour{Name: n.Name, Contact: n.Contact}
+	}
+	return out
+}

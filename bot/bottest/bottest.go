@@ -6,6 +6,7 @@ package bottest
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -147,6 +148,9 @@ type Options struct {
 	Preset string             // protocol preset; "" for the default
 	Store  conversation.Store // a store to use; nil for a fresh bolt file
 	Start  time.Time          // the clock's start; zero for Mon 23 Nov 2026 10:00 London
+	// File, when set, is a deployment file (YAML) loaded instead of the
+	// built-in defaults, such as one hosting several partnerships.
+	File string
 	// Configure, when set, changes the loaded configuration (for example
 	// its directory) before the bot is built.
 	Configure func(*config.Config)
@@ -168,7 +172,14 @@ func mustZone(name string) *time.Location {
 func New(tb testing.TB, opts Options) *Env {
 	tb.Helper()
 	env := map[string]string{}
-	cfg, problems, err := config.Load(config.Options{Getenv: func(k string) string { return env[k] }})
+	path := ""
+	if opts.File != "" {
+		path = filepath.Join(tb.TempDir(), "resolvebot.yaml")
+		if err := os.WriteFile(path, []byte(opts.File), 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	cfg, problems, err := config.Load(config.Options{Path: path, Getenv: func(k string) string { return env[k] }})
 	if err != nil {
 		tb.Fatalf("load default config: %v\n%s", err, problems.String())
 	}
@@ -201,14 +212,16 @@ func New(tb testing.TB, opts Options) *Env {
 	}
 	clock := NewClock(start)
 	cal := conversation.NewCalendar(London, cfg.Calendar.ClosureDays, cfg.Calendar.WorkdayStart, cfg.Calendar.WorkdayEnd)
-	agencies, partnership := botconfig.Directory(cfg.Directory)
+	agencies, partnership := botconfig.Hosted(cfg)
 	people := bot.NewPeople(store, agencies, partnership, clock.Now)
+	people.SetNeighbours(botconfig.Neighbours(cfg))
 	if err := people.Seed(context.Background()); err != nil {
 		tb.Fatalf("seed people: %v", err)
 	}
 	protocol := cfg.Protocol
 	engine := &conversation.Engine{Store: store, Directory: people, Now: clock.Now}
 	engine.Use(conversation.Rules{Protocol: &protocol, Calendar: cal})
+	botconfig.UseHosted(engine, engine.Rules(), cfg)
 	router := bot.NewRouter(engine, people, nil, 0)
 	disp := bot.NewDispatcher(store, router.Cards, nil)
 	inbox := &Inbox{}

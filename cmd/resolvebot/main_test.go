@@ -137,6 +137,7 @@ func TestReportAndExport(t *testing.T) {
 		{"the annual report", []string{"report", "--year", today[:4]}, 0, "# Annual report " + today[:4] + ": Case Resolution Protocol", ""},
 		{"a year and dates", []string{"report", "--year", today[:4], "--from", today}, 2, "not both", ""},
 		{"a bad year", []string{"report", "--year", "26"}, 2, "--year as YYYY", ""},
+		{"a partnership not hosted", []string{"report", "--partnership", "devon"}, 2, "this deployment hosts one partnership: leave out --partnership", ""},
 		{"export by a party", []string{"export", "CR-2026-0001", "--as", "sam.patel@school.example.org"}, 0, "Wrote CR-2026-0001.pdf", "CR-2026-0001.pdf"},
 		{"export as markdown to stdout", []string{"export", "CR-2026-0001", "--as", "school.manager@example.org", "--format", "md", "--out", "-"}, 0, "OFFICIAL-SENSITIVE", ""},
 		{"export by an outsider", []string{"export", "CR-2026-0001", "--as", "olu.ade@health.example.org"}, 1, "I can't find a case CR-2026-0001 that you're part of", ""},

@@ -55,9 +55,10 @@ func writeOut(out string, data []byte, stdout, stderr io.Writer) int {
 func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlags("report", "", stderr)
 	var opts config.Options
-	var from, to, year, format, out string
+	var from, to, year, format, out, partnership string
 	fs.StringVar(&opts.Path, "config", "", "configuration file")
 	fs.StringVar(&opts.Data, "data", "", "embedded store file")
+	fs.StringVar(&partnership, "partnership", "", "on a deployment hosting several partnerships, the id of the one to report on: its cases and the cross-border cases that reach it (default: every case)")
 	fs.StringVar(&from, "from", "", "first day, YYYY-MM-DD (default: the first of last month)")
 	fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD (default: the end of last month)")
 	fs.StringVar(&year, "year", "", "a calendar year, YYYY: the annual report (instead of --from and --to)")
@@ -87,6 +88,14 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 		return 1
 	}
 	defer a.close()
+	if hosted := a.router.Engine.Partnerships(); partnership != "" && !slices.Contains(hosted, partnership) {
+		if len(hosted) == 0 {
+			fmt.Fprintln(stderr, "resolvebot: this deployment hosts one partnership: leave out --partnership")
+		} else {
+			fmt.Fprintf(stderr, "resolvebot: no partnership %q here; choose --partnership from %s\n", partnership, strings.Join(hosted, ", "))
+		}
+		return 2
+	}
 	loc := a.router.Engine.Calendar().Location()
 	period := report.Month(time.Now().In(loc)).Previous()
 	if year != "" {
@@ -115,7 +124,7 @@ func reportCommand(ctx context.Context, args []string, _ io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "resolvebot: --from must come before --to")
 		return 2
 	}
-	rep, err := bot.BuildReport(ctx, a.store, a.router.Engine, a.people, period)
+	rep, err := bot.BuildPartnershipReport(ctx, a.store, a.router.Engine, a.people, partnership, period)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %s\n", operatorError(err))
 		return 1

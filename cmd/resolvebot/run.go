@@ -251,13 +251,19 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	warnPlaintext(cfg, log)
 	logStoreIdentity(log, store)
 	file := cfg
-	cfg, stored, err := livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
-	if err != nil {
-		store.Close()
-		return nil, err
+	var stored conversation.SettingsChange
+	if len(cfg.Hosted()) == 0 {
+		cfg, stored, err = livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+	} else {
+		log.Info("settings: several partnerships are hosted; each one's settings come from the file", "partnerships", len(cfg.Hosted()))
 	}
-	agencies, partnership := botconfig.Directory(cfg.Directory)
+	agencies, partnership := botconfig.Hosted(cfg)
 	people := bot.NewPeople(store, agencies, partnership, nil)
+	people.SetNeighbours(botconfig.Neighbours(cfg))
 	if err := people.Seed(ctx); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("load the directory into the store: %w", err)
@@ -265,8 +271,11 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	sc := cfg.Scheduler
 	engine := &conversation.Engine{Store: store, Directory: people, Now: time.Now}
 	engine.Use(livesettings.RulesOf(cfg))
+	botconfig.UseHosted(engine, engine.Rules(), cfg)
 	var live *livesettings.Live
-	if st, ok := store.(conversation.SettingsStore); ok {
+	// Settings changed at run time are of one partnership: a deployment
+	// hosting several takes each one's from the file.
+	if st, ok := store.(conversation.SettingsStore); ok && len(cfg.Hosted()) == 0 {
 		live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
 	}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)

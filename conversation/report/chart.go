@@ -6,11 +6,12 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
-	"gonum.org/v1/plot"
+	"codeberg.org/go-fonts/liberation/liberationsansregular"
+	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -34,10 +35,27 @@ const (
 	maxBarWidth = 60 // points
 )
 
-// sans is Liberation Sans from gonum's font cache, metric-compatible with
-// Arial.
-func sans(size vg.Length) font.Font {
-	return font.From(font.Font{Typeface: "Liberation", Variant: "Sans"}, size)
+// sansFace is Liberation Sans, metric-compatible with Arial. It is read
+// from the embedded font when the first chart is drawn, not when the
+// program starts: gonum's plot package reads all twelve Liberation faces
+// as the program starts (half a megabyte of heap and two of the binary's
+// pages kept resident by every serve), so the chart is drawn without it.
+var sansFace = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// sansFonts holds sansFace alone, read on first use; the error says the
+// embedded font cannot be read (a broken build).
+var sansFonts = sync.OnceValues(func() (*font.Cache, error) {
+	f, err := opentype.Parse(liberationsansregular.TTF)
+	if err != nil {
+		return nil, fmt.Errorf("read the chart's font: %w", err)
+	}
+	return font.NewCache(font.Collection{{Font: sansFace, Face: f}}), nil
+})
+
+// sans is the chart's text style: black Liberation Sans of size points,
+// from fonts.
+func sans(fonts *font.Cache, size vg.Length) text.Style {
+	return text.Style{Color: color.Black, Font: font.From(sansFace, size), Handler: text.Plain{Fonts: fonts}}
 }
 
 // PNG draws the cases raised each month, stacked by the highest stage they
@@ -125,30 +143,31 @@ func labelsFit(names []string, sty text.Style, slot vg.Length) bool {
 	return true
 }
 
-// drawChart draws the chart on c and says where it put each part.
+// axisStyle draws the axes and their tick marks.
+var axisStyle = draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+
+// tickLength is the length of a tick mark, in points.
+const tickLength = 4
+
+// drawChart draws the chart on c and says where it put each part: the
+// title at the top, the count axis on the left with its label turned on
+// its side, the months along the bottom, and the legend below them.
 func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 	if len(r.ByMonth) == 0 {
 		return nil, fmt.Errorf("draw chart: the period has no months")
+	}
+	fonts, err := sansFonts()
+	if err != nil {
+		return nil, fmt.Errorf("draw chart: %w", err)
 	}
 	w, h := c.Size()
 	dc := draw.New(c)
 	n := len(r.ByMonth)
 	l := &chartLayout{canvas: dc.Rectangle, monthsN: n}
-
-	p := plot.New()
-	p.Title.Text = r.words().Text("reportdoc.chart.title", nil)
-	p.Title.TextStyle.Font = sans(13)
-	p.Title.Padding = chartPad
-	p.Y.Label.Text = r.words().Text("reportdoc.chart.y", nil)
-	p.Y.Label.TextStyle.Font = sans(11)
-	p.Y.Tick.Label.Font = sans(10)
-	p.X.Tick.Label.Font = sans(10)
-	p.Y.Tick.Marker = wholeTicks{}
+	titleStyle, yLabelStyle, tickStyle, legendStyle := sans(fonts, 13), sans(fonts, 11), sans(fonts, 10), sans(fonts, 10)
 
 	// The legend goes below the plot, in as many rows as its entries need,
 	// so it never covers a bar.
-	legendStyle := p.Legend.TextStyle
-	legendStyle.Font = sans(10)
 	var entries []legendEntry
 	for si, s := range r.ByMonth[0].Stages {
 		entries = append(entries, legendEntry{label: s.Label, colour: stageColours[si%len(stageColours)]})
@@ -158,27 +177,10 @@ func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 	legendHeight := vg.Length(rows)*rowHeight + 2*chartPad
 	plotCanvas := draw.Crop(dc, chartPad, -chartPad, legendHeight, -chartPad)
 
-	// Bars are sized from the space each month gets, so one month and two
-	// years both read well; gonum pads the axis by half a bar at each end,
-	// so the newest month is drawn whole.
-	var stacks []*plotter.BarChart
-	for si := range r.ByMonth[0].Stages {
-		vals := make(plotter.Values, n)
-		for mi, m := range r.ByMonth {
-			vals[mi] = float64(m.Stages[si].N)
-		}
-		bars, err := plotter.NewBarChart(vals, 1)
-		if err != nil {
-			return nil, fmt.Errorf("draw chart: %w", err)
-		}
-		bars.Color = stageColours[si%len(stageColours)]
-		bars.LineStyle.Width = 0
-		if len(stacks) > 0 {
-			bars.StackOn(stacks[len(stacks)-1])
-		}
-		stacks = append(stacks, bars)
-		p.Add(bars)
-	}
+	title := r.words().Text("reportdoc.chart.title", nil)
+	titleStyle.XAlign, titleStyle.YAlign = draw.XCenter, draw.YTop
+	plotCanvas.FillText(titleStyle, vg.Point{X: (plotCanvas.Min.X + plotCanvas.Max.X) / 2, Y: plotCanvas.Max.Y}, title)
+
 	// Room above the tallest bar, up to the next tick.
 	tallest := 0
 	for _, m := range r.ByMonth {
@@ -188,56 +190,92 @@ func (r *Report) drawChart(c vg.CanvasSizer) (*chartLayout, error) {
 		}
 		tallest = max(tallest, sum)
 	}
-	p.Y.Min, p.Y.Max = 0, wholeTicks{}.top(float64(tallest))
-	slot := p.DataCanvas(plotCanvas).Size().X / vg.Length(n)
-	width := min(slot*barShare, maxBarWidth)
-	for _, b := range stacks {
-		b.Width = width
+	yMax := wholeTicks{}.top(float64(tallest))
+	yTicks := wholeTicks{}.Ticks(0, yMax)
+	tickWidth := vg.Length(0)
+	for _, t := range yTicks {
+		tickWidth = max(tickWidth, tickStyle.Width(t.Label))
 	}
+	yLabel := r.words().Text("reportdoc.chart.y", nil)
+	area := vg.Rectangle{
+		Min: vg.Point{
+			X: plotCanvas.Min.X + yLabelStyle.Height(yLabel) + chartPad + tickWidth + tickLength + 2,
+			Y: plotCanvas.Min.Y + tickStyle.Height("Ag") + tickLength + 2,
+		},
+		Max: vg.Point{X: plotCanvas.Max.X, Y: plotCanvas.Max.Y - titleStyle.Height(title) - chartPad},
+	}
+	y := func(v float64) vg.Length { return area.Min.Y + (area.Max.Y-area.Min.Y)*vg.Length(v/yMax) }
 
 	// Month labels: every month when they fit side by side, otherwise every
 	// second, third… month counted back from the newest, which is always
 	// labelled. The first label shown, and every January, carries the year.
-	tickStyle := p.X.Tick.Label
-	slot = p.DataCanvas(plotCanvas).Size().X / vg.Length(n)
+	// The newest label is centred on its bar, so the plot stops short of the
+	// edge when that label is wider than the bar's slot.
 	var names []string
+	slot := (area.Max.X - area.Min.X) / vg.Length(n)
 	for step := 1; step <= n; step++ {
 		names = monthNames(r.ByMonth, step)
+		over := tickStyle.Width(names[n-1])/2 - slot/2
+		slot = (area.Max.X - area.Min.X - max(0, over)) / vg.Length(n)
 		if labelsFit(names, tickStyle, slot) {
 			break
 		}
 	}
-	p.NominalX(names...)
-	p.X.Tick.Label.Font = sans(10)
+	area.Max.X = area.Min.X + slot*vg.Length(n)
+	width := min(slot*barShare, maxBarWidth)
+	x := func(mi int) vg.Length { return area.Min.X + slot*(vg.Length(mi)+0.5) }
 
-	p.Draw(plotCanvas)
-
-	// Where everything went, for tests.
-	data := p.DataCanvas(plotCanvas)
-	trX, trY := p.Transforms(&data)
+	drawAxes(plotCanvas, area, yLabel, yLabelStyle, tickStyle, yTicks, y)
+	tickStyle.XAlign, tickStyle.YAlign = draw.XCenter, draw.YTop
 	for mi := range r.ByMonth {
-		x := trX(float64(mi))
+		mx := x(mi)
 		base := 0.0
-		for si := range r.ByMonth[mi].Stages {
-			v := float64(r.ByMonth[mi].Stages[si].N)
+		for si, s := range r.ByMonth[mi].Stages {
+			v := float64(s.N)
 			if v > 0 {
-				l.bars = append(l.bars, vg.Rectangle{Min: vg.Point{X: x - width/2, Y: trY(base)}, Max: vg.Point{X: x + width/2, Y: trY(base + v)}})
+				bar := vg.Rectangle{Min: vg.Point{X: mx - width/2, Y: y(base)}, Max: vg.Point{X: mx + width/2, Y: y(base + v)}}
+				plotCanvas.FillPolygon(stageColours[si%len(stageColours)], corners(bar))
+				l.bars = append(l.bars, bar)
 			}
 			base += v
 		}
 		if mi == n-1 {
-			l.newest = vg.Rectangle{Min: vg.Point{X: x - width/2, Y: data.Min.Y}, Max: vg.Point{X: x + width/2, Y: data.Max.Y}}
+			l.newest = vg.Rectangle{Min: vg.Point{X: mx - width/2, Y: area.Min.Y}, Max: vg.Point{X: mx + width/2, Y: area.Max.Y}}
 		}
-		if names[mi] != "" {
-			tw := tickStyle.Width(names[mi])
-			l.ticks = append(l.ticks, vg.Rectangle{Min: vg.Point{X: x - tw/2, Y: 0}, Max: vg.Point{X: x + tw/2, Y: 1}})
-			l.labels = append(l.labels, names[mi])
+		if names[mi] == "" {
+			continue
 		}
+		plotCanvas.StrokeLine2(axisStyle, mx, area.Min.Y, mx, area.Min.Y-tickLength)
+		plotCanvas.FillText(tickStyle, vg.Point{X: mx, Y: area.Min.Y - tickLength - 2}, names[mi])
+		tw := tickStyle.Width(names[mi])
+		l.ticks = append(l.ticks, vg.Rectangle{Min: vg.Point{X: mx - tw/2, Y: 0}, Max: vg.Point{X: mx + tw/2, Y: 1}})
+		l.labels = append(l.labels, names[mi])
 	}
 
 	legendCanvas := draw.Crop(dc, chartPad, -chartPad, chartPad, -(h - legendHeight + chartPad))
 	l.legend = drawLegend(legendCanvas, entries, legendStyle, rowHeight)
 	return l, nil
+}
+
+// drawAxes draws the two axis lines around area, and the count axis's
+// ticks, their numbers and its label, turned on its side, at the left of c.
+func drawAxes(c draw.Canvas, area vg.Rectangle, label string, labelStyle, tickStyle text.Style, ticks []tick, y func(float64) vg.Length) {
+	c.StrokeLine2(axisStyle, area.Min.X, area.Min.Y, area.Max.X, area.Min.Y)
+	c.StrokeLine2(axisStyle, area.Min.X, area.Min.Y, area.Min.X, area.Max.Y)
+	tickStyle.XAlign, tickStyle.YAlign = draw.XRight, draw.YCenter
+	for _, t := range ticks {
+		ty := y(t.Value)
+		c.StrokeLine2(axisStyle, area.Min.X, ty, area.Min.X-tickLength, ty)
+		c.FillText(tickStyle, vg.Point{X: area.Min.X - tickLength - 2, Y: ty}, t.Label)
+	}
+	labelStyle.Rotation = math.Pi / 2
+	labelStyle.XAlign, labelStyle.YAlign = draw.XCenter, draw.YTop
+	c.FillText(labelStyle, vg.Point{X: c.Min.X, Y: (area.Min.Y + area.Max.Y) / 2}, label)
+}
+
+// corners are a rectangle's corners, anticlockwise from its bottom left.
+func corners(b vg.Rectangle) []vg.Point {
+	return []vg.Point{b.Min, {X: b.Max.X, Y: b.Min.Y}, b.Max, {X: b.Min.X, Y: b.Max.Y}}
 }
 
 // legendEntry is one stage in the legend.
@@ -278,7 +316,7 @@ func drawLegend(c draw.Canvas, entries []legendEntry, sty text.Style, rowHeight 
 		x := c.Min.X + e.x
 		mid := top - textHeight/2
 		box := vg.Rectangle{Min: vg.Point{X: x, Y: mid - swatch/2}, Max: vg.Point{X: x + swatch, Y: mid + swatch/2}}
-		c.FillPolygon(e.colour, []vg.Point{box.Min, {X: box.Max.X, Y: box.Min.Y}, box.Max, {X: box.Min.X, Y: box.Max.Y}})
+		c.FillPolygon(e.colour, corners(box))
 		ts := sty
 		ts.YAlign = draw.YCenter
 		c.FillText(ts, vg.Point{X: x + swatch + 4, Y: mid}, e.label)
@@ -310,12 +348,18 @@ func (t wholeTicks) top(tallest float64) float64 {
 	return (math.Floor(tallest/s) + 1) * s
 }
 
+// tick is a labelled mark on the count axis.
+type tick struct {
+	Value float64
+	Label string
+}
+
 // Ticks returns whole, evenly spaced counts from lo to hi.
-func (t wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+func (t wholeTicks) Ticks(lo, hi float64) []tick {
 	s := t.step(hi)
-	var ts []plot.Tick
+	var ts []tick
 	for v := math.Ceil(lo/s) * s; v <= hi; v += s {
-		ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		ts = append(ts, tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
 	}
 	return ts
 }

@@ -179,6 +179,9 @@ func (r *Report) totalRows() []totalRow {
 		{w.Text("reportdoc.total.referrals", nil), t.Referrals, p.Referrals},
 		{w.Text("reportdoc.total.serious_concerns", nil), t.SeriousConcerns, p.SeriousConcerns},
 	}
+	if t.CrossBorder+p.CrossBorder > 0 { // on a deployment hosting several partnerships
+		rows = append(rows, totalRow{w.Text("partnerships.report.cross_border", nil), t.CrossBorder, p.CrossBorder})
+	}
 	// Deep-dive decisions, under a protocol whose serious-concern role
 	// makes them (or where some were made).
 	if r.DeepDiveRole != "" || t.DeepDives+t.NoDeepDives+p.DeepDives+p.NoDeepDives > 0 {
@@ -303,6 +306,9 @@ func (r *Report) CSV() ([]byte, error) {
 			{"deadlines_missed", t.DeadlinesMissed}, {"mediation", t.Mediation}, {"referrals", t.Referrals},
 			{"serious_concerns", t.SeriousConcerns}, {"deep_dives_needed", t.DeepDives}, {"deep_dives_not_needed", t.NoDeepDives}} {
 			rows = append(rows, []string{section, kv.k, "", strconv.Itoa(kv.n)})
+		}
+		if r.Totals.CrossBorder+r.Previous.CrossBorder > 0 {
+			rows = append(rows, []string{section, "cross_border", "", strconv.Itoa(t.CrossBorder)})
 		}
 	}
 	add("totals", r.Totals)

@@ -83,6 +83,11 @@ type Totals struct {
 	// in the period that a broader deep dive is, or is not, needed.
 	DeepDives   int `json:"deep_dives_needed"`
 	NoDeepDives int `json:"deep_dives_not_needed"`
+	// CrossBorder counts the cases raised in the period that cross into,
+	// or come from, another partnership hosted on the same deployment
+	// (conversation.Case.CrossBorderPartnership): each partnership's
+	// report counts them once, marked so.
+	CrossBorder int `json:"cross_border,omitempty"`
 }
 
 // Duration summarises working days from raising to confirmed resolution.
@@ -258,6 +263,17 @@ func build(cases []*conversation.Case, proto *conversation.Protocol, cal *conver
 	return r, all[2:]
 }
 
+// NameAgencies adds the names of agencies outside the report's directory,
+// such as another partnership's in a cross-border case, without counting
+// them among the agencies that raised no challenge.
+func (r *Report) NameAgencies(agencies []Agency) {
+	for _, a := range agencies {
+		if _, ok := r.agencies[a.Key]; !ok {
+			r.agencies[a.Key] = a.Name
+		}
+	}
+}
+
 // AgencyName returns the display name of an agency key.
 func (r *Report) AgencyName(key string) string {
 	if n, ok := r.agencies[key]; ok {
@@ -329,6 +345,22 @@ func outcomeLabel(w *messages.Catalogue, s conversation.Status) string {
 		return w.Text("reportdoc.outcome.closed", nil)
 	}
 	return string(s)
+}
+
+// ForPartnership returns the cases partnership id counts in its report:
+// its own and those that cross into it from another partnership hosted on
+// the same deployment. All of cases when id is "" (a deployment of one).
+func ForPartnership(cases []*conversation.Case, id string) []*conversation.Case {
+	if id == "" {
+		return cases
+	}
+	var out []*conversation.Case
+	for _, c := range cases {
+		if c.Partnership == id || c.CrossBorderPartnership == id {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // totals counts a period's headline figures.

@@ -24,6 +24,9 @@ func TotalsEach(cases []*conversation.Case, periods []Period) []Totals {
 		for i, p := range periods {
 			if p.Contains(c.CreatedAt) {
 				out[i].Raised++
+				if c.CrossBorderPartnership != "" {
+					out[i].CrossBorder++
+				}
 				if flaggedOnly {
 					out[i].SeriousConcerns++ // flagged with no event on its timeline: count it when raised
 				}

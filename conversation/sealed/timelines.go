@@ -3,15 +3,36 @@ package sealed
 import (
 	"slices"
 	"sync"
+	"unsafe"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
 
-// maxRemembered bounds the events a Store remembers, over all cases; past
-// it, arbitrary cases are forgotten to make room. A case's events are a few
-// hundred bytes each, opened, so this is a few megabytes at most; a case
-// longer than the whole budget is not remembered and costs a full read.
-const maxRemembered = 20_000
+// maxRemembered bounds the events a Store remembers, over all cases, and
+// maxRememberedBytes their size (eventSize: a note may be 2,500
+// characters, so a bound on the count alone let the cache reach tens of
+// megabytes); past either, arbitrary cases are forgotten to make room. A
+// case over the whole budget is not remembered and costs a full read.
+const (
+	maxRemembered      = 20_000
+	maxRememberedBytes = 8 << 20
+)
+
+// eventOverhead is what an opened event takes besides its strings: the
+// struct, and the header of its fields' map when it has one.
+const eventOverhead = int(unsafe.Sizeof(conversation.Event{}))
+
+// eventSize is about the bytes event e holds on the heap, opened.
+func eventSize(e conversation.Event) int {
+	n := eventOverhead + len(e.Actor) + len(e.Stage) + len(e.Text)
+	if e.Fields != nil {
+		n += 48
+		for k, v := range e.Fields {
+			n += len(k) + len(v) + 32
+		}
+	}
+	return n
+}
 
 // timelines remembers, per case, the events of its timeline this process
 // has read or written, opened. Events never change once on a timeline, so
@@ -25,11 +46,13 @@ type timelines struct {
 	mu     sync.Mutex
 	cases  map[string]*timeline
 	events int // sum of the remembered timelines' lengths
+	bytes  int // sum of their sizes
 }
 
 // timeline is one case's remembered events.
 type timeline struct {
 	events []conversation.Event
+	bytes  int  // the events' sizes, and the room after them
 	taken  bool // a writer holds the room after events
 }
 
@@ -82,24 +105,36 @@ func (t *timelines) put(id string, events []conversation.Event, room *timeline) 
 	if old != nil && len(old.events) >= len(events) {
 		return
 	}
+	// A timeline only grows, so only the events after the remembered ones
+	// are measured: a write costs the same whatever the case's history.
+	size, from := 0, 0
+	if old != nil {
+		size, from = old.bytes-(cap(old.events)-len(old.events))*eventOverhead, len(old.events)
+	}
+	for _, e := range events[from:] {
+		size += eventSize(e)
+	}
+	size += (cap(events) - len(events)) * eventOverhead
 	t.drop(id)
-	if len(events) > maxRemembered {
+	if len(events) > maxRemembered || size > maxRememberedBytes {
 		return
 	}
 	for k := range t.cases {
-		if t.events+len(events) <= maxRemembered {
+		if t.events+len(events) <= maxRemembered && t.bytes+size <= maxRememberedBytes {
 			break
 		}
 		t.drop(k)
 	}
-	t.cases[id] = &timeline{events: events}
+	t.cases[id] = &timeline{events: events, bytes: size}
 	t.events += len(events)
+	t.bytes += size
 }
 
 // drop forgets id; the caller holds mu.
 func (t *timelines) drop(id string) {
 	if tl, ok := t.cases[id]; ok {
 		t.events -= len(tl.events)
+		t.bytes -= tl.bytes
 		delete(t.cases, id)
 	}
 }

@@ -1,6 +1,8 @@
 package sealed
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/resolvebot/resolvebot/conversation"
@@ -68,5 +70,56 @@ func TestTimelinesBound(t *testing.T) {
 	tl.put("huge", events(maxRemembered+1), nil)
 	if tl.get("huge") != nil {
 		t.Fatal("a timeline over the bound was remembered")
+	}
+}
+
+// Long notes are remembered within maxRememberedBytes, not only within the
+// count: a hundred cases of a hundred 2,500-character notes (27 MB opened)
+// were all remembered when only the events were counted. The size kept as
+// timelines grow matches a recount.
+func TestTimelinesBoundBytes(t *testing.T) {
+	long := strings.Repeat("x", conversation.MaxLongText)
+	var tl timelines
+	for i := range 100 {
+		evs := events(100)
+		for j := range evs {
+			evs[j].Text = long
+		}
+		tl.put(fmt.Sprint("case", i), evs, nil)
+	}
+	total := 0
+	for id, c := range tl.cases {
+		got := 0
+		for _, e := range tl.get(id) {
+			got += eventSize(e)
+		}
+		got += (cap(c.events) - len(c.events)) * eventOverhead
+		if got != c.bytes {
+			t.Errorf("%s: %d bytes counted, %d recounted", id, c.bytes, got)
+		}
+		total += got
+	}
+	if total > maxRememberedBytes || tl.bytes != total {
+		t.Fatalf("%d bytes remembered (counted %d), bound %d", total, tl.bytes, maxRememberedBytes)
+	}
+	if len(tl.cases) == 0 {
+		t.Fatal("nothing remembered")
+	}
+
+	// A case's timeline growing by a write, in the room after it.
+	id := "grows"
+	tl.put(id, events(10), nil)
+	known, room := tl.take(id)
+	if room == nil {
+		t.Fatal("no room to append in")
+	}
+	grown := append(known, conversation.Event{Seq: 11, Text: long, Fields: map[string]string{"to_stage": "manager"}})
+	tl.put(id, grown, room)
+	want := (cap(grown) - len(grown)) * eventOverhead
+	for _, e := range grown {
+		want += eventSize(e)
+	}
+	if got := tl.cases[id].bytes; got != want {
+		t.Errorf("after a write: %d bytes counted, %d recounted", got, want)
 	}
 }

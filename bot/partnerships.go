@@ -1,0 +1,109 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/resolvebot/resolvebot/conversation"
+)
+
+// hostsSeveral reports whether the configured directory is of several
+// partnerships: some agency or role names the partnership it belongs to.
+func (d *configured) hostsSeveral() bool {
+	return slices.ContainsFunc(d.agencies, func(a Agency) bool { return a.Partnership != "" }) ||
+		slices.ContainsFunc(d.partnership, func(c Contact) bool { return c.Partnership != "" })
+}
+
+// AgencyPartnership implements conversation.PartnershipDirectory: the
+// partnership agency belongs to, or "" when it is not configured.
+func (p *People) AgencyPartnership(agency string) string {
+	for _, a := range p.dir().agencies {
+		if a.Key == agency {
+			return a.Partnership
+		}
+	}
+	return ""
+}
+
+// RolePartnerships implements conversation.PartnershipDirectory: the
+// partnerships in which person holds a partnership role (not a conference
+// chair's), in the order configured; nil on a deployment of one
+// partnership.
+func (p *People) RolePartnerships(_ context.Context, person string) ([]string, error) {
+	d := p.dir()
+	if !d.hostsSeveral() {
+		return nil, nil
+	}
+	out := []string{}
+	for _, c := range d.partnership {
+		if PersonID(c.Email) == person && c.Role != conversation.RoleConferenceChair && !slices.Contains(out, c.Partnership) {
+			out = append(out, c.Partnership)
+		}
+	}
+	return out, nil
+}
+
+// PartnershipPeopleOf implements conversation.PartnershipDirectory: the
+// people holding partnership roles in any of the partnerships ids, each
+// once; every partnership role when ids is empty or the deployment hosts
+// one partnership.
+func (p *People) PartnershipPeopleOf(_ context.Context, ids ...string) ([]string, error) {
+	d := p.dir()
+	all := len(ids) == 0 || !d.hostsSeveral()
+	var out []string
+	for _, c := range d.partnership {
+		id := PersonID(c.Email)
+		if c.Role == conversation.RoleConferenceChair || slices.Contains(out, id) || !all && !slices.Contains(ids, c.Partnership) {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// TeamOf returns the people holding partnership roles who are told about
+// case c: both partnerships' for a cross-border case, its own otherwise,
+// and every partnership role on a deployment of one partnership.
+func (p *People) TeamOf(ctx context.Context, c *conversation.Case) []string {
+	ids, _ := p.PartnershipPeopleOf(ctx, conversation.CasePartnerships(c)...)
+	return ids
+}
+
+// OwnTeamOf returns the people holding partnership roles in case c's own
+// partnership, who take its referral: every partnership role on a
+// deployment of one partnership.
+func (p *People) OwnTeamOf(ctx context.Context, c *conversation.Case) []string {
+	ids, _ := p.PartnershipPeopleOf(ctx, c.Partnership)
+	return ids
+}
+
+// Neighbour is a partnership not on this deployment, with how to reach
+// its partnership team, for a case that crosses into its area.
+type Neighbour struct {
+	Name    string
+	Contact string
+}
+
+// SetNeighbours replaces the neighbouring partnerships not on this
+// deployment, for everything that starts after it returns.
+func (p *People) SetNeighbours(ns []Neighbour) {
+	d := *p.dir()
+	d.neighbours = slices.Clone(ns)
+	p.configured.Store(&d)
+}
+
+// Neighbour returns the neighbouring partnership the text names, ignoring
+// case: the text holds its name ("Swindon SCP" finds Swindon) or, from
+// four letters, is part of it ("Swindon" finds Swindon Safeguarding
+// Partnership). It returns false when none matches.
+func (p *People) Neighbour(text string) (Neighbour, bool) {
+	t := strings.ToLower(strings.TrimSpace(text))
+	for _, n := range p.dir().neighbours {
+		name := strings.ToLower(strings.TrimSpace(n.Name))
+		if name != "" && t != "" && (strings.Contains(t, name) || len(t) >= 4 && strings.Contains(name, t)) {
+			return n, true
+		}
+	}
+	return Neighbour{}, false
+}

@@ -1,0 +1,289 @@
+package bot_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resolvebot/resolvebot/bot"
+	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/bot/messages"
+	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
+)
+
+// hostedFile is a deployment hosting Wiltshire and Devon (Devon on a
+// shorter ladder of its own, Wiltshire with a closure day of its own),
+// with Swindon as a neighbour not hosted here. One chair holds a role in
+// both partnerships.
+const hostedFile = `partnerships:
+  - id: wiltshire
+    partnership: wiltshire
+    protocol: {routes: {front_door: "0300 456 0108"}}
+    calendar: {closure_days: [2026-11-24]}
+    directory:
+      agencies:
+        - {key: wilts-school, name: Wiltshire School}
+        - {key: wilts-csc, name: Wiltshire Children's Social Care}
+      partnership_roles:
+        - {name: Wil Manager, email: wil.manager@wiltshire.example.org, role: partnership manager}
+        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}
+  - id: devon
+    partnership: devon
+    protocol:
+      routes: {front_door: "0345 155 1071"}
+      stages:
+        - {key: professional, name: Practitioner to practitioner, raiser_tier: professional, respondent_tier: professional, days: 3, urgent_days: 1, ack_days: 1}
+        - {key: manager, name: Manager to manager, raiser_tier: manager, respondent_tier: manager, days: 3, urgent_days: 1, ack_days: 1}
+    directory:
+      agencies:
+        - {key: devon-school, name: Devon School}
+        - {key: devon-csc, name: Devon Children's Social Care}
+      partnership_roles:
+        - {name: Dev Manager, email: dev.manager@devon.example.org, role: partnership manager}
+        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}
+neighbours:
+  - {name: Swindon, contact: partnership.team@swindon.example.org}
+`
+
+const (
+	wilManager = "wil.manager@wiltshire.example.org"
+	devManager = "dev.manager@devon.example.org"
+	bothChair  = "both.chair@example.org"
+)
+
+// hosted is a bot hosting two partnerships, with a practitioner at each
+// agency.
+type hosted struct {
+	*bottest.Env
+	wilSchool, wilCSC, devSchool, devCSC string
+}
+
+func newHosted(t *testing.T) *hosted {
+	t.Helper()
+	env := bottest.New(t, bottest.Options{File: hostedFile})
+	env.Dispatcher.Fallback = env.Inbox // configured people have no handle: see what they would get
+	return &hosted{Env: env,
+		wilSchool: env.Person(t, "ann.lee@wilts-school.example.org", "Ann Lee", "wilts-school", "head@wilts-school.example.org"),
+		wilCSC:    env.Person(t, "bob.ray@wilts-csc.example.org", "Bob Ray", "wilts-csc", "lead@wilts-csc.example.org"),
+		devSchool: env.Person(t, "cat.fox@devon-school.example.org", "Cat Fox", "devon-school", "head@devon-school.example.org"),
+		devCSC:    env.Person(t, "dan.oak@devon-csc.example.org", "Dan Oak", "devon-csc", "lead@devon-csc.example.org"),
+	}
+}
+
+// raise opens a case through the engine, raiser at raiserAgency against
+// respondent at respondentAgency.
+func (h *hosted) raise(t *testing.T, raiser, raiserAgency, respondent, respondentAgency string) *conversation.Case {
+	t.Helper()
+	res, err := h.Engine.Raise(context.Background(), raiser, bottest.Intake(respondent, raiserAgency, respondentAgency))
+	if err != nil {
+		t.Fatalf("raise %s → %s: %v", raiserAgency, respondentAgency, err)
+	}
+	return res.Case
+}
+
+// TestPartnershipRolesSeeTheirOwnCases: a partnership role lists, reads and
+// acts on its own partnership's cases only; a cross-border case is read by
+// the other partnership's role too (who cannot act on it) and acted on by
+// the raising partnership's; a person with roles in both sees all.
+func TestPartnershipRolesSeeTheirOwnCases(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	wilts := h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc")
+	devon := h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	cross := h.raise(t, h.wilSchool, "wilts-school", h.devCSC, "devon-csc")
+	if wilts.Partnership != "wiltshire" || devon.Partnership != "devon" || cross.Partnership != "wiltshire" {
+		t.Fatalf("partnerships: %q %q %q", wilts.Partnership, devon.Partnership, cross.Partnership)
+	}
+	if wilts.CrossBorderPartnership != "" || devon.CrossBorderPartnership != "" || cross.CrossBorderPartnership != "devon" {
+		t.Fatalf("cross-border: %q %q %q", wilts.CrossBorderPartnership, devon.CrossBorderPartnership, cross.CrossBorderPartnership)
+	}
+	for _, tc := range []struct {
+		viewer string
+		lists  []string
+		acts   map[string]string // case id → the code of adding a note ("" when it is added)
+	}{
+		{wilManager, []string{wilts.ID, cross.ID}, map[string]string{wilts.ID: "", cross.ID: "", devon.ID: conversation.ENOTFOUND}},
+		{devManager, []string{devon.ID, cross.ID}, map[string]string{devon.ID: "", cross.ID: conversation.EFORBIDDEN, wilts.ID: conversation.ENOTFOUND}},
+		{bothChair, []string{wilts.ID, devon.ID, cross.ID}, map[string]string{wilts.ID: "", devon.ID: "", cross.ID: ""}},
+	} {
+		t.Run(tc.viewer, func(t *testing.T) {
+			cs, err := h.Engine.List(ctx, tc.viewer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range cs {
+				got = append(got, c.ID)
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tc.lists))
+			if !slices.Equal(got, want) {
+				t.Errorf("lists %v, want %v", got, want)
+			}
+			for id, code := range tc.acts {
+				_, err := h.Engine.AddNote(ctx, conversation.Cmd{Actor: tc.viewer, CaseID: id}, "Partnership note.")
+				if conversation.ErrorCode(err) != code {
+					t.Errorf("a note on %s: %v, want code %q", id, err, code)
+				}
+				_, seeErr := h.Engine.Get(ctx, tc.viewer, id)
+				if sees := seeErr == nil; sees != (code != conversation.ENOTFOUND) {
+					t.Errorf("sees %s: %v (err %v)", id, sees, seeErr)
+				}
+			}
+		})
+	}
+	_, err := h.Engine.AddNote(ctx, conversation.Cmd{Actor: devManager, CaseID: cross.ID}, "Partnership note.")
+	if msg := conversation.ErrorMessage(messages.English(), err); !strings.Contains(msg, "crosses into your partnership's area") {
+		t.Errorf("the other partnership's refusal says %q", msg)
+	}
+	// An agency no partnership lists raises under the first partnership,
+	// so its roles see the case.
+	if c := h.raise(t, h.wilSchool, "unlisted-agency", h.devCSC, "devon-csc"); c.Partnership != "wiltshire" || c.CrossBorderPartnership != "devon" {
+		t.Errorf("a case from an unlisted agency is of %q crossing into %q", c.Partnership, c.CrossBorderPartnership)
+	}
+}
+
+// TestEachCaseUsesItsPartnershipsTimescales: a case's first deadline counts
+// its own partnership's stage days on its own partnership's calendar:
+// Wiltshire's five days skip its closure day, Devon's ladder gives three.
+func TestEachCaseUsesItsPartnershipsTimescales(t *testing.T) {
+	h := newHosted(t)
+	start := h.Clock.Now() // Mon 23 Nov 2026 10:00
+	plain := conversation.NewCalendar(bottest.London, nil, 9*time.Hour, 17*time.Hour)
+	for _, tc := range []struct {
+		name       string
+		c          *conversation.Case
+		deadline   time.Time
+		secondName string
+	}{
+		{"wiltshire", h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc"), plain.AddWorkingDays(start, 6), "Manager"},
+		{"devon", h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc"), plain.AddWorkingDays(start, 3), "Manager to manager"},
+		{"cross-border follows the raiser's", h.raise(t, h.wilSchool, "wilts-school", h.devCSC, "devon-csc"), plain.AddWorkingDays(start, 6), "Manager"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.c.Current().Deadline; !got.Equal(tc.deadline) {
+				t.Errorf("deadline %s, want %s", got.In(bottest.London).Format(time.DateTime), tc.deadline.In(bottest.London).Format(time.DateTime))
+			}
+			p := h.Engine.ProtocolOf(tc.c)
+			if got := p.Stages[1].Name; !strings.HasPrefix(got, tc.secondName) {
+				t.Errorf("its ladder's second stage is %q, want %q…", got, tc.secondName)
+			}
+		})
+	}
+}
+
+// TestCrossBorderCaseTellsBothPartnerships: a case raised in chat at a
+// Wiltshire agency against a Devon one says on its card that it follows
+// Wiltshire's protocol and both teams see it; referred, both partnerships'
+// managers are told, and a case within Devon tells Wiltshire nothing. A
+// case naming a neighbour not hosted here gives the raiser its contact.
+func TestCrossBorderCaseTellsBothPartnerships(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	values := intakeValues("Dan Oak")
+	values["raiser_agency"], values["respondent_agency"] = "wilts-school", "devon-csc"
+	r := bottest.Raise(ctx, h.Router, bot.Inbound{Actor: h.wilSchool, FormKey: bot.FormIntake, Values: values})
+	if r.Step == nil {
+		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
+	}
+	cross := r.Step
+	card := messageText(h.Router.Cards.Card(ctx, cross, h.wilSchool, ""))
+	for _, want := range []string{"Devon Safeguarding Children Partnership (Devon SCP). The case follows the Wiltshire Safeguarding Children Board (WSCB) protocol", "both partnerships' teams"} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card lacks %q:\n%s", want, card)
+		}
+	}
+	h.Deliver(t)
+	refer := func(c *conversation.Case, by string) map[string][]bot.Message {
+		t.Helper()
+		h.Router.Handle(ctx, bot.Inbound{Actor: by, Verb: conversation.VerbRefer, CaseID: c.ID, Version: c.Version})
+		reply := h.Router.Handle(ctx, bot.Inbound{Actor: by, FormKey: bot.ActionFormPrefix + string(conversation.VerbRefer), CaseID: c.ID, Version: c.Version,
+			Values: map[string]string{"reason": "We could not agree at any stage."}})
+		if reply.Step == nil || reply.Step.Status != conversation.StatusReferred {
+			t.Fatalf("not referred: %s", messageText(reply.Messages...))
+		}
+		return h.Deliver(t)
+	}
+	told := refer(cross, h.wilSchool)
+	for _, who := range []string{wilManager, devManager, bothChair} {
+		if !strings.Contains(messageText(told[who]...), cross.ID) {
+			t.Errorf("%s was not told of the cross-border referral; told: %v", who, slices.Sorted(mapsKeys(told)))
+		}
+	}
+	devon := h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	told = refer(devon, h.devSchool)
+	if len(told[wilManager]) > 0 {
+		t.Errorf("Wiltshire's manager was told of a case within Devon: %s", messageText(told[wilManager]...))
+	}
+	if !strings.Contains(messageText(told[devManager]...), devon.ID) {
+		t.Errorf("Devon's manager was not told of its own referral")
+	}
+
+	values = intakeValues("Bob Ray")
+	values["raiser_agency"], values["respondent_agency"], values["cross_border"] = "wilts-school", "wilts-csc", "Swindon SCP"
+	r = bottest.Raise(ctx, h.Router, bot.Inbound{Actor: h.wilSchool, FormKey: bot.FormIntake, Values: values})
+	if r.Step == nil {
+		t.Fatalf("no case was opened: %s", messageText(r.Messages...))
+	}
+	if got := messageText(r.Messages...); !strings.Contains(got, "Swindon is not on this service: contact its partnership team at partnership.team@swindon.example.org") {
+		t.Errorf("the raiser was not given Swindon's contact:\n%s", got)
+	}
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// TestEachPartnershipsReportCountsItsCases: each partnership's report
+// counts its own cases and the cross-border case once, marked
+// cross-border, and never the other partnership's own cases; the report of
+// every case counts each once. A partnership role asking in chat gets its
+// own partnership's.
+func TestEachPartnershipsReportCountsItsCases(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc")
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	h.raise(t, h.wilSchool, "wilts-school", h.devCSC, "devon-csc")
+	period := report.Month(h.Clock.Now())
+	for _, tc := range []struct {
+		id                  string
+		raised, crossBorder int
+		name                string
+	}{
+		{"wiltshire", 2, 1, "Wiltshire"},
+		{"devon", 3, 1, "Devon"},
+		{"", 4, 1, "Wiltshire"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			rep, err := bot.BuildPartnershipReport(ctx, h.Store, h.Engine, h.People, tc.id, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Totals.Raised != tc.raised || rep.Totals.CrossBorder != tc.crossBorder || !strings.HasPrefix(rep.Partnership, tc.name) {
+				t.Errorf("%s: raised %d, cross-border %d, want %d and %d", rep.Partnership, rep.Totals.Raised, rep.Totals.CrossBorder, tc.raised, tc.crossBorder)
+			}
+			md, err := rep.Render("md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(md), "| Cross-border cases raised (with another partnership on this service) | 1 |") {
+				t.Errorf("the report does not mark the cross-border case:\n%s", md)
+			}
+		})
+	}
+	rep, err := h.Router.Report(ctx, devManager, period)
+	if err != nil || rep.Totals.Raised != 3 {
+		t.Fatalf("Devon's manager's report: %v, %+v", err, rep)
+	}
+}
