@@ -107,3 +107,18 @@ func (p *People) Neighbour(text string) (Neighbour, bool) {
 	}
 	return Neighbour{}, false
 }
+
+// ActionFormOn returns the form verb needs on case id, in the wording of the
+// case's own partnership's protocol (see conversation.Engine.ProtocolOf), or
+// nil for verbs that need no words. A case that cannot be read (none by
+// that id, or the store failing) gets the first partnership's form: the
+// step itself is refused with its own message when it is taken.
+func (r *Router) ActionFormOn(ctx context.Context, id string, v conversation.Verb) *conversation.Form {
+	p := r.Engine.Protocol()
+	if len(r.Engine.Partnerships()) > 0 && id != "" {
+		if c, err := r.Store.GetCase(ctx, conversation.NormaliseCaseID(id)); err == nil {
+			p = r.Engine.ProtocolOf(c)
+		}
+	}
+	return ActionForm(p, v)
+}

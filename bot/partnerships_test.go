@@ -34,6 +34,7 @@ const hostedFile = `partnerships:
     partnership: devon
     protocol:
       routes: {front_door: "0345 155 1071"}
+      referral: {role: "Devon SCP business manager"}
       stages:
         - {key: professional, name: Practitioner to practitioner, raiser_tier: professional, respondent_tier: professional, days: 3, urgent_days: 1, ack_days: 1}
         - {key: manager, name: Manager to manager, raiser_tier: manager, respondent_tier: manager, days: 3, urgent_days: 1, ack_days: 1}
@@ -285,5 +286,35 @@ func TestEachPartnershipsReportCountsItsCases(t *testing.T) {
 	rep, err := h.Router.Report(ctx, devManager, period)
 	if err != nil || rep.Totals.Raised != 3 {
 		t.Fatalf("Devon's manager's report: %v, %+v", err, rep)
+	}
+}
+
+// TestActionFormsFollowTheCasesPartnership: the form a step opens is in
+// the wording of the case's own partnership's protocol: referring a Devon
+// case names Devon's referral role, a Wiltshire case the default one, and
+// the form rebuilt for a submission is the same.
+func TestActionFormsFollowTheCasesPartnership(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	for _, tc := range []struct {
+		name      string
+		c         *conversation.Case
+		by        string
+		want, not string
+	}{
+		{"devon", h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc"), h.devSchool, "Devon SCP business manager", "QA&P chair"},
+		{"wiltshire", h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc"), h.wilSchool, "The QA&P chair", "Devon SCP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reply := h.Router.Handle(ctx, bot.Inbound{Actor: tc.by, Verb: conversation.VerbRefer, CaseID: tc.c.ID, Version: tc.c.Version})
+			if len(reply.Messages) != 1 || reply.Messages[0].Form == nil {
+				t.Fatalf("no form opened: %s", messageText(reply.Messages...))
+			}
+			for _, intro := range []string{reply.Messages[0].Form.Intro, h.Router.ActionFormOn(ctx, tc.c.ID, conversation.VerbRefer).Intro} {
+				if !strings.Contains(intro, tc.want) || strings.Contains(intro, tc.not) {
+					t.Errorf("the referral form says %q, want %q and not %q", intro, tc.want, tc.not)
+				}
+			}
+		})
 	}
 }

@@ -345,7 +345,7 @@ func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.For
 		return a.router.ObservationForm()
 	case strings.HasPrefix(in.FormKey, bot.ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, bot.ActionFormPrefix))
-		if f := bot.ActionForm(a.router.Engine.Protocol(), v); f != nil {
+		if f := a.router.ActionFormOn(ctx, in.CaseID, v); f != nil {
 			f.Title += " · " + in.CaseID
 			return f
 		}
