@@ -122,3 +122,26 @@ func (r *Router) ActionFormOn(ctx context.Context, id string, v conversation.Ver
 	}
 	return ActionForm(p, v)
 }
+
+// intakeUnder returns the intake questions for someone at agency: those
+// of the protocol their case will follow (conversation.Engine.RaiseProtocol).
+// When their agency is not yet known on a deployment of several
+// partnerships, the category question offers every partnership's
+// categories, each once (the first partnership's wording of a shared one),
+// so nobody is shown a list that lacks theirs; the engine then refuses,
+// with a message, a category their own partnership does not use.
+func (r *Router) intakeUnder(agency string) conversation.Form {
+	f := conversation.IntakeForm(r.Engine.RaiseProtocol(agency), r.People.Agencies())
+	if agency != "" || len(r.Engine.Partnerships()) == 0 {
+		return f
+	}
+	cat := f.Field(conversation.FieldCategory)
+	for _, id := range r.Engine.Partnerships() {
+		for _, c := range r.Engine.RulesFor(id).Protocol.Categories {
+			if !slices.ContainsFunc(cat.Options, func(o conversation.Option) bool { return o.Value == c.Key }) {
+				cat.Options = append(cat.Options, conversation.Option{Value: c.Key, Label: c.Name})
+			}
+		}
+	}
+	return f
+}

@@ -318,3 +318,55 @@ func TestActionFormsFollowTheCasesPartnership(t *testing.T) {
 		})
 	}
 }
+
+// TestIntakeOffersTheRaisersPartnershipsCategories: the intake form offers
+// the categories of the partnership of the raiser's agency (Devon's own
+// list to a Devon practitioner, the default list to a Wiltshire one);
+// someone whose agency is not yet known is offered every partnership's,
+// each once; and a category the raiser's own partnership does not use is
+// refused with a message.
+func TestIntakeOffersTheRaisersPartnershipsCategories(t *testing.T) {
+	ctx := context.Background()
+	file := strings.Replace(hostedFile, "      referral: {role: \"Devon SCP business manager\"}\n",
+		"      categories: [{key: threshold, name: \"Threshold of need (Devon)\"}, {key: health, name: \"Health assessments\"}, {key: conferences, name: \"Conferences and reviews\"}]\n", 1)
+	env := bottest.New(t, bottest.Options{File: file})
+	devon := env.Person(t, "cat.fox@devon-school.example.org", "Cat Fox", "devon-school", "head@devon-school.example.org")
+	wilts := env.Person(t, "ann.lee@wilts-school.example.org", "Ann Lee", "wilts-school", "head@wilts-school.example.org")
+	env.Person(t, "bob.ray@wilts-csc.example.org", "Bob Ray", "wilts-csc", "lead@wilts-csc.example.org")
+	labels := func(person string) []string {
+		var out []string
+		for _, o := range env.Router.IntakeForm(ctx, person).Field(conversation.FieldCategory).Options {
+			out = append(out, o.Label)
+		}
+		return out
+	}
+	var wiltshire, union []string
+	for _, c := range env.Engine.RulesFor("wiltshire").Protocol.Categories {
+		wiltshire = append(wiltshire, c.Name)
+	}
+	union = append(slices.Clone(wiltshire), "Health assessments")
+	if !slices.ContainsFunc(env.Engine.RulesFor("wiltshire").Protocol.Categories, func(c conversation.Category) bool { return c.Key == "conferences" }) {
+		union = append(union, "Conferences and reviews")
+	}
+	for _, tc := range []struct {
+		name   string
+		person string
+		want   []string
+	}{
+		{"devon", devon, []string{"Threshold of need (Devon)", "Health assessments", "Conferences and reviews"}},
+		{"wiltshire", wilts, wiltshire},
+		{"agency not known", "new.person@example.org", union},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := labels(tc.person); !slices.Equal(got, tc.want) {
+				t.Errorf("categories offered %q, want %q", got, tc.want)
+			}
+		})
+	}
+	in := bottest.Intake("bob.ray@wilts-csc.example.org", "wilts-school", "wilts-csc")
+	in.Category = "health"
+	_, err := env.Engine.Raise(ctx, wilts, in)
+	if msg := env.Router.Cards.ErrorFields(err)[conversation.FieldCategory]; !strings.Contains(msg, "Please choose one of the categories") {
+		t.Errorf("a Devon category raised at a Wiltshire agency: %q", msg)
+	}
+}

@@ -91,11 +91,17 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 func (r *Router) now() time.Time { return r.Cards.Now() }
 
 // IntakeForm returns the intake questions with the configured agencies,
-// offering the person's own agency from their profile when known.
+// offering the person's own agency from their profile when known. On a
+// deployment of several partnerships the questions are those of the
+// partnership of the person's agency (see intakeUnder).
 func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Form {
-	f := conversation.IntakeForm(r.Engine.Protocol(), r.People.Agencies())
-	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
-		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
+	agency := ""
+	if per, err := r.Store.GetPerson(ctx, person); err == nil {
+		agency = per.Agency
+	}
+	f := r.intakeUnder(agency)
+	if agency != "" {
+		f.Field(conversation.FieldRaiserAgency).Default = agency
 	}
 	withReferenceFormats(&f, r.People)
 	f.Submit = r.Cards.SubmitLabel(FormIntake)

@@ -156,3 +156,11 @@ func (e *Engine) PartnershipName(id string) string {
 	}
 	return id
 }
+
+// RaiseProtocol returns the protocol a case raised by someone at agency
+// follows: its partnership's, or the first partnership's when agency is
+// "" or of none here (see Raise), and the engine's on a deployment of one.
+func (e *Engine) RaiseProtocol(agency string) *Protocol {
+	_, r := e.raiseRules(agency)
+	return r.Protocol
+}
