@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
 // hostsSeveral reports whether the configured directory is of several
@@ -144,4 +146,53 @@ func (r *Router) intakeUnder(agency string) conversation.Form {
 		}
 	}
 	return f
+}
+
+// namedPartnership splits a partnership id (any case) off the front of a
+// report command's words, on a deployment of several partnerships: it
+// returns the id, or "" when the words do not start with one, and the
+// words left.
+func (r *Router) namedPartnership(rest string) (string, string) {
+	word, after, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	for _, id := range r.Engine.Partnerships() {
+		if strings.EqualFold(word, id) {
+			return id, after
+		}
+	}
+	return "", rest
+}
+
+// Reports builds the partnership reports for period that actor may read:
+// on a deployment of several partnerships, one for each partnership they
+// hold a role in, in the order configured, or only that of partnership
+// named when it is not ""; the one report otherwise. It returns EFORBIDDEN
+// for someone holding no partnership role, or naming a partnership they
+// hold none in, and EINTERNAL on store failure.
+func (r *Router) Reports(ctx context.Context, actor, named string, period report.Period) ([]*report.Report, error) {
+	a, err := r.Engine.Actor(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Partnership || a.PartnershipIDs != nil && len(a.PartnershipIDs) == 0 {
+		return nil, conversation.Forbidden("report.partnership_only", nil)
+	}
+	ids := a.PartnershipIDs
+	if named != "" {
+		if !slices.Contains(ids, named) {
+			return nil, conversation.Forbidden("partnerships.report.not_yours", messages.Args{"partnership": named})
+		}
+		ids = []string{named}
+	}
+	if len(ids) == 0 {
+		ids = []string{""}
+	}
+	out := make([]*report.Report, 0, len(ids))
+	for _, id := range ids {
+		rep, err := BuildPartnershipReport(ctx, r.Store, r.Engine, r.People, id, period)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rep)
+	}
+	return out, nil
 }

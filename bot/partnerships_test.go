@@ -370,3 +370,53 @@ func TestIntakeOffersTheRaisersPartnershipsCategories(t *testing.T) {
 		t.Errorf("a Devon category raised at a Wiltshire agency: %q", msg)
 	}
 }
+
+// TestReportInChatGivesEachOfTheirPartnerships: "report" gives someone
+// holding roles in two partnerships both partnerships' reports, each
+// titled with its partnership; "report devon 2026-11" gives Devon's only;
+// someone naming a partnership they hold no role in is refused and told
+// why; a one-partnership role still gets its own.
+func TestReportInChatGivesEachOfTheirPartnerships(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	titles := func(r bot.Reply) []string {
+		var out []string
+		for _, m := range r.Messages {
+			out = append(out, m.Title)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		who, text string
+		want      []string // each report's title starts so
+		refusal   string
+	}{
+		{bothChair, "report 2026-11", []string{"Wiltshire", "Devon"}, ""},
+		{bothChair, "report Devon 2026-11", []string{"Devon"}, ""},
+		{devManager, "report 2026-11", []string{"Devon"}, ""},
+		{devManager, "report wiltshire", nil, "You hold no partnership role in wiltshire"},
+	} {
+		t.Run(tc.who+" "+tc.text, func(t *testing.T) {
+			r := h.Router.Handle(ctx, bot.Inbound{Actor: tc.who, Text: tc.text})
+			got := titles(r)
+			if tc.refusal != "" {
+				if !strings.Contains(messageText(r.Messages...), tc.refusal) {
+					t.Errorf("not refused: %q", messageText(r.Messages...))
+				}
+				return
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("reports titled %q, want ones starting %q", got, tc.want)
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i], w) || !strings.Contains(got[i], "November 2026") {
+					t.Errorf("report %d titled %q, want %q… November 2026", i, got[i], w)
+				}
+				if raised := r.Messages[i].Report.Totals.Raised; raised != map[string]int{"Wiltshire": 0, "Devon": 1}[w] {
+					t.Errorf("%s's report counts %d raised", w, raised)
+				}
+			}
+		})
+	}
+}
