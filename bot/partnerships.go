@@ -196,3 +196,16 @@ func (r *Router) Reports(ctx context.Context, actor, named string, period report
 	}
 	return out, nil
 }
+
+// ChairPartnership implements conversation.ChairDirectory: the first
+// partnership whose directory lists person as a conference chair or
+// reviewing officer, or "" when none does or on a deployment of one
+// partnership.
+func (p *People) ChairPartnership(person string) string {
+	for _, c := range p.dir().partnership {
+		if PersonID(c.Email) == person && c.Role == conversation.RoleConferenceChair {
+			return c.Partnership
+		}
+	}
+	return ""
+}

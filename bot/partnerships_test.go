@@ -420,3 +420,45 @@ func TestReportInChatGivesEachOfTheirPartnerships(t *testing.T) {
 		})
 	}
 }
+
+// TestObservationsCountInTheirChairsPartnership: a difference logged by a
+// conference chair listed in Devon's directory records Devon and counts
+// in Devon's report only; one by Wiltshire's chair in Wiltshire's; one
+// stored before partnerships were recorded counts in the first
+// partnership's (Wiltshire's); the report of every case counts them all.
+func TestObservationsCountInTheirChairsPartnership(t *testing.T) {
+	ctx := context.Background()
+	both := "        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}\n"
+	parts := strings.SplitN(hostedFile, both, 3) // before Wiltshire's chair line, before Devon's, after
+	chairs := func(name, email string) string {
+		return both + "      conference_chairs:\n        - {name: " + name + ", email: " + email + "}\n"
+	}
+	file := parts[0] + chairs("Wil Chair", "wil.chair@wiltshire.example.org") + parts[1] + chairs("Dev Chair", "dev.chair@devon.example.org") + parts[2]
+	env := bottest.New(t, bottest.Options{File: file})
+	in := conversation.ObservationInput{AgencyA: "devon-school", AgencyB: "devon-csc", Meeting: conversation.MeetingConference,
+		Category: "threshold", Description: "The agencies read the threshold differently at the conference."}
+	for _, chair := range []string{"dev.chair@devon.example.org", "dev.chair@devon.example.org", "wil.chair@wiltshire.example.org"} {
+		o, err := env.Engine.LogObservation(ctx, chair, in)
+		if err != nil {
+			t.Fatalf("%s logs: %v", chair, err)
+		}
+		if want := map[bool]string{true: "devon", false: "wiltshire"}[strings.HasPrefix(chair, "dev.")]; o.Partnership != want {
+			t.Errorf("%s's observation records %q, want %q", chair, o.Partnership, want)
+		}
+	}
+	old := &conversation.Observation{At: env.Clock.Now(), By: "old.chair@example.org", AgencyA: "wilts-school", AgencyB: "wilts-csc",
+		Meeting: conversation.MeetingReview, Category: "threshold", Description: "Logged before partnerships were recorded."}
+	if err := env.Store.(conversation.ObservationStore).AddObservation(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	period := report.Month(env.Clock.Now())
+	for id, want := range map[string]int{"devon": 2, "wiltshire": 2, "": 4} {
+		rep, err := bot.BuildPartnershipReport(ctx, env.Store, env.Engine, env.People, id, period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Observed == nil || rep.Observed.Total != want {
+			t.Errorf("%q's report counts %+v observations, want %d", id, rep.Observed, want)
+		}
+	}
+}

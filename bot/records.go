@@ -132,7 +132,7 @@ func BuildPartnershipReport(ctx context.Context, store conversation.Store, e *co
 	}
 	rep := report.BuildAsOf(cases, ru.Protocol, ru.Calendar, agencies, period, now)
 	rep.NameAgencies(others)
-	obs, err := e.Observations(ctx, period.From, period.To)
+	obs, err := e.ObservationsOf(ctx, id, period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
