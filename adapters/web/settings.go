@@ -253,9 +253,28 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 // settingsField is one input of a settings form.
 type settingsField struct {
 	Key, Label, Hint, Value, Error string
-	Type                           string // "text", "textarea", "number", "email", "radio" or "hidden"
+	Type                           string // "text", "textarea", "number", "email", "radio", "date" or "hidden"
 	Options                        []settingsOption
 	Width                          string // a govuk-input--width-N class, or ""
+	// Date is a date field's day, month and year as typed, and their
+	// labels; its Value is the date as YYYY-MM-DD, "" when it is not one.
+	Date dateField
+}
+
+// DateInput is a date field as the "dateinput" template shows it.
+func (fl settingsField) DateInput() dateField {
+	d := fl.Date
+	d.Name, d.Legend, d.Hint, d.Error = fl.Key, fl.Label, fl.Hint, fl.Error
+	return d
+}
+
+// summaryID is the key of the input the error summary links to: a date's
+// day field.
+func (fl settingsField) summaryID() string {
+	if fl.Type == "date" {
+		return fl.Key + "-day"
+	}
+	return fl.Key
 }
 
 type settingsOption struct {
@@ -319,6 +338,10 @@ func (f *settingsForm) setError(key, msg string) bool {
 // readForm fills f's fields from the request.
 func (f *settingsForm) readForm(r *http.Request) {
 	for i := range f.Fields {
+		if f.Fields[i].Type == "date" {
+			f.Fields[i].readDate(r.PostForm)
+			continue
+		}
 		f.Fields[i].Value = strings.TrimSpace(r.PostFormValue(f.Fields[i].Key))
 		for j := range f.Fields[i].Options {
 			f.Fields[i].Options[j].Checked = f.Fields[i].Options[j].Value == f.Fields[i].Value
@@ -331,7 +354,7 @@ func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *
 	p := s.signedInPage(r, sess, title, f)
 	for _, fl := range f.Fields {
 		if fl.Error != "" {
-			p.Errors = append(p.Errors, fieldError{Field: fl.Key, Text: fl.Error})
+			p.Errors = append(p.Errors, fieldError{Field: fl.summaryID(), Text: fl.Error})
 		}
 	}
 	for _, msg := range f.Problems {

@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A settings section is one form of the settings pages, as a table entry:
@@ -81,6 +83,10 @@ func (s *Server) newSettingsForm(heading, intro, action, page string, version in
 
 // set gives the field value v, checking the radio option of that value.
 func (fl *settingsField) set(v string) {
+	if fl.Type == "date" {
+		fl.readDate(url.Values{fl.Key: {v}})
+		return
+	}
 	fl.Value = v
 	for j := range fl.Options {
 		fl.Options[j].Checked = fl.Options[j].Value == v
@@ -175,8 +181,11 @@ func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request, sess *sess
 				continue
 			}
 			b, a := before.value(fl.Key), fl.Value
-			if fl.Type == "radio" {
+			switch fl.Type {
+			case "radio":
 				b, a = optionLabel(fl, b), optionLabel(fl, a)
+			case "date":
+				b, a = dayText(b, time.UTC), dayText(a, time.UTC)
 			}
 			if f.Adds {
 				b = ""
