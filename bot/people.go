@@ -54,6 +54,7 @@ type People struct {
 	configured atomic.Pointer[configured]
 	now        func() time.Time
 	mu         sync.Mutex // serialises find-or-create of people
+	dirMu      sync.Mutex // serialises SetDirectoryOf's read-modify-replace
 	names      names
 	wording    *Cards // the protocol's wording, set by NewRouter; nil for plain English
 }
@@ -70,6 +71,7 @@ var (
 	_ conversation.ReferenceDirectory   = (*People)(nil)
 	_ conversation.RoleDirectory        = (*People)(nil)
 	_ conversation.PartnershipDirectory = (*People)(nil)
+	_ conversation.ChairDirectory       = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and
@@ -585,4 +587,49 @@ func (p *People) SaveProfileWith(ctx context.Context, personID string, pr Profil
 func cleanName(name string) string {
 	name, _ = conversation.CleanText(name)
 	return strings.Join(strings.Fields(name), " ")
+}
+
+// SetDirectoryOf replaces the configured agencies and partnership roles of
+// hosted partnership id only, keeping every other partnership's, and makes
+// sure each contact exists as a person (as Seed does). The given agencies
+// and contacts are marked as id's. Returns EINTERNAL on store failure, with
+// the new directory in use.
+func (p *People) SetDirectoryOf(ctx context.Context, id string, agencies []Agency, partnership []Contact) error {
+	p.dirMu.Lock()
+	cur := p.dir()
+	next := &configured{neighbours: cur.neighbours}
+	for _, a := range cur.agencies {
+		if a.Partnership != id {
+			next.agencies = append(next.agencies, a)
+		}
+	}
+	for _, c := range cur.partnership {
+		if c.Partnership != id {
+			next.partnership = append(next.partnership, c)
+		}
+	}
+	for _, a := range agencies {
+		a.Partnership = id
+		next.agencies = append(next.agencies, a)
+	}
+	for _, c := range partnership {
+		c.Partnership = id
+		next.partnership = append(next.partnership, c)
+	}
+	p.configured.Store(next)
+	p.dirMu.Unlock()
+	return p.Seed(ctx)
+}
+
+// PartnershipsWithRole returns the hosted partnerships in which person
+// holds the partnership role role, in the order configured; nil on a
+// deployment of one partnership.
+func (p *People) PartnershipsWithRole(person, role string) []string {
+	var out []string
+	for _, c := range p.dir().partnership {
+		if c.Partnership != "" && PersonID(c.Email) == person && c.Role == role && !slices.Contains(out, c.Partnership) {
+			out = append(out, c.Partnership)
+		}
+	}
+	return out
 }

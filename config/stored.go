@@ -154,7 +154,9 @@ func storedKeys(cfg *Config, f *fileSettings) []field {
 
 // MergeSettings returns file, a configuration file's YAML, with its stored
 // sections replaced by those of settings (as ExportSettings writes) and
-// every other section and comment kept; an empty file gives settings alone.
+// every other section and comment kept (settings holding a partnerships
+// list, as ExportPartnerships writes, replace the file's list only); an
+// empty file gives settings alone.
 // Returns an error when either is not a YAML mapping.
 func MergeSettings(file, settings []byte) ([]byte, error) {
 	var s yaml.Node
@@ -173,9 +175,14 @@ func MergeSettings(file, settings []byte) ([]byte, error) {
 		return nil, errors.New("the file is not a YAML mapping")
 	}
 	// The stored sections of the file go; the settings' come in their place.
+	// A partnerships list (ExportPartnerships) replaces the file's list only.
+	replaced := StoredSections
+	if findKey(s.Content[0], "partnerships") != nil {
+		replaced = []string{"partnerships"}
+	}
 	kept := []*yaml.Node{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if !slices.Contains(StoredSections, m.Content[i].Value) {
+		if !slices.Contains(replaced, m.Content[i].Value) {
 			kept = append(kept, m.Content[i], m.Content[i+1])
 		}
 	}

@@ -210,7 +210,8 @@ func TestTeamsServiceURLsAndIssuers(t *testing.T) {
 // TestTeamsRegistrations: more bot registrations come from the file, each
 // secret from the environment variable it names; a registration without
 // its app id, tenant or secret, one listed twice, a secret written in the
-// file or a variable name that is not one is refused.
+// file, a variable name that is not one or a service URL that is not https
+// is refused; a registration's own service URLs are kept for it.
 func TestTeamsRegistrations(t *testing.T) {
 	main := map[string]string{EnvTeamsAppID: "00000000-0000-0000-0000-0000000000a1", EnvTeamsAppPassword: "main-secret",
 		EnvTeamsTenantID: "tenant-main", "POLICE_BOT_SECRET": "police-secret"}
@@ -229,6 +230,8 @@ func TestTeamsRegistrations(t *testing.T) {
 		{"secret in the file", police + "      password: hunter2\n", main, "teams.registrations[0].password"},
 		{"not a variable name", strings.Replace(police, "POLICE_BOT_SECRET", "police secret", 1), main, "teams.registrations[0].password_env"},
 		{"no main registration", police, map[string]string{"POLICE_BOT_SECRET": "s"}, "teams.registrations"},
+		{"its own service URL", police + "      service_urls: [https://smba.trafficmanager.net/uk/]\n", main, ""},
+		{"a service URL that is not https", police + "      service_urls: [ftp://smba.example.org/]\n", main, "teams.registrations[0].service_urls[0]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -246,6 +249,9 @@ func TestTeamsRegistrations(t *testing.T) {
 			}
 			if len(cfg.Teams.Registrations) != 1 || cfg.Teams.Registrations[0].AppPassword != "police-secret" || cfg.Teams.Registrations[0].TenantID != "tenant-police" {
 				t.Fatalf("registrations %+v", cfg.Teams.Registrations)
+			}
+			if want := strings.Contains(tc.file, "service_urls"); want != (len(cfg.Teams.Registrations[0].ServiceURLs) == 1) {
+				t.Errorf("the registration's service URLs: %v", cfg.Teams.Registrations[0].ServiceURLs)
 			}
 			if strings.Contains(cfg.String(), "police-secret") {
 				t.Errorf("the effective configuration shows the secret")

@@ -19,6 +19,10 @@ type TeamsRegistration struct {
 	PasswordEnv, CertificateEnv string
 	// TokenAuthority overrides login.microsoftonline.com/{TenantID}.
 	TokenAuthority string
+	// ServiceURLs are Bot Connector service URLs this registration alone
+	// trusts with its token before any activity for it arrives
+	// (teams.service_urls are trusted by every registration).
+	ServiceURLs []string
 	// AppPassword and AppCertificate are read from the variables named.
 	// Secret: never printed.
 	AppPassword    string
@@ -32,6 +36,7 @@ func teamsRegistrationKeys(r *TeamsRegistration) []field {
 		{key: "password_env", dst: &r.PasswordEnv, doc: "the environment variable holding its client secret"},
 		{key: "certificate_env", dst: &r.CertificateEnv, doc: "the environment variable holding its certificate and private key (PEM text or a file path), instead of a client secret"},
 		{key: "token_authority", dst: &r.TokenAuthority, def: "(login.microsoftonline.com/{tenant_id})", doc: "the Entra authority for its app tokens"},
+		{key: "service_urls", dst: &r.ServiceURLs, doc: "Bot Connector URLs this registration alone trusts with its token before any request for it (https)"},
 		{key: "password", refused: "give password_env, the name of an environment variable holding the secret"},
 		{key: "certificate", refused: "give certificate_env, the name of an environment variable holding the certificate"},
 	}
@@ -85,6 +90,11 @@ func validateTeamsRegistrations(t *Teams, col *collector, packaging bool) {
 		if r.TokenAuthority != "" {
 			if msg := checkTeamsURL(r.TokenAuthority); msg != "" {
 				col.errorAt(at+".token_authority", "%s", msg)
+			}
+		}
+		for j, u := range r.ServiceURLs {
+			if msg := checkTeamsURL(u); msg != "" {
+				col.errorAt(fmt.Sprintf("%s.service_urls[%d]", at, j), "%s", msg)
 			}
 		}
 		if packaging {

@@ -24,6 +24,12 @@ type SlackInstallation struct {
 	Scopes            []string  `json:"scopes,omitempty"`
 	InstalledBy       string    `json:"installed_by,omitempty"` // the Slack user id who installed it
 	InstalledAt       time.Time `json:"installed_at"`
+	// RefreshToken and ExpiresAt are set when the app rotates its tokens
+	// (Slack's token rotation): BotToken stops working at ExpiresAt, and
+	// the refresh token (sealed at rest, used once) buys the next one.
+	// Both are empty for a token that never expires.
+	RefreshToken string    `json:"refresh_token,omitempty"`
+	ExpiresAt    time.Time `json:"expires_at,omitzero"`
 }
 
 // SlackInstallKey returns the key an installation is stored and found
@@ -58,7 +64,20 @@ type SlackInstalls interface {
 	// DeleteSlackInstallation removes the install under key; removing none
 	// is not an error. Returns EINTERNAL on failure.
 	DeleteSlackInstallation(ctx context.Context, key string) error
+	// RefreshSlackInstallation stores inst, whose token was just
+	// refreshed, under its Key only if the install stored there still
+	// expires at expiresAt (the one the refresh started from): of two
+	// replicas refreshing at once, the first to store wins and the other's
+	// tokens are not kept. Returns ECONFLICT when another write came
+	// first (read the install again), ENOTFOUND when it was removed,
+	// EINVALID for an install that cannot be stored, and EINTERNAL on
+	// failure.
+	RefreshSlackInstallation(ctx context.Context, inst *SlackInstallation, expiresAt time.Time) error
 }
+
+// ErrRefreshedElsewhere is RefreshSlackInstallation's answer when the
+// install stored is not the one the refresh started from.
+func ErrRefreshedElsewhere() error { return Conflict("install.error.refreshed_elsewhere", nil) }
 
 // CheckSlackInstallation returns EINVALID when inst cannot be stored: it
 // has no token, or nothing to find it by.

@@ -128,6 +128,13 @@ type Options struct {
 	// AdminURL is the server's admin listener, whose /readyz says whether
 	// Teams runs without authentication (default http://127.0.0.1:9090).
 	AdminURL string
+	// Peer is set when the server is not resolvebot but a peer answering
+	// the same paths (tools/gobare, or a Bolt or Bot Framework SDK app) for
+	// a side-by-side comparison: no cases are raised or withdrawn, the
+	// requests name made-up cases (CR-2026-0001 …) and users, Teams
+	// traffic is sent without asking the admin listener, and an answer is
+	// only checked for its status 200.
+	Peer bool
 	// Client is the HTTP client (default one with a 10s timeout).
 	Client *http.Client
 	// Now is the clock for signatures (default time.Now).
@@ -333,7 +340,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	if opts.SigningSecret == "" {
 		return nil, errors.New("the Slack signing secret is needed (SLACK_SIGNING_SECRET, as the server uses)")
 	}
-	if opts.Agencies[0] == "" || opts.Agencies[1] == "" || opts.Category == "" {
+	if !opts.Peer && (opts.Agencies[0] == "" || opts.Agencies[1] == "" || opts.Category == "") {
 		return nil, errors.New("two agencies and a category from the server's configuration are needed")
 	}
 	if opts.Command == "" {
@@ -361,8 +368,10 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 		if adminErr != nil {
 			return nil, fmt.Errorf("admin URL: %w", adminErr)
 		}
-		if err := r.checkTeams(ctx); err != nil {
-			return nil, err
+		if !opts.Peer {
+			if err := r.checkTeams(ctx); err != nil {
+				return nil, err
+			}
 		}
 		var conn *fake
 		r.convSrv, conn = startFake(http.HandlerFunc(fakeConnector), nil)
@@ -404,7 +413,9 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 			err = errors.Join(err, werr)
 		}
 	}()
-	if err := r.setup(ctx); err != nil {
+	if opts.Peer {
+		r.madeUpCases()
+	} else if err := r.setup(ctx); err != nil {
 		return nil, fmt.Errorf("set up cases: %w", err)
 	}
 	var cpu0 time.Duration
@@ -417,7 +428,7 @@ func Run(ctx context.Context, opts Options) (res *Result, err error) {
 	for _, c := range r.cases {
 		res.Cases = append(res.Cases, c.id)
 	}
-	if r.admin != nil && opts.Drain > 0 {
+	if r.admin != nil && opts.Drain > 0 && !opts.Peer {
 		res.Outbox = r.drain(ctx, opts.Drain)
 	}
 	if usage != nil {
@@ -597,25 +608,44 @@ func listenLoopback(addr string) (net.Listener, error) {
 	return net.Listen("tcp", addr)
 }
 
+// The fakes' constant answers, encoded once, so the load tester spends
+// its core on the load rather than on answering the server's calls.
+var (
+	slackOK        = mustJSON(map[string]any{"ok": true, "ts": "1790000000.000100", "channel": "D0LOADTEST"})
+	slackOpened    = mustJSON(map[string]any{"ok": true, "channel": map[string]any{"id": "D0LOADTEST"}})
+	slackView      = mustJSON(map[string]any{"ok": true, "view": map[string]any{"id": "V0LOADTEST"}})
+	connectorSent  = mustJSON(map[string]any{"id": "loadtest-activity"})
+	connectorTeams = mustJSON(map[string]any{"id": teamsUser, "name": "Load Test (Teams)", "aadObjectId": "loadtest-aad",
+		"email": "loadtest.teams@loadtest.invalid", "tenantId": teamsTenant})
+)
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
+}
+
 // fakeSlackAPI answers every Slack Web API call with success: users.info
 // with a made-up profile, conversations.open with a DM channel, views.*
 // with a view, and {"ok":true} with a timestamp for the rest.
 func fakeSlackAPI(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
 	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-	out := map[string]any{"ok": true, "ts": "1790000000.000100", "channel": "D0LOADTEST"}
+	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "users.info":
+		r.ParseForm()
 		id := r.Form.Get("user")
-		out = map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(id), "team_id": team,
-			"profile": map[string]any{"real_name": "Load Test " + id, "email": strings.ToLower(id) + "@loadtest.invalid"}}}
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "user": map[string]any{"id": id, "name": strings.ToLower(id), "team_id": team,
+			"profile": map[string]any{"real_name": "Load Test " + id, "email": strings.ToLower(id) + "@loadtest.invalid"}}})
 	case "conversations.open":
-		out = map[string]any{"ok": true, "channel": map[string]any{"id": "D0LOADTEST"}}
+		w.Write(slackOpened)
 	case "views.open", "views.update", "views.publish", "views.push":
-		out = map[string]any{"ok": true, "view": map[string]any{"id": "V0LOADTEST"}}
+		w.Write(slackView)
+	default:
+		w.Write(slackOK)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(out)
 }
 
 // fakeConnector answers the calls the bot makes to the Bot Connector after
@@ -624,11 +654,10 @@ func fakeConnector(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", "application/json")
 	if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/members/") {
-		json.NewEncoder(w).Encode(map[string]any{"id": teamsUser, "name": "Load Test (Teams)", "aadObjectId": "loadtest-aad",
-			"email": "loadtest.teams@loadtest.invalid", "tenantId": teamsTenant})
+		w.Write(connectorTeams)
 		return
 	}
-	json.NewEncoder(w).Encode(map[string]any{"id": "loadtest-activity"})
+	w.Write(connectorSent)
 }
 
 // sign returns the Slack signature headers for body.
@@ -754,6 +783,14 @@ func (r *runner) setup(ctx context.Context) error {
 	// The load goes round the cases in the order they were raised.
 	slices.SortFunc(r.cases, func(a, b testCase) int { return strings.Compare(a.raiser, b.raiser) })
 	return nil
+}
+
+// madeUpCases names the cases of a run against a peer, which keeps none:
+// made-up case ids, each with the run's raiser.
+func (r *runner) madeUpCases() {
+	for i := range r.opts.Cases {
+		r.cases = append(r.cases, testCase{id: fmt.Sprintf("CR-2026-%04d", i+1), raiser: r.raiser(i)})
+	}
 }
 
 // setupCase raises case i as its own raiser and gives it its history.
@@ -924,15 +961,20 @@ func (r *runner) one(ctx context.Context, kind string, i int) error {
 				"value": "note|" + c.id + "|0", "action_ts": "1790000000.1"}},
 		})
 	case KindNote:
+		if r.opts.Peer {
+			code, _, err = r.submit(ctx, c.raiser, map[string]any{"f": "action:note", "c": c.id},
+				state(map[string]string{"text": "Load test note " + strconv.Itoa(i)}, nil, nil, nil))
+			break
+		}
 		return r.note(ctx, c, "Load test note "+strconv.Itoa(i))
 	case KindCommand:
 		code, body, err = r.command(ctx, c.raiser, "status "+c.id)
-		if err == nil && code == http.StatusOK && !bytes.Contains(body, []byte(c.id)) {
+		if err == nil && code == http.StatusOK && !r.opts.Peer && !bytes.Contains(body, []byte(c.id)) {
 			return errors.New("status answer does not name the case")
 		}
 	case KindHelp:
 		code, body, err = r.command(ctx, c.raiser, "help")
-		if err == nil && code == http.StatusOK && !bytes.Contains(body, []byte(r.opts.Command)) {
+		if err == nil && code == http.StatusOK && !r.opts.Peer && !bytes.Contains(body, []byte(r.opts.Command)) {
 			return errors.New("help answer does not name the slash command")
 		}
 	case KindTeams:

@@ -46,7 +46,18 @@ type InstallOptions struct {
 	// Service is the service's name in the install pages' header and
 	// title (default resolvebot, as on the web page).
 	Service string
+	// CacheTTL is how long an install read from the store is reused
+	// without reading it again (default DefaultInstallCacheTTL; negative
+	// for never). An install removed through another replica stops being
+	// used here when it expires, or at once when Slack refuses its token.
+	CacheTTL time.Duration
 }
+
+// DefaultInstallCacheTTL is how long an install is reused without reading
+// the store again: the longest another replica goes on acting with a
+// token after an uninstall it did not see (unless Slack refuses the token
+// first, which drops it at once).
+const DefaultInstallCacheTTL = 30 * time.Second
 
 // DefaultAuthorizeURL is Slack's OAuth v2 consent page.
 const DefaultAuthorizeURL = "https://slack.com/oauth/v2/authorize"
@@ -56,9 +67,20 @@ const DefaultAuthorizeURL = "https://slack.com/oauth/v2/authorize"
 type installs struct {
 	opts      InstallOptions
 	newClient func(token string) api
+	now       func() time.Time
+
+	// refreshing lets one refresh of a rotating token run at a time.
+	refreshing sync.Mutex
 
 	mu      sync.Mutex
-	clients map[string]api // by token
+	clients map[string]api                // by token
+	cache   map[string]cachedInstallation // by install key; installs found only
+}
+
+// cachedInstallation is an install read from the store, and when.
+type cachedInstallation struct {
+	inst *conversation.SlackInstallation
+	at   time.Time
 }
 
 // NewInstalled returns an adapter serving every workspace the app is
@@ -92,8 +114,11 @@ func NewInstalled(router *bot.Router, dispatcher *bot.Dispatcher, opts Options, 
 	if io.HTTPClient == nil {
 		io.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
+	if io.CacheTTL == 0 {
+		io.CacheTTL = DefaultInstallCacheTTL
+	}
 	a := newAdapter(nil, router, dispatcher, opts)
-	a.installs = &installs{opts: io, clients: map[string]api{},
+	a.installs = &installs{opts: io, clients: map[string]api{}, cache: map[string]cachedInstallation{}, now: a.opts.Now,
 		newClient: func(token string) api { return io.NewClient(token) }}
 	return a, nil
 }
@@ -142,8 +167,12 @@ func installKeys(team, enterprise string, enterpriseInstall bool) []string {
 // when there is none, and the store's error when it fails.
 func (in *installs) find(ctx context.Context, team, enterprise string, enterpriseInstall bool) (*conversation.SlackInstallation, error) {
 	for _, k := range installKeys(team, enterprise, enterpriseInstall) {
+		if inst, ok := in.cached(k); ok {
+			return inst, nil
+		}
 		inst, err := in.opts.Store.SlackInstallation(ctx, k)
 		if err == nil {
+			in.keep(k, inst)
 			return inst, nil
 		}
 		if conversation.ErrorCode(err) != conversation.ENOTFOUND {
@@ -151,6 +180,40 @@ func (in *installs) find(ctx context.Context, team, enterprise string, enterpris
 		}
 	}
 	return nil, conversation.NotFound("install.error.not_installed", nil)
+}
+
+// cached returns the install under key read within the cache's TTL.
+// Installs not found are never cached: one made through another replica
+// is found at once.
+func (in *installs) cached(key string) (*conversation.SlackInstallation, bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	c, ok := in.cache[key]
+	if !ok || in.opts.CacheTTL < 0 || in.now().Sub(c.at) >= in.opts.CacheTTL {
+		return nil, false
+	}
+	return c.inst, true
+}
+
+// keep caches inst, just read from the store under key.
+func (in *installs) keep(key string, inst *conversation.SlackInstallation) {
+	if in.opts.CacheTTL < 0 {
+		return
+	}
+	in.mu.Lock()
+	in.cache[key] = cachedInstallation{inst: inst, at: in.now()}
+	in.mu.Unlock()
+}
+
+// drop forgets the cached installs serving team in enterprise (their
+// token was refused, or they were removed or replaced), so the next
+// look-up reads the store.
+func (in *installs) drop(team, enterprise string) {
+	in.mu.Lock()
+	for _, k := range installKeys(team, enterprise, false) {
+		delete(in.cache, k)
+	}
+	in.mu.Unlock()
 }
 
 // clientFor returns the Web API client acting with token, made once.
@@ -165,10 +228,19 @@ func (in *installs) clientFor(token string) api {
 	return c
 }
 
-// forget drops the client of a removed install's token.
-func (in *installs) forget(token string) {
+// dropClient drops the client of a token no longer used.
+func (in *installs) dropClient(token string) {
 	in.mu.Lock()
 	delete(in.clients, token)
+	in.mu.Unlock()
+}
+
+// forget drops a removed install: its cached copy and the client of its
+// token.
+func (in *installs) forget(inst *conversation.SlackInstallation) {
+	in.mu.Lock()
+	delete(in.clients, inst.BotToken)
+	delete(in.cache, inst.Key())
 	in.mu.Unlock()
 }
 
@@ -180,7 +252,7 @@ func (a *Adapter) route(ctx context.Context, team, enterprise string, enterprise
 	if a.installs == nil {
 		return ctx, true
 	}
-	inst, err := a.installs.find(ctx, team, enterprise, enterpriseInstall)
+	inst, err := a.findFresh(ctx, team, enterprise, enterpriseInstall)
 	if err != nil {
 		if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 			a.log.Warn("slack request from a workspace the app is not installed in", "team", logValue(team), "enterprise", logValue(enterprise))
@@ -199,7 +271,7 @@ func (a *Adapter) routeHandle(ctx context.Context, h conversation.Handle) (conte
 	if a.installs == nil {
 		return ctx, nil
 	}
-	inst, err := a.installs.find(ctx, h.Team, h.Ref, false)
+	inst, err := a.findFresh(ctx, h.Team, h.Ref, false)
 	if conversation.ErrorCode(err) == conversation.ENOTFOUND {
 		return ctx, bot.Permanent(errNotInstalled)
 	}
@@ -256,7 +328,7 @@ func (a *Adapter) uninstalled(ctx context.Context, cb *slackevents.EventsAPICall
 		a.log.Error("remove slack install failed", "err", err)
 		return outcome{status: http.StatusInternalServerError} // Slack retries
 	}
-	a.installs.forget(inst.BotToken)
+	a.installs.forget(inst)
 	a.log.Info("slack install removed", "install", logValue(strings.TrimPrefix(inst.Key(), "T:")), "team", logValue(inst.TeamID),
 		"enterprise", logValue(inst.EnterpriseID))
 	a.metrics.Command(Platform, "uninstall", "ok")

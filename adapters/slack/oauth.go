@@ -167,6 +167,7 @@ func (a *Adapter) serveRedirect(w http.ResponseWriter, r *http.Request) {
 		a.installPage(w, http.StatusInternalServerError, "install.failed.title", "install.failed", InstallPath)
 		return
 	}
+	a.installs.drop(inst.TeamID, inst.EnterpriseID) // a reinstall's new token, at once
 	a.log.Info("slack installed", "team", logValue(inst.TeamID), "enterprise", logValue(inst.EnterpriseID),
 		"org_wide", inst.EnterpriseInstall, "scopes", strings.Join(inst.Scopes, ","))
 	a.metrics.Command(Platform, "install", "ok")
@@ -232,13 +233,14 @@ func (a *Adapter) exchange(ctx context.Context, code string) (*conversation.Slac
 	if err != nil {
 		return nil, err
 	}
-	if resp.TokenType != "bot" || !strings.HasPrefix(resp.AccessToken, "xoxb-") {
+	if !botToken(resp) {
 		return nil, errors.New("oauth.v2.access gave no bot token")
 	}
 	inst := &conversation.SlackInstallation{TeamID: resp.Team.ID, TeamName: resp.Team.Name,
 		EnterpriseID: resp.Enterprise.ID, EnterpriseName: resp.Enterprise.Name, EnterpriseInstall: resp.IsEnterpriseInstall,
 		AppID: resp.AppID, BotToken: resp.AccessToken, BotUserID: resp.BotUserID, InstalledBy: resp.AuthedUser.ID,
 		InstalledAt: a.opts.Now().UTC()}
+	inst.RefreshToken, inst.ExpiresAt = rotation(resp, a.opts.Now())
 	for _, s := range strings.Split(resp.Scope, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			inst.Scopes = append(inst.Scopes, s)
@@ -248,6 +250,22 @@ func (a *Adapter) exchange(ctx context.Context, code string) (*conversation.Slac
 		return nil, errors.New("oauth.v2.access named no workspace or organisation")
 	}
 	return inst, nil
+}
+
+// botToken reports whether oauth.v2.access gave a bot token: xoxb-…, or
+// xoxe.xoxb-… when the app rotates its tokens.
+func botToken(resp *slack.OAuthV2Response) bool {
+	return resp.TokenType == "bot" && (strings.HasPrefix(resp.AccessToken, "xoxb-") || strings.HasPrefix(resp.AccessToken, "xoxe.xoxb-"))
+}
+
+// rotation returns the refresh token and expiry oauth.v2.access gave with
+// a rotating token (token rotation on), read at now; none for a token that
+// never expires.
+func rotation(resp *slack.OAuthV2Response, now time.Time) (string, time.Time) {
+	if resp.RefreshToken == "" || resp.ExpiresIn <= 0 {
+		return "", time.Time{}
+	}
+	return resp.RefreshToken, now.Add(time.Duration(resp.ExpiresIn) * time.Second).UTC()
 }
 
 //go:embed templates/install.html

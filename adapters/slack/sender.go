@@ -24,7 +24,19 @@ func (a *Adapter) Platform() string { return Platform }
 // Slack or Slack refuses the message.
 func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversation.Handle, m bot.Message) (conversation.MessageRef, error) {
 	ref, err := a.send(ctx, to, h, m)
+	if a.installs != nil && refusedToken(err) {
+		// Removed through another replica, which this one has not read
+		// yet: the next send reads the store again.
+		a.installs.drop(h.Team, h.Ref)
+	}
 	return ref, sendError(err)
+}
+
+// refusedToken reports whether Slack refused the token a call was made
+// with: the app was uninstalled or the token revoked.
+func refusedToken(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && (se.Err == "token_revoked" || se.Err == "invalid_auth" || se.Err == "not_authed")
 }
 
 // permanentErrors are the Slack Web API errors no retry will cure: the
@@ -206,10 +218,14 @@ func (a *Adapter) finish(ctx context.Context, r bot.Reply) {
 }
 
 // findAnywhere finds a person on Slack by their email: with one bot token
-// in its workspace; with installs, in each workspace in turn, returning
-// the context that acts in the one they were found in. Returns what
-// findByEmail returns, from the last workspace tried, or errNotInstalled
-// (permanent) when there are no installs.
+// in its workspace; with installs, in each workspace in turn (a rotating
+// token due for renewal is refreshed first), returning the context that
+// acts in the one they were found in. When no workspace has them, it
+// returns a failure that may cure itself (Slack was busy or unreachable
+// in one of them) if there was one, so they are tried again later rather
+// than reached by email for good; else what findByEmail returned from the
+// last workspace tried, or errNotInstalled (permanent) when there are no
+// installs.
 func (a *Adapter) findAnywhere(ctx context.Context, to *conversation.Person) (conversation.Handle, context.Context, error) {
 	if a.installs == nil {
 		h, err := a.findByEmail(ctx, to)
@@ -220,12 +236,28 @@ func (a *Adapter) findAnywhere(ctx context.Context, to *conversation.Person) (co
 		return conversation.Handle{}, ctx, err
 	}
 	err = bot.Permanent(errNotInstalled)
+	var passing error // a failure that may cure itself
 	for _, inst := range all {
+		if a.due(inst) {
+			if inst, err = a.refresh(ctx, inst); err != nil {
+				if conversation.ErrorCode(err) != conversation.ENOTFOUND { // removed meanwhile: nothing to try
+					passing = err
+				}
+				continue
+			}
+		}
 		ictx := context.WithValue(ctx, clientKey{}, a.installs.clientFor(inst.BotToken))
 		var h conversation.Handle
 		if h, err = a.findByEmail(ictx, to); err == nil {
 			return h, ictx, nil
 		}
+		var se *bot.SendError
+		if e := sendError(err); !errors.As(e, &se) || !se.Permanent {
+			passing = err
+		}
+	}
+	if passing != nil {
+		return conversation.Handle{}, ctx, passing
 	}
 	return conversation.Handle{}, ctx, err
 }

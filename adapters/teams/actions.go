@@ -342,10 +342,10 @@ func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.For
 	case in.FormKey == bot.FormProfile:
 		return a.router.ProfileForm(ctx, in.Actor)
 	case in.FormKey == conversation.FormObservation:
-		return a.router.ObservationForm()
+		return a.router.ObservationFormFor(in.Actor)
 	case strings.HasPrefix(in.FormKey, bot.ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, bot.ActionFormPrefix))
-		if f := bot.ActionForm(a.router.Engine.Protocol(), v); f != nil {
+		if f := a.router.ActionFormOn(ctx, in.CaseID, v); f != nil {
 			f.Title += " · " + in.CaseID
 			return f
 		}
@@ -427,12 +427,16 @@ func (a *Adapter) finish(ctx context.Context, _, _, _ string, reply bot.Reply) {
 // for no case in particular).
 func UnreachedNotice(names string) bot.Message { return bot.UnreachedNotice("", names) }
 
-// personalChat returns the 1:1 conversation with a person, opening it when
-// only a team membership is known. "" when there is none.
+// personalChat returns the 1:1 conversation with a person that the
+// registration ctx acts as holds, opening it when only a team membership
+// is known. "" when there is none.
 func (a *Adapter) personalChat(ctx context.Context, per *conversation.Person) string {
 	for _, h := range per.Handles {
 		if h.Platform != Platform {
 			continue
+		}
+		if reg, err := a.registrationOf(h); err != nil || reg != a.regFor(ctx) {
+			continue // a chat of another registration's, answered with this one's token
 		}
 		conv, _, err := a.conversationFor(ctx, per, h)
 		if err == nil {
@@ -457,8 +461,12 @@ func (a *Adapter) conversationFor(ctx context.Context, per *conversation.Person,
 	if err := json.Unmarshal([]byte(h.Ref), &ref); err != nil || ref.ServiceURL == "" {
 		return "", "", errNoReference
 	}
-	// Stored references came only from validated activities.
-	a.conn.trusted.add(ref.ServiceURL)
+	// Stored references came only from validated activities, each for the
+	// registration its bot names: its service URL is trusted with that
+	// registration's token, and no other's.
+	if reg := a.regFor(ctx); len(a.regs) <= 1 || strings.EqualFold(botAppID(ref.Bot.ID), reg.AppID) {
+		reg.conn.trusted.add(ref.ServiceURL)
+	}
 	if h.Channel != "" {
 		return h.Channel, ref.ServiceURL, nil
 	}
@@ -503,9 +511,7 @@ func (a *Adapter) Send(ctx context.Context, to *conversation.Person, h conversat
 			id = aid
 		}
 	}
-	a.mu.Lock()
-	a.convURLs[convID] = serviceURL
-	a.mu.Unlock()
+	a.learnURL(reg, convID, serviceURL)
 	return conversation.MessageRef{Platform: Platform, Channel: convID, ID: id, SentAt: a.now()}, nil
 }
 
@@ -521,46 +527,59 @@ func sendError(err error) error {
 }
 
 // Update implements bot.Sender: it replaces the sent card in place through
-// the connector. Returns an error when the conversation's service URL is
-// unknown or Teams refuses the update.
+// the connector, with the token of the registration the card's
+// conversation belongs to. Returns an error when the conversation's
+// service URL is unknown or Teams refuses the update.
 func (a *Adapter) Update(ctx context.Context, ref conversation.MessageRef, m bot.Message) error {
-	a.mu.Lock()
-	su := a.convURLs[ref.Channel]
-	a.mu.Unlock()
-	reg := a.first
-	if su == "" || len(a.regs) > 1 {
-		// The card's conversation names its registration (and its service
-		// URL, when this replica has not seen it yet).
-		per, err := a.store.GetPerson(ctx, ref.PersonID)
-		if err != nil {
-			return fmt.Errorf("load card owner: %w", err)
-		}
-		reg = nil
-		for _, h := range per.Handles {
-			if h.Platform == Platform && h.Channel == ref.Channel {
-				if reg, err = a.registrationOf(h); err != nil {
-					return err
-				}
-				if _, s, err := a.conversationFor(withRegistration(ctx, reg), per, h); err == nil && su == "" {
-					su = s
-				}
-			}
-		}
-	}
-	if su == "" || reg == nil {
-		return errNoReference
+	reg, su, err := a.routeOf(ctx, ref)
+	if err != nil {
+		return err
 	}
 	return reg.conn.update(ctx, su, ref.Channel, ref.ID, cardActivity(Render(a.router.Cards, m), m.Title))
 }
 
-// Delete removes a sent message. Returns an error when the service URL is
+// Delete removes a sent message, with the token of the registration its
+// conversation belongs to. Returns an error when the service URL is
 // unknown or Teams refuses.
 func (a *Adapter) Delete(ctx context.Context, ref conversation.MessageRef) error {
-	a.mu.Lock()
-	su := a.convURLs[ref.Channel]
-	a.mu.Unlock()
-	if su == "" {
-		return errNoReference
+	reg, su, err := a.routeOf(ctx, ref)
+	if err != nil {
+		return err
 	}
-	return a.connFor(ctx).delete(ctx, su, ref.Channel, ref.ID)
+	return reg.conn.delete(ctx, su, ref.Channel, ref.ID)
+}
+
+// routeOf returns the registration a sent message's conversation belongs
+// to and the service URL that registration knows for it. With one
+// registration a URL learned on this replica needs no store call; else
+// the card's owner names the registration (and the URL, when this
+// replica has not learned it). Returns errNoReference when the owner holds
+// no such conversation, errNoRegistration when its registration is gone,
+// and the store's error.
+func (a *Adapter) routeOf(ctx context.Context, ref conversation.MessageRef) (*registration, string, error) {
+	if len(a.regs) <= 1 {
+		if su := a.learnedURL(a.first, ref.Channel); su != "" {
+			return a.first, su, nil
+		}
+	}
+	per, err := a.store.GetPerson(ctx, ref.PersonID)
+	if err != nil {
+		return nil, "", fmt.Errorf("load card owner: %w", err)
+	}
+	for _, h := range per.Handles {
+		if h.Platform != Platform || h.Channel != ref.Channel {
+			continue
+		}
+		reg, err := a.registrationOf(h)
+		if err != nil {
+			return nil, "", err
+		}
+		if su := a.learnedURL(reg, ref.Channel); su != "" {
+			return reg, su, nil
+		}
+		if _, su, err := a.conversationFor(withRegistration(ctx, reg), per, h); err == nil {
+			return reg, su, nil
+		}
+	}
+	return nil, "", errNoReference
 }

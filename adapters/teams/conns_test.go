@@ -13,15 +13,19 @@ import (
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/bottest"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/internal/apiclient"
 )
 
 // TestSendReusesConnections: a sustained load of proactive messages from N
 // senders at once, through the client the adapter builds for itself
 // (NewHTTPClient), opens no more connections to the Bot Connector than N
 // (see checkConns). Go's default transport keeps 2 idle connections per
-// host, so under load most sends opened a new one.
+// host, so under load most sends opened a new one. More senders than the
+// connections kept (apiclient.IdleConnsPerHost) share those: the client
+// opens no more, as each one opened beyond them would be closed again
+// after one call.
 func TestSendReusesConnections(t *testing.T) {
-	for _, senders := range []int{16, 48} {
+	for _, senders := range []int{16, 48, apiclient.IdleConnsPerHost + 144} {
 		env := bottest.New(t, bottest.Options{})
 		keys, entra, conn := teamstest.NewKeys(t), teamstest.NewEntra(t, testTenant), teamstest.NewConnector(t)
 		hc := NewHTTPClient()
@@ -42,7 +46,15 @@ func TestSendReusesConnections(t *testing.T) {
 			"conversation": map[string]any{"id": u.Conversation(), "tenantId": testTenant}})
 		h := conversation.Handle{Platform: Platform, Team: testTenant, User: u.AAD, Channel: u.Conversation(), Ref: string(ref)}
 		to := &conversation.Person{ID: "p1", Name: u.Name, Email: u.Email}
-		const each = 25
+		each, warmUp := 25, 0
+		if senders > apiclient.IdleConnsPerHost {
+			// Fewer sends each, after one that fetches the app token, so
+			// the burst is of sends and not of token requests.
+			each, warmUp = 2, 1
+			if _, err := a.Send(context.Background(), to, h, bot.Message{Kind: "notice", Text: "Hello"}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		var wg sync.WaitGroup
 		var failed atomic.Int64
 		round := func() {
@@ -67,8 +79,14 @@ func TestSendReusesConnections(t *testing.T) {
 		if n := failed.Load(); n > 0 {
 			t.Fatalf("%d senders: %d sends failed", senders, n)
 		}
-		if got := len(conn.Sent(u.Conversation())); got != 3*senders*each {
-			t.Fatalf("%d senders: the connector got %d messages, want %d", senders, got, 3*senders*each)
+		if got := len(conn.Sent(u.Conversation())); got != 3*senders*each+warmUp {
+			t.Fatalf("%d senders: the connector got %d messages, want %d", senders, got, 3*senders*each+warmUp)
+		}
+		if senders > apiclient.IdleConnsPerHost {
+			if n := conn.Conns(); n > apiclient.IdleConnsPerHost {
+				t.Errorf("%d senders opened %d connections, want at most the %d kept", senders, n, apiclient.IdleConnsPerHost)
+			}
+			continue
 		}
 		checkConns(t, senders, warm, conn.Conns())
 	}

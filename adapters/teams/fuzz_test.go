@@ -146,6 +146,9 @@ func FuzzRenderAdaptiveCard(f *testing.F) {
 			if len(b) > maxCardBytes {
 				t.Errorf("%s: %d bytes, over %d", name, len(b), maxCardBytes)
 			}
+			if bound, ok := jsonBound(card); ok && bound < len(b) {
+				t.Errorf("%s: jsonBound %d under the %d bytes it encodes to", name, bound, len(b))
+			}
 			var v any
 			json.Unmarshal(b, &v)
 			checkCard(t, name, v)

@@ -24,6 +24,10 @@ type Registration struct {
 	// TokenAuthority overrides the Entra authority (see Authority); ""
 	// for login.microsoftonline.com/{TenantID}.
 	TokenAuthority string
+	// ServiceURLs are Bot Connector service URLs this registration alone
+	// trusts with its token before any activity for it arrives (see
+	// Options.ServiceURLs for those every registration trusts).
+	ServiceURLs []string
 }
 
 // registration is a Registration at work: its connector, whose app
@@ -49,10 +53,36 @@ func withRegistration(ctx context.Context, reg *registration) context.Context {
 // the request or send was routed to, else the first (the only one, or the
 // insecure emulator's).
 func (a *Adapter) connFor(ctx context.Context) *connector {
+	return a.regFor(ctx).conn
+}
+
+// regFor returns the registration ctx acts as (see connFor).
+func (a *Adapter) regFor(ctx context.Context) *registration {
 	if reg, ok := ctx.Value(regKey{}).(*registration); ok {
-		return reg.conn
+		return reg
 	}
-	return a.conn
+	return a.first
+}
+
+// urlKey is the key of a conversation's service URL learned for reg.
+func urlKey(reg *registration, convID string) string { return reg.AppID + "\x00" + convID }
+
+// learnURL remembers the service URL of conversation convID as reg
+// learned it (from an activity whose token names reg, or a send).
+func (a *Adapter) learnURL(reg *registration, convID, serviceURL string) {
+	if convID == "" || serviceURL == "" {
+		return
+	}
+	a.mu.Lock()
+	a.convURLs[urlKey(reg, convID)] = serviceURL
+	a.mu.Unlock()
+}
+
+// learnedURL returns the service URL reg learned for convID, or "".
+func (a *Adapter) learnedURL(reg *registration, convID string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.convURLs[urlKey(reg, convID)]
 }
 
 // botAppID returns the app id of a bot's channel account id ("28:<app id>").

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/resolvebot/resolvebot/bot"
 	"github.com/resolvebot/resolvebot/bot/messages"
@@ -54,6 +55,7 @@ const (
 func escapeMarkdown(s string) string {
 	s = cut(s, maxTextRunes)
 	var b strings.Builder
+	b.Grow(len(s) + len(s)/8)
 	lineStart, digits := true, false
 	for _, r := range s {
 		switch {
@@ -83,10 +85,10 @@ func escapeMarkdown(s string) string {
 
 // cut shortens s to n runes.
 func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s // counted without converting: most texts are short
 	}
+	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
 
@@ -343,6 +345,9 @@ func errorSummary(k *bot.Cards, f *conversation.Form, errs map[string]string) []
 // a card because of how much someone wrote. Each text is already escaped;
 // a cut never leaves a lone backslash before the ellipsis.
 func fitCard(card map[string]any) map[string]any {
+	if n, ok := jsonBound(card); ok && n <= maxCardBytes {
+		return card // surely fits: no need to encode it to know
+	}
 	for range 64 {
 		b, err := json.Marshal(card)
 		if err != nil || len(b) <= maxCardBytes {
@@ -391,6 +396,49 @@ func fitCard(card map[string]any) map[string]any {
 		longest[key] = short + "…"
 	}
 	return card
+}
+
+// jsonBound returns an upper bound on the length of v encoded as JSON, and
+// false when v holds a type it does not know (the caller then encodes v
+// to know). Each byte of a string or key counts 6, the most JSON's
+// escaping makes of one (\u00XX), so most cards are known to fit without
+// being encoded twice on their way out (once here, once when sent).
+func jsonBound(v any) (int, bool) {
+	switch x := v.(type) {
+	case nil, bool:
+		return 5, true
+	case string:
+		return 2 + 6*len(x), true
+	case int, int64, float64:
+		return 24, true
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			m, ok := jsonBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += 4 + 6*len(k) + m
+		}
+		return n, true
+	case []any:
+		n := 2
+		for _, e := range x {
+			m, ok := jsonBound(e)
+			if !ok {
+				return 0, false
+			}
+			n += 1 + m
+		}
+		return n, true
+	case []string:
+		n := 2
+		for _, e := range x {
+			n += 3 + 6*len(e)
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 // fieldBlocks shows short fields as facts and long ones as label and text.

@@ -227,3 +227,31 @@ func TestPackage(t *testing.T) {
 		t.Error("an upper-case GUID was refused")
 	}
 }
+
+// TestJSONBound: the bound fitCard trusts is never under the encoded
+// length, whatever the text escapes to, and says when it cannot tell.
+func TestJSONBound(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		ok   bool
+	}{
+		{"plain", map[string]any{"type": "TextBlock", "text": "Use help", "wrap": true}, true},
+		{"escaped", map[string]any{"text": "<a href=\"x\">&</a>\u2028\x01\\ \n\t"}, true},
+		{"numbers", []any{0, int64(-1 << 62), 1.2345678901234567e-300, nil, false, "é"}, true},
+		{"strings", map[string]any{"choices": []string{"\"", "<", "plain"}}, true},
+		{"nested", map[string]any{"body": []any{map[string]any{"facts": []any{map[string]any{"title": "Case", "value": "QZX-447193"}}}}}, true},
+		{"unknown type", map[string]any{"n": int32(1)}, false},
+		{"unknown nested", []any{map[string]any{"x": []map[string]any{{}}}}, false},
+	}
+	for _, tc := range tests {
+		b, err := json.Marshal(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bound, ok := jsonBound(tc.v)
+		if ok != tc.ok || (ok && bound < len(b)) {
+			t.Errorf("%s: jsonBound = %d, %v; encoded %d bytes, want ok %v and a bound at least that", tc.name, bound, ok, len(b), tc.ok)
+		}
+	}
+}

@@ -61,7 +61,11 @@ type Options struct {
 	// InsecureNoAuth accepts requests without checking tokens and sends
 	// none. For the local emulator only.
 	InsecureNoAuth bool
-	// ServiceURLs are trusted before any activity arrives.
+	// ServiceURLs are trusted, by every registration, before any activity
+	// arrives: Microsoft's well-known endpoints, such as
+	// https://smba.trafficmanager.net/teams/. A registration's own
+	// Registration.ServiceURLs are trusted by it alone, and so is a
+	// service URL learned from an activity whose token names it.
 	ServiceURLs []string
 	// HTTPClient makes every outbound call; nil for a client with sane
 	// timeouts.
@@ -96,7 +100,7 @@ type Adapter struct {
 
 	mu       sync.Mutex
 	members  map[string]cachedMember // conversation id + member id → member
-	convURLs map[string]string       // conversation id → service URL
+	convURLs map[string]string       // app id + conversation id → service URL
 	known    map[string]knownPerson  // handle key → who it identified
 }
 
@@ -160,14 +164,17 @@ func New(router *bot.Router, people *bot.People, dispatcher *bot.Dispatcher, opt
 	a := &Adapter{router: router, people: people, dispatcher: dispatcher, store: router.Store, log: log,
 		insecure: opts.InsecureNoAuth, now: now, metrics: opts.Metrics, regs: map[string]*registration{},
 		members: map[string]cachedMember{}, convURLs: map[string]string{}, known: map[string]knownPerson{}}
-	trusted := &trustedURLs{}
-	for _, u := range opts.ServiceURLs {
-		trusted.add(u)
-	}
 	var appIDs []string
 	for _, r := range opts.Registrations {
 		if _, dup := a.regs[r.AppID]; dup {
 			return nil, fmt.Errorf("teams: the app id %s is configured twice", r.AppID)
+		}
+		// Each registration trusts its own service URLs: one learned from
+		// an activity for another registration is never sent this one's
+		// token.
+		trusted := &trustedURLs{}
+		for _, u := range slices.Concat(opts.ServiceURLs, r.ServiceURLs) {
+			trusted.add(u)
 		}
 		reg := &registration{Registration: r, conn: &connector{client: hc, trusted: trusted, timeout: timeout, tries: 4,
 			base: 500 * time.Millisecond, sleep: ctxsleep.Sleep, metrics: opts.Metrics}}
@@ -247,18 +254,17 @@ func (a *Adapter) serve(w *statusWriter, r *http.Request) {
 	}
 	// Everything the activity causes, replies and work after the answer
 	// alike, acts as the registration its token was for.
-	r = r.WithContext(withRegistration(r.Context(), a.registrationByApp(appID)))
+	reg := a.registrationByApp(appID)
+	r = r.WithContext(withRegistration(r.Context(), reg))
 	w.route = string(act.Type)
-	a.conn.trusted.add(act.ServiceURL)
-	if act.Conversation.ID != "" && act.ServiceURL != "" {
-		a.mu.Lock()
-		a.convURLs[act.Conversation.ID] = act.ServiceURL
-		a.mu.Unlock()
-	}
+	// The token bound this service URL to this registration's activity:
+	// it is trusted with this registration's token, and no other's.
+	reg.conn.trusted.add(act.ServiceURL)
+	a.learnURL(reg, act.Conversation.ID, act.ServiceURL)
 	switch act.Type {
 	case schema.Message:
 		a.onMessage(w, r, act)
-	case schema.ConversationUpdate, "installationUpdate":
+	case schema.ConversationUpdate, installationUpdate:
 		a.onInstall(w, r, act)
 	case schema.Invoke:
 		a.onInvoke(w, r, act)
@@ -353,7 +359,7 @@ func peekRoute(body []byte) (channelID, serviceURL string) {
 }
 
 func supported(t string) bool {
-	return t == string(schema.Message) || t == string(schema.ConversationUpdate) || t == "installationUpdate" || t == string(schema.Invoke)
+	return t == string(schema.Message) || t == string(schema.ConversationUpdate) || t == installationUpdate || t == string(schema.Invoke)
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
@@ -419,14 +425,7 @@ func (a *Adapter) lookupMember(ctx context.Context, serviceURL, convID, memberID
 // reference to a group conversation is stored without its conversation, so
 // the bot opens a 1:1 chat rather than posting a case in a channel.
 func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schema.ChannelAccount, m member) (*conversation.Person, error) {
-	aad := user.AadObjectID
-	if aad == "" {
-		aad = m.AadObjectID
-	}
-	if aad == "" {
-		aad = user.ID
-	}
-	tenant := tenantOf(act)
+	tenant, aad := tenantOf(act), aadOf(user, m)
 	ref := schema.ConversationReference{
 		User:       schema.ChannelAccount{ID: user.ID, AadObjectID: aad},
 		Bot:        schema.ChannelAccount{ID: act.Recipient.ID},
@@ -483,6 +482,18 @@ func (a *Adapter) remember(ctx context.Context, act *schema.Activity, user schem
 	return per, nil
 }
 
+// aadOf returns the id a Teams member's handle is keyed by: their AAD
+// object id, from the activity or the members API, else their channel
+// account id.
+func aadOf(user schema.ChannelAccount, m member) string {
+	for _, id := range []string{user.AadObjectID, m.AadObjectID} {
+		if id != "" {
+			return id
+		}
+	}
+	return user.ID
+}
+
 // forget drops what remember knows of a person, so their next activity
 // reads them from the store again (their profile changed).
 func (a *Adapter) forget(personID string) {
@@ -507,6 +518,10 @@ func (a *Adapter) actor(ctx context.Context, act *schema.Activity) (*conversatio
 // (the bot installed for a person, or added to a team or chat).
 func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.Activity) {
 	ctx := r.Context()
+	if botRemoved(act) {
+		a.onRemoved(w, r, act)
+		return
+	}
 	botAdded := slices.ContainsFunc(act.MembersAdded, func(m schema.ChannelAccount) bool { return m.ID == act.Recipient.ID })
 	var people []schema.ChannelAccount
 	for _, m := range act.MembersAdded {
@@ -514,7 +529,7 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 			people = append(people, m)
 		}
 	}
-	if act.Type == "installationUpdate" || (botAdded && personal(act)) {
+	if act.Type == installationUpdate || (botAdded && personal(act)) {
 		if act.From.ID != "" && act.From.ID != act.Recipient.ID && !slices.ContainsFunc(people, func(m schema.ChannelAccount) bool { return m.ID == act.From.ID }) {
 			people = append(people, act.From)
 		}
@@ -533,6 +548,9 @@ func (a *Adapter) onInstall(w http.ResponseWriter, r *http.Request, act *schema.
 	}
 	for _, p := range people {
 		m := a.lookupMember(ctx, act.ServiceURL, act.Conversation.ID, p.ID)
+		// An install is always written: another replica may have
+		// forgotten this reference on an uninstall this one did not see.
+		a.dropKnown(conversation.Handle{Platform: Platform, Team: tenantOf(act), User: aadOf(p, m)}.Key())
 		if _, err := a.remember(ctx, act, p, m); err != nil {
 			a.log.Error("teams remember member failed", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)

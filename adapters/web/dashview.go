@@ -48,14 +48,6 @@ type chartView struct {
 	Rows               []countRow
 }
 
-// dateField is one date of the period form, in GOV.UK's date input: a
-// fieldset named by its legend, with a hint, the problem with it, and
-// the day, month and year as typed.
-type dateField struct {
-	Name, Legend, Hint, Error string
-	Parts                     dateParts
-}
-
 // dashData is the dashboard page.
 type dashData struct {
 	T              map[string]string
@@ -154,8 +146,11 @@ func (s *Server) dashView(in *dashInput, st report.Standing, form periodForm) da
 			}
 		}
 	}
-	d.DateFields = []dateField{{Name: "from", Legend: d.T["from"], Hint: d.T["fromHint"], Error: d.Errors["from"], Parts: form.From},
-		{Name: "to", Legend: d.T["to"], Hint: d.T["toHint"], Error: d.Errors["to"], Parts: form.To}}
+	for _, f := range []dateField{{Name: "from", Legend: d.T["from"], Hint: d.T["fromHint"], Error: d.Errors["from"], Parts: form.From},
+		{Name: "to", Legend: d.T["to"], Hint: d.T["toHint"], Error: d.Errors["to"], Parts: form.To}} {
+		f.DayLabel, f.MonthLabel, f.YearLabel = d.T["day"], d.T["monthPart"], d.T["yearPart"]
+		d.DateFields = append(d.DateFields, f)
+	}
 	d.Columns = []string{d.T["now"], d.T["previous"], d.T["lastYear"]}
 	for _, pp := range periods {
 		d.Dates = append(d.Dates, dateRange(pp))

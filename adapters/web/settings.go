@@ -162,30 +162,81 @@ type SettingsProblem struct {
 }
 
 // admin runs h for a signed-in partnership admin (the partnership role
-// conversation.RolePartnershipAdmin); anyone else is refused and nothing
-// changes.
+// conversation.RolePartnershipAdmin) with the settings they change in the
+// request's context (see editor); anyone else is refused and nothing
+// changes. On a deployment hosting several partnerships these are the
+// settings of the partnership they are admin of, or of the one the
+// partnership parameter names among theirs; naming another is refused.
 func (s *Server) admin(h handler) http.HandlerFunc {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, sess *session) {
-		if s.opts.Settings == nil {
+		if s.opts.Settings == nil && s.opts.SettingsFor == nil {
 			s.notFound(w, r)
 			return
 		}
-		a, err := s.opts.Router.Engine.Actor(r.Context(), sess.Person)
+		ed, err := s.adminEditor(r, sess.Person)
 		if err != nil {
 			s.internal(w, r, err)
 			return
 		}
-		if !a.Holds(conversation.RolePartnershipAdmin) {
+		if ed == nil {
 			s.problem(w, r, sess, http.StatusForbidden, s.words().Say("settings.refused.title", nil),
 				s.words().Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
 			return
 		}
-		h(w, r, sess)
+		h(w, r.WithContext(context.WithValue(r.Context(), editorKey{}, ed)), sess)
 	})
+}
+
+// PartnershipSettings are the settings of one hosted partnership, by its
+// id, as Options.SettingsFor gives them.
+type PartnershipSettings struct {
+	ID     string
+	Editor SettingsEditor
+}
+
+// editorKey is the request context's key of the settings admin chose.
+type editorKey struct{}
+
+// editor returns the settings the request's admin changes (set by admin).
+func (s *Server) editor(ctx context.Context) SettingsEditor {
+	if ed, ok := ctx.Value(editorKey{}).(SettingsEditor); ok {
+		return ed
+	}
+	return s.opts.Settings
+}
+
+// adminEditor returns the settings person may change on request r, or nil
+// when they may change none. Returns EINTERNAL on failure.
+func (s *Server) adminEditor(r *http.Request, person string) (SettingsEditor, error) {
+	if s.opts.SettingsFor == nil {
+		a, err := s.opts.Router.Engine.Actor(r.Context(), person)
+		if err != nil {
+			return nil, err
+		}
+		if !a.Holds(conversation.RolePartnershipAdmin) {
+			return nil, nil
+		}
+		return s.opts.Settings, nil
+	}
+	theirs, err := s.opts.SettingsFor(r.Context(), person)
+	if err != nil {
+		return nil, err
+	}
+	want := r.URL.Query().Get("partnership")
+	for _, p := range theirs {
+		if p.ID == want || (want == "" && len(theirs) == 1) {
+			return p.Editor, nil
+		}
+	}
+	return nil, nil
 }
 
 // isAdmin reports whether person may change the settings.
 func (s *Server) isAdmin(ctx context.Context, person string) bool {
+	if s.opts.SettingsFor != nil {
+		theirs, err := s.opts.SettingsFor(ctx, person)
+		return err == nil && len(theirs) > 0
+	}
 	if s.opts.Settings == nil {
 		return false
 	}
@@ -233,7 +284,7 @@ type settingsPageData struct {
 // settingsPage shows the timescales, the protocol and the directory, each
 // with a way to change it.
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.opts.Settings.View(r.Context())
+	v, err := s.editor(r.Context()).View(r.Context())
 	if err != nil {
 		s.internal(w, r, err)
 		return
@@ -253,9 +304,28 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 // settingsField is one input of a settings form.
 type settingsField struct {
 	Key, Label, Hint, Value, Error string
-	Type                           string // "text", "textarea", "number", "email", "radio" or "hidden"
+	Type                           string // "text", "textarea", "number", "email", "radio", "date" or "hidden"
 	Options                        []settingsOption
 	Width                          string // a govuk-input--width-N class, or ""
+	// Date is a date field's day, month and year as typed, and their
+	// labels; its Value is the date as YYYY-MM-DD, "" when it is not one.
+	Date dateField
+}
+
+// DateInput is a date field as the "dateinput" template shows it.
+func (fl settingsField) DateInput() dateField {
+	d := fl.Date
+	d.Name, d.Legend, d.Hint, d.Error = fl.Key, fl.Label, fl.Hint, fl.Error
+	return d
+}
+
+// summaryID is the key of the input the error summary links to: a date's
+// day field.
+func (fl settingsField) summaryID() string {
+	if fl.Type == "date" {
+		return fl.Key + "-day"
+	}
+	return fl.Key
 }
 
 type settingsOption struct {
@@ -319,6 +389,10 @@ func (f *settingsForm) setError(key, msg string) bool {
 // readForm fills f's fields from the request.
 func (f *settingsForm) readForm(r *http.Request) {
 	for i := range f.Fields {
+		if f.Fields[i].Type == "date" {
+			f.Fields[i].readDate(r.PostForm)
+			continue
+		}
 		f.Fields[i].Value = strings.TrimSpace(r.PostFormValue(f.Fields[i].Key))
 		for j := range f.Fields[i].Options {
 			f.Fields[i].Options[j].Checked = f.Fields[i].Options[j].Value == f.Fields[i].Value
@@ -331,7 +405,7 @@ func (s *Server) showSettingsForm(w http.ResponseWriter, r *http.Request, sess *
 	p := s.signedInPage(r, sess, title, f)
 	for _, fl := range f.Fields {
 		if fl.Error != "" {
-			p.Errors = append(p.Errors, fieldError{Field: fl.Key, Text: fl.Error})
+			p.Errors = append(p.Errors, fieldError{Field: fl.summaryID(), Text: fl.Error})
 		}
 	}
 	for _, msg := range f.Problems {

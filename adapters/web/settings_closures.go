@@ -26,7 +26,9 @@ func (s *Server) closureForm(v SettingsView, _ string, _ bool) (settingsForm, bo
 	f := s.newSettingsForm(s.words().Say("settings.closure.heading", nil), s.words().Say("settings.closure.intro", nil),
 		"/web/settings/closures", "/web/settings/closures/new", v.Version,
 		[]settingsField{{Key: "date", Label: s.words().Say("settings.closure.date", nil),
-			Hint: s.words().Say("settings.closure.date.hint", nil), Type: "text", Width: "govuk-input--width-10"}}, nil)
+			Hint: s.words().Say("settings.closure.date.hint", nil), Type: "date",
+			Date: dateField{DayLabel: s.words().Say("settings.closure.date.day", nil),
+				MonthLabel: s.words().Say("settings.closure.date.month", nil), YearLabel: s.words().Say("settings.closure.date.year", nil)}}}, nil)
 	f.Adds = true
 	return f, true
 }
@@ -45,10 +47,13 @@ func (s *Server) closureApply(v SettingsView, day string, f *settingsForm) (Sett
 		return SettingsEdit{RemoveClosure: day, Note: s.words().Say("settings.note.closure.removed", messages.Args{"date": day})}, true
 	}
 	day = f.value("date")
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
+	switch {
+	case f.Fields[0].Date.Parts.empty():
+		f.setError("date", s.words().Say("settings.closure.missing", nil))
+	case day == "":
 		f.setError("date", s.words().Say("settings.closure.not_a_date", nil))
-	} else if slices.Contains(v.ClosureDays, day) {
-		f.setError("date", s.words().Say("settings.closure.already", messages.Args{"date": day}))
+	case slices.Contains(v.ClosureDays, day):
+		f.setError("date", s.words().Say("settings.closure.already", messages.Args{"date": dayText(day, time.UTC)}))
 	}
 	return SettingsEdit{AddClosure: day, Note: s.words().Say("settings.note.closure.added", messages.Args{"date": day})}, true
 }

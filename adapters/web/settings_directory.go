@@ -383,7 +383,7 @@ type agencyPeopleData struct {
 // safeguarding leads, its case reference formats and how its people are
 // reached, each with a way to change it.
 func (s *Server) agencyPeoplePage(w http.ResponseWriter, r *http.Request, sess *session) {
-	v, err := s.opts.Settings.View(r.Context())
+	v, err := s.editor(r.Context()).View(r.Context())
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -37,10 +37,23 @@ func TestSettingsKeyboard(t *testing.T) {
 		t.Errorf("a new case is due %v, want %v (%d working days)", fresh.Current().Deadline, want, days)
 	}
 
-	b.Open("/web/settings/closures/new").Says("Add a closure day").Check("add a closure day")
-	b.Fill("#f-date", "someday").Click("form[action='/web/settings/closures'] button").Says("There is a problem").Check("closure day refused")
-	emptyField(b, "#f-date").Fill("#f-date", "2031-12-29").Click("form[action='/web/settings/closures'] button").
-		Says("Check the change before saving it", "2031-12-29").Check("check the closure day")
+	b.Open("/web/settings/closures/new").Says("Add a closure day", "For example, 25 12 2026", "Day", "Month", "Year").
+		Check("add a closure day")
+	b.TabTo("Day").Keys("31").TabTo("Month").Keys("2").TabTo("Year").Keys("2031").Enter().
+		Says("There is a problem", "The closure day must be a real date").Check("closure day refused")
+	if got := webtest.Eval[string](b, `document.querySelector("#f-date-day").value`); got != "31" {
+		t.Errorf("the refused form lost the day typed: %q", got)
+	}
+	// The error summary's link goes to the day field (a link within the
+	// page: nothing loads, so it is clicked rather than pressed, whose
+	// Enter would go on to send the form from the field).
+	webtest.Eval[bool](b, `(document.querySelector(".govuk-error-summary a[href='#f-date-day']").click(), true)`)
+	if got := webtest.Eval[string](b, `document.activeElement.id`); got != "f-date-day" {
+		t.Errorf("the error summary's link took the focus to %q, want the day field f-date-day", got)
+	}
+	emptyField(b, "#f-date-day").Fill("#f-date-day", "29")
+	emptyField(b, "#f-date-month").Fill("#f-date-month", "12").Click("form[action='/web/settings/closures'] button").
+		Says("Check the change before saving it", "29 December 2031").Check("check the closure day")
 	b.Click("form[action='/web/settings/closures'] button").Says("Your change is saved", "2031-12-29", "Remove").Check("settings with a closure day")
 	b.Click("form[action='/web/settings/closures'] button").Says("Check the change before saving it", "Closure day taken out", "2031-12-29").Check("check a closure day's removal")
 	b.Click("form[action='/web/settings/closures'] button").Says("Your change is saved", "Removed the closure day 2031-12-29", "No closure days are set")

@@ -221,7 +221,7 @@ type historyRow struct {
 // the settings it took out and put in.
 func (s *Server) settingsHistory(w http.ResponseWriter, r *http.Request, sess *session) {
 	ctx := r.Context()
-	hist, err := s.opts.Settings.History(ctx, 0)
+	hist, err := s.editor(ctx).History(ctx, 0)
 	if err != nil {
 		s.internal(w, r, err)
 		return

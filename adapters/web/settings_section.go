@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A settings section is one form of the settings pages, as a table entry:
@@ -81,6 +83,10 @@ func (s *Server) newSettingsForm(heading, intro, action, page string, version in
 
 // set gives the field value v, checking the radio option of that value.
 func (fl *settingsField) set(v string) {
+	if fl.Type == "date" {
+		fl.readDate(url.Values{fl.Key: {v}})
+		return
+	}
 	fl.Value = v
 	for j := range fl.Options {
 		fl.Options[j].Checked = fl.Options[j].Value == v
@@ -90,7 +96,7 @@ func (fl *settingsField) set(v string) {
 // sectionPage serves the form of sec (GET).
 func (s *Server) sectionPage(sec settingsSection) handler {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) {
-		v, err := s.opts.Settings.View(r.Context())
+		v, err := s.editor(r.Context()).View(r.Context())
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -116,7 +122,7 @@ func (s *Server) sectionPage(sec settingsSection) handler {
 func (s *Server) sectionPost(sec settingsSection) handler {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) {
 		ctx := r.Context()
-		v, err := s.opts.Settings.View(ctx)
+		v, err := s.editor(ctx).View(ctx)
 		if err != nil {
 			s.internal(w, r, err)
 			return
@@ -149,7 +155,7 @@ func (s *Server) sectionPost(sec settingsSection) handler {
 			return
 		}
 		edit.Check = !sec.Confirm && r.PostFormValue("action") != "save"
-		probs, err := s.opts.Settings.Change(ctx, sess.Person, f.Version, edit)
+		probs, err := s.editor(ctx).Change(ctx, sess.Person, f.Version, edit)
 		switch {
 		case err != nil:
 			s.changeRefused(w, r, sess, f.Heading, f, probs, err, sec.Field)
@@ -175,8 +181,11 @@ func (s *Server) checkAnswers(w http.ResponseWriter, r *http.Request, sess *sess
 				continue
 			}
 			b, a := before.value(fl.Key), fl.Value
-			if fl.Type == "radio" {
+			switch fl.Type {
+			case "radio":
 				b, a = optionLabel(fl, b), optionLabel(fl, a)
+			case "date":
+				b, a = dayText(b, time.UTC), dayText(a, time.UTC)
 			}
 			if f.Adds {
 				b = ""
@@ -236,7 +245,7 @@ func (s *Server) newWarnings(ctx context.Context, by string, version int64, prob
 	if !slices.ContainsFunc(probs, func(p SettingsProblem) bool { return !p.Error }) {
 		return nil
 	}
-	had, err := s.opts.Settings.Change(ctx, by, version, SettingsEdit{Check: true})
+	had, err := s.editor(ctx).Change(ctx, by, version, SettingsEdit{Check: true})
 	if err != nil {
 		had = nil
 	}

@@ -51,6 +51,20 @@ func newSettingsWorldWith(t *testing.T, configure func(*config.Config)) (*world,
 	}
 	live := livesettings.New(env.Config, cfg, seed.Version, env.Store.(conversation.SettingsStore), env.Engine, env.People,
 		conversation.DefaultPartnershipID, env.Clock.Now, nil)
+	w := serveSettings(t, env, func(o *web.Options) { o.Settings = livesettings.Web(live) })
+	w.sam = env.Person(t, samEmail, "Sam Patel", "school", "")
+	per, err := env.People.Resolve(ctx, gpEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.gp = per.ID
+	return w, live
+}
+
+// serveSettings serves env's web page, with email sign-in, under the
+// settings options set.
+func serveSettings(t *testing.T, env *bottest.Env, set func(*web.Options)) *world {
+	t.Helper()
 	s := smtptest.New(t, smtptest.Options{User: "bot", Password: "secret"})
 	w := &world{t: t, env: env, smtp: s}
 	mux := http.NewServeMux()
@@ -65,17 +79,12 @@ func newSettingsWorldWith(t *testing.T, configure func(*config.Config)) (*world,
 	w.sender = sender
 	env.Dispatcher.Register(env.Inbox)
 	env.Dispatcher.Register(sender)
-	w.web = web.New(web.Options{Router: env.Router, Store: env.Store, Mailer: sender, BaseURL: w.srv.URL, Now: env.Clock.Now,
-		Settings: livesettings.Web(live)})
+	opts := web.Options{Router: env.Router, Store: env.Store, Mailer: sender, BaseURL: w.srv.URL, Now: env.Clock.Now}
+	set(&opts)
+	w.web = web.New(opts)
 	env.Worker.SignIn = w.web.SendSignIn
 	w.web.Mount(mux)
-	w.sam = env.Person(t, samEmail, "Sam Patel", "school", "")
-	per, err := env.People.Resolve(ctx, gpEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.gp = per.ID
-	return w, live
+	return w
 }
 
 // checkMessage returns what `resolvebot config check` says about a file

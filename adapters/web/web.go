@@ -59,8 +59,13 @@ type Options struct {
 	OIDC *OIDC
 	// Settings, when set, gives partnership admins the settings pages.
 	Settings SettingsEditor
-	Now      func() time.Time
-	Log      *slog.Logger
+	// SettingsFor, when set on a deployment hosting several partnerships
+	// (Settings nil), returns the settings of each partnership person is
+	// a partnership admin of, in the order hosted; the settings pages
+	// change those only.
+	SettingsFor func(ctx context.Context, person string) ([]PartnershipSettings, error)
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Server serves the web page. Build it with New.

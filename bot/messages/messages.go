@@ -319,21 +319,86 @@ func (c *Catalogue) Text(key string, args Args) string {
 	} else if o, ok := c.over[key]; ok {
 		text = o
 	}
-	want, _ := c.Placeholders(key)
-	for name := range args {
-		if !slices.Contains(want, name) {
-			fail("messages: %s has no placeholder {%s}", key, name)
+	out, used := fill(key, text, args)
+	if used < len(args) {
+		// An argument the text did not use: it must be a placeholder of
+		// the key (of another plural form), or the caller is wrong.
+		want, _ := c.Placeholders(key)
+		for name := range args {
+			if !slices.Contains(want, name) {
+				fail("messages: %s has no placeholder {%s}", key, name)
+			}
 		}
 	}
-	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
-		name := m[1 : len(m)-1]
+	return out
+}
+
+// fill replaces each placeholder of text ({name}, as the placeholder
+// pattern matches) with its argument, and returns the text and how many
+// distinct arguments it used. A placeholder without an argument is left as
+// written (and fails loudly in tests). It scans the text by hand rather
+// than with the pattern: it is on every reply's path, and a text without
+// placeholders is returned as it is.
+func fill(key, text string, args Args) (string, int) {
+	var b strings.Builder
+	var seenBuf [8]string // most texts have a few placeholders: no allocation
+	seen := seenBuf[:0]
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '{' {
+			continue
+		}
+		end := placeholderEnd(text, i)
+		if end < 0 {
+			continue
+		}
+		name := text[i+1 : end]
+		if b.Len() == 0 && last == 0 {
+			b.Grow(len(text) + 16)
+		}
+		b.WriteString(text[last:i])
 		v, ok := args[name]
 		if !ok {
 			fail("messages: %s needs a %q argument", key, name)
-			return m
+			b.WriteString(text[i : end+1])
+		} else {
+			if s, isStr := v.(string); isStr {
+				b.WriteString(s)
+			} else {
+				fmt.Fprint(&b, v)
+			}
+			if !slices.Contains(seen, name) {
+				seen = append(seen, name)
+			}
 		}
-		return fmt.Sprint(v)
-	})
+		last = end + 1
+		i = end
+	}
+	if last == 0 {
+		return text, 0
+	}
+	b.WriteString(text[last:])
+	return b.String(), len(seen)
+}
+
+// placeholderEnd returns the index of the "}" closing a placeholder that
+// starts at text[i] == '{', a name of a lower-case letter then lower-case
+// letters, digits and underscores, or -1 when none starts there.
+func placeholderEnd(text string, i int) int {
+	j := i + 1
+	if j >= len(text) || text[j] < 'a' || text[j] > 'z' {
+		return -1
+	}
+	for j++; j < len(text); j++ {
+		switch c := text[j]; {
+		case c == '}':
+			return j
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_':
+		default:
+			return -1
+		}
+	}
+	return -1
 }
 
 // formName is the CLDR plural form of n in the language.

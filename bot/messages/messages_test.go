@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -137,5 +138,33 @@ func TestLoadReadsEveryFileOfTheLanguage(t *testing.T) {
 	}
 	if _, err := load(parts, "cy"); err == nil {
 		t.Error("a language with no directory loaded")
+	}
+}
+
+// TestFillMatchesPattern: the hand-written placeholder scan replaces
+// exactly what the placeholder pattern matches, and counts the distinct
+// arguments it used.
+func TestFillMatchesPattern(t *testing.T) {
+	args := Args{"a": "A", "b_2": 7, "case": "CR-2026-0001"}
+	tests := []struct {
+		text string
+		used int
+	}{
+		{"no placeholders", 0},
+		{"", 0},
+		{"{a}", 1},
+		{"{a}{a} and {b_2}", 2},
+		{"{{a}}", 1},
+		{"{A} {1a} {} {a", 0},
+		{"x{a-b}y{case}z", 1},
+		{"trailing {", 0},
+		{"{case}: {b_2}{a}.", 3},
+	}
+	for _, tc := range tests {
+		want := placeholder.ReplaceAllStringFunc(tc.text, func(m string) string { return fmt.Sprint(args[m[1:len(m)-1]]) })
+		got, used := fill("k", tc.text, args)
+		if got != want || used != tc.used {
+			t.Errorf("fill(%q) = %q, %d; want %q, %d", tc.text, got, used, want, tc.used)
+		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 const loadtestUsage = `Usage: resolvebot loadtest [--url URL] [--requests N] [--duration D] [--concurrency N]
                           [--mix KINDS] [--cases N] [--history N] [--pid PID]
-                          [--slack-api ADDR] [--config FILE] [--allow-remote]
+                          [--slack-api ADDR] [--config FILE] [--allow-remote] [--peer]
 
 Sends signed Slack button presses, form submissions and slash commands, and
 Teams message activities, at a running "resolvebot serve", and reports
@@ -59,6 +59,11 @@ with teams.insecure_no_auth; only do that on a test instance.
                      the server is measured without Slack; the report counts
                      its calls and the connections they came on
   --allow-remote     allow a server that is not on this machine
+  --peer             the server is a peer to compare with, not resolvebot
+                     (tools/gobare, a Bolt or a Bot Framework SDK app serving
+                     /slack/events and /api/messages): raise no cases, name
+                     made-up ones, send Teams traffic without asking the
+                     admin listener, and check answers for status 200 only
 `
 
 // loadtestCommand runs "resolvebot loadtest".
@@ -79,6 +84,7 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	var drain time.Duration
 	fs.DurationVar(&drain, "drain", 2*time.Minute, "longest wait for the outbox to empty")
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback server")
+	fs.BoolVar(&o.Peer, "peer", false, "the server is a peer, not resolvebot")
 	fs.StringVar(&path, "config", "", "configuration file")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -102,12 +108,14 @@ func loadtestCommand(ctx context.Context, args []string, _ io.Reader, stdout, st
 	}
 	o.SigningSecret = cfg.Slack.SigningSecret
 	o.Command = cfg.Slack.Command
-	if len(cfg.Directory.Agencies) < 2 || len(cfg.Protocol.Categories) == 0 {
+	switch {
+	case len(cfg.Directory.Agencies) >= 2 && len(cfg.Protocol.Categories) > 0:
+		o.Agencies = [2]string{cfg.Directory.Agencies[0].Key, cfg.Directory.Agencies[1].Key}
+		o.Category = cfg.Protocol.Categories[0].Key
+	case !o.Peer:
 		fmt.Fprintln(stderr, "resolvebot loadtest: the configuration needs two agencies and a category")
 		return 1
 	}
-	o.Agencies = [2]string{cfg.Directory.Agencies[0].Key, cfg.Directory.Agencies[1].Key}
-	o.Category = cfg.Protocol.Categories[0].Key
 	fmt.Fprintf(stdout, "Loading %s: up to %d requests over %s, %d at once, mix %s\n", o.URL, o.Requests, o.Duration, o.Concurrency, strings.Join(o.Mix, ","))
 	res, err := loadtest.Run(ctx, o)
 	if res != nil {

@@ -117,9 +117,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	defer a.close()
-	if a.settings != nil {
-		cfg, _ = a.settings.Current() // the stored settings win over the file's
-	}
+	cfg = a.effective // the stored settings win over the file's
 
 	if consoleMode {
 		if cmd == "serve" {
@@ -226,6 +224,12 @@ type app struct {
 	// settings changes the partnership's stored settings while the bot
 	// runs; nil when the store keeps none.
 	settings *livesettings.Live
+	// hosted are the live settings of each partnership on a deployment
+	// hosting several (settings is nil then).
+	hosted []*livesettings.Live
+	// effective is the configuration with the stored settings in place
+	// as build found them.
+	effective *config.Config
 }
 
 // startScheduler runs the scheduler's jobs until ctx ends; the returned
@@ -252,14 +256,15 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	logStoreIdentity(log, store)
 	file := cfg
 	var stored conversation.SettingsChange
+	var versions map[string]int64
 	if len(cfg.Hosted()) == 0 {
 		cfg, stored, err = livesettings.Effective(ctx, cfg, store, conversation.DefaultPartnershipID, time.Now(), log)
-		if err != nil {
-			store.Close()
-			return nil, err
-		}
 	} else {
-		log.Info("settings: several partnerships are hosted; each one's settings come from the file", "partnerships", len(cfg.Hosted()))
+		cfg, versions, err = livesettings.EffectiveHosted(ctx, cfg, store, time.Now(), log)
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
 	}
 	agencies, partnership := botconfig.Hosted(cfg)
 	people := bot.NewPeople(store, agencies, partnership, nil)
@@ -273,10 +278,15 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	engine.Use(livesettings.RulesOf(cfg))
 	botconfig.UseHosted(engine, engine.Rules(), cfg)
 	var live *livesettings.Live
-	// Settings changed at run time are of one partnership: a deployment
-	// hosting several takes each one's from the file.
-	if st, ok := store.(conversation.SettingsStore); ok && len(cfg.Hosted()) == 0 {
-		live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
+	var hosted []*livesettings.Live
+	// A deployment hosting several partnerships changes each one's
+	// settings on its own.
+	if st, ok := store.(conversation.SettingsStore); ok {
+		if len(cfg.Hosted()) == 0 {
+			live = livesettings.New(file, cfg, stored.Version, st, engine, people, conversation.DefaultPartnershipID, time.Now, log)
+		} else {
+			hosted = livesettings.NewHosted(file, cfg, versions, st, engine, people, time.Now, log)
+		}
 	}
 	router := bot.NewRouter(engine, people, log, cfg.Drafts.TTL)
 	dispatcher := bot.NewDispatcher(store, router.Cards, log)
@@ -290,7 +300,7 @@ func build(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app, err
 	for _, email := range sc.SummaryTo {
 		sched.SummaryTo = append(sched.SummaryTo, bot.PersonID(email))
 	}
-	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log, mailer: mailer, settings: live,
+	return &app{store: store, people: people, router: router, dispatcher: dispatcher, scheduler: sched, log: log, mailer: mailer, settings: live, hosted: hosted, effective: cfg,
 		schedules: scheduler.Schedules{DuePass: sc.DuePass, Digest: sc.Digest, Summary: sc.Summary}}, nil
 }
 
@@ -365,6 +375,7 @@ func (a *app) serve(ctx context.Context, cfg *config.Config, log *slog.Logger) i
 	if a.settings != nil {
 		go a.settings.Watch(ctx, settingsWatchInterval) // changes made on another replica
 	}
+	livesettings.WatchAll(ctx, a.hosted, settingsWatchInterval)
 	stopScheduler, err := a.startScheduler(ctx)
 	if err != nil {
 		log.Error("start scheduler", "err", err)

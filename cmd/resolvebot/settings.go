@@ -36,6 +36,9 @@ func configExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	defer store.Close()
+	if len(cfg.Hosted()) > 0 {
+		return exportHosted(ctx, cfg, store, stdout, stderr)
+	}
 	doc, err := config.ExportSettings(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
@@ -53,6 +56,12 @@ func configExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return 1
 		}
 	}
+	return writeMerged(cfg, doc, stdout, stderr)
+}
+
+// writeMerged writes cfg's file with doc's sections in place of its own
+// (config.MergeSettings), or doc alone without a file.
+func writeMerged(cfg *config.Config, doc []byte, stdout, stderr io.Writer) int {
 	if cfg.File != "" {
 		file, err := os.ReadFile(cfg.File)
 		if err != nil {
@@ -68,4 +77,39 @@ func configExport(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	return 0
+}
+
+// exportHosted is configExport on a deployment hosting several
+// partnerships: the file with its partnerships list written from each
+// partnership's stored settings (the file's own section for one with none
+// stored yet). It changes nothing in the store.
+func exportHosted(ctx context.Context, cfg *config.Config, store conversation.Store, stdout, stderr io.Writer) int {
+	out := cfg
+	if st, ok := store.(conversation.SettingsStore); ok {
+		for _, p := range cfg.Hosted() {
+			cur, err := st.Settings(ctx, p.ID)
+			switch conversation.ErrorCode(err) {
+			case "":
+			case conversation.ENOTFOUND:
+				fmt.Fprintf(stderr, "resolvebot: no settings are stored yet for %s, so these are the file's\n", p.ID)
+				continue
+			default:
+				fmt.Fprintf(stderr, "resolvebot: read the stored settings of %s: %v\n", p.ID, err)
+				return 1
+			}
+			view, _ := cfg.PartnershipSettings(p.ID)
+			one, probs, err := view.WithSettings("stored settings of "+p.ID, []byte(cur.After))
+			if err != nil {
+				fmt.Fprintf(stderr, "resolvebot: the stored settings of %s (version %d) are not usable:\n%s", p.ID, cur.Version, probs)
+				return 1
+			}
+			out = out.WithPartnershipSettings(p.ID, one)
+		}
+	}
+	doc, err := config.ExportPartnerships(out)
+	if err != nil {
+		fmt.Fprintf(stderr, "resolvebot: %v\n", err)
+		return 1
+	}
+	return writeMerged(cfg, doc, stdout, stderr)
 }

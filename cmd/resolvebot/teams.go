@@ -59,7 +59,7 @@ func teamsOptions(t config.Teams) teams.Options {
 			TenantID: t.TenantID, TokenAuthority: t.TokenAuthority}}
 		for _, r := range t.Registrations {
 			o.Registrations = append(o.Registrations, teams.Registration{AppID: r.AppID, AppPassword: r.AppPassword,
-				Certificate: r.AppCertificate, TenantID: r.TenantID, TokenAuthority: r.TokenAuthority})
+				Certificate: r.AppCertificate, TenantID: r.TenantID, TokenAuthority: r.TokenAuthority, ServiceURLs: r.ServiceURLs})
 		}
 	}
 	return o

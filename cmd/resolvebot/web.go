@@ -27,6 +27,9 @@ func startWeb(_ context.Context, a *app, cfg *config.Config, mux *http.ServeMux)
 	if a.settings != nil {
 		opts.Settings = livesettings.Web(a.settings)
 	}
+	if len(a.hosted) > 0 {
+		opts.SettingsFor = livesettings.WebHosted(a.hosted, a.people)
+	}
 	w := web.New(opts)
 	w.Mount(mux)
 	a.signIn = w.SendSignIn

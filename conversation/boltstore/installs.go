@@ -2,6 +2,7 @@ package boltstore
 
 import (
 	"context"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -86,6 +87,38 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) error {
 	}
 	return conversation.StoreResult("delete slack install", s.db.Batch(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSlackInstalls).Delete([]byte(key))
+	}))
+}
+
+// RefreshSlackInstallation stores inst only if the install under its key
+// still expires at expiresAt, in one transaction. Returns ECONFLICT when
+// it does not, ENOTFOUND when there is none, EINVALID for an install that
+// cannot be stored and EINTERNAL if the file cannot be written.
+func (s *Store) RefreshSlackInstallation(ctx context.Context, inst *conversation.SlackInstallation, expiresAt time.Time) error {
+	if err := conversation.CheckSlackInstallation(inst); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return conversation.Internal("refresh slack install", err)
+	}
+	data, err := conversation.EncodeRecord(inst)
+	if err != nil {
+		return conversation.Internal("encode slack install", err)
+	}
+	return conversation.StoreResult("refresh slack install", s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSlackInstalls)
+		v := b.Get([]byte(inst.Key()))
+		if v == nil {
+			return conversation.NotFound("install.error.not_installed", nil)
+		}
+		var cur conversation.SlackInstallation
+		if err := decodeInstall(v, &cur); err != nil {
+			return err
+		}
+		if !cur.ExpiresAt.Equal(expiresAt) {
+			return conversation.ErrRefreshedElsewhere()
+		}
+		return b.Put([]byte(inst.Key()), data)
 	}))
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -74,4 +75,51 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) error {
 		return conversation.Internal("delete slack install", err)
 	}
 	return nil
+}
+
+// RefreshSlackInstallation stores inst only if the install under its key
+// still expires at expiresAt: the hash is watched from the read to the
+// write, so a write by another replica in between fails this one (an
+// optimistic transaction). Returns ECONFLICT when the install changed,
+// ENOTFOUND when there is none, EINVALID for an install that cannot be
+// stored and EINTERNAL if Redis fails.
+func (s *Store) RefreshSlackInstallation(ctx context.Context, inst *conversation.SlackInstallation, expiresAt time.Time) error {
+	if err := conversation.CheckSlackInstallation(inst); err != nil {
+		return err
+	}
+	data, err := conversation.EncodeRecord(inst)
+	if err != nil {
+		return conversation.Internal("encode slack install", err)
+	}
+	hash := s.key("slackinstalls")
+	err = s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		raw, err := tx.HGet(ctx, hash, inst.Key()).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return conversation.NotFound("install.error.not_installed", nil)
+		}
+		if err != nil {
+			return err
+		}
+		var cur conversation.SlackInstallation
+		if err := conversation.DecodeRecord(conversation.RecordSlackInstall, raw, &cur); err != nil {
+			return err
+		}
+		if !cur.ExpiresAt.Equal(expiresAt) {
+			return conversation.ErrRefreshedElsewhere()
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.HSet(ctx, hash, inst.Key(), data)
+			return nil
+		})
+		return err
+	}, hash)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, redis.TxFailedErr):
+		return conversation.ErrRefreshedElsewhere()
+	case conversation.ErrorCode(err) == conversation.ENOTFOUND || conversation.ErrorCode(err) == conversation.ECONFLICT:
+		return err
+	}
+	return conversation.Internal("refresh slack install", err)
 }

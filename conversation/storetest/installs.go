@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/resolvebot/resolvebot/conversation"
 )
@@ -70,5 +71,42 @@ func testSlackInstalls(t *testing.T, open Opener) {
 		if err := h.s.PutSlackInstallation(ctx, bad); conversation.ErrorCode(err) != conversation.EINVALID {
 			t.Errorf("%s: PutSlackInstallation = %v; want EINVALID", name, err)
 		}
+	}
+}
+
+// testSlackInstallRefresh: a refreshed token is stored only over the
+// install it was refreshed from: of two replicas refreshing the same
+// install at once, the first to store wins, the second is told ECONFLICT
+// and the first's tokens stay; a refresh of a removed install is
+// ENOTFOUND; what is stored survives a restart.
+func testSlackInstallRefresh(t *testing.T, open Opener) {
+	ctx := context.Background()
+	h := newHarness(t, open)
+	first := t0.Add(12 * time.Hour)
+	inst := &conversation.SlackInstallation{TeamID: "T0AAA", BotToken: "xoxe.xoxb-1", RefreshToken: "xoxe-1-r1",
+		ExpiresAt: first, InstalledAt: t0}
+	must(t, h.s.PutSlackInstallation(ctx, inst), "PutSlackInstallation")
+	a, b := *inst, *inst
+	a.BotToken, a.RefreshToken, a.ExpiresAt = "xoxe.xoxb-2a", "xoxe-1-r2a", first.Add(12*time.Hour)
+	b.BotToken, b.RefreshToken, b.ExpiresAt = "xoxe.xoxb-2b", "xoxe-1-r2b", first.Add(12*time.Hour+time.Second)
+	must(t, h.s.RefreshSlackInstallation(ctx, &a, first), "RefreshSlackInstallation")
+	if err := h.s.RefreshSlackInstallation(ctx, &b, first); conversation.ErrorCode(err) != conversation.ECONFLICT {
+		t.Fatalf("a second refresh from the same install = %v; want ECONFLICT", err)
+	}
+	h.restart()
+	got, err := h.s.SlackInstallation(ctx, inst.Key())
+	must(t, err, "SlackInstallation")
+	if got.BotToken != a.BotToken || got.RefreshToken != a.RefreshToken || !got.ExpiresAt.Equal(a.ExpiresAt) {
+		t.Fatalf("after two refreshes the install holds %+v, want the first's tokens", got)
+	}
+	c := a
+	c.BotToken, c.RefreshToken, c.ExpiresAt = "xoxe.xoxb-3", "xoxe-1-r3", a.ExpiresAt.Add(12*time.Hour)
+	must(t, h.s.RefreshSlackInstallation(ctx, &c, a.ExpiresAt), "RefreshSlackInstallation from the stored one")
+	must(t, h.s.DeleteSlackInstallation(ctx, inst.Key()), "DeleteSlackInstallation")
+	if err := h.s.RefreshSlackInstallation(ctx, &c, c.ExpiresAt); conversation.ErrorCode(err) != conversation.ENOTFOUND {
+		t.Fatalf("refreshing a removed install = %v; want ENOTFOUND", err)
+	}
+	if err := h.s.RefreshSlackInstallation(ctx, &conversation.SlackInstallation{TeamID: "T0AAA"}, first); conversation.ErrorCode(err) != conversation.EINVALID {
+		t.Fatalf("refreshing with no token = %v; want EINVALID", err)
 	}
 }

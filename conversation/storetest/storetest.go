@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Secrets", func(t *testing.T) { testSecrets(t, open) })
 	t.Run("SecretTakenOnce", func(t *testing.T) { testSecretTakenOnce(t, open) })
 	t.Run("SlackInstalls", func(t *testing.T) { testSlackInstalls(t, open) })
+	t.Run("SlackInstallRefresh", func(t *testing.T) { testSlackInstallRefresh(t, open) })
 	t.Run("EnqueueEffect", func(t *testing.T) { testEnqueueEffect(t, open) })
 	t.Run("Claim", func(t *testing.T) { testClaim(t, open) })
 	t.Run("ClaimRace", func(t *testing.T) { testClaimRace(t, open) })

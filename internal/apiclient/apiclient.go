@@ -20,7 +20,13 @@ const IdleConnsPerHost = 256
 // Transport returns a transport for platform API calls: Go's defaults
 // (proxy from the environment, dial timeouts, HTTP/2 when offered), TLS
 // 1.2 or later, timeouts on the handshake and on the answer's headers, and
-// IdleConnsPerHost idle connections kept per host.
+// IdleConnsPerHost idle connections kept per host, and no more than that
+// many open to one host: past that, a call waits for one to come free.
+// Replies and card updates are sent after the acknowledgement, so under a
+// burst more of them can be in flight than connections kept, and each one
+// opened beyond those was closed again after a single call (a 10 s load of
+// Teams messages at 32 connections opened about one connection per reply,
+// at twice the CPU per message).
 func Transport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -28,6 +34,7 @@ func Transport() *http.Transport {
 	t.ResponseHeaderTimeout = 20 * time.Second
 	t.IdleConnTimeout = 90 * time.Second
 	t.MaxIdleConnsPerHost = IdleConnsPerHost
+	t.MaxConnsPerHost = IdleConnsPerHost
 	t.MaxIdleConns = 4 * IdleConnsPerHost
 	return t
 }

@@ -98,6 +98,7 @@ type Live struct {
 	engine      *conversation.Engine
 	people      *bot.People
 	partnership string
+	hosted      bool // one of several partnerships on the deployment (NewHosted)
 	now         func() time.Time
 	log         *slog.Logger
 }
@@ -170,6 +171,11 @@ func (l *Live) prepare(ctx context.Context, version int64, edit func(*config.Con
 		return nil, nil, nil, nil, conversation.Internal("export settings", err)
 	}
 	next, probs, err = l.file.WithSettings(storedSource, after)
+	if key := l.agencyElsewhere(draft.Directory); err == nil && key != "" {
+		probs = append(probs, config.Problem{Severity: config.SeverityError, Place: "directory.agencies",
+			Message: fmt.Sprintf("the agency key %q belongs to another partnership on this deployment; use a key of this partnership's own", key)})
+		err = fmt.Errorf("agency %s belongs to another partnership", key)
+	}
 	if err != nil {
 		return nil, nil, nil, probs, conversation.Invalid("settings.error.refused", messages.Args{"problems": probs.Summary()})
 	}
@@ -205,6 +211,11 @@ func (l *Live) Refresh(ctx context.Context) error {
 // use puts cfg to use as version: the engine's rules and the directory.
 func (l *Live) use(ctx context.Context, cfg *config.Config, version int64) {
 	l.cur, l.version = cfg, version
+	if l.hosted {
+		l.useHosted(ctx, cfg)
+		l.log.Info("settings: now in use", "version", version)
+		return
+	}
 	l.engine.Use(RulesOf(cfg))
 	agencies, partnership := botconfig.Directory(cfg.Directory)
 	if err := l.people.SetDirectory(ctx, agencies, partnership); err != nil {

@@ -287,6 +287,14 @@ func (s *Store) DeleteSlackInstallation(ctx context.Context, key string) (err er
 	return s.Store.DeleteSlackInstallation(ctx, key)
 }
 
+// RefreshSlackInstallation is the wrapped store's
+// RefreshSlackInstallation, measured as "refresh_slack_installation".
+func (s *Store) RefreshSlackInstallation(ctx context.Context, inst *conversation.SlackInstallation, expiresAt time.Time) (err error) {
+	ctx, o := s.start(ctx, "refresh_slack_installation", "")
+	defer func() { s.end(o, err) }()
+	return s.Store.RefreshSlackInstallation(ctx, inst, expiresAt)
+}
+
 // AppendDownload is the wrapped store's AppendDownload, measured as
 // "append_download".
 func (s *Store) AppendDownload(ctx context.Context, r conversation.DownloadRecord) (err error) {

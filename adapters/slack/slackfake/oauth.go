@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // AuthorizePath is the fake's OAuth v2 consent page, as Slack's
@@ -37,6 +38,12 @@ type oauthApp struct {
 	tokens                 map[string]*grant
 	orgOf                  map[string]string // team → its organisation
 	n                      int
+	// rotate is how long a token lasts with token rotation on (0: off);
+	// now is the clock tokens expire by.
+	rotate   time.Duration
+	now      func() time.Time
+	refresh  map[string]*grant // refresh token → the grant it renews
+	refreshN int
 }
 
 type grant struct {
@@ -45,6 +52,7 @@ type grant struct {
 	used     bool
 	token    string
 	revoked  bool
+	expires  time.Time // zero for a token that never expires
 }
 
 // OAuth makes the fake play Slack's OAuth v2 flow for the app with
@@ -59,7 +67,31 @@ func (f *Server) OAuth(clientID, clientSecret string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.oauth = &oauthApp{clientID: clientID, clientSecret: clientSecret,
-		codes: map[string]*grant{}, tokens: map[string]*grant{}, orgOf: map[string]string{}}
+		codes: map[string]*grant{}, tokens: map[string]*grant{}, orgOf: map[string]string{}, refresh: map[string]*grant{}}
+}
+
+// Rotate turns on Slack's token rotation for the installs that follow:
+// oauth.v2.access gives an expiring token (xoxe.xoxb-…), good for
+// expiresIn by now, with a refresh token that buys the next one once
+// (grant_type=refresh_token) and is revoked when used, as Slack does
+// (invalid_refresh_token after). A token used after it expired is refused
+// with token_expired.
+func (f *Server) Rotate(expiresIn time.Duration, now func() time.Time) {
+	f.mu.Lock()
+	f.oauth.rotate, f.oauth.now = expiresIn, now
+	f.mu.Unlock()
+}
+
+// Refreshes returns how many tokens oauth.v2.access renewed from a refresh
+// token.
+func (f *Server) Refreshes() int {
+	n := 0
+	for _, c := range f.Calls("oauth.v2.access") {
+		if c.Form.Get("grant_type") == "refresh_token" {
+			n++
+		}
+	}
+	return n
 }
 
 // AuthorizeURL is the fake's consent page.
@@ -173,6 +205,10 @@ func (f *Server) access(c Call, reply func(map[string]any), fail func(string)) {
 		fail("bad_client_secret")
 		return
 	}
+	if form.Get("grant_type") == "refresh_token" {
+		f.renew(form.Get("refresh_token"), reply, fail)
+		return
+	}
 	g, ok := o.codes[form.Get("code")]
 	switch {
 	case !ok || g.used:
@@ -183,8 +219,37 @@ func (f *Server) access(c Call, reply func(map[string]any), fail func(string)) {
 		return
 	}
 	g.used = true
+	reply(f.issue(g))
+}
+
+// renew answers oauth.v2.access with grant_type=refresh_token: a refresh
+// token not used before buys a new token for the same install, and is
+// revoked. The token it renews keeps working until it expires.
+func (f *Server) renew(refresh string, reply func(map[string]any), fail func(string)) {
+	o := f.oauth
+	old, ok := o.refresh[refresh]
+	if !ok {
+		fail("invalid_refresh_token")
+		return
+	}
+	delete(o.refresh, refresh)
+	if old.revoked {
+		fail("invalid_refresh_token")
+		return
+	}
+	reply(f.issue(&grant{ws: old.ws, used: true}))
+}
+
+// issue makes g's token (and, with rotation, its refresh token) and
+// returns oauth.v2.access's answer. f.mu is held.
+func (f *Server) issue(g *grant) map[string]any {
+	o := f.oauth
 	o.n++
 	g.token = fmt.Sprintf("xoxb-%s-%d", strings.ReplaceAll(g.ws.key(), ":", ""), o.n)
+	if o.rotate > 0 {
+		g.token = "xoxe." + g.token
+		g.expires = o.now().Add(o.rotate)
+	}
 	o.tokens[g.token] = g
 	ws := g.ws
 	resp := map[string]any{"access_token": g.token, "token_type": "bot", "scope": "chat:write,commands,files:write,im:write,users:read,users:read.email",
@@ -197,7 +262,13 @@ func (f *Server) access(c Call, reply func(map[string]any), fail func(string)) {
 	if ws.Enterprise != "" {
 		resp["enterprise"] = map[string]any{"id": ws.Enterprise, "name": ws.EnterpriseName}
 	}
-	reply(resp)
+	if o.rotate > 0 {
+		o.refreshN++
+		rt := fmt.Sprintf("xoxe-1-%s-%d", strings.ReplaceAll(ws.key(), ":", ""), o.refreshN)
+		o.refresh[rt] = g
+		resp["refresh_token"], resp["expires_in"] = rt, int(o.rotate/time.Second)
+	}
+	return resp
 }
 
 // refuse returns the error Slack would answer call c with under OAuth: a
@@ -214,6 +285,8 @@ func (f *Server) refuse(c Call) string {
 		return "invalid_auth"
 	case g.revoked:
 		return "token_revoked"
+	case !g.expires.IsZero() && !o.now().Before(g.expires):
+		return "token_expired"
 	}
 	reaches := func(u User) bool {
 		if g.ws.OrgWide {

@@ -162,3 +162,23 @@ func Text(card any) string {
 	walk(card)
 	return b.String()
 }
+
+// InstallationUpdate is the installationUpdate Teams sends when u adds
+// (action "add") or removes ("remove") the app in their personal scope;
+// "add-upgrade" and "remove-upgrade" come when an upgrade brings or drops
+// the bot.
+func (c *Client) InstallationUpdate(u User, action string) map[string]any {
+	a := c.base(u, "installationUpdate")
+	a["action"] = action
+	a["locale"] = "en-GB"
+	a["channelData"] = map[string]any{"tenant": map[string]any{"id": u.Tenant}, "source": map[string]any{"name": "message"}}
+	return a
+}
+
+// RemoveBot is the conversationUpdate Teams sends when the bot is removed
+// from u's 1:1 chat (the app uninstalled).
+func (c *Client) RemoveBot(u User) map[string]any {
+	a := c.base(u, "conversationUpdate")
+	a["membersRemoved"] = []any{map[string]any{"id": c.BotID()}}
+	return a
+}
