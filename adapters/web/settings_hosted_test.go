@@ -157,3 +157,24 @@ func TestSettingsHostedChoice(t *testing.T) {
 	wil.get("/web/settings").expect(http.StatusOK, "0300 456 0108")
 	w.browser().signIn("dev.manager@devon.example.org").get("/web/settings/partnership").expect(http.StatusForbidden)
 }
+
+// TestSettingsHostedChoiceInBrowser: in headless Chromium an admin of two
+// hosted partnerships opening the settings is asked which partnership's,
+// chooses Devon by its button and sees Devon's settings, with a way to
+// change partnership. axe-core finds no WCAG 2.2 AA violation on either
+// page.
+func TestSettingsHostedChoiceInBrowser(t *testing.T) {
+	w, env := serveHostedSettings(t)
+	b := w.newTab(t)
+	b.Open("/web/sign-in").Fill("#f-email", "both.admin@example.org").Click("form[action='/web/sign-in'] button")
+	env.Settle(t)
+	msgs := w.smtp.Messages()
+	b.Open(linkIn(t, msgs[len(msgs)-1])).Click("form[action='/web/sign-in/link'] button").Says("Your cases")
+	b.Open("/web/settings").Says("Which partnership's settings?", env.Engine.PartnershipName("wiltshire"), env.Engine.PartnershipName("devon")).
+		Check("which partnership's settings")
+	b.Click("input[value='devon'] ~ button").
+		Says("Timescales", "0345 155 1071", "Change partnership").Check("the chosen partnership's settings")
+	if b.Checked != 2 {
+		t.Fatalf("axe checked %d pages, want 2", b.Checked)
+	}
+}
