@@ -81,7 +81,7 @@ func (r *Router) screenIdentifiers(ctx context.Context, in Inbound) error {
 		}
 		f = r.IntakeForm(ctx, in.Actor)
 	case strings.HasPrefix(in.FormKey, ActionFormPrefix):
-		f = ActionForm(r.Engine.Protocol(), conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix)))
+		f = r.ActionFormOn(ctx, in.CaseID, conversation.Verb(strings.TrimPrefix(in.FormKey, ActionFormPrefix)))
 	}
 	if f == nil {
 		return nil

@@ -10,9 +10,22 @@ import (
 
 // ObservationForm returns the form for logging an observed difference,
 // with the directory's agencies, or nil when the protocol has no such
-// report.
-func (r *Router) ObservationForm() *conversation.Form {
-	f := conversation.ObservationForm(r.Engine.Protocol(), r.People.Agencies())
+// report: the first partnership's, on a deployment of several (see
+// ObservationFormFor).
+func (r *Router) ObservationForm() *conversation.Form { return r.ObservationFormFor("") }
+
+// chairProtocol returns the protocol a conference chair's observations are
+// logged under: that of the partnership whose directory lists them (see
+// People.ChairPartnership), else the first partnership's.
+func (r *Router) chairProtocol(person string) *conversation.Protocol {
+	return r.Engine.RulesFor(r.People.ChairPartnership(person)).Protocol
+}
+
+// ObservationFormFor returns the form for logging an observed difference
+// as ObservationForm does, under the protocol of the partnership that
+// lists person as a conference chair.
+func (r *Router) ObservationFormFor(person string) *conversation.Form {
+	f := conversation.ObservationForm(r.chairProtocol(person), r.People.Agencies())
 	if f != nil {
 		f.Submit = r.Cards.SubmitLabel(f.Key)
 	}
@@ -25,7 +38,7 @@ func (r *Router) observeCommand(ctx context.Context, actor string) (Reply, error
 	if err := r.Engine.MayLogObservation(ctx, actor); err != nil {
 		return Reply{}, err
 	}
-	f := r.ObservationForm()
+	f := r.ObservationFormFor(actor)
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title, Text: f.Intro, Form: f}}}, nil
 }
 
@@ -43,8 +56,9 @@ func (r *Router) observe(ctx context.Context, in Inbound) (Reply, error) {
 		return Reply{}, err
 	}
 	r.Log.Info("observation logged", "observation", o.ID, "meeting", o.Meeting, "category", o.Category)
-	od := r.Engine.Protocol().Observations
+	p := r.chairProtocol(in.Actor)
+	od := p.Observations
 	text := r.Cards.Say("observe.logged", messages.Args{"agency_a": r.People.AgencyName(o.AgencyA), "agency_b": r.People.AgencyName(o.AgencyB),
-		"meeting": strings.ToLower(r.Engine.Protocol().MeetingLabel(o.Meeting)), "id": o.ID, "report_to": od.ReportTo})
+		"meeting": strings.ToLower(p.MeetingLabel(o.Meeting)), "id": o.ID, "report_to": od.ReportTo})
 	return Reply{Messages: []Message{{Kind: "notice", Tone: ToneSuccess, Title: r.Cards.Say("observe.logged.title", nil), Text: text}}}, nil
 }

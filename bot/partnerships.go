@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/resolvebot/resolvebot/bot/messages"
 	"github.com/resolvebot/resolvebot/conversation"
+	"github.com/resolvebot/resolvebot/conversation/report"
 )
 
 // hostsSeveral reports whether the configured directory is of several
@@ -106,4 +108,104 @@ func (p *People) Neighbour(text string) (Neighbour, bool) {
 		}
 	}
 	return Neighbour{}, false
+}
+
+// ActionFormOn returns the form verb needs on case id, in the wording of the
+// case's own partnership's protocol (see conversation.Engine.ProtocolOf), or
+// nil for verbs that need no words. A case that cannot be read (none by
+// that id, or the store failing) gets the first partnership's form: the
+// step itself is refused with its own message when it is taken.
+func (r *Router) ActionFormOn(ctx context.Context, id string, v conversation.Verb) *conversation.Form {
+	p := r.Engine.Protocol()
+	if len(r.Engine.Partnerships()) > 0 && id != "" {
+		if c, err := r.Store.GetCase(ctx, conversation.NormaliseCaseID(id)); err == nil {
+			p = r.Engine.ProtocolOf(c)
+		}
+	}
+	return ActionForm(p, v)
+}
+
+// intakeUnder returns the intake questions for someone at agency: those
+// of the protocol their case will follow (conversation.Engine.RaiseProtocol).
+// When their agency is not yet known on a deployment of several
+// partnerships, the category question offers every partnership's
+// categories, each once (the first partnership's wording of a shared one),
+// so nobody is shown a list that lacks theirs; the engine then refuses,
+// with a message, a category their own partnership does not use.
+func (r *Router) intakeUnder(agency string) conversation.Form {
+	f := conversation.IntakeForm(r.Engine.RaiseProtocol(agency), r.People.Agencies())
+	if agency != "" || len(r.Engine.Partnerships()) == 0 {
+		return f
+	}
+	cat := f.Field(conversation.FieldCategory)
+	for _, id := range r.Engine.Partnerships() {
+		for _, c := range r.Engine.RulesFor(id).Protocol.Categories {
+			if !slices.ContainsFunc(cat.Options, func(o conversation.Option) bool { return o.Value == c.Key }) {
+				cat.Options = append(cat.Options, conversation.Option{Value: c.Key, Label: c.Name})
+			}
+		}
+	}
+	return f
+}
+
+// namedPartnership splits a partnership id (any case) off the front of a
+// report command's words, on a deployment of several partnerships: it
+// returns the id, or "" when the words do not start with one, and the
+// words left.
+func (r *Router) namedPartnership(rest string) (string, string) {
+	word, after, _ := strings.Cut(strings.TrimSpace(rest), " ")
+	for _, id := range r.Engine.Partnerships() {
+		if strings.EqualFold(word, id) {
+			return id, after
+		}
+	}
+	return "", rest
+}
+
+// Reports builds the partnership reports for period that actor may read:
+// on a deployment of several partnerships, one for each partnership they
+// hold a role in, in the order configured, or only that of partnership
+// named when it is not ""; the one report otherwise. It returns EFORBIDDEN
+// for someone holding no partnership role, or naming a partnership they
+// hold none in, and EINTERNAL on store failure.
+func (r *Router) Reports(ctx context.Context, actor, named string, period report.Period) ([]*report.Report, error) {
+	a, err := r.Engine.Actor(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Partnership || a.PartnershipIDs != nil && len(a.PartnershipIDs) == 0 {
+		return nil, conversation.Forbidden("report.partnership_only", nil)
+	}
+	ids := a.PartnershipIDs
+	if named != "" {
+		if !slices.Contains(ids, named) {
+			return nil, conversation.Forbidden("partnerships.report.not_yours", messages.Args{"partnership": named})
+		}
+		ids = []string{named}
+	}
+	if len(ids) == 0 {
+		ids = []string{""}
+	}
+	out := make([]*report.Report, 0, len(ids))
+	for _, id := range ids {
+		rep, err := BuildPartnershipReport(ctx, r.Store, r.Engine, r.People, id, period)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rep)
+	}
+	return out, nil
+}
+
+// ChairPartnership implements conversation.ChairDirectory: the first
+// partnership whose directory lists person as a conference chair or
+// reviewing officer, or "" when none does or on a deployment of one
+// partnership.
+func (p *People) ChairPartnership(person string) string {
+	for _, c := range p.dir().partnership {
+		if PersonID(c.Email) == person && c.Role == conversation.RoleConferenceChair {
+			return c.Partnership
+		}
+	}
+	return ""
 }

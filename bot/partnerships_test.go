@@ -34,6 +34,7 @@ const hostedFile = `partnerships:
     partnership: devon
     protocol:
       routes: {front_door: "0345 155 1071"}
+      referral: {role: "Devon SCP business manager"}
       stages:
         - {key: professional, name: Practitioner to practitioner, raiser_tier: professional, respondent_tier: professional, days: 3, urgent_days: 1, ack_days: 1}
         - {key: manager, name: Manager to manager, raiser_tier: manager, respondent_tier: manager, days: 3, urgent_days: 1, ack_days: 1}
@@ -285,5 +286,179 @@ func TestEachPartnershipsReportCountsItsCases(t *testing.T) {
 	rep, err := h.Router.Report(ctx, devManager, period)
 	if err != nil || rep.Totals.Raised != 3 {
 		t.Fatalf("Devon's manager's report: %v, %+v", err, rep)
+	}
+}
+
+// TestActionFormsFollowTheCasesPartnership: the form a step opens is in
+// the wording of the case's own partnership's protocol: referring a Devon
+// case names Devon's referral role, a Wiltshire case the default one, and
+// the form rebuilt for a submission is the same.
+func TestActionFormsFollowTheCasesPartnership(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	for _, tc := range []struct {
+		name      string
+		c         *conversation.Case
+		by        string
+		want, not string
+	}{
+		{"devon", h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc"), h.devSchool, "Devon SCP business manager", "QA&P chair"},
+		{"wiltshire", h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc"), h.wilSchool, "The QA&P chair", "Devon SCP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reply := h.Router.Handle(ctx, bot.Inbound{Actor: tc.by, Verb: conversation.VerbRefer, CaseID: tc.c.ID, Version: tc.c.Version})
+			if len(reply.Messages) != 1 || reply.Messages[0].Form == nil {
+				t.Fatalf("no form opened: %s", messageText(reply.Messages...))
+			}
+			for _, intro := range []string{reply.Messages[0].Form.Intro, h.Router.ActionFormOn(ctx, tc.c.ID, conversation.VerbRefer).Intro} {
+				if !strings.Contains(intro, tc.want) || strings.Contains(intro, tc.not) {
+					t.Errorf("the referral form says %q, want %q and not %q", intro, tc.want, tc.not)
+				}
+			}
+		})
+	}
+}
+
+// TestIntakeOffersTheRaisersPartnershipsCategories: the intake form offers
+// the categories of the partnership of the raiser's agency (Devon's own
+// list to a Devon practitioner, the default list to a Wiltshire one);
+// someone whose agency is not yet known is offered every partnership's,
+// each once; and a category the raiser's own partnership does not use is
+// refused with a message.
+func TestIntakeOffersTheRaisersPartnershipsCategories(t *testing.T) {
+	ctx := context.Background()
+	file := strings.Replace(hostedFile, "      referral: {role: \"Devon SCP business manager\"}\n",
+		"      categories: [{key: threshold, name: \"Threshold of need (Devon)\"}, {key: health, name: \"Health assessments\"}, {key: conferences, name: \"Conferences and reviews\"}]\n", 1)
+	env := bottest.New(t, bottest.Options{File: file})
+	devon := env.Person(t, "cat.fox@devon-school.example.org", "Cat Fox", "devon-school", "head@devon-school.example.org")
+	wilts := env.Person(t, "ann.lee@wilts-school.example.org", "Ann Lee", "wilts-school", "head@wilts-school.example.org")
+	env.Person(t, "bob.ray@wilts-csc.example.org", "Bob Ray", "wilts-csc", "lead@wilts-csc.example.org")
+	labels := func(person string) []string {
+		var out []string
+		for _, o := range env.Router.IntakeForm(ctx, person).Field(conversation.FieldCategory).Options {
+			out = append(out, o.Label)
+		}
+		return out
+	}
+	var wiltshire, union []string
+	for _, c := range env.Engine.RulesFor("wiltshire").Protocol.Categories {
+		wiltshire = append(wiltshire, c.Name)
+	}
+	union = append(slices.Clone(wiltshire), "Health assessments")
+	if !slices.ContainsFunc(env.Engine.RulesFor("wiltshire").Protocol.Categories, func(c conversation.Category) bool { return c.Key == "conferences" }) {
+		union = append(union, "Conferences and reviews")
+	}
+	for _, tc := range []struct {
+		name   string
+		person string
+		want   []string
+	}{
+		{"devon", devon, []string{"Threshold of need (Devon)", "Health assessments", "Conferences and reviews"}},
+		{"wiltshire", wilts, wiltshire},
+		{"agency not known", "new.person@example.org", union},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := labels(tc.person); !slices.Equal(got, tc.want) {
+				t.Errorf("categories offered %q, want %q", got, tc.want)
+			}
+		})
+	}
+	in := bottest.Intake("bob.ray@wilts-csc.example.org", "wilts-school", "wilts-csc")
+	in.Category = "health"
+	_, err := env.Engine.Raise(ctx, wilts, in)
+	if msg := env.Router.Cards.ErrorFields(err)[conversation.FieldCategory]; !strings.Contains(msg, "Please choose one of the categories") {
+		t.Errorf("a Devon category raised at a Wiltshire agency: %q", msg)
+	}
+}
+
+// TestReportInChatGivesEachOfTheirPartnerships: "report" gives someone
+// holding roles in two partnerships both partnerships' reports, each
+// titled with its partnership; "report devon 2026-11" gives Devon's only;
+// someone naming a partnership they hold no role in is refused and told
+// why; a one-partnership role still gets its own.
+func TestReportInChatGivesEachOfTheirPartnerships(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	titles := func(r bot.Reply) []string {
+		var out []string
+		for _, m := range r.Messages {
+			out = append(out, m.Title)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		who, text string
+		want      []string // each report's title starts so
+		refusal   string
+	}{
+		{bothChair, "report 2026-11", []string{"Wiltshire", "Devon"}, ""},
+		{bothChair, "report Devon 2026-11", []string{"Devon"}, ""},
+		{devManager, "report 2026-11", []string{"Devon"}, ""},
+		{devManager, "report wiltshire", nil, "You hold no partnership role in wiltshire"},
+	} {
+		t.Run(tc.who+" "+tc.text, func(t *testing.T) {
+			r := h.Router.Handle(ctx, bot.Inbound{Actor: tc.who, Text: tc.text})
+			got := titles(r)
+			if tc.refusal != "" {
+				if !strings.Contains(messageText(r.Messages...), tc.refusal) {
+					t.Errorf("not refused: %q", messageText(r.Messages...))
+				}
+				return
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("reports titled %q, want ones starting %q", got, tc.want)
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i], w) || !strings.Contains(got[i], "November 2026") {
+					t.Errorf("report %d titled %q, want %q… November 2026", i, got[i], w)
+				}
+				if raised := r.Messages[i].Report.Totals.Raised; raised != map[string]int{"Wiltshire": 0, "Devon": 1}[w] {
+					t.Errorf("%s's report counts %d raised", w, raised)
+				}
+			}
+		})
+	}
+}
+
+// TestObservationsCountInTheirChairsPartnership: a difference logged by a
+// conference chair listed in Devon's directory records Devon and counts
+// in Devon's report only; one by Wiltshire's chair in Wiltshire's; one
+// stored before partnerships were recorded counts in the first
+// partnership's (Wiltshire's); the report of every case counts them all.
+func TestObservationsCountInTheirChairsPartnership(t *testing.T) {
+	ctx := context.Background()
+	both := "        - {name: Both Chair, email: both.chair@example.org, role: QA&P chair}\n"
+	parts := strings.SplitN(hostedFile, both, 3) // before Wiltshire's chair line, before Devon's, after
+	chairs := func(name, email string) string {
+		return both + "      conference_chairs:\n        - {name: " + name + ", email: " + email + "}\n"
+	}
+	file := parts[0] + chairs("Wil Chair", "wil.chair@wiltshire.example.org") + parts[1] + chairs("Dev Chair", "dev.chair@devon.example.org") + parts[2]
+	env := bottest.New(t, bottest.Options{File: file})
+	in := conversation.ObservationInput{AgencyA: "devon-school", AgencyB: "devon-csc", Meeting: conversation.MeetingConference,
+		Category: "threshold", Description: "The agencies read the threshold differently at the conference."}
+	for _, chair := range []string{"dev.chair@devon.example.org", "dev.chair@devon.example.org", "wil.chair@wiltshire.example.org"} {
+		o, err := env.Engine.LogObservation(ctx, chair, in)
+		if err != nil {
+			t.Fatalf("%s logs: %v", chair, err)
+		}
+		if want := map[bool]string{true: "devon", false: "wiltshire"}[strings.HasPrefix(chair, "dev.")]; o.Partnership != want {
+			t.Errorf("%s's observation records %q, want %q", chair, o.Partnership, want)
+		}
+	}
+	old := &conversation.Observation{At: env.Clock.Now(), By: "old.chair@example.org", AgencyA: "wilts-school", AgencyB: "wilts-csc",
+		Meeting: conversation.MeetingReview, Category: "threshold", Description: "Logged before partnerships were recorded."}
+	if err := env.Store.(conversation.ObservationStore).AddObservation(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	period := report.Month(env.Clock.Now())
+	for id, want := range map[string]int{"devon": 2, "wiltshire": 2, "": 4} {
+		rep, err := bot.BuildPartnershipReport(ctx, env.Store, env.Engine, env.People, id, period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Observed == nil || rep.Observed.Total != want {
+			t.Errorf("%q's report counts %+v observations, want %d", id, rep.Observed, want)
+		}
 	}
 }

@@ -71,6 +71,7 @@ var (
 	_ conversation.ReferenceDirectory   = (*People)(nil)
 	_ conversation.RoleDirectory        = (*People)(nil)
 	_ conversation.PartnershipDirectory = (*People)(nil)
+	_ conversation.ChairDirectory       = (*People)(nil)
 )
 
 // NewPeople returns a directory over store with the configured agencies and

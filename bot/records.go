@@ -88,18 +88,11 @@ func (r *Router) exportCommand(ctx context.Context, actor, rest string) (Reply, 
 // ones that reach it). Only partnership roles may have it. Returns
 // EFORBIDDEN for anyone else.
 func (r *Router) Report(ctx context.Context, actor string, period report.Period) (*report.Report, error) {
-	a, err := r.Engine.Actor(ctx, actor)
+	reps, err := r.Reports(ctx, actor, "", period)
 	if err != nil {
 		return nil, err
 	}
-	if !a.Partnership || a.PartnershipIDs != nil && len(a.PartnershipIDs) == 0 {
-		return nil, conversation.Forbidden("report.partnership_only", nil)
-	}
-	id := ""
-	if len(a.PartnershipIDs) > 0 {
-		id = a.PartnershipIDs[0]
-	}
-	return BuildPartnershipReport(ctx, r.Store, r.Engine, r.People, id, period)
+	return reps[0], nil
 }
 
 // BuildReport builds the partnership report for period from every stored
@@ -139,7 +132,7 @@ func BuildPartnershipReport(ctx context.Context, store conversation.Store, e *co
 	}
 	rep := report.BuildAsOf(cases, ru.Protocol, ru.Calendar, agencies, period, now)
 	rep.NameAgencies(others)
-	obs, err := e.Observations(ctx, period.From, period.To)
+	obs, err := e.ObservationsOf(ctx, id, period.From, period.To)
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +142,14 @@ func BuildPartnershipReport(ctx context.Context, store conversation.Store, e *co
 
 // reportCommand answers "report" (last month), "report YYYY" (the annual
 // report for that calendar year) or a month as ParseMonth reads it
-// ("report 2026-10", "report november", "report nov 2026").
+// ("report 2026-10", "report november", "report nov 2026"). On a
+// deployment of several partnerships it gives the report of each
+// partnership the person holds a role in, or of the one they name first
+// ("report devon", "report devon 2026-10").
 func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, error) {
 	loc := r.Engine.Calendar().Location()
 	period := report.Month(r.now().In(loc)).Previous()
+	named, rest := r.namedPartnership(rest)
 	if rest = strings.TrimSpace(rest); rest != "" {
 		if y, err := time.ParseInLocation("2006", rest, loc); err == nil && len(rest) == 4 {
 			period = report.Year(y)
@@ -162,11 +159,19 @@ func (r *Router) reportCommand(ctx context.Context, actor, rest string) (Reply, 
 			return Reply{}, conversation.Fail("report.bad_month", conversation.ErrorCode(err), nil)
 		}
 	}
-	rep, err := r.Report(ctx, actor, period)
+	reps, err := r.Reports(ctx, actor, named, period)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Messages: []Message{r.Cards.ReportMessage(rep, "report", r.Log)}}, nil
+	out := make([]Message, 0, len(reps))
+	for _, rep := range reps {
+		m := r.Cards.ReportMessage(rep, "report", r.Log)
+		if len(r.Engine.Partnerships()) > 0 {
+			m.Title = r.Cards.Say("partnerships.report.title", messages.Args{"partnership": rep.Partnership, "title": m.Title})
+		}
+		out = append(out, m)
+	}
+	return Reply{Messages: out}, nil
 }
 
 // ReportMessage puts a report in a chat message, titled in the

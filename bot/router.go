@@ -91,11 +91,17 @@ func NewRouter(e *conversation.Engine, people *People, log *slog.Logger, draftTT
 func (r *Router) now() time.Time { return r.Cards.Now() }
 
 // IntakeForm returns the intake questions with the configured agencies,
-// offering the person's own agency from their profile when known.
+// offering the person's own agency from their profile when known. On a
+// deployment of several partnerships the questions are those of the
+// partnership of the person's agency (see intakeUnder).
 func (r *Router) IntakeForm(ctx context.Context, person string) *conversation.Form {
-	f := conversation.IntakeForm(r.Engine.Protocol(), r.People.Agencies())
-	if per, err := r.Store.GetPerson(ctx, person); err == nil && per.Agency != "" {
-		f.Field(conversation.FieldRaiserAgency).Default = per.Agency
+	agency := ""
+	if per, err := r.Store.GetPerson(ctx, person); err == nil {
+		agency = per.Agency
+	}
+	f := r.intakeUnder(agency)
+	if agency != "" {
+		f.Field(conversation.FieldRaiserAgency).Default = agency
 	}
 	withReferenceFormats(&f, r.People)
 	f.Submit = r.Cards.SubmitLabel(FormIntake)
@@ -274,7 +280,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 // one compare-and-set; only a refusal for a stale card reads the case
 // again, to send the latest card.
 func (r *Router) press(ctx context.Context, in Inbound) (Reply, error) {
-	if f := ActionForm(r.Engine.Protocol(), in.Verb); f != nil {
+	if f := r.ActionFormOn(ctx, in.CaseID, in.Verb); f != nil {
 		return r.openActionForm(ctx, in, f)
 	}
 	cmd := conversation.Cmd{Actor: in.Actor, CaseID: in.CaseID, Version: in.Version}
@@ -313,7 +319,7 @@ func (r *Router) openActionForm(ctx context.Context, in Inbound, f *conversation
 	if c.ChangedSince(in.Version) && !in.Verb.Appends() && conversation.CanAct(c, a) {
 		return r.latest(ctx, in, in.Verb)
 	}
-	if err := r.Engine.Protocol().Allowed(c, a, in.Verb); err != nil {
+	if err := r.Engine.ProtocolOf(c).Allowed(c, a, in.Verb); err != nil {
 		return Reply{}, r.withAlternatives(ctx, in.Actor, c.ID, in.Verb, err)
 	}
 	return Reply{Messages: []Message{{Kind: "form", Title: f.Title + " · " + c.ID, Text: f.Intro, Form: f,
@@ -458,8 +464,9 @@ func (r *Router) act(ctx context.Context, in Inbound, v conversation.Verb) (Repl
 	val := func(k string) string { return strings.TrimSpace(in.Values[k]) }
 	// Every problem with the answers is gathered before anything is
 	// refused, so the person sees them all at once.
-	fe := missingAnswers(r.Cards, ActionForm(r.Engine.Protocol(), v), in.Values)
-	if ce := commandAnswers(r.Cards, ActionForm(r.Engine.Protocol(), v), in.Values); len(ce) > 0 {
+	form := r.ActionFormOn(ctx, in.CaseID, v)
+	fe := missingAnswers(r.Cards, form, in.Values)
+	if ce := commandAnswers(r.Cards, form, in.Values); len(ce) > 0 {
 		// A command typed as an answer is never stored as one.
 		for k, msg := range ce {
 			fe[k] = msg
@@ -649,8 +656,8 @@ func (r *Router) announce(ctx context.Context, actor string, c *conversation.Cas
 				who = r.Cards.Say("told.deep_dive.who_with_role", messages.Args{"name": actorName, "role": role})
 			}
 			heard := slices.Compact(slices.Sorted(slices.Values(append([]string{c.Raiser.PersonID}, both...))))
-			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Engine.Protocol().DeepDiveLabel(e.Fields["decision"]))}), e.Text)
-			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Engine.Protocol().DeepDiveLabel(e.Fields["decision"]))})
+			tell(heard, false, r.Cards.Say("told.deep_dive", messages.Args{"who": who, "decision": strings.ToLower(r.Cards.For(c).Protocol().DeepDiveLabel(e.Fields["decision"]))}), e.Text)
+			self = r.Cards.Say("told.deep_dive.self", messages.Args{"case": c.ID, "decision": strings.ToLower(r.Cards.For(c).Protocol().DeepDiveLabel(e.Fields["decision"]))})
 		case conversation.EventAcknowledged:
 			tell(cur.Raiser, false, r.Cards.Say("told.acknowledged", messages.Args{"name": actorName}), "")
 			self = r.Cards.Say("told.acknowledged.self", messages.Args{"case": c.ID, "deadline": r.Cards.Deadline(cur.Deadline)})

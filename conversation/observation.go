@@ -70,6 +70,11 @@ type Observation struct {
 	Meeting     string    `json:"meeting"` // MeetingConference or MeetingReview
 	Category    string    `json:"category"`
 	Description string    `json:"description"` // free text; never logged
+	// Partnership is the id of the partnership whose directory lists who
+	// logged it, on a deployment of several; "" on one of one, and on one
+	// logged before partnerships were recorded, which counts for the first
+	// partnership (see Engine.ObservationsOf).
+	Partnership string `json:"partnership,omitempty"`
 }
 
 // ObservationStore is an optional capability of a Store: it keeps logged
@@ -112,7 +117,9 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if err := e.MayLogObservation(ctx, actor); err != nil {
 		return nil, err
 	}
-	od := e.Protocol().Observations
+	partnership := e.chairPartnership(actor)
+	proto := e.RulesFor(partnership).Protocol
+	od := proto.Observations
 	fe := FieldErrors{}
 	in.AgencyA, in.AgencyB = strings.TrimSpace(in.AgencyA), strings.TrimSpace(in.AgencyB)
 	if in.AgencyA == "" {
@@ -126,7 +133,7 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if in.Meeting != MeetingConference && in.Meeting != MeetingReview {
 		fe.Add(FieldObservedMeeting, Msg("error.observation.meeting", nil))
 	}
-	if !slices.ContainsFunc(e.Protocol().Categories, func(c Category) bool { return c.Key == in.Category }) {
+	if !slices.ContainsFunc(proto.Categories, func(c Category) bool { return c.Key == in.Category }) {
 		fe.Add(FieldCategory, Msg("error.category.choose", nil))
 	}
 	desc := checkText(fe, FieldObservedText, in.Description, MaxObservationText, Msg("error.add.observation", nil))
@@ -140,7 +147,8 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 	if !ok {
 		return nil, Internal("log observation", fmt.Errorf("the store keeps no observations"))
 	}
-	o := &Observation{At: e.now(), By: actor, AgencyA: in.AgencyA, AgencyB: in.AgencyB, Meeting: in.Meeting, Category: in.Category, Description: desc}
+	o := &Observation{At: e.now(), By: actor, AgencyA: in.AgencyA, AgencyB: in.AgencyB, Meeting: in.Meeting, Category: in.Category, Description: desc,
+		Partnership: partnership}
 	if err := st.AddObservation(ctx, o); err != nil {
 		return nil, Internal("add observation", err)
 	}
@@ -153,9 +161,10 @@ func (e *Engine) LogObservation(ctx context.Context, actor string, in Observatio
 // EFORBIDDEN for anyone else, saying who can, and EINTERNAL when the
 // directory fails.
 func (e *Engine) MayLogObservation(ctx context.Context, actor string) error {
-	od := e.Protocol().Observations
+	p := e.RulesFor(e.chairPartnership(actor)).Protocol
+	od := p.Observations
 	if od == nil {
-		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": e.Protocol().Name})
+		return Invalid("refusal.observation.not_in_protocol", messages.Args{"protocol": p.Name})
 	}
 	a, err := e.Actor(ctx, actor)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"time"
 )
 
 // PartnershipDirectory is a Directory of a deployment that hosts several
@@ -155,4 +156,47 @@ func (e *Engine) PartnershipName(id string) string {
 		return p.Partnership
 	}
 	return id
+}
+
+// RaiseProtocol returns the protocol a case raised by someone at agency
+// follows: its partnership's, or the first partnership's when agency is
+// "" or of none here (see Raise), and the engine's on a deployment of one.
+func (e *Engine) RaiseProtocol(agency string) *Protocol {
+	_, r := e.raiseRules(agency)
+	return r.Protocol
+}
+
+// ChairDirectory is an optional capability of a PartnershipDirectory:
+// which partnership lists a conference chair or reviewing officer.
+type ChairDirectory interface {
+	// ChairPartnership returns the id of the first partnership on this
+	// deployment whose directory lists person as a conference chair or
+	// reviewing officer, or "" when none does.
+	ChairPartnership(person string) string
+}
+
+// chairPartnership returns the partnership whose directory lists actor
+// as a conference chair, or "" on a deployment of one partnership or when
+// the directory does not say.
+func (e *Engine) chairPartnership(actor string) string {
+	if cd, ok := e.Directory.(ChairDirectory); ok && len(e.Partnerships()) > 0 {
+		return cd.ChairPartnership(actor)
+	}
+	return ""
+}
+
+// ObservationsOf returns the observations logged in [from, to) that count
+// in partnership id's report: those logged by its own conference chairs,
+// and, for the first partnership, those that record none (logged before
+// partnerships were recorded). An id of "" returns every one. Returns
+// EINTERNAL on store failure.
+func (e *Engine) ObservationsOf(ctx context.Context, id string, from, to time.Time) ([]Observation, error) {
+	obs, err := e.Observations(ctx, from, to)
+	if err != nil || id == "" {
+		return obs, err
+	}
+	first, _ := e.raiseRules("")
+	return slices.DeleteFunc(obs, func(o Observation) bool {
+		return o.Partnership != id && !(o.Partnership == "" && id == first)
+	}), nil
 }

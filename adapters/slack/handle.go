@@ -664,7 +664,7 @@ func (a *Adapter) identifierForm(ctx context.Context, actor string, meta formMet
 		f = a.router.IntakeForm(ctx, actor)
 		title = f.Title
 	case strings.HasPrefix(meta.Form, bot.ActionFormPrefix):
-		f = bot.ActionForm(a.router.Engine.Protocol(), conversation.Verb(strings.TrimPrefix(meta.Form, bot.ActionFormPrefix)))
+		f = a.router.ActionFormOn(ctx, meta.Case, conversation.Verb(strings.TrimPrefix(meta.Form, bot.ActionFormPrefix)))
 		if f != nil {
 			title = f.Title + " · " + meta.Case
 		}

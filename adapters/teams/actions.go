@@ -342,10 +342,10 @@ func (a *Adapter) formFor(ctx context.Context, in bot.Inbound) *conversation.For
 	case in.FormKey == bot.FormProfile:
 		return a.router.ProfileForm(ctx, in.Actor)
 	case in.FormKey == conversation.FormObservation:
-		return a.router.ObservationForm()
+		return a.router.ObservationFormFor(in.Actor)
 	case strings.HasPrefix(in.FormKey, bot.ActionFormPrefix):
 		v := conversation.Verb(strings.TrimPrefix(in.FormKey, bot.ActionFormPrefix))
-		if f := bot.ActionForm(a.router.Engine.Protocol(), v); f != nil {
+		if f := a.router.ActionFormOn(ctx, in.CaseID, v); f != nil {
 			f.Title += " · " + in.CaseID
 			return f
 		}

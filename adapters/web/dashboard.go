@@ -111,7 +111,11 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 	st := report.BuildStanding(in.cases, ru.Protocol, ru.Calendar, in.agencies, p, now, trendMonths)
 	rep := st.Report
 	if in.scope.Lead == nil {
-		obs, err := e.Observations(ctx, p.From, p.To)
+		id := ""
+		if ids := in.scope.Partnerships; len(ids) > 0 {
+			id = ids[0]
+		}
+		obs, err := e.ObservationsOf(ctx, id, p.From, p.To)
 		if err != nil {
 			return st, err
 		}

@@ -123,7 +123,7 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request, sess *session)
 	}
 	version, _ := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64)
 	router := s.opts.Router
-	if bot.ActionForm(router.Engine.Protocol(), verb) != nil {
+	if router.ActionFormOn(ctx, r.PathValue("id"), verb) != nil {
 		reply := router.Handle(ctx, bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: r.PathValue("id"), Version: max(version, 0)})
 		if len(reply.Messages) == 1 && reply.Messages[0].Kind == "form" {
 			m := reply.Messages[0]
@@ -185,7 +185,7 @@ func (s *Server) stepPost(w http.ResponseWriter, r *http.Request, sess *session)
 	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	router := s.opts.Router
 	in := bot.Inbound{Actor: sess.Person, Verb: verb, CaseID: id, Version: max(version, 0)}
-	f := bot.ActionForm(router.Engine.Protocol(), verb)
+	f := router.ActionFormOn(ctx, id, verb)
 	if f != nil {
 		in = bot.Inbound{Actor: sess.Person, FormKey: f.Key, CaseID: id, Version: max(version, 0), Values: formValues(r, f)}
 	}
