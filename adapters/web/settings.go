@@ -221,9 +221,9 @@ func (s *Server) editor(ctx context.Context) SettingsEditor {
 }
 
 // adminEditor returns the partnership whose settings the session's person
-// may change on request r (with no ID on a deployment hosting one), or nil when they may change none or have not chosen among
-// several, with every hosted partnership they are admin of. Returns
-// EINTERNAL on failure.
+// may change on request r (with no ID on a deployment hosting one), or nil
+// when they may change none or have not chosen among several, with every
+// hosted partnership they are admin of. Returns EINTERNAL on failure.
 func (s *Server) adminEditor(r *http.Request, sess *session) (*PartnershipSettings, []PartnershipSettings, error) {
 	if s.opts.SettingsFor == nil {
 		a, err := s.opts.Router.Engine.Actor(r.Context(), sess.Person)
