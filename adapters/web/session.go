@@ -41,7 +41,10 @@ type session struct {
 	Touched time.Time `json:"touched"`
 	// Flash is said once, on the next page: the confirmation of a step.
 	Flash *flash `json:"flash,omitempty"`
-	key   string
+	// Partnership is the hosted partnership whose settings they chose
+	// to change, when they are admin of several.
+	Partnership string `json:"partnership,omitempty"`
+	key         string
 }
 
 // flash is a one-off banner.

@@ -165,26 +165,41 @@ type SettingsProblem struct {
 // conversation.RolePartnershipAdmin) with the settings they change in the
 // request's context (see editor); anyone else is refused and nothing
 // changes. On a deployment hosting several partnerships these are the
-// settings of the partnership they are admin of, or of the one the
-// partnership parameter names among theirs; naming another is refused.
+// settings of the partnership the partnership parameter names among
+// theirs, else of the one they chose (see choosePartnership), else of the
+// only one they are admin of; naming another is refused, and an admin of
+// several who has not chosen is asked which.
 func (s *Server) admin(h handler) http.HandlerFunc {
 	return s.signedIn(func(w http.ResponseWriter, r *http.Request, sess *session) {
 		if s.opts.Settings == nil && s.opts.SettingsFor == nil {
 			s.notFound(w, r)
 			return
 		}
-		ed, err := s.adminEditor(r, sess.Person)
+		ed, theirs, err := s.adminEditor(r, sess)
 		if err != nil {
 			s.internal(w, r, err)
 			return
 		}
-		if ed == nil {
-			s.problem(w, r, sess, http.StatusForbidden, s.words().Say("settings.refused.title", nil),
-				s.words().Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
+		if ed == nil && len(theirs) > 1 && r.URL.Query().Get("partnership") == "" {
+			s.partnershipChoice(w, r, sess, theirs)
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), editorKey{}, ed)), sess)
+		if ed == nil {
+			s.refuseSettings(w, r, sess)
+			return
+		}
+		ctx := context.WithValue(r.Context(), editorKey{}, ed.Editor)
+		if len(theirs) > 1 {
+			ctx = context.WithValue(ctx, chosenKey{}, s.opts.Router.Engine.PartnershipName(ed.ID))
+		}
+		h(w, r.WithContext(ctx), sess)
 	})
+}
+
+// refuseSettings says only a partnership admin can change the settings.
+func (s *Server) refuseSettings(w http.ResponseWriter, r *http.Request, sess *session) {
+	s.problem(w, r, sess, http.StatusForbidden, s.words().Say("settings.refused.title", nil),
+		s.words().Say("settings.refused.text", messages.Args{"role": conversation.RolePartnershipAdmin}))
 }
 
 // PartnershipSettings are the settings of one hosted partnership, by its
@@ -205,30 +220,38 @@ func (s *Server) editor(ctx context.Context) SettingsEditor {
 	return s.opts.Settings
 }
 
-// adminEditor returns the settings person may change on request r, or nil
-// when they may change none. Returns EINTERNAL on failure.
-func (s *Server) adminEditor(r *http.Request, person string) (SettingsEditor, error) {
+// adminEditor returns the partnership whose settings the session's person
+// may change on request r (with no ID on a deployment hosting one), or nil
+// when they may change none or have not chosen among several, with every
+// hosted partnership they are admin of. Returns EINTERNAL on failure.
+func (s *Server) adminEditor(r *http.Request, sess *session) (*PartnershipSettings, []PartnershipSettings, error) {
 	if s.opts.SettingsFor == nil {
-		a, err := s.opts.Router.Engine.Actor(r.Context(), person)
+		a, err := s.opts.Router.Engine.Actor(r.Context(), sess.Person)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !a.Holds(conversation.RolePartnershipAdmin) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return s.opts.Settings, nil
+		return &PartnershipSettings{Editor: s.opts.Settings}, nil, nil
 	}
-	theirs, err := s.opts.SettingsFor(r.Context(), person)
+	theirs, err := s.opts.SettingsFor(r.Context(), sess.Person)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	want := r.URL.Query().Get("partnership")
-	for _, p := range theirs {
-		if p.ID == want || (want == "" && len(theirs) == 1) {
-			return p.Editor, nil
+	if want == "" && len(theirs) == 1 {
+		want = theirs[0].ID
+	}
+	if want == "" {
+		want = sess.Partnership
+	}
+	for i, p := range theirs {
+		if p.ID == want {
+			return &theirs[i], theirs, nil
 		}
 	}
-	return nil, nil
+	return nil, theirs, nil
 }
 
 // isAdmin reports whether person may change the settings.
@@ -247,6 +270,8 @@ func (s *Server) isAdmin(ctx context.Context, person string) bool {
 func (s *Server) settingsRoutes(m *http.ServeMux) {
 	s.directoryRoutes(m)
 	m.HandleFunc("GET /web/settings", s.admin(s.settingsPage))
+	m.HandleFunc("GET /web/settings/partnership", s.signedIn(s.partnershipChoicePage))
+	m.HandleFunc("POST /web/settings/partnership", s.signedIn(s.choosePartnership))
 	m.HandleFunc("GET /web/settings/history", s.admin(s.settingsHistory))
 	m.HandleFunc("GET /web/settings/stages/{key}", s.admin(s.sectionPage(stageSection)))
 	m.HandleFunc("POST /web/settings/stages/{key}", s.admin(s.sectionPost(stageSection)))
@@ -279,6 +304,9 @@ type settingsPageData struct {
 	SettingsView
 	RouteRows, NudgeRows, ReferralRows []checkRow
 	People                             []peopleGroup // the partnership roles and conference chairs
+	// Partnership is the name of the partnership whose settings an admin
+	// of several is changing; "" for an admin of one.
+	Partnership string
 }
 
 // settingsPage shows the timescales, the protocol and the directory, each
@@ -289,7 +317,7 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, sess *sess
 		s.internal(w, r, err)
 		return
 	}
-	d := settingsPageData{SettingsView: v, People: s.partnershipPeople(v)}
+	d := settingsPageData{SettingsView: v, People: s.partnershipPeople(v), Partnership: chosenPartnership(r.Context())}
 	for _, row := range []struct {
 		dst *[]checkRow
 		sec settingsSection
