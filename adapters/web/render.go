@@ -23,10 +23,15 @@ type page struct {
 	// someone it is not for.
 	Dashboard string
 	Admin     bool // the menu offers the settings (a partnership admin)
-	Flash     *flash
-	Errors    []fieldError // the error summary
-	Data      any
-	Body      template.HTML
+	// Partnership is the id of the hosted partnership whose settings an
+	// admin of several is changing, carried in each settings form so a form
+	// opened before choosing another partnership still changes its own;
+	// "" for an admin of one.
+	Partnership string
+	Flash       *flash
+	Errors      []fieldError // the error summary
+	Data        any
+	Body        template.HTML
 }
 
 // fieldError is one problem with an answer, for the error summary and
@@ -62,6 +67,7 @@ func paragraphs(text string) []string {
 // render writes the page name inside the layout with status.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Service = s.opts.Service
+	p.Partnership = chosenPartnershipID(r.Context())
 	var body bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&body, name, p); err != nil {
 		s.opts.Log.Error("web: render page", "page", name, "err", err)

@@ -165,8 +165,9 @@ type SettingsProblem struct {
 // conversation.RolePartnershipAdmin) with the settings they change in the
 // request's context (see editor); anyone else is refused and nothing
 // changes. On a deployment hosting several partnerships these are the
-// settings of the partnership the partnership parameter names among
-// theirs, else of the one they chose (see choosePartnership), else of the
+// settings of the partnership the request names among theirs (the
+// partnership parameter, or the form's own; see namedPartnership), else of
+// the one they chose (see choosePartnership), else of the
 // only one they are admin of; naming another is refused, and an admin of
 // several who has not chosen is asked which.
 func (s *Server) admin(h handler) http.HandlerFunc {
@@ -180,7 +181,7 @@ func (s *Server) admin(h handler) http.HandlerFunc {
 			s.internal(w, r, err)
 			return
 		}
-		if ed == nil && len(theirs) > 1 && r.URL.Query().Get("partnership") == "" {
+		if ed == nil && len(theirs) > 1 && namedPartnership(r) == "" {
 			s.partnershipChoice(w, r, sess, theirs)
 			return
 		}
@@ -190,7 +191,7 @@ func (s *Server) admin(h handler) http.HandlerFunc {
 		}
 		ctx := context.WithValue(r.Context(), editorKey{}, ed.Editor)
 		if len(theirs) > 1 {
-			ctx = context.WithValue(ctx, chosenKey{}, s.opts.Router.Engine.PartnershipName(ed.ID))
+			ctx = context.WithValue(ctx, chosenKey{}, partnershipOption{ID: ed.ID, Name: s.opts.Router.Engine.PartnershipName(ed.ID)})
 		}
 		h(w, r.WithContext(ctx), sess)
 	})
@@ -239,7 +240,7 @@ func (s *Server) adminEditor(r *http.Request, sess *session) (*PartnershipSettin
 	if err != nil {
 		return nil, nil, err
 	}
-	want := r.URL.Query().Get("partnership")
+	want := namedPartnership(r)
 	if want == "" && len(theirs) == 1 {
 		want = theirs[0].ID
 	}

@@ -14,15 +14,35 @@ type partnershipChoiceData struct {
 	Options []partnershipOption
 }
 
-// chosenKey is the request context's key of the name of the partnership
-// whose settings an admin of several is changing.
+// chosenKey is the request context's key of the partnershipOption whose
+// settings an admin of several is changing.
 type chosenKey struct{}
 
 // chosenPartnership returns the name of the partnership whose settings an
 // admin of several is changing, or "" for an admin of one.
 func chosenPartnership(ctx context.Context) string {
-	name, _ := ctx.Value(chosenKey{}).(string)
-	return name
+	o, _ := ctx.Value(chosenKey{}).(partnershipOption)
+	return o.Name
+}
+
+// chosenPartnershipID returns the id of the partnership whose settings an
+// admin of several is changing, or "" for an admin of one.
+func chosenPartnershipID(ctx context.Context) string {
+	o, _ := ctx.Value(chosenKey{}).(partnershipOption)
+	return o.ID
+}
+
+// namedPartnership returns the partnership a request names: the
+// partnership parameter of its address, else (on a POST) the one its form
+// was made for; "" when it names none.
+func namedPartnership(r *http.Request) string {
+	if id := r.URL.Query().Get("partnership"); id != "" {
+		return id
+	}
+	if r.Method == http.MethodPost {
+		return r.PostFormValue("partnership")
+	}
+	return ""
 }
 
 // partnershipChoicePage asks an admin of several partnerships whose

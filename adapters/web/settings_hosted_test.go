@@ -98,13 +98,18 @@ var (
 	versionRE   = regexp.MustCompile(`name="version" value="([0-9]+)"`)
 )
 
+// partnershipFieldRE finds the partnership a settings form names.
+var partnershipFieldRE = regexp.MustCompile(`<input type="hidden" name="partnership" value="([^"]*)">`)
+
 // TestSettingsHostedChoice: an admin of two hosted partnerships who opens
 // the settings without naming one is asked which, by name; choosing Devon
 // shows Devon's settings, and a change made through the pages' own link
 // and form, which name no partnership, lands in Devon's only. A
 // partnership not theirs, or a choice without the form's CSRF token, is
 // refused and the choice stays. An admin of one sees their settings with
-// no choice, and someone admin of none is refused the choice page.
+// no choice, and someone admin of none is refused the choice page. A form
+// opened for one partnership and sent after choosing the other changes its
+// own partnership, as each form names it.
 func TestSettingsHostedChoice(t *testing.T) {
 	w, env := serveHostedSettings(t)
 	wilName, devName := env.Engine.PartnershipName("wiltshire"), env.Engine.PartnershipName("devon")
@@ -138,6 +143,30 @@ func TestSettingsHostedChoice(t *testing.T) {
 	if got := env.Engine.RulesFor("wiltshire").Protocol.Stages[0].Days; got != wilDays {
 		t.Errorf("Wiltshire's first stage has %d days after a change to Devon's; want its own %d", got, wilDays)
 	}
+
+	// A form opened for Wiltshire, sent after choosing Devon in another
+	// tab, still changes Wiltshire: each form names its partnership.
+	wilFirst := env.Engine.RulesFor("wiltshire").Protocol.Stages[0]
+	both.get("/web/settings/stages/"+wilFirst.Key+"?partnership=wiltshire").expect(http.StatusOK, wilFirst.Name)
+	stale, staleVersion := actionRE.FindStringSubmatch(both.body), versionRE.FindStringSubmatch(both.body)
+	named := partnershipFieldRE.FindStringSubmatch(both.body)
+	if stale == nil || staleVersion == nil || named == nil || named[1] != "wiltshire" {
+		t.Fatalf("Wiltshire's stage form does not name its partnership: %v %v %v", stale, staleVersion, named)
+	}
+	both.submit("/web/settings/partnership", url.Values{"partnership": {"devon"}}).expect(http.StatusOK, "0345 155 1071")
+	both.submit(html.UnescapeString(stale[1]), url.Values{"version": {staleVersion[1]}, "partnership": {named[1]}, "name": {wilFirst.Name},
+		"days": {itoa(wilDays + 2)}, "urgent_days": {itoa(wilFirst.UrgentDays)}, "ack_days": {itoa(wilFirst.AckDays)}, "action": {"save"}}).
+		expect(http.StatusOK, "Your change is saved")
+	if got := env.Engine.RulesFor("wiltshire").Protocol.Stages[0].Days; got != wilDays+2 {
+		t.Errorf("Wiltshire's first stage has %d days after its own form was sent; want %d", got, wilDays+2)
+	}
+	if got := env.Engine.RulesFor("devon").Protocol.Stages[0].Days; got != days {
+		t.Errorf("Devon's first stage has %d days after Wiltshire's form was sent; want %d", got, days)
+	}
+	wilDays += 2
+	both.submit(html.UnescapeString(stale[1]), url.Values{"version": {staleVersion[1]}, "partnership": {"cornwall"}, "name": {wilFirst.Name},
+		"days": {"9"}, "urgent_days": {itoa(wilFirst.UrgentDays)}, "ack_days": {itoa(wilFirst.AckDays)}, "action": {"save"}}).
+		expect(http.StatusForbidden)
 
 	both.get("/web/settings/partnership").expect(http.StatusOK, "Which partnership&#39;s settings?")
 	for _, forged := range []string{"cornwall", "", "devon "} {
