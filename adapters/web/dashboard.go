@@ -24,11 +24,16 @@ type dashScope struct {
 	// cross-border cases reaching them) a partnership role's dashboard
 	// covers, on a deployment of several; nil on a deployment of one.
 	Partnerships []string
+	// Choices are every hosted partnership a role holder of several holds
+	// roles in, nil for one: their dashboard covers the one they chose
+	// (Partnerships) or, until they choose, all of them together.
+	Choices []string
 }
 
-// dashAccess works out person's dashboard scope. Returns EINTERNAL if the
-// directory cannot say.
-func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, error) {
+// dashAccess works out person's dashboard scope; chosen is the
+// partnership they chose among theirs, if any (see chooseDashPartnership).
+// Returns EINTERNAL if the directory cannot say.
+func (s *Server) dashAccess(ctx context.Context, person, chosen string) (dashScope, error) {
 	people := s.opts.Router.People
 	if ok, err := people.IsPartnership(ctx, person); err != nil {
 		return dashScope{}, conversation.Internal("check partnership role", err)
@@ -37,7 +42,13 @@ func (s *Server) dashAccess(ctx context.Context, person string) (dashScope, erro
 		if err != nil {
 			return dashScope{}, conversation.Internal("check partnership roles", err)
 		}
-		return dashScope{ok: true, Partnerships: ids}, nil
+		if len(ids) < 2 {
+			return dashScope{ok: true, Partnerships: ids}, nil
+		}
+		if slices.Contains(ids, chosen) {
+			return dashScope{ok: true, Partnerships: []string{chosen}, Choices: ids}, nil
+		}
+		return dashScope{ok: true, Partnerships: ids, Choices: ids}, nil
 	}
 	leads, err := people.LeadAgencies(ctx, person)
 	if err != nil {
@@ -143,7 +154,7 @@ func (s *Server) dashReport(ctx context.Context, in *dashInput, p report.Period)
 // dashboardFor checks the person may have the dashboard and loads what it
 // counts from; anyone else is shown why not, and nil is returned.
 func (s *Server) dashboardFor(w http.ResponseWriter, r *http.Request, sess *session) *dashInput {
-	sc, err := s.dashAccess(r.Context(), sess.Person)
+	sc, err := s.dashAccess(r.Context(), sess.Person, sess.Partnership)
 	if err != nil {
 		s.internal(w, r, err)
 		return nil
@@ -161,9 +172,20 @@ func (s *Server) dashboardFor(w http.ResponseWriter, r *http.Request, sess *sess
 	return in
 }
 
-// scopeText says whose cases a safeguarding lead's dashboard shows; "" for
-// the partnership's.
+// scopeText says whose cases a safeguarding lead's dashboard shows, or
+// which partnership's a role holder of several sees; "" for the
+// partnership's.
 func (s *Server) scopeText(in *dashInput) string {
+	if len(in.scope.Choices) > 1 {
+		names := make([]string, 0, len(in.scope.Partnerships))
+		for _, id := range in.scope.Partnerships {
+			names = append(names, s.opts.Router.Engine.PartnershipName(id))
+		}
+		if len(names) == 1 {
+			return s.opts.Router.Cards.Say("partnerships.dashboard.chosen", messages.Args{"partnership": names[0]})
+		}
+		return s.opts.Router.Cards.Say("partnerships.dashboard.all", messages.Args{"partnerships": strings.Join(names, ", ")})
+	}
 	if in.scope.Lead == nil {
 		return ""
 	}
@@ -172,4 +194,29 @@ func (s *Server) scopeText(in *dashInput) string {
 		names = append(names, a.Name)
 	}
 	return s.opts.Router.Cards.Say("dashboard.scope.lead", messages.Args{"agencies": strings.Join(names, ", ")})
+}
+
+// chooseDashPartnership remembers in the session the partnership a role
+// holder of several chose to see alone on the dashboard (the same choice
+// the settings keep; see choosePartnership), and goes back to the
+// dashboard; a partnership they hold no role in is refused, with nothing
+// remembered.
+func (s *Server) chooseDashPartnership(w http.ResponseWriter, r *http.Request, sess *session) {
+	ids, err := s.opts.Router.People.RolePartnerships(r.Context(), sess.Person)
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	want := r.PostFormValue("partnership")
+	if len(ids) < 2 || !slices.Contains(ids, want) {
+		say := s.opts.Router.Cards
+		s.problem(w, r, sess, http.StatusForbidden, say.Say("dashboard.forbidden.title", nil), say.Say("dashboard.forbidden.text", nil))
+		return
+	}
+	sess.Partnership = want
+	if err := s.saveSession(r.Context(), sess.key, sess); err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/web/dashboard", http.StatusSeeOther)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ const hostedWeb = `partnerships:
         - {key: health-visiting, name: Health Visiting}
       partnership_roles:
         - {name: Wil Manager, email: wil.manager@wiltshire.example.org, role: partnership manager}
+        - {name: Bo Both, email: bo.both@example.org, role: partnership manager}
   - id: devon
     partnership: devon
     protocol: {routes: {front_door: "0345 155 1071"}}
@@ -30,6 +32,7 @@ const hostedWeb = `partnerships:
         - {key: devon-csc, name: Devon Children's Social Care}
       partnership_roles:
         - {name: Dev Manager, email: dev.manager@devon.example.org, role: partnership manager}
+        - {name: Bo Both, email: bo.both@example.org, role: partnership manager}
 `
 
 // TestDashboardOfEachPartnership: on a deployment hosting two
@@ -60,5 +63,48 @@ func TestDashboardOfEachPartnership(t *testing.T) {
 		if strings.Contains(tc.email, "wil") && strings.Contains(b.body, "Devon Children's Social Care") {
 			t.Errorf("Wiltshire's dashboard shows Devon's own agency pair")
 		}
+		if strings.Contains(b.body, "/web/dashboard/partnership") {
+			t.Errorf("%s, a role holder of one partnership, is offered a choice of partnership", tc.email)
+		}
+		b.submit("/web/dashboard/partnership", url.Values{"partnership": {"devon"}}).expect(http.StatusForbidden)
+	}
+
+	// A partnership manager of both sees both together until they choose
+	// one; then that one's figures alone, with the way back to the other.
+	const period = "/web/dashboard?period=custom&from=2026-11-01&to=2026-11-30"
+	bo := w.browser().signIn("bo.both@example.org")
+	bo.get(period).expect(http.StatusOK, `aria-label="4 cases: Raised, this period`, "all of them together",
+		">See the figures of "+w.env.Engine.PartnershipName("wiltshire")+"<", ">See the figures of "+w.env.Engine.PartnershipName("devon")+"<")
+	bo.submit("/web/dashboard/partnership", url.Values{"partnership": {"devon"}}).
+		expect(http.StatusOK, "These figures are for "+w.env.Engine.PartnershipName("devon"))
+	bo.get(period).expect(http.StatusOK, `aria-label="3 cases: Raised, this period`, ">Stage 1: Practitioner to practitioner<",
+		">See the figures of "+w.env.Engine.PartnershipName("wiltshire")+"<")
+	if strings.Contains(bo.body, ">See the figures of "+w.env.Engine.PartnershipName("devon")+"<") {
+		t.Errorf("the dashboard offers the partnership already shown")
+	}
+	for _, forged := range []string{"cornwall", "", "devon "} {
+		bo.submit("/web/dashboard/partnership", url.Values{"partnership": {forged}}).expect(http.StatusForbidden)
+	}
+	bo.get(period).expect(http.StatusOK, `aria-label="3 cases: Raised, this period`)
+	bo.submit("/web/dashboard/partnership", url.Values{"partnership": {"wiltshire"}})
+	bo.get(period).expect(http.StatusOK, `aria-label="2 cases: Raised, this period`, ">Professional to Professional<")
+}
+
+// TestDashboardChoiceInBrowser: in headless Chromium a partnership manager
+// of two hosted partnerships sees both together with a button for each,
+// presses Devon's and sees Devon's figures alone. axe-core finds no WCAG
+// 2.2 AA violation on either page.
+func TestDashboardChoiceInBrowser(t *testing.T) {
+	w := newWorldWith(t, bottest.Options{File: hostedWeb})
+	b := w.newTab(t)
+	b.Open("/web/sign-in").Fill("#f-email", "bo.both@example.org").Click("form[action='/web/sign-in'] button")
+	w.env.Settle(t)
+	msgs := w.smtp.Messages()
+	b.Open(linkIn(t, msgs[len(msgs)-1])).Click("form[action='/web/sign-in/link'] button").Says("Your cases")
+	devon := w.env.Engine.PartnershipName("devon")
+	b.Open("/web/dashboard").Says("all of them together", "See the figures of "+devon).Check("both partnerships' dashboard")
+	b.Click("input[value='devon'] ~ button").Says("These figures are for " + devon).Check("Devon's dashboard")
+	if b.Checked != 2 {
+		t.Fatalf("axe checked %d pages, want 2", b.Checked)
 	}
 }

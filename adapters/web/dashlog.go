@@ -30,7 +30,7 @@ type logData struct {
 // Safeguarding leads and anyone else are refused.
 func (s *Server) dashDownloadLog(w http.ResponseWriter, r *http.Request, sess *session) {
 	say := s.opts.Router.Cards
-	sc, err := s.dashAccess(r.Context(), sess.Person)
+	sc, err := s.dashAccess(r.Context(), sess.Person, sess.Partnership)
 	if err != nil {
 		s.internal(w, r, err)
 		return

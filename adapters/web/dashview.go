@@ -70,6 +70,9 @@ type dashData struct {
 	Query          template.URL // the period's query, for the downloads
 	AttentionHref  string
 	LogHref        string // the download log, for partnership roles
+	// Choices are the partnerships a role holder of several may choose to
+	// see alone, each by a button (the one shown alone is left out).
+	Choices []partnershipOption
 }
 
 // dateRange says a period's days: "1 May 2026 to 31 May 2026".
@@ -129,6 +132,11 @@ func (s *Server) dashView(in *dashInput, st report.Standing, form periodForm) da
 		AttentionHref: "/web/dashboard/attention"}
 	if in.scope.Lead == nil {
 		d.LogHref = "/web/dashboard/downloads"
+	}
+	for _, id := range in.scope.Choices {
+		if len(in.scope.Partnerships) != 1 || in.scope.Partnerships[0] != id {
+			d.Choices = append(d.Choices, partnershipOption{ID: id, Name: s.opts.Router.Engine.PartnershipName(id)})
+		}
 	}
 	for f, code := range form.Errors {
 		switch code {

@@ -14,7 +14,7 @@ import (
 func (s *Server) signedInPage(r *http.Request, sess *session, title string, data any) page {
 	p := page{Title: title, CSRF: sess.CSRF, Person: s.opts.Router.People.Name(r.Context(), sess.Person),
 		Flash: s.takeFlash(r.Context(), sess), Data: data, Admin: s.isAdmin(r.Context(), sess.Person)}
-	if sc, err := s.dashAccess(r.Context(), sess.Person); err == nil && sc.ok {
+	if sc, err := s.dashAccess(r.Context(), sess.Person, sess.Partnership); err == nil && sc.ok {
 		p.Dashboard = s.opts.Router.Cards.Say("dashboard.nav", nil)
 	}
 	return p

@@ -152,6 +152,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /web/dashboard/attention.csv", s.signedIn(s.dashAttention))
 	m.HandleFunc("GET /web/dashboard/attention.pdf", s.signedIn(s.dashAttention))
 	m.HandleFunc("GET /web/dashboard/downloads", s.signedIn(s.dashDownloadLog))
+	m.HandleFunc("POST /web/dashboard/partnership", s.signedIn(s.chooseDashPartnership))
 	m.HandleFunc("GET /web/dashboard/{file}", s.signedIn(s.dashDownload))
 	s.settingsRoutes(m)
 	m.HandleFunc("/web/", s.notFound)
