@@ -240,7 +240,7 @@ func (r *Router) unrecognised(ctx context.Context, in Inbound, word, rest string
 	if len(options) > 0 {
 		return Reply{Messages: []Message{r.offer(ctx, in.Actor, options)}}, nil
 	}
-	m := r.help()
+	m := r.help(ctx, in.Actor)
 	m.Text = r.Cards.Say("command.unrecognised", nil) + " " + m.Text
 	return Reply{Messages: []Message{m}}, nil
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 
 	"github.com/resolvebot/resolvebot/bot/messages"
@@ -19,18 +20,30 @@ func PartnershipContact(p *conversation.Protocol) string {
 	return ""
 }
 
-// help is the help message with the partnership's contact, where the
-// protocol gives one.
-func (r *Router) help() Message {
+// help is the help message for person, with their partnership's contact
+// where its protocol gives one: on a deployment hosting several
+// partnerships, the partnership of the agency in their profile (the first
+// partnership's for someone whose agency is not known yet).
+func (r *Router) help(ctx context.Context, person string) Message {
 	m := r.Cards.Help(r.Command)
-	if od := r.Cards.Protocol().Observations; od != nil {
+	agency := ""
+	if len(r.Engine.Partnerships()) > 1 { // one partnership: no store read on this hot path
+		if per, err := r.Store.GetPerson(ctx, person); err == nil {
+			agency = per.Agency
+		}
+	}
+	p := r.Engine.RaiseProtocol(agency)
+	if p == nil {
+		p = r.Cards.Protocol()
+	}
+	if od := p.Observations; od != nil {
 		prefix := r.Command
 		if prefix != "" {
 			prefix += " "
 		}
 		m.List = append(m.List, r.Cards.Say("help.observe", messages.Args{"command": prefix + "observe", "report_to": od.ReportTo, "service": od.Service, "role": od.Role}))
 	}
-	if c := PartnershipContact(r.Cards.Protocol()); c != "" {
+	if c := PartnershipContact(p); c != "" {
 		m.Text = strings.Replace(m.Text, "\n\n", "\n\n"+r.Cards.Say("help.contact", messages.Args{"contact": c})+"\n\n", 1)
 	}
 	return m

@@ -462,3 +462,30 @@ func TestObservationsCountInTheirChairsPartnership(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpGivesTheirPartnershipsContact: "help" gives each person their
+// own partnership's contact, by the agency in their profile: Devon's to a
+// Devon practitioner, Wiltshire's to a Wiltshire one.
+func TestHelpGivesTheirPartnershipsContact(t *testing.T) {
+	ctx := context.Background()
+	file := strings.Replace(hostedFile, `      routes: {front_door: "0345 155 1071"}`,
+		`      routes: {front_door: "0345 155 1071", partnership_contact: scp.team@devon.example.org}`, 1)
+	env := bottest.New(t, bottest.Options{File: file})
+	devon := env.Person(t, "cat.fox@devon-school.example.org", "Cat Fox", "devon-school", "head@devon-school.example.org")
+	wilts := env.Person(t, "ann.lee@wilts-school.example.org", "Ann Lee", "wilts-school", "head@wilts-school.example.org")
+	for _, tc := range []struct{ name, person, want, not string }{
+		{"devon", devon, "scp.team@devon.example.org", "lscb@wiltshire.gov.uk"},
+		{"wiltshire", wilts, "lscb@wiltshire.gov.uk", "scp.team@devon.example.org"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reply := env.Router.Handle(ctx, bot.Inbound{Actor: tc.person, Text: "help"})
+			if len(reply.Messages) != 1 {
+				t.Fatalf("help gave %d messages", len(reply.Messages))
+			}
+			text := reply.Messages[0].Text
+			if !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+				t.Errorf("help says %q; want %s and not %s", text, tc.want, tc.not)
+			}
+		})
+	}
+}

@@ -222,7 +222,7 @@ func (r *Router) command(ctx context.Context, in Inbound) (Reply, error) {
 	word, rest := SplitCommand(in.Text)
 	switch word {
 	case "", "help", "?":
-		return Reply{Messages: []Message{r.help()}}, nil
+		return Reply{Messages: []Message{r.help(ctx, in.Actor)}}, nil
 	case "cancel":
 		// A form's Cancel where the form acts on no case (Teams sends it
 		// without the form's answers).
