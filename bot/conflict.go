@@ -24,7 +24,7 @@ func (r *Router) latest(ctx context.Context, in Inbound, v conversation.Verb) (R
 	}
 	if e, ok := c.DoneSince(v, in.Version); ok {
 		return Reply{Messages: []Message{{Kind: "notice", Tone: ToneInfo, CaseID: c.ID, Title: c.ID,
-			Text: r.Cards.Already(ctx, e, in.Actor)}}}, nil
+			Text: r.Cards.For(c).Already(ctx, e, in.Actor)}}}, nil
 	}
 	card := r.Cards.Card(ctx, c, in.Actor, r.Cards.Say("card.changed_since", nil))
 	return Reply{Messages: []Message{card}, Refresh: c}, nil

@@ -489,3 +489,29 @@ func TestHelpGivesTheirPartnershipsContact(t *testing.T) {
 		})
 	}
 }
+
+// TestAlreadyDoneNamesTheCasesOwnStage: a stale Escalate pressed on a
+// Devon case after it moved up says which stage it went to in Devon's
+// words ("Manager to manager"), not the first partnership's.
+func TestAlreadyDoneNamesTheCasesOwnStage(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	c := h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	if _, err := h.Engine.Acknowledge(ctx, conversation.Cmd{Actor: h.devCSC, CaseID: c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := h.Engine.Get(ctx, h.devSchool, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Engine.Escalate(ctx, conversation.Cmd{Actor: h.devSchool, CaseID: c.ID}, conversation.EscalateInput{Reason: "Not resolved at this stage."}); err != nil {
+		t.Fatal(err)
+	}
+	reply := h.Router.Handle(ctx, bot.Inbound{Actor: h.devSchool, Verb: conversation.VerbEscalate, CaseID: c.ID, Version: before.Version})
+	if len(reply.Messages) == 0 {
+		t.Fatal("a stale Escalate got no answer")
+	}
+	if text := reply.Messages[0].Text; !strings.Contains(text, "Manager to manager") {
+		t.Errorf("the stale Escalate says %q; want Devon's stage name, Manager to manager", text)
+	}
+}
