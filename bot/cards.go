@@ -297,7 +297,8 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 	}
 	for _, c := range cs {
 		cur := c.Current()
-		v := fmt.Sprintf("%s · %s · %s", k.Protocol().StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
+		kc := k.For(c) // each case in its own partnership's stage names and calendar
+		v := fmt.Sprintf("%s · %s · %s", kc.Protocol().StageName(cur.Key), c.Status.LabelIn(k.catalogue()), k.People.AgencyName(c.Respondent.Agency))
 		if conversation.WaitingOn(c, viewer) {
 			v += k.Say("cases.waiting", messages.Args{"deadline": k.Deadline(cur.Deadline)})
 		} else if c.Status.Active() {
@@ -306,7 +307,7 @@ func (k *Cards) List(ctx context.Context, cs []*conversation.Case, viewer string
 		for _, n := range conversation.OpenActionsOf(c, viewer) {
 			a := c.Resolution.Actions[n-1]
 			v += k.Say("cases.action", messages.Args{"number": n, "state": strings.ToLower(k.actionState(a))})
-			if !a.Due.IsZero() && a.State(k.Calendar(), k.Now()) == conversation.ActionOpen {
+			if !a.Due.IsZero() && a.State(kc.Calendar(), k.Now()) == conversation.ActionOpen {
 				v += k.Say("cases.action_due", messages.Args{"day": k.Day(a.Due)})
 			}
 		}

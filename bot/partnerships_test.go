@@ -515,3 +515,25 @@ func TestAlreadyDoneNamesTheCasesOwnStage(t *testing.T) {
 		t.Errorf("the stale Escalate says %q; want Devon's stage name, Manager to manager", text)
 	}
 }
+
+// TestListNamesEachCasesOwnStage: a partnership role of both partnerships
+// lists a Devon case and a Wiltshire case, each with its own
+// partnership's name for its first stage.
+func TestListNamesEachCasesOwnStage(t *testing.T) {
+	ctx := context.Background()
+	h := newHosted(t)
+	dev := h.raise(t, h.devSchool, "devon-school", h.devCSC, "devon-csc")
+	wil := h.raise(t, h.wilSchool, "wilts-school", h.wilCSC, "wilts-csc")
+	m := h.Router.Cards.List(ctx, []*conversation.Case{dev, wil}, bothChair)
+	want := map[string]string{dev.ID: "Practitioner to practitioner", wil.ID: h.Engine.ProtocolOf(wil).Stages[0].Name}
+	for _, f := range m.Fields {
+		for id, stage := range want {
+			if strings.HasPrefix(f.Label, id+" ") && !strings.HasPrefix(f.Value, stage+" ") {
+				t.Errorf("%s is listed as %q; want its first stage, %s", id, f.Value, stage)
+			}
+		}
+	}
+	if len(m.Fields) != 2 {
+		t.Fatalf("listed %d cases, want 2", len(m.Fields))
+	}
+}
