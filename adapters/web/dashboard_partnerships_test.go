@@ -69,6 +69,12 @@ func TestDashboardOfEachPartnership(t *testing.T) {
 		b.submit("/web/dashboard/partnership", url.Values{"partnership": {"devon"}}).expect(http.StatusForbidden)
 	}
 
+	// Drilling into a stage names it in the viewer's partnership's words.
+	devFirst := w.env.Engine.RulesFor("devon").Protocol.Stages[0]
+	w.browser().signIn("dev.manager@devon.example.org").
+		get("/web/dashboard/cases?measure=highest_stage&key="+devFirst.Key+"&period=custom&from=2026-11-01&to=2026-11-30").
+		expect(http.StatusOK, ": "+devFirst.Name)
+
 	// A partnership manager of both sees both together until they choose
 	// one; then that one's figures alone, with the way back to the other.
 	const period = "/web/dashboard?period=custom&from=2026-11-01&to=2026-11-30"

@@ -64,10 +64,10 @@ func (s *Server) dashRow(c *conversation.Case, due time.Time) dashCase {
 }
 
 // drillOf reads the measure and key of a drill-down request and names
-// them; ok is false for a measure the report does not have.
-func (s *Server) drillOf(r *http.Request, rep *report.Report) (measure, key, label string, ok bool) {
+// them in proto's words (the dashboard's partnership's); ok is false for a
+// measure the report does not have.
+func (s *Server) drillOf(r *http.Request, rep *report.Report, proto *conversation.Protocol) (measure, key, label string, ok bool) {
 	say := s.opts.Router.Cards
-	proto := s.opts.Router.Engine.Protocol()
 	q := r.URL.Query()
 	measure, key = q.Get("measure"), q.Get("key")
 	if !slices.Contains(report.Measures, measure) {
@@ -116,7 +116,7 @@ func (s *Server) dashCases(w http.ResponseWriter, r *http.Request, sess *session
 	p, form := parsePeriod(r.URL.Query(), s.opts.Now(), e.Calendar().Location())
 	ru := s.dashRules(in)
 	rep := report.Build(nil, ru.Protocol, ru.Calendar, in.agencies, p)
-	measure, key, label, ok := s.drillOf(r, rep)
+	measure, key, label, ok := s.drillOf(r, rep, ru.Protocol)
 	if !ok || len(form.Errors) > 0 {
 		s.problem(w, r, sess, http.StatusNotFound, s.opts.Router.Cards.Say("dashboard.title", nil),
 			s.opts.Router.Cards.Say("dashboard.measure.unknown", nil))
