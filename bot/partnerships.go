@@ -209,3 +209,21 @@ func (p *People) ChairPartnership(person string) string {
 	}
 	return ""
 }
+
+// ForAgency returns the cards in the protocol, wording and calendar of the
+// partnership agency belongs to, as For does for a case: k itself on a
+// deployment of one partnership, or for an agency no partnership lists.
+func (k *Cards) ForAgency(agency string) *Cards {
+	if k.engine == nil || k.People == nil || len(k.engine.Partnerships()) == 0 {
+		return k
+	}
+	id := k.People.AgencyPartnership(agency)
+	if id == "" {
+		return k
+	}
+	r := k.engine.RulesFor(id)
+	return &Cards{People: k.People, Now: k.Now, engine: k.engine, of: &r}
+}
+
+// Several reports whether the deployment hosts more than one partnership.
+func (k *Cards) Several() bool { return k.engine != nil && len(k.engine.Partnerships()) > 1 }

@@ -64,7 +64,7 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 	if to.Email == "" {
 		return errors.New("email: the person has no address on record")
 	}
-	n := s.signIn(link, expires)
+	n := s.signIn(to.Agency, link, expires)
 	var t, h bytes.Buffer
 	if err := signInTextTemplate.Execute(&t, n); err != nil {
 		return err
@@ -89,12 +89,14 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 	return s.send(ctx, msg)
 }
 
-// signIn composes a sign-in email.
-func (s *Sender) signIn(link string, expires time.Time) signIn {
-	k := s.cards
+// signIn composes a sign-in email for someone at agency, naming their
+// partnership (on a deployment hosting several, "your partnership" when
+// their agency is not known to be in one).
+func (s *Sender) signIn(agency, link string, expires time.Time) signIn {
+	k := s.cards.ForAgency(agency)
 	loc := k.Calendar().Location()
 	partnership := k.Say("email.your_partnership", nil)
-	if p := k.Protocol().Partnership; p != "" {
+	if p := k.Protocol().Partnership; p != "" && (k != s.cards || !s.cards.Several()) {
 		partnership = the(p)
 	}
 	operator := s.opts.Operator

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resolvebot/resolvebot/adapters/email"
 	"github.com/resolvebot/resolvebot/adapters/email/smtptest"
 	"github.com/resolvebot/resolvebot/bot/bottest"
+	"github.com/resolvebot/resolvebot/conversation"
 )
 
 // TestSendSignIn: a sign-in email goes to the address on record with the
@@ -44,5 +46,48 @@ func TestSendSignIn(t *testing.T) {
 				t.Errorf("the sign-in email names the case or its people: %q", leak)
 			}
 		}
+	}
+}
+
+// hostedMail is a deployment hosting two partnerships.
+const hostedMail = `partnerships:
+  - id: wiltshire
+    partnership: wiltshire
+    directory:
+      agencies: [{key: school, name: Riverside School}]
+      partnership_roles: [{name: Wil Manager, email: wil.manager@wiltshire.example.org, role: partnership manager}]
+  - id: devon
+    partnership: devon
+    directory:
+      agencies: [{key: police, name: Devon Police}]
+      partnership_roles: [{name: Dev Manager, email: dev.manager@devon.example.org, role: partnership manager}]
+`
+
+// TestSignInNamesTheirPartnership: on a deployment hosting two
+// partnerships, a sign-in email names the person's own partnership, by
+// their agency, and "your partnership" for someone whose agency is not
+// known to be in one.
+func TestSignInNamesTheirPartnership(t *testing.T) {
+	w := newWorldOf(t, smtptest.Options{}, func(o *email.Options) { o.Operator = "" }, bottest.Options{File: hostedMail})
+	ctx := context.Background()
+	wilts := w.env.Engine.RulesFor("wiltshire").Protocol.Partnership
+	devon := w.env.Engine.RulesFor("devon").Protocol.Partnership
+	for _, tc := range []struct{ name, agency, want, not string }{
+		{"wiltshire", "school", wilts, devon},
+		{"devon", "police", devon, wilts},
+		{"agency not known", "", "your safeguarding partnership", devon},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := strings.ReplaceAll(tc.name, " ", ".") + "@example.org"
+			per := &conversation.Person{ID: addr, Email: addr, Name: "Jo " + tc.name, Agency: tc.agency}
+			if err := w.sender.SendSignIn(ctx, per, "https://resolve.example.org/web/sign-in/link?t=abc", w.env.Clock.Now().Add(15*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			got := w.received()
+			m := got[len(got)-1]
+			if !strings.Contains(m.text, tc.want) || strings.Contains(m.text, tc.not) {
+				t.Errorf("the sign-in email to someone at %q says:\n%s\nwant %q and not %q", tc.agency, m.text, tc.want, tc.not)
+			}
+		})
 	}
 }
