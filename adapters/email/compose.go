@@ -166,20 +166,26 @@ func (s *Sender) compose(m bot.Message, c *conversation.Case, to string) Notice 
 	if c.Status.Active() {
 		n.Context += " " + cards.Say("email.context.stage", messages.Args{"stage": s.stageText(c, cur.Key)})
 	}
-	partnership, operator := s.partnership()
+	partnership, operator := s.partnership(cards)
 	n.Footer = cards.Say("email.footer.case", messages.Args{"case": c.ID, "partnership": partnership, "operator": operator})
 	return n
 }
 
-// partnership names the partnership for a sentence, and who runs the
+// partnership names k's partnership for a sentence (k narrowed to a case
+// or an agency; on a deployment hosting several, an email about no one
+// partnership says "your safeguarding partnership"), and who runs the
 // service (the configured operator, or the partnership, with "the").
-func (s *Sender) partnership() (partnership, operator string) {
-	partnership = s.cards.Say("email.your_partnership", nil)
-	if p := s.cards.Protocol().Partnership; p != "" {
-		partnership = the(p)
+func (s *Sender) partnership(k *bot.Cards) (partnership, operator string) {
+	partnership = k.Say("email.your_partnership", nil)
+	name := k.Protocol().Partnership
+	if k == s.cards && s.cards.Several() {
+		name = ""
+	}
+	if name != "" {
+		partnership = the(name)
 	}
 	operator = strings.TrimSpace(s.opts.Operator)
-	if operator == "" || strings.EqualFold(operator, s.cards.Protocol().Partnership) {
+	if operator == "" || strings.EqualFold(operator, name) {
 		// Configuration defaults the operator to the partnership's bare
 		// name; in a sentence it needs its article, as the partnership has.
 		operator = partnership
@@ -290,7 +296,7 @@ func (s *Sender) digest(ctx context.Context, m bot.Message, to string) (Notice, 
 	n.Lead = s.cards.Say("email.digest.lead", messages.Args{"count": len(n.Items)})
 	n.Subject = s.cards.Say("email.digest.subject", messages.Args{"count": len(n.Items), "date": s.opts.Now().In(loc).Format("Mon 2 Jan")})
 	n.More = s.cards.Say("email.digest.more", nil)
-	partnership, operator := s.partnership()
+	partnership, operator := s.partnership(s.cards)
 	n.Context = s.cards.Say("email.digest.context", messages.Args{"partnership": partnership})
 	n.Footer = s.cards.Say("email.digest.footer", messages.Args{"partnership": partnership, "operator": operator})
 	n.Contact = s.opts.Contact
@@ -306,7 +312,7 @@ func (s *Sender) summary(m bot.Message) Notice {
 	if rep.Period.IsYear() {
 		period, arg = rep.Period.From.Format("2006"), rep.Period.From.Format("2006")
 	}
-	partnership, operator := s.partnership()
+	partnership, operator := s.partnership(s.cards)
 	k := s.cards
 	n := Notice{Lead: k.Say("email.summary.lead", messages.Args{"period": period}),
 		Subject: k.Say("email.summary.subject", messages.Args{"period": period}),

@@ -95,14 +95,7 @@ func (s *Sender) SendSignIn(ctx context.Context, to *conversation.Person, link s
 func (s *Sender) signIn(agency, link string, expires time.Time) signIn {
 	k := s.cards.ForAgency(agency)
 	loc := k.Calendar().Location()
-	partnership := k.Say("email.your_partnership", nil)
-	if p := k.Protocol().Partnership; p != "" && (k != s.cards || !s.cards.Several()) {
-		partnership = the(p)
-	}
-	operator := s.opts.Operator
-	if operator == "" {
-		operator = partnership
-	}
+	partnership, operator := s.partnership(k)
 	at := expires.In(loc)
 	until := k.Say("mail.signin.at", messages.Args{"time": at.Format("15:04"), "day": at.Format("Monday 2 January")})
 	ignore := k.Say("mail.signin.ignore", nil)

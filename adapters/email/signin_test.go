@@ -59,7 +59,7 @@ const hostedMail = `partnerships:
   - id: devon
     partnership: devon
     directory:
-      agencies: [{key: police, name: Devon Police}]
+      agencies: [{key: police, name: Devon Police}, {key: health-visiting, name: Devon Health Visiting}]
       partnership_roles: [{name: Dev Manager, email: dev.manager@devon.example.org, role: partnership manager}]
 `
 
@@ -89,5 +89,25 @@ func TestSignInNamesTheirPartnership(t *testing.T) {
 				t.Errorf("the sign-in email to someone at %q says:\n%s\nwant %q and not %q", tc.agency, m.text, tc.want, tc.not)
 			}
 		})
+	}
+}
+
+// TestCaseEmailNamesItsPartnership: on a deployment hosting two
+// partnerships, the email about a Devon case (to the GP, reached by email)
+// names Devon's partnership in its context and footer, never Wiltshire's.
+func TestCaseEmailNamesItsPartnership(t *testing.T) {
+	w := newWorldOf(t, smtptest.Options{}, func(o *email.Options) { o.Operator = "" }, bottest.Options{File: hostedMail})
+	wilts := w.env.Engine.RulesFor("wiltshire").Protocol.Partnership
+	devon := w.env.Engine.RulesFor("devon").Protocol.Partnership
+	w.raiser = w.env.Person(t, "pc.hart@police.example.org", "PC Hart", "police", "")
+	before := len(w.received())
+	w.raise(bottest.Intake("", "police", "health-visiting"))
+	got := w.received()
+	if len(got) <= before {
+		t.Fatal("the GP was not emailed about the Devon case")
+	}
+	m := got[len(got)-1]
+	if strings.Count(m.text, devon) < 2 || strings.Contains(m.text, wilts) { // its context and its footer
+		t.Errorf("the email about a Devon case says:\n%s\nwant %q and not %q", m.text, devon, wilts)
 	}
 }
